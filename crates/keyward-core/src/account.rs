@@ -1,0 +1,139 @@
+//! Accounts as a SaaS app lists them.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+/// Whether an account can be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AccountStatus {
+    /// Can sign in.
+    Active,
+    /// An invitation not yet accepted; counts as provisioned.
+    Invited,
+    /// Exists but cannot sign in.
+    Suspended,
+}
+
+impl AccountStatus {
+    /// The word used in plans.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Invited => "invited",
+            Self::Suspended => "suspended",
+        }
+    }
+
+    /// `true` when the account grants access now or will once accepted.
+    pub fn is_live(self) -> bool {
+        !matches!(self, Self::Suspended)
+    }
+}
+
+/// One account in one app.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Account {
+    /// The app's id for the account (unique within the app).
+    pub id: String,
+    /// E-mail address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Login name or handle.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// Display name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// HR employee number stored in the app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// Active, invited or suspended.
+    pub status: AccountStatus,
+    /// A bot or integration, never matched to people nor changed.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub bot: bool,
+    /// Role in the app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// Group memberships, sorted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<String>,
+    /// Last sign-in day.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_active: Option<Date>,
+    /// Further fields by name.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, String>,
+}
+
+impl Account {
+    /// A new active account with only an id.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            email: None,
+            username: None,
+            display_name: None,
+            external_id: None,
+            status: AccountStatus::Active,
+            bot: false,
+            role: None,
+            groups: Vec::new(),
+            last_active: None,
+            attributes: BTreeMap::new(),
+        }
+    }
+
+    /// A field by its policy name: `id`, `email`, `username`,
+    /// `displayName`, `externalId`, or an attribute name.
+    pub fn field(&self, name: &str) -> Option<&str> {
+        match name {
+            "id" => Some(self.id.as_str()),
+            "email" => self.email.as_deref(),
+            "username" => self.username.as_deref(),
+            "displayName" => self.display_name.as_deref(),
+            "externalId" => self.external_id.as_deref(),
+            other => self.attributes.get(other).map(String::as_str),
+        }
+        .filter(|v| !v.trim().is_empty())
+    }
+
+    /// The most recognisable handle: e-mail, else username, else id.
+    pub fn label(&self) -> &str {
+        self.email
+            .as_deref()
+            .or(self.username.as_deref())
+            .unwrap_or(&self.id)
+    }
+}
+
+/// Account field names every connector provides.
+pub const BUILTIN_FIELDS: [&str; 5] = ["id", "email", "username", "displayName", "externalId"];
+
+/// A complete list of an app's accounts.
+///
+/// Connectors only build one after reading every page: a listing that
+/// stopped early must be an error, never a shorter list, because a missing
+/// account is an account nobody offboards.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccountListing {
+    /// What was read, for messages (`csv export examples/saas/slack.csv`).
+    pub source: String,
+    /// Every account, sorted by id.
+    pub accounts: Vec<Account>,
+}
+
+impl AccountListing {
+    /// Builds a listing, sorting accounts by id for deterministic plans.
+    pub fn new(source: impl Into<String>, mut accounts: Vec<Account>) -> Self {
+        accounts.sort_by(|a, b| a.id.cmp(&b.id));
+        Self {
+            source: source.into(),
+            accounts,
+        }
+    }
+}

@@ -1,0 +1,226 @@
+//! Diagnostics that point at a place in a file and say how to fix it.
+//!
+//! Every error a user can cause with a policy file or a data file ends up as a
+//! [`Diagnostic`]. The CLI renders them with source snippets; tests compare
+//! their `file:line:column` prefix.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Planning cannot go on until this is fixed.
+    Error,
+    /// Planning goes on, but the user most likely wants to fix this.
+    Warning,
+}
+
+/// A place in a text file: 1-based line and column (in characters), and the
+/// byte range so a renderer can underline it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Location {
+    /// 1-based line number.
+    pub line: usize,
+    /// 1-based column, counted in characters.
+    pub column: usize,
+    /// Byte offset of the start in the file's text.
+    pub offset: usize,
+    /// Length in bytes of the highlighted range (at least 1 where the file has text there).
+    pub len: usize,
+}
+
+/// One problem found in an input, with where it is and how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// The file as the user named it (relative paths stay relative).
+    pub file: String,
+    /// Where in the file, when known. CSV data errors name the line and the
+    /// column header instead of a character column, see `column_name`.
+    pub location: Option<Location>,
+    /// For tabular data: the header of the column at fault.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column_name: Option<String>,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error at a known place.
+    pub fn error(
+        file: impl Into<String>,
+        location: Option<Location>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            severity: Severity::Error,
+            file: file.into(),
+            location,
+            column_name: None,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    /// A warning at a known place.
+    pub fn warning(
+        file: impl Into<String>,
+        location: Option<Location>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(file, location, message)
+        }
+    }
+
+    /// Adds the sentence that tells the user how to fix the problem.
+    #[must_use]
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Names the CSV column at fault.
+    #[must_use]
+    pub fn with_column_name(mut self, column: impl Into<String>) -> Self {
+        self.column_name = Some(column.into());
+        self
+    }
+
+    /// `true` for errors, `false` for warnings.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `file:line:column` (or `file:line` / `file`), the prefix editors and CI
+    /// annotations understand.
+    pub fn position(&self) -> String {
+        match (&self.location, &self.column_name) {
+            (Some(loc), Some(col)) => format!("{}:{} (column {col})", self.file, loc.line),
+            (Some(loc), None) => format!("{}:{}:{}", self.file, loc.line, loc.column),
+            (None, Some(col)) => format!("{} (column {col})", self.file),
+            (None, None) => self.file.clone(),
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{}: {sev}: {}", self.position(), self.message)?;
+        if let Some(help) = &self.help {
+            write!(f, "\n  help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A list of diagnostics that contains at least one error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    /// Only the errors.
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter().filter(|d| d.is_error())
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Maps character positions to byte offsets and back, for one text.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    line_starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes the line starts of `text`.
+    pub fn new(text: &str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Self { line_starts }
+    }
+
+    /// Location of a 1-based line and 0-based character column, with a
+    /// highlighted length of `len_chars` characters (clamped to the line).
+    pub fn location(&self, text: &str, line: usize, col0: usize, len_chars: usize) -> Location {
+        let line = line.max(1);
+        let start = self
+            .line_starts
+            .get(line - 1)
+            .copied()
+            .unwrap_or(text.len());
+        let end = self
+            .line_starts
+            .get(line)
+            .map_or(text.len(), |e| e.saturating_sub(1));
+        let line_text = text.get(start..end).unwrap_or("");
+        let mut chars = line_text.char_indices().skip(col0);
+        let begin = chars.next().map_or(line_text.len(), |(i, _)| i);
+        let stop = line_text[begin..]
+            .char_indices()
+            .nth(len_chars.max(1))
+            .map_or(line_text.len(), |(i, _)| begin + i);
+        Location {
+            line,
+            column: col0 + 1,
+            offset: start + begin,
+            len: stop.saturating_sub(begin),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn location_counts_characters_not_bytes() {
+        let text = "a: 1\n部署: 営業\n";
+        let idx = LineIndex::new(text);
+        let loc = idx.location(text, 2, 4, 2);
+        assert_eq!((loc.line, loc.column), (2, 5));
+        assert_eq!(&text[loc.offset..loc.offset + loc.len], "営業");
+    }
+
+    #[test]
+    fn display_names_file_line_column_and_help() {
+        let d = Diagnostic::error(
+            "policies/apps.yaml",
+            Some(Location {
+                line: 3,
+                column: 7,
+                offset: 0,
+                len: 1,
+            }),
+            "unknown field `selct`",
+        )
+        .with_help("did you mean `select`?");
+        assert_eq!(
+            d.to_string(),
+            "policies/apps.yaml:3:7: error: unknown field `selct`\n  help: did you mean `select`?"
+        );
+    }
+}

@@ -1,0 +1,33 @@
+//! # keyward-core
+//!
+//! The pure heart of keyward. It owns the resource types (from which the
+//! policy file format, the JSON Schema and the CRDs are generated), policy
+//! loading and validation with file/line/column diagnostics, evaluation of
+//! who should have what, correlation of accounts to people, the diff into a
+//! [`Plan`](plan::Plan), and the plan's renderings.
+//!
+//! It must not do I/O, read the clock, spawn threads or depend on tokio or
+//! an HTTP client: callers pass file contents, people, account listings and
+//! the date in, and the same inputs always give a byte-identical plan.
+
+pub mod account;
+pub mod correlate;
+pub mod diag;
+pub mod duration;
+pub mod evaluate;
+pub mod inventory;
+pub mod people;
+pub mod plan;
+pub mod policy;
+pub mod render;
+pub mod resources;
+pub mod tabular;
+mod validate;
+pub mod vocab;
+pub mod yaml;
+
+pub use account::{Account, AccountListing, AccountStatus};
+pub use diag::{Diagnostic, Diagnostics, Location, Severity};
+pub use people::{People, Person, Phase, Post};
+pub use plan::{Action, Change, Plan, PlanError, plan};
+pub use policy::{Loaded, Named, Origin, PolicySet, SourceFile};

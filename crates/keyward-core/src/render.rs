@@ -1,0 +1,250 @@
+//! Plan renderings: text for terminals, JSON for tools, Markdown for
+//! pull-request comments. Pure functions of the plan, so snapshots are
+//! stable.
+
+use std::fmt::Write as _;
+
+use crate::plan::{Action, Change, Counts, Plan};
+
+/// Options for the text rendering.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TextOptions {
+    /// Use ANSI colours (on a terminal).
+    pub color: bool,
+}
+
+fn symbol(a: Action) -> &'static str {
+    match a {
+        Action::Create => "+",
+        Action::Restore => "^",
+        Action::Update => "~",
+        Action::Suspend => "-",
+        Action::Transfer => ">",
+        Action::Delete => "x",
+        Action::Review => "?",
+    }
+}
+
+fn color(a: Action) -> &'static str {
+    match a {
+        Action::Create | Action::Restore => "\x1b[32m",
+        Action::Update => "\x1b[33m",
+        Action::Suspend => "\x1b[31m",
+        Action::Transfer => "\x1b[36m",
+        Action::Delete => "\x1b[1;31m",
+        Action::Review => "\x1b[35m",
+    }
+}
+
+/// `Plan: 3 to create, … 4 to review.`
+pub fn summary_line(c: &Counts) -> String {
+    format!(
+        "Plan: {} to create, {} to restore, {} to update, {} to suspend, {} to transfer, {} to delete, {} to review.",
+        c.create, c.restore, c.update, c.suspend, c.transfer, c.delete, c.review
+    )
+}
+
+fn person_label(c: &Change) -> String {
+    match &c.person {
+        Some(p) => match &p.name {
+            Some(n) => format!("{n} ({})", p.id),
+            None => p.id.clone(),
+        },
+        None => String::new(),
+    }
+}
+
+fn details(c: &Change) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(r) = &c.role {
+        match &r.from {
+            Some(from) => out.push(format!("role {from} → {}", r.to)),
+            None => out.push(format!("role {}", r.to)),
+        }
+    }
+    if let Some(g) = &c.groups {
+        let mut parts: Vec<String> = g.add.iter().map(|x| format!("+{x}")).collect();
+        parts.extend(g.remove.iter().map(|x| format!("-{x}")));
+        if !parts.is_empty() {
+            out.push(format!("groups {}", parts.join(" ")));
+        }
+    }
+    if let Some(t) = &c.transfer_to {
+        out.push(format!("to {}", t.label()));
+    }
+    if let Some(p) = c.proposed {
+        out.push(format!("proposed: {}", p.as_str()));
+    }
+    out
+}
+
+/// Renders the plan for a terminal, grouped per app.
+pub fn text(plan: &Plan, opts: TextOptions) -> String {
+    let (bold, reset, dim) = if opts.color {
+        ("\x1b[1m", "\x1b[0m", "\x1b[2m")
+    } else {
+        ("", "", "")
+    };
+    let mut s = String::new();
+    let p = &plan.people;
+    let _ = writeln!(s, "{bold}keyward plan for {}{reset}", plan.date);
+    let _ = writeln!(
+        s,
+        "HR: {} people ({} employed, {} on leave, {} not started, {} left)",
+        p.total, p.employed, p.on_leave, p.not_started, p.left
+    );
+    for app in &plan.apps {
+        let _ = writeln!(s);
+        let ro = if app.read_only {
+            "; read-only: apply writes a checklist"
+        } else {
+            ""
+        };
+        let title = if app.display_name == app.name {
+            app.name.clone()
+        } else {
+            format!("{} ({})", app.name, app.display_name)
+        };
+        let _ = writeln!(
+            s,
+            "{bold}{title}{reset} {dim}[{}: {}{ro}]{reset}",
+            app.connector, app.source
+        );
+        let _ = writeln!(
+            s,
+            "  {} accounts: {} matched, {} unmatched, {} protected, {} bots",
+            app.accounts, app.matched, app.orphans, app.protected, app.bots
+        );
+        let mut any = false;
+        for c in plan.changes_for(&app.name) {
+            any = true;
+            let (on, off) = if opts.color {
+                (color(c.action), reset)
+            } else {
+                ("", "")
+            };
+            let _ = writeln!(
+                s,
+                "  {on}{} {:<9}{off}{}  {}",
+                symbol(c.action),
+                c.action.as_str(),
+                c.account.label(),
+                person_label(c)
+            );
+            for d in details(c) {
+                let _ = writeln!(s, "              {d}");
+            }
+            let _ = writeln!(s, "              {dim}{}{reset}", c.reason);
+        }
+        if !any {
+            let _ = writeln!(s, "  no changes");
+        }
+    }
+    if !plan.warnings.is_empty() {
+        let _ = writeln!(s);
+        let _ = writeln!(s, "{bold}Warnings{reset}");
+        for w in &plan.warnings {
+            let _ = writeln!(s, "  ! {w}");
+        }
+    }
+    let _ = writeln!(s);
+    let _ = writeln!(s, "{bold}{}{reset}", summary_line(&plan.summary));
+    s
+}
+
+/// The versioned JSON document (see DESIGN.md's contract).
+pub fn json(plan: &Plan) -> String {
+    let mut s =
+        serde_json::to_string_pretty(plan).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    s.push('\n');
+    s
+}
+
+fn md_cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+/// Markdown for a pull-request comment: summary first, one section per app,
+/// deprovisioning in bold.
+pub fn markdown(plan: &Plan) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "### keyward plan for {}", plan.date);
+    let _ = writeln!(s);
+    let _ = writeln!(s, "**{}**", summary_line(&plan.summary));
+    let _ = writeln!(s);
+    let p = &plan.people;
+    let _ = writeln!(
+        s,
+        "HR: {} people — {} employed, {} on leave, {} not started, {} left.",
+        p.total, p.employed, p.on_leave, p.not_started, p.left
+    );
+    let _ = writeln!(s);
+    let _ = writeln!(
+        s,
+        "| app | accounts | create | restore | update | suspend | transfer | delete | review |"
+    );
+    let _ = writeln!(s, "|---|--:|--:|--:|--:|--:|--:|--:|--:|");
+    for app in &plan.apps {
+        let c = &app.changes;
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            md_cell(&app.name),
+            app.accounts,
+            c.create,
+            c.restore,
+            c.update,
+            c.suspend,
+            c.transfer,
+            c.delete,
+            c.review
+        );
+    }
+    for app in &plan.apps {
+        let n = app.changes.total();
+        if n == 0 {
+            continue;
+        }
+        let _ = writeln!(s);
+        let ro = if app.read_only {
+            " · read-only: a checklist for a human"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            s,
+            "<details open><summary><b>{}</b> — {n} change{}{ro}</summary>",
+            md_cell(&app.name),
+            if n == 1 { "" } else { "s" }
+        );
+        let _ = writeln!(s);
+        let _ = writeln!(s, "| action | account | person | details | reason |");
+        let _ = writeln!(s, "|---|---|---|---|---|");
+        for c in plan.changes_for(&app.name) {
+            let action = if c.action.is_deprovisioning() {
+                format!("**{}**", c.action.as_str())
+            } else {
+                c.action.as_str().to_owned()
+            };
+            let _ = writeln!(
+                s,
+                "| {action} | `{}` | {} | {} | {} |",
+                md_cell(c.account.label()),
+                md_cell(&person_label(c)),
+                md_cell(&details(c).join("; ")),
+                md_cell(&c.reason)
+            );
+        }
+        let _ = writeln!(s);
+        let _ = writeln!(s, "</details>");
+    }
+    if !plan.warnings.is_empty() {
+        let _ = writeln!(s);
+        let _ = writeln!(s, "**Warnings**");
+        let _ = writeln!(s);
+        for w in &plan.warnings {
+            let _ = writeln!(s, "- {}", md_cell(w));
+        }
+    }
+    s
+}

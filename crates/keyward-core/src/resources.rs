@@ -1,0 +1,592 @@
+//! The keyward resources: one set of Rust types from which the policy file
+//! format, the JSON Schema for editors and the Kubernetes CRDs are all
+//! generated. Every field's doc comment becomes its description in
+//! `kubectl explain` and in editors, so write them for admins.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use kube::CustomResource;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::duration::{Days, Retention, SuspendTiming, TransferTo};
+
+/// API group of every keyward resource.
+pub const GROUP: &str = "keyward.io";
+/// The only version so far.
+pub const VERSION: &str = "v1alpha1";
+/// `apiVersion` written in manifests.
+pub const API_VERSION: &str = "keyward.io/v1alpha1";
+
+// ---------------------------------------------------------------- PeopleSource
+
+/// Where keyward reads the people who work here: the HR master. Several
+/// sources may be declared (for example employees from SmartHR and
+/// contractors from a spreadsheet); their people are merged and an employee
+/// id may appear in only one of them.
+#[derive(CustomResource, Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[kube(
+    group = "keyward.io",
+    version = "v1alpha1",
+    kind = "PeopleSource",
+    namespaced,
+    shortname = "kwps",
+    category = "keyward"
+)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct PeopleSourceSpec {
+    /// Read people from a CSV export of the HR master (for example SmartHR's
+    /// employee export with Japanese headers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub csv: Option<CsvPeopleSource>,
+}
+
+/// A CSV file exported from the HR master.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CsvPeopleSource {
+    /// Path of the CSV file, relative to the directory of the policy file
+    /// that declares it.
+    pub path: String,
+    /// Text encoding. `auto` reads UTF-8 (with or without BOM) and falls back
+    /// to Shift_JIS/CP932, which is what Excel writes when it re-saves an
+    /// export on a Japanese Windows machine.
+    #[serde(default)]
+    pub encoding: TextEncoding,
+    /// Field delimiter, one character. Default `,`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delimiter: Option<String>,
+    /// Which CSV header holds which HR field.
+    pub columns: PeopleColumns,
+    /// How HR values map to keyward's vocabulary. Built-in defaults cover
+    /// SmartHR's Japanese labels and English ones; entries here are added to
+    /// them and win on conflict.
+    #[serde(default)]
+    pub values: PeopleValueMaps,
+    /// Date formats tried in order (strftime syntax). Default:
+    /// `%Y-%m-%d`, `%Y/%m/%d`, `%Y年%m月%d日`, `%Y.%m.%d`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub date_formats: Vec<String>,
+    /// Separator between several values in one cell (concurrent posts,
+    /// 兼務). A line break inside a cell always separates too. Default `;`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list_separator: Option<String>,
+    /// Separator between levels of a department path
+    /// (`営業本部/第一営業部`). Default `/`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department_separator: Option<String>,
+}
+
+/// How a file's bytes are decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TextEncoding {
+    /// UTF-8 with or without BOM; otherwise Shift_JIS (CP932).
+    #[default]
+    Auto,
+    /// UTF-8 only; a file that is not valid UTF-8 is an error.
+    #[serde(rename = "utf-8")]
+    Utf8,
+    /// Shift_JIS as Windows writes it (CP932).
+    ShiftJis,
+}
+
+/// CSV headers of the HR fields. Only `id` is required; a field without a
+/// column is simply unknown for everyone.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct PeopleColumns {
+    /// Employee number (社員番号). Unique per person.
+    pub id: String,
+    /// Work e-mail address (メールアドレス).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Full name in one column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Family name (姓); joined with `givenName` when there is no `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family_name: Option<String>,
+    /// Given name (名).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub given_name: Option<String>,
+    /// Department path (部署); several for concurrent posts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    /// Job title (役職); several for concurrent posts, in the same order as
+    /// the departments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Employment type (雇用形態).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub employment_type: Option<String>,
+    /// Employment status (在籍状況).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// First working day (入社年月日).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
+    /// Last working day (退職年月日).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
+    /// The manager's employee number or e-mail (上長), used to hand a
+    /// leaver's data over.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manager: Option<String>,
+    /// Date of the latest transfer (異動日); starts a mover's grace period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moved_on: Option<String>,
+    /// Further columns kept as named attributes, for selectors and per-app
+    /// correlation (for example `github: GitHubアカウント`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, String>,
+}
+
+/// Maps from HR values to keyward's vocabulary.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct PeopleValueMaps {
+    /// HR label → employment type (`正社員: full-time`). Well-known types are
+    /// `full-time`, `contract`, `part-time`, `temp` and `contractor`; others
+    /// may be added (lowercase words joined by `-`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub employment_type: BTreeMap<String, String>,
+    /// HR label → status (`休職中: on-leave`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub status: BTreeMap<String, HrStatus>,
+}
+
+/// Employment status as the HR master states it.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum HrStatus {
+    /// Employed (在籍).
+    Active,
+    /// On a leave of absence (休職).
+    OnLeave,
+    /// No longer employed (退職).
+    Terminated,
+}
+
+impl HrStatus {
+    /// The word used in policy files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::OnLeave => "on-leave",
+            Self::Terminated => "terminated",
+        }
+    }
+}
+
+// ---------------------------------------------------------------- Application
+
+/// A SaaS application whose accounts keyward manages: how to read (and
+/// later change) its accounts, how an account is matched to a person, which
+/// accounts are never touched, and the app's lifecycle timing.
+#[derive(CustomResource, Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[kube(
+    group = "keyward.io",
+    version = "v1alpha1",
+    kind = "Application",
+    namespaced,
+    shortname = "kwapp",
+    category = "keyward"
+)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ApplicationSpec {
+    /// Name shown in plans and reports. Default: the resource name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// Who owns this app (an e-mail); named in access reviews.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// How keyward reads and changes the app's accounts. Exactly one.
+    pub connector: ConnectorSpec,
+    /// How an account is matched to a person, in order. Each account is
+    /// matched by the first correlator for which it has a value. Default:
+    /// `[{email: {}}]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub correlate: Vec<CorrelatorSpec>,
+    /// Accounts keyward never touches (bots, break-glass admins, shared
+    /// mailboxes). They never appear as changes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub protect: Vec<ProtectRule>,
+    /// The app's roles from least to most privileged. Required when grants
+    /// give the app more than one role: the most privileged granted role wins.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<String>,
+    /// Role given when a grant names none. Without it, a grant without role
+    /// leaves the account's role alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_role: Option<String>,
+    /// Joiner, mover, leave and leaver timing for this app.
+    #[serde(default)]
+    pub lifecycle: LifecycleSpec,
+    /// What one seat costs, for the savings shown in plans and reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seat_cost: Option<SeatCost>,
+}
+
+/// The connector that reads (and changes) an app's accounts. Set exactly one.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ConnectorSpec {
+    /// A user list exported by hand from an app without a usable API. Read
+    /// only: applying produces a checklist for a human.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub csv_export: Option<CsvExportConnector>,
+}
+
+/// A user list exported from a SaaS admin screen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CsvExportConnector {
+    /// Path of the CSV file, relative to the directory of the policy file.
+    pub path: String,
+    /// Text encoding, as for people sources.
+    #[serde(default)]
+    pub encoding: TextEncoding,
+    /// Field delimiter, one character. Default `,`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delimiter: Option<String>,
+    /// Which header holds which account field.
+    pub columns: AccountColumns,
+    /// Which values of the status column mean what. Values compare without
+    /// regard to case. When omitted, common English and Japanese words are
+    /// understood; an unknown value is an error, never a guess.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_values: Option<AccountStatusValues>,
+    /// Export label → role name (`Workspace Admin: admin`). Unmapped labels
+    /// are used as they are.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub role_values: BTreeMap<String, String>,
+    /// Separator between several groups in one cell. Default `;`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list_separator: Option<String>,
+}
+
+/// CSV headers of the account fields. At least one of `id`, `email` and
+/// `username` is required; the account id defaults to the username, then
+/// the e-mail.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AccountColumns {
+    /// The app's own id for the account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// E-mail address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Login name or handle.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// Display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// Account status (active, suspended, invited, bot…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Role (may be the same column as `status` when an export mixes them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// Group memberships, separated by `listSeparator`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups: Option<String>,
+    /// The HR employee number stored in the app, if it keeps one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// Last sign-in date, shown in inventories and reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_active: Option<String>,
+    /// Further columns kept as named account attributes, usable as a
+    /// correlator's `accountField`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, String>,
+}
+
+/// Status column values by meaning. Compared without regard to case.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AccountStatusValues {
+    /// The account can sign in.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub active: Vec<String>,
+    /// The account exists but cannot sign in (deactivated, suspended).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suspended: Vec<String>,
+    /// An invitation that was not accepted yet; counts as provisioned.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub invited: Vec<String>,
+    /// A bot or integration account; never matched to people or changed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bot: Vec<String>,
+    /// A deleted account the export still lists; ignored.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deleted: Vec<String>,
+}
+
+/// One way to match an account to a person. Set exactly one field.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CorrelatorSpec {
+    /// Match the account's e-mail to the person's work e-mail, without
+    /// regard to case and with `+tags` removed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<EmailCorrelator>,
+    /// Match an account field holding the HR employee number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub employee_id: Option<EmployeeIdCorrelator>,
+    /// Match an account field to an HR attribute column (for example the
+    /// GitHub login column to the account's username).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribute: Option<AttributeCorrelator>,
+}
+
+/// Match by e-mail.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct EmailCorrelator {
+    /// Old or secondary domains and the domain they stand for
+    /// (`old-example.co.jp: example.com`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub domain_aliases: BTreeMap<String, String>,
+    /// Keep `+tags` (`taro+slack@example.com`) instead of removing them.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub keep_plus_tag: bool,
+    /// Account field holding the e-mail. Default `email`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_field: Option<String>,
+}
+
+/// Match by employee number.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct EmployeeIdCorrelator {
+    /// Account field holding the employee number. Default `externalId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_field: Option<String>,
+}
+
+/// Match by an HR attribute.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AttributeCorrelator {
+    /// Name of the HR attribute (a key of the people source's
+    /// `columns.attributes`).
+    pub attribute: String,
+    /// Account field to compare with. Default `username`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_field: Option<String>,
+    /// Compare with regard to case (default: case-insensitive).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub case_sensitive: bool,
+}
+
+/// Accounts never touched. Set one of `username`, `email` (regular
+/// expressions, matched anywhere unless anchored) or `id` (exact).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ProtectRule {
+    /// Regular expression on the username.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// Regular expression on the e-mail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Exact account id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Why these accounts are protected, shown in inventories.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// Lifecycle timing of one app.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct LifecycleSpec {
+    /// Create joiners' accounts this many days before their first day
+    /// (default `0d`: on the first day). Never earlier.
+    #[serde(default)]
+    pub provision_before: Days,
+    /// What happens to the account of someone on leave (休職): `keep`
+    /// (default) or `suspend`; restored on return.
+    #[serde(default)]
+    pub on_leave: OnLeave,
+    /// After a transfer (異動日), access the new posts no longer grant is
+    /// kept this long for the handover. Needs the people source's `movedOn`
+    /// column; without it, access ends at once.
+    #[serde(default)]
+    pub mover_grace: Days,
+    /// An account of a current employee that no policy grants: `review`
+    /// (default; list it) or `suspend` (enforce the policy).
+    #[serde(default)]
+    pub ungranted: Ungranted,
+    /// What happens to a leaver's account.
+    #[serde(default)]
+    pub offboarding: OffboardingSpec,
+}
+
+/// Treatment of an account during a leave of absence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum OnLeave {
+    /// Leave the account as it is.
+    #[default]
+    Keep,
+    /// Suspend it for the leave and restore it on return.
+    Suspend,
+}
+
+/// Treatment of an account that no policy grants to a current employee.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum Ungranted {
+    /// List it for review.
+    #[default]
+    Review,
+    /// Suspend it (never delete: the person still works here).
+    Suspend,
+}
+
+/// A leaver's path: suspend, hand over, delete.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct OffboardingSpec {
+    /// When to suspend: `afterLastDay` (default), `onLastDay`, or a day
+    /// count after the last working day.
+    #[serde(default)]
+    pub suspend: SuspendTiming,
+    /// Who receives the leaver's data before deletion: `manager` or an
+    /// account of this app. Without it, nothing is handed over.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer_to: Option<TransferTo>,
+    /// When to delete, counted from the last working day: `never` (default)
+    /// or a day count. Deletion waits for the handover target to exist.
+    #[serde(default)]
+    pub delete_after: Retention,
+}
+
+/// Monthly price of one seat.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SeatCost {
+    /// Price per seat per month.
+    pub monthly: f64,
+    /// ISO 4217 currency code (`JPY`, `USD`).
+    pub currency: String,
+}
+
+// ---------------------------------------------------------------- AccessPolicy
+
+/// Who gets which account: people selected by HR attributes get the listed
+/// grants. Grants are a union over all matching policies and all of a
+/// person's current posts.
+#[derive(CustomResource, Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[kube(
+    group = "keyward.io",
+    version = "v1alpha1",
+    kind = "AccessPolicy",
+    namespaced,
+    shortname = "kwpol",
+    category = "keyward"
+)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AccessPolicySpec {
+    /// What this policy is for, shown in explanations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Which people the policy applies to. Every condition given must hold.
+    pub select: Selector,
+    /// What the selected people get.
+    pub grant: Vec<Grant>,
+}
+
+/// Conditions on HR attributes. Every condition given must hold; a missing
+/// condition holds for everyone. Department and title are checked against
+/// the same post, so `{department: [Sales/**], title: Manager}` means "a
+/// manager in Sales", not "in Sales and a manager somewhere".
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Selector {
+    /// Department globs; any may match. `*` is one level, `**` any number
+    /// of levels; `Sales/**` also matches `Sales` itself.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub department: Vec<String>,
+    /// Regular expression on the job title (matched anywhere unless anchored).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Employment types; any may match.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub employment_type: Vec<String>,
+    /// HR statuses; any may match. Default: `active` and `on-leave` (what
+    /// happens to accounts during a leave is the app's `onLeave` setting).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub status: Vec<SelectStatus>,
+    /// Regular expressions on HR attributes (for example `github: ".+"`
+    /// for people who have a GitHub login).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, String>,
+}
+
+/// A status a selector can ask for.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum SelectStatus {
+    /// Working (and joiners about to start).
+    Active,
+    /// On a leave of absence.
+    OnLeave,
+}
+
+/// One entitlement: an account in an app, with a role and groups.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Grant {
+    /// Name of the Application.
+    pub app: String,
+    /// Role in the app (one of the Application's `roles` when it lists them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// Groups in the app. keyward manages only groups some grant names;
+    /// other groups on an account are left alone.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<String>,
+}
+
+// ---------------------------------------------------------------- Exception
+
+/// An explicit, approved, time-bounded grant for one person, outside the
+/// policies (a handover, a project). It disappears by itself after `until`,
+/// and it applies even after the person's last working day.
+#[derive(CustomResource, Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[kube(
+    group = "keyward.io",
+    version = "v1alpha1",
+    kind = "Exception",
+    namespaced,
+    shortname = "kwex",
+    category = "keyward"
+)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ExceptionSpec {
+    /// The person: employee number or work e-mail.
+    pub person: String,
+    /// What the person gets while the exception is in force.
+    pub grant: Vec<Grant>,
+    /// First day in force. Default: at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<Date>,
+    /// Last day in force (inclusive).
+    pub until: Date,
+    /// Why, in a sentence reviewers can judge.
+    pub reason: String,
+    /// Who approved it (e-mail).
+    pub approver: String,
+}

@@ -1,0 +1,251 @@
+//! Shared helpers for CSV exports (HR masters and SaaS user lists): text
+//! decoding, header lookup and date parsing. Pure: callers read the bytes.
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+
+use crate::diag::Diagnostic;
+use crate::resources::TextEncoding;
+
+/// Decoded text and the encoding that was used.
+#[derive(Debug, Clone)]
+pub struct Decoded {
+    /// The text, without BOM.
+    pub text: String,
+    /// `UTF-8` or `Shift_JIS`.
+    pub encoding: &'static str,
+}
+
+/// Decodes a file's bytes. `auto` accepts UTF-8 with or without BOM and
+/// falls back to Shift_JIS (CP932) — what Excel writes on Japanese Windows.
+/// A file that is not valid in the chosen encoding is an error, never
+/// mojibake that would silently fail to match anybody.
+pub fn decode(file: &str, bytes: Vec<u8>, encoding: TextEncoding) -> Result<Decoded, Diagnostic> {
+    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    };
+    let utf8 = |bytes: Vec<u8>| String::from_utf8(bytes).map_err(|e| e.utf8_error().valid_up_to());
+    match encoding {
+        TextEncoding::Utf8 => utf8(bytes).map(|text| Decoded { text, encoding: "UTF-8" }).map_err(|at| {
+            Diagnostic::error(file, None, format!("the file is not valid UTF-8 (first bad byte at offset {at})"))
+                .with_help("set `encoding: shift_jis` (or `auto`) if the file was saved by Excel on Windows, or save it as UTF-8")
+        }),
+        TextEncoding::ShiftJis => sjis(file, &bytes),
+        TextEncoding::Auto => {
+            if std::str::from_utf8(&bytes).is_ok() {
+                utf8(bytes).map(|text| Decoded { text, encoding: "UTF-8" }).map_err(|_| sjis_error(file))
+            } else {
+                sjis(file, &bytes)
+            }
+        }
+    }
+}
+
+fn sjis_error(file: &str) -> Diagnostic {
+    Diagnostic::error(
+        file,
+        None,
+        "the file is neither valid UTF-8 nor valid Shift_JIS (CP932)",
+    )
+    .with_help("save the export as UTF-8 (\"CSV UTF-8\" in Excel) and read it again")
+}
+
+fn sjis(file: &str, bytes: &[u8]) -> Result<Decoded, Diagnostic> {
+    let (text, had_errors) = encoding_rs::SHIFT_JIS.decode_without_bom_handling(bytes);
+    if had_errors {
+        return Err(sjis_error(file));
+    }
+    Ok(Decoded {
+        text: text.into_owned(),
+        encoding: "Shift_JIS",
+    })
+}
+
+/// Header name → column index.
+#[derive(Debug, Clone)]
+pub struct Headers {
+    names: Vec<String>,
+    exact: HashMap<String, usize>,
+    folded: HashMap<String, usize>,
+}
+
+impl Headers {
+    /// Indexes a header record. Names are trimmed; a later duplicate does
+    /// not shadow the first.
+    pub fn new<'a>(record: impl IntoIterator<Item = &'a str>) -> Self {
+        let names: Vec<String> = record
+            .into_iter()
+            .map(|h| h.trim().trim_start_matches('\u{feff}').to_owned())
+            .collect();
+        let mut exact = HashMap::new();
+        let mut folded = HashMap::new();
+        for (i, n) in names.iter().enumerate() {
+            exact.entry(n.clone()).or_insert(i);
+            folded.entry(n.to_lowercase()).or_insert(i);
+        }
+        Self {
+            names,
+            exact,
+            folded,
+        }
+    }
+
+    /// Finds a column by header, exactly, then without regard to case.
+    pub fn find(&self, name: &str) -> Option<usize> {
+        let n = name.trim();
+        self.exact
+            .get(n)
+            .or_else(|| self.folded.get(&n.to_lowercase()))
+            .copied()
+    }
+
+    /// The header names, for "its columns are …" messages.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// The closest header to a missing name, if any is close.
+    pub fn closest(&self, name: &str) -> Option<&str> {
+        self.names
+            .iter()
+            .map(|h| (strsim::normalized_levenshtein(name, h), h.as_str()))
+            .filter(|(s, _)| *s >= 0.5)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, h)| h)
+    }
+}
+
+/// Default date formats tried in order.
+pub const DEFAULT_DATE_FORMATS: [&str; 4] = ["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日", "%Y.%m.%d"];
+
+/// Parses a date with the given formats (or the defaults when empty).
+/// `2026/1/5` parses with `%Y/%m/%d` as well as `2026/01/05`.
+pub fn parse_date(raw: &str, formats: &[String]) -> Option<Date> {
+    let s = raw.trim();
+    if formats.is_empty() {
+        DEFAULT_DATE_FORMATS
+            .iter()
+            .find_map(|f| Date::strptime(f, s).ok())
+    } else {
+        formats
+            .iter()
+            .find_map(|f| Date::strptime(f.as_str(), s).ok())
+    }
+}
+
+/// The formats a date column accepts, for error messages.
+pub fn formats_hint(formats: &[String]) -> String {
+    let list: Vec<&str> = if formats.is_empty() {
+        DEFAULT_DATE_FORMATS.to_vec()
+    } else {
+        formats.iter().map(String::as_str).collect()
+    };
+    list.join(", ")
+}
+
+/// Splits a multi-value cell on the separator and on line breaks,
+/// dropping empty parts.
+pub fn split_list<'a>(cell: &'a str, sep: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    cell.split(['\n', '\r'])
+        .flat_map(move |line| line.split(sep))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+/// An error about one row (and optionally one column) of a data file.
+pub fn row_error(
+    file: &str,
+    line: usize,
+    column: Option<&str>,
+    message: impl Into<String>,
+) -> Diagnostic {
+    let d = Diagnostic::error(
+        file,
+        Some(crate::diag::Location {
+            line,
+            column: 1,
+            offset: 0,
+            len: 0,
+        }),
+        message,
+    );
+    match column {
+        Some(c) => d.with_column_name(c),
+        None => d,
+    }
+}
+
+/// A row whose field count differs from the header's: the file is cut off
+/// or a value lost its quotes. Either way the file cannot be trusted.
+pub fn field_count_error(file: &str, line: usize, got: usize, want: usize) -> Diagnostic {
+    row_error(file, line, None, format!("the row has {got} fields but the header has {want}"))
+        .with_help("the file may be cut off, or a value contains the delimiter without quotes; export it again")
+}
+
+/// A CSV syntax error, located.
+pub fn csv_error(file: &str, text: &str, e: &csv::Error) -> Diagnostic {
+    let location = e
+        .position()
+        .map(|p| crate::diag::LineIndex::new(text).location(text, p.line() as usize, 0, 1));
+    Diagnostic::error(file, location, format!("cannot read the CSV: {e}")).with_help(
+        "check the quoting on this line; a value containing a quote must double it (\"\")",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_with_bom_and_shift_jis_decode_to_the_same_text() {
+        let text = "社員番号,部署\n0001,営業本部\n";
+        let with_bom = [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
+        let (sjis_bytes, _, _) = encoding_rs::SHIFT_JIS.encode(text);
+        assert_eq!(
+            decode("a.csv", with_bom, TextEncoding::Auto).unwrap().text,
+            text
+        );
+        let d = decode("a.csv", sjis_bytes.into_owned(), TextEncoding::Auto).unwrap();
+        assert_eq!(d.text, text);
+        assert_eq!(d.encoding, "Shift_JIS");
+    }
+
+    #[test]
+    fn forced_utf8_rejects_shift_jis() {
+        let (sjis_bytes, _, _) = encoding_rs::SHIFT_JIS.encode("部署");
+        let err = decode("a.csv", sjis_bytes.into_owned(), TextEncoding::Utf8).unwrap_err();
+        assert!(err.message.contains("not valid UTF-8"));
+    }
+
+    #[test]
+    fn dates_in_japanese_export_styles() {
+        let d = jiff::civil::date(2026, 1, 5);
+        for s in [
+            "2026-01-05",
+            "2026/1/5",
+            "2026/01/05",
+            "2026年1月5日",
+            " 2026.01.05 ",
+        ] {
+            assert_eq!(parse_date(s, &[]), Some(d), "{s}");
+        }
+        assert_eq!(parse_date("05/01/2026", &[]), None);
+        assert_eq!(parse_date("05/01/2026", &["%d/%m/%Y".to_owned()]), Some(d));
+    }
+
+    #[test]
+    fn headers_find_trimmed_and_case_folded() {
+        let h = Headers::new([" Email ", "社員番号"]);
+        assert_eq!(h.find("email"), Some(0));
+        assert_eq!(h.find("社員番号"), Some(1));
+        assert_eq!(h.closest("社員番"), Some("社員番号"));
+    }
+
+    #[test]
+    fn lists_split_on_separator_and_newlines() {
+        let v: Vec<&str> = split_list("営業本部/第一営業部; 経営企画室\n人事部", ";").collect();
+        assert_eq!(v, ["営業本部/第一営業部", "経営企画室", "人事部"]);
+    }
+}

@@ -1,0 +1,865 @@
+//! Checks that need more than one field or one resource (references, regex
+//! syntax, exactly-one-of rules, role rankings), and compilation of
+//! selectors and correlators into the fast forms planning uses.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use regex::Regex;
+
+use crate::account::BUILTIN_FIELDS;
+use crate::diag::Diagnostic;
+use crate::policy::{Named, Origin, PolicySet, suggest};
+use crate::resources::{ApplicationSpec, Grant, LifecycleSpec, SelectStatus};
+use crate::vocab;
+
+/// A compiled department selector.
+#[derive(Debug, Clone)]
+pub(crate) struct DeptMatcher {
+    set: GlobSet,
+    /// Departments that `X/**` patterns also match exactly.
+    parents: Vec<String>,
+    /// The patterns as written, for reasons.
+    pub(crate) patterns: Vec<String>,
+}
+
+impl DeptMatcher {
+    /// The first pattern that matches `dept`, as written.
+    pub(crate) fn matching_pattern(&self, dept: &str) -> Option<&str> {
+        if let Some(i) = self.set.matches(dept).first() {
+            return Some(&self.patterns[*i]);
+        }
+        self.parents
+            .iter()
+            .position(|p| p == dept)
+            .and_then(|_| {
+                self.patterns
+                    .iter()
+                    .find(|p| p.strip_suffix("/**") == Some(dept))
+            })
+            .map(String::as_str)
+    }
+}
+
+/// A compiled selector.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CompiledSelector {
+    pub(crate) department: Option<DeptMatcher>,
+    pub(crate) title: Option<Regex>,
+    pub(crate) employment_types: Vec<String>,
+    pub(crate) active: bool,
+    pub(crate) on_leave: bool,
+    pub(crate) attributes: Vec<(String, Regex)>,
+}
+
+/// A compiled access policy.
+#[derive(Debug, Clone)]
+pub(crate) struct CompiledPolicy {
+    pub(crate) name: String,
+    pub(crate) selector: CompiledSelector,
+    /// (application index, grant)
+    pub(crate) grants: Vec<(usize, Grant)>,
+}
+
+/// A compiled exception.
+#[derive(Debug, Clone)]
+pub(crate) struct CompiledException {
+    pub(crate) name: String,
+    pub(crate) person: String,
+    pub(crate) from: Option<jiff::civil::Date>,
+    pub(crate) until: jiff::civil::Date,
+    pub(crate) reason: String,
+    pub(crate) approver: String,
+    pub(crate) grants: Vec<(usize, Grant)>,
+}
+
+/// One way to match accounts to people.
+#[derive(Debug, Clone)]
+pub(crate) enum CompiledCorrelator {
+    Email {
+        aliases: HashMap<String, String>,
+        strip_plus: bool,
+        field: String,
+    },
+    EmployeeId {
+        field: String,
+    },
+    Attribute {
+        attribute: String,
+        field: String,
+        case_sensitive: bool,
+    },
+}
+
+impl CompiledCorrelator {
+    pub(crate) fn field(&self) -> &str {
+        match self {
+            Self::Email { field, .. }
+            | Self::EmployeeId { field }
+            | Self::Attribute { field, .. } => field,
+        }
+    }
+
+    /// Short description for reasons (`email`, `employee number`, `github`).
+    pub(crate) fn describe(&self) -> String {
+        match self {
+            Self::Email { .. } => "e-mail".to_owned(),
+            Self::EmployeeId { .. } => "employee number".to_owned(),
+            Self::Attribute { attribute, .. } => format!("HR attribute `{attribute}`"),
+        }
+    }
+}
+
+/// A protect rule.
+#[derive(Debug, Clone)]
+pub(crate) enum CompiledProtect {
+    Username(Regex, Option<String>),
+    Email(Regex, Option<String>),
+    Id(String, Option<String>),
+}
+
+/// A compiled application.
+#[derive(Debug, Clone)]
+pub(crate) struct CompiledApp {
+    pub(crate) name: String,
+    pub(crate) correlators: Vec<CompiledCorrelator>,
+    pub(crate) protect: Vec<CompiledProtect>,
+    /// lowercase role → rank (higher is more privileged)
+    pub(crate) role_rank: HashMap<String, usize>,
+    pub(crate) default_role: Option<String>,
+    /// Groups some grant names; only these are added or removed.
+    pub(crate) managed_groups: BTreeSet<String>,
+    pub(crate) lifecycle: LifecycleSpec,
+    pub(crate) read_only: bool,
+    pub(crate) connector: &'static str,
+}
+
+/// Everything planning needs in compiled form.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Compiled {
+    pub(crate) apps: Vec<CompiledApp>,
+    pub(crate) app_index: HashMap<String, usize>,
+    pub(crate) policies: Vec<CompiledPolicy>,
+    pub(crate) exceptions: Vec<CompiledException>,
+}
+
+struct Checker<'a> {
+    set: &'a PolicySet,
+    diags: Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    fn error(
+        &mut self,
+        origin: &Origin,
+        path: &str,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        let d = self.set.error_at(origin, path, message).with_help(help);
+        self.diags.push(d);
+    }
+
+    fn warn(
+        &mut self,
+        origin: &Origin,
+        path: &str,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        let d = self.set.warning_at(origin, path, message).with_help(help);
+        self.diags.push(d);
+    }
+
+    fn regex(&mut self, origin: &Origin, path: &str, pattern: &str) -> Option<Regex> {
+        match Regex::new(pattern) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                let detail = e.to_string();
+                let last = detail
+                    .lines()
+                    .rfind(|l| l.starts_with("error:"))
+                    .unwrap_or("")
+                    .trim_start_matches("error: ");
+                self.error(
+                    origin,
+                    path,
+                    format!("`{pattern}` is not a valid regular expression: {last}"),
+                    "fix the pattern (Rust regex syntax); escape literal `.`, `+`, `(` with `\\`",
+                );
+                None
+            }
+        }
+    }
+
+    fn delimiter(&mut self, origin: &Origin, path: &str, delim: Option<&String>) {
+        if let Some(d) = delim
+            && (d.chars().count() != 1 || !d.is_ascii()) {
+                self.error(
+                    origin,
+                    path,
+                    format!("delimiter `{d}` must be one ASCII character"),
+                    "use `,`, `;`, `|` or a tab",
+                );
+            }
+    }
+
+    fn duplicates<T>(&mut self, kind: &str, items: &[Named<T>]) {
+        let mut seen: HashMap<&str, &Origin> = HashMap::new();
+        for item in items {
+            if let Some(first) = seen.get(item.name.as_str()) {
+                let first_at = self.set.origin_label(first);
+                let first_line = self
+                    .set
+                    .locate(first, "metadata.name", false)
+                    .map(|l| l.line)
+                    .unwrap_or(0);
+                self.error(
+                    &item.origin,
+                    "metadata.name",
+                    format!(
+                        "{kind} `{}` is defined twice (first in {first_at}:{first_line})",
+                        item.name
+                    ),
+                    "rename one of them or merge the two",
+                );
+            } else {
+                seen.insert(&item.name, &item.origin);
+            }
+        }
+    }
+}
+
+/// Runs every cross-field check and compiles the set. Errors and warnings
+/// come back as diagnostics; the compiled form is only meaningful when
+/// there are no errors.
+pub(crate) fn check(set: &PolicySet, root: &str) -> (Compiled, Vec<Diagnostic>) {
+    let mut c = Checker {
+        set,
+        diags: Vec::new(),
+    };
+    if set.people_sources.is_empty() {
+        c.diags.push(
+            Diagnostic::error(root, None, "no PeopleSource found: keyward needs the HR master to know who works here")
+                .with_help("add a PeopleSource resource, e.g. `kind: PeopleSource` with `spec.csv.path` and `spec.csv.columns.id`"),
+        );
+    }
+    c.duplicates("PeopleSource", &set.people_sources);
+    c.duplicates("Application", &set.applications);
+    c.duplicates("AccessPolicy", &set.policies);
+    c.duplicates("Exception", &set.exceptions);
+
+    let people_attributes = set.people_attributes();
+    let mut employment_types: BTreeSet<String> = vocab::WELL_KNOWN_EMPLOYMENT_TYPES
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    let mut has_manager_column = false;
+    let mut has_moved_on_column = false;
+    for src in &set.people_sources {
+        check_people_source(&mut c, src, &mut employment_types);
+        if let Some(csv) = &src.spec.csv {
+            has_manager_column |= csv.columns.manager.is_some();
+            has_moved_on_column |= csv.columns.moved_on.is_some();
+        }
+    }
+
+    let mut compiled = Compiled::default();
+    for (i, app) in set.applications.iter().enumerate() {
+        let ca = compile_app(
+            &mut c,
+            app,
+            &people_attributes,
+            has_manager_column,
+            has_moved_on_column,
+        );
+        compiled.app_index.insert(app.name.clone(), i);
+        compiled.apps.push(ca);
+    }
+
+    // Roles granted per app, to require a ranking when there are several.
+    let mut granted_roles: BTreeMap<usize, BTreeMap<String, (Origin, String)>> = BTreeMap::new();
+    for pol in &set.policies {
+        let selector = compile_selector(&mut c, pol, &people_attributes, &employment_types);
+        if pol.spec.grant.is_empty() {
+            c.error(
+                &pol.origin,
+                "spec.grant",
+                "the policy grants nothing",
+                "list at least one `- app: <name>` under `grant:`",
+            );
+        }
+        let grants = compile_grants(
+            &mut c,
+            &pol.origin,
+            &pol.spec.grant,
+            &compiled,
+            &mut granted_roles,
+        );
+        compiled.policies.push(CompiledPolicy {
+            name: pol.name.clone(),
+            selector,
+            grants,
+        });
+    }
+    for ex in &set.exceptions {
+        let s = &ex.spec;
+        if s.person.trim().is_empty() {
+            c.error(
+                &ex.origin,
+                "spec.person",
+                "`person` is empty",
+                "write the person's employee number or work e-mail",
+            );
+        }
+        if s.reason.trim().is_empty() {
+            c.error(
+                &ex.origin,
+                "spec.reason",
+                "`reason` is empty",
+                "say why the exception is needed, for reviewers",
+            );
+        }
+        if s.approver.trim().is_empty() {
+            c.error(
+                &ex.origin,
+                "spec.approver",
+                "`approver` is empty",
+                "name who approved the exception (an e-mail)",
+            );
+        }
+        if let Some(from) = s.from
+            && from > s.until {
+                c.error(
+                    &ex.origin,
+                    "spec.until",
+                    format!("`until` ({}) is before `from` ({from})", s.until),
+                    "swap the dates or fix the typo",
+                );
+            }
+        if s.grant.is_empty() {
+            c.error(
+                &ex.origin,
+                "spec.grant",
+                "the exception grants nothing",
+                "list at least one `- app: <name>` under `grant:`",
+            );
+        }
+        let grants = compile_grants(&mut c, &ex.origin, &s.grant, &compiled, &mut granted_roles);
+        compiled.exceptions.push(CompiledException {
+            name: ex.name.clone(),
+            person: s.person.trim().to_owned(),
+            from: s.from,
+            until: s.until,
+            reason: s.reason.clone(),
+            approver: s.approver.clone(),
+            grants,
+        });
+    }
+    for (app_idx, roles) in &granted_roles {
+        let app = &set.applications[*app_idx];
+        if roles.len() > 1 && app.spec.roles.is_empty() {
+            let names: Vec<&str> = roles.keys().map(String::as_str).collect();
+            let (origin, path) = roles
+                .values()
+                .nth(1)
+                .map(|(o, p)| (o.clone(), p.clone()))
+                .unwrap_or((app.origin.clone(), String::new()));
+            c.error(
+                &origin,
+                &path,
+                format!("application `{}` is granted several roles ({}) but does not rank them", app.name, names.join(", ")),
+                format!("add `roles: [{}]` to Application `{}`, least privileged first, so keyward knows which role wins", names.join(", "), app.name),
+            );
+        }
+    }
+    // Managed groups: every group some grant names.
+    for pol in compiled
+        .policies
+        .iter()
+        .map(|p| &p.grants)
+        .chain(compiled.exceptions.iter().map(|e| &e.grants))
+    {
+        for (app_idx, g) in pol {
+            if let Some(app) = compiled.apps.get_mut(*app_idx) {
+                app.managed_groups.extend(g.groups.iter().cloned());
+            }
+        }
+    }
+    (compiled, c.diags)
+}
+
+fn check_people_source(
+    c: &mut Checker<'_>,
+    src: &Named<crate::resources::PeopleSourceSpec>,
+    types: &mut BTreeSet<String>,
+) {
+    let Some(csv) = &src.spec.csv else {
+        c.error(
+            &src.origin,
+            "spec",
+            "the PeopleSource has no source",
+            "set `csv:` with the path and columns of the HR export",
+        );
+        return;
+    };
+    c.delimiter(&src.origin, "spec.csv.delimiter", csv.delimiter.as_ref());
+    if csv.path.trim().is_empty() {
+        c.error(
+            &src.origin,
+            "spec.csv.path",
+            "`path` is empty",
+            "write the path of the CSV file, relative to this policy file",
+        );
+    }
+    if csv.columns.id.trim().is_empty() {
+        c.error(
+            &src.origin,
+            "spec.csv.columns.id",
+            "the id column is empty",
+            "name the header of the employee number column (社員番号)",
+        );
+    }
+    for (i, f) in csv.date_formats.iter().enumerate() {
+        let probe = jiff::civil::date(2026, 11, 23);
+        let ok = jiff::fmt::strtime::format(f.as_str(), probe)
+            .ok()
+            .and_then(|s| jiff::civil::Date::strptime(f.as_str(), &s).ok())
+            == Some(probe);
+        if !ok {
+            c.error(
+                &src.origin,
+                &format!("spec.csv.dateFormats[{i}]"),
+                format!("`{f}` is not a usable date format"),
+                "use strftime fields for a full date, e.g. `%Y/%m/%d` or `%Y年%m月%d日`",
+            );
+        }
+    }
+    for sep in [
+        ("listSeparator", &csv.list_separator),
+        ("departmentSeparator", &csv.department_separator),
+    ] {
+        if sep.1.as_deref().is_some_and(str::is_empty) {
+            c.error(
+                &src.origin,
+                &format!("spec.csv.{}", sep.0),
+                format!("`{}` is empty", sep.0),
+                "write the separator character, e.g. `;` or `/`",
+            );
+        }
+    }
+    for (label, ty) in &csv.values.employment_type {
+        if !vocab::is_type_word(ty) {
+            c.error(
+                &src.origin,
+                &format!("spec.csv.values.employmentType.{label}"),
+                format!("`{ty}` is not an employment type name"),
+                "use lowercase words joined by `-`, such as `full-time`, `contractor` or `intern`",
+            );
+        } else {
+            types.insert(ty.clone());
+        }
+    }
+    for name in csv.columns.attributes.keys() {
+        if name.is_empty() || name.contains(['.', ' ']) {
+            c.error(
+                &src.origin,
+                &format!("spec.csv.columns.attributes.{name}"),
+                format!("`{name}` is not a usable attribute name"),
+                "use letters, digits, `-` or `_`",
+            );
+        }
+    }
+}
+
+fn compile_app(
+    c: &mut Checker<'_>,
+    app: &Named<ApplicationSpec>,
+    people_attributes: &BTreeMap<String, String>,
+    has_manager_column: bool,
+    has_moved_on_column: bool,
+) -> CompiledApp {
+    let o = &app.origin;
+    let s = &app.spec;
+    let mut account_fields: Vec<String> = BUILTIN_FIELDS.iter().map(|f| (*f).to_owned()).collect();
+    let (read_only, connector) = match &s.connector.csv_export {
+        Some(csv) => {
+            c.delimiter(
+                o,
+                "spec.connector.csvExport.delimiter",
+                csv.delimiter.as_ref(),
+            );
+            let cols = &csv.columns;
+            if cols.id.is_none() && cols.email.is_none() && cols.username.is_none() {
+                c.error(
+                    o,
+                    "spec.connector.csvExport.columns",
+                    "the export has no id, email or username column",
+                    "map at least one of `id`, `email` or `username` to a header of the export",
+                );
+            }
+            if let Some(sv) = &csv.status_values {
+                let mut seen: HashMap<String, &str> = HashMap::new();
+                for (meaning, values) in [
+                    ("active", &sv.active),
+                    ("suspended", &sv.suspended),
+                    ("invited", &sv.invited),
+                    ("bot", &sv.bot),
+                    ("deleted", &sv.deleted),
+                ] {
+                    for v in values {
+                        if let Some(prev) = seen.insert(vocab::label_key(v), meaning) {
+                            c.error(
+                                o,
+                                &format!("spec.connector.csvExport.statusValues.{meaning}"),
+                                format!(
+                                    "status value `{v}` is listed as both {prev} and {meaning}"
+                                ),
+                                "list each value under one meaning only",
+                            );
+                        }
+                    }
+                }
+                if csv.columns.status.is_none() {
+                    c.warn(
+                        o,
+                        "spec.connector.csvExport.statusValues",
+                        "statusValues are set but no status column is mapped",
+                        "map `columns.status` or remove `statusValues`",
+                    );
+                }
+            }
+            account_fields.extend(cols.attributes.keys().cloned());
+            (true, "csvExport")
+        }
+        None => {
+            c.error(
+                o,
+                "spec.connector",
+                "the application has no connector",
+                "set `csvExport:` with the path and columns of the app's user export",
+            );
+            (true, "none")
+        }
+    };
+
+    let mut correlators = Vec::new();
+    let specs = if s.correlate.is_empty() {
+        vec![Default::default()]
+    } else {
+        s.correlate.clone()
+    };
+    let implicit = s.correlate.is_empty();
+    for (i, cs) in specs.iter().enumerate() {
+        let path = format!("spec.correlate[{i}]");
+        let set_count = [
+            cs.email.is_some(),
+            cs.employee_id.is_some(),
+            cs.attribute.is_some(),
+        ]
+        .iter()
+        .filter(|b| **b)
+        .count();
+        if !implicit && set_count != 1 {
+            c.error(o, &path, format!("a correlator must set exactly one of email, employeeId, attribute (this one sets {set_count})"), "split it into one list entry per correlator");
+            continue;
+        }
+        let check_field = |c: &mut Checker<'_>, field: &str, sub: &str| {
+            if !account_fields.iter().any(|f| f == field) {
+                let cands: Vec<&str> = account_fields.iter().map(String::as_str).collect();
+                c.error(o, &format!("{path}.{sub}.accountField"), format!("unknown account field `{field}`"), suggest(field, &cands).unwrap_or_else(|| format!("use one of {}, or declare it under the connector's `columns.attributes`", cands.join(", "))));
+            }
+        };
+        if let Some(e) = &cs.email {
+            let field = e
+                .account_field
+                .clone()
+                .unwrap_or_else(|| "email".to_owned());
+            check_field(c, &field, "email");
+            let mut aliases = HashMap::new();
+            for (from, to) in &e.domain_aliases {
+                if !from.contains('.')
+                    || !to.contains('.')
+                    || from.contains('@')
+                    || to.contains('@')
+                {
+                    c.error(
+                        o,
+                        &format!("{path}.email.domainAliases.{from}"),
+                        format!("`{from}: {to}` is not a domain alias"),
+                        "write `old-domain.example: current-domain.example`, without `@`",
+                    );
+                }
+                aliases.insert(from.to_lowercase(), to.to_lowercase());
+            }
+            correlators.push(CompiledCorrelator::Email {
+                aliases,
+                strip_plus: !e.keep_plus_tag,
+                field,
+            });
+        } else if let Some(e) = &cs.employee_id {
+            let field = e
+                .account_field
+                .clone()
+                .unwrap_or_else(|| "externalId".to_owned());
+            check_field(c, &field, "employeeId");
+            correlators.push(CompiledCorrelator::EmployeeId { field });
+        } else if let Some(a) = &cs.attribute {
+            let field = a
+                .account_field
+                .clone()
+                .unwrap_or_else(|| "username".to_owned());
+            check_field(c, &field, "attribute");
+            if !people_attributes.contains_key(&a.attribute) {
+                let cands: Vec<&str> = people_attributes.keys().map(String::as_str).collect();
+                c.error(o, &format!("{path}.attribute.attribute"), format!("no people source declares the attribute `{}`", a.attribute), suggest(&a.attribute, &cands).unwrap_or_else(|| "declare it under the PeopleSource's `columns.attributes` (e.g. `github: GitHubアカウント`)".to_owned()));
+            }
+            correlators.push(CompiledCorrelator::Attribute {
+                attribute: a.attribute.clone(),
+                field,
+                case_sensitive: a.case_sensitive,
+            });
+        } else {
+            correlators.push(CompiledCorrelator::Email {
+                aliases: HashMap::new(),
+                strip_plus: true,
+                field: "email".to_owned(),
+            });
+        }
+    }
+
+    let mut protect = Vec::new();
+    for (i, p) in s.protect.iter().enumerate() {
+        let path = format!("spec.protect[{i}]");
+        let n = [p.username.is_some(), p.email.is_some(), p.id.is_some()]
+            .iter()
+            .filter(|b| **b)
+            .count();
+        if n != 1 {
+            c.error(
+                o,
+                &path,
+                format!(
+                    "a protect rule must set exactly one of username, email, id (this one sets {n})"
+                ),
+                "write one rule per list entry",
+            );
+            continue;
+        }
+        if let Some(u) = &p.username {
+            if let Some(r) = c.regex(o, &format!("{path}.username"), u) {
+                protect.push(CompiledProtect::Username(r, p.reason.clone()));
+            }
+        } else if let Some(e) = &p.email {
+            if let Some(r) = c.regex(o, &format!("{path}.email"), e) {
+                protect.push(CompiledProtect::Email(r, p.reason.clone()));
+            }
+        } else if let Some(id) = &p.id {
+            protect.push(CompiledProtect::Id(id.clone(), p.reason.clone()));
+        }
+    }
+
+    let mut role_rank = HashMap::new();
+    for (i, r) in s.roles.iter().enumerate() {
+        if role_rank.insert(r.to_lowercase(), i).is_some() {
+            c.error(
+                o,
+                &format!("spec.roles[{i}]"),
+                format!("role `{r}` is listed twice"),
+                "list each role once, least privileged first",
+            );
+        }
+    }
+    if let Some(d) = &s.default_role
+        && !s.roles.is_empty() && !role_rank.contains_key(&d.to_lowercase()) {
+            c.error(
+                o,
+                "spec.defaultRole",
+                format!("default role `{d}` is not one of the app's roles"),
+                format!("use one of {}", s.roles.join(", ")),
+            );
+        }
+    let lc = &s.lifecycle;
+    if matches!(
+        lc.offboarding.transfer_to,
+        Some(crate::duration::TransferTo::Manager)
+    ) && !has_manager_column
+    {
+        c.error(o, "spec.lifecycle.offboarding.transferTo", "`transferTo: manager` needs to know managers, but no people source maps a manager column", "add `columns.manager` (上長) to the PeopleSource, or name an account to receive the data");
+    }
+    if lc.mover_grace.0 > 0 && !has_moved_on_column {
+        c.warn(o, "spec.lifecycle.moverGrace", "`moverGrace` needs the date of transfers, but no people source maps a `movedOn` column; access ends at once", "add `columns.movedOn` (異動日) to the PeopleSource");
+    }
+    CompiledApp {
+        name: app.name.clone(),
+        correlators,
+        protect,
+        role_rank,
+        default_role: s.default_role.clone(),
+        managed_groups: BTreeSet::new(),
+        lifecycle: s.lifecycle.clone(),
+        read_only,
+        connector,
+    }
+}
+
+fn compile_selector(
+    c: &mut Checker<'_>,
+    pol: &Named<crate::resources::AccessPolicySpec>,
+    people_attributes: &BTreeMap<String, String>,
+    employment_types: &BTreeSet<String>,
+) -> CompiledSelector {
+    let o = &pol.origin;
+    let sel = &pol.spec.select;
+    let mut out = CompiledSelector::default();
+    if !sel.department.is_empty() {
+        let mut builder = GlobSetBuilder::new();
+        let mut parents = Vec::new();
+        let mut ok = true;
+        for (i, pat) in sel.department.iter().enumerate() {
+            let trimmed = pat.trim().trim_end_matches('/');
+            match GlobBuilder::new(trimmed).literal_separator(true).build() {
+                Ok(g) => {
+                    builder.add(g);
+                }
+                Err(e) => {
+                    ok = false;
+                    c.error(o, &format!("spec.select.department[{i}]"), format!("`{pat}` is not a valid department glob: {}", e.kind()), "use `*` for one level and `**` for any number of levels, e.g. `営業本部/**`");
+                }
+            }
+            if let Some(parent) = trimmed.strip_suffix("/**") {
+                parents.push(parent.to_owned());
+            }
+        }
+        if ok {
+            match builder.build() {
+                Ok(set) => {
+                    let patterns = sel
+                        .department
+                        .iter()
+                        .map(|p| p.trim().trim_end_matches('/').to_owned())
+                        .collect();
+                    out.department = Some(DeptMatcher {
+                        set,
+                        parents,
+                        patterns,
+                    });
+                }
+                Err(e) => c.error(
+                    o,
+                    "spec.select.department",
+                    format!("department globs do not compile: {e}"),
+                    "simplify the patterns",
+                ),
+            }
+        }
+    }
+    if let Some(t) = &sel.title {
+        out.title = c.regex(o, "spec.select.title", t);
+    }
+    for (i, t) in sel.employment_type.iter().enumerate() {
+        if !employment_types.contains(t) {
+            let cands: Vec<&str> = employment_types.iter().map(String::as_str).collect();
+            c.error(o, &format!("spec.select.employmentType[{i}]"), format!("unknown employment type `{t}`"), suggest(t, &cands).unwrap_or_else(|| format!("use one of {}, or map an HR label to it in the PeopleSource's `values.employmentType`", cands.join(", "))));
+        }
+    }
+    out.employment_types = sel.employment_type.clone();
+    if sel.status.is_empty() {
+        out.active = true;
+        out.on_leave = true;
+    } else {
+        out.active = sel.status.contains(&SelectStatus::Active);
+        out.on_leave = sel.status.contains(&SelectStatus::OnLeave);
+    }
+    for (k, v) in &sel.attributes {
+        if !people_attributes.contains_key(k) {
+            let cands: Vec<&str> = people_attributes.keys().map(String::as_str).collect();
+            c.error(
+                o,
+                &format!("spec.select.attributes.{k}"),
+                format!("no people source declares the attribute `{k}`"),
+                suggest(k, &cands).unwrap_or_else(|| {
+                    "declare it under the PeopleSource's `columns.attributes`".to_owned()
+                }),
+            );
+        }
+        if let Some(r) = c.regex(o, &format!("spec.select.attributes.{k}"), v) {
+            out.attributes.push((k.clone(), r));
+        }
+    }
+    out
+}
+
+fn compile_grants(
+    c: &mut Checker<'_>,
+    origin: &Origin,
+    grants: &[Grant],
+    compiled: &Compiled,
+    granted_roles: &mut BTreeMap<usize, BTreeMap<String, (Origin, String)>>,
+) -> Vec<(usize, Grant)> {
+    let mut out = Vec::new();
+    for (i, g) in grants.iter().enumerate() {
+        let path = format!("spec.grant[{i}]");
+        let Some(&app_idx) = compiled.app_index.get(&g.app) else {
+            let names: Vec<&str> = compiled.apps.iter().map(|a| a.name.as_str()).collect();
+            c.error(
+                origin,
+                &format!("{path}.app"),
+                format!("unknown application `{}`", g.app),
+                suggest(&g.app, &names).unwrap_or_else(|| {
+                    if names.is_empty() {
+                        "define an Application resource with this name".to_owned()
+                    } else {
+                        format!(
+                            "define an Application named `{}` or use one of: {}",
+                            g.app,
+                            names.join(", ")
+                        )
+                    }
+                }),
+            );
+            continue;
+        };
+        let app = &compiled.apps[app_idx];
+        let role = g.role.clone().or_else(|| app.default_role.clone());
+        if let Some(r) = &g.role
+            && !app.role_rank.is_empty() && !app.role_rank.contains_key(&r.to_lowercase()) {
+                let mut roles: Vec<(&String, &usize)> = app.role_rank.iter().collect();
+                roles.sort_by_key(|(_, rank)| **rank);
+                let names: Vec<&str> = roles.iter().map(|(n, _)| n.as_str()).collect();
+                c.error(
+                    origin,
+                    &format!("{path}.role"),
+                    format!("`{r}` is not a role of application `{}`", app.name),
+                    suggest(r, &names).unwrap_or_else(|| {
+                        format!(
+                            "use one of {} or add it to the Application's `roles`",
+                            names.join(", ")
+                        )
+                    }),
+                );
+            }
+        if let Some(r) = &role {
+            granted_roles
+                .entry(app_idx)
+                .or_default()
+                .entry(r.to_lowercase())
+                .or_insert_with(|| (origin.clone(), format!("{path}.role")));
+        }
+        for (j, grp) in g.groups.iter().enumerate() {
+            if grp.trim().is_empty() {
+                c.error(
+                    origin,
+                    &format!("{path}.groups[{j}]"),
+                    "empty group name",
+                    "remove it or write the group's name",
+                );
+            }
+        }
+        let mut g = g.clone();
+        g.groups.sort();
+        g.groups.dedup();
+        out.push((app_idx, g));
+    }
+    out
+}

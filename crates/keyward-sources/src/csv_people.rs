@@ -1,0 +1,382 @@
+//! A CSV export of the HR master (SmartHR's employee export, or any
+//! spreadsheet with one row per person).
+
+use std::collections::BTreeMap;
+
+use keyward_core::diag::Diagnostic;
+use keyward_core::people::{FieldLabels, Person, PersonOrigin, Post, SourceInfo};
+use keyward_core::policy::Named;
+use keyward_core::resources::{CsvPeopleSource, HrStatus, PeopleSourceSpec};
+use keyward_core::tabular::{self, Headers, csv_error, field_count_error, row_error};
+use keyward_core::{PolicySet, vocab};
+
+/// How many row errors are reported before giving up on a file.
+const MAX_ROW_ERRORS: usize = 50;
+
+/// Column indexes of the mapped fields.
+struct Cols {
+    id: usize,
+    email: Option<usize>,
+    name: Option<usize>,
+    family_name: Option<usize>,
+    given_name: Option<usize>,
+    department: Option<usize>,
+    title: Option<usize>,
+    employment_type: Option<usize>,
+    status: Option<usize>,
+    start_date: Option<usize>,
+    end_date: Option<usize>,
+    manager: Option<usize>,
+    moved_on: Option<usize>,
+    attributes: Vec<(String, usize)>,
+}
+
+/// Parses the text of an HR CSV export.
+///
+/// `file` is the data file as the user should see it; `set` and `src`
+/// locate mapping errors in the policy file. Every problem is reported
+/// with its file, line and column; nothing is guessed.
+pub fn parse(
+    set: &PolicySet,
+    src: &Named<PeopleSourceSpec>,
+    spec: &CsvPeopleSource,
+    source_index: usize,
+    file: &str,
+    text: &str,
+) -> Result<(SourceInfo, Vec<Person>), Vec<Diagnostic>> {
+    let delimiter = spec
+        .delimiter
+        .as_deref()
+        .and_then(|d| d.bytes().next())
+        .unwrap_or(b',');
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let header_rec = reader
+        .headers()
+        .map_err(|e| vec![csv_error(file, text, &e)])?
+        .clone();
+    let headers = Headers::new(header_rec.iter());
+    let cols = resolve_columns(set, src, spec, file, &headers)?;
+
+    let employment_types = vocab::employment_type_map(&spec.values.employment_type);
+    let statuses = vocab::status_map(&spec.values.status);
+    let list_sep = spec.list_separator.as_deref().unwrap_or(";");
+    let dept_sep = spec.department_separator.as_deref().unwrap_or("/");
+    let policy_file = set.origin_label(&src.origin);
+
+    let mut persons = Vec::new();
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    let mut record = csv::StringRecord::new();
+    let width = headers.names().len();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                errors.push(csv_error(file, text, &e));
+                break;
+            }
+        }
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        if record.len() != width {
+            errors.push(field_count_error(file, line, record.len(), width));
+            if errors.len() >= MAX_ROW_ERRORS {
+                break;
+            }
+            continue;
+        }
+        let cell = |i: Option<usize>| {
+            i.and_then(|i| record.get(i))
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+        };
+        let header = |i: usize| headers.names()[i].as_str();
+        let mut row_errors = Vec::new();
+
+        let Some(id) = cell(Some(cols.id)) else {
+            errors.push(
+                row_error(
+                    file,
+                    line,
+                    Some(header(cols.id)),
+                    "the employee number is empty",
+                )
+                .with_help("every person needs an employee number; fill it in the HR master"),
+            );
+            continue;
+        };
+        let email = cell(cols.email).map(str::to_owned);
+        if let (Some(e), Some(i)) = (&email, cols.email)
+            && !looks_like_email(e) {
+                row_errors.push(
+                    row_error(
+                        file,
+                        line,
+                        Some(header(i)),
+                        format!("`{e}` is not an e-mail address"),
+                    )
+                    .with_help("fix the address in the HR master or leave the cell empty"),
+                );
+            }
+        let name = cell(cols.name).map(str::to_owned).or_else(|| {
+            let parts: Vec<&str> = [cell(cols.family_name), cell(cols.given_name)]
+                .into_iter()
+                .flatten()
+                .collect();
+            (!parts.is_empty()).then(|| parts.join(" "))
+        });
+        let depts: Vec<String> = cell(cols.department)
+            .map(|c| {
+                tabular::split_list(c, list_sep)
+                    .map(|d| normalize_department(d, dept_sep))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let titles: Vec<String> = cell(cols.title)
+            .map(|c| {
+                tabular::split_list(c, list_sep)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let posts = zip_posts(depts, titles);
+
+        let employment_type = match (cell(cols.employment_type), cols.employment_type) {
+            (Some(raw), Some(i)) => match employment_types.get(&vocab::label_key(raw)) {
+                Some(t) => Some(t.clone()),
+                None => {
+                    row_errors.push(
+                        row_error(file, line, Some(header(i)), format!("unknown employment type `{raw}`"))
+                            .with_help(format!("map it in {policy_file} under `spec.csv.values.employmentType` (e.g. `{raw}: full-time`)")),
+                    );
+                    None
+                }
+            },
+            _ => None,
+        };
+        let (status, status_label) = match (cell(cols.status), cols.status) {
+            (Some(raw), Some(i)) => match statuses.get(&vocab::label_key(raw)) {
+                Some(s) => (*s, Some(raw.to_owned())),
+                None => {
+                    row_errors.push(
+                        row_error(file, line, Some(header(i)), format!("unknown status `{raw}`"))
+                            .with_help(format!("map it in {policy_file} under `spec.csv.values.status` to active, on-leave or terminated")),
+                    );
+                    (HrStatus::Active, None)
+                }
+            },
+            _ => (HrStatus::Active, None),
+        };
+        let mut date = |col: Option<usize>| -> Option<jiff::civil::Date> {
+            let raw = cell(col)?;
+            let parsed = tabular::parse_date(raw, &spec.date_formats);
+            if parsed.is_none() {
+                let i = col.unwrap_or(0);
+                row_errors.push(
+                    row_error(file, line, Some(header(i)), format!("cannot read the date `{raw}`")).with_help(format!(
+                        "write it as one of these formats: {} — or add the export's format to `spec.csv.dateFormats` in {policy_file}",
+                        tabular::formats_hint(&spec.date_formats)
+                    )),
+                );
+            }
+            parsed
+        };
+        let start_date = date(cols.start_date);
+        let end_date = date(cols.end_date);
+        let moved_on = date(cols.moved_on);
+        let attributes: BTreeMap<String, String> = cols
+            .attributes
+            .iter()
+            .filter_map(|(name, i)| cell(Some(*i)).map(|v| (name.clone(), v.to_owned())))
+            .collect();
+        if !row_errors.is_empty() {
+            errors.extend(row_errors);
+            if errors.len() >= MAX_ROW_ERRORS {
+                break;
+            }
+            continue;
+        }
+        persons.push(Person {
+            id: id.to_owned(),
+            previous_ids: Vec::new(),
+            email,
+            name,
+            posts,
+            employment_type,
+            status,
+            status_label,
+            start_date,
+            end_date,
+            manager: cell(cols.manager).map(str::to_owned),
+            moved_on,
+            attributes,
+            origin: PersonOrigin {
+                source: source_index,
+                line,
+            },
+        });
+    }
+    if !errors.is_empty() {
+        if errors.len() >= MAX_ROW_ERRORS {
+            errors.push(
+                Diagnostic::error(file, None, format!("stopped after {MAX_ROW_ERRORS} errors"))
+                    .with_help("fix these first; the export's mapping may be wrong"),
+            );
+        }
+        return Err(errors);
+    }
+    let labels = FieldLabels {
+        status: spec.columns.status.clone(),
+        start_date: spec.columns.start_date.clone(),
+        end_date: spec.columns.end_date.clone(),
+        department: spec.columns.department.clone(),
+        title: spec.columns.title.clone(),
+        employment_type: spec.columns.employment_type.clone(),
+        moved_on: spec.columns.moved_on.clone(),
+    };
+    Ok((
+        SourceInfo {
+            name: src.name.clone(),
+            location: file.to_owned(),
+            labels,
+        },
+        persons,
+    ))
+}
+
+fn resolve_columns(
+    set: &PolicySet,
+    src: &Named<PeopleSourceSpec>,
+    spec: &CsvPeopleSource,
+    file: &str,
+    headers: &Headers,
+) -> Result<Cols, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let mut find = |field: &str, name: &str| -> Option<usize> {
+        match headers.find(name) {
+            Some(i) => Some(i),
+            None => {
+                let help = match headers.closest(name) {
+                    Some(c) => format!(
+                        "did you mean `{c}`? The file's columns are: {}",
+                        headers.names().join(", ")
+                    ),
+                    None => format!("the file's columns are: {}", headers.names().join(", ")),
+                };
+                errors.push(
+                    set.error_at(
+                        &src.origin,
+                        &format!("spec.csv.columns.{field}"),
+                        format!("column `{name}` is not in {file}"),
+                    )
+                    .with_help(help),
+                );
+                None
+            }
+        }
+    };
+    let c = &spec.columns;
+    let mut opt = |field: &str, name: &Option<String>| name.as_deref().and_then(|n| find(field, n));
+    let id = opt("id", &Some(c.id.clone()));
+    let cols = Cols {
+        id: id.unwrap_or(0),
+        email: opt("email", &c.email),
+        name: opt("name", &c.name),
+        family_name: opt("familyName", &c.family_name),
+        given_name: opt("givenName", &c.given_name),
+        department: opt("department", &c.department),
+        title: opt("title", &c.title),
+        employment_type: opt("employmentType", &c.employment_type),
+        status: opt("status", &c.status),
+        start_date: opt("startDate", &c.start_date),
+        end_date: opt("endDate", &c.end_date),
+        manager: opt("manager", &c.manager),
+        moved_on: opt("movedOn", &c.moved_on),
+        attributes: c
+            .attributes
+            .iter()
+            .filter_map(|(k, v)| find(&format!("attributes.{k}"), v).map(|i| (k.clone(), i)))
+            .collect(),
+    };
+    if errors.is_empty() {
+        Ok(cols)
+    } else {
+        Err(errors)
+    }
+}
+
+/// `営業本部 / 第一営業部` with separator `/` (or `＞` etc.) → `営業本部/第一営業部`.
+fn normalize_department(raw: &str, sep: &str) -> String {
+    raw.split(sep)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Departments and titles of concurrent posts are listed in the same order.
+/// Extra titles or departments make posts with only one of the two.
+fn zip_posts(depts: Vec<String>, titles: Vec<String>) -> Vec<Post> {
+    let n = depts.len().max(titles.len());
+    let mut d = depts.into_iter();
+    let mut t = titles.into_iter();
+    (0..n)
+        .map(|_| Post {
+            department: d.next(),
+            title: t.next(),
+        })
+        .collect()
+}
+
+fn looks_like_email(s: &str) -> bool {
+    matches!(s.split_once('@'), Some((l, d)) if !l.is_empty() && d.contains('.') && !d.contains('@') && !s.contains(char::is_whitespace))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn departments_are_normalised() {
+        assert_eq!(
+            normalize_department(" 営業本部 ＞ 第一営業部 ", "＞"),
+            "営業本部/第一営業部"
+        );
+        assert_eq!(
+            normalize_department("営業本部/第一営業部/", "/"),
+            "営業本部/第一営業部"
+        );
+    }
+
+    #[test]
+    fn posts_pair_departments_with_titles_in_order() {
+        let posts = zip_posts(vec!["A".into(), "B".into()], vec!["部長".into()]);
+        assert_eq!(
+            posts[0],
+            Post {
+                department: Some("A".into()),
+                title: Some("部長".into())
+            }
+        );
+        assert_eq!(
+            posts[1],
+            Post {
+                department: Some("B".into()),
+                title: None
+            }
+        );
+    }
+
+    #[test]
+    fn emails() {
+        assert!(looks_like_email("taro@example.com"));
+        assert!(!looks_like_email("taro@example"));
+        assert!(!looks_like_email("taro example.com"));
+    }
+}

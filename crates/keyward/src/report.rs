@@ -1,0 +1,137 @@
+//! Printing problems: policy errors with a source snippet (miette), data
+//! errors with file, line and column, and a last line that says nothing
+//! was changed.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use keyward_connectors::ConnectorError;
+use keyward_core::PolicySet;
+use keyward_core::diag::{Diagnostic, Diagnostics, Severity};
+use miette::{LabeledSpan, MietteDiagnostic, NamedSource};
+
+/// Problems already described in detail; the error chain only summarises.
+#[derive(Debug)]
+pub struct Reported {
+    diagnostics: Vec<Diagnostic>,
+    texts: HashMap<String, String>,
+    what: &'static str,
+    extra: Vec<String>,
+}
+
+impl Reported {
+    pub fn from_policy(d: Diagnostics, texts: HashMap<String, String>) -> Self {
+        Self {
+            diagnostics: d.0,
+            texts,
+            what: "in the policy files",
+            extra: Vec::new(),
+        }
+    }
+
+    pub fn from_data(set: &PolicySet, d: Diagnostics) -> Self {
+        Self {
+            diagnostics: d.0,
+            texts: policy_texts(set),
+            what: "in the HR data",
+            extra: Vec::new(),
+        }
+    }
+
+    pub fn from_connectors(set: &PolicySet, errors: Vec<ConnectorError>) -> Self {
+        let mut diagnostics = Vec::new();
+        let mut extra = Vec::new();
+        for e in errors {
+            match e {
+                ConnectorError::Data(d) => diagnostics.extend(d.0),
+                other => extra.push(other.to_string()),
+            }
+        }
+        Self {
+            diagnostics,
+            texts: policy_texts(set),
+            what: "reading the apps' accounts",
+            extra,
+        }
+    }
+}
+
+fn policy_texts(set: &PolicySet) -> HashMap<String, String> {
+    let mut texts = HashMap::new();
+    for o in set
+        .applications
+        .iter()
+        .map(|a| &a.origin)
+        .chain(set.people_sources.iter().map(|s| &s.origin))
+    {
+        if let Some(path) = set.file_path(o)
+            && let Some(t) = set.file_text(path) {
+                texts.insert(path.to_owned(), t.to_owned());
+            }
+    }
+    texts
+}
+
+impl fmt::Display for Reported {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let errors = self.diagnostics.iter().filter(|d| d.is_error()).count() + self.extra.len();
+        write!(
+            f,
+            "{errors} problem{} {}; nothing was planned or changed",
+            if errors == 1 { "" } else { "s" },
+            self.what
+        )
+    }
+}
+
+impl std::error::Error for Reported {}
+
+/// Renders one diagnostic to stderr.
+pub fn print(d: &Diagnostic, text: Option<&str>) {
+    eprintln!("{}", render(d, text));
+}
+
+/// Renders a warning from a loaded set.
+pub fn diagnostic(set: &PolicySet, d: &Diagnostic) {
+    print(d, set.file_text(&d.file));
+}
+
+fn render(d: &Diagnostic, text: Option<&str>) -> String {
+    match (d.location, text) {
+        (Some(loc), Some(text)) if d.column_name.is_none() && loc.offset <= text.len() => {
+            let severity = match d.severity {
+                Severity::Error => miette::Severity::Error,
+                Severity::Warning => miette::Severity::Warning,
+            };
+            let len = loc
+                .len
+                .max(1)
+                .min(text.len().saturating_sub(loc.offset));
+            let mut md = MietteDiagnostic::new(format!("{}: {}", d.position(), d.message))
+                .with_severity(severity)
+                .with_label(LabeledSpan::at(loc.offset..loc.offset + len, "here"));
+            if let Some(h) = &d.help {
+                md = md.with_help(h.clone());
+            }
+            let report = miette::Report::new(md)
+                .with_source_code(NamedSource::new(&d.file, text.to_owned()));
+            format!("{report:?}")
+        }
+        _ => d.to_string(),
+    }
+}
+
+/// Prints an error that ends the command.
+pub fn error(e: &anyhow::Error) {
+    if let Some(r) = e.downcast_ref::<Reported>() {
+        for d in &r.diagnostics {
+            print(d, r.texts.get(&d.file).map(String::as_str));
+        }
+        for x in &r.extra {
+            eprintln!("error: {x}");
+        }
+        eprintln!("error: {r}");
+    } else {
+        eprintln!("error: {e:#}");
+    }
+}
