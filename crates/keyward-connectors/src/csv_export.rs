@@ -41,27 +41,10 @@ impl CsvExport {
     /// Builds the connector for an Application with a `csvExport` connector.
     pub fn new(set: &PolicySet, app: &Named<ApplicationSpec>, spec: &CsvExportConnector) -> Self {
         let mut column_locations = HashMap::new();
-        let fields = [
-            "id",
-            "email",
-            "username",
-            "displayName",
-            "status",
-            "role",
-            "groups",
-            "externalId",
-            "lastActive",
-        ];
-        let mut paths: Vec<String> = fields
-            .iter()
-            .map(|f| format!("spec.connector.csvExport.columns.{f}"))
-            .collect();
-        paths.extend(
-            spec.columns
-                .attributes
-                .keys()
-                .map(|k| format!("spec.connector.csvExport.columns.attributes.{k}")),
-        );
+        let fields = ["id", "email", "username", "displayName", "status", "role", "groups", "externalId", "lastActive"];
+        let mut paths: Vec<String> = fields.iter().map(|f| format!("spec.connector.csvExport.columns.{f}")).collect();
+        paths
+            .extend(spec.columns.attributes.keys().map(|k| format!("spec.connector.csvExport.columns.attributes.{k}")));
         for p in paths {
             let loc = set.locate(&app.origin, &p, false);
             column_locations.insert(p, (set.origin_label(&app.origin), loc));
@@ -82,33 +65,15 @@ impl CsvExport {
 
     /// Parses an export's bytes into a listing.
     pub fn parse(&self, bytes: Vec<u8>) -> Result<AccountListing, ConnectorError> {
-        let decoded =
-            tabular::decode(&self.path, bytes, self.spec.encoding).map_err(|d| data(vec![d]))?;
+        let decoded = tabular::decode(&self.path, bytes, self.spec.encoding).map_err(|d| data(vec![d]))?;
         let text = decoded.text;
-        let delimiter = self
-            .spec
-            .delimiter
-            .as_deref()
-            .and_then(|d| d.bytes().next())
-            .unwrap_or(b',');
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(delimiter)
-            .flexible(true)
-            .from_reader(text.as_bytes());
-        let headers = Headers::new(
-            reader
-                .headers()
-                .map_err(|e| data(vec![csv_error(&self.path, &text, &e)]))?
-                .iter(),
-        );
+        let delimiter = self.spec.delimiter.as_deref().and_then(|d| d.bytes().next()).unwrap_or(b',');
+        let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(text.as_bytes());
+        let headers = Headers::new(reader.headers().map_err(|e| data(vec![csv_error(&self.path, &text, &e)]))?.iter());
         let cols = self.resolve(&headers)?;
         let statuses = status_map(self.spec.status_values.as_ref());
-        let role_values: HashMap<String, &str> = self
-            .spec
-            .role_values
-            .iter()
-            .map(|(k, v)| (vocab::label_key(k), v.as_str()))
-            .collect();
+        let role_values: HashMap<String, &str> =
+            self.spec.role_values.iter().map(|(k, v)| (vocab::label_key(k), v.as_str())).collect();
         let sep = self.spec.list_separator.as_deref().unwrap_or(";");
         let width = headers.names().len();
 
@@ -136,26 +101,14 @@ impl CsvExport {
                 }
                 continue;
             }
-            let cell = |i: Option<usize>| {
-                i.and_then(|i| record.get(i))
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-            };
+            let cell = |i: Option<usize>| i.and_then(|i| record.get(i)).map(str::trim).filter(|s| !s.is_empty());
             let email = cell(cols.email).map(str::to_owned);
             let username = cell(cols.username).map(str::to_owned);
-            let Some(id) = cell(cols.id)
-                .map(str::to_owned)
-                .or_else(|| username.clone())
-                .or_else(|| email.clone())
+            let Some(id) = cell(cols.id).map(str::to_owned).or_else(|| username.clone()).or_else(|| email.clone())
             else {
                 errors.push(
-                    row_error(
-                        &self.path,
-                        line,
-                        None,
-                        "the row has no account id, username or e-mail",
-                    )
-                    .with_help("remove the empty row or export again"),
+                    row_error(&self.path, line, None, "the row has no account id, username or e-mail")
+                        .with_help("remove the empty row or export again"),
                 );
                 continue;
             };
@@ -177,32 +130,20 @@ impl CsvExport {
             }
             if let Some(first) = seen.insert(id.clone(), line) {
                 errors.push(
-                    row_error(
-                        &self.path,
-                        line,
-                        None,
-                        format!("account `{id}` appears twice (first on line {first})"),
-                    )
-                    .with_help("map `columns.id` to a column that is unique per account"),
+                    row_error(&self.path, line, None, format!("account `{id}` appears twice (first on line {first})"))
+                        .with_help("map `columns.id` to a column that is unique per account"),
                 );
                 continue;
             }
-            let role = cell(cols.role).map(|r| {
-                role_values
-                    .get(&vocab::label_key(r))
-                    .map_or_else(|| r.to_owned(), |v| (*v).to_owned())
-            });
-            let mut groups: Vec<String> = cell(cols.groups)
-                .map(|g| tabular::split_list(g, sep).map(str::to_owned).collect())
-                .unwrap_or_default();
+            let role = cell(cols.role)
+                .map(|r| role_values.get(&vocab::label_key(r)).map_or_else(|| r.to_owned(), |v| (*v).to_owned()));
+            let mut groups: Vec<String> =
+                cell(cols.groups).map(|g| tabular::split_list(g, sep).map(str::to_owned).collect()).unwrap_or_default();
             groups.sort();
             groups.dedup();
             let last_active = cell(cols.last_active).and_then(parse_timestamp_date);
-            let attributes: BTreeMap<String, String> = cols
-                .attributes
-                .iter()
-                .filter_map(|(k, i)| cell(Some(*i)).map(|v| (k.clone(), v.to_owned())))
-                .collect();
+            let attributes: BTreeMap<String, String> =
+                cols.attributes.iter().filter_map(|(k, i)| cell(Some(*i)).map(|v| (k.clone(), v.to_owned()))).collect();
             accounts.push(Account {
                 id,
                 email,
@@ -224,10 +165,7 @@ impl CsvExport {
         if !errors.is_empty() {
             return Err(data(errors));
         }
-        Ok(AccountListing::new(
-            format!("{} ({})", self.path, decoded.encoding),
-            accounts,
-        ))
+        Ok(AccountListing::new(format!("{} ({})", self.path, decoded.encoding), accounts))
     }
 
     fn resolve(&self, headers: &Headers) -> Result<Cols, ConnectorError> {
@@ -237,25 +175,14 @@ impl CsvExport {
             let found = headers.find(name);
             if found.is_none() {
                 let key = format!("spec.connector.csvExport.columns.{field}");
-                let (file, loc) = self
-                    .column_locations
-                    .get(&key)
-                    .cloned()
-                    .unwrap_or_else(|| (self.policy_file.clone(), None));
+                let (file, loc) =
+                    self.column_locations.get(&key).cloned().unwrap_or_else(|| (self.policy_file.clone(), None));
                 let help = match headers.closest(name) {
-                    Some(c) => format!(
-                        "did you mean `{c}`? The export's columns are: {}",
-                        headers.names().join(", ")
-                    ),
+                    Some(c) => format!("did you mean `{c}`? The export's columns are: {}", headers.names().join(", ")),
                     None => format!("the export's columns are: {}", headers.names().join(", ")),
                 };
                 errors.push(
-                    Diagnostic::error(
-                        file,
-                        loc,
-                        format!("column `{name}` is not in {}", self.path),
-                    )
-                    .with_help(help),
+                    Diagnostic::error(file, loc, format!("column `{name}` is not in {}", self.path)).with_help(help),
                 );
             }
             found
@@ -274,16 +201,10 @@ impl CsvExport {
             attributes: c
                 .attributes
                 .iter()
-                .filter_map(|(k, v)| {
-                    find(&format!("attributes.{k}"), Some(v)).map(|i| (k.clone(), i))
-                })
+                .filter_map(|(k, v)| find(&format!("attributes.{k}"), Some(v)).map(|i| (k.clone(), i)))
                 .collect(),
         };
-        if errors.is_empty() {
-            Ok(cols)
-        } else {
-            Err(data(errors))
-        }
+        if errors.is_empty() { Ok(cols) } else { Err(data(errors)) }
     }
 }
 
@@ -310,35 +231,17 @@ fn status_map(values: Option<&AccountStatusValues>) -> HashMap<String, Meaning> 
     match values {
         Some(v) => {
             put(&mut v.active.iter().map(String::as_str), Meaning::Active);
-            put(
-                &mut v.suspended.iter().map(String::as_str),
-                Meaning::Suspended,
-            );
+            put(&mut v.suspended.iter().map(String::as_str), Meaning::Suspended);
             put(&mut v.invited.iter().map(String::as_str), Meaning::Invited);
             put(&mut v.bot.iter().map(String::as_str), Meaning::Bot);
             put(&mut v.deleted.iter().map(String::as_str), Meaning::Deleted);
         }
         None => {
-            put(
-                &mut vocab::DEFAULT_ACCOUNT_ACTIVE.iter().copied(),
-                Meaning::Active,
-            );
-            put(
-                &mut vocab::DEFAULT_ACCOUNT_SUSPENDED.iter().copied(),
-                Meaning::Suspended,
-            );
-            put(
-                &mut vocab::DEFAULT_ACCOUNT_INVITED.iter().copied(),
-                Meaning::Invited,
-            );
-            put(
-                &mut vocab::DEFAULT_ACCOUNT_BOT.iter().copied(),
-                Meaning::Bot,
-            );
-            put(
-                &mut vocab::DEFAULT_ACCOUNT_DELETED.iter().copied(),
-                Meaning::Deleted,
-            );
+            put(&mut vocab::DEFAULT_ACCOUNT_ACTIVE.iter().copied(), Meaning::Active);
+            put(&mut vocab::DEFAULT_ACCOUNT_SUSPENDED.iter().copied(), Meaning::Suspended);
+            put(&mut vocab::DEFAULT_ACCOUNT_INVITED.iter().copied(), Meaning::Invited);
+            put(&mut vocab::DEFAULT_ACCOUNT_BOT.iter().copied(), Meaning::Bot);
+            put(&mut vocab::DEFAULT_ACCOUNT_DELETED.iter().copied(), Meaning::Deleted);
         }
     }
     map
@@ -372,13 +275,8 @@ impl Connector for CsvExport {
 
     async fn list(&self) -> Result<AccountListing, ConnectorError> {
         let path = self.path.clone();
-        let bytes = tokio::fs::read(&path)
-            .await
-            .map_err(|error| ConnectorError::Io {
-                app: self.app.clone(),
-                path,
-                error,
-            })?;
+        let bytes =
+            tokio::fs::read(&path).await.map_err(|error| ConnectorError::Io { app: self.app.clone(), path, error })?;
         let this = self.clone();
         tokio::task::spawn_blocking(move || this.parse(bytes))
             .await

@@ -43,21 +43,12 @@ pub struct Capabilities {
 impl Capabilities {
     /// Lists only: every change is for a human.
     pub fn read_only() -> Self {
-        Self {
-            list: true,
-            ..Self::default()
-        }
+        Self { list: true, ..Self::default() }
     }
 
     /// `true` when nothing can be changed through the connector.
     pub fn is_read_only(&self) -> bool {
-        !(self.create
-            || self.update
-            || self.suspend
-            || self.restore
-            || self.delete
-            || self.transfer
-            || self.groups)
+        !(self.create || self.update || self.suspend || self.restore || self.delete || self.transfer || self.groups)
     }
 }
 
@@ -126,9 +117,7 @@ pub fn build_all(set: &PolicySet) -> Result<BTreeMap<String, Box<dyn Connector>>
 pub async fn list_all(
     connectors: &BTreeMap<String, Box<dyn Connector>>,
 ) -> Result<BTreeMap<String, AccountListing>, Vec<ConnectorError>> {
-    let futures = connectors
-        .iter()
-        .map(|(name, c)| async move { (name.clone(), c.list().await) });
+    let futures = connectors.iter().map(|(name, c)| async move { (name.clone(), c.list().await) });
     let results = futures::future::join_all(futures).await;
     let mut out = BTreeMap::new();
     let mut errors = Vec::new();
@@ -140,9 +129,5 @@ pub async fn list_all(
             Err(e) => errors.push(e),
         }
     }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
-    }
+    if errors.is_empty() { Ok(out) } else { Err(errors) }
 }

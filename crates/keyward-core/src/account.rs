@@ -104,10 +104,7 @@ impl Account {
 
     /// The most recognisable handle: e-mail, else username, else id.
     pub fn label(&self) -> &str {
-        self.email
-            .as_deref()
-            .or(self.username.as_deref())
-            .unwrap_or(&self.id)
+        self.email.as_deref().or(self.username.as_deref()).unwrap_or(&self.id)
     }
 }
 
@@ -131,9 +128,6 @@ impl AccountListing {
     /// Builds a listing, sorting accounts by id for deterministic plans.
     pub fn new(source: impl Into<String>, mut accounts: Vec<Account>) -> Self {
         accounts.sort_by(|a, b| a.id.cmp(&b.id));
-        Self {
-            source: source.into(),
-            accounts,
-        }
+        Self { source: source.into(), accounts }
     }
 }

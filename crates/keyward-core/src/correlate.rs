@@ -30,6 +30,9 @@ pub enum Link {
         /// Set when an earlier correlator had a value that matched nobody:
         /// the match is a fallback and changes need a human.
         weak: Option<String>,
+        /// The account's value needed no normalisation beyond case (no
+        /// `+tag`, no old domain): preferred when a person has several.
+        exact: bool,
     },
     /// Matched to several people by the deciding correlator.
     Ambiguous {
@@ -55,44 +58,24 @@ pub enum Link {
 }
 
 /// Normalises an e-mail: lowercase, `+tag` removed, domain aliases applied.
-pub fn normalize_email(
-    raw: &str,
-    aliases: &HashMap<String, String>,
-    strip_plus: bool,
-) -> Option<String> {
+pub fn normalize_email(raw: &str, aliases: &HashMap<String, String>, strip_plus: bool) -> Option<String> {
     let s = raw.trim().trim_start_matches("mailto:").to_lowercase();
     let (local, domain) = s.rsplit_once('@')?;
     if local.is_empty() || domain.is_empty() {
         return None;
     }
-    let local = if strip_plus {
-        local.split('+').next().unwrap_or(local)
-    } else {
-        local
-    };
+    let local = if strip_plus { local.split('+').next().unwrap_or(local) } else { local };
     let domain = aliases.get(domain).map_or(domain, String::as_str);
     Some(format!("{local}@{domain}"))
 }
 
 fn normalize(c: &CompiledCorrelator, raw: &str) -> Option<String> {
     match c {
-        CompiledCorrelator::Email {
-            aliases,
-            strip_plus,
-            ..
-        } => normalize_email(raw, aliases, *strip_plus),
-        CompiledCorrelator::EmployeeId { .. } => {
-            Some(raw.trim().to_owned()).filter(|s| !s.is_empty())
-        }
+        CompiledCorrelator::Email { aliases, strip_plus, .. } => normalize_email(raw, aliases, *strip_plus),
+        CompiledCorrelator::EmployeeId { .. } => Some(raw.trim().to_owned()).filter(|s| !s.is_empty()),
         CompiledCorrelator::Attribute { case_sensitive, .. } => {
             let t = raw.trim().trim_start_matches('@');
-            (!t.is_empty()).then(|| {
-                if *case_sensitive {
-                    t.to_owned()
-                } else {
-                    t.to_lowercase()
-                }
-            })
+            (!t.is_empty()).then(|| if *case_sensitive { t.to_owned() } else { t.to_lowercase() })
         }
     }
 }
@@ -139,11 +122,7 @@ impl Index {
 
 /// Correlates every account of one app. The result is parallel to `accounts`.
 pub(crate) fn correlate(app: &CompiledApp, people: &People, accounts: &[Account]) -> Vec<Link> {
-    let indexes: Vec<Index> = app
-        .correlators
-        .iter()
-        .map(|c| Index::build(c, people))
-        .collect();
+    let indexes: Vec<Index> = app.correlators.iter().map(|c| Index::build(c, people)).collect();
     accounts.iter().map(|a| link(app, &indexes, a)).collect()
 }
 
@@ -154,23 +133,15 @@ fn protected(app: &CompiledApp, a: &Account) -> Option<String> {
                 .username
                 .as_deref()
                 .is_some_and(|u| r.is_match(u))
-                .then(|| {
-                    reason
-                        .clone()
-                        .unwrap_or_else(|| format!("username matches `{}`", r.as_str()))
-                }),
-            CompiledProtect::Email(r, reason) => {
-                a.email.as_deref().is_some_and(|e| r.is_match(e)).then(|| {
-                    reason
-                        .clone()
-                        .unwrap_or_else(|| format!("e-mail matches `{}`", r.as_str()))
-                })
+                .then(|| reason.clone().unwrap_or_else(|| format!("username matches `{}`", r.as_str()))),
+            CompiledProtect::Email(r, reason) => a
+                .email
+                .as_deref()
+                .is_some_and(|e| r.is_match(e))
+                .then(|| reason.clone().unwrap_or_else(|| format!("e-mail matches `{}`", r.as_str()))),
+            CompiledProtect::Id(id, reason) => {
+                (a.id == *id).then(|| reason.clone().unwrap_or_else(|| format!("account id `{id}`")))
             }
-            CompiledProtect::Id(id, reason) => (a.id == *id).then(|| {
-                reason
-                    .clone()
-                    .unwrap_or_else(|| format!("account id `{id}`"))
-            }),
         };
         if hit.is_some() {
             return hit;
@@ -202,20 +173,12 @@ fn link(app: &CompiledApp, indexes: &[Index], a: &Account) -> Link {
                     let (what, value) = &tried[0];
                     format!("its {what} `{value}` matches nobody")
                 });
-                return Link::Person {
-                    person: *one,
-                    via: i,
-                    key,
-                    weak,
-                };
+                let exact = raw.trim().to_lowercase() == key.to_lowercase();
+                return Link::Person { person: *one, via: i, key, weak, exact };
             }
             Some(many) => {
                 if tried.is_empty() {
-                    return Link::Ambiguous {
-                        persons: many.to_vec(),
-                        via: i,
-                        key,
-                    };
+                    return Link::Ambiguous { persons: many.to_vec(), via: i, key };
                 }
                 // A fallback that is ambiguous as well: nobody for sure.
                 tried.push((c.describe(), raw.to_owned()));
@@ -238,10 +201,7 @@ mod tests {
         CompiledApp {
             name: "slack".into(),
             correlators,
-            protect: vec![CompiledProtect::Username(
-                regex::Regex::new("^slackbot$").unwrap(),
-                None,
-            )],
+            protect: vec![CompiledProtect::Username(regex::Regex::new("^slackbot$").unwrap(), None)],
             role_rank: HashMap::new(),
             default_role: None,
             managed_groups: BTreeSet::new(),
@@ -254,22 +214,14 @@ mod tests {
     fn email() -> CompiledCorrelator {
         let mut aliases = HashMap::new();
         aliases.insert("old.example.co.jp".to_owned(), "example.com".to_owned());
-        CompiledCorrelator::Email {
-            aliases,
-            strip_plus: true,
-            field: "email".into(),
-        }
+        CompiledCorrelator::Email { aliases, strip_plus: true, field: "email".into() }
     }
 
     fn people() -> People {
         let mut b = person("E2", "hanako@example.com");
         b.attributes.insert("github".into(), "Hanako-GH".into());
         People::new(
-            vec![SourceInfo {
-                name: "hr".into(),
-                location: "hr.csv".into(),
-                labels: FieldLabels::default(),
-            }],
+            vec![SourceInfo { name: "hr".into(), location: "hr.csv".into(), labels: FieldLabels::default() }],
             vec![person("E1", "Taro.Yamada@example.com"), b],
         )
         .unwrap()
@@ -294,31 +246,15 @@ mod tests {
             ],
         );
         for l in links {
-            assert!(
-                matches!(
-                    l,
-                    Link::Person {
-                        person: 0,
-                        weak: None,
-                        ..
-                    }
-                ),
-                "{l:?}"
-            );
+            assert!(matches!(l, Link::Person { person: 0, weak: None, .. }), "{l:?}");
         }
     }
 
     #[test]
     fn unmatched_accounts_are_orphans_and_protected_ones_are_left_alone() {
         let app = app(vec![email()]);
-        let links = correlate(
-            &app,
-            &people(),
-            &[
-                account(Some("shared@example.com"), None),
-                account(None, Some("slackbot")),
-            ],
-        );
+        let links =
+            correlate(&app, &people(), &[account(Some("shared@example.com"), None), account(None, Some("slackbot"))]);
         assert!(matches!(&links[0], Link::Orphan { tried } if tried.len() == 1));
         assert!(matches!(&links[1], Link::Protected { .. }));
     }
@@ -336,35 +272,10 @@ mod tests {
         let links = correlate(
             &app,
             &people(),
-            &[
-                account(None, Some("hanako-gh")),
-                account(Some("hanako@gmail.com"), Some("hanako-gh")),
-            ],
+            &[account(None, Some("hanako-gh")), account(Some("hanako@gmail.com"), Some("hanako-gh"))],
         );
-        assert!(
-            matches!(
-                &links[0],
-                Link::Person {
-                    person: 1,
-                    weak: None,
-                    ..
-                }
-            ),
-            "{:?}",
-            links[0]
-        );
-        assert!(
-            matches!(
-                &links[1],
-                Link::Person {
-                    person: 1,
-                    weak: Some(_),
-                    ..
-                }
-            ),
-            "{:?}",
-            links[1]
-        );
+        assert!(matches!(&links[0], Link::Person { person: 1, weak: None, .. }), "{:?}", links[0]);
+        assert!(matches!(&links[1], Link::Person { person: 1, weak: Some(_), .. }), "{:?}", links[1]);
     }
 
     #[test]
@@ -392,16 +303,10 @@ mod tests {
         let mut new = person("E0500", "sato@example.com");
         new.start_date = Some(jiff::civil::date(2026, 4, 1));
         let p = People::new(people().sources.clone(), vec![old, new]).unwrap();
-        let app = app(vec![CompiledCorrelator::EmployeeId {
-            field: "externalId".into(),
-        }]);
+        let app = app(vec![CompiledCorrelator::EmployeeId { field: "externalId".into() }]);
         let mut a = Account::new("u1");
         a.external_id = Some("E0100".into());
         let links = correlate(&app, &p, &[a]);
-        assert!(
-            matches!(&links[0], Link::Person { person: 0, .. }),
-            "{:?}",
-            links[0]
-        );
+        assert!(matches!(&links[0], Link::Person { person: 0, .. }), "{:?}", links[0]);
     }
 }

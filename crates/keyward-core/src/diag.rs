@@ -54,11 +54,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// An error at a known place.
-    pub fn error(
-        file: impl Into<String>,
-        location: Option<Location>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn error(file: impl Into<String>, location: Option<Location>, message: impl Into<String>) -> Self {
         Self {
             severity: Severity::Error,
             file: file.into(),
@@ -70,15 +66,8 @@ impl Diagnostic {
     }
 
     /// A warning at a known place.
-    pub fn warning(
-        file: impl Into<String>,
-        location: Option<Location>,
-        message: impl Into<String>,
-    ) -> Self {
-        Self {
-            severity: Severity::Warning,
-            ..Self::error(file, location, message)
-        }
+    pub fn warning(file: impl Into<String>, location: Option<Location>, message: impl Into<String>) -> Self {
+        Self { severity: Severity::Warning, ..Self::error(file, location, message) }
     }
 
     /// Adds the sentence that tells the user how to fix the problem.
@@ -167,28 +156,13 @@ impl LineIndex {
     /// highlighted length of `len_chars` characters (clamped to the line).
     pub fn location(&self, text: &str, line: usize, col0: usize, len_chars: usize) -> Location {
         let line = line.max(1);
-        let start = self
-            .line_starts
-            .get(line - 1)
-            .copied()
-            .unwrap_or(text.len());
-        let end = self
-            .line_starts
-            .get(line)
-            .map_or(text.len(), |e| e.saturating_sub(1));
+        let start = self.line_starts.get(line - 1).copied().unwrap_or(text.len());
+        let end = self.line_starts.get(line).map_or(text.len(), |e| e.saturating_sub(1));
         let line_text = text.get(start..end).unwrap_or("");
         let mut chars = line_text.char_indices().skip(col0);
         let begin = chars.next().map_or(line_text.len(), |(i, _)| i);
-        let stop = line_text[begin..]
-            .char_indices()
-            .nth(len_chars.max(1))
-            .map_or(line_text.len(), |(i, _)| begin + i);
-        Location {
-            line,
-            column: col0 + 1,
-            offset: start + begin,
-            len: stop.saturating_sub(begin),
-        }
+        let stop = line_text[begin..].char_indices().nth(len_chars.max(1)).map_or(line_text.len(), |(i, _)| begin + i);
+        Location { line, column: col0 + 1, offset: start + begin, len: stop.saturating_sub(begin) }
     }
 }
 
@@ -209,12 +183,7 @@ mod tests {
     fn display_names_file_line_column_and_help() {
         let d = Diagnostic::error(
             "policies/apps.yaml",
-            Some(Location {
-                line: 3,
-                column: 7,
-                offset: 0,
-                len: 1,
-            }),
+            Some(Location { line: 3, column: 7, offset: 0, len: 1 }),
             "unknown field `selct`",
         )
         .with_help("did you mean `select`?");

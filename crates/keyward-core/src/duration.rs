@@ -18,14 +18,12 @@ pub struct Days(pub u32);
 impl Days {
     /// `date` moved forward by this many days, saturating at the calendar's end.
     pub fn after(self, date: Date) -> Date {
-        date.checked_add(jiff::Span::new().days(i64::from(self.0)))
-            .unwrap_or(Date::MAX)
+        date.checked_add(jiff::Span::new().days(i64::from(self.0))).unwrap_or(Date::MAX)
     }
 
     /// `date` moved back by this many days, saturating at the calendar's start.
     pub fn before(self, date: Date) -> Date {
-        date.checked_sub(jiff::Span::new().days(i64::from(self.0)))
-            .unwrap_or(Date::MIN)
+        date.checked_sub(jiff::Span::new().days(i64::from(self.0))).unwrap_or(Date::MIN)
     }
 }
 
@@ -37,9 +35,7 @@ impl fmt::Display for Days {
 
 /// Why a day count did not parse.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "`{0}` is not a day count; write a whole number followed by `d` (days) or `w` (weeks), e.g. `30d`"
-)]
+#[error("`{0}` is not a day count; write a whole number followed by `d` (days) or `w` (weeks), e.g. `30d`")]
 pub struct DaysParseError(pub String);
 
 impl FromStr for Days {
@@ -86,12 +82,7 @@ macro_rules! string_serde {
     };
 }
 
-string_serde!(
-    Days,
-    "Days",
-    "^[0-9]+[dw]$",
-    "A whole number of days (`30d`) or weeks (`2w`)."
-);
+string_serde!(Days, "Days", "^[0-9]+[dw]$", "A whole number of days (`30d`) or weeks (`2w`).");
 
 /// How long a leaver's suspended account is kept before it is deleted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -118,9 +109,9 @@ impl FromStr for Retention {
         if s.trim() == "never" {
             return Ok(Self::Never);
         }
-        s.parse::<Days>().map(Self::After).map_err(|_| {
-            format!("`{s}` is not a retention; write `never` or a day count such as `90d`")
-        })
+        s.parse::<Days>()
+            .map(Self::After)
+            .map_err(|_| format!("`{s}` is not a retention; write `never` or a day count such as `90d`"))
     }
 }
 
@@ -208,10 +199,7 @@ impl FromStr for TransferTo {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.trim() {
-            "" => Err(
-                "transferTo is empty; write `manager` or the account that receives the data"
-                    .to_owned(),
-            ),
+            "" => Err("transferTo is empty; write `manager` or the account that receives the data".to_owned()),
             "manager" => Ok(Self::Manager),
             other => Ok(Self::Account(other.to_owned())),
         }
@@ -242,34 +230,19 @@ mod tests {
     fn suspend_timing_first_day() {
         let last = date(2026, 9, 30);
         assert_eq!(SuspendTiming::OnLastDay.first_day(last), last);
-        assert_eq!(
-            SuspendTiming::AfterLastDay.first_day(last),
-            date(2026, 10, 1)
-        );
-        assert_eq!(
-            SuspendTiming::DaysAfter(Days(3)).first_day(last),
-            date(2026, 10, 3)
-        );
+        assert_eq!(SuspendTiming::AfterLastDay.first_day(last), date(2026, 10, 1));
+        assert_eq!(SuspendTiming::DaysAfter(Days(3)).first_day(last), date(2026, 10, 3));
     }
 
     #[test]
     fn retention_and_transfer_round_trip() {
         assert_eq!("never".parse::<Retention>().unwrap(), Retention::Never);
-        assert_eq!(
-            "90d".parse::<Retention>().unwrap(),
-            Retention::After(Days(90))
-        );
-        assert_eq!(
-            "manager".parse::<TransferTo>().unwrap(),
-            TransferTo::Manager
-        );
+        assert_eq!("90d".parse::<Retention>().unwrap(), Retention::After(Days(90)));
+        assert_eq!("manager".parse::<TransferTo>().unwrap(), TransferTo::Manager);
         assert_eq!(
             "archive@example.com".parse::<TransferTo>().unwrap(),
             TransferTo::Account("archive@example.com".into())
         );
-        assert_eq!(
-            serde_json::to_value(Retention::After(Days(7))).unwrap(),
-            "7d"
-        );
+        assert_eq!(serde_json::to_value(Retention::After(Days(7))).unwrap(), "7d");
     }
 }

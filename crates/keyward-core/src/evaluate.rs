@@ -47,18 +47,11 @@ impl GrantSource {
     /// `AccessPolicy sales (営業本部/第一営業部)` or `Exception x until …`.
     pub fn describe(&self) -> String {
         match self {
-            Self::Policy { name, post, .. } => {
-                match post.as_ref().and_then(|p| p.department.as_deref()) {
-                    Some(dept) => format!("AccessPolicy {name} ({dept})"),
-                    None => format!("AccessPolicy {name}"),
-                }
-            }
-            Self::Exception {
-                name,
-                until,
-                approver,
-                ..
-            } => {
+            Self::Policy { name, post, .. } => match post.as_ref().and_then(|p| p.department.as_deref()) {
+                Some(dept) => format!("AccessPolicy {name} ({dept})"),
+                None => format!("AccessPolicy {name}"),
+            },
+            Self::Exception { name, until, approver, .. } => {
                 format!("Exception {name} until {until}, approved by {approver}")
             }
         }
@@ -80,16 +73,12 @@ pub struct Entitlement {
 impl Entitlement {
     /// `true` when an exception is among the sources.
     pub fn has_exception(&self) -> bool {
-        self.sources
-            .iter()
-            .any(|s| matches!(s, GrantSource::Exception { .. }))
+        self.sources.iter().any(|s| matches!(s, GrantSource::Exception { .. }))
     }
 
     /// `true` when only exceptions grant it.
     pub fn only_exceptions(&self) -> bool {
-        self.sources
-            .iter()
-            .all(|s| matches!(s, GrantSource::Exception { .. }))
+        self.sources.iter().all(|s| matches!(s, GrantSource::Exception { .. }))
     }
 
     /// "granted by AccessPolicy a, Exception b…".
@@ -139,15 +128,8 @@ fn select<'p, 'c>(
     if sel.department.is_none() && sel.title.is_none() {
         return Some((None, None));
     }
-    static NO_POST: [Post; 1] = [Post {
-        department: None,
-        title: None,
-    }];
-    let posts: &[Post] = if person.posts.is_empty() {
-        &NO_POST
-    } else {
-        &person.posts
-    };
+    static NO_POST: [Post; 1] = [Post { department: None, title: None }];
+    let posts: &[Post] = if person.posts.is_empty() { &NO_POST } else { &person.posts };
     for post in posts {
         let pattern = match &sel.department {
             Some(m) => {
@@ -156,9 +138,7 @@ fn select<'p, 'c>(
                 };
                 // Departments repeat across thousands of people: remember
                 // each department's verdict per policy.
-                let hit = *memo
-                    .entry((policy_idx, dept))
-                    .or_insert_with(|| m.matching_pattern(dept));
+                let hit = *memo.entry((policy_idx, dept)).or_insert_with(|| m.matching_pattern(dept));
                 match hit {
                     Some(p) => Some(p.to_owned()),
                     None => continue,
@@ -185,19 +165,10 @@ fn add_grant(
     groups: &[String],
     source: GrantSource,
 ) {
-    let e = out.entry(app_idx).or_insert_with(|| Entitlement {
-        role: None,
-        groups: BTreeSet::new(),
-        sources: Vec::new(),
-    });
+    let e =
+        out.entry(app_idx).or_insert_with(|| Entitlement { role: None, groups: BTreeSet::new(), sources: Vec::new() });
     if let Some(r) = role {
-        let rank = |x: &str| {
-            apps[app_idx]
-                .role_rank
-                .get(&x.to_lowercase())
-                .copied()
-                .unwrap_or(0)
-        };
+        let rank = |x: &str| apps[app_idx].role_rank.get(&x.to_lowercase()).copied().unwrap_or(0);
         let better = match &e.role {
             None => true,
             Some(cur) => rank(r) > rank(cur),
@@ -211,12 +182,7 @@ fn add_grant(
 }
 
 /// Computes every person's entitlements on `today`.
-pub(crate) fn desired(
-    compiled: &Compiled,
-    people: &People,
-    phases: &[Phase],
-    today: Date,
-) -> Desired {
+pub(crate) fn desired(compiled: &Compiled, people: &People, phases: &[Phase], today: Date) -> Desired {
     let mut warnings = Vec::new();
     // Exceptions by person index.
     let mut by_person: HashMap<usize, Vec<usize>> = HashMap::new();
@@ -243,14 +209,9 @@ pub(crate) fn desired(
         .map(|(pi, person)| {
             let mut out = BTreeMap::new();
             for (policy_idx, pol) in compiled.policies.iter().enumerate() {
-                if let Some((post, pattern)) =
-                    select(&pol.selector, person, phases[pi], &mut memo, policy_idx)
-                {
+                if let Some((post, pattern)) = select(&pol.selector, person, phases[pi], &mut memo, policy_idx) {
                     for (app_idx, g) in &pol.grants {
-                        let role = g
-                            .role
-                            .as_ref()
-                            .or(compiled.apps[*app_idx].default_role.as_ref());
+                        let role = g.role.as_ref().or(compiled.apps[*app_idx].default_role.as_ref());
                         let source = GrantSource::Policy {
                             name: pol.name.clone(),
                             post: post.clone(),
@@ -268,10 +229,7 @@ pub(crate) fn desired(
                     continue;
                 }
                 for (app_idx, g) in &ex.grants {
-                    let role = g
-                        .role
-                        .as_ref()
-                        .or(compiled.apps[*app_idx].default_role.as_ref());
+                    let role = g.role.as_ref().or(compiled.apps[*app_idx].default_role.as_ref());
                     let source = GrantSource::Exception {
                         name: ex.name.clone(),
                         until: ex.until,
@@ -286,8 +244,5 @@ pub(crate) fn desired(
         })
         .collect();
     warnings.sort();
-    Desired {
-        per_person,
-        warnings,
-    }
+    Desired { per_person, warnings }
 }

@@ -67,66 +67,28 @@ pub fn inventory(
 ) -> Result<Inventory, PlanError> {
     let mut rows = Vec::new();
     for app in &set.compiled.apps {
-        let listing = listings
-            .get(&app.name)
-            .ok_or_else(|| PlanError::MissingListing(app.name.clone()))?;
+        let listing = listings.get(&app.name).ok_or_else(|| PlanError::MissingListing(app.name.clone()))?;
         let links = correlate(app, people, &listing.accounts);
         for (a, link) in listing.accounts.iter().zip(links) {
             let (person_id, person_name, person_status, matched_by) = match &link {
-                Link::Person {
-                    person,
-                    via,
-                    key,
-                    weak,
-                } => {
+                Link::Person { person, via, key, weak, .. } => {
                     let p = &people.persons()[*person];
-                    let how = app
-                        .correlators
-                        .get(*via)
-                        .map(|c| c.describe())
-                        .unwrap_or_default();
+                    let how = app.correlators.get(*via).map(|c| c.describe()).unwrap_or_default();
                     let how = match weak {
                         Some(w) => format!("{how} {key} (fallback: {w})"),
                         None => format!("{how} {key}"),
                     };
-                    (
-                        p.id.clone(),
-                        p.name.clone().unwrap_or_default(),
-                        phase_word(p.phase(today)),
-                        how,
-                    )
+                    (p.id.clone(), p.name.clone().unwrap_or_default(), phase_word(p.phase(today)), how)
                 }
                 Link::Ambiguous { persons, .. } => {
-                    let ids: Vec<&str> = persons
-                        .iter()
-                        .filter_map(|&i| people.get(i))
-                        .map(|p| p.id.as_str())
-                        .collect();
-                    (
-                        String::new(),
-                        String::new(),
-                        String::new(),
-                        format!("ambiguous: {}", ids.join(", ")),
-                    )
+                    let ids: Vec<&str> = persons.iter().filter_map(|&i| people.get(i)).map(|p| p.id.as_str()).collect();
+                    (String::new(), String::new(), String::new(), format!("ambiguous: {}", ids.join(", ")))
                 }
-                Link::Orphan { .. } => (
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                    "unmatched".to_owned(),
-                ),
-                Link::Protected { reason } => (
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                    format!("protected: {reason}"),
-                ),
-                Link::Bot => (
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                    "bot".to_owned(),
-                ),
+                Link::Orphan { .. } => (String::new(), String::new(), String::new(), "unmatched".to_owned()),
+                Link::Protected { reason } => {
+                    (String::new(), String::new(), String::new(), format!("protected: {reason}"))
+                }
+                Link::Bot => (String::new(), String::new(), String::new(), "bot".to_owned()),
             };
             rows.push(InventoryRow {
                 app: app.name.clone(),

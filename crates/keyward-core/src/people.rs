@@ -109,22 +109,17 @@ impl Person {
         let end = self.effective_end_date();
         if let Some(end) = end {
             if today > end {
-                return Phase::Left {
-                    last_day: Some(end),
-                };
+                return Phase::Left { last_day: Some(end) };
             }
         } else if self.status == HrStatus::Terminated {
             return Phase::Left { last_day: None };
         }
         if let Some(start) = self.start_date
-            && today < start {
-                return Phase::NotStarted { start };
-            }
-        if self.status == HrStatus::OnLeave {
-            Phase::OnLeave
-        } else {
-            Phase::Employed
+            && today < start
+        {
+            return Phase::NotStarted { start };
         }
+        if self.status == HrStatus::OnLeave { Phase::OnLeave } else { Phase::Employed }
     }
 
     /// The end date unless it belongs to an earlier employment.
@@ -237,10 +232,7 @@ impl People {
     /// rehire with a new employee number: they become one person whose
     /// `previous_ids` keep the old number. Two current records with one
     /// e-mail are an error, as are duplicate employee numbers.
-    pub fn new(
-        sources: Vec<SourceInfo>,
-        mut persons: Vec<Person>,
-    ) -> Result<Self, Vec<PeopleError>> {
+    pub fn new(sources: Vec<SourceInfo>, mut persons: Vec<Person>) -> Result<Self, Vec<PeopleError>> {
         let mut errors = Vec::new();
         persons.sort_by(|a, b| a.id.cmp(&b.id));
         for w in persons.windows(2) {
@@ -274,22 +266,13 @@ impl People {
             // The record with the latest start is the current employment;
             // every other record must have ended before it began, else the
             // two are different people sharing an address.
-            let latest = idxs
-                .iter()
-                .copied()
-                .max_by_key(|&i| (persons[i].start_date, persons[i].id.clone()))
-                .unwrap_or(idxs[0]);
+            let latest =
+                idxs.iter().copied().max_by_key(|&i| (persons[i].start_date, persons[i].id.clone())).unwrap_or(idxs[0]);
             let latest_start = persons[latest].start_date;
-            let overlapping = idxs
-                .iter()
-                .copied()
-                .find(|&i| i != latest && !ended_before(&persons[i], latest_start));
+            let overlapping = idxs.iter().copied().find(|&i| i != latest && !ended_before(&persons[i], latest_start));
             if let Some(other) = overlapping {
-                let (first, second) = if persons[other].id < persons[latest].id {
-                    (other, latest)
-                } else {
-                    (latest, other)
-                };
+                let (first, second) =
+                    if persons[other].id < persons[latest].id { (other, latest) } else { (latest, other) };
                 errors.push(PeopleError::DuplicateEmail {
                     email: email.clone(),
                     first_id: persons[first].id.clone(),
@@ -313,18 +296,10 @@ impl People {
             ids.sort();
             persons[keep].previous_ids.extend(ids);
         }
-        let persons: Vec<Person> = persons
-            .into_iter()
-            .zip(absorbed)
-            .filter_map(|(p, gone)| (!gone).then_some(p))
-            .collect();
+        let persons: Vec<Person> =
+            persons.into_iter().zip(absorbed).filter_map(|(p, gone)| (!gone).then_some(p)).collect();
 
-        let mut people = Self {
-            sources,
-            persons,
-            by_id: HashMap::new(),
-            by_email: HashMap::new(),
-        };
+        let mut people = Self { sources, persons, by_id: HashMap::new(), by_email: HashMap::new() };
         people.reindex();
         Ok(people)
     }
@@ -361,10 +336,7 @@ impl People {
     /// The person with this employee number (current or previous) or work
     /// e-mail (case-insensitive), as an index into [`Self::persons`].
     pub fn find(&self, key: &str) -> Option<usize> {
-        self.by_id
-            .get(key)
-            .or_else(|| self.by_email.get(&key.to_lowercase()))
-            .copied()
+        self.by_id.get(key).or_else(|| self.by_email.get(&key.to_lowercase())).copied()
     }
 
     /// The person at an index.
@@ -374,23 +346,15 @@ impl People {
 
     /// The labels of the source a person came from.
     pub fn labels(&self, person: &Person) -> FieldLabels {
-        self.sources
-            .get(person.origin.source)
-            .map(|s| s.labels.clone())
-            .unwrap_or_default()
+        self.sources.get(person.origin.source).map(|s| s.labels.clone()).unwrap_or_default()
     }
 
     /// Returns a copy without the people at the given indexes (used by
     /// tests that simulate a truncated HR export).
     pub fn without(&self, drop: &[usize]) -> Self {
         let mut people = self.clone();
-        people.persons = self
-            .persons
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| !drop.contains(i))
-            .map(|(_, p)| p.clone())
-            .collect();
+        people.persons =
+            self.persons.iter().enumerate().filter(|(i, _)| !drop.contains(i)).map(|(_, p)| p.clone()).collect();
         people.reindex();
         people
     }
@@ -406,9 +370,7 @@ fn ended_before(p: &Person, start: Option<Date>) -> bool {
 }
 
 fn source_name(sources: &[SourceInfo], idx: usize) -> String {
-    sources
-        .get(idx)
-        .map_or_else(|| format!("#{idx}"), |s| s.name.clone())
+    sources.get(idx).map_or_else(|| format!("#{idx}"), |s| s.name.clone())
 }
 
 #[cfg(test)]
@@ -436,11 +398,7 @@ pub(crate) mod tests {
     }
 
     fn source() -> Vec<SourceInfo> {
-        vec![SourceInfo {
-            name: "hr".into(),
-            location: "hr.csv".into(),
-            labels: FieldLabels::default(),
-        }]
+        vec![SourceInfo { name: "hr".into(), location: "hr.csv".into(), labels: FieldLabels::default() }]
     }
 
     #[test]
@@ -448,12 +406,7 @@ pub(crate) mod tests {
         let mut p = person("1", "a@example.com");
         p.end_date = Some(date(2026, 9, 30));
         assert_eq!(p.phase(date(2026, 9, 30)), Phase::Employed);
-        assert_eq!(
-            p.phase(date(2026, 10, 1)),
-            Phase::Left {
-                last_day: Some(date(2026, 9, 30))
-            }
-        );
+        assert_eq!(p.phase(date(2026, 10, 1)), Phase::Left { last_day: Some(date(2026, 9, 30)) });
     }
 
     #[test]
@@ -470,12 +423,7 @@ pub(crate) mod tests {
     fn joiner_before_first_day_and_leave() {
         let mut p = person("1", "a@example.com");
         p.start_date = Some(date(2026, 12, 1));
-        assert_eq!(
-            p.phase(date(2026, 11, 23)),
-            Phase::NotStarted {
-                start: date(2026, 12, 1)
-            }
-        );
+        assert_eq!(p.phase(date(2026, 11, 23)), Phase::NotStarted { start: date(2026, 12, 1) });
         p.start_date = Some(date(2020, 1, 1));
         p.status = HrStatus::OnLeave;
         assert_eq!(p.phase(date(2026, 11, 23)), Phase::OnLeave);
@@ -506,11 +454,7 @@ pub(crate) mod tests {
 
     #[test]
     fn two_current_people_with_one_email_is_an_error() {
-        let err = People::new(
-            source(),
-            vec![person("1", "a@example.com"), person("2", "A@example.com")],
-        )
-        .unwrap_err();
+        let err = People::new(source(), vec![person("1", "a@example.com"), person("2", "A@example.com")]).unwrap_err();
         assert!(
             matches!(&err[0], PeopleError::DuplicateEmail { first_id, second_id, .. } if first_id == "1" && second_id == "2")
         );
@@ -518,11 +462,7 @@ pub(crate) mod tests {
 
     #[test]
     fn duplicate_employee_numbers_are_an_error() {
-        let err = People::new(
-            source(),
-            vec![person("1", "a@example.com"), person("1", "b@example.com")],
-        )
-        .unwrap_err();
+        let err = People::new(source(), vec![person("1", "a@example.com"), person("1", "b@example.com")]).unwrap_err();
         assert!(matches!(&err[0], PeopleError::DuplicateId { .. }));
     }
 }

@@ -59,15 +59,8 @@ impl Action {
     }
 
     /// All actions in plan order.
-    pub const ALL: [Action; 7] = [
-        Self::Create,
-        Self::Restore,
-        Self::Update,
-        Self::Suspend,
-        Self::Transfer,
-        Self::Delete,
-        Self::Review,
-    ];
+    pub const ALL: [Action; 7] =
+        [Self::Create, Self::Restore, Self::Update, Self::Suspend, Self::Transfer, Self::Delete, Self::Review];
 
     /// `true` for actions that take access or data away.
     pub fn is_deprovisioning(self) -> bool {
@@ -109,11 +102,7 @@ impl AccountRef {
 
     /// The most recognisable handle.
     pub fn label(&self) -> &str {
-        self.email
-            .as_deref()
-            .or(self.username.as_deref())
-            .or(self.id.as_deref())
-            .unwrap_or("?")
+        self.email.as_deref().or(self.username.as_deref()).or(self.id.as_deref()).unwrap_or("?")
     }
 }
 
@@ -133,11 +122,7 @@ pub struct PersonRef {
 
 impl PersonRef {
     fn of(p: &Person) -> Self {
-        Self {
-            id: p.id.clone(),
-            email: p.email.clone(),
-            name: p.name.clone(),
-        }
+        Self { id: p.id.clone(), email: p.email.clone(), name: p.name.clone() }
     }
 }
 
@@ -364,10 +349,7 @@ pub fn plan(
     let phases: Vec<Phase> = people.persons().iter().map(|p| p.phase(today)).collect();
     let desired = desired(compiled, people, &phases, today);
 
-    let mut summary_people = PeopleSummary {
-        total: people.len(),
-        ..Default::default()
-    };
+    let mut summary_people = PeopleSummary { total: people.len(), ..Default::default() };
     for ph in &phases {
         match ph {
             Phase::NotStarted { .. } => summary_people.not_started += 1,
@@ -381,9 +363,7 @@ pub fn plan(
     let mut apps = Vec::new();
     let mut summary = Counts::default();
     for (app_idx, app) in compiled.apps.iter().enumerate() {
-        let listing = listings
-            .get(&app.name)
-            .ok_or_else(|| PlanError::MissingListing(app.name.clone()))?;
+        let listing = listings.get(&app.name).ok_or_else(|| PlanError::MissingListing(app.name.clone()))?;
         let links = correlate(app, people, &listing.accounts);
         let mut by_person: HashMap<usize, Vec<usize>> = HashMap::new();
         for (ai, l) in links.iter().enumerate() {
@@ -394,16 +374,14 @@ pub fn plan(
         for accts in by_person.values_mut() {
             accts.sort_by_key(|&ai| {
                 let a = &listing.accounts[ai];
-                let weak = matches!(links[ai], Link::Person { weak: Some(_), .. });
-                (weak, !a.status.is_live(), a.status, a.id.clone())
+                let (weak, exact) = match &links[ai] {
+                    Link::Person { weak, exact, .. } => (weak.is_some(), *exact),
+                    _ => (true, false),
+                };
+                (weak, !a.status.is_live(), !exact, a.status, a.id.clone())
             });
         }
-        let ctx = AppCtx {
-            app,
-            listing,
-            links,
-            by_person,
-        };
+        let ctx = AppCtx { app, listing, links, by_person };
         let mut app_changes = Vec::new();
         for (pi, person) in people.persons().iter().enumerate() {
             let ent = desired.per_person[pi].get(&app_idx);
@@ -411,15 +389,7 @@ pub fn plan(
             if ent.is_none() && accounts.is_empty() {
                 continue;
             }
-            let mut p = PersonPlanner {
-                ctx: &ctx,
-                people,
-                phases: &phases,
-                person,
-                pi,
-                today,
-                out: &mut app_changes,
-            };
+            let mut p = PersonPlanner { ctx: &ctx, people, phases: &phases, person, pi, today, out: &mut app_changes };
             p.plan(ent, accounts);
         }
         plan_unmatched(&ctx, people, &mut app_changes);
@@ -433,28 +403,14 @@ pub fn plan(
         let spec = set.application(&app.name).map(|a| &a.spec);
         apps.push(AppSummary {
             name: app.name.clone(),
-            display_name: spec
-                .and_then(|s| s.display_name.clone())
-                .unwrap_or_else(|| app.name.clone()),
+            display_name: spec.and_then(|s| s.display_name.clone()).unwrap_or_else(|| app.name.clone()),
             connector: app.connector.to_owned(),
             source: listing.source.clone(),
             read_only: app.read_only,
             accounts: listing.accounts.len(),
-            matched: ctx
-                .links
-                .iter()
-                .filter(|l| matches!(l, Link::Person { .. }))
-                .count(),
-            orphans: ctx
-                .links
-                .iter()
-                .filter(|l| matches!(l, Link::Orphan { .. } | Link::Ambiguous { .. }))
-                .count(),
-            protected: ctx
-                .links
-                .iter()
-                .filter(|l| matches!(l, Link::Protected { .. }))
-                .count(),
+            matched: ctx.links.iter().filter(|l| matches!(l, Link::Person { .. })).count(),
+            orphans: ctx.links.iter().filter(|l| matches!(l, Link::Orphan { .. } | Link::Ambiguous { .. })).count(),
+            protected: ctx.links.iter().filter(|l| matches!(l, Link::Protected { .. })).count(),
             bots: ctx.links.iter().filter(|l| matches!(l, Link::Bot)).count(),
             changes: counts,
             seat_cost: spec.and_then(|s| s.seat_cost.clone()),
@@ -476,11 +432,7 @@ pub fn plan(
 
 fn sort_key(c: &Change) -> (Action, String, String) {
     let person = c.person.as_ref().map(|p| p.id.clone()).unwrap_or_default();
-    let account = c
-        .account
-        .id
-        .clone()
-        .unwrap_or_else(|| c.account.label().to_owned());
+    let account = c.account.id.clone().unwrap_or_else(|| c.account.label().to_owned());
     (c.action, person, account)
 }
 
@@ -538,44 +490,40 @@ impl PersonPlanner<'_, '_> {
 
     fn plan(&mut self, ent: Option<&Entitlement>, accounts: &[usize]) {
         let app = self.ctx.app;
-        let labels = labels(self.people, self.person)
-            .cloned()
-            .unwrap_or_default();
+        let labels = labels(self.people, self.person).cloned().unwrap_or_default();
+        // `suspend: onLastDay` cuts access during the last working day,
+        // while the person is still (formally) employed.
+        if let Some(end) = self.person.effective_end_date()
+            && app.lifecycle.offboarding.suspend == crate::duration::SuspendTiming::OnLastDay
+            && self.today == end
+            && matches!(self.phases[self.pi], Phase::Employed | Phase::OnLeave)
+            && !ent.is_some_and(Entitlement::has_exception)
+        {
+            self.leaver(Some(end), accounts, &labels);
+            return;
+        }
         match self.phases[self.pi] {
             Phase::NotStarted { start } => {
                 let Some(ent) = ent else { return };
                 let from = app.lifecycle.provision_before.before(start);
                 if self.today >= from {
-                    let why = format!(
-                        "joins {start}{}; {}",
-                        quote(labels.start_date.as_ref()),
-                        ent.describe()
-                    );
+                    let why = format!("joins {start}{}; {}", quote(labels.start_date.as_ref()), ent.describe());
                     self.ensure_active(ent, accounts, why, false);
                 }
             }
             Phase::Employed => match ent {
                 Some(ent) => {
-                    let rehire = self.person.is_rehire_on_same_record()
-                        || !self.person.previous_ids.is_empty();
+                    let rehire = self.person.is_rehire_on_same_record() || !self.person.previous_ids.is_empty();
                     self.ensure_active(ent, accounts, ent.describe(), rehire);
                 }
                 None => self.ungranted(accounts, &labels),
             },
             Phase::OnLeave => match ent {
                 Some(ent) if app.lifecycle.on_leave == OnLeave::Suspend && !ent.has_exception() => {
-                    let status = self
-                        .person
-                        .status_label
-                        .clone()
-                        .unwrap_or_else(|| "on-leave".to_owned());
+                    let status = self.person.status_label.clone().unwrap_or_else(|| "on-leave".to_owned());
                     let why = format!(
                         "on leave ({status}{}); {} suspends accounts during leave (lifecycle.onLeave: suspend)",
-                        labels
-                            .status
-                            .as_ref()
-                            .map(|l| format!(" in {l}"))
-                            .unwrap_or_default(),
+                        labels.status.as_ref().map(|l| format!(" in {l}")).unwrap_or_default(),
                         app.name
                     );
                     self.suspend_all(accounts, why, false);
@@ -608,16 +556,11 @@ impl PersonPlanner<'_, '_> {
                 c.proposed = Some(Action::Create);
                 return;
             };
-            let account = AccountRef {
-                email: Some(email),
-                display_name: self.person.name.clone(),
-                ..Default::default()
-            };
+            let account =
+                AccountRef { email: Some(email), display_name: self.person.name.clone(), ..Default::default() };
             let role = ent.role.clone().map(|to| RoleChange { from: None, to });
-            let groups = (!ent.groups.is_empty()).then(|| GroupChange {
-                add: ent.groups.iter().cloned().collect(),
-                remove: vec![],
-            });
+            let groups = (!ent.groups.is_empty())
+                .then(|| GroupChange { add: ent.groups.iter().cloned().collect(), remove: vec![] });
             let c = self.change(Action::Create, account, why);
             c.role = role;
             c.groups = groups;
@@ -626,14 +569,8 @@ impl PersonPlanner<'_, '_> {
         let acct = self.ctx.account(primary);
         if acct.status == AccountStatus::Suspended {
             let what = if rehire {
-                let start = self
-                    .person
-                    .start_date
-                    .map(|d| format!(" {d}"))
-                    .unwrap_or_default();
-                format!(
-                    "rehired{start}: restore the earlier account rather than create a second; {why}"
-                )
+                let start = self.person.start_date.map(|d| format!(" {d}")).unwrap_or_default();
+                format!("rehired{start}: restore the earlier account rather than create a second; {why}")
             } else {
                 format!("suspended, but {why}")
             };
@@ -660,17 +597,11 @@ impl PersonPlanner<'_, '_> {
     fn update(&mut self, ent: &Entitlement, ai: usize, why: &str) {
         let app = self.ctx.app;
         let acct = self.ctx.account(ai);
-        let in_grace = self
-            .person
-            .moved_on
-            .is_some_and(|m| self.today < app.lifecycle.mover_grace.after(m))
+        let in_grace = self.person.moved_on.is_some_and(|m| self.today < app.lifecycle.mover_grace.after(m))
             && app.lifecycle.mover_grace.0 > 0;
         let mut role = None;
         if let Some(to) = &ent.role {
-            let differs = acct
-                .role
-                .as_deref()
-                .is_none_or(|r| !r.eq_ignore_ascii_case(to));
+            let differs = acct.role.as_deref().is_none_or(|r| !r.eq_ignore_ascii_case(to));
             if differs {
                 let rank = |r: &str| app.role_rank.get(&r.to_lowercase()).copied();
                 let downgrade = match (acct.role.as_deref().and_then(rank), rank(to)) {
@@ -678,19 +609,11 @@ impl PersonPlanner<'_, '_> {
                     _ => false,
                 };
                 if !(downgrade && in_grace) {
-                    role = Some(RoleChange {
-                        from: acct.role.clone(),
-                        to: to.clone(),
-                    });
+                    role = Some(RoleChange { from: acct.role.clone(), to: to.clone() });
                 }
             }
         }
-        let add: Vec<String> = ent
-            .groups
-            .iter()
-            .filter(|g| !acct.groups.contains(g))
-            .cloned()
-            .collect();
+        let add: Vec<String> = ent.groups.iter().filter(|g| !acct.groups.contains(g)).cloned().collect();
         let remove: Vec<String> = if in_grace {
             Vec::new()
         } else {
@@ -705,11 +628,7 @@ impl PersonPlanner<'_, '_> {
         }
         let mut parts = Vec::new();
         if let Some(r) = &role {
-            parts.push(format!(
-                "role {} → {}",
-                r.from.as_deref().unwrap_or("none"),
-                r.to
-            ));
+            parts.push(format!("role {} → {}", r.from.as_deref().unwrap_or("none"), r.to));
         }
         if !add.is_empty() {
             parts.push(format!("join {}", add.join(", ")));
@@ -728,38 +647,32 @@ impl PersonPlanner<'_, '_> {
     fn ungranted(&mut self, accounts: &[usize], labels: &FieldLabels) {
         let app = self.ctx.app;
         if let Some(m) = self.person.moved_on
-            && app.lifecycle.mover_grace.0 > 0 && self.today < app.lifecycle.mover_grace.after(m) {
-                return;
-            }
+            && app.lifecycle.mover_grace.0 > 0
+            && self.today < app.lifecycle.mover_grace.after(m)
+        {
+            return;
+        }
         let moved = self
             .person
             .moved_on
-            .map(|m| {
-                format!(
-                    " since the transfer on {m}{}",
-                    quote(labels.moved_on.as_ref())
-                )
-            })
+            .map(|m| format!(" since the transfer on {m}{}", quote(labels.moved_on.as_ref())))
             .unwrap_or_default();
         for &ai in accounts {
             let a = self.ctx.account(ai);
             if !a.status.is_live() {
                 continue;
             }
-            let why = format!(
-                "no policy grants {} to this current employee{moved}",
-                app.name
-            );
+            let why = format!("no policy grants {} to this current employee{moved}", app.name);
             match app.lifecycle.ungranted {
                 Ungranted::Suspend => {
-                    self.account_change(
-                        Action::Suspend,
-                        ai,
-                        format!("{why} (lifecycle.ungranted: suspend)"),
-                    );
+                    self.account_change(Action::Suspend, ai, format!("{why} (lifecycle.ungranted: suspend)"));
                 }
                 Ungranted::Review => {
-                    let c = self.change(Action::Review, AccountRef::of(a), format!("{why}; grant it in a policy or an Exception, or set lifecycle.ungranted: suspend"));
+                    let c = self.change(
+                        Action::Review,
+                        AccountRef::of(a),
+                        format!("{why}; grant it in a policy or an Exception, or set lifecycle.ungranted: suspend"),
+                    );
                     c.proposed = Some(Action::Suspend);
                 }
             }
@@ -810,15 +723,8 @@ impl PersonPlanner<'_, '_> {
         let app = self.ctx.app;
         match to {
             TransferTo::Manager => {
-                let m = self
-                    .person
-                    .manager
-                    .as_deref()
-                    .ok_or_else(|| "the HR data names no manager".to_owned())?;
-                let mi = self
-                    .people
-                    .find(m)
-                    .ok_or_else(|| format!("manager `{m}` is not in the HR data"))?;
+                let m = self.person.manager.as_deref().ok_or_else(|| "the HR data names no manager".to_owned())?;
+                let mi = self.people.find(m).ok_or_else(|| format!("manager `{m}` is not in the HR data"))?;
                 let manager = &self.people.persons()[mi];
                 if !matches!(self.phases[mi], Phase::Employed | Phase::OnLeave) {
                     return Err(format!("manager {} is not working here", manager.label()));
@@ -828,21 +734,12 @@ impl PersonPlanner<'_, '_> {
                     .by_person
                     .get(&mi)
                     .and_then(|v| {
-                        v.iter().copied().find(|&ai| {
-                            self.ctx.account(ai).status.is_live() && self.ctx.is_weak(ai).is_none()
-                        })
+                        v.iter()
+                            .copied()
+                            .find(|&ai| self.ctx.account(ai).status.is_live() && self.ctx.is_weak(ai).is_none())
                     })
-                    .ok_or_else(|| {
-                        format!(
-                            "manager {} has no active account in {}",
-                            manager.label(),
-                            app.name
-                        )
-                    })?;
-                Ok((
-                    AccountRef::of(self.ctx.account(ai)),
-                    format!("manager {}", manager.label()),
-                ))
+                    .ok_or_else(|| format!("manager {} has no active account in {}", manager.label(), app.name))?;
+                Ok((AccountRef::of(self.ctx.account(ai)), format!("manager {}", manager.label())))
             }
             TransferTo::Account(key) => {
                 let k = key.to_lowercase();
@@ -856,17 +753,9 @@ impl PersonPlanner<'_, '_> {
                             || a.email.as_deref().is_some_and(|e| e.to_lowercase() == k)
                             || a.username.as_deref().is_some_and(|u| u.to_lowercase() == k)
                     })
-                    .ok_or_else(|| {
-                        format!(
-                            "the hand-over account `{key}` does not exist in {}",
-                            app.name
-                        )
-                    })?;
+                    .ok_or_else(|| format!("the hand-over account `{key}` does not exist in {}", app.name))?;
                 if !a.status.is_live() {
-                    return Err(format!(
-                        "the hand-over account `{key}` is suspended in {}",
-                        app.name
-                    ));
+                    return Err(format!("the hand-over account `{key}` is suspended in {}", app.name));
                 }
                 Ok((AccountRef::of(a), format!("`{key}`")))
             }
@@ -876,11 +765,7 @@ impl PersonPlanner<'_, '_> {
     fn leaver(&mut self, last_day: Option<Date>, accounts: &[usize], labels: &FieldLabels) {
         let off = &self.ctx.app.lifecycle.offboarding;
         let Some(last) = last_day else {
-            let status = self
-                .person
-                .status_label
-                .clone()
-                .unwrap_or_else(|| "terminated".to_owned());
+            let status = self.person.status_label.clone().unwrap_or_else(|| "terminated".to_owned());
             let why = format!(
                 "marked {status}{} without a last working day; deletion waits for a date",
                 quote(labels.status.as_ref())
@@ -950,17 +835,9 @@ fn plan_unmatched(ctx: &AppCtx<'_>, people: &People, out: &mut Vec<Change>) {
                 )
             }
             Link::Ambiguous { persons, key, via } => {
-                let names: Vec<String> = persons
-                    .iter()
-                    .filter_map(|&p| people.get(p))
-                    .map(|p| format!("{} {}", p.id, p.label()))
-                    .collect();
-                let what = ctx
-                    .app
-                    .correlators
-                    .get(*via)
-                    .map(|c| c.describe())
-                    .unwrap_or_default();
+                let names: Vec<String> =
+                    persons.iter().filter_map(|&p| people.get(p)).map(|p| format!("{} {}", p.id, p.label())).collect();
+                let what = ctx.app.correlators.get(*via).map(|c| c.describe()).unwrap_or_default();
                 format!(
                     "its {what} `{key}` matches several people ({}); fix the HR data so the value is unique",
                     names.join("; ")

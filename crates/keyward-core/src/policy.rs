@@ -12,8 +12,8 @@ use serde_json::Value;
 
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::resources::{
-    API_VERSION, AccessPolicy, AccessPolicySpec, Application, ApplicationSpec, Exception,
-    ExceptionSpec, GROUP, PeopleSource, PeopleSourceSpec,
+    API_VERSION, AccessPolicy, AccessPolicySpec, Application, ApplicationSpec, Exception, ExceptionSpec, GROUP,
+    PeopleSource, PeopleSourceSpec,
 };
 use crate::validate::{self, Compiled};
 use crate::yaml::{self, Document, Node, PathSegment};
@@ -117,11 +117,7 @@ impl PolicySet {
                     Vec::new()
                 }
             };
-            set.files.push(LoadedFile {
-                path: file.path,
-                text: file.text,
-                docs,
-            });
+            set.files.push(LoadedFile { path: file.path, text: file.text, docs });
             for di in 0..set.files[fi].docs.len() {
                 let origin = Origin::File { file: fi, doc: di };
                 if let Err(d) = set.load_document(origin) {
@@ -168,16 +164,11 @@ impl PolicySet {
         let (compiled, checks) = validate::check(&self, root);
         diags.extend(checks);
         if diags.iter().any(Diagnostic::is_error) {
-            diags.sort_by(|a, b| {
-                (a.severity, &a.file, a.location).cmp(&(b.severity, &b.file, b.location))
-            });
+            diags.sort_by(|a, b| (a.severity, &a.file, a.location).cmp(&(b.severity, &b.file, b.location)));
             return Err(Diagnostics(diags));
         }
         self.compiled = compiled;
-        Ok(Loaded {
-            set: self,
-            warnings: diags,
-        })
+        Ok(Loaded { set: self, warnings: diags })
     }
 
     fn load_document(&mut self, origin: Origin) -> Result<(), Diagnostic> {
@@ -189,28 +180,18 @@ impl PolicySet {
         let path = f.path.clone();
         let at = |node: &Node| Some(node.location);
         let yaml::NodeKind::Map(entries) = &root.kind else {
-            return Err(
-                Diagnostic::error(&path, at(root), "a policy document must be a mapping")
-                    .with_help(
-                        "start the document with `apiVersion: keyward.io/v1alpha1` and `kind:`",
-                    ),
-            );
+            return Err(Diagnostic::error(&path, at(root), "a policy document must be a mapping")
+                .with_help("start the document with `apiVersion: keyward.io/v1alpha1` and `kind:`"));
         };
         let Some(api_version) = root.get("apiVersion") else {
-            return Err(
-                Diagnostic::error(&path, at(root), "document has no `apiVersion`").with_help(
-                    format!("add `apiVersion: {API_VERSION}` at the top of the document"),
-                ),
-            );
+            return Err(Diagnostic::error(&path, at(root), "document has no `apiVersion`")
+                .with_help(format!("add `apiVersion: {API_VERSION}` at the top of the document")));
         };
         let api_version_str = api_version.as_str().unwrap_or_default();
         let group = api_version_str.split('/').next().unwrap_or_default();
         if group != GROUP {
             let kind = root.get("kind").and_then(Node::as_str).unwrap_or("?");
-            self.skipped.push(format!(
-                "{path}:{} ({api_version_str} {kind})",
-                root.location.line
-            ));
+            self.skipped.push(format!("{path}:{} ({api_version_str} {kind})", root.location.line));
             return Ok(());
         }
         if api_version_str != API_VERSION {
@@ -224,10 +205,11 @@ impl PolicySet {
         for (k, _) in entries {
             let key = k.key_string().unwrap_or_default();
             if !TOP_LEVEL.contains(&key.as_str()) {
-                return Err(Diagnostic::error(&path, at(k), format!("unknown top-level field `{key}`"))
-                    .with_help(suggest(&key, &TOP_LEVEL).unwrap_or_else(|| {
+                return Err(Diagnostic::error(&path, at(k), format!("unknown top-level field `{key}`")).with_help(
+                    suggest(&key, &TOP_LEVEL).unwrap_or_else(|| {
                         "a document has only apiVersion, kind, metadata and spec; move this under `spec:`".to_owned()
-                    })));
+                    }),
+                ));
             }
         }
         let kind_node = root.get("kind").ok_or_else(|| {
@@ -255,14 +237,8 @@ impl PolicySet {
                 self.exceptions.push(Named { name, spec, origin });
             }
             other => {
-                return Err(Diagnostic::error(
-                    &path,
-                    at(kind_node),
-                    format!("unknown kind `{other}`"),
-                )
-                .with_help(
-                    suggest(other, &KINDS)
-                        .unwrap_or_else(|| format!("keyward kinds are {}", KINDS.join(", "))),
+                return Err(Diagnostic::error(&path, at(kind_node), format!("unknown kind `{other}`")).with_help(
+                    suggest(other, &KINDS).unwrap_or_else(|| format!("keyward kinds are {}", KINDS.join(", "))),
                 ));
             }
         }
@@ -273,11 +249,7 @@ impl PolicySet {
     /// `AccessPolicy default/sales`).
     pub fn origin_label(&self, origin: &Origin) -> String {
         match origin {
-            Origin::File { file, .. } => self
-                .files
-                .get(*file)
-                .map(|f| f.path.clone())
-                .unwrap_or_default(),
+            Origin::File { file, .. } => self.files.get(*file).map(|f| f.path.clone()).unwrap_or_default(),
             Origin::Object(label) => label.clone(),
         }
     }
@@ -299,10 +271,8 @@ impl PolicySet {
         if p.is_absolute() {
             return written.to_owned();
         }
-        let base = self
-            .file_path(origin)
-            .and_then(|f| std::path::Path::new(f).parent())
-            .map(std::path::Path::to_path_buf);
+        let base =
+            self.file_path(origin).and_then(|f| std::path::Path::new(f).parent()).map(std::path::Path::to_path_buf);
         match base {
             Some(dir) if !dir.as_os_str().is_empty() => normalize(&dir.join(p)),
             _ => written.to_owned(),
@@ -311,10 +281,7 @@ impl PolicySet {
 
     /// The text of a loaded policy file, for rendering snippets.
     pub fn file_text(&self, path: &str) -> Option<&str> {
-        self.files
-            .iter()
-            .find(|f| f.path == path)
-            .map(|f| f.text.as_str())
+        self.files.iter().find(|f| f.path == path).map(|f| f.text.as_str())
     }
 
     /// Location of a field (`spec.grant[1].app`) in a resource's document.
@@ -328,32 +295,18 @@ impl PolicySet {
     }
 
     /// An error about a field of a resource, located in its file.
-    pub fn error_at(
-        &self,
-        origin: &Origin,
-        dotted: &str,
-        message: impl Into<String>,
-    ) -> Diagnostic {
+    pub fn error_at(&self, origin: &Origin, dotted: &str, message: impl Into<String>) -> Diagnostic {
         let message = message.into();
         match origin {
-            Origin::File { .. } => Diagnostic::error(
-                self.origin_label(origin),
-                self.locate(origin, dotted, false),
-                message,
-            ),
-            Origin::Object(label) => {
-                Diagnostic::error(label.clone(), None, format!("{dotted}: {message}"))
+            Origin::File { .. } => {
+                Diagnostic::error(self.origin_label(origin), self.locate(origin, dotted, false), message)
             }
+            Origin::Object(label) => Diagnostic::error(label.clone(), None, format!("{dotted}: {message}")),
         }
     }
 
     /// A warning about a field of a resource.
-    pub fn warning_at(
-        &self,
-        origin: &Origin,
-        dotted: &str,
-        message: impl Into<String>,
-    ) -> Diagnostic {
+    pub fn warning_at(&self, origin: &Origin, dotted: &str, message: impl Into<String>) -> Diagnostic {
         let mut d = self.error_at(origin, dotted, message);
         d.severity = crate::diag::Severity::Warning;
         d
@@ -393,40 +346,25 @@ fn normalize(p: &std::path::Path) -> String {
         }
     }
     let joined: std::path::PathBuf = out.iter().collect();
-    if joined.as_os_str().is_empty() {
-        ".".to_owned()
-    } else {
-        joined.to_string_lossy().into_owned()
-    }
+    if joined.as_os_str().is_empty() { ".".to_owned() } else { joined.to_string_lossy().into_owned() }
 }
 
 fn named<K: kube::Resource<DynamicType = ()>, T>(spec: T, obj: &K) -> Named<T> {
     let meta = obj.meta();
     let name = meta.name.clone().unwrap_or_default();
-    let ns = meta
-        .namespace
-        .clone()
-        .unwrap_or_else(|| "default".to_owned());
+    let ns = meta.namespace.clone().unwrap_or_else(|| "default".to_owned());
     let kind = K::kind(&());
-    Named {
-        name: name.clone(),
-        spec,
-        origin: Origin::Object(format!("{kind} {ns}/{name}")),
-    }
+    Named { name: name.clone(), spec, origin: Origin::Object(format!("{kind} {ns}/{name}")) }
 }
 
 fn check_metadata(path: &str, root: &Node) -> Result<String, Diagnostic> {
     let Some(meta) = root.get("metadata") else {
-        return Err(
-            Diagnostic::error(path, Some(root.location), "document has no `metadata`")
-                .with_help("add `metadata: { name: <lowercase-name> }`"),
-        );
+        return Err(Diagnostic::error(path, Some(root.location), "document has no `metadata`")
+            .with_help("add `metadata: { name: <lowercase-name> }`"));
     };
     let Some(name_node) = meta.get("name") else {
-        return Err(
-            Diagnostic::error(path, Some(meta.location), "`metadata.name` is missing")
-                .with_help("every resource needs a name: lowercase letters, digits and `-`"),
-        );
+        return Err(Diagnostic::error(path, Some(meta.location), "`metadata.name` is missing")
+            .with_help("every resource needs a name: lowercase letters, digits and `-`"));
     };
     let name = name_node.as_str().unwrap_or_default();
     if !is_dns_subdomain(name) {
@@ -441,9 +379,7 @@ fn is_dns_subdomain(s: &str) -> bool {
         && s.len() <= 253
         && s.split('.').all(|label| {
             !label.is_empty()
-                && label
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                && label.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
                 && !label.starts_with('-')
                 && !label.ends_with('-')
         })
@@ -457,25 +393,18 @@ fn typed<T: DeserializeOwned>(path: &str, root: &Node, json: Value) -> Result<T,
             .filter_map(|s| match s {
                 serde_path_to_error::Segment::Seq { index } => Some(PathSegment::Index(*index)),
                 serde_path_to_error::Segment::Map { key } => Some(PathSegment::Key(key.clone())),
-                serde_path_to_error::Segment::Enum { .. }
-                | serde_path_to_error::Segment::Unknown => None,
+                serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => None,
             })
             .collect();
         let message = e.inner().to_string();
-        let unknown =
-            message.starts_with("unknown field") || message.starts_with("unknown variant");
+        let unknown = message.starts_with("unknown field") || message.starts_with("unknown variant");
         // Unknown fields are about the key; a missing field is best shown at
         // the key of the mapping that lacks it.
-        let at_key = (unknown && message.starts_with("unknown field"))
-            || message.starts_with("missing field");
+        let at_key = (unknown && message.starts_with("unknown field")) || message.starts_with("missing field");
         let (node, _) = root.locate(&segments, at_key);
         let field = dotted(&segments);
         let help = help_for(&message, &segments);
-        let where_ = if field.is_empty() {
-            String::new()
-        } else {
-            format!(" at `{field}`")
-        };
+        let where_ = if field.is_empty() { String::new() } else { format!(" at `{field}`") };
         Diagnostic::error(path, Some(node.location), format!("{message}{where_}")).with_help(help)
     })
 }
@@ -517,11 +446,7 @@ fn help_for(message: &str, segments: &[PathSegment]) -> String {
     if let Some(rest) = message.strip_prefix("missing field `") {
         let field = rest.split('`').next().unwrap_or_default();
         let parent = dotted(segments);
-        return if parent.is_empty() {
-            format!("add `{field}:`")
-        } else {
-            format!("add `{field}:` under `{parent}`")
-        };
+        return if parent.is_empty() { format!("add `{field}:`") } else { format!("add `{field}:` under `{parent}`") };
     }
     if message.starts_with("invalid type") {
         if message.contains("expected a string") {
@@ -544,12 +469,7 @@ fn help_for(message: &str, segments: &[PathSegment]) -> String {
 pub(crate) fn suggest(bad: &str, candidates: &[&str]) -> Option<String> {
     candidates
         .iter()
-        .map(|c| {
-            (
-                strsim::jaro_winkler(&bad.to_lowercase(), &c.to_lowercase()),
-                *c,
-            )
-        })
+        .map(|c| (strsim::jaro_winkler(&bad.to_lowercase(), &c.to_lowercase()), *c))
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| format!("did you mean `{c}`?"))
@@ -561,13 +481,7 @@ mod tests {
 
     fn load(text: &str) -> Result<Loaded, Diagnostics> {
         let src = "apiVersion: keyward.io/v1alpha1\nkind: PeopleSource\nmetadata: {name: hr}\nspec:\n  csv: {path: hr.csv, columns: {id: 社員番号}}\n---\n";
-        PolicySet::load(
-            "policies",
-            vec![SourceFile {
-                path: "p.yaml".into(),
-                text: format!("{src}{text}"),
-            }],
-        )
+        PolicySet::load("policies", vec![SourceFile { path: "p.yaml".into(), text: format!("{src}{text}") }])
     }
 
     fn first_error(text: &str) -> Diagnostic {
@@ -586,9 +500,7 @@ mod tests {
 
     #[test]
     fn unknown_kind_suggests() {
-        let d = first_error(
-            "apiVersion: keyward.io/v1alpha1\nkind: AccesPolicy\nmetadata: {name: a}\nspec: {}\n",
-        );
+        let d = first_error("apiVersion: keyward.io/v1alpha1\nkind: AccesPolicy\nmetadata: {name: a}\nspec: {}\n");
         assert_eq!(d.position(), "p.yaml:8:7");
         assert_eq!(d.help.as_deref(), Some("did you mean `AccessPolicy`?"));
     }
@@ -596,10 +508,7 @@ mod tests {
     #[test]
     fn other_api_groups_are_skipped() {
         let loaded = load("apiVersion: v1\nkind: Namespace\nmetadata: {name: keyward}\n").unwrap();
-        assert_eq!(
-            loaded.set.skipped,
-            vec!["p.yaml:7 (v1 Namespace)".to_string()]
-        );
+        assert_eq!(loaded.set.skipped, vec!["p.yaml:7 (v1 Namespace)".to_string()]);
     }
 
     #[test]
@@ -613,21 +522,14 @@ mod tests {
         )
         .unwrap();
         let origin = &loaded.set.people_sources[0].origin;
-        assert_eq!(
-            loaded.set.resolve_path(origin, "../examples/hr.csv"),
-            "examples/hr.csv"
-        );
-        assert_eq!(
-            loaded.set.resolve_path(origin, "/abs/hr.csv"),
-            "/abs/hr.csv"
-        );
+        assert_eq!(loaded.set.resolve_path(origin, "../examples/hr.csv"), "examples/hr.csv");
+        assert_eq!(loaded.set.resolve_path(origin, "/abs/hr.csv"), "/abs/hr.csv");
     }
 
     #[test]
     fn bad_names_are_rejected() {
-        let d = first_error(
-            "apiVersion: keyward.io/v1alpha1\nkind: Exception\nmetadata: {name: Tanaka_San}\nspec: {}\n",
-        );
+        let d =
+            first_error("apiVersion: keyward.io/v1alpha1\nkind: Exception\nmetadata: {name: Tanaka_San}\nspec: {}\n");
         assert!(d.message.contains("not a valid resource name"), "{d}");
     }
 

@@ -80,11 +80,7 @@ fn details(c: &Change) -> Vec<String> {
 
 /// Renders the plan for a terminal, grouped per app.
 pub fn text(plan: &Plan, opts: TextOptions) -> String {
-    let (bold, reset, dim) = if opts.color {
-        ("\x1b[1m", "\x1b[0m", "\x1b[2m")
-    } else {
-        ("", "", "")
-    };
+    let (bold, reset, dim) = if opts.color { ("\x1b[1m", "\x1b[0m", "\x1b[2m") } else { ("", "", "") };
     let mut s = String::new();
     let p = &plan.people;
     let _ = writeln!(s, "{bold}keyward plan for {}{reset}", plan.date);
@@ -95,21 +91,13 @@ pub fn text(plan: &Plan, opts: TextOptions) -> String {
     );
     for app in &plan.apps {
         let _ = writeln!(s);
-        let ro = if app.read_only {
-            "; read-only: apply writes a checklist"
-        } else {
-            ""
-        };
+        let ro = if app.read_only { "; read-only: apply writes a checklist" } else { "" };
         let title = if app.display_name == app.name {
             app.name.clone()
         } else {
             format!("{} ({})", app.name, app.display_name)
         };
-        let _ = writeln!(
-            s,
-            "{bold}{title}{reset} {dim}[{}: {}{ro}]{reset}",
-            app.connector, app.source
-        );
+        let _ = writeln!(s, "{bold}{title}{reset} {dim}[{}: {}{ro}]{reset}", app.connector, app.source);
         let _ = writeln!(
             s,
             "  {} accounts: {} matched, {} unmatched, {} protected, {} bots",
@@ -118,11 +106,7 @@ pub fn text(plan: &Plan, opts: TextOptions) -> String {
         let mut any = false;
         for c in plan.changes_for(&app.name) {
             any = true;
-            let (on, off) = if opts.color {
-                (color(c.action), reset)
-            } else {
-                ("", "")
-            };
+            let (on, off) = if opts.color { (color(c.action), reset) } else { ("", "") };
             let _ = writeln!(
                 s,
                 "  {on}{} {:<9}{off}{}  {}",
@@ -154,8 +138,7 @@ pub fn text(plan: &Plan, opts: TextOptions) -> String {
 
 /// The versioned JSON document (see DESIGN.md's contract).
 pub fn json(plan: &Plan) -> String {
-    let mut s =
-        serde_json::to_string_pretty(plan).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut s = serde_json::to_string_pretty(plan).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');
     s
 }
@@ -179,10 +162,7 @@ pub fn markdown(plan: &Plan) -> String {
         p.total, p.employed, p.on_leave, p.not_started, p.left
     );
     let _ = writeln!(s);
-    let _ = writeln!(
-        s,
-        "| app | accounts | create | restore | update | suspend | transfer | delete | review |"
-    );
+    let _ = writeln!(s, "| app | accounts | create | restore | update | suspend | transfer | delete | review |");
     let _ = writeln!(s, "|---|--:|--:|--:|--:|--:|--:|--:|--:|");
     for app in &plan.apps {
         let c = &app.changes;
@@ -206,11 +186,7 @@ pub fn markdown(plan: &Plan) -> String {
             continue;
         }
         let _ = writeln!(s);
-        let ro = if app.read_only {
-            " · read-only: a checklist for a human"
-        } else {
-            ""
-        };
+        let ro = if app.read_only { " · read-only: a checklist for a human" } else { "" };
         let _ = writeln!(
             s,
             "<details open><summary><b>{}</b> — {n} change{}{ro}</summary>",

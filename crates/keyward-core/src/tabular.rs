@@ -44,12 +44,8 @@ pub fn decode(file: &str, bytes: Vec<u8>, encoding: TextEncoding) -> Result<Deco
 }
 
 fn sjis_error(file: &str) -> Diagnostic {
-    Diagnostic::error(
-        file,
-        None,
-        "the file is neither valid UTF-8 nor valid Shift_JIS (CP932)",
-    )
-    .with_help("save the export as UTF-8 (\"CSV UTF-8\" in Excel) and read it again")
+    Diagnostic::error(file, None, "the file is neither valid UTF-8 nor valid Shift_JIS (CP932)")
+        .with_help("save the export as UTF-8 (\"CSV UTF-8\" in Excel) and read it again")
 }
 
 fn sjis(file: &str, bytes: &[u8]) -> Result<Decoded, Diagnostic> {
@@ -57,10 +53,7 @@ fn sjis(file: &str, bytes: &[u8]) -> Result<Decoded, Diagnostic> {
     if had_errors {
         return Err(sjis_error(file));
     }
-    Ok(Decoded {
-        text: text.into_owned(),
-        encoding: "Shift_JIS",
-    })
+    Ok(Decoded { text: text.into_owned(), encoding: "Shift_JIS" })
 }
 
 /// Header name → column index.
@@ -75,30 +68,21 @@ impl Headers {
     /// Indexes a header record. Names are trimmed; a later duplicate does
     /// not shadow the first.
     pub fn new<'a>(record: impl IntoIterator<Item = &'a str>) -> Self {
-        let names: Vec<String> = record
-            .into_iter()
-            .map(|h| h.trim().trim_start_matches('\u{feff}').to_owned())
-            .collect();
+        let names: Vec<String> =
+            record.into_iter().map(|h| h.trim().trim_start_matches('\u{feff}').to_owned()).collect();
         let mut exact = HashMap::new();
         let mut folded = HashMap::new();
         for (i, n) in names.iter().enumerate() {
             exact.entry(n.clone()).or_insert(i);
             folded.entry(n.to_lowercase()).or_insert(i);
         }
-        Self {
-            names,
-            exact,
-            folded,
-        }
+        Self { names, exact, folded }
     }
 
     /// Finds a column by header, exactly, then without regard to case.
     pub fn find(&self, name: &str) -> Option<usize> {
         let n = name.trim();
-        self.exact
-            .get(n)
-            .or_else(|| self.folded.get(&n.to_lowercase()))
-            .copied()
+        self.exact.get(n).or_else(|| self.folded.get(&n.to_lowercase())).copied()
     }
 
     /// The header names, for "its columns are …" messages.
@@ -125,52 +109,28 @@ pub const DEFAULT_DATE_FORMATS: [&str; 4] = ["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月
 pub fn parse_date(raw: &str, formats: &[String]) -> Option<Date> {
     let s = raw.trim();
     if formats.is_empty() {
-        DEFAULT_DATE_FORMATS
-            .iter()
-            .find_map(|f| Date::strptime(f, s).ok())
+        DEFAULT_DATE_FORMATS.iter().find_map(|f| Date::strptime(f, s).ok())
     } else {
-        formats
-            .iter()
-            .find_map(|f| Date::strptime(f.as_str(), s).ok())
+        formats.iter().find_map(|f| Date::strptime(f.as_str(), s).ok())
     }
 }
 
 /// The formats a date column accepts, for error messages.
 pub fn formats_hint(formats: &[String]) -> String {
-    let list: Vec<&str> = if formats.is_empty() {
-        DEFAULT_DATE_FORMATS.to_vec()
-    } else {
-        formats.iter().map(String::as_str).collect()
-    };
+    let list: Vec<&str> =
+        if formats.is_empty() { DEFAULT_DATE_FORMATS.to_vec() } else { formats.iter().map(String::as_str).collect() };
     list.join(", ")
 }
 
 /// Splits a multi-value cell on the separator and on line breaks,
 /// dropping empty parts.
 pub fn split_list<'a>(cell: &'a str, sep: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-    cell.split(['\n', '\r'])
-        .flat_map(move |line| line.split(sep))
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
+    cell.split(['\n', '\r']).flat_map(move |line| line.split(sep)).map(str::trim).filter(|s| !s.is_empty())
 }
 
 /// An error about one row (and optionally one column) of a data file.
-pub fn row_error(
-    file: &str,
-    line: usize,
-    column: Option<&str>,
-    message: impl Into<String>,
-) -> Diagnostic {
-    let d = Diagnostic::error(
-        file,
-        Some(crate::diag::Location {
-            line,
-            column: 1,
-            offset: 0,
-            len: 0,
-        }),
-        message,
-    );
+pub fn row_error(file: &str, line: usize, column: Option<&str>, message: impl Into<String>) -> Diagnostic {
+    let d = Diagnostic::error(file, Some(crate::diag::Location { line, column: 1, offset: 0, len: 0 }), message);
     match column {
         Some(c) => d.with_column_name(c),
         None => d,
@@ -186,12 +146,9 @@ pub fn field_count_error(file: &str, line: usize, got: usize, want: usize) -> Di
 
 /// A CSV syntax error, located.
 pub fn csv_error(file: &str, text: &str, e: &csv::Error) -> Diagnostic {
-    let location = e
-        .position()
-        .map(|p| crate::diag::LineIndex::new(text).location(text, p.line() as usize, 0, 1));
-    Diagnostic::error(file, location, format!("cannot read the CSV: {e}")).with_help(
-        "check the quoting on this line; a value containing a quote must double it (\"\")",
-    )
+    let location = e.position().map(|p| crate::diag::LineIndex::new(text).location(text, p.line() as usize, 0, 1));
+    Diagnostic::error(file, location, format!("cannot read the CSV: {e}"))
+        .with_help("check the quoting on this line; a value containing a quote must double it (\"\")")
 }
 
 #[cfg(test)]
@@ -203,10 +160,7 @@ mod tests {
         let text = "社員番号,部署\n0001,営業本部\n";
         let with_bom = [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
         let (sjis_bytes, _, _) = encoding_rs::SHIFT_JIS.encode(text);
-        assert_eq!(
-            decode("a.csv", with_bom, TextEncoding::Auto).unwrap().text,
-            text
-        );
+        assert_eq!(decode("a.csv", with_bom, TextEncoding::Auto).unwrap().text, text);
         let d = decode("a.csv", sjis_bytes.into_owned(), TextEncoding::Auto).unwrap();
         assert_eq!(d.text, text);
         assert_eq!(d.encoding, "Shift_JIS");
@@ -222,13 +176,7 @@ mod tests {
     #[test]
     fn dates_in_japanese_export_styles() {
         let d = jiff::civil::date(2026, 1, 5);
-        for s in [
-            "2026-01-05",
-            "2026/1/5",
-            "2026/01/05",
-            "2026年1月5日",
-            " 2026.01.05 ",
-        ] {
+        for s in ["2026-01-05", "2026/1/5", "2026/01/05", "2026年1月5日", " 2026.01.05 "] {
             assert_eq!(parse_date(s, &[]), Some(d), "{s}");
         }
         assert_eq!(parse_date("05/01/2026", &[]), None);

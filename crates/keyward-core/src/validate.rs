@@ -32,11 +32,7 @@ impl DeptMatcher {
         self.parents
             .iter()
             .position(|p| p == dept)
-            .and_then(|_| {
-                self.patterns
-                    .iter()
-                    .find(|p| p.strip_suffix("/**") == Some(dept))
-            })
+            .and_then(|_| self.patterns.iter().find(|p| p.strip_suffix("/**") == Some(dept)))
             .map(String::as_str)
     }
 }
@@ -76,27 +72,15 @@ pub(crate) struct CompiledException {
 /// One way to match accounts to people.
 #[derive(Debug, Clone)]
 pub(crate) enum CompiledCorrelator {
-    Email {
-        aliases: HashMap<String, String>,
-        strip_plus: bool,
-        field: String,
-    },
-    EmployeeId {
-        field: String,
-    },
-    Attribute {
-        attribute: String,
-        field: String,
-        case_sensitive: bool,
-    },
+    Email { aliases: HashMap<String, String>, strip_plus: bool, field: String },
+    EmployeeId { field: String },
+    Attribute { attribute: String, field: String, case_sensitive: bool },
 }
 
 impl CompiledCorrelator {
     pub(crate) fn field(&self) -> &str {
         match self {
-            Self::Email { field, .. }
-            | Self::EmployeeId { field }
-            | Self::Attribute { field, .. } => field,
+            Self::Email { field, .. } | Self::EmployeeId { field } | Self::Attribute { field, .. } => field,
         }
     }
 
@@ -149,24 +133,12 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn error(
-        &mut self,
-        origin: &Origin,
-        path: &str,
-        message: impl Into<String>,
-        help: impl Into<String>,
-    ) {
+    fn error(&mut self, origin: &Origin, path: &str, message: impl Into<String>, help: impl Into<String>) {
         let d = self.set.error_at(origin, path, message).with_help(help);
         self.diags.push(d);
     }
 
-    fn warn(
-        &mut self,
-        origin: &Origin,
-        path: &str,
-        message: impl Into<String>,
-        help: impl Into<String>,
-    ) {
+    fn warn(&mut self, origin: &Origin, path: &str, message: impl Into<String>, help: impl Into<String>) {
         let d = self.set.warning_at(origin, path, message).with_help(help);
         self.diags.push(d);
     }
@@ -176,11 +148,8 @@ impl Checker<'_> {
             Ok(r) => Some(r),
             Err(e) => {
                 let detail = e.to_string();
-                let last = detail
-                    .lines()
-                    .rfind(|l| l.starts_with("error:"))
-                    .unwrap_or("")
-                    .trim_start_matches("error: ");
+                let last =
+                    detail.lines().rfind(|l| l.starts_with("error:")).unwrap_or("").trim_start_matches("error: ");
                 self.error(
                     origin,
                     path,
@@ -194,14 +163,15 @@ impl Checker<'_> {
 
     fn delimiter(&mut self, origin: &Origin, path: &str, delim: Option<&String>) {
         if let Some(d) = delim
-            && (d.chars().count() != 1 || !d.is_ascii()) {
-                self.error(
-                    origin,
-                    path,
-                    format!("delimiter `{d}` must be one ASCII character"),
-                    "use `,`, `;`, `|` or a tab",
-                );
-            }
+            && (d.chars().count() != 1 || !d.is_ascii())
+        {
+            self.error(
+                origin,
+                path,
+                format!("delimiter `{d}` must be one ASCII character"),
+                "use `,`, `;`, `|` or a tab",
+            );
+        }
     }
 
     fn duplicates<T>(&mut self, kind: &str, items: &[Named<T>]) {
@@ -209,18 +179,11 @@ impl Checker<'_> {
         for item in items {
             if let Some(first) = seen.get(item.name.as_str()) {
                 let first_at = self.set.origin_label(first);
-                let first_line = self
-                    .set
-                    .locate(first, "metadata.name", false)
-                    .map(|l| l.line)
-                    .unwrap_or(0);
+                let first_line = self.set.locate(first, "metadata.name", false).map(|l| l.line).unwrap_or(0);
                 self.error(
                     &item.origin,
                     "metadata.name",
-                    format!(
-                        "{kind} `{}` is defined twice (first in {first_at}:{first_line})",
-                        item.name
-                    ),
+                    format!("{kind} `{}` is defined twice (first in {first_at}:{first_line})", item.name),
                     "rename one of them or merge the two",
                 );
             } else {
@@ -234,10 +197,7 @@ impl Checker<'_> {
 /// come back as diagnostics; the compiled form is only meaningful when
 /// there are no errors.
 pub(crate) fn check(set: &PolicySet, root: &str) -> (Compiled, Vec<Diagnostic>) {
-    let mut c = Checker {
-        set,
-        diags: Vec::new(),
-    };
+    let mut c = Checker { set, diags: Vec::new() };
     if set.people_sources.is_empty() {
         c.diags.push(
             Diagnostic::error(root, None, "no PeopleSource found: keyward needs the HR master to know who works here")
@@ -250,10 +210,8 @@ pub(crate) fn check(set: &PolicySet, root: &str) -> (Compiled, Vec<Diagnostic>) 
     c.duplicates("Exception", &set.exceptions);
 
     let people_attributes = set.people_attributes();
-    let mut employment_types: BTreeSet<String> = vocab::WELL_KNOWN_EMPLOYMENT_TYPES
-        .iter()
-        .map(|s| (*s).to_owned())
-        .collect();
+    let mut employment_types: BTreeSet<String> =
+        vocab::WELL_KNOWN_EMPLOYMENT_TYPES.iter().map(|s| (*s).to_owned()).collect();
     let mut has_manager_column = false;
     let mut has_moved_on_column = false;
     for src in &set.people_sources {
@@ -266,13 +224,7 @@ pub(crate) fn check(set: &PolicySet, root: &str) -> (Compiled, Vec<Diagnostic>) 
 
     let mut compiled = Compiled::default();
     for (i, app) in set.applications.iter().enumerate() {
-        let ca = compile_app(
-            &mut c,
-            app,
-            &people_attributes,
-            has_manager_column,
-            has_moved_on_column,
-        );
+        let ca = compile_app(&mut c, app, &people_attributes, has_manager_column, has_moved_on_column);
         compiled.app_index.insert(app.name.clone(), i);
         compiled.apps.push(ca);
     }
@@ -289,18 +241,8 @@ pub(crate) fn check(set: &PolicySet, root: &str) -> (Compiled, Vec<Diagnostic>) 
                 "list at least one `- app: <name>` under `grant:`",
             );
         }
-        let grants = compile_grants(
-            &mut c,
-            &pol.origin,
-            &pol.spec.grant,
-            &compiled,
-            &mut granted_roles,
-        );
-        compiled.policies.push(CompiledPolicy {
-            name: pol.name.clone(),
-            selector,
-            grants,
-        });
+        let grants = compile_grants(&mut c, &pol.origin, &pol.spec.grant, &compiled, &mut granted_roles);
+        compiled.policies.push(CompiledPolicy { name: pol.name.clone(), selector, grants });
     }
     for ex in &set.exceptions {
         let s = &ex.spec;
@@ -313,30 +255,21 @@ pub(crate) fn check(set: &PolicySet, root: &str) -> (Compiled, Vec<Diagnostic>) 
             );
         }
         if s.reason.trim().is_empty() {
-            c.error(
-                &ex.origin,
-                "spec.reason",
-                "`reason` is empty",
-                "say why the exception is needed, for reviewers",
-            );
+            c.error(&ex.origin, "spec.reason", "`reason` is empty", "say why the exception is needed, for reviewers");
         }
         if s.approver.trim().is_empty() {
-            c.error(
-                &ex.origin,
-                "spec.approver",
-                "`approver` is empty",
-                "name who approved the exception (an e-mail)",
-            );
+            c.error(&ex.origin, "spec.approver", "`approver` is empty", "name who approved the exception (an e-mail)");
         }
         if let Some(from) = s.from
-            && from > s.until {
-                c.error(
-                    &ex.origin,
-                    "spec.until",
-                    format!("`until` ({}) is before `from` ({from})", s.until),
-                    "swap the dates or fix the typo",
-                );
-            }
+            && from > s.until
+        {
+            c.error(
+                &ex.origin,
+                "spec.until",
+                format!("`until` ({}) is before `from` ({from})", s.until),
+                "swap the dates or fix the typo",
+            );
+        }
         if s.grant.is_empty() {
             c.error(
                 &ex.origin,
@@ -368,18 +301,21 @@ pub(crate) fn check(set: &PolicySet, root: &str) -> (Compiled, Vec<Diagnostic>) 
             c.error(
                 &origin,
                 &path,
-                format!("application `{}` is granted several roles ({}) but does not rank them", app.name, names.join(", ")),
-                format!("add `roles: [{}]` to Application `{}`, least privileged first, so keyward knows which role wins", names.join(", "), app.name),
+                format!(
+                    "application `{}` is granted several roles ({}) but does not rank them",
+                    app.name,
+                    names.join(", ")
+                ),
+                format!(
+                    "add `roles: [{}]` to Application `{}`, least privileged first, so keyward knows which role wins",
+                    names.join(", "),
+                    app.name
+                ),
             );
         }
     }
     // Managed groups: every group some grant names.
-    for pol in compiled
-        .policies
-        .iter()
-        .map(|p| &p.grants)
-        .chain(compiled.exceptions.iter().map(|e| &e.grants))
-    {
+    for pol in compiled.policies.iter().map(|p| &p.grants).chain(compiled.exceptions.iter().map(|e| &e.grants)) {
         for (app_idx, g) in pol {
             if let Some(app) = compiled.apps.get_mut(*app_idx) {
                 app.managed_groups.extend(g.groups.iter().cloned());
@@ -435,10 +371,7 @@ fn check_people_source(
             );
         }
     }
-    for sep in [
-        ("listSeparator", &csv.list_separator),
-        ("departmentSeparator", &csv.department_separator),
-    ] {
+    for sep in [("listSeparator", &csv.list_separator), ("departmentSeparator", &csv.department_separator)] {
         if sep.1.as_deref().is_some_and(str::is_empty) {
             c.error(
                 &src.origin,
@@ -484,11 +417,7 @@ fn compile_app(
     let mut account_fields: Vec<String> = BUILTIN_FIELDS.iter().map(|f| (*f).to_owned()).collect();
     let (read_only, connector) = match &s.connector.csv_export {
         Some(csv) => {
-            c.delimiter(
-                o,
-                "spec.connector.csvExport.delimiter",
-                csv.delimiter.as_ref(),
-            );
+            c.delimiter(o, "spec.connector.csvExport.delimiter", csv.delimiter.as_ref());
             let cols = &csv.columns;
             if cols.id.is_none() && cols.email.is_none() && cols.username.is_none() {
                 c.error(
@@ -512,9 +441,7 @@ fn compile_app(
                             c.error(
                                 o,
                                 &format!("spec.connector.csvExport.statusValues.{meaning}"),
-                                format!(
-                                    "status value `{v}` is listed as both {prev} and {meaning}"
-                                ),
+                                format!("status value `{v}` is listed as both {prev} and {meaning}"),
                                 "list each value under one meaning only",
                             );
                         }
@@ -544,45 +471,45 @@ fn compile_app(
     };
 
     let mut correlators = Vec::new();
-    let specs = if s.correlate.is_empty() {
-        vec![Default::default()]
-    } else {
-        s.correlate.clone()
-    };
+    let specs = if s.correlate.is_empty() { vec![Default::default()] } else { s.correlate.clone() };
     let implicit = s.correlate.is_empty();
     for (i, cs) in specs.iter().enumerate() {
         let path = format!("spec.correlate[{i}]");
-        let set_count = [
-            cs.email.is_some(),
-            cs.employee_id.is_some(),
-            cs.attribute.is_some(),
-        ]
-        .iter()
-        .filter(|b| **b)
-        .count();
+        let set_count =
+            [cs.email.is_some(), cs.employee_id.is_some(), cs.attribute.is_some()].iter().filter(|b| **b).count();
         if !implicit && set_count != 1 {
-            c.error(o, &path, format!("a correlator must set exactly one of email, employeeId, attribute (this one sets {set_count})"), "split it into one list entry per correlator");
+            c.error(
+                o,
+                &path,
+                format!(
+                    "a correlator must set exactly one of email, employeeId, attribute (this one sets {set_count})"
+                ),
+                "split it into one list entry per correlator",
+            );
             continue;
         }
         let check_field = |c: &mut Checker<'_>, field: &str, sub: &str| {
             if !account_fields.iter().any(|f| f == field) {
                 let cands: Vec<&str> = account_fields.iter().map(String::as_str).collect();
-                c.error(o, &format!("{path}.{sub}.accountField"), format!("unknown account field `{field}`"), suggest(field, &cands).unwrap_or_else(|| format!("use one of {}, or declare it under the connector's `columns.attributes`", cands.join(", "))));
+                c.error(
+                    o,
+                    &format!("{path}.{sub}.accountField"),
+                    format!("unknown account field `{field}`"),
+                    suggest(field, &cands).unwrap_or_else(|| {
+                        format!(
+                            "use one of {}, or declare it under the connector's `columns.attributes`",
+                            cands.join(", ")
+                        )
+                    }),
+                );
             }
         };
         if let Some(e) = &cs.email {
-            let field = e
-                .account_field
-                .clone()
-                .unwrap_or_else(|| "email".to_owned());
+            let field = e.account_field.clone().unwrap_or_else(|| "email".to_owned());
             check_field(c, &field, "email");
             let mut aliases = HashMap::new();
             for (from, to) in &e.domain_aliases {
-                if !from.contains('.')
-                    || !to.contains('.')
-                    || from.contains('@')
-                    || to.contains('@')
-                {
+                if !from.contains('.') || !to.contains('.') || from.contains('@') || to.contains('@') {
                     c.error(
                         o,
                         &format!("{path}.email.domainAliases.{from}"),
@@ -592,27 +519,25 @@ fn compile_app(
                 }
                 aliases.insert(from.to_lowercase(), to.to_lowercase());
             }
-            correlators.push(CompiledCorrelator::Email {
-                aliases,
-                strip_plus: !e.keep_plus_tag,
-                field,
-            });
+            correlators.push(CompiledCorrelator::Email { aliases, strip_plus: !e.keep_plus_tag, field });
         } else if let Some(e) = &cs.employee_id {
-            let field = e
-                .account_field
-                .clone()
-                .unwrap_or_else(|| "externalId".to_owned());
+            let field = e.account_field.clone().unwrap_or_else(|| "externalId".to_owned());
             check_field(c, &field, "employeeId");
             correlators.push(CompiledCorrelator::EmployeeId { field });
         } else if let Some(a) = &cs.attribute {
-            let field = a
-                .account_field
-                .clone()
-                .unwrap_or_else(|| "username".to_owned());
+            let field = a.account_field.clone().unwrap_or_else(|| "username".to_owned());
             check_field(c, &field, "attribute");
             if !people_attributes.contains_key(&a.attribute) {
                 let cands: Vec<&str> = people_attributes.keys().map(String::as_str).collect();
-                c.error(o, &format!("{path}.attribute.attribute"), format!("no people source declares the attribute `{}`", a.attribute), suggest(&a.attribute, &cands).unwrap_or_else(|| "declare it under the PeopleSource's `columns.attributes` (e.g. `github: GitHubアカウント`)".to_owned()));
+                c.error(
+                    o,
+                    &format!("{path}.attribute.attribute"),
+                    format!("no people source declares the attribute `{}`", a.attribute),
+                    suggest(&a.attribute, &cands).unwrap_or_else(|| {
+                        "declare it under the PeopleSource's `columns.attributes` (e.g. `github: GitHubアカウント`)"
+                            .to_owned()
+                    }),
+                );
             }
             correlators.push(CompiledCorrelator::Attribute {
                 attribute: a.attribute.clone(),
@@ -631,17 +556,12 @@ fn compile_app(
     let mut protect = Vec::new();
     for (i, p) in s.protect.iter().enumerate() {
         let path = format!("spec.protect[{i}]");
-        let n = [p.username.is_some(), p.email.is_some(), p.id.is_some()]
-            .iter()
-            .filter(|b| **b)
-            .count();
+        let n = [p.username.is_some(), p.email.is_some(), p.id.is_some()].iter().filter(|b| **b).count();
         if n != 1 {
             c.error(
                 o,
                 &path,
-                format!(
-                    "a protect rule must set exactly one of username, email, id (this one sets {n})"
-                ),
+                format!("a protect rule must set exactly one of username, email, id (this one sets {n})"),
                 "write one rule per list entry",
             );
             continue;
@@ -671,21 +591,24 @@ fn compile_app(
         }
     }
     if let Some(d) = &s.default_role
-        && !s.roles.is_empty() && !role_rank.contains_key(&d.to_lowercase()) {
-            c.error(
-                o,
-                "spec.defaultRole",
-                format!("default role `{d}` is not one of the app's roles"),
-                format!("use one of {}", s.roles.join(", ")),
-            );
-        }
-    let lc = &s.lifecycle;
-    if matches!(
-        lc.offboarding.transfer_to,
-        Some(crate::duration::TransferTo::Manager)
-    ) && !has_manager_column
+        && !s.roles.is_empty()
+        && !role_rank.contains_key(&d.to_lowercase())
     {
-        c.error(o, "spec.lifecycle.offboarding.transferTo", "`transferTo: manager` needs to know managers, but no people source maps a manager column", "add `columns.manager` (上長) to the PeopleSource, or name an account to receive the data");
+        c.error(
+            o,
+            "spec.defaultRole",
+            format!("default role `{d}` is not one of the app's roles"),
+            format!("use one of {}", s.roles.join(", ")),
+        );
+    }
+    let lc = &s.lifecycle;
+    if matches!(lc.offboarding.transfer_to, Some(crate::duration::TransferTo::Manager)) && !has_manager_column {
+        c.error(
+            o,
+            "spec.lifecycle.offboarding.transferTo",
+            "`transferTo: manager` needs to know managers, but no people source maps a manager column",
+            "add `columns.manager` (上長) to the PeopleSource, or name an account to receive the data",
+        );
     }
     if lc.mover_grace.0 > 0 && !has_moved_on_column {
         c.warn(o, "spec.lifecycle.moverGrace", "`moverGrace` needs the date of transfers, but no people source maps a `movedOn` column; access ends at once", "add `columns.movedOn` (異動日) to the PeopleSource");
@@ -724,7 +647,12 @@ fn compile_selector(
                 }
                 Err(e) => {
                     ok = false;
-                    c.error(o, &format!("spec.select.department[{i}]"), format!("`{pat}` is not a valid department glob: {}", e.kind()), "use `*` for one level and `**` for any number of levels, e.g. `営業本部/**`");
+                    c.error(
+                        o,
+                        &format!("spec.select.department[{i}]"),
+                        format!("`{pat}` is not a valid department glob: {}", e.kind()),
+                        "use `*` for one level and `**` for any number of levels, e.g. `営業本部/**`",
+                    );
                 }
             }
             if let Some(parent) = trimmed.strip_suffix("/**") {
@@ -734,16 +662,8 @@ fn compile_selector(
         if ok {
             match builder.build() {
                 Ok(set) => {
-                    let patterns = sel
-                        .department
-                        .iter()
-                        .map(|p| p.trim().trim_end_matches('/').to_owned())
-                        .collect();
-                    out.department = Some(DeptMatcher {
-                        set,
-                        parents,
-                        patterns,
-                    });
+                    let patterns = sel.department.iter().map(|p| p.trim().trim_end_matches('/').to_owned()).collect();
+                    out.department = Some(DeptMatcher { set, parents, patterns });
                 }
                 Err(e) => c.error(
                     o,
@@ -760,7 +680,17 @@ fn compile_selector(
     for (i, t) in sel.employment_type.iter().enumerate() {
         if !employment_types.contains(t) {
             let cands: Vec<&str> = employment_types.iter().map(String::as_str).collect();
-            c.error(o, &format!("spec.select.employmentType[{i}]"), format!("unknown employment type `{t}`"), suggest(t, &cands).unwrap_or_else(|| format!("use one of {}, or map an HR label to it in the PeopleSource's `values.employmentType`", cands.join(", "))));
+            c.error(
+                o,
+                &format!("spec.select.employmentType[{i}]"),
+                format!("unknown employment type `{t}`"),
+                suggest(t, &cands).unwrap_or_else(|| {
+                    format!(
+                        "use one of {}, or map an HR label to it in the PeopleSource's `values.employmentType`",
+                        cands.join(", ")
+                    )
+                }),
+            );
         }
     }
     out.employment_types = sel.employment_type.clone();
@@ -778,9 +708,8 @@ fn compile_selector(
                 o,
                 &format!("spec.select.attributes.{k}"),
                 format!("no people source declares the attribute `{k}`"),
-                suggest(k, &cands).unwrap_or_else(|| {
-                    "declare it under the PeopleSource's `columns.attributes`".to_owned()
-                }),
+                suggest(k, &cands)
+                    .unwrap_or_else(|| "declare it under the PeopleSource's `columns.attributes`".to_owned()),
             );
         }
         if let Some(r) = c.regex(o, &format!("spec.select.attributes.{k}"), v) {
@@ -810,11 +739,7 @@ fn compile_grants(
                     if names.is_empty() {
                         "define an Application resource with this name".to_owned()
                     } else {
-                        format!(
-                            "define an Application named `{}` or use one of: {}",
-                            g.app,
-                            names.join(", ")
-                        )
+                        format!("define an Application named `{}` or use one of: {}", g.app, names.join(", "))
                     }
                 }),
             );
@@ -823,22 +748,21 @@ fn compile_grants(
         let app = &compiled.apps[app_idx];
         let role = g.role.clone().or_else(|| app.default_role.clone());
         if let Some(r) = &g.role
-            && !app.role_rank.is_empty() && !app.role_rank.contains_key(&r.to_lowercase()) {
-                let mut roles: Vec<(&String, &usize)> = app.role_rank.iter().collect();
-                roles.sort_by_key(|(_, rank)| **rank);
-                let names: Vec<&str> = roles.iter().map(|(n, _)| n.as_str()).collect();
-                c.error(
-                    origin,
-                    &format!("{path}.role"),
-                    format!("`{r}` is not a role of application `{}`", app.name),
-                    suggest(r, &names).unwrap_or_else(|| {
-                        format!(
-                            "use one of {} or add it to the Application's `roles`",
-                            names.join(", ")
-                        )
-                    }),
-                );
-            }
+            && !app.role_rank.is_empty()
+            && !app.role_rank.contains_key(&r.to_lowercase())
+        {
+            let mut roles: Vec<(&String, &usize)> = app.role_rank.iter().collect();
+            roles.sort_by_key(|(_, rank)| **rank);
+            let names: Vec<&str> = roles.iter().map(|(n, _)| n.as_str()).collect();
+            c.error(
+                origin,
+                &format!("{path}.role"),
+                format!("`{r}` is not a role of application `{}`", app.name),
+                suggest(r, &names).unwrap_or_else(|| {
+                    format!("use one of {} or add it to the Application's `roles`", names.join(", "))
+                }),
+            );
+        }
         if let Some(r) = &role {
             granted_roles
                 .entry(app_idx)

@@ -7,8 +7,7 @@ use std::collections::BTreeMap;
 use crate::resources::HrStatus;
 
 /// Employment types every policy may use without a mapping.
-pub const WELL_KNOWN_EMPLOYMENT_TYPES: [&str; 5] =
-    ["full-time", "contract", "part-time", "temp", "contractor"];
+pub const WELL_KNOWN_EMPLOYMENT_TYPES: [&str; 5] = ["full-time", "contract", "part-time", "temp", "contractor"];
 
 /// Default HR labels for employment types (matched after trimming,
 /// without regard to case).
@@ -70,16 +69,8 @@ pub const DEFAULT_STATUSES: &[(&str, HrStatus)] = &[
 /// are not given.
 pub const DEFAULT_ACCOUNT_ACTIVE: &[&str] = &["active", "enabled", "member", "有効", "利用中"];
 /// See [`DEFAULT_ACCOUNT_ACTIVE`].
-pub const DEFAULT_ACCOUNT_SUSPENDED: &[&str] = &[
-    "suspended",
-    "deactivated",
-    "disabled",
-    "inactive",
-    "locked",
-    "無効",
-    "停止",
-    "利用停止",
-];
+pub const DEFAULT_ACCOUNT_SUSPENDED: &[&str] =
+    &["suspended", "deactivated", "disabled", "inactive", "locked", "無効", "停止", "利用停止"];
 /// See [`DEFAULT_ACCOUNT_ACTIVE`].
 pub const DEFAULT_ACCOUNT_INVITED: &[&str] = &["invited", "pending", "招待中"];
 /// See [`DEFAULT_ACCOUNT_ACTIVE`].
@@ -89,18 +80,13 @@ pub const DEFAULT_ACCOUNT_DELETED: &[&str] = &["deleted", "removed", "削除済�
 
 /// Normalises a label for lookups: trimmed, lowercase, inner white space folded.
 pub fn label_key(s: &str) -> String {
-    s.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
 /// The employment type map of a source: defaults plus the user's entries.
 pub fn employment_type_map(user: &BTreeMap<String, String>) -> BTreeMap<String, String> {
-    let mut map: BTreeMap<String, String> = DEFAULT_EMPLOYMENT_TYPES
-        .iter()
-        .map(|(k, v)| (label_key(k), (*v).to_owned()))
-        .collect();
+    let mut map: BTreeMap<String, String> =
+        DEFAULT_EMPLOYMENT_TYPES.iter().map(|(k, v)| (label_key(k), (*v).to_owned())).collect();
     for (k, v) in user {
         map.insert(label_key(k), v.clone());
     }
@@ -109,10 +95,7 @@ pub fn employment_type_map(user: &BTreeMap<String, String>) -> BTreeMap<String, 
 
 /// The status map of a source: defaults plus the user's entries.
 pub fn status_map(user: &BTreeMap<String, HrStatus>) -> BTreeMap<String, HrStatus> {
-    let mut map: BTreeMap<String, HrStatus> = DEFAULT_STATUSES
-        .iter()
-        .map(|(k, v)| (label_key(k), *v))
-        .collect();
+    let mut map: BTreeMap<String, HrStatus> = DEFAULT_STATUSES.iter().map(|(k, v)| (label_key(k), *v)).collect();
     for (k, v) in user {
         map.insert(label_key(k), *v);
     }
@@ -123,11 +106,7 @@ pub fn status_map(user: &BTreeMap<String, HrStatus>) -> BTreeMap<String, HrStatu
 /// joined by `-`.
 pub fn is_type_word(s: &str) -> bool {
     !s.is_empty()
-        && s.split('-').all(|w| {
-            !w.is_empty()
-                && w.chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        })
+        && s.split('-').all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
 }
 
 #[cfg(test)]

@@ -60,10 +60,9 @@ impl Node {
     /// Looks a key up in a mapping node, returning the key node too.
     pub fn entry(&self, key: &str) -> Option<(&Node, &Node)> {
         match &self.kind {
-            NodeKind::Map(entries) => entries
-                .iter()
-                .find(|(k, _)| k.key_string().as_deref() == Some(key))
-                .map(|(k, v)| (k, v)),
+            NodeKind::Map(entries) => {
+                entries.iter().find(|(k, _)| k.key_string().as_deref() == Some(key)).map(|(k, v)| (k, v))
+            }
             _ => None,
         }
     }
@@ -207,17 +206,8 @@ fn scan_error(file: &str, text: &str, lines: &LineIndex, e: &ScanError) -> Diagn
 }
 
 enum Frame {
-    Seq {
-        start: Location,
-        anchor: usize,
-        items: Vec<Node>,
-    },
-    Map {
-        start: Location,
-        anchor: usize,
-        entries: Vec<(Node, Node)>,
-        pending_key: Option<Node>,
-    },
+    Seq { start: Location, anchor: usize, items: Vec<Node> },
+    Map { start: Location, anchor: usize, entries: Vec<(Node, Node)>, pending_key: Option<Node> },
 }
 
 struct Builder<'a> {
@@ -232,8 +222,7 @@ struct Builder<'a> {
 
 impl Builder<'_> {
     fn loc(&self, span: &Span, len_chars: usize) -> Location {
-        self.lines
-            .location(self.text, span.start.line(), span.start.col(), len_chars)
+        self.lines.location(self.text, span.start.line(), span.start.col(), len_chars)
     }
 
     fn on_event(&mut self, event: Event<'_>, span: Span) -> Result<(), Diagnostic> {
@@ -241,41 +230,37 @@ impl Builder<'_> {
             Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentStart(_) => {}
             Event::DocumentEnd => {
                 if let Some(root) = self.current_root.take()
-                    && !matches!(root.kind, NodeKind::Null) {
-                        let index = self.docs.len();
-                        self.docs.push(Document { index, root });
-                    }
+                    && !matches!(root.kind, NodeKind::Null)
+                {
+                    let index = self.docs.len();
+                    self.docs.push(Document { index, root });
+                }
             }
             Event::Alias(id) => {
                 let node = self.anchors.get(&id).cloned().ok_or_else(|| {
-                    Diagnostic::error(
-                        self.file,
-                        Some(self.loc(&span, 1)),
-                        "alias refers to an unknown anchor",
-                    )
-                    .with_help("define the anchor (`&name`) before using it (`*name`)")
+                    Diagnostic::error(self.file, Some(self.loc(&span, 1)), "alias refers to an unknown anchor")
+                        .with_help("define the anchor (`&name`) before using it (`*name`)")
                 })?;
                 self.push_value(node)?;
             }
             Event::Scalar(value, style, anchor, tag) => {
                 let len = span.end.index().saturating_sub(span.start.index()).max(1);
                 let location = self.loc(&span, len);
-                let kind =
-                    match Scalar::parse_from_cow_and_metadata(value.clone(), style, tag.as_ref()) {
-                        Some(Scalar::Null) => NodeKind::Null,
-                        Some(Scalar::Boolean(b)) => NodeKind::Bool(b),
-                        Some(Scalar::Integer(i)) => NodeKind::Int(i),
-                        Some(Scalar::FloatingPoint(f)) => NodeKind::Float(f.into_inner()),
-                        Some(Scalar::String(s)) => NodeKind::Str(s.into_owned()),
-                        None => {
-                            return Err(Diagnostic::error(
-                                self.file,
-                                Some(location),
-                                format!("`{value}` does not fit its tag"),
-                            )
-                            .with_help("remove the tag or quote the value"));
-                        }
-                    };
+                let kind = match Scalar::parse_from_cow_and_metadata(value.clone(), style, tag.as_ref()) {
+                    Some(Scalar::Null) => NodeKind::Null,
+                    Some(Scalar::Boolean(b)) => NodeKind::Bool(b),
+                    Some(Scalar::Integer(i)) => NodeKind::Int(i),
+                    Some(Scalar::FloatingPoint(f)) => NodeKind::Float(f.into_inner()),
+                    Some(Scalar::String(s)) => NodeKind::Str(s.into_owned()),
+                    None => {
+                        return Err(Diagnostic::error(
+                            self.file,
+                            Some(location),
+                            format!("`{value}` does not fit its tag"),
+                        )
+                        .with_help("remove the tag or quote the value"));
+                    }
+                };
                 let node = Node { location, kind };
                 if anchor > 0 {
                     self.anchors.insert(anchor, node.clone());
@@ -284,44 +269,20 @@ impl Builder<'_> {
             }
             Event::SequenceStart(anchor, _) => {
                 let start = self.loc(&span, 1);
-                self.stack.push(Frame::Seq {
-                    start,
-                    anchor,
-                    items: Vec::new(),
-                });
+                self.stack.push(Frame::Seq { start, anchor, items: Vec::new() });
             }
             Event::MappingStart(anchor, _) => {
                 let start = self.loc(&span, 1);
-                self.stack.push(Frame::Map {
-                    start,
-                    anchor,
-                    entries: Vec::new(),
-                    pending_key: None,
-                });
+                self.stack.push(Frame::Map { start, anchor, entries: Vec::new(), pending_key: None });
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let node = match self.stack.pop() {
-                    Some(Frame::Seq {
-                        start,
-                        anchor,
-                        items,
-                    }) => {
-                        let node = Node {
-                            location: start,
-                            kind: NodeKind::Seq(items),
-                        };
+                    Some(Frame::Seq { start, anchor, items }) => {
+                        let node = Node { location: start, kind: NodeKind::Seq(items) };
                         (anchor, node)
                     }
-                    Some(Frame::Map {
-                        start,
-                        anchor,
-                        entries,
-                        ..
-                    }) => {
-                        let node = Node {
-                            location: start,
-                            kind: NodeKind::Map(entries),
-                        };
+                    Some(Frame::Map { start, anchor, entries, .. }) => {
+                        let node = Node { location: start, kind: NodeKind::Map(entries) };
                         (anchor, node)
                     }
                     None => return Ok(()),
@@ -340,24 +301,18 @@ impl Builder<'_> {
         match self.stack.last_mut() {
             None => self.current_root = Some(node),
             Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map {
-                entries,
-                pending_key,
-                ..
-            }) => match pending_key.take() {
+            Some(Frame::Map { entries, pending_key, .. }) => match pending_key.take() {
                 None => {
                     if let Some(name) = node.key_string()
-                        && let Some((first, _)) = entries
-                            .iter()
-                            .find(|(k, _)| k.key_string().as_deref() == Some(&name))
-                        {
-                            return Err(Diagnostic::error(
-                                self.file,
-                                Some(node.location),
-                                format!("duplicate key `{name}` (first set on line {})", first.location.line),
-                            )
-                            .with_help("YAML keeps only one of the two values; remove or merge one of them"));
-                        }
+                        && let Some((first, _)) = entries.iter().find(|(k, _)| k.key_string().as_deref() == Some(&name))
+                    {
+                        return Err(Diagnostic::error(
+                            self.file,
+                            Some(node.location),
+                            format!("duplicate key `{name}` (first set on line {})", first.location.line),
+                        )
+                        .with_help("YAML keeps only one of the two values; remove or merge one of them"));
+                    }
                     *pending_key = Some(node);
                 }
                 Some(key) => entries.push((key, node)),

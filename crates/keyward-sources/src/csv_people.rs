@@ -44,20 +44,10 @@ pub fn parse(
     file: &str,
     text: &str,
 ) -> Result<(SourceInfo, Vec<Person>), Vec<Diagnostic>> {
-    let delimiter = spec
-        .delimiter
-        .as_deref()
-        .and_then(|d| d.bytes().next())
-        .unwrap_or(b',');
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let header_rec = reader
-        .headers()
-        .map_err(|e| vec![csv_error(file, text, &e)])?
-        .clone();
+    let delimiter = spec.delimiter.as_deref().and_then(|d| d.bytes().next()).unwrap_or(b',');
+    let mut reader =
+        csv::ReaderBuilder::new().delimiter(delimiter).has_headers(true).flexible(true).from_reader(text.as_bytes());
+    let header_rec = reader.headers().map_err(|e| vec![csv_error(file, text, &e)])?.clone();
     let headers = Headers::new(header_rec.iter());
     let cols = resolve_columns(set, src, spec, file, &headers)?;
 
@@ -91,60 +81,35 @@ pub fn parse(
             }
             continue;
         }
-        let cell = |i: Option<usize>| {
-            i.and_then(|i| record.get(i))
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-        };
+        let cell = |i: Option<usize>| i.and_then(|i| record.get(i)).map(str::trim).filter(|s| !s.is_empty());
         let header = |i: usize| headers.names()[i].as_str();
         let mut row_errors = Vec::new();
 
         let Some(id) = cell(Some(cols.id)) else {
             errors.push(
-                row_error(
-                    file,
-                    line,
-                    Some(header(cols.id)),
-                    "the employee number is empty",
-                )
-                .with_help("every person needs an employee number; fill it in the HR master"),
+                row_error(file, line, Some(header(cols.id)), "the employee number is empty")
+                    .with_help("every person needs an employee number; fill it in the HR master"),
             );
             continue;
         };
         let email = cell(cols.email).map(str::to_owned);
         if let (Some(e), Some(i)) = (&email, cols.email)
-            && !looks_like_email(e) {
-                row_errors.push(
-                    row_error(
-                        file,
-                        line,
-                        Some(header(i)),
-                        format!("`{e}` is not an e-mail address"),
-                    )
+            && !looks_like_email(e)
+        {
+            row_errors.push(
+                row_error(file, line, Some(header(i)), format!("`{e}` is not an e-mail address"))
                     .with_help("fix the address in the HR master or leave the cell empty"),
-                );
-            }
+            );
+        }
         let name = cell(cols.name).map(str::to_owned).or_else(|| {
-            let parts: Vec<&str> = [cell(cols.family_name), cell(cols.given_name)]
-                .into_iter()
-                .flatten()
-                .collect();
+            let parts: Vec<&str> = [cell(cols.family_name), cell(cols.given_name)].into_iter().flatten().collect();
             (!parts.is_empty()).then(|| parts.join(" "))
         });
         let depts: Vec<String> = cell(cols.department)
-            .map(|c| {
-                tabular::split_list(c, list_sep)
-                    .map(|d| normalize_department(d, dept_sep))
-                    .collect()
-            })
+            .map(|c| tabular::split_list(c, list_sep).map(|d| normalize_department(d, dept_sep)).collect())
             .unwrap_or_default();
-        let titles: Vec<String> = cell(cols.title)
-            .map(|c| {
-                tabular::split_list(c, list_sep)
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default();
+        let titles: Vec<String> =
+            cell(cols.title).map(|c| tabular::split_list(c, list_sep).map(str::to_owned).collect()).unwrap_or_default();
         let posts = zip_posts(depts, titles);
 
         let employment_type = match (cell(cols.employment_type), cols.employment_type) {
@@ -165,8 +130,9 @@ pub fn parse(
                 Some(s) => (*s, Some(raw.to_owned())),
                 None => {
                     row_errors.push(
-                        row_error(file, line, Some(header(i)), format!("unknown status `{raw}`"))
-                            .with_help(format!("map it in {policy_file} under `spec.csv.values.status` to active, on-leave or terminated")),
+                        row_error(file, line, Some(header(i)), format!("unknown status `{raw}`")).with_help(format!(
+                            "map it in {policy_file} under `spec.csv.values.status` to active, on-leave or terminated"
+                        )),
                     );
                     (HrStatus::Active, None)
                 }
@@ -216,10 +182,7 @@ pub fn parse(
             manager: cell(cols.manager).map(str::to_owned),
             moved_on,
             attributes,
-            origin: PersonOrigin {
-                source: source_index,
-                line,
-            },
+            origin: PersonOrigin { source: source_index, line },
         });
     }
     if !errors.is_empty() {
@@ -240,14 +203,7 @@ pub fn parse(
         employment_type: spec.columns.employment_type.clone(),
         moved_on: spec.columns.moved_on.clone(),
     };
-    Ok((
-        SourceInfo {
-            name: src.name.clone(),
-            location: file.to_owned(),
-            labels,
-        },
-        persons,
-    ))
+    Ok((SourceInfo { name: src.name.clone(), location: file.to_owned(), labels }, persons))
 }
 
 fn resolve_columns(
@@ -263,10 +219,7 @@ fn resolve_columns(
             Some(i) => Some(i),
             None => {
                 let help = match headers.closest(name) {
-                    Some(c) => format!(
-                        "did you mean `{c}`? The file's columns are: {}",
-                        headers.names().join(", ")
-                    ),
+                    Some(c) => format!("did you mean `{c}`? The file's columns are: {}", headers.names().join(", ")),
                     None => format!("the file's columns are: {}", headers.names().join(", ")),
                 };
                 errors.push(
@@ -304,20 +257,12 @@ fn resolve_columns(
             .filter_map(|(k, v)| find(&format!("attributes.{k}"), v).map(|i| (k.clone(), i)))
             .collect(),
     };
-    if errors.is_empty() {
-        Ok(cols)
-    } else {
-        Err(errors)
-    }
+    if errors.is_empty() { Ok(cols) } else { Err(errors) }
 }
 
 /// `営業本部 / 第一営業部` with separator `/` (or `＞` etc.) → `営業本部/第一営業部`.
 fn normalize_department(raw: &str, sep: &str) -> String {
-    raw.split(sep)
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("/")
+    raw.split(sep).map(str::trim).filter(|s| !s.is_empty()).collect::<Vec<_>>().join("/")
 }
 
 /// Departments and titles of concurrent posts are listed in the same order.
@@ -326,12 +271,7 @@ fn zip_posts(depts: Vec<String>, titles: Vec<String>) -> Vec<Post> {
     let n = depts.len().max(titles.len());
     let mut d = depts.into_iter();
     let mut t = titles.into_iter();
-    (0..n)
-        .map(|_| Post {
-            department: d.next(),
-            title: t.next(),
-        })
-        .collect()
+    (0..n).map(|_| Post { department: d.next(), title: t.next() }).collect()
 }
 
 fn looks_like_email(s: &str) -> bool {
@@ -344,33 +284,15 @@ mod tests {
 
     #[test]
     fn departments_are_normalised() {
-        assert_eq!(
-            normalize_department(" 営業本部 ＞ 第一営業部 ", "＞"),
-            "営業本部/第一営業部"
-        );
-        assert_eq!(
-            normalize_department("営業本部/第一営業部/", "/"),
-            "営業本部/第一営業部"
-        );
+        assert_eq!(normalize_department(" 営業本部 ＞ 第一営業部 ", "＞"), "営業本部/第一営業部");
+        assert_eq!(normalize_department("営業本部/第一営業部/", "/"), "営業本部/第一営業部");
     }
 
     #[test]
     fn posts_pair_departments_with_titles_in_order() {
         let posts = zip_posts(vec!["A".into(), "B".into()], vec!["部長".into()]);
-        assert_eq!(
-            posts[0],
-            Post {
-                department: Some("A".into()),
-                title: Some("部長".into())
-            }
-        );
-        assert_eq!(
-            posts[1],
-            Post {
-                department: Some("B".into()),
-                title: None
-            }
-        );
+        assert_eq!(posts[0], Post { department: Some("A".into()), title: Some("部長".into()) });
+        assert_eq!(posts[1], Post { department: Some("B".into()), title: None });
     }
 
     #[test]

@@ -81,11 +81,7 @@ pub fn read_csv_bytes(
 ) -> Result<(SourceInfo, Vec<Person>), Vec<Diagnostic>> {
     let src = &set.people_sources[index];
     let Some(spec) = &src.spec.csv else {
-        return Err(vec![set.error_at(
-            &src.origin,
-            "spec",
-            "the PeopleSource has no `csv` source",
-        )]);
+        return Err(vec![set.error_at(&src.origin, "spec", "the PeopleSource has no `csv` source")]);
     };
     let decoded = tabular::decode(file, bytes, spec.encoding).map_err(|d| vec![d])?;
     csv_people::parse(set, src, spec, index, file, &decoded.text)

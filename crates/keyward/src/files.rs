@@ -18,8 +18,7 @@ pub fn collect(paths: &[PathBuf]) -> Result<(String, Vec<SourceFile>)> {
             );
         }
         if p.is_dir() {
-            walk(p, &mut found)
-                .with_context(|| format!("cannot read the directory {}", p.display()))?;
+            walk(p, &mut found).with_context(|| format!("cannot read the directory {}", p.display()))?;
         } else {
             found.push(p.clone());
         }
@@ -30,22 +29,11 @@ pub fn collect(paths: &[PathBuf]) -> Result<(String, Vec<SourceFile>)> {
     }
     let mut files = Vec::new();
     for path in found {
-        let text = std::fs::read_to_string(&path).with_context(|| {
-            format!(
-                "cannot read {} (policy files must be UTF-8 text)",
-                path.display()
-            )
-        })?;
-        files.push(SourceFile {
-            path: display(&path),
-            text,
-        });
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {} (policy files must be UTF-8 text)", path.display()))?;
+        files.push(SourceFile { path: display(&path), text });
     }
-    let root = paths
-        .iter()
-        .map(|p| display(p))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let root = paths.iter().map(|p| display(p)).collect::<Vec<_>>().join(", ");
     Ok((root, files))
 }
 
@@ -60,10 +48,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         let path = e.path();
         if path.is_dir() {
             walk(&path, out)?;
-        } else if matches!(
-            path.extension().and_then(|x| x.to_str()),
-            Some("yaml" | "yml")
-        ) {
+        } else if matches!(path.extension().and_then(|x| x.to_str()), Some("yaml" | "yml")) {
             out.push(path);
         }
     }

@@ -113,10 +113,7 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -150,14 +147,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Plan {
-            input,
-            at,
-            format,
-            out,
-            detailed_exitcode,
-            color,
-        } => {
+        Command::Plan { input, at, format, out, detailed_exitcode, color } => {
             let today = at.unwrap_or_else(today);
             let loaded = load_policies(&input)?;
             let people = read_people(&loaded.set)?;
@@ -172,10 +162,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     let color = match color {
                         ColorChoice::Always => true,
                         ColorChoice::Never => false,
-                        ColorChoice::Auto => {
-                            std::io::stdout().is_terminal()
-                                && std::env::var_os("NO_COLOR").is_none()
-                        }
+                        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
                     };
                     render::text(&plan, TextOptions { color })
                 }
@@ -183,38 +170,20 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 PlanFormat::Markdown => render::markdown(&plan),
             };
             write_stdout(&rendered)?;
-            Ok(if detailed_exitcode && plan.has_changes() {
-                ExitCode::from(EXIT_CHANGES)
-            } else {
-                ExitCode::SUCCESS
-            })
+            Ok(if detailed_exitcode && plan.has_changes() { ExitCode::from(EXIT_CHANGES) } else { ExitCode::SUCCESS })
         }
-        Command::Inventory {
-            input,
-            at,
-            format,
-            apps,
-        } => {
+        Command::Inventory { input, at, format, apps } => {
             let today = at.unwrap_or_else(today);
             let loaded = load_policies(&input)?;
             for a in &apps {
                 if loaded.set.application(a).is_none() {
-                    let names: Vec<&str> = loaded
-                        .set
-                        .applications
-                        .iter()
-                        .map(|x| x.name.as_str())
-                        .collect();
-                    anyhow::bail!(
-                        "no Application named `{a}`; the policies define: {}",
-                        names.join(", ")
-                    );
+                    let names: Vec<&str> = loaded.set.applications.iter().map(|x| x.name.as_str()).collect();
+                    anyhow::bail!("no Application named `{a}`; the policies define: {}", names.join(", "));
                 }
             }
             let people = read_people(&loaded.set)?;
             let listings = list_accounts(&loaded.set).await?;
-            let mut inv =
-                keyward_core::inventory::inventory(&loaded.set, &people, &listings, today)?;
+            let mut inv = keyward_core::inventory::inventory(&loaded.set, &people, &listings, today)?;
             if !apps.is_empty() {
                 inv.rows.retain(|r| apps.contains(&r.app));
             }
@@ -243,10 +212,7 @@ fn write_stdout(s: &str) -> Result<()> {
 
 fn load_policies(input: &Input) -> Result<Loaded> {
     let (root, sources) = files::collect(&input.paths)?;
-    let texts = sources
-        .iter()
-        .map(|s| (s.path.clone(), s.text.clone()))
-        .collect();
+    let texts = sources.iter().map(|s| (s.path.clone(), s.text.clone())).collect();
     match PolicySet::load(&root, sources) {
         Ok(loaded) => {
             for w in &loaded.warnings {

@@ -21,21 +21,11 @@ pub struct Reported {
 
 impl Reported {
     pub fn from_policy(d: Diagnostics, texts: HashMap<String, String>) -> Self {
-        Self {
-            diagnostics: d.0,
-            texts,
-            what: "in the policy files",
-            extra: Vec::new(),
-        }
+        Self { diagnostics: d.0, texts, what: "in the policy files", extra: Vec::new() }
     }
 
     pub fn from_data(set: &PolicySet, d: Diagnostics) -> Self {
-        Self {
-            diagnostics: d.0,
-            texts: policy_texts(set),
-            what: "in the HR data",
-            extra: Vec::new(),
-        }
+        Self { diagnostics: d.0, texts: policy_texts(set), what: "in the HR data", extra: Vec::new() }
     }
 
     pub fn from_connectors(set: &PolicySet, errors: Vec<ConnectorError>) -> Self {
@@ -47,27 +37,18 @@ impl Reported {
                 other => extra.push(other.to_string()),
             }
         }
-        Self {
-            diagnostics,
-            texts: policy_texts(set),
-            what: "reading the apps' accounts",
-            extra,
-        }
+        Self { diagnostics, texts: policy_texts(set), what: "reading the apps' accounts", extra }
     }
 }
 
 fn policy_texts(set: &PolicySet) -> HashMap<String, String> {
     let mut texts = HashMap::new();
-    for o in set
-        .applications
-        .iter()
-        .map(|a| &a.origin)
-        .chain(set.people_sources.iter().map(|s| &s.origin))
-    {
+    for o in set.applications.iter().map(|a| &a.origin).chain(set.people_sources.iter().map(|s| &s.origin)) {
         if let Some(path) = set.file_path(o)
-            && let Some(t) = set.file_text(path) {
-                texts.insert(path.to_owned(), t.to_owned());
-            }
+            && let Some(t) = set.file_text(path)
+        {
+            texts.insert(path.to_owned(), t.to_owned());
+        }
     }
     texts
 }
@@ -103,18 +84,14 @@ fn render(d: &Diagnostic, text: Option<&str>) -> String {
                 Severity::Error => miette::Severity::Error,
                 Severity::Warning => miette::Severity::Warning,
             };
-            let len = loc
-                .len
-                .max(1)
-                .min(text.len().saturating_sub(loc.offset));
+            let len = loc.len.max(1).min(text.len().saturating_sub(loc.offset));
             let mut md = MietteDiagnostic::new(format!("{}: {}", d.position(), d.message))
                 .with_severity(severity)
                 .with_label(LabeledSpan::at(loc.offset..loc.offset + len, "here"));
             if let Some(h) = &d.help {
                 md = md.with_help(h.clone());
             }
-            let report = miette::Report::new(md)
-                .with_source_code(NamedSource::new(&d.file, text.to_owned()));
+            let report = miette::Report::new(md).with_source_code(NamedSource::new(&d.file, text.to_owned()));
             format!("{report:?}")
         }
         _ => d.to_string(),
