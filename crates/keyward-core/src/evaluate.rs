@@ -119,9 +119,10 @@ fn select<'p, 'c>(
             return None;
         }
     }
+    // A missing value is matched as the empty string, so `.*` means
+    // "anyone" and `.+` means "has a value".
     for (attr, re) in &sel.attributes {
-        let v = person.attributes.get(attr)?;
-        if !re.is_match(v) {
+        if !re.is_match(person.attributes.get(attr).map_or("", String::as_str)) {
             return None;
         }
     }
@@ -146,11 +147,10 @@ fn select<'p, 'c>(
             }
             None => None,
         };
-        if let Some(re) = &sel.title {
-            match post.title.as_deref() {
-                Some(t) if re.is_match(t) => {}
-                _ => continue,
-            }
+        if let Some(re) = &sel.title
+            && !re.is_match(post.title.as_deref().unwrap_or(""))
+        {
+            continue;
         }
         return Some((Some(post.clone()), pattern));
     }

@@ -626,17 +626,9 @@ impl PersonPlanner<'_, '_> {
         if role.is_none() && add.is_empty() && remove.is_empty() {
             return;
         }
-        let mut parts = Vec::new();
-        if let Some(r) = &role {
-            parts.push(format!("role {} → {}", r.from.as_deref().unwrap_or("none"), r.to));
-        }
-        if !add.is_empty() {
-            parts.push(format!("join {}", add.join(", ")));
-        }
-        if !remove.is_empty() {
-            parts.push(format!("leave {} (no longer granted)", remove.join(", ")));
-        }
-        let reason = format!("{}; {why}", parts.join("; "));
+        // The change itself is in `role`/`groups`; the reason says why.
+        let reason =
+            if remove.is_empty() { why.to_owned() } else { format!("{} no longer granted; {why}", remove.join(", ")) };
         let groups = (!add.is_empty() || !remove.is_empty()).then_some(GroupChange { add, remove });
         if let Some(c) = self.account_change(Action::Update, ai, reason) {
             c.role = role;

@@ -515,7 +515,8 @@ pub struct Selector {
     /// of levels; `Sales/**` also matches `Sales` itself.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub department: Vec<String>,
-    /// Regular expression on the job title (matched anywhere unless anchored).
+    /// Regular expression on the job title (matched anywhere unless
+    /// anchored; a missing title is matched as the empty string).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Employment types; any may match.
@@ -526,7 +527,8 @@ pub struct Selector {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub status: Vec<SelectStatus>,
     /// Regular expressions on HR attributes (for example `github: ".+"`
-    /// for people who have a GitHub login).
+    /// for people who have a GitHub login; a missing attribute is matched
+    /// as the empty string).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attributes: BTreeMap<String, String>,
 }
@@ -585,4 +587,13 @@ pub struct ExceptionSpec {
     pub reason: String,
     /// Who approved it (e-mail).
     pub approver: String,
+}
+
+// ---------------------------------------------------------------- CRDs
+
+/// The CustomResourceDefinitions of every keyward kind, generated from the
+/// types above (never written by hand).
+pub fn crds() -> Vec<k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition> {
+    use kube::CustomResourceExt as _;
+    vec![PeopleSource::crd(), Application::crd(), AccessPolicy::crd(), Exception::crd()]
 }

@@ -28,7 +28,10 @@ fn set() -> PolicySet {
             "strict",
             "  roles: [guest, member, admin]\n  correlate: [{email: {domainAliases: {example.co.jp: example.com}}}]\n  lifecycle: {provisionBefore: 5d, onLeave: suspend, ungranted: suspend, moverGrace: 7d, offboarding: {transferTo: manager, deleteAfter: 30d}}",
         ),
-        app("github", "  correlate: [{email: {}}, {attribute: {attribute: github, accountField: username}}]\n  lifecycle: {offboarding: {suspend: onLastDay, deleteAfter: 10d}}"),
+        app(
+            "github",
+            "  correlate: [{email: {}}, {attribute: {attribute: github, accountField: username}}]\n  lifecycle: {offboarding: {suspend: onLastDay, deleteAfter: 10d}}"
+        ),
         access("sales", "{department: ['営業/**']}", "[{app: strict, role: member, groups: [sales]}]"),
         access("eng", "{department: ['開発/**']}", "[{app: strict, role: admin, groups: [eng]}, {app: github}]"),
         access("contractors", "{employmentType: [contractor]}", "[{app: strict, role: guest}]"),
@@ -102,7 +105,12 @@ fn org() -> impl Strategy<Value = Gen> {
         let persons: Vec<_> = (0..n).map(gen_person).collect();
         let strict: Vec<_> = (0..n + 3).map(|i| gen_account(i, n)).collect();
         let github: Vec<_> = (0..n + 3).map(|i| gen_account(100 + i, n)).collect();
-        (persons, strict, github, -60i64..300).prop_map(|(persons, strict, github, t)| Gen { persons, strict, github, today: day(t) })
+        (persons, strict, github, -60i64..300).prop_map(|(persons, strict, github, t)| Gen {
+            persons,
+            strict,
+            github,
+            today: day(t),
+        })
     })
 }
 
