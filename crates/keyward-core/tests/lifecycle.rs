@@ -1,5 +1,6 @@
 //! Joiners, movers, leave, leavers, rehires, orphans and exceptions: each
 //! lifecycle rule users rely on, as a plan assertion.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
 
 mod common;
 

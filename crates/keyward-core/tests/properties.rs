@@ -7,6 +7,7 @@
 //! as two records sharing an e-mail is a different story (losing the new
 //! record exposes the old, terminated one), guarded by the HR-shrink guard
 //! rather than by planning.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
 
 mod common;
 

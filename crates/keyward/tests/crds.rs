@@ -1,5 +1,6 @@
 //! The committed CRDs in `crds/` are exactly what the Rust types generate;
 //! editing the types without regenerating them fails here.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
 
 use assert_cmd::Command;
 

@@ -1,6 +1,7 @@
 //! `keyward validate` and `keyward plan` on broken input: every error names
 //! the file, line and column (or CSV line and column header), says how to
 //! fix it, exits 1, and plans nothing.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
 
 use std::path::Path;
 

@@ -1,6 +1,6 @@
 //! Builders for planning tests: a policy from YAML, people and accounts
 //! from short constructors, and a plan for a date.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)] // shared test helpers; a panic is the failure report
 
 use std::collections::BTreeMap;
 
