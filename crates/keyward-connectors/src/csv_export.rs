@@ -135,7 +135,11 @@ impl CsvExport {
                 );
                 continue;
             }
+            // Exports that mix role and state in one column (Slack's
+            // `Deactivated`) have no role for accounts that are not active.
+            let role_is_status = cols.role.is_some() && cols.role == cols.status;
             let role = cell(cols.role)
+                .filter(|_| !role_is_status || matches!(meaning, Meaning::Active | Meaning::Invited))
                 .map(|r| role_values.get(&vocab::label_key(r)).map_or_else(|| r.to_owned(), |v| (*v).to_owned()));
             let mut groups: Vec<String> =
                 cell(cols.groups).map(|g| tabular::split_list(g, sep).map(str::to_owned).collect()).unwrap_or_default();

@@ -4,6 +4,8 @@
 
 use std::fmt::Write as _;
 
+use unicode_width::UnicodeWidthStr;
+
 use crate::plan::{Action, Change, Counts, Plan};
 
 /// Options for the text rendering.
@@ -103,20 +105,19 @@ pub fn text(plan: &Plan, opts: TextOptions) -> String {
             "  {} accounts: {} matched, {} unmatched, {} protected, {} bots",
             app.accounts, app.matched, app.orphans, app.protected, app.bots
         );
-        let mut any = false;
-        for c in plan.changes_for(&app.name) {
-            any = true;
+        let changes: Vec<&Change> = plan.changes_for(&app.name).collect();
+        let width = changes.iter().map(|c| UnicodeWidthStr::width(c.account.label())).max().unwrap_or(0);
+        let any = !changes.is_empty();
+        for c in changes {
             let (on, off) = if opts.color { (color(c.action), reset) } else { ("", "") };
-            let _ = writeln!(
-                s,
-                "  {on}{} {:<9}{off}{}  {}",
-                symbol(c.action),
-                c.action.as_str(),
-                c.account.label(),
-                person_label(c)
-            );
-            for d in details(c) {
-                let _ = writeln!(s, "              {d}");
+            let label = c.account.label();
+            let pad = " ".repeat(width - UnicodeWidthStr::width(label));
+            let line =
+                format!("  {on}{} {:<9}{off} {label}{pad}  {}", symbol(c.action), c.action.as_str(), person_label(c));
+            let _ = writeln!(s, "{}", line.trim_end());
+            let details = details(c);
+            if !details.is_empty() {
+                let _ = writeln!(s, "              {}", details.join(" · "));
             }
             let _ = writeln!(s, "              {dim}{}{reset}", c.reason);
         }
