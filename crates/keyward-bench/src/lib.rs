@@ -1,0 +1,20 @@
+//! # keyward-bench
+//!
+//! The end-to-end benchmark of `keyward plan`. It owns the synthetic
+//! organisation generator ([`generate`]: an HR export with Japanese headers,
+//! twenty SaaS user exports in their vendors' layouts, and the policy
+//! repository that ties them together), the in-process measurement of the
+//! parse-only and plan phases ([`run`]), and the report over repeated
+//! runs ([`all`]).
+//!
+//! It only calls the public APIs of the other crates, the way the CLI
+//! does; it must not change what it measures.
+
+pub mod all;
+mod days;
+pub mod generate;
+mod org;
+mod rng;
+pub mod run;
+
+pub use org::REFERENCE_DATE;

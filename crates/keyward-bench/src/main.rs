@@ -1,0 +1,101 @@
+//! # keyward-bench (CLI)
+//!
+//! `gen` writes a synthetic organisation, `run` measures one phase in this
+//! process, `all` runs each phase in fresh processes and prints a Markdown
+//! table for BENCHMARKS.md. See the library docs for what each part owns.
+
+use std::path::PathBuf;
+
+use anyhow::{Context as _, Result};
+use clap::{Parser, Subcommand};
+use jiff::civil::Date;
+use keyward_bench::generate::{self, GenOptions};
+use keyward_bench::run::{self, Phase};
+use keyward_bench::{REFERENCE_DATE, all};
+
+/// Benchmark keyward: generate a synthetic organisation, then time parsing
+/// and planning.
+#[derive(Debug, Parser)]
+#[command(name = "keyward-bench", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Write a deterministic synthetic organisation: hr/, saas/, policies/.
+    Gen {
+        /// Directory to write into (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// HR rows.
+        #[arg(long, default_value_t = 100_000)]
+        people: usize,
+        /// Applications (1–20).
+        #[arg(long, default_value_t = 20)]
+        apps: usize,
+        /// PRNG seed; the same seed writes the same bytes.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+    /// Measure one phase in this process and print one line of figures.
+    Run {
+        /// A directory written by `gen`.
+        #[arg(long, value_name = "DIR")]
+        dir: PathBuf,
+        /// `parse` (inputs only) or `plan` (inputs, plan, JSON rendering).
+        #[arg(long, value_enum)]
+        phase: Phase,
+        /// The plan date.
+        #[arg(long, value_name = "DATE", default_value = REFERENCE_DATE)]
+        at: Date,
+        /// Print sub-step timings and memory to stderr.
+        #[arg(long)]
+        steps: bool,
+    },
+    /// Run every phase several times, each in a new process, and print a
+    /// Markdown report.
+    All {
+        /// A directory written by `gen`.
+        #[arg(long, value_name = "DIR")]
+        dir: PathBuf,
+        /// Runs per phase.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// The plan date.
+        #[arg(long, value_name = "DATE", default_value = REFERENCE_DATE)]
+        at: Date,
+    },
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Gen { out, people, apps, seed } => {
+            let started = std::time::Instant::now();
+            let s = generate::generate(&out, &GenOptions { people, apps, seed })?;
+            println!(
+                "wrote {}: {} people, {} departments, {} access policies, {} account rows in {} app exports ({:.1} s)",
+                out.display(),
+                s.people,
+                s.departments,
+                s.policies,
+                s.total_rows(),
+                s.rows.len(),
+                started.elapsed().as_secs_f64()
+            );
+        }
+        Command::Run { dir, phase, at, steps } => {
+            let f = run::run(&dir, phase, at, steps)?;
+            println!("{}", f.line());
+        }
+        Command::All { dir, runs, at } => {
+            let exe = std::env::current_exe().context("cannot find this program's path")?;
+            let command = std::env::args().collect::<Vec<_>>().join(" ");
+            let report = all::all(&exe, &dir, runs, at, &command)?;
+            print!("{report}");
+        }
+    }
+    Ok(())
+}
