@@ -185,12 +185,16 @@ pub fn report(stats: &[PhaseStats], dir: &Path, at: Date, command: &str, machine
     let parse = stats.iter().find(|x| x.phase == Phase::Parse);
     let plan = stats.iter().find(|x| x.phase == Phase::Plan);
     if let (Some(parse), Some(plan)) = (parse, plan) {
-        let ratio = plan.median().as_secs_f64() / parse.median().as_secs_f64().max(1e-9);
+        let across = plan.median().as_secs_f64() / parse.median().as_secs_f64().max(1e-9);
+        let mut within: Vec<f64> =
+            plan.runs.iter().map(|f| f.wall.as_secs_f64() / f.inputs.as_secs_f64().max(1e-9)).collect();
+        within.sort_by(f64::total_cmp);
+        let ratio = within.get(within.len() / 2).copied().unwrap_or(f64::NAN);
         let plan_s = plan.median().as_secs_f64();
         let peak_gib = plan.max_peak_kib().max(parse.max_peak_kib()) as f64 / 1024.0 / 1024.0;
         let _ = writeln!(
             s,
-            "\nplan / parse (medians): **{ratio:.2}×**\n\nTargets: plan ≤ {MAX_RATIO}× parse {} ({ratio:.2}×) · plan ≤ {MAX_PLAN_SECS} s {} ({plan_s:.3} s) · peak ≤ {MAX_PEAK_GIB} GiB {} ({peak_gib:.2} GiB)",
+            "\nplan / parse: **{ratio:.2}×** (median over plan runs of the run's time over its own input parsing, which cancels run-to-run noise); {across:.2}× comparing the medians of separate runs.\n\nTargets: plan ≤ {MAX_RATIO}× parse {} ({ratio:.2}×) · plan ≤ {MAX_PLAN_SECS} s {} ({plan_s:.3} s) · peak ≤ {MAX_PEAK_GIB} GiB {} ({peak_gib:.2} GiB)",
             verdict(ratio <= MAX_RATIO),
             verdict(plan_s <= MAX_PLAN_SECS),
             verdict(peak_gib <= MAX_PEAK_GIB),
@@ -216,6 +220,7 @@ mod tests {
         let f = Figures {
             phase: Phase::Plan,
             wall: Duration::from_millis(1500),
+            inputs: Duration::from_millis(1000),
             peak_rss_kib: 2048,
             people: 3,
             accounts: 4,

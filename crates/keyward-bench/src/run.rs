@@ -3,14 +3,13 @@
 //! HR export, app exports, then the plan and its JSON rendering).
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, anyhow, bail};
 use jiff::civil::Date;
-use keyward_core::account::AccountListing;
-use keyward_core::people::People;
-use keyward_core::{Loaded, PolicySet, SourceFile, render};
+use keyward::pipeline;
+use keyward_core::render;
 
 /// What a run measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -36,8 +35,12 @@ impl Phase {
 pub struct Figures {
     /// The phase.
     pub phase: Phase,
-    /// Wall time from runtime start to the last value dropped.
+    /// Wall time from runtime start to the end of the phase.
     pub wall: Duration,
+    /// Within this run, the time until every input was parsed (policies,
+    /// HR export, app exports). Comparing `wall` with it in the same
+    /// process cancels the machine's run-to-run noise.
+    pub inputs: Duration,
     /// Peak resident set size (`VmHWM`), in KiB.
     pub peak_rss_kib: u64,
     /// People in the snapshot (after rehires are folded).
@@ -54,9 +57,10 @@ impl Figures {
     /// `phase=plan wall_s=1.234567 peak_rss_kib=… people=… accounts=… changes=… json_bytes=…`
     pub fn line(&self) -> String {
         let mut s = format!(
-            "phase={} wall_s={:.6} peak_rss_kib={} people={} accounts={}",
+            "phase={} wall_s={:.6} inputs_s={:.6} peak_rss_kib={} people={} accounts={}",
             self.phase.as_str(),
             self.wall.as_secs_f64(),
+            self.inputs.as_secs_f64(),
             self.peak_rss_kib,
             self.people,
             self.accounts
@@ -93,9 +97,12 @@ impl Figures {
             }
         };
         let secs: f64 = get("wall_s")?.parse().with_context(|| format!("`wall_s` is not a number in `{line}`"))?;
+        let inputs: f64 =
+            get("inputs_s")?.parse().with_context(|| format!("`inputs_s` is not a number in `{line}`"))?;
         Ok(Self {
             phase,
             wall: Duration::from_secs_f64(secs),
+            inputs: Duration::from_secs_f64(inputs),
             peak_rss_kib: get("peak_rss_kib")?
                 .parse()
                 .with_context(|| format!("`peak_rss_kib` is not a number in `{line}`"))?,
@@ -143,6 +150,7 @@ pub fn run(dir: &Path, phase: Phase, at: Date, steps: bool) -> Result<Figures> {
     Ok(Figures {
         phase,
         wall,
+        inputs: counts.inputs.duration_since(start),
         peak_rss_kib,
         people: counts.people,
         accounts: counts.accounts,
@@ -152,6 +160,7 @@ pub fn run(dir: &Path, phase: Phase, at: Date, steps: bool) -> Result<Figures> {
 }
 
 struct Counts {
+    inputs: Instant,
     people: usize,
     accounts: usize,
     changes: Option<usize>,
@@ -159,85 +168,41 @@ struct Counts {
 }
 
 async fn measure(dir: &Path, phase: Phase, at: Date, st: &mut Steps) -> Result<Counts> {
-    let loaded = load_policies(&dir.join("policies"))?;
+    let loaded = pipeline::load_policies(&[dir.join("policies")])?;
     st.mark("load policies");
-    let people = read_people(&loaded.set)?;
+    let people = pipeline::read_people(&loaded.set)?;
     st.mark("read people");
-    let listings = list_accounts(&loaded.set).await?;
+    let listings = pipeline::list_accounts(&loaded.set).await?;
     st.mark("list accounts");
     let accounts = listings.values().map(|l| l.accounts.len()).sum();
-    let mut counts = Counts { people: people.len(), accounts, changes: None, json_bytes: None };
+    let mut counts = Counts { inputs: Instant::now(), people: people.len(), accounts, changes: None, json_bytes: None };
     if phase == Phase::Plan {
         let plan = keyward_core::plan(&loaded.set, &people, &listings, at)?;
         st.mark("plan");
-        let json = render::json(&plan);
+        let mut sink = CountingSink(0);
+        render::json_to(&plan, &mut sink)?;
         st.mark("render json");
         counts.changes = Some(plan.changes.len());
-        counts.json_bytes = Some(std::hint::black_box(json).len());
-        drop(plan);
+        counts.json_bytes = Some(sink.0);
+        std::mem::forget(plan);
     }
-    // The CLI drops everything before it exits; so does the measurement.
-    drop(listings);
-    drop(people);
-    drop(loaded);
-    st.mark("drop");
+    // Like the CLI, leave freeing to the process exit.
+    std::mem::forget((listings, people, loaded));
     Ok(counts)
 }
 
-/// Reads every `.yaml`/`.yml` file under `dir` (sorted, hidden entries
-/// skipped, like the CLI's `-f DIR`) and loads them.
-pub fn load_policies(dir: &Path) -> Result<Loaded> {
-    let mut found = Vec::new();
-    walk(dir, &mut found).with_context(|| format!("cannot read {}", dir.display()))?;
-    if found.is_empty() {
-        bail!("no .yaml or .yml files in {}", dir.display());
-    }
-    let mut files = Vec::new();
-    for path in found {
-        let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-        files.push(SourceFile { path: path.display().to_string(), text });
-    }
-    PolicySet::load(&dir.display().to_string(), files).map_err(|d| anyhow!("the policies do not load:\n{d}"))
-}
+/// Counts the bytes of a rendering without keeping them, as writing to a
+/// pipe would.
+struct CountingSink(usize);
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<std::io::Result<Vec<_>>>()?;
-    entries.sort_by_key(std::fs::DirEntry::file_name);
-    for e in entries {
-        if e.file_name().to_string_lossy().starts_with('.') {
-            continue;
-        }
-        let path = e.path();
-        if path.is_dir() {
-            walk(&path, out)?;
-        } else if matches!(path.extension().and_then(|x| x.to_str()), Some("yaml" | "yml")) {
-            out.push(path);
-        }
+impl std::io::Write for CountingSink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
     }
-    Ok(())
-}
-
-/// `keyward_sources::read_people` with its diagnostics spelled out.
-pub fn read_people(set: &PolicySet) -> Result<People> {
-    keyward_sources::read_people(set).map_err(|e| match e {
-        keyward_sources::SourceError::Data(d) => anyhow!("the HR data has problems:\n{d}"),
-        other => anyhow::Error::new(other),
-    })
-}
-
-/// `build_all` + `list_all`, with every connector's error spelled out.
-pub async fn list_accounts(set: &PolicySet) -> Result<BTreeMap<String, AccountListing>> {
-    let connectors = keyward_connectors::build_all(set)?;
-    keyward_connectors::list_all(&connectors).await.map_err(|errors| {
-        let lines: Vec<String> = errors
-            .iter()
-            .map(|e| match e {
-                keyward_connectors::ConnectorError::Data(d) => d.to_string(),
-                other => other.to_string(),
-            })
-            .collect();
-        anyhow!("cannot list accounts:\n{}", lines.join("\n"))
-    })
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// A `kB` field of `/proc/self/status` (`VmHWM:`, `VmRSS:`), in KiB.

@@ -35,11 +35,11 @@ fn a_tiny_org_loads_and_plans_creates_suspends_and_reviews() {
     assert_eq!(summary.people, 300);
     assert_eq!(summary.rows.len(), 3);
 
-    let loaded = run::load_policies(&dir.path().join("policies")).unwrap();
+    let loaded = keyward::pipeline::load_policies(&[dir.path().join("policies")]).unwrap();
     assert_eq!(loaded.set.applications.len(), 3);
-    let people = run::read_people(&loaded.set).unwrap();
+    let people = keyward::pipeline::read_people(&loaded.set).unwrap();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
-    let listings = runtime.block_on(run::list_accounts(&loaded.set)).unwrap();
+    let listings = runtime.block_on(keyward::pipeline::list_accounts(&loaded.set)).unwrap();
     let accounts: usize = listings.values().map(|l| l.accounts.len()).sum();
     // Readers skip the few `deleted` rows some exports carry.
     assert!(accounts <= summary.total_rows() && accounts * 100 >= summary.total_rows() * 95);

@@ -5,12 +5,13 @@
 use std::collections::{BTreeMap, HashMap};
 
 use async_trait::async_trait;
-use keyward_core::account::{Account, AccountListing, AccountStatus};
+use keyward_core::account::{Account, AccountListing, AccountStatus, Text};
 use keyward_core::diag::{Diagnostic, Diagnostics, Location};
 use keyward_core::policy::{Named, PolicySet};
 use keyward_core::resources::{AccountStatusValues, ApplicationSpec, CsvExportConnector};
 use keyward_core::tabular::{self, Headers, csv_error, field_count_error, row_error};
-use keyward_core::vocab;
+use keyward_core::vocab::{self, LabelMap};
+use rustc_hash::FxHashMap;
 
 use crate::{Capabilities, Connector, ConnectorError};
 
@@ -72,14 +73,17 @@ impl CsvExport {
         let headers = Headers::new(reader.headers().map_err(|e| data(vec![csv_error(&self.path, &text, &e)]))?.iter());
         let cols = self.resolve(&headers)?;
         let statuses = status_map(self.spec.status_values.as_ref());
-        let role_values: HashMap<String, &str> =
-            self.spec.role_values.iter().map(|(k, v)| (vocab::label_key(k), v.as_str())).collect();
+        let role_values = LabelMap::new(self.spec.role_values.iter().map(|(k, v)| (k, v.as_str())));
         let sep = self.spec.list_separator.as_deref().unwrap_or(";");
         let width = headers.names().len();
 
-        let mut accounts = Vec::new();
+        // One account per line, near enough: sizing the vector up front
+        // saves copying (and faulting in) it several times as it grows.
+        let rows = text.as_bytes().iter().filter(|&&b| b == b'\n').count();
+        let mut accounts = Vec::with_capacity(rows);
         let mut errors = Vec::new();
-        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut lines: Vec<u32> = Vec::with_capacity(rows);
+        let mut last_active_col = tabular::DateColumn::new(&[]);
         let mut record = csv::StringRecord::new();
         loop {
             match reader.read_record(&mut record) {
@@ -102,10 +106,10 @@ impl CsvExport {
                 continue;
             }
             let cell = |i: Option<usize>| i.and_then(|i| record.get(i)).map(str::trim).filter(|s| !s.is_empty());
-            let email = cell(cols.email).map(str::to_owned);
-            let username = cell(cols.username).map(str::to_owned);
-            let Some(id) = cell(cols.id).map(str::to_owned).or_else(|| username.clone()).or_else(|| email.clone())
-            else {
+            let field = |i: Option<usize>| cell(i).map(Text::from);
+            let email = field(cols.email);
+            let username = field(cols.username);
+            let Some(id) = field(cols.id).or_else(|| username.clone()).or_else(|| email.clone()) else {
                 errors.push(
                     row_error(&self.path, line, None, "the row has no account id, username or e-mail")
                         .with_help("remove the empty row or export again"),
@@ -113,7 +117,7 @@ impl CsvExport {
                 continue;
             };
             let meaning = match (cell(cols.status), cols.status) {
-                (Some(raw), Some(i)) => match statuses.get(&vocab::label_key(raw)) {
+                (Some(raw), Some(i)) => match statuses.get(raw) {
                     Some(m) => *m,
                     None => {
                         errors.push(
@@ -128,32 +132,25 @@ impl CsvExport {
             if meaning == Meaning::Deleted {
                 continue;
             }
-            if let Some(first) = seen.insert(id.clone(), line) {
-                errors.push(
-                    row_error(&self.path, line, None, format!("account `{id}` appears twice (first on line {first})"))
-                        .with_help("map `columns.id` to a column that is unique per account"),
-                );
-                continue;
-            }
             // Exports that mix role and state in one column (Slack's
             // `Deactivated`) have no role for accounts that are not active.
             let role_is_status = cols.role.is_some() && cols.role == cols.status;
             let role = cell(cols.role)
                 .filter(|_| !role_is_status || matches!(meaning, Meaning::Active | Meaning::Invited))
-                .map(|r| role_values.get(&vocab::label_key(r)).map_or_else(|| r.to_owned(), |v| (*v).to_owned()));
-            let mut groups: Vec<String> =
-                cell(cols.groups).map(|g| tabular::split_list(g, sep).map(str::to_owned).collect()).unwrap_or_default();
+                .map(|r| Text::from(role_values.get(r).map_or(r, |v| *v)));
+            let mut groups: Vec<Text> =
+                cell(cols.groups).map(|g| tabular::split_list(g, sep).map(Text::from).collect()).unwrap_or_default();
             groups.sort();
             groups.dedup();
-            let last_active = cell(cols.last_active).and_then(parse_timestamp_date);
+            let last_active = cell(cols.last_active).and_then(|raw| last_active_col.parse(date_part(raw)));
             let attributes: BTreeMap<String, String> =
                 cols.attributes.iter().filter_map(|(k, i)| cell(Some(*i)).map(|v| (k.clone(), v.to_owned()))).collect();
             accounts.push(Account {
                 id,
                 email,
                 username,
-                display_name: cell(cols.display_name).map(str::to_owned),
-                external_id: cell(cols.external_id).map(str::to_owned),
+                display_name: field(cols.display_name),
+                external_id: field(cols.external_id),
                 status: match meaning {
                     Meaning::Suspended => AccountStatus::Suspended,
                     Meaning::Invited => AccountStatus::Invited,
@@ -165,8 +162,25 @@ impl CsvExport {
                 last_active,
                 attributes,
             });
+            lines.push(line as u32);
+        }
+        // Duplicate ids mean the id column is not the account's id.
+        let mut seen: FxHashMap<&str, u32> = FxHashMap::with_capacity_and_hasher(accounts.len(), Default::default());
+        for (a, &line) in accounts.iter().zip(&lines) {
+            if let Some(first) = seen.insert(a.id.as_str(), line) {
+                errors.push(
+                    row_error(
+                        &self.path,
+                        line as usize,
+                        None,
+                        format!("account `{}` appears twice (first on line {first})", a.id),
+                    )
+                    .with_help("map `columns.id` to a column that is unique per account"),
+                );
+            }
         }
         if !errors.is_empty() {
+            errors.sort_by_key(|d| d.location.map(|l| l.line));
             return Err(data(errors));
         }
         Ok(AccountListing::new(format!("{} ({})", self.path, decoded.encoding), accounts))
@@ -225,38 +239,38 @@ struct Cols {
     attributes: Vec<(String, usize)>,
 }
 
-fn status_map(values: Option<&AccountStatusValues>) -> HashMap<String, Meaning> {
-    let mut map = HashMap::new();
-    let mut put = |vals: &mut dyn Iterator<Item = &str>, m: Meaning| {
-        for v in vals {
-            map.insert(vocab::label_key(v), m);
-        }
-    };
-    match values {
-        Some(v) => {
-            put(&mut v.active.iter().map(String::as_str), Meaning::Active);
-            put(&mut v.suspended.iter().map(String::as_str), Meaning::Suspended);
-            put(&mut v.invited.iter().map(String::as_str), Meaning::Invited);
-            put(&mut v.bot.iter().map(String::as_str), Meaning::Bot);
-            put(&mut v.deleted.iter().map(String::as_str), Meaning::Deleted);
-        }
-        None => {
-            put(&mut vocab::DEFAULT_ACCOUNT_ACTIVE.iter().copied(), Meaning::Active);
-            put(&mut vocab::DEFAULT_ACCOUNT_SUSPENDED.iter().copied(), Meaning::Suspended);
-            put(&mut vocab::DEFAULT_ACCOUNT_INVITED.iter().copied(), Meaning::Invited);
-            put(&mut vocab::DEFAULT_ACCOUNT_BOT.iter().copied(), Meaning::Bot);
-            put(&mut vocab::DEFAULT_ACCOUNT_DELETED.iter().copied(), Meaning::Deleted);
-        }
+fn status_map(values: Option<&AccountStatusValues>) -> LabelMap<Meaning> {
+    fn tag<'a>(vals: impl IntoIterator<Item = &'a str>, m: Meaning) -> impl Iterator<Item = (&'a str, Meaning)> {
+        vals.into_iter().map(move |v| (v, m))
     }
-    map
+    match values {
+        Some(v) => LabelMap::new(
+            tag(v.active.iter().map(String::as_str), Meaning::Active)
+                .chain(tag(v.suspended.iter().map(String::as_str), Meaning::Suspended))
+                .chain(tag(v.invited.iter().map(String::as_str), Meaning::Invited))
+                .chain(tag(v.bot.iter().map(String::as_str), Meaning::Bot))
+                .chain(tag(v.deleted.iter().map(String::as_str), Meaning::Deleted)),
+        ),
+        None => LabelMap::new(
+            tag(vocab::DEFAULT_ACCOUNT_ACTIVE.iter().copied(), Meaning::Active)
+                .chain(tag(vocab::DEFAULT_ACCOUNT_SUSPENDED.iter().copied(), Meaning::Suspended))
+                .chain(tag(vocab::DEFAULT_ACCOUNT_INVITED.iter().copied(), Meaning::Invited))
+                .chain(tag(vocab::DEFAULT_ACCOUNT_BOT.iter().copied(), Meaning::Bot))
+                .chain(tag(vocab::DEFAULT_ACCOUNT_DELETED.iter().copied(), Meaning::Deleted)),
+        ),
+    }
 }
 
 /// Last-sign-in cells come as dates or timestamps in many styles; only the
-/// date matters, and an unreadable one is left empty rather than failing
-/// the whole export over an informational column.
-fn parse_timestamp_date(raw: &str) -> Option<jiff::civil::Date> {
-    let date_part = raw.split(['T', ' ']).next().unwrap_or(raw);
-    tabular::parse_date(date_part, &[])
+/// date matters (an unreadable one is left empty rather than failing the
+/// whole export over an informational column).
+fn date_part(raw: &str) -> &str {
+    raw.split(['T', ' ']).next().unwrap_or(raw)
+}
+
+fn parse_slots() -> &'static tokio::sync::Semaphore {
+    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    SLOTS.get_or_init(|| tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())))
 }
 
 fn data(d: Vec<Diagnostic>) -> ConnectorError {
@@ -278,6 +292,9 @@ impl Connector for CsvExport {
     }
 
     async fn list(&self) -> Result<AccountListing, ConnectorError> {
+        // Parsing is CPU-bound: read and parse as many exports at a time as
+        // there are cores, so twenty exports are not all in memory at once.
+        let _slot = parse_slots().acquire().await.map_err(|e| ConnectorError::Internal(e.to_string()))?;
         let path = self.path.clone();
         let bytes =
             tokio::fs::read(&path).await.map_err(|error| ConnectorError::Io { app: self.app.clone(), path, error })?;

@@ -2,8 +2,14 @@
 
 use std::collections::BTreeMap;
 
+use compact_str::CompactString;
 use jiff::civil::Date;
 use serde::Serialize;
+
+/// A short string kept inline (up to 24 bytes) — ids, usernames, roles and
+/// most names fit, so millions of accounts do not mean millions of small
+/// heap allocations.
+pub type Text = CompactString;
 
 /// Whether an account can be used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -38,19 +44,19 @@ impl AccountStatus {
 #[serde(rename_all = "camelCase")]
 pub struct Account {
     /// The app's id for the account (unique within the app).
-    pub id: String,
+    pub id: Text,
     /// E-mail address.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
+    pub email: Option<Text>,
     /// Login name or handle.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
+    pub username: Option<Text>,
     /// Display name.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
+    pub display_name: Option<Text>,
     /// HR employee number stored in the app.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_id: Option<String>,
+    pub external_id: Option<Text>,
     /// Active, invited or suspended.
     pub status: AccountStatus,
     /// A bot or integration, never matched to people nor changed.
@@ -58,10 +64,10 @@ pub struct Account {
     pub bot: bool,
     /// Role in the app.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub role: Option<String>,
+    pub role: Option<Text>,
     /// Group memberships, sorted.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub groups: Vec<String>,
+    pub groups: Vec<Text>,
     /// Last sign-in day.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_active: Option<Date>,
@@ -72,7 +78,7 @@ pub struct Account {
 
 impl Account {
     /// A new active account with only an id.
-    pub fn new(id: impl Into<String>) -> Self {
+    pub fn new(id: impl Into<Text>) -> Self {
         Self {
             id: id.into(),
             email: None,
@@ -120,14 +126,14 @@ pub const BUILTIN_FIELDS: [&str; 5] = ["id", "email", "username", "displayName",
 pub struct AccountListing {
     /// What was read, for messages (`csv export examples/saas/slack.csv`).
     pub source: String,
-    /// Every account, sorted by id.
+    /// Every account, in the order the app returned them. Plans and
+    /// inventories sort what they print, so the order does not matter.
     pub accounts: Vec<Account>,
 }
 
 impl AccountListing {
-    /// Builds a listing, sorting accounts by id for deterministic plans.
-    pub fn new(source: impl Into<String>, mut accounts: Vec<Account>) -> Self {
-        accounts.sort_by(|a, b| a.id.cmp(&b.id));
+    /// Builds a listing.
+    pub fn new(source: impl Into<String>, accounts: Vec<Account>) -> Self {
         Self { source: source.into(), accounts }
     }
 }

@@ -9,183 +9,436 @@
 //! guarantee that removing people from the HR data can never produce a
 //! deprovisioning: with fewer people, an account's deciding correlator is
 //! the same and can only find fewer candidates.
+//!
+//! Links are kept small (one per account, for millions of accounts); the
+//! words that explain a link are recomputed with [`explain`] only for the
+//! accounts a plan or an inventory talks about.
 
 use std::collections::HashMap;
+
+use regex::RegexSet;
+use std::hash::BuildHasher as _;
+
+use hashbrown::HashTable;
+use rustc_hash::FxBuildHasher;
 
 use crate::account::Account;
 use crate::people::People;
 use crate::validate::{CompiledApp, CompiledCorrelator, CompiledProtect};
 
 /// How one account relates to the HR data.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Link {
     /// Matched to one person.
     Person {
         /// Index into [`People::persons`].
-        person: usize,
+        person: u32,
         /// Which correlator matched (index into the app's correlators).
-        via: usize,
-        /// The account value that matched, normalised.
-        key: String,
-        /// Set when an earlier correlator had a value that matched nobody:
-        /// the match is a fallback and changes need a human.
-        weak: Option<String>,
+        via: u8,
+        /// An earlier correlator had a value that matched nobody: the match
+        /// is a fallback and changes need a human.
+        weak: bool,
         /// The account's value needed no normalisation beyond case (no
         /// `+tag`, no old domain): preferred when a person has several.
         exact: bool,
     },
     /// Matched to several people by the deciding correlator.
     Ambiguous {
-        /// The candidates.
-        persons: Vec<usize>,
         /// Which correlator.
-        via: usize,
-        /// The account value.
-        key: String,
+        via: u8,
     },
     /// Matched to nobody.
-    Orphan {
-        /// What was tried: (correlator description, account value).
-        tried: Vec<(String, String)>,
-    },
+    Orphan,
     /// Matched a protect rule; never touched.
     Protected {
-        /// The rule's reason, or a description of the rule.
-        reason: String,
+        /// Index of the rule in the app's `protect`.
+        rule: u16,
     },
     /// A bot or integration account.
     Bot,
 }
 
-/// Normalises an e-mail: lowercase, `+tag` removed, domain aliases applied.
-pub fn normalize_email(raw: &str, aliases: &HashMap<String, String>, strip_plus: bool) -> Option<String> {
-    let s = raw.trim().trim_start_matches("mailto:").to_lowercase();
-    let (local, domain) = s.rsplit_once('@')?;
-    if local.is_empty() || domain.is_empty() {
-        return None;
-    }
-    let local = if strip_plus { local.split('+').next().unwrap_or(local) } else { local };
-    let domain = aliases.get(domain).map_or(domain, String::as_str);
-    Some(format!("{local}@{domain}"))
+/// The words behind a link.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LinkDetail {
+    /// The deciding correlator's description and the account's value.
+    pub matched_by: Option<(String, String)>,
+    /// For fallback matches: why the earlier correlator did not decide.
+    pub weak_because: Option<String>,
+    /// Candidate people of an ambiguous match.
+    pub candidates: Vec<usize>,
+    /// For orphans: each correlator tried and the account's value.
+    pub tried: Vec<(String, String)>,
+    /// For protected accounts: the rule's reason.
+    pub protected_because: Option<String>,
 }
 
-fn normalize(c: &CompiledCorrelator, raw: &str) -> Option<String> {
+/// Normalises an e-mail: lowercase, `+tag` removed, domain aliases applied.
+pub fn normalize_email(raw: &str, aliases: &[(String, String)], strip_plus: bool) -> Option<String> {
+    let mut buf = String::new();
+    normalize_email_into(raw, aliases, strip_plus, &mut buf).then_some(buf)
+}
+
+fn normalize_email_into(raw: &str, aliases: &[(String, String)], strip_plus: bool, out: &mut String) -> bool {
+    out.clear();
+    let s = raw.trim();
+    let s = s.strip_prefix("mailto:").unwrap_or(s);
+    let Some((local, domain)) = s.rsplit_once('@') else { return false };
+    let local = if strip_plus { local.split('+').next().unwrap_or(local) } else { local };
+    if local.is_empty() || domain.is_empty() {
+        return false;
+    }
+    push_lower(out, local);
+    out.push('@');
+    let start = out.len();
+    push_lower(out, domain);
+    if let Some((_, to)) = aliases.iter().find(|(from, _)| *from == out[start..]) {
+        let to = to.clone();
+        out.truncate(start);
+        out.push_str(&to);
+    }
+    true
+}
+
+fn push_lower(out: &mut String, s: &str) {
+    if s.is_ascii() {
+        let start = out.len();
+        out.push_str(s);
+        out[start..].make_ascii_lowercase();
+    } else {
+        out.push_str(&s.to_lowercase());
+    }
+}
+
+/// Writes the correlator's key for a raw value into `out`; `false` when the
+/// value cannot be a key (an e-mail without `@`, blanks).
+fn normalize_into(c: &CompiledCorrelator, raw: &str, out: &mut String) -> bool {
     match c {
-        CompiledCorrelator::Email { aliases, strip_plus, .. } => normalize_email(raw, aliases, *strip_plus),
-        CompiledCorrelator::EmployeeId { .. } => Some(raw.trim().to_owned()).filter(|s| !s.is_empty()),
+        CompiledCorrelator::Email { aliases, strip_plus, .. } => normalize_email_into(raw, aliases, *strip_plus, out),
+        CompiledCorrelator::EmployeeId { .. } => {
+            out.clear();
+            out.push_str(raw.trim());
+            !out.is_empty()
+        }
         CompiledCorrelator::Attribute { case_sensitive, .. } => {
+            out.clear();
             let t = raw.trim().trim_start_matches('@');
-            (!t.is_empty()).then(|| if *case_sensitive { t.to_owned() } else { t.to_lowercase() })
+            if *case_sensitive {
+                out.push_str(t);
+            } else {
+                push_lower(out, t);
+            }
+            !out.is_empty()
         }
     }
 }
 
-/// Person lookup for one correlator.
+/// People by key, for one kind of correlator.
+///
+/// Probing this table once per account per app is the hot loop of
+/// planning, so it is laid out for the cache: the hash table holds only
+/// 4-byte key numbers, the normalised keys sit together in one string, and
+/// the rare keys shared by several people point into `shared`.
 struct Index {
-    map: HashMap<String, Vec<usize>>,
+    table: HashTable<u32>,
+    /// Key number → range of `arena`.
+    bounds: Vec<(u32, u32)>,
+    arena: String,
+    /// Key number → person, or `SHARED | index into shared`.
+    owners: Vec<u32>,
+    shared: Vec<Vec<u32>>,
+}
+
+impl std::fmt::Debug for Index {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Index").field("keys", &self.bounds.len()).finish()
+    }
+}
+
+/// An owner with this bit set is an index into `shared`.
+const SHARED: u32 = 1 << 31;
+
+fn hash(key: &str) -> u64 {
+    FxBuildHasher.hash_one(key)
 }
 
 impl Index {
+    fn key(&self, id: u32) -> &str {
+        let (a, b) = self.bounds[id as usize];
+        &self.arena[a as usize..b as usize]
+    }
+
     fn build(c: &CompiledCorrelator, people: &People) -> Self {
-        let mut map: HashMap<String, Vec<usize>> = HashMap::with_capacity(people.len());
+        let mut index = Index {
+            table: HashTable::with_capacity(people.len()),
+            bounds: Vec::with_capacity(people.len()),
+            arena: String::new(),
+            owners: Vec::with_capacity(people.len()),
+            shared: Vec::new(),
+        };
+        let mut buf = String::new();
         for (i, p) in people.persons().iter().enumerate() {
-            let mut push = |raw: &str| {
-                if let Some(k) = normalize(c, raw) {
-                    let v = map.entry(k).or_default();
-                    if v.last() != Some(&i) {
-                        v.push(i);
-                    }
+            let i = i as u32;
+            let mut push = |raw: &str, buf: &mut String| {
+                if normalize_into(c, raw, buf) {
+                    index.insert(buf, i);
                 }
             };
             match c {
                 CompiledCorrelator::Email { .. } => {
                     if let Some(e) = &p.email {
-                        push(e);
+                        push(e, &mut buf);
                     }
                 }
                 CompiledCorrelator::EmployeeId { .. } => {
-                    push(&p.id);
+                    push(&p.id, &mut buf);
                     for old in &p.previous_ids {
-                        push(old);
+                        push(old, &mut buf);
                     }
                 }
                 CompiledCorrelator::Attribute { attribute, .. } => {
                     if let Some(v) = p.attributes.get(attribute) {
-                        push(v);
+                        push(v, &mut buf);
                     }
                 }
             }
         }
-        Self { map }
+        index
+    }
+
+    fn insert(&mut self, key: &str, person: u32) {
+        let h = hash(key);
+        let found = {
+            let (bounds, arena) = (&self.bounds, &self.arena);
+            self.table.find(h, |&id| {
+                let (a, b) = bounds[id as usize];
+                &arena[a as usize..b as usize] == key
+            })
+        };
+        match found.copied() {
+            None => {
+                let id = self.bounds.len() as u32;
+                let start = self.arena.len() as u32;
+                self.arena.push_str(key);
+                self.bounds.push((start, self.arena.len() as u32));
+                self.owners.push(person);
+                let bounds = &self.bounds;
+                let arena = &self.arena;
+                self.table.insert_unique(h, id, |&k| {
+                    let (a, b) = bounds[k as usize];
+                    hash(&arena[a as usize..b as usize])
+                });
+            }
+            Some(id) => {
+                let owner = &mut self.owners[id as usize];
+                if *owner == person {
+                } else if *owner & SHARED != 0 {
+                    let list = &mut self.shared[(*owner & !SHARED) as usize];
+                    if list.last() != Some(&person) {
+                        list.push(person);
+                    }
+                } else {
+                    self.shared.push(vec![*owner, person]);
+                    *owner = (self.shared.len() as u32 - 1) | SHARED;
+                }
+            }
+        }
+    }
+
+    fn get(&self, key: &str) -> &[u32] {
+        let Some(&id) = self.table.find(hash(key), |&id| self.key(id) == key) else { return &[] };
+        let owner = &self.owners[id as usize];
+        if *owner & SHARED != 0 { &self.shared[(*owner & !SHARED) as usize] } else { std::slice::from_ref(owner) }
+    }
+}
+
+/// Person indexes shared by every app whose correlators normalise the same
+/// way (most apps match by e-mail): built once per plan, not once per app.
+#[derive(Debug, Default)]
+pub(crate) struct Indexes {
+    by_signature: HashMap<String, Index>,
+}
+
+impl Indexes {
+    /// Builds the index of every distinct correlator of these apps, in
+    /// parallel.
+    pub(crate) fn build<'a>(apps: impl IntoIterator<Item = &'a CompiledApp>, people: &People) -> Self {
+        use rayon::prelude::*;
+        let mut distinct: HashMap<String, &CompiledCorrelator> = HashMap::new();
+        for app in apps {
+            for c in &app.correlators {
+                distinct.entry(c.signature()).or_insert(c);
+            }
+        }
+        let by_signature = distinct.into_par_iter().map(|(sig, c)| (sig, Index::build(c, people))).collect();
+        Self { by_signature }
+    }
+
+    fn index(&self, c: &CompiledCorrelator) -> Option<&Index> {
+        self.by_signature.get(&c.signature())
+    }
+}
+
+/// Compiled protect rules, one regex pass per field.
+struct Protector<'a> {
+    usernames: RegexSet,
+    username_rules: Vec<usize>,
+    emails: RegexSet,
+    email_rules: Vec<usize>,
+    ids: Vec<(&'a str, usize)>,
+}
+
+impl<'a> Protector<'a> {
+    fn new(app: &'a CompiledApp) -> Self {
+        let (mut u, mut ur, mut e, mut er, mut ids) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for (i, rule) in app.protect.iter().enumerate() {
+            match rule {
+                CompiledProtect::Username(r, _) => {
+                    u.push(r.as_str().to_owned());
+                    ur.push(i);
+                }
+                CompiledProtect::Email(r, _) => {
+                    e.push(r.as_str().to_owned());
+                    er.push(i);
+                }
+                CompiledProtect::Id(id, _) => ids.push((id.as_str(), i)),
+            }
+        }
+        // Every pattern compiled on its own during validation, so the set
+        // compiles too; an empty set matches nothing.
+        let set = |p: Vec<String>| RegexSet::new(p).unwrap_or_else(|_| RegexSet::empty());
+        Self { usernames: set(u), username_rules: ur, emails: set(e), email_rules: er, ids }
+    }
+
+    fn rule(&self, a: &Account) -> Option<usize> {
+        // `is_match` first: almost no account is protected, and it does
+        // not allocate the per-pattern result `matches` does.
+        let first = |set: &RegexSet, rules: &[usize], v: Option<&str>| {
+            v.filter(|v| set.is_match(v)).and_then(|v| set.matches(v).into_iter().next()).map(|i| rules[i])
+        };
+        let hits = [
+            first(&self.usernames, &self.username_rules, a.username.as_deref()),
+            first(&self.emails, &self.email_rules, a.email.as_deref()),
+            self.ids.iter().find(|(id, _)| *id == a.id).map(|(_, i)| *i),
+        ];
+        hits.into_iter().flatten().min()
     }
 }
 
 /// Correlates every account of one app. The result is parallel to `accounts`.
-pub(crate) fn correlate(app: &CompiledApp, people: &People, accounts: &[Account]) -> Vec<Link> {
-    let indexes: Vec<Index> = app.correlators.iter().map(|c| Index::build(c, people)).collect();
-    accounts.iter().map(|a| link(app, &indexes, a)).collect()
+/// `indexes` must have been built with this app among its apps.
+pub(crate) fn correlate(app: &CompiledApp, accounts: &[Account], indexes: &Indexes) -> Vec<Link> {
+    let mut out = Vec::with_capacity(accounts.len());
+    correlate_into(app, accounts, indexes, &mut out);
+    out
 }
 
-fn protected(app: &CompiledApp, a: &Account) -> Option<String> {
-    for rule in &app.protect {
-        let hit = match rule {
-            CompiledProtect::Username(r, reason) => a
-                .username
-                .as_deref()
-                .is_some_and(|u| r.is_match(u))
-                .then(|| reason.clone().unwrap_or_else(|| format!("username matches `{}`", r.as_str()))),
-            CompiledProtect::Email(r, reason) => a
-                .email
-                .as_deref()
-                .is_some_and(|e| r.is_match(e))
-                .then(|| reason.clone().unwrap_or_else(|| format!("e-mail matches `{}`", r.as_str()))),
-            CompiledProtect::Id(id, reason) => {
-                (a.id == *id).then(|| reason.clone().unwrap_or_else(|| format!("account id `{id}`")))
-            }
-        };
-        if hit.is_some() {
-            return hit;
-        }
+/// [`correlate`] into a buffer the caller reuses from app to app.
+pub(crate) fn correlate_into(app: &CompiledApp, accounts: &[Account], indexes: &Indexes, out: &mut Vec<Link>) {
+    let mut c = Correlator::new(app, indexes);
+    out.clear();
+    out.extend(accounts.iter().map(|a| c.link(a)));
+}
+
+/// Links accounts of one app one at a time, for callers that look at each
+/// account for other reasons in the same pass.
+pub(crate) struct Correlator<'a> {
+    app: &'a CompiledApp,
+    idx: Vec<Option<&'a Index>>,
+    protector: Protector<'a>,
+    buf: String,
+}
+
+impl<'a> Correlator<'a> {
+    /// `indexes` must have been built with this app among its apps.
+    pub(crate) fn new(app: &'a CompiledApp, indexes: &'a Indexes) -> Self {
+        let idx = app.correlators.iter().map(|c| indexes.index(c)).collect();
+        Self { app, idx, protector: Protector::new(app), buf: String::new() }
     }
-    None
+
+    /// The account's link.
+    pub(crate) fn link(&mut self, a: &Account) -> Link {
+        link(self.app, &self.idx, &self.protector, a, &mut self.buf)
+    }
 }
 
-fn link(app: &CompiledApp, indexes: &[Index], a: &Account) -> Link {
-    if let Some(reason) = protected(app, a) {
-        return Link::Protected { reason };
+fn link(
+    app: &CompiledApp,
+    indexes: &[Option<&Index>],
+    protector: &Protector<'_>,
+    a: &Account,
+    buf: &mut String,
+) -> Link {
+    if let Some(rule) = protector.rule(a) {
+        return Link::Protected { rule: rule as u16 };
     }
     if a.bot {
         return Link::Bot;
     }
-    let mut tried: Vec<(String, String)> = Vec::new();
-    for (i, (c, idx)) in app.correlators.iter().zip(indexes).enumerate() {
-        let Some(raw) = a.field(c.field()) else {
+    let mut missed = false;
+    for (i, c) in app.correlators.iter().enumerate() {
+        let Some(raw) = a.field(c.field()) else { continue };
+        if !normalize_into(c, raw, buf) {
+            missed = true;
             continue;
-        };
-        let Some(key) = normalize(c, raw) else {
-            tried.push((c.describe(), raw.to_owned()));
-            continue;
-        };
-        match idx.map.get(&key).map(Vec::as_slice) {
-            None | Some([]) => tried.push((c.describe(), raw.to_owned())),
-            Some([one]) => {
-                let weak = (!tried.is_empty()).then(|| {
-                    let (what, value) = &tried[0];
-                    format!("its {what} `{value}` matches nobody")
-                });
-                let exact = raw.trim().to_lowercase() == key.to_lowercase();
-                return Link::Person { person: *one, via: i, key, weak, exact };
+        }
+        let found = indexes[i].map_or(&[][..], |x| x.get(buf));
+        match found {
+            [] => missed = true,
+            [one] => {
+                let exact = raw.trim().eq_ignore_ascii_case(buf) || raw.trim().to_lowercase() == *buf;
+                return Link::Person { person: *one, via: i as u8, weak: missed, exact };
             }
-            Some(many) => {
-                if tried.is_empty() {
-                    return Link::Ambiguous { persons: many.to_vec(), via: i, key };
-                }
-                // A fallback that is ambiguous as well: nobody for sure.
-                tried.push((c.describe(), raw.to_owned()));
-            }
+            _ if !missed => return Link::Ambiguous { via: i as u8 },
+            // A fallback that is ambiguous as well: nobody for sure.
+            _ => {}
         }
     }
-    Link::Orphan { tried }
+    Link::Orphan
+}
+
+/// The words behind an account's link (recomputed; only for accounts a
+/// plan or an inventory talks about).
+pub(crate) fn explain(app: &CompiledApp, people: &People, a: &Account, link: Link) -> LinkDetail {
+    let mut d = LinkDetail::default();
+    if let Link::Protected { rule } = link {
+        d.protected_because = app.protect.get(rule as usize).map(|r| match r {
+            CompiledProtect::Username(re, reason) => {
+                reason.clone().unwrap_or_else(|| format!("username matches `{}`", re.as_str()))
+            }
+            CompiledProtect::Email(re, reason) => {
+                reason.clone().unwrap_or_else(|| format!("e-mail matches `{}`", re.as_str()))
+            }
+            CompiledProtect::Id(id, reason) => reason.clone().unwrap_or_else(|| format!("account id `{id}`")),
+        });
+        return d;
+    }
+    let mut buf = String::new();
+    for (i, c) in app.correlators.iter().enumerate() {
+        let Some(raw) = a.field(c.field()) else { continue };
+        let deciding = match link {
+            Link::Person { via, .. } | Link::Ambiguous { via } => via as usize == i,
+            _ => false,
+        };
+        if deciding {
+            normalize_into(c, raw, &mut buf);
+            d.matched_by = Some((c.describe(), buf.clone()));
+            if let Link::Ambiguous { .. } = link {
+                // Candidates are found again by a linear scan: this runs
+                // only for the few ambiguous accounts a plan reports.
+                let index = Index::build(c, people);
+                d.candidates = index.get(&buf).iter().map(|&p| p as usize).collect();
+            }
+            break;
+        }
+        d.tried.push((c.describe(), raw.to_owned()));
+    }
+    if let Link::Person { weak: true, .. } = link
+        && let Some((what, value)) = d.tried.first()
+    {
+        d.weak_because = Some(format!("its {what} `{value}` matches nobody"));
+    }
+    d
 }
 
 #[cfg(test)]
@@ -202,7 +455,8 @@ mod tests {
             name: "slack".into(),
             correlators,
             protect: vec![CompiledProtect::Username(regex::Regex::new("^slackbot$").unwrap(), None)],
-            role_rank: HashMap::new(),
+            role_rank: Default::default(),
+            role_ids: Default::default(),
             default_role: None,
             managed_groups: BTreeSet::new(),
             lifecycle: LifecycleSpec::default(),
@@ -212,9 +466,12 @@ mod tests {
     }
 
     fn email() -> CompiledCorrelator {
-        let mut aliases = HashMap::new();
-        aliases.insert("old.example.co.jp".to_owned(), "example.com".to_owned());
+        let aliases = vec![("old.example.co.jp".to_owned(), "example.com".to_owned())];
         CompiledCorrelator::Email { aliases, strip_plus: true, field: "email".into() }
+    }
+
+    fn github() -> CompiledCorrelator {
+        CompiledCorrelator::Attribute { attribute: "github".into(), field: "username".into(), case_sensitive: false }
     }
 
     fn people() -> People {
@@ -234,65 +491,63 @@ mod tests {
         a
     }
 
+    fn run(app: &CompiledApp, people: &People, accounts: &[Account]) -> Vec<Link> {
+        correlate(app, accounts, &Indexes::build([app], people))
+    }
+
     #[test]
     fn email_match_ignores_case_plus_tags_and_old_domains() {
         let app = app(vec![email()]);
-        let links = correlate(
+        let links = run(
             &app,
             &people(),
             &[
                 account(Some("taro.yamada+slack@EXAMPLE.com"), None),
                 account(Some("TARO.YAMADA@old.example.co.jp"), None),
+                account(Some("Taro.Yamada@example.com"), None),
             ],
         );
-        for l in links {
-            assert!(matches!(l, Link::Person { person: 0, weak: None, .. }), "{l:?}");
-        }
+        assert!(matches!(links[0], Link::Person { person: 0, weak: false, exact: false, .. }), "{links:?}");
+        assert!(matches!(links[1], Link::Person { person: 0, weak: false, exact: false, .. }), "{links:?}");
+        assert!(matches!(links[2], Link::Person { person: 0, weak: false, exact: true, .. }), "{links:?}");
     }
 
     #[test]
     fn unmatched_accounts_are_orphans_and_protected_ones_are_left_alone() {
         let app = app(vec![email()]);
-        let links =
-            correlate(&app, &people(), &[account(Some("shared@example.com"), None), account(None, Some("slackbot"))]);
-        assert!(matches!(&links[0], Link::Orphan { tried } if tried.len() == 1));
-        assert!(matches!(&links[1], Link::Protected { .. }));
+        let accounts = [account(Some("shared@example.com"), None), account(None, Some("slackbot"))];
+        let links = run(&app, &people(), &accounts);
+        assert_eq!(links[0], Link::Orphan);
+        assert_eq!(links[1], Link::Protected { rule: 0 });
+        let d = explain(&app, &people(), &accounts[0], links[0]);
+        assert_eq!(d.tried, vec![("e-mail".to_owned(), "shared@example.com".to_owned())]);
+        let d = explain(&app, &people(), &accounts[1], links[1]);
+        assert_eq!(d.protected_because.as_deref(), Some("username matches `^slackbot$`"));
     }
 
     #[test]
     fn fallback_matches_are_weak() {
-        let app = app(vec![
-            email(),
-            CompiledCorrelator::Attribute {
-                attribute: "github".into(),
-                field: "username".into(),
-                case_sensitive: false,
-            },
-        ]);
-        let links = correlate(
-            &app,
-            &people(),
-            &[account(None, Some("hanako-gh")), account(Some("hanako@gmail.com"), Some("hanako-gh"))],
-        );
-        assert!(matches!(&links[0], Link::Person { person: 1, weak: None, .. }), "{:?}", links[0]);
-        assert!(matches!(&links[1], Link::Person { person: 1, weak: Some(_), .. }), "{:?}", links[1]);
+        let app = app(vec![email(), github()]);
+        let accounts = [account(None, Some("hanako-gh")), account(Some("hanako@gmail.com"), Some("hanako-gh"))];
+        let links = run(&app, &people(), &accounts);
+        assert!(matches!(links[0], Link::Person { person: 1, weak: false, .. }), "{:?}", links[0]);
+        assert!(matches!(links[1], Link::Person { person: 1, weak: true, .. }), "{:?}", links[1]);
+        let d = explain(&app, &people(), &accounts[1], links[1]);
+        assert_eq!(d.weak_because.as_deref(), Some("its e-mail `hanako@gmail.com` matches nobody"));
     }
 
     #[test]
     fn shared_attribute_values_are_ambiguous() {
-        let mut p = people();
         let mut a = person("E1", "a@example.com");
         a.attributes.insert("github".into(), "dup".into());
         let mut b = person("E2", "b@example.com");
         b.attributes.insert("github".into(), "DUP".into());
-        p = People::new(p.sources.clone(), vec![a, b]).unwrap();
-        let app = app(vec![CompiledCorrelator::Attribute {
-            attribute: "github".into(),
-            field: "username".into(),
-            case_sensitive: false,
-        }]);
-        let links = correlate(&app, &p, &[account(None, Some("dup"))]);
-        assert!(matches!(&links[0], Link::Ambiguous { persons, .. } if persons.len() == 2));
+        let p = People::new(people().sources.clone(), vec![a, b]).unwrap();
+        let app = app(vec![github()]);
+        let accounts = [account(None, Some("dup"))];
+        let links = run(&app, &p, &accounts);
+        assert_eq!(links[0], Link::Ambiguous { via: 0 });
+        assert_eq!(explain(&app, &p, &accounts[0], links[0]).candidates, vec![0, 1]);
     }
 
     #[test]
@@ -306,7 +561,16 @@ mod tests {
         let app = app(vec![CompiledCorrelator::EmployeeId { field: "externalId".into() }]);
         let mut a = Account::new("u1");
         a.external_id = Some("E0100".into());
-        let links = correlate(&app, &p, &[a]);
-        assert!(matches!(&links[0], Link::Person { person: 0, .. }), "{:?}", links[0]);
+        let links = run(&app, &p, &[a]);
+        assert!(matches!(links[0], Link::Person { person: 0, .. }), "{:?}", links[0]);
+    }
+
+    #[test]
+    fn normalised_emails() {
+        let aliases = [("old.co.jp".to_owned(), "new.com".to_owned())];
+        assert_eq!(normalize_email("mailto:A+b@Old.CO.JP", &aliases, true).as_deref(), Some("a@new.com"));
+        assert_eq!(normalize_email("A+b@x.com", &aliases, false).as_deref(), Some("a+b@x.com"));
+        assert_eq!(normalize_email("ＡＢ@例え.jp", &aliases, true).as_deref(), Some("ａｂ@例え.jp"));
+        assert_eq!(normalize_email("no-at-sign", &aliases, true), None);
     }
 }

@@ -1,13 +1,22 @@
 //! Desired state: which person should have which app, with which role and
 //! groups, and why.
+//!
+//! Evaluation is split for speed on large organisations: selectors are
+//! decided once per distinct post (department, title) — thousands of people
+//! share a post — and per person only the person-level conditions are
+//! checked. An entitlement for one person and one app is then assembled on
+//! demand from the policies that selected the person, borrowing names from
+//! the compiled policies, so nothing is allocated for the common case of
+//! "nothing to change"; owned, explained [`Entitlement`]s are built only
+//! for changes.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::people::{People, Person, Phase, Post};
-use crate::validate::{Compiled, CompiledApp, CompiledSelector};
+use crate::validate::{Compiled, CompiledSelector};
 
 /// Why a person has a grant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -58,7 +67,7 @@ impl GrantSource {
     }
 }
 
-/// What one person should have in one app.
+/// What one person should have in one app, with every grant behind it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Entitlement {
     /// The winning role, if any grant names one.
@@ -71,16 +80,6 @@ pub struct Entitlement {
 }
 
 impl Entitlement {
-    /// `true` when an exception is among the sources.
-    pub fn has_exception(&self) -> bool {
-        self.sources.iter().any(|s| matches!(s, GrantSource::Exception { .. }))
-    }
-
-    /// `true` when only exceptions grant it.
-    pub fn only_exceptions(&self) -> bool {
-        self.sources.iter().all(|s| matches!(s, GrantSource::Exception { .. }))
-    }
-
     /// "granted by AccessPolicy a, Exception b…".
     pub fn describe(&self) -> String {
         let parts: Vec<String> = self.sources.iter().map(GrantSource::describe).collect();
@@ -88,107 +87,166 @@ impl Entitlement {
     }
 }
 
-/// Entitlements of every person, by app index.
-pub(crate) struct Desired {
-    /// Parallel to `People::persons`.
-    pub(crate) per_person: Vec<BTreeMap<usize, Entitlement>>,
+/// A policy that selected a person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Hit {
+    /// Index into `Compiled::policies`.
+    pub(crate) policy: u32,
+    /// Index into the person's posts, when the selector looked at posts.
+    pub(crate) post: Option<u32>,
+}
+
+/// Where a grant of an [`EntView`] comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Src {
+    Policy(Hit),
+    Exception(u32),
+}
+
+/// An entitlement borrowed from the compiled policies; cheap to build and
+/// to compare with an account.
+#[derive(Debug, Default)]
+pub(crate) struct EntView<'c> {
+    pub(crate) role: Option<&'c str>,
+    /// The role's number in the app's `role_ids`.
+    pub(crate) role_id: Option<u32>,
+    role_rank: usize,
+    /// Sorted, without duplicates.
+    pub(crate) groups: Vec<&'c str>,
+    pub(crate) sources: Vec<Src>,
+}
+
+impl EntView<'_> {
+    fn clear(&mut self) {
+        self.role = None;
+        self.role_id = None;
+        self.role_rank = 0;
+        self.groups.clear();
+        self.sources.clear();
+    }
+
+    /// `true` when an exception is among the sources.
+    pub(crate) fn has_exception(&self) -> bool {
+        self.sources.iter().any(|s| matches!(s, Src::Exception(_)))
+    }
+
+    /// "granted by AccessPolicy a (dept), Exception b until …" — the same
+    /// words as [`Entitlement::describe`], written without building the
+    /// owned form.
+    pub(crate) fn describe(&self, compiled: &Compiled, person: &Person) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::from("granted by ");
+        for (i, src) in self.sources.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            match *src {
+                Src::Policy(hit) => {
+                    let name = &compiled.policies[hit.policy as usize].name;
+                    match hit.post.and_then(|p| person.posts.get(p as usize)).and_then(|p| p.department.as_deref()) {
+                        Some(dept) => {
+                            let _ = write!(out, "AccessPolicy {name} ({dept})");
+                        }
+                        None => {
+                            let _ = write!(out, "AccessPolicy {name}");
+                        }
+                    }
+                }
+                Src::Exception(i) => {
+                    let ex = &compiled.exceptions[i as usize];
+                    let _ = write!(
+                        out,
+                        "Exception {} until {} ({}), approved by {}",
+                        ex.name, ex.until, ex.reason, ex.approver
+                    );
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Which policies select each person, and which exceptions are in force.
+pub(crate) struct Selections {
+    /// `hits[offsets[p]..offsets[p + 1]]` are person `p`'s hits.
+    offsets: Vec<u32>,
+    hits: Vec<Hit>,
+    /// Exceptions in force, by person index.
+    exceptions: HashMap<usize, Vec<u32>>,
+    /// Per person, `words` 64-bit words: bit `a` set when something grants
+    /// app `a`, so people an app concerns are found without assembling
+    /// their entitlement.
+    app_bits: Vec<u64>,
+    words: usize,
     /// Exceptions whose person is not in the HR data, or that expired.
     pub(crate) warnings: Vec<String>,
 }
 
-/// Does the selector pick this person? Returns the matching post (when
-/// posts were looked at) and the department pattern that matched.
-fn select<'p, 'c>(
-    sel: &'c CompiledSelector,
-    person: &'p Person,
-    phase: Phase,
-    memo: &mut HashMap<(usize, &'p str), Option<&'c str>>,
-    policy_idx: usize,
-) -> Option<(Option<Post>, Option<String>)> {
+/// Post-level verdicts: the policies (that look at posts) this post meets.
+type PostVerdict = Vec<u32>;
+
+fn post_verdict(compiled: &Compiled, dept: Option<&str>, title: Option<&str>) -> PostVerdict {
+    let mut out = Vec::new();
+    for (i, pol) in compiled.policies.iter().enumerate() {
+        let sel = &pol.selector;
+        if sel.department.is_none() && sel.title.is_none() {
+            continue;
+        }
+        match (&sel.department, dept) {
+            (Some(m), Some(d)) if m.matches(d) => {}
+            (Some(_), _) => continue,
+            (None, _) => {}
+        }
+        if let Some(re) = &sel.title
+            && !re.is_match(title.unwrap_or(""))
+        {
+            continue;
+        }
+        out.push(i as u32);
+    }
+    out
+}
+
+/// Person-level conditions: status, employment type, attributes.
+fn person_ok(sel: &CompiledSelector, person: &Person, phase: Phase) -> bool {
     let status_ok = match phase {
         Phase::NotStarted { .. } | Phase::Employed => sel.active,
         Phase::OnLeave => sel.on_leave,
         Phase::Left { .. } => false,
     };
     if !status_ok {
-        return None;
+        return false;
     }
     if !sel.employment_types.is_empty() {
-        let ty = person.employment_type.as_deref()?;
-        if !sel.employment_types.iter().any(|t| t == ty) {
-            return None;
+        match person.employment_type.as_deref() {
+            Some(ty) if sel.employment_types.iter().any(|t| t == ty) => {}
+            _ => return false,
         }
     }
     // A missing value is matched as the empty string, so `.*` means
     // "anyone" and `.+` means "has a value".
-    for (attr, re) in &sel.attributes {
-        if !re.is_match(person.attributes.get(attr).map_or("", String::as_str)) {
-            return None;
-        }
-    }
-    if sel.department.is_none() && sel.title.is_none() {
-        return Some((None, None));
-    }
+    sel.attributes.iter().all(|(attr, re)| re.is_match(person.attributes.get(attr).map_or("", String::as_str)))
+}
+
+/// A person's posts, or one empty post so that selectors on departments
+/// and titles see "none" rather than nothing.
+fn posts_of(p: &Person) -> &[Post] {
     static NO_POST: [Post; 1] = [Post { department: None, title: None }];
-    let posts: &[Post] = if person.posts.is_empty() { &NO_POST } else { &person.posts };
-    for post in posts {
-        let pattern = match &sel.department {
-            Some(m) => {
-                let Some(dept) = post.department.as_deref() else {
-                    continue;
-                };
-                // Departments repeat across thousands of people: remember
-                // each department's verdict per policy.
-                let hit = *memo.entry((policy_idx, dept)).or_insert_with(|| m.matching_pattern(dept));
-                match hit {
-                    Some(p) => Some(p.to_owned()),
-                    None => continue,
-                }
-            }
-            None => None,
-        };
-        if let Some(re) = &sel.title
-            && !re.is_match(post.title.as_deref().unwrap_or(""))
-        {
-            continue;
-        }
-        return Some((Some(post.clone()), pattern));
-    }
-    None
+    if p.posts.is_empty() { &NO_POST } else { &p.posts }
 }
 
-fn add_grant(
-    apps: &[CompiledApp],
-    out: &mut BTreeMap<usize, Entitlement>,
-    app_idx: usize,
-    role: Option<&String>,
-    groups: &[String],
-    source: GrantSource,
-) {
-    let e =
-        out.entry(app_idx).or_insert_with(|| Entitlement { role: None, groups: BTreeSet::new(), sources: Vec::new() });
-    if let Some(r) = role {
-        let rank = |x: &str| apps[app_idx].role_rank.get(&x.to_lowercase()).copied().unwrap_or(0);
-        let better = match &e.role {
-            None => true,
-            Some(cur) => rank(r) > rank(cur),
-        };
-        if better {
-            e.role = Some(r.clone());
-        }
-    }
-    e.groups.extend(groups.iter().cloned());
-    e.sources.push(source);
-}
-
-/// Computes every person's entitlements on `today`.
-pub(crate) fn desired(compiled: &Compiled, people: &People, phases: &[Phase], today: Date) -> Desired {
+/// Decides every selector for every person on `today`.
+pub(crate) fn select_all(compiled: &Compiled, people: &People, phases: &[Phase], today: Date) -> Selections {
     let mut warnings = Vec::new();
-    // Exceptions by person index.
-    let mut by_person: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut exceptions: HashMap<usize, Vec<u32>> = HashMap::new();
     for (i, ex) in compiled.exceptions.iter().enumerate() {
         match people.find(&ex.person) {
-            Some(p) => by_person.entry(p).or_default().push(i),
+            Some(p) => {
+                let in_force = ex.from.is_none_or(|f| f <= today) && today <= ex.until;
+                if in_force {
+                    exceptions.entry(p).or_default().push(i as u32);
+                }
+            }
             None => warnings.push(format!(
                 "Exception {} names `{}`, who is not in the HR data; it grants nothing",
                 ex.name, ex.person
@@ -201,48 +259,155 @@ pub(crate) fn desired(compiled: &Compiled, people: &People, phases: &[Phase], to
             ));
         }
     }
-    let mut memo = HashMap::new();
-    let per_person = people
-        .persons()
+    warnings.sort();
+
+    let postless: Vec<u32> = compiled
+        .policies
         .iter()
         .enumerate()
-        .map(|(pi, person)| {
-            let mut out = BTreeMap::new();
-            for (policy_idx, pol) in compiled.policies.iter().enumerate() {
-                if let Some((post, pattern)) = select(&pol.selector, person, phases[pi], &mut memo, policy_idx) {
-                    for (app_idx, g) in &pol.grants {
-                        let role = g.role.as_ref().or(compiled.apps[*app_idx].default_role.as_ref());
-                        let source = GrantSource::Policy {
-                            name: pol.name.clone(),
-                            post: post.clone(),
-                            pattern: pattern.clone(),
-                            role: role.cloned(),
-                        };
-                        add_grant(&compiled.apps, &mut out, *app_idx, role, &g.groups, source);
+        .filter(|(_, p)| p.selector.department.is_none() && p.selector.title.is_none())
+        .map(|(i, _)| i as u32)
+        .collect();
+    // Departments and titles repeat across thousands of people: decide
+    // each distinct post once.
+    let mut verdicts: HashMap<(Option<&str>, Option<&str>), PostVerdict> = HashMap::new();
+    for person in people.persons() {
+        for post in posts_of(person) {
+            let key = (post.department.as_deref(), post.title.as_deref());
+            verdicts.entry(key).or_insert_with(|| post_verdict(compiled, key.0, key.1));
+        }
+    }
+    let select_person = |person: &Person, phase: Phase, hits: &mut Vec<Hit>| {
+        if matches!(phase, Phase::Left { .. }) {
+            return;
+        }
+        let start = hits.len();
+        for &policy in &postless {
+            if person_ok(&compiled.policies[policy as usize].selector, person, phase) {
+                hits.push(Hit { policy, post: None });
+            }
+        }
+        for (post_idx, post) in posts_of(person).iter().enumerate() {
+            let key = (post.department.as_deref(), post.title.as_deref());
+            for &policy in verdicts.get(&key).map(Vec::as_slice).unwrap_or(&[]) {
+                // The first post that qualifies explains the grant.
+                if hits[start..].iter().any(|h| h.policy == policy) {
+                    continue;
+                }
+                if person_ok(&compiled.policies[policy as usize].selector, person, phase) {
+                    let post = (!person.posts.is_empty()).then_some(post_idx as u32);
+                    hits.push(Hit { policy, post });
+                }
+            }
+        }
+        hits[start..].sort_by_key(|h| h.policy);
+    };
+    // Chunks of people in parallel, stitched back in order.
+    const CHUNK: usize = 4096;
+    let chunks: Vec<(Vec<u32>, Vec<Hit>)> = {
+        use rayon::prelude::*;
+        people
+            .persons()
+            .par_chunks(CHUNK)
+            .zip(phases.par_chunks(CHUNK))
+            .map(|(persons, phases)| {
+                let mut ends = Vec::with_capacity(persons.len());
+                let mut hits = Vec::with_capacity(persons.len() * 4);
+                for (person, phase) in persons.iter().zip(phases) {
+                    select_person(person, *phase, &mut hits);
+                    ends.push(hits.len() as u32);
+                }
+                (ends, hits)
+            })
+            .collect()
+    };
+    let mut offsets = Vec::with_capacity(people.len() + 1);
+    let mut hits: Vec<Hit> = Vec::with_capacity(chunks.iter().map(|(_, h)| h.len()).sum());
+    offsets.push(0);
+    for (ends, chunk_hits) in chunks {
+        let base = hits.len() as u32;
+        offsets.extend(ends.into_iter().map(|e| base + e));
+        hits.extend(chunk_hits);
+    }
+    let words = compiled.apps.len().div_ceil(64).max(1);
+    let mask = |grants: &[crate::validate::CompiledGrant]| {
+        let mut m = vec![0u64; words];
+        for g in grants {
+            m[g.app / 64] |= 1 << (g.app % 64);
+        }
+        m
+    };
+    let policy_bits: Vec<Vec<u64>> = compiled.policies.iter().map(|p| mask(&p.grants)).collect();
+    let mut app_bits = vec![0u64; people.len() * words];
+    for (p, bits) in app_bits.chunks_mut(words).enumerate() {
+        for h in &hits[offsets[p] as usize..offsets[p + 1] as usize] {
+            for (b, m) in bits.iter_mut().zip(&policy_bits[h.policy as usize]) {
+                *b |= m;
+            }
+        }
+        for &e in exceptions.get(&p).map(Vec::as_slice).unwrap_or(&[]) {
+            for (b, m) in bits.iter_mut().zip(mask(&compiled.exceptions[e as usize].grants)) {
+                *b |= m;
+            }
+        }
+    }
+    Selections { offsets, hits, exceptions, app_bits, words, warnings }
+}
+
+impl Selections {
+    fn hits_of(&self, person: usize) -> &[Hit] {
+        let (a, b) = (self.offsets[person] as usize, self.offsets[person + 1] as usize);
+        &self.hits[a..b]
+    }
+
+    /// `true` when a policy or exception grants the person `app`.
+    pub(crate) fn grants_app(&self, person: usize, app: usize) -> bool {
+        self.app_bits[person * self.words + app / 64] & (1 << (app % 64)) != 0
+    }
+
+    /// Fills `out` with the person's entitlement to `app`; `false` when
+    /// nothing grants the app.
+    pub(crate) fn entitlement<'c>(
+        &self,
+        compiled: &'c Compiled,
+        person: usize,
+        app: usize,
+        out: &mut EntView<'c>,
+    ) -> bool {
+        out.clear();
+        for hit in self.hits_of(person) {
+            for g in &compiled.policies[hit.policy as usize].grants {
+                if g.app == app {
+                    merge(out, g, Src::Policy(*hit));
+                }
+            }
+        }
+        if let Some(exs) = self.exceptions.get(&person) {
+            for &ei in exs {
+                for g in &compiled.exceptions[ei as usize].grants {
+                    if g.app == app {
+                        merge(out, g, Src::Exception(ei));
                     }
                 }
             }
-            for &ei in by_person.get(&pi).map(Vec::as_slice).unwrap_or(&[]) {
-                let ex = &compiled.exceptions[ei];
-                let in_force = ex.from.is_none_or(|f| f <= today) && today <= ex.until;
-                if !in_force {
-                    continue;
-                }
-                for (app_idx, g) in &ex.grants {
-                    let role = g.role.as_ref().or(compiled.apps[*app_idx].default_role.as_ref());
-                    let source = GrantSource::Exception {
-                        name: ex.name.clone(),
-                        until: ex.until,
-                        reason: ex.reason.clone(),
-                        approver: ex.approver.clone(),
-                        role: role.cloned(),
-                    };
-                    add_grant(&compiled.apps, &mut out, *app_idx, role, &g.groups, source);
-                }
-            }
-            out
-        })
-        .collect();
-    warnings.sort();
-    Desired { per_person, warnings }
+        }
+        if out.sources.is_empty() {
+            return false;
+        }
+        out.groups.sort_unstable();
+        out.groups.dedup();
+        true
+    }
+}
+
+fn merge<'c>(out: &mut EntView<'c>, g: &'c crate::validate::CompiledGrant, src: Src) {
+    if let Some(role) = g.role.as_deref()
+        && (out.role.is_none() || g.rank > out.role_rank)
+    {
+        out.role = Some(role);
+        out.role_id = g.role_id;
+        out.role_rank = g.rank;
+    }
+    out.groups.extend(g.groups.iter().map(String::as_str));
+    out.sources.push(src);
 }

@@ -6,7 +6,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::account::AccountListing;
-use crate::correlate::{Link, correlate};
+use crate::correlate::{Indexes, Link, correlate, explain};
 use crate::people::{People, Phase};
 use crate::plan::PlanError;
 use crate::policy::PolicySet;
@@ -66,36 +66,39 @@ pub fn inventory(
     today: Date,
 ) -> Result<Inventory, PlanError> {
     let mut rows = Vec::new();
+    let indexes = Indexes::build(&set.compiled.apps, people);
     for app in &set.compiled.apps {
         let listing = listings.get(&app.name).ok_or_else(|| PlanError::MissingListing(app.name.clone()))?;
-        let links = correlate(app, people, &listing.accounts);
+        let links = correlate(app, &listing.accounts, &indexes);
+        let mut app_rows = Vec::with_capacity(listing.accounts.len());
         for (a, link) in listing.accounts.iter().zip(links) {
-            let (person_id, person_name, person_status, matched_by) = match &link {
-                Link::Person { person, via, key, weak, .. } => {
-                    let p = &people.persons()[*person];
-                    let how = app.correlators.get(*via).map(|c| c.describe()).unwrap_or_default();
-                    let how = match weak {
-                        Some(w) => format!("{how} {key} (fallback: {w})"),
-                        None => format!("{how} {key}"),
+            let d = explain(app, people, a, link);
+            let empty = || (String::new(), String::new(), String::new());
+            let ((person_id, person_name, person_status), matched_by) = match link {
+                Link::Person { person, weak, .. } => {
+                    let p = &people.persons()[person as usize];
+                    let (what, key) = d.matched_by.unwrap_or_default();
+                    let how = match (weak, d.weak_because) {
+                        (true, Some(w)) => format!("{what} {key} (fallback: {w})"),
+                        _ => format!("{what} {key}"),
                     };
-                    (p.id.clone(), p.name.clone().unwrap_or_default(), phase_word(p.phase(today)), how)
+                    ((p.id.clone(), p.name.clone().unwrap_or_default(), phase_word(p.phase(today))), how)
                 }
-                Link::Ambiguous { persons, .. } => {
-                    let ids: Vec<&str> = persons.iter().filter_map(|&i| people.get(i)).map(|p| p.id.as_str()).collect();
-                    (String::new(), String::new(), String::new(), format!("ambiguous: {}", ids.join(", ")))
+                Link::Ambiguous { .. } => {
+                    let ids: Vec<&str> =
+                        d.candidates.iter().filter_map(|&i| people.get(i)).map(|p| p.id.as_str()).collect();
+                    (empty(), format!("ambiguous: {}", ids.join(", ")))
                 }
-                Link::Orphan { .. } => (String::new(), String::new(), String::new(), "unmatched".to_owned()),
-                Link::Protected { reason } => {
-                    (String::new(), String::new(), String::new(), format!("protected: {reason}"))
-                }
-                Link::Bot => (String::new(), String::new(), String::new(), "bot".to_owned()),
+                Link::Orphan => (empty(), "unmatched".to_owned()),
+                Link::Protected { .. } => (empty(), format!("protected: {}", d.protected_because.unwrap_or_default())),
+                Link::Bot => (empty(), "bot".to_owned()),
             };
-            rows.push(InventoryRow {
+            app_rows.push(InventoryRow {
                 app: app.name.clone(),
-                account_id: a.id.clone(),
+                account_id: a.id.to_string(),
                 account: a.label().to_owned(),
                 status: a.status.as_str().to_owned(),
-                role: a.role.clone().unwrap_or_default(),
+                role: a.role.as_deref().unwrap_or_default().to_owned(),
                 groups: a.groups.join(";"),
                 last_active: a.last_active.map(|d| d.to_string()).unwrap_or_default(),
                 person_id,
@@ -104,6 +107,10 @@ pub fn inventory(
                 matched_by,
             });
         }
+        // Listings keep the order the app exported; the inventory is
+        // sorted so the same accounts always print the same way.
+        app_rows.sort_by(|x, y| x.account_id.cmp(&y.account_id));
+        rows.extend(app_rows);
     }
     Ok(Inventory { date: today, rows })
 }

@@ -6,9 +6,11 @@
 //! who should have what, correlation of accounts to people, the diff into a
 //! [`Plan`](plan::Plan), and the plan's renderings.
 //!
-//! It must not do I/O, read the clock, spawn threads or depend on tokio or
-//! an HTTP client: callers pass file contents, people, account listings and
-//! the date in, and the same inputs always give a byte-identical plan.
+//! It must not do I/O, read the clock or depend on tokio or an HTTP client:
+//! callers pass file contents, people, account listings and the date in,
+//! and the same inputs always give a byte-identical plan. Independent work
+//! (apps, chunks of people) runs on rayon's thread pool and is collected in
+//! input order, which keeps the result deterministic.
 
 pub mod account;
 pub mod correlate;

@@ -7,19 +7,19 @@
 //! doubtful matches are listed for review, never changed; deletion waits for
 //! the hand-over target.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::account::{Account, AccountListing, AccountStatus};
-use crate::correlate::{Link, correlate};
-use crate::duration::{Retention, TransferTo};
-use crate::evaluate::{Entitlement, desired};
+use crate::account::{Account, AccountListing, AccountStatus, Text};
+use crate::correlate::{Correlator, Indexes, Link, explain};
+use crate::duration::{Retention, SuspendTiming, TransferTo};
+use crate::evaluate::{EntView, Selections, select_all};
 use crate::people::{FieldLabels, People, Person, Phase};
 use crate::policy::PolicySet;
 use crate::resources::{OnLeave, Ungranted};
-use crate::validate::CompiledApp;
+use crate::validate::{Compiled, CompiledApp};
 
 /// Version of the JSON plan document. Bumped on any incompatible change.
 pub const PLAN_FORMAT_VERSION: u32 = 1;
@@ -74,16 +74,16 @@ impl Action {
 pub struct AccountRef {
     /// The app's id (absent for accounts still to be created).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<Text>,
     /// E-mail.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
+    pub email: Option<Text>,
     /// Username.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
+    pub username: Option<Text>,
     /// Display name.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
+    pub display_name: Option<Text>,
     /// Status before the change.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<AccountStatus>,
@@ -111,18 +111,22 @@ impl AccountRef {
 #[serde(rename_all = "camelCase")]
 pub struct PersonRef {
     /// Employee number.
-    pub id: String,
+    pub id: Text,
     /// Work e-mail.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
+    pub email: Option<Text>,
     /// Name.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<Text>,
 }
 
 impl PersonRef {
     fn of(p: &Person) -> Self {
-        Self { id: p.id.clone(), email: p.email.clone(), name: p.name.clone() }
+        Self {
+            id: p.id.as_str().into(),
+            email: p.email.as_deref().map(Text::from),
+            name: p.name.as_deref().map(Text::from),
+        }
     }
 }
 
@@ -152,7 +156,7 @@ pub struct GroupChange {
 #[serde(rename_all = "camelCase")]
 pub struct Change {
     /// Application name.
-    pub app: String,
+    pub app: Text,
     /// What to do.
     pub action: Action,
     /// The account (for `create`, the account to be made).
@@ -164,13 +168,13 @@ pub struct Change {
     pub reason: String,
     /// Role to set (create, update).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub role: Option<RoleChange>,
+    pub role: Option<Box<RoleChange>>,
     /// Groups to set (create, update).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<GroupChange>,
+    pub groups: Option<Box<GroupChange>>,
     /// Who receives the data (transfer).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub transfer_to: Option<AccountRef>,
+    pub transfer_to: Option<Box<AccountRef>>,
     /// For reviews: what keyward would do once a human confirms.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub proposed: Option<Action>,
@@ -290,7 +294,7 @@ pub struct Plan {
     /// Changes by action over all apps.
     pub summary: Counts,
     /// Every change, grouped by app (in app order), then by action.
-    pub changes: Vec<Change>,
+    pub changes: Changes,
     /// Things worth knowing that change nothing (expired exceptions…).
     pub warnings: Vec<String>,
 }
@@ -302,8 +306,61 @@ impl Plan {
     }
 
     /// Changes of one app.
-    pub fn changes_for<'a>(&'a self, app: &'a str) -> impl Iterator<Item = &'a Change> + 'a {
-        self.changes.iter().filter(move |c| c.app == app)
+    pub fn changes_for(&self, app: &str) -> &[Change] {
+        self.apps.iter().position(|a| a.name == app).and_then(|i| self.changes.by_app.get(i)).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Every change of a plan, kept per app (in the order of `Plan::apps`) and
+/// read as one list. Planning fills each app's list on its own thread;
+/// keeping them apart saves copying a hundred thousand changes into one
+/// vector. Serialized as one flat JSON array.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Changes {
+    by_app: Vec<Vec<Change>>,
+}
+
+impl Changes {
+    /// Every change, app by app.
+    pub fn iter(&self) -> impl Iterator<Item = &Change> {
+        self.by_app.iter().flatten()
+    }
+
+    /// Number of changes.
+    pub fn len(&self) -> usize {
+        self.by_app.iter().map(Vec::len).sum()
+    }
+
+    /// `true` when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.by_app.iter().all(Vec::is_empty)
+    }
+}
+
+impl std::ops::Index<usize> for Changes {
+    type Output = Change;
+    fn index(&self, mut i: usize) -> &Change {
+        for app in &self.by_app {
+            if i < app.len() {
+                return &app[i];
+            }
+            i -= app.len();
+        }
+        panic!("change index out of range")
+    }
+}
+
+impl<'a> IntoIterator for &'a Changes {
+    type Item = &'a Change;
+    type IntoIter = std::iter::Flatten<std::slice::Iter<'a, Vec<Change>>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.by_app.iter().flatten()
+    }
+}
+
+impl Serialize for Changes {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
     }
 }
 
@@ -316,25 +373,151 @@ pub enum PlanError {
     MissingListing(String),
 }
 
-/// Everything known about one app during planning.
-struct AppCtx<'a> {
-    app: &'a CompiledApp,
-    listing: &'a AccountListing,
+/// Buffers reused from one app to the next on the same thread: fresh
+/// memory is slow to fault in, and every app needs the same sizes.
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
     links: Vec<Link>,
-    /// person index → account indexes (strong matches first, live first).
-    by_person: HashMap<usize, Vec<usize>>,
+    facts: Vec<Facts>,
+    offsets: Vec<u32>,
+    fill: Vec<u32>,
+    accts: Vec<u32>,
 }
 
-impl AppCtx<'_> {
-    fn account(&self, i: usize) -> &Account {
-        &self.listing.accounts[i]
+/// What the per-person loop needs of an account, packed: reading the
+/// account itself (a few hundred bytes, anywhere in memory) for every
+/// person of every app is what made planning slow.
+#[derive(Debug, Clone, Copy)]
+struct Facts {
+    status: AccountStatus,
+    has_groups: bool,
+    /// Number of the account's role in the app's `role_ids`; [`NO_ROLE`] or
+    /// [`OTHER_ROLE`] otherwise.
+    role: u32,
+}
+
+const NO_ROLE: u32 = u32::MAX;
+const OTHER_ROLE: u32 = u32::MAX - 1;
+
+/// Everything known about one app during planning.
+pub(crate) struct AppCtx<'a> {
+    pub(crate) app: &'a CompiledApp,
+    pub(crate) listing: &'a AccountListing,
+    pub(crate) links: &'a [Link],
+    facts: &'a [Facts],
+    /// `accts[offsets[p]..offsets[p + 1]]` are person `p`'s accounts, the
+    /// one keyward manages first (strong match, live, exact, by id).
+    offsets: &'a [u32],
+    accts: &'a [u32],
+    /// The account named by `transferTo: <account>`, found once.
+    fixed_target: Option<u32>,
+}
+
+impl<'a> AppCtx<'a> {
+    /// Correlates the app's accounts and groups them by person.
+    pub(crate) fn new(
+        app: &'a CompiledApp,
+        listing: &'a AccountListing,
+        people: &People,
+        indexes: &Indexes,
+        scratch: &'a mut Scratch,
+    ) -> Self {
+        let Scratch { links, facts, offsets, fill, accts } = scratch;
+        let mut correlator = Correlator::new(app, indexes);
+        let mut lower = String::new();
+        links.clear();
+        facts.clear();
+        // One pass over the accounts: each is read once, in memory order.
+        for a in &listing.accounts {
+            links.push(correlator.link(a));
+            facts.push(Facts {
+                status: a.status,
+                has_groups: !a.groups.is_empty(),
+                role: match a.role.as_deref() {
+                    None => NO_ROLE,
+                    Some(r) => {
+                        lower.clear();
+                        if r.is_ascii() {
+                            lower.push_str(r);
+                            lower.make_ascii_lowercase();
+                        } else {
+                            lower.push_str(&r.to_lowercase());
+                        }
+                        app.role_ids.get(lower.as_str()).copied().unwrap_or(OTHER_ROLE)
+                    }
+                },
+            });
+        }
+        // Group accounts by person with a counting sort (linear); only the
+        // rare people with several accounts need ordering.
+        offsets.clear();
+        offsets.resize(people.len() + 1, 0);
+        for l in links.iter() {
+            if let Link::Person { person, .. } = l {
+                offsets[*person as usize + 1] += 1;
+            }
+        }
+        for i in 1..offsets.len() {
+            offsets[i] += offsets[i - 1];
+        }
+        fill.clear();
+        fill.extend_from_slice(offsets);
+        accts.clear();
+        accts.resize(offsets[people.len()] as usize, 0);
+        for (ai, l) in links.iter().enumerate() {
+            if let Link::Person { person, .. } = l {
+                let slot = &mut fill[*person as usize];
+                accts[*slot as usize] = ai as u32;
+                *slot += 1;
+            }
+        }
+        let pref = |ai: u32| {
+            let a = &listing.accounts[ai as usize];
+            let (weak, exact) = match links[ai as usize] {
+                Link::Person { weak, exact, .. } => (weak, exact),
+                _ => (true, false),
+            };
+            (weak, !a.status.is_live(), !exact, a.status, a.id.as_str())
+        };
+        for p in 0..people.len() {
+            let group = &mut accts[offsets[p] as usize..offsets[p + 1] as usize];
+            if group.len() > 1 {
+                group.sort_by(|x, y| pref(*x).cmp(&pref(*y)));
+            }
+        }
+        let fixed_target = match &app.lifecycle.offboarding.transfer_to {
+            Some(TransferTo::Account(key)) => {
+                let k = key.to_lowercase();
+                let same = |v: Option<&str>| v.is_some_and(|v| v.to_lowercase() == k);
+                listing
+                    .accounts
+                    .iter()
+                    .position(|a| a.id == *key || same(a.email.as_deref()) || same(a.username.as_deref()))
+                    .map(|i| i as u32)
+            }
+            _ => None,
+        };
+        Self { app, listing, links, facts, offsets, accts, fixed_target }
     }
 
-    fn is_weak(&self, i: usize) -> Option<&str> {
-        match &self.links[i] {
-            Link::Person { weak: Some(w), .. } => Some(w),
-            _ => None,
-        }
+    fn account(&self, i: u32) -> &Account {
+        &self.listing.accounts[i as usize]
+    }
+
+    fn status(&self, i: u32) -> AccountStatus {
+        self.facts[i as usize].status
+    }
+
+    pub(crate) fn accounts_of(&self, person: usize) -> &[u32] {
+        &self.accts[self.offsets[person] as usize..self.offsets[person + 1] as usize]
+    }
+
+    fn is_weak(&self, i: u32) -> bool {
+        matches!(self.links[i as usize], Link::Person { weak: true, .. })
+    }
+
+    fn count(&self, f: impl Fn(&Link) -> bool) -> usize {
+        self.links.iter().filter(|l| f(l)).count()
     }
 }
 
@@ -347,7 +530,6 @@ pub fn plan(
 ) -> Result<Plan, PlanError> {
     let compiled = &set.compiled;
     let phases: Vec<Phase> = people.persons().iter().map(|p| p.phase(today)).collect();
-    let desired = desired(compiled, people, &phases, today);
 
     let mut summary_people = PeopleSummary { total: people.len(), ..Default::default() };
     for ph in &phases {
@@ -359,63 +541,37 @@ pub fn plan(
         }
     }
 
-    let mut changes = Vec::new();
-    let mut apps = Vec::new();
+    for app in &compiled.apps {
+        if !listings.contains_key(&app.name) {
+            return Err(PlanError::MissingListing(app.name.clone()));
+        }
+    }
+    // Who gets what, and who owns which key, are independent.
+    let (selections, indexes) =
+        rayon::join(|| select_all(compiled, people, &phases, today), || Indexes::build(&compiled.apps, people));
+    let shared = Shared { set, compiled, people, phases: &phases, selections: &selections, indexes: &indexes, today };
+    // Apps are independent: plan them in parallel, collected in app order so
+    // the plan stays byte-identical.
+    let per_app: Vec<(AppSummary, Vec<Change>)> = {
+        use rayon::prelude::*;
+        compiled
+            .apps
+            .par_iter()
+            .enumerate()
+            .map_init(Scratch::default, |scratch, (app_idx, app)| {
+                plan_app(&shared, app_idx, app, &listings[&app.name], scratch)
+            })
+            .collect()
+    };
+    let mut by_app = Vec::with_capacity(per_app.len());
+    let mut apps = Vec::with_capacity(per_app.len());
     let mut summary = Counts::default();
-    for (app_idx, app) in compiled.apps.iter().enumerate() {
-        let listing = listings.get(&app.name).ok_or_else(|| PlanError::MissingListing(app.name.clone()))?;
-        let links = correlate(app, people, &listing.accounts);
-        let mut by_person: HashMap<usize, Vec<usize>> = HashMap::new();
-        for (ai, l) in links.iter().enumerate() {
-            if let Link::Person { person, .. } = l {
-                by_person.entry(*person).or_default().push(ai);
-            }
-        }
-        for accts in by_person.values_mut() {
-            accts.sort_by_key(|&ai| {
-                let a = &listing.accounts[ai];
-                let (weak, exact) = match &links[ai] {
-                    Link::Person { weak, exact, .. } => (weak.is_some(), *exact),
-                    _ => (true, false),
-                };
-                (weak, !a.status.is_live(), !exact, a.status, a.id.clone())
-            });
-        }
-        let ctx = AppCtx { app, listing, links, by_person };
-        let mut app_changes = Vec::new();
-        for (pi, person) in people.persons().iter().enumerate() {
-            let ent = desired.per_person[pi].get(&app_idx);
-            let accounts = ctx.by_person.get(&pi).map(Vec::as_slice).unwrap_or(&[]);
-            if ent.is_none() && accounts.is_empty() {
-                continue;
-            }
-            let mut p = PersonPlanner { ctx: &ctx, people, phases: &phases, person, pi, today, out: &mut app_changes };
-            p.plan(ent, accounts);
-        }
-        plan_unmatched(&ctx, people, &mut app_changes);
-        app_changes.sort_by_key(sort_key);
-
-        let mut counts = Counts::default();
+    for (app, app_changes) in per_app {
         for c in &app_changes {
-            counts.add(c.action);
             summary.add(c.action);
         }
-        let spec = set.application(&app.name).map(|a| &a.spec);
-        apps.push(AppSummary {
-            name: app.name.clone(),
-            display_name: spec.and_then(|s| s.display_name.clone()).unwrap_or_else(|| app.name.clone()),
-            connector: app.connector.to_owned(),
-            source: listing.source.clone(),
-            read_only: app.read_only,
-            accounts: listing.accounts.len(),
-            matched: ctx.links.iter().filter(|l| matches!(l, Link::Person { .. })).count(),
-            orphans: ctx.links.iter().filter(|l| matches!(l, Link::Orphan { .. } | Link::Ambiguous { .. })).count(),
-            protected: ctx.links.iter().filter(|l| matches!(l, Link::Protected { .. })).count(),
-            bots: ctx.links.iter().filter(|l| matches!(l, Link::Bot)).count(),
-            changes: counts,
-            seat_cost: spec.and_then(|s| s.seat_cost.clone()),
-        });
-        changes.extend(app_changes);
+        apps.push(app);
+        by_app.push(app_changes);
     }
     Ok(Plan {
         api_version: crate::resources::API_VERSION,
@@ -425,39 +581,125 @@ pub fn plan(
         people: summary_people,
         apps,
         summary,
-        changes,
-        warnings: desired.warnings,
+        changes: Changes { by_app },
+        warnings: selections.warnings.clone(),
     })
 }
 
-fn sort_key(c: &Change) -> (Action, String, String) {
-    let person = c.person.as_ref().map(|p| p.id.clone()).unwrap_or_default();
-    let account = c.account.id.clone().unwrap_or_else(|| c.account.label().to_owned());
-    (c.action, person, account)
+fn plan_app(
+    shared: &Shared<'_>,
+    app_idx: usize,
+    app: &CompiledApp,
+    listing: &AccountListing,
+    scratch: &mut Scratch,
+) -> (AppSummary, Vec<Change>) {
+    let (compiled, people, selections) = (shared.compiled, shared.people, shared.selections);
+    let ctx = AppCtx::new(app, listing, people, shared.indexes, scratch);
+    // A plan usually touches a small share of an app's accounts; starting
+    // near that size saves regrowing (and re-faulting) a large vector.
+    let mut app_changes = Vec::with_capacity(listing.accounts.len() / 16 + 16);
+    let mut ent = EntView::default();
+    for pi in 0..people.len() {
+        let maybe = selections.grants_app(pi, app_idx);
+        let accounts = ctx.accounts_of(pi);
+        if !maybe && accounts.is_empty() {
+            continue;
+        }
+        let granted = maybe && selections.entitlement(compiled, pi, app_idx, &mut ent);
+        let mut p = PersonPlanner { ctx: &ctx, s: shared, person: &people.persons()[pi], pi, out: &mut app_changes };
+        p.plan(granted.then_some(&ent), accounts);
+    }
+    plan_unmatched(&ctx, people, &mut app_changes);
+    app_changes.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
+    let mut counts = Counts::default();
+    for c in &app_changes {
+        counts.add(c.action);
+    }
+    let spec = shared.set.application(&app.name).map(|a| &a.spec);
+    let summary = AppSummary {
+        name: app.name.clone(),
+        display_name: spec.and_then(|s| s.display_name.clone()).unwrap_or_else(|| app.name.clone()),
+        connector: app.connector.to_owned(),
+        source: listing.source.clone(),
+        read_only: app.read_only,
+        accounts: listing.accounts.len(),
+        matched: ctx.count(|l| matches!(l, Link::Person { .. })),
+        orphans: ctx.count(|l| matches!(l, Link::Orphan | Link::Ambiguous { .. })),
+        protected: ctx.count(|l| matches!(l, Link::Protected { .. })),
+        bots: ctx.count(|l| matches!(l, Link::Bot)),
+        changes: counts,
+        seat_cost: spec.and_then(|s| s.seat_cost.clone()),
+    };
+    (summary, app_changes)
 }
 
-fn labels<'a>(people: &'a People, p: &Person) -> Option<&'a FieldLabels> {
-    people.sources.get(p.origin.source).map(|s| &s.labels)
+fn sort_key(c: &Change) -> (Action, &str, &str) {
+    let person = c.person.as_ref().map_or("", |p| p.id.as_str());
+    let account = c.account.id.as_deref().unwrap_or_else(|| c.account.label());
+    (c.action, person, account)
 }
 
 fn quote(label: Option<&String>) -> String {
     label.map(|l| format!(" ({l})")).unwrap_or_default()
 }
 
-struct PersonPlanner<'a, 'b> {
-    ctx: &'a AppCtx<'a>,
+/// What every app's and person's planning reads.
+struct Shared<'a> {
+    set: &'a PolicySet,
+    compiled: &'a Compiled,
     people: &'a People,
     phases: &'a [Phase],
+    selections: &'a Selections,
+    indexes: &'a Indexes,
+    today: Date,
+}
+
+/// Why a person should have an account; turned into words only when a
+/// change is planned.
+#[derive(Clone, Copy)]
+enum Why {
+    Granted,
+    Joins(Date),
+    LeftButGranted(Option<Date>),
+}
+
+struct PersonPlanner<'a, 'b> {
+    ctx: &'a AppCtx<'a>,
+    s: &'a Shared<'a>,
     person: &'a Person,
     pi: usize,
-    today: Date,
     out: &'b mut Vec<Change>,
 }
 
 impl PersonPlanner<'_, '_> {
+    fn labels(&self) -> &FieldLabels {
+        static NONE: FieldLabels = FieldLabels {
+            status: None,
+            start_date: None,
+            end_date: None,
+            department: None,
+            title: None,
+            employment_type: None,
+            moved_on: None,
+        };
+        self.s.people.sources.get(self.person.origin.source).map_or(&NONE, |s| &s.labels)
+    }
+
+    fn why(&self, why: Why, ent: &EntView<'_>) -> String {
+        let granted = ent.describe(self.s.compiled, self.person);
+        match why {
+            Why::Granted => granted,
+            Why::Joins(start) => format!("joins {start}{}; {granted}", quote(self.labels().start_date.as_ref())),
+            Why::LeftButGranted(Some(last)) => {
+                format!("left {last}{}, but {granted}", quote(self.labels().end_date.as_ref()))
+            }
+            Why::LeftButGranted(None) => format!("left, but {granted}"),
+        }
+    }
+
     fn change(&mut self, action: Action, account: AccountRef, reason: String) -> &mut Change {
         self.out.push(Change {
-            app: self.ctx.app.name.clone(),
+            app: self.ctx.app.name.as_str().into(),
             action,
             account,
             person: Some(PersonRef::of(self.person)),
@@ -473,113 +715,119 @@ impl PersonPlanner<'_, '_> {
 
     /// A change to an existing account, turned into a review when the
     /// account is only weakly matched.
-    fn account_change(&mut self, action: Action, ai: usize, reason: String) -> Option<&mut Change> {
-        let acct = AccountRef::of(self.ctx.account(ai));
-        if let Some(weak) = self.ctx.is_weak(ai).map(str::to_owned) {
+    fn account_change(&mut self, action: Action, ai: u32, reason: String) -> Option<&mut Change> {
+        let acct = self.ctx.account(ai);
+        let r = AccountRef::of(acct);
+        if self.ctx.is_weak(ai) {
+            let d = explain(self.ctx.app, self.s.people, acct, self.ctx.links[ai as usize]);
+            let weak = d.weak_because.unwrap_or_default();
             let label = self.person.label();
             let c = self.change(
                 Action::Review,
-                acct,
-                format!("would {} ({reason}), but the account is matched to {label} only by a fallback: {weak}; confirm the match or fix the account's data", action.as_str()),
+                r,
+                format!(
+                    "would {} ({reason}), but the account is matched to {label} only by a fallback: {weak}; confirm the match or fix the account's data",
+                    action.as_str()
+                ),
             );
             c.proposed = Some(action);
             return None;
         }
-        Some(self.change(action, acct, reason))
+        Some(self.change(action, r, reason))
     }
 
-    fn plan(&mut self, ent: Option<&Entitlement>, accounts: &[usize]) {
+    fn plan(&mut self, ent: Option<&EntView<'_>>, accounts: &[u32]) {
         let app = self.ctx.app;
-        let labels = labels(self.people, self.person).cloned().unwrap_or_default();
+        let today = self.s.today;
         // `suspend: onLastDay` cuts access during the last working day,
         // while the person is still (formally) employed.
-        if let Some(end) = self.person.effective_end_date()
-            && app.lifecycle.offboarding.suspend == crate::duration::SuspendTiming::OnLastDay
-            && self.today == end
-            && matches!(self.phases[self.pi], Phase::Employed | Phase::OnLeave)
-            && !ent.is_some_and(Entitlement::has_exception)
+        // (The app's setting is checked first: most apps do not cut access
+        // on the last day, and reading the person record for every account
+        // of every app is what makes planning slow.)
+        if app.lifecycle.offboarding.suspend == SuspendTiming::OnLastDay
+            && let Some(end) = self.person.effective_end_date()
+            && today == end
+            && matches!(self.s.phases[self.pi], Phase::Employed | Phase::OnLeave)
+            && !ent.is_some_and(EntView::has_exception)
         {
-            self.leaver(Some(end), accounts, &labels);
+            self.leaver(Some(end), accounts);
             return;
         }
-        match self.phases[self.pi] {
+        match self.s.phases[self.pi] {
             Phase::NotStarted { start } => {
                 let Some(ent) = ent else { return };
-                let from = app.lifecycle.provision_before.before(start);
-                if self.today >= from {
-                    let why = format!("joins {start}{}; {}", quote(labels.start_date.as_ref()), ent.describe());
-                    self.ensure_active(ent, accounts, why, false);
+                if today >= app.lifecycle.provision_before.before(start) {
+                    self.ensure_active(ent, accounts, Why::Joins(start), false);
                 }
             }
             Phase::Employed => match ent {
-                Some(ent) => {
-                    let rehire = self.person.is_rehire_on_same_record() || !self.person.previous_ids.is_empty();
-                    self.ensure_active(ent, accounts, ent.describe(), rehire);
-                }
-                None => self.ungranted(accounts, &labels),
+                Some(ent) => self.ensure_active(ent, accounts, Why::Granted, true),
+                None => self.ungranted(accounts),
             },
             Phase::OnLeave => match ent {
                 Some(ent) if app.lifecycle.on_leave == OnLeave::Suspend && !ent.has_exception() => {
                     let status = self.person.status_label.clone().unwrap_or_else(|| "on-leave".to_owned());
                     let why = format!(
                         "on leave ({status}{}); {} suspends accounts during leave (lifecycle.onLeave: suspend)",
-                        labels.status.as_ref().map(|l| format!(" in {l}")).unwrap_or_default(),
+                        self.labels().status.as_ref().map(|l| format!(" in {l}")).unwrap_or_default(),
                         app.name
                     );
-                    self.suspend_all(accounts, why, false);
+                    self.suspend_all(accounts, &why, false);
                 }
-                Some(ent) => self.ensure_active(ent, accounts, ent.describe(), false),
-                None => self.ungranted(accounts, &labels),
+                Some(ent) => self.ensure_active(ent, accounts, Why::Granted, false),
+                None => self.ungranted(accounts),
             },
-            Phase::Left { last_day } => {
-                if let Some(ent) = ent {
-                    let when = last_day
-                        .map(|d| format!("left {d}{}, but ", quote(labels.end_date.as_ref())))
-                        .unwrap_or_default();
-                    let why = format!("{when}{}", ent.describe());
-                    self.ensure_active(ent, accounts, why, false);
-                    return;
-                }
-                self.leaver(last_day, accounts, &labels);
-            }
+            Phase::Left { last_day } => match ent {
+                Some(ent) => self.ensure_active(ent, accounts, Why::LeftButGranted(last_day), false),
+                None => self.leaver(last_day, accounts),
+            },
         }
     }
 
-    fn ensure_active(&mut self, ent: &Entitlement, accounts: &[usize], why: String, rehire: bool) {
+    /// `may_be_rehire`: a suspended account of someone working here again
+    /// is explained as a rehire when the HR record says so.
+    fn ensure_active(&mut self, ent: &EntView<'_>, accounts: &[u32], why: Why, may_be_rehire: bool) {
         let Some((&primary, rest)) = accounts.split_first() else {
+            let reason = self.why(why, ent);
             let Some(email) = self.person.email.clone() else {
                 let c = self.change(
                     Action::Review,
                     AccountRef::default(),
-                    format!("should have an account ({why}), but the HR data has no e-mail to create it with; add the e-mail to the HR master"),
+                    format!("should have an account ({reason}), but the HR data has no e-mail to create it with; add the e-mail to the HR master"),
                 );
                 c.proposed = Some(Action::Create);
                 return;
             };
-            let account =
-                AccountRef { email: Some(email), display_name: self.person.name.clone(), ..Default::default() };
-            let role = ent.role.clone().map(|to| RoleChange { from: None, to });
-            let groups = (!ent.groups.is_empty())
-                .then(|| GroupChange { add: ent.groups.iter().cloned().collect(), remove: vec![] });
-            let c = self.change(Action::Create, account, why);
+            let account = AccountRef {
+                email: Some(email.into()),
+                display_name: self.person.name.as_deref().map(Text::from),
+                ..Default::default()
+            };
+            let role = ent.role.map(|to| Box::new(RoleChange { from: None, to: to.to_owned() }));
+            let groups = (!ent.groups.is_empty()).then(|| {
+                Box::new(GroupChange { add: ent.groups.iter().map(|g| (*g).to_owned()).collect(), remove: vec![] })
+            });
+            let c = self.change(Action::Create, account, reason);
             c.role = role;
             c.groups = groups;
             return;
         };
-        let acct = self.ctx.account(primary);
-        if acct.status == AccountStatus::Suspended {
+        if self.ctx.status(primary) == AccountStatus::Suspended {
+            let reason = self.why(why, ent);
+            let rehire =
+                may_be_rehire && (self.person.is_rehire_on_same_record() || !self.person.previous_ids.is_empty());
             let what = if rehire {
                 let start = self.person.start_date.map(|d| format!(" {d}")).unwrap_or_default();
-                format!("rehired{start}: restore the earlier account rather than create a second; {why}")
+                format!("rehired{start}: restore the earlier account rather than create a second; {reason}")
             } else {
-                format!("suspended, but {why}")
+                format!("suspended, but {reason}")
             };
             self.account_change(Action::Restore, primary, what);
         }
-        self.update(ent, primary, &why);
+        self.update(ent, primary, why);
         for &other in rest {
-            let a = self.ctx.account(other);
-            if a.status.is_live() {
+            if self.ctx.status(other).is_live() {
+                let a = self.ctx.account(other);
                 let main = self.ctx.account(primary).label().to_owned();
                 let label = self.person.label();
                 let c = self.change(
@@ -594,13 +842,18 @@ impl PersonPlanner<'_, '_> {
 
     /// Role and group changes, with the mover grace period holding back
     /// removals and downgrades.
-    fn update(&mut self, ent: &Entitlement, ai: usize, why: &str) {
+    fn update(&mut self, ent: &EntView<'_>, ai: u32, why: Why) {
         let app = self.ctx.app;
+        let f = self.ctx.facts[ai as usize];
+        let role_same = ent.role_id.is_none_or(|id| id == f.role);
+        if role_same && ent.groups.is_empty() && !f.has_groups {
+            return;
+        }
         let acct = self.ctx.account(ai);
-        let in_grace = self.person.moved_on.is_some_and(|m| self.today < app.lifecycle.mover_grace.after(m))
-            && app.lifecycle.mover_grace.0 > 0;
+        let grace = app.lifecycle.mover_grace;
+        let in_grace = grace.0 > 0 && self.person.moved_on.is_some_and(|m| self.s.today < grace.after(m));
         let mut role = None;
-        if let Some(to) = &ent.role {
+        if let Some(to) = ent.role {
             let differs = acct.role.as_deref().is_none_or(|r| !r.eq_ignore_ascii_case(to));
             if differs {
                 let rank = |r: &str| app.role_rank.get(&r.to_lowercase()).copied();
@@ -609,51 +862,55 @@ impl PersonPlanner<'_, '_> {
                     _ => false,
                 };
                 if !(downgrade && in_grace) {
-                    role = Some(RoleChange { from: acct.role.clone(), to: to.clone() });
+                    role =
+                        Some(Box::new(RoleChange { from: acct.role.as_deref().map(str::to_owned), to: to.to_owned() }));
                 }
             }
         }
-        let add: Vec<String> = ent.groups.iter().filter(|g| !acct.groups.contains(g)).cloned().collect();
+        let add: Vec<String> =
+            ent.groups.iter().filter(|g| !acct.groups.iter().any(|x| x == **g)).map(|g| (*g).to_owned()).collect();
         let remove: Vec<String> = if in_grace {
             Vec::new()
         } else {
             acct.groups
                 .iter()
-                .filter(|g| app.managed_groups.contains(*g) && !ent.groups.contains(*g))
-                .cloned()
+                .filter(|g| app.managed_groups.contains(g.as_str()) && ent.groups.binary_search(&g.as_str()).is_err())
+                .map(|g| g.to_string())
                 .collect()
         };
         if role.is_none() && add.is_empty() && remove.is_empty() {
             return;
         }
         // The change itself is in `role`/`groups`; the reason says why.
+        let granted = self.why(why, ent);
         let reason =
-            if remove.is_empty() { why.to_owned() } else { format!("{} no longer granted; {why}", remove.join(", ")) };
-        let groups = (!add.is_empty() || !remove.is_empty()).then_some(GroupChange { add, remove });
+            if remove.is_empty() { granted } else { format!("{} no longer granted; {granted}", remove.join(", ")) };
+        let groups = (!add.is_empty() || !remove.is_empty()).then(|| Box::new(GroupChange { add, remove }));
         if let Some(c) = self.account_change(Action::Update, ai, reason) {
             c.role = role;
             c.groups = groups;
         }
     }
 
-    fn ungranted(&mut self, accounts: &[usize], labels: &FieldLabels) {
+    fn ungranted(&mut self, accounts: &[u32]) {
         let app = self.ctx.app;
+        let grace = app.lifecycle.mover_grace;
         if let Some(m) = self.person.moved_on
-            && app.lifecycle.mover_grace.0 > 0
-            && self.today < app.lifecycle.mover_grace.after(m)
+            && grace.0 > 0
+            && self.s.today < grace.after(m)
         {
             return;
         }
-        let moved = self
-            .person
-            .moved_on
-            .map(|m| format!(" since the transfer on {m}{}", quote(labels.moved_on.as_ref())))
-            .unwrap_or_default();
         for &ai in accounts {
             let a = self.ctx.account(ai);
             if !a.status.is_live() {
                 continue;
             }
+            let moved = self
+                .person
+                .moved_on
+                .map(|m| format!(" since the transfer on {m}{}", quote(self.labels().moved_on.as_ref())))
+                .unwrap_or_default();
             let why = format!("no policy grants {} to this current employee{moved}", app.name);
             match app.lifecycle.ungranted {
                 Ungranted::Suspend => {
@@ -671,14 +928,13 @@ impl PersonPlanner<'_, '_> {
         }
     }
 
-    fn suspend_all(&mut self, accounts: &[usize], why: String, leaver: bool) {
+    fn suspend_all(&mut self, accounts: &[u32], why: &str, leaver: bool) {
         for &ai in accounts {
             if !self.ctx.account(ai).status.is_live() {
                 continue;
             }
-            let weak = self.ctx.is_weak(ai).is_some();
-            self.account_change(Action::Suspend, ai, why.clone());
-            if leaver && !weak {
+            self.account_change(Action::Suspend, ai, why.to_owned());
+            if leaver && !self.ctx.is_weak(ai) {
                 self.transfer(ai, "hand the leaver's data over before it is lost");
             }
         }
@@ -686,15 +942,13 @@ impl PersonPlanner<'_, '_> {
 
     /// Plans a hand-over if the app has a target. Returns `false` when a
     /// target is configured but cannot be used (deletion must then wait).
-    fn transfer(&mut self, ai: usize, why: &str) -> bool {
-        let Some(to) = self.ctx.app.lifecycle.offboarding.transfer_to.clone() else {
-            return true;
-        };
+    fn transfer(&mut self, ai: u32, why: &str) -> bool {
+        let Some(to) = self.ctx.app.lifecycle.offboarding.transfer_to.clone() else { return true };
         match self.transfer_target(&to) {
             Ok((target, label)) => {
                 let reason = format!("{why}: to {label} (lifecycle.offboarding.transferTo: {to})");
                 if let Some(c) = self.account_change(Action::Transfer, ai, reason) {
-                    c.transfer_to = Some(target);
+                    c.transfer_to = Some(Box::new(target));
                 }
                 true
             }
@@ -716,35 +970,25 @@ impl PersonPlanner<'_, '_> {
         match to {
             TransferTo::Manager => {
                 let m = self.person.manager.as_deref().ok_or_else(|| "the HR data names no manager".to_owned())?;
-                let mi = self.people.find(m).ok_or_else(|| format!("manager `{m}` is not in the HR data"))?;
-                let manager = &self.people.persons()[mi];
-                if !matches!(self.phases[mi], Phase::Employed | Phase::OnLeave) {
+                let mi = self.s.people.find(m).ok_or_else(|| format!("manager `{m}` is not in the HR data"))?;
+                let manager = &self.s.people.persons()[mi];
+                if !matches!(self.s.phases[mi], Phase::Employed | Phase::OnLeave) {
                     return Err(format!("manager {} is not working here", manager.label()));
                 }
                 let ai = self
                     .ctx
-                    .by_person
-                    .get(&mi)
-                    .and_then(|v| {
-                        v.iter()
-                            .copied()
-                            .find(|&ai| self.ctx.account(ai).status.is_live() && self.ctx.is_weak(ai).is_none())
-                    })
+                    .accounts_of(mi)
+                    .iter()
+                    .copied()
+                    .find(|&ai| self.ctx.account(ai).status.is_live() && !self.ctx.is_weak(ai))
                     .ok_or_else(|| format!("manager {} has no active account in {}", manager.label(), app.name))?;
                 Ok((AccountRef::of(self.ctx.account(ai)), format!("manager {}", manager.label())))
             }
             TransferTo::Account(key) => {
-                let k = key.to_lowercase();
                 let a = self
                     .ctx
-                    .listing
-                    .accounts
-                    .iter()
-                    .find(|a| {
-                        a.id == *key
-                            || a.email.as_deref().is_some_and(|e| e.to_lowercase() == k)
-                            || a.username.as_deref().is_some_and(|u| u.to_lowercase() == k)
-                    })
+                    .fixed_target
+                    .map(|i| self.ctx.account(i))
                     .ok_or_else(|| format!("the hand-over account `{key}` does not exist in {}", app.name))?;
                 if !a.status.is_live() {
                     return Err(format!("the hand-over account `{key}` is suspended in {}", app.name));
@@ -754,54 +998,54 @@ impl PersonPlanner<'_, '_> {
         }
     }
 
-    fn leaver(&mut self, last_day: Option<Date>, accounts: &[usize], labels: &FieldLabels) {
+    fn leaver(&mut self, last_day: Option<Date>, accounts: &[u32]) {
         let off = &self.ctx.app.lifecycle.offboarding;
+        let today = self.s.today;
         let Some(last) = last_day else {
             let status = self.person.status_label.clone().unwrap_or_else(|| "terminated".to_owned());
             let why = format!(
                 "marked {status}{} without a last working day; deletion waits for a date",
-                quote(labels.status.as_ref())
+                quote(self.labels().status.as_ref())
             );
-            self.suspend_all(accounts, why, true);
+            self.suspend_all(accounts, &why, true);
             return;
         };
         let first = off.suspend.first_day(last);
-        if self.today < first {
+        if today < first {
             return;
         }
-        let left = format!("last working day {last}{}", quote(labels.end_date.as_ref()));
+        let left = format!("last working day {last}{}", quote(self.labels().end_date.as_ref()));
         let delete_on = match off.delete_after {
             Retention::Never => None,
             Retention::After(d) => Some(d.after(last).max(first)),
         };
         match delete_on {
-            Some(on) if self.today >= on => {
+            Some(on) if today >= on => {
+                let retention = off.delete_after;
                 for &ai in accounts {
                     let live = self.ctx.account(ai).status.is_live();
                     if live {
                         self.account_change(Action::Suspend, ai, left.clone());
                     }
-                    if self.ctx.is_weak(ai).is_some() {
+                    if self.ctx.is_weak(ai) {
                         if !live {
                             self.account_change(Action::Delete, ai, left.clone());
                         }
                         continue;
                     }
                     if self.transfer(ai, "hand the data over before deletion") {
-                        let why = format!("{left}; retention ({}) ended {on}", off.delete_after);
+                        let why = format!("{left}; retention ({retention}) ended {on}");
                         self.account_change(Action::Delete, ai, why);
                     }
                 }
             }
             _ => {
                 let timing = match off.suspend {
-                    crate::duration::SuspendTiming::OnLastDay => " (suspend: onLastDay)".to_owned(),
-                    crate::duration::SuspendTiming::AfterLastDay => String::new(),
-                    crate::duration::SuspendTiming::DaysAfter(d) => {
-                        format!(" (suspend: {d} after)")
-                    }
+                    SuspendTiming::OnLastDay => " (suspend: onLastDay)".to_owned(),
+                    SuspendTiming::AfterLastDay => String::new(),
+                    SuspendTiming::DaysAfter(d) => format!(" (suspend: {d} after)"),
                 };
-                self.suspend_all(accounts, format!("{left}{timing}"), true);
+                self.suspend_all(accounts, &format!("{left}{timing}"), true);
             }
         }
     }
@@ -810,35 +1054,42 @@ impl PersonPlanner<'_, '_> {
 /// Orphans and ambiguous matches that can still sign in.
 fn plan_unmatched(ctx: &AppCtx<'_>, people: &People, out: &mut Vec<Change>) {
     for (ai, link) in ctx.links.iter().enumerate() {
-        let a = ctx.account(ai);
+        if !matches!(link, Link::Orphan | Link::Ambiguous { .. }) {
+            continue;
+        }
+        let a = &ctx.listing.accounts[ai];
         if !a.status.is_live() {
             continue;
         }
+        let d = explain(ctx.app, people, a, *link);
         let reason = match link {
-            Link::Orphan { tried } => {
-                let what = if tried.is_empty() {
+            Link::Ambiguous { .. } => {
+                let names: Vec<String> = d
+                    .candidates
+                    .iter()
+                    .filter_map(|&p| people.get(p))
+                    .map(|p| format!("{} {}", p.id, p.label()))
+                    .collect();
+                let (what, key) = d.matched_by.unwrap_or_default();
+                format!(
+                    "its {what} `{key}` matches several people ({}); fix the HR data so the value is unique",
+                    names.join("; ")
+                )
+            }
+            _ => {
+                let what = if d.tried.is_empty() {
                     "it has no value any correlator can use".to_owned()
                 } else {
-                    let t: Vec<String> = tried.iter().map(|(w, v)| format!("{w} `{v}`")).collect();
+                    let t: Vec<String> = d.tried.iter().map(|(w, v)| format!("{w} `{v}`")).collect();
                     format!("tried {}", t.join(", "))
                 };
                 format!(
                     "matches nobody in the HR data ({what}); a leaver missing from the export, a renamed person, a shared mailbox or a bot? Protect it or fix the data — keyward never deletes it on its own"
                 )
             }
-            Link::Ambiguous { persons, key, via } => {
-                let names: Vec<String> =
-                    persons.iter().filter_map(|&p| people.get(p)).map(|p| format!("{} {}", p.id, p.label())).collect();
-                let what = ctx.app.correlators.get(*via).map(|c| c.describe()).unwrap_or_default();
-                format!(
-                    "its {what} `{key}` matches several people ({}); fix the HR data so the value is unique",
-                    names.join("; ")
-                )
-            }
-            _ => continue,
         };
         out.push(Change {
-            app: ctx.app.name.clone(),
+            app: ctx.app.name.as_str().into(),
             action: Action::Review,
             account: AccountRef::of(a),
             person: None,

@@ -50,7 +50,7 @@ fn person_label(c: &Change) -> String {
     match &c.person {
         Some(p) => match &p.name {
             Some(n) => format!("{n} ({})", p.id),
-            None => p.id.clone(),
+            None => p.id.to_string(),
         },
         None => String::new(),
     }
@@ -105,7 +105,7 @@ pub fn text(plan: &Plan, opts: TextOptions) -> String {
             "  {} accounts: {} matched, {} unmatched, {} protected, {} bots",
             app.accounts, app.matched, app.orphans, app.protected, app.bots
         );
-        let changes: Vec<&Change> = plan.changes_for(&app.name).collect();
+        let changes = plan.changes_for(&app.name);
         let width = changes.iter().map(|c| UnicodeWidthStr::width(c.account.label())).max().unwrap_or(0);
         let any = !changes.is_empty();
         for c in changes {
@@ -139,9 +139,18 @@ pub fn text(plan: &Plan, opts: TextOptions) -> String {
 
 /// The versioned JSON document (see DESIGN.md's contract).
 pub fn json(plan: &Plan) -> String {
-    let mut s = serde_json::to_string_pretty(plan).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    s.push('\n');
-    s
+    let mut out = Vec::new();
+    // Writing into a Vec cannot fail, and the plan serializes to JSON
+    // without maps keyed by non-strings.
+    let _ = json_to(plan, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes the JSON document to `w`, without building it in memory first
+/// (a plan over a large organisation is tens of megabytes).
+pub fn json_to(plan: &Plan, mut w: impl std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut w, plan)?;
+    w.write_all(b"\n")
 }
 
 fn md_cell(s: &str) -> String {

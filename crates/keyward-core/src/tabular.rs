@@ -22,25 +22,28 @@ pub struct Decoded {
 /// A file that is not valid in the chosen encoding is an error, never
 /// mojibake that would silently fail to match anybody.
 pub fn decode(file: &str, bytes: Vec<u8>, encoding: TextEncoding) -> Result<Decoded, Diagnostic> {
-    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        Some(rest) => rest.to_vec(),
-        None => bytes,
-    };
-    let utf8 = |bytes: Vec<u8>| String::from_utf8(bytes).map_err(|e| e.utf8_error().valid_up_to());
-    match encoding {
-        TextEncoding::Utf8 => utf8(bytes).map(|text| Decoded { text, encoding: "UTF-8" }).map_err(|at| {
-            Diagnostic::error(file, None, format!("the file is not valid UTF-8 (first bad byte at offset {at})"))
-                .with_help("set `encoding: shift_jis` (or `auto`) if the file was saved by Excel on Windows, or save it as UTF-8")
-        }),
-        TextEncoding::ShiftJis => sjis(file, &bytes),
-        TextEncoding::Auto => {
-            if std::str::from_utf8(&bytes).is_ok() {
-                utf8(bytes).map(|text| Decoded { text, encoding: "UTF-8" }).map_err(|_| sjis_error(file))
-            } else {
-                sjis(file, &bytes)
-            }
+    // Each file is validated once and never copied when it is UTF-8.
+    let text = match (encoding, String::from_utf8(bytes)) {
+        (TextEncoding::Utf8 | TextEncoding::Auto, Ok(text)) => Decoded { text, encoding: "UTF-8" },
+        (TextEncoding::Utf8, Err(e)) => {
+            let at = e.utf8_error().valid_up_to();
+            return Err(Diagnostic::error(
+                file,
+                None,
+                format!("the file is not valid UTF-8 (first bad byte at offset {at})"),
+            )
+            .with_help(
+                "set `encoding: shift_jis` (or `auto`) if the file was saved by Excel on Windows, or save it as UTF-8",
+            ));
         }
+        (TextEncoding::ShiftJis, Ok(text)) => sjis(file, text.as_bytes())?,
+        (TextEncoding::Auto | TextEncoding::ShiftJis, Err(e)) => sjis(file, e.as_bytes())?,
+    };
+    let Decoded { mut text, encoding } = text;
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
     }
+    Ok(Decoded { text, encoding })
 }
 
 fn sjis_error(file: &str) -> Diagnostic {
@@ -115,6 +118,39 @@ pub fn parse_date(raw: &str, formats: &[String]) -> Option<Date> {
     }
 }
 
+/// Parses a column of dates, trying first the format that worked last: an
+/// export writes every date of a column the same way, so most cells parse
+/// at the first attempt.
+#[derive(Debug, Clone)]
+pub struct DateColumn {
+    formats: Vec<String>,
+    last: usize,
+}
+
+impl DateColumn {
+    /// A column read with these formats (the defaults when empty).
+    pub fn new(formats: &[String]) -> Self {
+        let formats = if formats.is_empty() {
+            DEFAULT_DATE_FORMATS.iter().map(|f| (*f).to_owned()).collect()
+        } else {
+            formats.to_vec()
+        };
+        Self { formats, last: 0 }
+    }
+
+    /// The date in `raw`, if one of the formats reads it.
+    pub fn parse(&mut self, raw: &str) -> Option<Date> {
+        let s = raw.trim();
+        if let Some(d) = self.formats.get(self.last).and_then(|f| Date::strptime(f.as_str(), s).ok()) {
+            return Some(d);
+        }
+        let (i, d) =
+            self.formats.iter().enumerate().find_map(|(i, f)| Date::strptime(f.as_str(), s).ok().map(|d| (i, d)))?;
+        self.last = i;
+        Some(d)
+    }
+}
+
 /// The formats a date column accepts, for error messages.
 pub fn formats_hint(formats: &[String]) -> String {
     let list: Vec<&str> =
@@ -181,6 +217,15 @@ mod tests {
         }
         assert_eq!(parse_date("05/01/2026", &[]), None);
         assert_eq!(parse_date("05/01/2026", &["%d/%m/%Y".to_owned()]), Some(d));
+    }
+
+    #[test]
+    fn date_columns_remember_the_format_that_worked() {
+        let mut col = DateColumn::new(&[]);
+        assert_eq!(col.parse("2026/11/23"), Some(jiff::civil::date(2026, 11, 23)));
+        assert_eq!(col.last, 1);
+        assert_eq!(col.parse("2026-11-24"), Some(jiff::civil::date(2026, 11, 24)));
+        assert_eq!(col.parse("24.11.2026"), None);
     }
 
     #[test]

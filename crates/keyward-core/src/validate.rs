@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use regex::Regex;
+use rustc_hash::FxHashMap;
 
 use crate::account::BUILTIN_FIELDS;
 use crate::diag::Diagnostic;
@@ -16,24 +17,15 @@ use crate::vocab;
 /// A compiled department selector.
 #[derive(Debug, Clone)]
 pub(crate) struct DeptMatcher {
+    /// A pattern `X/**` is compiled twice, as itself and as `X`, because it
+    /// also matches the department `X` itself.
     set: GlobSet,
-    /// Departments that `X/**` patterns also match exactly.
-    parents: Vec<String>,
-    /// The patterns as written, for reasons.
-    pub(crate) patterns: Vec<String>,
 }
 
 impl DeptMatcher {
-    /// The first pattern that matches `dept`, as written.
-    pub(crate) fn matching_pattern(&self, dept: &str) -> Option<&str> {
-        if let Some(i) = self.set.matches(dept).first() {
-            return Some(&self.patterns[*i]);
-        }
-        self.parents
-            .iter()
-            .position(|p| p == dept)
-            .and_then(|_| self.patterns.iter().find(|p| p.strip_suffix("/**") == Some(dept)))
-            .map(String::as_str)
+    /// `true` when some pattern matches `dept`.
+    pub(crate) fn matches(&self, dept: &str) -> bool {
+        self.set.is_match(dept)
     }
 }
 
@@ -48,13 +40,27 @@ pub(crate) struct CompiledSelector {
     pub(crate) attributes: Vec<(String, Regex)>,
 }
 
+/// A grant with its application resolved and its role ranked.
+#[derive(Debug, Clone)]
+pub(crate) struct CompiledGrant {
+    /// Index into `Compiled::apps`.
+    pub(crate) app: usize,
+    /// The role, the app's default role when the grant names none.
+    pub(crate) role: Option<String>,
+    /// Privilege of the role in the app's `roles` (0 when unranked).
+    pub(crate) rank: usize,
+    /// The role's number in the app's `role_ids`.
+    pub(crate) role_id: Option<u32>,
+    /// Groups, sorted and without duplicates.
+    pub(crate) groups: Vec<String>,
+}
+
 /// A compiled access policy.
 #[derive(Debug, Clone)]
 pub(crate) struct CompiledPolicy {
     pub(crate) name: String,
     pub(crate) selector: CompiledSelector,
-    /// (application index, grant)
-    pub(crate) grants: Vec<(usize, Grant)>,
+    pub(crate) grants: Vec<CompiledGrant>,
 }
 
 /// A compiled exception.
@@ -66,21 +72,45 @@ pub(crate) struct CompiledException {
     pub(crate) until: jiff::civil::Date,
     pub(crate) reason: String,
     pub(crate) approver: String,
-    pub(crate) grants: Vec<(usize, Grant)>,
+    pub(crate) grants: Vec<CompiledGrant>,
 }
 
 /// One way to match accounts to people.
 #[derive(Debug, Clone)]
 pub(crate) enum CompiledCorrelator {
-    Email { aliases: HashMap<String, String>, strip_plus: bool, field: String },
-    EmployeeId { field: String },
-    Attribute { attribute: String, field: String, case_sensitive: bool },
+    /// `aliases` are (old domain, domain), lowercase, sorted: a handful at
+    /// most, so a scan beats hashing for every account.
+    Email {
+        aliases: Vec<(String, String)>,
+        strip_plus: bool,
+        field: String,
+    },
+    EmployeeId {
+        field: String,
+    },
+    Attribute {
+        attribute: String,
+        field: String,
+        case_sensitive: bool,
+    },
 }
 
 impl CompiledCorrelator {
     pub(crate) fn field(&self) -> &str {
         match self {
             Self::Email { field, .. } | Self::EmployeeId { field } | Self::Attribute { field, .. } => field,
+        }
+    }
+
+    /// Identifies how the correlator normalises keys: correlators with the
+    /// same signature can share one person index.
+    pub(crate) fn signature(&self) -> String {
+        match self {
+            Self::Email { aliases, strip_plus, .. } => {
+                format!("email:{strip_plus}:{aliases:?}")
+            }
+            Self::EmployeeId { .. } => "employeeId".to_owned(),
+            Self::Attribute { attribute, case_sensitive, .. } => format!("attribute:{case_sensitive}:{attribute}"),
         }
     }
 
@@ -109,7 +139,10 @@ pub(crate) struct CompiledApp {
     pub(crate) correlators: Vec<CompiledCorrelator>,
     pub(crate) protect: Vec<CompiledProtect>,
     /// lowercase role → rank (higher is more privileged)
-    pub(crate) role_rank: HashMap<String, usize>,
+    pub(crate) role_rank: FxHashMap<String, usize>,
+    /// lowercase role → number, for every role the app's roles, default
+    /// role and grants name: planning compares numbers, not strings.
+    pub(crate) role_ids: FxHashMap<String, u32>,
     pub(crate) default_role: Option<String>,
     /// Groups some grant names; only these are added or removed.
     pub(crate) managed_groups: BTreeSet<String>,
@@ -314,10 +347,22 @@ pub(crate) fn check(set: &PolicySet, root: &str) -> (Compiled, Vec<Diagnostic>) 
             );
         }
     }
+    // Role numbers: every role a grant names gets one in its app.
+    for grants in
+        compiled.policies.iter_mut().map(|p| &mut p.grants).chain(compiled.exceptions.iter_mut().map(|e| &mut e.grants))
+    {
+        for g in grants.iter_mut() {
+            if let (Some(role), Some(app)) = (&g.role, compiled.apps.get_mut(g.app)) {
+                let key = role.to_lowercase();
+                let next = app.role_ids.len() as u32;
+                g.role_id = Some(*app.role_ids.entry(key).or_insert(next));
+            }
+        }
+    }
     // Managed groups: every group some grant names.
     for pol in compiled.policies.iter().map(|p| &p.grants).chain(compiled.exceptions.iter().map(|e| &e.grants)) {
-        for (app_idx, g) in pol {
-            if let Some(app) = compiled.apps.get_mut(*app_idx) {
+        for g in pol {
+            if let Some(app) = compiled.apps.get_mut(g.app) {
                 app.managed_groups.extend(g.groups.iter().cloned());
             }
         }
@@ -507,7 +552,7 @@ fn compile_app(
         if let Some(e) = &cs.email {
             let field = e.account_field.clone().unwrap_or_else(|| "email".to_owned());
             check_field(c, &field, "email");
-            let mut aliases = HashMap::new();
+            let mut aliases = Vec::new();
             for (from, to) in &e.domain_aliases {
                 if !from.contains('.') || !to.contains('.') || from.contains('@') || to.contains('@') {
                     c.error(
@@ -517,8 +562,9 @@ fn compile_app(
                         "write `old-domain.example: current-domain.example`, without `@`",
                     );
                 }
-                aliases.insert(from.to_lowercase(), to.to_lowercase());
+                aliases.push((from.to_lowercase(), to.to_lowercase()));
             }
+            aliases.sort();
             correlators.push(CompiledCorrelator::Email { aliases, strip_plus: !e.keep_plus_tag, field });
         } else if let Some(e) = &cs.employee_id {
             let field = e.account_field.clone().unwrap_or_else(|| "externalId".to_owned());
@@ -546,7 +592,7 @@ fn compile_app(
             });
         } else {
             correlators.push(CompiledCorrelator::Email {
-                aliases: HashMap::new(),
+                aliases: Vec::new(),
                 strip_plus: true,
                 field: "email".to_owned(),
             });
@@ -579,7 +625,7 @@ fn compile_app(
         }
     }
 
-    let mut role_rank = HashMap::new();
+    let mut role_rank = FxHashMap::default();
     for (i, r) in s.roles.iter().enumerate() {
         if role_rank.insert(r.to_lowercase(), i).is_some() {
             c.error(
@@ -617,6 +663,12 @@ fn compile_app(
         name: app.name.clone(),
         correlators,
         protect,
+        role_ids: role_rank
+            .keys()
+            .chain(s.default_role.as_ref().map(|d| d.to_lowercase()).as_ref())
+            .enumerate()
+            .map(|(i, r)| (r.clone(), i as u32))
+            .collect(),
         role_rank,
         default_role: s.default_role.clone(),
         managed_groups: BTreeSet::new(),
@@ -637,34 +689,32 @@ fn compile_selector(
     let mut out = CompiledSelector::default();
     if !sel.department.is_empty() {
         let mut builder = GlobSetBuilder::new();
-        let mut parents = Vec::new();
         let mut ok = true;
         for (i, pat) in sel.department.iter().enumerate() {
             let trimmed = pat.trim().trim_end_matches('/');
-            match GlobBuilder::new(trimmed).literal_separator(true).build() {
-                Ok(g) => {
-                    builder.add(g);
+            // `X/**` also matches `X` itself, whatever `X` is (braces too).
+            let forms = std::iter::once(trimmed).chain(trimmed.strip_suffix("/**"));
+            for form in forms {
+                match GlobBuilder::new(form).literal_separator(true).build() {
+                    Ok(g) => {
+                        builder.add(g);
+                    }
+                    Err(e) => {
+                        ok = false;
+                        c.error(
+                            o,
+                            &format!("spec.select.department[{i}]"),
+                            format!("`{pat}` is not a valid department glob: {}", e.kind()),
+                            "use `*` for one level and `**` for any number of levels, e.g. `営業本部/**`",
+                        );
+                        break;
+                    }
                 }
-                Err(e) => {
-                    ok = false;
-                    c.error(
-                        o,
-                        &format!("spec.select.department[{i}]"),
-                        format!("`{pat}` is not a valid department glob: {}", e.kind()),
-                        "use `*` for one level and `**` for any number of levels, e.g. `営業本部/**`",
-                    );
-                }
-            }
-            if let Some(parent) = trimmed.strip_suffix("/**") {
-                parents.push(parent.to_owned());
             }
         }
         if ok {
             match builder.build() {
-                Ok(set) => {
-                    let patterns = sel.department.iter().map(|p| p.trim().trim_end_matches('/').to_owned()).collect();
-                    out.department = Some(DeptMatcher { set, parents, patterns });
-                }
+                Ok(set) => out.department = Some(DeptMatcher { set }),
                 Err(e) => c.error(
                     o,
                     "spec.select.department",
@@ -725,7 +775,7 @@ fn compile_grants(
     grants: &[Grant],
     compiled: &Compiled,
     granted_roles: &mut BTreeMap<usize, BTreeMap<String, (Origin, String)>>,
-) -> Vec<(usize, Grant)> {
+) -> Vec<CompiledGrant> {
     let mut out = Vec::new();
     for (i, g) in grants.iter().enumerate() {
         let path = format!("spec.grant[{i}]");
@@ -780,10 +830,11 @@ fn compile_grants(
                 );
             }
         }
-        let mut g = g.clone();
-        g.groups.sort();
-        g.groups.dedup();
-        out.push((app_idx, g));
+        let rank = role.as_ref().and_then(|r| app.role_rank.get(&r.to_lowercase()).copied()).unwrap_or(0);
+        let mut groups = g.groups.clone();
+        groups.sort();
+        groups.dedup();
+        out.push(CompiledGrant { app: app_idx, role, rank, role_id: None, groups });
     }
     out
 }

@@ -4,6 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use rustc_hash::FxHashMap;
+
 use crate::resources::HrStatus;
 
 /// Employment types every policy may use without a mapping.
@@ -78,28 +80,48 @@ pub const DEFAULT_ACCOUNT_BOT: &[&str] = &["bot", "integration", "app", "service
 /// See [`DEFAULT_ACCOUNT_ACTIVE`].
 pub const DEFAULT_ACCOUNT_DELETED: &[&str] = &["deleted", "removed", "削除済み"];
 
+/// Labels and what they mean, looked up as written first and then without
+/// regard to case and spacing. Exports repeat the same few labels millions
+/// of times, so the common case must not allocate.
+#[derive(Debug, Clone)]
+pub struct LabelMap<T> {
+    exact: FxHashMap<String, T>,
+    folded: FxHashMap<String, T>,
+}
+
+impl<T: Clone> LabelMap<T> {
+    /// Builds the map; later pairs win over earlier ones.
+    pub fn new<S: AsRef<str>>(pairs: impl IntoIterator<Item = (S, T)>) -> Self {
+        let mut exact = FxHashMap::default();
+        let mut folded = FxHashMap::default();
+        for (k, v) in pairs {
+            exact.insert(k.as_ref().trim().to_owned(), v.clone());
+            folded.insert(label_key(k.as_ref()), v);
+        }
+        Self { exact, folded }
+    }
+
+    /// What a label means, if known.
+    pub fn get(&self, raw: &str) -> Option<&T> {
+        let t = raw.trim();
+        self.exact.get(t).or_else(|| self.folded.get(&label_key(t)))
+    }
+}
+
 /// Normalises a label for lookups: trimmed, lowercase, inner white space folded.
 pub fn label_key(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
 /// The employment type map of a source: defaults plus the user's entries.
-pub fn employment_type_map(user: &BTreeMap<String, String>) -> BTreeMap<String, String> {
-    let mut map: BTreeMap<String, String> =
-        DEFAULT_EMPLOYMENT_TYPES.iter().map(|(k, v)| (label_key(k), (*v).to_owned())).collect();
-    for (k, v) in user {
-        map.insert(label_key(k), v.clone());
-    }
-    map
+pub fn employment_type_map(user: &BTreeMap<String, String>) -> LabelMap<String> {
+    let defaults = DEFAULT_EMPLOYMENT_TYPES.iter().map(|(k, v)| (*k, (*v).to_owned()));
+    LabelMap::new(defaults.chain(user.iter().map(|(k, v)| (k.as_str(), v.clone()))))
 }
 
 /// The status map of a source: defaults plus the user's entries.
-pub fn status_map(user: &BTreeMap<String, HrStatus>) -> BTreeMap<String, HrStatus> {
-    let mut map: BTreeMap<String, HrStatus> = DEFAULT_STATUSES.iter().map(|(k, v)| (label_key(k), *v)).collect();
-    for (k, v) in user {
-        map.insert(label_key(k), *v);
-    }
-    map
+pub fn status_map(user: &BTreeMap<String, HrStatus>) -> LabelMap<HrStatus> {
+    LabelMap::new(DEFAULT_STATUSES.iter().copied().chain(user.iter().map(|(k, v)| (k.as_str(), *v))))
 }
 
 /// `true` for names like `full-time` or `intern`: lowercase ASCII words
@@ -119,7 +141,8 @@ mod tests {
         user.insert("嘱託社員".to_owned(), "part-time".to_owned());
         let map = employment_type_map(&user);
         assert_eq!(map.get("嘱託社員").map(String::as_str), Some("part-time"));
-        assert_eq!(map.get("正社員").map(String::as_str), Some("full-time"));
+        assert_eq!(map.get(" 正社員 ").map(String::as_str), Some("full-time"));
+        assert_eq!(map.get("Full  Time").map(String::as_str), Some("full-time"));
     }
 
     #[test]

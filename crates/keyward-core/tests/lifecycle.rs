@@ -473,6 +473,26 @@ fn selectors_check_department_and_title_on_the_same_post() {
 }
 
 #[test]
+fn a_trailing_double_star_also_matches_the_department_itself_even_with_braces() {
+    // Regression: `{A,B}/**` matched departments below A and B but not A.
+    let set = policy(&format!(
+        "{}{}",
+        slack(""),
+        access("both", "{department: ['{営業本部,開発本部}/**']}", "[{app: slack}]")
+    ));
+    let ppl = people(vec![
+        person("E1", "top@example.com", "営業本部"),
+        person("E2", "below@example.com", "開発本部/基盤"),
+        person("E3", "other@example.com", "管理本部"),
+    ]);
+    let plan = plan_on(&set, &ppl, vec![], today());
+    assert_eq!(
+        actions(&plan),
+        vec![(Action::Create, "top@example.com".into()), (Action::Create, "below@example.com".into())]
+    );
+}
+
+#[test]
 fn employment_types_and_attributes_select() {
     let set = policy(&format!(
         "{}{}",

@@ -92,11 +92,11 @@ prop_compose! {
             _ => format!("{local}@elsewhere.example"),
         };
         let mut a = Account::new(format!("acct-{i}"));
-        a.email = Some(email);
-        a.username = Some(format!("gh-{who}"));
+        a.email = Some(email.into());
+        a.username = Some(format!("gh-{who}").into());
         a.status = [AccountStatus::Active, AccountStatus::Suspended, AccountStatus::Invited][status as usize];
         a.role = [None, Some("guest"), Some("member"), Some("admin")][role as usize].map(Into::into);
-        a.groups = groups.into_iter().map(Into::into).collect::<BTreeSet<String>>().into_iter().collect();
+        a.groups = groups.into_iter().collect::<BTreeSet<&str>>().into_iter().map(Into::into).collect();
         a
     }
 }
@@ -123,7 +123,7 @@ fn deprovisioning(plan: &Plan) -> BTreeSet<(String, String, Action)> {
     plan.changes
         .iter()
         .filter(|c| c.action.is_deprovisioning())
-        .map(|c| (c.app.clone(), c.account.id.clone().unwrap_or_default(), c.action))
+        .map(|c| (c.app.to_string(), c.account.id.as_deref().unwrap_or_default().to_owned(), c.action))
         .collect()
 }
 

@@ -61,6 +61,8 @@ pub fn parse(
     let mut errors: Vec<Diagnostic> = Vec::new();
     let mut record = csv::StringRecord::new();
     let width = headers.names().len();
+    let [mut start_col, mut end_col, mut moved_col] =
+        std::array::from_fn(|_| tabular::DateColumn::new(&spec.date_formats));
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
@@ -113,7 +115,7 @@ pub fn parse(
         let posts = zip_posts(depts, titles);
 
         let employment_type = match (cell(cols.employment_type), cols.employment_type) {
-            (Some(raw), Some(i)) => match employment_types.get(&vocab::label_key(raw)) {
+            (Some(raw), Some(i)) => match employment_types.get(raw) {
                 Some(t) => Some(t.clone()),
                 None => {
                     row_errors.push(
@@ -126,7 +128,7 @@ pub fn parse(
             _ => None,
         };
         let (status, status_label) = match (cell(cols.status), cols.status) {
-            (Some(raw), Some(i)) => match statuses.get(&vocab::label_key(raw)) {
+            (Some(raw), Some(i)) => match statuses.get(raw) {
                 Some(s) => (*s, Some(raw.to_owned())),
                 None => {
                     row_errors.push(
@@ -139,9 +141,9 @@ pub fn parse(
             },
             _ => (HrStatus::Active, None),
         };
-        let mut date = |col: Option<usize>| -> Option<jiff::civil::Date> {
+        let mut date = |col: Option<usize>, reader: &mut tabular::DateColumn| -> Option<jiff::civil::Date> {
             let raw = cell(col)?;
-            let parsed = tabular::parse_date(raw, &spec.date_formats);
+            let parsed = reader.parse(raw);
             if parsed.is_none() {
                 let i = col.unwrap_or(0);
                 row_errors.push(
@@ -153,9 +155,9 @@ pub fn parse(
             }
             parsed
         };
-        let start_date = date(cols.start_date);
-        let end_date = date(cols.end_date);
-        let moved_on = date(cols.moved_on);
+        let start_date = date(cols.start_date, &mut start_col);
+        let end_date = date(cols.end_date, &mut end_col);
+        let moved_on = date(cols.moved_on, &mut moved_col);
         let attributes: BTreeMap<String, String> = cols
             .attributes
             .iter()
