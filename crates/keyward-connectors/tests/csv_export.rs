@@ -2,7 +2,7 @@
 //! a user sees for a bad export.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
 
-use keyward_connectors::{Connector, ConnectorError, build_all};
+use keyward_connectors::{ConnectorError, build_all};
 use keyward_core::account::AccountStatus;
 use keyward_core::{PolicySet, SourceFile};
 
