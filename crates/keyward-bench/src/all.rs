@@ -162,7 +162,7 @@ pub fn report(stats: &[PhaseStats], dir: &Path, at: Date, command: &str, machine
     let _ = writeln!(s, "- Command: `{command}`");
     let _ = writeln!(
         s,
-        "- Each run is a separate process; time is wall time from runtime start to the last value dropped; peak RSS is `VmHWM`.\n"
+        "- Each run is a separate process; time is wall time from runtime start to the end of the phase (like the CLI, nothing is freed before the process exits); peak RSS is `VmHWM`.\n"
     );
     let _ = writeln!(s, "| phase | runs | median time | min time | max peak RSS | people | accounts | changes |");
     let _ = writeln!(s, "|-------|-----:|------------:|---------:|-------------:|-------:|---------:|--------:|");
