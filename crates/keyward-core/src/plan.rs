@@ -346,7 +346,8 @@ impl std::ops::Index<usize> for Changes {
             }
             i -= app.len();
         }
-        panic!("change index out of range")
+        // Like slice indexing: an index past the end is a caller bug.
+        panic!("change index {i} out of range")
     }
 }
 
