@@ -59,11 +59,6 @@ impl CsvExport {
         }
     }
 
-    /// The data file this connector reads.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-
     /// Parses an export's bytes into a listing.
     pub fn parse(&self, bytes: Vec<u8>) -> Result<AccountListing, ConnectorError> {
         let decoded = tabular::decode(&self.path, bytes, self.spec.encoding).map_err(|d| data(vec![d]))?;

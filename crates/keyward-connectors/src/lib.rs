@@ -45,11 +45,6 @@ impl Capabilities {
     pub fn read_only() -> Self {
         Self { list: true, ..Self::default() }
     }
-
-    /// `true` when nothing can be changed through the connector.
-    pub fn is_read_only(&self) -> bool {
-        !(self.create || self.update || self.suspend || self.restore || self.delete || self.transfer || self.groups)
-    }
 }
 
 /// Why a connector could not do its job.

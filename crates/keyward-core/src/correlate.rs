@@ -73,12 +73,8 @@ pub struct LinkDetail {
     pub protected_because: Option<String>,
 }
 
-/// Normalises an e-mail: lowercase, `+tag` removed, domain aliases applied.
-pub fn normalize_email(raw: &str, aliases: &[(String, String)], strip_plus: bool) -> Option<String> {
-    let mut buf = String::new();
-    normalize_email_into(raw, aliases, strip_plus, &mut buf).then_some(buf)
-}
-
+/// Writes the normalised e-mail (lowercase, `+tag` removed, domain
+/// aliases applied) into `out`; `false` when it is not an e-mail.
 fn normalize_email_into(raw: &str, aliases: &[(String, String)], strip_plus: bool, out: &mut String) -> bool {
     out.clear();
     let s = raw.trim();
@@ -489,6 +485,11 @@ mod tests {
         a.email = email.map(Into::into);
         a.username = username.map(Into::into);
         a
+    }
+
+    fn normalize_email(raw: &str, aliases: &[(String, String)], strip_plus: bool) -> Option<String> {
+        let mut buf = String::new();
+        normalize_email_into(raw, aliases, strip_plus, &mut buf).then_some(buf)
     }
 
     fn run(app: &CompiledApp, people: &People, accounts: &[Account]) -> Vec<Link> {

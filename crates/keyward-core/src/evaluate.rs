@@ -7,85 +7,15 @@
 //! checked. An entitlement for one person and one app is then assembled on
 //! demand from the policies that selected the person, borrowing names from
 //! the compiled policies, so nothing is allocated for the common case of
-//! "nothing to change"; owned, explained [`Entitlement`]s are built only
-//! for changes.
+//! "nothing to change"; words explaining a grant are written only for
+//! changes.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use jiff::civil::Date;
-use serde::Serialize;
 
 use crate::people::{People, Person, Phase, Post};
 use crate::validate::{Compiled, CompiledSelector};
-
-/// Why a person has a grant.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "camelCase")]
-pub enum GrantSource {
-    /// An AccessPolicy selected the person.
-    Policy {
-        /// Policy name.
-        name: String,
-        /// The post that matched, when the selector looked at posts.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        post: Option<Post>,
-        /// The department pattern that matched, as written.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pattern: Option<String>,
-        /// Role this policy grants.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        role: Option<String>,
-    },
-    /// An Exception names the person.
-    Exception {
-        /// Exception name.
-        name: String,
-        /// Last day in force.
-        until: Date,
-        /// Why.
-        reason: String,
-        /// Who approved.
-        approver: String,
-        /// Role it grants.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        role: Option<String>,
-    },
-}
-
-impl GrantSource {
-    /// `AccessPolicy sales (営業本部/第一営業部)` or `Exception x until …`.
-    pub fn describe(&self) -> String {
-        match self {
-            Self::Policy { name, post, .. } => match post.as_ref().and_then(|p| p.department.as_deref()) {
-                Some(dept) => format!("AccessPolicy {name} ({dept})"),
-                None => format!("AccessPolicy {name}"),
-            },
-            Self::Exception { name, until, approver, .. } => {
-                format!("Exception {name} until {until}, approved by {approver}")
-            }
-        }
-    }
-}
-
-/// What one person should have in one app, with every grant behind it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Entitlement {
-    /// The winning role, if any grant names one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub role: Option<String>,
-    /// Union of granted groups.
-    pub groups: BTreeSet<String>,
-    /// Every grant behind it.
-    pub sources: Vec<GrantSource>,
-}
-
-impl Entitlement {
-    /// "granted by AccessPolicy a, Exception b…".
-    pub fn describe(&self) -> String {
-        let parts: Vec<String> = self.sources.iter().map(GrantSource::describe).collect();
-        format!("granted by {}", parts.join(", "))
-    }
-}
 
 /// A policy that selected a person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,9 +60,8 @@ impl EntView<'_> {
         self.sources.iter().any(|s| matches!(s, Src::Exception(_)))
     }
 
-    /// "granted by AccessPolicy a (dept), Exception b until …" — the same
-    /// words as [`Entitlement::describe`], written without building the
-    /// owned form.
+    /// "granted by AccessPolicy a (dept), Exception b until … (why),
+    /// approved by …".
     pub(crate) fn describe(&self, compiled: &Compiled, person: &Person) -> String {
         use std::fmt::Write as _;
         let mut out = String::from("granted by ");

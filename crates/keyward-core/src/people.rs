@@ -344,19 +344,18 @@ impl People {
         self.persons.get(idx)
     }
 
-    /// The labels of the source a person came from.
-    pub fn labels(&self, person: &Person) -> FieldLabels {
-        self.sources.get(person.origin.source).map(|s| s.labels.clone()).unwrap_or_default()
-    }
-
-    /// Returns a copy without the people at the given indexes (used by
-    /// tests that simulate a truncated HR export).
-    pub fn without(&self, drop: &[usize]) -> Self {
-        let mut people = self.clone();
-        people.persons =
-            self.persons.iter().enumerate().filter(|(i, _)| !drop.contains(i)).map(|(_, p)| p.clone()).collect();
-        people.reindex();
-        people
+    /// The column headers of the source a person came from.
+    pub fn labels(&self, person: &Person) -> &FieldLabels {
+        static NONE: FieldLabels = FieldLabels {
+            status: None,
+            start_date: None,
+            end_date: None,
+            department: None,
+            title: None,
+            employment_type: None,
+            moved_on: None,
+        };
+        self.sources.get(person.origin.source).map_or(&NONE, |s| &s.labels)
     }
 }
 

@@ -674,16 +674,7 @@ struct PersonPlanner<'a, 'b> {
 
 impl PersonPlanner<'_, '_> {
     fn labels(&self) -> &FieldLabels {
-        static NONE: FieldLabels = FieldLabels {
-            status: None,
-            start_date: None,
-            end_date: None,
-            department: None,
-            title: None,
-            employment_type: None,
-            moved_on: None,
-        };
-        self.s.people.sources.get(self.person.origin.source).map_or(&NONE, |s| &s.labels)
+        self.s.people.labels(self.person)
     }
 
     fn why(&self, why: Why, ent: &EntView<'_>) -> String {

@@ -107,17 +107,6 @@ impl Headers {
 /// Default date formats tried in order.
 pub const DEFAULT_DATE_FORMATS: [&str; 4] = ["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日", "%Y.%m.%d"];
 
-/// Parses a date with the given formats (or the defaults when empty).
-/// `2026/1/5` parses with `%Y/%m/%d` as well as `2026/01/05`.
-pub fn parse_date(raw: &str, formats: &[String]) -> Option<Date> {
-    let s = raw.trim();
-    if formats.is_empty() {
-        DEFAULT_DATE_FORMATS.iter().find_map(|f| Date::strptime(f, s).ok())
-    } else {
-        formats.iter().find_map(|f| Date::strptime(f.as_str(), s).ok())
-    }
-}
-
 /// Parses a column of dates, trying first the format that worked last: an
 /// export writes every date of a column the same way, so most cells parse
 /// at the first attempt.
@@ -213,10 +202,10 @@ mod tests {
     fn dates_in_japanese_export_styles() {
         let d = jiff::civil::date(2026, 1, 5);
         for s in ["2026-01-05", "2026/1/5", "2026/01/05", "2026年1月5日", " 2026.01.05 "] {
-            assert_eq!(parse_date(s, &[]), Some(d), "{s}");
+            assert_eq!(DateColumn::new(&[]).parse(s), Some(d), "{s}");
         }
-        assert_eq!(parse_date("05/01/2026", &[]), None);
-        assert_eq!(parse_date("05/01/2026", &["%d/%m/%Y".to_owned()]), Some(d));
+        assert_eq!(DateColumn::new(&[]).parse("05/01/2026"), None);
+        assert_eq!(DateColumn::new(&["%d/%m/%Y".to_owned()]).parse("05/01/2026"), Some(d));
     }
 
     #[test]
