@@ -283,7 +283,7 @@ impl Connector for CsvExport {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities::read_only()
+        Capabilities::READ_ONLY
     }
 
     async fn list(&self) -> Result<AccountListing, ConnectorError> {

@@ -12,40 +12,13 @@
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
+pub use keyward_core::account::Capabilities;
 use keyward_core::account::AccountListing;
 use keyward_core::diag::Diagnostics;
+use keyward_core::plan::Change;
 use keyward_core::policy::PolicySet;
 
 pub mod csv_export;
-
-/// What a connector can do, so a plan only proposes what an app supports
-/// and the rest becomes a human checklist.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Capabilities {
-    /// Can list accounts.
-    pub list: bool,
-    /// Can create accounts.
-    pub create: bool,
-    /// Can change roles.
-    pub update: bool,
-    /// Can suspend accounts.
-    pub suspend: bool,
-    /// Can restore suspended accounts.
-    pub restore: bool,
-    /// Can delete accounts.
-    pub delete: bool,
-    /// Can hand data over to another account.
-    pub transfer: bool,
-    /// Can change group memberships.
-    pub groups: bool,
-}
-
-impl Capabilities {
-    /// Lists only: every change is for a human.
-    pub fn read_only() -> Self {
-        Self { list: true, ..Self::default() }
-    }
-}
 
 /// Why a connector could not do its job.
 #[derive(Debug, thiserror::Error)]
@@ -71,9 +44,74 @@ pub enum ConnectorError {
         /// What is missing.
         why: String,
     },
+    /// A secret (a token) could not be read from where the policy says.
+    #[error("Application {app}: cannot read the {what}: {why}")]
+    Credentials {
+        /// The application.
+        app: String,
+        /// Which secret (`SCIM bearer token`).
+        what: String,
+        /// Why, never including the secret itself.
+        why: String,
+    },
+    /// An HTTP call failed for good (after the retries it deserved).
+    #[error("Application {app}: {call} failed: {problem}")]
+    Http {
+        /// The application.
+        app: String,
+        /// Method and URL, without credentials (`PATCH https://…/Users/42`).
+        call: String,
+        /// HTTP status, when the server answered.
+        status: Option<u16>,
+        /// What went wrong: the server's error detail and body, or the
+        /// transport error; never a header or token.
+        problem: String,
+    },
+    /// The app returned fewer accounts than it said it has, or changed
+    /// while being read: planning from it could miss a leaver.
+    #[error("Application {app}: the account listing is incomplete: {why}")]
+    Partial {
+        /// The application.
+        app: String,
+        /// What did not add up.
+        why: String,
+    },
+    /// The connector cannot carry out this kind of change.
+    #[error("Application {app}: the {kind} connector cannot {action}")]
+    Unsupported {
+        /// The application.
+        app: String,
+        /// Connector kind.
+        kind: &'static str,
+        /// The action asked for.
+        action: &'static str,
+    },
     /// A bug or a crashed task inside keyward.
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+impl ConnectorError {
+    /// `true` when the same call may succeed later (the app was down,
+    /// throttled for longer than keyward waits, or the network failed).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::Http { status: None, .. } => true,
+            Self::Http { status: Some(s), .. } => *s == 429 || *s >= 500,
+            _ => false,
+        }
+    }
+}
+
+/// What became of one change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The app made the change. The text says what it did, for the audit
+    /// log (`created id 2819c223`).
+    Applied(String),
+    /// The app already was as wanted (a rerun after a crash, or a human
+    /// got there first); nothing was sent that changes it.
+    AlreadyDone(String),
 }
 
 /// Reads (and later changes) one app's accounts.
@@ -85,8 +123,18 @@ pub trait Connector: Send + Sync {
     fn app(&self) -> &str;
     /// What it can do.
     fn capabilities(&self) -> Capabilities;
-    /// Every account of the app. Never a partial list.
+    /// Every account of the app, with [`Connector::capabilities`] set on
+    /// the listing. Never a partial list.
     async fn list(&self) -> Result<AccountListing, ConnectorError>;
+    /// Carries out one planned change (never a review).
+    ///
+    /// Must be idempotent, because a crash or a lost response makes the
+    /// engine run it again: creating an account that already exists adopts
+    /// it, suspending a suspended account or deleting a deleted one is
+    /// [`Outcome::AlreadyDone`].
+    async fn apply(&self, change: &Change) -> Result<Outcome, ConnectorError> {
+        Err(ConnectorError::Unsupported { app: self.app().to_owned(), kind: self.kind(), action: change.action.verb() })
+    }
 }
 
 /// Builds the connector of every Application in the set, by app name.

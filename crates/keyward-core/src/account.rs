@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use compact_str::CompactString;
 use jiff::civil::Date;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A short string kept inline (up to 24 bytes) — ids, usernames, roles and
 /// most names fit, so millions of accounts do not mean millions of small
@@ -12,7 +12,7 @@ use serde::Serialize;
 pub type Text = CompactString;
 
 /// Whether an account can be used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AccountStatus {
     /// Can sign in.
@@ -117,6 +117,59 @@ impl Account {
 /// Account field names every connector provides.
 pub const BUILTIN_FIELDS: [&str; 5] = ["id", "email", "username", "displayName", "externalId"];
 
+/// What a connector can do to an app's accounts, so a plan proposes only
+/// what the app supports and leaves the rest to a human.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Capabilities {
+    /// Can create accounts.
+    pub create: bool,
+    /// Can change roles.
+    pub update: bool,
+    /// Can suspend accounts.
+    pub suspend: bool,
+    /// Can restore suspended accounts.
+    pub restore: bool,
+    /// Can delete accounts.
+    pub delete: bool,
+    /// Can hand an account's data over to another account.
+    pub transfer: bool,
+    /// Can change group memberships.
+    pub groups: bool,
+}
+
+impl Capabilities {
+    /// Lists only (an export): every change is a task for a human.
+    pub const READ_ONLY: Self = Self {
+        create: false,
+        update: false,
+        suspend: false,
+        restore: false,
+        delete: false,
+        transfer: false,
+        groups: false,
+    };
+
+    /// `true` when keyward can change nothing itself.
+    pub fn is_read_only(&self) -> bool {
+        *self == Self::READ_ONLY
+    }
+
+    /// Whether the connector can carry out `action` itself.
+    pub fn can(&self, action: crate::plan::Action) -> bool {
+        use crate::plan::Action;
+        match action {
+            Action::Create => self.create,
+            Action::Restore => self.restore,
+            Action::Update => self.update || self.groups,
+            Action::Suspend => self.suspend,
+            Action::Transfer => self.transfer,
+            Action::Delete => self.delete,
+            Action::Review => false,
+        }
+    }
+}
+
 /// A complete list of an app's accounts.
 ///
 /// Connectors only build one after reading every page: a listing that
@@ -129,11 +182,19 @@ pub struct AccountListing {
     /// Every account, in the order the app returned them. Plans and
     /// inventories sort what they print, so the order does not matter.
     pub accounts: Vec<Account>,
+    /// What the connector that listed them can change.
+    pub capabilities: Capabilities,
 }
 
 impl AccountListing {
-    /// Builds a listing.
+    /// Builds a read-only listing (an export).
     pub fn new(source: impl Into<String>, accounts: Vec<Account>) -> Self {
-        Self { source: source.into(), accounts }
+        Self { source: source.into(), accounts, capabilities: Capabilities::READ_ONLY }
+    }
+
+    /// The same listing from a connector that can make `capabilities`.
+    pub fn with_capabilities(mut self, capabilities: Capabilities) -> Self {
+        self.capabilities = capabilities;
+        self
     }
 }

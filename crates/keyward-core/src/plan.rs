@@ -10,9 +10,9 @@
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::account::{Account, AccountListing, AccountStatus, Text};
+use crate::account::{Account, AccountListing, AccountStatus, Capabilities, Text};
 use crate::correlate::{Correlator, Indexes, Link, explain};
 use crate::duration::{Retention, SuspendTiming, TransferTo};
 use crate::evaluate::{EntView, Selections, select_all};
@@ -25,7 +25,7 @@ use crate::validate::{Compiled, CompiledApp};
 pub const PLAN_FORMAT_VERSION: u32 = 1;
 
 /// What keyward will do to an account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Action {
     /// Create an account for a person who should have one.
@@ -58,6 +58,19 @@ impl Action {
         }
     }
 
+    /// What the action does, for messages (`hand data over`).
+    pub fn verb(self) -> &'static str {
+        match self {
+            Self::Create => "create accounts",
+            Self::Restore => "restore accounts",
+            Self::Update => "change roles or groups",
+            Self::Suspend => "suspend accounts",
+            Self::Transfer => "hand data over",
+            Self::Delete => "delete accounts",
+            Self::Review => "carry out a review",
+        }
+    }
+
     /// All actions in plan order.
     pub const ALL: [Action; 7] =
         [Self::Create, Self::Restore, Self::Update, Self::Suspend, Self::Transfer, Self::Delete, Self::Review];
@@ -69,7 +82,7 @@ impl Action {
 }
 
 /// The account a change is about.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct AccountRef {
     /// The app's id (absent for accounts still to be created).
@@ -107,7 +120,7 @@ impl AccountRef {
 }
 
 /// The person a change is about.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PersonRef {
     /// Employee number.
@@ -131,7 +144,7 @@ impl PersonRef {
 }
 
 /// A role change, before → after.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoleChange {
     /// Current role.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -141,18 +154,18 @@ pub struct RoleChange {
 }
 
 /// Group memberships to add and remove.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct GroupChange {
     /// Groups to join.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub add: Vec<String>,
     /// Groups to leave.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub remove: Vec<String>,
 }
 
 /// One change to one account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Change {
     /// Application name.
@@ -178,10 +191,31 @@ pub struct Change {
     /// For reviews: what keyward would do once a human confirms.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub proposed: Option<Action>,
+    /// For creates: the HR facts a connector may store on the new account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<Box<Profile>>,
+}
+
+/// HR facts about the person an account is created for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct Profile {
+    /// Department path of the first post.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    /// Job title of the first post.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Employment type in keyward's vocabulary.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub employment_type: Option<String>,
+    /// The manager, when the HR data names one who is in it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manager: Option<PersonRef>,
 }
 
 /// Counts of changes by action.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Counts {
     /// Accounts to create.
     pub create: usize,
@@ -229,7 +263,7 @@ impl Counts {
 }
 
 /// Per-app facts for the plan header.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AppSummary {
     /// Application name.
@@ -260,7 +294,7 @@ pub struct AppSummary {
 }
 
 /// Head counts of the HR snapshot on the plan date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct PeopleSummary {
     /// Everybody in the HR data.
@@ -276,13 +310,13 @@ pub struct PeopleSummary {
 }
 
 /// The plan: every change keyward proposes, per app, with reasons.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Plan {
     /// Always `keyward.io/v1alpha1`.
-    pub api_version: &'static str,
+    pub api_version: String,
     /// Always `Plan`.
-    pub kind: &'static str,
+    pub kind: String,
     /// [`PLAN_FORMAT_VERSION`].
     pub format_version: u32,
     /// The day the plan is for.
@@ -362,6 +396,59 @@ impl<'a> IntoIterator for &'a Changes {
 impl Serialize for Changes {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for Changes {
+    /// Reads the flat array into one bucket; [`Plan::from_json`] regroups
+    /// it by app.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Self { by_app: vec![Vec::<Change>::deserialize(d)?] })
+    }
+}
+
+/// Why a saved plan cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanDocError {
+    /// Not JSON, or not shaped like a plan.
+    #[error("not a keyward plan: {0}")]
+    Json(#[from] serde_json::Error),
+    /// Written by a keyward whose plan format this one does not read.
+    #[error("plan format version {found} is not supported (this keyward reads version {PLAN_FORMAT_VERSION}); make the plan again with this keyward")]
+    Version {
+        /// The version in the document.
+        found: u32,
+    },
+    /// A change names an app the plan's header does not list.
+    #[error("change for application `{0}` which the plan does not list")]
+    UnknownApp(String),
+}
+
+impl Plan {
+    /// Reads a plan written by `keyward plan --format json`.
+    pub fn from_json(text: &str) -> Result<Self, PlanDocError> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Head {
+            format_version: u32,
+        }
+        let head: Head = serde_json::from_str(text)?;
+        if head.format_version != PLAN_FORMAT_VERSION {
+            return Err(PlanDocError::Version { found: head.format_version });
+        }
+        let mut plan: Plan = serde_json::from_str(text)?;
+        let all: Vec<Change> = std::mem::take(&mut plan.changes.by_app).into_iter().flatten().collect();
+        let mut by_app: Vec<Vec<Change>> = vec![Vec::new(); plan.apps.len()];
+        for c in all {
+            let i = plan
+                .apps
+                .iter()
+                .position(|a| a.name == c.app.as_str())
+                .ok_or_else(|| PlanDocError::UnknownApp(c.app.to_string()))?;
+            by_app[i].push(c);
+        }
+        plan.changes = Changes { by_app };
+        Ok(plan)
     }
 }
 
@@ -575,8 +662,8 @@ pub fn plan(
         by_app.push(app_changes);
     }
     Ok(Plan {
-        api_version: crate::resources::API_VERSION,
-        kind: "Plan",
+        api_version: crate::resources::API_VERSION.to_owned(),
+        kind: "Plan".to_owned(),
         format_version: PLAN_FORMAT_VERSION,
         date: today,
         people: summary_people,
@@ -611,6 +698,9 @@ fn plan_app(
         p.plan(granted.then_some(&ent), accounts);
     }
     plan_unmatched(&ctx, people, &mut app_changes);
+    if !listing.capabilities.is_read_only() {
+        hand_to_humans(app, &listing.capabilities, &mut app_changes);
+    }
     app_changes.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
     let mut counts = Counts::default();
     for c in &app_changes {
@@ -622,7 +712,7 @@ fn plan_app(
         display_name: spec.and_then(|s| s.display_name.clone()).unwrap_or_else(|| app.name.clone()),
         connector: app.connector.to_owned(),
         source: listing.source.clone(),
-        read_only: app.read_only,
+        read_only: listing.capabilities.is_read_only(),
         accounts: listing.accounts.len(),
         matched: ctx.count(|l| matches!(l, Link::Person { .. })),
         orphans: ctx.count(|l| matches!(l, Link::Orphan | Link::Ambiguous { .. })),
@@ -632,6 +722,50 @@ fn plan_app(
         seat_cost: spec.and_then(|s| s.seat_cost.clone()),
     };
     (summary, app_changes)
+}
+
+/// Turns what the app's connector cannot do into reviews, so `apply`
+/// never attempts it and a human sees it. (For a read-only app every change
+/// is already a checklist item, so this is only for connectors that can do
+/// some things.) A deletion after a hand-over done by hand waits too:
+/// keyward cannot see that the data was handed over.
+fn hand_to_humans(app: &CompiledApp, caps: &Capabilities, changes: &mut [Change]) {
+    let mut manual_transfer: Vec<Text> = Vec::new();
+    for c in changes.iter_mut() {
+        let role_blocked = c.role.is_some() && !caps.update && c.action == Action::Update;
+        let groups_blocked = c.groups.is_some() && !caps.groups && matches!(c.action, Action::Update);
+        if c.action == Action::Review || (caps.can(c.action) && !role_blocked && !groups_blocked) {
+            continue;
+        }
+        let what = if role_blocked {
+            "change roles"
+        } else if groups_blocked {
+            "change group memberships"
+        } else {
+c.action.verb()
+        };
+        if c.action == Action::Transfer
+            && let Some(id) = &c.account.id
+        {
+            manual_transfer.push(id.clone());
+        }
+        c.reason = format!("{}; {}'s {} connector cannot {what}: do it by hand", c.reason, app.name, app.connector);
+        c.proposed = Some(c.action);
+        c.action = Action::Review;
+    }
+    if manual_transfer.is_empty() {
+        return;
+    }
+    for c in changes.iter_mut() {
+        if c.action == Action::Delete && c.account.id.as_ref().is_some_and(|id| manual_transfer.contains(id)) {
+            c.reason = format!(
+                "{}; deletion waits because the hand-over is done by hand: delete by hand once the data is handed over",
+                c.reason
+            );
+            c.proposed = Some(Action::Delete);
+            c.action = Action::Review;
+        }
+    }
 }
 
 fn sort_key(c: &Change) -> (Action, &str, &str) {
@@ -677,6 +811,17 @@ impl PersonPlanner<'_, '_> {
         self.s.people.labels(self.person)
     }
 
+    fn profile(&self) -> Profile {
+        let post = self.person.posts.first();
+        let manager = self.person.manager.as_deref().and_then(|m| self.s.people.find(m)).map(|mi| PersonRef::of(&self.s.people.persons()[mi]));
+        Profile {
+            department: post.and_then(|p| p.department.clone()),
+            title: post.and_then(|p| p.title.clone()),
+            employment_type: self.person.employment_type.clone(),
+            manager,
+        }
+    }
+
     fn why(&self, why: Why, ent: &EntView<'_>) -> String {
         let granted = ent.describe(self.s.compiled, self.person);
         match why {
@@ -700,6 +845,7 @@ impl PersonPlanner<'_, '_> {
             groups: None,
             transfer_to: None,
             proposed: None,
+            profile: None,
         });
         let last = self.out.len() - 1;
         &mut self.out[last]
@@ -799,9 +945,11 @@ impl PersonPlanner<'_, '_> {
             let groups = (!ent.groups.is_empty()).then(|| {
                 Box::new(GroupChange { add: ent.groups.iter().map(|g| (*g).to_owned()).collect(), remove: vec![] })
             });
+            let profile = self.profile();
             let c = self.change(Action::Create, account, reason);
             c.role = role;
             c.groups = groups;
+            c.profile = Some(Box::new(profile));
             return;
         };
         if self.ctx.status(primary) == AccountStatus::Suspended {
@@ -1090,6 +1238,7 @@ fn plan_unmatched(ctx: &AppCtx<'_>, people: &People, out: &mut Vec<Change>) {
             groups: None,
             transfer_to: None,
             proposed: None,
+            profile: None,
         });
     }
 }

@@ -227,6 +227,45 @@ pub struct ApplicationSpec {
     /// What one seat costs, for the savings shown in plans and reports.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seat_cost: Option<SeatCost>,
+    /// How `keyward apply` may change this app: request rate, concurrency
+    /// and the mass-deprovisioning guard.
+    #[serde(default)]
+    pub apply: ApplySpec,
+}
+
+/// Limits on applying changes to one app.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ApplySpec {
+    /// Changes sent to the app at the same time. Default 4.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concurrency: Option<u32>,
+    /// Most requests per second sent to the app, listing included, so a
+    /// vendor's rate limit is not hit in the first place. Default 10.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requests_per_second: Option<u32>,
+    /// Refuse to apply when a plan would take too many accounts away at
+    /// once: a truncated HR export or a wrong selector looks exactly like
+    /// mass leavers.
+    #[serde(default)]
+    pub guard: GuardSpec,
+}
+
+/// Mass-deprovisioning limits of one app. A plan that suspends or deletes
+/// more accounts than either limit is refused as a whole until an operator
+/// overrides it (`keyward apply --allow-mass-deprovision`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct GuardSpec {
+    /// Most accounts one apply may suspend or delete in this app.
+    /// Default 25.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_deprovision: Option<u32>,
+    /// Largest share of the app's accounts, in percent, one apply may
+    /// suspend or delete. Checked only when more than 5 accounts are
+    /// affected, so a small app can still lose its one leaver. Default 10.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_deprovision_percent: Option<u32>,
 }
 
 /// The connector that reads (and changes) an app's accounts. Set exactly one.
@@ -237,6 +276,102 @@ pub struct ConnectorSpec {
     /// only: applying produces a checklist for a human.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub csv_export: Option<CsvExportConnector>,
+    /// A SCIM 2.0 service provider (RFC 7643/7644): Slack, GitHub
+    /// Enterprise, Atlassian, Zoom, Okta-fronted apps and many more.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scim: Option<ScimConnector>,
+}
+
+/// A SCIM 2.0 endpoint keyward reads and changes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ScimConnector {
+    /// Base URL of the SCIM API, without `/Users`
+    /// (`https://api.slack.com/scim/v2`).
+    pub url: String,
+    /// Where the bearer token is read from when keyward runs. The token
+    /// itself never belongs in a policy file.
+    pub token: SecretRef,
+    /// Vendor behaviour where RFC 7644 leaves room (what DELETE means,
+    /// required headers, page sizes). Default `generic`.
+    #[serde(default)]
+    pub profile: ScimProfile,
+    /// Which person field becomes a new account's `userName`: `email`
+    /// (default) or `employeeId`.
+    #[serde(default)]
+    pub user_name: ScimUserName,
+    /// Enterprise-extension attributes sent when keyward creates an
+    /// account (`urn:ietf:params:scim:schemas:extension:enterprise:2.0:User`):
+    /// any of `employeeNumber`, `department`, `manager`. The `externalId`
+    /// is always the HR employee number.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub enterprise: Vec<EnterpriseAttribute>,
+    /// Users asked for per page (the server may return fewer). Default:
+    /// the profile's page size, capped by the server's `filter.maxResults`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<u32>,
+    /// Seconds before one HTTP request is abandoned (and retried).
+    /// Default 30.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_seconds: Option<u32>,
+}
+
+/// A secret read at run time: from an environment variable or a file (a
+/// mounted Kubernetes Secret, say). Set exactly one.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SecretRef {
+    /// Name of the environment variable holding the secret.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub env: Option<String>,
+    /// Path of a file holding the secret (surrounding whitespace is
+    /// ignored), relative to the directory of the policy file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+}
+
+/// Vendor behaviour of a SCIM service provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum ScimProfile {
+    /// As RFC 7644 describes: `active: false` suspends, DELETE deletes.
+    #[default]
+    Generic,
+    /// Slack: DELETE only deactivates, so keyward never plans a deletion
+    /// (the account stays deactivated).
+    Slack,
+    /// GitHub Enterprise Managed Users: `active: false` is a reinstatable
+    /// soft deprovision; DELETE is permanent (repositories, keys and tokens
+    /// are gone). A `User-Agent` is sent as GitHub requires.
+    GithubEmu,
+    /// Atlassian Cloud user provisioning: at most 100 users per page;
+    /// DELETE cannot be undone.
+    Atlassian,
+    /// Zoom: `application/scim+json` only; PATCH (de)activates.
+    Zoom,
+}
+
+/// The person field a new SCIM account's `userName` is made from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum ScimUserName {
+    /// The work e-mail address.
+    #[default]
+    Email,
+    /// The HR employee number.
+    EmployeeId,
+}
+
+/// An attribute of SCIM's enterprise user extension keyward can fill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum EnterpriseAttribute {
+    /// The HR employee number.
+    EmployeeNumber,
+    /// The department of the person's first post.
+    Department,
+    /// The manager, as a reference to the manager's account in the app.
+    Manager,
 }
 
 /// A user list exported from a SaaS admin screen.

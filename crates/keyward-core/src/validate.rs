@@ -147,7 +147,6 @@ pub(crate) struct CompiledApp {
     /// Groups some grant names; only these are added or removed.
     pub(crate) managed_groups: BTreeSet<String>,
     pub(crate) lifecycle: LifecycleSpec,
-    pub(crate) read_only: bool,
     pub(crate) connector: &'static str,
 }
 
@@ -460,8 +459,16 @@ fn compile_app(
     let o = &app.origin;
     let s = &app.spec;
     let mut account_fields: Vec<String> = BUILTIN_FIELDS.iter().map(|f| (*f).to_owned()).collect();
-    let (read_only, connector) = match &s.connector.csv_export {
-        Some(csv) => {
+    let set_count = [s.connector.csv_export.is_some(), s.connector.scim.is_some()].iter().filter(|b| **b).count();
+    if set_count > 1 {
+        c.error(o, "spec.connector", "the application sets more than one connector", "keep exactly one of `csvExport`, `scim`");
+    }
+    let connector = match (&s.connector.csv_export, &s.connector.scim) {
+        (None, Some(scim)) => {
+            check_scim(c, o, scim);
+            "scim"
+        }
+        (Some(csv), _) => {
             c.delimiter(o, "spec.connector.csvExport.delimiter", csv.delimiter.as_ref());
             let cols = &csv.columns;
             if cols.id.is_none() && cols.email.is_none() && cols.username.is_none() {
@@ -502,18 +509,22 @@ fn compile_app(
                 }
             }
             account_fields.extend(cols.attributes.keys().cloned());
-            (true, "csvExport")
+            "csvExport"
         }
-        None => {
+        (None, None) => {
             c.error(
                 o,
                 "spec.connector",
                 "the application has no connector",
-                "set `csvExport:` with the path and columns of the app's user export",
+                "set `scim:` with the app's SCIM URL and token, or `csvExport:` with the path and columns of the app's user export",
             );
-            (true, "none")
+            "none"
         }
     };
+    if connector == "scim" {
+        // What the SCIM connector stores beside the built-in fields.
+        account_fields.extend(["employeeNumber", "department"].map(str::to_owned));
+    }
 
     let mut correlators = Vec::new();
     let specs = if s.correlate.is_empty() { vec![Default::default()] } else { s.correlate.clone() };
@@ -673,9 +684,59 @@ fn compile_app(
         default_role: s.default_role.clone(),
         managed_groups: BTreeSet::new(),
         lifecycle: s.lifecycle.clone(),
-        read_only,
         connector,
     }
+}
+
+fn check_scim(c: &mut Checker<'_>, o: &Origin, scim: &crate::resources::ScimConnector) {
+    let url = scim.url.trim();
+    let scheme_ok = url.starts_with("https://") || url.starts_with("http://");
+    if !scheme_ok || url.len() <= "https://".len() || url.contains(char::is_whitespace) {
+        c.error(
+            o,
+            "spec.connector.scim.url",
+            format!("`{}` is not an http(s) URL", scim.url),
+            "write the SCIM base URL, for example `https://api.slack.com/scim/v2`",
+        );
+    } else if url.starts_with("http://") && !is_loopback_url(url) {
+        c.warn(
+            o,
+            "spec.connector.scim.url",
+            "the SCIM URL is plain http: the bearer token would cross the network unencrypted",
+            "use https",
+        );
+    }
+    let t = &scim.token;
+    match (&t.env, &t.file) {
+        (Some(_), None) | (None, Some(_)) => {}
+        _ => c.error(
+            o,
+            "spec.connector.scim.token",
+            "the token must come from exactly one of `env` and `file`",
+            "write `token: {env: SLACK_SCIM_TOKEN}` or `token: {file: /var/run/secrets/slack-token}`",
+        ),
+    }
+    if let Some(env) = &t.env
+        && (env.is_empty() || !env.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_'))
+    {
+        c.error(
+            o,
+            "spec.connector.scim.token.env",
+            format!("`{env}` is not an environment variable name"),
+            "name the variable that holds the token (letters, digits and `_`); never write the token itself here",
+        );
+    }
+    if scim.page_size == Some(0) {
+        c.error(o, "spec.connector.scim.pageSize", "a page size of 0 reads nothing", "leave it out or use 1 or more");
+    }
+    if scim.timeout_seconds == Some(0) {
+        c.error(o, "spec.connector.scim.timeoutSeconds", "a timeout of 0 seconds fails every call", "leave it out or use 1 or more");
+    }
+}
+
+fn is_loopback_url(url: &str) -> bool {
+    let rest = url.trim_start_matches("http://");
+    rest.starts_with("127.") || rest.starts_with("localhost") || rest.starts_with("[::1]")
 }
 
 fn compile_selector(
