@@ -456,7 +456,6 @@ mod tests {
             default_role: None,
             managed_groups: BTreeSet::new(),
             lifecycle: LifecycleSpec::default(),
-            read_only: true,
             connector: "csvExport",
         }
     }
