@@ -13,6 +13,7 @@
 //! input order, which keeps the result deterministic.
 
 pub mod account;
+pub mod approval;
 pub mod correlate;
 pub mod diag;
 pub mod duration;

@@ -414,7 +414,9 @@ pub enum PlanDocError {
     #[error("not a keyward plan: {0}")]
     Json(#[from] serde_json::Error),
     /// Written by a keyward whose plan format this one does not read.
-    #[error("plan format version {found} is not supported (this keyward reads version {PLAN_FORMAT_VERSION}); make the plan again with this keyward")]
+    #[error(
+        "plan format version {found} is not supported (this keyward reads version {PLAN_FORMAT_VERSION}); make the plan again with this keyward"
+    )]
     Version {
         /// The version in the document.
         found: u32,
@@ -742,7 +744,7 @@ fn hand_to_humans(app: &CompiledApp, caps: &Capabilities, changes: &mut [Change]
         } else if groups_blocked {
             "change group memberships"
         } else {
-c.action.verb()
+            c.action.verb()
         };
         if c.action == Action::Transfer
             && let Some(id) = &c.account.id
@@ -813,7 +815,12 @@ impl PersonPlanner<'_, '_> {
 
     fn profile(&self) -> Profile {
         let post = self.person.posts.first();
-        let manager = self.person.manager.as_deref().and_then(|m| self.s.people.find(m)).map(|mi| PersonRef::of(&self.s.people.persons()[mi]));
+        let manager = self
+            .person
+            .manager
+            .as_deref()
+            .and_then(|m| self.s.people.find(m))
+            .map(|mi| PersonRef::of(&self.s.people.persons()[mi]));
         Profile {
             department: post.and_then(|p| p.department.clone()),
             title: post.and_then(|p| p.title.clone()),

@@ -461,7 +461,12 @@ fn compile_app(
     let mut account_fields: Vec<String> = BUILTIN_FIELDS.iter().map(|f| (*f).to_owned()).collect();
     let set_count = [s.connector.csv_export.is_some(), s.connector.scim.is_some()].iter().filter(|b| **b).count();
     if set_count > 1 {
-        c.error(o, "spec.connector", "the application sets more than one connector", "keep exactly one of `csvExport`, `scim`");
+        c.error(
+            o,
+            "spec.connector",
+            "the application sets more than one connector",
+            "keep exactly one of `csvExport`, `scim`",
+        );
     }
     let connector = match (&s.connector.csv_export, &s.connector.scim) {
         (None, Some(scim)) => {
@@ -730,7 +735,12 @@ fn check_scim(c: &mut Checker<'_>, o: &Origin, scim: &crate::resources::ScimConn
         c.error(o, "spec.connector.scim.pageSize", "a page size of 0 reads nothing", "leave it out or use 1 or more");
     }
     if scim.timeout_seconds == Some(0) {
-        c.error(o, "spec.connector.scim.timeoutSeconds", "a timeout of 0 seconds fails every call", "leave it out or use 1 or more");
+        c.error(
+            o,
+            "spec.connector.scim.timeoutSeconds",
+            "a timeout of 0 seconds fails every call",
+            "leave it out or use 1 or more",
+        );
     }
 }
 
