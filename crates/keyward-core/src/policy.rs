@@ -54,6 +54,9 @@ pub struct Named<T> {
 
 /// A keyward resource of any kind, as read from the Kubernetes API.
 #[derive(Debug, Clone)]
+// Resources are read once per reconcile and only a few exist; boxing the
+// larger variants would buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum AnyResource {
     /// A PeopleSource.
     PeopleSource(PeopleSource),
