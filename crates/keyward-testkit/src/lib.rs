@@ -1,0 +1,44 @@
+//! Test support for keyward's integration tests: a **real** SCIM 2.0 server and a fault-injecting HTTP
+//! proxy, both listening on loopback ports.
+//!
+//! What this crate owns:
+//! - [`ScimServer`]: starts the Python `scim2-server` (pinned in `crates/keyward-testkit/requirements.txt`)
+//!   as a child process on a free `127.0.0.1` port, waits until it answers, seeds it and reads it back
+//!   over HTTP. The process is killed when the value is dropped.
+//! - [`FaultProxy`]: a small HTTP/1.1 reverse proxy in front of any upstream base URL that forwards
+//!   requests as they are, or answers them with injected faults (error statuses with `Retry-After`,
+//!   delays, dropped connections, lost responses), logs what it saw, and can hold every write after
+//!   the n-th one so that a test can kill a client exactly between two changes.
+//!
+//! What it must not do:
+//! - be anything but a dev-dependency: no keyward crate may depend on it outside `[dev-dependencies]`,
+//!   and it holds no production logic (no SCIM client code: the code under test brings its own);
+//! - fake SCIM semantics: the SCIM behaviour comes from the real server, never from this crate;
+//! - send traffic anywhere but loopback addresses;
+//! - let a test skip: when the SCIM server is missing or does not start, it panics with what to do.
+//!
+//! Panicking is the error handling here: every failure is a test failure with a message that says
+//! what went wrong (status, body, server log).
+//!
+//! ```no_run
+//! use keyward_testkit::{Fault, FaultProxy, Rule, ScimServer};
+//!
+//! # async fn example() {
+//! let server = ScimServer::start("secret").await;
+//! let alice = server.create_user(serde_json::json!({"userName": "alice"})).await;
+//! server.create_group("engineering", &[&alice]).await;
+//!
+//! let proxy = FaultProxy::start(&server.url()).await;
+//! proxy.inject(Rule::on("POST", "/Users").times(1).fault(Fault::too_many_requests(1)));
+//! // ... point the client under test at proxy.url() with token "secret", run it, then:
+//! assert!(server.user_by_user_name("bob").await.is_some());
+//! assert_eq!(server.group_members("engineering").await, vec![alice]);
+//! # }
+//! ```
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod proxy;
+mod scim;
+
+pub use proxy::{Fault, FaultProxy, Logged, Rule, RuleBuilder};
+pub use scim::ScimServer;
