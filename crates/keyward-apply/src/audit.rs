@@ -1,0 +1,761 @@
+//! The append-only audit log: JSON Lines with a hash chain.
+//!
+//! Every record is one line, one JSON object. Each line carries the hash of
+//! the line before it (`prev`) and its own `hash`, so changing, removing or
+//! reordering a line breaks the chain at that line, and [`verify`] names it.
+//!
+//! # Canonical form and hash
+//!
+//! A record's *body* is `serde_json::to_string` of [`Record`] without its
+//! `hash` field: one line, no whitespace, keys in the order the struct
+//! declares them (`seq, time, run, event, app, action, account, accountId,
+//! person, reason, peopleTotal, planDate, changes, reviews, counts, detail,
+//! error, prev`), absent optional fields left out, strings escaped as
+//! serde_json does (only `"`, `\` and control characters; everything else
+//! verbatim UTF-8).
+//!
+//! `hash` = lowercase hex of SHA-256 over the 64 ASCII characters of `prev`
+//! followed by the body's UTF-8 bytes. The line written is the body with
+//! `,"hash":"<hash>"` before the closing brace, then `\n` — that is,
+//! `serde_json::to_string` of the whole record. The first record's `prev`
+//! is 64 zeros ([`GENESIS`]). A line must be byte-identical to the
+//! serialization of what it parses to, so even a whitespace edit counts as
+//! an alteration.
+//!
+//! The chain proves that the file was not edited *in place*; someone who
+//! can write the file can still rewrite every line after the one they
+//! change. Ship the last hash ([`VerifySummary::last_hash`], printed at the
+//! end of each apply) somewhere else, and a rewrite shows.
+//!
+//! # Durability
+//!
+//! Each record is written with one `write_all` of the full line followed by
+//! `sync_data`, and `attempted` is written before a change is sent, so after
+//! a crash the log shows every change that may have been made. A torn last
+//! line (a crash mid-write) makes [`AuditLog::open`] refuse rather than
+//! glue the next record onto it. The file is locked while open, so two
+//! applies cannot fork the chain.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use jiff::civil::Date;
+use keyward_core::plan::{Action, Change, Plan};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::guard::Refusal;
+
+/// `prev` of the first record.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// What a record is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Event {
+    /// An apply began (`peopleTotal`, `planDate`, `changes`, `reviews`).
+    RunStarted,
+    /// A change is about to be sent to the app. Written first, so a crash
+    /// between the call and its answer still leaves a trace.
+    Attempted,
+    /// The app made the change (`detail` says what it did).
+    Applied,
+    /// The app already was as wanted.
+    AlreadyDone,
+    /// The change failed (`error`).
+    Failed,
+    /// The change was not attempted (`detail` says why).
+    Skipped,
+    /// The change was written to a checklist for a human (`detail`: file).
+    Checklist,
+    /// A guard refused the plan (`detail`); nothing was changed.
+    Refused,
+    /// The apply ended (`counts`).
+    RunFinished,
+}
+
+impl Event {
+    /// The word written in the log.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::RunStarted => "run-started",
+            Self::Attempted => "attempted",
+            Self::Applied => "applied",
+            Self::AlreadyDone => "already-done",
+            Self::Failed => "failed",
+            Self::Skipped => "skipped",
+            Self::Checklist => "checklist",
+            Self::Refused => "refused",
+            Self::RunFinished => "run-finished",
+        }
+    }
+}
+
+/// How an apply ended, in `run-finished`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RunCounts {
+    /// Changes the apps made.
+    pub applied: usize,
+    /// Changes that were already in place.
+    pub already_done: usize,
+    /// Changes that failed.
+    pub failed: usize,
+    /// Changes not attempted.
+    pub skipped: usize,
+    /// Changes handed to humans as checklist items.
+    pub checklist: usize,
+    /// Review items in the plan (never executed).
+    pub reviews: usize,
+    /// Guard refusals (when non-zero nothing was attempted).
+    pub refusals: usize,
+}
+
+/// One line of the audit log. Field order is the canonical order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Record {
+    /// 1-based position in the log, continuing across runs.
+    pub seq: u64,
+    /// When it was written, RFC 3339 in UTC.
+    pub time: String,
+    /// The apply it belongs to.
+    pub run: String,
+    /// What happened.
+    pub event: Event,
+    /// Application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app: Option<String>,
+    /// The planned action.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<Action>,
+    /// The account's most recognisable handle (e-mail, username or id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    /// The app's id for the account (absent before a create).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    /// The person's employee number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person: Option<String>,
+    /// Why the plan wanted the change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// `run-started`: people in the HR snapshot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub people_total: Option<usize>,
+    /// `run-started`: the day the plan is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_date: Option<Date>,
+    /// `run-started`: changes to carry out (reviews not included).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changes: Option<usize>,
+    /// `run-started`: review items in the plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviews: Option<usize>,
+    /// `run-finished`: how it went.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counts: Option<RunCounts>,
+    /// What the app did, why a change was skipped, a refusal, a file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Why a change failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// `hash` of the previous line; [`GENESIS`] for the first.
+    pub prev: String,
+    /// See the module documentation. Empty only while being computed.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub hash: String,
+}
+
+impl Record {
+    /// The body the hash covers: the record without `hash`.
+    fn body(&self) -> Result<String, serde_json::Error> {
+        let mut r = self.clone();
+        r.hash.clear();
+        serde_json::to_string(&r)
+    }
+}
+
+fn chain_hash(prev: &str, body: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(prev.as_bytes());
+    h.update(body.as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// What to record; the log adds `seq`, `time`, `run`, `prev` and `hash`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    event: Event,
+    app: Option<String>,
+    action: Option<Action>,
+    account: Option<String>,
+    account_id: Option<String>,
+    person: Option<String>,
+    reason: Option<String>,
+    people_total: Option<usize>,
+    plan_date: Option<Date>,
+    changes: Option<usize>,
+    reviews: Option<usize>,
+    counts: Option<RunCounts>,
+    detail: Option<String>,
+    error: Option<String>,
+}
+
+impl Entry {
+    /// An event with no further fields.
+    pub fn new(event: Event) -> Self {
+        Self {
+            event,
+            app: None,
+            action: None,
+            account: None,
+            account_id: None,
+            person: None,
+            reason: None,
+            people_total: None,
+            plan_date: None,
+            changes: None,
+            reviews: None,
+            counts: None,
+            detail: None,
+            error: None,
+        }
+    }
+
+    /// An event about one change: app, action, account, person, reason.
+    pub fn change(event: Event, c: &Change) -> Self {
+        Self {
+            app: Some(c.app.to_string()),
+            action: Some(c.action),
+            account: Some(c.account.label().to_owned()),
+            account_id: c.account.id.as_ref().map(ToString::to_string),
+            person: c.person.as_ref().map(|p| p.id.to_string()),
+            reason: Some(c.reason.clone()),
+            ..Self::new(event)
+        }
+    }
+
+    /// `run-started` for this plan.
+    pub fn run_started(plan: &Plan) -> Self {
+        let reviews = plan.changes.iter().filter(|c| c.action == Action::Review).count();
+        Self {
+            people_total: Some(plan.people.total),
+            plan_date: Some(plan.date),
+            changes: Some(plan.changes.len() - reviews),
+            reviews: Some(reviews),
+            ..Self::new(Event::RunStarted)
+        }
+    }
+
+    /// `refused` for one guard refusal.
+    pub fn refused(r: &Refusal) -> Self {
+        Self { app: r.app.clone(), detail: Some(r.message.clone()), ..Self::new(Event::Refused) }
+    }
+
+    /// `run-finished` with its counts.
+    pub fn run_finished(counts: RunCounts) -> Self {
+        Self { counts: Some(counts), ..Self::new(Event::RunFinished) }
+    }
+
+    /// Adds a `detail`.
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    /// Adds an `error`.
+    pub fn error(mut self, error: impl Into<String>) -> Self {
+        self.error = Some(error.into());
+        self
+    }
+}
+
+const INVESTIGATE: &str = "keyward will not append to a log it cannot verify. Compare the file with a backup or with the last hash printed by an earlier apply, keep this file as evidence, and point keyward at a new log once you know what happened";
+
+/// Why the audit log cannot be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum AuditError {
+    /// The file or its directory could not be created, read, locked or written.
+    #[error("cannot {what} the audit log {}: {source}", path.display())]
+    Io {
+        /// The log.
+        path: PathBuf,
+        /// What keyward was doing (`read`, `append to`).
+        what: &'static str,
+        /// What the operating system said.
+        source: io::Error,
+    },
+    /// Another process (a concurrent apply) holds the log open for writing.
+    #[error("the audit log {} is in use by another keyward apply; wait for it to finish (two applies at once would interleave their changes)", path.display())]
+    Locked {
+        /// The log.
+        path: PathBuf,
+    },
+    /// A line is not UTF-8 JSON shaped like an audit record.
+    #[error("line {line} of the audit log {} is not an audit record ({error}); {INVESTIGATE}", path.display())]
+    BadJson {
+        /// The log.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// What the parser said.
+        error: String,
+    },
+    /// A line's content does not match its hash: it was altered after it
+    /// was written (even re-formatting counts).
+    #[error("line {line} of the audit log {} was altered after it was written: its content does not match its hash; {INVESTIGATE}", path.display())]
+    HashMismatch {
+        /// The log.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+    },
+    /// A line's `seq` is not one more than the line before: a record was
+    /// removed, inserted or moved before this line.
+    #[error("line {line} of the audit log {} has seq {found} where {expected} was expected: a record was removed, inserted or moved before it; {INVESTIGATE}", path.display())]
+    SeqGap {
+        /// The log.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// The seq that should be there.
+        expected: u64,
+        /// The seq that is there.
+        found: u64,
+    },
+    /// A line's `prev` is not the hash of the line before: a record was
+    /// removed or the lines were reordered (and renumbered).
+    #[error("line {line} of the audit log {} does not follow the line before it (its prev is not that line's hash): a record was removed or reordered; {INVESTIGATE}", path.display())]
+    PrevMismatch {
+        /// The log.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+    },
+    /// The last line has no line end: a write was cut short.
+    #[error("the last line ({line}) of the audit log {} is incomplete: a write was cut short by a crash or a full disk (the lines before it verify). Check whether that run's last change was made, then remove the incomplete line (keep a copy) and apply again", path.display())]
+    TornWrite {
+        /// The log.
+        path: PathBuf,
+        /// 1-based line number of the incomplete line.
+        line: usize,
+    },
+    /// An earlier write of this process failed, so the end of the file is
+    /// unknown; nothing more is appended.
+    #[error("the audit log {} can no longer be written: {why}; reopen it to check the end of the file", path.display())]
+    Broken {
+        /// The log.
+        path: PathBuf,
+        /// The earlier failure.
+        why: String,
+    },
+    /// A bug inside keyward (a record that does not serialize, a crashed task).
+    #[error("internal error writing the audit log: {0}")]
+    Internal(String),
+}
+
+/// What [`verify`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifySummary {
+    /// Records (lines).
+    pub records: usize,
+    /// Applies started (`run-started` records).
+    pub runs: usize,
+    /// `hash` of the last record; [`GENESIS`] for an empty log.
+    pub last_hash: String,
+}
+
+/// Which HR head count the next apply is compared with.
+///
+/// Only a run that started, was not refused, and finished counts. A refused
+/// run's snapshot is the suspect one — if it counted, simply running again
+/// would get past the HR-shrink guard. A run that crashed before finishing
+/// does not count either: the comparison then uses an older, trusted
+/// figure, which can only make the guard stricter. A run that applied
+/// nothing still counts: the guards accepted its snapshot, and for apps
+/// with read-only connectors no run ever applies anything.
+#[derive(Debug, Default, Clone)]
+struct Baseline {
+    current: Option<(String, Option<usize>, bool)>,
+    last: Option<usize>,
+}
+
+impl Baseline {
+    fn observe(&mut self, r: &Record) {
+        match r.event {
+            Event::RunStarted => self.current = Some((r.run.clone(), r.people_total, false)),
+            Event::Refused => {
+                if let Some(c) = self.current.as_mut().filter(|c| c.0 == r.run) {
+                    c.2 = true;
+                }
+            }
+            Event::RunFinished => {
+                if let Some((_, total, refused)) = self.current.take_if(|c| c.0 == r.run) {
+                    let refused = refused || r.counts.is_some_and(|c| c.refusals > 0);
+                    if !refused && total.is_some() {
+                        self.last = total;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The state at the end of a verified chain.
+#[derive(Debug)]
+struct Chain {
+    seq: u64,
+    last_hash: String,
+    runs: usize,
+    baseline: Baseline,
+}
+
+/// Verifies `bytes` (the whole log) and calls `each` with every record.
+fn scan(path: &Path, bytes: &[u8], mut each: impl FnMut(Record)) -> Result<Chain, AuditError> {
+    let mut chain = Chain { seq: 0, last_hash: GENESIS.to_owned(), runs: 0, baseline: Baseline::default() };
+    let torn = !bytes.is_empty() && !bytes.ends_with(b"\n");
+    let mut lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').collect();
+    // `split` yields an empty piece after the final line end, or the torn
+    // remainder when there is none; either way it is not a complete line.
+    let tail = lines.pop();
+    for (i, raw) in lines.into_iter().enumerate() {
+        let line = i + 1;
+        let bad = |error: String| AuditError::BadJson { path: path.to_owned(), line, error };
+        let text = std::str::from_utf8(raw).map_err(|e| bad(e.to_string()))?;
+        let rec: Record = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
+        let altered = || AuditError::HashMismatch { path: path.to_owned(), line };
+        let canonical = serde_json::to_string(&rec).map_err(|e| bad(e.to_string()))?;
+        if canonical != text {
+            return Err(altered());
+        }
+        let body = rec.body().map_err(|e| bad(e.to_string()))?;
+        if chain_hash(&rec.prev, &body) != rec.hash {
+            return Err(altered());
+        }
+        if rec.seq != chain.seq + 1 {
+            return Err(AuditError::SeqGap { path: path.to_owned(), line, expected: chain.seq + 1, found: rec.seq });
+        }
+        if rec.prev != chain.last_hash {
+            return Err(AuditError::PrevMismatch { path: path.to_owned(), line });
+        }
+        chain.seq = rec.seq;
+        chain.last_hash.clone_from(&rec.hash);
+        if rec.event == Event::RunStarted {
+            chain.runs += 1;
+        }
+        chain.baseline.observe(&rec);
+        each(rec);
+    }
+    if torn {
+        let line = chain.seq as usize + 1;
+        debug_assert!(tail.is_some_and(|t| !t.is_empty()));
+        return Err(AuditError::TornWrite { path: path.to_owned(), line });
+    }
+    Ok(chain)
+}
+
+fn read_all(path: &Path) -> Result<Vec<u8>, AuditError> {
+    fs::read(path).map_err(|source| AuditError::Io { path: path.to_owned(), what: "read", source })
+}
+
+/// Checks a whole log: every line parses, is in canonical form, matches
+/// its hash, follows the line before, and the last line is complete.
+pub fn verify(path: impl AsRef<Path>) -> Result<VerifySummary, AuditError> {
+    let path = path.as_ref();
+    let bytes = read_all(path)?;
+    let mut records = 0;
+    let chain = scan(path, &bytes, |_| records += 1)?;
+    Ok(VerifySummary { records, runs: chain.runs, last_hash: chain.last_hash })
+}
+
+/// Verifies a log and returns its records.
+pub fn read(path: impl AsRef<Path>) -> Result<Vec<Record>, AuditError> {
+    let path = path.as_ref();
+    let bytes = read_all(path)?;
+    let mut out = Vec::new();
+    scan(path, &bytes, |r| out.push(r))?;
+    Ok(out)
+}
+
+#[derive(Debug)]
+struct Inner {
+    file: File,
+    seq: u64,
+    last_hash: String,
+    baseline: Baseline,
+    broken: Option<String>,
+}
+
+/// An open audit log, ready to append. Cheap to clone; clones share the
+/// file, and records from concurrent tasks are serialized.
+#[derive(Debug, Clone)]
+pub struct AuditLog {
+    path: Arc<PathBuf>,
+    inner: Arc<Mutex<Inner>>,
+}
+
+impl AuditLog {
+    /// Opens (creating it and its directory if missing) and verifies a log.
+    ///
+    /// Refuses a log whose chain does not verify or whose last line is
+    /// torn, and a log another process has open.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, AuditError> {
+        let path = path.as_ref().to_owned();
+        let io = |what: &'static str| {
+            let path = path.clone();
+            move |source| AuditError::Io { path, what, source }
+        };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            fs::create_dir_all(dir).map_err(io("create the directory of"))?;
+        }
+        let existed = path.exists();
+        let mut file = OpenOptions::new().read(true).append(true).create(true).open(&path).map_err(io("open"))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => return Err(AuditError::Locked { path }),
+            Err(fs::TryLockError::Error(e)) => return Err(io("lock")(e)),
+        }
+        if !existed {
+            sync_dir(&path);
+        }
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).map_err(io("read"))?;
+        let chain = scan(&path, &bytes, |_| {})?;
+        let inner = Inner { file, seq: chain.seq, last_hash: chain.last_hash, baseline: chain.baseline, broken: None };
+        Ok(Self { path: Arc::new(path), inner: Arc::new(Mutex::new(inner)) })
+    }
+
+    /// The file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The HR head count of the last run that started, was not refused by
+    /// a guard and finished; `None` before the first such run. This is what
+    /// [`guard::check`](crate::guard::check) compares the next snapshot with.
+    ///
+    /// Refused runs are left out so that rerunning a refused apply cannot
+    /// lower the baseline and slip past the HR-shrink guard; unfinished
+    /// (crashed) runs are left out because an older figure can only make
+    /// the guard stricter. Runs that applied nothing still count: their
+    /// snapshot passed the guards, and an organisation whose apps are all
+    /// read-only never applies anything, yet needs the guard too.
+    pub fn last_people_total(&self) -> Option<usize> {
+        self.inner.lock().ok().and_then(|i| i.baseline.last)
+    }
+
+    /// `hash` of the last record written; [`GENESIS`] for an empty log.
+    pub fn last_hash(&self) -> String {
+        self.inner.lock().map(|i| i.last_hash.clone()).unwrap_or_default()
+    }
+
+    /// Appends one record and waits until it is on disk. Blocking; from
+    /// async code use [`AuditLog::record_async`].
+    pub fn record(&self, run: &str, entry: Entry) -> Result<Record, AuditError> {
+        let mut inner = self.inner.lock().map_err(|_| AuditError::Broken {
+            path: self.path.to_path_buf(),
+            why: "an earlier write panicked".to_owned(),
+        })?;
+        if let Some(why) = &inner.broken {
+            return Err(AuditError::Broken { path: self.path.to_path_buf(), why: why.clone() });
+        }
+        let now = jiff::Timestamp::now();
+        let time = now.round(jiff::Unit::Millisecond).unwrap_or(now).to_string();
+        let Entry {
+            event,
+            app,
+            action,
+            account,
+            account_id,
+            person,
+            reason,
+            people_total,
+            plan_date,
+            changes,
+            reviews,
+            counts,
+            detail,
+            error,
+        } = entry;
+        let mut rec = Record {
+            seq: inner.seq + 1,
+            time,
+            run: run.to_owned(),
+            event,
+            app,
+            action,
+            account,
+            account_id,
+            person,
+            reason,
+            people_total,
+            plan_date,
+            changes,
+            reviews,
+            counts,
+            detail,
+            error,
+            prev: inner.last_hash.clone(),
+            hash: String::new(),
+        };
+        let body = rec.body().map_err(|e| AuditError::Internal(e.to_string()))?;
+        rec.hash = chain_hash(&rec.prev, &body);
+        let mut line = serde_json::to_string(&rec).map_err(|e| AuditError::Internal(e.to_string()))?;
+        line.push('\n');
+        // One write of the whole line, then wait for the disk: a crash can
+        // lose the line or leave it torn (which `open` detects), but never
+        // interleave it with another.
+        let written = inner.file.write_all(line.as_bytes()).and_then(|()| inner.file.sync_data());
+        if let Err(source) = written {
+            // A partial write may be on disk; appending after it would hide
+            // the damage inside a line that looks complete.
+            inner.broken = Some(format!("writing record {} failed: {source}", rec.seq));
+            return Err(AuditError::Io { path: self.path.to_path_buf(), what: "append to", source });
+        }
+        inner.seq = rec.seq;
+        inner.last_hash.clone_from(&rec.hash);
+        inner.baseline.observe(&rec);
+        Ok(rec)
+    }
+
+    /// Puts the log in the state a failed write leaves it in.
+    #[cfg(test)]
+    pub(crate) fn break_for_test(&self, why: &str) {
+        if let Ok(mut i) = self.inner.lock() {
+            i.broken = Some(why.to_owned());
+        }
+    }
+
+    /// [`AuditLog::record`] on tokio's blocking pool, so waiting for the
+    /// disk does not stall the calls in flight. Needs a tokio runtime.
+    pub async fn record_async(&self, run: &str, entry: Entry) -> Result<Record, AuditError> {
+        let log = self.clone();
+        let run = run.to_owned();
+        tokio::task::spawn_blocking(move || log.record(&run, entry))
+            .await
+            .map_err(|e| AuditError::Internal(format!("the audit task failed: {e}")))?
+    }
+}
+
+/// Makes a new file's directory entry durable, so a crash right after the
+/// first record cannot lose the whole file. Best effort: not every
+/// platform or file system can sync a directory.
+fn sync_dir(path: &Path) {
+    #[cfg(unix)]
+    if let Some(dir) = path.parent() {
+        let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+
+    fn log_with(n: usize) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit/log.jsonl");
+        let log = AuditLog::open(&path).unwrap();
+        for i in 0..n {
+            log.record("r1", Entry::new(Event::Skipped).detail(format!("record {i} \"quoted\" 日本語"))).unwrap();
+        }
+        (dir, path)
+    }
+
+    #[test]
+    fn hash_is_sha256_of_prev_then_body() {
+        let (_d, path) = log_with(2);
+        let recs = read(&path).unwrap();
+        assert_eq!(recs[0].prev, GENESIS);
+        assert_eq!(recs[1].prev, recs[0].hash);
+        let text = fs::read_to_string(&path).unwrap();
+        let first = text.lines().next().unwrap();
+        let body = first.replace(&format!(",\"hash\":\"{}\"", recs[0].hash), "");
+        let mut h = Sha256::new();
+        h.update(GENESIS.as_bytes());
+        h.update(body.as_bytes());
+        assert_eq!(hex::encode(h.finalize()), recs[0].hash);
+        assert!(first.starts_with("{\"seq\":1,\"time\":\""), "{first}");
+        assert!(first.ends_with(&format!("\"prev\":\"{GENESIS}\",\"hash\":\"{}\"}}", recs[0].hash)), "{first}");
+    }
+
+    #[test]
+    fn seq_continues_across_opens() {
+        let (_d, path) = log_with(3);
+        let log = AuditLog::open(&path).unwrap();
+        let r = log.record("r2", Entry::new(Event::RunStarted)).unwrap();
+        assert_eq!(r.seq, 4);
+        drop(log);
+        let s = verify(&path).unwrap();
+        assert_eq!((s.records, s.runs), (4, 1));
+        assert_eq!(s.last_hash, r.hash);
+    }
+
+    #[test]
+    fn a_second_writer_is_refused_while_the_first_is_open() {
+        let (_d, path) = log_with(1);
+        let first = AuditLog::open(&path).unwrap();
+        assert!(matches!(AuditLog::open(&path), Err(AuditError::Locked { .. })));
+        drop(first);
+        assert!(AuditLog::open(&path).is_ok());
+    }
+
+    #[test]
+    fn reformatting_a_line_counts_as_altering_it() {
+        let (_d, path) = log_with(3);
+        let text = fs::read_to_string(&path).unwrap();
+        fs::write(&path, text.replacen("{\"seq\":2,", "{\"seq\": 2,", 1)).unwrap();
+        let e = verify(&path).unwrap_err();
+        assert!(matches!(e, AuditError::HashMismatch { line: 2, .. }), "{e}");
+    }
+
+    #[test]
+    fn unknown_fields_are_not_ignored() {
+        let (_d, path) = log_with(2);
+        let text = fs::read_to_string(&path).unwrap();
+        fs::write(&path, text.replacen("{\"seq\":2,", "{\"seq\":2,\"extra\":1,", 1)).unwrap();
+        assert!(matches!(verify(&path), Err(AuditError::BadJson { line: 2, .. })));
+    }
+
+    fn run(log: &AuditLog, id: &str, total: usize, refused: bool, finish: bool) {
+        let mut e = Entry::new(Event::RunStarted);
+        e.people_total = Some(total);
+        log.record(id, e).unwrap();
+        if refused {
+            log.record(id, Entry::refused(&Refusal { app: None, message: "no".into() })).unwrap();
+        }
+        if finish {
+            let counts = RunCounts { refusals: usize::from(refused), ..RunCounts::default() };
+            log.record(id, Entry::run_finished(counts)).unwrap();
+        }
+    }
+
+    #[test]
+    fn baseline_skips_refused_and_unfinished_runs() {
+        let (_d, path) = log_with(0);
+        let log = AuditLog::open(&path).unwrap();
+        assert_eq!(log.last_people_total(), None);
+        run(&log, "a", 800, false, true);
+        assert_eq!(log.last_people_total(), Some(800));
+        run(&log, "b", 600, true, true);
+        assert_eq!(log.last_people_total(), Some(800), "a refused run must not lower the baseline");
+        run(&log, "c", 700, false, false);
+        assert_eq!(log.last_people_total(), Some(800), "an unfinished run does not count");
+        run(&log, "d", 790, false, true);
+        assert_eq!(log.last_people_total(), Some(790));
+        drop(log);
+        assert_eq!(AuditLog::open(&path).unwrap().last_people_total(), Some(790), "the same after reopening");
+    }
+}

@@ -1,0 +1,222 @@
+//! Guards: refuse a plan that takes away too much at once.
+//!
+//! A truncated HR export, a wrong selector or a renamed department all look
+//! exactly like a wave of leavers. The plan cannot tell them apart, so
+//! before anything is applied these checks compare the plan with limits
+//! and with the HR head count of the last apply. Each refusal names the
+//! numbers, the limit and the flag that overrides it.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use keyward_core::plan::{AccountRef, Action, Plan};
+use keyward_core::policy::PolicySet;
+use serde::Serialize;
+
+/// Accounts an app may lose in one apply when its Application does not say.
+pub const DEFAULT_MAX_DEPROVISION: u32 = 25;
+/// Share of an app's accounts, in percent, it may lose when not configured.
+pub const DEFAULT_MAX_DEPROVISION_PERCENT: u32 = 10;
+/// The share rule only applies above this many accounts, so a small app
+/// can still lose its one leaver.
+pub const PERCENT_RULE_ABOVE: usize = 5;
+/// Largest drop of the HR head count, in percent, accepted without a flag.
+pub const DEFAULT_MAX_HR_SHRINK_PERCENT: u32 = 10;
+
+/// What the operator allowed on the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuardOptions {
+    /// `--allow-mass-deprovision`: lift the per-app and total limits.
+    pub allow_mass_deprovision: bool,
+    /// `--allow-hr-shrink`: accept an HR snapshot much smaller than the last.
+    pub allow_hr_shrink: bool,
+    /// Most accounts one apply may suspend or delete over all apps.
+    pub max_deprovision_total: Option<u32>,
+    /// Largest accepted drop of the HR head count since the last apply.
+    pub max_hr_shrink_percent: u32,
+}
+
+impl Default for GuardOptions {
+    fn default() -> Self {
+        Self {
+            allow_mass_deprovision: false,
+            allow_hr_shrink: false,
+            max_deprovision_total: None,
+            max_hr_shrink_percent: DEFAULT_MAX_HR_SHRINK_PERCENT,
+        }
+    }
+}
+
+/// Why the plan must not be applied as it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Refusal {
+    /// The application, when the refusal is about one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app: Option<String>,
+    /// The whole explanation: numbers, limits and the override.
+    pub message: String,
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// Checks a plan against the guards. Empty when it may be applied.
+///
+/// `previous_people_total` is the HR head count of the last apply (see
+/// [`AuditLog::last_people_total`](crate::audit::AuditLog::last_people_total));
+/// `None` on the first apply, when there is nothing to compare with.
+///
+/// Guards count read-only apps too: a checklist that tells a human to
+/// suspend half the company is as wrong as doing it.
+pub fn check(plan: &Plan, set: &PolicySet, opts: &GuardOptions, previous_people_total: Option<usize>) -> Vec<Refusal> {
+    let mut out = Vec::new();
+    if let Some(r) = hr_shrink(plan.people.total, previous_people_total, opts) {
+        out.push(r);
+    }
+    let mut total = 0usize;
+    for app in &plan.apps {
+        let count = deprovisioned(plan, &app.name);
+        total += count;
+        if opts.allow_mass_deprovision || count == 0 {
+            continue;
+        }
+        let spec = set.application(&app.name).map(|a| &a.spec.apply.guard);
+        let max = spec.and_then(|g| g.max_deprovision).unwrap_or(DEFAULT_MAX_DEPROVISION);
+        let percent = spec.and_then(|g| g.max_deprovision_percent).unwrap_or(DEFAULT_MAX_DEPROVISION_PERCENT);
+        let over_count = count > max as usize;
+        let over_share = count > PERCENT_RULE_ABOVE && count * 100 > percent as usize * app.accounts;
+        if !(over_count || over_share) {
+            continue;
+        }
+        let configured = spec.is_some_and(|g| g.max_deprovision.is_some() || g.max_deprovision_percent.is_some());
+        let source = if configured {
+            format!("Application {} spec.apply.guard", app.name)
+        } else {
+            format!("the default; set Application {} spec.apply.guard to change it", app.name)
+        };
+        let share = match app.accounts {
+            0 => String::new(),
+            n => format!(" ({})", share(count, n, percent)),
+        };
+        out.push(Refusal {
+            app: Some(app.name.clone()),
+            message: format!(
+                "{}: the plan suspends or deletes {count} of {} accounts{share}; the limit is {max} accounts or {percent}% ({source}). Check the HR export, then rerun with --allow-mass-deprovision if this is intended.",
+                app.name, app.accounts
+            ),
+        });
+    }
+    if let Some(max) = opts.max_deprovision_total
+        && !opts.allow_mass_deprovision
+        && total > max as usize
+    {
+        out.push(Refusal {
+            app: None,
+            message: format!(
+                "the plan suspends or deletes {total} accounts over all applications; the limit for one apply is {max} (--max-deprovision-total). Check the HR export, then rerun with --allow-mass-deprovision if this is intended."
+            ),
+        });
+    }
+    out
+}
+
+fn hr_shrink(now: usize, previous: Option<usize>, opts: &GuardOptions) -> Option<Refusal> {
+    let prev = previous?;
+    if opts.allow_hr_shrink || now >= prev {
+        return None;
+    }
+    let drop = prev - now;
+    let limit = opts.max_hr_shrink_percent;
+    if drop * 100 <= limit as usize * prev {
+        return None;
+    }
+    Some(Refusal {
+        app: None,
+        message: format!(
+            "the HR snapshot has {now} people, {} fewer than the {prev} at the last apply (the limit is a {limit}% drop); a truncated or filtered HR export looks exactly like this and would offboard people who still work here. Check the export, then rerun with --allow-hr-shrink if the head count really fell.",
+            share(drop, prev, limit)
+        ),
+    })
+}
+
+/// Accounts of `app` that the plan suspends or deletes, each counted once
+/// (a leaver past retention has both a suspend and a delete).
+pub fn deprovisioned(plan: &Plan, app: &str) -> usize {
+    let mut seen = BTreeSet::new();
+    let mut unnamed = 0;
+    for c in plan.changes_for(app) {
+        if !matches!(c.action, Action::Suspend | Action::Delete) {
+            continue;
+        }
+        match identity(&c.account) {
+            Some(key) => {
+                seen.insert(key);
+            }
+            None => unnamed += 1,
+        }
+    }
+    seen.len() + unnamed
+}
+
+/// How two changes are known to be about the same account: the app's id,
+/// else the e-mail (case-insensitive), else the username.
+pub(crate) fn identity(a: &AccountRef) -> Option<String> {
+    if let Some(id) = a.id.as_deref() {
+        return Some(format!("id:{id}"));
+    }
+    if let Some(e) = a.email.as_deref() {
+        return Some(format!("email:{}", e.to_lowercase()));
+    }
+    a.username.as_deref().map(|u| format!("username:{u}"))
+}
+
+/// `part` as a share of `whole`, in whole percent, unless rounding would
+/// make a share just over `limit` read as the limit itself.
+fn share(part: usize, whole: usize, limit: u32) -> String {
+    let tenths = part * 1000 / whole.max(1);
+    let rounded = (tenths + 5) / 10;
+    if tenths.is_multiple_of(10) || rounded > limit as usize {
+        format!("{rounded}%")
+    } else {
+        format!("{}.{}%", tenths / 10, tenths % 10)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn share_never_reads_as_the_limit_when_over_it() {
+        assert_eq!(share(40, 120, 10), "33%");
+        assert_eq!(share(101, 1000, 10), "10.1%");
+        assert_eq!(share(25, 100, 10), "25%");
+        assert_eq!(share(1, 3, 50), "33.3%");
+    }
+
+    #[test]
+    fn hr_shrink_within_limit_passes_and_beyond_refuses() {
+        let opts = GuardOptions::default();
+        assert!(hr_shrink(720, Some(800), &opts).is_none(), "exactly 10% is allowed");
+        assert!(hr_shrink(900, Some(800), &opts).is_none());
+        assert!(hr_shrink(600, None, &opts).is_none());
+        let r = hr_shrink(600, Some(800), &opts).map(|r| r.message).unwrap_or_default();
+        assert!(r.contains("600 people, 25% fewer than the 800"), "{r}");
+        assert!(r.contains("--allow-hr-shrink"), "{r}");
+        let allow = GuardOptions { allow_hr_shrink: true, ..GuardOptions::default() };
+        assert!(hr_shrink(600, Some(800), &allow).is_none());
+        assert!(hr_shrink(0, Some(800), &opts).is_some(), "an empty export is the worst case");
+    }
+
+    #[test]
+    fn identity_prefers_id_then_email() {
+        let mut a = AccountRef { email: Some("A@X.com".into()), ..AccountRef::default() };
+        assert_eq!(identity(&a).as_deref(), Some("email:a@x.com"));
+        a.id = Some("U1".into());
+        assert_eq!(identity(&a).as_deref(), Some("id:U1"));
+        assert_eq!(identity(&AccountRef::default()), None);
+    }
+}
