@@ -49,6 +49,8 @@ fn key(c: &Change) -> Key {
 pub struct Comparison<'a> {
     /// Changes of the new plan that were approved: these may be applied.
     pub approved: Vec<&'a Change>,
+    /// Positions of the approved changes in the new plan's change list.
+    pub approved_positions: Vec<usize>,
     /// Changes of the new plan that nobody approved. Any of them means the
     /// live state moved on and the plan must be made and reviewed again.
     pub unapproved: Vec<&'a Change>,
@@ -75,7 +77,7 @@ pub fn compare<'a>(approved: &Plan, now: &'a Plan) -> Comparison<'a> {
         approved.changes.iter().filter(|c| c.action == Action::Review).map(key).collect();
     let mut out = Comparison::default();
     let mut still: BTreeSet<Key> = BTreeSet::new();
-    for c in &now.changes {
+    for (pos, c) in now.changes.iter().enumerate() {
         let k = key(c);
         if c.action == Action::Review {
             if !approved_reviews.contains(&k) {
@@ -85,6 +87,7 @@ pub fn compare<'a>(approved: &Plan, now: &'a Plan) -> Comparison<'a> {
         }
         if approved_keys.contains(&k) {
             out.approved.push(c);
+            out.approved_positions.push(pos);
             still.insert(k);
         } else {
             out.unapproved.push(c);

@@ -339,6 +339,21 @@ impl Plan {
         !self.changes.is_empty()
     }
 
+    /// Keeps only the changes `keep` accepts; the counts follow.
+    pub fn retain_changes(&mut self, mut keep: impl FnMut(&Change) -> bool) {
+        let mut summary = Counts::default();
+        for (app, changes) in self.apps.iter_mut().zip(self.changes.by_app.iter_mut()) {
+            changes.retain(&mut keep);
+            let mut counts = Counts::default();
+            for c in changes.iter() {
+                counts.add(c.action);
+                summary.add(c.action);
+            }
+            app.changes = counts;
+        }
+        self.summary = summary;
+    }
+
     /// Changes of one app.
     pub fn changes_for(&self, app: &str) -> &[Change] {
         self.apps.iter().position(|a| a.name == app).and_then(|i| self.changes.by_app.get(i)).map_or(&[], Vec::as_slice)

@@ -6,6 +6,7 @@
 //! printing of problems; it must not make decisions (those belong to
 //! keyward-core) or talk to apps except through keyward-connectors.
 
+pub mod apply;
 pub mod files;
 pub mod pipeline;
 pub mod report;

@@ -58,6 +58,58 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
         color: ColorChoice,
     },
+    /// Make the changes: plan, check the guards, ask (unless
+    /// --auto-approve), apply app by app, and write the audit log. With a
+    /// saved plan file, apply exactly that plan, refusing if the live
+    /// state has moved on. Exit 0 when done, 1 when nothing was changed
+    /// (error, refusal, cancel), 3 when partly applied.
+    Apply {
+        #[command(flatten)]
+        input: Input,
+        /// A plan saved with `keyward plan -o plan.json` and approved in
+        /// review. Applied without a prompt.
+        #[arg(value_name = "PLAN_FILE")]
+        plan_file: Option<std::path::PathBuf>,
+        /// Plan for this day instead of today (YYYY-MM-DD). Ignored with a
+        /// plan file, which carries its own day.
+        #[arg(long, value_name = "DATE")]
+        at: Option<Date>,
+        /// Do not ask for confirmation (for CI).
+        #[arg(long)]
+        auto_approve: bool,
+        /// The append-only, hash-chained audit log. Keep it somewhere that
+        /// outlives the run: it also holds the head count the HR-shrink
+        /// guard compares with.
+        #[arg(long, value_name = "FILE", env = "KEYWARD_AUDIT_LOG", default_value = ".keyward/audit.jsonl")]
+        audit_log: std::path::PathBuf,
+        /// Where checklists for apps keyward cannot change (csv exports)
+        /// are written.
+        #[arg(long, value_name = "DIR", default_value = ".keyward/checklists")]
+        checklist_dir: std::path::PathBuf,
+        /// Apply even though a plan suspends or deletes more accounts than
+        /// an app's guard allows (or more than --max-deprovision-total).
+        #[arg(long)]
+        allow_mass_deprovision: bool,
+        /// Most accounts one apply may suspend or delete over all apps.
+        #[arg(long, value_name = "N")]
+        max_deprovision_total: Option<u32>,
+        /// Apply even though the HR snapshot shrank by more than
+        /// --max-hr-shrink-percent since the last apply.
+        #[arg(long)]
+        allow_hr_shrink: bool,
+        /// Largest drop in head count, in percent, accepted without
+        /// --allow-hr-shrink.
+        #[arg(long, value_name = "PERCENT", default_value_t = keyward_apply::guard::DEFAULT_MAX_HR_SHRINK_PERCENT)]
+        max_hr_shrink_percent: u32,
+        /// When to use colours.
+        #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+        color: ColorChoice,
+    },
+    /// Work with the audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Print the CustomResourceDefinitions (for `kubectl apply`), or write
     /// one file per kind into a directory.
     Crd {
@@ -78,6 +130,17 @@ enum Command {
         /// Only this application (repeatable).
         #[arg(long = "app", value_name = "NAME")]
         apps: Vec<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Check that no line of the audit log was altered, removed or
+    /// reordered (each line carries the hash of the one before).
+    Verify {
+        /// The audit log.
+        #[arg(value_name = "FILE", env = "KEYWARD_AUDIT_LOG", default_value = ".keyward/audit.jsonl")]
+        path: std::path::PathBuf,
     },
 }
 
@@ -111,6 +174,8 @@ enum ColorChoice {
 
 /// Exit code for "the plan has changes" with `--detailed-exitcode`.
 const EXIT_CHANGES: u8 = 2;
+/// Exit code for "some changes were applied, some failed".
+const EXIT_PARTIAL: u8 = 3;
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
@@ -174,12 +239,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             }
             match format {
                 PlanFormat::Text => {
-                    let color = match color {
-                        ColorChoice::Always => true,
-                        ColorChoice::Never => false,
-                        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-                    };
-                    write_stdout(&render::text(&plan, TextOptions { color }))?;
+                    write_stdout(&render::text(&plan, TextOptions { color: use_color(color) }))?;
                 }
                 PlanFormat::Json => {
                     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -192,6 +252,53 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             // would only delay the exit.
             std::mem::forget((plan, listings, people, loaded));
             Ok(if detailed_exitcode && changes { ExitCode::from(EXIT_CHANGES) } else { ExitCode::SUCCESS })
+        }
+        Command::Apply {
+            input,
+            plan_file,
+            at,
+            auto_approve,
+            audit_log,
+            checklist_dir,
+            allow_mass_deprovision,
+            max_deprovision_total,
+            allow_hr_shrink,
+            max_hr_shrink_percent,
+            color,
+        } => {
+            let args = keyward::apply::ApplyArgs {
+                paths: input.paths,
+                plan_file,
+                at: at.unwrap_or_else(today),
+                auto_approve,
+                audit_log,
+                checklist_dir,
+                guard: keyward_apply::GuardOptions {
+                    allow_mass_deprovision,
+                    allow_hr_shrink,
+                    max_deprovision_total,
+                    max_hr_shrink_percent,
+                },
+                color: use_color(color),
+            };
+            use keyward::apply::ApplyOutcome;
+            Ok(match keyward::apply::run(&args).await? {
+                ApplyOutcome::NothingToDo | ApplyOutcome::Done => ExitCode::SUCCESS,
+                ApplyOutcome::Partial => ExitCode::from(EXIT_PARTIAL),
+                ApplyOutcome::Refused | ApplyOutcome::Declined => ExitCode::FAILURE,
+            })
+        }
+        Command::Audit { command: AuditCommand::Verify { path } } => {
+            let summary =
+                keyward_apply::verify(&path).with_context(|| format!("{} does not verify", path.display()))?;
+            println!(
+                "OK: {} verifies: {} record(s) from {} run(s); last hash {}. Keep that hash elsewhere: anyone who can rewrite the whole file can rebuild a chain.",
+                path.display(),
+                summary.records,
+                summary.runs,
+                summary.last_hash
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Command::Crd { out_dir } => {
             let crds = keyward_core::resources::crds();
@@ -240,6 +347,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
 fn crd_yaml<T: serde::Serialize>(crd: &T) -> Result<String> {
     let body = serde_yaml::to_string(crd).context("cannot render the CRD")?;
     Ok(format!("# Generated by `keyward crd --out-dir crds/` from the Rust types; do not edit.\n{body}"))
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    }
 }
 
 fn today() -> Date {

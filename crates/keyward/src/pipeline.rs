@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use anyhow::Result;
+use keyward_connectors::Connector;
 use keyward_core::account::AccountListing;
 use keyward_core::people::People;
 use keyward_core::{Loaded, PolicySet};
@@ -38,10 +39,22 @@ pub fn read_people(set: &PolicySet) -> Result<People> {
     })
 }
 
-/// Lists every app's accounts, concurrently.
-pub async fn list_accounts(set: &PolicySet) -> Result<BTreeMap<String, AccountListing>> {
-    let connectors = keyward_connectors::build_all(set)?;
-    keyward_connectors::list_all(&connectors)
+/// Every app's connector, by app name.
+pub type Connectors = BTreeMap<String, Box<dyn Connector>>;
+
+/// Builds every app's connector (reading its credentials).
+pub fn connect(set: &PolicySet) -> Result<Connectors> {
+    keyward_connectors::build_all(set).map_err(|e| report::Reported::from_connectors(set, vec![e]).into())
+}
+
+/// Lists every app's accounts through `connectors`, concurrently.
+pub async fn list_with(set: &PolicySet, connectors: &Connectors) -> Result<BTreeMap<String, AccountListing>> {
+    keyward_connectors::list_all(connectors)
         .await
         .map_err(|errors| report::Reported::from_connectors(set, errors).into())
+}
+
+/// Lists every app's accounts, concurrently.
+pub async fn list_accounts(set: &PolicySet) -> Result<BTreeMap<String, AccountListing>> {
+    list_with(set, &connect(set)?).await
 }

@@ -1,0 +1,163 @@
+//! `keyward apply`: read everything, plan (or check a saved plan is still
+//! what was approved), run the guards, ask, and hand the plan to the apply
+//! engine. Decisions stay in keyward-core and keyward-apply; this module
+//! only sequences them and talks to the operator.
+
+use std::io::{BufRead as _, Write as _};
+use std::path::PathBuf;
+
+use anyhow::{Context as _, Result, bail};
+use is_terminal::IsTerminal as _;
+use jiff::civil::Date;
+use keyward_apply::{ApplyOptions, AuditLog, GuardOptions};
+use keyward_core::plan::{Action, Plan};
+use keyward_core::render::{self, TextOptions};
+
+use crate::pipeline;
+
+/// What the operator asked for.
+#[derive(Debug, Clone)]
+pub struct ApplyArgs {
+    /// Policy files or directories.
+    pub paths: Vec<PathBuf>,
+    /// A plan saved by `keyward plan -o`, reviewed and approved.
+    pub plan_file: Option<PathBuf>,
+    /// Plan for this day (without a plan file).
+    pub at: Date,
+    /// Apply without asking.
+    pub auto_approve: bool,
+    /// The audit log.
+    pub audit_log: PathBuf,
+    /// Where checklists for read-only apps go.
+    pub checklist_dir: PathBuf,
+    /// Guard overrides and limits.
+    pub guard: GuardOptions,
+    /// Colour in the printed plan.
+    pub color: bool,
+}
+
+/// How an apply ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApplyOutcome {
+    /// Nothing needed doing.
+    NothingToDo,
+    /// Every change was made (or put on a checklist).
+    Done,
+    /// Some changes failed or were skipped; the rest were made.
+    Partial,
+    /// A guard refused the plan; nothing was changed.
+    Refused,
+    /// The operator said no; nothing was changed.
+    Declined,
+}
+
+/// Runs `keyward apply`.
+pub async fn run(args: &ApplyArgs) -> Result<ApplyOutcome> {
+    let loaded = pipeline::load_policies(&args.paths)?;
+    let set = &loaded.set;
+    // Open (and verify) the audit log before touching any app: a log that
+    // cannot be written, or was tampered with, must stop the run up front.
+    let audit = AuditLog::open(&args.audit_log)
+        .with_context(|| format!("cannot use the audit log {}", args.audit_log.display()))?;
+    let approved = match &args.plan_file {
+        Some(path) => Some(read_plan(path)?),
+        None => None,
+    };
+    let people = pipeline::read_people(set)?;
+    let connectors = pipeline::connect(set)?;
+    let listings = pipeline::list_with(set, &connectors).await?;
+    let date = approved.as_ref().map_or(args.at, |p| p.date);
+    let mut plan = keyward_core::plan(set, &people, &listings, date)?;
+    drop(listings);
+
+    if let Some(approved) = &approved {
+        let cmp = keyward_core::approval::compare(approved, &plan);
+        if !cmp.is_approved() {
+            let mut msg = format!(
+                "the live state changed since the plan was made: {} change(s) are not in the approved plan:\n",
+                cmp.unapproved.len()
+            );
+            for c in &cmp.unapproved {
+                msg.push_str(&format!("  {} {} {}: {}\n", c.app, c.action.as_str(), c.account.label(), c.reason));
+            }
+            msg.push_str("Nothing was changed. Make and review a new plan (`keyward plan -o plan.json`).");
+            bail!(msg);
+        }
+        if cmp.no_longer_needed > 0 {
+            println!("{} approved change(s) are no longer needed (already done).", cmp.no_longer_needed);
+        }
+        if cmp.new_reviews > 0 {
+            println!(
+                "{} new item(s) for review appeared since the plan was made; they change nothing.",
+                cmp.new_reviews
+            );
+        }
+        let keep = cmp.approved_positions.clone();
+        let mut pos = 0usize;
+        let mut next = 0usize;
+        plan.retain_changes(|c| {
+            let here = pos;
+            pos += 1;
+            if next < keep.len() && keep[next] == here {
+                next += 1;
+                true
+            } else {
+                c.action == Action::Review
+            }
+        });
+        if date != args.at {
+            eprintln!("note: the approved plan is for {date}; it is applied as of that day.");
+        }
+    }
+
+    let executable = plan.changes.iter().filter(|c| c.action != Action::Review).count();
+    print!("{}", render::text(&plan, TextOptions { color: args.color }));
+    if executable == 0 {
+        println!("Nothing to apply.");
+        return Ok(ApplyOutcome::NothingToDo);
+    }
+
+    let refusals = keyward_apply::guard::check(&plan, set, &args.guard, audit.last_people_total());
+    let confirmed = refusals.is_empty() && (args.auto_approve || approved.is_some() || confirm(&plan, executable)?);
+    if refusals.is_empty() && !confirmed {
+        println!("Apply cancelled; nothing was changed.");
+        return Ok(ApplyOutcome::Declined);
+    }
+    let opts = ApplyOptions {
+        checklist_dir: args.checklist_dir.clone(),
+        run_id: keyward_apply::new_run_id(),
+        guard: args.guard.clone(),
+    };
+    // With refusals the engine records them in the audit log and changes
+    // nothing.
+    let report = keyward_apply::apply(&plan, &connectors, set, &audit, &opts).await;
+    let text = report.render_text();
+    if report.is_refused() {
+        eprint!("{text}");
+        return Ok(ApplyOutcome::Refused);
+    }
+    print!("{text}");
+    println!("Audit log {} ends with hash {}.", args.audit_log.display(), report.audit_last_hash);
+    Ok(if report.is_partial() { ApplyOutcome::Partial } else { ApplyOutcome::Done })
+}
+
+fn read_plan(path: &PathBuf) -> Result<Plan> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read the plan {}", path.display()))?;
+    Plan::from_json(&text).with_context(|| format!("{} is not a plan keyward can apply", path.display()))
+}
+
+/// Asks on the terminal. Without one (CI), refuses: an unattended apply
+/// must say so with `--auto-approve`.
+fn confirm(plan: &Plan, executable: usize) -> Result<bool> {
+    if !std::io::stdin().is_terminal() {
+        bail!(
+            "refusing to apply without confirmation: standard input is not a terminal. Pass --auto-approve (in CI), or apply a reviewed plan file (`keyward apply plan.json`). Nothing was changed."
+        );
+    }
+    let apps = plan.apps.iter().filter(|a| a.changes.total() > a.changes.review).count();
+    print!("\nApply {executable} change(s) to {apps} application(s)? Only 'yes' is accepted: ");
+    std::io::stdout().flush().context("cannot write to standard output")?;
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer).context("cannot read the answer")?;
+    Ok(answer.trim() == "yes")
+}
