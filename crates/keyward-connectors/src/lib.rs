@@ -1,8 +1,9 @@
 //! # keyward-connectors
 //!
 //! How keyward reads (and, where the app allows, changes) a SaaS app's
-//! accounts: the [`Connector`] trait, its capabilities, and the connectors
-//! themselves (csv-export now; SCIM and vendor APIs plug in here).
+//! accounts: the [`Connector`] trait, its capabilities, the HTTP policy API
+//! connectors share ([`http`]), and the connectors themselves: csv-export
+//! and SCIM 2.0 now; vendor APIs plug in here.
 //!
 //! A connector must never return a partial listing as if it were complete:
 //! an error, a page it could not fetch, or a file cut short is an error,
@@ -12,13 +13,15 @@
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
-pub use keyward_core::account::Capabilities;
 use keyward_core::account::AccountListing;
+pub use keyward_core::account::Capabilities;
 use keyward_core::diag::Diagnostics;
 use keyward_core::plan::Change;
 use keyward_core::policy::PolicySet;
 
 pub mod csv_export;
+pub mod http;
+pub mod scim;
 
 /// Why a connector could not do its job.
 #[derive(Debug, thiserror::Error)]
@@ -141,12 +144,20 @@ pub trait Connector: Send + Sync {
 pub fn build_all(set: &PolicySet) -> Result<BTreeMap<String, Box<dyn Connector>>, ConnectorError> {
     let mut out: BTreeMap<String, Box<dyn Connector>> = BTreeMap::new();
     for app in &set.applications {
-        let connector: Box<dyn Connector> = match &app.spec.connector.csv_export {
-            Some(spec) => Box::new(csv_export::CsvExport::new(set, app, spec)),
-            None => {
+        let c = &app.spec.connector;
+        let connector: Box<dyn Connector> = match (&c.csv_export, &c.scim) {
+            (Some(spec), None) => Box::new(csv_export::CsvExport::new(set, app, spec)),
+            (None, Some(spec)) => Box::new(scim::Scim::new(set, app, spec)?),
+            (Some(_), Some(_)) => {
                 return Err(ConnectorError::NotConfigured {
                     app: app.name.clone(),
-                    why: "set `spec.connector.csvExport`".to_owned(),
+                    why: "keep exactly one of `spec.connector.csvExport` and `spec.connector.scim`".to_owned(),
+                });
+            }
+            (None, None) => {
+                return Err(ConnectorError::NotConfigured {
+                    app: app.name.clone(),
+                    why: "set `spec.connector.scim` or `spec.connector.csvExport`".to_owned(),
                 });
             }
         };
