@@ -116,7 +116,7 @@ async fn lists_every_user_across_short_pages_with_memberships() {
     assert_eq!(bob.groups, vec!["eng"]);
     assert_eq!(bob.attributes.get("department").map(String::as_str), Some("Sales"));
     assert_eq!(bob.attributes.get("employeeNumber").map(String::as_str), Some("E1"));
-    assert!(listing.source.starts_with("scim http://127.0.0.1:"));
+    assert!(listing.source.starts_with("http://127.0.0.1:"));
 }
 
 #[tokio::test]

@@ -735,7 +735,7 @@ impl Connector for Scim {
                 map::account(u, groups)
             })
             .collect();
-        Ok(AccountListing::new(format!("scim {}", self.base), accounts).with_capabilities(self.capabilities()))
+        Ok(AccountListing::new(self.base.to_string(), accounts).with_capabilities(self.capabilities()))
     }
 
     async fn apply(&self, change: &Change) -> Result<Outcome, ConnectorError> {
