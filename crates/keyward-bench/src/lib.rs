@@ -5,7 +5,8 @@
 //! twenty SaaS user exports in their vendors' layouts, and the policy
 //! repository that ties them together), the in-process measurement of the
 //! parse-only and plan phases ([`run`]), and the report over repeated
-//! runs ([`all`]).
+//! runs ([`all`]); and the count of HTTP requests a SCIM reconcile sends
+//! against a real server ([`scim_requests`]).
 //!
 //! It only calls the public APIs of the other crates, the way the CLI
 //! does; it must not change what it measures.
@@ -16,5 +17,6 @@ pub mod generate;
 mod org;
 mod rng;
 pub mod run;
+pub mod scim_requests;
 
 pub use org::REFERENCE_DATE;

@@ -72,6 +72,20 @@ enum Command {
         #[arg(long, value_name = "DATE", default_value = REFERENCE_DATE)]
         at: Date,
     },
+    /// Count the HTTP requests of a full SCIM reconcile against a real
+    /// scim2-server (installed by `scripts/test`) and compare them with the
+    /// minimum: the pages needed to list, plus one call per change.
+    ScimRequests {
+        /// People in the synthetic organisation.
+        #[arg(long, default_value_t = 500)]
+        people: usize,
+        /// Users asked for per page.
+        #[arg(long, default_value_t = 100)]
+        page_size: u32,
+        /// The plan date.
+        #[arg(long, value_name = "DATE", default_value = REFERENCE_DATE)]
+        at: Date,
+    },
 }
 
 fn main() -> Result<()> {
@@ -95,6 +109,15 @@ fn main() -> Result<()> {
             let f = run::run(&dir, phase, at, steps)?;
             println!("{}", f.line());
         }
+        Command::ScimRequests { people, page_size, at } => {
+            let work = tempfile_dir()?;
+            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            let opts = keyward_bench::scim_requests::Options { people, page_size, at };
+            let figures = runtime.block_on(keyward_bench::scim_requests::run(opts, &work))?;
+            let command = std::env::args().collect::<Vec<_>>().join(" ");
+            print!("{}", figures.markdown(&command));
+            let _ = std::fs::remove_dir_all(&work);
+        }
         Command::All { dir, runs, at } => {
             let exe = std::env::current_exe().context("cannot find this program's path")?;
             let command = std::env::args().collect::<Vec<_>>().join(" ");
@@ -103,4 +126,10 @@ fn main() -> Result<()> {
         }
     }
     Ok(())
+}
+
+fn tempfile_dir() -> Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("keyward-bench-scim-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    Ok(dir)
 }
