@@ -210,7 +210,7 @@ async fn pages_by_what_was_returned_and_reads_group_memberships() {
     assert!(listing.accounts[3].groups.is_empty());
     assert_eq!(listing.accounts[1].status, AccountStatus::Suspended);
     assert_eq!(listing.accounts[0].email.as_deref(), Some("a@x.io"));
-    assert_eq!(listing.source, format!("scim {}", s.url()));
+    assert_eq!(listing.source, s.url().to_string());
     assert!(listing.capabilities.delete && listing.capabilities.groups && !listing.capabilities.transfer);
 
     let starts: Vec<(String, String)> = s
@@ -389,7 +389,9 @@ async fn without_patch_group_membership_is_get_edit_put() {
 #[tokio::test]
 async fn etags_are_sent_in_if_match_and_a_412_rereads_once() {
     let s = setup("").await;
-    features(&s, true, true, None).await;
+    // Without PATCH a change is a whole-resource PUT, which must not
+    // overwrite someone else's edit: it carries the ETag read.
+    features(&s, false, true, None).await;
     let mut v2 = user("u1", "a@x.io", true);
     v2["meta"]["version"] = json!("W/\"u1-2\"");
     Mock::given(method("GET"))
@@ -404,21 +406,18 @@ async fn etags_are_sent_in_if_match_and_a_412_rereads_once() {
         .respond_with(ResponseTemplate::new(200).set_body_json(&v2))
         .mount(&s.server)
         .await;
-    Mock::given(method("PATCH"))
+    Mock::given(method("PUT"))
         .and(path(p("/Users/u1")))
         .and(header("if-match", "W/\"u1-1\""))
         .respond_with(scim_error(412, None, "version mismatch"))
         .expect(1)
         .mount(&s.server)
         .await;
-    Mock::given(method("PATCH"))
+    Mock::given(method("PUT"))
         .and(path(p("/Users/u1")))
         .and(header("if-match", "W/\"u1-2\""))
-        .and(body_json(json!({
-            "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
-            "Operations": [{"op": "replace", "path": "active", "value": false}]
-        })))
-        .respond_with(ResponseTemplate::new(204))
+        .and(body_partial_json(json!({"id": "u1", "active": false})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(user("u1", "a@x.io", false)))
         .expect(1)
         .mount(&s.server)
         .await;
@@ -430,7 +429,9 @@ async fn etags_are_sent_in_if_match_and_a_412_rereads_once() {
 #[tokio::test]
 async fn etag_from_the_header_when_meta_has_no_version() {
     let s = setup("").await;
-    features(&s, true, true, None).await;
+    // Without PATCH a change is a whole-resource PUT, which must not
+    // overwrite someone else's edit: it carries the ETag read.
+    features(&s, false, true, None).await;
     let mut u = user("u1", "a@x.io", false);
     u["meta"] = json!({"resourceType": "User"});
     Mock::given(method("GET"))
@@ -438,7 +439,7 @@ async fn etag_from_the_header_when_meta_has_no_version() {
         .respond_with(ResponseTemplate::new(200).set_body_json(u).insert_header("ETag", "W/\"h7\""))
         .mount(&s.server)
         .await;
-    Mock::given(method("PATCH"))
+    Mock::given(method("PUT"))
         .and(path(p("/Users/u1")))
         .and(header("if-match", "W/\"h7\""))
         .respond_with(ResponseTemplate::new(200).set_body_json(user("u1", "a@x.io", true)))
@@ -834,7 +835,9 @@ async fn update_changes_role_and_memberships_with_patch() {
 #[tokio::test]
 async fn suspending_a_suspended_or_gone_account_is_already_done() {
     let s = setup("").await;
-    features(&s, true, false, None).await;
+    // Without PATCH the user is read first (to build the PUT), which is
+    // how keyward sees there is nothing left to do.
+    features(&s, false, false, None).await;
     Mock::given(method("GET"))
         .and(path(p("/Users/u1")))
         .respond_with(ResponseTemplate::new(200).set_body_json(user("u1", "a@x.io", false)))
@@ -854,7 +857,39 @@ async fn suspending_a_suspended_or_gone_account_is_already_done() {
     );
     let e = s.scim.apply(&change(Action::Restore, Some("u2"))).await.unwrap_err();
     assert!(matches!(&e, ConnectorError::Http { status: Some(404), .. }), "{e}");
-    assert!(s.requests().await.iter().all(|r| r.method.as_str() != "PATCH"));
+    assert!(s.requests().await.iter().all(|r| r.method.as_str() != "PUT"));
+}
+
+#[tokio::test]
+async fn with_patch_a_suspend_is_one_blind_request() {
+    let s = setup("").await;
+    features(&s, true, true, None).await;
+    Mock::given(method("PATCH"))
+        .and(path(p("/Users/u1")))
+        .and(body_json(json!({
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": [{"op": "replace", "path": "active", "value": false}]
+        })))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&s.server)
+        .await;
+    Mock::given(method("PATCH"))
+        .and(path(p("/Users/gone")))
+        .respond_with(scim_error(404, None, "Resource gone not found"))
+        .mount(&s.server)
+        .await;
+    assert_eq!(
+        s.scim.apply(&change(Action::Suspend, Some("u1"))).await.unwrap(),
+        Outcome::Applied("suspended u1".into())
+    );
+    assert!(
+        matches!(s.scim.apply(&change(Action::Suspend, Some("gone"))).await.unwrap(), Outcome::AlreadyDone(t) if t.contains("no longer exists"))
+    );
+    // A targeted PATCH needs neither a read nor If-Match.
+    let reqs = s.requests().await;
+    assert!(reqs.iter().all(|r| !r.url.path().contains("/Users/") || r.method.as_str() == "PATCH"));
+    assert!(reqs.iter().all(|r| !r.headers.contains_key("if-match")));
 }
 
 #[tokio::test]

@@ -53,6 +53,10 @@ pub struct Scim {
     page_size: Option<u32>,
     http: HttpClient,
     features: OnceCell<Features>,
+    /// Group displayName → ids, from the last listing. Apply runs right
+    /// after a listing, so looking each group up again by filter would
+    /// cost one request per change for nothing.
+    group_ids: std::sync::Mutex<Option<HashMap<String, Vec<String>>>>,
 }
 
 /// The two resource types keyward touches.
@@ -132,6 +136,7 @@ impl Scim {
             page_size: spec.page_size,
             http,
             features: OnceCell::new(),
+            group_ids: std::sync::Mutex::new(None),
         })
     }
 
@@ -330,6 +335,15 @@ impl Scim {
     }
 
     async fn group_id(&self, name: &str) -> Result<Option<String>, ConnectorError> {
+        // A group missing from the cache may have been made since the
+        // listing, so only a cached single hit skips the lookup.
+        let cached = match self.group_ids.lock() {
+            Ok(g) => g.as_ref().and_then(|m| m.get(name)).filter(|ids| ids.len() == 1).map(|ids| ids[0].clone()),
+            Err(_) => None,
+        };
+        if cached.is_some() {
+            return Ok(cached);
+        }
         let found = self.find(Kind::Groups, "displayName", name).await?;
         match found.as_slice() {
             [] => Ok(None),
@@ -365,14 +379,17 @@ impl Scim {
         Ok(out)
     }
 
-    /// Applies `edits` to one resource. Users are read first, to know
-    /// whether anything is left to do and for the ETag. Group memberships
-    /// are PATCHed blind when the server allows it, because reading a
-    /// group reads every member.
+    /// Applies `edits` to one resource. With PATCH, the operations keyward
+    /// sends (replace `active`, replace `roles`, add or remove one member)
+    /// are targeted and idempotent, so they go out blind: no read, and no
+    /// `If-Match`, which only guards a whole-resource write against a lost
+    /// update. That is one request per change instead of two. A read comes
+    /// first when a PUT body must be built from the current resource, and
+    /// when `read_first` asks for it (adopting an account).
     async fn edit(&self, kind: Kind, id: &str, edits: &[Edit], read_first: bool) -> Result<Edited, ConnectorError> {
         let f = self.features().await?;
         let url = self.url(&[kind.path(), id], &[]);
-        if !read_first && f.patch && !f.etag {
+        if !read_first && f.patch {
             let reply = self.http.send(&Request::new(Method::PATCH, url).json(&edit::patch_body(edits))).await?;
             return match reply.status {
                 s if s.is_success() => Ok(Edited::Applied),
@@ -625,7 +642,7 @@ impl Scim {
         let mut did: Vec<String> = Vec::new();
         let mut already: Vec<String> = Vec::new();
         if let Some(role) = &change.role {
-            match self.edit(Kind::Users, id, &[Edit::Role(role.to.clone())], true).await? {
+            match self.edit(Kind::Users, id, &[Edit::Role(role.to.clone())], false).await? {
                 Edited::Applied => did.push(format!("role {}", role.to)),
                 Edited::AlreadyDone => already.push(format!("role already {}", role.to)),
                 Edited::Missing(call) => return Err(self.gone(call, "the account no longer exists")),
@@ -659,7 +676,7 @@ impl Scim {
 
     async fn set_active(&self, change: &Change, active: bool) -> Result<Outcome, ConnectorError> {
         let id = self.account_id(change)?;
-        Ok(match self.edit(Kind::Users, id, &[Edit::Active(active)], true).await? {
+        Ok(match self.edit(Kind::Users, id, &[Edit::Active(active)], false).await? {
             Edited::Applied if active => Outcome::Applied(format!("restored {id}")),
             Edited::Applied => Outcome::Applied(format!("suspended {id}")),
             Edited::AlreadyDone => {
@@ -719,11 +736,18 @@ impl Connector for Scim {
         };
         let groups = self.list_all(Kind::Groups).await?;
         let mut member_of: HashMap<&str, Vec<Text>> = HashMap::new();
+        let mut ids: HashMap<String, Vec<String>> = HashMap::new();
         for g in groups.iter().flatten() {
             let Some(name) = map::text(g, "displayName") else { continue };
+            if let Some(id) = map::id(g) {
+                ids.entry(name.to_owned()).or_default().push(id);
+            }
             for m in map::members(g) {
                 member_of.entry(m).or_default().push(Text::from(name));
             }
+        }
+        if let Ok(mut cache) = self.group_ids.lock() {
+            *cache = Some(ids);
         }
         let accounts = users
             .iter()
