@@ -50,3 +50,40 @@ fn the_example_validates_cleanly() {
     let out = keyward(&["validate", "-f", "policies"]);
     assert!(out.starts_with("OK: 1 people source(s), 5 application(s)"), "{out}");
 }
+
+#[test]
+fn applying_the_example_writes_checklists_for_its_read_only_apps_and_an_audit_log_that_verifies() {
+    let work = tempfile::tempdir().unwrap();
+    let audit = work.path().join("audit.jsonl");
+    let lists = work.path().join("checklists");
+    let out = Command::cargo_bin("keyward")
+        .unwrap()
+        .current_dir(repo())
+        .env("NO_COLOR", "1")
+        .args(["apply", "-f", "policies", "--at", "2026-11-23", "--auto-approve", "--audit-log"])
+        .arg(&audit)
+        .arg("--checklist-dir")
+        .arg(&lists)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("0 applied, 0 already done, 0 failed, 0 skipped; 30 on checklists"), "{stdout}");
+    let slack = std::fs::read_to_string(lists.join("slack.md")).unwrap();
+    assert!(slack.contains("- [ ] **suspend** `tsubasa.aoki@example.com`"), "{slack}");
+    // The order a human must follow: the hand-over before the deletion.
+    let google = std::fs::read_to_string(lists.join("google-workspace.md")).unwrap();
+    let (t, d) = (google.find("**transfer**"), google.find("**delete**"));
+    assert!(t.is_some() && d.is_some() && t < d, "{google}");
+    let verified = Command::cargo_bin("keyward").unwrap().arg("audit").arg("verify").arg(&audit).output().unwrap();
+    assert!(verified.status.success(), "{}", String::from_utf8_lossy(&verified.stderr));
+}
+
+#[test]
+fn the_example_scim_application_is_a_valid_policy() {
+    let paths = [repo().join("policies/people.yaml"), repo().join("examples/scim/slack.yaml")];
+    let loaded = keyward::pipeline::load_policies(&paths).unwrap();
+    let app = loaded.set.application("slack").unwrap();
+    assert!(app.spec.connector.scim.is_some());
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+}

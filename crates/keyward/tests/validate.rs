@@ -317,3 +317,55 @@ fn unknown_app_filter_in_inventory_lists_the_apps() {
     assert_eq!(code, 1);
     assert!(err.contains("no Application named `slak`; the policies define: slack"), "{err}");
 }
+
+const SCIM_APP: &str = "apiVersion: keyward.io/v1alpha1
+kind: Application
+metadata: {name: slack}
+spec:
+  connector:
+    scim:
+      url: https://api.slack.com/scim/v2
+      token: {env: SLACK_SCIM_TOKEN}
+      profile: slack
+";
+
+#[test]
+fn a_scim_token_written_into_the_policy_is_refused_at_its_position() {
+    let org = Org::new();
+    org.write("policies/slack.yaml", &SCIM_APP.replace("{env: SLACK_SCIM_TOKEN}", "{env: xoxp-1234-secret}"));
+    org.assert_error(
+        "policies/slack.yaml:8:20",
+        "`xoxp-1234-secret` is not an environment variable name",
+        "never write the token itself here",
+    );
+}
+
+#[test]
+fn a_scim_token_from_both_env_and_file_is_refused() {
+    let org = Org::new();
+    org.write("policies/slack.yaml", &SCIM_APP.replace("{env: SLACK_SCIM_TOKEN}", "{env: A, file: b}"));
+    org.assert_error("policies/slack.yaml:8:14", "exactly one of `env` and `file`", "token: {env: SLACK_SCIM_TOKEN}");
+}
+
+#[test]
+fn two_connectors_and_an_unknown_profile_are_refused() {
+    let org = Org::new();
+    org.write("policies/slack.yaml", &SCIM_APP.replace("profile: slack", "profile: slak"));
+    let (code, _, err) = org.run(&["validate", "-f", "policies"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("policies/slack.yaml:9:16") && err.contains("slak"), "{err}");
+    let both =
+        APP.replace("  connector:\n", "  connector:\n    scim: {url: 'https://x.example/scim', token: {env: T}}\n");
+    org.write("policies/slack.yaml", &both);
+    org.assert_error("policies/slack.yaml", "more than one connector", "keep exactly one of `csvExport`, `scim`");
+}
+
+#[test]
+fn a_missing_scim_token_names_the_variable_and_changes_nothing() {
+    let org = Org::new();
+    org.write("policies/slack.yaml", SCIM_APP);
+    let (code, out, err) = org.run(&["plan", "-f", "policies"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(err.contains("SLACK_SCIM_TOKEN"), "{err}");
+    assert!(err.contains("nothing was planned or changed"), "{err}");
+}
