@@ -32,6 +32,12 @@ pub struct GuardOptions {
     pub allow_hr_shrink: bool,
     /// Most accounts one apply may suspend or delete over all apps.
     pub max_deprovision_total: Option<u32>,
+    /// `--max-deprovision`: the per-app count limit for Applications that
+    /// do not set `spec.apply.guard.maxDeprovision`.
+    pub default_max_deprovision: u32,
+    /// `--max-deprovision-percent`: the per-app share limit for
+    /// Applications that do not set `spec.apply.guard.maxDeprovisionPercent`.
+    pub default_max_deprovision_percent: u32,
     /// Largest accepted drop of the HR head count since the last apply.
     pub max_hr_shrink_percent: u32,
 }
@@ -42,6 +48,8 @@ impl Default for GuardOptions {
             allow_mass_deprovision: false,
             allow_hr_shrink: false,
             max_deprovision_total: None,
+            default_max_deprovision: DEFAULT_MAX_DEPROVISION,
+            default_max_deprovision_percent: DEFAULT_MAX_DEPROVISION_PERCENT,
             max_hr_shrink_percent: DEFAULT_MAX_HR_SHRINK_PERCENT,
         }
     }
@@ -84,8 +92,8 @@ pub fn check(plan: &Plan, set: &PolicySet, opts: &GuardOptions, previous_people_
             continue;
         }
         let spec = set.application(&app.name).map(|a| &a.spec.apply.guard);
-        let max = spec.and_then(|g| g.max_deprovision).unwrap_or(DEFAULT_MAX_DEPROVISION);
-        let percent = spec.and_then(|g| g.max_deprovision_percent).unwrap_or(DEFAULT_MAX_DEPROVISION_PERCENT);
+        let max = spec.and_then(|g| g.max_deprovision).unwrap_or(opts.default_max_deprovision);
+        let percent = spec.and_then(|g| g.max_deprovision_percent).unwrap_or(opts.default_max_deprovision_percent);
         let over_count = count > max as usize;
         let over_share = count > PERCENT_RULE_ABOVE && count * 100 > percent as usize * app.accounts;
         if !(over_count || over_share) {
@@ -95,7 +103,10 @@ pub fn check(plan: &Plan, set: &PolicySet, opts: &GuardOptions, previous_people_
         let source = if configured {
             format!("Application {} spec.apply.guard", app.name)
         } else {
-            format!("the default; set Application {} spec.apply.guard to change it", app.name)
+            format!(
+                "the default of --max-deprovision and --max-deprovision-percent; set Application {} spec.apply.guard to change it for this app",
+                app.name
+            )
         };
         let share = match app.accounts {
             0 => String::new(),

@@ -438,10 +438,25 @@ fn guard_refuses_more_than_the_count_limit_with_the_numbers() {
     assert_eq!(r[0].app.as_deref(), Some("slack"));
     assert_eq!(
         r[0].message,
-        "slack: the plan suspends or deletes 30 of 1000 accounts (3%); the limit is 25 accounts or 10% (the default; set Application slack spec.apply.guard to change it). Check the HR export, then rerun with --allow-mass-deprovision if this is intended."
+        "slack: the plan suspends or deletes 30 of 1000 accounts (3%); the limit is 25 accounts or 10% (the default of --max-deprovision and --max-deprovision-percent; set Application slack spec.apply.guard to change it for this app). Check the HR export, then rerun with --allow-mass-deprovision if this is intended."
     );
     let allow = GuardOptions { allow_mass_deprovision: true, ..GuardOptions::default() };
     assert!(guard::check(&p, &set, &allow, None).is_empty());
+}
+
+#[test]
+fn guard_defaults_come_from_the_command_line_unless_the_app_sets_its_own() {
+    let set = policy(&[app_doc("loose", "{}"), app_doc("strict", "{guard: {maxDeprovision: 2}}")]);
+    let mut changes = suspends("loose", 30);
+    changes.extend(suspends("strict", 3));
+    let p = plan(1000, &[app("loose", 1000), app("strict", 1000)], changes);
+    let opts = GuardOptions { default_max_deprovision: 50, ..GuardOptions::default() };
+    let r = guard::check(&p, &set, &opts, None);
+    assert_eq!(r.len(), 1, "{r:?}");
+    assert_eq!(r[0].app.as_deref(), Some("strict"), "the app's own limit wins over the global default");
+    let tight = GuardOptions { default_max_deprovision: 10, ..GuardOptions::default() };
+    let apps: Vec<_> = guard::check(&p, &set, &tight, None).into_iter().filter_map(|r| r.app).collect();
+    assert_eq!(apps, ["loose", "strict"]);
 }
 
 #[test]

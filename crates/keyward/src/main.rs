@@ -93,6 +93,14 @@ enum Command {
         /// Most accounts one apply may suspend or delete over all apps.
         #[arg(long, value_name = "N")]
         max_deprovision_total: Option<u32>,
+        /// Per-app limit on suspensions and deletions, for Applications
+        /// that do not set `spec.apply.guard.maxDeprovision`.
+        #[arg(long, value_name = "N", default_value_t = keyward_apply::guard::DEFAULT_MAX_DEPROVISION)]
+        max_deprovision: u32,
+        /// Per-app limit as a share of the app's accounts, for Applications
+        /// that do not set `spec.apply.guard.maxDeprovisionPercent`.
+        #[arg(long, value_name = "PERCENT", default_value_t = keyward_apply::guard::DEFAULT_MAX_DEPROVISION_PERCENT)]
+        max_deprovision_percent: u32,
         /// Apply even though the HR snapshot shrank by more than
         /// --max-hr-shrink-percent since the last apply.
         #[arg(long)]
@@ -262,6 +270,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             checklist_dir,
             allow_mass_deprovision,
             max_deprovision_total,
+            max_deprovision,
+            max_deprovision_percent,
             allow_hr_shrink,
             max_hr_shrink_percent,
             color,
@@ -277,6 +287,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     allow_mass_deprovision,
                     allow_hr_shrink,
                     max_deprovision_total,
+                    default_max_deprovision: max_deprovision,
+                    default_max_deprovision_percent: max_deprovision_percent,
                     max_hr_shrink_percent,
                 },
                 color: use_color(color),
