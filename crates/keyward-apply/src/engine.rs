@@ -574,21 +574,10 @@ mod tests {
     async fn nothing_is_attempted_when_the_audit_log_cannot_be_written() {
         let yaml = "apiVersion: keyward.io/v1alpha1\nkind: PeopleSource\nmetadata: {name: hr}\nspec:\n  csv:\n    path: hr.csv\n    columns: {id: id, email: email}\n---\napiVersion: keyward.io/v1alpha1\nkind: Application\nmetadata: {name: crm}\nspec:\n  connector:\n    csvExport: {path: crm.csv, columns: {email: email}}\n";
         let set = PolicySet::load("p", vec![SourceFile { path: "p.yaml".into(), text: yaml.into() }]).unwrap().set;
-        let change = |action, who: &str| Change {
-            app: "crm".into(),
-            action,
-            account: AccountRef {
-                id: Some(who.into()),
-                email: Some(format!("{who}@x").into()),
-                ..AccountRef::default()
-            },
-            person: None,
-            reason: "test".into(),
-            role: None,
-            groups: None,
-            transfer_to: None,
-            proposed: None,
-            profile: None,
+        let change = |action, who: &str| {
+            let acct =
+                AccountRef { id: Some(who.into()), email: Some(format!("{who}@x").into()), ..AccountRef::default() };
+            Change::new("crm", action, acct, "test")
         };
         let plan = Plan {
             api_version: "keyward.io/v1alpha1".into(),

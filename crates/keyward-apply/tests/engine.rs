@@ -45,18 +45,10 @@ fn policy(docs: &[String]) -> PolicySet {
 
 fn change(app: &str, action: Action, account: &str) -> Change {
     let id = (action != Action::Create).then(|| format!("id-{account}").into());
-    Change {
-        app: app.into(),
-        action,
-        account: AccountRef { id, email: Some(format!("{account}@example.com").into()), ..AccountRef::default() },
-        person: Some(PersonRef { id: format!("E-{account}").into(), email: None, name: None }),
-        reason: format!("{} {account} because the test says so", action.as_str()),
-        role: None,
-        groups: None,
-        transfer_to: None,
-        proposed: None,
-        profile: None,
-    }
+    let acct = AccountRef { id, email: Some(format!("{account}@example.com").into()), ..AccountRef::default() };
+    let mut c = Change::new(app, action, acct, format!("{} {account} because the test says so", action.as_str()));
+    c.person = Some(PersonRef { id: format!("E-{account}").into(), email: None, name: None });
+    c
 }
 
 struct AppDef {

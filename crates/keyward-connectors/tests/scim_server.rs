@@ -47,18 +47,7 @@ fn person(name: &str, id: &str) -> Value {
 }
 
 fn change(action: Action, id: Option<&str>) -> Change {
-    Change {
-        app: "app".into(),
-        action,
-        account: AccountRef { id: id.map(Into::into), ..Default::default() },
-        person: None,
-        reason: "test".into(),
-        role: None,
-        groups: None,
-        transfer_to: None,
-        proposed: None,
-        profile: None,
-    }
+    Change::new("app", action, AccountRef { id: id.map(Into::into), ..Default::default() }, "test")
 }
 
 fn create(email: &str, person: &str, groups: &[&str]) -> Change {

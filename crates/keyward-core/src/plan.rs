@@ -196,6 +196,25 @@ pub struct Change {
     pub profile: Option<Box<Profile>>,
 }
 
+impl Change {
+    /// A change with only what every change has; the rest is set by the
+    /// caller where it applies.
+    pub fn new(app: impl Into<Text>, action: Action, account: AccountRef, reason: impl Into<String>) -> Self {
+        Self {
+            app: app.into(),
+            action,
+            account,
+            person: None,
+            reason: reason.into(),
+            role: None,
+            groups: None,
+            transfer_to: None,
+            proposed: None,
+            profile: None,
+        }
+    }
+}
+
 /// HR facts about the person an account is created for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
@@ -857,18 +876,9 @@ impl PersonPlanner<'_, '_> {
     }
 
     fn change(&mut self, action: Action, account: AccountRef, reason: String) -> &mut Change {
-        self.out.push(Change {
-            app: self.ctx.app.name.as_str().into(),
-            action,
-            account,
-            person: Some(PersonRef::of(self.person)),
-            reason,
-            role: None,
-            groups: None,
-            transfer_to: None,
-            proposed: None,
-            profile: None,
-        });
+        let mut c = Change::new(self.ctx.app.name.as_str(), action, account, reason);
+        c.person = Some(PersonRef::of(self.person));
+        self.out.push(c);
         let last = self.out.len() - 1;
         &mut self.out[last]
     }
@@ -1250,17 +1260,6 @@ fn plan_unmatched(ctx: &AppCtx<'_>, people: &People, out: &mut Vec<Change>) {
                 )
             }
         };
-        out.push(Change {
-            app: ctx.app.name.as_str().into(),
-            action: Action::Review,
-            account: AccountRef::of(a),
-            person: None,
-            reason,
-            role: None,
-            groups: None,
-            transfer_to: None,
-            proposed: None,
-            profile: None,
-        });
+        out.push(Change::new(ctx.app.name.as_str(), Action::Review, AccountRef::of(a), reason));
     }
 }
