@@ -167,3 +167,47 @@ async fn without_a_terminal_or_auto_approve_apply_refuses() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--auto-approve"), "{}", text(&out));
     assert!(server.user_by_user_name("jiro@example.com").await.is_none());
 }
+
+/// Runs `keyward apply` on a pseudo-terminal (util-linux `script`, part of
+/// every Debian system) and types `answer` at the prompt.
+async fn apply_on_a_terminal(org: &Org, answer: &str) -> std::process::Output {
+    use tokio::io::AsyncWriteExt as _;
+    let bin = assert_cmd::cargo::cargo_bin!("keyward");
+    let audit = org.audit_log();
+    let command = format!("{} apply -f . --at {DATE} --audit-log {}", bin.display(), audit.display());
+    let mut child = tokio::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(org.path())
+        .env(TOKEN_ENV, TOKEN)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("util-linux `script` runs the command on a pseudo-terminal");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(format!("{answer}\n").as_bytes()).await.unwrap();
+    let out =
+        tokio::time::timeout(std::time::Duration::from_secs(60), child.wait_with_output()).await.unwrap().unwrap();
+    drop(stdin);
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_terminal_apply_shows_the_plan_asks_and_only_yes_applies() {
+    let server = ScimServer::start(TOKEN).await;
+    let seeded = seed(&server).await;
+    let org = Org::new(&server.url());
+
+    let out = apply_on_a_terminal(&org, "y").await;
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(shown.contains("Apply 5 change(s) to 1 application(s)? Only 'yes' is accepted"), "{}", text(&out));
+    assert!(shown.contains("Apply cancelled; nothing was changed."), "{}", text(&out));
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(server.user_by_user_name("jiro@example.com").await.is_none());
+
+    let out = apply_on_a_terminal(&org, "yes").await;
+    assert!(out.status.success(), "{}", text(&out));
+    assert_converged(&server, &seeded).await;
+}
