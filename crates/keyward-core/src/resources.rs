@@ -32,7 +32,11 @@ pub const API_VERSION: &str = "keyward.io/v1alpha1";
     kind = "PeopleSource",
     namespaced,
     shortname = "kwps",
-    category = "keyward"
+    category = "keyward",
+    status = "PeopleSourceStatus",
+    printcolumn = r#"{"name":"Ready","type":"string","jsonPath":".status.conditions[?(@.type==\"Ready\")].status"}"#,
+    printcolumn = r#"{"name":"People","type":"integer","jsonPath":".status.people"}"#,
+    printcolumn = r#"{"name":"Last Sync","type":"date","jsonPath":".status.lastSync"}"#
 )]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct PeopleSourceSpec {
@@ -40,6 +44,24 @@ pub struct PeopleSourceSpec {
     /// employee export with Japanese headers).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub csv: Option<CsvPeopleSource>,
+}
+
+/// What the controller last read from a PeopleSource.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PeopleSourceStatus {
+    /// The `metadata.generation` this status describes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observed_generation: Option<i64>,
+    /// `Ready` and `SourceError`, with a reason and a message.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<k8s_openapi::apimachinery::pkg::apis::meta::v1::Condition>,
+    /// When the source was last read (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_sync: Option<String>,
+    /// People read at the last sync (all of them, leavers included).
+    #[serde(default)]
+    pub people: u32,
 }
 
 /// A CSV file exported from the HR master.
@@ -192,7 +214,14 @@ impl HrStatus {
     kind = "Application",
     namespaced,
     shortname = "kwapp",
-    category = "keyward"
+    category = "keyward",
+    status = "ApplicationStatus",
+    printcolumn = r#"{"name":"Mode","type":"string","jsonPath":".spec.mode"}"#,
+    printcolumn = r#"{"name":"Ready","type":"string","jsonPath":".status.conditions[?(@.type==\"Ready\")].status"}"#,
+    printcolumn = r#"{"name":"Drift","type":"integer","description":"Changes the plan still wants to make","jsonPath":".status.drift"}"#,
+    printcolumn = r#"{"name":"Changes","type":"integer","description":"Changes applied by the last reconcile","jsonPath":".status.lastApplied"}"#,
+    printcolumn = r#"{"name":"Last Sync","type":"date","jsonPath":".status.lastSync"}"#,
+    printcolumn = r#"{"name":"Age","type":"date","jsonPath":".metadata.creationTimestamp"}"#
 )]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ApplicationSpec {
@@ -231,6 +260,81 @@ pub struct ApplicationSpec {
     /// and the mass-deprovisioning guard.
     #[serde(default)]
     pub apply: ApplySpec,
+    /// What `keyward controller` does with this app: `observe` (default;
+    /// plan only, drift reported in the status and as events) or `enforce`
+    /// (apply the plan through the apply engine and its guards). The CLI's
+    /// `keyward apply` ignores it.
+    #[serde(default)]
+    pub mode: ReconcileMode,
+}
+
+/// What the controller does with an app's plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum ReconcileMode {
+    /// Plan only: report drift, change nothing.
+    #[default]
+    Observe,
+    /// Apply the plan, within the guards.
+    Enforce,
+}
+
+/// What the controller last saw and did for an Application.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplicationStatus {
+    /// The `metadata.generation` this status describes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observed_generation: Option<i64>,
+    /// `Ready`, `Synced`, `Drifted`, `BlockedByGuard` and `SourceError`,
+    /// each `True`, `False` or `Unknown` with a reason and a message.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<k8s_openapi::apimachinery::pkg::apis::meta::v1::Condition>,
+    /// When the app was last read and planned (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_sync: Option<String>,
+    /// Accounts the app had at the last sync.
+    #[serde(default)]
+    pub accounts: u32,
+    /// Changes (reviews excluded) the last plan still wanted to make.
+    #[serde(default)]
+    pub drift: u32,
+    /// Items waiting for a human (reviews).
+    #[serde(default)]
+    pub reviews: u32,
+    /// Changes applied by the last reconcile (enforce mode).
+    #[serde(default)]
+    pub last_applied: u32,
+    /// The last plan's changes by action.
+    #[serde(default)]
+    pub plan: PlanCounts,
+}
+
+/// Changes of a plan by action, for statuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanCounts {
+    /// Accounts to create.
+    #[serde(default)]
+    pub create: u32,
+    /// Accounts to restore.
+    #[serde(default)]
+    pub restore: u32,
+    /// Accounts to update.
+    #[serde(default)]
+    pub update: u32,
+    /// Accounts to suspend.
+    #[serde(default)]
+    pub suspend: u32,
+    /// Hand-overs.
+    #[serde(default)]
+    pub transfer: u32,
+    /// Accounts to delete.
+    #[serde(default)]
+    pub delete: u32,
+    /// Items for review.
+    #[serde(default)]
+    pub review: u32,
 }
 
 /// Limits on applying changes to one app.
