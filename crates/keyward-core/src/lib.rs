@@ -32,5 +32,5 @@ pub mod yaml;
 pub use account::{Account, AccountListing, AccountStatus};
 pub use diag::{Diagnostic, Diagnostics, Location, Severity};
 pub use people::{People, Person, Phase, Post};
-pub use plan::{Action, Change, Plan, PlanError, plan};
+pub use plan::{Action, Change, Plan, PlanError, plan, plan_scoped};
 pub use policy::{Loaded, Named, Origin, PolicySet, SourceFile};

@@ -652,6 +652,35 @@ pub fn plan(
     listings: &BTreeMap<String, AccountListing>,
     today: Date,
 ) -> Result<Plan, PlanError> {
+    plan_inner(set, people, listings, today, None)
+}
+
+/// Plans for some people only: the people at indexes `only` of
+/// [`People::persons`]. For a reconcile of one person after an HR event,
+/// where each listing holds only the accounts that may be theirs, so
+/// accounts matching nobody say nothing and are not listed for review.
+/// Everyone stays in `people`, so managers (hand-over targets) and
+/// correlation still see the whole HR master.
+pub fn plan_scoped(
+    set: &PolicySet,
+    people: &People,
+    listings: &BTreeMap<String, AccountListing>,
+    today: Date,
+    only: &[usize],
+) -> Result<Plan, PlanError> {
+    let mut only: Vec<usize> = only.iter().copied().filter(|&i| i < people.len()).collect();
+    only.sort_unstable();
+    only.dedup();
+    plan_inner(set, people, listings, today, Some(&only))
+}
+
+fn plan_inner(
+    set: &PolicySet,
+    people: &People,
+    listings: &BTreeMap<String, AccountListing>,
+    today: Date,
+    scope: Option<&[usize]>,
+) -> Result<Plan, PlanError> {
     let compiled = &set.compiled;
     let phases: Vec<Phase> = people.persons().iter().map(|p| p.phase(today)).collect();
 
@@ -673,7 +702,8 @@ pub fn plan(
     // Who gets what, and who owns which key, are independent.
     let (selections, indexes) =
         rayon::join(|| select_all(compiled, people, &phases, today), || Indexes::build(&compiled.apps, people));
-    let shared = Shared { set, compiled, people, phases: &phases, selections: &selections, indexes: &indexes, today };
+    let shared =
+        Shared { set, compiled, people, phases: &phases, selections: &selections, indexes: &indexes, today, scope };
     // Apps are independent: plan them in parallel, collected in app order so
     // the plan stays byte-identical.
     let per_app: Vec<(AppSummary, Vec<Change>)> = {
@@ -723,7 +753,12 @@ fn plan_app(
     // near that size saves regrowing (and re-faulting) a large vector.
     let mut app_changes = Vec::with_capacity(listing.accounts.len() / 16 + 16);
     let mut ent = EntView::default();
-    for pi in 0..people.len() {
+    let everyone = 0..people.len();
+    let persons: &mut dyn Iterator<Item = usize> = match shared.scope {
+        Some(only) => &mut only.iter().copied(),
+        None => &mut everyone.clone(),
+    };
+    for pi in persons {
         let maybe = selections.grants_app(pi, app_idx);
         let accounts = ctx.accounts_of(pi);
         if !maybe && accounts.is_empty() {
@@ -733,7 +768,9 @@ fn plan_app(
         let mut p = PersonPlanner { ctx: &ctx, s: shared, person: &people.persons()[pi], pi, out: &mut app_changes };
         p.plan(granted.then_some(&ent), accounts);
     }
-    plan_unmatched(&ctx, people, &mut app_changes);
+    if shared.scope.is_none() {
+        plan_unmatched(&ctx, people, &mut app_changes);
+    }
     if !listing.capabilities.is_read_only() {
         hand_to_humans(app, &listing.capabilities, &mut app_changes);
     }
@@ -823,6 +860,8 @@ struct Shared<'a> {
     selections: &'a Selections,
     indexes: &'a Indexes,
     today: Date,
+    /// Only these people (sorted), for a person-scoped plan.
+    scope: Option<&'a [usize]>,
 }
 
 /// Why a person should have an account; turned into words only when a
