@@ -106,6 +106,39 @@ impl ConnectorError {
     }
 }
 
+/// What identifies a person's accounts in an app, for a targeted lookup.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PersonKeys {
+    /// Employee numbers, earlier ones of a rehire included (an app's
+    /// `externalId`).
+    pub ids: Vec<String>,
+    /// Work e-mail addresses.
+    pub emails: Vec<String>,
+    /// Login names held in HR attributes (a GitHub login, say).
+    pub user_names: Vec<String>,
+}
+
+impl PersonKeys {
+    /// The keys of one person: employee numbers, e-mail, and every HR
+    /// attribute value (any may be the login an app correlates on).
+    pub fn of(p: &keyward_core::Person) -> Self {
+        let mut ids = vec![p.id.clone()];
+        ids.extend(p.previous_ids.iter().cloned());
+        Self {
+            ids,
+            emails: p.email.iter().cloned().collect(),
+            user_names: p.attributes.values().filter(|v| !v.trim().is_empty()).cloned().collect(),
+        }
+    }
+
+    /// Adds another person's keys (the manager who receives a hand-over).
+    pub fn extend(&mut self, other: PersonKeys) {
+        self.ids.extend(other.ids);
+        self.emails.extend(other.emails);
+        self.user_names.extend(other.user_names);
+    }
+}
+
 /// What became of one change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -129,6 +162,15 @@ pub trait Connector: Send + Sync {
     /// Every account of the app, with [`Connector::capabilities`] set on
     /// the listing. Never a partial list.
     async fn list(&self) -> Result<AccountListing, ConnectorError>;
+    /// The accounts that may belong to one person: for a reconcile of that
+    /// person alone, after an HR event, without reading every account of
+    /// every app. May return more than the person's accounts (the plan
+    /// correlates them), never fewer than an exact lookup by the keys finds.
+    /// The default reads the whole listing.
+    async fn find(&self, person: &PersonKeys) -> Result<AccountListing, ConnectorError> {
+        let _ = person;
+        self.list().await
+    }
     /// Carries out one planned change (never a review).
     ///
     /// Must be idempotent, because a crash or a lost response makes the

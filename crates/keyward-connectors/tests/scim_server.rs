@@ -253,3 +253,38 @@ async fn without_patch_changes_are_get_then_put() {
     scim.apply(&c).await.unwrap();
     assert!(server.group_members("eng").await.is_empty());
 }
+
+#[tokio::test]
+async fn a_targeted_lookup_finds_a_persons_accounts_in_one_request() {
+    let server = ScimServer::start(TOKEN).await;
+    let ann = server.create_user(person("ann", "E1")).await;
+    // A second account of Ann's, known only by her employee number.
+    let mut old = person("ann.old", "E1");
+    old["emails"] = json!([{"value": "ann.old@legacy.example", "primary": true}]);
+    let ann_old = server.create_user(old).await;
+    let bob = server.create_user(person("bob", "E2")).await;
+    server.create_group("eng", &[&ann, &bob]).await;
+    // A hostile e-mail in the HR data must stay a value.
+    server.create_user(person("eve", "E3")).await;
+
+    let proxy = keyward_testkit::FaultProxy::start(&server.url()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let scim = connector(dir.path(), &proxy.url(), "");
+    scim.list().await.unwrap(); // warms discovery and the membership cache, as a controller has
+    proxy.reset_log();
+
+    let keys = keyward_connectors::PersonKeys {
+        ids: vec!["E1".into()],
+        emails: vec!["ANN@example.com".into()],
+        user_names: vec![r#"x" or userName pr or userName eq "y"#.into()],
+    };
+    let found = scim.find(&keys).await.unwrap();
+    let mut ids: Vec<&str> = found.accounts.iter().map(|a| a.id.as_str()).collect();
+    ids.sort_unstable();
+    let mut want = vec![ann.as_str(), ann_old.as_str()];
+    want.sort_unstable();
+    assert_eq!(ids, want, "Ann's two accounts, nobody else's");
+    assert_eq!(proxy.count(), 1, "one request: {:?}", proxy.requests());
+    let a = found.accounts.iter().find(|a| a.id == ann).unwrap();
+    assert_eq!(a.groups, vec!["eng"], "memberships from the last listing");
+}

@@ -35,7 +35,7 @@ use url::Url;
 use self::discovery::Features;
 use self::edit::Edit;
 use crate::http::{HttpClient, HttpSettings, Reply, Request, RetryPolicy, Secret};
-use crate::{Capabilities, Connector, ConnectorError, Outcome};
+use crate::{Capabilities, Connector, ConnectorError, Outcome, PersonKeys};
 
 /// Users asked for per page unless the policy says otherwise.
 const DEFAULT_PAGE_SIZE: u32 = 100;
@@ -57,6 +57,11 @@ pub struct Scim {
     /// after a listing, so looking each group up again by filter would
     /// cost one request per change for nothing.
     group_ids: std::sync::Mutex<Option<HashMap<String, Vec<String>>>>,
+    /// User id → group names, from the last listing, so a targeted lookup
+    /// does not read every group again. Membership changed since then is
+    /// corrected by the next full reconcile; adding a member twice is a
+    /// no-op, so a stale entry costs at most one idempotent call.
+    member_of: std::sync::Mutex<HashMap<String, Vec<Text>>>,
 }
 
 /// The two resource types keyward touches.
@@ -137,6 +142,7 @@ impl Scim {
             http,
             features: OnceCell::new(),
             group_ids: std::sync::Mutex::new(None),
+            member_of: std::sync::Mutex::new(HashMap::new()),
         })
     }
 
@@ -749,6 +755,9 @@ impl Connector for Scim {
         if let Ok(mut cache) = self.group_ids.lock() {
             *cache = Some(ids);
         }
+        if let Ok(mut cache) = self.member_of.lock() {
+            *cache = member_of.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect();
+        }
         let accounts = users
             .iter()
             .filter_map(|u| {
@@ -756,6 +765,48 @@ impl Connector for Scim {
                     Some(_) => map::id(u).and_then(|id| member_of.remove(id.as_str())).unwrap_or_default(),
                     None => map::own_groups(u),
                 };
+                map::account(u, groups)
+            })
+            .collect();
+        Ok(AccountListing::new(self.base.to_string(), accounts).with_capabilities(self.capabilities()))
+    }
+
+    async fn find(&self, person: &PersonKeys) -> Result<AccountListing, ConnectorError> {
+        let mut clauses: Vec<String> = Vec::new();
+        for e in &person.emails {
+            clauses.push(filter::eq("userName", e));
+            clauses.push(filter::eq("emails.value", e));
+        }
+        for u in &person.user_names {
+            clauses.push(filter::eq("userName", u));
+        }
+        for id in &person.ids {
+            clauses.push(filter::eq("externalId", id));
+        }
+        if clauses.is_empty() || !self.features().await?.filter {
+            return self.list().await;
+        }
+        // One request with every key or-ed together: an HR event must cut
+        // access in as few round trips as possible.
+        let page = 100u32.to_string();
+        let query = clauses.join(" or ");
+        let reply = self.get(self.url(&["Users"], &[("filter", &query), ("count", &page)])).await?;
+        if !reply.is_success() {
+            return Err(reply.error());
+        }
+        let body = reply.json()?;
+        let found = body.get("Resources").and_then(Value::as_array).cloned().unwrap_or_default();
+        let total = body.get("totalResults").and_then(Value::as_u64).unwrap_or(found.len() as u64);
+        if total > found.len() as u64 {
+            // Far more matches than one person has: the filter was not
+            // applied as meant. Read everything rather than guess.
+            return self.list().await;
+        }
+        let member_of = self.member_of.lock().map(|m| m.clone()).unwrap_or_default();
+        let accounts = found
+            .iter()
+            .filter_map(|u| {
+                let groups = map::id(u).and_then(|id| member_of.get(&id).cloned()).unwrap_or_default();
                 map::account(u, groups)
             })
             .collect();
