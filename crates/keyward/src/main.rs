@@ -125,6 +125,50 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out_dir: Option<std::path::PathBuf>,
     },
+    /// Run continuously: reconcile at start, every --resync interval, when
+    /// a policy file changes and at once when an HR event names a person;
+    /// serve GET /healthz, /readyz, /metrics and POST /hr/events. Apps in
+    /// `spec.mode: enforce` are changed (within the guards, with the audit
+    /// log); apps in `observe` mode only report drift. Stops gracefully on
+    /// SIGTERM or Ctrl-C, finishing a change in flight.
+    Controller {
+        /// Read policies from files (-f) and write statuses to a file,
+        /// without Kubernetes.
+        #[arg(long)]
+        standalone: bool,
+        /// Policy file or directory (searched recursively for
+        /// .yaml/.yml), watched for changes. Repeatable. Needed with
+        /// --standalone.
+        #[arg(short = 'f', long = "file", value_name = "PATH")]
+        paths: Vec<std::path::PathBuf>,
+        /// Address of the HTTP endpoints.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+        /// Time between full reconciles (30s, 10m, 1h).
+        #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = keyward_controller::parse_interval)]
+        resync: std::time::Duration,
+        /// Where every Application's and PeopleSource's status is written
+        /// (JSON, replaced atomically).
+        #[arg(long, value_name = "FILE", default_value = ".keyward/status.json")]
+        status_file: std::path::PathBuf,
+        /// The append-only, hash-chained audit log (kept open and locked
+        /// while the controller runs).
+        #[arg(long, value_name = "FILE", env = "KEYWARD_AUDIT_LOG", default_value = ".keyward/audit.jsonl")]
+        audit_log: std::path::PathBuf,
+        /// Where checklists for apps keyward cannot change (csv exports)
+        /// in enforce mode are written.
+        #[arg(long, value_name = "DIR", default_value = ".keyward/checklists")]
+        checklist_dir: std::path::PathBuf,
+        /// Environment variable holding the HMAC secret of POST
+        /// /hr/events. Unset: HR events are refused (503).
+        #[arg(long, value_name = "NAME", default_value = keyward_controller::standalone::DEFAULT_SECRET_ENV)]
+        webhook_secret_env: String,
+        /// Log format on stderr (default: text, or KEYWARD_LOG_FORMAT).
+        #[arg(long, value_enum, value_name = "FORMAT")]
+        log_format: Option<LogFormat>,
+        #[command(flatten)]
+        guard: GuardArgs,
+    },
     /// List who has which account in which app, matched to people.
     Inventory {
         #[command(flatten)]
@@ -160,6 +204,53 @@ struct Input {
     paths: Vec<std::path::PathBuf>,
 }
 
+/// The guard flags of the controller; the same limits as `keyward apply`'s.
+#[derive(Debug, clap::Args)]
+struct GuardArgs {
+    /// Apply even though a plan suspends or deletes more accounts than an
+    /// app's guard allows (or more than --max-deprovision-total).
+    #[arg(long)]
+    allow_mass_deprovision: bool,
+    /// Most accounts one apply may suspend or delete over all apps.
+    #[arg(long, value_name = "N")]
+    max_deprovision_total: Option<u32>,
+    /// Per-app limit on suspensions and deletions, for Applications that do
+    /// not set `spec.apply.guard.maxDeprovision`.
+    #[arg(long, value_name = "N", default_value_t = keyward_apply::guard::DEFAULT_MAX_DEPROVISION)]
+    max_deprovision: u32,
+    /// Per-app limit as a share of the app's accounts, for Applications
+    /// that do not set `spec.apply.guard.maxDeprovisionPercent`.
+    #[arg(long, value_name = "PERCENT", default_value_t = keyward_apply::guard::DEFAULT_MAX_DEPROVISION_PERCENT)]
+    max_deprovision_percent: u32,
+    /// Apply even though the HR snapshot shrank by more than
+    /// --max-hr-shrink-percent since the last apply.
+    #[arg(long)]
+    allow_hr_shrink: bool,
+    /// Largest drop in head count, in percent, accepted without
+    /// --allow-hr-shrink.
+    #[arg(long, value_name = "PERCENT", default_value_t = keyward_apply::guard::DEFAULT_MAX_HR_SHRINK_PERCENT)]
+    max_hr_shrink_percent: u32,
+}
+
+impl GuardArgs {
+    fn options(&self) -> keyward_apply::GuardOptions {
+        keyward_apply::GuardOptions {
+            allow_mass_deprovision: self.allow_mass_deprovision,
+            allow_hr_shrink: self.allow_hr_shrink,
+            max_deprovision_total: self.max_deprovision_total,
+            default_max_deprovision: self.max_deprovision,
+            default_max_deprovision_percent: self.max_deprovision_percent,
+            max_hr_shrink_percent: self.max_hr_shrink_percent,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum PlanFormat {
     Text,
@@ -186,17 +277,13 @@ const EXIT_CHANGES: u8 = 2;
 const EXIT_PARTIAL: u8 = 3;
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("KEYWARD_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    // Parsed first: the controller's --log-format decides how logging is
+    // set up. Argument errors are printed by clap itself.
+    let cli = Cli::parse();
+    init_logging(&cli);
     // Long messages stay on one line so CI logs can be searched for
     // `file:line:column`.
     let _ = miette::set_hook(Box::new(|_| Box::new(miette::MietteHandlerOpts::new().wrap_lines(false).build())));
-    let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -210,6 +297,29 @@ fn main() -> ExitCode {
             report::error(&e);
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Logs go to stderr; `KEYWARD_LOG` filters them (default `warn`, `info`
+/// for the controller, which should say what it reconciled). JSON lines
+/// with `--log-format json` or `KEYWARD_LOG_FORMAT=json`, for log
+/// pipelines.
+fn init_logging(cli: &Cli) {
+    let (controller, flag) = match &cli.command {
+        Command::Controller { log_format, .. } => (true, *log_format),
+        _ => (false, None),
+    };
+    let json = match flag {
+        Some(f) => f == LogFormat::Json,
+        None => std::env::var("KEYWARD_LOG_FORMAT").is_ok_and(|v| v.trim().eq_ignore_ascii_case("json")),
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("KEYWARD_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(if controller { "info" } else { "warn" }));
+    let fmt = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if json {
+        fmt.json().init();
+    } else {
+        fmt.init();
     }
 }
 
@@ -329,6 +439,38 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     write_stdout(&docs.join("---\n"))?;
                 }
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Controller {
+            standalone,
+            paths,
+            listen,
+            resync,
+            status_file,
+            audit_log,
+            checklist_dir,
+            webhook_secret_env,
+            log_format: _,
+            guard,
+        } => {
+            if !standalone {
+                anyhow::bail!("the Kubernetes mode is not built yet; use --standalone");
+            }
+            if paths.is_empty() {
+                anyhow::bail!("--standalone reads the policies from files: pass them with -f FILE_OR_DIR");
+            }
+            let mut opts = keyward_controller::StandaloneOptions::new(paths);
+            opts.listen = listen;
+            opts.resync = resync;
+            opts.status_file = Some(status_file);
+            opts.audit_log = audit_log;
+            opts.checklist_dir = checklist_dir;
+            // Read here, once; the value is never logged or shown.
+            opts.webhook_secret =
+                std::env::var(&webhook_secret_env).ok().and_then(keyward_controller::WebhookSecret::new);
+            opts.webhook_secret_env = webhook_secret_env;
+            opts.guard = guard.options();
+            keyward_controller::run_standalone(opts).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Inventory { input, at, format, apps } => {

@@ -1,0 +1,203 @@
+//! The Prometheus metrics, in the OpenMetrics text format at `/metrics`.
+//!
+//! | metric | labels | what |
+//! |---|---|---|
+//! | `keyward_reconciles_total` | `kind` (`full`, `person`), `result` (`ok`, `error`) | reconciles finished |
+//! | `keyward_reconcile_duration_seconds` | `kind` | histogram of reconcile durations |
+//! | `keyward_changes_total` | `app`, `action`, `result` (`applied`, `already-done`, `failed`, `skipped`, `checklist`) | changes handed to the apply engine |
+//! | `keyward_guard_refusals_total` | `app` (empty for refusals about the whole plan) | reconciles a guard refused |
+//! | `keyward_http_errors_total` | `app` | connector calls that failed over HTTP (after retries) |
+//! | `keyward_drift` | `app` | changes the last full reconcile left to do |
+
+use std::sync::Arc;
+
+use prometheus_client::encoding::{EncodeLabelSet, EncodeLabelValue};
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+
+/// Content type of [`Metrics::encode`]'s output.
+pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+/// Which reconcile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EncodeLabelValue)]
+#[allow(non_camel_case_types)] // the label values as Prometheus shows them
+pub enum KindLabel {
+    /// Everything.
+    full,
+    /// One person, after an HR event.
+    person,
+}
+
+/// How a reconcile ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EncodeLabelValue)]
+#[allow(non_camel_case_types)] // the label values as Prometheus shows them
+pub enum ResultLabel {
+    /// Read, planned and (where enforced) applied without a failure.
+    ok,
+    /// Something could not be read, planned or applied.
+    error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct ReconcileLabels {
+    kind: KindLabel,
+    result: ResultLabel,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct DurationLabels {
+    kind: KindLabel,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct ChangeLabels {
+    app: String,
+    action: String,
+    result: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct AppLabels {
+    app: String,
+}
+
+/// Every metric the controller exports. Cheap to clone: clones share the
+/// counters.
+#[derive(Debug, Clone)]
+pub struct Metrics {
+    registry: Arc<Registry>,
+    reconciles: Family<ReconcileLabels, Counter>,
+    duration: Family<DurationLabels, Histogram>,
+    changes: Family<ChangeLabels, Counter>,
+    refusals: Family<AppLabels, Counter>,
+    http_errors: Family<AppLabels, Counter>,
+    drift: Family<AppLabels, Gauge>,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Metrics {
+    /// A fresh registry with every metric at zero.
+    pub fn new() -> Self {
+        let mut registry = Registry::default();
+        let reconciles = Family::<ReconcileLabels, Counter>::default();
+        // 50 ms to about 27 minutes: a person's reconcile is a few requests,
+        // a full one over thousands of accounts takes minutes.
+        let duration = Family::<DurationLabels, Histogram>::new_with_constructor(|| {
+            Histogram::new(exponential_buckets(0.05, 2.0, 16))
+        });
+        let changes = Family::<ChangeLabels, Counter>::default();
+        let refusals = Family::<AppLabels, Counter>::default();
+        let http_errors = Family::<AppLabels, Counter>::default();
+        let drift = Family::<AppLabels, Gauge>::default();
+        // Counters get their `_total` suffix from the encoder.
+        registry.register("keyward_reconciles", "Reconciles finished, by kind and result", reconciles.clone());
+        registry.register("keyward_reconcile_duration_seconds", "How long reconciles took", duration.clone());
+        registry.register("keyward_changes", "Changes handed to the apply engine, by result", changes.clone());
+        registry.register("keyward_guard_refusals", "Reconciles whose changes a guard refused", refusals.clone());
+        registry.register("keyward_http_errors", "Connector calls that failed over HTTP", http_errors.clone());
+        registry.register("keyward_drift", "Changes the last full reconcile left to do", drift.clone());
+        Self { registry: Arc::new(registry), reconciles, duration, changes, refusals, http_errors, drift }
+    }
+
+    /// Counts a finished reconcile and its duration.
+    pub fn reconcile(&self, kind: KindLabel, ok: bool, seconds: f64) {
+        let result = if ok { ResultLabel::ok } else { ResultLabel::error };
+        self.reconciles.get_or_create(&ReconcileLabels { kind, result }).inc();
+        self.duration.get_or_create(&DurationLabels { kind }).observe(seconds);
+    }
+
+    /// Counts one change's result (`applied`, `failed`…).
+    pub fn change(&self, app: &str, action: &str, result: &str) {
+        let labels = ChangeLabels { app: app.to_owned(), action: action.to_owned(), result: result.to_owned() };
+        self.changes.get_or_create(&labels).inc();
+    }
+
+    /// Counts a guard refusal for `app` (empty: the whole plan).
+    pub fn guard_refusal(&self, app: &str) {
+        self.refusals.get_or_create(&AppLabels { app: app.to_owned() }).inc();
+    }
+
+    /// Counts a connector call that failed over HTTP.
+    pub fn http_error(&self, app: &str) {
+        self.http_errors.get_or_create(&AppLabels { app: app.to_owned() }).inc();
+    }
+
+    /// Sets the drift of `app`.
+    pub fn set_drift(&self, app: &str, drift: u32) {
+        self.drift.get_or_create(&AppLabels { app: app.to_owned() }).set(i64::from(drift));
+    }
+
+    /// Makes the per-app counters of `app` exist (at zero), so a scrape
+    /// shows the series before the first refusal or error rather than
+    /// nothing, which alerts cannot tell from a broken exporter.
+    pub fn know_app(&self, app: &str) {
+        let labels = AppLabels { app: app.to_owned() };
+        drop(self.refusals.get_or_create(&labels));
+        drop(self.http_errors.get_or_create(&labels));
+    }
+
+    /// Drops the drift gauge of an app that is no longer in the policies,
+    /// so a removed app does not report a stale number forever.
+    pub fn forget_app(&self, app: &str) {
+        let labels = AppLabels { app: app.to_owned() };
+        self.drift.remove(&labels);
+        self.refusals.remove(&labels);
+        self.http_errors.remove(&labels);
+    }
+
+    /// The OpenMetrics text exposition (see [`CONTENT_TYPE`]).
+    pub fn encode(&self) -> String {
+        let mut out = String::new();
+        // Writing into a String cannot fail; an error here could only come
+        // from a metric's own encoder, and a scrape should still get text.
+        if let Err(e) = prometheus_client::encoding::text::encode(&mut out, &self.registry) {
+            tracing::error!(error = %e, "cannot encode the metrics");
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+
+    #[test]
+    fn counters_and_gauges_appear_under_their_documented_names() {
+        let m = Metrics::new();
+        m.reconcile(KindLabel::full, true, 0.2);
+        m.reconcile(KindLabel::person, false, 0.1);
+        m.change("chat", "suspend", "applied");
+        m.guard_refusal("chat");
+        m.http_error("chat");
+        m.set_drift("chat", 3);
+        m.set_drift("gone", 1);
+        m.know_app("gone");
+        m.know_app("quiet");
+        m.forget_app("gone");
+        let text = m.encode();
+        for want in [
+            r#"keyward_reconciles_total{kind="full",result="ok"} 1"#,
+            r#"keyward_reconciles_total{kind="person",result="error"} 1"#,
+            r#"keyward_reconcile_duration_seconds_count{kind="full"} 1"#,
+            r#"keyward_changes_total{app="chat",action="suspend",result="applied"} 1"#,
+            r#"keyward_guard_refusals_total{app="chat"} 1"#,
+            r#"keyward_http_errors_total{app="chat"} 1"#,
+            r#"keyward_drift{app="chat"} 3"#,
+        ] {
+            assert!(text.contains(want), "missing {want} in\n{text}");
+        }
+        assert!(!text.contains(r#"app="gone""#), "{text}");
+        assert!(text.contains(r#"keyward_http_errors_total{app="quiet"} 0"#), "{text}");
+        assert!(text.ends_with("# EOF\n"), "{text}");
+    }
+}

@@ -1,0 +1,179 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
+//! The reconcile engine on its own (as the Kubernetes mode will use it)
+//! against two real SCIM servers: a guard refusal holds back only the app
+//! it is about, and an unreadable HR master plans and applies nothing.
+
+use std::path::Path;
+
+use jiff::ToSpan as _;
+use keyward_controller::engine::{Engine, EngineConfig};
+use keyward_controller::metrics::Metrics;
+use keyward_core::PolicySet;
+use keyward_testkit::ScimServer;
+use serde_json::json;
+
+const TOKEN: &str = "kw-engine-SECRET-41d";
+
+fn hr(dir: &Path) {
+    let gone = jiff::Zoned::now().date().checked_sub(3.days()).unwrap().strftime("%Y-%m-%d").to_string();
+    let csv = format!(
+        "id,email,status,endDate\nE1,ann@example.com,active,\nE2,bob@example.com,terminated,{gone}\nE3,cy@example.com,active,\n"
+    );
+    std::fs::write(dir.join("hr.csv"), csv).unwrap();
+}
+
+fn app(name: &str, url: &str, max_deprovision: u32) -> String {
+    format!(
+        "---
+apiVersion: keyward.io/v1alpha1
+kind: Application
+metadata: {{name: {name}}}
+spec:
+  mode: enforce
+  connector:
+    scim: {{url: {url}, token: {{file: token}}, timeoutSeconds: 10}}
+  apply:
+    requestsPerSecond: 200
+    guard: {{maxDeprovision: {max_deprovision}, maxDeprovisionPercent: 100}}
+---
+apiVersion: keyward.io/v1alpha1
+kind: AccessPolicy
+metadata: {{name: all-{name}}}
+spec:
+  select: {{}}
+  grant: [{{app: {name}}}]
+"
+    )
+}
+
+fn load(dir: &Path) -> PolicySet {
+    keyward_controller::policies::load_policies(&[dir.to_path_buf()]).unwrap()
+}
+
+async fn seeded() -> (ScimServer, String) {
+    let server = ScimServer::start(TOKEN).await;
+    for (email, id) in [("ann@example.com", "E1"), ("cy@example.com", "E3")] {
+        server
+            .create_user(json!({"userName": email, "externalId": id, "emails": [{"value": email}], "active": true}))
+            .await;
+    }
+    let bob = server
+        .create_user(json!({"userName": "bob@example.com", "emails": [{"value": "bob@example.com"}], "active": true}))
+        .await;
+    (server, bob)
+}
+
+fn cond<'a>(
+    s: &'a keyward_core::resources::ApplicationStatus,
+    t: &str,
+) -> &'a k8s_openapi::apimachinery::pkg::apis::meta::v1::Condition {
+    s.conditions.iter().find(|c| c.type_ == t).unwrap_or_else(|| panic!("no {t}: {:?}", s.conditions))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_guard_refusal_holds_back_only_its_own_app() {
+    let (chat, chat_bob) = seeded().await;
+    let (wiki, wiki_bob) = seeded().await;
+    let dir = tempfile::tempdir().unwrap();
+    hr(dir.path());
+    std::fs::write(dir.path().join("token"), TOKEN).unwrap();
+    let people = "apiVersion: keyward.io/v1alpha1\nkind: PeopleSource\nmetadata: {name: hr}\nspec:\n  csv:\n    path: hr.csv\n    columns: {id: id, email: email, status: status, endDate: endDate}\n";
+    // chat may not suspend anyone at all; wiki may.
+    let policies = format!("{people}{}{}", app("chat", &chat.url(), 0), app("wiki", &wiki.url(), 10));
+    std::fs::write(dir.path().join("policies.yaml"), policies).unwrap();
+    let set = load(dir.path());
+    let engine = Engine::new(EngineConfig {
+        audit_log: dir.path().join("audit.jsonl"),
+        checklist_dir: dir.path().join("checklists"),
+        guard: keyward_apply::GuardOptions::default(),
+        metrics: Metrics::new(),
+    })
+    .unwrap();
+    let today = jiff::Zoned::now().date();
+    let report = engine.reconcile_all(&set, today).await;
+    assert!(report.error.is_none(), "{report:#?}");
+
+    assert!(chat.user(&chat_bob).await.unwrap()["active"].as_bool().unwrap(), "chat's guard refused");
+    assert!(!wiki.user(&wiki_bob).await.unwrap()["active"].as_bool().unwrap(), "wiki was applied");
+    let c = &report.applications["chat"];
+    assert_eq!(cond(c, "BlockedByGuard").status, "True");
+    assert!(
+        cond(c, "BlockedByGuard").message.contains("maxDeprovision")
+            || cond(c, "BlockedByGuard").message.contains("limit"),
+        "{c:?}"
+    );
+    assert_eq!(cond(c, "Ready").reason, "BlockedByGuard");
+    assert_eq!(c.drift, 1);
+    let w = &report.applications["wiki"];
+    assert_eq!(cond(w, "BlockedByGuard").status, "False");
+    assert_eq!(cond(w, "Ready").status, "True");
+    assert_eq!((w.drift, w.last_applied), (0, 1));
+    assert_eq!(report.run_ids.len(), 2, "a refused run for chat, an applied one for wiki");
+    let audit = std::fs::read_to_string(dir.path().join("audit.jsonl")).unwrap();
+    assert_eq!(
+        audit.lines().filter(|l| l.contains("\"event\":\"refused\"") && l.contains("\"app\":\"chat\"")).count(),
+        1,
+        "{audit}"
+    );
+    assert!(engine.metrics().encode().contains(r#"keyward_guard_refusals_total{app="chat"} 1"#));
+
+    // A second reconcile has nothing to apply for wiki and writes no empty
+    // runs to the audit log.
+    let lines = audit.lines().count();
+    let again = engine.reconcile_all(&set, today).await;
+    assert_eq!(again.applications["wiki"].drift, 0);
+    let audit = std::fs::read_to_string(dir.path().join("audit.jsonl")).unwrap();
+    assert_eq!(audit.lines().count(), lines + 3, "only chat's refusal again (started, refused, finished)");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreadable_hr_master_plans_and_applies_nothing() {
+    let (chat, bob) = seeded().await;
+    let dir = tempfile::tempdir().unwrap();
+    hr(dir.path());
+    std::fs::write(dir.path().join("token"), TOKEN).unwrap();
+    let people = "apiVersion: keyward.io/v1alpha1\nkind: PeopleSource\nmetadata: {name: hr}\nspec:\n  csv:\n    path: hr.csv\n    columns: {id: id, email: email, status: status, endDate: endDate}\n";
+    std::fs::write(dir.path().join("policies.yaml"), format!("{people}{}", app("chat", &chat.url(), 10))).unwrap();
+    let set = load(dir.path());
+    let engine = Engine::new(EngineConfig {
+        audit_log: dir.path().join("audit.jsonl"),
+        checklist_dir: dir.path().join("checklists"),
+        guard: keyward_apply::GuardOptions::default(),
+        metrics: Metrics::new(),
+    })
+    .unwrap();
+    let today = jiff::Zoned::now().date();
+    std::fs::rename(dir.path().join("hr.csv"), dir.path().join("hr.csv.bak")).unwrap();
+    let report = engine.reconcile_all(&set, today).await;
+    assert_eq!(report.error.as_ref().unwrap().reason, "ReadFailed", "{report:#?}");
+    assert!(!report.is_ok());
+    let c = &report.applications["chat"];
+    assert_eq!(cond(c, "SourceError").reason, "PeopleSourceFailed");
+    assert_eq!(cond(c, "Ready").status, "False");
+    let ps = &report.people_sources["hr"];
+    let src = ps.conditions.iter().find(|c| c.type_ == "SourceError").unwrap();
+    assert_eq!((src.status.as_str(), src.reason.as_str()), ("True", "ReadFailed"));
+    assert!(src.message.contains("hr.csv"), "{src:?}");
+    assert!(chat.user(&bob).await.unwrap()["active"].as_bool().unwrap(), "nothing applied");
+    assert!(
+        !dir.path().join("audit.jsonl").exists()
+            || std::fs::read_to_string(dir.path().join("audit.jsonl")).unwrap().is_empty()
+    );
+
+    // A person's reconcile cannot work without the HR data either.
+    let person = engine.reconcile_person(&set, "E2", today).await;
+    assert_eq!(person.error.as_ref().unwrap().reason, "ReadFailed");
+
+    // Once the file is back, the next reconcile recovers.
+    std::fs::rename(dir.path().join("hr.csv.bak"), dir.path().join("hr.csv")).unwrap();
+    let unknown = engine.reconcile_person(&set, "nobody@example.com", today).await;
+    assert_eq!(unknown.error.as_ref().unwrap().reason, "PersonNotFound");
+    let person = engine.reconcile_person(&set, "bob@example.com", today).await;
+    assert!(person.is_ok(), "{person:#?}");
+    assert_eq!(person.apps["chat"].applied, 1);
+    assert!(!chat.user(&bob).await.unwrap()["active"].as_bool().unwrap(), "bob suspended by the person's reconcile");
+    let report = engine.reconcile_all(&set, today).await;
+    assert!(report.is_ok(), "{report:#?}");
+    assert_eq!(cond(&report.applications["chat"], "SourceError").status, "False");
+    assert_eq!(report.people_sources["hr"].people, 3);
+}
