@@ -6,7 +6,8 @@
 //! repository that ties them together), the in-process measurement of the
 //! parse-only and plan phases ([`run`]), and the report over repeated
 //! runs ([`all`]); and the count of HTTP requests a SCIM reconcile sends
-//! against a real server ([`scim_requests`]).
+//! against a real server ([`scim_requests`]); and the controller's leaver
+//! latency, HR event to suspended in twenty apps ([`leaver_latency`]).
 //!
 //! It only calls the public APIs of the other crates, the way the CLI
 //! does; it must not change what it measures.
@@ -14,6 +15,7 @@
 pub mod all;
 mod days;
 pub mod generate;
+pub mod leaver_latency;
 mod org;
 mod rng;
 pub mod run;

@@ -72,6 +72,29 @@ enum Command {
         #[arg(long, value_name = "DATE", default_value = REFERENCE_DATE)]
         at: Date,
     },
+    /// Time an HR termination event to the leaver suspended in every app
+    /// (real scim2-servers behind a fixed delay), and count what resyncs
+    /// cost when nothing changes.
+    LeaverLatency {
+        /// SCIM apps.
+        #[arg(long, default_value_t = 20)]
+        apps: usize,
+        /// People, each with an account in every app.
+        #[arg(long, default_value_t = 50)]
+        people: usize,
+        /// Milliseconds added to every request.
+        #[arg(long, default_value_t = 50)]
+        delay_ms: u64,
+        /// Timed leavers.
+        #[arg(long, default_value_t = 9)]
+        runs: usize,
+        /// Resyncs counted with nothing to change.
+        #[arg(long, default_value_t = 10)]
+        resyncs: usize,
+        /// The plan date.
+        #[arg(long, value_name = "DATE", default_value = REFERENCE_DATE)]
+        at: Date,
+    },
     /// Count the HTTP requests of a full SCIM reconcile against a real
     /// scim2-server (installed by `scripts/test`) and compare them with the
     /// minimum: the pages needed to list, plus one call per change.
@@ -108,6 +131,22 @@ fn main() -> Result<()> {
         Command::Run { dir, phase, at, steps } => {
             let f = run::run(&dir, phase, at, steps)?;
             println!("{}", f.line());
+        }
+        Command::LeaverLatency { apps, people, delay_ms, runs, resyncs, at } => {
+            let work = tempfile_dir()?;
+            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            let opts = keyward_bench::leaver_latency::Options {
+                apps,
+                people,
+                delay: std::time::Duration::from_millis(delay_ms),
+                runs,
+                resyncs,
+                at,
+            };
+            let figures = runtime.block_on(keyward_bench::leaver_latency::run(opts, &work))?;
+            let command = std::env::args().collect::<Vec<_>>().join(" ");
+            print!("{}", figures.markdown(&opts, &command));
+            let _ = std::fs::remove_dir_all(&work);
         }
         Command::ScimRequests { people, page_size, at } => {
             let work = tempfile_dir()?;
