@@ -28,6 +28,7 @@
 
 pub mod engine;
 pub mod http;
+pub mod kube;
 pub mod metrics;
 pub mod policies;
 pub mod standalone;
@@ -35,6 +36,7 @@ pub mod status;
 pub mod webhook;
 
 pub use engine::{Engine, EngineConfig, ReconcileKind, ReconcileReport};
+pub use kube::{KubeError, KubernetesOptions, run_kubernetes};
 pub use metrics::Metrics;
 pub use standalone::{Standalone, StandaloneOptions, run_standalone};
 pub use webhook::WebhookSecret;

@@ -166,6 +166,18 @@ enum Command {
         /// Log format on stderr (default: text, or KEYWARD_LOG_FORMAT).
         #[arg(long, value_enum, value_name = "FORMAT")]
         log_format: Option<LogFormat>,
+        /// Kubernetes mode: the namespace whose keyward.io resources are
+        /// reconciled (default: $POD_NAMESPACE, else `default`).
+        #[arg(long, value_name = "NAME", env = "POD_NAMESPACE", default_value = "default")]
+        namespace: String,
+        /// Kubernetes mode: the Lease that elects the one replica that
+        /// reconciles.
+        #[arg(long, value_name = "NAME", default_value = "keyward-controller")]
+        lease_name: String,
+        /// Kubernetes mode: this replica's name in the Lease (default:
+        /// $POD_NAME, else the host name).
+        #[arg(long, value_name = "NAME")]
+        identity: Option<String>,
         #[command(flatten)]
         guard: GuardArgs,
     },
@@ -451,10 +463,36 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             checklist_dir,
             webhook_secret_env,
             log_format: _,
+            namespace,
+            lease_name,
+            identity,
             guard,
         } => {
             if !standalone {
-                anyhow::bail!("the Kubernetes mode is not built yet; use --standalone");
+                if !paths.is_empty() {
+                    anyhow::bail!(
+                        "-f is for --standalone; in Kubernetes the policies are the keyward.io resources of --namespace"
+                    );
+                }
+                let mut opts = keyward_controller::KubernetesOptions::new(namespace);
+                opts.listen = listen;
+                opts.resync = resync;
+                opts.audit_log = audit_log;
+                opts.checklist_dir = checklist_dir;
+                // Read here, once; the value is never logged or shown.
+                opts.webhook_secret =
+                    std::env::var(&webhook_secret_env).ok().and_then(keyward_controller::WebhookSecret::new);
+                opts.webhook_secret_env = webhook_secret_env;
+                opts.guard = guard.options();
+                opts.lease_name = lease_name;
+                if let Some(id) = identity {
+                    opts.identity = id;
+                }
+                // The status file is the standalone mode's; here statuses
+                // go to the resources' /status subresources.
+                let _ = status_file;
+                keyward_controller::run_kubernetes(opts).await?;
+                return Ok(ExitCode::SUCCESS);
             }
             if paths.is_empty() {
                 anyhow::bail!("--standalone reads the policies from files: pass them with -f FILE_OR_DIR");

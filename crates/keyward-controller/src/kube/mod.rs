@@ -1,0 +1,107 @@
+//! The Kubernetes mode of the controller: policies are keyward.io custom
+//! resources in one namespace, statuses go to their `/status`
+//! subresources, and Kubernetes Events tell admins what changed. It reuses
+//! the standalone mode's [`crate::engine::Engine`], [`crate::http::router`]
+//! and [`crate::status`] functions; only where policies come from and
+//! where statuses go differ.
+//!
+//! - [`crds`] — the start-up check that the CRDs are installed.
+//! - [`lease`] — leader election with a `coordination.k8s.io/v1` Lease.
+//! - [`report`] — status patches and the events worth sending.
+//! - [`run`] — watchers, the debounced reconcile loop, the HR event
+//!   handler, leadership and graceful shutdown.
+//!
+//! # Leadership and the Service
+//!
+//! Only the Lease holder reconciles, applies and takes HR events. A
+//! standby answers `/readyz` with 503 (`standby: …`), so the Service sends
+//! traffic to the leader only; should a request still reach a standby
+//! (endpoints lag a few seconds), `POST /hr/events` answers 503 "not the
+//! leader" and the sender's retry lands on the leader.
+//!
+//! # Known limits
+//!
+//! - A reconcile that is applying when leadership is lost finishes its
+//!   changes (an apply is never cut off halfway); it then writes no status,
+//!   and the new leader's first reconcile re-reads everything. Keep
+//!   applies shorter than the Lease duration or accept that overlap.
+//! - Connector credentials are files mounted into the pod; Secrets named
+//!   by Applications are not read through the API yet.
+//!
+//! # RBAC
+//!
+//! Exactly the rules of `examples/kubernetes/rbac.yaml`: get/list/watch on
+//! the four kinds; patch on `applications/status` and
+//! `peoplesources/status`; create/patch on events (events.k8s.io);
+//! create, get and update on the Lease; get on the four CRDs by name.
+
+pub mod crds;
+pub mod lease;
+pub mod report;
+pub mod run;
+
+pub use crds::check_crds;
+pub use lease::{LeaseError, LeaseLock};
+pub use run::{Kubernetes, KubernetesOptions, Reconciler, run_kubernetes};
+
+use crate::ControllerError;
+
+/// Why the Kubernetes mode cannot start or run.
+#[derive(Debug, thiserror::Error)]
+pub enum KubeError {
+    /// No cluster configuration was found (no in-cluster service account,
+    /// no kubeconfig).
+    #[error("cannot connect to Kubernetes: {0}")]
+    Connect(#[source] kube::Error),
+    /// Some of keyward's CRDs are not installed.
+    #[error(
+        "the keyward CustomResourceDefinitions {} are not installed in this cluster; install them with `kubectl apply -f crds/` (or `keyward crd | kubectl apply -f -`) and start the controller again",
+        missing.join(", ")
+    )]
+    CrdsMissing {
+        /// Names of the missing CRDs.
+        missing: Vec<String>,
+    },
+    /// The API server said 403: an RBAC rule is missing.
+    #[error("not allowed to {what}: the controller's ServiceAccount needs {rule}")]
+    Forbidden {
+        /// What was refused.
+        what: String,
+        /// The rule to add.
+        rule: String,
+    },
+    /// Any other API error.
+    #[error("cannot {what}: {source}")]
+    Api {
+        /// What was attempted.
+        what: String,
+        /// What the client said.
+        source: kube::Error,
+    },
+    /// The Lease could not be used.
+    #[error(transparent)]
+    Lease(#[from] LeaseError),
+    /// What the standalone mode can fail with too (audit log, listener).
+    #[error(transparent)]
+    Controller(#[from] ControllerError),
+}
+
+/// This replica's name in the Lease: `$POD_NAME`, else the host name (a
+/// pod's host name is its name), else `keyward-<pid>`.
+pub fn default_identity() -> String {
+    let from_env = |k: &str| std::env::var(k).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    from_env("POD_NAME")
+        .or_else(|| from_env("HOSTNAME"))
+        .or_else(|| {
+            std::fs::read_to_string("/proc/sys/kernel/hostname")
+                .ok()
+                .map(|h| h.trim().to_owned())
+                .filter(|h| !h.is_empty())
+        })
+        .unwrap_or_else(|| format!("keyward-{}", std::process::id()))
+}
+
+/// The namespace to reconcile by default: `$POD_NAMESPACE`, else `default`.
+pub fn default_namespace() -> String {
+    std::env::var("POD_NAMESPACE").ok().filter(|v| !v.trim().is_empty()).unwrap_or_else(|| "default".to_owned())
+}
