@@ -3,7 +3,8 @@
 //! Reads the HR master — who works here, where, as what, from when to
 //! when — into a [`People`] snapshot. It owns the readers (CSV exports now;
 //! HR APIs later) and the mapping from their fields and labels to keyward's
-//! vocabulary.
+//! vocabulary. It also finds and reads the policy files themselves
+//! ([`policy_files`]), the other input every command starts from.
 //!
 //! It must not decide anything about accounts, and it must never return a
 //! partial snapshot: a file that cannot be read completely is an error,
@@ -16,6 +17,7 @@ use keyward_core::policy::PolicySet;
 use keyward_core::{Diagnostic, Person, tabular};
 
 pub mod csv_people;
+pub mod policy_files;
 
 /// Why the HR master could not be read.
 #[derive(Debug, thiserror::Error)]

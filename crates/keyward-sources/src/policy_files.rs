@@ -1,0 +1,109 @@
+//! Finding and reading policy files: `-f FILE|DIR`, directories searched
+//! recursively. Shared by the CLI and the standalone controller so that
+//! `-f` means the same for `keyward plan` and `keyward controller`.
+
+use std::path::{Path, PathBuf};
+
+use keyward_core::SourceFile;
+
+/// Why the policy files could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum PolicyFilesError {
+    /// A path given with `-f` does not exist.
+    #[error("{0}: no such file or directory; pass the file or directory that holds your policy files with -f")]
+    Missing(String),
+    /// A directory could not be listed.
+    #[error("cannot read the directory {path}: {error}")]
+    Dir {
+        /// The directory.
+        path: String,
+        /// What the operating system said.
+        error: std::io::Error,
+    },
+    /// No `.yaml`/`.yml` file was found.
+    #[error("no .yaml or .yml files found in {0}")]
+    Empty(String),
+    /// A file could not be read as UTF-8 text.
+    #[error("cannot read {path} (policy files must be UTF-8 text): {error}")]
+    File {
+        /// The file.
+        path: String,
+        /// What the operating system said.
+        error: std::io::Error,
+    },
+}
+
+/// Reads every `.yaml`/`.yml` file under the given paths, in a stable
+/// order (sorted within each directory), skipping hidden files and
+/// directories. Returns a label for the whole set and the files.
+pub fn collect(paths: &[PathBuf]) -> Result<(String, Vec<SourceFile>), PolicyFilesError> {
+    let mut found = Vec::new();
+    for p in paths {
+        if !p.exists() {
+            return Err(PolicyFilesError::Missing(p.display().to_string()));
+        }
+        if p.is_dir() {
+            walk(p, &mut found).map_err(|error| PolicyFilesError::Dir { path: p.display().to_string(), error })?;
+        } else {
+            found.push(p.clone());
+        }
+    }
+    if found.is_empty() {
+        let list: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        return Err(PolicyFilesError::Empty(list.join(", ")));
+    }
+    let mut files = Vec::with_capacity(found.len());
+    for path in found {
+        let text = std::fs::read_to_string(&path)
+            .map_err(|error| PolicyFilesError::File { path: path.display().to_string(), error })?;
+        files.push(SourceFile { path: display(&path), text });
+    }
+    let root = paths.iter().map(|p| display(p)).collect::<Vec<_>>().join(", ");
+    Ok((root, files))
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<std::io::Result<Vec<_>>>()?;
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    for e in entries {
+        if e.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = e.path();
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else if matches!(path.extension().and_then(|x| x.to_str()), Some("yaml" | "yml")) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn display(p: &Path) -> String {
+    let s = p.display().to_string();
+    s.strip_prefix("./").map(str::to_owned).unwrap_or(s)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+
+    #[test]
+    fn yaml_files_are_found_recursively_in_order_and_hidden_ones_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("b/c")).unwrap();
+        std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+        for f in ["b/c/z.yml", "a.yaml", "b/x.yaml", ".hidden.yaml", ".git/config.yaml", "notes.txt"] {
+            std::fs::write(dir.path().join(f), "# empty\n").unwrap();
+        }
+        let (_, files) = collect(&[dir.path().to_path_buf()]).unwrap();
+        let names: Vec<String> =
+            files.iter().map(|f| f.path.strip_prefix(&dir.path().display().to_string()).unwrap().to_owned()).collect();
+        assert_eq!(names, ["/a.yaml", "/b/c/z.yml", "/b/x.yaml"]);
+        assert!(collect(&[dir.path().join("missing")]).unwrap_err().to_string().contains("no such file"));
+        let empty = tempfile::tempdir().unwrap();
+        assert!(matches!(collect(&[empty.path().to_path_buf()]), Err(PolicyFilesError::Empty(_))));
+    }
+}
