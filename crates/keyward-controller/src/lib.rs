@@ -1,8 +1,10 @@
 //! # keyward-controller
 //!
-//! Runs keyward continuously. It owns the reconcile loop (standalone now:
-//! policy files on disk, watched; the Kubernetes mode comes next and must
-//! reuse the same [`engine::Engine`]), the HR event endpoint that reacts to
+//! Runs keyward continuously. It owns the reconcile loop — standalone
+//! (policy files on disk, watched, statuses in a file) or in Kubernetes
+//! (custom resources watched, statuses in their status subresource, a Lease
+//! so one replica applies), both around the same [`engine::Engine`] — the
+//! HR event endpoint that reacts to
 //! a termination at once instead of at the next resync, the Prometheus
 //! metrics, the health and readiness probes, and the per-resource status
 //! (`ApplicationStatus`, `PeopleSourceStatus`).
@@ -25,6 +27,8 @@
 //! - [`policies`] — reading policy files from disk (standalone mode).
 //! - [`standalone`] — policy files, a resync timer, a file watcher, the
 //!   status file and graceful shutdown around all of the above.
+//! - [`kube`] — the same in a cluster: CRD check, Lease leader election,
+//!   watchers, status patches, Kubernetes Events.
 
 pub mod engine;
 pub mod http;
