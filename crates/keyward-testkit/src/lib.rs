@@ -10,6 +10,10 @@
 //!   delays, dropped connections, lost responses), logs what it saw, and can hold every write after
 //!   the n-th one so that a test can kill a client exactly between two changes.
 //!
+//! - [`KubeEmulator`]: an in-memory Kubernetes API server (PyPI `kmock`, run by `kmock_launcher.py`) on a
+//!   free `127.0.0.1` port, with the keyward.io kinds registered, for end-to-end tests of the
+//!   controller's Kubernetes mode.
+//!
 //! What it must not do:
 //! - be anything but a dev-dependency: no keyward crate may depend on it outside `[dev-dependencies]`,
 //!   and it holds no production logic (no SCIM client code: the code under test brings its own);
@@ -37,8 +41,10 @@
 //! ```
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod kube;
 mod proxy;
 mod scim;
 
+pub use kube::KubeEmulator;
 pub use proxy::{Fault, FaultProxy, Logged, Rule, RuleBuilder};
 pub use scim::ScimServer;

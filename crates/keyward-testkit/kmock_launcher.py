@@ -1,0 +1,99 @@
+"""A Kubernetes API emulator for keyward's tests: kmock's KubernetesEmulator on 127.0.0.1:PORT.
+
+Usage: python kmock_launcher.py PORT
+
+Registers the four keyward.io/v1alpha1 kinds and what the controller uses besides (the CRDs by
+name, Leases, Events, Namespaces), pre-creates the four CRD objects, prints READY once listening and
+serves until killed.
+
+kmock 0.8 simplifies the API server: objects are stored as sent (no uid, resourceVersion, generation
+or creationTimestamp is assigned), PATCH of any kind is a recursive dict merge (also on /status),
+lists carry `resourceVersion: "..."`, watches replay every object as ADDED and then stream changes,
+404 answers say `Object Not Found` instead of `NotFound` (this launcher
+rewrites them to `NotFound`), and there is no optimistic concurrency. It does not serve PUT at all; this launcher adds PUT on a
+named object as a plain replace (no resourceVersion check), which is what a Lease renewal needs.
+"""
+
+import asyncio
+import sys
+
+import aiohttp.web
+from kmock import KubernetesEmulator, KubernetesNotFoundError, ResourceInfo, Server, method
+
+GROUP = 'keyward.io/v1alpha1'
+KINDS = {
+    'peoplesources': 'PeopleSource',
+    'applications': 'Application',
+    'accesspolicies': 'AccessPolicy',
+    'exceptions': 'Exception',
+}
+CRD = 'apiextensions.k8s.io/v1/customresourcedefinitions'
+VERBS = {'get', 'list', 'watch', 'create', 'update', 'patch', 'delete'}
+
+
+class Emulator(KubernetesEmulator):
+    async def _render_error(self, exc):
+        # kmock answers 404 with reasons like "Object Not Found"; clients (kube-rs `get_opt`)
+        # recognise the API server's `NotFound`.
+        if isinstance(exc, KubernetesNotFoundError):
+            return aiohttp.web.json_response({
+                'apiVersion': 'v1', 'kind': 'Status', 'metadata': {}, 'code': 404,
+                'status': 'Failure', 'reason': 'NotFound', 'message': exc.message or repr(exc),
+            }, status=404)
+        return await super()._render_error(exc)
+
+    async def _handle(self, request):
+        if request.method == method.PUT and request.resource is not None and request.name is not None:
+            key = (request.resource, request.namespace, request.name)
+            async with self._lock:
+                if key not in self._objects or self._objects[key].deleted:
+                    return aiohttp.web.json_response({
+                        'apiVersion': 'v1', 'kind': 'Status', 'metadata': {}, 'code': 404,
+                        'status': 'Failure', 'reason': 'NotFound', 'message': f'{request.name} not found',
+                    }, status=404)
+                obj = self._objects[key]
+                obj.delete()
+                obj.create(request.data)
+                raw = obj.raw
+                await self._buses[request.resource].put({'type': 'MODIFIED', 'object': raw})
+            return aiohttp.web.json_response(raw)
+        return await super()._handle(request)
+
+
+def register(emulator: Emulator) -> None:
+    for plural, kind in KINDS.items():
+        emulator.resources[f'{GROUP}/{plural}'] = ResourceInfo(
+            namespaced=True, kind=kind, singular=kind.lower(), verbs=VERBS, subresources={'status'})
+        name = f'{plural}.keyward.io'
+        emulator.objects[CRD, None, name] = {
+            'apiVersion': 'apiextensions.k8s.io/v1',
+            'kind': 'CustomResourceDefinition',
+            'metadata': {'name': name},
+            'spec': {
+                'group': 'keyward.io',
+                'scope': 'Namespaced',
+                'names': {'plural': plural, 'kind': kind, 'singular': kind.lower()},
+                'versions': [{'name': 'v1alpha1', 'served': True, 'storage': True,
+                              'subresources': {'status': {}}}],
+            },
+        }
+    emulator.resources[CRD] = ResourceInfo(
+        namespaced=False, kind='CustomResourceDefinition', singular='customresourcedefinition', verbs=VERBS)
+    emulator.resources['coordination.k8s.io/v1/leases'] = ResourceInfo(
+        namespaced=True, kind='Lease', singular='lease', verbs=VERBS)
+    emulator.resources['events.k8s.io/v1/events'] = ResourceInfo(
+        namespaced=True, kind='Event', singular='event', verbs=VERBS)
+    emulator.resources['v1/events'] = ResourceInfo(namespaced=True, kind='Event', singular='event', verbs=VERBS)
+    emulator.resources['v1/namespaces'] = ResourceInfo(
+        namespaced=False, kind='Namespace', singular='namespace', verbs=VERBS)
+
+
+async def main(port: int) -> None:
+    async with Emulator() as emulator, Server(emulator, port=port):
+        register(emulator)
+        print('READY', flush=True)
+        await asyncio.Event().wait()
+
+
+if __name__ == '__main__':
+    asyncio.run(main(int(sys.argv[1])))
