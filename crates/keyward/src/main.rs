@@ -86,29 +86,8 @@ enum Command {
         /// are written.
         #[arg(long, value_name = "DIR", default_value = ".keyward/checklists")]
         checklist_dir: std::path::PathBuf,
-        /// Apply even though a plan suspends or deletes more accounts than
-        /// an app's guard allows (or more than --max-deprovision-total).
-        #[arg(long)]
-        allow_mass_deprovision: bool,
-        /// Most accounts one apply may suspend or delete over all apps.
-        #[arg(long, value_name = "N")]
-        max_deprovision_total: Option<u32>,
-        /// Per-app limit on suspensions and deletions, for Applications
-        /// that do not set `spec.apply.guard.maxDeprovision`.
-        #[arg(long, value_name = "N", default_value_t = keyward_apply::guard::DEFAULT_MAX_DEPROVISION)]
-        max_deprovision: u32,
-        /// Per-app limit as a share of the app's accounts, for Applications
-        /// that do not set `spec.apply.guard.maxDeprovisionPercent`.
-        #[arg(long, value_name = "PERCENT", default_value_t = keyward_apply::guard::DEFAULT_MAX_DEPROVISION_PERCENT)]
-        max_deprovision_percent: u32,
-        /// Apply even though the HR snapshot shrank by more than
-        /// --max-hr-shrink-percent since the last apply.
-        #[arg(long)]
-        allow_hr_shrink: bool,
-        /// Largest drop in head count, in percent, accepted without
-        /// --allow-hr-shrink.
-        #[arg(long, value_name = "PERCENT", default_value_t = keyward_apply::guard::DEFAULT_MAX_HR_SHRINK_PERCENT)]
-        max_hr_shrink_percent: u32,
+        #[command(flatten)]
+        guard: GuardArgs,
         /// When to use colours.
         #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
         color: ColorChoice,
@@ -216,7 +195,7 @@ struct Input {
     paths: Vec<std::path::PathBuf>,
 }
 
-/// The guard flags of the controller; the same limits as `keyward apply`'s.
+/// The guard flags, shared by `apply` and `controller`.
 #[derive(Debug, clap::Args)]
 struct GuardArgs {
     /// Apply even though a plan suspends or deletes more accounts than an
@@ -383,21 +362,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             std::mem::forget((plan, listings, people, loaded));
             Ok(if detailed_exitcode && changes { ExitCode::from(EXIT_CHANGES) } else { ExitCode::SUCCESS })
         }
-        Command::Apply {
-            input,
-            plan_file,
-            at,
-            auto_approve,
-            audit_log,
-            checklist_dir,
-            allow_mass_deprovision,
-            max_deprovision_total,
-            max_deprovision,
-            max_deprovision_percent,
-            allow_hr_shrink,
-            max_hr_shrink_percent,
-            color,
-        } => {
+        Command::Apply { input, plan_file, at, auto_approve, audit_log, checklist_dir, guard, color } => {
             let args = keyward::apply::ApplyArgs {
                 paths: input.paths,
                 plan_file,
@@ -405,14 +370,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 auto_approve,
                 audit_log,
                 checklist_dir,
-                guard: keyward_apply::GuardOptions {
-                    allow_mass_deprovision,
-                    allow_hr_shrink,
-                    max_deprovision_total,
-                    default_max_deprovision: max_deprovision,
-                    default_max_deprovision_percent: max_deprovision_percent,
-                    max_hr_shrink_percent,
-                },
+                guard: guard.options(),
                 color: use_color(color),
             };
             use keyward::apply::ApplyOutcome;
