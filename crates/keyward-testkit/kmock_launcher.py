@@ -84,6 +84,8 @@ def register(emulator: Emulator) -> None:
     emulator.resources['events.k8s.io/v1/events'] = ResourceInfo(
         namespaced=True, kind='Event', singular='event', verbs=VERBS)
     emulator.resources['v1/events'] = ResourceInfo(namespaced=True, kind='Event', singular='event', verbs=VERBS)
+    # Connector tokens the controller reads by name (`token.secret`).
+    emulator.resources['v1/secrets'] = ResourceInfo(namespaced=True, kind='Secret', singular='secret', verbs=VERBS)
     emulator.resources['v1/namespaces'] = ResourceInfo(
         namespaced=False, kind='Namespace', singular='namespace', verbs=VERBS)
 

@@ -17,11 +17,15 @@ use keyward_core::account::AccountListing;
 pub use keyward_core::account::Capabilities;
 use keyward_core::diag::Diagnostics;
 use keyward_core::plan::Change;
-use keyward_core::policy::PolicySet;
+use keyward_core::policy::{Named, PolicySet};
+use keyward_core::resources::ApplicationSpec;
 
 pub mod csv_export;
 pub mod http;
 pub mod scim;
+pub mod secrets;
+
+pub use secrets::ClusterSecrets;
 
 /// Why a connector could not do its job.
 #[derive(Debug, thiserror::Error)]
@@ -182,30 +186,33 @@ pub trait Connector: Send + Sync {
     }
 }
 
-/// Builds the connector of every Application in the set, by app name.
+/// Builds the connector of every Application in the set, by app name,
+/// outside Kubernetes (a `token.secret` reference is refused).
 pub fn build_all(set: &PolicySet) -> Result<BTreeMap<String, Box<dyn Connector>>, ConnectorError> {
-    let mut out: BTreeMap<String, Box<dyn Connector>> = BTreeMap::new();
-    for app in &set.applications {
-        let c = &app.spec.connector;
-        let connector: Box<dyn Connector> = match (&c.csv_export, &c.scim) {
-            (Some(spec), None) => Box::new(csv_export::CsvExport::new(set, app, spec)),
-            (None, Some(spec)) => Box::new(scim::Scim::new(set, app, spec)?),
-            (Some(_), Some(_)) => {
-                return Err(ConnectorError::NotConfigured {
-                    app: app.name.clone(),
-                    why: "keep exactly one of `spec.connector.csvExport` and `spec.connector.scim`".to_owned(),
-                });
-            }
-            (None, None) => {
-                return Err(ConnectorError::NotConfigured {
-                    app: app.name.clone(),
-                    why: "set `spec.connector.scim` or `spec.connector.csvExport`".to_owned(),
-                });
-            }
-        };
-        out.insert(app.name.clone(), connector);
+    let secrets = ClusterSecrets::unavailable();
+    set.applications.iter().map(|app| Ok((app.name.clone(), build(set, app, &secrets)?))).collect()
+}
+
+/// Builds one Application's connector; Kubernetes Secret references are
+/// read from `secrets`.
+pub fn build(
+    set: &PolicySet,
+    app: &Named<ApplicationSpec>,
+    secrets: &ClusterSecrets,
+) -> Result<Box<dyn Connector>, ConnectorError> {
+    let c = &app.spec.connector;
+    match (&c.csv_export, &c.scim) {
+        (Some(spec), None) => Ok(Box::new(csv_export::CsvExport::new(set, app, spec))),
+        (None, Some(spec)) => Ok(Box::new(scim::Scim::new_with(set, app, spec, secrets)?)),
+        (Some(_), Some(_)) => Err(ConnectorError::NotConfigured {
+            app: app.name.clone(),
+            why: "keep exactly one of `spec.connector.csvExport` and `spec.connector.scim`".to_owned(),
+        }),
+        (None, None) => Err(ConnectorError::NotConfigured {
+            app: app.name.clone(),
+            why: "set `spec.connector.scim` or `spec.connector.csvExport`".to_owned(),
+        }),
     }
-    Ok(out)
 }
 
 /// Lists every app concurrently. All listings must succeed: a plan over

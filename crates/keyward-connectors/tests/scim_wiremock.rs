@@ -1001,6 +1001,33 @@ async fn a_missing_env_token_is_a_credentials_error_naming_the_variable() {
 }
 
 #[tokio::test]
+async fn a_kubernetes_secret_token_is_refused_outside_the_controller_and_used_inside() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "{PEOPLE}apiVersion: keyward.io/v1alpha1\nkind: Application\nmetadata: {{name: app}}\nspec:\n  connector:\n    scim: {{url: \"https://scim.example.com/v2\", token: {{secret: {{name: creds, key: scim}}}}}}\n"
+    );
+    let set = PolicySet::load("test", vec![SourceFile { path: dir.path().join("a.yaml").display().to_string(), text }])
+        .unwrap()
+        .set;
+    // The CLI and the standalone daemon build with no cluster to read from.
+    let Err(e) = build_all(&set) else { panic!("built with a Secret nobody can read") };
+    let ConnectorError::Credentials { app, why, .. } = &e else { panic!("{e:?}") };
+    assert_eq!(app, "app");
+    assert!(why.contains("token.env") && why.contains("token.file") && why.contains("keyward controller"), "{why}");
+
+    // The controller hands over what it read.
+    let key = keyward_core::resources::SecretKeyRef { name: "creds".to_owned(), key: "scim".to_owned() };
+    let mut secrets = keyward_connectors::ClusterSecrets::fetched();
+    secrets.insert(key.clone(), Ok(keyward_connectors::http::Secret::new(" tok \n")));
+    let app = &set.applications[0];
+    assert!(keyward_connectors::build(&set, app, &secrets).is_ok());
+    let mut empty = keyward_connectors::ClusterSecrets::fetched();
+    empty.insert(key, Ok(keyward_connectors::http::Secret::new("  ")));
+    let Err(e) = keyward_connectors::build(&set, app, &empty) else { panic!("built with an empty token") };
+    assert!(e.to_string().contains("key scim of Secret creds is empty"), "{e}");
+}
+
+#[tokio::test]
 async fn an_empty_or_missing_token_file_is_named() {
     let dir = tempfile::tempdir().unwrap();
     let set = policy(dir.path(), "https://scim.example.com/v2", "", "");

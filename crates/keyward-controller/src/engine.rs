@@ -16,6 +16,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -23,7 +24,8 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use keyward_apply::{ApplyOptions, AuditLog, GuardOptions, Item, Refusal};
-use keyward_connectors::{Capabilities, Connector, ConnectorError, Outcome, PersonKeys, csv_export, scim};
+use keyward_connectors::http::Secret;
+use keyward_connectors::{Capabilities, ClusterSecrets, Connector, ConnectorError, Outcome, PersonKeys};
 use keyward_core::account::AccountListing;
 use keyward_core::plan::{Action, Change, Plan};
 use keyward_core::policy::{Named, PolicySet};
@@ -31,6 +33,7 @@ use keyward_core::resources::{ApplicationSpec, ApplicationStatus, PeopleSourceSt
 use keyward_core::{Diagnostic, People};
 use keyward_sources::SourceError;
 use serde::Serialize;
+use sha2::{Digest as _, Sha256};
 use tokio::sync::watch;
 
 use crate::ControllerError;
@@ -160,7 +163,8 @@ pub struct Statuses {
 #[derive(Default)]
 struct Held {
     connectors: BTreeMap<String, Box<dyn Connector>>,
-    built_from: BTreeMap<String, String>,
+    /// The spec's fingerprint and a digest of the Secret values used.
+    built_from: BTreeMap<String, (String, String)>,
 }
 
 /// The reconcile engine. See the module docs.
@@ -174,6 +178,22 @@ pub struct Engine {
     statuses: std::sync::Mutex<Statuses>,
     stop: watch::Sender<bool>,
     runs: AtomicU64,
+    /// Reads Kubernetes Secrets named by credentials; `None` outside
+    /// Kubernetes, where such a reference is refused.
+    secrets: Option<Arc<dyn SecretReader>>,
+}
+
+/// A Secret's keys, each with its value or why the value is unusable.
+pub type SecretData = BTreeMap<String, Result<Secret, String>>;
+
+/// Reads a Kubernetes Secret's data, for connector credentials that name
+/// one (`token: {secret: {name, key}}`).
+#[async_trait]
+pub trait SecretReader: Send + Sync {
+    /// Every key of the Secret `name` with its value (or why the value is
+    /// unusable), or why the Secret could not be read. Messages never hold
+    /// a value.
+    async fn read(&self, name: &str) -> Result<SecretData, String>;
 }
 
 impl std::fmt::Debug for Engine {
@@ -196,7 +216,17 @@ impl Engine {
             statuses: std::sync::Mutex::new(Statuses::default()),
             stop: watch::channel(false).0,
             runs: AtomicU64::new(0),
+            secrets: None,
         })
+    }
+
+    /// Lets credentials name Kubernetes Secrets, read through `reader`
+    /// whenever a connector is (re)built and on every full reconcile, so a
+    /// rotated token is picked up without a restart.
+    #[must_use]
+    pub fn with_secrets(mut self, reader: Arc<dyn SecretReader>) -> Self {
+        self.secrets = Some(reader);
+        self
     }
 
     /// The metrics this engine counts into.
@@ -287,7 +317,7 @@ impl Engine {
         let source_counts = people_per_source(set, &people);
 
         let all: Vec<&Named<ApplicationSpec>> = set.applications.iter().collect();
-        let mut problems = self.connect(&mut held, set, &all);
+        let mut problems = self.connect(&mut held, set, &all, ReconcileKind::Full).await;
         let read = {
             let reads = all.iter().filter(|a| !problems.contains_key(&a.name)).map(|a| {
                 let c = held.connectors.get(&a.name);
@@ -391,7 +421,7 @@ impl Engine {
         }
         let enforced: Vec<&Named<ApplicationSpec>> =
             set.applications.iter().filter(|a| a.spec.mode == ReconcileMode::Enforce).collect();
-        let mut problems = self.connect(&mut held, set, &enforced);
+        let mut problems = self.connect(&mut held, set, &enforced, ReconcileKind::Person).await;
         // Read-only apps (csv exports) are left to the full reconcile: their
         // changes go to a checklist per app, which a one-person apply would
         // replace with that person's lines only.
@@ -466,20 +496,68 @@ impl Engine {
     }
 
     /// Builds (or reuses) the connectors of `apps`; the apps whose
-    /// connector cannot be built, with why.
-    fn connect(&self, held: &mut Held, set: &PolicySet, apps: &[&Named<ApplicationSpec>]) -> BTreeMap<String, Problem> {
+    /// connector cannot be built, with why. Kubernetes Secrets named by
+    /// credentials are read again on a full reconcile (a rotated token
+    /// rebuilds the connector); a person's reconcile reuses a connector
+    /// whose spec did not change, to stay within its round trips.
+    async fn connect(
+        &self,
+        held: &mut Held,
+        set: &PolicySet,
+        apps: &[&Named<ApplicationSpec>],
+        kind: ReconcileKind,
+    ) -> BTreeMap<String, Problem> {
         let mut problems = BTreeMap::new();
+        // One read per Secret even when several apps share it.
+        let mut read: BTreeMap<String, Result<SecretData, String>> = BTreeMap::new();
         for app in apps {
-            let fingerprint = fingerprint(set, app);
-            if held.built_from.get(&app.name) == Some(&fingerprint) && held.connectors.contains_key(&app.name) {
+            let spec = fingerprint(set, app);
+            let refs = app.spec.connector.secret_refs();
+            let unchanged = held.built_from.get(&app.name).is_some_and(|(s, _)| *s == spec)
+                && held.connectors.contains_key(&app.name);
+            if unchanged && (refs.is_empty() || kind == ReconcileKind::Person) {
+                continue;
+            }
+            let mut secrets =
+                if self.secrets.is_some() { ClusterSecrets::fetched() } else { ClusterSecrets::unavailable() };
+            let mut digest = Sha256::new();
+            if let Some(reader) = &self.secrets {
+                for r in refs {
+                    if !read.contains_key(&r.name) {
+                        read.insert(r.name.clone(), reader.read(&r.name).await);
+                    }
+                    let value = match read.get(&r.name) {
+                        Some(Ok(data)) => match data.get(&r.key) {
+                            Some(v) => v.clone(),
+                            None => Err(format!(
+                                "Secret {} has no key `{}` (it has: {}); add it, or fix spec.connector.scim.token.secret.key",
+                                r.name,
+                                r.key,
+                                data.keys().map(String::as_str).collect::<Vec<_>>().join(", ")
+                            )),
+                        },
+                        Some(Err(why)) => Err(why.clone()),
+                        None => Err(format!("Secret {} was not read (a bug: please report it)", r.name)),
+                    };
+                    // Only a digest of the value is kept, to notice a rotation.
+                    match &value {
+                        Ok(v) => digest.update(v.expose().as_bytes()),
+                        Err(why) => digest.update(why.as_bytes()),
+                    }
+                    digest.update([0]);
+                    secrets.insert(r.clone(), value);
+                }
+            }
+            let fp = (spec, hex::encode(digest.finalize()));
+            if held.built_from.get(&app.name) == Some(&fp) && held.connectors.contains_key(&app.name) {
                 continue;
             }
             forget(held, &app.name);
-            match build_one(set, app) {
+            match keyward_connectors::build(set, app, &secrets) {
                 Ok(c) => {
                     let observed = Observed { inner: c, metrics: self.metrics.clone() };
                     held.connectors.insert(app.name.clone(), Box::new(observed));
-                    held.built_from.insert(app.name.clone(), fingerprint);
+                    held.built_from.insert(app.name.clone(), fp);
                 }
                 Err(e) => {
                     tracing::warn!(app = %app.name, error = %e, "cannot set up the connector");
@@ -798,25 +876,6 @@ fn fingerprint(set: &PolicySet, app: &Named<ApplicationSpec>) -> String {
     let spec = serde_json::to_string(&app.spec.connector).unwrap_or_default();
     let apply = serde_json::to_string(&app.spec.apply).unwrap_or_default();
     format!("{}\n{spec}\n{apply}", set.file_path(&app.origin).unwrap_or(""))
-}
-
-/// One app's connector, as [`keyward_connectors::build_all`] builds it.
-/// Built one app at a time here so that one app's missing token does not
-/// stop the others from being reconciled.
-fn build_one(set: &PolicySet, app: &Named<ApplicationSpec>) -> Result<Box<dyn Connector>, ConnectorError> {
-    let c = &app.spec.connector;
-    match (&c.csv_export, &c.scim) {
-        (Some(spec), None) => Ok(Box::new(csv_export::CsvExport::new(set, app, spec))),
-        (None, Some(spec)) => Ok(Box::new(scim::Scim::new(set, app, spec)?)),
-        (Some(_), Some(_)) => Err(ConnectorError::NotConfigured {
-            app: app.name.clone(),
-            why: "keep exactly one of `spec.connector.csvExport` and `spec.connector.scim`".to_owned(),
-        }),
-        (None, None) => Err(ConnectorError::NotConfigured {
-            app: app.name.clone(),
-            why: "set `spec.connector.scim` or `spec.connector.csvExport`".to_owned(),
-        }),
-    }
 }
 
 fn diagnostics_message(d: &[Diagnostic]) -> String {

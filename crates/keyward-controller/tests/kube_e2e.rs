@@ -4,7 +4,8 @@
 //! keyward-testkit) and a real SCIM 2.0 server (scim2-server). The
 //! keyward.io objects are created through the emulator's API, the
 //! controller checks the CRDs, takes the Lease, reconciles on election and
-//! writes the Application's status back through `/status`; a signed HR
+//! writes the Application's status back through `/status`, reading the
+//! SCIM token from a Secret through the API; a signed HR
 //! event then suspends a leaver at once, and the status read back from the
 //! emulator reflects it. The SCIM server's and the emulator's own state are
 //! the judges.
@@ -30,7 +31,8 @@
 //!   subresource: a status patch cannot be told apart from a spec patch
 //!   here, so "the controller writes only `/status`" is covered by
 //!   `kube_mock.rs` (which asserts the paths), not by this test.
-//! - No RBAC: the 403 messages are covered by `kube_mock.rs`.
+//! - No RBAC: the 403 messages (a List refused, a Secret the Role does not
+//!   name) are covered by `kube_mock.rs`.
 //! - `run_kubernetes` itself (in-cluster config, signals) is not called:
 //!   the test does what it does — `check_crds`, then `Kubernetes::start`
 //!   with a client built from a kubeconfig pointing at the emulator — and
@@ -127,6 +129,11 @@ async fn client_for(kubeconfig: &Path) -> kube::Client {
     kube::Client::try_from(config).unwrap()
 }
 
+/// A Secret's `data` value: k8s-openapi's own encoding (base64).
+fn base64(s: &str) -> Value {
+    serde_json::to_value(k8s_openapi::ByteString(s.as_bytes().to_vec())).unwrap()
+}
+
 fn path(dir: &Path, p: &str) -> PathBuf {
     dir.join(p)
 }
@@ -142,8 +149,17 @@ async fn the_kubernetes_mode_reconciles_on_election_and_a_signed_hr_event_suspen
     let dir = tempfile::tempdir().unwrap();
     let csv = path(dir.path(), "employees.csv");
     std::fs::write(&csv, hr_csv(&[])).unwrap();
-    let token = path(dir.path(), "scim-token");
-    std::fs::write(&token, format!("{TOKEN}\n")).unwrap();
+    // The SCIM token lives in a Secret the Application names; the API
+    // returns `data` base64-encoded, as a real API server does.
+    k8s.create(
+        "secrets",
+        json!({
+            "apiVersion": "v1", "kind": "Secret", "type": "Opaque",
+            "metadata": {"name": "keyward-credentials", "namespace": NS},
+            "data": {"scim-token": base64(&format!("{TOKEN}\n"))},
+        }),
+    )
+    .await;
 
     k8s.create(
         "peoplesources",
@@ -168,7 +184,7 @@ async fn the_kubernetes_mode_reconciles_on_election_and_a_signed_hr_event_suspen
             "chat",
             json!({
                 "mode": "enforce",
-                "connector": {"scim": {"url": scim.url(), "token": {"file": token.to_str().unwrap()}, "timeoutSeconds": 10}},
+                "connector": {"scim": {"url": scim.url(), "token": {"secret": {"name": "keyward-credentials", "key": "scim-token"}}, "timeoutSeconds": 10}},
                 "roles": ["member"],
                 "apply": {"guard": {"maxDeprovision": 10, "maxDeprovisionPercent": 100}},
             }),

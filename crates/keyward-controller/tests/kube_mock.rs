@@ -11,7 +11,7 @@ use jiff::ToSpan as _;
 use k8s_openapi::api::coordination::v1::Lease;
 use keyward_controller::engine::{Engine, EngineConfig};
 use keyward_controller::http::Readiness;
-use keyward_controller::kube::{KubeError, LeaseLock, Reconciler, check_crds};
+use keyward_controller::kube::{KubeError, KubeSecrets, LeaseLock, Reconciler, check_crds};
 use keyward_controller::metrics::Metrics;
 use kube::client::Body;
 use kube::{Api, Client};
@@ -217,6 +217,177 @@ async fn a_forbidden_list_names_the_missing_rule() {
     assert!(e.to_string().contains("list peoplesources in namespace keyward"), "{e}");
     drop(r);
     record.await.unwrap();
+}
+
+// ---------------------------------------------------------------- Secrets
+
+const SECRET: &str = "/api/v1/namespaces/keyward/secrets/keyward-credentials";
+
+/// A SCIM app in observe mode whose token is key `scim-token` of the
+/// Secret keyward-credentials, served by a stub that accepts only
+/// `accepted` bearer tokens.
+async fn scim_stub(accepted: &[&str]) -> wiremock::MockServer {
+    use wiremock::matchers::{header, method, path};
+    use wiremock::{Mock, ResponseTemplate};
+    let server = wiremock::MockServer::start().await;
+    for token in accepted {
+        let auth = format!("Bearer {token}");
+        Mock::given(method("GET"))
+            .and(path("/scim/v2/ServiceProviderConfig"))
+            .and(header("authorization", auth.as_str()))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "schemas": ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
+                "patch": {"supported": true}, "filter": {"supported": true, "maxResults": 100},
+                "etag": {"supported": false}, "bulk": {"supported": false}
+            })))
+            .mount(&server)
+            .await;
+        let user = |id: &str, mail: &str| {
+            json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "id": id, "userName": mail,
+                   "emails": [{"value": mail, "primary": true}], "active": true})
+        };
+        Mock::given(method("GET"))
+            .and(path("/scim/v2/Users"))
+            .and(header("authorization", auth.as_str()))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"], "totalResults": 2, "startIndex": 1,
+                "itemsPerPage": 2, "Resources": [user("1", "ann@example.com"), user("2", "bob@example.com")]
+            })))
+            .mount(&server)
+            .await;
+    }
+    // Anything else (another token, /Groups) is refused like a real SCIM
+    // server would.
+    server
+}
+
+fn scim_app(c: &Cluster, url: &str) -> Value {
+    let mut app = c.slack.clone();
+    app["spec"]["connector"] = json!({"scim": {
+        "url": format!("{url}/scim/v2"),
+        "token": {"secret": {"name": "keyward-credentials", "key": "scim-token"}}
+    }});
+    app
+}
+
+fn secret(data: Value) -> (u16, Value) {
+    (
+        200,
+        json!({"apiVersion": "v1", "kind": "Secret", "type": "Opaque",
+               "metadata": {"name": "keyward-credentials", "namespace": "keyward", "resourceVersion": "9"}, "data": data}),
+    )
+}
+
+/// An API server holding `hr`, `apps` and `policy`, answering the Secret
+/// read with `secret_answer()`, and a leading reconciler whose engine
+/// reads Secrets through it.
+fn secrets_cluster(
+    hr: Value,
+    apps: Vec<Value>,
+    policy: Value,
+    secret_answer: impl Fn() -> (u16, Value) + Send + Sync + 'static,
+    state: &std::path::Path,
+) -> (Reconciler, tokio::task::JoinHandle<Vec<Seen>>) {
+    let (client, record) = api_server(Box::new(move |s| match (s.method.as_str(), s.path.as_str()) {
+        ("GET", p) if p == format!("{NS}/peoplesources") => list("PeopleSource", vec![hr.clone()]),
+        ("GET", p) if p == format!("{NS}/applications") => list("Application", apps.clone()),
+        ("GET", p) if p == format!("{NS}/accesspolicies") => list("AccessPolicy", vec![policy.clone()]),
+        ("GET", p) if p == format!("{NS}/exceptions") => list("Exception", vec![]),
+        ("GET", SECRET) => secret_answer(),
+        ("PATCH", _) => (200, s.body.clone()),
+        ("POST", _) => (201, s.body.clone()),
+        _ => status(404, "NotFound"),
+    }));
+    let engine = Arc::new(
+        Engine::new(EngineConfig {
+            audit_log: state.join("audit.jsonl"),
+            checklist_dir: state.join("checklists"),
+            guard: keyward_apply::GuardOptions::default(),
+            metrics: Metrics::new(),
+        })
+        .unwrap()
+        .with_secrets(Arc::new(KubeSecrets::new(client.clone(), "keyward"))),
+    );
+    // A receiver keeps the last value after its sender is gone: the
+    // reconciler stays the leader.
+    let (_, leader) = tokio::sync::watch::channel(true);
+    (Reconciler::new(client, "keyward", engine, Arc::new(Readiness::default()), leader, "pod-a"), record)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_is_read_from_the_named_secret_and_a_rotation_is_picked_up() {
+    let c = cluster();
+    // "tok-1", then "tok-2" after the rotation (the API returns base64).
+    let token = Arc::new(Mutex::new("dG9rLTE="));
+    let stub = scim_stub(&["tok-1", "tok-2"]).await;
+    let (hr, app, policy) = (c.hr.clone(), scim_app(&c, &stub.uri()), c.policy.clone());
+    let current = token.clone();
+    let state = tempfile::tempdir().unwrap();
+    let (r, record) = secrets_cluster(
+        hr,
+        vec![app],
+        policy,
+        move || secret(json!({"scim-token": *current.lock().unwrap(), "other": "eA=="})),
+        state.path(),
+    );
+
+    let first = r.reconcile_full().await.unwrap().unwrap();
+    assert!(first.apps["slack"].problem.is_none(), "{:?}", first.apps["slack"]);
+    assert_eq!(first.apps["slack"].drift, 1, "bob's account is seen, so the token worked");
+
+    *token.lock().unwrap() = "dG9rLTI=";
+    let second = r.reconcile_full().await.unwrap().unwrap();
+    assert!(second.apps["slack"].problem.is_none(), "{:?}", second.apps["slack"]);
+    drop(r);
+    let seen = record.await.unwrap();
+
+    // One get by name per full reconcile; never a list of Secrets.
+    let reads: Vec<&Seen> = seen.iter().filter(|s| s.path.contains("/secrets")).collect();
+    assert_eq!(reads.len(), 2, "{:?}", calls(&seen));
+    assert!(reads.iter().all(|s| s.method == "GET" && s.path == SECRET));
+    let auth: Vec<String> = stub
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|q| q.url.path() == "/scim/v2/Users")
+        .map(|q| q.headers.get("authorization").unwrap().to_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(auth, ["Bearer tok-1", "Bearer tok-2"], "the rotated token is used at the next reconcile");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreadable_secret_fails_only_its_app_and_says_how_to_fix_it() {
+    for (answer, expected) in [
+        (status(403, "Forbidden"), "add `keyward-credentials` to the resourceNames"),
+        (status(404, "NotFound"), "kubectl create secret generic keyward-credentials -n keyward"),
+        (secret(json!({"other": "eA=="})), "has no key `scim-token` (it has: other)"),
+    ] {
+        let c = cluster();
+        let stub = scim_stub(&["tok-1"]).await;
+        let (hr, app, csv_app, policy) = (c.hr.clone(), scim_app(&c, &stub.uri()), c.slack.clone(), c.policy.clone());
+        let mut csv_app = csv_app;
+        csv_app["metadata"]["name"] = json!("wiki");
+        let mut policy = policy;
+        policy["spec"]["grant"] = json!([{"app": "slack"}, {"app": "wiki"}]);
+        let state = tempfile::tempdir().unwrap();
+        let (r, record) = secrets_cluster(hr, vec![app, csv_app], policy, move || answer.clone(), state.path());
+        let report = r.reconcile_full().await.unwrap().unwrap();
+        drop(r);
+        let seen = record.await.unwrap();
+
+        let problem = report.apps["slack"].problem.as_ref().expect("the SCIM app cannot be set up");
+        assert_eq!(problem.reason, "ConnectorFailed");
+        assert!(problem.message.contains(expected), "{}", problem.message);
+        assert!(report.apps["wiki"].problem.is_none(), "the other app is reconciled: {:?}", report.apps["wiki"]);
+        assert!(stub.received_requests().await.unwrap().is_empty(), "nothing is sent without a token");
+        let patch = seen.iter().find(|s| s.path == format!("{NS}/applications/slack/status")).unwrap();
+        let conds = patch.body["status"]["conditions"].as_array().unwrap();
+        assert!(
+            conds.iter().any(|c| c["reason"] == "ConnectorFailed" && c["message"].as_str().unwrap().contains(expected)),
+            "{conds:?}"
+        );
+    }
 }
 
 // ------------------------------------------------------------------ Lease

@@ -420,8 +420,10 @@ pub struct ScimConnector {
     pub timeout_seconds: Option<u32>,
 }
 
-/// A secret read at run time: from an environment variable or a file (a
-/// mounted Kubernetes Secret, say). Set exactly one.
+/// A secret read at run time: from an environment variable, a file (a
+/// mounted Kubernetes Secret, say), or, when keyward runs as the controller
+/// in Kubernetes, a key of a Secret in the Application's namespace. Set
+/// exactly one.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SecretRef {
@@ -432,6 +434,38 @@ pub struct SecretRef {
     /// ignored), relative to the directory of the policy file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
+    /// A key of a Kubernetes Secret in the Application's namespace, read by
+    /// the controller through the API (its Role needs `get` on that Secret
+    /// by name). Only `keyward controller` in Kubernetes mode can read it;
+    /// the CLI and the standalone daemon refuse it with a message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<SecretKeyRef>,
+}
+
+impl ConnectorSpec {
+    /// The Kubernetes Secret keys this connector's credentials are read
+    /// from, for the controller to fetch before building it.
+    pub fn secret_refs(&self) -> Vec<&SecretKeyRef> {
+        self.scim.iter().filter_map(|s| s.token.secret.as_ref()).collect()
+    }
+}
+
+impl SecretRef {
+    /// How many of `env`, `file` and `secret` are set (exactly one must be).
+    pub fn sources_set(&self) -> usize {
+        usize::from(self.env.is_some()) + usize::from(self.file.is_some()) + usize::from(self.secret.is_some())
+    }
+}
+
+/// One key of a Kubernetes Secret.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SecretKeyRef {
+    /// The Secret's name, in the Application's namespace.
+    pub name: String,
+    /// The key within the Secret's `data` (surrounding whitespace of the
+    /// value is ignored).
+    pub key: String,
 }
 
 /// Vendor behaviour of a SCIM service provider.

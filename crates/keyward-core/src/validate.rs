@@ -712,14 +712,29 @@ fn check_scim(c: &mut Checker<'_>, o: &Origin, scim: &crate::resources::ScimConn
         );
     }
     let t = &scim.token;
-    match (&t.env, &t.file) {
-        (Some(_), None) | (None, Some(_)) => {}
-        _ => c.error(
+    if t.sources_set() != 1 {
+        c.error(
             o,
             "spec.connector.scim.token",
-            "the token must come from exactly one of `env` and `file`",
-            "write `token: {env: SLACK_SCIM_TOKEN}` or `token: {file: /var/run/secrets/slack-token}`",
-        ),
+            "the token must come from exactly one of `env`, `file` and `secret`",
+            "write `token: {env: SLACK_SCIM_TOKEN}`, `token: {file: /var/run/secrets/slack-token}` or, for the controller in Kubernetes, `token: {secret: {name: keyward-credentials, key: slack-scim-token}}`",
+        );
+    }
+    if let Some(s) = &t.secret {
+        for (field, value) in [("name", &s.name), ("key", &s.key)] {
+            if !is_k8s_secret_part(value, field == "name") {
+                c.error(
+                    o,
+                    &format!("spec.connector.scim.token.secret.{field}"),
+                    format!("`{value}` is not a valid Secret {field}"),
+                    if field == "name" {
+                        "use the Secret's metadata.name: lower-case letters, digits, `-` and `.`"
+                    } else {
+                        "use a key of the Secret's data: letters, digits, `-`, `_` and `.`"
+                    },
+                );
+            }
+        }
     }
     if let Some(env) = &t.env
         && (env.is_empty() || !env.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_'))
@@ -742,6 +757,19 @@ fn check_scim(c: &mut Checker<'_>, o: &Origin, scim: &crate::resources::ScimConn
             "leave it out or use 1 or more",
         );
     }
+}
+
+/// A Secret's name is a DNS subdomain; a data key is letters, digits,
+/// `-`, `_` and `.`. Both at most 253 characters.
+fn is_k8s_secret_part(s: &str, is_name: bool) -> bool {
+    let ok = |ch: char| {
+        if is_name {
+            ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-' || ch == '.'
+        } else {
+            ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_' | '.')
+        }
+    };
+    !s.is_empty() && s.len() <= 253 && s.chars().all(ok)
 }
 
 fn is_loopback_url(url: &str) -> bool {

@@ -681,32 +681,33 @@ fn every_secret_key_the_deployment_uses_is_in_the_template() {
 }
 
 #[test]
-fn the_slack_application_reads_its_token_from_the_mounted_secret() {
+fn the_slack_application_reads_its_token_from_a_secret_the_controller_may_get() {
     let doc = first_of(&format!("{K8S}/application-slack.yaml"), "Application");
     let spec = &doc.yaml["spec"];
     assert_eq!(spec["mode"].as_str(), Some("enforce"), "{}: mode", doc.at());
     assert_eq!(doc.yaml["metadata"]["namespace"].as_str(), Some("keyward"), "{}: namespace", doc.at());
-    let token = spec["connector"]["scim"]["token"]["file"].as_str().expect("token: {file: ...}");
+    let secret = &spec["connector"]["scim"]["token"]["secret"];
+    let name = secret["name"].as_str().expect("token: {secret: {name, key}}");
+    let key = secret["key"].as_str().expect("token: {secret: {name, key}}");
 
-    let (at, deployment) = only::<Deployment>("deployment.yaml");
-    let pod = deployment.spec.unwrap().template.spec.unwrap();
-    let mounts = pod.containers[0].volume_mounts.clone().unwrap_or_default();
-    let files: Vec<String> = pod
-        .volumes
+    // The key is in the template the README tells admins to create.
+    let template: Vec<(String, Secret)> = objects::<Secret>("secret.example.yaml");
+    let (at_secret, s) = template
         .iter()
-        .flatten()
-        .filter_map(|v| Some((v, v.secret.as_ref()?)))
-        .flat_map(|(volume, secret)| {
-            let mount = mounts.iter().find(|m| m.name == volume.name);
-            let items = secret.items.clone().unwrap_or_default();
-            mount
-                .into_iter()
-                .flat_map(move |m| items.iter().map(|i| format!("{}/{}", m.mount_path, i.path)).collect::<Vec<_>>())
-        })
-        .collect();
+        .find(|(_, s)| s.metadata.name.as_deref() == Some(name))
+        .unwrap_or_else(|| panic!("{}: Secret {name} is not in secret.example.yaml", doc.at()));
     assert!(
-        files.iter().any(|f| f == token),
-        "{}: token file {token} is none of the files {at} mounts: {files:?}",
+        s.string_data.as_ref().is_some_and(|d| d.contains_key(key)),
+        "{at_secret}: key {key}, named by {}, is missing",
         doc.at()
     );
+    // The Role lets the controller get it by name (and list nothing).
+    let (at_role, role) = only::<Role>("rbac.yaml");
+    let rules = role.rules.unwrap_or_default();
+    let rule = rules
+        .iter()
+        .find(|r| r.resources.as_deref().unwrap_or_default().iter().any(|x| x == "secrets"))
+        .unwrap_or_else(|| panic!("{at_role}: no rule for secrets"));
+    assert!(rule.resource_names.as_deref().unwrap_or_default().iter().any(|n| n == name), "{at_role}: {name}");
+    assert_eq!(rule.verbs, ["get"], "{at_role}: get by name only");
 }

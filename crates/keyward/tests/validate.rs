@@ -344,7 +344,31 @@ fn a_scim_token_written_into_the_policy_is_refused_at_its_position() {
 fn a_scim_token_from_both_env_and_file_is_refused() {
     let org = Org::new();
     org.write("policies/slack.yaml", &SCIM_APP.replace("{env: SLACK_SCIM_TOKEN}", "{env: A, file: b}"));
-    org.assert_error("policies/slack.yaml:8:14", "exactly one of `env` and `file`", "token: {env: SLACK_SCIM_TOKEN}");
+    org.assert_error(
+        "policies/slack.yaml:8:14",
+        "exactly one of `env`, `file` and `secret`",
+        "token: {env: SLACK_SCIM_TOKEN}",
+    );
+}
+
+#[test]
+fn a_kubernetes_secret_token_is_refused_by_the_cli_with_the_alternatives() {
+    let org = Org::new();
+    let app = SCIM_APP.replace("{env: SLACK_SCIM_TOKEN}", "{secret: {name: keyward-credentials, key: slack}}");
+    org.write("policies/slack.yaml", &app);
+    for cmd in ["validate", "plan"] {
+        let (code, out, err) = org.run(&[cmd, "-f", "policies"]);
+        assert_eq!(code, 1, "{cmd}: {out}{err}");
+        assert!(!out.contains("Plan:") && !out.contains("OK:"), "{cmd}: {out}");
+        assert!(err.contains("Application slack") && err.contains("`token.env` or `token.file`"), "{cmd}: {err}");
+    }
+
+    org.write("policies/slack.yaml", &app.replace("name: keyward-credentials", "name: Keyward_Creds"));
+    org.assert_error(
+        "policies/slack.yaml:8:30",
+        "`Keyward_Creds` is not a valid Secret name",
+        "lower-case letters, digits, `-` and `.`",
+    );
 }
 
 #[test]

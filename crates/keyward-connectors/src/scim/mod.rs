@@ -34,6 +34,7 @@ use url::Url;
 
 use self::discovery::Features;
 use self::edit::Edit;
+use crate::ClusterSecrets;
 use crate::http::{HttpClient, HttpSettings, Reply, Request, RetryPolicy, Secret};
 use crate::{Capabilities, Connector, ConnectorError, Outcome, PersonKeys};
 
@@ -114,7 +115,18 @@ impl Scim {
     /// reading its token now: a missing token is an error before anything
     /// is listed.
     pub fn new(set: &PolicySet, app: &Named<ApplicationSpec>, spec: &ScimConnector) -> Result<Self, ConnectorError> {
-        let token = read_token(set, app, &spec.token)?;
+        Self::new_with(set, app, spec, &ClusterSecrets::unavailable())
+    }
+
+    /// As [`Scim::new`], with the Kubernetes Secret values a
+    /// `token.secret` may name.
+    pub fn new_with(
+        set: &PolicySet,
+        app: &Named<ApplicationSpec>,
+        spec: &ScimConnector,
+        secrets: &ClusterSecrets,
+    ) -> Result<Self, ConnectorError> {
+        let token = read_token(set, app, &spec.token, secrets)?;
         let written = spec.url.trim().trim_end_matches('/');
         let base = Url::parse(written)
             .ok()
@@ -827,18 +839,23 @@ impl Connector for Scim {
 
 /// Reads the bearer token where the policy says. Messages name the
 /// variable or file, never the value.
-fn read_token(set: &PolicySet, app: &Named<ApplicationSpec>, r: &SecretRef) -> Result<Secret, ConnectorError> {
+fn read_token(
+    set: &PolicySet,
+    app: &Named<ApplicationSpec>,
+    r: &SecretRef,
+    secrets: &ClusterSecrets,
+) -> Result<Secret, ConnectorError> {
     let fail =
         |why: String| ConnectorError::Credentials { app: app.name.clone(), what: "SCIM bearer token".to_owned(), why };
-    let (value, from) = match (&r.env, &r.file) {
-        (Some(var), None) => match std::env::var(var) {
+    let (value, from) = match (&r.env, &r.file, &r.secret) {
+        (Some(var), None, None) => match std::env::var(var) {
             Ok(v) => (v, format!("environment variable {var}")),
             Err(std::env::VarError::NotPresent) => return Err(fail(format!("environment variable {var} is not set"))),
             Err(std::env::VarError::NotUnicode(_)) => {
                 return Err(fail(format!("environment variable {var} is not valid UTF-8")));
             }
         },
-        (None, Some(file)) => {
+        (None, Some(file), None) => {
             let path = set.resolve_path(&app.origin, file);
             match std::fs::read_to_string(&path) {
                 Ok(v) => (v, format!("file {path}")),
@@ -846,7 +863,11 @@ fn read_token(set: &PolicySet, app: &Named<ApplicationSpec>, r: &SecretRef) -> R
                 Err(e) => return Err(fail(format!("cannot read file {path}: {e}"))),
             }
         }
-        _ => return Err(fail("set exactly one of `token.env` and `token.file`".to_owned())),
+        (None, None, Some(key)) => match secrets.get(key) {
+            Ok(v) => (v.expose().to_owned(), format!("key {} of Secret {}", key.key, key.name)),
+            Err(why) => return Err(fail(why.to_owned())),
+        },
+        _ => return Err(fail("set exactly one of `token.env`, `token.file` and `token.secret`".to_owned())),
     };
     let value = value.trim();
     if value.is_empty() {

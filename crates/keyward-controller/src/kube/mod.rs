@@ -8,6 +8,7 @@
 //! - [`crds`] — the start-up check that the CRDs are installed.
 //! - [`lease`] — leader election with a `coordination.k8s.io/v1` Lease.
 //! - [`report`] — status patches and the events worth sending.
+//! - [`secrets`] — connector credentials read from Secrets by name.
 //! - [`run`] — watchers, the debounced reconcile loop, the HR event
 //!   handler, leadership and graceful shutdown.
 //!
@@ -25,24 +26,29 @@
 //!   changes (an apply is never cut off halfway); it then writes no status,
 //!   and the new leader's first reconcile re-reads everything. Keep
 //!   applies shorter than the Lease duration or accept that overlap.
-//! - Connector credentials are files mounted into the pod; Secrets named
-//!   by Applications are not read through the API yet.
+//! - A Secret named by a credential is read on every full reconcile and
+//!   whenever a connector is rebuilt; a person's reconcile after an HR
+//!   event reuses the token read last, so a rotation reaches it at the
+//!   next resync (or policy change) at the latest.
 //!
 //! # RBAC
 //!
 //! Exactly the rules of `examples/kubernetes/rbac.yaml`: get/list/watch on
 //! the four kinds; patch on `applications/status` and
 //! `peoplesources/status`; create/patch on events (events.k8s.io);
-//! create, get and update on the Lease; get on the four CRDs by name.
+//! create, get and update on the Lease; get on the four CRDs by name; get on
+//! the Secrets the Applications name, by name.
 
 pub mod crds;
 pub mod lease;
 pub mod report;
 pub mod run;
+pub mod secrets;
 
 pub use crds::check_crds;
 pub use lease::{LeaseError, LeaseLock};
 pub use run::{Kubernetes, KubernetesOptions, Reconciler, run_kubernetes};
+pub use secrets::KubeSecrets;
 
 use crate::ControllerError;
 

@@ -399,12 +399,15 @@ impl Kubernetes {
     /// the watchers and the loop. Errors here mean nothing was started.
     pub async fn start(client: Client, opts: KubernetesOptions) -> Result<Self, KubeError> {
         let metrics = Metrics::new();
-        let engine = Arc::new(Engine::new(EngineConfig {
-            audit_log: opts.audit_log.clone(),
-            checklist_dir: opts.checklist_dir.clone(),
-            guard: opts.guard.clone(),
-            metrics: metrics.clone(),
-        })?);
+        let engine = Arc::new(
+            Engine::new(EngineConfig {
+                audit_log: opts.audit_log.clone(),
+                checklist_dir: opts.checklist_dir.clone(),
+                guard: opts.guard.clone(),
+                metrics: metrics.clone(),
+            })?
+            .with_secrets(Arc::new(super::KubeSecrets::new(client.clone(), &opts.namespace))),
+        );
         let listener = tokio::net::TcpListener::bind(opts.listen)
             .await
             .map_err(|source| crate::ControllerError::Listen { addr: opts.listen, source })?;
