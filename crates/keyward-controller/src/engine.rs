@@ -157,6 +157,16 @@ pub struct Statuses {
     pub people_sources: BTreeMap<String, PeopleSourceStatus>,
 }
 
+/// What a reconcile reads of each app.
+#[derive(Clone, Copy)]
+enum Read<'a> {
+    /// Every account.
+    All,
+    /// The accounts that may be this person's (and their manager's); the
+    /// key the event named, for the log.
+    Person(&'a PersonKeys, &'a str),
+}
+
 /// Connectors kept between reconciles, each with the spec it was built
 /// from, so an edited Application gets a new one and the others keep
 /// their caches (discovery, group ids, memberships).
@@ -318,39 +328,10 @@ impl Engine {
 
         let all: Vec<&Named<ApplicationSpec>> = set.applications.iter().collect();
         let mut problems = self.connect(&mut held, set, &all, ReconcileKind::Full).await;
-        let read = {
-            let reads = all.iter().filter(|a| !problems.contains_key(&a.name)).map(|a| {
-                let c = held.connectors.get(&a.name);
-                async move {
-                    let r = match c {
-                        Some(c) => c.list().await,
-                        None => Err(ConnectorError::Internal(format!("no connector for Application {}", a.name))),
-                    };
-                    (a.name.clone(), r)
-                }
-            });
-            tokio::select! {
-                r = futures::future::join_all(reads) => Some(r),
-                () = self.stopping() => None,
-            }
-        };
-        let Some(read) = read else {
+        let Some(listings) = self.read_apps(&mut held, &all, &mut problems, Read::All).await else {
             report.interrupted = true;
             return self.finish(report, clock);
         };
-        let mut listings = BTreeMap::new();
-        for (name, r) in read {
-            match r {
-                Ok(l) => {
-                    listings.insert(name, l);
-                }
-                Err(e) => {
-                    tracing::warn!(app = %name, error = %e, "cannot list the accounts; the app is left alone this time");
-                    problems.insert(name.clone(), Problem::new("ListFailed", connector_message(&e)));
-                    forget(&mut held, &name);
-                }
-            }
-        }
         let (plan, apps) = match self.plan(set, &people, listings, &problems, today, None) {
             Ok(x) => x,
             Err(problem) => {
@@ -429,40 +410,11 @@ impl Engine {
             .into_iter()
             .filter(|a| held.connectors.get(&a.name).is_none_or(|c| !c.capabilities().is_read_only()))
             .collect();
-        let read = {
-            let keys = &keys;
-            let reads = enforced.iter().filter(|a| !problems.contains_key(&a.name)).map(|a| {
-                let c = held.connectors.get(&a.name);
-                async move {
-                    let r = match c {
-                        Some(c) => c.find(keys).await,
-                        None => Err(ConnectorError::Internal(format!("no connector for Application {}", a.name))),
-                    };
-                    (a.name.clone(), r)
-                }
-            });
-            tokio::select! {
-                r = futures::future::join_all(reads) => Some(r),
-                () = self.stopping() => None,
-            }
-        };
-        let Some(read) = read else {
+        let Some(listings) = self.read_apps(&mut held, &enforced, &mut problems, Read::Person(&keys, person_key)).await
+        else {
             report.interrupted = true;
             return self.finish(report, clock);
         };
-        let mut listings = BTreeMap::new();
-        for (name, r) in read {
-            match r {
-                Ok(l) => {
-                    listings.insert(name, l);
-                }
-                Err(e) => {
-                    tracing::warn!(app = %name, person = person_key, error = %e, "cannot look up the person's accounts");
-                    problems.insert(name.clone(), Problem::new("LookupFailed", connector_message(&e)));
-                    forget(&mut held, &name);
-                }
-            }
-        }
         // Apps not read (observe mode, read-only) get an empty stand-in
         // listing below; none of their changes is kept or reported.
         let not_read: BTreeSet<String> = set
@@ -493,6 +445,58 @@ impl Engine {
         report.applications = st.applications;
         report.people_sources = st.people_sources;
         self.finish(report, clock)
+    }
+
+    /// Reads `apps` (except those with a problem already) concurrently:
+    /// every account, or one person's. An app that cannot be read gets a
+    /// problem and loses its connector (the next reconcile builds a fresh
+    /// one). `None` when the engine is stopping: nothing was planned yet,
+    /// so nothing is lost by giving up.
+    async fn read_apps(
+        &self,
+        held: &mut Held,
+        apps: &[&Named<ApplicationSpec>],
+        problems: &mut BTreeMap<String, Problem>,
+        how: Read<'_>,
+    ) -> Option<BTreeMap<String, AccountListing>> {
+        let read = {
+            let held = &*held;
+            let reads = apps.iter().filter(|a| !problems.contains_key(&a.name)).map(|a| async move {
+                let r = match (held.connectors.get(&a.name), how) {
+                    (Some(c), Read::All) => c.list().await,
+                    (Some(c), Read::Person(keys, _)) => c.find(keys).await,
+                    (None, _) => Err(ConnectorError::Internal(format!("no connector for Application {}", a.name))),
+                };
+                (a.name.clone(), r)
+            });
+            tokio::select! {
+                r = futures::future::join_all(reads) => r,
+                () = self.stopping() => return None,
+            }
+        };
+        let mut listings = BTreeMap::new();
+        for (name, r) in read {
+            match r {
+                Ok(l) => {
+                    listings.insert(name, l);
+                }
+                Err(e) => {
+                    let problem = match how {
+                        Read::All => {
+                            tracing::warn!(app = %name, error = %e, "cannot list the accounts; the app is left alone this time");
+                            Problem::new("ListFailed", connector_message(&e))
+                        }
+                        Read::Person(_, person) => {
+                            tracing::warn!(app = %name, person, error = %e, "cannot look up the person's accounts");
+                            Problem::new("LookupFailed", connector_message(&e))
+                        }
+                    };
+                    problems.insert(name.clone(), problem);
+                    forget(held, &name);
+                }
+            }
+        }
+        Some(listings)
     }
 
     /// Builds (or reuses) the connectors of `apps`; the apps whose
