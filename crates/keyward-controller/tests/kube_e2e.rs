@@ -33,10 +33,11 @@
 //!   `kube_mock.rs` (which asserts the paths), not by this test.
 //! - No RBAC: the 403 messages (a List refused, a Secret the Role does not
 //!   name) are covered by `kube_mock.rs`.
-//! - `run_kubernetes` itself (in-cluster config, signals) is not called:
-//!   the test does what it does — `check_crds`, then `Kubernetes::start`
-//!   with a client built from a kubeconfig pointing at the emulator — and
-//!   shuts down with `Kubernetes::shutdown` instead of SIGTERM.
+//! - `run_kubernetes` itself is not called here: the test does what it
+//!   does — `check_crds`, then `Kubernetes::start` with a client built from
+//!   a kubeconfig pointing at the emulator — and shuts down with
+//!   `Kubernetes::shutdown`. The binary's own path (flags, KUBECONFIG,
+//!   SIGTERM) is `crates/keyward/tests/controller_kube.rs`.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

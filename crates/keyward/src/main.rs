@@ -126,10 +126,12 @@ enum Command {
         /// Time between full reconciles (30s, 10m, 1h).
         #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = keyward_controller::parse_interval)]
         resync: std::time::Duration,
-        /// Where every Application's and PeopleSource's status is written
-        /// (JSON, replaced atomically).
-        #[arg(long, value_name = "FILE", default_value = ".keyward/status.json")]
-        status_file: std::path::PathBuf,
+        /// With --standalone: where every Application's and PeopleSource's
+        /// status is written (JSON, replaced atomically; default
+        /// .keyward/status.json). In Kubernetes the statuses go to the
+        /// resources' `.status`.
+        #[arg(long, value_name = "FILE")]
+        status_file: Option<std::path::PathBuf>,
         /// The append-only, hash-chained audit log (kept open and locked
         /// while the controller runs).
         #[arg(long, value_name = "FILE", env = "KEYWARD_AUDIT_LOG", default_value = ".keyward/audit.jsonl")]
@@ -432,6 +434,11 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                         "-f is for --standalone; in Kubernetes the policies are the keyward.io resources of --namespace"
                     );
                 }
+                if status_file.is_some() {
+                    anyhow::bail!(
+                        "--status-file is for --standalone; in Kubernetes the statuses go to the resources' .status (`kubectl get kwapp -n {namespace}`)"
+                    );
+                }
                 let mut opts = keyward_controller::KubernetesOptions::new(namespace);
                 opts.listen = listen;
                 opts.resync = resync;
@@ -446,9 +453,6 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 if let Some(id) = identity {
                     opts.identity = id;
                 }
-                // The status file is the standalone mode's; here statuses
-                // go to the resources' /status subresources.
-                let _ = status_file;
                 keyward_controller::run_kubernetes(opts).await?;
                 return Ok(ExitCode::SUCCESS);
             }
@@ -458,7 +462,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let mut opts = keyward_controller::StandaloneOptions::new(paths);
             opts.listen = listen;
             opts.resync = resync;
-            opts.status_file = Some(status_file);
+            opts.status_file = Some(status_file.unwrap_or_else(|| ".keyward/status.json".into()));
             opts.audit_log = audit_log;
             opts.checklist_dir = checklist_dir;
             // Read here, once; the value is never logged or shown.
