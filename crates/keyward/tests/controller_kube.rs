@@ -41,8 +41,11 @@ async fn the_binary_reconciles_a_namespace_and_stops_on_sigterm_releasing_the_le
     let k8s = KubeEmulator::start().await;
     let dir = tempfile::tempdir().unwrap();
     let hr = dir.path().join("hr.csv");
-    std::fs::write(&hr, "id,email,status,endDate\nE1,ann@example.com,active,\nE2,bob@example.com,terminated,2026-01-09\n")
-        .unwrap();
+    std::fs::write(
+        &hr,
+        "id,email,status,endDate\nE1,ann@example.com,active,\nE2,bob@example.com,terminated,2026-01-09\n",
+    )
+    .unwrap();
     let wiki = dir.path().join("wiki.csv");
     std::fs::write(&wiki, "email\nann@example.com\nbob@example.com\n").unwrap();
     let columns = json!({"id": "id", "email": "email", "status": "status", "endDate": "endDate"});
