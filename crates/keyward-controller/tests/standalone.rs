@@ -13,6 +13,7 @@ use std::time::Duration;
 use jiff::ToSpan as _;
 use jiff::civil::Date;
 use keyward_controller::{Standalone, StandaloneOptions, WebhookSecret};
+use keyward_testkit::org::{ChatApp, HR_CSV_HEADER, people_yaml, scim_user, scim_user_active};
 use keyward_testkit::{FaultProxy, ScimServer};
 use serde_json::{Value, json};
 
@@ -42,8 +43,7 @@ fn hr_csv(leavers: &[&str]) -> String {
             format!("{id},{family},{given},{email},{dept},,正社員,在籍,{start},,E1\n")
         }
     };
-    let mut csv =
-        "社員番号,姓,名,メールアドレス,部署,役職,雇用形態,在籍状況,入社年月日,退職年月日,上長社員番号\n".to_owned();
+    let mut csv = HR_CSV_HEADER.to_owned();
     csv.push_str("E1,山田,太郎,taro@example.com,営業本部,部長,正社員,在籍,2015/04/01,,\n");
     csv.push_str(&row("E2", "鈴木", "花子", "hanako@example.com", "開発本部", "2019/04/01"));
     csv.push_str(&row("E3", "佐藤", "次郎", "jiro@example.com", "開発本部", &ymd(t)));
@@ -53,68 +53,8 @@ fn hr_csv(leavers: &[&str]) -> String {
     csv
 }
 
-const PEOPLE: &str = "apiVersion: keyward.io/v1alpha1
-kind: PeopleSource
-metadata: {name: smarthr}
-spec:
-  csv:
-    path: ../hr/employees.csv
-    columns:
-      id: 社員番号
-      familyName: 姓
-      givenName: 名
-      email: メールアドレス
-      department: 部署
-      title: 役職
-      employmentType: 雇用形態
-      status: 在籍状況
-      startDate: 入社年月日
-      endDate: 退職年月日
-      manager: 上長社員番号
----
-apiVersion: keyward.io/v1alpha1
-kind: AccessPolicy
-metadata: {name: everyone}
-spec:
-  select: {}
-  grant: [{app: chat, role: member}]
----
-apiVersion: keyward.io/v1alpha1
-kind: AccessPolicy
-metadata: {name: engineers}
-spec:
-  select: {department: [開発本部/**]}
-  grant: [{app: chat, groups: [engineers]}]
----
-apiVersion: keyward.io/v1alpha1
-kind: AccessPolicy
-metadata: {name: sales}
-spec:
-  select: {department: [営業本部/**]}
-  grant: [{app: chat, groups: [sales]}]
-";
-
 fn app_yaml(url: &str, mode: &str) -> String {
-    format!(
-        "apiVersion: keyward.io/v1alpha1
-kind: Application
-metadata: {{name: chat}}
-spec:
-  mode: {mode}
-  connector:
-    scim:
-      url: {url}
-      token: {{file: ../secrets/scim-token}}
-      enterprise: [employeeNumber, department, manager]
-      timeoutSeconds: 10
-  roles: [member, admin]
-  protect: [{{username: '^svc-', reason: CI bot}}]
-  apply:
-    concurrency: 2
-    requestsPerSecond: 200
-    guard: {{maxDeprovision: 10, maxDeprovisionPercent: 100}}
-"
-    )
+    ChatApp::new(url, "{file: ../secrets/scim-token}").spec(&format!("  mode: {mode}\n")).yaml()
 }
 
 /// A working directory: `policies/` (watched), `hr/`, `secrets/`, `state/`.
@@ -130,7 +70,7 @@ impl Org {
         }
         std::fs::write(dir.path().join("secrets/scim-token"), format!("{TOKEN}\n")).unwrap();
         std::fs::write(dir.path().join("hr/employees.csv"), hr_csv(&[])).unwrap();
-        std::fs::write(dir.path().join("policies/people.yaml"), PEOPLE).unwrap();
+        std::fs::write(dir.path().join("policies/people.yaml"), people_yaml("../hr/employees.csv")).unwrap();
         std::fs::write(dir.path().join("policies/chat.yaml"), app_yaml(url, mode)).unwrap();
         Self { dir }
     }
@@ -162,20 +102,6 @@ impl Org {
     }
 }
 
-fn user(user_name: &str, active: bool, external_id: Option<&str>) -> Value {
-    let mut u = json!({
-        "userName": user_name,
-        "displayName": user_name,
-        "emails": [{"value": user_name, "type": "work", "primary": true}],
-        "active": active,
-        "roles": [{"value": "member", "primary": true}],
-    });
-    if let Some(e) = external_id {
-        u["externalId"] = json!(e);
-    }
-    u
-}
-
 struct Seeded {
     hanako: String,
     misaki: String,
@@ -185,23 +111,19 @@ struct Seeded {
 }
 
 async fn seed(server: &ScimServer) -> Seeded {
-    let taro = server.create_user(user("taro@example.com", true, Some("E1"))).await;
-    let hanako = server.create_user(user("hanako@example.com", true, Some("E2"))).await;
-    let misaki = server.create_user(user("misaki@example.com", true, None)).await;
-    let mika = server.create_user(user("mika@example.com", true, Some("E5"))).await;
-    let ren = server.create_user(user("ren@example.com", true, Some("E6"))).await;
-    let svc = server.create_user(user("svc-ci@example.com", true, None)).await;
+    let taro = server.create_user(scim_user("taro@example.com", true, Some("E1"))).await;
+    let hanako = server.create_user(scim_user("hanako@example.com", true, Some("E2"))).await;
+    let misaki = server.create_user(scim_user("misaki@example.com", true, None)).await;
+    let mika = server.create_user(scim_user("mika@example.com", true, Some("E5"))).await;
+    let ren = server.create_user(scim_user("ren@example.com", true, Some("E6"))).await;
+    let svc = server.create_user(scim_user("svc-ci@example.com", true, None)).await;
     server.create_group("sales", &[&taro, &misaki, &mika]).await;
     server.create_group("engineers", &[&ren]).await;
     Seeded { hanako, misaki, mika, ren, svc }
 }
 
-fn active(u: &Value) -> bool {
-    u["active"].as_bool().unwrap_or(true)
-}
-
 async fn is_active(server: &ScimServer, id: &str) -> bool {
-    active(&server.user(id).await.unwrap_or_else(|| panic!("user {id} is gone")))
+    scim_user_active(&server.user(id).await.unwrap_or_else(|| panic!("user {id} is gone")))
 }
 
 /// Polls `check` every 100 ms until it holds or `secs` pass.
@@ -307,7 +229,7 @@ async fn enforce_converges_and_a_signed_hr_event_suspends_a_leaver_at_once() {
 
     // The initial reconcile converged the app.
     let jiro = server.user_by_user_name("jiro@example.com").await.expect("the joiner's account was created");
-    assert!(active(&jiro));
+    assert!(scim_user_active(&jiro));
     assert_eq!(jiro["externalId"], "E3");
     assert!(!is_active(&server, &s.misaki).await, "E4 left three days ago: suspended");
     assert!(is_active(&server, &s.mika).await && is_active(&server, &s.ren).await);

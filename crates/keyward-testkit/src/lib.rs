@@ -13,6 +13,9 @@
 //! - [`KubeEmulator`]: an in-memory Kubernetes API server (PyPI `kmock`, run by `kmock_launcher.py`) on a
 //!   free `127.0.0.1` port, with the keyward.io kinds registered, for end-to-end tests of the
 //!   controller's Kubernetes mode.
+//! - [`org`]: the policy files, HR export header and SCIM user resources of the small test organisation
+//!   that both the CLI's and the standalone controller's end-to-end tests run against, so that the two
+//!   suites cannot drift apart on what that organisation is.
 //!
 //! What it must not do:
 //! - be anything but a dev-dependency: no keyward crate may depend on it outside `[dev-dependencies]`,
@@ -42,6 +45,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod kube;
+pub mod org;
 mod proxy;
 mod scim;
 

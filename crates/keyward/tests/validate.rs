@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use assert_cmd::Command;
+use keyward_testkit::org::people_source_yaml;
 
 const HR: &str = "\u{feff}社員番号,姓,名,メールアドレス,部署,役職,雇用形態,在籍状況,入社年月日,退職年月日,上長社員番号\n\
 E0001,山田,太郎,taro@example.com,営業本部/第一営業部,部長,正社員,在籍,2015/04/01,,\n\
@@ -17,26 +18,6 @@ taro,Taro+slack@EXAMPLE.com,Member,Taro\n\
 jiro,jiro@example.co.jp,Member,Jiro\n\
 info,info@example.com,Member,Info\n\
 slackbot,,Bot,Slackbot\n";
-
-const PEOPLE: &str = "apiVersion: keyward.io/v1alpha1
-kind: PeopleSource
-metadata: {name: smarthr}
-spec:
-  csv:
-    path: ../data/hr.csv
-    columns:
-      id: 社員番号
-      familyName: 姓
-      givenName: 名
-      email: メールアドレス
-      department: 部署
-      title: 役職
-      employmentType: 雇用形態
-      status: 在籍状況
-      startDate: 入社年月日
-      endDate: 退職年月日
-      manager: 上長社員番号
-";
 
 const APP: &str = "apiVersion: keyward.io/v1alpha1
 kind: Application
@@ -75,7 +56,7 @@ impl Org {
         let org = Self { dir };
         org.write("data/hr.csv", HR);
         org.write("data/slack.csv", SLACK);
-        org.write("policies/people.yaml", PEOPLE);
+        org.write("policies/people.yaml", &people_source_yaml("../data/hr.csv"));
         org.write("policies/slack.yaml", APP);
         org.write("policies/sales.yaml", POLICY);
         org

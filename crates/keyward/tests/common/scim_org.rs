@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use keyward_testkit::ScimServer;
-use serde_json::{Value, json};
+use keyward_testkit::org::{ChatApp, HR_CSV_HEADER, people_yaml, scim_user, scim_user_active};
+use serde_json::Value;
 
 /// The bearer token; distinctive so a leak is easy to find.
 pub const TOKEN: &str = "kw-test-SECRET-7f3a9c1e5b";
@@ -21,77 +22,22 @@ pub const TOKEN: &str = "kw-test-SECRET-7f3a9c1e5b";
 pub const TOKEN_ENV: &str = "KW_TEST_SCIM_TOKEN";
 pub const DATE: &str = "2026-11-23";
 
-const HR: &str = "社員番号,姓,名,メールアドレス,部署,役職,雇用形態,在籍状況,入社年月日,退職年月日,上長社員番号\n\
-E1,山田,太郎,taro@example.com,営業本部,部長,正社員,在籍,2015/04/01,,\n\
+/// The HR rows after the header: the story above, as of DATE.
+const HR_ROWS: &str = "E1,山田,太郎,taro@example.com,営業本部,部長,正社員,在籍,2015/04/01,,\n\
 E2,鈴木,花子,hanako@example.com,開発本部,,正社員,在籍,2019/04/01,,E1\n\
 E3,佐藤,次郎,jiro@example.com,開発本部,,正社員,在籍,2026/11/23,,E1\n\
 E4,高橋,美咲,misaki@example.com,営業本部,,契約社員,退職済み,2020/04/01,2026/11/20,E1\n\
 E5,伊藤,健,ken@example.com,営業本部,,正社員,退職済み,2018/04/01,2026/09/30,E1\n\
 E6,渡辺,直樹,naoki@example.com,営業本部,,正社員,在籍,2026/11/01,,E1\n";
 
-const PEOPLE: &str = "apiVersion: keyward.io/v1alpha1
-kind: PeopleSource
-metadata: {name: smarthr}
-spec:
-  csv:
-    path: hr.csv
-    columns:
-      id: 社員番号
-      familyName: 姓
-      givenName: 名
-      email: メールアドレス
-      department: 部署
-      title: 役職
-      employmentType: 雇用形態
-      status: 在籍状況
-      startDate: 入社年月日
-      endDate: 退職年月日
-      manager: 上長社員番号
----
-apiVersion: keyward.io/v1alpha1
-kind: AccessPolicy
-metadata: {name: everyone}
-spec:
-  select: {}
-  grant: [{app: chat, role: member}]
----
-apiVersion: keyward.io/v1alpha1
-kind: AccessPolicy
-metadata: {name: engineers}
-spec:
-  select: {department: [開発本部/**]}
-  grant: [{app: chat, groups: [engineers]}]
----
-apiVersion: keyward.io/v1alpha1
-kind: AccessPolicy
-metadata: {name: sales}
-spec:
-  select: {department: [営業本部/**]}
-  grant: [{app: chat, groups: [sales]}]
-";
-
 /// The Application, pointing at `url`; `extra` is added under `spec:`.
 pub fn app_yaml(url: &str, extra: &str) -> String {
-    format!(
-        "apiVersion: keyward.io/v1alpha1
-kind: Application
-metadata: {{name: chat}}
-spec:
-  connector:
-    scim:
-      url: {url}
-      token: {{env: {TOKEN_ENV}}}
-      enterprise: [employeeNumber, department, manager]
-      timeoutSeconds: 2
-  roles: [member, admin]
-  protect: [{{username: '^svc-', reason: CI bot}}]
-  lifecycle: {{offboarding: {{deleteAfter: 30d}}}}
-  apply:
-    concurrency: 2
-    requestsPerSecond: 200
-    guard: {{maxDeprovision: 10, maxDeprovisionPercent: 100}}
-{extra}"
-    )
+    // scim_faults holds an answer for 3 s to go past this timeout: keep it shorter than that.
+    ChatApp::new(url, &format!("{{env: {TOKEN_ENV}}}"))
+        .timeout_seconds(2)
+        .spec("  lifecycle: {offboarding: {deleteAfter: 30d}}\n")
+        .spec(extra)
+        .yaml()
 }
 
 /// A policy directory for the org against `url`.
@@ -106,8 +52,8 @@ impl Org {
 
     pub fn with_app(app: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("hr.csv"), HR).unwrap();
-        std::fs::write(dir.path().join("people.yaml"), PEOPLE).unwrap();
+        std::fs::write(dir.path().join("hr.csv"), format!("{HR_CSV_HEADER}{HR_ROWS}")).unwrap();
+        std::fs::write(dir.path().join("people.yaml"), people_yaml("hr.csv")).unwrap();
         std::fs::write(dir.path().join("chat.yaml"), app).unwrap();
         Self { dir }
     }
@@ -161,20 +107,6 @@ pub fn text(out: &Output) -> String {
     )
 }
 
-fn user(user_name: &str, active: bool, external_id: Option<&str>) -> Value {
-    let mut u = json!({
-        "userName": user_name,
-        "displayName": user_name,
-        "emails": [{"value": user_name, "type": "work", "primary": true}],
-        "active": active,
-        "roles": [{"value": "member", "primary": true}],
-    });
-    if let Some(e) = external_id {
-        u["externalId"] = json!(e);
-    }
-    u
-}
-
 /// Ids of the seeded accounts.
 pub struct Seeded {
     pub taro: String,
@@ -187,19 +119,15 @@ pub struct Seeded {
 
 /// Seeds the server with the accounts the story starts from.
 pub async fn seed(server: &ScimServer) -> Seeded {
-    let taro = server.create_user(user("taro@example.com", true, Some("E1"))).await;
-    let hanako = server.create_user(user("hanako@example.com", true, Some("E2"))).await;
-    let misaki = server.create_user(user("misaki@example.com", true, None)).await;
-    let ken = server.create_user(user("ken@example.com", false, None)).await;
-    let naoki = server.create_user(user("naoki@example.com", false, None)).await;
-    let svc = server.create_user(user("svc-ci@example.com", true, None)).await;
+    let taro = server.create_user(scim_user("taro@example.com", true, Some("E1"))).await;
+    let hanako = server.create_user(scim_user("hanako@example.com", true, Some("E2"))).await;
+    let misaki = server.create_user(scim_user("misaki@example.com", true, None)).await;
+    let ken = server.create_user(scim_user("ken@example.com", false, None)).await;
+    let naoki = server.create_user(scim_user("naoki@example.com", false, None)).await;
+    let svc = server.create_user(scim_user("svc-ci@example.com", true, None)).await;
     server.create_group("sales", &[&taro, &misaki, &naoki]).await;
     server.create_group("engineers", &[]).await;
     Seeded { taro, hanako, misaki, ken, naoki, svc }
-}
-
-fn active(u: &Value) -> bool {
-    u["active"].as_bool().unwrap_or(true)
 }
 
 /// The server is in the state the 2026-11-23 plan leads to, with nothing
@@ -215,7 +143,7 @@ pub async fn assert_converged(server: &ScimServer, s: &Seeded) {
 
     let jiro = server.user_by_user_name("jiro@example.com").await.expect("the joiner's account was created");
     assert_eq!(jiro["externalId"], "E3");
-    assert!(active(&jiro));
+    assert!(scim_user_active(&jiro));
     let ext = &jiro["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"];
     assert_eq!(ext["employeeNumber"], "E3", "{jiro:#}");
     assert_eq!(ext["department"], "開発本部", "{jiro:#}");
@@ -223,12 +151,12 @@ pub async fn assert_converged(server: &ScimServer, s: &Seeded) {
     let jiro_id = jiro["id"].as_str().unwrap().to_owned();
 
     let by_id = |id: &str| users.iter().find(|u| u["id"] == id).cloned();
-    assert!(active(&by_id(&s.taro).unwrap()));
-    assert!(active(&by_id(&s.hanako).unwrap()));
-    assert!(!active(&by_id(&s.misaki).expect("the leaver is suspended, not deleted")), "E4 left: inactive");
+    assert!(scim_user_active(&by_id(&s.taro).unwrap()));
+    assert!(scim_user_active(&by_id(&s.hanako).unwrap()));
+    assert!(!scim_user_active(&by_id(&s.misaki).expect("the leaver is suspended, not deleted")), "E4 left: inactive");
     assert!(by_id(&s.ken).is_none(), "E5's retention ended: deleted");
-    assert!(active(&by_id(&s.naoki).unwrap()), "E6 was rehired: restored");
-    assert!(active(&by_id(&s.svc).unwrap()), "the protected account is untouched");
+    assert!(scim_user_active(&by_id(&s.naoki).unwrap()), "E6 was rehired: restored");
+    assert!(scim_user_active(&by_id(&s.svc).unwrap()), "the protected account is untouched");
 
     let mut engineers = server.group_members("engineers").await;
     engineers.sort();
