@@ -18,6 +18,7 @@ pub mod correlate;
 pub mod diag;
 pub mod duration;
 pub mod evaluate;
+pub mod explain;
 pub mod grants;
 pub mod inventory;
 pub mod people;

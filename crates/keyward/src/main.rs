@@ -162,6 +162,24 @@ enum Command {
         #[command(flatten)]
         guard: GuardArgs,
     },
+    /// Explain one person: their HR record, every grant and the policies or
+    /// exceptions behind it (and why other policies do not select them),
+    /// each account found in each app and how it was matched, and what the
+    /// plan will do.
+    Explain {
+        /// Employee number or work e-mail (an earlier employee number of a
+        /// rehire works too).
+        #[arg(value_name = "PERSON")]
+        person: String,
+        #[command(flatten)]
+        input: Input,
+        /// Explain as of this day (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        at: Option<Date>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+        format: ExplainFormat,
+    },
     /// List who has which account in which app, matched to people.
     Inventory {
         #[command(flatten)]
@@ -255,6 +273,12 @@ enum PlanFormat {
 enum InventoryFormat {
     Table,
     Csv,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ExplainFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -471,6 +495,23 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             opts.webhook_secret_env = webhook_secret_env;
             opts.guard = guard.options();
             keyward_controller::run_standalone(opts).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Explain { person, input, at, format } => {
+            let today = at.unwrap_or_else(today);
+            let loaded = pipeline::load_policies(&input.paths)?;
+            let people = pipeline::read_people(&loaded.set)?;
+            let listings = pipeline::list_accounts(&loaded.set).await?;
+            let explained = keyward_core::explain::explain(&loaded.set, &people, &listings, &person, today)?;
+            let rendered = match format {
+                ExplainFormat::Text => explained.to_text(),
+                ExplainFormat::Json => {
+                    let mut s = serde_json::to_string_pretty(&explained).context("cannot render the explanation")?;
+                    s.push('\n');
+                    s
+                }
+            };
+            write_stdout(&rendered)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Inventory { input, at, format, apps } => {
