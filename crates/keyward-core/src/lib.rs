@@ -26,6 +26,7 @@ pub mod plan;
 pub mod policy;
 pub mod render;
 pub mod resources;
+pub mod review;
 pub mod tabular;
 mod validate;
 pub mod vocab;

@@ -10,3 +10,4 @@ pub mod apply;
 pub mod files;
 pub mod pipeline;
 pub mod report;
+pub mod review;

@@ -180,6 +180,12 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
         format: ExplainFormat,
     },
+    /// Access review (棚卸し): export the accounts to certify, per manager
+    /// or per app owner; import the filled-in sheets as Exceptions.
+    Review {
+        #[command(subcommand)]
+        command: ReviewCommand,
+    },
     /// List who has which account in which app, matched to people.
     Inventory {
         #[command(flatten)]
@@ -205,6 +211,45 @@ enum AuditCommand {
         #[arg(value_name = "FILE", env = "KEYWARD_AUDIT_LOG", default_value = ".keyward/audit.jsonl")]
         path: std::path::PathBuf,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum ReviewCommand {
+    /// Write one CSV (to fill in) and one Markdown checklist per reviewer,
+    /// and an index, into a new directory.
+    Export {
+        #[command(flatten)]
+        input: Input,
+        /// Who reviews: each person's manager, or each app's owner.
+        #[arg(long, value_enum, default_value_t = ReviewByArg::Manager)]
+        by: ReviewByArg,
+        /// Review as of this day (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        at: Option<Date>,
+        /// Directory to write into (must not hold a review already).
+        #[arg(long, value_name = "DIR")]
+        out_dir: std::path::PathBuf,
+    },
+    /// Read filled-in sheets: kept accounts no policy grants become
+    /// Exceptions in a new YAML file for a pull request; removals and
+    /// decisions that need a policy change are listed.
+    Import {
+        /// The filled-in CSV sheets.
+        #[arg(value_name = "CSV", required = true)]
+        sheets: Vec<std::path::PathBuf>,
+        /// Last day the Exceptions for kept accounts are in force.
+        #[arg(long, value_name = "DATE")]
+        until: Date,
+        /// The Exceptions file to write (must not exist).
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ReviewByArg {
+    Manager,
+    App,
 }
 
 #[derive(Debug, clap::Args)]
@@ -512,6 +557,30 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 }
             };
             write_stdout(&rendered)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Review { command: ReviewCommand::Export { input, by, at, out_dir } } => {
+            let today = at.unwrap_or_else(today);
+            let by = match by {
+                ReviewByArg::Manager => keyward_core::review::ReviewBy::Manager,
+                ReviewByArg::App => keyward_core::review::ReviewBy::App,
+            };
+            let loaded = pipeline::load_policies(&input.paths)?;
+            let people = pipeline::read_people(&loaded.set)?;
+            let listings = pipeline::list_accounts(&loaded.set).await?;
+            let sheets = keyward_core::review::sheets(&loaded.set, &people, &listings, today, by)?;
+            let written = keyward::review::export(&sheets, &out_dir, today, by)?;
+            let accounts: usize = sheets.iter().map(|s| s.rows.len()).sum();
+            write_stdout(&format!(
+                "Wrote {} sheet(s) for {} reviewer(s), {accounts} account(s), into {} (start with README.md).\n",
+                (written.len() - 1) / 2,
+                sheets.len(),
+                out_dir.display()
+            ))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Review { command: ReviewCommand::Import { sheets, until, out } } => {
+            write_stdout(&keyward::review::import(&sheets, until, &out, today())?)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Inventory { input, at, format, apps } => {

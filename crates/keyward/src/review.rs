@@ -1,0 +1,155 @@
+//! `keyward review export|import`: the files of an access review.
+//!
+//! Export writes, per reviewer, a CSV (UTF-8 with a byte-order mark, so
+//! Excel opens Japanese text correctly) to fill in and a Markdown checklist
+//! to read, plus an index. Import reads filled-in CSVs back and writes the
+//! Exceptions for a pull request; it never changes an app.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, bail};
+use jiff::civil::Date;
+use keyward_core::resources::Exception;
+use keyward_core::review::{self, ReviewBy, ReviewRow, ReviewSheet};
+
+const BOM: &str = "\u{feff}";
+
+/// Writes one CSV and one Markdown file per sheet, and `README.md`, into
+/// `dir` (created). Refuses a directory that already holds review files,
+/// so a filled-in review is never overwritten.
+pub fn export(sheets: &[ReviewSheet], dir: &Path, today: Date, by: ReviewBy) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let index = dir.join("README.md");
+    if index.exists() {
+        bail!(
+            "{} already holds an access review ({} exists); export into a new directory so no filled-in sheet is overwritten",
+            dir.display(),
+            index.display()
+        );
+    }
+    let mut written = Vec::new();
+    let mut summary = format!(
+        "# Access review {today}\n\nOne sheet per {}. Fill in `decision` (`keep` or `remove`) and `comment` in each CSV, then run\n`keyward review import {}/*.csv --until YYYY-MM-DD --out policies/exceptions/review-{today}.yaml`.\n\n| reviewer | as | accounts | leavers' accounts | not granted | unmatched |\n|---|---|---|---|---|---|\n",
+        match by {
+            ReviewBy::Manager => "manager (accounts without a manager go to the app owner)",
+            ReviewBy::App => "app owner",
+        },
+        dir.display()
+    );
+    for sheet in sheets {
+        let stem = file_stem(&sheet.reviewer);
+        let csv_path = dir.join(format!("{stem}.csv"));
+        let md_path = dir.join(format!("{stem}.md"));
+        let mut w = csv::WriterBuilder::new().from_writer(BOM.as_bytes().to_vec());
+        for r in &sheet.rows {
+            w.serialize(r).context("cannot write a review row")?;
+        }
+        let bytes = w.into_inner().context("cannot write a review sheet")?;
+        std::fs::write(&csv_path, bytes).with_context(|| format!("cannot write {}", csv_path.display()))?;
+        std::fs::write(&md_path, review::to_markdown(sheet, today))
+            .with_context(|| format!("cannot write {}", md_path.display()))?;
+        let count = |f: &dyn Fn(&ReviewRow) -> bool| sheet.rows.iter().filter(|r| f(r)).count();
+        summary.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} |\n",
+            sheet.reviewer.replace('|', "\\|"),
+            sheet.role,
+            sheet.rows.len(),
+            count(&|r| r.person_status.starts_with("left")),
+            count(&|r| r.granted_by == review::NOT_GRANTED),
+            count(&|r| r.person_id.is_empty()),
+        ));
+        written.push(csv_path);
+        written.push(md_path);
+    }
+    std::fs::write(&index, summary).with_context(|| format!("cannot write {}", index.display()))?;
+    written.push(index);
+    Ok(written)
+}
+
+/// A file name for a reviewer: the e-mail or name with anything but
+/// letters, digits, `.`, `-`, `_` and `@` replaced.
+fn file_stem(reviewer: &str) -> String {
+    let s: String = reviewer
+        .chars()
+        .map(|c| if c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | '@') { c } else { '_' })
+        .collect();
+    if s.is_empty() { "unnamed".to_owned() } else { s }
+}
+
+/// Reads filled-in sheets. Errors name the file and line.
+pub fn read_sheets(paths: &[PathBuf]) -> Result<Vec<ReviewRow>> {
+    let mut rows = Vec::new();
+    for path in paths {
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let text = text.strip_prefix(BOM).unwrap_or(&text);
+        let mut r = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+        for (i, row) in r.deserialize::<ReviewRow>().enumerate() {
+            let row = row.map_err(|e| {
+                let line = e.position().map_or(i + 2, |p| p.line() as usize);
+                anyhow::anyhow!(
+                    "{}:{line}: {e}; keep the columns `keyward review export` wrote and fill in only `decision` and `comment`",
+                    path.display()
+                )
+            })?;
+            rows.push(row);
+        }
+    }
+    Ok(rows)
+}
+
+/// Reads the sheets, decides, writes the Exceptions to `out` (refusing to
+/// overwrite) and returns a report for the terminal.
+pub fn import(paths: &[PathBuf], until: Date, out: &Path, today: Date) -> Result<String> {
+    if until < today {
+        bail!("--until {until} is in the past; kept accounts need an end date after today ({today})");
+    }
+    let rows = read_sheets(paths)?;
+    let decided = review::decide(&rows, until).map_err(|errors| {
+        let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        anyhow::anyhow!("{}; write `keep` or `remove` (or leave it empty)", lines.join("; "))
+    })?;
+    let mut report = String::new();
+    if !decided.exceptions.is_empty() {
+        if out.exists() {
+            bail!("{} exists; choose a new file so nothing is overwritten", out.display());
+        }
+        let mut yaml = format!(
+            "# Accounts kept in the access review of {today} that no AccessPolicy grants.\n# Written by `keyward review import`; review it in the pull request like any policy.\n"
+        );
+        for (name, spec) in &decided.exceptions {
+            let doc =
+                serde_yaml::to_string(&Exception::new(name, spec.clone())).context("cannot render an Exception")?;
+            yaml.push_str("---\n");
+            yaml.push_str(&doc);
+        }
+        std::fs::write(out, yaml).with_context(|| format!("cannot write {}", out.display()))?;
+        report.push_str(&format!("Wrote {} Exception(s) to {}.\n", decided.exceptions.len(), out.display()));
+    }
+    if !decided.removals.is_empty() {
+        report.push_str(&format!("\n{} account(s) to remove (no policy grants them):\n", decided.removals.len()));
+        for r in &decided.removals {
+            report.push_str(&format!(
+                "- [ ] {}: {} ({}) — reviewer {}{}\n",
+                r.app,
+                r.account,
+                if r.person_name.is_empty() { r.matched_by.as_str() } else { r.person_name.as_str() },
+                r.reviewer,
+                if r.comment.trim().is_empty() { String::new() } else { format!(": {}", r.comment.trim()) }
+            ));
+        }
+        report.push_str("Apps with `lifecycle.ungranted: suspend` remove them at the next apply; for the others, the plan lists them as reviews.\n");
+    }
+    if !decided.conflicts.is_empty() {
+        report.push_str(&format!("\n{} decision(s) a review cannot carry out:\n", decided.conflicts.len()));
+        for (r, why) in &decided.conflicts {
+            report.push_str(&format!("- {}: {} — {why}\n", r.app, r.account));
+        }
+    }
+    if decided.undecided > 0 {
+        report.push_str(&format!("\n{} row(s) have no decision yet.\n", decided.undecided));
+    }
+    if report.is_empty() {
+        report.push_str("Every account was kept as granted; nothing to change.\n");
+    }
+    Ok(report)
+}
