@@ -16,6 +16,7 @@ pub mod account;
 pub mod approval;
 pub mod correlate;
 pub mod diag;
+pub mod digest;
 pub mod duration;
 pub mod evaluate;
 pub mod explain;

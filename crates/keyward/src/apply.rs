@@ -10,6 +10,7 @@ use anyhow::{Context as _, Result, bail};
 use is_terminal::IsTerminal as _;
 use jiff::civil::Date;
 use keyward_apply::{ApplyOptions, AuditLog, GuardOptions};
+use keyward_core::digest::{AppliedCounts, Digest};
 use keyward_core::plan::{Action, Plan};
 use keyward_core::render::{self, TextOptions};
 
@@ -34,6 +35,8 @@ pub struct ApplyArgs {
     pub guard: GuardOptions,
     /// Colour in the printed plan.
     pub color: bool,
+    /// Where the digest of the run is sent.
+    pub notify: crate::notify::Notifiers,
 }
 
 /// How an apply ended.
@@ -114,6 +117,7 @@ pub async fn run(args: &ApplyArgs) -> Result<ApplyOutcome> {
     print!("{}", render::text(&plan, TextOptions { color: args.color }));
     if executable == 0 {
         println!("Nothing to apply.");
+        notify(args, Digest::new("apply", &plan, &people)).await;
         return Ok(ApplyOutcome::NothingToDo);
     }
 
@@ -132,13 +136,29 @@ pub async fn run(args: &ApplyArgs) -> Result<ApplyOutcome> {
     // nothing.
     let report = keyward_apply::apply(&plan, &connectors, set, &audit, &opts).await;
     let text = report.render_text();
+    let mut digest = Digest::new("apply", &plan, &people);
+    digest.guard_refusals = report.refusals.iter().map(ToString::to_string).collect();
     if report.is_refused() {
         eprint!("{text}");
+        notify(args, digest).await;
         return Ok(ApplyOutcome::Refused);
     }
     print!("{text}");
     println!("Audit log {} ends with hash {}.", args.audit_log.display(), report.audit_last_hash);
+    digest.applied = Some(AppliedCounts {
+        applied: report.applied() + report.already_done(),
+        failed: report.failed(),
+        skipped: report.skipped(),
+    });
+    notify(args, digest).await;
     Ok(if report.is_partial() { ApplyOutcome::Partial } else { ApplyOutcome::Done })
+}
+
+/// Sends the digest; a delivery problem is a warning, never the outcome.
+async fn notify(args: &ApplyArgs, digest: Digest) {
+    for w in args.notify.send(&digest).await {
+        eprintln!("warning: {w}");
+    }
 }
 
 fn read_plan(path: &PathBuf) -> Result<Plan> {

@@ -8,6 +8,7 @@
 
 pub mod apply;
 pub mod files;
+pub mod notify;
 pub mod pipeline;
 pub mod report;
 pub mod review;

@@ -57,6 +57,8 @@ enum Command {
         /// When to use colours.
         #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
         color: ColorChoice,
+        #[command(flatten)]
+        notify: NotifyArgs,
     },
     /// Make the changes: plan, check the guards, ask (unless
     /// --auto-approve), apply app by app, and write the audit log. With a
@@ -91,6 +93,8 @@ enum Command {
         /// When to use colours.
         #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
         color: ColorChoice,
+        #[command(flatten)]
+        notify: NotifyArgs,
     },
     /// Work with the audit log.
     Audit {
@@ -260,6 +264,26 @@ struct Input {
     paths: Vec<std::path::PathBuf>,
 }
 
+/// Where `plan` and `apply` send their digest.
+#[derive(Debug, clap::Args)]
+struct NotifyArgs {
+    /// Environment variable holding a Slack incoming-webhook URL: after the
+    /// run, leavers' accounts still open, accounts matching nobody and guard
+    /// refusals are posted there (nothing is posted when there are none).
+    #[arg(long, value_name = "VAR")]
+    notify_slack_env: Option<String>,
+    /// Environment variable holding a URL that receives the same digest as
+    /// JSON (`kind: Notification`), by POST.
+    #[arg(long, value_name = "VAR")]
+    notify_webhook_env: Option<String>,
+}
+
+impl NotifyArgs {
+    fn notifiers(&self) -> Result<keyward::notify::Notifiers> {
+        keyward::notify::Notifiers::from_env(self.notify_slack_env.as_deref(), self.notify_webhook_env.as_deref())
+    }
+}
+
 /// The guard flags, shared by `apply` and `controller`.
 #[derive(Debug, clap::Args)]
 struct GuardArgs {
@@ -403,8 +427,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Plan { input, at, format, out, detailed_exitcode, color } => {
+        Command::Plan { input, at, format, out, detailed_exitcode, color, notify } => {
             let today = at.unwrap_or_else(today);
+            let notifiers = notify.notifiers()?;
             let loaded = pipeline::load_policies(&input.paths)?;
             let people = pipeline::read_people(&loaded.set)?;
             let listings = pipeline::list_accounts(&loaded.set).await?;
@@ -427,14 +452,21 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 }
                 PlanFormat::Markdown => write_stdout(&render::markdown(&plan))?,
             }
+            if !notifiers.is_empty() {
+                let digest = keyward_core::digest::Digest::new("plan", &plan, &people);
+                for w in notifiers.send(&digest).await {
+                    eprintln!("warning: {w}");
+                }
+            }
             let changes = plan.has_changes();
             // The process ends next: freeing millions of accounts one by one
             // would only delay the exit.
             std::mem::forget((plan, listings, people, loaded));
             Ok(if detailed_exitcode && changes { ExitCode::from(EXIT_CHANGES) } else { ExitCode::SUCCESS })
         }
-        Command::Apply { input, plan_file, at, auto_approve, audit_log, checklist_dir, guard, color } => {
+        Command::Apply { input, plan_file, at, auto_approve, audit_log, checklist_dir, guard, color, notify } => {
             let args = keyward::apply::ApplyArgs {
+                notify: notify.notifiers()?,
                 paths: input.paths,
                 plan_file,
                 at: at.unwrap_or_else(today),
