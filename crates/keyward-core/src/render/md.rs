@@ -146,8 +146,7 @@ impl Doc {
 
     /// The shortest forms, longest first; the empty string always fits.
     fn too_large(&self, max: usize) -> String {
-        let notice =
-            format!("_This plan is too large for a comment of {max} bytes, even as counts per app: {FULL_PLAN}._\n");
+        let notice = format!("_Too large for a {max}-byte comment, even as counts per app: {FULL_PLAN}._\n");
         [format!("{}\n{notice}", self.brief), notice, "_Plan too large for this comment._\n".to_owned()]
             .into_iter()
             .find(|s| s.len() <= max)
