@@ -144,7 +144,7 @@ impl Doc {
         s
     }
 
-    /// The shortest forms, longest first; the empty string always fits.
+    /// Ever shorter forms of the notice; the empty string always fits.
     fn too_large(&self, max: usize) -> String {
         let notice = format!("_Too large for a {max}-byte comment, even as counts per app: {FULL_PLAN}._\n");
         [format!("{}\n{notice}", self.brief), notice, "_Plan too large for this comment._\n".to_owned()]
