@@ -57,6 +57,11 @@ enum Command {
         /// When to use colours.
         #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
         color: ColorChoice,
+        /// With --format markdown: the most bytes to print (a pull-request
+        /// comment's limit). A longer plan is shortened to the counts per
+        /// app and the largest sections that fit.
+        #[arg(long, value_name = "N", default_value_t = render::DEFAULT_MAX_BYTES)]
+        max_bytes: usize,
         #[command(flatten)]
         notify: NotifyArgs,
     },
@@ -427,7 +432,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Plan { input, at, format, out, detailed_exitcode, color, notify } => {
+        Command::Plan { input, at, format, out, detailed_exitcode, color, max_bytes, notify } => {
             let today = at.unwrap_or_else(today);
             let notifiers = notify.notifiers()?;
             let loaded = pipeline::load_policies(&input.paths)?;
@@ -450,7 +455,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
                     ignore_broken_pipe(render::json_to(&plan, &mut out).and_then(|()| out.flush()))?;
                 }
-                PlanFormat::Markdown => write_stdout(&render::markdown(&plan))?,
+                PlanFormat::Markdown => write_stdout(&render::markdown_within(&plan, max_bytes))?,
             }
             if !notifiers.is_empty() {
                 let digest = keyward_core::digest::Digest::new("plan", &plan, &people);

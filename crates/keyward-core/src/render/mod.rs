@@ -8,6 +8,13 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::plan::{Action, Change, Counts, Plan};
 
+pub mod diff;
+mod escape;
+mod md;
+
+pub use diff::{AttrDiff, attribute_diffs};
+pub use md::{DEFAULT_MAX_BYTES, markdown, markdown_within};
+
 /// Options for the text rendering.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TextOptions {
@@ -57,20 +64,7 @@ fn person_label(c: &Change) -> String {
 }
 
 fn details(c: &Change) -> Vec<String> {
-    let mut out = Vec::new();
-    if let Some(r) = &c.role {
-        match &r.from {
-            Some(from) => out.push(format!("role {from} → {}", r.to)),
-            None => out.push(format!("role {}", r.to)),
-        }
-    }
-    if let Some(g) = &c.groups {
-        let mut parts: Vec<String> = g.add.iter().map(|x| format!("+{x}")).collect();
-        parts.extend(g.remove.iter().map(|x| format!("-{x}")));
-        if !parts.is_empty() {
-            out.push(format!("groups {}", parts.join(" ")));
-        }
-    }
+    let mut out: Vec<String> = attribute_diffs(c).iter().map(ToString::to_string).collect();
     if let Some(t) = &c.transfer_to {
         out.push(format!("to {}", t.label()));
     }
@@ -151,86 +145,4 @@ pub fn json(plan: &Plan) -> String {
 pub fn json_to(plan: &Plan, mut w: impl std::io::Write) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut w, plan)?;
     w.write_all(b"\n")
-}
-
-fn md_cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
-}
-
-/// Markdown for a pull-request comment: summary first, one section per app,
-/// deprovisioning in bold.
-pub fn markdown(plan: &Plan) -> String {
-    let mut s = String::new();
-    let _ = writeln!(s, "### keyward plan for {}", plan.date);
-    let _ = writeln!(s);
-    let _ = writeln!(s, "**{}**", summary_line(&plan.summary));
-    let _ = writeln!(s);
-    let p = &plan.people;
-    let _ = writeln!(
-        s,
-        "HR: {} people — {} employed, {} on leave, {} not started, {} left.",
-        p.total, p.employed, p.on_leave, p.not_started, p.left
-    );
-    let _ = writeln!(s);
-    let _ = writeln!(s, "| app | accounts | create | restore | update | suspend | transfer | delete | review |");
-    let _ = writeln!(s, "|---|--:|--:|--:|--:|--:|--:|--:|--:|");
-    for app in &plan.apps {
-        let c = &app.changes;
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-            md_cell(&app.name),
-            app.accounts,
-            c.create,
-            c.restore,
-            c.update,
-            c.suspend,
-            c.transfer,
-            c.delete,
-            c.review
-        );
-    }
-    for app in &plan.apps {
-        let n = app.changes.total();
-        if n == 0 {
-            continue;
-        }
-        let _ = writeln!(s);
-        let ro = if app.read_only { " · read-only: a checklist for a human" } else { "" };
-        let _ = writeln!(
-            s,
-            "<details open><summary><b>{}</b> — {n} change{}{ro}</summary>",
-            md_cell(&app.name),
-            if n == 1 { "" } else { "s" }
-        );
-        let _ = writeln!(s);
-        let _ = writeln!(s, "| action | account | person | details | reason |");
-        let _ = writeln!(s, "|---|---|---|---|---|");
-        for c in plan.changes_for(&app.name) {
-            let action = if c.action.is_deprovisioning() {
-                format!("**{}**", c.action.as_str())
-            } else {
-                c.action.as_str().to_owned()
-            };
-            let _ = writeln!(
-                s,
-                "| {action} | `{}` | {} | {} | {} |",
-                md_cell(c.account.label()),
-                md_cell(&person_label(c)),
-                md_cell(&details(c).join("; ")),
-                md_cell(&c.reason)
-            );
-        }
-        let _ = writeln!(s);
-        let _ = writeln!(s, "</details>");
-    }
-    if !plan.warnings.is_empty() {
-        let _ = writeln!(s);
-        let _ = writeln!(s, "**Warnings**");
-        let _ = writeln!(s);
-        for w in &plan.warnings {
-            let _ = writeln!(s, "- {}", md_cell(w));
-        }
-    }
-    s
 }
