@@ -9,4 +9,6 @@
 pub mod apply;
 pub mod files;
 pub mod pipeline;
+pub mod progress;
 pub mod report;
+pub mod schema;
