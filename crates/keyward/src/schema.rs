@@ -101,6 +101,8 @@ fn metadata_schema() -> Value {
                 "type": "string",
                 "maxLength": 253,
                 "pattern": NAME_PATTERN,
+                // Editors show this instead of the regular expression.
+                "patternErrorMessage": "Use lowercase letters, digits, `-` and `.`, starting and ending with a letter or digit (Kubernetes rules).",
             },
             "namespace": {
                 "description": "Kubernetes namespace; the controller reconciles the resources of its own namespace. Ignored when keyward reads files.",
