@@ -10,5 +10,7 @@ pub mod apply;
 pub mod files;
 pub mod notify;
 pub mod pipeline;
+pub mod progress;
 pub mod report;
 pub mod review;
+pub mod schema;

@@ -113,6 +113,20 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out_dir: Option<std::path::PathBuf>,
     },
+    /// Print the JSON Schema of policy files (every kind), for editor
+    /// completion and hover help, or write it to a file.
+    Schema {
+        /// Write the schema to this file instead of printing it.
+        #[arg(long, value_name = "FILE")]
+        out: Option<std::path::PathBuf>,
+    },
+    /// Print the shell completion script for bash, zsh, fish, powershell
+    /// or elvish.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
     /// Run continuously: reconcile at start, every --resync interval, when
     /// a policy file changes and at once when an HR event names a person;
     /// serve GET /healthz, /readyz, /metrics and POST /hr/events. Apps in
@@ -517,6 +531,22 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     write_stdout(&docs.join("---\n"))?;
                 }
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Schema { out } => {
+            let text = keyward::schema::policy_schema_text();
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?
+                }
+                None => write_stdout(&text)?,
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "keyward", &mut script);
+            write_stdout(&String::from_utf8_lossy(&script))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Controller {

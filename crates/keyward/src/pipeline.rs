@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use anyhow::Result;
-use keyward_connectors::Connector;
+use keyward_connectors::{Connector, ConnectorError};
 use keyward_core::account::AccountListing;
 use keyward_core::people::People;
 use keyward_core::{Loaded, PolicySet};
 
-use crate::{files, report};
+use crate::{files, progress, report};
 
 /// Loads every policy file under `paths`; warnings are printed.
 pub fn load_policies(paths: &[PathBuf]) -> Result<Loaded> {
@@ -47,14 +47,69 @@ pub fn connect(set: &PolicySet) -> Result<Connectors> {
     keyward_connectors::build_all(set).map_err(|e| report::Reported::from_connectors(set, vec![e]).into())
 }
 
-/// Lists every app's accounts through `connectors`, concurrently.
+/// Lists every app's accounts through `connectors`, concurrently, with a
+/// line per app on stderr when a person is watching (see [`progress`]).
 pub async fn list_with(set: &PolicySet, connectors: &Connectors) -> Result<BTreeMap<String, AccountListing>> {
-    keyward_connectors::list_all(connectors)
-        .await
-        .map_err(|errors| report::Reported::from_connectors(set, errors).into())
+    let listed = match progress::Listing::start() {
+        Some(display) => list_showing(connectors, &display).await,
+        None => keyward_connectors::list_all(connectors).await,
+    };
+    listed.map_err(|errors| report::Reported::from_connectors(set, errors).into())
+}
+
+/// What [`keyward_connectors::list_all`] does, with each app's line of
+/// `display` finishing when that app's listing does.
+pub async fn list_showing(
+    connectors: &Connectors,
+    display: &progress::Listing,
+) -> Result<BTreeMap<String, AccountListing>, Vec<ConnectorError>> {
+    let futures: Vec<_> = connectors
+        .iter()
+        .map(|(name, connector)| {
+            let line = display.app(name);
+            async move {
+                let listed = connector.list().await;
+                match &listed {
+                    Ok(listing) => line.done(listing.accounts.len()),
+                    Err(_) => line.failed(),
+                }
+                (name.clone(), listed)
+            }
+        })
+        .collect();
+    let mut out = BTreeMap::new();
+    let mut errors = Vec::new();
+    for (name, listed) in progress::join_all(futures).await {
+        match listed {
+            Ok(listing) => {
+                out.insert(name, listing);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() { Ok(out) } else { Err(errors) }
 }
 
 /// Lists every app's accounts, concurrently.
 pub async fn list_accounts(set: &PolicySet) -> Result<BTreeMap<String, AccountListing>> {
     list_with(set, &connect(set)?).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn listing_with_a_display_reads_what_listing_without_one_reads() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../policies");
+        let loaded = load_policies(&[dir]).unwrap();
+        let connectors = connect(&loaded.set).unwrap();
+        let plain = keyward_connectors::list_all(&connectors).await.unwrap();
+        let shown = list_showing(&connectors, &progress::Listing::hidden()).await.unwrap();
+        assert_eq!(shown.keys().collect::<Vec<_>>(), plain.keys().collect::<Vec<_>>());
+        for (app, listing) in &plain {
+            assert!(!listing.accounts.is_empty(), "{app}: the example lists no accounts");
+            assert_eq!(shown[app].accounts, listing.accounts, "{app}");
+        }
+    }
 }
