@@ -199,18 +199,22 @@ struct RawMeta {
 struct RawSpec {
     #[serde(default)]
     at: Option<Date>,
-    cases: Vec<RawCase>,
+    // Each case is read on its own, so one bad case does not hide the
+    // problems of the others.
+    cases: Vec<Value>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct RawCase {
     name: String,
+    // Read on their own, for the same reason as the cases.
     #[serde(default)]
-    person: Option<RawPerson>,
+    person: Option<Value>,
     #[serde(default)]
     employee: Option<String>,
-    expect: RawExpect,
+    #[serde(rename = "expect")]
+    _expect: Value,
 }
 
 #[derive(Deserialize)]
@@ -415,7 +419,7 @@ fn load_document(vocab: &Vocabulary<'_>, doc: &mut Doc<'_>, out: &mut Vec<TestCa
             return;
         }
     }
-    let Some(raw) = typed::<RawDoc>(doc) else {
+    let Some(raw) = typed::<RawDoc>(doc, &[]) else {
         return;
     };
     let name = raw.metadata.name;
@@ -427,8 +431,11 @@ fn load_document(vocab: &Vocabulary<'_>, doc: &mut Doc<'_>, out: &mut Vec<TestCa
             "add cases: `- name: …`, with `person:` or `employee:` and `expect:`",
         );
     }
-    for (i, case) in raw.spec.cases.into_iter().enumerate() {
+    for i in 0..raw.spec.cases.len() {
         let base = vec![key("spec"), key("cases"), PathSegment::Index(i)];
+        let Some(case) = typed::<RawCase>(doc, &base) else {
+            continue;
+        };
         if let Some(c) = load_case(vocab, doc, &base, &name, raw.spec.at, case) {
             out.push(c);
         }
@@ -468,11 +475,15 @@ fn load_case(
             let location = doc.at(&join(base, &[key("employee")]), false);
             Some(Subject::Employee { key: key_, location })
         }
-        (Some(p), None) => {
-            synthetic(vocab, doc, &join(base, &[key("person")]), p).map(|p| Subject::Synthetic(Box::new(p)))
+        (Some(_), None) => {
+            let person_at = join(base, &[key("person")]);
+            typed::<RawPerson>(doc, &person_at)
+                .and_then(|p| synthetic(vocab, doc, &person_at, p))
+                .map(|p| Subject::Synthetic(Box::new(p)))
         }
     };
-    let expect = expectation(vocab, doc, &join(base, &[key("expect")]), raw.expect);
+    let expect_at = join(base, &[key("expect")]);
+    let expect = typed::<RawExpect>(doc, &expect_at).map(|e| expectation(vocab, doc, &expect_at, e));
     if doc.diags.len() > errors_before {
         return None;
     }
@@ -483,7 +494,7 @@ fn load_case(
         location,
         at,
         subject: subject?,
-        expect,
+        expect: expect?,
     })
 }
 
@@ -666,7 +677,12 @@ fn expectation(vocab: &Vocabulary<'_>, doc: &mut Doc<'_>, base: &[PathSegment], 
         }
         out.denies.push(app.clone());
     }
-    if out.grants.is_empty() && out.denies.is_empty() && !out.exactly && doc.node(base).is_some() {
+    let no_grants = match &raw.grants {
+        None | Some(Value::Null) => true,
+        Some(Value::Object(m)) => m.is_empty(),
+        Some(_) => false,
+    };
+    if no_grants && raw.denies.is_empty() && !raw.exactly {
         doc.error(
             base,
             false,
@@ -807,25 +823,27 @@ fn expected_grant(
     ok.then(|| ExpectedGrant { app: app.to_owned(), role: role.map(|(r, _)| r), groups: group_names })
 }
 
-/// Deserializes the document, turning serde's error into a located one.
-fn typed<T: DeserializeOwned>(doc: &mut Doc<'_>) -> Option<T> {
-    match serde_path_to_error::deserialize::<_, T>(doc.root.to_json()) {
+/// Deserializes the node at `at`, turning serde's error into a located one.
+fn typed<T: DeserializeOwned>(doc: &mut Doc<'_>, at: &[PathSegment]) -> Option<T> {
+    let json = doc.root.locate(at, false).0.to_json();
+    match serde_path_to_error::deserialize::<_, T>(json) {
         Ok(v) => Some(v),
         Err(e) => {
-            let segments: Vec<PathSegment> = e
-                .path()
+            let segments: Vec<PathSegment> = at
                 .iter()
-                .filter_map(|s| match s {
+                .cloned()
+                .chain(e.path().iter().filter_map(|s| match s {
                     serde_path_to_error::Segment::Seq { index } => Some(PathSegment::Index(*index)),
                     serde_path_to_error::Segment::Map { key } => Some(PathSegment::Key(key.clone())),
                     serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => None,
-                })
+                }))
                 .collect();
             let message = e.inner().to_string();
             let at_key = message.starts_with("unknown field") || message.starts_with("missing field");
             let field = dotted(&segments);
             let where_ = if field.is_empty() { String::new() } else { format!(" at `{field}`") };
-            let help = help_for(&message, &field);
+            let is_date = matches!(segments.last(), Some(PathSegment::Key(k)) if k == "at" || k.ends_with("Date"));
+            let help = help_for(&message, &field, is_date);
             doc.error(&segments, at_key, format!("{message}{where_}"), help);
             None
         }
@@ -850,7 +868,10 @@ fn dotted(segments: &[PathSegment]) -> String {
     out
 }
 
-fn help_for(message: &str, parent: &str) -> String {
+fn help_for(message: &str, parent: &str, is_date: bool) -> String {
+    if is_date {
+        return "write the date as YYYY-MM-DD, e.g. 2026-11-23".to_owned();
+    }
     if message.starts_with("unknown field") || message.starts_with("unknown variant") {
         let names: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
         if let Some((bad, expected)) = names.split_first() {
@@ -861,9 +882,6 @@ fn help_for(message: &str, parent: &str) -> String {
     if let Some(rest) = message.strip_prefix("missing field `") {
         let field = rest.split('`').next().unwrap_or_default();
         return if parent.is_empty() { format!("add `{field}:`") } else { format!("add `{field}:` under `{parent}`") };
-    }
-    if message.contains("civil date") || message.contains("Date") || message.contains("date") {
-        return "write dates as YYYY-MM-DD, e.g. 2026-11-23".to_owned();
     }
     if message.contains("expected a string") {
         return "write the value as a string; quote it (`\"0012\"`) when YAML would read it as a number, date or boolean".to_owned();
@@ -939,7 +957,10 @@ pub fn run(
             line: case.location.line,
             column: case.location.column,
             at,
-            person: person.label(),
+            person: match &case.subject {
+                Subject::Synthetic(p) if p.name.is_none() => describe(p),
+                _ => person.label(),
+            },
             phase: actual.phase,
             passed: mismatches.is_empty(),
             mismatches,
@@ -952,6 +973,29 @@ pub fn run(
     }
     let passed = results.iter().filter(|r| r.passed).count();
     Ok(Outcome { passed, failed: results.len() - passed, cases: results })
+}
+
+/// A made-up person in words: `made-up person (contractor; 開発本部/プラットフォーム部)`.
+fn describe(p: &Person) -> String {
+    let mut parts = vec![p.employment_type.clone().unwrap_or_else(|| "no employment type".to_owned())];
+    let posts: Vec<String> = p
+        .posts
+        .iter()
+        .map(|post| match (&post.department, &post.title) {
+            (Some(d), Some(t)) => format!("{t} in {d}"),
+            (Some(d), None) => d.clone(),
+            (None, Some(t)) => t.clone(),
+            (None, None) => String::new(),
+        })
+        .filter(|s| !s.is_empty())
+        .collect();
+    if !posts.is_empty() {
+        parts.push(posts.join(", "));
+    }
+    if p.status != HrStatus::Active {
+        parts.push(p.status.as_str().to_owned());
+    }
+    format!("made-up person ({})", parts.join("; "))
 }
 
 /// The expectations of `expect` that `grants` do not meet. `not_selected`
@@ -1023,8 +1067,17 @@ pub fn render_text(outcome: &Outcome) -> String {
                 }
                 None => {
                     let _ = writeln!(s, "          actual    not granted");
+                    // A leaver fails every policy for the same reason;
+                    // one line per reason reads better than one per policy.
+                    let mut reasons: Vec<(&str, Vec<&str>)> = Vec::new();
                     for n in &m.why_not {
-                        let _ = writeln!(s, "          {} did not select: {}", n.policy, n.why);
+                        match reasons.iter_mut().find(|(why, _)| *why == n.why) {
+                            Some((_, policies)) => policies.push(&n.policy),
+                            None => reasons.push((&n.why, vec![&n.policy])),
+                        }
+                    }
+                    for (why, policies) in reasons {
+                        let _ = writeln!(s, "          not selected by {}: {why}", policies.join(", "));
                     }
                 }
             }

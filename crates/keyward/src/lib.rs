@@ -9,4 +9,5 @@
 pub mod apply;
 pub mod files;
 pub mod pipeline;
+pub mod policy_test;
 pub mod report;
