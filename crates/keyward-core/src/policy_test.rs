@@ -1062,7 +1062,10 @@ pub fn render_text(outcome: &Outcome) -> String {
             let _ = writeln!(s, "          expected  {}", expected_words(&m.expected));
             match &m.actual {
                 Some(g) => {
-                    let _ = writeln!(s, "          actual    {}", grant_words(g));
+                    // No groups are worth saying only when groups were expected.
+                    let groups = (!g.groups.is_empty() || m.expected.groups.is_some()).then(|| g.groups.clone());
+                    let actual = Expected { granted: true, role: g.role.clone(), groups };
+                    let _ = writeln!(s, "          actual    {}", expected_words(&actual));
                     let _ = writeln!(s, "          because   {}", because_words(&g.because));
                 }
                 None => {
@@ -1098,6 +1101,7 @@ pub fn render_text(outcome: &Outcome) -> String {
     s
 }
 
+/// `granted, role member, groups [a, b]` or `not granted`.
 fn expected_words(e: &Expected) -> String {
     if !e.granted {
         return "not granted".to_owned();
