@@ -1203,4 +1203,37 @@ mod tests {
         let e = Expectation { grants: vec![expect("slack", None, None)], ..Expectation::default() };
         assert!(compare(&e, &[grant("slack", Some("admin"), &[]), grant("drive", None, &[])], &[]).is_empty());
     }
+
+    #[test]
+    fn policies_failing_for_the_same_reason_share_one_line() {
+        let why = |policy: &str| NotSelected {
+            policy: policy.into(),
+            apps: vec!["crm".into()],
+            why: "the person has left".into(),
+        };
+        let e = Expectation { grants: vec![expect("crm", None, None)], ..Expectation::default() };
+        let mismatches = compare(&e, &[], &[why("sales"), why("support")]);
+        let outcome = Outcome {
+            passed: 0,
+            failed: 1,
+            cases: vec![CaseResult {
+                test: "t".into(),
+                name: "leaver".into(),
+                file: "t.test.yaml".into(),
+                line: 6,
+                column: 7,
+                at: jiff::civil::date(2026, 11, 23),
+                person: "E1".into(),
+                phase: "left".into(),
+                passed: false,
+                mismatches,
+                actual: vec![],
+                exceptions_not_in_force: vec![],
+            }],
+        };
+        let text = render_text(&outcome);
+        assert!(text.contains("          not selected by sales, support: the person has left\n"), "{text}");
+        assert!(text.contains("        actual grants: none\n"), "{text}");
+        assert!(text.ends_with("0 passed, 1 failed\n"), "{text}");
+    }
 }
