@@ -25,6 +25,7 @@ pub mod inventory;
 pub mod people;
 pub mod plan;
 pub mod policy;
+pub mod policy_test;
 pub mod render;
 pub mod resources;
 pub mod review;

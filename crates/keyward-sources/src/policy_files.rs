@@ -33,9 +33,18 @@ pub enum PolicyFilesError {
     },
 }
 
+/// `true` for policy test files (`*.test.yaml`, `*.test.yml`). They hold
+/// `PolicyTest` documents for `keyward test`, which is no resource kind:
+/// the policy loader never reads them, so tests may sit next to the
+/// policies without breaking `keyward plan` or the controller.
+pub fn is_test_file(path: &Path) -> bool {
+    path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with(".test.yaml") || n.ends_with(".test.yml"))
+}
+
 /// Reads every `.yaml`/`.yml` file under the given paths, in a stable
 /// order (sorted within each directory), skipping hidden files and
-/// directories. Returns a label for the whole set and the files.
+/// directories and policy test files ([`is_test_file`], even when named
+/// directly). Returns a label for the whole set and the files.
 pub fn collect(paths: &[PathBuf]) -> Result<(String, Vec<SourceFile>), PolicyFilesError> {
     let mut found = Vec::new();
     for p in paths {
@@ -44,7 +53,7 @@ pub fn collect(paths: &[PathBuf]) -> Result<(String, Vec<SourceFile>), PolicyFil
         }
         if p.is_dir() {
             walk(p, &mut found).map_err(|error| PolicyFilesError::Dir { path: p.display().to_string(), error })?;
-        } else {
+        } else if !is_test_file(p) {
             found.push(p.clone());
         }
     }
@@ -72,7 +81,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         let path = e.path();
         if path.is_dir() {
             walk(&path, out)?;
-        } else if matches!(path.extension().and_then(|x| x.to_str()), Some("yaml" | "yml")) {
+        } else if matches!(path.extension().and_then(|x| x.to_str()), Some("yaml" | "yml")) && !is_test_file(&path) {
             out.push(path);
         }
     }
@@ -105,5 +114,22 @@ mod tests {
         assert!(collect(&[dir.path().join("missing")]).unwrap_err().to_string().contains("no such file"));
         let empty = tempfile::tempdir().unwrap();
         assert!(matches!(collect(&[empty.path().to_path_buf()]), Err(PolicyFilesError::Empty(_))));
+    }
+
+    #[test]
+    fn policy_test_files_are_never_read_as_policies() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("access")).unwrap();
+        for f in ["apps.yaml", "access/sales.yaml", "access/sales.test.yaml", "all.test.yml", "contest.yaml"] {
+            std::fs::write(dir.path().join(f), "# empty\n").unwrap();
+        }
+        let (_, files) = collect(&[dir.path().to_path_buf()]).unwrap();
+        let names: Vec<String> =
+            files.iter().map(|f| f.path.strip_prefix(&dir.path().display().to_string()).unwrap().to_owned()).collect();
+        assert_eq!(names, ["/access/sales.yaml", "/apps.yaml", "/contest.yaml"]);
+        // Named directly (a shell glob such as `-f policies/*.yaml`), too.
+        let (_, files) = collect(&[dir.path().join("apps.yaml"), dir.path().join("access/sales.test.yaml")]).unwrap();
+        assert_eq!(files.len(), 1);
+        assert!(matches!(collect(&[dir.path().join("all.test.yml")]), Err(PolicyFilesError::Empty(_))));
     }
 }

@@ -10,6 +10,7 @@ pub mod apply;
 pub mod files;
 pub mod notify;
 pub mod pipeline;
+pub mod policy_test;
 pub mod progress;
 pub mod report;
 pub mod review;

@@ -37,6 +37,26 @@ enum Command {
         #[command(flatten)]
         input: Input,
     },
+    /// Run the policy tests: PolicyTest documents in *.test.yaml files,
+    /// each case a person and the grants expected. Exit 0 when every case
+    /// passes, 1 on a failure or an error.
+    Test {
+        #[command(flatten)]
+        input: Input,
+        /// Test file or directory (directories are searched for
+        /// *.test.yaml / *.test.yml). Repeatable. Default: the test files
+        /// under the -f paths and under policy-tests/ beside each -f
+        /// directory.
+        #[arg(long = "tests", value_name = "PATH")]
+        tests: Vec<std::path::PathBuf>,
+        /// Day for test documents without `spec.at` (YYYY-MM-DD; default
+        /// today).
+        #[arg(long, value_name = "DATE")]
+        at: Option<Date>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = keyward::policy_test::Format::Text)]
+        format: keyward::policy_test::Format,
+    },
     /// Show what keyward would change in every app, and why.
     Plan {
         #[command(flatten)]
@@ -445,6 +465,11 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 accounts
             );
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Test { input, tests, at, format } => {
+            let args =
+                keyward::policy_test::TestArgs { paths: input.paths, tests, at: at.unwrap_or_else(today), format };
+            Ok(if keyward::policy_test::run(&args)? { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
         Command::Plan { input, at, format, out, detailed_exitcode, color, max_bytes, notify } => {
             let today = at.unwrap_or_else(today);

@@ -1,0 +1,173 @@
+//! `keyward test`: find the policy test files, load them against the
+//! policies, run them and print the results. The logic (what a test file
+//! means, how expectations are compared, how results read) is
+//! keyward-core's `policy_test`; this module only finds and reads files.
+
+use std::collections::BTreeSet;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+use jiff::civil::Date;
+use keyward_core::SourceFile;
+use keyward_core::diag::Diagnostics;
+use keyward_core::policy_test::{self, Outcome};
+use keyward_sources::policy_files::is_test_file;
+
+use crate::{pipeline, report};
+
+/// The directory next to a policy directory searched for tests by default.
+/// Kubernetes users apply the policy directory with `kubectl apply -R -f`,
+/// which must not meet a kind without a CRD, so their tests live beside it.
+pub const SIBLING_DIR: &str = "policy-tests";
+
+/// How results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// One line per case, details under failures.
+    Text,
+    /// One JSON document with every case, for CI.
+    Json,
+}
+
+/// What `keyward test` was asked to do.
+#[derive(Debug, Clone)]
+pub struct TestArgs {
+    /// The policy files or directories (`-f`).
+    pub paths: Vec<PathBuf>,
+    /// Test files or directories (`--tests`); empty: the default places.
+    pub tests: Vec<PathBuf>,
+    /// The day for test documents that fix none.
+    pub at: Date,
+    /// How to print the results.
+    pub format: Format,
+}
+
+/// Runs the tests and prints the results; `Ok(true)` when every case passed.
+pub fn run(args: &TestArgs) -> Result<bool> {
+    let loaded = pipeline::load_policies(&args.paths)?;
+    let files = read(&discover(&args.paths, &args.tests)?)?;
+    let cases = policy_test::load(&loaded.set, &files).map_err(|d| reported(d, &files, "in the test files"))?;
+    let people = if policy_test::needs_people(&cases) { Some(pipeline::read_people(&loaded.set)?) } else { None };
+    let outcome: Outcome = policy_test::run(&loaded.set, &cases, people.as_ref(), args.at)
+        .map_err(|d| reported(d, &files, "in the test files"))?;
+    let rendered = match args.format {
+        Format::Text => policy_test::render_text(&outcome),
+        Format::Json => {
+            let mut json = serde_json::to_string_pretty(&outcome).context("cannot render the results as JSON")?;
+            json.push('\n');
+            json
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    match out.write_all(rendered.as_bytes()).and_then(|()| out.flush()) {
+        // `keyward test | head` closing the pipe is not an error worth a message.
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            return Err(e).context("cannot write to standard output");
+        }
+        _ => {}
+    }
+    Ok(outcome.success())
+}
+
+/// The test files to read: with `--tests`, the files named and the
+/// `*.test.yaml` files under the directories named; otherwise the
+/// `*.test.yaml` files under the `-f` paths and under `policy-tests/`
+/// beside each `-f` directory. Sorted within each directory, each file
+/// once.
+pub fn discover(policy_paths: &[PathBuf], tests: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    if tests.is_empty() {
+        for p in policy_paths {
+            if p.is_dir() {
+                walk(p, &mut found).with_context(|| format!("cannot read the directory {}", p.display()))?;
+                let sibling = p.parent().unwrap_or(Path::new("")).join(SIBLING_DIR);
+                if sibling.is_dir() {
+                    walk(&sibling, &mut found)
+                        .with_context(|| format!("cannot read the directory {}", sibling.display()))?;
+                }
+            } else if is_test_file(p) {
+                found.push(p.clone());
+            }
+        }
+    } else {
+        for p in tests {
+            if p.is_dir() {
+                walk(p, &mut found).with_context(|| format!("cannot read the directory {}", p.display()))?;
+            } else if p.exists() {
+                found.push(p.clone());
+            } else {
+                anyhow::bail!(
+                    "{}: no such file or directory; pass test files or directories with --tests",
+                    p.display()
+                );
+            }
+        }
+    }
+    // `-f .` and its sibling search can meet the same file twice.
+    let mut seen = BTreeSet::new();
+    found.retain(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())));
+    if found.is_empty() {
+        let searched: Vec<String> = if tests.is_empty() {
+            policy_paths
+                .iter()
+                .flat_map(|p| {
+                    let sibling = p.parent().unwrap_or(Path::new("")).join(SIBLING_DIR);
+                    [display(p), display(&sibling)]
+                })
+                .collect()
+        } else {
+            tests.iter().map(|p| display(p)).collect()
+        };
+        anyhow::bail!(
+            "no policy test files (*.test.yaml) found in {}; write PolicyTest documents in a file such as {}/example.test.yaml, or name the files with --tests",
+            searched.join(", "),
+            SIBLING_DIR
+        );
+    }
+    Ok(found)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<std::io::Result<Vec<_>>>()?;
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    for e in entries {
+        if e.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = e.path();
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else if is_test_file(&path) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn read(paths: &[PathBuf]) -> Result<Vec<SourceFile>> {
+    paths
+        .iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("cannot read {} (test files must be UTF-8 text)", p.display()))?;
+            Ok(SourceFile { path: display(p), text })
+        })
+        .collect()
+}
+
+fn display(p: &Path) -> String {
+    let s = p.display().to_string();
+    s.strip_prefix("./").map(str::to_owned).unwrap_or(s)
+}
+
+/// Prints every diagnostic with its snippet and returns the one-line
+/// summary that ends the command.
+fn reported(d: Diagnostics, files: &[SourceFile], what: &str) -> anyhow::Error {
+    for diag in &d.0 {
+        let text = files.iter().find(|f| f.path == diag.file).map(|f| f.text.as_str());
+        report::print(diag, text);
+    }
+    let n = d.0.len();
+    anyhow::anyhow!("{n} problem{} {what}; no test was run", if n == 1 { "" } else { "s" })
+}
