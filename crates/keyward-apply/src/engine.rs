@@ -598,6 +598,7 @@ mod tests {
                 bots: 0,
                 changes: Counts::default(),
                 seat_cost: None,
+                seats: None,
             }],
             summary: Counts::default(),
             changes: Changes::default(),

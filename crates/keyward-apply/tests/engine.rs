@@ -84,6 +84,7 @@ fn plan(people: usize, apps: &[AppDef], changes: Vec<Change>) -> Plan {
                 bots: 0,
                 changes: Counts::default(),
                 seat_cost: None,
+                seats: None,
             })
             .collect(),
         summary: Counts::default(),

@@ -457,6 +457,7 @@ mod tests {
             bots: 0,
             changes,
             seat_cost: None,
+            seats: None,
         }
     }
 

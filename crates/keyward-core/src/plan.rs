@@ -310,6 +310,40 @@ pub struct AppSummary {
     /// Monthly cost of one seat, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seat_cost: Option<crate::resources::SeatCost>,
+    /// Paid seats the plan adds and frees, when the seat cost is known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seats: Option<SeatChange>,
+}
+
+/// Paid seats added and freed, and what that does to the monthly bill.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SeatChange {
+    /// ISO 4217 currency code.
+    pub currency: String,
+    /// Seats added: accounts created or restored.
+    pub added: usize,
+    /// Seats freed: accounts suspended, or deleted where only a deletion
+    /// stops the billing (`seatCost.freedBy`).
+    pub freed: usize,
+    /// Change of the monthly bill (negative: a saving).
+    pub monthly_change: f64,
+}
+
+impl SeatChange {
+    fn of(cost: &crate::resources::SeatCost, c: &Counts) -> Self {
+        let added = c.create + c.restore;
+        let freed = match cost.freed_by {
+            crate::resources::SeatFreedBy::Suspend => c.suspend,
+            crate::resources::SeatFreedBy::Delete => c.delete,
+        };
+        Self {
+            currency: cost.currency.clone(),
+            added,
+            freed,
+            monthly_change: (added as f64 - freed as f64) * cost.monthly,
+        }
+    }
 }
 
 /// Head counts of the HR snapshot on the plan date.
@@ -353,6 +387,24 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// Seats added and freed over all apps, one total per currency, by
+    /// currency code.
+    pub fn seat_totals(&self) -> Vec<SeatChange> {
+        let mut out: Vec<SeatChange> = Vec::new();
+        for s in self.apps.iter().filter_map(|a| a.seats.as_ref()) {
+            match out.iter_mut().find(|t| t.currency == s.currency) {
+                Some(t) => {
+                    t.added += s.added;
+                    t.freed += s.freed;
+                    t.monthly_change += s.monthly_change;
+                }
+                None => out.push(s.clone()),
+            }
+        }
+        out.sort_by(|a, b| a.currency.cmp(&b.currency));
+        out
+    }
+
     /// `true` when there is anything to do or to review.
     pub fn has_changes(&self) -> bool {
         !self.changes.is_empty()
@@ -792,6 +844,7 @@ fn plan_app(
         protected: ctx.count(|l| matches!(l, Link::Protected { .. })),
         bots: ctx.count(|l| matches!(l, Link::Bot)),
         changes: counts,
+        seats: spec.and_then(|s| s.seat_cost.as_ref()).map(|c| SeatChange::of(c, &counts)),
         seat_cost: spec.and_then(|s| s.seat_cost.clone()),
     };
     (summary, app_changes)

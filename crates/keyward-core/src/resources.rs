@@ -750,6 +750,28 @@ pub struct SeatCost {
     pub monthly: f64,
     /// ISO 4217 currency code (`JPY`, `USD`).
     pub currency: String,
+    /// What stops the app billing an account: `suspend` (default: most
+    /// SaaS bill active users only) or `delete` (Google Workspace and
+    /// Microsoft 365 bill suspended users until the account is deleted).
+    #[serde(default, skip_serializing_if = "SeatFreedBy::is_default")]
+    pub freed_by: SeatFreedBy,
+}
+
+/// The change that frees a paid seat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum SeatFreedBy {
+    /// Suspending (deactivating) the account frees the seat.
+    #[default]
+    Suspend,
+    /// Only deleting the account frees the seat.
+    Delete,
+}
+
+impl SeatFreedBy {
+    fn is_default(&self) -> bool {
+        *self == Self::Suspend
+    }
 }
 
 // ---------------------------------------------------------------- AccessPolicy

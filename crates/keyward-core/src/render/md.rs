@@ -220,6 +220,10 @@ fn head(plan: &Plan, order: &[usize]) -> (String, String) {
     let _ = writeln!(top, "### keyward plan for {}", plan.date);
     let _ = writeln!(top);
     let _ = writeln!(top, "**{}**", summary_line(&plan.summary));
+    if let Some(seats) = super::seats_line(plan) {
+        let _ = writeln!(top);
+        let _ = writeln!(top, "{seats}");
+    }
     let mut brief = top.clone();
     let mut head = top;
     let p = &plan.people;

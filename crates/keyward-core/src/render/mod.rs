@@ -53,6 +53,44 @@ pub fn summary_line(c: &Counts) -> String {
     )
 }
 
+/// `Seats: +2 added, 9 freed: −9,450 JPY/month; …`, or `None` when no
+/// Application states a seat cost.
+pub fn seats_line(plan: &Plan) -> Option<String> {
+    let totals = plan.seat_totals();
+    if totals.is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = totals
+        .iter()
+        .map(|t| format!("+{} added, {} freed: {} {}/month", t.added, t.freed, money(t.monthly_change), t.currency))
+        .collect();
+    Some(format!("Seats: {}.", parts.join("; ")))
+}
+
+/// A signed amount with thousands separators; cents only when there are
+/// some (`−9,450`, `+12.50`).
+fn money(v: f64) -> String {
+    let sign = if v < 0.0 {
+        "−"
+    } else if v > 0.0 {
+        "+"
+    } else {
+        ""
+    };
+    let abs = v.abs();
+    let cents = (abs * 100.0).round() as u64;
+    let (whole, frac) = (cents / 100, cents % 100);
+    let digits = whole.to_string();
+    let mut grouped = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    if frac == 0 { format!("{sign}{grouped}") } else { format!("{sign}{grouped}.{frac:02}") }
+}
+
 fn person_label(c: &Change) -> String {
     match &c.person {
         Some(p) => match &p.name {
@@ -128,6 +166,9 @@ pub fn text(plan: &Plan, opts: TextOptions) -> String {
     }
     let _ = writeln!(s);
     let _ = writeln!(s, "{bold}{}{reset}", summary_line(&plan.summary));
+    if let Some(seats) = seats_line(plan) {
+        let _ = writeln!(s, "{seats}");
+    }
     s
 }
 
