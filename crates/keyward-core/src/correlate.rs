@@ -457,6 +457,7 @@ mod tests {
             managed_groups: BTreeSet::new(),
             lifecycle: LifecycleSpec::default(),
             connector: "csvExport",
+            identities: None,
         }
     }
 

@@ -44,6 +44,9 @@ pub(crate) struct EntView<'c> {
     /// Sorted, without duplicates.
     pub(crate) groups: Vec<&'c str>,
     pub(crate) sources: Vec<Src>,
+    /// The role the grants named before `spec.identities.partnerMaxRole`
+    /// lowered it, when it did.
+    pub(crate) capped_from: Option<&'c str>,
 }
 
 impl EntView<'_> {
@@ -53,6 +56,7 @@ impl EntView<'_> {
         self.role_rank = 0;
         self.groups.clear();
         self.sources.clear();
+        self.capped_from = None;
     }
 
     /// `true` when an exception is among the sources.
@@ -91,7 +95,25 @@ impl EntView<'_> {
                 }
             }
         }
+        if let (Some(from), Some(to)) = (self.capped_from, self.role) {
+            let _ = write!(out, "; {from} lowered to {to} for a partner's address (spec.identities.partnerMaxRole)");
+        }
         out
+    }
+}
+
+impl<'c> EntView<'c> {
+    /// Lowers the role to the app's `partnerMaxRole` when the person's
+    /// work e-mail is on a partner domain and the grants give more.
+    pub(crate) fn cap_for_partner(&mut self, app: &'c crate::validate::CompiledApp, person: &Person) {
+        let Some(ids) = &app.identities else { return };
+        let Some((role, id, rank)) = &ids.partner_max_role else { return };
+        if self.role.is_some() && self.role_rank > *rank && ids.is_partner(person.email.as_deref()) {
+            self.capped_from = self.role;
+            self.role = Some(role.as_str());
+            self.role_id = *id;
+            self.role_rank = *rank;
+        }
     }
 }
 

@@ -126,6 +126,8 @@ pub fn grants_of(set: &PolicySet, people: &People, index: usize, today: Date) ->
         if !selections.grants_app(index, app_idx) || !selections.entitlement(compiled, index, app_idx, &mut view) {
             continue;
         }
+        // The role the plan gives, partner cap included.
+        view.cap_for_partner(app, person);
         let because = view
             .sources
             .iter()

@@ -817,12 +817,16 @@ fn plan_app(
             continue;
         }
         let granted = maybe && selections.entitlement(compiled, pi, app_idx, &mut ent);
+        if granted {
+            ent.cap_for_partner(app, &people.persons()[pi]);
+        }
         let mut p = PersonPlanner { ctx: &ctx, s: shared, person: &people.persons()[pi], pi, out: &mut app_changes };
         p.plan(granted.then_some(&ent), accounts);
     }
     if shared.scope.is_none() {
         plan_unmatched(&ctx, people, &mut app_changes);
     }
+    plan_foreign_domains(&ctx, people, shared.scope, &mut app_changes);
     if !listing.capabilities.is_read_only() {
         hand_to_humans(app, &listing.capabilities, &mut app_changes);
     }
@@ -1316,6 +1320,45 @@ impl PersonPlanner<'_, '_> {
 }
 
 /// Orphans and ambiguous matches that can still sign in.
+/// Accounts matched to a person but on an e-mail domain that is neither
+/// the company's nor a partner's (`spec.identities`): a private address
+/// stays reachable by its owner after they leave, whatever HR says. Only
+/// reviewed — moving an account to another address is a human's job.
+fn plan_foreign_domains(ctx: &AppCtx<'_>, people: &People, scope: Option<&[usize]>, out: &mut Vec<Change>) {
+    let Some(ids) = &ctx.app.identities else { return };
+    if ids.internal.is_empty() {
+        return;
+    }
+    for (ai, link) in ctx.links.iter().enumerate() {
+        let Link::Person { person, .. } = link else { continue };
+        if scope.is_some_and(|s| s.binary_search(&(*person as usize)).is_err()) {
+            continue;
+        }
+        let a = &ctx.listing.accounts[ai];
+        if !a.status.is_live() {
+            continue;
+        }
+        let Some(domain) = a.email.as_deref().and_then(crate::validate::CompiledIdentities::domain) else { continue };
+        if !ids.is_foreign(&domain) {
+            continue;
+        }
+        let acct = AccountRef::of(a);
+        if out.iter().any(|c| c.action == Action::Review && c.account == acct) {
+            continue;
+        }
+        let mut c = Change::new(
+            ctx.app.name.as_str(),
+            Action::Review,
+            acct,
+            format!(
+                "its e-mail domain `{domain}` is neither the company's nor a partner's (spec.identities): an address the company does not control stays usable after the person leaves; move the account to their work address, or list the domain"
+            ),
+        );
+        c.person = people.get(*person as usize).map(PersonRef::of);
+        out.push(c);
+    }
+}
+
 fn plan_unmatched(ctx: &AppCtx<'_>, people: &People, out: &mut Vec<Change>) {
     for (ai, link) in ctx.links.iter().enumerate() {
         if !matches!(link, Link::Orphan | Link::Ambiguous { .. }) {

@@ -256,6 +256,12 @@ pub struct ApplicationSpec {
     /// What one seat costs, for the savings shown in plans and reports.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seat_cost: Option<SeatCost>,
+    /// Which e-mail domains are the company's and which belong to partners
+    /// (agencies, contractors' firms): accounts on any other domain are
+    /// flagged for review, and people whose work e-mail is on a partner
+    /// domain get at most `partnerMaxRole`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identities: Option<IdentitiesSpec>,
     /// How `keyward apply` may change this app: request rate, concurrency
     /// and the mass-deprovisioning guard.
     #[serde(default)]
@@ -740,6 +746,27 @@ pub struct OffboardingSpec {
     /// or a day count. Deletion waits for the handover target to exist.
     #[serde(default)]
     pub delete_after: Retention,
+}
+
+/// Internal and partner e-mail domains of an app's accounts.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct IdentitiesSpec {
+    /// The company's own domains (`example.com`); subdomains are not
+    /// included unless listed. When set, an account matched to a person
+    /// whose e-mail is on neither these nor `partnerDomains` is flagged: an
+    /// address the company does not control outlives the person's
+    /// employment.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub internal_domains: Vec<String>,
+    /// Domains of partners whose people work in the app as externals.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub partner_domains: Vec<String>,
+    /// The most privileged role a person whose HR work e-mail is on a
+    /// partner domain may hold, whatever the policies grant (`guest`). One
+    /// of the app's `roles`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partner_max_role: Option<String>,
 }
 
 /// Monthly price of one seat.

@@ -148,6 +148,37 @@ pub(crate) struct CompiledApp {
     pub(crate) managed_groups: BTreeSet<String>,
     pub(crate) lifecycle: LifecycleSpec,
     pub(crate) connector: &'static str,
+    /// `spec.identities`, domains lower-case.
+    pub(crate) identities: Option<CompiledIdentities>,
+}
+
+/// Internal and partner domains of an app, lower-case.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CompiledIdentities {
+    pub(crate) internal: Vec<String>,
+    pub(crate) partner: Vec<String>,
+    /// The cap for partners: (role as written, its id, its rank).
+    pub(crate) partner_max_role: Option<(String, Option<u32>, usize)>,
+}
+
+impl CompiledIdentities {
+    /// The domain of `email`, lower-case, if it is an e-mail.
+    pub(crate) fn domain(email: &str) -> Option<String> {
+        let (_, d) = email.trim().rsplit_once('@')?;
+        (!d.is_empty()).then(|| d.to_lowercase())
+    }
+
+    pub(crate) fn is_partner(&self, email: Option<&str>) -> bool {
+        email.and_then(Self::domain).is_some_and(|d| self.partner.contains(&d))
+    }
+
+    /// `true` when internal domains are declared and `domain` is on
+    /// neither list.
+    pub(crate) fn is_foreign(&self, domain: &str) -> bool {
+        !self.internal.is_empty()
+            && !self.internal.iter().any(|x| x == domain)
+            && !self.partner.iter().any(|x| x == domain)
+    }
 }
 
 /// Everything planning needs in compiled form.
@@ -663,6 +694,50 @@ fn compile_app(
             format!("use one of {}", s.roles.join(", ")),
         );
     }
+    let identities = s.identities.as_ref().map(|ids| {
+        let mut out = CompiledIdentities::default();
+        for (field, list, into) in [
+            ("internalDomains", &ids.internal_domains, &mut out.internal),
+            ("partnerDomains", &ids.partner_domains, &mut out.partner),
+        ] {
+            for (i, d) in list.iter().enumerate() {
+                let d = d.trim().trim_start_matches('@').to_lowercase();
+                if d.is_empty() || d.contains(char::is_whitespace) || !d.contains('.') || d.contains('@') {
+                    c.error(
+                        o,
+                        &format!("spec.identities.{field}[{i}]"),
+                        format!("`{}` is not an e-mail domain", list[i]),
+                        "write the part after the @, for example `example.com`",
+                    );
+                }
+                into.push(d);
+            }
+        }
+        if let Some(d) = out.internal.iter().find(|d| out.partner.contains(d)) {
+            c.error(
+                o,
+                "spec.identities.partnerDomains",
+                format!("`{d}` is listed as both an internal and a partner domain"),
+                "keep it in one list",
+            );
+        }
+        if let Some(r) = &ids.partner_max_role {
+            match role_rank.get(&r.to_lowercase()) {
+                Some(&rank) => out.partner_max_role = Some((r.clone(), None, rank)),
+                None => c.error(
+                    o,
+                    "spec.identities.partnerMaxRole",
+                    format!("`{r}` is not one of the app's roles"),
+                    if s.roles.is_empty() {
+                        "list the app's roles in `spec.roles`, least privileged first".to_owned()
+                    } else {
+                        format!("use one of {}", s.roles.join(", "))
+                    },
+                ),
+            }
+        }
+        out
+    });
     let lc = &s.lifecycle;
     if matches!(lc.offboarding.transfer_to, Some(crate::duration::TransferTo::Manager)) && !has_manager_column {
         c.error(
@@ -675,17 +750,25 @@ fn compile_app(
     if lc.mover_grace.0 > 0 && !has_moved_on_column {
         c.warn(o, "spec.lifecycle.moverGrace", "`moverGrace` needs the date of transfers, but no people source maps a `movedOn` column; access ends at once", "add `columns.movedOn` (異動日) to the PeopleSource");
     }
+    let role_ids: FxHashMap<String, u32> = role_rank
+        .keys()
+        .chain(s.default_role.as_ref().map(|d| d.to_lowercase()).as_ref())
+        .enumerate()
+        .map(|(i, r)| (r.clone(), i as u32))
+        .collect();
+    let identities = identities.map(|mut ids| {
+        if let Some((role, id, _)) = &mut ids.partner_max_role {
+            *id = role_ids.get(&role.to_lowercase()).copied();
+        }
+        ids
+    });
     CompiledApp {
         name: app.name.clone(),
         correlators,
         protect,
-        role_ids: role_rank
-            .keys()
-            .chain(s.default_role.as_ref().map(|d| d.to_lowercase()).as_ref())
-            .enumerate()
-            .map(|(i, r)| (r.clone(), i as u32))
-            .collect(),
+        role_ids,
         role_rank,
+        identities,
         default_role: s.default_role.clone(),
         managed_groups: BTreeSet::new(),
         lifecycle: s.lifecycle.clone(),
