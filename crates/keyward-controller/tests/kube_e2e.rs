@@ -46,7 +46,7 @@ use jiff::ToSpan as _;
 use jiff::civil::Date;
 use keyward_controller::WebhookSecret;
 use keyward_controller::kube::{Kubernetes, KubernetesOptions, check_crds};
-use keyward_testkit::{KubeEmulator, ScimServer};
+use keyward_testkit::{KubeEmulator, ScimServer, eventually};
 use serde_json::{Value, json};
 
 const TOKEN: &str = "kw-kube-e2e-TOKEN-71c";
@@ -103,24 +103,6 @@ fn user(name: &str, external_id: &str) -> Value {
 
 fn condition<'a>(status: &'a Value, type_: &str) -> Option<&'a Value> {
     status["conditions"].as_array()?.iter().find(|c| c["type"] == type_)
-}
-
-/// Polls `check` every 100 ms until it gives `Some` or `secs` pass.
-async fn eventually<T, F, Fut>(secs: u64, what: &str, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
-    loop {
-        if let Some(v) = check().await {
-            return v;
-        }
-        if tokio::time::Instant::now() > deadline {
-            panic!("not within {secs} s: {what}");
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 async fn client_for(kubeconfig: &Path) -> kube::Client {

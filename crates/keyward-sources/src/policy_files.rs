@@ -72,6 +72,17 @@ pub fn collect(paths: &[PathBuf]) -> Result<(String, Vec<SourceFile>), PolicyFil
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    walk_files(
+        dir,
+        &|p| matches!(p.extension().and_then(|x| x.to_str()), Some("yaml" | "yml")) && !is_test_file(p),
+        out,
+    )
+}
+
+/// The files under `dir` that `keep` accepts, recursively, in name order
+/// (so every run reads them in the same order), hidden entries skipped.
+/// Shared by policy discovery and `keyward test`'s test discovery.
+pub fn walk_files(dir: &Path, keep: &dyn Fn(&Path) -> bool, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<std::io::Result<Vec<_>>>()?;
     entries.sort_by_key(std::fs::DirEntry::file_name);
     for e in entries {
@@ -80,8 +91,8 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         }
         let path = e.path();
         if path.is_dir() {
-            walk(&path, out)?;
-        } else if matches!(path.extension().and_then(|x| x.to_str()), Some("yaml" | "yml")) && !is_test_file(&path) {
+            walk_files(&path, keep, out)?;
+        } else if keep(&path) {
             out.push(path);
         }
     }

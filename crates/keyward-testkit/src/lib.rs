@@ -52,3 +52,21 @@ mod scim;
 pub use kube::KubeEmulator;
 pub use proxy::{Fault, FaultProxy, Logged, Rule, RuleBuilder};
 pub use scim::ScimServer;
+
+/// Polls `check` every 100 ms until it gives `Some`, and returns that; panics naming `what` when
+/// `secs` pass first. For end-to-end tests that wait on a process they do not control (a controller
+/// writing a status, a server reflecting a change).
+pub async fn eventually<T, F, Fut>(secs: u64, what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(secs);
+    loop {
+        if let Some(v) = check().await {
+            return v;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "not within {secs} s: {what}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}

@@ -12,7 +12,7 @@ use jiff::civil::Date;
 use keyward_core::SourceFile;
 use keyward_core::diag::Diagnostics;
 use keyward_core::policy_test::{self, Outcome};
-use keyward_sources::policy_files::is_test_file;
+use keyward_sources::policy_files::{is_test_file, walk_files};
 
 use crate::{pipeline, report};
 
@@ -129,20 +129,7 @@ pub fn discover(policy_paths: &[PathBuf], tests: &[PathBuf]) -> Result<Vec<PathB
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<std::io::Result<Vec<_>>>()?;
-    entries.sort_by_key(std::fs::DirEntry::file_name);
-    for e in entries {
-        if e.file_name().to_string_lossy().starts_with('.') {
-            continue;
-        }
-        let path = e.path();
-        if path.is_dir() {
-            walk(&path, out)?;
-        } else if is_test_file(&path) {
-            out.push(path);
-        }
-    }
-    Ok(())
+    walk_files(dir, &is_test_file, out)
 }
 
 fn read(paths: &[PathBuf]) -> Result<Vec<SourceFile>> {

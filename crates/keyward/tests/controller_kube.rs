@@ -9,7 +9,7 @@
 use std::process::Stdio;
 use std::time::Duration;
 
-use keyward_testkit::KubeEmulator;
+use keyward_testkit::{KubeEmulator, eventually};
 use serde_json::{Value, json};
 
 const NS: &str = "keyward";
@@ -18,22 +18,6 @@ const API: &str = "keyward.io/v1alpha1";
 fn object(kind: &str, name: &str, spec: Value) -> Value {
     // kmock assigns no generation; the test stands in for the API server.
     json!({"apiVersion": API, "kind": kind, "metadata": {"name": name, "namespace": NS, "generation": 1}, "spec": spec})
-}
-
-/// Polls `check` every 100 ms until it gives `Some` or `secs` pass.
-async fn eventually<T, F, Fut>(secs: u64, what: &str, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
-    loop {
-        if let Some(v) = check().await {
-            return v;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "not within {secs} s: {what}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
