@@ -113,31 +113,49 @@ fn cluster() -> Cluster {
     Cluster { _dir: dir, hr, slack, policy }
 }
 
+/// The answer to a list of one of the four kinds, holding `hr`, `apps`
+/// and `policy`; `None` for any other request.
+fn namespace_list(s: &Seen, hr: &Value, apps: &[Value], policy: &Value) -> Option<(u16, Value)> {
+    if s.method != "GET" {
+        return None;
+    }
+    let kind = s.path.strip_prefix(NS)?.strip_prefix('/')?;
+    Some(match kind {
+        "peoplesources" => list("PeopleSource", vec![hr.clone()]),
+        "applications" => list("Application", apps.to_vec()),
+        "accesspolicies" => list("AccessPolicy", vec![policy.clone()]),
+        "exceptions" => list("Exception", vec![]),
+        _ => return None,
+    })
+}
+
+fn engine_config(dir: &std::path::Path) -> EngineConfig {
+    EngineConfig {
+        audit_log: dir.join("audit.jsonl"),
+        checklist_dir: dir.join("checklists"),
+        guard: keyward_apply::GuardOptions::default(),
+        metrics: Metrics::new(),
+    }
+}
+
 fn engine(dir: &std::path::Path) -> Arc<Engine> {
-    Arc::new(
-        Engine::new(EngineConfig {
-            audit_log: dir.join("audit.jsonl"),
-            checklist_dir: dir.join("checklists"),
-            guard: keyward_apply::GuardOptions::default(),
-            metrics: Metrics::new(),
-        })
-        .unwrap(),
-    )
+    Arc::new(Engine::new(engine_config(dir)).unwrap())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reconcile_patches_statuses_and_reports_drift_once() {
     let c = cluster();
     let (hr, slack, policy) = (c.hr.clone(), c.slack.clone(), c.policy.clone());
-    let (client, record) = api_server(Box::new(move |s| match (s.method.as_str(), s.path.as_str()) {
-        ("GET", p) if p == format!("{NS}/peoplesources") => list("PeopleSource", vec![hr.clone()]),
-        ("GET", p) if p == format!("{NS}/applications") => list("Application", vec![slack.clone()]),
-        ("GET", p) if p == format!("{NS}/accesspolicies") => list("AccessPolicy", vec![policy.clone()]),
-        ("GET", p) if p == format!("{NS}/exceptions") => list("Exception", vec![]),
-        ("PATCH", p) if p == format!("{NS}/applications/slack/status") => (200, slack.clone()),
-        ("PATCH", p) if p == format!("{NS}/peoplesources/hr/status") => (200, hr.clone()),
-        ("POST", "/apis/events.k8s.io/v1/namespaces/keyward/events") => (201, s.body.clone()),
-        _ => status(404, "NotFound"),
+    let (client, record) = api_server(Box::new(move |s| {
+        if let Some(answer) = namespace_list(s, &hr, std::slice::from_ref(&slack), &policy) {
+            return answer;
+        }
+        match (s.method.as_str(), s.path.as_str()) {
+            ("PATCH", p) if p == format!("{NS}/applications/slack/status") => (200, slack.clone()),
+            ("PATCH", p) if p == format!("{NS}/peoplesources/hr/status") => (200, hr.clone()),
+            ("POST", "/apis/events.k8s.io/v1/namespaces/keyward/events") => (201, s.body.clone()),
+            _ => status(404, "NotFound"),
+        }
     }));
     let state = tempfile::tempdir().unwrap();
     let (_leader_tx, leader) = tokio::sync::watch::channel(true);
@@ -288,25 +306,19 @@ fn secrets_cluster(
     secret_answer: impl Fn() -> (u16, Value) + Send + Sync + 'static,
     state: &std::path::Path,
 ) -> (Reconciler, tokio::task::JoinHandle<Vec<Seen>>) {
-    let (client, record) = api_server(Box::new(move |s| match (s.method.as_str(), s.path.as_str()) {
-        ("GET", p) if p == format!("{NS}/peoplesources") => list("PeopleSource", vec![hr.clone()]),
-        ("GET", p) if p == format!("{NS}/applications") => list("Application", apps.clone()),
-        ("GET", p) if p == format!("{NS}/accesspolicies") => list("AccessPolicy", vec![policy.clone()]),
-        ("GET", p) if p == format!("{NS}/exceptions") => list("Exception", vec![]),
-        ("GET", SECRET) => secret_answer(),
-        ("PATCH", _) => (200, s.body.clone()),
-        ("POST", _) => (201, s.body.clone()),
-        _ => status(404, "NotFound"),
+    let (client, record) = api_server(Box::new(move |s| {
+        if let Some(answer) = namespace_list(s, &hr, &apps, &policy) {
+            return answer;
+        }
+        match (s.method.as_str(), s.path.as_str()) {
+            ("GET", SECRET) => secret_answer(),
+            ("PATCH", _) => (200, s.body.clone()),
+            ("POST", _) => (201, s.body.clone()),
+            _ => status(404, "NotFound"),
+        }
     }));
     let engine = Arc::new(
-        Engine::new(EngineConfig {
-            audit_log: state.join("audit.jsonl"),
-            checklist_dir: state.join("checklists"),
-            guard: keyward_apply::GuardOptions::default(),
-            metrics: Metrics::new(),
-        })
-        .unwrap()
-        .with_secrets(Arc::new(KubeSecrets::new(client.clone(), "keyward"))),
+        Engine::new(engine_config(state)).unwrap().with_secrets(Arc::new(KubeSecrets::new(client.clone(), "keyward"))),
     );
     // A receiver keeps the last value after its sender is gone: the
     // reconciler stays the leader.
@@ -667,11 +679,10 @@ async fn the_leader_reconciles_on_election_and_releases_the_lease_on_shutdown() 
             // election triggers the first reconcile.
             return status(500, "InternalError");
         }
+        if let Some(answer) = namespace_list(s, &hr, std::slice::from_ref(&slack), &policy) {
+            return answer;
+        }
         match (s.method.as_str(), s.path.as_str()) {
-            ("GET", p) if p == format!("{NS}/peoplesources") => list("PeopleSource", vec![hr.clone()]),
-            ("GET", p) if p == format!("{NS}/applications") => list("Application", vec![slack.clone()]),
-            ("GET", p) if p == format!("{NS}/accesspolicies") => list("AccessPolicy", vec![policy.clone()]),
-            ("GET", p) if p == format!("{NS}/exceptions") => list("Exception", vec![]),
             ("PATCH", p) if p == format!("{NS}/applications/slack/status") => (200, slack.clone()),
             ("PATCH", p) if p == format!("{NS}/peoplesources/hr/status") => (200, hr.clone()),
             ("POST", "/apis/events.k8s.io/v1/namespaces/keyward/events") => (201, s.body.clone()),
