@@ -412,7 +412,8 @@ fn typed<T: DeserializeOwned>(path: &str, root: &Node, json: Value) -> Result<T,
     })
 }
 
-fn dotted(segments: &[PathSegment]) -> String {
+/// `spec.grant[0].role`: a serde path as policy messages name fields.
+pub(crate) fn dotted(segments: &[PathSegment]) -> String {
     let mut out = String::new();
     for s in segments {
         match s {

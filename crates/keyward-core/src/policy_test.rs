@@ -23,7 +23,7 @@ use serde_json::Value;
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::grants::{Because, Grant, NotSelected, grants_of};
 use crate::people::{FieldLabels, People, Person, PersonOrigin, Post, SourceInfo};
-use crate::policy::{PolicySet, SourceFile, suggest};
+use crate::policy::{PolicySet, SourceFile, dotted, suggest};
 use crate::resources::{API_VERSION, HrStatus};
 use crate::vocab;
 use crate::yaml::{self, Node, NodeKind, PathSegment};
@@ -848,24 +848,6 @@ fn typed<T: DeserializeOwned>(doc: &mut Doc<'_>, at: &[PathSegment]) -> Option<T
             None
         }
     }
-}
-
-fn dotted(segments: &[PathSegment]) -> String {
-    let mut out = String::new();
-    for s in segments {
-        match s {
-            PathSegment::Key(k) => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(k);
-            }
-            PathSegment::Index(i) => {
-                let _ = write!(out, "[{i}]");
-            }
-        }
-    }
-    out
 }
 
 fn help_for(message: &str, parent: &str, is_date: bool) -> String {
