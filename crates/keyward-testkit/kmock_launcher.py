@@ -2,8 +2,8 @@
 
 Usage: python kmock_launcher.py PORT
 
-Registers the four keyward.io/v1alpha1 kinds and what the controller uses besides (the CRDs by
-name, Leases, Events, Namespaces), pre-creates the four CRD objects, prints READY once listening and
+Registers the five keyward.io/v1alpha1 kinds and what the controller uses besides (the CRDs by
+name, Leases, Events, Namespaces), pre-creates the five CRD objects, prints READY once listening and
 serves until killed.
 
 kmock 0.8 simplifies the API server: objects are stored as sent (no uid, resourceVersion, generation
@@ -26,6 +26,7 @@ KINDS = {
     'applications': 'Application',
     'accesspolicies': 'AccessPolicy',
     'exceptions': 'Exception',
+    'separationsofduties': 'SeparationOfDuties',
 }
 CRD = 'apiextensions.k8s.io/v1/customresourcedefinitions'
 VERBS = {'get', 'list', 'watch', 'create', 'update', 'patch', 'delete'}

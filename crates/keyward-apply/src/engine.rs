@@ -603,6 +603,8 @@ mod tests {
             summary: Counts::default(),
             changes: Changes::default(),
             warnings: vec![],
+            violations: vec![],
+            duty_rules: 0,
         };
         let mut doc = serde_json::to_value(&plan).unwrap();
         doc["changes"] = serde_json::to_value(vec![change(Action::Suspend, "a"), change(Action::Delete, "a")]).unwrap();

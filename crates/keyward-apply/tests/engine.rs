@@ -90,6 +90,8 @@ fn plan(people: usize, apps: &[AppDef], changes: Vec<Change>) -> Plan {
         summary: Counts::default(),
         changes: Changes::default(),
         warnings: vec![],
+        violations: vec![],
+        duty_rules: 0,
     };
     let mut doc = serde_json::to_value(&plan).unwrap();
     doc["changes"] = serde_json::to_value(&changes).unwrap();

@@ -183,7 +183,7 @@ async fn the_kubernetes_mode_reconciles_on_election_and_a_signed_hr_event_suspen
     let kubeconfig = path(dir.path(), "kubeconfig");
     k8s.write_kubeconfig(&kubeconfig, NS);
     let client = client_for(&kubeconfig).await;
-    check_crds(&client).await.expect("the launcher pre-creates the four CRDs");
+    check_crds(&client).await.expect("the launcher pre-creates the five CRDs");
 
     let mut opts = KubernetesOptions::new(NS);
     opts.listen = "127.0.0.1:0".parse().unwrap();

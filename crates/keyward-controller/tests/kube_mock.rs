@@ -113,7 +113,7 @@ fn cluster() -> Cluster {
     Cluster { _dir: dir, hr, slack, policy }
 }
 
-/// The answer to a list of one of the four kinds, holding `hr`, `apps`
+/// The answer to a list of one of the five kinds, holding `hr`, `apps`
 /// and `policy`; `None` for any other request.
 fn namespace_list(s: &Seen, hr: &Value, apps: &[Value], policy: &Value) -> Option<(u16, Value)> {
     if s.method != "GET" {
@@ -125,6 +125,7 @@ fn namespace_list(s: &Seen, hr: &Value, apps: &[Value], policy: &Value) -> Optio
         "applications" => list("Application", apps.to_vec()),
         "accesspolicies" => list("AccessPolicy", vec![policy.clone()]),
         "exceptions" => list("Exception", vec![]),
+        "separationsofduties" => list("SeparationOfDuties", vec![]),
         _ => return None,
     })
 }
@@ -171,7 +172,7 @@ async fn a_reconcile_patches_statuses_and_reports_drift_once() {
     drop(r);
     let seen = record.await.unwrap();
 
-    let first: Vec<(String, String)> = seen.iter().take(7).map(|s| (s.method.clone(), s.path.clone())).collect();
+    let first: Vec<(String, String)> = seen.iter().take(8).map(|s| (s.method.clone(), s.path.clone())).collect();
     assert_eq!(
         first,
         [
@@ -179,12 +180,13 @@ async fn a_reconcile_patches_statuses_and_reports_drift_once() {
             ("GET".to_owned(), format!("{NS}/applications")),
             ("GET".to_owned(), format!("{NS}/accesspolicies")),
             ("GET".to_owned(), format!("{NS}/exceptions")),
+            ("GET".to_owned(), format!("{NS}/separationsofduties")),
             ("PATCH".to_owned(), format!("{NS}/applications/slack/status")),
             ("PATCH".to_owned(), format!("{NS}/peoplesources/hr/status")),
             ("POST".to_owned(), "/apis/events.k8s.io/v1/namespaces/keyward/events".to_owned()),
         ]
     );
-    let patch = &seen[4];
+    let patch = &seen[5];
     assert_eq!(patch.content_type, "application/merge-patch+json");
     let st = &patch.body["status"];
     assert_eq!(st["observedGeneration"], 3, "{st}");
@@ -194,10 +196,10 @@ async fn a_reconcile_patches_statuses_and_reports_drift_once() {
     assert_eq!(drifted["status"], "True");
     assert!(conds.iter().any(|c| c["type"] == "Ready"), "{conds:?}");
     assert!(patch.body.get("spec").is_none(), "a status patch never carries the spec");
-    assert_eq!(seen[5].body["status"]["observedGeneration"], 1);
-    assert_eq!(seen[5].body["status"]["people"], 2);
+    assert_eq!(seen[6].body["status"]["observedGeneration"], 1);
+    assert_eq!(seen[6].body["status"]["people"], 2);
 
-    let event = &seen[6].body;
+    let event = &seen[7].body;
     assert_eq!(event["reason"], "Drifted");
     assert_eq!(event["type"], "Normal");
     assert_eq!(event["regarding"]["kind"], "Application");
@@ -206,10 +208,10 @@ async fn a_reconcile_patches_statuses_and_reports_drift_once() {
     assert_eq!(event["reportingInstance"], "pod-a");
     assert!(event["note"].as_str().unwrap().starts_with("1 change pending"), "{event}");
 
-    // Second reconcile: the four lists again, maybe a status patch (lastSync
+    // Second reconcile: the five lists again, maybe a status patch (lastSync
     // moves with the clock), never another event.
-    let rest = &seen[7..];
-    assert_eq!(rest.iter().filter(|s| s.method == "GET").count(), 4);
+    let rest = &seen[8..];
+    assert_eq!(rest.iter().filter(|s| s.method == "GET").count(), 5);
     assert!(rest.iter().all(|s| s.method != "POST"), "{rest:?}");
 }
 
@@ -567,6 +569,7 @@ async fn missing_crds_are_named_with_the_fix() {
             ("GET", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/applications.keyward.io"),
             ("GET", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/accesspolicies.keyward.io"),
             ("GET", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/exceptions.keyward.io"),
+            ("GET", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/separationsofduties.keyward.io"),
         ]
     );
 }
@@ -576,7 +579,7 @@ async fn crds_present_pass_and_a_403_names_the_rule() {
     let (client, record) = api_server(Box::new(|s| (200, crd(s.path.rsplit('/').next().unwrap()))));
     check_crds(&client).await.unwrap();
     drop(client);
-    assert_eq!(record.await.unwrap().len(), 4);
+    assert_eq!(record.await.unwrap().len(), 5);
 
     let (client, record) = api_server(Box::new(|_| status(403, "Forbidden")));
     let e = check_crds(&client).await.unwrap_err();
@@ -600,7 +603,7 @@ async fn a_standby_controller_is_not_ready_refuses_events_and_leaves_the_lease_a
         if s.path == LEASE {
             (200, lease("pod-b", jiff::Timestamp::now()))
         } else {
-            // Lists and watches of the four kinds: refused, so the watchers
+            // Lists and watches of the five kinds: refused, so the watchers
             // back off; a standby must not depend on them anyway.
             status(500, "InternalError")
         }

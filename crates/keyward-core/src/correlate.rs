@@ -458,6 +458,7 @@ mod tests {
             lifecycle: LifecycleSpec::default(),
             connector: "csvExport",
             identities: None,
+            in_duties: false,
         }
     }
 

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 
 use crate::people::{People, Person, Phase, Post};
-use crate::validate::{Compiled, CompiledSelector};
+use crate::validate::{Compiled, CompiledGrant, CompiledSelector};
 
 /// A policy that selected a person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,27 +73,7 @@ impl EntView<'_> {
             if i > 0 {
                 out.push_str(", ");
             }
-            match *src {
-                Src::Policy(hit) => {
-                    let name = &compiled.policies[hit.policy as usize].name;
-                    match hit.post.and_then(|p| person.posts.get(p as usize)).and_then(|p| p.department.as_deref()) {
-                        Some(dept) => {
-                            let _ = write!(out, "AccessPolicy {name} ({dept})");
-                        }
-                        None => {
-                            let _ = write!(out, "AccessPolicy {name}");
-                        }
-                    }
-                }
-                Src::Exception(i) => {
-                    let ex = &compiled.exceptions[i as usize];
-                    let _ = write!(
-                        out,
-                        "Exception {} until {} ({}), approved by {}",
-                        ex.name, ex.until, ex.reason, ex.approver
-                    );
-                }
-            }
+            describe_src(&mut out, compiled, person, *src);
         }
         if let (Some(from), Some(to)) = (self.capped_from, self.role) {
             let _ = write!(out, "; {from} lowered to {to} for a partner's address (spec.identities.partnerMaxRole)");
@@ -113,6 +93,30 @@ impl<'c> EntView<'c> {
             self.role = Some(role.as_str());
             self.role_id = *id;
             self.role_rank = *rank;
+        }
+    }
+}
+
+/// One source of a grant in words: "AccessPolicy a (dept)" or "Exception b
+/// until … (why), approved by …".
+pub(crate) fn describe_src(out: &mut String, compiled: &Compiled, person: &Person, src: Src) {
+    use std::fmt::Write as _;
+    match src {
+        Src::Policy(hit) => {
+            let name = &compiled.policies[hit.policy as usize].name;
+            match hit.post.and_then(|p| person.posts.get(p as usize)).and_then(|p| p.department.as_deref()) {
+                Some(dept) => {
+                    let _ = write!(out, "AccessPolicy {name} ({dept})");
+                }
+                None => {
+                    let _ = write!(out, "AccessPolicy {name}");
+                }
+            }
+        }
+        Src::Exception(i) => {
+            let ex = &compiled.exceptions[i as usize];
+            let _ =
+                write!(out, "Exception {} until {} ({}), approved by {}", ex.name, ex.until, ex.reason, ex.approver);
         }
     }
 }
@@ -316,6 +320,35 @@ impl Selections {
         self.app_bits[person * self.words + app / 64] & (1 << (app % 64)) != 0
     }
 
+    /// Calls `f` with every grant of `app` that applies to the person, and
+    /// where it comes from: the single grants before [`Self::entitlement`]
+    /// merges them into one role (separation of duties must see a role the
+    /// merge hid behind a more privileged one).
+    pub(crate) fn each_grant<'c>(
+        &self,
+        compiled: &'c Compiled,
+        person: usize,
+        app: usize,
+        mut f: impl FnMut(Src, &'c CompiledGrant),
+    ) {
+        for hit in self.hits_of(person) {
+            for g in &compiled.policies[hit.policy as usize].grants {
+                if g.app == app {
+                    f(Src::Policy(*hit), g);
+                }
+            }
+        }
+        if let Some(exs) = self.exceptions.get(&person) {
+            for &ei in exs {
+                for g in &compiled.exceptions[ei as usize].grants {
+                    if g.app == app {
+                        f(Src::Exception(ei), g);
+                    }
+                }
+            }
+        }
+    }
+
     /// Fills `out` with the person's entitlement to `app`; `false` when
     /// nothing grants the app.
     pub(crate) fn entitlement<'c>(
@@ -326,22 +359,7 @@ impl Selections {
         out: &mut EntView<'c>,
     ) -> bool {
         out.clear();
-        for hit in self.hits_of(person) {
-            for g in &compiled.policies[hit.policy as usize].grants {
-                if g.app == app {
-                    merge(out, g, Src::Policy(*hit));
-                }
-            }
-        }
-        if let Some(exs) = self.exceptions.get(&person) {
-            for &ei in exs {
-                for g in &compiled.exceptions[ei as usize].grants {
-                    if g.app == app {
-                        merge(out, g, Src::Exception(ei));
-                    }
-                }
-            }
-        }
+        self.each_grant(compiled, person, app, |src, g| merge(out, g, src));
         if out.sources.is_empty() {
             return false;
         }
@@ -351,7 +369,7 @@ impl Selections {
     }
 }
 
-fn merge<'c>(out: &mut EntView<'c>, g: &'c crate::validate::CompiledGrant, src: Src) {
+fn merge<'c>(out: &mut EntView<'c>, g: &'c CompiledGrant, src: Src) {
     if let Some(role) = g.role.as_deref()
         && (out.role.is_none() || g.rank > out.role_rank)
     {

@@ -18,6 +18,7 @@ pub mod correlate;
 pub mod diag;
 pub mod digest;
 pub mod duration;
+pub mod duties;
 pub mod evaluate;
 pub mod explain;
 pub mod grants;

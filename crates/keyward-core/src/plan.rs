@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::account::{Account, AccountListing, AccountStatus, Capabilities, Text};
 use crate::correlate::{Correlator, Indexes, Link, explain};
 use crate::duration::{Retention, SuspendTiming, TransferTo};
+use crate::duties::{self, Holding, Violation};
 use crate::evaluate::{EntView, Selections, select_all};
 use crate::people::{FieldLabels, People, Person, Phase};
 use crate::policy::PolicySet;
@@ -134,7 +135,7 @@ pub struct PersonRef {
 }
 
 impl PersonRef {
-    fn of(p: &Person) -> Self {
+    pub(crate) fn of(p: &Person) -> Self {
         Self {
             id: p.id.as_str().into(),
             email: p.email.as_deref().map(Text::from),
@@ -384,6 +385,17 @@ pub struct Plan {
     pub changes: Changes,
     /// Things worth knowing that change nothing (expired exceptions…).
     pub warnings: Vec<String>,
+    /// People who hold, or would hold, duties a SeparationOfDuties rule
+    /// keeps apart; by rule, then person.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub violations: Vec<Violation>,
+    /// How many SeparationOfDuties rules were checked.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub duty_rules: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Plan {
@@ -758,7 +770,7 @@ fn plan_inner(
         Shared { set, compiled, people, phases: &phases, selections: &selections, indexes: &indexes, today, scope };
     // Apps are independent: plan them in parallel, collected in app order so
     // the plan stays byte-identical.
-    let per_app: Vec<(AppSummary, Vec<Change>)> = {
+    let per_app: Vec<(AppSummary, Vec<Change>, Vec<Holding>)> = {
         use rayon::prelude::*;
         compiled
             .apps
@@ -771,13 +783,27 @@ fn plan_inner(
     };
     let mut by_app = Vec::with_capacity(per_app.len());
     let mut apps = Vec::with_capacity(per_app.len());
-    let mut summary = Counts::default();
-    for (app, app_changes) in per_app {
-        for c in &app_changes {
-            summary.add(c.action);
-        }
+    let mut holdings = Vec::with_capacity(per_app.len());
+    for (app, app_changes, held) in per_app {
         apps.push(app);
         by_app.push(app_changes);
+        holdings.push(held);
+    }
+    // Separation of duties spans apps, so it looks at the finished per-app
+    // plans; what it holds back changes those apps' order and counts.
+    let (violations, touched) = duties::check(compiled, people, &selections, scope, &mut by_app, &holdings);
+    for ((app, app_changes), _) in apps.iter_mut().zip(by_app.iter_mut()).zip(touched).filter(|(_, t)| *t) {
+        app_changes.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
+        let mut counts = Counts::default();
+        for c in app_changes.iter() {
+            counts.add(c.action);
+        }
+        app.changes = counts;
+        app.seats = app.seat_cost.as_ref().map(|c| SeatChange::of(c, &counts));
+    }
+    let mut summary = Counts::default();
+    for c in by_app.iter().flatten() {
+        summary.add(c.action);
     }
     Ok(Plan {
         api_version: crate::resources::API_VERSION.to_owned(),
@@ -789,6 +815,8 @@ fn plan_inner(
         summary,
         changes: Changes { by_app },
         warnings: selections.warnings.clone(),
+        violations,
+        duty_rules: compiled.duties.len(),
     })
 }
 
@@ -798,7 +826,7 @@ fn plan_app(
     app: &CompiledApp,
     listing: &AccountListing,
     scratch: &mut Scratch,
-) -> (AppSummary, Vec<Change>) {
+) -> (AppSummary, Vec<Change>, Vec<Holding>) {
     let (compiled, people, selections) = (shared.compiled, shared.people, shared.selections);
     let ctx = AppCtx::new(app, listing, people, shared.indexes, scratch);
     // A plan usually touches a small share of an app's accounts; starting
@@ -826,6 +854,16 @@ fn plan_app(
     if shared.scope.is_none() {
         plan_unmatched(&ctx, people, &mut app_changes);
     }
+    let mut holdings = Vec::new();
+    if app.in_duties {
+        for (ai, l) in ctx.links.iter().enumerate() {
+            if let Link::Person { person, .. } = l
+                && shared.scope.is_none_or(|only| only.binary_search(&(*person as usize)).is_ok())
+            {
+                holdings.push(Holding::of(*person, &listing.accounts[ai]));
+            }
+        }
+    }
     plan_foreign_domains(&ctx, people, shared.scope, &mut app_changes);
     if !listing.capabilities.is_read_only() {
         hand_to_humans(app, &listing.capabilities, &mut app_changes);
@@ -851,7 +889,7 @@ fn plan_app(
         seats: spec.and_then(|s| s.seat_cost.as_ref()).map(|c| SeatChange::of(c, &counts)),
         seat_cost: spec.and_then(|s| s.seat_cost.clone()),
     };
-    (summary, app_changes)
+    (summary, app_changes, holdings)
 }
 
 /// Turns what the app's connector cannot do into reviews, so `apply`

@@ -13,7 +13,7 @@ use serde_json::Value;
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::resources::{
     API_VERSION, AccessPolicy, AccessPolicySpec, Application, ApplicationSpec, Exception, ExceptionSpec, GROUP,
-    PeopleSource, PeopleSourceSpec,
+    PeopleSource, PeopleSourceSpec, SeparationOfDuties, SeparationOfDutiesSpec,
 };
 use crate::validate::{self, Compiled};
 use crate::yaml::{self, Document, Node, PathSegment};
@@ -66,6 +66,8 @@ pub enum AnyResource {
     AccessPolicy(AccessPolicy),
     /// An Exception.
     Exception(Exception),
+    /// A SeparationOfDuties rule.
+    SeparationOfDuties(SeparationOfDuties),
 }
 
 #[derive(Debug, Clone)]
@@ -88,6 +90,8 @@ pub struct PolicySet {
     pub policies: Vec<Named<AccessPolicySpec>>,
     /// Exceptions, sorted by name.
     pub exceptions: Vec<Named<ExceptionSpec>>,
+    /// Separation-of-duties rules, sorted by name.
+    pub duties: Vec<Named<SeparationOfDutiesSpec>>,
     /// Documents that are not keyward resources (another API group), by
     /// `file:line` and kind; kept so the CLI can say they were skipped.
     pub skipped: Vec<String>,
@@ -103,7 +107,7 @@ pub struct Loaded {
     pub warnings: Vec<Diagnostic>,
 }
 
-const KINDS: [&str; 4] = ["PeopleSource", "Application", "AccessPolicy", "Exception"];
+const KINDS: [&str; 5] = ["PeopleSource", "Application", "AccessPolicy", "Exception", "SeparationOfDuties"];
 const TOP_LEVEL: [&str; 5] = ["apiVersion", "kind", "metadata", "spec", "status"];
 
 impl PolicySet {
@@ -140,6 +144,7 @@ impl PolicySet {
                 AnyResource::Application(o) => set.applications.push(named(o.spec.clone(), &o)),
                 AnyResource::AccessPolicy(o) => set.policies.push(named(o.spec.clone(), &o)),
                 AnyResource::Exception(o) => set.exceptions.push(named(o.spec.clone(), &o)),
+                AnyResource::SeparationOfDuties(o) => set.duties.push(named(o.spec.clone(), &o)),
             }
         }
         set.finish(root, Vec::new())
@@ -152,6 +157,7 @@ impl PolicySet {
             applications: Vec::new(),
             policies: Vec::new(),
             exceptions: Vec::new(),
+            duties: Vec::new(),
             skipped: Vec::new(),
             compiled: Compiled::default(),
         }
@@ -161,6 +167,7 @@ impl PolicySet {
         self.applications.sort_by(|a, b| a.name.cmp(&b.name));
         self.policies.sort_by(|a, b| a.name.cmp(&b.name));
         self.exceptions.sort_by(|a, b| a.name.cmp(&b.name));
+        self.duties.sort_by(|a, b| a.name.cmp(&b.name));
         if diags.iter().any(Diagnostic::is_error) {
             return Err(Diagnostics(diags));
         }
@@ -238,6 +245,10 @@ impl PolicySet {
             "Exception" => {
                 let spec = typed::<Exception>(&path, root, json)?.spec;
                 self.exceptions.push(Named { name, spec, origin });
+            }
+            "SeparationOfDuties" => {
+                let spec = typed::<SeparationOfDuties>(&path, root, json)?.spec;
+                self.duties.push(Named { name, spec, origin });
             }
             other => {
                 return Err(Diagnostic::error(&path, at(kind_node), format!("unknown kind `{other}`")).with_help(

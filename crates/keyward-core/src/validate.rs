@@ -150,6 +150,9 @@ pub(crate) struct CompiledApp {
     pub(crate) connector: &'static str,
     /// `spec.identities`, domains lower-case.
     pub(crate) identities: Option<CompiledIdentities>,
+    /// Some SeparationOfDuties entitlement names this app: planning keeps
+    /// what its accounts hold.
+    pub(crate) in_duties: bool,
 }
 
 /// Internal and partner domains of an app, lower-case.
@@ -188,6 +191,34 @@ pub(crate) struct Compiled {
     pub(crate) app_index: HashMap<String, usize>,
     pub(crate) policies: Vec<CompiledPolicy>,
     pub(crate) exceptions: Vec<CompiledException>,
+    /// SeparationOfDuties rules, in name order.
+    pub(crate) duties: Vec<CompiledSod>,
+}
+
+/// A compiled SeparationOfDuties rule.
+#[derive(Debug, Clone)]
+pub(crate) struct CompiledSod {
+    pub(crate) name: String,
+    pub(crate) description: Option<String>,
+    pub(crate) owner: Option<String>,
+    pub(crate) duties: Vec<CompiledDuty>,
+}
+
+/// One duty of a rule.
+#[derive(Debug, Clone)]
+pub(crate) struct CompiledDuty {
+    pub(crate) name: String,
+    pub(crate) ents: Vec<CompiledDutyEnt>,
+}
+
+/// An entitlement that carries a duty.
+#[derive(Debug, Clone)]
+pub(crate) struct CompiledDutyEnt {
+    /// Index into `Compiled::apps`.
+    pub(crate) app: usize,
+    /// Lower-case role, when only that role carries the duty.
+    pub(crate) role: Option<String>,
+    pub(crate) group: Option<String>,
 }
 
 struct Checker<'a> {
@@ -271,6 +302,7 @@ pub(crate) fn check(set: &PolicySet, root: &str) -> (Compiled, Vec<Diagnostic>) 
     c.duplicates("Application", &set.applications);
     c.duplicates("AccessPolicy", &set.policies);
     c.duplicates("Exception", &set.exceptions);
+    c.duplicates("SeparationOfDuties", &set.duties);
 
     let people_attributes = set.people_attributes();
     let mut employment_types: BTreeSet<String> =
@@ -389,6 +421,7 @@ pub(crate) fn check(set: &PolicySet, root: &str) -> (Compiled, Vec<Diagnostic>) 
             }
         }
     }
+    compile_duties(&mut c, &mut compiled);
     // Managed groups: every group some grant names.
     for pol in compiled.policies.iter().map(|p| &p.grants).chain(compiled.exceptions.iter().map(|e| &e.grants)) {
         for g in pol {
@@ -773,6 +806,7 @@ fn compile_app(
         managed_groups: BTreeSet::new(),
         lifecycle: s.lifecycle.clone(),
         connector,
+        in_duties: false,
     }
 }
 
@@ -961,39 +995,13 @@ fn compile_grants(
     let mut out = Vec::new();
     for (i, g) in grants.iter().enumerate() {
         let path = format!("spec.grant[{i}]");
-        let Some(&app_idx) = compiled.app_index.get(&g.app) else {
-            let names: Vec<&str> = compiled.apps.iter().map(|a| a.name.as_str()).collect();
-            c.error(
-                origin,
-                &format!("{path}.app"),
-                format!("unknown application `{}`", g.app),
-                suggest(&g.app, &names).unwrap_or_else(|| {
-                    if names.is_empty() {
-                        "define an Application resource with this name".to_owned()
-                    } else {
-                        format!("define an Application named `{}` or use one of: {}", g.app, names.join(", "))
-                    }
-                }),
-            );
+        let Some(app_idx) = app_ref(c, origin, &format!("{path}.app"), &g.app, compiled) else {
             continue;
         };
         let app = &compiled.apps[app_idx];
         let role = g.role.clone().or_else(|| app.default_role.clone());
-        if let Some(r) = &g.role
-            && !app.role_rank.is_empty()
-            && !app.role_rank.contains_key(&r.to_lowercase())
-        {
-            let mut roles: Vec<(&String, &usize)> = app.role_rank.iter().collect();
-            roles.sort_by_key(|(_, rank)| **rank);
-            let names: Vec<&str> = roles.iter().map(|(n, _)| n.as_str()).collect();
-            c.error(
-                origin,
-                &format!("{path}.role"),
-                format!("`{r}` is not a role of application `{}`", app.name),
-                suggest(r, &names).unwrap_or_else(|| {
-                    format!("use one of {} or add it to the Application's `roles`", names.join(", "))
-                }),
-            );
+        if let Some(r) = &g.role {
+            check_role(c, origin, &format!("{path}.role"), app, r);
         }
         if let Some(r) = &role {
             granted_roles
@@ -1019,4 +1027,137 @@ fn compile_grants(
         out.push(CompiledGrant { app: app_idx, role, rank, role_id: None, groups });
     }
     out
+}
+
+/// The index of the Application named `name`, or an error at `path` that
+/// names the Applications there are.
+fn app_ref(c: &mut Checker<'_>, origin: &Origin, path: &str, name: &str, compiled: &Compiled) -> Option<usize> {
+    if let Some(&i) = compiled.app_index.get(name) {
+        return Some(i);
+    }
+    let names: Vec<&str> = compiled.apps.iter().map(|a| a.name.as_str()).collect();
+    c.error(
+        origin,
+        path,
+        format!("unknown application `{name}`"),
+        suggest(name, &names).unwrap_or_else(|| {
+            if names.is_empty() {
+                "define an Application resource with this name".to_owned()
+            } else {
+                format!("define an Application named `{name}` or use one of: {}", names.join(", "))
+            }
+        }),
+    );
+    None
+}
+
+/// Reports a role the app does not list, when it lists its roles.
+fn check_role(c: &mut Checker<'_>, origin: &Origin, path: &str, app: &CompiledApp, role: &str) {
+    if app.role_rank.is_empty() || app.role_rank.contains_key(&role.to_lowercase()) {
+        return;
+    }
+    let mut roles: Vec<(&String, &usize)> = app.role_rank.iter().collect();
+    roles.sort_by_key(|(_, rank)| **rank);
+    let names: Vec<&str> = roles.iter().map(|(n, _)| n.as_str()).collect();
+    c.error(
+        origin,
+        path,
+        format!("`{role}` is not a role of application `{}`", app.name),
+        suggest(role, &names)
+            .unwrap_or_else(|| format!("use one of {} or add it to the Application's `roles`", names.join(", "))),
+    );
+}
+
+/// Checks and compiles the SeparationOfDuties rules.
+fn compile_duties(c: &mut Checker<'_>, compiled: &mut Compiled) {
+    let set = c.set;
+    for rule in &set.duties {
+        let origin = &rule.origin;
+        if rule.spec.duties.len() < 2 {
+            c.error(
+                origin,
+                "spec.duties",
+                format!("SeparationOfDuties `{}` lists {} duty; it needs at least two to keep apart", rule.name, rule.spec.duties.len()),
+                "list each duty as `- name: ...` with its `entitlements:`, for example `submit payments` and `approve payments`",
+            );
+        }
+        let mut duties = Vec::new();
+        // Which duty first named an entitlement: one entitlement in two
+        // duties would make everyone who holds it a violation.
+        let mut seen: HashMap<(usize, Option<String>, Option<String>), usize> = HashMap::new();
+        let mut names: HashMap<String, usize> = HashMap::new();
+        for (di, duty) in rule.spec.duties.iter().enumerate() {
+            let path = format!("spec.duties[{di}]");
+            if duty.name.trim().is_empty() {
+                c.error(
+                    origin,
+                    &format!("{path}.name"),
+                    "the duty has no name",
+                    "name it in words, e.g. `approve payments`",
+                );
+            } else if let Some(first) = names.insert(duty.name.trim().to_lowercase(), di) {
+                c.error(
+                    origin,
+                    &format!("{path}.name"),
+                    format!("duty `{}` is listed twice (also spec.duties[{first}])", duty.name),
+                    "merge the two duties' entitlements into one",
+                );
+            }
+            if duty.entitlements.is_empty() {
+                c.error(
+                    origin,
+                    &format!("{path}.entitlements"),
+                    format!("duty `{}` has no entitlements", duty.name),
+                    "list what carries the duty, e.g. `- {app: payments, role: approver}`",
+                );
+            }
+            let mut ents = Vec::new();
+            for (ei, e) in duty.entitlements.iter().enumerate() {
+                let epath = format!("{path}.entitlements[{ei}]");
+                let Some(app_idx) = app_ref(c, origin, &format!("{epath}.app"), &e.app, compiled) else {
+                    continue;
+                };
+                if let Some(r) = &e.role {
+                    check_role(c, origin, &format!("{epath}.role"), &compiled.apps[app_idx], r);
+                }
+                if e.group.as_deref().is_some_and(|g| g.trim().is_empty()) {
+                    c.error(
+                        origin,
+                        &format!("{epath}.group"),
+                        "empty group name",
+                        "remove `group:` or write the group's name",
+                    );
+                }
+                let ent = CompiledDutyEnt {
+                    app: app_idx,
+                    role: e.role.as_ref().map(|r| r.to_lowercase()),
+                    group: e.group.clone(),
+                };
+                let key = (ent.app, ent.role.clone(), ent.group.clone());
+                match seen.get(&key) {
+                    Some(&other) if other != di => c.error(
+                        origin,
+                        &epath,
+                        format!(
+                            "this entitlement is also in duty `{}`: everyone who holds it would violate the rule",
+                            rule.spec.duties[other].name
+                        ),
+                        "keep it in one duty only",
+                    ),
+                    _ => {
+                        seen.insert(key, di);
+                    }
+                }
+                compiled.apps[app_idx].in_duties = true;
+                ents.push(ent);
+            }
+            duties.push(CompiledDuty { name: duty.name.trim().to_owned(), ents });
+        }
+        compiled.duties.push(CompiledSod {
+            name: rule.name.clone(),
+            description: rule.spec.description.clone(),
+            owner: rule.spec.owner.clone(),
+            duties,
+        });
+    }
 }

@@ -22,8 +22,8 @@ const INSTALL_HINT: &str = "The Kubernetes API emulator of the tests (PyPI kmock
 
 /// A running kmock `KubernetesEmulator` on a free loopback port (plain HTTP, no authentication).
 ///
-/// The launcher registers the four `keyward.io/v1alpha1` kinds (namespaced, with a `status`
-/// subresource), `apiextensions.k8s.io/v1` CustomResourceDefinitions (the four keyward CRDs exist from
+/// The launcher registers the five `keyward.io/v1alpha1` kinds (namespaced, with a `status`
+/// subresource), `apiextensions.k8s.io/v1` CustomResourceDefinitions (the five keyward CRDs exist from
 /// the start), `coordination.k8s.io/v1` Leases, `events.k8s.io/v1` and core `v1` Events, and core `v1`
 /// Namespaces.
 ///

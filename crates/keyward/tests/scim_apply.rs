@@ -9,6 +9,7 @@ mod scim_org;
 
 use keyward_testkit::ScimServer;
 use scim_org::*;
+use serde_json::Value;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn apply_brings_the_app_to_the_policy_and_a_second_plan_is_empty() {
@@ -210,4 +211,67 @@ async fn on_a_terminal_apply_shows_the_plan_asks_and_only_yes_applies() {
     let out = apply_on_a_terminal(&org, "yes").await;
     assert!(out.status.success(), "{}", text(&out));
     assert_converged(&server, &seeded).await;
+}
+
+/// Separation of duties through a real server: an Exception puts E2 into
+/// `sales` while the policy puts her into `engineers`, which a rule keeps
+/// apart. The update that would give her both is held back for review and
+/// never reaches the server; every other change is applied.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_never_creates_a_grant_a_separation_of_duties_forbids() {
+    let server = ScimServer::start(TOKEN).await;
+    let seeded = seed(&server).await;
+    let org = Org::new(&server.url());
+    std::fs::write(
+        org.path().join("governance.yaml"),
+        "apiVersion: keyward.io/v1alpha1
+kind: SeparationOfDuties
+metadata: {name: ship-or-sign}
+spec:
+  description: who ships code does not sign deals
+  duties:
+    - name: ship code
+      entitlements: [{app: chat, group: engineers}]
+    - name: sign deals
+      entitlements: [{app: chat, group: sales}]
+---
+apiVersion: keyward.io/v1alpha1
+kind: Exception
+metadata: {name: hanako-sales-project}
+spec:
+  person: E2
+  grant: [{app: chat, groups: [sales]}]
+  until: 2026-12-31
+  reason: pre-sales support for one customer
+  approver: taro@example.com
+",
+    )
+    .unwrap();
+
+    let plan = org.plan_json().await;
+    let v = &plan["violations"];
+    assert_eq!(v.as_array().map(Vec::len), Some(1), "{plan:#}");
+    assert_eq!(v[0]["rule"], "ship-or-sign");
+    assert_eq!(v[0]["person"]["id"], "E2");
+    let held: Vec<&Value> =
+        plan["changes"].as_array().unwrap().iter().filter(|c| c["account"]["email"] == "hanako@example.com").collect();
+    assert_eq!(held.len(), 1, "{plan:#}");
+    assert_eq!((held[0]["action"].as_str(), held[0]["proposed"].as_str()), (Some("review"), Some("update")));
+    assert_eq!(plan["summary"]["update"], 0, "{plan:#}");
+
+    let out = org.apply(&[]).await;
+    assert!(out.status.success(), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("4 applied"), "{}", text(&out));
+    assert!(stdout.contains("Separation of duties: 1 violation"), "{}", text(&out));
+
+    // Hanako is in neither group; the joiner got engineers as the policy says.
+    let engineers = server.group_members("engineers").await;
+    let sales = server.group_members("sales").await;
+    assert!(!engineers.contains(&seeded.hanako) && !sales.contains(&seeded.hanako), "{engineers:?} {sales:?}");
+    let jiro = server.user_by_user_name("jiro@example.com").await.expect("the joiner was created");
+    assert!(engineers.contains(&jiro["id"].as_str().unwrap().to_owned()), "{engineers:?}");
+    // The review stays until the policies are fixed.
+    let plan = org.plan_json().await;
+    assert_eq!(plan["violations"][0]["person"]["id"], "E2", "{plan:#}");
 }

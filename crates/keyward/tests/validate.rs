@@ -141,6 +141,30 @@ fn unknown_app_in_a_grant() {
 }
 
 #[test]
+fn a_separation_of_duties_naming_an_unknown_role_is_refused_at_its_position() {
+    let org = Org::new();
+    org.write(
+        "policies/sod.yaml",
+        "apiVersion: keyward.io/v1alpha1
+kind: SeparationOfDuties
+metadata: {name: admins-apart}
+spec:
+  duties:
+    - name: administer chat
+      entitlements: [{app: slack, role: admin}]
+    - name: post as a guest
+      entitlements:
+        - {app: slack, role: gust}
+",
+    );
+    org.assert_error(
+        "policies/sod.yaml:10:30",
+        "`gust` is not a role of application `slack`",
+        "use one of member, admin or add it to the Application's `roles`",
+    );
+}
+
+#[test]
 fn duplicate_name() {
     let org = Org::new();
     org.write("policies/sales-copy.yaml", POLICY);

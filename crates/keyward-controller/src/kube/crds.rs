@@ -3,14 +3,20 @@
 //! instead of watchers failing forever with 404.
 
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
-use keyward_core::resources::{AccessPolicy, Application, Exception, PeopleSource};
+use keyward_core::resources::{AccessPolicy, Application, Exception, PeopleSource, SeparationOfDuties};
 use kube::{Api, Client, CustomResourceExt};
 
 use super::KubeError;
 
-/// The names of keyward's four CRDs (`applications.keyward.io`, …).
-pub fn crd_names() -> [&'static str; 4] {
-    [PeopleSource::crd_name(), Application::crd_name(), AccessPolicy::crd_name(), Exception::crd_name()]
+/// The names of keyward's CRDs (`applications.keyward.io`, …).
+pub fn crd_names() -> [&'static str; 5] {
+    [
+        PeopleSource::crd_name(),
+        Application::crd_name(),
+        AccessPolicy::crd_name(),
+        Exception::crd_name(),
+        SeparationOfDuties::crd_name(),
+    ]
 }
 
 /// Checks that every keyward CRD exists. Missing ones are named together
@@ -26,7 +32,7 @@ pub async fn check_crds(client: &Client) -> Result<(), KubeError> {
                 return Err(KubeError::Forbidden {
                     what: format!("get the CustomResourceDefinition {name}"),
                     rule: "a ClusterRole allowing `get` on apiextensions.k8s.io customresourcedefinitions \
-                           (resourceNames: the four keyward CRDs), bound to the controller's ServiceAccount; \
+                           (resourceNames: the keyward CRDs), bound to the controller's ServiceAccount; \
                            see examples/kubernetes/rbac.yaml"
                         .to_owned(),
                 });

@@ -34,9 +34,9 @@
 //! # RBAC
 //!
 //! Exactly the rules of `examples/kubernetes/rbac.yaml`: get/list/watch on
-//! the four kinds; patch on `applications/status` and
+//! the five kinds; patch on `applications/status` and
 //! `peoplesources/status`; create/patch on events (events.k8s.io);
-//! create, get and update on the Lease; get on the four CRDs by name; get on
+//! create, get and update on the Lease; get on the five CRDs by name; get on
 //! the Secrets the Applications name, by name.
 
 pub mod crds;

@@ -1,8 +1,8 @@
-//! The running Kubernetes controller: watchers on the four kinds feeding a
+//! The running Kubernetes controller: watchers on the five kinds feeding a
 //! debounced full reconcile, the periodic resync, leader election, the HR
 //! event handler and graceful shutdown.
 //!
-//! A reconcile lists the four kinds (so it always plans from one
+//! A reconcile lists the five kinds (so it always plans from one
 //! consistent read, not from caches that may lag each other), builds a
 //! [`PolicySet`], runs [`Engine::reconcile_all`] and writes the statuses
 //! and events. A policy set that does not validate is logged and the
@@ -20,7 +20,7 @@ use k8s_openapi::api::core::v1::ObjectReference;
 use keyward_apply::GuardOptions;
 use keyward_core::PolicySet;
 use keyward_core::policy::AnyResource;
-use keyward_core::resources::{AccessPolicy, Application, Exception, PeopleSource};
+use keyward_core::resources::{AccessPolicy, Application, Exception, PeopleSource, SeparationOfDuties};
 use kube::api::ListParams;
 use kube::runtime::WatchStreamExt as _;
 use kube::runtime::events::{Recorder, Reporter};
@@ -213,7 +213,7 @@ impl Reconciler {
         Ok(api.list(&ListParams::default()).await.map_err(api_err(what))?.items)
     }
 
-    /// One full reconcile: list the four kinds, build the policy set,
+    /// One full reconcile: list the five kinds, build the policy set,
     /// reconcile, write statuses and events. `Ok(None)` when it did not
     /// run (not the leader, or the policies do not validate).
     pub async fn reconcile_full(&self) -> Result<Option<ReconcileReport>, KubeError> {
@@ -224,6 +224,7 @@ impl Reconciler {
         let apps: Vec<Application> = self.list().await?;
         let policies: Vec<AccessPolicy> = self.list().await?;
         let exceptions: Vec<Exception> = self.list().await?;
+        let duties: Vec<SeparationOfDuties> = self.list().await?;
         if !self.seeded.swap(true, std::sync::atomic::Ordering::SeqCst) {
             // Transition times survive a restart or a change of leader.
             let st = Statuses {
@@ -240,6 +241,7 @@ impl Reconciler {
         resources.extend(apps.into_iter().map(AnyResource::Application));
         resources.extend(policies.into_iter().map(AnyResource::AccessPolicy));
         resources.extend(exceptions.into_iter().map(AnyResource::Exception));
+        resources.extend(duties.into_iter().map(AnyResource::SeparationOfDuties));
         let root = format!("namespace {}", self.namespace);
         let loaded = match crate::engine::blocking(|| PolicySet::from_resources(&root, resources)) {
             Ok(l) => l,
@@ -467,7 +469,8 @@ impl Kubernetes {
         watchers.spawn(watch_kind(Api::<PeopleSource>::namespaced(client.clone(), ns), true, trigger_tx.clone()));
         watchers.spawn(watch_kind(Api::<Application>::namespaced(client.clone(), ns), true, trigger_tx.clone()));
         watchers.spawn(watch_kind(Api::<AccessPolicy>::namespaced(client.clone(), ns), false, trigger_tx.clone()));
-        watchers.spawn(watch_kind(Api::<Exception>::namespaced(client, ns), false, trigger_tx));
+        watchers.spawn(watch_kind(Api::<Exception>::namespaced(client.clone(), ns), false, trigger_tx.clone()));
+        watchers.spawn(watch_kind(Api::<SeparationOfDuties>::namespaced(client, ns), false, trigger_tx));
 
         let main =
             tokio::spawn(main_loop(reconciler.clone(), trigger_rx, leader_rx, shutdown_rx, opts.resync, opts.debounce));

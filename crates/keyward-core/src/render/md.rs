@@ -58,7 +58,16 @@ struct Doc {
 impl Doc {
     fn new(plan: &Plan) -> Self {
         let order = section_order(plan);
-        let (head, brief) = head(plan, &order);
+        let (mut head, mut brief) = head(plan, &order);
+        if let Some(line) = super::duties_line(plan) {
+            let block = duties(plan, &line);
+            head.push_str(&block);
+            // The shortest form names violations, not a clean result.
+            if !plan.violations.is_empty() {
+                let _ = writeln!(brief);
+                let _ = writeln!(brief, "> **{}**", md_text(&line));
+            }
+        }
         Self {
             head,
             brief,
@@ -250,6 +259,32 @@ fn head(plan: &Plan, order: &[usize]) -> (String, String) {
     let _ = writeln!(brief);
     let _ = writeln!(brief, "> **Deprovisioning** (access or data taken away): {totals}");
     (head, brief)
+}
+
+/// Most violations listed in the comment's head, which is always kept
+/// whole: the plan JSON has every one.
+const MAX_VIOLATIONS_SHOWN: usize = 20;
+
+/// The separation-of-duties call-out: every violation with what gives each
+/// duty, up to [`MAX_VIOLATIONS_SHOWN`].
+fn duties(plan: &Plan, line: &str) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s);
+    let _ = writeln!(s, "> **{}**", md_text(line));
+    for v in plan.violations.iter().take(MAX_VIOLATIONS_SHOWN) {
+        let who = match &v.person.name {
+            Some(n) => format!("{} ({})", md_text(n), md_text(&v.person.id)),
+            None => md_text(&v.person.id),
+        };
+        let _ = writeln!(s, "> - ❗ **{}** — {who}: {}", md_text(&v.rule), md_text(&v.duty_names()));
+        for (duty, what) in super::duty_evidence(v) {
+            let _ = writeln!(s, ">   - {}: {}", md_text(duty), md_text(&what));
+        }
+    }
+    if plan.violations.len() > MAX_VIOLATIONS_SHOWN {
+        let _ = writeln!(s, "> - … and {} more: {FULL_PLAN}", plan.violations.len() - MAX_VIOLATIONS_SHOWN);
+    }
+    s
 }
 
 fn counts_table(plan: &Plan) -> String {

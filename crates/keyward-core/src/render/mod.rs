@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use unicode_width::UnicodeWidthStr;
 
+use crate::duties::Violation;
 use crate::plan::{Action, Change, Counts, Plan};
 
 pub mod diff;
@@ -65,6 +66,40 @@ pub fn seats_line(plan: &Plan) -> Option<String> {
         .map(|t| format!("+{} added, {} freed: {} {}/month", t.added, t.freed, money(t.monthly_change), t.currency))
         .collect();
     Some(format!("Seats: {}.", parts.join("; ")))
+}
+
+/// `Separation of duties: 2 violations (1 rule checked).`, or `None` when
+/// the policies declare no SeparationOfDuties.
+pub fn duties_line(plan: &Plan) -> Option<String> {
+    if plan.duty_rules == 0 {
+        return None;
+    }
+    let rules = format!("{} rule{} checked", plan.duty_rules, if plan.duty_rules == 1 { "" } else { "s" });
+    Some(match plan.violations.len() {
+        0 => format!("Separation of duties: no violations ({rules})."),
+        n => format!("Separation of duties: {n} violation{} ({rules}).", if n == 1 { "" } else { "s" }),
+    })
+}
+
+/// Each duty of a violation with what gives it to the person, in words:
+/// (`approve payments`, `held: … · granted by … · held back: …`).
+pub fn duty_evidence(v: &Violation) -> Vec<(&str, String)> {
+    v.duties
+        .iter()
+        .map(|d| {
+            let mut parts = Vec::new();
+            if !d.held.is_empty() {
+                parts.push(format!("held: {}", d.held.join(", ")));
+            }
+            if !d.granted_by.is_empty() {
+                parts.push(format!("granted by {}", d.granted_by.join(", ")));
+            }
+            if !d.held_back.is_empty() {
+                parts.push(format!("held back: {}", d.held_back.join(", ")));
+            }
+            (d.duty.as_str(), parts.join(" · "))
+        })
+        .collect()
 }
 
 /// A signed amount with thousands separators; cents only when there are
@@ -162,6 +197,20 @@ pub fn text(plan: &Plan, opts: TextOptions) -> String {
         let _ = writeln!(s, "{bold}Warnings{reset}");
         for w in &plan.warnings {
             let _ = writeln!(s, "  ! {w}");
+        }
+    }
+    if let Some(line) = duties_line(plan) {
+        let _ = writeln!(s);
+        let _ = writeln!(s, "{bold}{line}{reset}");
+        for v in &plan.violations {
+            let who = match &v.person.name {
+                Some(n) => format!("{n} ({})", v.person.id),
+                None => v.person.id.to_string(),
+            };
+            let _ = writeln!(s, "  ✗ {}  {who}: {}", v.rule, v.duty_names());
+            for (duty, what) in duty_evidence(v) {
+                let _ = writeln!(s, "      {duty} — {what}");
+            }
         }
     }
     let _ = writeln!(s);
