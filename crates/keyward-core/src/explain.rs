@@ -15,6 +15,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::account::AccountListing;
+use crate::duties::Violation;
 use crate::grants::{Because, PersonGrants, grants_of};
 use crate::inventory::{InventoryRow, inventory};
 use crate::people::{People, Person, Phase};
@@ -42,6 +43,9 @@ pub struct Explanation {
     pub no_account_in: Vec<String>,
     /// What the plan does about the person.
     pub changes: Vec<Change>,
+    /// SeparationOfDuties rules the person would break.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub violations: Vec<Violation>,
 }
 
 /// Why a person cannot be explained.
@@ -95,9 +99,10 @@ pub fn explain(
     accounts.sort_by(|a, b| (&a.app, &a.account_id).cmp(&(&b.app, &b.account_id)));
     let no_account_in =
         set.applications.iter().filter(|a| !accounts.iter().any(|r| r.app == a.name)).map(|a| a.name.clone()).collect();
-    let plan = plan_scoped(set, people, listings, today, &[index])?;
+    let mut plan = plan_scoped(set, people, listings, today, &[index])?;
     let changes =
         plan.changes.iter().filter(|c| c.person.as_ref().is_some_and(|p| p.id == person.id)).cloned().collect();
+    let violations = std::mem::take(&mut plan.violations);
 
     let source = people.sources.get(person.origin.source).map_or_else(String::new, |s| {
         if person.origin.line > 0 {
@@ -115,6 +120,7 @@ pub fn explain(
         accounts,
         no_account_in,
         changes,
+        violations,
     })
 }
 
@@ -236,6 +242,15 @@ impl Explanation {
         }
         for c in &self.changes {
             let _ = writeln!(out, "  {}: {} {} — {}", c.app, c.action.as_str(), c.account.label(), c.reason);
+        }
+        if !self.violations.is_empty() {
+            let _ = writeln!(out, "\nSeparation of duties");
+            for v in &self.violations {
+                let _ = writeln!(out, "  ✗ {}: {}", v.rule, v.duty_names());
+                for (duty, what) in crate::render::duty_evidence(v) {
+                    let _ = writeln!(out, "    {duty} — {what}");
+                }
+            }
         }
         out
     }

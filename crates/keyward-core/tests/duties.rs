@@ -252,3 +252,26 @@ fn a_rule_a_person_cannot_satisfy_is_an_error_at_its_place() {
     );
     assert!(dup.contains("duty `Submit` is listed twice"), "{dup}");
 }
+
+#[test]
+fn explain_shows_the_violations_of_the_person() {
+    let set = org();
+    let ppl = people(vec![two_posts("E1", "both@example.com"), person("E2", "clerk@example.com", "管理本部/経理部")]);
+    let listings: std::collections::BTreeMap<String, keyward_core::AccountListing> = set
+        .applications
+        .iter()
+        .map(|a| (a.name.clone(), keyward_core::AccountListing::new(format!("{}.csv", a.name), vec![])))
+        .collect();
+    let e = keyward_core::explain::explain(&set, &ppl, &listings, "E1", today()).unwrap();
+    assert_eq!(e.violations.len(), 1);
+    let text = e.to_text();
+    assert!(text.contains("Separation of duties\n  ✗ four-eyes: submit payments and release payments"), "{text}");
+    assert!(text.contains("    release payments — granted by AccessPolicy releasers"), "{text}");
+    // The same as the whole plan says about E1.
+    let full = plan_on(&set, &ppl, vec![], today());
+    assert_eq!(full.violations.iter().filter(|v| v.person.id == "E1").cloned().collect::<Vec<_>>(), e.violations);
+
+    let e2 = keyward_core::explain::explain(&set, &ppl, &listings, "E2", today()).unwrap();
+    assert!(e2.violations.is_empty());
+    assert!(!e2.to_text().contains("Separation of duties"));
+}
