@@ -98,6 +98,16 @@ pub enum ConnectorError {
     Internal(String),
 }
 
+impl From<http::HttpError> for ConnectorError {
+    fn from(e: http::HttpError) -> Self {
+        match e {
+            http::HttpError::Call { app, call, status, problem } => Self::Http { app, call, status, problem },
+            http::HttpError::Credentials { app, what, why } => Self::Credentials { app, what, why },
+            http::HttpError::Internal(why) => Self::Internal(why),
+        }
+    }
+}
+
 impl ConnectorError {
     /// `true` when the same call may succeed later (the app was down,
     /// throttled for longer than keyward waits, or the network failed).

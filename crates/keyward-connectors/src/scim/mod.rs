@@ -179,7 +179,7 @@ impl Scim {
     }
 
     async fn get(&self, url: Url) -> Result<Reply, ConnectorError> {
-        self.http.send(&Request::new(Method::GET, url)).await
+        Ok(self.http.send(&Request::new(Method::GET, url)).await?)
     }
 
     async fn features(&self) -> Result<Features, ConnectorError> {
@@ -192,10 +192,10 @@ impl Scim {
                     tracing::info!(app = %self.app, "no /ServiceProviderConfig; assuming the {:?} profile's features", self.profile);
                     Features::fallback(self.profile)
                 } else {
-                    return Err(reply.error_with(Some("cannot read what the SCIM server supports")));
+                    return Err(reply.error_with(Some("cannot read what the SCIM server supports")).into());
                 };
                 tracing::debug!(app = %self.app, ?features, "SCIM features");
-                Ok(features)
+                Ok::<_, ConnectorError>(features)
             })
             .await
             .copied()
@@ -255,7 +255,7 @@ impl Scim {
                 return Ok(Pages::Missing);
             }
             if !reply.is_success() {
-                return Err(reply.error());
+                return Err(reply.error().into());
             }
             let body = reply.json()?;
             let Some(t) = body.get("totalResults").and_then(Value::as_u64) else {
@@ -334,7 +334,7 @@ impl Scim {
                 return Ok(Vec::new());
             }
             if !reply.is_success() {
-                return Err(reply.error());
+                return Err(reply.error().into());
             }
             let body = reply.json()?;
             body.get("Resources").and_then(Value::as_array).cloned().unwrap_or_default()
@@ -419,7 +419,7 @@ impl Scim {
                 {
                     Ok(Edited::AlreadyDone)
                 }
-                _ => Err(reply.error()),
+                _ => Err(reply.error().into()),
             };
         }
         let mut reread = false;
@@ -429,7 +429,7 @@ impl Scim {
                 return Ok(Edited::Missing(reply.call().to_owned()));
             }
             if !reply.is_success() {
-                return Err(reply.error());
+                return Err(reply.error().into());
             }
             let current = reply.json()?;
             let pending: Vec<&Edit> = edits.iter().filter(|e| !e.is_done(&current)).collect();
@@ -451,7 +451,7 @@ impl Scim {
                     tracing::info!(app = %self.app, call = %reply.call(), "changed since read; reading it again");
                     reread = true;
                 }
-                _ => return Err(reply.error()),
+                _ => return Err(reply.error().into()),
             }
         }
     }
@@ -570,7 +570,7 @@ impl Scim {
             return self.adopt(&reply, user_name, external_id, role, &groups).await;
         }
         if !reply.is_success() {
-            return Err(reply.error());
+            return Err(reply.error().into());
         }
         let Some(id) = map::id(&reply.json()?) else {
             return Err(ConnectorError::Http {
@@ -614,15 +614,19 @@ impl Scim {
         let user = match found.as_slice() {
             [one] => one,
             [] => {
-                return Err(conflict.error_with(Some(&format!(
-                    "the app says the account exists, but no user with {looked_for} can be found (it may be deleted but still reserved, or hidden from this token); resolve it in the app, keyward will not create a second account"
-                ))));
+                return Err(conflict
+                    .error_with(Some(&format!(
+                        "the app says the account exists, but no user with {looked_for} can be found (it may be deleted but still reserved, or hidden from this token); resolve it in the app, keyward will not create a second account"
+                    )))
+                    .into());
             }
             many => {
-                return Err(conflict.error_with(Some(&format!(
-                    "the app says the account exists and {} users match {looked_for}; adopt the right one by hand",
-                    many.len()
-                ))));
+                return Err(conflict
+                    .error_with(Some(&format!(
+                        "the app says the account exists and {} users match {looked_for}; adopt the right one by hand",
+                        many.len()
+                    )))
+                    .into());
             }
         };
         let Some(id) = map::id(user) else {
@@ -720,7 +724,7 @@ impl Scim {
                 _ => format!("deleted {id}"),
             })),
             StatusCode::NOT_FOUND => Ok(Outcome::AlreadyDone(format!("{id}: the account no longer exists"))),
-            _ => Err(reply.error()),
+            _ => Err(reply.error().into()),
         }
     }
 }
@@ -804,7 +808,7 @@ impl Connector for Scim {
         let query = clauses.join(" or ");
         let reply = self.get(self.url(&["Users"], &[("filter", &query), ("count", &page)])).await?;
         if !reply.is_success() {
-            return Err(reply.error());
+            return Err(reply.error().into());
         }
         let body = reply.json()?;
         let found = body.get("Resources").and_then(Value::as_array).cloned().unwrap_or_default();

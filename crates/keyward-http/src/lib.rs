@@ -1,0 +1,659 @@
+//! # keyward-http
+//!
+//! The HTTP policy every API client of keyward shares — the SCIM and vendor
+//! connectors and the HR API sources: one client per resource (an
+//! Application or a PeopleSource) with a per-request timeout, a rate limit every request waits for, bounded retries that
+//! honour the app's `Retry-After`, and errors that name the call but never
+//! the credentials.
+//!
+//! Retries cover what a later attempt can fix: 5xx answers, 429, timeouts
+//! and dropped or refused connections. They are bounded twice — a number of
+//! attempts and a total time spent waiting — because an apply run that
+//! hangs for an hour on one throttled app is worse than a clear error that
+//! the next run resumes from.
+//!
+//! Non-idempotent requests (a SCIM `POST /Users`) are retried too. That is
+//! safe only because the caller treats "already exists" as success: when a
+//! first attempt reached the app but its answer was lost (a timeout, a reset
+//! connection, a 502 from a proxy after the backend committed), the retry
+//! gets a 409 and the SCIM connector adopts the account it finds by filter
+//! instead of creating a second one. A caller without such a path must not
+//! send non-idempotent requests through [`HttpClient::send`].
+
+use std::num::NonZeroU32;
+use std::time::Duration;
+
+use backon::{ExponentialBuilder, Retryable};
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, ETAG, HeaderMap, HeaderValue, IF_MATCH, RETRY_AFTER};
+use http::{Method, StatusCode};
+use jiff::Timestamp;
+use url::Url;
+
+/// Why an HTTP exchange failed. Messages name the call, never a
+/// credential.
+#[derive(Debug, thiserror::Error)]
+pub enum HttpError {
+    /// A call failed for good, after the retries it deserved, or its
+    /// answer could not be read.
+    #[error("{app}: {call} failed: {problem}")]
+    Call {
+        /// The resource whose client made the call (an Application's or a
+        /// PeopleSource's name).
+        app: String,
+        /// Method and URL, without credentials (`PATCH https://…/Users/42`).
+        call: String,
+        /// HTTP status, when the server answered.
+        status: Option<u16>,
+        /// The server's error detail and a bounded piece of the body, or
+        /// the transport error; never a header or token.
+        problem: String,
+    },
+    /// A credential cannot be used as given (characters a header cannot
+    /// carry, a token endpoint that refuses it).
+    #[error("{app}: cannot use the {what}: {why}")]
+    Credentials {
+        /// The resource.
+        app: String,
+        /// Which credential (`bearer token`).
+        what: String,
+        /// Why, never including the secret itself.
+        why: String,
+    },
+    /// The client could not be set up (a bug or a bad build).
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// Longest piece of a response body quoted in an error: enough to show the
+/// app's message, short enough for a log line.
+const BODY_EXCERPT_CHARS: usize = 300;
+
+/// Requests per second when the policy does not say.
+const DEFAULT_REQUESTS_PER_SECOND: NonZeroU32 = match NonZeroU32::new(10) {
+    Some(n) => n,
+    None => NonZeroU32::MIN,
+};
+
+/// A credential. Its `Debug` and `Display` print `***`, so a token cannot
+/// reach a log line, an error or a panic message by formatting.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The value itself, only for putting it where it is used.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
+}
+
+impl std::fmt::Display for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// How often and how long a failed call is tried again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included. Default 6.
+    pub max_attempts: u32,
+    /// Most time spent waiting between attempts, over all of them. A
+    /// `Retry-After` longer than what is left fails at once. Default 120 s.
+    pub max_total_wait: Duration,
+    /// First backoff delay; it doubles per attempt (plus jitter). Default 500 ms.
+    pub min_delay: Duration,
+    /// Longest single backoff delay. Default 30 s.
+    pub max_delay: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 6,
+            max_total_wait: Duration::from_secs(120),
+            min_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Everything that shapes one Application's HTTP client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpSettings {
+    /// Per attempt, from connecting until the body is read. Default 30 s.
+    pub timeout: Duration,
+    /// Requests per second, every request and retry included. Default 10.
+    pub requests_per_second: NonZeroU32,
+    /// Retries.
+    pub retry: RetryPolicy,
+    /// `Accept` header.
+    pub accept: String,
+    /// `Content-Type` of request bodies.
+    pub content_type: String,
+    /// `User-Agent` header (some APIs, GitHub's among them, refuse requests without one).
+    pub user_agent: String,
+}
+
+impl HttpSettings {
+    /// Settings from the policy's optional values, defaults elsewhere.
+    pub fn new(timeout_seconds: Option<u32>, requests_per_second: Option<u32>) -> Self {
+        Self {
+            timeout: Duration::from_secs(u64::from(timeout_seconds.filter(|s| *s > 0).unwrap_or(30))),
+            requests_per_second: requests_per_second.and_then(NonZeroU32::new).unwrap_or(DEFAULT_REQUESTS_PER_SECOND),
+            retry: RetryPolicy::default(),
+            accept: "application/json".to_owned(),
+            content_type: "application/json".to_owned(),
+            user_agent: concat!("keyward/", env!("CARGO_PKG_VERSION")).to_owned(),
+        }
+    }
+}
+
+/// One request, built by a connector and sent (perhaps several times) by
+/// [`HttpClient::send`].
+#[derive(Debug, Clone)]
+pub struct Request {
+    method: Method,
+    url: Url,
+    body: Option<Vec<u8>>,
+    if_match: Option<String>,
+}
+
+impl Request {
+    /// A request without body.
+    pub fn new(method: Method, url: Url) -> Self {
+        Self { method, url, body: None, if_match: None }
+    }
+
+    /// With a JSON body (sent with the client's `Content-Type`).
+    pub fn json(mut self, body: &serde_json::Value) -> Self {
+        self.body = Some(body.to_string().into_bytes());
+        self
+    }
+
+    /// With `If-Match`, so the app refuses the change if the resource
+    /// changed since it was read.
+    pub fn if_match(mut self, etag: Option<&str>) -> Self {
+        self.if_match = etag.map(str::to_owned);
+        self
+    }
+
+    /// `METHOD URL` for messages, without any user-info part of the URL.
+    pub fn call(&self) -> String {
+        let mut url = self.url.clone();
+        // Both only fail for URLs that cannot carry user info at all.
+        let _ = url.set_username("");
+        let _ = url.set_password(None);
+        format!("{} {url}", self.method)
+    }
+
+    /// The method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+}
+
+/// A final answer from the app: a success, or an error status that
+/// retrying would not change (404, 409, 412…). The caller decides what a
+/// status means; [`Reply::error`] turns it into a [`HttpError`].
+#[derive(Debug, Clone)]
+pub struct Reply {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Response headers.
+    pub headers: HeaderMap,
+    /// Response body.
+    pub body: Vec<u8>,
+    app: String,
+    call: String,
+    problem: String,
+}
+
+impl Reply {
+    /// `true` for 2xx.
+    pub fn is_success(&self) -> bool {
+        self.status.is_success()
+    }
+
+    /// `METHOD URL` of the call that got this answer.
+    pub fn call(&self) -> &str {
+        &self.call
+    }
+
+    /// The body as JSON (an empty body reads as `null`).
+    pub fn json(&self) -> Result<serde_json::Value, HttpError> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(serde_json::Value::Null);
+        }
+        serde_json::from_slice(&self.body).map_err(|e| HttpError::Call {
+            app: self.app.clone(),
+            call: self.call.clone(),
+            status: Some(self.status.as_u16()),
+            problem: format!("the answer is not JSON ({e}): {}", excerpt(&self.body)),
+        })
+    }
+
+    /// The `ETag` header.
+    pub fn etag(&self) -> Option<&str> {
+        self.headers.get(ETAG).and_then(|v| v.to_str().ok())
+    }
+
+    /// SCIM's error type (`uniqueness`, `noTarget`…), when the body is a SCIM error.
+    pub fn scim_type(&self) -> Option<String> {
+        let v: serde_json::Value = serde_json::from_slice(&self.body).ok()?;
+        v.get("scimType").and_then(|t| t.as_str()).map(str::to_owned)
+    }
+
+    /// This answer as an error.
+    pub fn error(&self) -> HttpError {
+        self.error_with(None)
+    }
+
+    /// This answer as an error, with what it means to keyward first.
+    pub fn error_with(&self, context: Option<&str>) -> HttpError {
+        let problem = match context {
+            Some(c) => format!("{c}: {}", self.problem),
+            None => self.problem.clone(),
+        };
+        HttpError::Call { app: self.app.clone(), call: self.call.clone(), status: Some(self.status.as_u16()), problem }
+    }
+}
+
+/// One Application's HTTP client: see the module documentation.
+pub struct HttpClient {
+    app: String,
+    client: reqwest::Client,
+    limiter: DefaultDirectRateLimiter,
+    retry: RetryPolicy,
+    timeout: Duration,
+    content_type: HeaderValue,
+    /// Kept only to scrub it from anything quoted back in an error.
+    token: Secret,
+}
+
+impl std::fmt::Debug for HttpClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpClient")
+            .field("app", &self.app)
+            .field("retry", &self.retry)
+            .field("timeout", &self.timeout)
+            .field("token", &self.token)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why one attempt failed, and whether another may succeed.
+struct Failure {
+    status: Option<StatusCode>,
+    problem: String,
+    retry_after: Option<Duration>,
+    retryable: bool,
+    /// A final HTTP answer the caller interprets (not retried).
+    reply: Option<Reply>,
+}
+
+impl HttpClient {
+    /// A client sending `Authorization: Bearer <token>` on every request.
+    pub fn bearer(app: &str, token: Secret, settings: &HttpSettings) -> Result<Self, HttpError> {
+        let credentials = |why: &str| HttpError::Credentials {
+            app: app.to_owned(),
+            what: "bearer token".to_owned(),
+            why: why.to_owned(),
+        };
+        let mut auth = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
+            .map_err(|_| credentials("the token contains characters an HTTP header cannot carry"))?;
+        // Keeps the value out of hyper's and reqwest's Debug output and
+        // out of HTTP/2 header compression tables.
+        auth.set_sensitive(true);
+        let header = |name: &str, v: &str| {
+            HeaderValue::from_str(v).map_err(|_| HttpError::Internal(format!("invalid {name} header `{v}`")))
+        };
+        let mut headers = HeaderMap::new();
+        headers.insert(AUTHORIZATION, auth);
+        headers.insert(ACCEPT, header("Accept", &settings.accept)?);
+        let client = reqwest::Client::builder()
+            .default_headers(headers)
+            .user_agent(header("User-Agent", &settings.user_agent)?)
+            .build()
+            .map_err(|e| HttpError::Internal(format!("cannot set up the HTTP client: {}", error_chain(&e))))?;
+        Ok(Self {
+            app: app.to_owned(),
+            client,
+            limiter: RateLimiter::direct(Quota::per_second(settings.requests_per_second)),
+            retry: settings.retry,
+            timeout: settings.timeout,
+            content_type: header("Content-Type", &settings.content_type)?,
+            token,
+        })
+    }
+
+    /// Replaces the retry policy (tests use short delays).
+    pub fn set_retry(&mut self, retry: RetryPolicy) {
+        self.retry = retry;
+    }
+
+    /// The Application's name.
+    pub fn app(&self) -> &str {
+        &self.app
+    }
+
+    /// Sends a request, retrying as the module documentation says. Returns
+    /// the app's final answer — a success or an error status not worth
+    /// retrying — or an error when the retries ran out.
+    pub async fn send(&self, req: &Request) -> Result<Reply, HttpError> {
+        let policy = self.retry;
+        let backoff = ExponentialBuilder::new()
+            .with_jitter()
+            .with_min_delay(policy.min_delay)
+            .with_max_delay(policy.max_delay)
+            .with_max_times(policy.max_attempts.saturating_sub(1) as usize);
+        let mut waited = Duration::ZERO;
+        let mut attempts = 0u32;
+        let mut gave_up: Option<String> = None;
+        let result = (|| self.attempt(req))
+            .retry(backoff)
+            .when(|f: &Failure| f.retryable)
+            .adjust(|f: &Failure, next: Option<Duration>| {
+                attempts += 1;
+                match next_wait(&policy, f.retry_after, next, waited, attempts) {
+                    Ok(d) => {
+                        waited += d;
+                        Some(d)
+                    }
+                    Err(why) => {
+                        gave_up = Some(why);
+                        None
+                    }
+                }
+            })
+            .notify(|f: &Failure, d: Duration| {
+                tracing::warn!(app = %self.app, call = %req.call(), problem = %f.problem, wait_ms = d.as_millis() as u64, "retrying");
+            })
+            .await;
+        match result {
+            Ok(reply) => Ok(reply),
+            Err(Failure { reply: Some(reply), .. }) => Ok(reply),
+            Err(f) => {
+                let problem = match gave_up {
+                    Some(why) => format!("{}; {why}", f.problem),
+                    None => f.problem,
+                };
+                Err(HttpError::Call {
+                    app: self.app.clone(),
+                    call: req.call(),
+                    status: f.status.map(|s| s.as_u16()),
+                    problem,
+                })
+            }
+        }
+    }
+
+    async fn attempt(&self, req: &Request) -> Result<Reply, Failure> {
+        self.limiter.until_ready().await;
+        let mut rb = self.client.request(req.method.clone(), req.url.clone()).timeout(self.timeout);
+        if let Some(body) = &req.body {
+            rb = rb.header(CONTENT_TYPE, self.content_type.clone()).body(body.clone());
+        }
+        if let Some(tag) = &req.if_match {
+            let Ok(v) = HeaderValue::from_str(tag) else {
+                return Err(Failure {
+                    status: None,
+                    problem: format!("the app's ETag `{tag}` cannot be sent back in If-Match"),
+                    retry_after: None,
+                    retryable: false,
+                    reply: None,
+                });
+            };
+            rb = rb.header(IF_MATCH, v);
+        }
+        let response = match rb.send().await {
+            Ok(r) => r,
+            Err(e) => return Err(self.transport(e)),
+        };
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = match response.bytes().await {
+            Ok(b) => b.to_vec(),
+            Err(e) => return Err(self.transport(e)),
+        };
+        let problem = if status.is_success() { String::new() } else { self.scrub(describe(status, &body)) };
+        let reply = Reply { status, headers, body, app: self.app.clone(), call: req.call(), problem };
+        if status.is_success() {
+            return Ok(reply);
+        }
+        if is_retryable(status) {
+            let retry_after = if status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::SERVICE_UNAVAILABLE {
+                reply
+                    .headers
+                    .get(RETRY_AFTER)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| retry_after(v, Timestamp::now()))
+            } else {
+                None
+            };
+            return Err(Failure {
+                status: Some(status),
+                problem: reply.problem,
+                retry_after,
+                retryable: true,
+                reply: None,
+            });
+        }
+        Err(Failure {
+            status: Some(status),
+            problem: String::new(),
+            retry_after: None,
+            retryable: false,
+            reply: Some(reply),
+        })
+    }
+
+    fn transport(&self, e: reqwest::Error) -> Failure {
+        let what = if e.is_timeout() {
+            format!("no answer within {} s", self.timeout.as_secs_f32())
+        } else if e.is_connect() {
+            "could not connect".to_owned()
+        } else if e.is_body() || e.is_decode() {
+            "the connection broke while reading the answer".to_owned()
+        } else {
+            "the request failed".to_owned()
+        };
+        // A malformed request or a redirect loop fails the same way again.
+        let retryable = !(e.is_builder() || e.is_redirect());
+        Failure {
+            status: None,
+            problem: self.scrub(format!("{what}: {}", error_chain(&e.without_url()))),
+            retry_after: None,
+            retryable,
+            reply: None,
+        }
+    }
+
+    /// Belt and braces: an app that echoes the request (some error pages
+    /// do) must not get the token into an error message.
+    fn scrub(&self, text: String) -> String {
+        let t = self.token.expose();
+        if t.len() >= 4 && text.contains(t) { text.replace(t, "***") } else { text }
+    }
+}
+
+/// 5xx except those that say the request itself can never work.
+fn is_retryable(status: StatusCode) -> bool {
+    status == StatusCode::TOO_MANY_REQUESTS
+        || (status.is_server_error()
+            && status != StatusCode::NOT_IMPLEMENTED
+            && status != StatusCode::HTTP_VERSION_NOT_SUPPORTED)
+}
+
+/// How long to wait before attempt `attempts + 1`, or why not to.
+fn next_wait(
+    policy: &RetryPolicy,
+    retry_after: Option<Duration>,
+    backoff: Option<Duration>,
+    waited: Duration,
+    attempts: u32,
+) -> Result<Duration, String> {
+    let Some(backoff) = backoff else {
+        return Err(format!("gave up after {attempts} attempts over {:.1} s", waited.as_secs_f32()));
+    };
+    let left = policy.max_total_wait.saturating_sub(waited);
+    match retry_after {
+        Some(asked) if asked > left => Err(format!(
+            "the app asked to wait {} s before trying again, longer than the {} s left of keyward's {} s retry limit",
+            asked.as_secs_f32().ceil(),
+            left.as_secs(),
+            policy.max_total_wait.as_secs()
+        )),
+        Some(asked) => Ok(asked),
+        None if backoff > left => Err(format!(
+            "gave up after {attempts} attempts: waiting longer would pass the {} s retry limit",
+            policy.max_total_wait.as_secs()
+        )),
+        None => Ok(backoff),
+    }
+}
+
+/// `Retry-After` as delay-seconds or an HTTP-date (RFC 9110 §10.2.3). A
+/// date in the past means "now".
+pub fn retry_after(value: &str, now: Timestamp) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = jiff::fmt::rfc2822::parse(value).ok()?.timestamp();
+    let d = when.duration_since(now);
+    Some(if d.is_negative() { Duration::ZERO } else { d.unsigned_abs() })
+}
+
+/// `HTTP 409 Conflict: uniqueness: User exists — {…body…}`: the status,
+/// the app's own words (SCIM `scimType` and `detail`, or the `message` /
+/// `error` other APIs use) and a bounded piece of the body.
+fn describe(status: StatusCode, body: &[u8]) -> String {
+    let mut out = format!("HTTP {status}");
+    if let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) {
+        let text = |k: &str| v.get(k).and_then(|x| x.as_str()).filter(|s| !s.is_empty());
+        if let Some(t) = text("scimType") {
+            out.push_str(": ");
+            out.push_str(t);
+        }
+        if let Some(d) =
+            text("detail").or_else(|| text("message")).or_else(|| text("error_description")).or_else(|| text("error"))
+        {
+            out.push_str(": ");
+            out.push_str(d);
+        }
+    }
+    if body.iter().all(u8::is_ascii_whitespace) {
+        out.push_str(" (empty body)");
+    } else {
+        out.push_str(" — body: ");
+        out.push_str(&excerpt(body));
+    }
+    out
+}
+
+/// The start of a body, cut at a character boundary.
+fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    match text.char_indices().nth(BODY_EXCERPT_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let s_text = s.to_string();
+        if !out.contains(&s_text) {
+            out.push_str(": ");
+            out.push_str(&s_text);
+        }
+        source = s.source();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn now() -> Timestamp {
+        "2026-03-01T12:00:00Z".parse().unwrap()
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_http_dates() {
+        assert_eq!(retry_after("7", now()), Some(Duration::from_secs(7)));
+        assert_eq!(retry_after(" 0 ", now()), Some(Duration::ZERO));
+        assert_eq!(retry_after("Sun, 01 Mar 2026 12:00:30 GMT", now()), Some(Duration::from_secs(30)));
+        // A date already past: retry at once rather than never.
+        assert_eq!(retry_after("Sun, 01 Mar 2026 11:00:00 GMT", now()), Some(Duration::ZERO));
+        assert_eq!(retry_after("soon", now()), None);
+        assert_eq!(retry_after("-5", now()), None);
+    }
+
+    #[test]
+    fn waits_follow_retry_after_within_the_total_limit() {
+        let p = RetryPolicy { max_total_wait: Duration::from_secs(60), ..RetryPolicy::default() };
+        let b = Some(Duration::from_secs(1));
+        assert_eq!(next_wait(&p, None, b, Duration::ZERO, 1), Ok(Duration::from_secs(1)));
+        assert_eq!(next_wait(&p, Some(Duration::from_secs(20)), b, Duration::ZERO, 1), Ok(Duration::from_secs(20)));
+        let e = next_wait(&p, Some(Duration::from_secs(300)), b, Duration::from_secs(10), 2).unwrap_err();
+        assert!(e.contains("asked to wait 300 s") && e.contains("50 s left"), "{e}");
+        let e = next_wait(&p, None, None, Duration::from_secs(3), 6).unwrap_err();
+        assert!(e.contains("gave up after 6 attempts"), "{e}");
+        let e = next_wait(&p, None, Some(Duration::from_secs(30)), Duration::from_secs(45), 3).unwrap_err();
+        assert!(e.contains("60 s retry limit"), "{e}");
+    }
+
+    #[test]
+    fn problems_carry_scim_detail_and_a_bounded_body() {
+        let body = br#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"409","scimType":"uniqueness","detail":"userName taken"}"#;
+        let d = describe(StatusCode::CONFLICT, body);
+        assert!(d.starts_with("HTTP 409 Conflict: uniqueness: userName taken — body: {"), "{d}");
+        let long = "é".repeat(1000);
+        let d = describe(StatusCode::BAD_GATEWAY, long.as_bytes());
+        assert!(d.chars().count() < BODY_EXCERPT_CHARS + 60, "{d}");
+        assert!(describe(StatusCode::INTERNAL_SERVER_ERROR, b"").ends_with("(empty body)"));
+    }
+
+    #[test]
+    fn secrets_do_not_print() {
+        let s = Secret::new("tok-SECRET-123");
+        assert_eq!(format!("{s} {s:?}"), "*** ***");
+        let client = HttpClient::bearer("app", s, &HttpSettings::new(None, None)).unwrap();
+        assert!(!format!("{client:?}").contains("SECRET"));
+        assert_eq!(client.scrub("echo: Bearer tok-SECRET-123".to_owned()), "echo: Bearer ***");
+    }
+
+    #[test]
+    fn calls_hide_user_info() {
+        let r = Request::new(Method::GET, Url::parse("https://u:p@example.com/scim/Users?x=1").unwrap());
+        assert_eq!(r.call(), "GET https://example.com/scim/Users?x=1");
+    }
+
+    #[test]
+    fn only_worth_retrying_statuses_are_retried() {
+        for s in [429, 500, 502, 503, 504] {
+            assert!(is_retryable(StatusCode::from_u16(s).unwrap()), "{s}");
+        }
+        for s in [400, 401, 403, 404, 409, 412, 501] {
+            assert!(!is_retryable(StatusCode::from_u16(s).unwrap()), "{s}");
+        }
+    }
+}
