@@ -250,7 +250,7 @@ fn summary(s: &mut String, r: &Report) {
         "Leavers' accounts open",
         "leaver-accounts",
         leavers,
-        &format!("of <span data-stat=\"leaver-people\">{}</span> people who left", leaver_people.len()),
+        &format!("held by <span data-stat=\"leaver-people\">{}</span> people who have left", leaver_people.len()),
     );
     let orphans = r.orphan_accounts();
     kpi(
