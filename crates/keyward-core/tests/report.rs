@@ -68,7 +68,7 @@ fn report_on(set: &PolicySet, people: &People, accounts: Vec<(&str, Vec<Account>
 }
 
 #[test]
-fn the_numbers_are_the_plans_and_the_inventorys() {
+fn the_report_numbers_are_the_plans_and_the_inventorys() {
     let set = org();
     let (ppl, accounts) = staff();
     let listings = listings(accounts);
@@ -157,7 +157,7 @@ fn the_numbers_are_the_plans_and_the_inventorys() {
 }
 
 #[test]
-fn days_since_the_last_working_day_count_to_the_plan_date() {
+fn report_days_since_the_last_working_day_count_to_the_plan_date() {
     let set = org();
     let (ppl, accounts) = staff();
     let days = |on: Date| report_on(&set, &ppl, accounts.clone(), on).leavers[0].accounts[0].days_since;
@@ -169,7 +169,7 @@ fn days_since_the_last_working_day_count_to_the_plan_date() {
 }
 
 #[test]
-fn the_same_inputs_give_the_same_bytes_whatever_the_listing_order() {
+fn the_same_inputs_give_the_same_report_bytes_whatever_the_listing_order() {
     let set = org();
     let (ppl, accounts) = staff();
     let first = render::html::page(&report_on(&set, &ppl, accounts.clone(), today()));
@@ -183,7 +183,7 @@ fn the_same_inputs_give_the_same_bytes_whatever_the_listing_order() {
 }
 
 #[test]
-fn values_from_the_data_cannot_become_markup() {
+fn values_from_the_data_cannot_become_markup_in_the_report() {
     let set = org();
     let (ppl, mut accounts) = staff();
     let mut persons = ppl.persons().to_vec();
@@ -207,7 +207,7 @@ fn values_from_the_data_cannot_become_markup() {
 }
 
 #[test]
-fn a_plan_of_other_policies_is_refused() {
+fn a_report_of_a_plan_of_other_policies_is_refused() {
     let set = org();
     let (ppl, accounts) = staff();
     let listings = listings(accounts);
