@@ -37,6 +37,10 @@ pub struct InventoryRow {
     pub person_status: String,
     /// How the account was matched, or why not.
     pub matched_by: String,
+    /// The correlation itself, for callers that group rows by person or
+    /// pick out orphans without parsing `matched_by`'s words.
+    #[serde(skip)]
+    pub link: Link,
 }
 
 /// The inventory of all apps.
@@ -48,7 +52,8 @@ pub struct Inventory {
     pub rows: Vec<InventoryRow>,
 }
 
-fn phase_word(p: Phase) -> String {
+/// The person's situation in the words inventories and the report show.
+pub(crate) fn phase_word(p: Phase) -> String {
     match p {
         Phase::NotStarted { start } => format!("joins {start}"),
         Phase::Employed => "employed".to_owned(),
@@ -105,6 +110,7 @@ pub fn inventory(
                 person_name,
                 person_status,
                 matched_by,
+                link,
             });
         }
         // Listings keep the order the app exported; the inventory is

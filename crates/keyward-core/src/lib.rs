@@ -28,6 +28,7 @@ pub mod plan;
 pub mod policy;
 pub mod policy_test;
 pub mod render;
+pub mod report;
 pub mod resources;
 pub mod review;
 pub mod tabular;

@@ -20,6 +20,7 @@ use crate::people::{People, Phase};
 use crate::plan::PlanError;
 use crate::policy::PolicySet;
 use crate::resources::{ExceptionSpec, Grant};
+use crate::validate::Compiled;
 
 /// Who reviews.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,18 +110,7 @@ pub fn sheets(
     for r in inv.rows {
         let person = (!r.person_id.is_empty()).then(|| people.find(&r.person_id)).flatten();
         let granted_by = match (person, compiled.app_index.get(&r.app)) {
-            (Some(p), Some(&a)) if selections.entitlement(compiled, p, a, &mut view) => view
-                .sources
-                .iter()
-                .map(|s| match *s {
-                    Src::Policy(h) => format!("AccessPolicy {}", compiled.policies[h.policy as usize].name),
-                    Src::Exception(e) => {
-                        let ex = &compiled.exceptions[e as usize];
-                        format!("Exception {} until {}", ex.name, ex.until)
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join("; "),
+            (Some(p), Some(&a)) if selections.entitlement(compiled, p, a, &mut view) => granted_by(compiled, &view),
             (Some(_), _) => NOT_GRANTED.to_owned(),
             (None, _) => String::new(),
         };
@@ -166,6 +156,22 @@ pub fn sheets(
             ReviewSheet { reviewer, role, rows }
         })
         .collect())
+}
+
+/// `AccessPolicy a; Exception b until 2026-12-15`: what grants an
+/// entitlement, in the words a reviewer (and the admin report) shows.
+pub(crate) fn granted_by(compiled: &Compiled, view: &EntView<'_>) -> String {
+    view.sources
+        .iter()
+        .map(|s| match *s {
+            Src::Policy(h) => format!("AccessPolicy {}", compiled.policies[h.policy as usize].name),
+            Src::Exception(e) => {
+                let ex = &compiled.exceptions[e as usize];
+                format!("Exception {} until {}", ex.name, ex.until)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// A sheet as Markdown: one checklist table per app, leavers' and

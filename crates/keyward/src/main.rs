@@ -229,6 +229,25 @@ enum Command {
         #[command(subcommand)]
         command: ReviewCommand,
     },
+    /// Write the admin report: one self-contained HTML page to open in a
+    /// browser, offline — the access matrix (people × apps, filterable),
+    /// leavers' accounts still open, accounts matching nobody, contractors
+    /// and guests, seats and money, and charts. Every figure comes from
+    /// the same plan as `keyward plan`.
+    Report {
+        #[command(flatten)]
+        input: Input,
+        /// Report as of this day (YYYY-MM-DD): the plan date, which every
+        /// "days since" counts to.
+        #[arg(long, value_name = "DATE")]
+        at: Option<Date>,
+        /// The HTML file to write.
+        #[arg(short = 'o', long = "html", value_name = "FILE")]
+        html: std::path::PathBuf,
+        /// Also write the report's data as JSON to this file.
+        #[arg(long, value_name = "FILE")]
+        json: Option<std::path::PathBuf>,
+    },
     /// List who has which account in which app, matched to people.
     Inventory {
         #[command(flatten)]
@@ -673,6 +692,31 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Review { command: ReviewCommand::Import { sheets, until, out } } => {
             write_stdout(&keyward::review::import(&sheets, until, &out, today())?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Report { input, at, html, json } => {
+            let today = at.unwrap_or_else(today);
+            let loaded = pipeline::load_policies(&input.paths)?;
+            let people = pipeline::read_people(&loaded.set)?;
+            let listings = pipeline::list_accounts(&loaded.set).await?;
+            let plan = keyward_core::plan(&loaded.set, &people, &listings, today)?;
+            let report = keyward_core::report::Report::build(&loaded.set, &people, &listings, &plan)?;
+            std::fs::write(&html, render::html::page(&report))
+                .with_context(|| format!("cannot write the report to {}", html.display()))?;
+            if let Some(path) = &json {
+                let mut text = serde_json::to_string_pretty(&report).context("cannot render the report as JSON")?;
+                text.push('\n');
+                std::fs::write(path, text)
+                    .with_context(|| format!("cannot write the report's data to {}", path.display()))?;
+            }
+            write_stdout(&format!(
+                "Wrote {}: {} people, {} apps; {} leavers' account(s) still open, {} account(s) matching nobody.\n",
+                html.display(),
+                report.people.total,
+                report.apps.len(),
+                report.leaver_accounts(),
+                report.orphan_accounts()
+            ))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Inventory { input, at, format, apps } => {

@@ -11,6 +11,7 @@ use crate::plan::{Action, Change, Counts, Plan};
 
 pub mod diff;
 mod escape;
+pub mod html;
 mod md;
 
 pub use diff::{AttrDiff, attribute_diffs};
@@ -104,7 +105,7 @@ pub fn duty_evidence(v: &Violation) -> Vec<(&str, String)> {
 
 /// A signed amount with thousands separators; cents only when there are
 /// some (`−9,450`, `+12.50`).
-fn money(v: f64) -> String {
+pub(crate) fn money(v: f64) -> String {
     let sign = if v < 0.0 {
         "−"
     } else if v > 0.0 {
