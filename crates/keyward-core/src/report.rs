@@ -12,9 +12,8 @@
 //! like the rest of the core it does no I/O and reads no clock: the only
 //! date is the plan's. The HTML is rendered by [`crate::render::html`].
 //!
-//! A "Separation of duties" section will join these once plans carry their
-//! violations; the sections are independent, so it is one more field here
-//! and one more section in the renderer.
+//! The plan's separation-of-duties violations are carried over as they
+//! are, with the number of rules checked.
 
 use std::collections::BTreeMap;
 
@@ -90,6 +89,10 @@ pub struct Report {
     pub charts: Charts,
     /// The plan's warnings (expired exceptions…).
     pub warnings: Vec<String>,
+    /// People holding duties a SeparationOfDuties keeps apart, from the plan.
+    pub violations: Vec<crate::duties::Violation>,
+    /// SeparationOfDuties rules checked.
+    pub duty_rules: usize,
 }
 
 /// A list of accounts of one app.
@@ -704,6 +707,8 @@ impl Report {
             savings,
             charts,
             warnings: plan.warnings.clone(),
+            violations: plan.violations.clone(),
+            duty_rules: plan.duty_rules,
         })
     }
 

@@ -275,3 +275,23 @@ fn explain_shows_the_violations_of_the_person() {
     assert!(e2.violations.is_empty());
     assert!(!e2.to_text().contains("Separation of duties"));
 }
+
+#[test]
+fn the_admin_report_lists_the_plan_s_violations() {
+    let set = org();
+    let mut p = two_posts("E1", "both@example.com");
+    p.name = Some("<img src=x>".into());
+    let ppl = people(vec![p]);
+    let listings: std::collections::BTreeMap<String, keyward_core::AccountListing> = set
+        .applications
+        .iter()
+        .map(|a| (a.name.clone(), keyward_core::AccountListing::new(format!("{}.csv", a.name), vec![])))
+        .collect();
+    let plan = keyward_core::plan(&set, &ppl, &listings, today()).unwrap();
+    let report = keyward_core::report::Report::build(&set, &ppl, &listings, &plan).unwrap();
+    assert_eq!(report.violations, plan.violations);
+    let html = keyward_core::render::html::page(&report);
+    assert!(html.contains("<section id=\"duties\" data-rules=\"1\" data-violations=\"1\">"), "{html}");
+    assert!(html.contains("&lt;img src=x&gt;") && !html.contains("<img src=x>"), "names are escaped");
+    assert!(html.contains("held back: payments create both@example.com"), "{html}");
+}

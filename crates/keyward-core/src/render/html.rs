@@ -30,6 +30,7 @@ pub fn page(r: &Report) -> String {
     orphans(&mut s, r);
     externals(&mut s, r);
     seats(&mut s, r);
+    duties(&mut s, r);
     footer(&mut s, r);
     s
 }
@@ -220,7 +221,7 @@ fn head(s: &mut String, r: &Report) {
         r.apps.len()
     );
     s.push_str(
-        "<nav><a href=\"#summary\">Summary</a><a href=\"#charts\">Charts</a><a href=\"#matrix\">Access matrix</a><a href=\"#leavers\">Leavers</a><a href=\"#orphans\">Unmatched accounts</a><a href=\"#externals\">Contractors &amp; guests</a><a href=\"#seats\">Seats &amp; money</a></nav>\n<main>\n",
+        "<nav><a href=\"#summary\">Summary</a><a href=\"#charts\">Charts</a><a href=\"#matrix\">Access matrix</a><a href=\"#leavers\">Leavers</a><a href=\"#orphans\">Unmatched accounts</a><a href=\"#externals\">Contractors &amp; guests</a><a href=\"#seats\">Seats &amp; money</a><a href=\"#duties\">Separation of duties</a></nav>\n<main>\n",
     );
 }
 
@@ -724,6 +725,51 @@ fn orphans(s: &mut String, r: &Report) {
         s.push_str("</tbody></table></div></div>\n");
     }
     s.push_str("</section>\n");
+}
+
+fn duties(s: &mut String, r: &Report) {
+    let _ = write!(
+        s,
+        "<section id=\"duties\" data-rules=\"{}\" data-violations=\"{}\"><h2>Separation of duties</h2><p class=\"lead\">People who hold, or whom the policies would give, duties that a SeparationOfDuties rule keeps apart. keyward holds back every change that would give the second duty, and never takes an entitlement away by itself: the rule's owner decides which duty ends.</p>\n",
+        r.duty_rules,
+        r.violations.len()
+    );
+    if r.duty_rules == 0 {
+        s.push_str("<p class=\"none\">No SeparationOfDuties rules are declared.</p></section>\n");
+        return;
+    }
+    if r.violations.is_empty() {
+        let _ = write!(
+            s,
+            "<p class=\"none\">No violations of the {} rule{} checked.</p></section>\n",
+            r.duty_rules,
+            if r.duty_rules == 1 { "" } else { "s" }
+        );
+        return;
+    }
+    s.push_str("<div class=\"scroll\"><table><thead><tr><th>Rule</th><th>Person</th><th>Duty</th><th>What gives it</th></tr></thead><tbody>\n");
+    for v in &r.violations {
+        let evidence = super::duty_evidence(v);
+        for (i, (duty, what)) in evidence.iter().enumerate() {
+            s.push_str("<tr data-violation=\"");
+            s.push_str(&esc(&v.rule));
+            s.push_str("\">");
+            if i == 0 {
+                let span = evidence.len();
+                let owner = v.owner.as_deref().map(|o| format!("owner {o}")).unwrap_or_default();
+                let name = v.person.name.as_deref().unwrap_or("");
+                let _ = write!(
+                    s,
+                    "<td rowspan=\"{span}\"><span class=\"name\">{}</span><div class=\"sub\">{}</div></td><td rowspan=\"{span}\">{}</td>",
+                    esc(&v.rule),
+                    esc(&owner),
+                    who(name, &v.person.id, v.person.email.as_deref().unwrap_or(""))
+                );
+            }
+            let _ = writeln!(s, "<td>{}</td><td class=\"reason\">{}</td></tr>", esc(duty), esc(what));
+        }
+    }
+    s.push_str("</tbody></table></div></section>\n");
 }
 
 fn externals(s: &mut String, r: &Report) {
