@@ -728,9 +728,9 @@ fn orphans(s: &mut String, r: &Report) {
 }
 
 fn duties(s: &mut String, r: &Report) {
-    let _ = write!(
+    let _ = writeln!(
         s,
-        "<section id=\"duties\" data-rules=\"{}\" data-violations=\"{}\"><h2>Separation of duties</h2><p class=\"lead\">People who hold, or whom the policies would give, duties that a SeparationOfDuties rule keeps apart. keyward holds back every change that would give the second duty, and never takes an entitlement away by itself: the rule's owner decides which duty ends.</p>\n",
+        "<section id=\"duties\" data-rules=\"{}\" data-violations=\"{}\"><h2>Separation of duties</h2><p class=\"lead\">People who hold, or whom the policies would give, duties that a SeparationOfDuties rule keeps apart. keyward holds back every change that would give the second duty, and never takes an entitlement away by itself: the rule's owner decides which duty ends.</p>",
         r.duty_rules,
         r.violations.len()
     );
@@ -739,9 +739,9 @@ fn duties(s: &mut String, r: &Report) {
         return;
     }
     if r.violations.is_empty() {
-        let _ = write!(
+        let _ = writeln!(
             s,
-            "<p class=\"none\">No violations of the {} rule{} checked.</p></section>\n",
+            "<p class=\"none\">No violations of the {} rule{} checked.</p></section>",
             r.duty_rules,
             if r.duty_rules == 1 { "" } else { "s" }
         );
