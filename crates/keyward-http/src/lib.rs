@@ -144,6 +144,35 @@ pub struct HttpSettings {
     pub content_type: String,
     /// `User-Agent` header (some APIs, GitHub's among them, refuse requests without one).
     pub user_agent: String,
+    /// How the vendor says "too many requests, wait".
+    pub throttle: Throttle,
+}
+
+/// How a vendor signals throttling, and how long it asks to wait. Each
+/// API client names its vendor; the retry loop asks the variant whether an
+/// answer is a throttle and for how long, instead of connectors sleeping
+/// on their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Throttle {
+    /// RFC 9110: 429 or 503, with `Retry-After` (seconds or a date) when
+    /// given (SCIM servers, Slack).
+    #[default]
+    Standard,
+    /// Google APIs: 403 (or 429) with reason `rateLimitExceeded`,
+    /// `userRateLimitExceeded` or `quotaExceeded`; no wait is given, so
+    /// back off exponentially.
+    Google,
+    /// GitHub REST: 403 or 429; `retry-after` if present, else
+    /// `x-ratelimit-reset` (epoch seconds) when `x-ratelimit-remaining` is
+    /// 0, else at least a minute.
+    GitHub,
+    /// Microsoft Graph: 429 with `Retry-After`, which some identity
+    /// resources omit (then back off).
+    Graph,
+    /// Atlassian Cloud: 429 with `X-RateLimit-Reset` as an ISO 8601 date.
+    Atlassian,
+    /// SmartHR: 429 with `x-rate-limit-reset` in seconds.
+    SmartHr,
 }
 
 impl HttpSettings {
@@ -156,6 +185,7 @@ impl HttpSettings {
             accept: "application/json".to_owned(),
             content_type: "application/json".to_owned(),
             user_agent: concat!("keyward/", env!("CARGO_PKG_VERSION")).to_owned(),
+            throttle: Throttle::Standard,
         }
     }
 }
