@@ -2,15 +2,22 @@
 //!
 //! The HTTP policy every API client of keyward shares — the SCIM and vendor
 //! connectors and the HR API sources: one client per resource (an
-//! Application or a PeopleSource) with a per-request timeout, a rate limit every request waits for, bounded retries that
-//! honour the app's `Retry-After`, and errors that name the call but never
-//! the credentials.
+//! Application or a PeopleSource) with a per-request timeout, a rate limit
+//! every request waits for, bounded retries that honour the vendor's
+//! throttling signal, and errors that name the call but never the
+//! credentials.
 //!
 //! Retries cover what a later attempt can fix: 5xx answers, 429, timeouts
-//! and dropped or refused connections. They are bounded twice — a number of
-//! attempts and a total time spent waiting — because an apply run that
-//! hangs for an hour on one throttled app is worse than a clear error that
-//! the next run resumes from.
+//! and dropped or refused connections, and whatever the vendor's
+//! [`Throttle`] recognises as "too many requests" — Google's and GitHub's
+//! come as 403s that look like refusals, so only the vendor's own signal
+//! (a reason in the body, rate-limit headers) tells them apart; any other
+//! 403 is final. The wait is the one the answer asks for (`Retry-After`,
+//! a reset date or epoch, a reset in seconds), else exponential backoff.
+//! Retries are bounded twice — a number of attempts and a total time spent
+//! waiting, and a wait asked for that is longer than what is left fails at
+//! once — because an apply run that hangs for an hour on one throttled app
+//! is worse than a clear error that the next run resumes from.
 //!
 //! Non-idempotent requests (a SCIM `POST /Users`) are retried too. That is
 //! safe only because the caller treats "already exists" as success: when a
@@ -21,14 +28,19 @@
 //! send non-idempotent requests through [`HttpClient::send`].
 
 use std::num::NonZeroU32;
+use std::sync::Arc;
 use std::time::Duration;
 
 use backon::{ExponentialBuilder, Retryable};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
-use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, ETAG, HeaderMap, HeaderValue, IF_MATCH, RETRY_AFTER};
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, ETAG, HeaderMap, HeaderValue, IF_MATCH};
 use http::{Method, StatusCode};
 use jiff::Timestamp;
 use url::Url;
+
+mod throttle;
+
+pub use throttle::{Throttle, Wait, retry_after};
 
 /// Why an HTTP exchange failed. Messages name the call, never a
 /// credential.
@@ -146,33 +158,6 @@ pub struct HttpSettings {
     pub user_agent: String,
     /// How the vendor says "too many requests, wait".
     pub throttle: Throttle,
-}
-
-/// How a vendor signals throttling, and how long it asks to wait. Each
-/// API client names its vendor; the retry loop asks the variant whether an
-/// answer is a throttle and for how long, instead of connectors sleeping
-/// on their own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Throttle {
-    /// RFC 9110: 429 or 503, with `Retry-After` (seconds or a date) when
-    /// given (SCIM servers, Slack).
-    #[default]
-    Standard,
-    /// Google APIs: 403 (or 429) with reason `rateLimitExceeded`,
-    /// `userRateLimitExceeded` or `quotaExceeded`; no wait is given, so
-    /// back off exponentially.
-    Google,
-    /// GitHub REST: 403 or 429; `retry-after` if present, else
-    /// `x-ratelimit-reset` (epoch seconds) when `x-ratelimit-remaining` is
-    /// 0, else at least a minute.
-    GitHub,
-    /// Microsoft Graph: 429 with `Retry-After`, which some identity
-    /// resources omit (then back off).
-    Graph,
-    /// Atlassian Cloud: 429 with `X-RateLimit-Reset` as an ISO 8601 date.
-    Atlassian,
-    /// SmartHR: 429 with `x-rate-limit-reset` in seconds.
-    SmartHr,
 }
 
 impl HttpSettings {
@@ -300,6 +285,20 @@ impl Reply {
     }
 }
 
+/// Where the client reads the time: reset dates and epochs in throttling
+/// headers become waits against it. Tests put a fixed or stepped clock in
+/// with [`HttpClient::set_clock`]; any `Fn() -> Timestamp` is one.
+pub trait Clock: Send + Sync {
+    /// The current time.
+    fn now(&self) -> Timestamp;
+}
+
+impl<F: Fn() -> Timestamp + Send + Sync> Clock for F {
+    fn now(&self) -> Timestamp {
+        self()
+    }
+}
+
 /// One Application's HTTP client: see the module documentation.
 pub struct HttpClient {
     app: String,
@@ -308,6 +307,8 @@ pub struct HttpClient {
     retry: RetryPolicy,
     timeout: Duration,
     content_type: HeaderValue,
+    throttle: Throttle,
+    clock: Arc<dyn Clock>,
     /// Kept only to scrub it from anything quoted back in an error.
     token: Secret,
 }
@@ -318,6 +319,7 @@ impl std::fmt::Debug for HttpClient {
             .field("app", &self.app)
             .field("retry", &self.retry)
             .field("timeout", &self.timeout)
+            .field("throttle", &self.throttle)
             .field("token", &self.token)
             .finish_non_exhaustive()
     }
@@ -327,7 +329,7 @@ impl std::fmt::Debug for HttpClient {
 struct Failure {
     status: Option<StatusCode>,
     problem: String,
-    retry_after: Option<Duration>,
+    wait: Wait,
     retryable: bool,
     /// A final HTTP answer the caller interprets (not retried).
     reply: Option<Reply>,
@@ -364,6 +366,8 @@ impl HttpClient {
             retry: settings.retry,
             timeout: settings.timeout,
             content_type: header("Content-Type", &settings.content_type)?,
+            throttle: settings.throttle,
+            clock: Arc::new(Timestamp::now),
             token,
         })
     }
@@ -371,6 +375,11 @@ impl HttpClient {
     /// Replaces the retry policy (tests use short delays).
     pub fn set_retry(&mut self, retry: RetryPolicy) {
         self.retry = retry;
+    }
+
+    /// Replaces the clock (tests of reset dates and token expiry).
+    pub fn set_clock(&mut self, clock: Arc<dyn Clock>) {
+        self.clock = clock;
     }
 
     /// The Application's name.
@@ -396,7 +405,7 @@ impl HttpClient {
             .when(|f: &Failure| f.retryable)
             .adjust(|f: &Failure, next: Option<Duration>| {
                 attempts += 1;
-                match next_wait(&policy, f.retry_after, next, waited, attempts) {
+                match next_wait(&policy, f.wait, next, waited, attempts) {
                     Ok(d) => {
                         waited += d;
                         Some(d)
@@ -440,7 +449,7 @@ impl HttpClient {
                 return Err(Failure {
                     status: None,
                     problem: format!("the app's ETag `{tag}` cannot be sent back in If-Match"),
-                    retry_after: None,
+                    wait: Wait::Backoff,
                     retryable: false,
                     reply: None,
                 });
@@ -462,28 +471,14 @@ impl HttpClient {
         if status.is_success() {
             return Ok(reply);
         }
-        if is_retryable(status) {
-            let retry_after = if status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::SERVICE_UNAVAILABLE {
-                reply
-                    .headers
-                    .get(RETRY_AFTER)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| retry_after(v, Timestamp::now()))
-            } else {
-                None
-            };
-            return Err(Failure {
-                status: Some(status),
-                problem: reply.problem,
-                retry_after,
-                retryable: true,
-                reply: None,
-            });
+        let throttled = self.throttle.wait(status, &reply.headers, &reply.body, self.clock.now());
+        if let Some(wait) = throttled.or_else(|| is_retryable(status).then_some(Wait::Backoff)) {
+            return Err(Failure { status: Some(status), problem: reply.problem, wait, retryable: true, reply: None });
         }
         Err(Failure {
             status: Some(status),
             problem: String::new(),
-            retry_after: None,
+            wait: Wait::Backoff,
             retryable: false,
             reply: Some(reply),
         })
@@ -504,7 +499,7 @@ impl HttpClient {
         Failure {
             status: None,
             problem: self.scrub(format!("{what}: {}", error_chain(&e.without_url()))),
-            retry_after: None,
+            wait: Wait::Backoff,
             retryable,
             reply: None,
         }
@@ -518,7 +513,8 @@ impl HttpClient {
     }
 }
 
-/// 5xx except those that say the request itself can never work.
+/// 5xx except those that say the request itself can never work; what the
+/// vendor's throttling signal adds is [`Throttle::wait`]'s.
 fn is_retryable(status: StatusCode) -> bool {
     status == StatusCode::TOO_MANY_REQUESTS
         || (status.is_server_error()
@@ -529,7 +525,7 @@ fn is_retryable(status: StatusCode) -> bool {
 /// How long to wait before attempt `attempts + 1`, or why not to.
 fn next_wait(
     policy: &RetryPolicy,
-    retry_after: Option<Duration>,
+    wait: Wait,
     backoff: Option<Duration>,
     waited: Duration,
     attempts: u32,
@@ -538,32 +534,27 @@ fn next_wait(
         return Err(format!("gave up after {attempts} attempts over {:.1} s", waited.as_secs_f32()));
     };
     let left = policy.max_total_wait.saturating_sub(waited);
-    match retry_after {
-        Some(asked) if asked > left => Err(format!(
-            "the app asked to wait {} s before trying again, longer than the {} s left of keyward's {} s retry limit",
+    let too_long = |asked: Duration, at_least: &str| {
+        format!(
+            "the app asked to wait {at_least}{} s before trying again, longer than the {} s left of keyward's {} s retry limit",
             asked.as_secs_f32().ceil(),
             left.as_secs(),
             policy.max_total_wait.as_secs()
-        )),
-        Some(asked) => Ok(asked),
-        None if backoff > left => Err(format!(
+        )
+    };
+    match wait {
+        Wait::For(asked) if asked > left => Err(too_long(asked, "")),
+        Wait::For(asked) => Ok(asked),
+        Wait::AtLeast(floor) if floor > left => Err(too_long(floor, "at least ")),
+        // The floor itself fits: the backoff on top is cut to what is
+        // left rather than giving up on a wait the app would accept.
+        Wait::AtLeast(floor) => Ok((floor + backoff).min(left)),
+        Wait::Backoff if backoff > left => Err(format!(
             "gave up after {attempts} attempts: waiting longer would pass the {} s retry limit",
             policy.max_total_wait.as_secs()
         )),
-        None => Ok(backoff),
+        Wait::Backoff => Ok(backoff),
     }
-}
-
-/// `Retry-After` as delay-seconds or an HTTP-date (RFC 9110 §10.2.3). A
-/// date in the past means "now".
-pub fn retry_after(value: &str, now: Timestamp) -> Option<Duration> {
-    let value = value.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let when = jiff::fmt::rfc2822::parse(value).ok()?.timestamp();
-    let d = when.duration_since(now);
-    Some(if d.is_negative() { Duration::ZERO } else { d.unsigned_abs() })
 }
 
 /// `HTTP 409 Conflict: uniqueness: User exists — {…body…}`: the status,
@@ -622,33 +613,34 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
-    fn now() -> Timestamp {
-        "2026-03-01T12:00:00Z".parse().unwrap()
-    }
-
-    #[test]
-    fn retry_after_reads_seconds_and_http_dates() {
-        assert_eq!(retry_after("7", now()), Some(Duration::from_secs(7)));
-        assert_eq!(retry_after(" 0 ", now()), Some(Duration::ZERO));
-        assert_eq!(retry_after("Sun, 01 Mar 2026 12:00:30 GMT", now()), Some(Duration::from_secs(30)));
-        // A date already past: retry at once rather than never.
-        assert_eq!(retry_after("Sun, 01 Mar 2026 11:00:00 GMT", now()), Some(Duration::ZERO));
-        assert_eq!(retry_after("soon", now()), None);
-        assert_eq!(retry_after("-5", now()), None);
-    }
-
     #[test]
     fn waits_follow_retry_after_within_the_total_limit() {
         let p = RetryPolicy { max_total_wait: Duration::from_secs(60), ..RetryPolicy::default() };
         let b = Some(Duration::from_secs(1));
-        assert_eq!(next_wait(&p, None, b, Duration::ZERO, 1), Ok(Duration::from_secs(1)));
-        assert_eq!(next_wait(&p, Some(Duration::from_secs(20)), b, Duration::ZERO, 1), Ok(Duration::from_secs(20)));
-        let e = next_wait(&p, Some(Duration::from_secs(300)), b, Duration::from_secs(10), 2).unwrap_err();
+        let secs = Duration::from_secs;
+        assert_eq!(next_wait(&p, Wait::Backoff, b, Duration::ZERO, 1), Ok(secs(1)));
+        assert_eq!(next_wait(&p, Wait::For(secs(20)), b, Duration::ZERO, 1), Ok(secs(20)));
+        let e = next_wait(&p, Wait::For(secs(300)), b, secs(10), 2).unwrap_err();
         assert!(e.contains("asked to wait 300 s") && e.contains("50 s left"), "{e}");
-        let e = next_wait(&p, None, None, Duration::from_secs(3), 6).unwrap_err();
+        let e = next_wait(&p, Wait::Backoff, None, secs(3), 6).unwrap_err();
         assert!(e.contains("gave up after 6 attempts"), "{e}");
-        let e = next_wait(&p, None, Some(Duration::from_secs(30)), Duration::from_secs(45), 3).unwrap_err();
+        let e = next_wait(&p, Wait::Backoff, Some(secs(30)), secs(45), 3).unwrap_err();
         assert!(e.contains("60 s retry limit"), "{e}");
+        // A server-given wait is not second-guessed by attempts' backoff...
+        assert_eq!(next_wait(&p, Wait::For(secs(0)), Some(secs(9)), Duration::ZERO, 1), Ok(secs(0)));
+        // ...but the attempt limit still holds.
+        assert!(next_wait(&p, Wait::For(secs(0)), None, Duration::ZERO, 6).is_err());
+    }
+
+    #[test]
+    fn at_least_waits_add_the_backoff_and_fit_the_limit() {
+        let p = RetryPolicy { max_total_wait: Duration::from_secs(120), ..RetryPolicy::default() };
+        let secs = Duration::from_secs;
+        assert_eq!(next_wait(&p, Wait::AtLeast(secs(60)), Some(secs(2)), Duration::ZERO, 1), Ok(secs(62)));
+        // 58 s left: the floor fits but the floor plus backoff does not.
+        assert_eq!(next_wait(&p, Wait::AtLeast(secs(50)), Some(secs(30)), secs(62), 2), Ok(secs(58)));
+        let e = next_wait(&p, Wait::AtLeast(secs(60)), Some(secs(4)), secs(62), 2).unwrap_err();
+        assert!(e.contains("asked to wait at least 60 s") && e.contains("58 s left"), "{e}");
     }
 
     #[test]
