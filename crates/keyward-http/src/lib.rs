@@ -26,6 +26,39 @@
 //! gets a 409 and the SCIM connector adopts the account it finds by filter
 //! instead of creating a second one. A caller without such a path must not
 //! send non-idempotent requests through [`HttpClient::send`].
+//!
+//! ## Credentials
+//!
+//! A client authenticates as its [`Auth`] says: a fixed bearer token, or a
+//! credential exchanged for short-lived access tokens — a Google service
+//! account key (RFC 7523 JWT bearer grant, acting as a Workspace admin) or
+//! an Entra app's client secret (RFC 6749 client credentials). The token is
+//! fetched on the first request through the same timeout, rate limit and
+//! retries, shared by all requests until a minute before it expires, and
+//! fetched anew once when the API answers 401. Keys, secrets, assertions
+//! and tokens are [`Secret`]s: they print as `***`, and anything an app
+//! quotes back is scrubbed of them before it reaches an error. A token
+//! endpoint's refusal is a [`HttpError::Credentials`] with its `error` and
+//! `error_description`; an endpoint that is down is a [`HttpError::Call`].
+//!
+//! ```no_run
+//! use keyward_http::{Auth, GoogleServiceAccount, HttpClient, HttpSettings, MicrosoftClientCredentials, Secret, Throttle};
+//!
+//! # fn main() -> Result<(), keyward_http::HttpError> {
+//! # let key_file_json = String::new();
+//! let mut settings = HttpSettings::new(None, None);
+//! settings.throttle = Throttle::Google;
+//! let sa = GoogleServiceAccount::new(Secret::new(key_file_json), &["https://www.googleapis.com/auth/admin.directory.user"])
+//!     .subject("admin@example.com");
+//! let google = HttpClient::new("workspace", Auth::GoogleServiceAccount(sa), &settings)?;
+//!
+//! let mut settings = HttpSettings::new(None, None);
+//! settings.throttle = Throttle::Graph;
+//! let cc = MicrosoftClientCredentials::new("contoso.onmicrosoft.com", "app-client-id", Secret::new("…"));
+//! let graph = HttpClient::new("entra", Auth::MicrosoftClientCredentials(cc), &settings)?;
+//! # Ok(())
+//! # }
+//! ```
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -38,13 +71,17 @@ use http::{Method, StatusCode};
 use jiff::Timestamp;
 use url::Url;
 
+mod oauth;
 mod throttle;
 
+pub use oauth::{Auth, GRAPH_DEFAULT_SCOPE, GoogleServiceAccount, MICROSOFT_AUTHORITY, MicrosoftClientCredentials};
 pub use throttle::{Throttle, Wait, retry_after};
+
+use oauth::{Bearer, Credential};
 
 /// Why an HTTP exchange failed. Messages name the call, never a
 /// credential.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum HttpError {
     /// A call failed for good, after the retries it deserved, or its
     /// answer could not be read.
@@ -177,23 +214,61 @@ impl HttpSettings {
 
 /// One request, built by a connector and sent (perhaps several times) by
 /// [`HttpClient::send`].
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Request {
     method: Method,
     url: Url,
-    body: Option<Vec<u8>>,
+    body: Option<Body>,
     if_match: Option<String>,
+    /// Secrets in the body (a token request's assertion or client
+    /// secret), scrubbed from whatever the answer quotes back.
+    secrets: Vec<Secret>,
+}
+
+#[derive(Clone)]
+enum Body {
+    /// Sent with the client's `Content-Type`.
+    Json(Vec<u8>),
+    /// `application/x-www-form-urlencoded`.
+    Form(Vec<u8>),
+}
+
+/// Leaves bodies out: a token request's form carries a client secret or a
+/// signed assertion, and a SCIM user may carry a password.
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let body = match &self.body {
+            None => "none".to_owned(),
+            Some(Body::Json(b)) => format!("JSON, {} bytes", b.len()),
+            Some(Body::Form(b)) => format!("form, {} bytes", b.len()),
+        };
+        f.debug_struct("Request").field("call", &self.call()).field("body", &body).finish_non_exhaustive()
+    }
 }
 
 impl Request {
     /// A request without body.
     pub fn new(method: Method, url: Url) -> Self {
-        Self { method, url, body: None, if_match: None }
+        Self { method, url, body: None, if_match: None, secrets: Vec::new() }
     }
 
     /// With a JSON body (sent with the client's `Content-Type`).
     pub fn json(mut self, body: &serde_json::Value) -> Self {
-        self.body = Some(body.to_string().into_bytes());
+        self.body = Some(Body::Json(body.to_string().into_bytes()));
+        self
+    }
+
+    /// With an `application/x-www-form-urlencoded` body (token requests)
+    /// and `Accept: application/json`, what token endpoints answer in.
+    pub fn form(mut self, fields: &[(&str, &str)]) -> Self {
+        let encoded = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+        self.body = Some(Body::Form(encoded.into_bytes()));
+        self
+    }
+
+    /// Marks a secret the body carries, so no error quotes it.
+    pub(crate) fn carrying(mut self, secret: &Secret) -> Self {
+        self.secrets.push(secret.clone());
         self
     }
 
@@ -286,8 +361,10 @@ impl Reply {
 }
 
 /// Where the client reads the time: reset dates and epochs in throttling
-/// headers become waits against it. Tests put a fixed or stepped clock in
-/// with [`HttpClient::set_clock`]; any `Fn() -> Timestamp` is one.
+/// headers become waits against it, access tokens expire by it and
+/// service-account assertions are dated by it. Tests put a fixed or
+/// stepped clock in with [`HttpClient::set_clock`]; any
+/// `Fn() -> Timestamp` is one.
 pub trait Clock: Send + Sync {
     /// The current time.
     fn now(&self) -> Timestamp;
@@ -309,8 +386,7 @@ pub struct HttpClient {
     content_type: HeaderValue,
     throttle: Throttle,
     clock: Arc<dyn Clock>,
-    /// Kept only to scrub it from anything quoted back in an error.
-    token: Secret,
+    auth: Credential,
 }
 
 impl std::fmt::Debug for HttpClient {
@@ -320,7 +396,7 @@ impl std::fmt::Debug for HttpClient {
             .field("retry", &self.retry)
             .field("timeout", &self.timeout)
             .field("throttle", &self.throttle)
-            .field("token", &self.token)
+            .field("auth", &self.auth)
             .finish_non_exhaustive()
     }
 }
@@ -338,21 +414,18 @@ struct Failure {
 impl HttpClient {
     /// A client sending `Authorization: Bearer <token>` on every request.
     pub fn bearer(app: &str, token: Secret, settings: &HttpSettings) -> Result<Self, HttpError> {
-        let credentials = |why: &str| HttpError::Credentials {
-            app: app.to_owned(),
-            what: "bearer token".to_owned(),
-            why: why.to_owned(),
-        };
-        let mut auth = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
-            .map_err(|_| credentials("the token contains characters an HTTP header cannot carry"))?;
-        // Keeps the value out of hyper's and reqwest's Debug output and
-        // out of HTTP/2 header compression tables.
-        auth.set_sensitive(true);
+        Self::new(app, Auth::Bearer(token), settings)
+    }
+
+    /// A client authenticating as `auth` says. Keys and secrets are
+    /// checked now (a service account key is parsed and signs once); no
+    /// token is fetched until the first request.
+    pub fn new(app: &str, auth: Auth, settings: &HttpSettings) -> Result<Self, HttpError> {
+        let auth = Credential::new(app, auth)?;
         let header = |name: &str, v: &str| {
             HeaderValue::from_str(v).map_err(|_| HttpError::Internal(format!("invalid {name} header `{v}`")))
         };
         let mut headers = HeaderMap::new();
-        headers.insert(AUTHORIZATION, auth);
         headers.insert(ACCEPT, header("Accept", &settings.accept)?);
         let client = reqwest::Client::builder()
             .default_headers(headers)
@@ -368,7 +441,7 @@ impl HttpClient {
             content_type: header("Content-Type", &settings.content_type)?,
             throttle: settings.throttle,
             clock: Arc::new(Timestamp::now),
-            token,
+            auth,
         })
     }
 
@@ -389,8 +462,30 @@ impl HttpClient {
 
     /// Sends a request, retrying as the module documentation says. Returns
     /// the app's final answer — a success or an error status not worth
-    /// retrying — or an error when the retries ran out.
+    /// retrying — or an error when the retries ran out or no access token
+    /// could be had.
     pub async fn send(&self, req: &Request) -> Result<Reply, HttpError> {
+        match &self.auth {
+            Credential::None => self.send_as(req, None).await,
+            Credential::Static(bearer) => self.send_as(req, Some(bearer)).await,
+            Credential::Tokens(cache) => {
+                let bearer = cache.bearer(self).await?;
+                let reply = self.send_as(req, Some(&bearer)).await?;
+                if reply.status != StatusCode::UNAUTHORIZED {
+                    return Ok(reply);
+                }
+                // Revoked, or expired before its time: one new token, and
+                // the answer to that is final.
+                tracing::info!(app = %self.app, call = %req.call(), "the access token was refused; fetching a new one");
+                cache.discard(&bearer).await;
+                let bearer = cache.bearer(self).await?;
+                self.send_as(req, Some(&bearer)).await
+            }
+        }
+    }
+
+    /// [`HttpClient::send`] with the given `Authorization`, or none.
+    async fn send_as(&self, req: &Request, bearer: Option<&Bearer>) -> Result<Reply, HttpError> {
         let policy = self.retry;
         let backoff = ExponentialBuilder::new()
             .with_jitter()
@@ -400,7 +495,7 @@ impl HttpClient {
         let mut waited = Duration::ZERO;
         let mut attempts = 0u32;
         let mut gave_up: Option<String> = None;
-        let result = (|| self.attempt(req))
+        let result = (|| self.attempt(req, bearer))
             .retry(backoff)
             .when(|f: &Failure| f.retryable)
             .adjust(|f: &Failure, next: Option<Duration>| {
@@ -438,11 +533,21 @@ impl HttpClient {
         }
     }
 
-    async fn attempt(&self, req: &Request) -> Result<Reply, Failure> {
+    async fn attempt(&self, req: &Request, bearer: Option<&Bearer>) -> Result<Reply, Failure> {
         self.limiter.until_ready().await;
         let mut rb = self.client.request(req.method.clone(), req.url.clone()).timeout(self.timeout);
-        if let Some(body) = &req.body {
-            rb = rb.header(CONTENT_TYPE, self.content_type.clone()).body(body.clone());
+        if let Some(b) = bearer {
+            rb = rb.header(AUTHORIZATION, b.header.clone());
+        }
+        match &req.body {
+            Some(Body::Json(body)) => rb = rb.header(CONTENT_TYPE, self.content_type.clone()).body(body.clone()),
+            Some(Body::Form(body)) => {
+                rb = rb
+                    .header(CONTENT_TYPE, HeaderValue::from_static("application/x-www-form-urlencoded"))
+                    .header(ACCEPT, HeaderValue::from_static("application/json"))
+                    .body(body.clone());
+            }
+            None => {}
         }
         if let Some(tag) = &req.if_match {
             let Ok(v) = HeaderValue::from_str(tag) else {
@@ -458,15 +563,21 @@ impl HttpClient {
         }
         let response = match rb.send().await {
             Ok(r) => r,
-            Err(e) => return Err(self.transport(e)),
+            Err(e) => return Err(self.transport(e, bearer, req)),
         };
         let status = response.status();
         let headers = response.headers().clone();
         let body = match response.bytes().await {
             Ok(b) => b.to_vec(),
-            Err(e) => return Err(self.transport(e)),
+            Err(e) => return Err(self.transport(e, bearer, req)),
         };
-        let problem = if status.is_success() { String::new() } else { self.scrub(describe(status, &body)) };
+        // Scrubbed before `describe` cuts the body, so a cut cannot leave
+        // half a secret that no longer matches.
+        let problem = if status.is_success() {
+            String::new()
+        } else {
+            describe(status, self.scrub(String::from_utf8_lossy(&body).into_owned(), bearer, req).as_bytes())
+        };
         let reply = Reply { status, headers, body, app: self.app.clone(), call: req.call(), problem };
         if status.is_success() {
             return Ok(reply);
@@ -484,7 +595,7 @@ impl HttpClient {
         })
     }
 
-    fn transport(&self, e: reqwest::Error) -> Failure {
+    fn transport(&self, e: reqwest::Error, bearer: Option<&Bearer>, req: &Request) -> Failure {
         let what = if e.is_timeout() {
             format!("no answer within {} s", self.timeout.as_secs_f32())
         } else if e.is_connect() {
@@ -498,7 +609,7 @@ impl HttpClient {
         let retryable = !(e.is_builder() || e.is_redirect());
         Failure {
             status: None,
-            problem: self.scrub(format!("{what}: {}", error_chain(&e.without_url()))),
+            problem: self.scrub(format!("{what}: {}", error_chain(&e.without_url())), bearer, req),
             wait: Wait::Backoff,
             retryable,
             reply: None,
@@ -506,10 +617,15 @@ impl HttpClient {
     }
 
     /// Belt and braces: an app that echoes the request (some error pages
-    /// do) must not get the token into an error message.
-    fn scrub(&self, text: String) -> String {
-        let t = self.token.expose();
-        if t.len() >= 4 && text.contains(t) { text.replace(t, "***") } else { text }
+    /// do) must not get a token or secret into an error message.
+    fn scrub(&self, text: String, bearer: Option<&Bearer>, req: &Request) -> String {
+        let secrets = self.auth.long_lived().into_iter().chain(bearer.map(|b| &b.token)).chain(&req.secrets);
+        secrets.fold(text, |text, secret| {
+            let s = secret.expose();
+            // Too short to tell from ordinary words; the other defences
+            // (sensitive headers, secrets that print as `***`) still hold.
+            if s.len() >= 4 && text.contains(s) { text.replace(s, "***") } else { text }
+        })
     }
 }
 
@@ -660,7 +776,12 @@ mod tests {
         assert_eq!(format!("{s} {s:?}"), "*** ***");
         let client = HttpClient::bearer("app", s, &HttpSettings::new(None, None)).unwrap();
         assert!(!format!("{client:?}").contains("SECRET"));
-        assert_eq!(client.scrub("echo: Bearer tok-SECRET-123".to_owned()), "echo: Bearer ***");
+        let r = Request::new(Method::POST, Url::parse("https://example.com/token").unwrap())
+            .form(&[("client_secret", "cs-SECRET-456")])
+            .carrying(&Secret::new("cs-SECRET-456"));
+        assert!(!format!("{r:?}").contains("SECRET"), "{r:?}");
+        assert_eq!(client.scrub("echo: Bearer tok-SECRET-123".to_owned(), None, &r), "echo: Bearer ***");
+        assert_eq!(client.scrub("echo: cs-SECRET-456".to_owned(), None, &r), "echo: ***");
     }
 
     #[test]
