@@ -501,6 +501,20 @@ async fn a_rerun_create_meeting_already_a_member_or_invited_is_already_done() {
 }
 
 #[tokio::test]
+async fn restore_reinvites_the_removed_member_to_reinstate_what_they_had() {
+    let s = setup().await;
+    Mock::given(method("POST"))
+        .and(path(format!("/orgs/{ORG}/invitations")))
+        .and(body_json(json!({"invitee_id": 11, "role": "reinstate", "team_ids": []})))
+        .respond_with(ResponseTemplate::new(201).set_body_json(invitation(903, Some("ann"), None, "reinstate", 0)))
+        .expect(1)
+        .mount(&s.server)
+        .await;
+    let out = s.gh.apply(&change(Action::Restore, "11", Some("ann"))).await.unwrap();
+    assert!(matches!(&out, Outcome::Applied(w) if w.contains("ann (user 11)") && w.contains("reinstate")), "{out:?}");
+}
+
+#[tokio::test]
 async fn another_422_is_an_error_with_githubs_reasons() {
     let s = setup().await;
     s.stub("POST", &format!("/orgs/{ORG}/invitations"), validation_failed("Over the seat limit of the plan")).await;
@@ -634,7 +648,7 @@ async fn suspend_removes_the_membership_and_a_rerun_is_already_done() {
     let c = change(Action::Suspend, "11", Some("ann"));
     let out = s.gh.apply(&c).await.unwrap();
     assert!(
-        matches!(&out, Outcome::Applied(w) if w.contains("removed ann from acme") && w.contains("inviting them again")),
+        matches!(&out, Outcome::Applied(w) if w.contains("removed ann from acme") && w.contains("re-inviting")),
         "{out:?}"
     );
     let out = s.gh.apply(&c).await.unwrap();

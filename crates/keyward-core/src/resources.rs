@@ -390,9 +390,15 @@ pub struct ConnectorSpec {
     /// Enterprise, Atlassian, Zoom, Okta-fronted apps and many more.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim: Option<ScimConnector>,
-    /// A GitHub organisation through GitHub's REST API: members and their
-    /// organisation role, pending invitations, and team memberships as
-    /// groups.
+    /// A GitHub organisation through GitHub's REST API (github.com or
+    /// GitHub Enterprise Server): members and their role (`member`, or
+    /// `admin` for an organisation owner), pending invitations, which count
+    /// as provisioned, and team memberships as groups. GitHub has no
+    /// suspended members: suspend removes the person from the
+    /// organisation, and for three months an invitation that reinstates
+    /// them (what restore sends) gives back their role and teams; delete
+    /// removes them too. Nothing can be handed over (repositories belong to
+    /// the organisation).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub github: Option<GithubConnector>,
 }
@@ -431,16 +437,8 @@ pub struct ScimConnector {
     pub timeout_seconds: Option<u32>,
 }
 
-/// A GitHub organisation keyward reads and changes through the REST API
-/// (github.com or GitHub Enterprise Server).
-///
-/// Accounts are the organisation's members (role `member` or `admin`, the
-/// latter an organisation owner) and its pending invitations, which count
-/// as provisioned. GitHub has no suspended members: keyward's "suspend"
-/// removes the person from the organisation, which GitHub lets an owner
-/// undo for three months by inviting them again (their private forks and
-/// team settings come back). "Delete" removes them too; data cannot be
-/// handed over.
+/// A GitHub organisation keyward reads and changes through the REST API;
+/// suspending removes the member from the organisation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct GithubConnector {

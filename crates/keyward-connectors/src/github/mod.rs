@@ -4,10 +4,11 @@
 //!
 //! GitHub has no suspended members. Taking access away means removing the
 //! person from the organisation, which is what both "suspend" and
-//! "delete" do here; GitHub keeps a removed member's settings (team
-//! memberships, private forks, access) for three months and restores them
-//! when the person is invited again, so a suspension can be undone the way
-//! admins expect, by re-inviting. Data cannot be handed over.
+//! "delete" do here; GitHub keeps a removed member's settings (role, team
+//! memberships, private forks) for three months and gives them back to an
+//! invitation with role `reinstate`, which is what a restore sends, so a
+//! suspension is undone the way admins expect, by re-inviting. Data cannot
+//! be handed over.
 //!
 //! Every change is idempotent, because the apply engine reruns a change
 //! whose outcome it never learnt: an invitation GitHub refuses as "already
@@ -605,7 +606,7 @@ impl Github {
         match reply.status {
             s if s.is_success() => Ok(Outcome::Applied(match action {
                 Action::Suspend => format!(
-                    "removed {login} from {}; inviting them again within three months restores their access and teams",
+                    "removed {login} from {}; for three months, restoring (re-inviting) them gives back their role and teams",
                     self.org
                 ),
                 _ => format!("removed {login} from {}", self.org),
