@@ -2,8 +2,8 @@
 //!
 //! How keyward reads (and, where the app allows, changes) a SaaS app's
 //! accounts: the [`Connector`] trait, its capabilities, the HTTP policy API
-//! connectors share ([`http`]), and the connectors themselves: csv-export
-//! and SCIM 2.0 now; vendor APIs plug in here.
+//! connectors share ([`http`]), and the connectors themselves: csv-export,
+//! SCIM 2.0 and GitHub organisations; vendor APIs plug in here.
 //!
 //! A connector must never return a partial listing as if it were complete:
 //! an error, a page it could not fetch, or a file cut short is an error,
@@ -21,6 +21,7 @@ use keyward_core::policy::{Named, PolicySet};
 use keyward_core::resources::ApplicationSpec;
 
 pub mod csv_export;
+pub mod github;
 pub mod http;
 pub mod scim;
 pub mod secrets;
@@ -211,16 +212,18 @@ pub fn build(
     secrets: &ClusterSecrets,
 ) -> Result<Box<dyn Connector>, ConnectorError> {
     let c = &app.spec.connector;
-    match (&c.csv_export, &c.scim) {
-        (Some(spec), None) => Ok(Box::new(csv_export::CsvExport::new(set, app, spec))),
-        (None, Some(spec)) => Ok(Box::new(scim::Scim::new_with(set, app, spec, secrets)?)),
-        (Some(_), Some(_)) => Err(ConnectorError::NotConfigured {
+    match (&c.csv_export, &c.scim, &c.github) {
+        (Some(spec), None, None) => Ok(Box::new(csv_export::CsvExport::new(set, app, spec))),
+        (None, Some(spec), None) => Ok(Box::new(scim::Scim::new_with(set, app, spec, secrets)?)),
+        (None, None, Some(spec)) => Ok(Box::new(github::Github::new_with(set, app, spec, secrets)?)),
+        (None, None, None) => Err(ConnectorError::NotConfigured {
             app: app.name.clone(),
-            why: "keep exactly one of `spec.connector.csvExport` and `spec.connector.scim`".to_owned(),
+            why: "set `spec.connector.scim`, `spec.connector.github` or `spec.connector.csvExport`".to_owned(),
         }),
-        (None, None) => Err(ConnectorError::NotConfigured {
+        _ => Err(ConnectorError::NotConfigured {
             app: app.name.clone(),
-            why: "set `spec.connector.scim` or `spec.connector.csvExport`".to_owned(),
+            why: "keep exactly one of `spec.connector.csvExport`, `spec.connector.scim` and `spec.connector.github`"
+                .to_owned(),
         }),
     }
 }

@@ -457,6 +457,8 @@ mod tests {
             managed_groups: BTreeSet::new(),
             lifecycle: LifecycleSpec::default(),
             connector: "csvExport",
+            connector_roles: None,
+            group_names: crate::validate::GroupNames::Any,
             identities: None,
             in_duties: false,
         }

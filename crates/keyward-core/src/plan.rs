@@ -20,7 +20,7 @@ use crate::evaluate::{EntView, Selections, select_all};
 use crate::people::{FieldLabels, People, Person, Phase};
 use crate::policy::PolicySet;
 use crate::resources::{OnLeave, Ungranted};
-use crate::validate::{Compiled, CompiledApp};
+use crate::validate::{Compiled, CompiledApp, CompiledCorrelator};
 
 /// Version of the JSON plan document. Bumped on any incompatible change.
 pub const PLAN_FORMAT_VERSION: u32 = 1;
@@ -1106,6 +1106,7 @@ impl PersonPlanner<'_, '_> {
             };
             let account = AccountRef {
                 email: Some(email.into()),
+                username: self.known_username().map(Text::from),
                 display_name: self.person.name.as_deref().map(Text::from),
                 ..Default::default()
             };
@@ -1146,6 +1147,22 @@ impl PersonPlanner<'_, '_> {
                 c.proposed = Some(Action::Suspend);
             }
         }
+    }
+
+    /// The login HR records for the account to be made: the person's value
+    /// of the first correlator matching an HR attribute to the account's
+    /// `username` (a GitHub login). Connectors that invite an existing user
+    /// need it; the others make the username themselves and ignore it.
+    fn known_username(&self) -> Option<&str> {
+        self.ctx.app.correlators.iter().find_map(|c| match c {
+            CompiledCorrelator::Attribute { attribute, field, .. } if field == "username" => self
+                .person
+                .attributes
+                .get(attribute)
+                .map(|v| v.trim().trim_start_matches('@'))
+                .filter(|v| !v.is_empty()),
+            _ => None,
+        })
     }
 
     /// Role and group changes, with the mover grace period holding back

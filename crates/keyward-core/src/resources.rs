@@ -390,6 +390,17 @@ pub struct ConnectorSpec {
     /// Enterprise, Atlassian, Zoom, Okta-fronted apps and many more.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim: Option<ScimConnector>,
+    /// A GitHub organisation through GitHub's REST API (github.com or
+    /// GitHub Enterprise Server): members and their role (`member`, or
+    /// `admin` for an organisation owner), pending invitations, which count
+    /// as provisioned, and team memberships as groups. GitHub has no
+    /// suspended members: suspend removes the person from the
+    /// organisation, and for three months an invitation that reinstates
+    /// them (what restore sends) gives back their role and teams; delete
+    /// removes them too. Nothing can be handed over (repositories belong to
+    /// the organisation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub github: Option<GithubConnector>,
 }
 
 /// A SCIM 2.0 endpoint keyward reads and changes.
@@ -426,6 +437,48 @@ pub struct ScimConnector {
     pub timeout_seconds: Option<u32>,
 }
 
+/// A GitHub organisation keyward reads and changes through the REST API;
+/// suspending removes the member from the organisation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct GithubConnector {
+    /// The organisation's login, as in `https://github.com/example-corp`.
+    pub org: String,
+    /// Where the token is read from when keyward runs: a classic personal
+    /// access token with the `admin:org` scope, or a fine-grained token (or
+    /// GitHub App token) with the organisation permission "Members: read
+    /// and write". The token itself never belongs in a policy file.
+    pub token: SecretRef,
+    /// Base URL of the REST API. Default `https://api.github.com`; for
+    /// GitHub Enterprise Server, `https://HOST/api/v3`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_url: Option<String>,
+    /// Whether team memberships are the accounts' groups, so grants can
+    /// name teams by slug and keyward adds and removes people in them.
+    /// Default `true`. Reading teams costs one request per team (and per
+    /// 100 members); with `false` no team is read or changed, and grants
+    /// of this app must not name groups. As GitHub lists them, members of
+    /// a child team count as members of its parent team too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub teams: Option<bool>,
+    /// Seconds before one HTTP request is abandoned (and retried).
+    /// Default 30.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_seconds: Option<u32>,
+}
+
+impl GithubConnector {
+    /// The API base URL, the default when the policy names none.
+    pub fn api_url(&self) -> &str {
+        self.api_url.as_deref().map(str::trim).filter(|u| !u.is_empty()).unwrap_or("https://api.github.com")
+    }
+
+    /// Whether team memberships are read and managed.
+    pub fn teams(&self) -> bool {
+        self.teams.unwrap_or(true)
+    }
+}
+
 /// A secret read at run time: from an environment variable, a file (a
 /// mounted Kubernetes Secret, say), or, when keyward runs as the controller
 /// in Kubernetes, a key of a Secret in the Application's namespace. Set
@@ -452,7 +505,9 @@ impl ConnectorSpec {
     /// The Kubernetes Secret keys this connector's credentials are read
     /// from, for the controller to fetch before building it.
     pub fn secret_refs(&self) -> Vec<&SecretKeyRef> {
-        self.scim.iter().filter_map(|s| s.token.secret.as_ref()).collect()
+        let scim = self.scim.iter().map(|s| &s.token);
+        let github = self.github.iter().map(|g| &g.token);
+        scim.chain(github).filter_map(|t| t.secret.as_ref()).collect()
     }
 }
 

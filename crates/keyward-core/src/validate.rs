@@ -148,12 +148,31 @@ pub(crate) struct CompiledApp {
     pub(crate) managed_groups: BTreeSet<String>,
     pub(crate) lifecycle: LifecycleSpec,
     pub(crate) connector: &'static str,
+    /// The only roles the connector can set, when it has a fixed set.
+    pub(crate) connector_roles: Option<&'static [&'static str]>,
+    /// What the connector accepts as group names in grants.
+    pub(crate) group_names: GroupNames,
     /// `spec.identities`, domains lower-case.
     pub(crate) identities: Option<CompiledIdentities>,
     /// Some SeparationOfDuties entitlement names this app: planning keeps
     /// what its accounts hold.
     pub(crate) in_duties: bool,
 }
+
+/// What an app's connector accepts as the groups of a grant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum GroupNames {
+    /// Any name the app may have.
+    Any,
+    /// None: the connector reads and changes no groups (the path says
+    /// which setting turned them off).
+    Unmanaged(&'static str),
+    /// GitHub team slugs, as in the team's URL.
+    TeamSlugs,
+}
+
+/// The roles a GitHub organisation member can have.
+const GITHUB_ROLES: &[&str] = &["member", "admin"];
 
 /// Internal and partner domains of an app, lower-case.
 #[derive(Debug, Clone, Default)]
@@ -523,21 +542,41 @@ fn compile_app(
     let o = &app.origin;
     let s = &app.spec;
     let mut account_fields: Vec<String> = BUILTIN_FIELDS.iter().map(|f| (*f).to_owned()).collect();
-    let set_count = [s.connector.csv_export.is_some(), s.connector.scim.is_some()].iter().filter(|b| **b).count();
+    let set_count = [
+        s.connector.csv_export.is_some(),
+        s.connector.scim.is_some(),
+        // GitHub
+        s.connector.github.is_some(),
+    ]
+    .iter()
+    .filter(|b| **b)
+    .count();
     if set_count > 1 {
         c.error(
             o,
             "spec.connector",
             "the application sets more than one connector",
-            "keep exactly one of `csvExport`, `scim`",
+            "keep exactly one of `csvExport`, `scim`, `github`",
         );
     }
-    let connector = match (&s.connector.csv_export, &s.connector.scim) {
-        (None, Some(scim)) => {
+    let mut connector_roles = None;
+    let mut group_names = GroupNames::Any;
+    let connector = match (&s.connector.csv_export, &s.connector.scim, &s.connector.github) {
+        (None, Some(scim), _) => {
             check_scim(c, o, scim);
             "scim"
         }
-        (Some(csv), _) => {
+        (None, None, Some(github)) => {
+            check_github(c, o, github);
+            connector_roles = Some(GITHUB_ROLES);
+            group_names = if github.teams() {
+                GroupNames::TeamSlugs
+            } else {
+                GroupNames::Unmanaged("spec.connector.github.teams")
+            };
+            "github"
+        }
+        (Some(csv), _, _) => {
             c.delimiter(o, "spec.connector.csvExport.delimiter", csv.delimiter.as_ref());
             let cols = &csv.columns;
             if cols.id.is_none() && cols.email.is_none() && cols.username.is_none() {
@@ -580,12 +619,12 @@ fn compile_app(
             account_fields.extend(cols.attributes.keys().cloned());
             "csvExport"
         }
-        (None, None) => {
+        (None, None, None) => {
             c.error(
                 o,
                 "spec.connector",
                 "the application has no connector",
-                "set `scim:` with the app's SCIM URL and token, or `csvExport:` with the path and columns of the app's user export",
+                "set `scim:` with the app's SCIM URL and token, `github:` with the organisation and token, or `csvExport:` with the path and columns of the app's user export",
             );
             "none"
         }
@@ -716,6 +755,14 @@ fn compile_app(
             );
         }
     }
+    if let Some(known) = connector_roles {
+        let named = s.roles.iter().enumerate().map(|(i, r)| (format!("spec.roles[{i}]"), r));
+        for (path, r) in named.chain(s.default_role.iter().map(|d| ("spec.defaultRole".to_owned(), d))) {
+            if !known.iter().any(|k| k.eq_ignore_ascii_case(r)) {
+                c.error(o, &path, connector_role_problem(connector, r), format!("use {}", known.join(" or ")));
+            }
+        }
+    }
     if let Some(d) = &s.default_role
         && !s.roles.is_empty()
         && !role_rank.contains_key(&d.to_lowercase())
@@ -806,43 +853,63 @@ fn compile_app(
         managed_groups: BTreeSet::new(),
         lifecycle: s.lifecycle.clone(),
         connector,
+        connector_roles,
+        group_names,
         in_duties: false,
     }
 }
 
+/// Why `role` cannot be set by the app's connector.
+fn connector_role_problem(connector: &str, role: &str) -> String {
+    match connector {
+        "github" => format!(
+            "`{role}` is not a GitHub organisation role: members are `member` or `admin` (an organisation owner)"
+        ),
+        other => format!("the {other} connector cannot set the role `{role}`"),
+    }
+}
+
 fn check_scim(c: &mut Checker<'_>, o: &Origin, scim: &crate::resources::ScimConnector) {
-    let url = scim.url.trim();
-    let scheme_ok = url.starts_with("https://") || url.starts_with("http://");
-    if !scheme_ok || url.len() <= "https://".len() || url.contains(char::is_whitespace) {
+    check_api_url(
+        c,
+        o,
+        "spec.connector.scim.url",
+        &scim.url,
+        "write the SCIM base URL, for example `https://api.slack.com/scim/v2`",
+    );
+    check_token(
+        c,
+        o,
+        "spec.connector.scim.token",
+        &scim.token,
+        "write `token: {env: SLACK_SCIM_TOKEN}`, `token: {file: /var/run/secrets/slack-token}` or, for the controller in Kubernetes, `token: {secret: {name: keyward-credentials, key: slack-scim-token}}`",
+    );
+    if scim.page_size == Some(0) {
+        c.error(o, "spec.connector.scim.pageSize", "a page size of 0 reads nothing", "leave it out or use 1 or more");
+    }
+    if scim.timeout_seconds == Some(0) {
         c.error(
             o,
-            "spec.connector.scim.url",
-            format!("`{}` is not an http(s) URL", scim.url),
-            "write the SCIM base URL, for example `https://api.slack.com/scim/v2`",
-        );
-    } else if url.starts_with("http://") && !is_loopback_url(url) {
-        c.warn(
-            o,
-            "spec.connector.scim.url",
-            "the SCIM URL is plain http: the bearer token would cross the network unencrypted",
-            "use https",
+            "spec.connector.scim.timeoutSeconds",
+            "a timeout of 0 seconds fails every call",
+            "leave it out or use 1 or more",
         );
     }
-    let t = &scim.token;
+}
+
+/// The rules every connector token follows: exactly one source, a valid
+/// Secret reference, and a variable name rather than the token itself.
+/// `example` is the help for a token set more than once or not at all.
+fn check_token(c: &mut Checker<'_>, o: &Origin, path: &str, t: &crate::resources::SecretRef, example: &str) {
     if t.sources_set() != 1 {
-        c.error(
-            o,
-            "spec.connector.scim.token",
-            "the token must come from exactly one of `env`, `file` and `secret`",
-            "write `token: {env: SLACK_SCIM_TOKEN}`, `token: {file: /var/run/secrets/slack-token}` or, for the controller in Kubernetes, `token: {secret: {name: keyward-credentials, key: slack-scim-token}}`",
-        );
+        c.error(o, path, "the token must come from exactly one of `env`, `file` and `secret`", example);
     }
     if let Some(s) = &t.secret {
         for (field, value) in [("name", &s.name), ("key", &s.key)] {
             if !is_k8s_secret_part(value, field == "name") {
                 c.error(
                     o,
-                    &format!("spec.connector.scim.token.secret.{field}"),
+                    &format!("{path}.secret.{field}"),
                     format!("`{value}` is not a valid Secret {field}"),
                     if field == "name" {
                         "use the Secret's metadata.name: lower-case letters, digits, `-` and `.`"
@@ -858,22 +925,75 @@ fn check_scim(c: &mut Checker<'_>, o: &Origin, scim: &crate::resources::ScimConn
     {
         c.error(
             o,
-            "spec.connector.scim.token.env",
+            &format!("{path}.env"),
             format!("`{env}` is not an environment variable name"),
             "name the variable that holds the token (letters, digits and `_`); never write the token itself here",
         );
     }
-    if scim.page_size == Some(0) {
-        c.error(o, "spec.connector.scim.pageSize", "a page size of 0 reads nothing", "leave it out or use 1 or more");
+}
+
+/// `https://…` or, on this machine only, `http://…`: a token sent in
+/// clear text to another host can be read on the way.
+fn check_api_url(c: &mut Checker<'_>, o: &Origin, path: &str, url: &str, example: &str) {
+    let trimmed = url.trim();
+    let scheme_ok = trimmed.starts_with("https://") || trimmed.starts_with("http://");
+    if !scheme_ok || trimmed.len() <= "https://".len() || trimmed.contains(char::is_whitespace) {
+        c.error(o, path, format!("`{url}` is not an http(s) URL"), example);
+    } else if trimmed.starts_with("http://") && !is_loopback_url(trimmed) {
+        c.warn(o, path, "the URL is plain http: the token would cross the network unencrypted", "use https");
     }
-    if scim.timeout_seconds == Some(0) {
+}
+
+fn check_github(c: &mut Checker<'_>, o: &Origin, gh: &crate::resources::GithubConnector) {
+    if !is_github_login(&gh.org) {
         c.error(
             o,
-            "spec.connector.scim.timeoutSeconds",
+            "spec.connector.github.org",
+            format!("`{}` is not a GitHub organisation login", gh.org),
+            "write the organisation's name as in its URL, https://github.com/ORG: letters, digits and `-`, at most 39 characters",
+        );
+    }
+    check_token(
+        c,
+        o,
+        "spec.connector.github.token",
+        &gh.token,
+        "write `token: {env: GITHUB_TOKEN}`, `token: {file: /var/run/secrets/github-token}` or, for the controller in Kubernetes, `token: {secret: {name: keyward-credentials, key: github-token}}`",
+    );
+    if let Some(url) = &gh.api_url {
+        check_api_url(
+            c,
+            o,
+            "spec.connector.github.apiUrl",
+            url,
+            "leave it out for github.com, or write GitHub Enterprise Server's API URL, `https://HOST/api/v3`",
+        );
+    }
+    if gh.timeout_seconds == Some(0) {
+        c.error(
+            o,
+            "spec.connector.github.timeoutSeconds",
             "a timeout of 0 seconds fails every call",
             "leave it out or use 1 or more",
         );
     }
+}
+
+/// GitHub's rule for organisation logins: letters, digits and hyphens,
+/// not at either end, at most 39 characters. (Two hyphens in a row are
+/// refused for new names only, so old organisations may have them.)
+fn is_github_login(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 39
+        && s.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}
+
+/// A team's slug as GitHub makes it from the name: lower-case letters,
+/// digits, `-`, `_` and `.`.
+fn is_team_slug(s: &str) -> bool {
+    s.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || matches!(ch, '-' | '_' | '.'))
 }
 
 /// A Secret's name is a DNS subdomain; a data key is letters, digits,
@@ -1010,6 +1130,16 @@ fn compile_grants(
                 .entry(r.to_lowercase())
                 .or_insert_with(|| (origin.clone(), format!("{path}.role")));
         }
+        if let GroupNames::Unmanaged(setting) = app.group_names
+            && !g.groups.is_empty()
+        {
+            c.error(
+                origin,
+                &format!("{path}.groups"),
+                format!("application `{}` manages no groups ({setting} is false)", app.name),
+                format!("remove the groups, or turn {setting} on"),
+            );
+        }
         for (j, grp) in g.groups.iter().enumerate() {
             if grp.trim().is_empty() {
                 c.error(
@@ -1017,6 +1147,13 @@ fn compile_grants(
                     &format!("{path}.groups[{j}]"),
                     "empty group name",
                     "remove it or write the group's name",
+                );
+            } else if app.group_names == GroupNames::TeamSlugs && !is_team_slug(grp) {
+                c.error(
+                    origin,
+                    &format!("{path}.groups[{j}]"),
+                    format!("`{grp}` is not a GitHub team slug"),
+                    "name the team by its slug, the last part of its URL (github.com/orgs/ORG/teams/SLUG): lower-case, with `-` for spaces",
                 );
             }
         }
@@ -1053,6 +1190,12 @@ fn app_ref(c: &mut Checker<'_>, origin: &Origin, path: &str, name: &str, compile
 
 /// Reports a role the app does not list, when it lists its roles.
 fn check_role(c: &mut Checker<'_>, origin: &Origin, path: &str, app: &CompiledApp, role: &str) {
+    if let Some(known) = app.connector_roles
+        && !known.iter().any(|k| k.eq_ignore_ascii_case(role))
+    {
+        c.error(origin, path, connector_role_problem(app.connector, role), format!("use {}", known.join(" or ")));
+        return;
+    }
     if app.role_rank.is_empty() || app.role_rank.contains_key(&role.to_lowercase()) {
         return;
     }

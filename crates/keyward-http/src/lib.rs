@@ -195,6 +195,9 @@ pub struct HttpSettings {
     pub user_agent: String,
     /// How the vendor says "too many requests, wait".
     pub throttle: Throttle,
+    /// Further headers sent with every request, by name: a vendor's API
+    /// version pin (GitHub's `X-GitHub-Api-Version`), say.
+    pub headers: Vec<(String, String)>,
 }
 
 impl HttpSettings {
@@ -208,6 +211,7 @@ impl HttpSettings {
             content_type: "application/json".to_owned(),
             user_agent: concat!("keyward/", env!("CARGO_PKG_VERSION")).to_owned(),
             throttle: Throttle::Standard,
+            headers: Vec::new(),
         }
     }
 }
@@ -427,6 +431,12 @@ impl HttpClient {
         };
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, header("Accept", &settings.accept)?);
+        for (name, value) in &settings.headers {
+            let name = http::header::HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| HttpError::Internal(format!("invalid header name `{name}`")))?;
+            let value = header(name.as_str(), value)?;
+            headers.insert(name, value);
+        }
         let client = reqwest::Client::builder()
             .default_headers(headers)
             .user_agent(header("User-Agent", &settings.user_agent)?)
