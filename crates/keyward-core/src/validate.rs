@@ -523,21 +523,28 @@ fn compile_app(
     let o = &app.origin;
     let s = &app.spec;
     let mut account_fields: Vec<String> = BUILTIN_FIELDS.iter().map(|f| (*f).to_owned()).collect();
-    let set_count = [s.connector.csv_export.is_some(), s.connector.scim.is_some()].iter().filter(|b| **b).count();
+    let set_count = [s.connector.csv_export.is_some(), s.connector.scim.is_some(), s.connector.ldap.is_some()]
+        .iter()
+        .filter(|b| **b)
+        .count();
     if set_count > 1 {
         c.error(
             o,
             "spec.connector",
             "the application sets more than one connector",
-            "keep exactly one of `csvExport`, `scim`",
+            "keep exactly one of `csvExport`, `scim`, `ldap`",
         );
     }
-    let connector = match (&s.connector.csv_export, &s.connector.scim) {
-        (None, Some(scim)) => {
+    let connector = match (&s.connector.csv_export, &s.connector.scim, &s.connector.ldap) {
+        (None, None, Some(ldap)) => {
+            check_ldap(c, o, s, ldap);
+            "ldap"
+        }
+        (None, Some(scim), _) => {
             check_scim(c, o, scim);
             "scim"
         }
-        (Some(csv), _) => {
+        (Some(csv), _, _) => {
             c.delimiter(o, "spec.connector.csvExport.delimiter", csv.delimiter.as_ref());
             let cols = &csv.columns;
             if cols.id.is_none() && cols.email.is_none() && cols.username.is_none() {
@@ -580,12 +587,12 @@ fn compile_app(
             account_fields.extend(cols.attributes.keys().cloned());
             "csvExport"
         }
-        (None, None) => {
+        (None, None, None) => {
             c.error(
                 o,
                 "spec.connector",
                 "the application has no connector",
-                "set `scim:` with the app's SCIM URL and token, or `csvExport:` with the path and columns of the app's user export",
+                "set `scim:` with the app's SCIM URL and token, `ldap:` with the directory's URL, bind DN and base DN, or `csvExport:` with the path and columns of the app's user export",
             );
             "none"
         }
@@ -593,6 +600,10 @@ fn compile_app(
     if connector == "scim" {
         // What the SCIM connector stores beside the built-in fields.
         account_fields.extend(["employeeNumber", "department"].map(str::to_owned));
+    }
+    if connector == "ldap" {
+        // The entry's DN, kept beside the uid that is the account's id.
+        account_fields.push("dn".to_owned());
     }
 
     let mut correlators = Vec::new();
@@ -828,21 +839,204 @@ fn check_scim(c: &mut Checker<'_>, o: &Origin, scim: &crate::resources::ScimConn
             "use https",
         );
     }
-    let t = &scim.token;
-    if t.sources_set() != 1 {
+    check_secret_ref(
+        c,
+        o,
+        "spec.connector.scim.token",
+        &scim.token,
+        "write `token: {env: SLACK_SCIM_TOKEN}`, `token: {file: /var/run/secrets/slack-token}` or, for the controller in Kubernetes, `token: {secret: {name: keyward-credentials, key: slack-scim-token}}`",
+    );
+    if scim.page_size == Some(0) {
+        c.error(o, "spec.connector.scim.pageSize", "a page size of 0 reads nothing", "leave it out or use 1 or more");
+    }
+    if scim.timeout_seconds == Some(0) {
         c.error(
             o,
-            "spec.connector.scim.token",
-            "the token must come from exactly one of `env`, `file` and `secret`",
-            "write `token: {env: SLACK_SCIM_TOKEN}`, `token: {file: /var/run/secrets/slack-token}` or, for the controller in Kubernetes, `token: {secret: {name: keyward-credentials, key: slack-scim-token}}`",
+            "spec.connector.scim.timeoutSeconds",
+            "a timeout of 0 seconds fails every call",
+            "leave it out or use 1 or more",
         );
     }
-    if let Some(s) = &t.secret {
+}
+
+fn check_ldap(c: &mut Checker<'_>, o: &Origin, app: &ApplicationSpec, ldap: &crate::resources::LdapConnector) {
+    use crate::resources::LdapSuspension;
+    let url = ldap.url.trim();
+    let host = url.strip_prefix("ldaps://").or_else(|| url.strip_prefix("ldap://"));
+    match host {
+        Some(h) if !h.is_empty() && !h.starts_with('/') && !url.contains(char::is_whitespace) => {
+            let tls = url.starts_with("ldaps://");
+            if tls && ldap.start_tls {
+                c.error(
+                    o,
+                    "spec.connector.ldap.startTls",
+                    "an `ldaps://` connection is TLS from the start, so StartTLS cannot upgrade it",
+                    "remove `startTls`, or use an `ldap://` URL with `startTls: true`",
+                );
+            } else if !tls && !ldap.start_tls && !is_loopback_host(h) {
+                c.warn(
+                    o,
+                    "spec.connector.ldap.url",
+                    "the LDAP URL is plain `ldap://` without StartTLS: the bind password would cross the network unencrypted",
+                    "use `ldaps://` or set `startTls: true`",
+                );
+            }
+        }
+        _ => c.error(
+            o,
+            "spec.connector.ldap.url",
+            format!("`{}` is not an LDAP URL", ldap.url),
+            "write `ldaps://ldap.example.com:636`, or `ldap://ldap.example.com:389` with `startTls: true`",
+        ),
+    }
+    let dns = [("bindDn", Some(&ldap.bind_dn)), ("baseDn", Some(&ldap.base_dn)), ("groupsDn", ldap.groups_dn.as_ref())];
+    for (field, dn) in dns {
+        if let Some(dn) = dn
+            && !looks_like_dn(dn)
+        {
+            c.error(
+                o,
+                &format!("spec.connector.ldap.{field}"),
+                format!("`{dn}` is not a DN"),
+                "write it as attribute=value pairs from the entry up, for example `ou=people,dc=example,dc=com`",
+            );
+        }
+    }
+    check_secret_ref(
+        c,
+        o,
+        "spec.connector.ldap.password",
+        &ldap.password,
+        "write `password: {env: LDAP_PASSWORD}`, `password: {file: /var/run/secrets/ldap-password}` or, for the controller in Kubernetes, `password: {secret: {name: keyward-credentials, key: ldap-password}}`",
+    );
+    if let Some(f) = &ldap.user_filter
+        && !is_ldap_filter(f)
+    {
+        c.error(
+            o,
+            "spec.connector.ldap.userFilter",
+            format!("`{f}` is not an LDAP filter"),
+            "write it in balanced parentheses, for example `(&(objectClass=inetOrgPerson)(!(employeeType=service)))`",
+        );
+    }
+    let a = &ldap.attributes;
+    for (field, name) in
+        [("id", &a.id), ("email", &a.email), ("displayName", &a.display_name), ("employeeNumber", &a.employee_number)]
+    {
+        if let Some(name) = name
+            && (name.is_empty() || !name.chars().all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '-' | '.')))
+        {
+            c.error(
+                o,
+                &format!("spec.connector.ldap.attributes.{field}"),
+                format!("`{name}` is not an LDAP attribute name"),
+                "write the attribute's name as the schema has it, for example `uid` or `mail`",
+            );
+        }
+    }
+    match (ldap.suspension, &ldap.suspended_group) {
+        (LdapSuspension::Group, None) => c.error(
+            o,
+            "spec.connector.ldap.suspension",
+            "`suspension: group` needs the group whose members are suspended",
+            "add `suspendedGroup:` with the group's cn, for example `suspendedGroup: suspended`",
+        ),
+        (LdapSuspension::Group, Some(_)) if ldap.groups_dn.is_none() => c.error(
+            o,
+            "spec.connector.ldap.suspendedGroup",
+            "the suspended group is looked up under `groupsDn`, which is not set",
+            "add `groupsDn:` with the subtree that holds the groups",
+        ),
+        (LdapSuspension::PasswordLock, Some(_)) => c.error(
+            o,
+            "spec.connector.ldap.suspendedGroup",
+            "`suspendedGroup` is only used with `suspension: group`",
+            "add `suspension: group`, or remove `suspendedGroup` to suspend by locking the password",
+        ),
+        _ => {}
+    }
+    if ldap.page_size == Some(0) {
+        c.error(o, "spec.connector.ldap.pageSize", "a page size of 0 reads nothing", "leave it out or use 1 or more");
+    }
+    if ldap.timeout_seconds == Some(0) {
+        c.error(
+            o,
+            "spec.connector.ldap.timeoutSeconds",
+            "a timeout of 0 seconds fails every operation",
+            "leave it out or use 1 or more",
+        );
+    }
+    if !app.roles.is_empty() {
+        c.error(o, "spec.roles", "an LDAP directory has no roles", "remove `roles` and grant groups instead");
+    }
+    if app.default_role.is_some() {
+        c.error(
+            o,
+            "spec.defaultRole",
+            "an LDAP directory has no roles",
+            "remove `defaultRole` and grant groups instead",
+        );
+    }
+}
+
+/// `attribute=value` pairs separated by commas (a comma inside a value is
+/// escaped, `cn=Doe\, John`); values are not checked.
+fn looks_like_dn(dn: &str) -> bool {
+    // Escaped characters stand for themselves, so blank them out first.
+    let mut plain = String::with_capacity(dn.len());
+    let mut escaped = false;
+    for ch in dn.trim().chars() {
+        match (escaped, ch) {
+            (true, _) => {
+                plain.push('_');
+                escaped = false;
+            }
+            (false, '\\') => escaped = true,
+            (false, _) => plain.push(ch),
+        }
+    }
+    plain.split(',').all(|rdn| rdn.split_once('=').is_some_and(|(t, _)| !t.trim().is_empty()))
+}
+
+/// In parentheses that balance (parentheses inside values are written
+/// `\28` and `\29` in LDAP filters, so every raw one is structure).
+fn is_ldap_filter(f: &str) -> bool {
+    let f = f.trim();
+    let mut depth: i32 = 0;
+    for (i, ch) in f.char_indices() {
+        match ch {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth < 0 || (depth == 0 && i + 1 != f.len()) {
+                    return false;
+                }
+            }
+            _ if depth == 0 => return false,
+            _ => {}
+        }
+    }
+    depth == 0 && f.len() > 2
+}
+
+fn is_loopback_host(host: &str) -> bool {
+    host.starts_with("127.") || host.starts_with("localhost") || host.starts_with("[::1]")
+}
+
+/// A credential's [`SecretRef`](crate::resources::SecretRef) at `path`
+/// (`spec.connector.scim.token`): exactly one source, a usable variable
+/// name, a valid Secret name and key. `examples` shows the three forms.
+fn check_secret_ref(c: &mut Checker<'_>, o: &Origin, path: &str, r: &crate::resources::SecretRef, examples: &str) {
+    let what = path.rsplit('.').next().unwrap_or(path);
+    if r.sources_set() != 1 {
+        c.error(o, path, format!("the {what} must come from exactly one of `env`, `file` and `secret`"), examples);
+    }
+    if let Some(s) = &r.secret {
         for (field, value) in [("name", &s.name), ("key", &s.key)] {
             if !is_k8s_secret_part(value, field == "name") {
                 c.error(
                     o,
-                    &format!("spec.connector.scim.token.secret.{field}"),
+                    &format!("{path}.secret.{field}"),
                     format!("`{value}` is not a valid Secret {field}"),
                     if field == "name" {
                         "use the Secret's metadata.name: lower-case letters, digits, `-` and `.`"
@@ -853,25 +1047,16 @@ fn check_scim(c: &mut Checker<'_>, o: &Origin, scim: &crate::resources::ScimConn
             }
         }
     }
-    if let Some(env) = &t.env
+    if let Some(env) = &r.env
         && (env.is_empty() || !env.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_'))
     {
         c.error(
             o,
-            "spec.connector.scim.token.env",
+            &format!("{path}.env"),
             format!("`{env}` is not an environment variable name"),
-            "name the variable that holds the token (letters, digits and `_`); never write the token itself here",
-        );
-    }
-    if scim.page_size == Some(0) {
-        c.error(o, "spec.connector.scim.pageSize", "a page size of 0 reads nothing", "leave it out or use 1 or more");
-    }
-    if scim.timeout_seconds == Some(0) {
-        c.error(
-            o,
-            "spec.connector.scim.timeoutSeconds",
-            "a timeout of 0 seconds fails every call",
-            "leave it out or use 1 or more",
+            format!(
+                "name the variable that holds the {what} (letters, digits and `_`); never write the {what} itself here"
+            ),
         );
     }
 }
@@ -890,8 +1075,7 @@ fn is_k8s_secret_part(s: &str, is_name: bool) -> bool {
 }
 
 fn is_loopback_url(url: &str) -> bool {
-    let rest = url.trim_start_matches("http://");
-    rest.starts_with("127.") || rest.starts_with("localhost") || rest.starts_with("[::1]")
+    is_loopback_host(url.trim_start_matches("http://"))
 }
 
 fn compile_selector(
@@ -1053,6 +1237,15 @@ fn app_ref(c: &mut Checker<'_>, origin: &Origin, path: &str, name: &str, compile
 
 /// Reports a role the app does not list, when it lists its roles.
 fn check_role(c: &mut Checker<'_>, origin: &Origin, path: &str, app: &CompiledApp, role: &str) {
+    if app.connector == "ldap" {
+        c.error(
+            origin,
+            path,
+            format!("application `{}` is an LDAP directory, which has no roles to give `{role}`", app.name),
+            "leave the role out and grant groups instead: `groups: [engineers]`",
+        );
+        return;
+    }
     if app.role_rank.is_empty() || app.role_rank.contains_key(&role.to_lowercase()) {
         return;
     }
