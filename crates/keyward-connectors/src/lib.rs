@@ -2,8 +2,8 @@
 //!
 //! How keyward reads (and, where the app allows, changes) a SaaS app's
 //! accounts: the [`Connector`] trait, its capabilities, the HTTP policy API
-//! connectors share ([`http`]), and the connectors themselves: csv-export
-//! and SCIM 2.0 now; vendor APIs plug in here.
+//! connectors share ([`http`]), and the connectors themselves: csv-export,
+//! SCIM 2.0 and LDAP directories now; vendor APIs plug in here.
 //!
 //! A connector must never return a partial listing as if it were complete:
 //! an error, a page it could not fetch, or a file cut short is an error,
@@ -22,6 +22,7 @@ use keyward_core::resources::ApplicationSpec;
 
 pub mod csv_export;
 pub mod http;
+pub mod ldap;
 pub mod scim;
 pub mod secrets;
 
@@ -74,6 +75,22 @@ pub enum ConnectorError {
         /// transport error; never a header or token.
         problem: String,
     },
+    /// An LDAP operation failed, or the directory could not be reached.
+    #[error("Application {app}: LDAP {operation} {dn} failed: {problem}")]
+    Ldap {
+        /// The application.
+        app: String,
+        /// The LDAP operation (`bind`, `search`, `add`, `modify`, `delete`,
+        /// or `connect` for the connection itself).
+        operation: &'static str,
+        /// The DN operated on (for `connect`, the URL); never a password.
+        dn: String,
+        /// The LDAP result code, when the directory answered.
+        code: Option<u32>,
+        /// The result code's name and the directory's diagnostic text, or
+        /// the transport error, and what it means for the change.
+        problem: String,
+    },
     /// The app returned fewer accounts than it said it has, or changed
     /// while being read: planning from it could miss a leaver.
     #[error("Application {app}: the account listing is incomplete: {why}")]
@@ -115,6 +132,8 @@ impl ConnectorError {
         match self {
             Self::Http { status: None, .. } => true,
             Self::Http { status: Some(s), .. } => *s == 429 || *s >= 500,
+            // No answer (a dropped connection, a timeout), busy or unavailable.
+            Self::Ldap { code, .. } => matches!(code, None | Some(51 | 52)),
             _ => false,
         }
     }
@@ -211,6 +230,16 @@ pub fn build(
     secrets: &ClusterSecrets,
 ) -> Result<Box<dyn Connector>, ConnectorError> {
     let c = &app.spec.connector;
+    if let Some(spec) = &c.ldap {
+        if c.csv_export.is_some() || c.scim.is_some() {
+            return Err(ConnectorError::NotConfigured {
+                app: app.name.clone(),
+                why: "keep exactly one of `spec.connector.csvExport`, `spec.connector.scim` and `spec.connector.ldap`"
+                    .to_owned(),
+            });
+        }
+        return Ok(Box::new(ldap::Ldap::new_with(set, app, spec, secrets)?));
+    }
     match (&c.csv_export, &c.scim) {
         (Some(spec), None) => Ok(Box::new(csv_export::CsvExport::new(set, app, spec))),
         (None, Some(spec)) => Ok(Box::new(scim::Scim::new_with(set, app, spec, secrets)?)),
@@ -220,7 +249,7 @@ pub fn build(
         }),
         (None, None) => Err(ConnectorError::NotConfigured {
             app: app.name.clone(),
-            why: "set `spec.connector.scim` or `spec.connector.csvExport`".to_owned(),
+            why: "set `spec.connector.scim`, `spec.connector.ldap` or `spec.connector.csvExport`".to_owned(),
         }),
     }
 }

@@ -25,9 +25,7 @@ use http::{Method, StatusCode};
 use keyward_core::account::{AccountListing, Text};
 use keyward_core::plan::{Action, Change, PersonRef};
 use keyward_core::policy::{Named, PolicySet};
-use keyward_core::resources::{
-    ApplicationSpec, EnterpriseAttribute, ScimConnector, ScimProfile, ScimUserName, SecretRef,
-};
+use keyward_core::resources::{ApplicationSpec, EnterpriseAttribute, ScimConnector, ScimProfile, ScimUserName};
 use serde_json::{Map, Value, json};
 use tokio::sync::OnceCell;
 use url::Url;
@@ -35,7 +33,7 @@ use url::Url;
 use self::discovery::Features;
 use self::edit::Edit;
 use crate::ClusterSecrets;
-use crate::http::{HttpClient, HttpSettings, Reply, Request, RetryPolicy, Secret};
+use crate::http::{HttpClient, HttpSettings, Reply, Request, RetryPolicy};
 use crate::{Capabilities, Connector, ConnectorError, Outcome, PersonKeys};
 
 /// Users asked for per page unless the policy says otherwise.
@@ -126,7 +124,7 @@ impl Scim {
         spec: &ScimConnector,
         secrets: &ClusterSecrets,
     ) -> Result<Self, ConnectorError> {
-        let token = read_token(set, app, &spec.token, secrets)?;
+        let token = crate::secrets::read(set, app, &spec.token, secrets, "SCIM bearer token", "token")?;
         let written = spec.url.trim().trim_end_matches('/');
         let base = Url::parse(written)
             .ok()
@@ -839,45 +837,6 @@ impl Connector for Scim {
             Action::Transfer | Action::Review => Err(self.unsupported(change.action)),
         }
     }
-}
-
-/// Reads the bearer token where the policy says. Messages name the
-/// variable or file, never the value.
-fn read_token(
-    set: &PolicySet,
-    app: &Named<ApplicationSpec>,
-    r: &SecretRef,
-    secrets: &ClusterSecrets,
-) -> Result<Secret, ConnectorError> {
-    let fail =
-        |why: String| ConnectorError::Credentials { app: app.name.clone(), what: "SCIM bearer token".to_owned(), why };
-    let (value, from) = match (&r.env, &r.file, &r.secret) {
-        (Some(var), None, None) => match std::env::var(var) {
-            Ok(v) => (v, format!("environment variable {var}")),
-            Err(std::env::VarError::NotPresent) => return Err(fail(format!("environment variable {var} is not set"))),
-            Err(std::env::VarError::NotUnicode(_)) => {
-                return Err(fail(format!("environment variable {var} is not valid UTF-8")));
-            }
-        },
-        (None, Some(file), None) => {
-            let path = set.resolve_path(&app.origin, file);
-            match std::fs::read_to_string(&path) {
-                Ok(v) => (v, format!("file {path}")),
-                // The error's text is the OS's reason, never the file's content.
-                Err(e) => return Err(fail(format!("cannot read file {path}: {e}"))),
-            }
-        }
-        (None, None, Some(key)) => match secrets.get(key) {
-            Ok(v) => (v.expose().to_owned(), format!("key {} of Secret {}", key.key, key.name)),
-            Err(why) => return Err(fail(why.to_owned())),
-        },
-        _ => return Err(fail("set exactly one of `token.env`, `token.file` and `token.secret`".to_owned())),
-    };
-    let value = value.trim();
-    if value.is_empty() {
-        return Err(fail(format!("{from} is empty")));
-    }
-    Ok(Secret::new(value))
 }
 
 /// Percent-encodes everything but RFC 3986's unreserved characters, so a
