@@ -245,6 +245,15 @@ impl LdapServer {
         dn
     }
 
+    /// Sets the entry's ppolicy `pwdAccountLockedTime` to `time` (`000001010000Z`: locked until an
+    /// administrator unlocks it; another time: a lockout after failed binds).
+    pub async fn set_locked_time(&self, dn: &str, time: &str) {
+        self.modify(&format!(
+            "dn: {dn}\nchangetype: modify\nreplace: pwdAccountLockedTime\npwdAccountLockedTime: {time}\n"
+        ))
+        .await;
+    }
+
     /// Adds a `groupOfNames` `cn=CN` under [`GROUPS_DN`] with these member DNs (the empty DN alone
     /// when there are none: the class needs one). Returns its DN.
     pub async fn add_group(&self, cn: &str, members: &[&str]) -> String {

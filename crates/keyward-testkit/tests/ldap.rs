@@ -32,10 +32,7 @@ async fn a_permanent_lock_stops_binds_and_its_removal_allows_them_again() {
     let ldap = LdapServer::start().await;
     let ann = ldap.add_person("ann", None, Some("ann-pw")).await;
     assert!(ldap.can_bind(&ann, "ann-pw").await);
-    ldap.modify(&format!(
-        "dn: {ann}\nchangetype: modify\nreplace: pwdAccountLockedTime\npwdAccountLockedTime: 000001010000Z\n"
-    ))
-    .await;
+    ldap.set_locked_time(&ann, "000001010000Z").await;
     assert!(!ldap.can_bind(&ann, "ann-pw").await, "the ppolicy overlay must refuse a locked account");
     assert_eq!(ldap.entry(&ann).await.unwrap().first("pwdAccountLockedTime"), Some("000001010000Z"));
     ldap.modify(&format!("dn: {ann}\nchangetype: modify\ndelete: pwdAccountLockedTime\n")).await;
