@@ -3,7 +3,8 @@
 //! How keyward reads (and, where the app allows, changes) a SaaS app's
 //! accounts: the [`Connector`] trait, its capabilities, the HTTP policy API
 //! connectors share ([`http`]), and the connectors themselves: csv-export,
-//! SCIM 2.0 and GitHub organisations; vendor APIs plug in here.
+//! SCIM 2.0, GitHub organisations and LDAP directories; further vendor
+//! APIs plug in here.
 //!
 //! A connector must never return a partial listing as if it were complete:
 //! an error, a page it could not fetch, or a file cut short is an error,
@@ -18,11 +19,12 @@ pub use keyward_core::account::Capabilities;
 use keyward_core::diag::Diagnostics;
 use keyward_core::plan::Change;
 use keyward_core::policy::{Named, PolicySet};
-use keyward_core::resources::ApplicationSpec;
+use keyward_core::resources::{ApplicationSpec, ConnectorSpec};
 
 pub mod csv_export;
 pub mod github;
 pub mod http;
+pub mod ldap;
 pub mod scim;
 pub mod secrets;
 
@@ -75,6 +77,22 @@ pub enum ConnectorError {
         /// transport error; never a header or token.
         problem: String,
     },
+    /// An LDAP operation failed, or the directory could not be reached.
+    #[error("Application {app}: LDAP {operation} {dn} failed: {problem}")]
+    Ldap {
+        /// The application.
+        app: String,
+        /// The LDAP operation (`bind`, `search`, `add`, `modify`, `delete`,
+        /// or `connect` for the connection itself).
+        operation: &'static str,
+        /// The DN operated on (for `connect`, the URL); never a password.
+        dn: String,
+        /// The LDAP result code, when the directory answered.
+        code: Option<u32>,
+        /// The result code's name and the directory's diagnostic text, or
+        /// the transport error, and what it means for the change.
+        problem: String,
+    },
     /// The app returned fewer accounts than it said it has, or changed
     /// while being read: planning from it could miss a leaver.
     #[error("Application {app}: the account listing is incomplete: {why}")]
@@ -116,6 +134,8 @@ impl ConnectorError {
         match self {
             Self::Http { status: None, .. } => true,
             Self::Http { status: Some(s), .. } => *s == 429 || *s >= 500,
+            // No answer (a dropped connection, a timeout), busy or unavailable.
+            Self::Ldap { code, .. } => matches!(code, None | Some(51 | 52)),
             _ => false,
         }
     }
@@ -212,20 +232,31 @@ pub fn build(
     secrets: &ClusterSecrets,
 ) -> Result<Box<dyn Connector>, ConnectorError> {
     let c = &app.spec.connector;
-    match (&c.csv_export, &c.scim, &c.github) {
-        (Some(spec), None, None) => Ok(Box::new(csv_export::CsvExport::new(set, app, spec))),
-        (None, Some(spec), None) => Ok(Box::new(scim::Scim::new_with(set, app, spec, secrets)?)),
-        (None, None, Some(spec)) => Ok(Box::new(github::Github::new_with(set, app, spec, secrets)?)),
-        (None, None, None) => Err(ConnectorError::NotConfigured {
-            app: app.name.clone(),
-            why: "set `spec.connector.scim`, `spec.connector.github` or `spec.connector.csvExport`".to_owned(),
-        }),
-        _ => Err(ConnectorError::NotConfigured {
-            app: app.name.clone(),
-            why: "keep exactly one of `spec.connector.csvExport`, `spec.connector.scim` and `spec.connector.github`"
-                .to_owned(),
-        }),
+    let names = c.kinds_set();
+    if names.len() != 1 {
+        let why = if names.is_empty() {
+            format!("set one of {}", ConnectorSpec::KINDS.map(|k| format!("`spec.connector.{k}`")).join(", "))
+        } else {
+            format!(
+                "keep exactly one of {}",
+                names.iter().map(|k| format!("`spec.connector.{k}`")).collect::<Vec<_>>().join(" and ")
+            )
+        };
+        return Err(ConnectorError::NotConfigured { app: app.name.clone(), why });
     }
+    if let Some(spec) = &c.csv_export {
+        return Ok(Box::new(csv_export::CsvExport::new(set, app, spec)));
+    }
+    if let Some(spec) = &c.scim {
+        return Ok(Box::new(scim::Scim::new_with(set, app, spec, secrets)?));
+    }
+    if let Some(spec) = &c.github {
+        return Ok(Box::new(github::Github::new_with(set, app, spec, secrets)?));
+    }
+    if let Some(spec) = &c.ldap {
+        return Ok(Box::new(ldap::Ldap::new_with(set, app, spec, secrets)?));
+    }
+    Err(ConnectorError::Internal(format!("Application {}: connector kind {names:?} is not built", app.name)))
 }
 
 /// Lists every app concurrently. All listings must succeed: a plan over

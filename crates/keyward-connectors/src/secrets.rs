@@ -57,15 +57,18 @@ impl ClusterSecrets {
     }
 }
 
-/// Reads a connector's token where the policy says; `what` names it in
-/// errors (`SCIM bearer token`). Messages name the variable, file or
-/// Secret, never the value.
-pub(crate) fn read_token(
+/// Reads a credential where the policy says: `what` names it in messages
+/// (`SCIM bearer token`), `field` is its key in the policy (`token`).
+/// Messages name the variable, file or Secret, never the value; an empty
+/// value is refused, because an LDAP bind with an empty password is an
+/// anonymous bind that succeeds.
+pub(crate) fn read(
     set: &PolicySet,
     app: &Named<ApplicationSpec>,
     r: &SecretRef,
     secrets: &ClusterSecrets,
     what: &str,
+    field: &str,
 ) -> Result<Secret, ConnectorError> {
     let fail = |why: String| ConnectorError::Credentials { app: app.name.clone(), what: what.to_owned(), why };
     let (value, from) = match (&r.env, &r.file, &r.secret) {
@@ -88,7 +91,7 @@ pub(crate) fn read_token(
             Ok(v) => (v.expose().to_owned(), format!("key {} of Secret {}", key.key, key.name)),
             Err(why) => return Err(fail(why.to_owned())),
         },
-        _ => return Err(fail("set exactly one of `token.env`, `token.file` and `token.secret`".to_owned())),
+        _ => return Err(fail(format!("set exactly one of `{field}.env`, `{field}.file` and `{field}.secret`"))),
     };
     let value = value.trim();
     if value.is_empty() {

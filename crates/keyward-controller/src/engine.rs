@@ -534,7 +534,7 @@ impl Engine {
                         Some(Ok(data)) => match data.get(&r.key) {
                             Some(v) => v.clone(),
                             None => Err(format!(
-                                "Secret {} has no key `{}` (it has: {}); add it, or fix the `secret.key` the Application's connector names",
+                                "Secret {} has no key `{}` (it has: {}); add it, or fix the `secret.key` of the credential in spec.connector",
                                 r.name,
                                 r.key,
                                 data.keys().map(String::as_str).collect::<Vec<_>>().join(", ")

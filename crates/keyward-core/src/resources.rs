@@ -401,6 +401,10 @@ pub struct ConnectorSpec {
     /// the organisation).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub github: Option<GithubConnector>,
+    /// An LDAP directory (OpenLDAP, or another directory that speaks LDAP
+    /// v3): people under `baseDn`, their groups under `groupsDn`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ldap: Option<LdapConnector>,
 }
 
 /// A SCIM 2.0 endpoint keyward reads and changes.
@@ -502,12 +506,22 @@ pub struct SecretRef {
 }
 
 impl ConnectorSpec {
+    /// Every connector kind, as written under `spec.connector`.
+    pub const KINDS: [&'static str; 4] = ["csvExport", "scim", "github", "ldap"];
+
+    /// The kinds this spec sets (exactly one is valid).
+    pub fn kinds_set(&self) -> Vec<&'static str> {
+        let set = [self.csv_export.is_some(), self.scim.is_some(), self.github.is_some(), self.ldap.is_some()];
+        Self::KINDS.iter().zip(set).filter(|(_, s)| *s).map(|(k, _)| *k).collect()
+    }
+
     /// The Kubernetes Secret keys this connector's credentials are read
     /// from, for the controller to fetch before building it.
     pub fn secret_refs(&self) -> Vec<&SecretKeyRef> {
-        let scim = self.scim.iter().map(|s| &s.token);
-        let github = self.github.iter().map(|g| &g.token);
-        scim.chain(github).filter_map(|t| t.secret.as_ref()).collect()
+        let tokens = self.scim.iter().map(|s| &s.token).chain(self.github.iter().map(|g| &g.token));
+        let mut refs: Vec<&SecretKeyRef> = tokens.filter_map(|t| t.secret.as_ref()).collect();
+        refs.extend(self.ldap.iter().filter_map(|l| l.password.secret.as_ref()));
+        refs
     }
 }
 
@@ -571,6 +585,120 @@ pub enum EnterpriseAttribute {
     Department,
     /// The manager, as a reference to the manager's account in the app.
     Manager,
+}
+
+// ---------------------------------------------------------------- LDAP connector
+
+/// An LDAP directory keyward reads and changes: every entry matching
+/// `userFilter` under `baseDn` is an account, and the `groupOfNames` and
+/// `groupOfUniqueNames` entries under `groupsDn` are its groups. An account's
+/// id is its `uid` (the `attributes.id` attribute), which survives renames
+/// that change the DN.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct LdapConnector {
+    /// Where the directory listens: `ldap://host:389` or, with TLS from the
+    /// first byte, `ldaps://host:636`. TLS certificates are checked against
+    /// the system's trusted CAs.
+    pub url: String,
+    /// Upgrade an `ldap://` connection to TLS with StartTLS before binding,
+    /// so the password never crosses the network in clear. Default false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub start_tls: bool,
+    /// The DN keyward binds as (`cn=keyward,ou=services,dc=example,dc=com`).
+    /// It needs to read the people and groups, and to add, change and delete
+    /// people and group memberships for `keyward apply`.
+    pub bind_dn: String,
+    /// Where the bind password is read from when keyward runs. The password
+    /// itself never belongs in a policy file.
+    pub password: SecretRef,
+    /// The subtree holding the people (`ou=people,dc=example,dc=com`). New
+    /// accounts are created directly below it.
+    pub base_dn: String,
+    /// The subtree holding the groups (`ou=groups,dc=example,dc=com`); a
+    /// group's name is its `cn`. Without it, keyward neither reads nor
+    /// changes group memberships.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups_dn: Option<String>,
+    /// Which entries under `baseDn` are accounts, as an LDAP filter.
+    /// Default `(objectClass=inetOrgPerson)`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_filter: Option<String>,
+    /// Which LDAP attributes hold the account fields.
+    #[serde(default)]
+    pub attributes: LdapAttributes,
+    /// Which person field a new account's id (its `uid`, and so its DN
+    /// `uid=<id>,<baseDn>`) is made from: `emailLocalPart` (default:
+    /// `tanaka` for tanaka@example.com), `email` or `employeeId`.
+    #[serde(default)]
+    pub uid_from: LdapUidFrom,
+    /// What suspending an account does: `passwordLock` (default) or `group`.
+    #[serde(default)]
+    pub suspension: LdapSuspension,
+    /// With `suspension: group`, the `cn` of the group under `groupsDn`
+    /// whose members are suspended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suspended_group: Option<String>,
+    /// Entries asked for per page of the paged search (RFC 2696). Default
+    /// 200; Active Directory serves at most 1000.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<u32>,
+    /// Seconds before connecting or one LDAP operation is abandoned.
+    /// Default 30.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_seconds: Option<u32>,
+}
+
+/// The LDAP attributes of an account's fields.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct LdapAttributes {
+    /// The account's id and login name, unique under `baseDn`, and the
+    /// naming attribute of new entries. Default `uid`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// E-mail address. Default `mail`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Display name. Default `cn`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// The HR employee number (the account's `externalId`). Default
+    /// `employeeNumber`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub employee_number: Option<String>,
+}
+
+/// The person field a new LDAP account's id is made from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum LdapUidFrom {
+    /// The part of the work e-mail before `@`.
+    #[default]
+    EmailLocalPart,
+    /// The whole work e-mail address.
+    Email,
+    /// The HR employee number.
+    EmployeeId,
+}
+
+/// How an LDAP account is suspended. LDAP itself has no "disabled" flag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum LdapSuspension {
+    /// Lock the password with OpenLDAP's password policy overlay: suspend
+    /// sets `pwdAccountLockedTime: 000001010000Z` (locked until an
+    /// administrator unlocks it), restore removes it. Binds are refused
+    /// only where the ppolicy overlay is loaded and the entry's policy has
+    /// `pwdLockout: TRUE`; elsewhere the attribute is stored but the person
+    /// can still sign in. A lock set by failed binds (another time) is not
+    /// a suspension and is left alone.
+    #[default]
+    PasswordLock,
+    /// Membership in `suspendedGroup`: suspend adds the account to it,
+    /// restore removes it. Only the applications that read the directory
+    /// and honour that group stop the person; the password still binds.
+    Group,
 }
 
 /// A user list exported from a SaaS admin screen.

@@ -547,6 +547,8 @@ fn compile_app(
         s.connector.scim.is_some(),
         // GitHub
         s.connector.github.is_some(),
+        // LDAP
+        s.connector.ldap.is_some(),
     ]
     .iter()
     .filter(|b| **b)
@@ -556,17 +558,21 @@ fn compile_app(
             o,
             "spec.connector",
             "the application sets more than one connector",
-            "keep exactly one of `csvExport`, `scim`, `github`",
+            "keep exactly one of `csvExport`, `scim`, `github`, `ldap`",
         );
     }
     let mut connector_roles = None;
     let mut group_names = GroupNames::Any;
-    let connector = match (&s.connector.csv_export, &s.connector.scim, &s.connector.github) {
-        (None, Some(scim), _) => {
+    let connector = match (&s.connector.csv_export, &s.connector.scim, &s.connector.github, &s.connector.ldap) {
+        (None, None, None, Some(ldap)) => {
+            check_ldap(c, o, s, ldap);
+            "ldap"
+        }
+        (None, Some(scim), _, _) => {
             check_scim(c, o, scim);
             "scim"
         }
-        (None, None, Some(github)) => {
+        (None, None, Some(github), _) => {
             check_github(c, o, github);
             connector_roles = Some(GITHUB_ROLES);
             group_names = if github.teams() {
@@ -576,7 +582,7 @@ fn compile_app(
             };
             "github"
         }
-        (Some(csv), _, _) => {
+        (Some(csv), _, _, _) => {
             c.delimiter(o, "spec.connector.csvExport.delimiter", csv.delimiter.as_ref());
             let cols = &csv.columns;
             if cols.id.is_none() && cols.email.is_none() && cols.username.is_none() {
@@ -619,12 +625,12 @@ fn compile_app(
             account_fields.extend(cols.attributes.keys().cloned());
             "csvExport"
         }
-        (None, None, None) => {
+        (None, None, None, None) => {
             c.error(
                 o,
                 "spec.connector",
                 "the application has no connector",
-                "set `scim:` with the app's SCIM URL and token, `github:` with the organisation and token, or `csvExport:` with the path and columns of the app's user export",
+                "set `scim:` with the app's SCIM URL and token, `github:` with the organisation and token, `ldap:` with the directory's URL, bind DN and base DN, or `csvExport:` with the path and columns of the app's user export",
             );
             "none"
         }
@@ -632,6 +638,10 @@ fn compile_app(
     if connector == "scim" {
         // What the SCIM connector stores beside the built-in fields.
         account_fields.extend(["employeeNumber", "department"].map(str::to_owned));
+    }
+    if connector == "ldap" {
+        // The entry's DN, kept beside the uid that is the account's id.
+        account_fields.push("dn".to_owned());
     }
 
     let mut correlators = Vec::new();
@@ -877,7 +887,7 @@ fn check_scim(c: &mut Checker<'_>, o: &Origin, scim: &crate::resources::ScimConn
         &scim.url,
         "write the SCIM base URL, for example `https://api.slack.com/scim/v2`",
     );
-    check_token(
+    check_secret_ref(
         c,
         o,
         "spec.connector.scim.token",
@@ -897,14 +907,179 @@ fn check_scim(c: &mut Checker<'_>, o: &Origin, scim: &crate::resources::ScimConn
     }
 }
 
-/// The rules every connector token follows: exactly one source, a valid
-/// Secret reference, and a variable name rather than the token itself.
-/// `example` is the help for a token set more than once or not at all.
-fn check_token(c: &mut Checker<'_>, o: &Origin, path: &str, t: &crate::resources::SecretRef, example: &str) {
-    if t.sources_set() != 1 {
-        c.error(o, path, "the token must come from exactly one of `env`, `file` and `secret`", example);
+fn check_ldap(c: &mut Checker<'_>, o: &Origin, app: &ApplicationSpec, ldap: &crate::resources::LdapConnector) {
+    use crate::resources::LdapSuspension;
+    let url = ldap.url.trim();
+    let host = url.strip_prefix("ldaps://").or_else(|| url.strip_prefix("ldap://"));
+    match host {
+        Some(h) if !h.is_empty() && !h.starts_with('/') && !url.contains(char::is_whitespace) => {
+            let tls = url.starts_with("ldaps://");
+            if tls && ldap.start_tls {
+                c.error(
+                    o,
+                    "spec.connector.ldap.startTls",
+                    "an `ldaps://` connection is TLS from the start, so StartTLS cannot upgrade it",
+                    "remove `startTls`, or use an `ldap://` URL with `startTls: true`",
+                );
+            } else if !tls && !ldap.start_tls && !is_loopback_host(h) {
+                c.warn(
+                    o,
+                    "spec.connector.ldap.url",
+                    "the LDAP URL is plain `ldap://` without StartTLS: the bind password would cross the network unencrypted",
+                    "use `ldaps://` or set `startTls: true`",
+                );
+            }
+        }
+        _ => c.error(
+            o,
+            "spec.connector.ldap.url",
+            format!("`{}` is not an LDAP URL", ldap.url),
+            "write `ldaps://ldap.example.com:636`, or `ldap://ldap.example.com:389` with `startTls: true`",
+        ),
     }
-    if let Some(s) = &t.secret {
+    let dns = [("bindDn", Some(&ldap.bind_dn)), ("baseDn", Some(&ldap.base_dn)), ("groupsDn", ldap.groups_dn.as_ref())];
+    for (field, dn) in dns {
+        if let Some(dn) = dn
+            && !looks_like_dn(dn)
+        {
+            c.error(
+                o,
+                &format!("spec.connector.ldap.{field}"),
+                format!("`{dn}` is not a DN"),
+                "write it as attribute=value pairs from the entry up, for example `ou=people,dc=example,dc=com`",
+            );
+        }
+    }
+    check_secret_ref(
+        c,
+        o,
+        "spec.connector.ldap.password",
+        &ldap.password,
+        "write `password: {env: LDAP_PASSWORD}`, `password: {file: /var/run/secrets/ldap-password}` or, for the controller in Kubernetes, `password: {secret: {name: keyward-credentials, key: ldap-password}}`",
+    );
+    if let Some(f) = &ldap.user_filter
+        && !is_ldap_filter(f)
+    {
+        c.error(
+            o,
+            "spec.connector.ldap.userFilter",
+            format!("`{f}` is not an LDAP filter"),
+            "write it in balanced parentheses, for example `(&(objectClass=inetOrgPerson)(!(employeeType=service)))`",
+        );
+    }
+    let a = &ldap.attributes;
+    for (field, name) in
+        [("id", &a.id), ("email", &a.email), ("displayName", &a.display_name), ("employeeNumber", &a.employee_number)]
+    {
+        if let Some(name) = name
+            && (name.is_empty() || !name.chars().all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '-' | '.')))
+        {
+            c.error(
+                o,
+                &format!("spec.connector.ldap.attributes.{field}"),
+                format!("`{name}` is not an LDAP attribute name"),
+                "write the attribute's name as the schema has it, for example `uid` or `mail`",
+            );
+        }
+    }
+    match (ldap.suspension, &ldap.suspended_group) {
+        (LdapSuspension::Group, None) => c.error(
+            o,
+            "spec.connector.ldap.suspension",
+            "`suspension: group` needs the group whose members are suspended",
+            "add `suspendedGroup:` with the group's cn, for example `suspendedGroup: suspended`",
+        ),
+        (LdapSuspension::Group, Some(_)) if ldap.groups_dn.is_none() => c.error(
+            o,
+            "spec.connector.ldap.suspendedGroup",
+            "the suspended group is looked up under `groupsDn`, which is not set",
+            "add `groupsDn:` with the subtree that holds the groups",
+        ),
+        (LdapSuspension::PasswordLock, Some(_)) => c.error(
+            o,
+            "spec.connector.ldap.suspendedGroup",
+            "`suspendedGroup` is only used with `suspension: group`",
+            "add `suspension: group`, or remove `suspendedGroup` to suspend by locking the password",
+        ),
+        _ => {}
+    }
+    if ldap.page_size == Some(0) {
+        c.error(o, "spec.connector.ldap.pageSize", "a page size of 0 reads nothing", "leave it out or use 1 or more");
+    }
+    if ldap.timeout_seconds == Some(0) {
+        c.error(
+            o,
+            "spec.connector.ldap.timeoutSeconds",
+            "a timeout of 0 seconds fails every operation",
+            "leave it out or use 1 or more",
+        );
+    }
+    if !app.roles.is_empty() {
+        c.error(o, "spec.roles", "an LDAP directory has no roles", "remove `roles` and grant groups instead");
+    }
+    if app.default_role.is_some() {
+        c.error(
+            o,
+            "spec.defaultRole",
+            "an LDAP directory has no roles",
+            "remove `defaultRole` and grant groups instead",
+        );
+    }
+}
+
+/// `attribute=value` pairs separated by commas (a comma inside a value is
+/// escaped, `cn=Doe\, John`); values are not checked.
+fn looks_like_dn(dn: &str) -> bool {
+    // Escaped characters stand for themselves, so blank them out first.
+    let mut plain = String::with_capacity(dn.len());
+    let mut escaped = false;
+    for ch in dn.trim().chars() {
+        match (escaped, ch) {
+            (true, _) => {
+                plain.push('_');
+                escaped = false;
+            }
+            (false, '\\') => escaped = true,
+            (false, _) => plain.push(ch),
+        }
+    }
+    plain.split(',').all(|rdn| rdn.split_once('=').is_some_and(|(t, _)| !t.trim().is_empty()))
+}
+
+/// In parentheses that balance (parentheses inside values are written
+/// `\28` and `\29` in LDAP filters, so every raw one is structure).
+fn is_ldap_filter(f: &str) -> bool {
+    let f = f.trim();
+    let mut depth: i32 = 0;
+    for (i, ch) in f.char_indices() {
+        match ch {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth < 0 || (depth == 0 && i + 1 != f.len()) {
+                    return false;
+                }
+            }
+            _ if depth == 0 => return false,
+            _ => {}
+        }
+    }
+    depth == 0 && f.len() > 2
+}
+
+fn is_loopback_host(host: &str) -> bool {
+    host.starts_with("127.") || host.starts_with("localhost") || host.starts_with("[::1]")
+}
+
+/// A credential's [`SecretRef`](crate::resources::SecretRef) at `path`
+/// (`spec.connector.scim.token`): exactly one source, a usable variable
+/// name, a valid Secret name and key. `examples` shows the three forms.
+fn check_secret_ref(c: &mut Checker<'_>, o: &Origin, path: &str, r: &crate::resources::SecretRef, examples: &str) {
+    let what = path.rsplit('.').next().unwrap_or(path);
+    if r.sources_set() != 1 {
+        c.error(o, path, format!("the {what} must come from exactly one of `env`, `file` and `secret`"), examples);
+    }
+    if let Some(s) = &r.secret {
         for (field, value) in [("name", &s.name), ("key", &s.key)] {
             if !is_k8s_secret_part(value, field == "name") {
                 c.error(
@@ -920,14 +1095,16 @@ fn check_token(c: &mut Checker<'_>, o: &Origin, path: &str, t: &crate::resources
             }
         }
     }
-    if let Some(env) = &t.env
+    if let Some(env) = &r.env
         && (env.is_empty() || !env.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_'))
     {
         c.error(
             o,
             &format!("{path}.env"),
             format!("`{env}` is not an environment variable name"),
-            "name the variable that holds the token (letters, digits and `_`); never write the token itself here",
+            format!(
+                "name the variable that holds the {what} (letters, digits and `_`); never write the {what} itself here"
+            ),
         );
     }
 }
@@ -953,7 +1130,7 @@ fn check_github(c: &mut Checker<'_>, o: &Origin, gh: &crate::resources::GithubCo
             "write the organisation's name as in its URL, https://github.com/ORG: letters, digits and `-`, at most 39 characters",
         );
     }
-    check_token(
+    check_secret_ref(
         c,
         o,
         "spec.connector.github.token",
@@ -1010,8 +1187,7 @@ fn is_k8s_secret_part(s: &str, is_name: bool) -> bool {
 }
 
 fn is_loopback_url(url: &str) -> bool {
-    let rest = url.trim_start_matches("http://");
-    rest.starts_with("127.") || rest.starts_with("localhost") || rest.starts_with("[::1]")
+    is_loopback_host(url.trim_start_matches("http://"))
 }
 
 fn compile_selector(
@@ -1190,6 +1366,15 @@ fn app_ref(c: &mut Checker<'_>, origin: &Origin, path: &str, name: &str, compile
 
 /// Reports a role the app does not list, when it lists its roles.
 fn check_role(c: &mut Checker<'_>, origin: &Origin, path: &str, app: &CompiledApp, role: &str) {
+    if app.connector == "ldap" {
+        c.error(
+            origin,
+            path,
+            format!("application `{}` is an LDAP directory, which has no roles to give `{role}`", app.name),
+            "leave the role out and grant groups instead: `groups: [engineers]`",
+        );
+        return;
+    }
     if let Some(known) = app.connector_roles
         && !known.iter().any(|k| k.eq_ignore_ascii_case(role))
     {

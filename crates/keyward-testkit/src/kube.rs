@@ -11,6 +11,8 @@ use tempfile::NamedTempFile;
 use tokio::io::{AsyncBufReadExt as _, BufReader};
 use tokio::process::{Child, Command};
 
+use crate::free_port;
+
 /// How long [`KubeEmulator::start`] waits for `READY`.
 const START_TIMEOUT: Duration = Duration::from_secs(30);
 /// How many times a start is retried when another process took the port in the meantime.
@@ -220,9 +222,4 @@ fn locate_python() -> PathBuf {
         panic!("no Python virtual environment at {}.\n{INSTALL_HINT}", venv.display());
     }
     venv
-}
-
-fn free_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
-    listener.local_addr().expect("read the bound port").port()
 }

@@ -13,6 +13,10 @@
 //! - [`KubeEmulator`]: an in-memory Kubernetes API server (PyPI `kmock`, run by `kmock_launcher.py`) on a
 //!   free `127.0.0.1` port, with the keyward.io kinds registered, for end-to-end tests of the
 //!   controller's Kubernetes mode.
+//! - [`LdapServer`]: Debian's OpenLDAP `slapd` (pinned in `scripts/debian-packages.txt`) with a config
+//!   directory and database of its own, on a free `127.0.0.1` port, run in the foreground and killed
+//!   when dropped; seeded and read back with the `ldap-utils` command-line tools ([`ldap`] has the
+//!   directory's layout and accounts).
 //! - [`org`]: the policy files, HR export header and SCIM user resources of the small test organisation
 //!   that both the CLI's and the standalone controller's end-to-end tests run against, so that the two
 //!   suites cannot drift apart on what that organisation is.
@@ -20,9 +24,9 @@
 //! What it must not do:
 //! - be anything but a dev-dependency: no keyward crate may depend on it outside `[dev-dependencies]`,
 //!   and it holds no production logic (no SCIM client code: the code under test brings its own);
-//! - fake SCIM semantics: the SCIM behaviour comes from the real server, never from this crate;
+//! - fake SCIM or LDAP semantics: the behaviour comes from the real servers, never from this crate;
 //! - send traffic anywhere but loopback addresses;
-//! - let a test skip: when the SCIM server is missing or does not start, it panics with what to do.
+//! - let a test skip: when the SCIM server or slapd is missing or does not start, it panics with what to do.
 //!
 //! Panicking is the error handling here: every failure is a test failure with a message that says
 //! what went wrong (status, body, server log).
@@ -45,11 +49,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod kube;
+pub mod ldap;
 pub mod org;
 mod proxy;
 mod scim;
 
 pub use kube::KubeEmulator;
+pub use ldap::{LdapOptions, LdapServer};
 pub use proxy::{Fault, FaultProxy, Logged, Rule, RuleBuilder};
 pub use scim::ScimServer;
 
@@ -69,4 +75,23 @@ where
         assert!(tokio::time::Instant::now() < deadline, "not within {secs} s: {what}");
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
+}
+
+/// A loopback port that was free a moment ago: a server started on it may lose a race for it, so
+/// each harness retries its start on another port.
+pub(crate) fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+    listener.local_addr().expect("read the bound port").port()
+}
+
+/// How waiting for a child server to come up ended.
+pub(crate) enum Ready {
+    /// It answers.
+    Yes,
+    /// It exited saying another process has its port.
+    PortTaken,
+    /// It exited for another reason.
+    Exited,
+    /// It neither answered nor exited in time.
+    TimedOut,
 }

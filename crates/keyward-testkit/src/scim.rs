@@ -10,6 +10,8 @@ use serde_json::{Value, json};
 use tempfile::NamedTempFile;
 use tokio::process::{Child, Command};
 
+use crate::{Ready, free_port};
+
 /// How long [`ScimServer::start`] waits for the server to answer.
 const START_TIMEOUT: Duration = Duration::from_secs(20);
 /// How many times a start is retried when another process took the port in the meantime.
@@ -318,13 +320,6 @@ impl Drop for ScimServer {
     }
 }
 
-enum Ready {
-    Yes,
-    PortTaken,
-    Exited,
-    TimedOut,
-}
-
 const INSTALL_HINT: &str = "The SCIM server of the tests (PyPI scim2-server) is missing. Install it from the \
      workspace root with `python3 -m venv .venv && .venv/bin/pip install -r crates/keyward-testkit/requirements.txt` \
      (or run `.ci/run`), or point KEYWARD_SCIM2_SERVER at a scim2-server executable.";
@@ -345,10 +340,4 @@ fn locate_scim2_server() -> PathBuf {
     std::env::var_os("PATH")
         .and_then(|paths| std::env::split_paths(&paths).map(|dir| dir.join("scim2-server")).find(|p| p.is_file()))
         .unwrap_or_else(|| panic!("no scim2-server in {} nor on PATH.\n{INSTALL_HINT}", venv.display()))
-}
-
-/// A port that was free a moment ago (the server may lose a race for it; the start then retries).
-fn free_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
-    listener.local_addr().expect("read the bound port").port()
 }

@@ -36,7 +36,6 @@ use self::map::{INVITATION, Invitation, Membership, Team, User};
 use self::pages::{Step, Walk};
 use crate::ClusterSecrets;
 use crate::http::{HttpClient, HttpSettings, Reply, Request, RetryPolicy, Throttle};
-use crate::secrets::read_token;
 use crate::{Capabilities, Connector, ConnectorError, Outcome, PersonKeys};
 
 /// The REST API version keyward is written against.
@@ -105,7 +104,7 @@ impl Github {
         spec: &GithubConnector,
         secrets: &ClusterSecrets,
     ) -> Result<Self, ConnectorError> {
-        let token = read_token(set, app, &spec.token, secrets, "GitHub token")?;
+        let token = crate::secrets::read(set, app, &spec.token, secrets, "GitHub token", "token")?;
         let written = spec.api_url().trim_end_matches('/');
         let base = Url::parse(&format!("{written}/"))
             .ok()

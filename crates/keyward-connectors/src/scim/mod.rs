@@ -34,7 +34,6 @@ use self::discovery::Features;
 use self::edit::Edit;
 use crate::ClusterSecrets;
 use crate::http::{HttpClient, HttpSettings, Reply, Request, RetryPolicy};
-use crate::secrets::read_token;
 use crate::{Capabilities, Connector, ConnectorError, Outcome, PersonKeys};
 
 /// Users asked for per page unless the policy says otherwise.
@@ -125,7 +124,7 @@ impl Scim {
         spec: &ScimConnector,
         secrets: &ClusterSecrets,
     ) -> Result<Self, ConnectorError> {
-        let token = read_token(set, app, &spec.token, secrets, "SCIM bearer token")?;
+        let token = crate::secrets::read(set, app, &spec.token, secrets, "SCIM bearer token", "token")?;
         let written = spec.url.trim().trim_end_matches('/');
         let base = Url::parse(written)
             .ok()
