@@ -523,13 +523,17 @@ fn compile_app(
     let o = &app.origin;
     let s = &app.spec;
     let mut account_fields: Vec<String> = BUILTIN_FIELDS.iter().map(|f| (*f).to_owned()).collect();
-    let set_count = [s.connector.csv_export.is_some(), s.connector.scim.is_some()].iter().filter(|b| **b).count();
+    let set_count =
+        [s.connector.csv_export.is_some(), s.connector.scim.is_some(), s.connector.microsoft_graph.is_some()]
+            .iter()
+            .filter(|b| **b)
+            .count();
     if set_count > 1 {
         c.error(
             o,
             "spec.connector",
             "the application sets more than one connector",
-            "keep exactly one of `csvExport`, `scim`",
+            "keep exactly one of `csvExport`, `scim`, `microsoftGraph`",
         );
     }
     let connector = match (&s.connector.csv_export, &s.connector.scim) {
@@ -580,12 +584,13 @@ fn compile_app(
             account_fields.extend(cols.attributes.keys().cloned());
             "csvExport"
         }
+        (None, None) if s.connector.microsoft_graph.is_some() => "microsoftGraph",
         (None, None) => {
             c.error(
                 o,
                 "spec.connector",
                 "the application has no connector",
-                "set `scim:` with the app's SCIM URL and token, or `csvExport:` with the path and columns of the app's user export",
+                "set `scim:` with the app's SCIM URL and token, `microsoftGraph:` with the Entra tenant and app registration, or `csvExport:` with the path and columns of the app's user export",
             );
             "none"
         }
@@ -593,6 +598,11 @@ fn compile_app(
     if connector == "scim" {
         // What the SCIM connector stores beside the built-in fields.
         account_fields.extend(["employeeNumber", "department"].map(str::to_owned));
+    }
+    if let Some(graph) = &s.connector.microsoft_graph {
+        check_graph(c, o, graph);
+        // What the Graph connector stores beside the built-in fields.
+        account_fields.extend(["department", "jobTitle", "employeeType"].map(str::to_owned));
     }
 
     let mut correlators = Vec::new();
@@ -828,21 +838,46 @@ fn check_scim(c: &mut Checker<'_>, o: &Origin, scim: &crate::resources::ScimConn
             "use https",
         );
     }
-    let t = &scim.token;
-    if t.sources_set() != 1 {
+    check_secret_ref(
+        c,
+        o,
+        "spec.connector.scim.token",
+        "token",
+        &scim.token,
+        "write `token: {env: SLACK_SCIM_TOKEN}`, `token: {file: /var/run/secrets/slack-token}` or, for the controller in Kubernetes, `token: {secret: {name: keyward-credentials, key: slack-scim-token}}`",
+    );
+    if scim.page_size == Some(0) {
+        c.error(o, "spec.connector.scim.pageSize", "a page size of 0 reads nothing", "leave it out or use 1 or more");
+    }
+    if scim.timeout_seconds == Some(0) {
         c.error(
             o,
-            "spec.connector.scim.token",
-            "the token must come from exactly one of `env`, `file` and `secret`",
-            "write `token: {env: SLACK_SCIM_TOKEN}`, `token: {file: /var/run/secrets/slack-token}` or, for the controller in Kubernetes, `token: {secret: {name: keyward-credentials, key: slack-scim-token}}`",
+            "spec.connector.scim.timeoutSeconds",
+            "a timeout of 0 seconds fails every call",
+            "leave it out or use 1 or more",
         );
+    }
+}
+
+/// The rules every credential reference follows, wherever it sits
+/// (`path` is the field, `example` shows the three ways to write it).
+fn check_secret_ref(
+    c: &mut Checker<'_>,
+    o: &Origin,
+    path: &str,
+    what: &str,
+    t: &crate::resources::SecretRef,
+    example: &str,
+) {
+    if t.sources_set() != 1 {
+        c.error(o, path, format!("the {what} must come from exactly one of `env`, `file` and `secret`"), example);
     }
     if let Some(s) = &t.secret {
         for (field, value) in [("name", &s.name), ("key", &s.key)] {
             if !is_k8s_secret_part(value, field == "name") {
                 c.error(
                     o,
-                    &format!("spec.connector.scim.token.secret.{field}"),
+                    &format!("{path}.secret.{field}"),
                     format!("`{value}` is not a valid Secret {field}"),
                     if field == "name" {
                         "use the Secret's metadata.name: lower-case letters, digits, `-` and `.`"
@@ -858,23 +893,111 @@ fn check_scim(c: &mut Checker<'_>, o: &Origin, scim: &crate::resources::ScimConn
     {
         c.error(
             o,
-            "spec.connector.scim.token.env",
+            &format!("{path}.env"),
             format!("`{env}` is not an environment variable name"),
-            "name the variable that holds the token (letters, digits and `_`); never write the token itself here",
+            format!(
+                "name the variable that holds the {what} (letters, digits and `_`); never write the {what} itself here"
+            ),
         );
     }
-    if scim.page_size == Some(0) {
-        c.error(o, "spec.connector.scim.pageSize", "a page size of 0 reads nothing", "leave it out or use 1 or more");
-    }
-    if scim.timeout_seconds == Some(0) {
+}
+
+// ---- microsoftGraph ----
+
+fn check_graph(c: &mut Checker<'_>, o: &Origin, g: &crate::resources::MicrosoftGraphConnector) {
+    const P: &str = "spec.connector.microsoftGraph";
+    if g.tenant.trim().is_empty() || g.tenant.contains(['/', ' ']) {
         c.error(
             o,
-            "spec.connector.scim.timeoutSeconds",
+            &format!("{P}.tenant"),
+            format!("`{}` is not a tenant", g.tenant),
+            "write the tenant id (a GUID) or a verified domain, for example `example.onmicrosoft.com`",
+        );
+    }
+    if g.client_id.trim().is_empty() {
+        c.error(
+            o,
+            &format!("{P}.clientId"),
+            "the client id is empty",
+            "copy the Application (client) ID from the app registration's overview in the Entra admin center",
+        );
+    }
+    check_secret_ref(
+        c,
+        o,
+        &format!("{P}.clientSecret"),
+        "client secret",
+        &g.client_secret,
+        "write `clientSecret: {env: GRAPH_CLIENT_SECRET}`, `clientSecret: {file: /var/run/secrets/graph-secret}` or, for the controller in Kubernetes, `clientSecret: {secret: {name: keyward-credentials, key: graph-client-secret}}`",
+    );
+    for (field, url) in [("graphUrl", &g.graph_url), ("authorityUrl", &g.authority_url)] {
+        let Some(url) = url else { continue };
+        let u = url.trim();
+        let scheme_ok = u.starts_with("https://") || u.starts_with("http://");
+        if !scheme_ok || u.len() <= "https://".len() || u.contains(char::is_whitespace) {
+            c.error(
+                o,
+                &format!("{P}.{field}"),
+                format!("`{url}` is not an http(s) URL"),
+                "leave it out for Microsoft's global cloud, or write the national cloud's https URL",
+            );
+        } else if u.starts_with("http://") && !is_loopback_url(u) {
+            c.warn(
+                o,
+                &format!("{P}.{field}"),
+                "the URL is plain http: tokens and the client secret would cross the network unencrypted",
+                "use https",
+            );
+        }
+    }
+    for (role, sku) in &g.licences {
+        if !is_guid(sku) {
+            c.error(
+                o,
+                &format!("{P}.licences.{role}"),
+                format!("`{sku}` is not a SKU id"),
+                "use the skuId GUID of the licence from `GET /subscribedSkus` (not its skuPartNumber such as ENTERPRISEPACK)",
+            );
+        }
+    }
+    if let Some(loc) = &g.usage_location
+        && !(loc.len() == 2 && loc.chars().all(|ch| ch.is_ascii_uppercase()))
+    {
+        c.error(
+            o,
+            &format!("{P}.usageLocation"),
+            format!("`{loc}` is not a two-letter country code"),
+            "write an ISO 3166-1 alpha-2 code in capitals, for example `JP`",
+        );
+    }
+    if !g.licences.is_empty() && g.usage_location.is_none() {
+        c.warn(
+            o,
+            &format!("{P}.licences"),
+            "licences are assigned but no usageLocation is set: Microsoft refuses to license a user without one",
+            "set `usageLocation` (for example `JP`), or make sure every new user gets one another way",
+        );
+    }
+    if matches!(g.page_size, Some(n) if n == 0 || n > 999) {
+        c.error(o, &format!("{P}.pageSize"), "Graph pages hold 1 to 999 objects", "leave it out (999) or use 1 to 999");
+    }
+    if g.timeout_seconds == Some(0) {
+        c.error(
+            o,
+            &format!("{P}.timeoutSeconds"),
             "a timeout of 0 seconds fails every call",
             "leave it out or use 1 or more",
         );
     }
 }
+
+fn is_guid(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.iter().map(|p| p.len()).eq([8, 4, 4, 4, 12])
+        && parts.iter().all(|p| p.chars().all(|ch| ch.is_ascii_hexdigit()))
+}
+
+// ---- end microsoftGraph ----
 
 /// A Secret's name is a DNS subdomain; a data key is letters, digits,
 /// `-`, `_` and `.`. Both at most 253 characters.
