@@ -21,9 +21,11 @@ use keyward_core::policy::{Named, PolicySet};
 use keyward_core::resources::ApplicationSpec;
 
 pub mod csv_export;
+pub mod graph;
 pub mod http;
 pub mod scim;
 pub mod secrets;
+mod urls;
 
 pub use secrets::ClusterSecrets;
 
@@ -109,6 +111,16 @@ impl From<http::HttpError> for ConnectorError {
 }
 
 impl ConnectorError {
+    /// The same error, with what it means for the change first.
+    pub(crate) fn prefixed(self, context: &str) -> Self {
+        match self {
+            Self::Http { app, call, status, problem } => {
+                Self::Http { app, call, status, problem: format!("{context}: {problem}") }
+            }
+            other => other,
+        }
+    }
+
     /// `true` when the same call may succeed later (the app was down,
     /// throttled for longer than keyward waits, or the network failed).
     pub fn is_transient(&self) -> bool {
@@ -211,6 +223,15 @@ pub fn build(
     secrets: &ClusterSecrets,
 ) -> Result<Box<dyn Connector>, ConnectorError> {
     let c = &app.spec.connector;
+    if let Some(spec) = &c.microsoft_graph {
+        if c.csv_export.is_some() || c.scim.is_some() {
+            return Err(ConnectorError::NotConfigured {
+                app: app.name.clone(),
+                why: "keep exactly one connector: `spec.connector.microsoftGraph` is set beside another".to_owned(),
+            });
+        }
+        return Ok(Box::new(graph::MicrosoftGraph::new(set, app, spec, secrets)?));
+    }
     match (&c.csv_export, &c.scim) {
         (Some(spec), None) => Ok(Box::new(csv_export::CsvExport::new(set, app, spec))),
         (None, Some(spec)) => Ok(Box::new(scim::Scim::new_with(set, app, spec, secrets)?)),
@@ -220,7 +241,7 @@ pub fn build(
         }),
         (None, None) => Err(ConnectorError::NotConfigured {
             app: app.name.clone(),
-            why: "set `spec.connector.scim` or `spec.connector.csvExport`".to_owned(),
+            why: "set `spec.connector.scim`, `spec.connector.microsoftGraph` or `spec.connector.csvExport`".to_owned(),
         }),
     }
 }

@@ -8,8 +8,10 @@
 
 use std::collections::BTreeMap;
 
-use keyward_core::resources::SecretKeyRef;
+use keyward_core::policy::{Named, PolicySet};
+use keyward_core::resources::{ApplicationSpec, SecretKeyRef, SecretRef};
 
+use crate::ConnectorError;
 use crate::http::Secret;
 
 /// Why the CLI and the standalone daemon cannot use `secret:`.
@@ -53,6 +55,47 @@ impl ClusterSecrets {
             None => Err(&self.missing),
         }
     }
+}
+
+/// Reads a credential where the policy says (`field` is its name in the
+/// connector, `what` names it in messages). Messages name the variable,
+/// file or Secret, never the value.
+pub(crate) fn read(
+    set: &PolicySet,
+    app: &Named<ApplicationSpec>,
+    r: &SecretRef,
+    secrets: &ClusterSecrets,
+    what: &str,
+    field: &str,
+) -> Result<Secret, ConnectorError> {
+    let fail = |why: String| ConnectorError::Credentials { app: app.name.clone(), what: what.to_owned(), why };
+    let (value, from) = match (&r.env, &r.file, &r.secret) {
+        (Some(var), None, None) => match std::env::var(var) {
+            Ok(v) => (v, format!("environment variable {var}")),
+            Err(std::env::VarError::NotPresent) => return Err(fail(format!("environment variable {var} is not set"))),
+            Err(std::env::VarError::NotUnicode(_)) => {
+                return Err(fail(format!("environment variable {var} is not valid UTF-8")));
+            }
+        },
+        (None, Some(file), None) => {
+            let path = set.resolve_path(&app.origin, file);
+            match std::fs::read_to_string(&path) {
+                Ok(v) => (v, format!("file {path}")),
+                // The error's text is the OS's reason, never the file's content.
+                Err(e) => return Err(fail(format!("cannot read file {path}: {e}"))),
+            }
+        }
+        (None, None, Some(key)) => match secrets.get(key) {
+            Ok(v) => (v.expose().to_owned(), format!("key {} of Secret {}", key.key, key.name)),
+            Err(why) => return Err(fail(why.to_owned())),
+        },
+        _ => return Err(fail(format!("set exactly one of `{field}.env`, `{field}.file` and `{field}.secret`"))),
+    };
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(fail(format!("{from} is empty")));
+    }
+    Ok(Secret::new(value))
 }
 
 #[cfg(test)]

@@ -166,16 +166,7 @@ impl Scim {
 
     /// `{base}/{segments…}?{query}`, each part percent-encoded.
     fn url(&self, segments: &[&str], query: &[(&str, &str)]) -> Url {
-        let mut url = self.base.clone();
-        // `new` refused cannot-be-a-base URLs, the only ones without segments.
-        if let Ok(mut path) = url.path_segments_mut() {
-            path.pop_if_empty().extend(segments);
-        }
-        if !query.is_empty() {
-            let q: Vec<String> = query.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
-            url.set_query(Some(&q.join("&")));
-        }
-        url
+        crate::urls::join(&self.base, segments, query, &[])
     }
 
     async fn get(&self, url: Url) -> Result<Reply, ConnectorError> {
@@ -581,12 +572,9 @@ impl Scim {
             });
         };
         self.join_groups(&id, &groups).await.map_err(|e| {
-            prefixed(
-                e,
-                &format!(
-                    "account {id} was created, but joining its groups failed (the next apply adopts it and retries)"
-                ),
-            )
+            e.prefixed(&format!(
+                "account {id} was created, but joining its groups failed (the next apply adopts it and retries)"
+            ))
         })?;
         Ok(Outcome::Applied(format!("created {id} (userName {user_name}){}", in_groups(&groups))))
     }
@@ -841,57 +829,19 @@ impl Connector for Scim {
     }
 }
 
-/// Reads the bearer token where the policy says. Messages name the
-/// variable or file, never the value.
+/// Reads the bearer token where the policy says.
 fn read_token(
     set: &PolicySet,
     app: &Named<ApplicationSpec>,
     r: &SecretRef,
     secrets: &ClusterSecrets,
 ) -> Result<Secret, ConnectorError> {
-    let fail =
-        |why: String| ConnectorError::Credentials { app: app.name.clone(), what: "SCIM bearer token".to_owned(), why };
-    let (value, from) = match (&r.env, &r.file, &r.secret) {
-        (Some(var), None, None) => match std::env::var(var) {
-            Ok(v) => (v, format!("environment variable {var}")),
-            Err(std::env::VarError::NotPresent) => return Err(fail(format!("environment variable {var} is not set"))),
-            Err(std::env::VarError::NotUnicode(_)) => {
-                return Err(fail(format!("environment variable {var} is not valid UTF-8")));
-            }
-        },
-        (None, Some(file), None) => {
-            let path = set.resolve_path(&app.origin, file);
-            match std::fs::read_to_string(&path) {
-                Ok(v) => (v, format!("file {path}")),
-                // The error's text is the OS's reason, never the file's content.
-                Err(e) => return Err(fail(format!("cannot read file {path}: {e}"))),
-            }
-        }
-        (None, None, Some(key)) => match secrets.get(key) {
-            Ok(v) => (v.expose().to_owned(), format!("key {} of Secret {}", key.key, key.name)),
-            Err(why) => return Err(fail(why.to_owned())),
-        },
-        _ => return Err(fail("set exactly one of `token.env`, `token.file` and `token.secret`".to_owned())),
-    };
-    let value = value.trim();
-    if value.is_empty() {
-        return Err(fail(format!("{from} is empty")));
-    }
-    Ok(Secret::new(value))
+    crate::secrets::read(set, app, r, secrets, "SCIM bearer token", "token")
 }
 
-/// Percent-encodes everything but RFC 3986's unreserved characters, so a
-/// filter's spaces and quotes survive servers that do not read `+` as a space.
+#[cfg(test)]
 fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    crate::urls::encode(s, &[])
 }
 
 fn in_groups(groups: &[(String, String)]) -> String {
@@ -900,16 +850,6 @@ fn in_groups(groups: &[(String, String)]) -> String {
     } else {
         let names: Vec<&str> = groups.iter().map(|(n, _)| n.as_str()).collect();
         format!(" in {}", names.join(", "))
-    }
-}
-
-/// The same error, with what it means for the change first.
-fn prefixed(e: ConnectorError, context: &str) -> ConnectorError {
-    match e {
-        ConnectorError::Http { app, call, status, problem } => {
-            ConnectorError::Http { app, call, status, problem: format!("{context}: {problem}") }
-        }
-        other => other,
     }
 }
 
