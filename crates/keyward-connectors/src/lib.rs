@@ -2,8 +2,8 @@
 //!
 //! How keyward reads (and, where the app allows, changes) a SaaS app's
 //! accounts: the [`Connector`] trait, its capabilities, the HTTP policy API
-//! connectors share ([`http`]), and the connectors themselves: csv-export
-//! and SCIM 2.0 now; vendor APIs plug in here.
+//! connectors share ([`http`]), and the connectors themselves: csv-export,
+//! SCIM 2.0 and Microsoft Graph ([`graph`]) now; vendor APIs plug in here.
 //!
 //! A connector must never return a partial listing as if it were complete:
 //! an error, a page it could not fetch, or a file cut short is an error,
