@@ -3,8 +3,8 @@
 //! How keyward reads (and, where the app allows, changes) a SaaS app's
 //! accounts: the [`Connector`] trait, its capabilities, the HTTP policy API
 //! connectors share ([`http`]), and the connectors themselves: csv-export,
-//! SCIM 2.0, GitHub organisations and LDAP directories; further vendor
-//! APIs plug in here.
+//! SCIM 2.0, GitHub organisations, Microsoft Graph ([`graph`]) and LDAP
+//! directories; further vendor APIs plug in here.
 //!
 //! A connector must never return a partial listing as if it were complete:
 //! an error, a page it could not fetch, or a file cut short is an error,
@@ -23,10 +23,12 @@ use keyward_core::resources::{ApplicationSpec, ConnectorSpec};
 
 pub mod csv_export;
 pub mod github;
+pub mod graph;
 pub mod http;
 pub mod ldap;
 pub mod scim;
 pub mod secrets;
+mod urls;
 
 pub use secrets::ClusterSecrets;
 
@@ -128,6 +130,16 @@ impl From<http::HttpError> for ConnectorError {
 }
 
 impl ConnectorError {
+    /// The same error, with what it means for the change first.
+    pub(crate) fn prefixed(self, context: &str) -> Self {
+        match self {
+            Self::Http { app, call, status, problem } => {
+                Self::Http { app, call, status, problem: format!("{context}: {problem}") }
+            }
+            other => other,
+        }
+    }
+
     /// `true` when the same call may succeed later (the app was down,
     /// throttled for longer than keyward waits, or the network failed).
     pub fn is_transient(&self) -> bool {
@@ -255,6 +267,9 @@ pub fn build(
     }
     if let Some(spec) = &c.ldap {
         return Ok(Box::new(ldap::Ldap::new_with(set, app, spec, secrets)?));
+    }
+    if let Some(spec) = &c.microsoft_graph {
+        return Ok(Box::new(graph::MicrosoftGraph::new(set, app, spec, secrets)?));
     }
     Err(ConnectorError::Internal(format!("Application {}: connector kind {names:?} is not built", app.name)))
 }

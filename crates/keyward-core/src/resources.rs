@@ -405,6 +405,10 @@ pub struct ConnectorSpec {
     /// v3): people under `baseDn`, their groups under `groupsDn`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ldap: Option<LdapConnector>,
+    /// Microsoft Entra ID (Microsoft 365) through Microsoft Graph: users,
+    /// group memberships and licences of one tenant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub microsoft_graph: Option<MicrosoftGraphConnector>,
 }
 
 /// A SCIM 2.0 endpoint keyward reads and changes.
@@ -483,6 +487,55 @@ impl GithubConnector {
     }
 }
 
+/// A Microsoft Entra tenant, read and changed through Microsoft Graph as
+/// an app registration with application permissions (client credentials).
+///
+/// Grant the app `User.ReadWrite.All` and `GroupMember.ReadWrite.All`
+/// (`User.Read.All` and `GroupMember.Read.All` suffice for plans only),
+/// and `LicenseAssignment.ReadWrite.All` when `licences` is set; an admin
+/// must consent to them. keyward cannot hand OneDrive or mailbox data
+/// over: transfers are left to a human. A deleted user stays restorable
+/// in Entra's deleted items for 30 days.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct MicrosoftGraphConnector {
+    /// The directory: its tenant id (a GUID) or a verified domain
+    /// (`example.onmicrosoft.com`).
+    pub tenant: String,
+    /// The app registration's Application (client) id.
+    pub client_id: String,
+    /// Where the app registration's client secret is read from when
+    /// keyward runs. The secret itself never belongs in a policy file.
+    pub client_secret: SecretRef,
+    /// Base URL of Microsoft Graph. Default
+    /// `https://graph.microsoft.com/v1.0`; change it for a national cloud
+    /// (`https://graph.microsoft.us/v1.0`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub graph_url: Option<String>,
+    /// Base URL of the Microsoft identity platform, where tokens are
+    /// asked for. Default `https://login.microsoftonline.com`; change it
+    /// for a national cloud (`https://login.microsoftonline.us`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authority_url: Option<String>,
+    /// Role → licence SKU id (a GUID from `GET /subscribedSkus`) assigned
+    /// when keyward creates an account with that role and removed when it
+    /// deletes one. Roles not listed get no licence.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub licences: BTreeMap<String, String>,
+    /// Two-letter country code (`JP`) set on new users; Microsoft refuses
+    /// to assign a licence to a user without one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage_location: Option<String>,
+    /// Seconds before one HTTP request is abandoned (and retried).
+    /// Default 30.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_seconds: Option<u32>,
+    /// Users and groups asked for per page (`$top`, 1 to 999). Default 999,
+    /// the fewest requests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<u32>,
+}
+
 /// A secret read at run time: from an environment variable, a file (a
 /// mounted Kubernetes Secret, say), or, when keyward runs as the controller
 /// in Kubernetes, a key of a Secret in the Application's namespace. Set
@@ -507,11 +560,17 @@ pub struct SecretRef {
 
 impl ConnectorSpec {
     /// Every connector kind, as written under `spec.connector`.
-    pub const KINDS: [&'static str; 4] = ["csvExport", "scim", "github", "ldap"];
+    pub const KINDS: [&'static str; 5] = ["csvExport", "scim", "github", "ldap", "microsoftGraph"];
 
     /// The kinds this spec sets (exactly one is valid).
     pub fn kinds_set(&self) -> Vec<&'static str> {
-        let set = [self.csv_export.is_some(), self.scim.is_some(), self.github.is_some(), self.ldap.is_some()];
+        let set = [
+            self.csv_export.is_some(),
+            self.scim.is_some(),
+            self.github.is_some(),
+            self.ldap.is_some(),
+            self.microsoft_graph.is_some(),
+        ];
         Self::KINDS.iter().zip(set).filter(|(_, s)| *s).map(|(k, _)| *k).collect()
     }
 
@@ -521,6 +580,7 @@ impl ConnectorSpec {
         let tokens = self.scim.iter().map(|s| &s.token).chain(self.github.iter().map(|g| &g.token));
         let mut refs: Vec<&SecretKeyRef> = tokens.filter_map(|t| t.secret.as_ref()).collect();
         refs.extend(self.ldap.iter().filter_map(|l| l.password.secret.as_ref()));
+        refs.extend(self.microsoft_graph.iter().filter_map(|g| g.client_secret.secret.as_ref()));
         refs
     }
 }

@@ -549,6 +549,8 @@ fn compile_app(
         s.connector.github.is_some(),
         // LDAP
         s.connector.ldap.is_some(),
+        // Microsoft Graph
+        s.connector.microsoft_graph.is_some(),
     ]
     .iter()
     .filter(|b| **b)
@@ -558,7 +560,7 @@ fn compile_app(
             o,
             "spec.connector",
             "the application sets more than one connector",
-            "keep exactly one of `csvExport`, `scim`, `github`, `ldap`",
+            "keep exactly one of `csvExport`, `scim`, `github`, `ldap`, `microsoftGraph`",
         );
     }
     let mut connector_roles = None;
@@ -625,12 +627,13 @@ fn compile_app(
             account_fields.extend(cols.attributes.keys().cloned());
             "csvExport"
         }
+        (None, None, None, None) if s.connector.microsoft_graph.is_some() => "microsoftGraph",
         (None, None, None, None) => {
             c.error(
                 o,
                 "spec.connector",
                 "the application has no connector",
-                "set `scim:` with the app's SCIM URL and token, `github:` with the organisation and token, `ldap:` with the directory's URL, bind DN and base DN, or `csvExport:` with the path and columns of the app's user export",
+                "set `scim:` with the app's SCIM URL and token, `github:` with the organisation and token, `ldap:` with the directory's URL, bind DN and base DN, `microsoftGraph:` with the Entra tenant and app registration, or `csvExport:` with the path and columns of the app's user export",
             );
             "none"
         }
@@ -642,6 +645,11 @@ fn compile_app(
     if connector == "ldap" {
         // The entry's DN, kept beside the uid that is the account's id.
         account_fields.push("dn".to_owned());
+    }
+    if let Some(graph) = &s.connector.microsoft_graph {
+        check_graph(c, o, graph);
+        // What the Graph connector stores beside the built-in fields.
+        account_fields.extend(["department", "jobTitle", "employeeType"].map(str::to_owned));
     }
 
     let mut correlators = Vec::new();
@@ -1172,6 +1180,93 @@ fn is_github_login(s: &str) -> bool {
 fn is_team_slug(s: &str) -> bool {
     s.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || matches!(ch, '-' | '_' | '.'))
 }
+
+// ---- microsoftGraph ----
+
+fn check_graph(c: &mut Checker<'_>, o: &Origin, g: &crate::resources::MicrosoftGraphConnector) {
+    const P: &str = "spec.connector.microsoftGraph";
+    if g.tenant.trim().is_empty() || g.tenant.contains(['/', ' ']) {
+        c.error(
+            o,
+            &format!("{P}.tenant"),
+            format!("`{}` is not a tenant", g.tenant),
+            "write the tenant id (a GUID) or a verified domain, for example `example.onmicrosoft.com`",
+        );
+    }
+    if g.client_id.trim().is_empty() {
+        c.error(
+            o,
+            &format!("{P}.clientId"),
+            "the client id is empty",
+            "copy the Application (client) ID from the app registration's overview in the Entra admin center",
+        );
+    }
+    check_secret_ref(
+        c,
+        o,
+        &format!("{P}.clientSecret"),
+        &g.client_secret,
+        "write `clientSecret: {env: GRAPH_CLIENT_SECRET}`, `clientSecret: {file: /var/run/secrets/graph-secret}` or, for the controller in Kubernetes, `clientSecret: {secret: {name: keyward-credentials, key: graph-client-secret}}`",
+    );
+    for (field, url) in [("graphUrl", &g.graph_url), ("authorityUrl", &g.authority_url)] {
+        if let Some(url) = url {
+            check_api_url(
+                c,
+                o,
+                &format!("{P}.{field}"),
+                url,
+                "leave it out for Microsoft's global cloud, or write the national cloud's https URL",
+            );
+        }
+    }
+    for (role, sku) in &g.licences {
+        if !is_guid(sku) {
+            c.error(
+                o,
+                &format!("{P}.licences.{role}"),
+                format!("`{sku}` is not a SKU id"),
+                "use the skuId GUID of the licence from `GET /subscribedSkus` (not its skuPartNumber such as ENTERPRISEPACK)",
+            );
+        }
+    }
+    if let Some(loc) = &g.usage_location
+        && !(loc.len() == 2 && loc.chars().all(|ch| ch.is_ascii_uppercase()))
+    {
+        c.error(
+            o,
+            &format!("{P}.usageLocation"),
+            format!("`{loc}` is not a two-letter country code"),
+            "write an ISO 3166-1 alpha-2 code in capitals, for example `JP`",
+        );
+    }
+    if !g.licences.is_empty() && g.usage_location.is_none() {
+        c.warn(
+            o,
+            &format!("{P}.licences"),
+            "licences are assigned but no usageLocation is set: Microsoft refuses to license a user without one",
+            "set `usageLocation` (for example `JP`), or make sure every new user gets one another way",
+        );
+    }
+    if matches!(g.page_size, Some(n) if n == 0 || n > 999) {
+        c.error(o, &format!("{P}.pageSize"), "Graph pages hold 1 to 999 objects", "leave it out (999) or use 1 to 999");
+    }
+    if g.timeout_seconds == Some(0) {
+        c.error(
+            o,
+            &format!("{P}.timeoutSeconds"),
+            "a timeout of 0 seconds fails every call",
+            "leave it out or use 1 or more",
+        );
+    }
+}
+
+fn is_guid(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.iter().map(|p| p.len()).eq([8, 4, 4, 4, 12])
+        && parts.iter().all(|p| p.chars().all(|ch| ch.is_ascii_hexdigit()))
+}
+
+// ---- end microsoftGraph ----
 
 /// A Secret's name is a DNS subdomain; a data key is letters, digits,
 /// `-`, `_` and `.`. Both at most 253 characters.

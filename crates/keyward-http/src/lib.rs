@@ -270,8 +270,9 @@ impl Request {
         self
     }
 
-    /// Marks a secret the body carries, so no error quotes it.
-    pub(crate) fn carrying(mut self, secret: &Secret) -> Self {
+    /// Marks a secret the body carries (a token request's credential, a
+    /// new user's initial password), so no error quotes it.
+    pub fn carrying(mut self, secret: &Secret) -> Self {
         self.secrets.push(secret.clone());
         self
     }

@@ -164,16 +164,7 @@ impl Scim {
 
     /// `{base}/{segments…}?{query}`, each part percent-encoded.
     fn url(&self, segments: &[&str], query: &[(&str, &str)]) -> Url {
-        let mut url = self.base.clone();
-        // `new` refused cannot-be-a-base URLs, the only ones without segments.
-        if let Ok(mut path) = url.path_segments_mut() {
-            path.pop_if_empty().extend(segments);
-        }
-        if !query.is_empty() {
-            let q: Vec<String> = query.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
-            url.set_query(Some(&q.join("&")));
-        }
-        url
+        crate::urls::join(&self.base, segments, query, &[])
     }
 
     async fn get(&self, url: Url) -> Result<Reply, ConnectorError> {
@@ -579,12 +570,9 @@ impl Scim {
             });
         };
         self.join_groups(&id, &groups).await.map_err(|e| {
-            prefixed(
-                e,
-                &format!(
-                    "account {id} was created, but joining its groups failed (the next apply adopts it and retries)"
-                ),
-            )
+            e.prefixed(&format!(
+                "account {id} was created, but joining its groups failed (the next apply adopts it and retries)"
+            ))
         })?;
         Ok(Outcome::Applied(format!("created {id} (userName {user_name}){}", in_groups(&groups))))
     }
@@ -841,16 +829,9 @@ impl Connector for Scim {
 
 /// Percent-encodes everything but RFC 3986's unreserved characters, so a
 /// filter's spaces and quotes survive servers that do not read `+` as a space.
+#[cfg(test)]
 fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    crate::urls::encode(s, &[])
 }
 
 fn in_groups(groups: &[(String, String)]) -> String {
@@ -859,16 +840,6 @@ fn in_groups(groups: &[(String, String)]) -> String {
     } else {
         let names: Vec<&str> = groups.iter().map(|(n, _)| n.as_str()).collect();
         format!(" in {}", names.join(", "))
-    }
-}
-
-/// The same error, with what it means for the change first.
-fn prefixed(e: ConnectorError, context: &str) -> ConnectorError {
-    match e {
-        ConnectorError::Http { app, call, status, problem } => {
-            ConnectorError::Http { app, call, status, problem: format!("{context}: {problem}") }
-        }
-        other => other,
     }
 }
 
