@@ -1083,7 +1083,15 @@ fn is_loopback_host(host: &str) -> bool {
 /// (`spec.connector.scim.token`): exactly one source, a usable variable
 /// name, a valid Secret name and key. `examples` shows the three forms.
 fn check_secret_ref(c: &mut Checker<'_>, o: &Origin, path: &str, r: &crate::resources::SecretRef, examples: &str) {
-    let what = path.rsplit('.').next().unwrap_or(path);
+    // The field in words: `clientSecret` reads "client secret".
+    let field = path.rsplit('.').next().unwrap_or(path);
+    let mut what = String::with_capacity(field.len() + 2);
+    for ch in field.chars() {
+        if ch.is_ascii_uppercase() {
+            what.push(' ');
+        }
+        what.push(ch.to_ascii_lowercase());
+    }
     if r.sources_set() != 1 {
         c.error(o, path, format!("the {what} must come from exactly one of `env`, `file` and `secret`"), examples);
     }
