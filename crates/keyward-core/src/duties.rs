@@ -15,11 +15,13 @@
 //! taken away automatically: which of the two duties to end is a human's
 //! decision.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::account::{Account, AccountStatus, Text};
+use crate::account::{Account, AccountListing, AccountStatus};
 use crate::evaluate::{Selections, describe_src};
 use crate::people::People;
 use crate::plan::{Action, Change, PersonRef};
@@ -75,48 +77,35 @@ impl Violation {
     }
 }
 
-/// What one account of a person carries in an app whose entitlements a
-/// rule names; collected while the app is planned.
-#[derive(Debug, Clone)]
+/// An account of a person in an app whose entitlements a rule names:
+/// collected while the app is planned, read back from its listing.
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Holding {
     /// Index into `People::persons`.
     pub(crate) person: u32,
-    pub(crate) id: Text,
-    pub(crate) label: String,
-    pub(crate) status: AccountStatus,
-    pub(crate) role: Option<String>,
-    pub(crate) groups: Vec<String>,
+    /// Index into the app's listing.
+    pub(crate) account: u32,
 }
 
-impl Holding {
-    pub(crate) fn of(person: u32, a: &Account) -> Self {
-        Self {
-            person,
-            id: a.id.clone(),
-            label: a.label().to_owned(),
-            status: a.status,
-            role: a.role.as_deref().map(str::to_owned),
-            groups: a.groups.iter().map(|g| g.to_string()).collect(),
-        }
-    }
-}
-
-/// An account as it will be once the plan is applied.
+/// An account as it will be once the plan is applied. Borrowed from the
+/// listing and the changes: most people hold nothing a rule names, and
+/// nothing is copied for them.
 struct After<'a> {
-    label: String,
-    role: Option<String>,
-    groups: Vec<String>,
+    label: &'a str,
+    role: Option<&'a str>,
+    groups: Vec<&'a str>,
     /// The changes of the plan that give it what it has (create, restore,
-    /// update), as (change index); a pre-existing entitlement has none.
+    /// update), by index; a pre-existing entitlement has none.
     by: Vec<usize>,
-    /// What it had before the plan, to tell which change gave an
-    /// entitlement.
-    before: Option<&'a Holding>,
+    /// The account before the plan, to tell which change gave an
+    /// entitlement; `None` for a new or a suspended one.
+    before: Option<&'a Account>,
 }
 
-fn carries(ent: &CompiledDutyEnt, role: Option<&str>, groups: &[String]) -> bool {
-    ent.role.as_deref().is_none_or(|r| role.is_some_and(|x| x.to_lowercase() == r))
-        && ent.group.as_deref().is_none_or(|g| groups.iter().any(|x| x == g))
+fn carries<'s>(ent: &CompiledDutyEnt, role: Option<&str>, mut groups: impl Iterator<Item = &'s str>) -> bool {
+    // `r` is lower-case already; comparing char by char allocates nothing.
+    ent.role.as_deref().is_none_or(|r| role.is_some_and(|x| x.chars().flat_map(char::to_lowercase).eq(r.chars())))
+        && ent.group.as_deref().is_none_or(|g| groups.any(|x| x == g))
 }
 
 fn ent_words(app: &str, ent: &CompiledDutyEnt) -> String {
@@ -129,31 +118,58 @@ fn ent_words(app: &str, ent: &CompiledDutyEnt) -> String {
 }
 
 /// Finds every violation and turns the changes that would cause one into
-/// reviews. `changes[a]` are the changes of `compiled.apps[a]`;
-/// `holdings[a]` the accounts of that app matched to people, for apps some
-/// rule names (empty for the others). Returns the violations sorted by
-/// rule, then person; changes held back keep their place (the caller
-/// re-sorts and recounts the apps whose changes it reports as touched).
+/// reviews. `changes[a]` are the changes of `compiled.apps[a]` and
+/// `listings[a]` its accounts; `holdings[a]` the accounts of that app
+/// matched to people, for apps some rule names (empty for the others).
+/// Returns the violations sorted by rule, then person, and which apps had
+/// changes held back (the caller re-sorts and recounts those).
 pub(crate) fn check(
     compiled: &Compiled,
     people: &People,
     selections: &Selections,
     scope: Option<&[usize]>,
     changes: &mut [Vec<Change>],
+    listings: &[&AccountListing],
     holdings: &[Vec<Holding>],
 ) -> (Vec<Violation>, Vec<bool>) {
     let mut touched = vec![false; compiled.apps.len()];
     if compiled.duties.is_empty() {
         return (Vec::new(), touched);
     }
+    let (violations, hold_back) = find(compiled, people, selections, scope, changes, listings, holdings);
+    for ((a, i), words) in hold_back {
+        let c = &mut changes[a][i];
+        if c.action == Action::Review {
+            continue;
+        }
+        c.reason = format!("{}; {}", c.reason, words.join("; "));
+        c.proposed = Some(c.action);
+        c.action = Action::Review;
+        touched[a] = true;
+    }
+    (violations, touched)
+}
+
+/// The violations, and for each change to hold back the words saying why.
+type Found = (Vec<Violation>, BTreeMap<(usize, usize), Vec<String>>);
+
+fn find(
+    compiled: &Compiled,
+    people: &People,
+    selections: &Selections,
+    scope: Option<&[usize]>,
+    changes: &[Vec<Change>],
+    listings: &[&AccountListing],
+    holdings: &[Vec<Holding>],
+) -> Found {
     let rule_apps: Vec<usize> = (0..compiled.apps.len()).filter(|&a| compiled.apps[a].in_duties).collect();
     // Per rule app: person index → their accounts, and person id → the
     // indexes of their changes.
-    let mut held_by: Vec<HashMap<u32, Vec<&Holding>>> = vec![HashMap::new(); compiled.apps.len()];
-    let mut changed: Vec<HashMap<&str, Vec<usize>>> = vec![HashMap::new(); compiled.apps.len()];
+    let mut held_by: Vec<FxHashMap<u32, Vec<u32>>> = vec![FxHashMap::default(); compiled.apps.len()];
+    let mut changed: Vec<FxHashMap<&str, Vec<usize>>> = vec![FxHashMap::default(); compiled.apps.len()];
     for &a in &rule_apps {
         for h in &holdings[a] {
-            held_by[a].entry(h.person).or_default().push(h);
+            held_by[a].entry(h.person).or_default().push(h.account);
         }
         for (i, c) in changes[a].iter().enumerate() {
             if let Some(p) = &c.person {
@@ -161,77 +177,59 @@ pub(crate) fn check(
             }
         }
     }
-    // People to look at: everyone with an account or a grant in a rule app.
-    let mut candidates: Vec<usize> = Vec::new();
     let everyone = 0..people.len();
     let persons: &mut dyn Iterator<Item = usize> = match scope {
         Some(only) => &mut only.iter().copied(),
         None => &mut everyone.clone(),
     };
-    for pi in persons {
-        if rule_apps.iter().any(|&a| selections.grants_app(pi, a) || held_by[a].contains_key(&(pi as u32))) {
-            candidates.push(pi);
-        }
-    }
 
     let mut violations = Vec::new();
-    // (app, change index) → the violations' words, for the reason.
     let mut hold_back: BTreeMap<(usize, usize), Vec<String>> = BTreeMap::new();
-    for pi in candidates {
+    let mut after: Vec<(usize, Vec<After<'_>>)> = Vec::new();
+    for pi in persons {
+        // Only people with an account or a grant in a rule app can hold a duty.
+        if !rule_apps.iter().any(|&a| selections.grants_app(pi, a) || held_by[a].contains_key(&(pi as u32))) {
+            continue;
+        }
         let person = &people.persons()[pi];
-        // Each rule app's accounts as they will be after the plan.
-        let mut after: BTreeMap<usize, Vec<After<'_>>> = BTreeMap::new();
+        after.clear();
         for &a in &rule_apps {
             let mine = changed[a].get(person.id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
-            let app_changes = &changes[a];
-            let mut accounts: Vec<After<'_>> = Vec::new();
-            for h in held_by[a].get(&(pi as u32)).map(Vec::as_slice).unwrap_or(&[]) {
-                let on_it: Vec<usize> =
-                    mine.iter().copied().filter(|&i| app_changes[i].account.id.as_ref() == Some(&h.id)).collect();
-                let gone = on_it.iter().any(|&i| matches!(app_changes[i].action, Action::Suspend | Action::Delete));
-                let restored = on_it.iter().any(|&i| app_changes[i].action == Action::Restore);
-                if gone || (!h.status.is_live() && !restored) {
-                    continue;
-                }
-                let mut acc = After {
-                    label: h.label.clone(),
-                    role: h.role.clone(),
-                    groups: h.groups.clone(),
-                    by: Vec::new(),
-                    // A suspended account carries nothing until restored.
-                    before: h.status.is_live().then_some(*h),
-                };
-                for &i in &on_it {
-                    let c = &app_changes[i];
-                    match c.action {
-                        Action::Restore => acc.by.push(i),
-                        Action::Update => {
-                            apply_update(&mut acc, c);
-                            acc.by.push(i);
-                        }
-                        _ => {}
-                    }
-                }
-                accounts.push(acc);
-            }
-            for &i in mine {
-                let c = &app_changes[i];
-                if c.action == Action::Create {
-                    let mut acc = After {
-                        label: c.account.label().to_owned(),
-                        role: None,
-                        groups: Vec::new(),
-                        by: vec![i],
-                        before: None,
-                    };
-                    apply_update(&mut acc, c);
-                    accounts.push(acc);
-                }
-            }
-            after.insert(a, accounts);
+            let accounts = after_plan(
+                &listings[a].accounts,
+                held_by[a].get(&(pi as u32)).map(Vec::as_slice).unwrap_or(&[]),
+                &changes[a],
+                mine,
+            );
+            after.push((a, accounts));
         }
+        let accounts_of = |app: usize| after.iter().find(|(a, _)| *a == app).map_or(&[][..], |(_, v)| v.as_slice());
+        let granted = |ent: &CompiledDutyEnt| {
+            let mut yes = false;
+            if selections.grants_app(pi, ent.app) {
+                selections.each_grant(compiled, pi, ent.app, |_, g| {
+                    yes |= carries(ent, g.role.as_deref(), g.groups.iter().map(String::as_str));
+                });
+            }
+            yes
+        };
 
         for rule in &compiled.duties {
+            // First only whether each duty is there at all; the words are
+            // written for the rare violation.
+            let present = rule
+                .duties
+                .iter()
+                .filter(|duty| {
+                    duty.ents.iter().any(|ent| {
+                        granted(ent)
+                            || accounts_of(ent.app).iter().any(|acc| carries(ent, acc.role, acc.groups.iter().copied()))
+                    })
+                })
+                .count();
+            if present < 2 {
+                continue;
+            }
             let mut held: Vec<DutyHeld> = Vec::new();
             let mut causes: Vec<(usize, usize)> = Vec::new();
             for duty in &rule.duties {
@@ -243,35 +241,37 @@ pub(crate) fn check(
                 };
                 for ent in &duty.ents {
                     let app_name = &compiled.apps[ent.app].name;
-                    for acc in after.get(&ent.app).map(Vec::as_slice).unwrap_or(&[]) {
-                        if !carries(ent, acc.role.as_deref(), &acc.groups) {
+                    for acc in accounts_of(ent.app) {
+                        if !carries(ent, acc.role, acc.groups.iter().copied()) {
                             continue;
                         }
-                        let had = acc.before.is_some_and(|b| carries(ent, b.role.as_deref(), &b.groups));
+                        let had = acc
+                            .before
+                            .is_some_and(|b| carries(ent, b.role.as_deref(), b.groups.iter().map(|g| g.as_str())));
                         if had {
                             push_new(&mut d.held, format!("{app_name}: {} ({})", acc.label, ent_words(app_name, ent)));
-                        } else {
-                            for &i in &acc.by {
-                                let c = &changes[ent.app][i];
-                                push_new(
-                                    &mut d.held_back,
-                                    format!(
-                                        "{} {} {} ({})",
-                                        app_name,
-                                        c.action.as_str(),
-                                        acc.label,
-                                        ent_words(app_name, ent)
-                                    ),
-                                );
-                                if !causes.contains(&(ent.app, i)) {
-                                    causes.push((ent.app, i));
-                                }
+                            continue;
+                        }
+                        for &i in &acc.by {
+                            let c = &changes[ent.app][i];
+                            push_new(
+                                &mut d.held_back,
+                                format!(
+                                    "{} {} {} ({})",
+                                    app_name,
+                                    c.action.as_str(),
+                                    acc.label,
+                                    ent_words(app_name, ent)
+                                ),
+                            );
+                            if !causes.contains(&(ent.app, i)) {
+                                causes.push((ent.app, i));
                             }
                         }
                     }
                     if selections.grants_app(pi, ent.app) {
                         selections.each_grant(compiled, pi, ent.app, |src, g| {
-                            if carries(ent, g.role.as_deref(), &g.groups) {
+                            if carries(ent, g.role.as_deref(), g.groups.iter().map(String::as_str)) {
                                 let mut w = String::new();
                                 describe_src(&mut w, compiled, person, src);
                                 w.push_str(&format!(": {}", ent_words(app_name, ent)));
@@ -283,9 +283,6 @@ pub(crate) fn check(
                 if !(d.held.is_empty() && d.granted_by.is_empty() && d.held_back.is_empty()) {
                     held.push(d);
                 }
-            }
-            if held.len() < 2 {
-                continue;
             }
             let v = Violation {
                 rule: rule.name.clone(),
@@ -306,30 +303,65 @@ pub(crate) fn check(
             violations.push(v);
         }
     }
-
-    for ((a, i), words) in hold_back {
-        let c = &mut changes[a][i];
-        if c.action == Action::Review {
-            continue;
-        }
-        c.reason = format!("{}; {}", c.reason, words.join("; "));
-        c.proposed = Some(c.action);
-        c.action = Action::Review;
-        touched[a] = true;
-    }
     violations.sort_by(|x, y| (x.rule.as_str(), x.person.id.as_str()).cmp(&(y.rule.as_str(), y.person.id.as_str())));
-    (violations, touched)
+    (violations, hold_back)
 }
 
-fn apply_update(acc: &mut After<'_>, c: &Change) {
+/// One person's accounts in one app as the plan leaves them: without what
+/// it suspends or deletes, with its restores, role and group changes and
+/// creates. `held` are the person's accounts (listing indexes), `mine` the
+/// indexes of their changes in `changes`.
+fn after_plan<'a>(accounts: &'a [Account], held: &[u32], changes: &'a [Change], mine: &[usize]) -> Vec<After<'a>> {
+    let mut out = Vec::new();
+    for &ai in held {
+        let h = &accounts[ai as usize];
+        let on_it = || mine.iter().copied().filter(|&i| changes[i].account.id.as_ref() == Some(&h.id));
+        let gone = on_it().any(|i| matches!(changes[i].action, Action::Suspend | Action::Delete));
+        let restored = on_it().any(|i| changes[i].action == Action::Restore);
+        if gone || (h.status == AccountStatus::Suspended && !restored) {
+            continue;
+        }
+        let mut acc = After {
+            label: h.label(),
+            role: h.role.as_deref(),
+            groups: h.groups.iter().map(|g| g.as_str()).collect(),
+            by: Vec::new(),
+            // A suspended account carries nothing until restored.
+            before: h.status.is_live().then_some(h),
+        };
+        for i in on_it() {
+            let c = &changes[i];
+            match c.action {
+                Action::Restore => acc.by.push(i),
+                Action::Update => {
+                    apply_update(&mut acc, c);
+                    acc.by.push(i);
+                }
+                _ => {}
+            }
+        }
+        out.push(acc);
+    }
+    for &i in mine {
+        let c = &changes[i];
+        if c.action == Action::Create {
+            let mut acc = After { label: c.account.label(), role: None, groups: Vec::new(), by: vec![i], before: None };
+            apply_update(&mut acc, c);
+            out.push(acc);
+        }
+    }
+    out
+}
+
+fn apply_update<'a>(acc: &mut After<'a>, c: &'a Change) {
     if let Some(r) = &c.role {
-        acc.role = Some(r.to.clone());
+        acc.role = Some(r.to.as_str());
     }
     if let Some(g) = &c.groups {
-        acc.groups.retain(|x| !g.remove.contains(x));
+        acc.groups.retain(|x| !g.remove.iter().any(|r| r == x));
         for add in &g.add {
-            if !acc.groups.contains(add) {
-                acc.groups.push(add.clone());
+            if !acc.groups.contains(&add.as_str()) {
+                acc.groups.push(add.as_str());
             }
         }
     }

@@ -791,7 +791,9 @@ fn plan_inner(
     }
     // Separation of duties spans apps, so it looks at the finished per-app
     // plans; what it holds back changes those apps' order and counts.
-    let (violations, touched) = duties::check(compiled, people, &selections, scope, &mut by_app, &holdings);
+    let app_listings: Vec<&AccountListing> = compiled.apps.iter().map(|a| &listings[&a.name]).collect();
+    let (violations, touched) =
+        duties::check(compiled, people, &selections, scope, &mut by_app, &app_listings, &holdings);
     for ((app, app_changes), _) in apps.iter_mut().zip(by_app.iter_mut()).zip(touched).filter(|(_, t)| *t) {
         app_changes.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
         let mut counts = Counts::default();
@@ -860,7 +862,7 @@ fn plan_app(
             if let Link::Person { person, .. } = l
                 && shared.scope.is_none_or(|only| only.binary_search(&(*person as usize)).is_ok())
             {
-                holdings.push(Holding::of(*person, &listing.accounts[ai]));
+                holdings.push(Holding { person: *person, account: ai as u32 });
             }
         }
     }
