@@ -2,15 +2,22 @@
 //!
 //! The HTTP policy every API client of keyward shares — the SCIM and vendor
 //! connectors and the HR API sources: one client per resource (an
-//! Application or a PeopleSource) with a per-request timeout, a rate limit every request waits for, bounded retries that
-//! honour the app's `Retry-After`, and errors that name the call but never
-//! the credentials.
+//! Application or a PeopleSource) with a per-request timeout, a rate limit
+//! every request waits for, bounded retries that honour the vendor's
+//! throttling signal, and errors that name the call but never the
+//! credentials.
 //!
 //! Retries cover what a later attempt can fix: 5xx answers, 429, timeouts
-//! and dropped or refused connections. They are bounded twice — a number of
-//! attempts and a total time spent waiting — because an apply run that
-//! hangs for an hour on one throttled app is worse than a clear error that
-//! the next run resumes from.
+//! and dropped or refused connections, and whatever the vendor's
+//! [`Throttle`] recognises as "too many requests" — Google's and GitHub's
+//! come as 403s that look like refusals, so only the vendor's own signal
+//! (a reason in the body, rate-limit headers) tells them apart; any other
+//! 403 is final. The wait is the one the answer asks for (`Retry-After`,
+//! a reset date or epoch, a reset in seconds), else exponential backoff.
+//! Retries are bounded twice — a number of attempts and a total time spent
+//! waiting, and a wait asked for that is longer than what is left fails at
+//! once — because an apply run that hangs for an hour on one throttled app
+//! is worse than a clear error that the next run resumes from.
 //!
 //! Non-idempotent requests (a SCIM `POST /Users`) are retried too. That is
 //! safe only because the caller treats "already exists" as success: when a
@@ -19,20 +26,62 @@
 //! gets a 409 and the SCIM connector adopts the account it finds by filter
 //! instead of creating a second one. A caller without such a path must not
 //! send non-idempotent requests through [`HttpClient::send`].
+//!
+//! ## Credentials
+//!
+//! A client authenticates as its [`Auth`] says: a fixed bearer token, or a
+//! credential exchanged for short-lived access tokens — a Google service
+//! account key (RFC 7523 JWT bearer grant, acting as a Workspace admin) or
+//! an Entra app's client secret (RFC 6749 client credentials). The token is
+//! fetched on the first request through the same timeout, rate limit and
+//! retries, shared by all requests until a minute before it expires, and
+//! fetched anew once when the API answers 401. Keys, secrets, assertions
+//! and tokens are [`Secret`]s: they print as `***`, and anything an app
+//! quotes back is scrubbed of them before it reaches an error. A token
+//! endpoint's refusal is a [`HttpError::Credentials`] with its `error` and
+//! `error_description`; an endpoint that is down is a [`HttpError::Call`].
+//!
+//! ```no_run
+//! use keyward_http::{Auth, GoogleServiceAccount, HttpClient, HttpSettings, MicrosoftClientCredentials, Secret, Throttle};
+//!
+//! # fn main() -> Result<(), keyward_http::HttpError> {
+//! # let key_file_json = String::new();
+//! let mut settings = HttpSettings::new(None, None);
+//! settings.throttle = Throttle::Google;
+//! let sa = GoogleServiceAccount::new(Secret::new(key_file_json), &["https://www.googleapis.com/auth/admin.directory.user"])
+//!     .subject("admin@example.com");
+//! let google = HttpClient::new("workspace", Auth::GoogleServiceAccount(sa), &settings)?;
+//!
+//! let mut settings = HttpSettings::new(None, None);
+//! settings.throttle = Throttle::Graph;
+//! let cc = MicrosoftClientCredentials::new("contoso.onmicrosoft.com", "app-client-id", Secret::new("…"));
+//! let graph = HttpClient::new("entra", Auth::MicrosoftClientCredentials(cc), &settings)?;
+//! # Ok(())
+//! # }
+//! ```
 
 use std::num::NonZeroU32;
+use std::sync::Arc;
 use std::time::Duration;
 
 use backon::{ExponentialBuilder, Retryable};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
-use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, ETAG, HeaderMap, HeaderValue, IF_MATCH, RETRY_AFTER};
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, ETAG, HeaderMap, HeaderValue, IF_MATCH};
 use http::{Method, StatusCode};
 use jiff::Timestamp;
 use url::Url;
 
+mod oauth;
+mod throttle;
+
+pub use oauth::{Auth, GRAPH_DEFAULT_SCOPE, GoogleServiceAccount, MICROSOFT_AUTHORITY, MicrosoftClientCredentials};
+pub use throttle::{Throttle, Wait, retry_after};
+
+use oauth::{Bearer, Credential};
+
 /// Why an HTTP exchange failed. Messages name the call, never a
 /// credential.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum HttpError {
     /// A call failed for good, after the retries it deserved, or its
     /// answer could not be read.
@@ -148,33 +197,6 @@ pub struct HttpSettings {
     pub throttle: Throttle,
 }
 
-/// How a vendor signals throttling, and how long it asks to wait. Each
-/// API client names its vendor; the retry loop asks the variant whether an
-/// answer is a throttle and for how long, instead of connectors sleeping
-/// on their own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Throttle {
-    /// RFC 9110: 429 or 503, with `Retry-After` (seconds or a date) when
-    /// given (SCIM servers, Slack).
-    #[default]
-    Standard,
-    /// Google APIs: 403 (or 429) with reason `rateLimitExceeded`,
-    /// `userRateLimitExceeded` or `quotaExceeded`; no wait is given, so
-    /// back off exponentially.
-    Google,
-    /// GitHub REST: 403 or 429; `retry-after` if present, else
-    /// `x-ratelimit-reset` (epoch seconds) when `x-ratelimit-remaining` is
-    /// 0, else at least a minute.
-    GitHub,
-    /// Microsoft Graph: 429 with `Retry-After`, which some identity
-    /// resources omit (then back off).
-    Graph,
-    /// Atlassian Cloud: 429 with `X-RateLimit-Reset` as an ISO 8601 date.
-    Atlassian,
-    /// SmartHR: 429 with `x-rate-limit-reset` in seconds.
-    SmartHr,
-}
-
 impl HttpSettings {
     /// Settings from the policy's optional values, defaults elsewhere.
     pub fn new(timeout_seconds: Option<u32>, requests_per_second: Option<u32>) -> Self {
@@ -192,23 +214,61 @@ impl HttpSettings {
 
 /// One request, built by a connector and sent (perhaps several times) by
 /// [`HttpClient::send`].
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Request {
     method: Method,
     url: Url,
-    body: Option<Vec<u8>>,
+    body: Option<Body>,
     if_match: Option<String>,
+    /// Secrets in the body (a token request's assertion or client
+    /// secret), scrubbed from whatever the answer quotes back.
+    secrets: Vec<Secret>,
+}
+
+#[derive(Clone)]
+enum Body {
+    /// Sent with the client's `Content-Type`.
+    Json(Vec<u8>),
+    /// `application/x-www-form-urlencoded`.
+    Form(Vec<u8>),
+}
+
+/// Leaves bodies out: a token request's form carries a client secret or a
+/// signed assertion, and a SCIM user may carry a password.
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let body = match &self.body {
+            None => "none".to_owned(),
+            Some(Body::Json(b)) => format!("JSON, {} bytes", b.len()),
+            Some(Body::Form(b)) => format!("form, {} bytes", b.len()),
+        };
+        f.debug_struct("Request").field("call", &self.call()).field("body", &body).finish_non_exhaustive()
+    }
 }
 
 impl Request {
     /// A request without body.
     pub fn new(method: Method, url: Url) -> Self {
-        Self { method, url, body: None, if_match: None }
+        Self { method, url, body: None, if_match: None, secrets: Vec::new() }
     }
 
     /// With a JSON body (sent with the client's `Content-Type`).
     pub fn json(mut self, body: &serde_json::Value) -> Self {
-        self.body = Some(body.to_string().into_bytes());
+        self.body = Some(Body::Json(body.to_string().into_bytes()));
+        self
+    }
+
+    /// With an `application/x-www-form-urlencoded` body (token requests)
+    /// and `Accept: application/json`, what token endpoints answer in.
+    pub fn form(mut self, fields: &[(&str, &str)]) -> Self {
+        let encoded = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+        self.body = Some(Body::Form(encoded.into_bytes()));
+        self
+    }
+
+    /// Marks a secret the body carries, so no error quotes it.
+    pub(crate) fn carrying(mut self, secret: &Secret) -> Self {
+        self.secrets.push(secret.clone());
         self
     }
 
@@ -300,6 +360,22 @@ impl Reply {
     }
 }
 
+/// Where the client reads the time: reset dates and epochs in throttling
+/// headers become waits against it, access tokens expire by it and
+/// service-account assertions are dated by it. Tests put a fixed or
+/// stepped clock in with [`HttpClient::set_clock`]; any
+/// `Fn() -> Timestamp` is one.
+pub trait Clock: Send + Sync {
+    /// The current time.
+    fn now(&self) -> Timestamp;
+}
+
+impl<F: Fn() -> Timestamp + Send + Sync> Clock for F {
+    fn now(&self) -> Timestamp {
+        self()
+    }
+}
+
 /// One Application's HTTP client: see the module documentation.
 pub struct HttpClient {
     app: String,
@@ -308,8 +384,9 @@ pub struct HttpClient {
     retry: RetryPolicy,
     timeout: Duration,
     content_type: HeaderValue,
-    /// Kept only to scrub it from anything quoted back in an error.
-    token: Secret,
+    throttle: Throttle,
+    clock: Arc<dyn Clock>,
+    auth: Credential,
 }
 
 impl std::fmt::Debug for HttpClient {
@@ -318,7 +395,8 @@ impl std::fmt::Debug for HttpClient {
             .field("app", &self.app)
             .field("retry", &self.retry)
             .field("timeout", &self.timeout)
-            .field("token", &self.token)
+            .field("throttle", &self.throttle)
+            .field("auth", &self.auth)
             .finish_non_exhaustive()
     }
 }
@@ -327,7 +405,7 @@ impl std::fmt::Debug for HttpClient {
 struct Failure {
     status: Option<StatusCode>,
     problem: String,
-    retry_after: Option<Duration>,
+    wait: Wait,
     retryable: bool,
     /// A final HTTP answer the caller interprets (not retried).
     reply: Option<Reply>,
@@ -336,21 +414,18 @@ struct Failure {
 impl HttpClient {
     /// A client sending `Authorization: Bearer <token>` on every request.
     pub fn bearer(app: &str, token: Secret, settings: &HttpSettings) -> Result<Self, HttpError> {
-        let credentials = |why: &str| HttpError::Credentials {
-            app: app.to_owned(),
-            what: "bearer token".to_owned(),
-            why: why.to_owned(),
-        };
-        let mut auth = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
-            .map_err(|_| credentials("the token contains characters an HTTP header cannot carry"))?;
-        // Keeps the value out of hyper's and reqwest's Debug output and
-        // out of HTTP/2 header compression tables.
-        auth.set_sensitive(true);
+        Self::new(app, Auth::Bearer(token), settings)
+    }
+
+    /// A client authenticating as `auth` says. Keys and secrets are
+    /// checked now (a service account key is parsed and signs once); no
+    /// token is fetched until the first request.
+    pub fn new(app: &str, auth: Auth, settings: &HttpSettings) -> Result<Self, HttpError> {
+        let auth = Credential::new(app, auth)?;
         let header = |name: &str, v: &str| {
             HeaderValue::from_str(v).map_err(|_| HttpError::Internal(format!("invalid {name} header `{v}`")))
         };
         let mut headers = HeaderMap::new();
-        headers.insert(AUTHORIZATION, auth);
         headers.insert(ACCEPT, header("Accept", &settings.accept)?);
         let client = reqwest::Client::builder()
             .default_headers(headers)
@@ -364,13 +439,20 @@ impl HttpClient {
             retry: settings.retry,
             timeout: settings.timeout,
             content_type: header("Content-Type", &settings.content_type)?,
-            token,
+            throttle: settings.throttle,
+            clock: Arc::new(Timestamp::now),
+            auth,
         })
     }
 
     /// Replaces the retry policy (tests use short delays).
     pub fn set_retry(&mut self, retry: RetryPolicy) {
         self.retry = retry;
+    }
+
+    /// Replaces the clock (tests of reset dates and token expiry).
+    pub fn set_clock(&mut self, clock: Arc<dyn Clock>) {
+        self.clock = clock;
     }
 
     /// The Application's name.
@@ -380,8 +462,30 @@ impl HttpClient {
 
     /// Sends a request, retrying as the module documentation says. Returns
     /// the app's final answer — a success or an error status not worth
-    /// retrying — or an error when the retries ran out.
+    /// retrying — or an error when the retries ran out or no access token
+    /// could be had.
     pub async fn send(&self, req: &Request) -> Result<Reply, HttpError> {
+        match &self.auth {
+            Credential::None => self.send_as(req, None).await,
+            Credential::Static(bearer) => self.send_as(req, Some(bearer)).await,
+            Credential::Tokens(cache) => {
+                let bearer = cache.bearer(self).await?;
+                let reply = self.send_as(req, Some(&bearer)).await?;
+                if reply.status != StatusCode::UNAUTHORIZED {
+                    return Ok(reply);
+                }
+                // Revoked, or expired before its time: one new token, and
+                // the answer to that is final.
+                tracing::info!(app = %self.app, call = %req.call(), "the access token was refused; fetching a new one");
+                cache.discard(&bearer).await;
+                let bearer = cache.bearer(self).await?;
+                self.send_as(req, Some(&bearer)).await
+            }
+        }
+    }
+
+    /// [`HttpClient::send`] with the given `Authorization`, or none.
+    async fn send_as(&self, req: &Request, bearer: Option<&Bearer>) -> Result<Reply, HttpError> {
         let policy = self.retry;
         let backoff = ExponentialBuilder::new()
             .with_jitter()
@@ -391,12 +495,12 @@ impl HttpClient {
         let mut waited = Duration::ZERO;
         let mut attempts = 0u32;
         let mut gave_up: Option<String> = None;
-        let result = (|| self.attempt(req))
+        let result = (|| self.attempt(req, bearer))
             .retry(backoff)
             .when(|f: &Failure| f.retryable)
             .adjust(|f: &Failure, next: Option<Duration>| {
                 attempts += 1;
-                match next_wait(&policy, f.retry_after, next, waited, attempts) {
+                match next_wait(&policy, f.wait, next, waited, attempts) {
                     Ok(d) => {
                         waited += d;
                         Some(d)
@@ -429,18 +533,28 @@ impl HttpClient {
         }
     }
 
-    async fn attempt(&self, req: &Request) -> Result<Reply, Failure> {
+    async fn attempt(&self, req: &Request, bearer: Option<&Bearer>) -> Result<Reply, Failure> {
         self.limiter.until_ready().await;
         let mut rb = self.client.request(req.method.clone(), req.url.clone()).timeout(self.timeout);
-        if let Some(body) = &req.body {
-            rb = rb.header(CONTENT_TYPE, self.content_type.clone()).body(body.clone());
+        if let Some(b) = bearer {
+            rb = rb.header(AUTHORIZATION, b.header.clone());
+        }
+        match &req.body {
+            Some(Body::Json(body)) => rb = rb.header(CONTENT_TYPE, self.content_type.clone()).body(body.clone()),
+            Some(Body::Form(body)) => {
+                rb = rb
+                    .header(CONTENT_TYPE, HeaderValue::from_static("application/x-www-form-urlencoded"))
+                    .header(ACCEPT, HeaderValue::from_static("application/json"))
+                    .body(body.clone());
+            }
+            None => {}
         }
         if let Some(tag) = &req.if_match {
             let Ok(v) = HeaderValue::from_str(tag) else {
                 return Err(Failure {
                     status: None,
                     problem: format!("the app's ETag `{tag}` cannot be sent back in If-Match"),
-                    retry_after: None,
+                    wait: Wait::Backoff,
                     retryable: false,
                     reply: None,
                 });
@@ -449,47 +563,39 @@ impl HttpClient {
         }
         let response = match rb.send().await {
             Ok(r) => r,
-            Err(e) => return Err(self.transport(e)),
+            Err(e) => return Err(self.transport(e, bearer, req)),
         };
         let status = response.status();
         let headers = response.headers().clone();
         let body = match response.bytes().await {
             Ok(b) => b.to_vec(),
-            Err(e) => return Err(self.transport(e)),
+            Err(e) => return Err(self.transport(e, bearer, req)),
         };
-        let problem = if status.is_success() { String::new() } else { self.scrub(describe(status, &body)) };
+        // Scrubbed before `describe` cuts the body, so a cut cannot leave
+        // half a secret that no longer matches.
+        let problem = if status.is_success() {
+            String::new()
+        } else {
+            describe(status, self.scrub(String::from_utf8_lossy(&body).into_owned(), bearer, req).as_bytes())
+        };
         let reply = Reply { status, headers, body, app: self.app.clone(), call: req.call(), problem };
         if status.is_success() {
             return Ok(reply);
         }
-        if is_retryable(status) {
-            let retry_after = if status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::SERVICE_UNAVAILABLE {
-                reply
-                    .headers
-                    .get(RETRY_AFTER)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| retry_after(v, Timestamp::now()))
-            } else {
-                None
-            };
-            return Err(Failure {
-                status: Some(status),
-                problem: reply.problem,
-                retry_after,
-                retryable: true,
-                reply: None,
-            });
+        let throttled = self.throttle.wait(status, &reply.headers, &reply.body, self.clock.now());
+        if let Some(wait) = throttled.or_else(|| is_retryable(status).then_some(Wait::Backoff)) {
+            return Err(Failure { status: Some(status), problem: reply.problem, wait, retryable: true, reply: None });
         }
         Err(Failure {
             status: Some(status),
             problem: String::new(),
-            retry_after: None,
+            wait: Wait::Backoff,
             retryable: false,
             reply: Some(reply),
         })
     }
 
-    fn transport(&self, e: reqwest::Error) -> Failure {
+    fn transport(&self, e: reqwest::Error, bearer: Option<&Bearer>, req: &Request) -> Failure {
         let what = if e.is_timeout() {
             format!("no answer within {} s", self.timeout.as_secs_f32())
         } else if e.is_connect() {
@@ -503,22 +609,28 @@ impl HttpClient {
         let retryable = !(e.is_builder() || e.is_redirect());
         Failure {
             status: None,
-            problem: self.scrub(format!("{what}: {}", error_chain(&e.without_url()))),
-            retry_after: None,
+            problem: self.scrub(format!("{what}: {}", error_chain(&e.without_url())), bearer, req),
+            wait: Wait::Backoff,
             retryable,
             reply: None,
         }
     }
 
     /// Belt and braces: an app that echoes the request (some error pages
-    /// do) must not get the token into an error message.
-    fn scrub(&self, text: String) -> String {
-        let t = self.token.expose();
-        if t.len() >= 4 && text.contains(t) { text.replace(t, "***") } else { text }
+    /// do) must not get a token or secret into an error message.
+    fn scrub(&self, text: String, bearer: Option<&Bearer>, req: &Request) -> String {
+        let secrets = self.auth.long_lived().into_iter().chain(bearer.map(|b| &b.token)).chain(&req.secrets);
+        secrets.fold(text, |text, secret| {
+            let s = secret.expose();
+            // Too short to tell from ordinary words; the other defences
+            // (sensitive headers, secrets that print as `***`) still hold.
+            if s.len() >= 4 && text.contains(s) { text.replace(s, "***") } else { text }
+        })
     }
 }
 
-/// 5xx except those that say the request itself can never work.
+/// 5xx except those that say the request itself can never work; what the
+/// vendor's throttling signal adds is [`Throttle::wait`]'s.
 fn is_retryable(status: StatusCode) -> bool {
     status == StatusCode::TOO_MANY_REQUESTS
         || (status.is_server_error()
@@ -529,7 +641,7 @@ fn is_retryable(status: StatusCode) -> bool {
 /// How long to wait before attempt `attempts + 1`, or why not to.
 fn next_wait(
     policy: &RetryPolicy,
-    retry_after: Option<Duration>,
+    wait: Wait,
     backoff: Option<Duration>,
     waited: Duration,
     attempts: u32,
@@ -538,32 +650,27 @@ fn next_wait(
         return Err(format!("gave up after {attempts} attempts over {:.1} s", waited.as_secs_f32()));
     };
     let left = policy.max_total_wait.saturating_sub(waited);
-    match retry_after {
-        Some(asked) if asked > left => Err(format!(
-            "the app asked to wait {} s before trying again, longer than the {} s left of keyward's {} s retry limit",
+    let too_long = |asked: Duration, at_least: &str| {
+        format!(
+            "the app asked to wait {at_least}{} s before trying again, longer than the {} s left of keyward's {} s retry limit",
             asked.as_secs_f32().ceil(),
             left.as_secs(),
             policy.max_total_wait.as_secs()
-        )),
-        Some(asked) => Ok(asked),
-        None if backoff > left => Err(format!(
+        )
+    };
+    match wait {
+        Wait::For(asked) if asked > left => Err(too_long(asked, "")),
+        Wait::For(asked) => Ok(asked),
+        Wait::AtLeast(floor) if floor > left => Err(too_long(floor, "at least ")),
+        // The floor itself fits: the backoff on top is cut to what is
+        // left rather than giving up on a wait the app would accept.
+        Wait::AtLeast(floor) => Ok((floor + backoff).min(left)),
+        Wait::Backoff if backoff > left => Err(format!(
             "gave up after {attempts} attempts: waiting longer would pass the {} s retry limit",
             policy.max_total_wait.as_secs()
         )),
-        None => Ok(backoff),
+        Wait::Backoff => Ok(backoff),
     }
-}
-
-/// `Retry-After` as delay-seconds or an HTTP-date (RFC 9110 §10.2.3). A
-/// date in the past means "now".
-pub fn retry_after(value: &str, now: Timestamp) -> Option<Duration> {
-    let value = value.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let when = jiff::fmt::rfc2822::parse(value).ok()?.timestamp();
-    let d = when.duration_since(now);
-    Some(if d.is_negative() { Duration::ZERO } else { d.unsigned_abs() })
 }
 
 /// `HTTP 409 Conflict: uniqueness: User exists — {…body…}`: the status,
@@ -622,33 +729,34 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
-    fn now() -> Timestamp {
-        "2026-03-01T12:00:00Z".parse().unwrap()
-    }
-
-    #[test]
-    fn retry_after_reads_seconds_and_http_dates() {
-        assert_eq!(retry_after("7", now()), Some(Duration::from_secs(7)));
-        assert_eq!(retry_after(" 0 ", now()), Some(Duration::ZERO));
-        assert_eq!(retry_after("Sun, 01 Mar 2026 12:00:30 GMT", now()), Some(Duration::from_secs(30)));
-        // A date already past: retry at once rather than never.
-        assert_eq!(retry_after("Sun, 01 Mar 2026 11:00:00 GMT", now()), Some(Duration::ZERO));
-        assert_eq!(retry_after("soon", now()), None);
-        assert_eq!(retry_after("-5", now()), None);
-    }
-
     #[test]
     fn waits_follow_retry_after_within_the_total_limit() {
         let p = RetryPolicy { max_total_wait: Duration::from_secs(60), ..RetryPolicy::default() };
         let b = Some(Duration::from_secs(1));
-        assert_eq!(next_wait(&p, None, b, Duration::ZERO, 1), Ok(Duration::from_secs(1)));
-        assert_eq!(next_wait(&p, Some(Duration::from_secs(20)), b, Duration::ZERO, 1), Ok(Duration::from_secs(20)));
-        let e = next_wait(&p, Some(Duration::from_secs(300)), b, Duration::from_secs(10), 2).unwrap_err();
+        let secs = Duration::from_secs;
+        assert_eq!(next_wait(&p, Wait::Backoff, b, Duration::ZERO, 1), Ok(secs(1)));
+        assert_eq!(next_wait(&p, Wait::For(secs(20)), b, Duration::ZERO, 1), Ok(secs(20)));
+        let e = next_wait(&p, Wait::For(secs(300)), b, secs(10), 2).unwrap_err();
         assert!(e.contains("asked to wait 300 s") && e.contains("50 s left"), "{e}");
-        let e = next_wait(&p, None, None, Duration::from_secs(3), 6).unwrap_err();
+        let e = next_wait(&p, Wait::Backoff, None, secs(3), 6).unwrap_err();
         assert!(e.contains("gave up after 6 attempts"), "{e}");
-        let e = next_wait(&p, None, Some(Duration::from_secs(30)), Duration::from_secs(45), 3).unwrap_err();
+        let e = next_wait(&p, Wait::Backoff, Some(secs(30)), secs(45), 3).unwrap_err();
         assert!(e.contains("60 s retry limit"), "{e}");
+        // A server-given wait is not second-guessed by attempts' backoff...
+        assert_eq!(next_wait(&p, Wait::For(secs(0)), Some(secs(9)), Duration::ZERO, 1), Ok(secs(0)));
+        // ...but the attempt limit still holds.
+        assert!(next_wait(&p, Wait::For(secs(0)), None, Duration::ZERO, 6).is_err());
+    }
+
+    #[test]
+    fn at_least_waits_add_the_backoff_and_fit_the_limit() {
+        let p = RetryPolicy { max_total_wait: Duration::from_secs(120), ..RetryPolicy::default() };
+        let secs = Duration::from_secs;
+        assert_eq!(next_wait(&p, Wait::AtLeast(secs(60)), Some(secs(2)), Duration::ZERO, 1), Ok(secs(62)));
+        // 58 s left: the floor fits but the floor plus backoff does not.
+        assert_eq!(next_wait(&p, Wait::AtLeast(secs(50)), Some(secs(30)), secs(62), 2), Ok(secs(58)));
+        let e = next_wait(&p, Wait::AtLeast(secs(60)), Some(secs(4)), secs(62), 2).unwrap_err();
+        assert!(e.contains("asked to wait at least 60 s") && e.contains("58 s left"), "{e}");
     }
 
     #[test]
@@ -668,7 +776,12 @@ mod tests {
         assert_eq!(format!("{s} {s:?}"), "*** ***");
         let client = HttpClient::bearer("app", s, &HttpSettings::new(None, None)).unwrap();
         assert!(!format!("{client:?}").contains("SECRET"));
-        assert_eq!(client.scrub("echo: Bearer tok-SECRET-123".to_owned()), "echo: Bearer ***");
+        let r = Request::new(Method::POST, Url::parse("https://example.com/token").unwrap())
+            .form(&[("client_secret", "cs-SECRET-456")])
+            .carrying(&Secret::new("cs-SECRET-456"));
+        assert!(!format!("{r:?}").contains("SECRET"), "{r:?}");
+        assert_eq!(client.scrub("echo: Bearer tok-SECRET-123".to_owned(), None, &r), "echo: Bearer ***");
+        assert_eq!(client.scrub("echo: cs-SECRET-456".to_owned(), None, &r), "echo: ***");
     }
 
     #[test]

@@ -4,8 +4,24 @@
 
 use assert_cmd::Command;
 
-const SUBCOMMANDS: [&str; 9] =
-    ["validate", "plan", "apply", "audit", "crd", "schema", "completions", "controller", "inventory"];
+/// Every subcommand `keyward --help` lists (but `help`), so a new one is
+/// checked without anyone remembering to add it here.
+fn subcommands() -> Vec<String> {
+    let out = Command::cargo_bin("keyward").unwrap().arg("--help").assert().success();
+    let help = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let commands = help.split("Commands:").nth(1).unwrap().split("Options:").next().unwrap();
+    let names: Vec<String> = commands
+        .lines()
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|n| *n != "help")
+        .map(str::to_owned)
+        .collect();
+    for known in ["validate", "test", "plan", "apply", "explain", "review", "report", "inventory", "controller"] {
+        assert!(names.iter().any(|n| n == known), "`{known}` is missing from --help: {names:?}");
+    }
+    names
+}
 
 fn script(shell: &str) -> String {
     let out = Command::cargo_bin("keyward").unwrap().args(["completions", shell]).assert().success();
@@ -17,8 +33,8 @@ fn bash_and_zsh_scripts_name_every_subcommand() {
     for shell in ["bash", "zsh"] {
         let text = script(shell);
         assert!(text.lines().count() > 20, "{shell}: the script is nearly empty:\n{text}");
-        for sub in SUBCOMMANDS {
-            assert!(text.contains(sub), "{shell}: `{sub}` is not completed");
+        for sub in subcommands() {
+            assert!(text.contains(&sub), "{shell}: `{sub}` is not completed");
         }
     }
     assert!(script("bash").contains("complete -F"), "bash registers the function with `complete`");

@@ -1,0 +1,460 @@
+//! Credentials that are exchanged for a short-lived access token before
+//! the API call: a Google service account (RFC 7523 JWT bearer grant) and
+//! Microsoft identity platform client credentials (RFC 6749 §4.4).
+//!
+//! The token is fetched when first needed and shared by every request of
+//! the client until shortly before it expires; concurrent requests wait for
+//! one fetch instead of each starting their own. A 401 from the API makes
+//! the client fetch a new token and try once more, since a token can be
+//! revoked or expire early; a second 401 is the app's answer.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use http::header::HeaderValue;
+use http::{Method, StatusCode};
+use jiff::{SignedDuration, Timestamp};
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use serde_json::{Value, json};
+use tokio::sync::Mutex;
+use url::Url;
+
+use crate::{HttpClient, HttpError, Reply, Request, Secret};
+
+/// How a client authenticates its requests.
+#[derive(Debug, Clone)]
+pub enum Auth {
+    /// No `Authorization` header.
+    None,
+    /// `Authorization: Bearer <token>` with a token that does not change.
+    Bearer(Secret),
+    /// A Google service account's key, exchanged for access tokens.
+    GoogleServiceAccount(GoogleServiceAccount),
+    /// A Microsoft Entra app's client secret, exchanged for access tokens.
+    MicrosoftClientCredentials(MicrosoftClientCredentials),
+}
+
+/// A Google service account key, the scopes to ask for and the Workspace
+/// user to act as. Built into a signer by [`HttpClient::new`], which
+/// refuses a key that cannot sign.
+#[derive(Debug, Clone)]
+pub struct GoogleServiceAccount {
+    key: Secret,
+    scopes: Vec<String>,
+    subject: Option<String>,
+}
+
+impl GoogleServiceAccount {
+    /// The key file's JSON as Google issues it (`client_email`,
+    /// `private_key`, `token_uri`…) and the OAuth scopes the calls need.
+    pub fn new(key_json: Secret, scopes: &[&str]) -> Self {
+        Self { key: key_json, scopes: scopes.iter().map(|s| (*s).to_owned()).collect(), subject: None }
+    }
+
+    /// Acts as this Workspace user (domain-wide delegation): the Admin SDK
+    /// refuses a service account acting as itself.
+    pub fn subject(mut self, user: impl Into<String>) -> Self {
+        self.subject = Some(user.into());
+        self
+    }
+}
+
+/// The Microsoft identity platform's URL, where tenants' token endpoints
+/// live.
+pub const MICROSOFT_AUTHORITY: &str = "https://login.microsoftonline.com";
+
+/// The scope that grants an app the Graph permissions an admin consented to.
+pub const GRAPH_DEFAULT_SCOPE: &str = "https://graph.microsoft.com/.default";
+
+/// An Entra app registration's client credentials for one tenant.
+#[derive(Debug, Clone)]
+pub struct MicrosoftClientCredentials {
+    tenant: String,
+    client_id: String,
+    client_secret: Secret,
+    scope: String,
+    authority: String,
+}
+
+impl MicrosoftClientCredentials {
+    /// For Microsoft Graph (scope [`GRAPH_DEFAULT_SCOPE`]) at
+    /// [`MICROSOFT_AUTHORITY`]. `tenant` is the directory's id or a
+    /// verified domain.
+    pub fn new(tenant: impl Into<String>, client_id: impl Into<String>, client_secret: Secret) -> Self {
+        Self {
+            tenant: tenant.into(),
+            client_id: client_id.into(),
+            client_secret,
+            scope: GRAPH_DEFAULT_SCOPE.to_owned(),
+            authority: MICROSOFT_AUTHORITY.to_owned(),
+        }
+    }
+
+    /// Another authority: a national cloud's, or a test server's.
+    pub fn authority(mut self, base_url: impl Into<String>) -> Self {
+        self.authority = base_url.into();
+        self
+    }
+
+    /// Another scope (a national cloud's Graph, another resource).
+    pub fn scope(mut self, scope: impl Into<String>) -> Self {
+        self.scope = scope.into();
+        self
+    }
+}
+
+/// A cached token is replaced this long before it expires, so a request
+/// never leaves with a token that dies on the way.
+const REFRESH_MARGIN: SignedDuration = SignedDuration::from_secs(60);
+
+/// RFC 7523 assertions Google accepts live at most an hour.
+const ASSERTION_LIFETIME_SECONDS: i64 = 3600;
+
+/// When the token endpoint does not say how long its token lives. A
+/// token that dies earlier is caught by the refresh on 401.
+const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
+
+/// Where a key file has no `token_uri`.
+const GOOGLE_TOKEN_URI: &str = "https://oauth2.googleapis.com/token";
+
+/// An `Authorization` header value and the token in it, kept to scrub it
+/// from error messages.
+pub(crate) struct Bearer {
+    pub(crate) header: HeaderValue,
+    pub(crate) token: Secret,
+}
+
+impl Bearer {
+    pub(crate) fn new(token: Secret) -> Result<Self, &'static str> {
+        let mut header = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
+            .map_err(|_| "the token contains characters an HTTP header cannot carry")?;
+        // Keeps the value out of hyper's and reqwest's Debug output and
+        // out of HTTP/2 header compression tables.
+        header.set_sensitive(true);
+        Ok(Self { header, token })
+    }
+}
+
+/// A client's authentication, ready to use.
+pub(crate) enum Credential {
+    None,
+    Static(Bearer),
+    Tokens(Box<TokenCache>),
+}
+
+impl std::fmt::Debug for Credential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::None => f.write_str("none"),
+            Self::Static(_) => f.write_str("bearer ***"),
+            Self::Tokens(cache) => write!(f, "{} at {}", cache.grant.what(), cache.grant.endpoint()),
+        }
+    }
+}
+
+impl Credential {
+    /// Checks what `auth` gives now, so a bad key fails before anything
+    /// is listed.
+    pub(crate) fn new(app: &str, auth: Auth) -> Result<Self, HttpError> {
+        match auth {
+            Auth::None => Ok(Self::None),
+            Auth::Bearer(token) => {
+                Bearer::new(token).map(Self::Static).map_err(|why| credentials(app, "bearer token", why.to_owned()))
+            }
+            Auth::GoogleServiceAccount(sa) => Ok(Self::Tokens(Box::new(TokenCache::new(Grant::google(app, sa)?)))),
+            Auth::MicrosoftClientCredentials(cc) => {
+                Ok(Self::Tokens(Box::new(TokenCache::new(Grant::microsoft(app, cc)?))))
+            }
+        }
+    }
+
+    /// Secrets the client holds for its whole life, to scrub from errors.
+    pub(crate) fn long_lived(&self) -> Option<&Secret> {
+        match self {
+            Self::None => None,
+            Self::Static(b) => Some(&b.token),
+            Self::Tokens(cache) => cache.grant.secret(),
+        }
+    }
+}
+
+fn credentials(app: &str, what: &str, why: String) -> HttpError {
+    HttpError::Credentials { app: app.to_owned(), what: what.to_owned(), why }
+}
+
+/// How a token is asked for.
+enum Grant {
+    /// RFC 7523: a JWT signed with the service account's key.
+    Jwt {
+        key: EncodingKey,
+        key_id: Option<String>,
+        client_email: String,
+        /// As written in the key file: the assertion's `aud` must match it
+        /// to the letter.
+        audience: String,
+        endpoint: Url,
+        scope: String,
+        subject: Option<String>,
+    },
+    /// RFC 6749 §4.4, the secret in the form body.
+    ClientSecret { endpoint: Url, client_id: String, client_secret: Secret, scope: String },
+}
+
+impl Grant {
+    fn google(app: &str, sa: GoogleServiceAccount) -> Result<Self, HttpError> {
+        let what = "Google service account key";
+        let bad = |why: String| credentials(app, what, why);
+        // serde_json's syntax errors give a position, never the text.
+        let v: Value = serde_json::from_str(sa.key.expose()).map_err(|e| {
+            bad(format!(
+                "it is not JSON (line {}, column {}): expected a key file as Google issues it",
+                e.line(),
+                e.column()
+            ))
+        })?;
+        let text = |k: &str| v.get(k).and_then(Value::as_str).filter(|s| !s.trim().is_empty());
+        if let Some(kind) = text("type").filter(|t| *t != "service_account") {
+            return Err(bad(format!(
+                "it is a `{kind}` credential, not a service account key (`type: service_account`)"
+            )));
+        }
+        let client_email = text("client_email").ok_or_else(|| bad("it has no `client_email`".to_owned()))?;
+        let pem = text("private_key").ok_or_else(|| bad("it has no `private_key`".to_owned()))?;
+        let key = EncodingKey::from_rsa_pem(pem.as_bytes())
+            .map_err(|e| bad(format!("its `private_key` is not an RSA private key in PEM ({e})")))?;
+        let audience = text("token_uri").unwrap_or(GOOGLE_TOKEN_URI).to_owned();
+        let endpoint =
+            http_url(&audience).ok_or_else(|| bad(format!("its `token_uri` `{audience}` is not an http(s) URL")))?;
+        if sa.scopes.iter().all(|s| s.trim().is_empty()) {
+            return Err(bad("no OAuth scope is asked for".to_owned()));
+        }
+        let grant = Self::Jwt {
+            key,
+            key_id: text("private_key_id").map(str::to_owned),
+            client_email: client_email.to_owned(),
+            audience,
+            endpoint,
+            scope: sa.scopes.join(" "),
+            subject: sa.subject,
+        };
+        // PEM decoding does not parse the RSA key itself; signing once
+        // does, so a broken key is reported now rather than on first use.
+        grant.assertion(Timestamp::UNIX_EPOCH).map_err(bad)?;
+        Ok(grant)
+    }
+
+    fn microsoft(app: &str, cc: MicrosoftClientCredentials) -> Result<Self, HttpError> {
+        let what = "Microsoft client credentials";
+        let bad = |why: String| credentials(app, what, why);
+        if cc.tenant.trim().is_empty() {
+            return Err(bad("no tenant is given".to_owned()));
+        }
+        if cc.client_id.trim().is_empty() {
+            return Err(bad("no client id is given".to_owned()));
+        }
+        let mut endpoint = http_url(cc.authority.trim())
+            .ok_or_else(|| bad(format!("the authority `{}` is not an http(s) URL", cc.authority)))?;
+        // `http_url` refused URLs that cannot be a base, the only ones
+        // without path segments; the tenant is percent-encoded as one.
+        if let Ok(mut path) = endpoint.path_segments_mut() {
+            path.pop_if_empty().extend([cc.tenant.trim(), "oauth2", "v2.0", "token"]);
+        }
+        Ok(Self::ClientSecret { endpoint, client_id: cc.client_id, client_secret: cc.client_secret, scope: cc.scope })
+    }
+
+    fn what(&self) -> &'static str {
+        match self {
+            Self::Jwt { .. } => "Google service account key",
+            Self::ClientSecret { .. } => "Microsoft client credentials",
+        }
+    }
+
+    fn endpoint(&self) -> &Url {
+        match self {
+            Self::Jwt { endpoint, .. } | Self::ClientSecret { endpoint, .. } => endpoint,
+        }
+    }
+
+    fn secret(&self) -> Option<&Secret> {
+        match self {
+            Self::Jwt { .. } => None,
+            Self::ClientSecret { client_secret, .. } => Some(client_secret),
+        }
+    }
+
+    /// The signed RS256 assertion, valid for an hour from `now`.
+    fn assertion(&self, now: Timestamp) -> Result<Secret, String> {
+        let Self::Jwt { key, key_id, client_email, audience, scope, subject, .. } = self else {
+            return Err("only a service account signs assertions".to_owned());
+        };
+        let iat = now.as_second();
+        let mut claims = json!({"iss": client_email, "scope": scope, "aud": audience, "iat": iat, "exp": iat + ASSERTION_LIFETIME_SECONDS});
+        if let Some(sub) = subject {
+            claims["sub"] = json!(sub);
+        }
+        let mut header = Header::new(Algorithm::RS256);
+        header.kid = key_id.clone();
+        jsonwebtoken::encode(&header, &claims, key)
+            .map(Secret::new)
+            .map_err(|e| format!("its `private_key` cannot sign an RS256 assertion ({e})"))
+    }
+
+    /// The token request at `now`.
+    fn request(&self, now: Timestamp) -> Result<Request, String> {
+        match self {
+            Self::Jwt { endpoint, .. } => {
+                // Signed, the assertion is itself a credential for an hour.
+                let assertion = self.assertion(now)?;
+                let form =
+                    [("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"), ("assertion", assertion.expose())];
+                Ok(Request::new(Method::POST, endpoint.clone()).form(&form).carrying(&assertion))
+            }
+            Self::ClientSecret { endpoint, client_id, client_secret, scope } => {
+                let form = [
+                    ("client_id", client_id.as_str()),
+                    ("client_secret", client_secret.expose()),
+                    ("scope", scope.as_str()),
+                    ("grant_type", "client_credentials"),
+                ];
+                Ok(Request::new(Method::POST, endpoint.clone()).form(&form).carrying(client_secret))
+            }
+        }
+    }
+}
+
+fn http_url(text: &str) -> Option<Url> {
+    Url::parse(text).ok().filter(|u| matches!(u.scheme(), "https" | "http") && !u.cannot_be_a_base())
+}
+
+/// The current token, shared by the client's requests.
+pub(crate) struct TokenCache {
+    grant: Grant,
+    /// Held across a fetch, so requests arriving meanwhile wait for its
+    /// token instead of asking for their own.
+    state: Mutex<TokenState>,
+    /// Fetches finished, read before waiting for `state`: a request that
+    /// waited while a fetch failed takes that failure instead of asking
+    /// the endpoint again with the same credential.
+    fetched: AtomicU64,
+}
+
+#[derive(Default)]
+struct TokenState {
+    token: Option<(Arc<Bearer>, Timestamp)>,
+    failed: Option<HttpError>,
+}
+
+impl TokenCache {
+    fn new(grant: Grant) -> Self {
+        Self { grant, state: Mutex::new(TokenState::default()), fetched: AtomicU64::new(0) }
+    }
+
+    /// A token fresh for at least [`REFRESH_MARGIN`], fetched if need be.
+    pub(crate) async fn bearer(&self, http: &HttpClient) -> Result<Arc<Bearer>, HttpError> {
+        let seen = self.fetched.load(Ordering::Acquire);
+        let mut state = self.state.lock().await;
+        let now = http.clock.now();
+        if let Some((bearer, expires)) = &state.token
+            && now.checked_add(REFRESH_MARGIN).is_ok_and(|t| t < *expires)
+        {
+            return Ok(bearer.clone());
+        }
+        if self.fetched.load(Ordering::Acquire) != seen
+            && let Some(e) = &state.failed
+        {
+            return Err(e.clone());
+        }
+        let fetched = self.fetch(http, now).await;
+        self.fetched.fetch_add(1, Ordering::Release);
+        match fetched {
+            Ok((bearer, expires)) => {
+                state.token = Some((bearer.clone(), expires));
+                state.failed = None;
+                Ok(bearer)
+            }
+            Err(e) => {
+                state.token = None;
+                state.failed = Some(e.clone());
+                Err(e)
+            }
+        }
+    }
+
+    /// Forgets `used` after the API refused it, unless another request
+    /// already replaced it.
+    pub(crate) async fn discard(&self, used: &Bearer) {
+        let mut state = self.state.lock().await;
+        if state.token.as_ref().is_some_and(|(b, _)| b.token == used.token) {
+            state.token = None;
+        }
+    }
+
+    async fn fetch(&self, http: &HttpClient, now: Timestamp) -> Result<(Arc<Bearer>, Timestamp), HttpError> {
+        let app = http.app();
+        let what = self.grant.what();
+        let endpoint = self.grant.endpoint();
+        let request = self.grant.request(now).map_err(|why| credentials(app, what, why))?;
+        let reply = match http.send_as(&request, None).await {
+            Ok(reply) => reply,
+            // Unreachable or failing endpoints are an outage, not a bad
+            // credential: the call error says so and the next run retries.
+            Err(HttpError::Call { app, call, status, problem }) => {
+                return Err(HttpError::Call {
+                    app,
+                    call,
+                    status,
+                    problem: format!("cannot get an access token ({what}): {problem}"),
+                });
+            }
+            Err(e) => return Err(e),
+        };
+        if !reply.is_success() {
+            return Err(credentials(app, what, http.scrub(refusal(endpoint, &reply), None, &request)));
+        }
+        let body: Value = serde_json::from_slice(&reply.body).unwrap_or(Value::Null);
+        let token = body.get("access_token").and_then(Value::as_str).filter(|t| !t.is_empty()).ok_or_else(|| {
+            credentials(app, what, format!("the token endpoint {endpoint} answered without an access_token"))
+        })?;
+        if let Some(kind) = body.get("token_type").and_then(Value::as_str).filter(|t| !t.eq_ignore_ascii_case("bearer"))
+        {
+            return Err(credentials(
+                app,
+                what,
+                format!("the token endpoint {endpoint} issued a `{kind}` token, not a bearer token"),
+            ));
+        }
+        // Microsoft's older endpoints send the lifetime as a string.
+        let lifetime = match body.get("expires_in") {
+            Some(Value::Number(n)) => n.as_u64(),
+            Some(Value::String(s)) => s.trim().parse().ok(),
+            _ => None,
+        }
+        .map_or(DEFAULT_TOKEN_LIFETIME, Duration::from_secs);
+        let bearer = Bearer::new(Secret::new(token)).map_err(|why| {
+            credentials(app, what, format!("the token endpoint {endpoint} issued a token keyward cannot send: {why}"))
+        })?;
+        // Counted from before the request left, so the token is thought
+        // to die a little early rather than late.
+        let expires = now.checked_add(lifetime).unwrap_or(Timestamp::MAX);
+        Ok((Arc::new(bearer), expires))
+    }
+}
+
+/// `the token endpoint https://… refused it (HTTP 400 Bad Request):
+/// invalid_grant: Invalid JWT Signature.` — RFC 6749 §5.2's `error` and
+/// `error_description`, never the body (it could quote the request).
+fn refusal(endpoint: &Url, reply: &Reply) -> String {
+    let mut out = format!("the token endpoint {endpoint} refused it (HTTP {})", reply.status);
+    let body: Value = serde_json::from_slice(&reply.body).unwrap_or(Value::Null);
+    for key in ["error", "error_description"] {
+        if let Some(text) = body.get(key).and_then(Value::as_str).filter(|t| !t.trim().is_empty()) {
+            out.push_str(": ");
+            out.push_str(text.trim());
+        }
+    }
+    if reply.status == StatusCode::UNAUTHORIZED && body.get("error").is_none() {
+        out.push_str(": the credential was not accepted");
+    }
+    out
+}
