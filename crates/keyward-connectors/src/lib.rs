@@ -23,9 +23,8 @@ use keyward_core::resources::ApplicationSpec;
 pub mod csv_export;
 pub mod http;
 pub mod scim;
-pub mod secrets;
 
-pub use secrets::ClusterSecrets;
+pub use keyward_http::secrets::ClusterSecrets;
 
 /// Why a connector could not do its job.
 #[derive(Debug, thiserror::Error)]

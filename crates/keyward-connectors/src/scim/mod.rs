@@ -849,35 +849,11 @@ fn read_token(
     r: &SecretRef,
     secrets: &ClusterSecrets,
 ) -> Result<Secret, ConnectorError> {
-    let fail =
-        |why: String| ConnectorError::Credentials { app: app.name.clone(), what: "SCIM bearer token".to_owned(), why };
-    let (value, from) = match (&r.env, &r.file, &r.secret) {
-        (Some(var), None, None) => match std::env::var(var) {
-            Ok(v) => (v, format!("environment variable {var}")),
-            Err(std::env::VarError::NotPresent) => return Err(fail(format!("environment variable {var} is not set"))),
-            Err(std::env::VarError::NotUnicode(_)) => {
-                return Err(fail(format!("environment variable {var} is not valid UTF-8")));
-            }
-        },
-        (None, Some(file), None) => {
-            let path = set.resolve_path(&app.origin, file);
-            match std::fs::read_to_string(&path) {
-                Ok(v) => (v, format!("file {path}")),
-                // The error's text is the OS's reason, never the file's content.
-                Err(e) => return Err(fail(format!("cannot read file {path}: {e}"))),
-            }
-        }
-        (None, None, Some(key)) => match secrets.get(key) {
-            Ok(v) => (v.expose().to_owned(), format!("key {} of Secret {}", key.key, key.name)),
-            Err(why) => return Err(fail(why.to_owned())),
-        },
-        _ => return Err(fail("set exactly one of `token.env`, `token.file` and `token.secret`".to_owned())),
-    };
-    let value = value.trim();
-    if value.is_empty() {
-        return Err(fail(format!("{from} is empty")));
-    }
-    Ok(Secret::new(value))
+    keyward_http::secrets::read_secret(set, &app.origin, r, secrets).map_err(|why| ConnectorError::Credentials {
+        app: app.name.clone(),
+        what: "SCIM bearer token".to_owned(),
+        why,
+    })
 }
 
 /// Percent-encodes everything but RFC 3986's unreserved characters, so a

@@ -1,16 +1,18 @@
-//! Values of Kubernetes Secrets named by connector credentials
-//! (`token: {secret: {name, key}}`).
+//! Credentials named in policy files (`token: {env | file | secret}`),
+//! read where the policy says, and the values of the Kubernetes Secrets
+//! among them.
 //!
-//! Connectors are built synchronously, so whoever can reach the Kubernetes
-//! API (the controller) fetches the values first and hands them over here;
-//! everyone else builds with [`ClusterSecrets::unavailable`], which turns a
-//! `secret:` reference into a message saying where it can be used.
+//! Clients are built synchronously, so whoever can reach the Kubernetes
+//! API (the controller) fetches Secret values first and hands them over
+//! here; everyone else builds with [`ClusterSecrets::unavailable`], which
+//! turns a `secret:` reference into a message saying where it can be used.
 
 use std::collections::BTreeMap;
 
-use keyward_core::resources::SecretKeyRef;
+use keyward_core::policy::{Origin, PolicySet};
+use keyward_core::resources::{SecretKeyRef, SecretRef};
 
-use crate::http::Secret;
+use crate::Secret;
 
 /// Why the CLI and the standalone daemon cannot use `secret:`.
 const OUTSIDE_KUBERNETES: &str = "`token.secret` names a Kubernetes Secret, which only `keyward controller` running in Kubernetes reads; here, use `token.env` or `token.file` (a Secret mounted as a file works in a pod too)";
@@ -53,6 +55,44 @@ impl ClusterSecrets {
             None => Err(&self.missing),
         }
     }
+}
+
+/// Reads the secret `r` names, for the resource declared at `origin`
+/// (a relative `file` is relative to its policy file). The error says
+/// where the secret was looked for and why it is unusable, never its value.
+pub fn read_secret(
+    set: &PolicySet,
+    origin: &Origin,
+    r: &SecretRef,
+    secrets: &ClusterSecrets,
+) -> Result<Secret, String> {
+    let (value, from) = match (&r.env, &r.file, &r.secret) {
+        (Some(var), None, None) => match std::env::var(var) {
+            Ok(v) => (v, format!("environment variable {var}")),
+            Err(std::env::VarError::NotPresent) => return Err(format!("environment variable {var} is not set")),
+            Err(std::env::VarError::NotUnicode(_)) => {
+                return Err(format!("environment variable {var} is not valid UTF-8"));
+            }
+        },
+        (None, Some(file), None) => {
+            let path = set.resolve_path(origin, file);
+            match std::fs::read_to_string(&path) {
+                Ok(v) => (v, format!("file {path}")),
+                // The error's text is the OS's reason, never the file's content.
+                Err(e) => return Err(format!("cannot read file {path}: {e}")),
+            }
+        }
+        (None, None, Some(key)) => match secrets.get(key) {
+            Ok(v) => (v.expose().to_owned(), format!("key {} of Secret {}", key.key, key.name)),
+            Err(why) => return Err(why.to_owned()),
+        },
+        _ => return Err("set exactly one of `token.env`, `token.file` and `token.secret`".to_owned()),
+    };
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(format!("{from} is empty"));
+    }
+    Ok(Secret::new(value))
 }
 
 #[cfg(test)]
