@@ -311,10 +311,8 @@ pub(crate) fn check(set: &PolicySet, root: &str) -> (Compiled, Vec<Diagnostic>) 
     let mut has_moved_on_column = false;
     for src in &set.people_sources {
         check_people_source(&mut c, src, &mut employment_types);
-        if let Some(csv) = &src.spec.csv {
-            has_manager_column |= csv.columns.manager.is_some();
-            has_moved_on_column |= csv.columns.moved_on.is_some();
-        }
+        has_manager_column |= src.spec.has_manager();
+        has_moved_on_column |= src.spec.has_moved_on();
     }
 
     let mut compiled = Compiled::default();
@@ -438,14 +436,30 @@ fn check_people_source(
     src: &Named<crate::resources::PeopleSourceSpec>,
     types: &mut BTreeSet<String>,
 ) {
-    let Some(csv) = &src.spec.csv else {
-        c.error(
-            &src.origin,
-            "spec",
-            "the PeopleSource has no source",
-            "set `csv:` with the path and columns of the HR export",
-        );
-        return;
+    let csv = match (&src.spec.csv, &src.spec.smarthr) {
+        (Some(_), Some(_)) => {
+            c.error(
+                &src.origin,
+                "spec",
+                "the PeopleSource sets both `csv` and `smarthr`",
+                "keep exactly one of `csv`, `smarthr`; declare a second PeopleSource for the other",
+            );
+            return;
+        }
+        (Some(csv), None) => csv,
+        (None, Some(smarthr)) => {
+            check_smarthr(c, &src.origin, smarthr, types);
+            return;
+        }
+        (None, None) => {
+            c.error(
+                &src.origin,
+                "spec",
+                "the PeopleSource has no source",
+                "set `csv:` with the path and columns of the HR export, or `smarthr:` with the tenant's URL and token",
+            );
+            return;
+        }
     };
     c.delimiter(&src.origin, "spec.csv.delimiter", csv.delimiter.as_ref());
     if csv.path.trim().is_empty() {
@@ -489,11 +503,64 @@ fn check_people_source(
             );
         }
     }
-    for (label, ty) in &csv.values.employment_type {
+    check_value_maps(c, &src.origin, "spec.csv.values", &csv.values, types);
+    check_attribute_names(c, &src.origin, "spec.csv.columns.attributes", &csv.columns.attributes);
+}
+
+fn check_smarthr(
+    c: &mut Checker<'_>,
+    o: &Origin,
+    s: &crate::resources::SmartHrPeopleSource,
+    types: &mut BTreeSet<String>,
+) {
+    check_api_url(c, o, "spec.smarthr.url", &s.url, "the tenant's address, for example `https://example.smarthr.jp`");
+    check_token(c, o, "spec.smarthr.token", &s.token, "SMARTHR_TOKEN", "smarthr-token");
+    match s.per_page {
+        Some(0) => {
+            c.error(o, "spec.smarthr.perPage", "a page size of 0 reads nothing", "leave it out or use 1 to 100");
+        }
+        Some(n) if n > 100 => c.error(
+            o,
+            "spec.smarthr.perPage",
+            format!("SmartHR returns at most 100 crews per page, not {n}"),
+            "leave it out (100) or use 1 to 100",
+        ),
+        _ => {}
+    }
+    if s.timeout_seconds == Some(0) {
+        c.error(
+            o,
+            "spec.smarthr.timeoutSeconds",
+            "a timeout of 0 seconds fails every call",
+            "leave it out or use 1 or more",
+        );
+    }
+    for (field, name) in [("manager", &s.fields.manager), ("movedOn", &s.fields.moved_on)] {
+        if name.as_deref().is_some_and(|n| n.trim().is_empty()) {
+            c.error(
+                o,
+                &format!("spec.smarthr.fields.{field}"),
+                format!("`{field}` names no custom field"),
+                "write the custom field's name as SmartHR shows it, or leave the line out",
+            );
+        }
+    }
+    check_value_maps(c, o, "spec.smarthr.values", &s.values, types);
+    check_attribute_names(c, o, "spec.smarthr.customFields", &s.custom_fields);
+}
+
+fn check_value_maps(
+    c: &mut Checker<'_>,
+    o: &Origin,
+    path: &str,
+    values: &crate::resources::PeopleValueMaps,
+    types: &mut BTreeSet<String>,
+) {
+    for (label, ty) in &values.employment_type {
         if !vocab::is_type_word(ty) {
             c.error(
-                &src.origin,
-                &format!("spec.csv.values.employmentType.{label}"),
+                o,
+                &format!("{path}.employmentType.{label}"),
                 format!("`{ty}` is not an employment type name"),
                 "use lowercase words joined by `-`, such as `full-time`, `contractor` or `intern`",
             );
@@ -501,11 +568,14 @@ fn check_people_source(
             types.insert(ty.clone());
         }
     }
-    for name in csv.columns.attributes.keys() {
+}
+
+fn check_attribute_names(c: &mut Checker<'_>, o: &Origin, path: &str, attributes: &BTreeMap<String, String>) {
+    for name in attributes.keys() {
         if name.is_empty() || name.contains(['.', ' ']) {
             c.error(
-                &src.origin,
-                &format!("spec.csv.columns.attributes.{name}"),
+                o,
+                &format!("{path}.{name}"),
                 format!("`{name}` is not a usable attribute name"),
                 "use letters, digits, `-` or `_`",
             );
@@ -811,30 +881,57 @@ fn compile_app(
 }
 
 fn check_scim(c: &mut Checker<'_>, o: &Origin, scim: &crate::resources::ScimConnector) {
-    let url = scim.url.trim();
-    let scheme_ok = url.starts_with("https://") || url.starts_with("http://");
-    if !scheme_ok || url.len() <= "https://".len() || url.contains(char::is_whitespace) {
+    check_api_url(
+        c,
+        o,
+        "spec.connector.scim.url",
+        &scim.url,
+        "the SCIM base URL, for example `https://api.slack.com/scim/v2`",
+    );
+    check_token(c, o, "spec.connector.scim.token", &scim.token, "SLACK_SCIM_TOKEN", "slack-scim-token");
+    if scim.page_size == Some(0) {
+        c.error(o, "spec.connector.scim.pageSize", "a page size of 0 reads nothing", "leave it out or use 1 or more");
+    }
+    if scim.timeout_seconds == Some(0) {
         c.error(
             o,
-            "spec.connector.scim.url",
-            format!("`{}` is not an http(s) URL", scim.url),
-            "write the SCIM base URL, for example `https://api.slack.com/scim/v2`",
-        );
-    } else if url.starts_with("http://") && !is_loopback_url(url) {
-        c.warn(
-            o,
-            "spec.connector.scim.url",
-            "the SCIM URL is plain http: the bearer token would cross the network unencrypted",
-            "use https",
+            "spec.connector.scim.timeoutSeconds",
+            "a timeout of 0 seconds fails every call",
+            "leave it out or use 1 or more",
         );
     }
-    let t = &scim.token;
+}
+
+/// An API's address: http(s), and https unless it is this machine.
+fn check_api_url(c: &mut Checker<'_>, o: &Origin, path: &str, written: &str, what: &str) {
+    let url = written.trim();
+    let scheme_ok = url.starts_with("https://") || url.starts_with("http://");
+    if !scheme_ok || url.len() <= "https://".len() || url.contains(char::is_whitespace) {
+        c.error(o, path, format!("`{written}` is not an http(s) URL"), format!("write {what}"));
+    } else if url.starts_with("http://") && !is_loopback_url(url) {
+        c.warn(o, path, "the URL is plain http: the bearer token would cross the network unencrypted", "use https");
+    }
+}
+
+/// A bearer token's [`crate::resources::SecretRef`]: exactly one source,
+/// a real Secret name and key, and an environment variable's name rather
+/// than the token itself.
+fn check_token(
+    c: &mut Checker<'_>,
+    o: &Origin,
+    path: &str,
+    t: &crate::resources::SecretRef,
+    env_example: &str,
+    key_example: &str,
+) {
     if t.sources_set() != 1 {
         c.error(
             o,
-            "spec.connector.scim.token",
+            path,
             "the token must come from exactly one of `env`, `file` and `secret`",
-            "write `token: {env: SLACK_SCIM_TOKEN}`, `token: {file: /var/run/secrets/slack-token}` or, for the controller in Kubernetes, `token: {secret: {name: keyward-credentials, key: slack-scim-token}}`",
+            format!(
+                "write `token: {{env: {env_example}}}`, `token: {{file: /var/run/secrets/{key_example}}}` or, for the controller in Kubernetes, `token: {{secret: {{name: keyward-credentials, key: {key_example}}}}}`"
+            ),
         );
     }
     if let Some(s) = &t.secret {
@@ -842,7 +939,7 @@ fn check_scim(c: &mut Checker<'_>, o: &Origin, scim: &crate::resources::ScimConn
             if !is_k8s_secret_part(value, field == "name") {
                 c.error(
                     o,
-                    &format!("spec.connector.scim.token.secret.{field}"),
+                    &format!("{path}.secret.{field}"),
                     format!("`{value}` is not a valid Secret {field}"),
                     if field == "name" {
                         "use the Secret's metadata.name: lower-case letters, digits, `-` and `.`"
@@ -858,20 +955,9 @@ fn check_scim(c: &mut Checker<'_>, o: &Origin, scim: &crate::resources::ScimConn
     {
         c.error(
             o,
-            "spec.connector.scim.token.env",
+            &format!("{path}.env"),
             format!("`{env}` is not an environment variable name"),
             "name the variable that holds the token (letters, digits and `_`); never write the token itself here",
-        );
-    }
-    if scim.page_size == Some(0) {
-        c.error(o, "spec.connector.scim.pageSize", "a page size of 0 reads nothing", "leave it out or use 1 or more");
-    }
-    if scim.timeout_seconds == Some(0) {
-        c.error(
-            o,
-            "spec.connector.scim.timeoutSeconds",
-            "a timeout of 0 seconds fails every call",
-            "leave it out or use 1 or more",
         );
     }
 }
