@@ -933,6 +933,7 @@ fn people_problems(set: &PolicySet, e: &SourceError) -> (Vec<(String, SourceRead
     match e {
         SourceError::Io { source_name, .. }
         | SourceError::Http { source_name, .. }
+        | SourceError::NotConfigured { source_name, .. }
         | SourceError::Partial { source_name, .. } => {
             let problem = Problem::new("ReadFailed", e.to_string());
             let other = format!("PeopleSource {source_name} could not be read");

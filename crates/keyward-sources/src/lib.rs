@@ -49,6 +49,15 @@ pub enum SourceError {
         /// What went wrong, never with the token in it.
         error: HttpError,
     },
+    /// A PeopleSource cannot be used as written (an address that is not
+    /// a URL); validation normally catches this first.
+    #[error("PeopleSource {source_name} cannot be read: {why}")]
+    NotConfigured {
+        /// The PeopleSource.
+        source_name: String,
+        /// What is wrong, and where.
+        why: String,
+    },
     /// An HR API's listing did not add up (fewer people than it counts, a
     /// count that changed between pages, paging that went nowhere), so it
     /// is not used: a shorter snapshot would make leavers invisible.
@@ -59,18 +68,6 @@ pub enum SourceError {
         /// What did not add up.
         why: String,
     },
-}
-
-impl SourceError {
-    /// The PeopleSource that failed, when one did (data problems may span several).
-    pub fn source_name(&self) -> Option<&str> {
-        match self {
-            Self::Io { source_name, .. } | Self::Http { source_name, .. } | Self::Partial { source_name, .. } => {
-                Some(source_name)
-            }
-            Self::Data(_) => None,
-        }
-    }
 }
 
 /// How the HR APIs are reached: the Kubernetes Secret values their

@@ -79,7 +79,7 @@ impl SmartHr {
         let crews = Url::parse(&written)
             .ok()
             .filter(|u| matches!(u.scheme(), "https" | "http") && u.host().is_some())
-            .ok_or_else(|| SourceError::Partial {
+            .ok_or_else(|| SourceError::NotConfigured {
                 source_name: src.name.clone(),
                 why: format!("`{}` is not an http(s) URL (spec.smarthr.url)", spec.url.trim()),
             })?;
