@@ -170,7 +170,7 @@ struct Counts {
 async fn measure(dir: &Path, phase: Phase, at: Date, st: &mut Steps) -> Result<Counts> {
     let loaded = pipeline::load_policies(&[dir.join("policies")])?;
     st.mark("load policies");
-    let people = pipeline::read_people(&loaded.set)?;
+    let people = pipeline::read_people(&loaded.set).await?;
     st.mark("read people");
     let listings = pipeline::list_accounts(&loaded.set).await?;
     st.mark("list accounts");

@@ -229,7 +229,7 @@ async fn reconcile(
     apply: bool,
 ) -> Result<(usize, BTreeMap<&'static str, usize>)> {
     let loaded = keyward::pipeline::load_policies(paths)?;
-    let people = keyward::pipeline::read_people(&loaded.set)?;
+    let people = keyward::pipeline::read_people(&loaded.set).await?;
     let connectors = keyward::pipeline::connect(&loaded.set)?;
     let listings = keyward::pipeline::list_with(&loaded.set, &connectors).await?;
     let plan = keyward_core::plan(&loaded.set, &people, &listings, at)?;

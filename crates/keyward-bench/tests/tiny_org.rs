@@ -37,8 +37,8 @@ fn a_tiny_org_loads_and_plans_creates_suspends_and_reviews() {
 
     let loaded = keyward::pipeline::load_policies(&[dir.path().join("policies")]).unwrap();
     assert_eq!(loaded.set.applications.len(), 3);
-    let people = keyward::pipeline::read_people(&loaded.set).unwrap();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let people = runtime.block_on(keyward::pipeline::read_people(&loaded.set)).unwrap();
     let listings = runtime.block_on(keyward::pipeline::list_accounts(&loaded.set)).unwrap();
     let accounts: usize = listings.values().map(|l| l.accounts.len()).sum();
     // Readers skip the few `deleted` rows some exports carry.

@@ -30,7 +30,7 @@ pub mod scim;
 pub mod secrets;
 mod urls;
 
-pub use secrets::ClusterSecrets;
+pub use keyward_http::secrets::ClusterSecrets;
 
 /// Why a connector could not do its job.
 #[derive(Debug, thiserror::Error)]

@@ -1,67 +1,17 @@
-//! Values of Kubernetes Secrets named by connector credentials
-//! (`token: {secret: {name, key}}`).
-//!
-//! Connectors are built synchronously, so whoever can reach the Kubernetes
-//! API (the controller) fetches the values first and hands them over here;
-//! everyone else builds with [`ClusterSecrets::unavailable`], which turns a
-//! `secret:` reference into a message saying where it can be used.
-
-use std::collections::BTreeMap;
+//! Credentials of connectors, read where the policy says (an environment
+//! variable, a file, or a Kubernetes Secret the controller fetched) through
+//! [`keyward_http::secrets`], the one reader the HR API sources use too.
 
 use keyward_core::policy::{Named, PolicySet};
-use keyward_core::resources::{ApplicationSpec, SecretKeyRef, SecretRef};
+use keyward_core::resources::{ApplicationSpec, SecretRef};
+pub use keyward_http::secrets::ClusterSecrets;
 
 use crate::ConnectorError;
 use crate::http::Secret;
 
-/// Why the CLI and the standalone daemon cannot use `secret:`.
-const OUTSIDE_KUBERNETES: &str = "`token.secret` names a Kubernetes Secret, which only `keyward controller` running in Kubernetes reads; here, use `token.env` or `token.file` (a Secret mounted as a file works in a pod too)";
-
-/// Secret values by name and key, or why one could not be read.
-#[derive(Debug, Clone)]
-pub struct ClusterSecrets {
-    values: BTreeMap<SecretKeyRef, Result<Secret, String>>,
-    /// The answer for a key that was not fetched.
-    missing: String,
-}
-
-impl ClusterSecrets {
-    /// Outside Kubernetes: every `secret:` reference is refused with a
-    /// message naming the alternatives.
-    pub fn unavailable() -> Self {
-        Self { values: BTreeMap::new(), missing: OUTSIDE_KUBERNETES.to_owned() }
-    }
-
-    /// In Kubernetes: filled with [`ClusterSecrets::insert`] for every
-    /// reference of the apps being built.
-    pub fn fetched() -> Self {
-        Self {
-            values: BTreeMap::new(),
-            missing: "this Secret key was not fetched (a bug: please report it)".to_owned(),
-        }
-    }
-
-    /// Records a fetched value, or why it could not be fetched (a message
-    /// that never contains the value).
-    pub fn insert(&mut self, r: SecretKeyRef, value: Result<Secret, String>) {
-        self.values.insert(r, value);
-    }
-
-    /// The value of `r`.
-    pub fn get(&self, r: &SecretKeyRef) -> Result<&Secret, &str> {
-        match self.values.get(r) {
-            Some(Ok(v)) => Ok(v),
-            Some(Err(why)) => Err(why),
-            None => Err(&self.missing),
-        }
-    }
-}
-
-/// Reads a credential where the policy says: `what` names it in messages
-/// (`SCIM bearer token`), `field` is its key in the policy (`token`).
-/// Messages name the variable, file or Secret, never the value; an empty
-/// value is refused, because an LDAP bind with an empty password is an
-/// anonymous bind that succeeds.
+/// Reads a connector's credential: `what` names it in messages (`SCIM
+/// bearer token`), `field` is its key in the policy (`token`). Messages
+/// name the variable, file or Secret, never the value.
 pub(crate) fn read(
     set: &PolicySet,
     app: &Named<ApplicationSpec>,
@@ -70,62 +20,9 @@ pub(crate) fn read(
     what: &str,
     field: &str,
 ) -> Result<Secret, ConnectorError> {
-    let fail = |why: String| ConnectorError::Credentials { app: app.name.clone(), what: what.to_owned(), why };
-    let (value, from) = match (&r.env, &r.file, &r.secret) {
-        (Some(var), None, None) => match std::env::var(var) {
-            Ok(v) => (v, format!("environment variable {var}")),
-            Err(std::env::VarError::NotPresent) => return Err(fail(format!("environment variable {var} is not set"))),
-            Err(std::env::VarError::NotUnicode(_)) => {
-                return Err(fail(format!("environment variable {var} is not valid UTF-8")));
-            }
-        },
-        (None, Some(file), None) => {
-            let path = set.resolve_path(&app.origin, file);
-            match std::fs::read_to_string(&path) {
-                Ok(v) => (v, format!("file {path}")),
-                // The error's text is the OS's reason, never the file's content.
-                Err(e) => return Err(fail(format!("cannot read file {path}: {e}"))),
-            }
-        }
-        (None, None, Some(key)) => match secrets.get(key) {
-            Ok(v) => (v.expose().to_owned(), format!("key {} of Secret {}", key.key, key.name)),
-            Err(why) => return Err(fail(why.to_owned())),
-        },
-        _ => return Err(fail(format!("set exactly one of `{field}.env`, `{field}.file` and `{field}.secret`"))),
-    };
-    let value = value.trim();
-    if value.is_empty() {
-        return Err(fail(format!("{from} is empty")));
-    }
-    Ok(Secret::new(value))
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-
-    use super::*;
-
-    fn key(name: &str, key: &str) -> SecretKeyRef {
-        SecretKeyRef { name: name.to_owned(), key: key.to_owned() }
-    }
-
-    #[test]
-    fn outside_kubernetes_a_secret_reference_names_the_alternatives() {
-        let s = ClusterSecrets::unavailable();
-        let why = s.get(&key("creds", "token")).unwrap_err();
-        assert!(why.contains("token.env") && why.contains("token.file"), "{why}");
-    }
-
-    #[test]
-    fn fetched_values_and_failures_are_kept_apart() {
-        let mut s = ClusterSecrets::fetched();
-        s.insert(key("creds", "a"), Ok(Secret::new("v")));
-        s.insert(key("creds", "b"), Err("Secret creds has no key b".to_owned()));
-        assert_eq!(s.get(&key("creds", "a")).unwrap().expose(), "v");
-        assert_eq!(s.get(&key("creds", "b")).unwrap_err(), "Secret creds has no key b");
-        assert!(s.get(&key("other", "a")).unwrap_err().contains("not fetched"));
-        // Debug never shows a value.
-        assert!(!format!("{s:?}").contains("\"v\""));
-    }
+    keyward_http::secrets::read_secret(set, &app.origin, r, secrets, field).map_err(|why| ConnectorError::Credentials {
+        app: app.name.clone(),
+        what: what.to_owned(),
+        why,
+    })
 }

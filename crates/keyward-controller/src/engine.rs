@@ -29,9 +29,9 @@ use keyward_connectors::{Capabilities, ClusterSecrets, Connector, ConnectorError
 use keyward_core::account::AccountListing;
 use keyward_core::plan::{Action, Change, Plan};
 use keyward_core::policy::{Named, PolicySet};
-use keyward_core::resources::{ApplicationSpec, ApplicationStatus, PeopleSourceStatus, ReconcileMode};
+use keyward_core::resources::{ApplicationSpec, ApplicationStatus, PeopleSourceStatus, ReconcileMode, SecretKeyRef};
 use keyward_core::{Diagnostic, People};
-use keyward_sources::SourceError;
+use keyward_sources::{ReadOptions, SourceError};
 use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 use tokio::sync::watch;
@@ -300,7 +300,7 @@ impl Engine {
             return self.finish(report, clock);
         }
         let now = Timestamp::now();
-        let people = match blocking(|| keyward_sources::read_people(set)) {
+        let people = match keyward_sources::read_people_with(set, &self.source_options(set).await).await {
             Ok(p) => p,
             Err(e) => {
                 let (sources, problem) = people_problems(set, &e);
@@ -371,7 +371,7 @@ impl Engine {
             return self.finish(report, clock);
         }
         let now = Timestamp::now();
-        let people = match blocking(|| keyward_sources::read_people(set)) {
+        let people = match keyward_sources::read_people_with(set, &self.source_options(set).await).await {
             Ok(p) => p,
             Err(e) => {
                 let (_, problem) = people_problems(set, &e);
@@ -499,6 +499,24 @@ impl Engine {
         Some(listings)
     }
 
+    /// How the HR APIs are read: in Kubernetes, with the values of the
+    /// Secrets their tokens name, read anew at every reconcile so a
+    /// rotated token is used at once.
+    async fn source_options(&self, set: &PolicySet) -> ReadOptions {
+        let mut options = ReadOptions::default();
+        let Some(reader) = &self.secrets else { return options };
+        let mut secrets = ClusterSecrets::fetched();
+        let mut read: BTreeMap<String, Result<SecretData, String>> = BTreeMap::new();
+        for r in set.people_sources.iter().flat_map(|s| s.spec.secret_refs()) {
+            if !read.contains_key(&r.name) {
+                read.insert(r.name.clone(), reader.read(&r.name).await);
+            }
+            secrets.insert(r.clone(), secret_value(read.get(&r.name), r, "spec.smarthr.token.secret.key"));
+        }
+        options.secrets = secrets;
+        options
+    }
+
     /// Builds (or reuses) the connectors of `apps`; the apps whose
     /// connector cannot be built, with why. Kubernetes Secrets named by
     /// credentials are read again on a full reconcile (a rotated token
@@ -530,19 +548,8 @@ impl Engine {
                     if !read.contains_key(&r.name) {
                         read.insert(r.name.clone(), reader.read(&r.name).await);
                     }
-                    let value = match read.get(&r.name) {
-                        Some(Ok(data)) => match data.get(&r.key) {
-                            Some(v) => v.clone(),
-                            None => Err(format!(
-                                "Secret {} has no key `{}` (it has: {}); add it, or fix the `secret.key` of the credential in spec.connector",
-                                r.name,
-                                r.key,
-                                data.keys().map(String::as_str).collect::<Vec<_>>().join(", ")
-                            )),
-                        },
-                        Some(Err(why)) => Err(why.clone()),
-                        None => Err(format!("Secret {} was not read (a bug: please report it)", r.name)),
-                    };
+                    let value =
+                        secret_value(read.get(&r.name), r, "the `secret.key` of the credential in spec.connector");
                     // Only a digest of the value is kept, to notice a rotation.
                     match &value {
                         Ok(v) => digest.update(v.expose().as_bytes()),
@@ -860,6 +867,23 @@ fn why(r: &keyward_apply::ItemResult) -> &str {
     }
 }
 
+/// The value of the key `r` names in a Secret as it was read, or why it is unusable.
+fn secret_value(read: Option<&Result<SecretData, String>>, r: &SecretKeyRef, field: &str) -> Result<Secret, String> {
+    match read {
+        Some(Ok(data)) => match data.get(&r.key) {
+            Some(v) => v.clone(),
+            None => Err(format!(
+                "Secret {} has no key `{}` (it has: {}); add it, or fix {field}",
+                r.name,
+                r.key,
+                data.keys().map(String::as_str).collect::<Vec<_>>().join(", ")
+            )),
+        },
+        Some(Err(why)) => Err(why.clone()),
+        None => Err(format!("Secret {} was not read (a bug: please report it)", r.name)),
+    }
+}
+
 fn forget(held: &mut Held, name: &str) {
     held.connectors.remove(name);
     held.built_from.remove(name);
@@ -908,7 +932,10 @@ fn people_problems(set: &PolicySet, e: &SourceError) -> (Vec<(String, SourceRead
         ))
     };
     match e {
-        SourceError::Io { source_name, .. } => {
+        SourceError::Io { source_name, .. }
+        | SourceError::Http { source_name, .. }
+        | SourceError::NotConfigured { source_name, .. }
+        | SourceError::Partial { source_name, .. } => {
             let problem = Problem::new("ReadFailed", e.to_string());
             let other = format!("PeopleSource {source_name} could not be read");
             let per = set
@@ -924,18 +951,10 @@ fn people_problems(set: &PolicySet, e: &SourceError) -> (Vec<(String, SourceRead
         }
         SourceError::Data(d) => {
             let all = Problem::new("InvalidData", format!("the HR data has problems: {}", diagnostics_message(&d.0)));
-            // Diagnostics name the CSV file; match them to the source that
-            // reads it.
-            let files: Vec<(String, String)> = set
-                .people_sources
-                .iter()
-                .map(|s| {
-                    (
-                        s.name.clone(),
-                        s.spec.csv.as_ref().map(|c| set.resolve_path(&s.origin, &c.path)).unwrap_or_default(),
-                    )
-                })
-                .collect();
+            // Diagnostics name the CSV file or the API; match them to the
+            // source that reads it.
+            let files: Vec<(String, String)> =
+                set.people_sources.iter().map(|s| (s.name.clone(), keyward_sources::location(set, s))).collect();
             let mine = |file: &str| -> Vec<Diagnostic> { d.0.iter().filter(|x| x.file == file).cloned().collect() };
             let any_matched = files.iter().any(|(_, f)| !mine(f).is_empty());
             let per = files

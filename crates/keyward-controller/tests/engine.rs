@@ -1,7 +1,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
 //! The reconcile engine on its own (as the Kubernetes mode will use it)
 //! against two real SCIM servers: a guard refusal holds back only the app
-//! it is about, and an unreadable HR master plans and applies nothing.
+//! it is about, and an unreadable HR master plans and applies nothing; a
+//! SmartHR PeopleSource (against a request-level stub) reads its token
+//! from a Kubernetes Secret.
 
 use std::path::Path;
 
@@ -176,4 +178,72 @@ async fn an_unreadable_hr_master_plans_and_applies_nothing() {
     assert!(report.is_ok(), "{report:#?}");
     assert_eq!(cond(&report.applications["chat"], "SourceError").status, "False");
     assert_eq!(report.people_sources["hr"].people, 3);
+}
+
+/// Kubernetes Secrets as the controller would read them: `hr-creds` has
+/// the key `smarthr` when `with_key`.
+struct Secrets {
+    with_key: bool,
+}
+
+#[async_trait::async_trait]
+impl keyward_controller::engine::SecretReader for Secrets {
+    async fn read(&self, name: &str) -> Result<keyward_controller::engine::SecretData, String> {
+        if name != "hr-creds" {
+            return Err(format!("no Secret {name}"));
+        }
+        let mut data = std::collections::BTreeMap::new();
+        let key = if self.with_key { "smarthr" } else { "other" };
+        data.insert(key.to_owned(), Ok(keyward_connectors::http::Secret::new(TOKEN)));
+        Ok(data)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_smarthr_people_source_reads_its_token_from_a_kubernetes_secret() {
+    use wiremock::matchers::{header, method, path};
+    let smarthr = wiremock::MockServer::start().await;
+    let crews = json!([
+        {"id": "c1", "emp_code": "E1", "emp_status": "employed", "email": "ann@example.com", "entered_at": "2020-04-01"},
+        {"id": "c2", "emp_code": "E2", "emp_status": "retired", "email": "bob@example.com", "resigned_at": "2024-03-31"},
+    ]);
+    wiremock::Mock::given(method("GET"))
+        .and(path("/api/v1/crews"))
+        .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+        .respond_with(wiremock::ResponseTemplate::new(200).insert_header("x-total-count", "2").set_body_json(crews))
+        .mount(&smarthr)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let people = format!(
+        "apiVersion: keyward.io/v1alpha1\nkind: PeopleSource\nmetadata: {{name: hr}}\nspec:\n  smarthr:\n    url: {}\n    token: {{secret: {{name: hr-creds, key: smarthr}}}}\n",
+        smarthr.uri()
+    );
+    std::fs::write(dir.path().join("policies.yaml"), people).unwrap();
+    let set = load(dir.path());
+    let engine = |with_key| {
+        Engine::new(EngineConfig {
+            audit_log: dir.path().join("audit.jsonl"),
+            checklist_dir: dir.path().join("checklists"),
+            guard: keyward_apply::GuardOptions::default(),
+            metrics: Metrics::new(),
+        })
+        .unwrap()
+        .with_secrets(std::sync::Arc::new(Secrets { with_key }))
+    };
+    let today = jiff::Zoned::now().date();
+
+    let report = engine(true).reconcile_all(&set, today).await;
+    assert!(report.error.is_none(), "{report:#?}");
+    assert_eq!(report.people_sources["hr"].people, 2);
+
+    let report = engine(false).reconcile_all(&set, today).await;
+    assert_eq!(report.error.as_ref().unwrap().reason, "ReadFailed", "{report:#?}");
+    let src = report.people_sources["hr"].conditions.iter().find(|c| c.type_ == "SourceError").unwrap();
+    assert_eq!(src.status, "True");
+    assert!(
+        src.message.contains("Secret hr-creds has no key `smarthr`")
+            && src.message.contains("spec.smarthr.token.secret.key"),
+        "{src:?}"
+    );
+    assert!(!src.message.contains(TOKEN));
 }

@@ -335,10 +335,8 @@ impl PolicySet {
     pub fn people_attributes(&self) -> BTreeMap<String, String> {
         let mut out = BTreeMap::new();
         for s in &self.people_sources {
-            if let Some(csv) = &s.spec.csv {
-                for (k, v) in &csv.columns.attributes {
-                    out.entry(k.clone()).or_insert_with(|| v.clone());
-                }
+            for (k, v) in s.spec.attributes().into_iter().flatten() {
+                out.entry(k.clone()).or_insert_with(|| v.clone());
             }
         }
         out

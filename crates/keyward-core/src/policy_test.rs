@@ -267,8 +267,8 @@ impl<'a> Vocabulary<'a> {
         let mut employment_types: BTreeSet<String> =
             vocab::WELL_KNOWN_EMPLOYMENT_TYPES.iter().map(|s| (*s).to_owned()).collect();
         for src in &set.people_sources {
-            if let Some(csv) = &src.spec.csv {
-                employment_types.extend(csv.values.employment_type.values().cloned());
+            if let Some(values) = src.spec.values() {
+                employment_types.extend(values.employment_type.values().cloned());
             }
         }
         Self { set, employment_types, attributes: set.people_attributes() }

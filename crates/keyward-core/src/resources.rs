@@ -44,6 +44,39 @@ pub struct PeopleSourceSpec {
     /// employee export with Japanese headers).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub csv: Option<CsvPeopleSource>,
+    /// Read people from SmartHR's API (`GET /api/v1/crews`), every page,
+    /// retired crews included. Set either this or `csv`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smarthr: Option<SmartHrPeopleSource>,
+}
+
+impl PeopleSourceSpec {
+    /// How the source's HR labels map to keyward's words, whichever reader is set.
+    pub fn values(&self) -> Option<&PeopleValueMaps> {
+        self.csv.as_ref().map(|c| &c.values).or_else(|| self.smarthr.as_ref().map(|s| &s.values))
+    }
+
+    /// Attribute name → the CSV column or SmartHR custom field it is read from.
+    pub fn attributes(&self) -> Option<&BTreeMap<String, String>> {
+        self.csv.as_ref().map(|c| &c.columns.attributes).or_else(|| self.smarthr.as_ref().map(|s| &s.custom_fields))
+    }
+
+    /// `true` when the source says who each person's manager is.
+    pub fn has_manager(&self) -> bool {
+        self.csv.as_ref().is_some_and(|c| c.columns.manager.is_some())
+            || self.smarthr.as_ref().is_some_and(|s| s.fields.manager.is_some())
+    }
+
+    /// `true` when the source gives the date of each person's latest transfer.
+    pub fn has_moved_on(&self) -> bool {
+        self.csv.as_ref().is_some_and(|c| c.columns.moved_on.is_some())
+            || self.smarthr.as_ref().is_some_and(|s| s.fields.moved_on.is_some())
+    }
+
+    /// The Kubernetes Secret keys the source's credentials are read from.
+    pub fn secret_refs(&self) -> Vec<&SecretKeyRef> {
+        self.smarthr.iter().filter_map(|s| s.token.secret.as_ref()).collect()
+    }
 }
 
 /// What the controller last read from a PeopleSource.
@@ -98,6 +131,67 @@ pub struct CsvPeopleSource {
     /// (`営業本部/第一営業部`). Default `/`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department_separator: Option<String>,
+}
+
+/// SmartHR's API, read as the HR master. Every crew is read, retired ones
+/// included (a leaver must be seen to be offboarded), following the
+/// `Link` header page by page; a failing page, or fewer crews than
+/// `x-total-count` announces, is an error and nothing is planned.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SmartHrPeopleSource {
+    /// The tenant's address, `https://<tenant>.smarthr.jp`; keyward appends
+    /// `/api/v1`.
+    pub url: String,
+    /// Where the access token (SmartHR's 共通設定 > API アクセストークン) is
+    /// read from when keyward runs. The token itself never belongs in a
+    /// policy file.
+    pub token: SecretRef,
+    /// Crews asked for per page, 1 to 100 (SmartHR's maximum). Default 100.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_page: Option<u32>,
+    /// Custom fields (カスタム従業員項目) holding what SmartHR has no
+    /// standard field for.
+    #[serde(default, skip_serializing_if = "SmartHrFields::is_empty")]
+    pub fields: SmartHrFields,
+    /// How SmartHR's labels map to keyward's vocabulary: employment type
+    /// names (`正社員: full-time`) and `emp_status` values. Built-in defaults
+    /// cover SmartHR's Japanese labels and `employed`, `absent`, `retired`;
+    /// entries here are added to them and win on conflict.
+    #[serde(default)]
+    pub values: PeopleValueMaps,
+    /// Custom fields kept as named attributes, for selectors and per-app
+    /// correlation: attribute name → the custom field's name in SmartHR
+    /// (for example `github: GitHubアカウント`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub custom_fields: BTreeMap<String, String>,
+    /// Seconds before one HTTP request is abandoned (and retried).
+    /// Default 30.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_seconds: Option<u32>,
+}
+
+/// Custom fields of SmartHR that hold the fields keyward needs beyond
+/// SmartHR's standard ones.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SmartHrFields {
+    /// The custom field holding the manager's employee number or e-mail
+    /// (上長), used to hand a leaver's data over. SmartHR has no standard
+    /// manager field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manager: Option<String>,
+    /// The custom field holding the date of the latest transfer (異動日,
+    /// `YYYY-MM-DD`); starts a mover's grace period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moved_on: Option<String>,
+}
+
+impl SmartHrFields {
+    /// `true` when no custom field is named.
+    pub fn is_empty(&self) -> bool {
+        self.manager.is_none() && self.moved_on.is_none()
+    }
 }
 
 /// How a file's bytes are decoded.
@@ -538,7 +632,7 @@ pub struct MicrosoftGraphConnector {
 
 /// A secret read at run time: from an environment variable, a file (a
 /// mounted Kubernetes Secret, say), or, when keyward runs as the controller
-/// in Kubernetes, a key of a Secret in the Application's namespace. Set
+/// in Kubernetes, a key of a Secret in the resource's namespace. Set
 /// exactly one.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -550,7 +644,7 @@ pub struct SecretRef {
     /// ignored), relative to the directory of the policy file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
-    /// A key of a Kubernetes Secret in the Application's namespace, read by
+    /// A key of a Kubernetes Secret in the resource's namespace, read by
     /// the controller through the API (its Role needs `get` on that Secret
     /// by name). Only `keyward controller` in Kubernetes mode can read it;
     /// the CLI and the standalone daemon refuse it with a message.
@@ -596,7 +690,7 @@ impl SecretRef {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SecretKeyRef {
-    /// The Secret's name, in the Application's namespace.
+    /// The Secret's name, in the resource's namespace.
     pub name: String,
     /// The key within the Secret's `data` (surrounding whitespace of the
     /// value is ignored).

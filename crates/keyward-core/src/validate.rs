@@ -330,10 +330,8 @@ pub(crate) fn check(set: &PolicySet, root: &str) -> (Compiled, Vec<Diagnostic>) 
     let mut has_moved_on_column = false;
     for src in &set.people_sources {
         check_people_source(&mut c, src, &mut employment_types);
-        if let Some(csv) = &src.spec.csv {
-            has_manager_column |= csv.columns.manager.is_some();
-            has_moved_on_column |= csv.columns.moved_on.is_some();
-        }
+        has_manager_column |= src.spec.has_manager();
+        has_moved_on_column |= src.spec.has_moved_on();
     }
 
     let mut compiled = Compiled::default();
@@ -457,14 +455,30 @@ fn check_people_source(
     src: &Named<crate::resources::PeopleSourceSpec>,
     types: &mut BTreeSet<String>,
 ) {
-    let Some(csv) = &src.spec.csv else {
-        c.error(
-            &src.origin,
-            "spec",
-            "the PeopleSource has no source",
-            "set `csv:` with the path and columns of the HR export",
-        );
-        return;
+    let csv = match (&src.spec.csv, &src.spec.smarthr) {
+        (Some(_), Some(_)) => {
+            c.error(
+                &src.origin,
+                "spec",
+                "the PeopleSource sets both `csv` and `smarthr`",
+                "keep exactly one of `csv`, `smarthr`; declare a second PeopleSource for the other",
+            );
+            return;
+        }
+        (Some(csv), None) => csv,
+        (None, Some(smarthr)) => {
+            check_smarthr(c, &src.origin, smarthr, types);
+            return;
+        }
+        (None, None) => {
+            c.error(
+                &src.origin,
+                "spec",
+                "the PeopleSource has no source",
+                "set `csv:` with the path and columns of the HR export, or `smarthr:` with the tenant's URL and token",
+            );
+            return;
+        }
     };
     c.delimiter(&src.origin, "spec.csv.delimiter", csv.delimiter.as_ref());
     if csv.path.trim().is_empty() {
@@ -508,11 +522,76 @@ fn check_people_source(
             );
         }
     }
-    for (label, ty) in &csv.values.employment_type {
+    check_value_maps(c, &src.origin, "spec.csv.values", &csv.values, types);
+    check_attribute_names(c, &src.origin, "spec.csv.columns.attributes", &csv.columns.attributes);
+}
+
+fn check_smarthr(
+    c: &mut Checker<'_>,
+    o: &Origin,
+    s: &crate::resources::SmartHrPeopleSource,
+    types: &mut BTreeSet<String>,
+) {
+    check_api_url(
+        c,
+        o,
+        "spec.smarthr.url",
+        &s.url,
+        "write the tenant's address, for example `https://example.smarthr.jp`",
+    );
+    check_secret_ref(
+        c,
+        o,
+        "spec.smarthr.token",
+        &s.token,
+        "write `token: {env: SMARTHR_TOKEN}`, `token: {file: /var/run/secrets/smarthr-token}` or, for the controller in Kubernetes, `token: {secret: {name: keyward-credentials, key: smarthr-token}}`",
+    );
+    match s.per_page {
+        Some(0) => {
+            c.error(o, "spec.smarthr.perPage", "a page size of 0 reads nothing", "leave it out or use 1 to 100");
+        }
+        Some(n) if n > 100 => c.error(
+            o,
+            "spec.smarthr.perPage",
+            format!("SmartHR returns at most 100 crews per page, not {n}"),
+            "leave it out (100) or use 1 to 100",
+        ),
+        _ => {}
+    }
+    if s.timeout_seconds == Some(0) {
+        c.error(
+            o,
+            "spec.smarthr.timeoutSeconds",
+            "a timeout of 0 seconds fails every call",
+            "leave it out or use 1 or more",
+        );
+    }
+    for (field, name) in [("manager", &s.fields.manager), ("movedOn", &s.fields.moved_on)] {
+        if name.as_deref().is_some_and(|n| n.trim().is_empty()) {
+            c.error(
+                o,
+                &format!("spec.smarthr.fields.{field}"),
+                format!("`{field}` names no custom field"),
+                "write the custom field's name as SmartHR shows it, or leave the line out",
+            );
+        }
+    }
+    check_value_maps(c, o, "spec.smarthr.values", &s.values, types);
+    check_attribute_names(c, o, "spec.smarthr.customFields", &s.custom_fields);
+}
+
+fn check_value_maps(
+    c: &mut Checker<'_>,
+    o: &Origin,
+    path: &str,
+    values: &crate::resources::PeopleValueMaps,
+    types: &mut BTreeSet<String>,
+) {
+    for (label, ty) in &values.employment_type {
         if !vocab::is_type_word(ty) {
             c.error(
-                &src.origin,
-                &format!("spec.csv.values.employmentType.{label}"),
+                o,
+                &format!("{path}.employmentType.{label}"),
                 format!("`{ty}` is not an employment type name"),
                 "use lowercase words joined by `-`, such as `full-time`, `contractor` or `intern`",
             );
@@ -520,11 +599,14 @@ fn check_people_source(
             types.insert(ty.clone());
         }
     }
-    for name in csv.columns.attributes.keys() {
+}
+
+fn check_attribute_names(c: &mut Checker<'_>, o: &Origin, path: &str, attributes: &BTreeMap<String, String>) {
+    for name in attributes.keys() {
         if name.is_empty() || name.contains(['.', ' ']) {
             c.error(
-                &src.origin,
-                &format!("spec.csv.columns.attributes.{name}"),
+                o,
+                &format!("{path}.{name}"),
                 format!("`{name}` is not a usable attribute name"),
                 "use letters, digits, `-` or `_`",
             );

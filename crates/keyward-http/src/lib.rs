@@ -72,6 +72,7 @@ use jiff::Timestamp;
 use url::Url;
 
 mod oauth;
+pub mod secrets;
 mod throttle;
 
 pub use oauth::{Auth, GRAPH_DEFAULT_SCOPE, GoogleServiceAccount, MICROSOFT_AUTHORITY, MicrosoftClientCredentials};

@@ -11,7 +11,7 @@ use keyward_core::tabular::{self, Headers, csv_error, field_count_error, row_err
 use keyward_core::{PolicySet, vocab};
 
 /// How many row errors are reported before giving up on a file.
-const MAX_ROW_ERRORS: usize = 50;
+pub(crate) const MAX_ROW_ERRORS: usize = 50;
 
 /// Column indexes of the mapped fields.
 struct Cols {
@@ -263,20 +263,20 @@ fn resolve_columns(
 }
 
 /// `営業本部 / 第一営業部` with separator `/` (or `＞` etc.) → `営業本部/第一営業部`.
-fn normalize_department(raw: &str, sep: &str) -> String {
+pub(crate) fn normalize_department(raw: &str, sep: &str) -> String {
     raw.split(sep).map(str::trim).filter(|s| !s.is_empty()).collect::<Vec<_>>().join("/")
 }
 
 /// Departments and titles of concurrent posts are listed in the same order.
 /// Extra titles or departments make posts with only one of the two.
-fn zip_posts(depts: Vec<String>, titles: Vec<String>) -> Vec<Post> {
+pub(crate) fn zip_posts(depts: Vec<String>, titles: Vec<String>) -> Vec<Post> {
     let n = depts.len().max(titles.len());
     let mut d = depts.into_iter();
     let mut t = titles.into_iter();
     (0..n).map(|_| Post { department: d.next(), title: t.next() }).collect()
 }
 
-fn looks_like_email(s: &str) -> bool {
+pub(crate) fn looks_like_email(s: &str) -> bool {
     matches!(s.split_once('@'), Some((l, d)) if !l.is_empty() && d.contains('.') && !d.contains('@') && !s.contains(char::is_whitespace))
 }
 

@@ -1,23 +1,27 @@
 //! # keyward-sources
 //!
 //! Reads the HR master — who works here, where, as what, from when to
-//! when — into a [`People`] snapshot. It owns the readers (CSV exports now;
-//! HR APIs later) and the mapping from their fields and labels to keyward's
+//! when — into a [`People`] snapshot. It owns the readers (CSV exports and
+//! SmartHR's API) and the mapping from their fields and labels to keyward's
 //! vocabulary. It also finds and reads the policy files themselves
 //! ([`policy_files`]), the other input every command starts from.
 //!
 //! It must not decide anything about accounts, and it must never return a
-//! partial snapshot: a file that cannot be read completely is an error,
-//! because a person missing from the snapshot is a person whose leaving
-//! keyward cannot see.
+//! partial snapshot: a file that cannot be read completely, or an API
+//! listing that fails or does not add up, is an error, because a person
+//! missing from the snapshot is a person whose leaving keyward cannot see.
 
 use keyward_core::diag::Diagnostics;
 use keyward_core::people::{People, SourceInfo};
-use keyward_core::policy::PolicySet;
+use keyward_core::policy::{Named, PolicySet};
+use keyward_core::resources::PeopleSourceSpec;
 use keyward_core::{Diagnostic, Person, tabular};
+use keyward_http::secrets::ClusterSecrets;
+use keyward_http::{HttpError, RetryPolicy};
 
 pub mod csv_people;
 pub mod policy_files;
+pub mod smarthr;
 
 /// Why the HR master could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -35,27 +39,113 @@ pub enum SourceError {
     /// The data has problems; each diagnostic names file, line and column.
     #[error("the HR data has {} problem(s)", .0.0.len())]
     Data(Diagnostics),
+    /// An HR API could not be read: a call failed for good (its method,
+    /// URL and the API's own error are in the message), or the token could
+    /// not be read or used.
+    #[error("{error}")]
+    Http {
+        /// The PeopleSource.
+        source_name: String,
+        /// What went wrong, never with the token in it.
+        error: HttpError,
+    },
+    /// A PeopleSource cannot be used as written (an address that is not
+    /// a URL); validation normally catches this first.
+    #[error("PeopleSource {source_name} cannot be read: {why}")]
+    NotConfigured {
+        /// The PeopleSource.
+        source_name: String,
+        /// What is wrong, and where.
+        why: String,
+    },
+    /// An HR API's listing did not add up (fewer people than it counts, a
+    /// count that changed between pages, paging that went nowhere), so it
+    /// is not used: a shorter snapshot would make leavers invisible.
+    #[error("PeopleSource {source_name}: {why}; nothing is planned from part of the HR master")]
+    Partial {
+        /// The PeopleSource.
+        source_name: String,
+        /// What did not add up.
+        why: String,
+    },
 }
 
+/// How the HR APIs are reached: the Kubernetes Secret values their
+/// tokens may name and, for tests, the retry policy.
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    /// Secret values for `token.secret`.
+    pub secrets: ClusterSecrets,
+    /// Replaces the default retry policy of every API client.
+    pub retry: Option<RetryPolicy>,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        Self { secrets: ClusterSecrets::unavailable(), retry: None }
+    }
+}
+
+/// What one PeopleSource yielded.
+type Read = Result<(SourceInfo, Vec<Person>), SourceError>;
+
 /// Reads every PeopleSource of the policy set and merges them.
-pub fn read_people(set: &PolicySet) -> Result<People, SourceError> {
-    let mut sources = Vec::new();
-    let mut persons = Vec::new();
-    let mut diags: Vec<Diagnostic> = Vec::new();
+pub async fn read_people(set: &PolicySet) -> Result<People, SourceError> {
+    read_people_with(set, &ReadOptions::default()).await
+}
+
+/// As [`read_people`], with the given Secret values and retry policy.
+///
+/// The HR APIs are read concurrently; their futures are polled before the
+/// CSV files are parsed, so their first requests are already in flight
+/// while the files are read.
+pub async fn read_people_with(set: &PolicySet, options: &ReadOptions) -> Result<People, SourceError> {
+    let apis = set.people_sources.iter().enumerate().filter_map(|(index, src)| {
+        let spec = src.spec.smarthr.as_ref()?;
+        Some(async move { (index, smarthr::read(set, index, src, spec, options).await) })
+    });
+    let apis = futures::future::join_all(apis);
+    let files = async { off_the_async_threads(|| read_csv_sources(set)) };
+    let (apis, files) = futures::join!(apis, files);
+    let mut reads: Vec<(usize, Read)> = apis.into_iter().chain(files).collect();
+    reads.sort_by_key(|(index, _)| *index);
+    merge(set, reads)
+}
+
+/// The CSV sources, each read and parsed in declaration order.
+fn read_csv_sources(set: &PolicySet) -> Vec<(usize, Read)> {
+    let mut out = Vec::new();
     for (index, src) in set.people_sources.iter().enumerate() {
         let Some(csv) = &src.spec.csv else { continue };
         let path = set.resolve_path(&src.origin, &csv.path);
-        let bytes = std::fs::read(&path).map_err(|error| SourceError::Io {
-            path: path.clone(),
-            source_name: src.name.clone(),
-            error,
-        })?;
-        match read_csv_bytes(set, index, &path, bytes) {
+        let read = match std::fs::read(&path) {
+            Ok(bytes) => read_csv_bytes(set, index, &path, bytes).map_err(|d| SourceError::Data(Diagnostics(d))),
+            Err(error) => Err(SourceError::Io { path: path.clone(), source_name: src.name.clone(), error }),
+        };
+        let failed = matches!(read, Err(SourceError::Io { .. }));
+        out.push((index, read));
+        // As before: an unreadable file stops the reading of the rest.
+        if failed {
+            break;
+        }
+    }
+    out
+}
+
+/// One snapshot from every source's part, or the first failure: an I/O or
+/// API failure as it is, data problems of every source together.
+fn merge(set: &PolicySet, reads: Vec<(usize, Read)>) -> Result<People, SourceError> {
+    let mut sources = Vec::new();
+    let mut persons = Vec::new();
+    let mut diags: Vec<Diagnostic> = Vec::new();
+    for (_, read) in reads {
+        match read {
             Ok((info, mut ps)) => {
                 sources.push(info);
                 persons.append(&mut ps);
             }
-            Err(mut d) => diags.append(&mut d),
+            Err(SourceError::Data(mut d)) => diags.append(&mut d.0),
+            Err(other) => return Err(other),
         }
     }
     if !diags.is_empty() {
@@ -72,6 +162,24 @@ pub fn read_people(set: &PolicySet) -> Result<People, SourceError> {
                 .collect(),
         ))
     })
+}
+
+/// Parsing a large export is CPU-bound: on a multi-threaded runtime the
+/// worker hands its other tasks over for the duration.
+fn off_the_async_threads<T>(work: impl FnOnce() -> T) -> T {
+    let multi_thread = tokio::runtime::Handle::try_current()
+        .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+    if multi_thread { tokio::task::block_in_place(work) } else { work() }
+}
+
+/// What a PeopleSource reads, as messages and data diagnostics name it:
+/// the CSV file's path, or the API's address.
+pub fn location(set: &PolicySet, src: &Named<PeopleSourceSpec>) -> String {
+    match (&src.spec.csv, &src.spec.smarthr) {
+        (Some(csv), _) => set.resolve_path(&src.origin, &csv.path),
+        (None, Some(api)) => smarthr::location(api),
+        (None, None) => String::new(),
+    }
 }
 
 /// Decodes and parses the CSV of the `index`-th PeopleSource given its bytes.

@@ -66,7 +66,7 @@ pub async fn run(args: &ApplyArgs) -> Result<ApplyOutcome> {
         Some(path) => Some(read_plan(path)?),
         None => None,
     };
-    let people = pipeline::read_people(set)?;
+    let people = pipeline::read_people(set).await?;
     let connectors = pipeline::connect(set)?;
     let listings = pipeline::list_with(set, &connectors).await?;
     let date = approved.as_ref().map_or(args.at, |p| p.date);

@@ -471,7 +471,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Validate { input } => {
             let loaded = pipeline::load_policies(&input.paths)?;
-            let people = pipeline::read_people(&loaded.set)?;
+            let people = pipeline::read_people(&loaded.set).await?;
             let listings = pipeline::list_accounts(&loaded.set).await?;
             let accounts: usize = listings.values().map(|l| l.accounts.len()).sum();
             println!(
@@ -488,13 +488,13 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Test { input, tests, at, format } => {
             let args =
                 keyward::policy_test::TestArgs { paths: input.paths, tests, at: at.unwrap_or_else(today), format };
-            Ok(if keyward::policy_test::run(&args)? { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+            Ok(if keyward::policy_test::run(&args).await? { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
         Command::Plan { input, at, format, out, detailed_exitcode, color, max_bytes, notify } => {
             let today = at.unwrap_or_else(today);
             let notifiers = notify.notifiers()?;
             let loaded = pipeline::load_policies(&input.paths)?;
-            let people = pipeline::read_people(&loaded.set)?;
+            let people = pipeline::read_people(&loaded.set).await?;
             let listings = pipeline::list_accounts(&loaded.set).await?;
             let plan = keyward_core::plan(&loaded.set, &people, &listings, today)?;
             if let Some(path) = &out {
@@ -656,7 +656,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Explain { person, input, at, format } => {
             let today = at.unwrap_or_else(today);
             let loaded = pipeline::load_policies(&input.paths)?;
-            let people = pipeline::read_people(&loaded.set)?;
+            let people = pipeline::read_people(&loaded.set).await?;
             let listings = pipeline::list_accounts(&loaded.set).await?;
             let explained = keyward_core::explain::explain(&loaded.set, &people, &listings, &person, today)?;
             let rendered = match format {
@@ -677,7 +677,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 ReviewByArg::App => keyward_core::review::ReviewBy::App,
             };
             let loaded = pipeline::load_policies(&input.paths)?;
-            let people = pipeline::read_people(&loaded.set)?;
+            let people = pipeline::read_people(&loaded.set).await?;
             let listings = pipeline::list_accounts(&loaded.set).await?;
             let sheets = keyward_core::review::sheets(&loaded.set, &people, &listings, today, by)?;
             let written = keyward::review::export(&sheets, &out_dir, today, by)?;
@@ -697,7 +697,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Report { input, at, html, json } => {
             let today = at.unwrap_or_else(today);
             let loaded = pipeline::load_policies(&input.paths)?;
-            let people = pipeline::read_people(&loaded.set)?;
+            let people = pipeline::read_people(&loaded.set).await?;
             let listings = pipeline::list_accounts(&loaded.set).await?;
             let plan = keyward_core::plan(&loaded.set, &people, &listings, today)?;
             let report = keyward_core::report::Report::build(&loaded.set, &people, &listings, &plan)?;
@@ -728,7 +728,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     anyhow::bail!("no Application named `{a}`; the policies define: {}", names.join(", "));
                 }
             }
-            let people = pipeline::read_people(&loaded.set)?;
+            let people = pipeline::read_people(&loaded.set).await?;
             let listings = pipeline::list_accounts(&loaded.set).await?;
             let mut inv = keyward_core::inventory::inventory(&loaded.set, &people, &listings, today)?;
             if !apps.is_empty() {

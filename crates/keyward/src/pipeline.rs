@@ -31,9 +31,9 @@ pub fn load_policies(paths: &[PathBuf]) -> Result<Loaded> {
     }
 }
 
-/// Reads every PeopleSource.
-pub fn read_people(set: &PolicySet) -> Result<People> {
-    keyward_sources::read_people(set).map_err(|e| match e {
+/// Reads every PeopleSource: CSV files and HR APIs.
+pub async fn read_people(set: &PolicySet) -> Result<People> {
+    keyward_sources::read_people(set).await.map_err(|e| match e {
         keyward_sources::SourceError::Data(d) => report::Reported::from_data(set, d).into(),
         other => anyhow::Error::new(other),
     })

@@ -44,11 +44,11 @@ pub struct TestArgs {
 }
 
 /// Runs the tests and prints the results; `Ok(true)` when every case passed.
-pub fn run(args: &TestArgs) -> Result<bool> {
+pub async fn run(args: &TestArgs) -> Result<bool> {
     let loaded = pipeline::load_policies(&args.paths)?;
     let files = read(&discover(&args.paths, &args.tests)?)?;
     let cases = policy_test::load(&loaded.set, &files).map_err(|d| reported(d, &files, "in the test files"))?;
-    let people = if policy_test::needs_people(&cases) { Some(pipeline::read_people(&loaded.set)?) } else { None };
+    let people = if policy_test::needs_people(&cases) { Some(pipeline::read_people(&loaded.set).await?) } else { None };
     let outcome: Outcome = policy_test::run(&loaded.set, &cases, people.as_ref(), args.at)
         .map_err(|d| reported(d, &files, "in the test files"))?;
     let rendered = match args.format {
