@@ -83,10 +83,7 @@ impl MicrosoftGraph {
             why: format!("`{written}` is not an http(s) URL (spec.connector.microsoftGraph.{field})"),
         };
         let written = spec.graph_url.as_deref().unwrap_or(GRAPH_URL).trim().trim_end_matches('/');
-        let base = Url::parse(written)
-            .ok()
-            .filter(|u| matches!(u.scheme(), "https" | "http") && !u.cannot_be_a_base())
-            .ok_or_else(|| not_url("graphUrl", written))?;
+        let base = crate::http::api_base(written).ok_or_else(|| not_url("graphUrl", written))?;
         let authority = spec.authority_url.as_deref().unwrap_or(MICROSOFT_AUTHORITY).trim().trim_end_matches('/');
         // A national cloud's Graph has its own resource: its token must be
         // asked for with that origin's `.default` scope.

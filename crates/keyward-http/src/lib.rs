@@ -736,10 +736,25 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     out
 }
 
+/// An API base URL as written in a policy: `http` or `https`, with a host.
+/// `None` for anything else, which callers report with the field to fix.
+pub fn api_base(written: &str) -> Option<Url> {
+    Url::parse(written).ok().filter(|u| matches!(u.scheme(), "https" | "http") && !u.cannot_be_a_base())
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn api_bases_are_http_urls_with_a_host() {
+        assert!(api_base("https://api.github.com/").is_some());
+        assert!(api_base("http://127.0.0.1:8080/scim/v2").is_some());
+        for bad in ["api.github.com", "ftp://example.com", "mailto:it@example.com", "https://", ""] {
+            assert!(api_base(bad).is_none(), "{bad}");
+        }
+    }
 
     #[test]
     fn waits_follow_retry_after_within_the_total_limit() {

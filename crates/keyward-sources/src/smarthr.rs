@@ -76,13 +76,10 @@ impl SmartHr {
             failed(HttpError::Credentials { app: label.clone(), what: "SmartHR access token".to_owned(), why })
         })?;
         let written = location(spec);
-        let crews = Url::parse(&written)
-            .ok()
-            .filter(|u| matches!(u.scheme(), "https" | "http") && u.host().is_some())
-            .ok_or_else(|| SourceError::NotConfigured {
-                source_name: src.name.clone(),
-                why: format!("`{}` is not an http(s) URL (spec.smarthr.url)", spec.url.trim()),
-            })?;
+        let crews = keyward_http::api_base(&written).ok_or_else(|| SourceError::NotConfigured {
+            source_name: src.name.clone(),
+            why: format!("`{}` is not an http(s) URL (spec.smarthr.url)", spec.url.trim()),
+        })?;
         let mut settings = HttpSettings::new(spec.timeout_seconds, None);
         settings.throttle = Throttle::SmartHr;
         let http = HttpClient::bearer(&label, token, &settings).map_err(failed)?;

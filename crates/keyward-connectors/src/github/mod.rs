@@ -106,13 +106,10 @@ impl Github {
     ) -> Result<Self, ConnectorError> {
         let token = crate::secrets::read(set, app, &spec.token, secrets, "GitHub token", "token")?;
         let written = spec.api_url().trim_end_matches('/');
-        let base = Url::parse(&format!("{written}/"))
-            .ok()
-            .filter(|u| matches!(u.scheme(), "https" | "http") && !u.cannot_be_a_base())
-            .ok_or_else(|| ConnectorError::NotConfigured {
-                app: app.name.clone(),
-                why: format!("`{written}` is not an http(s) URL (spec.connector.github.apiUrl)"),
-            })?;
+        let base = crate::http::api_base(&format!("{written}/")).ok_or_else(|| ConnectorError::NotConfigured {
+            app: app.name.clone(),
+            why: format!("`{written}` is not an http(s) URL (spec.connector.github.apiUrl)"),
+        })?;
         let mut settings = HttpSettings::new(spec.timeout_seconds, app.spec.apply.requests_per_second);
         settings.accept = "application/vnd.github+json".to_owned();
         settings.throttle = Throttle::GitHub;

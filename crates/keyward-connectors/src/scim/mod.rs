@@ -126,13 +126,10 @@ impl Scim {
     ) -> Result<Self, ConnectorError> {
         let token = crate::secrets::read(set, app, &spec.token, secrets, "SCIM bearer token", "token")?;
         let written = spec.url.trim().trim_end_matches('/');
-        let base = Url::parse(written)
-            .ok()
-            .filter(|u| matches!(u.scheme(), "https" | "http") && !u.cannot_be_a_base())
-            .ok_or_else(|| ConnectorError::NotConfigured {
-                app: app.name.clone(),
-                why: format!("`{written}` is not an http(s) URL (spec.connector.scim.url)"),
-            })?;
+        let base = crate::http::api_base(written).ok_or_else(|| ConnectorError::NotConfigured {
+            app: app.name.clone(),
+            why: format!("`{written}` is not an http(s) URL (spec.connector.scim.url)"),
+        })?;
         let mut settings = HttpSettings::new(spec.timeout_seconds, app.spec.apply.requests_per_second);
         settings.accept = match spec.profile {
             // Zoom answers 406 to anything but its own media type.
