@@ -44,17 +44,22 @@ impl GoogleWorkspace {
             if let Some(t) = &token {
                 q.push(("pageToken", t));
             }
-            let reply = self.http.send(&Request::new(Method::GET, Self::url(base, segments, &q))).await?;
+            let context = (page > 1).then(|| {
+                format!(
+                    "the listing stopped at page {page}, after {} items; keyward plans nothing from part of a listing",
+                    out.len()
+                )
+            });
+            let sent = self.http.send(&Request::new(Method::GET, Self::url(base, segments, &q))).await;
+            let reply = match (sent, &context) {
+                (Ok(reply), _) => reply,
+                (Err(e), Some(c)) => return Err(ConnectorError::from(e).prefixed(c)),
+                (Err(e), None) => return Err(e.into()),
+            };
             if reply.status == StatusCode::NOT_FOUND && missing_ok && page == 1 {
                 return Ok(None);
             }
             if !reply.is_success() {
-                let context = (page > 1).then(|| {
-                    format!(
-                        "the listing stopped at page {page}, after {} items; keyward plans nothing from part of a listing",
-                        out.len()
-                    )
-                });
                 return Err(self.google_error(&reply, context.as_deref()).into());
             }
             let body = reply.json()?;
