@@ -275,8 +275,14 @@ impl GoogleWorkspace {
 
     /// `POST /groups/{group}/members` as a `MEMBER`; `false` when already one.
     async fn add_member(&self, group: &str, member: &str) -> Result<bool, ConnectorError> {
-        let req = Request::new(Method::POST, Self::url(&self.directory, &["groups", group, "members"], &[]))
-            .json(&json!({"email": member, "role": "MEMBER"}));
+        // A member is named by e-mail, or by user id when the plan knows no e-mail.
+        let body = if member.contains('@') {
+            json!({"email": member, "role": "MEMBER"})
+        } else {
+            json!({"id": member, "role": "MEMBER"})
+        };
+        let req =
+            Request::new(Method::POST, Self::url(&self.directory, &["groups", group, "members"], &[])).json(&body);
         let reply = self.http.send(&req).await?;
         match reply.status {
             s if s.is_success() => Ok(true),
