@@ -735,3 +735,45 @@ async fn build_dispatches_google_workspace_and_reads_the_key_from_the_environmen
     assert!(what.contains("Google service account key"), "{what}");
     assert!(why.contains("KEYWARD_TEST_UNSET_GOOGLE_KEY_4F") && why.contains("not set"), "{why}");
 }
+
+#[tokio::test]
+async fn a_person_lookup_reads_only_that_persons_user_licence_and_groups() {
+    let policy = "---\napiVersion: keyward.io/v1alpha1\nkind: AccessPolicy\nmetadata: {name: sales}\nspec:\n  select: {}\n  grant: [{app: workspace, role: basic, groups: [sales@example.com, eng@example.com]}]\n";
+    let s = setup(LICENCES, &format!("{ROLES}{policy}")).await;
+    get_user(&s, "o'brien@example.com", user("u7", "o'brien@example.com")).await;
+    Mock::given(method("GET"))
+        .and(path(format!("{DIR}/users")))
+        .and(query_param("query", "externalId:E7"))
+        .and(query_param("customer", "my_customer"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"users": [user("u7", "o'brien@example.com")]})))
+        .expect(1)
+        .mount(&s.server)
+        .await;
+    for (sku, status) in [(STARTER, 200), (STANDARD, 404)] {
+        Mock::given(method("GET"))
+            .and(path(format!("{LIC}/product/Google-Apps/sku/{sku}/user/o'brien@example.com")))
+            .respond_with(ResponseTemplate::new(status).set_body_json(json!({"skuId": sku})))
+            .mount(&s.server)
+            .await;
+    }
+    for (group, status) in [("sales@example.com", 200), ("eng@example.com", 404)] {
+        Mock::given(method("GET"))
+            .and(path(format!("{DIR}/groups/{group}/members/u7")))
+            .respond_with(ResponseTemplate::new(status).set_body_json(json!({"id": "u7"})))
+            .expect(1)
+            .mount(&s.server)
+            .await;
+    }
+    let keys = keyward_connectors::PersonKeys {
+        ids: vec!["E7".to_owned()],
+        emails: vec!["o'brien@example.com".to_owned()],
+        user_names: vec![],
+    };
+    let found = s.google.find(&keys).await.unwrap();
+    assert_eq!(found.accounts.len(), 1, "one user, found twice");
+    let a = &found.accounts[0];
+    assert_eq!(a.id.as_str(), "u7");
+    assert_eq!(a.role.as_deref(), Some("basic"));
+    assert_eq!(a.groups, ["sales@example.com"]);
+    assert!(s.requests("GET", &format!("{LIC}/product/Google-Apps/users")).await.is_empty(), "no whole listing");
+}

@@ -312,7 +312,7 @@ impl GoogleWorkspace {
     }
 
     /// `true` when the user holds licence `l` now.
-    async fn holds(&self, email: &str, l: &GoogleLicence) -> Result<bool, ConnectorError> {
+    pub(super) async fn holds(&self, email: &str, l: &GoogleLicence) -> Result<bool, ConnectorError> {
         let reply = self.http.send(&Request::new(Method::GET, self.licence_url(l, Some(email)))).await?;
         match reply.status {
             s if s.is_success() => Ok(true),

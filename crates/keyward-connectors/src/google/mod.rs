@@ -29,9 +29,10 @@ use url::Url;
 
 use crate::ClusterSecrets;
 use crate::http::{Auth, GoogleServiceAccount, HttpClient, HttpSettings, RetryPolicy, Throttle};
-use crate::{Capabilities, Connector, ConnectorError, Outcome};
+use crate::{Capabilities, Connector, ConnectorError, Outcome, PersonKeys};
 
 mod changes;
+mod find;
 mod map;
 mod pages;
 mod transfer;
@@ -318,6 +319,13 @@ impl Connector for GoogleWorkspace {
             })
             .collect();
         Ok(AccountListing::new(self.directory.to_string(), accounts).with_capabilities(self.capabilities()))
+    }
+
+    async fn find(&self, person: &PersonKeys) -> Result<AccountListing, ConnectorError> {
+        match self.find_person(person).await? {
+            Some(found) => Ok(found),
+            None => self.list().await,
+        }
     }
 
     async fn apply(&self, change: &Change) -> Result<Outcome, ConnectorError> {
