@@ -777,3 +777,78 @@ async fn a_person_lookup_reads_only_that_persons_user_licence_and_groups() {
     assert_eq!(a.groups, ["sales@example.com"]);
     assert!(s.requests("GET", &format!("{LIC}/product/Google-Apps/users")).await.is_empty(), "no whole listing");
 }
+
+#[tokio::test]
+async fn the_key_can_come_from_a_kubernetes_secret() {
+    let server = MockServer::start().await;
+    let uri = server.uri();
+    let text = format!(
+        "{PEOPLE}apiVersion: keyward.io/v1alpha1\nkind: Application\nmetadata: {{name: workspace}}\nspec:\n  connector:\n    googleWorkspace: {{serviceAccountKey: {{secret: {{name: keyward-credentials, key: google-sa.json}}}}, subject: {ADMIN}, directoryUrl: \"{uri}{DIR}\"}}\n"
+    );
+    let set = PolicySet::load("test", vec![SourceFile { path: "ns/apps.yaml".into(), text }]).unwrap().set;
+    let app = set.application("workspace").unwrap();
+    let r = app.spec.connector.secret_refs()[0].clone();
+    let mut secrets = ClusterSecrets::fetched();
+    secrets.insert(r.clone(), Ok(keyward_connectors::http::Secret::new(key_json(&format!("{uri}/token")))));
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"access_token": ACCESS_TOKEN, "expires_in": 3599, "token_type": "Bearer"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("{DIR}/users")))
+        .and(bearer())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"users": [user("u1", ADMIN)]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let google = keyward_connectors::build(&set, app, &secrets).unwrap();
+    assert_eq!(google.kind(), "googleWorkspace");
+    assert_eq!(google.list().await.unwrap().accounts.len(), 1);
+
+    // A Secret without the key is the connector's credential error, naming the reference.
+    let mut missing = ClusterSecrets::fetched();
+    missing.insert(r, Err("the Secret keyward-credentials has no key google-sa.json".to_owned()));
+    let Err(e) = keyward_connectors::build(&set, app, &missing) else { panic!("built without its key") };
+    assert!(matches!(&e, ConnectorError::Credentials { why, .. } if why.contains("google-sa.json")), "{e}");
+}
+
+#[tokio::test]
+async fn a_role_change_across_products_assigns_the_new_licence_then_revokes_the_old() {
+    let s = setup(
+        ", licences: {basic: {productId: Google-Apps, skuId: '1010020027'}, archive: {productId: '101034', skuId: '1010340001'}}",
+        "  roles: [archive, basic]\n",
+    )
+    .await;
+    Mock::given(method("POST"))
+        .and(path(format!("{LIC}/product/101034/sku/1010340001/user")))
+        .and(body_json(json!({"userId": "hanako@example.com"})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"skuId": "1010340001"})))
+        .expect(1)
+        .mount(&s.server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path(format!("{LIC}/product/Google-Apps/sku/{STARTER}/user/hanako@example.com")))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&s.server)
+        .await;
+    let mut c = change(Action::Update, Some("u9"));
+    c.role = Some(Box::new(RoleChange { from: Some("basic".to_owned()), to: "archive".to_owned() }));
+    let out = s.google.apply(&c).await.unwrap();
+    assert!(matches!(&out, Outcome::Applied(w) if w.contains("role archive") && w.contains("removed")), "{out:?}");
+    let order: Vec<String> = s
+        .server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.method.to_string())
+        .filter(|m| m != "GET")
+        .collect();
+    assert_eq!(order, ["POST", "POST", "DELETE"], "token, new licence, then the old one goes");
+}
