@@ -3,8 +3,8 @@
 //! How keyward reads (and, where the app allows, changes) a SaaS app's
 //! accounts: the [`Connector`] trait, its capabilities, the HTTP policy API
 //! connectors share ([`http`]), and the connectors themselves: csv-export,
-//! SCIM 2.0, GitHub organisations, Microsoft Graph ([`graph`]) and LDAP
-//! directories; further vendor APIs plug in here.
+//! SCIM 2.0, GitHub organisations, Microsoft Graph ([`graph`]), Google
+//! Workspace ([`google`]) and LDAP directories; further vendor APIs plug in here.
 //!
 //! A connector must never return a partial listing as if it were complete:
 //! an error, a page it could not fetch, or a file cut short is an error,
@@ -23,6 +23,7 @@ use keyward_core::resources::{ApplicationSpec, ConnectorSpec};
 
 pub mod csv_export;
 pub mod github;
+pub mod google;
 pub mod graph;
 pub mod http;
 pub mod ldap;
@@ -270,6 +271,9 @@ pub fn build(
     }
     if let Some(spec) = &c.microsoft_graph {
         return Ok(Box::new(graph::MicrosoftGraph::new(set, app, spec, secrets)?));
+    }
+    if let Some(spec) = &c.google_workspace {
+        return Ok(Box::new(google::GoogleWorkspace::new(set, app, spec, secrets)?));
     }
     Err(ConnectorError::Internal(format!("Application {}: connector kind {names:?} is not built", app.name)))
 }

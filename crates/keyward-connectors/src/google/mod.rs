@@ -1,0 +1,356 @@
+//! The Google Workspace connector: the users of one Workspace customer
+//! through the Admin SDK Directory API, the members of the groups the
+//! policies grant, licences through the Enterprise License Manager API,
+//! and the hand-over of a leaver's Drive and Calendar data through the
+//! Data Transfer API before the user is deleted.
+//!
+//! It authenticates as a service account with domain-wide delegation,
+//! acting as an administrator (`subject`); the access token is fetched once
+//! and shared until shortly before it expires. Google signals throttling
+//! with a 403 whose reason is `userRateLimitExceeded`, `rateLimitExceeded`
+//! or `quotaExceeded`; the shared retry policy backs off on those and on
+//! 429 and 5xx, and any other 403 is final.
+//!
+//! Every listing is read to its last page; a page that fails fails the
+//! listing. Every change is idempotent: a create that meets an existing
+//! user adopts it, adding a member twice or removing a non-member is done
+//! already, a deleted user is already deleted, and a hand-over already
+//! requested is not requested again.
+
+use std::collections::{BTreeSet, HashMap};
+
+use async_trait::async_trait;
+use keyward_core::account::{AccountListing, Text};
+use keyward_core::plan::{Action, Change};
+use keyward_core::policy::{Named, PolicySet};
+use keyward_core::resources::{ApplicationSpec, GoogleLicence, GoogleWorkspaceConnector, NameOrder};
+use serde_json::Value;
+use url::Url;
+
+use crate::ClusterSecrets;
+use crate::http::{Auth, GoogleServiceAccount, HttpClient, HttpSettings, RetryPolicy, Throttle};
+use crate::{Capabilities, Connector, ConnectorError, Outcome, PersonKeys};
+
+mod changes;
+mod find;
+mod map;
+mod pages;
+mod transfer;
+
+/// The Admin SDK Directory API.
+pub const DIRECTORY_URL: &str = "https://admin.googleapis.com/admin/directory/v1";
+/// The Enterprise License Manager API.
+pub const LICENSING_URL: &str = "https://licensing.googleapis.com/apps/licensing/v1";
+/// The Admin SDK Data Transfer API.
+pub const DATA_TRANSFER_URL: &str = "https://admin.googleapis.com/admin/datatransfer/v1";
+
+/// The Directory API's largest page of users: the fewest calls.
+const DEFAULT_PAGE_SIZE: u32 = 500;
+/// The largest page of group members.
+const MEMBERS_PAGE_SIZE: &str = "200";
+/// The largest page of licence assignments.
+const LICENCES_PAGE_SIZE: &str = "1000";
+
+const SCOPE_USERS: &str = "https://www.googleapis.com/auth/admin.directory.user";
+const SCOPE_MEMBERS: &str = "https://www.googleapis.com/auth/admin.directory.group.member";
+const SCOPE_LICENSING: &str = "https://www.googleapis.com/auth/apps.licensing";
+const SCOPE_TRANSFER: &str = "https://www.googleapis.com/auth/admin.datatransfer";
+
+/// One Google Workspace customer, as one Application.
+#[derive(Debug)]
+pub struct GoogleWorkspace {
+    app: String,
+    directory: Url,
+    licensing: Url,
+    data_transfer: Url,
+    /// `my_customer` or a customer id, as the policy says.
+    customer: String,
+    domain: Option<String>,
+    subject: String,
+    /// Role → licence, least privileged first where the app ranks its
+    /// roles, so the last match is the most privileged.
+    licences: Vec<(String, GoogleLicence)>,
+    /// Group keys (e-mails) some grant of this app names.
+    groups: Vec<String>,
+    org_unit: String,
+    name_order: NameOrder,
+    page_size: u32,
+    /// `true` when the app hands data over before deleting: a delete then
+    /// waits for a completed Data Transfer.
+    hands_over: bool,
+    scopes: Vec<&'static str>,
+    http: HttpClient,
+    /// The customer's id, learnt from the users listed (the licensing API
+    /// does not take `my_customer`).
+    customer_id: std::sync::Mutex<Option<String>>,
+}
+
+impl GoogleWorkspace {
+    /// Builds the connector of an Application with a `googleWorkspace`
+    /// connector, reading the service account key now: a missing or
+    /// broken key is an error before anything is listed.
+    pub fn new(
+        set: &PolicySet,
+        app: &Named<ApplicationSpec>,
+        spec: &GoogleWorkspaceConnector,
+        secrets: &ClusterSecrets,
+    ) -> Result<Self, ConnectorError> {
+        let key = crate::secrets::read(
+            set,
+            app,
+            &spec.service_account_key,
+            secrets,
+            "Google service account key",
+            "serviceAccountKey",
+        )?;
+        let base = |field: &str, written: Option<&str>, default: &str| {
+            let written = written.unwrap_or(default).trim().trim_end_matches('/');
+            crate::http::api_base(written).ok_or_else(|| ConnectorError::NotConfigured {
+                app: app.name.clone(),
+                why: format!("`{written}` is not an http(s) URL (spec.connector.googleWorkspace.{field})"),
+            })
+        };
+        let directory = base("directoryUrl", spec.directory_url.as_deref(), DIRECTORY_URL)?;
+        let licensing = base("licensingUrl", spec.licensing_url.as_deref(), LICENSING_URL)?;
+        let data_transfer = base("dataTransferUrl", spec.data_transfer_url.as_deref(), DATA_TRANSFER_URL)?;
+        let rank = |role: &str| app.spec.roles.iter().position(|r| r.eq_ignore_ascii_case(role));
+        let mut licences: Vec<(String, GoogleLicence)> =
+            spec.licences.iter().map(|(r, l)| (r.clone(), l.clone())).collect();
+        licences.sort_by_key(|(r, _)| rank(r));
+        let mut scopes = vec![SCOPE_USERS, SCOPE_MEMBERS, SCOPE_TRANSFER];
+        if !licences.is_empty() {
+            scopes.push(SCOPE_LICENSING);
+        }
+        let subject = spec.subject.trim().to_owned();
+        let sa = GoogleServiceAccount::new(key, &scopes).subject(subject.clone());
+        let mut settings = HttpSettings::new(spec.timeout_seconds, app.spec.apply.requests_per_second);
+        settings.throttle = Throttle::Google;
+        let http = HttpClient::new(&app.name, Auth::GoogleServiceAccount(sa), &settings)?;
+        Ok(Self {
+            app: app.name.clone(),
+            directory,
+            licensing,
+            data_transfer,
+            customer: spec
+                .customer
+                .as_deref()
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .unwrap_or("my_customer")
+                .to_owned(),
+            domain: spec.domain.as_deref().map(str::trim).filter(|d| !d.is_empty()).map(str::to_owned),
+            subject,
+            licences,
+            groups: granted_groups(set, &app.name),
+            org_unit: spec.org_unit_path.clone().unwrap_or_else(|| "/".to_owned()),
+            name_order: spec.name_order,
+            page_size: spec.page_size.unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, DEFAULT_PAGE_SIZE),
+            hands_over: app.spec.lifecycle.offboarding.transfer_to.is_some(),
+            scopes,
+            http,
+            customer_id: std::sync::Mutex::new(None),
+        })
+    }
+
+    /// The same connector with another retry policy (tests use short delays).
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.http.set_retry(retry);
+        self
+    }
+
+    /// The licence that stands for `role`.
+    fn licence_of(&self, role: Option<&str>) -> Option<&GoogleLicence> {
+        let role = role?;
+        self.licences.iter().find(|(r, _)| r.eq_ignore_ascii_case(role)).map(|(_, l)| l)
+    }
+
+    /// Every user of the customer (or domain), each with an id and a
+    /// primary e-mail.
+    async fn users(&self) -> Result<Vec<Value>, ConnectorError> {
+        let size = self.page_size.to_string();
+        let mut query: Vec<(&str, &str)> = match &self.domain {
+            Some(d) => vec![("domain", d.as_str())],
+            None => vec![("customer", self.customer.as_str())],
+        };
+        query.extend([("maxResults", size.as_str()), ("projection", "full")]);
+        let users = self.all_pages(&self.directory, &["users"], &query, "users").await?;
+        let call = format!("GET {}", Self::url(&self.directory, &["users"], &query));
+        for u in &users {
+            if map::text(u, "id").is_none() || map::text(u, "primaryEmail").is_none() {
+                return Err(self.partial(format!("{call} returned a user without an id or primaryEmail")));
+            }
+        }
+        if users.is_empty() {
+            // The admin keyward acts as is a user too: an empty list means
+            // the wrong customer or domain, never "everyone left".
+            return Err(self.partial(format!(
+                "{call} listed no users at all, not even {}; check `customer` and `domain`",
+                self.subject
+            )));
+        }
+        if let Some(id) = users.iter().find_map(|u| map::text(u, "customerId"))
+            && let Ok(mut c) = self.customer_id.lock()
+        {
+            *c = Some(id.to_owned());
+        }
+        Ok(users)
+    }
+
+    /// The customer id the licensing API takes.
+    fn licensing_customer(&self) -> Result<String, ConnectorError> {
+        if self.customer != "my_customer" {
+            return Ok(self.customer.clone());
+        }
+        self.customer_id.lock().ok().and_then(|c| c.clone()).ok_or_else(|| ConnectorError::NotConfigured {
+            app: self.app.clone(),
+            why: "the users listed carry no customerId, which the licensing API needs; set `spec.connector.googleWorkspace.customer` to the customer id (Account settings → Customer ID)".to_owned(),
+        })
+    }
+
+    /// Lower-cased primary e-mail → the roles whose licence the user holds.
+    async fn licence_roles(&self) -> Result<HashMap<String, Vec<String>>, ConnectorError> {
+        let mut out: HashMap<String, Vec<String>> = HashMap::new();
+        if self.licences.is_empty() {
+            return Ok(out);
+        }
+        let customer = self.licensing_customer()?;
+        let products: BTreeSet<&str> = self.licences.iter().map(|(_, l)| l.product_id.as_str()).collect();
+        for product in products {
+            let query = [("customerId", customer.as_str()), ("maxResults", LICENCES_PAGE_SIZE)];
+            let items = self.all_pages(&self.licensing, &["product", product, "users"], &query, "items").await?;
+            for item in items {
+                let (Some(user), Some(sku)) = (map::text(&item, "userId"), map::text(&item, "skuId")) else {
+                    return Err(self.partial(format!(
+                        "GET {} returned a licence assignment without userId or skuId",
+                        Self::url(&self.licensing, &["product", product, "users"], &query)
+                    )));
+                };
+                for (role, l) in &self.licences {
+                    if l.product_id == product && l.sku_id == sku {
+                        out.entry(user.to_lowercase()).or_default().push(role.clone());
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// User id → the granted groups it is a direct member of.
+    async fn memberships(&self) -> Result<HashMap<String, Vec<Text>>, ConnectorError> {
+        let mut out: HashMap<String, Vec<Text>> = HashMap::new();
+        for group in &self.groups {
+            let query = [("maxResults", MEMBERS_PAGE_SIZE)];
+            let segments = ["groups", group.as_str(), "members"];
+            let Some(members) = self.pages(&self.directory, &segments, &query, "members", true).await? else {
+                // Nobody is in a group that does not exist; adding someone
+                // to it fails with a message naming it.
+                tracing::warn!(app = %self.app, group = %group, "a granted group does not exist in Google Workspace");
+                continue;
+            };
+            for m in members {
+                if map::text(&m, "type").is_some_and(|t| !t.eq_ignore_ascii_case("USER")) {
+                    continue;
+                }
+                let Some(id) = map::text(&m, "id") else {
+                    return Err(self.partial(format!(
+                        "GET {} returned a member without an id",
+                        Self::url(&self.directory, &segments, &query)
+                    )));
+                };
+                out.entry(id.to_owned()).or_default().push(Text::from(group.as_str()));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Every group some AccessPolicy or Exception grants in `app`, as written.
+fn granted_groups(set: &PolicySet, app: &str) -> Vec<String> {
+    let grants = set
+        .policies
+        .iter()
+        .flat_map(|p| p.spec.grant.iter())
+        .chain(set.exceptions.iter().flat_map(|e| e.spec.grant.iter()));
+    let groups: BTreeSet<String> =
+        grants.filter(|g| g.app == app).flat_map(|g| g.groups.iter()).map(|g| g.trim().to_owned()).collect();
+    groups.into_iter().filter(|g| !g.is_empty()).collect()
+}
+
+#[async_trait]
+impl Connector for GoogleWorkspace {
+    fn kind(&self) -> &'static str {
+        "googleWorkspace"
+    }
+
+    fn app(&self) -> &str {
+        &self.app
+    }
+
+    /// Everything: users are created, suspended, restored and deleted,
+    /// group memberships change, roles are licences (so they change only
+    /// where the policy maps roles to SKUs), and Drive and Calendar data
+    /// is handed over with the Data Transfer API.
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            create: true,
+            update: !self.licences.is_empty(),
+            suspend: true,
+            restore: true,
+            delete: true,
+            transfer: true,
+            groups: true,
+        }
+    }
+
+    async fn list(&self) -> Result<AccountListing, ConnectorError> {
+        let users = self.users().await?;
+        let roles = self.licence_roles().await?;
+        let mut member_of = self.memberships().await?;
+        let rank = |role: &String| self.licences.iter().position(|(r, _)| r == role);
+        let accounts = users
+            .iter()
+            .filter_map(|u| {
+                let id = map::text(u, "id")?;
+                let email = map::text(u, "primaryEmail")?.to_lowercase();
+                // Several licences: the most privileged role wins, as it
+                // does among grants.
+                let role = roles.get(&email).and_then(|rs| rs.iter().max_by_key(|r| rank(r)).cloned());
+                map::account(u, role, member_of.remove(id).unwrap_or_default())
+            })
+            .collect();
+        Ok(AccountListing::new(self.directory.to_string(), accounts).with_capabilities(self.capabilities()))
+    }
+
+    async fn find(&self, person: &PersonKeys) -> Result<AccountListing, ConnectorError> {
+        match self.find_person(person).await? {
+            Some(found) => Ok(found),
+            None => self.list().await,
+        }
+    }
+
+    async fn apply(&self, change: &Change) -> Result<Outcome, ConnectorError> {
+        match change.action {
+            Action::Create => self.create(change).await,
+            Action::Update => self.update(change).await,
+            Action::Suspend => self.set_suspended(change, true).await,
+            Action::Restore => self.set_suspended(change, false).await,
+            Action::Transfer => self.transfer(change).await,
+            Action::Delete => self.delete(change).await,
+            Action::Review => Err(ConnectorError::Unsupported {
+                app: self.app.clone(),
+                kind: self.kind(),
+                action: change.action.verb(),
+            }),
+        }
+    }
+}
+
+fn account_id<'c>(change: &'c Change, app: &str) -> Result<&'c str, ConnectorError> {
+    change.account.id.as_deref().ok_or_else(|| {
+        ConnectorError::Internal(format!(
+            "the {} change of {} names no account id in {app}",
+            change.action.as_str(),
+            change.account.label()
+        ))
+    })
+}
