@@ -28,6 +28,7 @@ pub mod http;
 pub mod ldap;
 pub mod scim;
 pub mod secrets;
+pub mod slack;
 mod urls;
 
 pub use keyward_http::secrets::ClusterSecrets;
@@ -270,6 +271,9 @@ pub fn build(
     }
     if let Some(spec) = &c.microsoft_graph {
         return Ok(Box::new(graph::MicrosoftGraph::new(set, app, spec, secrets)?));
+    }
+    if let Some(spec) = &c.slack {
+        return Ok(Box::new(slack::Slack::new(set, app, spec, secrets)?));
     }
     Err(ConnectorError::Internal(format!("Application {}: connector kind {names:?} is not built", app.name)))
 }

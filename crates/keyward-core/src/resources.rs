@@ -503,6 +503,16 @@ pub struct ConnectorSpec {
     /// group memberships and licences of one tenant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub microsoft_graph: Option<MicrosoftGraphConnector>,
+    /// A Slack workspace (or Enterprise Grid organisation): accounts read
+    /// through the Web API (`users.list`), created, deactivated and
+    /// reactivated through Slack's SCIM API. Slack never deletes users.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slack: Option<SlackConnector>,
+    /// An Atlassian Cloud organisation through the organisation admin API:
+    /// managed accounts suspended, restored and removed, product access
+    /// and groups through group memberships.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub atlassian: Option<AtlassianConnector>,
 }
 
 /// A SCIM 2.0 endpoint keyward reads and changes.
@@ -654,7 +664,8 @@ pub struct SecretRef {
 
 impl ConnectorSpec {
     /// Every connector kind, as written under `spec.connector`.
-    pub const KINDS: [&'static str; 5] = ["csvExport", "scim", "github", "ldap", "microsoftGraph"];
+    pub const KINDS: [&'static str; 7] =
+        ["csvExport", "scim", "github", "ldap", "microsoftGraph", "slack", "atlassian"];
 
     /// The kinds this spec sets (exactly one is valid).
     pub fn kinds_set(&self) -> Vec<&'static str> {
@@ -664,6 +675,8 @@ impl ConnectorSpec {
             self.github.is_some(),
             self.ldap.is_some(),
             self.microsoft_graph.is_some(),
+            self.slack.is_some(),
+            self.atlassian.is_some(),
         ];
         Self::KINDS.iter().zip(set).filter(|(_, s)| *s).map(|(k, _)| *k).collect()
     }
@@ -675,6 +688,8 @@ impl ConnectorSpec {
         let mut refs: Vec<&SecretKeyRef> = tokens.filter_map(|t| t.secret.as_ref()).collect();
         refs.extend(self.ldap.iter().filter_map(|l| l.password.secret.as_ref()));
         refs.extend(self.microsoft_graph.iter().filter_map(|g| g.client_secret.secret.as_ref()));
+        refs.extend(self.slack.iter().flat_map(SlackConnector::tokens).filter_map(|t| t.secret.as_ref()));
+        refs.extend(self.atlassian.iter().filter_map(|a| a.api_key.secret.as_ref()));
         refs
     }
 }
@@ -741,6 +756,117 @@ pub enum EnterpriseAttribute {
     Manager,
 }
 
+// ---------------------------------------------------------------- Slack connector
+
+/// A Slack workspace, or an Enterprise Grid organisation, read through
+/// Slack's Web API and changed through its SCIM API (Business+ and
+/// Enterprise plans).
+///
+/// Slack never deletes a user: a leaver stays deactivated, and a planned
+/// deletion is left to a human. Roles (owner, admin, guests) cannot be
+/// changed through SCIM, so a role change is a task for a human too.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SlackConnector {
+    /// Where the Web API token is read from when keyward runs: a bot or
+    /// user token with the scopes `users:read` and `users:read.email`. The
+    /// token itself never belongs in a policy file.
+    pub token: SecretRef,
+    /// Where the SCIM token is read from: a user token of an Org Owner or
+    /// Admin with the `admin` scope. Without it keyward only lists, and
+    /// every change is a task for a human. When one token has every scope,
+    /// point both fields at the same secret.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scim_token: Option<SecretRef>,
+    /// Base URL of the Web API. Default `https://slack.com/api`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_url: Option<String>,
+    /// Base URL of the SCIM API. Default `https://api.slack.com/scim/v2`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scim_url: Option<String>,
+    /// Enterprise Grid: the workspace (`T…`) whose users an organisation
+    /// token lists. Leave it out for a single workspace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team_id: Option<String>,
+    /// Users asked for per `users.list` page (1 to 1000). Default 200, what
+    /// Slack recommends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// Seconds before one HTTP request is abandoned (and retried).
+    /// Default 30.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_seconds: Option<u32>,
+}
+
+impl SlackConnector {
+    /// The Web API base URL, the default when the policy names none.
+    pub fn api_url(&self) -> &str {
+        self.api_url.as_deref().map(str::trim).filter(|u| !u.is_empty()).unwrap_or("https://slack.com/api")
+    }
+
+    /// The SCIM base URL, the default when the policy names none.
+    pub fn scim_url(&self) -> &str {
+        self.scim_url.as_deref().map(str::trim).filter(|u| !u.is_empty()).unwrap_or("https://api.slack.com/scim/v2")
+    }
+
+    /// The Web API token and, when set, the SCIM token.
+    pub fn tokens(&self) -> impl Iterator<Item = &SecretRef> {
+        std::iter::once(&self.token).chain(self.scim_token.as_ref())
+    }
+}
+
+// ---------------------------------------------------------------- Atlassian connector
+
+/// An Atlassian Cloud organisation, read and changed through the
+/// organisation admin API (`https://api.atlassian.com/admin`) with an
+/// organisation API key from admin.atlassian.com.
+///
+/// keyward lists the managed accounts of a directory, suspends them (not
+/// billed, roles and groups kept), restores and removes them (roles and
+/// groups lost), and adds and removes group memberships; product access
+/// follows the role through the groups `productAccess` maps it to. The
+/// admin API cannot create accounts (they come from the identity
+/// provider's SCIM sync or an invitation), so joiners are tasks for a
+/// human.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AtlassianConnector {
+    /// The organisation id, as in `https://admin.atlassian.com/o/ORG_ID`.
+    pub org_id: String,
+    /// The directory whose users and groups are managed. Default `-`, every
+    /// directory the API key may administer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub directory_id: Option<String>,
+    /// Where the organisation API key is read from when keyward runs (sent
+    /// as a bearer token). The key itself never belongs in a policy file.
+    pub api_key: SecretRef,
+    /// Base URL of the API. Default `https://api.atlassian.com`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_url: Option<String>,
+    /// Role → the groups that grant its product access
+    /// (`jira-user: [jira-software-users-example]`). An account's role is
+    /// the one whose groups it is in; a role change leaves the old role's
+    /// groups and joins the new one's. These groups are not listed among
+    /// the account's other groups.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub product_access: BTreeMap<String, Vec<String>>,
+    /// Seconds before one HTTP request is abandoned (and retried).
+    /// Default 30.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_seconds: Option<u32>,
+}
+
+impl AtlassianConnector {
+    /// The API base URL, the default when the policy names none.
+    pub fn api_url(&self) -> &str {
+        self.api_url.as_deref().map(str::trim).filter(|u| !u.is_empty()).unwrap_or("https://api.atlassian.com")
+    }
+
+    /// The directory id, `-` (every directory) when the policy names none.
+    pub fn directory_id(&self) -> &str {
+        self.directory_id.as_deref().map(str::trim).filter(|d| !d.is_empty()).unwrap_or("-")
+    }
+}
 // ---------------------------------------------------------------- LDAP connector
 
 /// An LDAP directory keyward reads and changes: every entry matching
