@@ -3,8 +3,9 @@
 //! How keyward reads (and, where the app allows, changes) a SaaS app's
 //! accounts: the [`Connector`] trait, its capabilities, the HTTP policy API
 //! connectors share ([`http`]), and the connectors themselves: csv-export,
-//! SCIM 2.0, GitHub organisations, Microsoft Graph ([`graph`]) and LDAP
-//! directories; further vendor APIs plug in here.
+//! SCIM 2.0, GitHub organisations, Microsoft Graph ([`graph`]), Slack
+//! ([`slack`]), Atlassian Cloud ([`atlassian`]) and LDAP directories;
+//! further vendor APIs plug in here.
 //!
 //! A connector must never return a partial listing as if it were complete:
 //! an error, a page it could not fetch, or a file cut short is an error,
@@ -21,6 +22,7 @@ use keyward_core::plan::Change;
 use keyward_core::policy::{Named, PolicySet};
 use keyward_core::resources::{ApplicationSpec, ConnectorSpec};
 
+pub mod atlassian;
 pub mod csv_export;
 pub mod github;
 pub mod graph;
@@ -271,6 +273,9 @@ pub fn build(
     }
     if let Some(spec) = &c.microsoft_graph {
         return Ok(Box::new(graph::MicrosoftGraph::new(set, app, spec, secrets)?));
+    }
+    if let Some(spec) = &c.atlassian {
+        return Ok(Box::new(atlassian::Atlassian::new(set, app, spec, secrets)?));
     }
     if let Some(spec) = &c.slack {
         return Ok(Box::new(slack::Slack::new(set, app, spec, secrets)?));
