@@ -1637,6 +1637,24 @@ fn compile_grants(
                 format!("remove the groups, or turn {setting} on"),
             );
         }
+        let set = c.set;
+        if let Some(a) = set.application(&app.name).and_then(|a| a.spec.connector.atlassian.as_ref()) {
+            for (j, grp) in g.groups.iter().enumerate() {
+                if let Some((role, _)) =
+                    a.product_access.iter().find(|(_, gs)| gs.iter().any(|x| x.eq_ignore_ascii_case(grp)))
+                {
+                    c.error(
+                        origin,
+                        &format!("{path}.groups[{j}]"),
+                        format!(
+                            "group `{grp}` grants the product access of role `{role}` in application `{}`",
+                            app.name
+                        ),
+                        format!("grant `role: {role}` instead; keyward manages that group through the role"),
+                    );
+                }
+            }
+        }
         if app.group_names == GroupNames::NotSupported && !g.groups.is_empty() {
             c.error(
                 origin,

@@ -106,3 +106,24 @@ fn joiners_are_tasks_for_a_human_and_leavers_are_suspended_by_keyward() {
     assert!(joiner.reason.contains("cannot create accounts: do it by hand"), "{}", joiner.reason);
     find(&plan, Action::Suspend, "leaver@example.com");
 }
+
+#[test]
+fn grants_name_product_access_through_the_role_not_its_groups() {
+    let e = refused(
+        &atlassian_app(OK, "  roles: [jira-user]\n"),
+        &access("eng", "{}", "[{app: jira, groups: [design, Jira-Software-Users]}]"),
+    );
+    assert!(
+        e.contains(
+            "error: group `Jira-Software-Users` grants the product access of role `jira-user` in application `jira`"
+        ),
+        "{e}"
+    );
+    assert!(e.contains("grant `role: jira-user` instead"), "{e}");
+    assert!(!e.contains("group `design`"), "{e}");
+    load(
+        &atlassian_app(OK, "  roles: [jira-user]\n"),
+        &access("eng", "{}", "[{app: jira, role: jira-user, groups: [design]}]"),
+    )
+    .unwrap();
+}
