@@ -11,7 +11,9 @@
 //!
 //! Slack never deletes users (SCIM's DELETE only deactivates), and SCIM
 //! cannot change who is an owner, an admin or a guest, so deletions and
-//! role changes are tasks for a human. The Web API user id is the SCIM id.
+//! role changes are tasks for a human. The Web API user id is the SCIM id,
+//! so the user groups read from SCIM's `/Groups` (with a SCIM token) are
+//! matched to the Web API's users by it.
 
 use std::collections::HashSet;
 
@@ -98,14 +100,20 @@ impl Slack {
         crate::urls::join(&self.api, &[method], query, &[])
     }
 
-    /// A Web API call's body when Slack says `ok`; its error otherwise.
-    async fn call(&self, url: Url) -> Result<(Reply, Value), ConnectorError> {
+    /// A Web API call's answer, `ok` or not (Slack's errors come as 200).
+    async fn get(&self, url: Url) -> Result<(Reply, Value), ConnectorError> {
         let reply = self.http.send(&Request::new(Method::GET, url)).await?;
         if !reply.is_success() {
             return Err(reply.error().into());
         }
         let body = reply.json()?;
-        if body.get("ok") != Some(&Value::Bool(true)) {
+        Ok((reply, body))
+    }
+
+    /// A Web API call's body when Slack says `ok`; its error otherwise.
+    async fn call(&self, url: Url) -> Result<(Reply, Value), ConnectorError> {
+        let (reply, body) = self.get(url).await?;
+        if !is_ok(&body) {
             return Err(slack_error(&self.app, &reply, &body));
         }
         Ok((reply, body))
@@ -167,12 +175,13 @@ impl Slack {
 
     /// The user with this e-mail, `None` when Slack has none.
     async fn lookup_by_email(&self, email: &str) -> Result<Option<Value>, ConnectorError> {
-        match self.call(self.url("users.lookupByEmail", &[("email", email)])).await {
-            Ok((_, body)) => Ok(body.get("user").cloned()),
-            Err(ConnectorError::Http { problem, .. }) if problem.starts_with("Slack error `users_not_found`") => {
-                Ok(None)
-            }
-            Err(e) => Err(e),
+        let (reply, body) = self.get(self.url("users.lookupByEmail", &[("email", email)])).await?;
+        if is_ok(&body) {
+            Ok(body.get("user").cloned())
+        } else if text(&body, "error") == Some("users_not_found") {
+            Ok(None)
+        } else {
+            Err(slack_error(&self.app, &reply, &body))
         }
     }
 }
@@ -188,8 +197,9 @@ impl Connector for Slack {
     }
 
     /// With a SCIM token: creates, deactivates (suspend) and reactivates
-    /// (restore). Never deletes (Slack cannot), changes no role (SCIM
-    /// cannot) and no group. Without a SCIM token: lists only.
+    /// (restore), and changes user-group memberships (SCIM Groups). Never
+    /// deletes (Slack cannot) and changes no role (SCIM cannot). Without a
+    /// SCIM token: lists only.
     fn capabilities(&self) -> Capabilities {
         if self.scim.is_none() {
             return Capabilities::READ_ONLY;
@@ -201,7 +211,7 @@ impl Connector for Slack {
             restore: true,
             delete: false,
             transfer: false,
-            groups: false,
+            groups: true,
         }
     }
 
@@ -240,6 +250,15 @@ impl Connector for Slack {
             }
             cursor = next.to_owned();
         }
+        if let Some(scim) = &self.scim
+            && let Some(member_of) = scim.memberships().await?
+        {
+            for a in &mut accounts {
+                a.groups = member_of.get(a.id.as_str()).cloned().unwrap_or_default();
+                a.groups.sort();
+                a.groups.dedup();
+            }
+        }
         Ok(AccountListing::new(self.url("users.list", &[]).to_string(), accounts)
             .with_capabilities(self.capabilities()))
     }
@@ -259,6 +278,8 @@ impl Connector for Slack {
             Action::Create => self.create(change).await,
             Action::Suspend => self.scim("deactivate accounts")?.deactivate(id()?).await,
             Action::Restore => self.scim("reactivate accounts")?.reactivate(id()?).await,
+            // The plan hands a role change to a human; groups only come here.
+            Action::Update if change.role.is_none() => self.scim("change user groups")?.change_groups(change).await,
             Action::Update | Action::Delete | Action::Transfer | Action::Review => Err(ConnectorError::Unsupported {
                 app: self.app.clone(),
                 kind: self.kind(),
@@ -331,6 +352,10 @@ fn slack_error(app: &str, reply: &Reply, body: &Value) -> ConnectorError {
         status: Some(reply.status.as_u16()),
         problem: format!("Slack error `{code}`: {help}"),
     }
+}
+
+fn is_ok(body: &Value) -> bool {
+    body.get("ok") == Some(&Value::Bool(true))
 }
 
 fn outcome_text(o: &Outcome) -> &str {

@@ -10,7 +10,7 @@ use keyward_connectors::http::RetryPolicy;
 use keyward_connectors::slack::Slack;
 use keyward_connectors::{ClusterSecrets, Connector, ConnectorError, Outcome, build_all};
 use keyward_core::account::{AccountStatus, Capabilities};
-use keyward_core::plan::{AccountRef, Action, Change, PersonRef, RoleChange};
+use keyward_core::plan::{AccountRef, Action, Change, GroupChange, PersonRef, RoleChange};
 use keyward_core::{PolicySet, SourceFile};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_partial_json, header, method, path, query_param, query_param_is_missing};
@@ -219,7 +219,7 @@ async fn flags_map_to_status_bot_and_role() {
             restore: true,
             delete: false,
             transfer: false,
-            groups: false
+            groups: true
         }
     );
 }
@@ -409,11 +409,65 @@ async fn restore_patches_active_true_and_a_rerun_sends_nothing() {
 #[tokio::test]
 async fn deletes_and_role_changes_are_never_sent() {
     let s = setup(true, "").await;
-    for a in [Action::Delete, Action::Update, Action::Transfer] {
-        let e = s.slack.apply(&change(a, Some("U1"))).await.unwrap_err();
+    let mut role = change(Action::Update, Some("U1"));
+    role.role = Some(Box::new(RoleChange { from: Some("member".into()), to: "admin".into() }));
+    for c in [change(Action::Delete, Some("U1")), role, change(Action::Transfer, Some("U1"))] {
+        let e = s.slack.apply(&c).await.unwrap_err();
         assert!(matches!(e, ConnectorError::Unsupported { kind: "slack", .. }), "{e:?}");
     }
     assert!(s.requests().await.is_empty());
+}
+
+fn scim_group(id: &str, name: &str, members: &[&str]) -> Value {
+    let members: Vec<Value> = members.iter().map(|m| json!({"value": m, "display": m})).collect();
+    json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "id": id, "displayName": name, "members": members})
+}
+
+async fn scim_groups(s: &Setup, groups: Vec<Value>) {
+    Mock::given(method("GET"))
+        .and(path("/scim/v2/Groups"))
+        .and(query_param("startIndex", "1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+            "totalResults": groups.len(), "startIndex": 1, "itemsPerPage": groups.len(), "Resources": groups
+        })))
+        .mount(&s.server)
+        .await;
+}
+
+#[tokio::test]
+async fn user_groups_are_read_and_changed_through_scim_groups_by_the_same_id() {
+    let s = setup(true, "").await;
+    first_page(&s, page(vec![member("U1", "a@example.com"), member("U2", "b@example.com")], "")).await;
+    scim_groups(&s, vec![scim_group("S1", "sales", &["U1", "U2"]), scim_group("S2", "eng-announce", &["U2"])]).await;
+    let l = s.slack.list().await.unwrap();
+    let by = |id: &str| l.accounts.iter().find(|a| a.id == id).unwrap();
+    assert_eq!(by("U1").groups, vec!["sales"]);
+    assert_eq!(by("U2").groups, vec!["eng-announce", "sales"]);
+    let groups_read = s.requests().await.into_iter().find(|r| r.url.path() == "/scim/v2/Groups").unwrap();
+    assert_eq!(groups_read.headers.get("authorization").unwrap().to_str().unwrap(), format!("Bearer {SCIM_TOKEN}"));
+
+    Mock::given(method("PATCH"))
+        .and(path("/scim/v2/Groups/S2"))
+        .and(body_partial_json(json!({"Operations": [{"op": "add", "path": "members", "value": [{"value": "U1"}]}]})))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&s.server)
+        .await;
+    Mock::given(method("PATCH"))
+        .and(path("/scim/v2/Groups/S1"))
+        .and(body_partial_json(json!({"Operations": [{"op": "remove", "path": "members[value eq \"U1\"]"}]})))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&s.server)
+        .await;
+    let mut c = change(Action::Update, Some("U1"));
+    c.groups = Some(Box::new(GroupChange { add: vec!["eng-announce".into()], remove: vec!["sales".into()] }));
+    let out = s.slack.apply(&c).await.unwrap();
+    assert!(
+        matches!(&out, Outcome::Applied(t) if t.contains("joined eng-announce") && t.contains("left sales")),
+        "{out:?}"
+    );
 }
 
 #[tokio::test]
@@ -429,4 +483,21 @@ async fn build_all_builds_it_and_a_missing_scim_token_names_its_variable() {
     let ConnectorError::Credentials { what, why, .. } = &e else { panic!("{e:?}") };
     assert_eq!(what, "Slack SCIM token");
     assert!(why.contains("KEYWARD_TEST_UNSET_SLACK_SCIM_9F2"), "{why}");
+}
+
+#[tokio::test]
+async fn a_lookup_slack_refuses_stops_the_create_before_scim_is_called() {
+    let s = setup(true, "").await;
+    Mock::given(method("GET"))
+        .and(path("/api/users.lookupByEmail"))
+        .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+        .respond_with(not_ok(json!({"ok": false, "error": "missing_scope", "needed": "users:read.email"})))
+        .mount(&s.server)
+        .await;
+    let e = s.slack.apply(&create("ann@example.com", "member")).await.unwrap_err();
+    let shown = e.to_string();
+    assert!(shown.contains("users.lookupByEmail?email=ann%40example.com"), "{shown}");
+    assert!(shown.contains("lacks the scope `users:read.email`"), "{shown}");
+    assert_no_token(&e);
+    assert!(s.requests().await.iter().all(|r| !r.url.path().starts_with("/scim")), "SCIM was called");
 }

@@ -505,7 +505,8 @@ pub struct ConnectorSpec {
     pub microsoft_graph: Option<MicrosoftGraphConnector>,
     /// A Slack workspace (or Enterprise Grid organisation): accounts read
     /// through the Web API (`users.list`), created, deactivated and
-    /// reactivated through Slack's SCIM API. Slack never deletes users.
+    /// reactivated, and user groups read and changed, through Slack's SCIM
+    /// API. Slack never deletes users.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slack: Option<SlackConnector>,
     /// An Atlassian Cloud organisation through the organisation admin API:
@@ -764,7 +765,9 @@ pub enum EnterpriseAttribute {
 ///
 /// Slack never deletes a user: a leaver stays deactivated, and a planned
 /// deletion is left to a human. Roles (owner, admin, guests) cannot be
-/// changed through SCIM, so a role change is a task for a human too.
+/// changed through SCIM, so a role change is a task for a human too. With
+/// `scimToken`, user groups (SCIM Groups) are the accounts' groups, which
+/// grants may name; without it, grants name no groups.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SlackConnector {
@@ -773,9 +776,10 @@ pub struct SlackConnector {
     /// token itself never belongs in a policy file.
     pub token: SecretRef,
     /// Where the SCIM token is read from: a user token of an Org Owner or
-    /// Admin with the `admin` scope. Without it keyward only lists, and
-    /// every change is a task for a human. When one token has every scope,
-    /// point both fields at the same secret.
+    /// Admin with the `admin` scope, also used to read user groups. Without
+    /// it keyward only lists (no groups), and every change is a task for a
+    /// human. When one token has every scope, point both fields at the
+    /// same secret.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim_token: Option<SecretRef>,
     /// Base URL of the Web API. Default `https://slack.com/api`.

@@ -169,8 +169,9 @@ pub(crate) enum GroupNames {
     Unmanaged(&'static str),
     /// GitHub team slugs, as in the team's URL.
     TeamSlugs,
-    /// None: the connector has no groups at all (Slack).
-    NotSupported,
+    /// None: the connector cannot change groups as configured (the text
+    /// says why and what would).
+    NotSupported(&'static str),
 }
 
 /// The roles of Slack members, as the Slack connector reads them.
@@ -742,7 +743,11 @@ fn compile_app(
     if let Some(slack) = &s.connector.slack {
         check_slack(c, o, slack);
         connector_roles = Some(SLACK_ROLES);
-        group_names = GroupNames::NotSupported;
+        if slack.scim_token.is_none() {
+            group_names = GroupNames::NotSupported(
+                "Slack's user groups are changed through SCIM, and `spec.connector.slack.scimToken` is not set",
+            );
+        }
     }
     if let Some(atlassian) = &s.connector.atlassian {
         check_atlassian(c, o, s, atlassian);
@@ -1655,15 +1660,14 @@ fn compile_grants(
                 }
             }
         }
-        if app.group_names == GroupNames::NotSupported && !g.groups.is_empty() {
+        if let GroupNames::NotSupported(why) = app.group_names
+            && !g.groups.is_empty()
+        {
             c.error(
                 origin,
                 &format!("{path}.groups"),
-                format!(
-                    "application `{}` has no groups keyward can manage (its {} connector changes none)",
-                    app.name, app.connector
-                ),
-                "remove the groups from this grant",
+                format!("application `{}` cannot have its groups managed: {why}", app.name),
+                "remove the groups from this grant, or give the connector what it needs",
             );
         }
         for (j, grp) in g.groups.iter().enumerate() {

@@ -45,7 +45,7 @@ const SLACK: Capabilities = Capabilities {
     restore: true,
     delete: false,
     transfer: false,
-    groups: false,
+    groups: true,
 };
 
 #[test]
@@ -84,9 +84,13 @@ fn roles_are_slacks_and_grants_cannot_name_groups() {
     assert!(e.contains("policies/slack.yaml:7:19: error: `moderator` is not a Slack role"), "{e}");
     assert!(e.contains("use member or admin or owner or multi-channel-guest or single-channel-guest"), "{e}");
 
-    let e = refused(&slack_app(OK, ""), &access("eng", "{}", "[{app: slack, groups: [eng-announce]}]"));
-    assert!(e.contains("application `slack` has no groups keyward can manage"), "{e}");
+    // User groups are changed through SCIM: without its token, none.
+    let web_only = slack_app("{token: {env: SLACK_TOKEN}}", "");
+    let e = refused(&web_only, &access("eng", "{}", "[{app: slack, groups: [eng-announce]}]"));
+    assert!(e.contains("application `slack` cannot have its groups managed"), "{e}");
+    assert!(e.contains("`spec.connector.slack.scimToken` is not set"), "{e}");
     assert!(e.contains("remove the groups from this grant"), "{e}");
+    load(&slack_app(OK, ""), &access("eng", "{}", "[{app: slack, groups: [eng-announce]}]")).unwrap();
 
     load(
         &slack_app(OK, "  roles: [single-channel-guest, multi-channel-guest, member, admin]\n"),

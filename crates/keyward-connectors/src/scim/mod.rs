@@ -858,6 +858,35 @@ impl Scim {
         self.create(change).await
     }
 
+    /// Every user's groups (display names) by user id, from every page of
+    /// `/Groups`, whose ids are kept for later changes; `None` when the
+    /// server has no groups endpoint.
+    pub(crate) async fn memberships(&self) -> Result<Option<HashMap<String, Vec<Text>>>, ConnectorError> {
+        let Some(groups) = self.list_all(Kind::Groups).await? else { return Ok(None) };
+        let mut member_of: HashMap<String, Vec<Text>> = HashMap::new();
+        let mut ids: HashMap<String, Vec<String>> = HashMap::new();
+        for g in &groups {
+            let Some(name) = map::text(g, "displayName") else { continue };
+            if let Some(id) = map::id(g) {
+                ids.entry(name.to_owned()).or_default().push(id);
+            }
+            for m in map::members(g) {
+                member_of.entry(m.to_owned()).or_default().push(Text::from(name));
+            }
+        }
+        if let Ok(mut cache) = self.group_ids.lock() {
+            *cache = Some(ids);
+        }
+        Ok(Some(member_of))
+    }
+
+    /// Joins and leaves the change's groups (its role is the caller's).
+    pub(crate) async fn change_groups(&self, change: &Change) -> Result<Outcome, ConnectorError> {
+        let mut groups_only = change.clone();
+        groups_only.role = None;
+        self.update(&groups_only).await
+    }
+
     /// Deactivates with `DELETE /Users/{id}`, which is how Slack documents
     /// deactivation (it never deletes). Read first, so a rerun on an
     /// account already deactivated sends nothing.
