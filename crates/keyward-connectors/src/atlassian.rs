@@ -12,12 +12,17 @@
 //! - `DELETE …/users/{accountId}` — removal from the directory (roles and
 //!   groups lost);
 //! - `POST …/groups/{groupId}/memberships` with `{"accountId"}` and
-//!   `DELETE …/groups/{groupId}/memberships/{accountId}` — group membership.
+//!   `DELETE …/groups/{groupId}/memberships/{accountId}` — group membership;
+//! - `POST /admin/v2/orgs/{orgId}/users/invite` with `emails`, `groupIds`
+//!   and `directoryId` — an invitation (organisations with a paid plan).
 //!
 //! A directory id of `-` means every directory the key may administer.
 //! Throttling is 429 with `X-RateLimit-Reset` as an ISO 8601 date, which
 //! the shared retry policy ([`Throttle::Atlassian`]) waits for. The admin
-//! API cannot create managed accounts, so joiners are tasks for a human.
+//! API cannot create managed accounts: a joiner is invited by e-mail, into
+//! the role's product-access groups and the granted groups, and the
+//! account is theirs once they accept. An e-mail is one Atlassian account,
+//! so a repeated invitation never makes a second one.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -44,6 +49,9 @@ pub struct Atlassian {
     base: Url,
     /// `admin`, `v2`, `orgs`, the org id, `directories`, the directory id.
     prefix: Vec<String>,
+    org_id: String,
+    /// `None` for `-`, every directory.
+    directory_id: Option<String>,
     product_access: BTreeMap<String, Vec<String>>,
     http: HttpClient,
     /// Group name → ids, from the last reading of the groups, so a change
@@ -75,6 +83,8 @@ impl Atlassian {
             app: app.name.clone(),
             base,
             prefix,
+            org_id: spec.org_id.trim().to_owned(),
+            directory_id: Some(spec.directory_id()).filter(|d| *d != "-").map(str::to_owned),
             product_access: spec.product_access.clone(),
             http: HttpClient::bearer(&app.name, key, &settings)?,
             group_ids: std::sync::Mutex::new(None),
@@ -259,7 +269,14 @@ impl Atlassian {
         a.bot = matches!(text(user, "accountType"), Some("app" | "customer"));
         let suspended = text(user, "status").is_some_and(|s| s.eq_ignore_ascii_case("suspended"))
             || matches!(text(user, "accountStatus"), Some("inactive" | "closed"));
-        a.status = if suspended { AccountStatus::Suspended } else { AccountStatus::Active };
+        let pending = matches!(text(user, "membershipStatus"), Some("pending" | "invited"));
+        a.status = if suspended {
+            AccountStatus::Suspended
+        } else if pending {
+            AccountStatus::Invited
+        } else {
+            AccountStatus::Active
+        };
         a.role = self.role_of(groups).map(Text::from);
         a.groups = groups.iter().filter(|g| !self.is_product_group(g)).map(|g| Text::from(*g)).collect();
         a.groups.sort();
@@ -291,6 +308,48 @@ impl Atlassian {
             StatusCode::NOT_FOUND => Ok(Outcome::AlreadyDone(format!("{id} is no longer in the directory"))),
             _ => Err(atlassian_error(&reply, None).into()),
         }
+    }
+
+    /// Invites the person's e-mail into the role's and the grant's groups;
+    /// every group must exist before anything is sent.
+    async fn invite(&self, change: &Change) -> Result<Outcome, ConnectorError> {
+        let email = change.account.email.as_deref().or_else(|| change.person.as_ref().and_then(|p| p.email.as_deref()));
+        let Some(email) = email else {
+            return Err(ConnectorError::Internal(format!(
+                "the create of {} in {} has no e-mail to invite",
+                change.account.label(),
+                self.app
+            )));
+        };
+        let mut names: Vec<String> = Vec::new();
+        if let Some(role) = &change.role {
+            let Some(groups) = self.role_groups(&role.to) else {
+                return Err(ConnectorError::Unsupported {
+                    app: self.app.clone(),
+                    kind: self.kind(),
+                    action: "give a role no product-access groups stand for",
+                });
+            };
+            names.extend(groups.iter().cloned());
+        }
+        names.extend(change.groups.iter().flat_map(|g| g.add.iter().cloned()));
+        let mut seen = HashSet::new();
+        names.retain(|n| seen.insert(n.to_lowercase()));
+        let mut ids = Vec::with_capacity(names.len());
+        for n in &names {
+            ids.push(self.required_group(n).await?);
+        }
+        let mut body = json!({ "emails": [email], "groupIds": ids });
+        if let Some(d) = &self.directory_id {
+            body["directoryId"] = json!(d);
+        }
+        let url = crate::urls::join(&self.base, &["admin", "v2", "orgs", &self.org_id, "users", "invite"], &[], &[]);
+        let reply = self.http.send(&Request::new(Method::POST, url).json(&body)).await?;
+        if !reply.is_success() {
+            return Err(atlassian_error(&reply, Some(&format!("cannot invite {email}"))).into());
+        }
+        let into = if names.is_empty() { String::new() } else { format!(" into {}", names.join(", ")) };
+        Ok(Outcome::Applied(format!("invited {email}{into} (the account is theirs once they accept)")))
     }
 
     async fn update(&self, id: &str, change: &Change) -> Result<Outcome, ConnectorError> {
@@ -353,13 +412,12 @@ impl Connector for Atlassian {
         &self.app
     }
 
-    /// Suspends, restores and removes accounts and changes group
-    /// memberships; roles only where `productAccess` maps them to groups.
-    /// No create (the admin API cannot make managed accounts) and no
-    /// hand-over.
+    /// Invites joiners, suspends, restores and removes accounts and changes
+    /// group memberships; roles only where `productAccess` maps them to
+    /// groups. No hand-over.
     fn capabilities(&self) -> Capabilities {
         Capabilities {
-            create: false,
+            create: true,
             update: !self.product_access.is_empty(),
             suspend: true,
             restore: true,
@@ -392,8 +450,10 @@ impl Connector for Atlassian {
     async fn apply(&self, change: &Change) -> Result<Outcome, ConnectorError> {
         let unsupported =
             || ConnectorError::Unsupported { app: self.app.clone(), kind: self.kind(), action: change.action.verb() };
-        if matches!(change.action, Action::Create | Action::Transfer | Action::Review) {
-            return Err(unsupported());
+        match change.action {
+            Action::Create => return self.invite(change).await,
+            Action::Transfer | Action::Review => return Err(unsupported()),
+            _ => {}
         }
         let Some(id) = change.account.id.as_deref() else {
             return Err(ConnectorError::Internal(format!(

@@ -163,7 +163,8 @@ async fn lists_every_page_with_groups_role_status_and_bots() {
     assert_eq!(by("a3").status, AccountStatus::Suspended);
     assert_eq!(by("a3").role, None);
     assert!(by("bot1").bot && !by("a1").bot);
-    assert!(!l.capabilities.create && l.capabilities.suspend && l.capabilities.delete && l.capabilities.groups);
+    assert!(l.capabilities.create && l.capabilities.suspend && l.capabilities.delete && l.capabilities.groups);
+    assert!(!l.capabilities.transfer);
 
     let reqs = s.requests().await;
     for r in &reqs {
@@ -360,15 +361,71 @@ async fn a_role_change_swaps_product_access_groups_and_groups_change_by_id() {
 }
 
 #[tokio::test]
-async fn a_group_the_directory_lacks_fails_before_anything_is_sent_and_create_is_unsupported() {
+async fn a_group_the_directory_lacks_fails_before_anything_is_sent() {
     let s = setup().await;
     groups(&s, vec![group("g1", "jira-software-users")], &[]).await;
     let mut c = change(Action::Update, "a1");
     c.groups = Some(Box::new(GroupChange { add: vec!["no-such-group".into()], remove: vec![] }));
     let e = s.atlassian.apply(&c).await.unwrap_err();
     assert!(e.to_string().contains("there is no group `no-such-group`"), "{e}");
+    let mut c = joiner();
+    c.groups = Some(Box::new(GroupChange { add: vec!["no-such-group".into()], remove: vec![] }));
+    let e = s.atlassian.apply(&c).await.unwrap_err();
+    assert!(e.to_string().contains("there is no group `no-such-group`"), "{e}");
     assert!(s.requests().await.iter().all(|r| r.method.as_str() == "GET"));
+}
 
-    let e = s.atlassian.apply(&change(Action::Create, "a9")).await.unwrap_err();
-    assert!(matches!(e, ConnectorError::Unsupported { kind: "atlassian", .. }), "{e:?}");
+fn joiner() -> Change {
+    let mut c = Change::new(
+        "jira",
+        Action::Create,
+        AccountRef { email: Some("new@example.com".into()), ..Default::default() },
+        "test",
+    );
+    c.role = Some(Box::new(RoleChange { from: None, to: "jira-user".into() }));
+    c
+}
+
+#[tokio::test]
+async fn a_joiner_is_invited_into_the_roles_and_the_grants_groups_and_shows_as_invited() {
+    let s = setup().await;
+    groups(&s, vec![group("g1", "jira-software-users"), group("g3", "design")], &[("p1", vec![])]).await;
+    Mock::given(method("POST"))
+        .and(path("/admin/v2/orgs/org-1/users/invite"))
+        .and(header("authorization", format!("Bearer {KEY}").as_str()))
+        .and(body_json(json!({"emails": ["new@example.com"], "groupIds": ["g1", "g3"]})))
+        .respond_with(ResponseTemplate::new(202).set_body_json(json!({"message": "accepted"})))
+        .expect(1)
+        .mount(&s.server)
+        .await;
+    let mut c = joiner();
+    c.groups = Some(Box::new(GroupChange { add: vec!["design".into()], remove: vec![] }));
+    let out = s.atlassian.apply(&c).await.unwrap();
+    assert!(
+        matches!(&out, Outcome::Applied(t) if t.starts_with("invited new@example.com into jira-software-users, design")),
+        "{out:?}"
+    );
+
+    let mut pending = user("p1", "new@example.com");
+    pending["membershipStatus"] = json!("pending");
+    users_page(&s, None, page(vec![pending], None)).await;
+    let l = s.atlassian.list().await.unwrap();
+    assert_eq!(l.accounts[0].status, AccountStatus::Invited);
+}
+
+#[tokio::test]
+async fn a_refused_invitation_names_the_call_and_atlassians_reason() {
+    let s = setup().await;
+    groups(&s, vec![group("g1", "jira-software-users")], &[]).await;
+    Mock::given(method("POST"))
+        .and(path("/admin/v2/orgs/org-1/users/invite"))
+        .respond_with(errors(403, "ADMIN-403-7", "Forbidden", "Inviting users needs a paid subscription"))
+        .mount(&s.server)
+        .await;
+    let e = s.atlassian.apply(&joiner()).await.unwrap_err();
+    let shown = e.to_string();
+    assert!(shown.contains("POST ") && shown.contains("/admin/v2/orgs/org-1/users/invite"), "{shown}");
+    assert!(shown.contains("cannot invite new@example.com"), "{shown}");
+    assert!(shown.contains("ADMIN-403-7: Forbidden: Inviting users needs a paid subscription"), "{shown}");
+    assert_no_key(&e);
 }

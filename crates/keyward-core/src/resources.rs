@@ -510,8 +510,8 @@ pub struct ConnectorSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slack: Option<SlackConnector>,
     /// An Atlassian Cloud organisation through the organisation admin API:
-    /// managed accounts suspended, restored and removed, product access
-    /// and groups through group memberships.
+    /// joiners invited, accounts suspended, restored and removed, product
+    /// access and groups through group memberships.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub atlassian: Option<AtlassianConnector>,
 }
@@ -825,13 +825,13 @@ impl SlackConnector {
 /// organisation admin API (`https://api.atlassian.com/admin`) with an
 /// organisation API key from admin.atlassian.com.
 ///
-/// keyward lists the managed accounts of a directory, suspends them (not
-/// billed, roles and groups kept), restores and removes them (roles and
-/// groups lost), and adds and removes group memberships; product access
-/// follows the role through the groups `productAccess` maps it to. The
-/// admin API cannot create accounts (they come from the identity
-/// provider's SCIM sync or an invitation), so joiners are tasks for a
-/// human.
+/// keyward lists the users of a directory, suspends them (not billed,
+/// roles and groups kept), restores and removes them (roles and groups
+/// lost), and adds and removes group memberships; product access follows
+/// the role through the groups `productAccess` maps it to. The admin API
+/// cannot create accounts: a joiner is invited by e-mail into the role's
+/// and the grant's groups (organisations with a paid plan), and the
+/// account is theirs once they accept.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct AtlassianConnector {

@@ -1,6 +1,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
 //! `spec.connector.atlassian` as a policy: what is refused, where, and what
-//! a plan leaves to a human because the admin API cannot do it.
+//! a plan hands the connector for a joiner and a leaver.
 
 mod common;
 
@@ -77,7 +77,7 @@ fn roles_must_have_product_access_groups() {
 }
 
 #[test]
-fn joiners_are_tasks_for_a_human_and_leavers_are_suspended_by_keyward() {
+fn a_joiners_invitation_carries_the_role_and_groups_and_a_leaver_is_suspended() {
     let set = policy(&format!(
         "{}{}",
         atlassian_app(OK, "  roles: [jira-user]\n"),
@@ -89,7 +89,7 @@ fn joiners_are_tasks_for_a_human_and_leavers_are_suspended_by_keyward() {
     let mut listed = account("leaver@example.com");
     listed.role = Some("jira-user".into());
     let caps = Capabilities {
-        create: false,
+        create: true,
         update: true,
         suspend: true,
         restore: true,
@@ -101,9 +101,9 @@ fn joiners_are_tasks_for_a_human_and_leavers_are_suspended_by_keyward() {
     listings.insert("jira".to_owned(), AccountListing::new("atlassian", vec![listed]).with_capabilities(caps));
     let plan = keyward_core::plan(&set, &ppl, &listings, today()).unwrap();
 
-    let joiner = find(&plan, Action::Review, "joiner@example.com");
-    assert_eq!(joiner.proposed, Some(Action::Create));
-    assert!(joiner.reason.contains("cannot create accounts: do it by hand"), "{}", joiner.reason);
+    let joiner = find(&plan, Action::Create, "joiner@example.com");
+    assert_eq!(joiner.role.as_ref().unwrap().to, "jira-user");
+    assert_eq!(joiner.groups.as_ref().unwrap().add, vec!["design"]);
     find(&plan, Action::Suspend, "leaver@example.com");
 }
 
