@@ -4,7 +4,8 @@
 //! accounts: the [`Connector`] trait, its capabilities, the HTTP policy API
 //! connectors share ([`http`]), and the connectors themselves: csv-export,
 //! SCIM 2.0, GitHub organisations, Microsoft Graph ([`graph`]), Google
-//! Workspace ([`google`]) and LDAP directories; further vendor APIs plug in here.
+//! Workspace ([`google`]), Slack ([`slack`]), Atlassian Cloud
+//! ([`atlassian`]) and LDAP directories; further vendor APIs plug in here.
 //!
 //! A connector must never return a partial listing as if it were complete:
 //! an error, a page it could not fetch, or a file cut short is an error,
@@ -21,6 +22,7 @@ use keyward_core::plan::Change;
 use keyward_core::policy::{Named, PolicySet};
 use keyward_core::resources::{ApplicationSpec, ConnectorSpec};
 
+pub mod atlassian;
 pub mod csv_export;
 pub mod github;
 pub mod google;
@@ -29,6 +31,7 @@ pub mod http;
 pub mod ldap;
 pub mod scim;
 pub mod secrets;
+pub mod slack;
 mod urls;
 
 pub use keyward_http::secrets::ClusterSecrets;
@@ -274,6 +277,12 @@ pub fn build(
     }
     if let Some(spec) = &c.google_workspace {
         return Ok(Box::new(google::GoogleWorkspace::new(set, app, spec, secrets)?));
+    }
+    if let Some(spec) = &c.atlassian {
+        return Ok(Box::new(atlassian::Atlassian::new(set, app, spec, secrets)?));
+    }
+    if let Some(spec) = &c.slack {
+        return Ok(Box::new(slack::Slack::new(set, app, spec, secrets)?));
     }
     Err(ConnectorError::Internal(format!("Application {}: connector kind {names:?} is not built", app.name)))
 }

@@ -508,6 +508,17 @@ pub struct ConnectorSpec {
     /// Transfer API before a user is deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub google_workspace: Option<GoogleWorkspaceConnector>,
+    /// A Slack workspace (or Enterprise Grid organisation): accounts read
+    /// through the Web API (`users.list`), created, deactivated and
+    /// reactivated, and user groups read and changed, through Slack's SCIM
+    /// API. Slack never deletes users.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slack: Option<SlackConnector>,
+    /// An Atlassian Cloud organisation through the organisation admin API:
+    /// joiners invited, accounts suspended, restored and removed, product
+    /// access and groups through group memberships.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub atlassian: Option<AtlassianConnector>,
 }
 
 /// A SCIM 2.0 endpoint keyward reads and changes.
@@ -750,7 +761,8 @@ pub struct SecretRef {
 
 impl ConnectorSpec {
     /// Every connector kind, as written under `spec.connector`.
-    pub const KINDS: [&'static str; 6] = ["csvExport", "scim", "github", "ldap", "microsoftGraph", "googleWorkspace"];
+    pub const KINDS: [&'static str; 8] =
+        ["csvExport", "scim", "github", "ldap", "microsoftGraph", "googleWorkspace", "slack", "atlassian"];
 
     /// The kinds this spec sets (exactly one is valid).
     pub fn kinds_set(&self) -> Vec<&'static str> {
@@ -761,6 +773,8 @@ impl ConnectorSpec {
             self.ldap.is_some(),
             self.microsoft_graph.is_some(),
             self.google_workspace.is_some(),
+            self.slack.is_some(),
+            self.atlassian.is_some(),
         ];
         Self::KINDS.iter().zip(set).filter(|(_, s)| *s).map(|(k, _)| *k).collect()
     }
@@ -773,6 +787,8 @@ impl ConnectorSpec {
         refs.extend(self.ldap.iter().filter_map(|l| l.password.secret.as_ref()));
         refs.extend(self.microsoft_graph.iter().filter_map(|g| g.client_secret.secret.as_ref()));
         refs.extend(self.google_workspace.iter().filter_map(|g| g.service_account_key.secret.as_ref()));
+        refs.extend(self.slack.iter().flat_map(SlackConnector::tokens).filter_map(|t| t.secret.as_ref()));
+        refs.extend(self.atlassian.iter().filter_map(|a| a.api_key.secret.as_ref()));
         refs
     }
 }
@@ -839,6 +855,120 @@ pub enum EnterpriseAttribute {
     Manager,
 }
 
+// ---------------------------------------------------------------- Slack connector
+
+/// A Slack workspace, or an Enterprise Grid organisation, read through
+/// Slack's Web API and changed through its SCIM API (Business+ and
+/// Enterprise plans).
+///
+/// Slack never deletes a user: a leaver stays deactivated, and a planned
+/// deletion is left to a human. Roles (owner, admin, guests) cannot be
+/// changed through SCIM, so a role change is a task for a human too. With
+/// `scimToken`, user groups (SCIM Groups) are the accounts' groups, which
+/// grants may name; without it, grants name no groups.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SlackConnector {
+    /// Where the Web API token is read from when keyward runs: a bot or
+    /// user token with the scopes `users:read` and `users:read.email`. The
+    /// token itself never belongs in a policy file.
+    pub token: SecretRef,
+    /// Where the SCIM token is read from: a user token of an Org Owner or
+    /// Admin with the `admin` scope, also used to read user groups. Without
+    /// it keyward only lists (no groups), and every change is a task for a
+    /// human. When one token has every scope, point both fields at the
+    /// same secret.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scim_token: Option<SecretRef>,
+    /// Base URL of the Web API. Default `https://slack.com/api`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_url: Option<String>,
+    /// Base URL of the SCIM API. Default `https://api.slack.com/scim/v2`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scim_url: Option<String>,
+    /// Enterprise Grid: the workspace (`T…`) whose users an organisation
+    /// token lists. Leave it out for a single workspace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team_id: Option<String>,
+    /// Users asked for per `users.list` page (1 to 1000). Default 200, what
+    /// Slack recommends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// Seconds before one HTTP request is abandoned (and retried).
+    /// Default 30.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_seconds: Option<u32>,
+}
+
+impl SlackConnector {
+    /// The Web API base URL, the default when the policy names none.
+    pub fn api_url(&self) -> &str {
+        self.api_url.as_deref().map(str::trim).filter(|u| !u.is_empty()).unwrap_or("https://slack.com/api")
+    }
+
+    /// The SCIM base URL, the default when the policy names none.
+    pub fn scim_url(&self) -> &str {
+        self.scim_url.as_deref().map(str::trim).filter(|u| !u.is_empty()).unwrap_or("https://api.slack.com/scim/v2")
+    }
+
+    /// The Web API token and, when set, the SCIM token.
+    pub fn tokens(&self) -> impl Iterator<Item = &SecretRef> {
+        std::iter::once(&self.token).chain(self.scim_token.as_ref())
+    }
+}
+
+// ---------------------------------------------------------------- Atlassian connector
+
+/// An Atlassian Cloud organisation, read and changed through the
+/// organisation admin API (`https://api.atlassian.com/admin`) with an
+/// organisation API key from admin.atlassian.com.
+///
+/// keyward lists the users of a directory, suspends them (not billed,
+/// roles and groups kept), restores and removes them (roles and groups
+/// lost), and adds and removes group memberships; product access follows
+/// the role through the groups `productAccess` maps it to. The admin API
+/// cannot create accounts: a joiner is invited by e-mail into the role's
+/// and the grant's groups (organisations with a paid plan), and the
+/// account is theirs once they accept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AtlassianConnector {
+    /// The organisation id, as in `https://admin.atlassian.com/o/ORG_ID`.
+    pub org_id: String,
+    /// The directory whose users and groups are managed. Default `-`, every
+    /// directory the API key may administer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub directory_id: Option<String>,
+    /// Where the organisation API key is read from when keyward runs (sent
+    /// as a bearer token). The key itself never belongs in a policy file.
+    pub api_key: SecretRef,
+    /// Base URL of the API. Default `https://api.atlassian.com`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_url: Option<String>,
+    /// Role → the groups that grant its product access
+    /// (`jira-user: [jira-software-users-example]`). An account's role is
+    /// the one whose groups it is in; a role change leaves the old role's
+    /// groups and joins the new one's. These groups are not listed among
+    /// the account's other groups.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub product_access: BTreeMap<String, Vec<String>>,
+    /// Seconds before one HTTP request is abandoned (and retried).
+    /// Default 30.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_seconds: Option<u32>,
+}
+
+impl AtlassianConnector {
+    /// The API base URL, the default when the policy names none.
+    pub fn api_url(&self) -> &str {
+        self.api_url.as_deref().map(str::trim).filter(|u| !u.is_empty()).unwrap_or("https://api.atlassian.com")
+    }
+
+    /// The directory id, `-` (every directory) when the policy names none.
+    pub fn directory_id(&self) -> &str {
+        self.directory_id.as_deref().map(str::trim).filter(|d| !d.is_empty()).unwrap_or("-")
+    }
+}
 // ---------------------------------------------------------------- LDAP connector
 
 /// An LDAP directory keyward reads and changes: every entry matching

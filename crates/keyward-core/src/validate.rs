@@ -169,7 +169,13 @@ pub(crate) enum GroupNames {
     Unmanaged(&'static str),
     /// GitHub team slugs, as in the team's URL.
     TeamSlugs,
+    /// None: the connector cannot change groups as configured (the text
+    /// says why and what would).
+    NotSupported(&'static str),
 }
+
+/// The roles of Slack members, as the Slack connector reads them.
+const SLACK_ROLES: &[&str] = &["member", "admin", "owner", "multi-channel-guest", "single-channel-guest"];
 
 /// The roles a GitHub organisation member can have.
 const GITHUB_ROLES: &[&str] = &["member", "admin"];
@@ -635,6 +641,10 @@ fn compile_app(
         s.connector.microsoft_graph.is_some(),
         // Google Workspace
         s.connector.google_workspace.is_some(),
+        // Slack
+        s.connector.slack.is_some(),
+        // Atlassian
+        s.connector.atlassian.is_some(),
     ]
     .iter()
     .filter(|b| **b)
@@ -644,7 +654,7 @@ fn compile_app(
             o,
             "spec.connector",
             "the application sets more than one connector",
-            "keep exactly one of `csvExport`, `scim`, `github`, `ldap`, `microsoftGraph`, `googleWorkspace`",
+            "keep exactly one of `csvExport`, `scim`, `github`, `ldap`, `microsoftGraph`, `googleWorkspace`, `slack`, `atlassian`",
         );
     }
     let mut connector_roles = None;
@@ -713,12 +723,14 @@ fn compile_app(
         }
         (None, None, None, None) if s.connector.microsoft_graph.is_some() => "microsoftGraph",
         (None, None, None, None) if s.connector.google_workspace.is_some() => "googleWorkspace",
+        (None, None, None, None) if s.connector.slack.is_some() => "slack",
+        (None, None, None, None) if s.connector.atlassian.is_some() => "atlassian",
         (None, None, None, None) => {
             c.error(
                 o,
                 "spec.connector",
                 "the application has no connector",
-                "set `scim:` with the app's SCIM URL and token, `github:` with the organisation and token, `ldap:` with the directory's URL, bind DN and base DN, `microsoftGraph:` with the Entra tenant and app registration, `googleWorkspace:` with the service account key and the admin it acts as, or `csvExport:` with the path and columns of the app's user export",
+                "set `scim:` with the app's SCIM URL and token, `github:` with the organisation and token, `ldap:` with the directory's URL, bind DN and base DN, `microsoftGraph:` with the Entra tenant and app registration, `googleWorkspace:` with the service account key and the admin it acts as, `slack:` with the Slack tokens, `atlassian:` with the organisation id and API key, or `csvExport:` with the path and columns of the app's user export",
             );
             "none"
         }
@@ -730,6 +742,18 @@ fn compile_app(
     if connector == "ldap" {
         // The entry's DN, kept beside the uid that is the account's id.
         account_fields.push("dn".to_owned());
+    }
+    if let Some(slack) = &s.connector.slack {
+        check_slack(c, o, slack);
+        connector_roles = Some(SLACK_ROLES);
+        if slack.scim_token.is_none() {
+            group_names = GroupNames::NotSupported(
+                "Slack's user groups are changed through SCIM, and `spec.connector.slack.scimToken` is not set",
+            );
+        }
+    }
+    if let Some(atlassian) = &s.connector.atlassian {
+        check_atlassian(c, o, s, atlassian);
     }
     if let Some(graph) = &s.connector.microsoft_graph {
         check_graph(c, o, graph);
@@ -973,6 +997,7 @@ fn connector_role_problem(connector: &str, role: &str) -> String {
         "github" => format!(
             "`{role}` is not a GitHub organisation role: members are `member` or `admin` (an organisation owner)"
         ),
+        "slack" => format!("`{role}` is not a Slack role"),
         other => format!("the {other} connector cannot set the role `{role}`"),
     }
 }
@@ -1277,6 +1302,122 @@ fn is_github_login(s: &str) -> bool {
 /// digits, `-`, `_` and `.`.
 fn is_team_slug(s: &str) -> bool {
     s.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || matches!(ch, '-' | '_' | '.'))
+}
+
+// ---- slack ----
+
+fn check_slack(c: &mut Checker<'_>, o: &Origin, s: &crate::resources::SlackConnector) {
+    const P: &str = "spec.connector.slack";
+    check_secret_ref(
+        c,
+        o,
+        &format!("{P}.token"),
+        &s.token,
+        "write `token: {env: SLACK_TOKEN}`, `token: {file: /var/run/secrets/slack-token}` or, for the controller in Kubernetes, `token: {secret: {name: keyward-credentials, key: slack-token}}`",
+    );
+    if let Some(t) = &s.scim_token {
+        check_secret_ref(
+            c,
+            o,
+            &format!("{P}.scimToken"),
+            t,
+            "write `scimToken: {env: SLACK_SCIM_TOKEN}`, `scimToken: {file: /var/run/secrets/slack-scim-token}` or, for the controller in Kubernetes, `scimToken: {secret: {name: keyward-credentials, key: slack-scim-token}}`",
+        );
+    }
+    let urls =
+        [("apiUrl", &s.api_url, "https://slack.com/api"), ("scimUrl", &s.scim_url, "https://api.slack.com/scim/v2")];
+    for (field, url, default) in urls {
+        if let Some(url) = url {
+            check_api_url(c, o, &format!("{P}.{field}"), url, &format!("leave it out for Slack's own `{default}`"));
+        }
+    }
+    if let Some(t) = &s.team_id
+        && !(t.starts_with(['T', 'E'])
+            && t.len() > 1
+            && t.chars().all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit()))
+    {
+        c.error(
+            o,
+            &format!("{P}.teamId"),
+            format!("`{t}` is not a Slack workspace id"),
+            "write the workspace id, `T` and upper-case letters and digits (`T0123ABCD`), as in the workspace's URL in the admin dashboard",
+        );
+    }
+    if s.limit.is_some_and(|l| l == 0 || l > 1000) {
+        c.error(o, &format!("{P}.limit"), "Slack pages hold 1 to 1000 users", "leave it out (200) or use 1 to 1000");
+    }
+    if s.timeout_seconds == Some(0) {
+        c.error(
+            o,
+            &format!("{P}.timeoutSeconds"),
+            "a timeout of 0 seconds fails every call",
+            "leave it out or use 1 or more",
+        );
+    }
+}
+
+// ---- atlassian ----
+
+fn check_atlassian(c: &mut Checker<'_>, o: &Origin, app: &ApplicationSpec, a: &crate::resources::AtlassianConnector) {
+    const P: &str = "spec.connector.atlassian";
+    let id_like = |v: &str| !v.trim().is_empty() && v.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-');
+    if !id_like(&a.org_id) {
+        c.error(
+            o,
+            &format!("{P}.orgId"),
+            format!("`{}` is not an Atlassian organisation id", a.org_id),
+            "copy the id from admin.atlassian.com/o/ORG_ID, or from the page where the API key was created",
+        );
+    }
+    if let Some(d) = &a.directory_id
+        && !id_like(d)
+    {
+        c.error(
+            o,
+            &format!("{P}.directoryId"),
+            format!("`{d}` is not a directory id"),
+            "leave it out for every directory (`-`), or write the directory's id",
+        );
+    }
+    check_secret_ref(
+        c,
+        o,
+        &format!("{P}.apiKey"),
+        &a.api_key,
+        "write `apiKey: {env: ATLASSIAN_API_KEY}`, `apiKey: {file: /var/run/secrets/atlassian-key}` or, for the controller in Kubernetes, `apiKey: {secret: {name: keyward-credentials, key: atlassian-api-key}}`",
+    );
+    if let Some(url) = &a.api_url {
+        check_api_url(c, o, &format!("{P}.apiUrl"), url, "leave it out for `https://api.atlassian.com`");
+    }
+    for (role, groups) in &a.product_access {
+        if groups.is_empty() || groups.iter().any(|g| g.trim().is_empty()) {
+            c.error(
+                o,
+                &format!("{P}.productAccess.{role}"),
+                format!("role `{role}` names no group"),
+                "list the groups that grant the role's product access, for example `[jira-software-users-example]`",
+            );
+        }
+    }
+    let named = app.roles.iter().enumerate().map(|(i, r)| (format!("spec.roles[{i}]"), r));
+    for (path, r) in named.chain(app.default_role.iter().map(|d| ("spec.defaultRole".to_owned(), d))) {
+        if !a.product_access.keys().any(|k| k.eq_ignore_ascii_case(r)) {
+            c.error(
+                o,
+                &path,
+                format!("role `{r}` has no product-access groups, so the Atlassian connector cannot give it"),
+                format!("map it under `{P}.productAccess`, for example `{r}: [jira-software-users-example]`"),
+            );
+        }
+    }
+    if a.timeout_seconds == Some(0) {
+        c.error(
+            o,
+            &format!("{P}.timeoutSeconds"),
+            "a timeout of 0 seconds fails every call",
+            "leave it out or use 1 or more",
+        );
+    }
 }
 
 // ---- microsoftGraph ----
@@ -1631,6 +1772,34 @@ fn compile_grants(
                 &format!("{path}.groups"),
                 format!("application `{}` manages no groups ({setting} is false)", app.name),
                 format!("remove the groups, or turn {setting} on"),
+            );
+        }
+        let set = c.set;
+        if let Some(a) = set.application(&app.name).and_then(|a| a.spec.connector.atlassian.as_ref()) {
+            for (j, grp) in g.groups.iter().enumerate() {
+                if let Some((role, _)) =
+                    a.product_access.iter().find(|(_, gs)| gs.iter().any(|x| x.eq_ignore_ascii_case(grp)))
+                {
+                    c.error(
+                        origin,
+                        &format!("{path}.groups[{j}]"),
+                        format!(
+                            "group `{grp}` grants the product access of role `{role}` in application `{}`",
+                            app.name
+                        ),
+                        format!("grant `role: {role}` instead; keyward manages that group through the role"),
+                    );
+                }
+            }
+        }
+        if let GroupNames::NotSupported(why) = app.group_names
+            && !g.groups.is_empty()
+        {
+            c.error(
+                origin,
+                &format!("{path}.groups"),
+                format!("application `{}` cannot have its groups managed: {why}", app.name),
+                "remove the groups from this grant, or give the connector what it needs",
             );
         }
         for (j, grp) in g.groups.iter().enumerate() {
