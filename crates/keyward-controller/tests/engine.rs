@@ -276,9 +276,7 @@ async fn a_graph_people_source_reads_its_secret_from_kubernetes_and_its_changes_
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"access_token": "at", "expires_in": 3599})))
         .mount(&graph)
         .await;
-    let user = |id: &str, number: &str, enabled: bool| {
-        json!({"id": id, "employeeId": number, "mail": format!("{id}@example.com"), "accountEnabled": enabled})
-    };
+    let user = |id: &str, number: &str, enabled: bool| json!({"id": id, "employeeId": number, "mail": format!("{id}@example.com"), "accountEnabled": enabled});
     Mock::given(method("GET"))
         .and(path("/v1.0/users/delta"))
         .and(query_param_is_missing("$deltatoken"))

@@ -50,7 +50,8 @@ pub(crate) async fn read(
 ) -> Result<(SourceInfo, Vec<Person>), SourceError> {
     let not_configured = |why: String| SourceError::NotConfigured { source_name: src.name.clone(), why };
     let paths = Paths::new(Vendor::Google, &spec.fields, &spec.attributes).map_err(not_configured)?;
-    let tz = time_zone(spec.time_zone.as_deref()).map_err(|why| not_configured(format!("{why} (spec.googleWorkspace.timeZone)")))?;
+    let tz = time_zone(spec.time_zone.as_deref())
+        .map_err(|why| not_configured(format!("{why} (spec.googleWorkspace.timeZone)")))?;
     let api = Directory::new(set, src, spec, options)?;
     let users = api.users().await?;
     let (employment_types, statuses) = UserMapping::label_maps(Vendor::Google, &spec.values);
@@ -147,7 +148,9 @@ impl Directory {
             let items = match body.get("users") {
                 None | Some(Value::Null) => &[][..],
                 Some(Value::Array(items)) => items.as_slice(),
-                Some(_) => return Err(self.partial(format!("{} answered with `users` that is not a list", reply.call()))),
+                Some(_) => {
+                    return Err(self.partial(format!("{} answered with `users` that is not a list", reply.call())));
+                }
             };
             let before = users.len();
             for user in items {

@@ -168,9 +168,14 @@ impl Graph {
     ) -> Result<Self, SourceError> {
         let label = format!("PeopleSource {}", src.name);
         let failed = |error| SourceError::Http { source_name: src.name.clone(), error };
-        let secret = read_secret(set, &src.origin, &spec.client_secret, &options.secrets, "clientSecret").map_err(
-            |why| failed(HttpError::Credentials { app: label.clone(), what: "Microsoft Graph client secret".to_owned(), why }),
-        )?;
+        let secret =
+            read_secret(set, &src.origin, &spec.client_secret, &options.secrets, "clientSecret").map_err(|why| {
+                failed(HttpError::Credentials {
+                    app: label.clone(),
+                    what: "Microsoft Graph client secret".to_owned(),
+                    why,
+                })
+            })?;
         let not_url = |field: &str, written: &str| SourceError::NotConfigured {
             source_name: src.name.clone(),
             why: format!("`{written}` is not an http(s) URL (spec.microsoftGraph.{field})"),
@@ -331,10 +336,8 @@ impl Graph {
             }
             return match self.link(&reply, &body, "@odata.deltaLink", &mut links)? {
                 Some(link) => Ok(Round::Done { changes, link }),
-                None => Err(self.partial(format!(
-                    "{} ended a delta round with neither a nextLink nor a deltaLink",
-                    reply.call()
-                ))),
+                None => Err(self
+                    .partial(format!("{} ended a delta round with neither a nextLink nor a deltaLink", reply.call()))),
             };
         }
     }
@@ -390,10 +393,18 @@ impl Graph {
     /// means for the admin first.
     fn refused(&self, reply: &Reply) -> SourceError {
         let what = match reply.status.as_u16() {
-            400 => "Graph refused the request: check spec.microsoftGraph.filter and the paths under fields and attributes (a property Graph does not know?)",
-            401 => "Microsoft refused the app's token: check spec.microsoftGraph.tenant, clientId and the client secret",
-            403 => "the app may not read users: grant it the application permission User.Read.All (and User-LifeCycleInfo.Read.All for employeeLeaveDateTime) with admin consent",
-            404 => "there are no users at this address: spec.microsoftGraph.graphUrl must be Graph's base URL, such as https://graph.microsoft.com/v1.0",
+            400 => {
+                "Graph refused the request: check spec.microsoftGraph.filter and the paths under fields and attributes (a property Graph does not know?)"
+            }
+            401 => {
+                "Microsoft refused the app's token: check spec.microsoftGraph.tenant, clientId and the client secret"
+            }
+            403 => {
+                "the app may not read users: grant it the application permission User.Read.All (and User-LifeCycleInfo.Read.All for employeeLeaveDateTime) with admin consent"
+            }
+            404 => {
+                "there are no users at this address: spec.microsoftGraph.graphUrl must be Graph's base URL, such as https://graph.microsoft.com/v1.0"
+            }
             _ => "Graph refused to list the users",
         };
         let context = match graph_code(reply) {

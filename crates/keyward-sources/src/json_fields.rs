@@ -221,7 +221,10 @@ impl UserMapping {
                             Diagnostic::error(
                                 &self.location,
                                 None,
-                                format!("employee number `{}` ({}) is held by two users, {other} and {who}", p.id, self.paths.id),
+                                format!(
+                                    "employee number `{}` ({}) is held by two users, {other} and {who}",
+                                    p.id, self.paths.id
+                                ),
                             )
                             .with_help("give each person their own employee number in the directory"),
                         );
@@ -235,7 +238,8 @@ impl UserMapping {
         if !errors.is_empty() {
             return Err(errors);
         }
-        let info = SourceInfo { name: self.source_name.clone(), location: self.location.clone(), labels: self.labels() };
+        let info =
+            SourceInfo { name: self.source_name.clone(), location: self.location.clone(), labels: self.labels() };
         Ok((info, persons))
     }
 
@@ -262,7 +266,9 @@ impl UserMapping {
             Vendor::Graph => match flag("accountEnabled") {
                 Some(true) => Ok(Some("enabled".to_owned())),
                 Some(false) => Ok(Some("disabled".to_owned())),
-                None => Err("accountEnabled is missing, so keyward cannot tell whether the account is enabled".to_owned()),
+                None => {
+                    Err("accountEnabled is missing, so keyward cannot tell whether the account is enabled".to_owned())
+                }
             },
         }
     }
@@ -295,7 +301,10 @@ impl UserMapping {
             },
             Ok(None) => (HrStatus::Active, None),
             Err(why) => {
-                errors.push(diag(why, format!("keyward asks Graph for accountEnabled itself; check that {prefix}.graphUrl is Graph")));
+                errors.push(diag(
+                    why,
+                    format!("keyward asks Graph for accountEnabled itself; check that {prefix}.graphUrl is Graph"),
+                ));
                 (HrStatus::Active, None)
             }
         };

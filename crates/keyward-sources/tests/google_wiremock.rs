@@ -196,7 +196,8 @@ async fn every_page_is_read_along_the_page_token_with_one_token_exchange() {
 
 #[tokio::test]
 async fn a_domain_an_org_unit_and_a_query_are_sent_as_one_search() {
-    let s = Setup::new("    domain: example.co.jp\n    query: isAdmin=false\n    orgUnitPath: /Employees/Sales\n").await;
+    let s =
+        Setup::new("    domain: example.co.jp\n    query: isAdmin=false\n    orgUnitPath: /Employees/Sales\n").await;
     s.serve(None, page(users(1..=2), None)).await;
     assert_eq!(s.read().await.unwrap().len(), 2);
     let r = &s.requests(USERS).await[0];
@@ -338,7 +339,10 @@ async fn an_unknown_label_is_an_error_naming_the_user_and_the_path() {
     let s = Setup::new("    fields: {employmentType: customSchemas.HR.EmploymentType}\n").await;
     s.serve(
         None,
-        page(vec![user(1, json!({})), user(2, json!({"customSchemas": {"HR": {"EmploymentType": "インターン"}}}))], None),
+        page(
+            vec![user(1, json!({})), user(2, json!({"customSchemas": {"HR": {"EmploymentType": "インターン"}}}))],
+            None,
+        ),
     )
     .await;
     let msg = data_errors(s.read().await.unwrap_err());
@@ -367,6 +371,9 @@ async fn active_users_need_an_employee_number_suspended_ones_without_are_left_ou
     let s = Setup::new("").await;
     s.serve(None, page(vec![user(1, json!({"externalIds": [{"type": "custom", "value": "x"}]}))], None)).await;
     let msg = data_errors(s.read().await.unwrap_err());
-    assert!(msg.contains("Google user user1@example.com: has no employee number in externalIds[type=organization].value"), "{msg}");
+    assert!(
+        msg.contains("Google user user1@example.com: has no employee number in externalIds[type=organization].value"),
+        "{msg}"
+    );
     assert!(msg.contains("Employee ID"), "{msg}");
 }

@@ -149,8 +149,20 @@ fn person<'a>(people: &'a People, id: &str) -> &'a keyward_core::Person {
 #[tokio::test]
 async fn every_page_is_read_along_next_links_with_one_token_exchange() {
     let s = Setup::new("").await;
-    s.serve(USERS, "$skiptoken", None, page(users(1..=3), Some(("@odata.nextLink", s.link(USERS, "$skiptoken", "p2"))))).await;
-    s.serve(USERS, "$skiptoken", Some("p2"), page(users(4..=6), Some(("@odata.nextLink", s.link(USERS, "$skiptoken", "p3"))))).await;
+    s.serve(
+        USERS,
+        "$skiptoken",
+        None,
+        page(users(1..=3), Some(("@odata.nextLink", s.link(USERS, "$skiptoken", "p2")))),
+    )
+    .await;
+    s.serve(
+        USERS,
+        "$skiptoken",
+        Some("p2"),
+        page(users(4..=6), Some(("@odata.nextLink", s.link(USERS, "$skiptoken", "p3")))),
+    )
+    .await;
     s.serve(USERS, "$skiptoken", Some("p3"), page(users(7..=8), None)).await;
 
     let people = s.read().await.unwrap();
@@ -201,7 +213,13 @@ async fn every_page_is_read_along_next_links_with_one_token_exchange() {
 #[tokio::test]
 async fn a_page_that_fails_fails_the_read() {
     let s = Setup::new("").await;
-    s.serve(USERS, "$skiptoken", None, page(users(1..=3), Some(("@odata.nextLink", s.link(USERS, "$skiptoken", "p2"))))).await;
+    s.serve(
+        USERS,
+        "$skiptoken",
+        None,
+        page(users(1..=3), Some(("@odata.nextLink", s.link(USERS, "$skiptoken", "p2")))),
+    )
+    .await;
     let down = json!({"error": {"code": "serviceNotAvailable", "message": "Service unavailable", "innerError": {"request-id": "r1"}}});
     s.serve(USERS, "$skiptoken", Some("p2"), ResponseTemplate::new(503).set_body_json(down)).await;
     let e = s.read().await.unwrap_err();
@@ -213,8 +231,20 @@ async fn a_page_that_fails_fails_the_read() {
 #[tokio::test]
 async fn next_links_that_loop_or_leave_graph_are_partial_listings() {
     let s = Setup::new("").await;
-    s.serve(USERS, "$skiptoken", None, page(users(1..=3), Some(("@odata.nextLink", s.link(USERS, "$skiptoken", "p2"))))).await;
-    s.serve(USERS, "$skiptoken", Some("p2"), page(users(4..=5), Some(("@odata.nextLink", s.link(USERS, "$skiptoken", "p2"))))).await;
+    s.serve(
+        USERS,
+        "$skiptoken",
+        None,
+        page(users(1..=3), Some(("@odata.nextLink", s.link(USERS, "$skiptoken", "p2")))),
+    )
+    .await;
+    s.serve(
+        USERS,
+        "$skiptoken",
+        Some("p2"),
+        page(users(4..=5), Some(("@odata.nextLink", s.link(USERS, "$skiptoken", "p2")))),
+    )
+    .await;
     let e = s.read().await.unwrap_err();
     assert!(matches!(e, SourceError::Partial { .. }), "{e}");
     assert!(e.to_string().contains("already read"), "{e}");
@@ -246,7 +276,13 @@ async fn throttling_429s_are_retried_with_and_without_retry_after() {
         .with_priority(1)
         .mount(&s.server)
         .await;
-    s.serve(USERS, "$skiptoken", None, page(users(1..=3), Some(("@odata.nextLink", s.link(USERS, "$skiptoken", "p2"))))).await;
+    s.serve(
+        USERS,
+        "$skiptoken",
+        None,
+        page(users(1..=3), Some(("@odata.nextLink", s.link(USERS, "$skiptoken", "p2")))),
+    )
+    .await;
     s.serve(USERS, "$skiptoken", Some("p2"), page(users(4..=5), None)).await;
     assert_eq!(s.read().await.unwrap().len(), 5);
     assert_eq!(s.requests(USERS).await.len(), 4);
@@ -276,7 +312,8 @@ async fn leavers_disabled_accounts_managers_and_value_maps() {
 ",
     )
     .await;
-    let boss = json!({"@odata.type": "#microsoft.graph.user", "id": "b", "employeeId": "E0100", "mail": "boss@contoso.com"});
+    let boss =
+        json!({"@odata.type": "#microsoft.graph.user", "id": "b", "employeeId": "E0100", "mail": "boss@contoso.com"});
     s.serve(
         USERS,
         "$skiptoken",
@@ -319,7 +356,13 @@ async fn leavers_disabled_accounts_managers_and_value_maps() {
 #[tokio::test]
 async fn an_unknown_employee_type_is_an_error_naming_the_user_and_the_path() {
     let s = Setup::new("").await;
-    s.serve(USERS, "$skiptoken", None, page(vec![user(1, json!({})), user(2, json!({"employeeType": "Intern"}))], None)).await;
+    s.serve(
+        USERS,
+        "$skiptoken",
+        None,
+        page(vec![user(1, json!({})), user(2, json!({"employeeType": "Intern"}))], None),
+    )
+    .await;
     let msg = data_errors(s.read().await.unwrap_err());
     assert!(msg.contains("Entra user user2@contoso.com: unknown employment type `Intern` in employeeType"), "{msg}");
     assert!(msg.contains("spec.microsoftGraph.values.employmentType"), "{msg}");
@@ -343,7 +386,13 @@ async fn first_round(s: &Setup) {
         .respond_with(page(users(1..=2), Some(("@odata.nextLink", s.link(DELTA, "$skiptoken", "r1p2")))))
         .mount(&s.server)
         .await;
-    s.serve(DELTA, "$skiptoken", Some("r1p2"), page(users(3..=3), Some(("@odata.deltaLink", s.link(DELTA, "$deltatoken", "d1"))))).await;
+    s.serve(
+        DELTA,
+        "$skiptoken",
+        Some("r1p2"),
+        page(users(3..=3), Some(("@odata.deltaLink", s.link(DELTA, "$deltatoken", "d1")))),
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -437,7 +486,13 @@ async fn a_failed_delta_page_fails_the_read_and_keeps_the_previous_state() {
         .with_priority(1)
         .mount(&s.server)
         .await;
-    s.serve(DELTA, "$skiptoken", Some("r2p2"), page(vec![], Some(("@odata.deltaLink", s.link(DELTA, "$deltatoken", "d2"))))).await;
+    s.serve(
+        DELTA,
+        "$skiptoken",
+        Some("r2p2"),
+        page(vec![], Some(("@odata.deltaLink", s.link(DELTA, "$deltatoken", "d2")))),
+    )
+    .await;
 
     assert_eq!(s.reconcile().await.unwrap().len(), 3);
     let e = s.reconcile().await.unwrap_err();

@@ -136,7 +136,8 @@ pub(super) fn check_graph_source(
             "remove `filter`, or set `delta: false` to read every page of the filtered users each time",
         );
     }
-    if g.delta && g.fields.manager.as_deref().and_then(|m| JsonPath::parse(m).ok()).is_some_and(|p| p.root() == "manager")
+    if g.delta
+        && g.fields.manager.as_deref().and_then(|m| JsonPath::parse(m).ok()).is_some_and(|p| p.root() == "manager")
     {
         c.error(
             o,
