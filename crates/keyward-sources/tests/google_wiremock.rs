@@ -377,3 +377,24 @@ async fn active_users_need_an_employee_number_suspended_ones_without_are_left_ou
     );
     assert!(msg.contains("Employee ID"), "{msg}");
 }
+
+#[tokio::test]
+async fn archived_users_are_leavers_too() {
+    let s = Setup::new("").await;
+    s.serve(None, page(vec![user(1, json!({"archived": true, "suspended": true}))], None)).await;
+    let people = s.read().await.unwrap();
+    let p = people.get(people.find("E0001").unwrap()).unwrap();
+    assert_eq!((p.status, p.status_label.as_deref()), (HrStatus::Terminated, Some("archived")));
+}
+
+#[tokio::test]
+async fn a_key_that_is_not_a_service_account_key_is_refused_without_quoting_it() {
+    let s = Setup::new("").await;
+    std::fs::write(s._dir.path().join("google-key.json"), "kw-NOT-A-KEY-0042").unwrap();
+    let e = s.read().await.unwrap_err();
+    assert!(matches!(e, SourceError::Http { .. }), "{e}");
+    let msg = e.to_string();
+    assert!(msg.contains("workspace"), "{msg}");
+    assert!(!msg.contains("kw-NOT-A-KEY-0042"), "{msg}");
+    assert!(s.server.received_requests().await.unwrap().is_empty(), "nothing is sent with a broken key");
+}
