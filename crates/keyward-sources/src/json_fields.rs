@@ -107,6 +107,8 @@ impl Paths {
             let written = named.iter().find(|(n, _)| *n == field).and_then(|(_, p)| *p).map(String::as_str);
             let default = vendor.defaults().iter().find(|(n, _)| *n == field).map(|(_, p)| *p);
             match written.or(default) {
+                // An empty path turns a default off: the field is not read.
+                Some(p) if p.trim().is_empty() && field != "id" => Ok(None),
                 Some(p) => JsonPath::parse(p)
                     .map(Some)
                     .map_err(|e| format!("{}.fields.{field}: `{p}` is not a path: {e}", vendor.prefix())),

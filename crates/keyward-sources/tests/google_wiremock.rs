@@ -398,3 +398,13 @@ async fn a_key_that_is_not_a_service_account_key_is_refused_without_quoting_it()
     assert!(!msg.contains("kw-NOT-A-KEY-0042"), "{msg}");
     assert!(s.server.received_requests().await.unwrap().is_empty(), "nothing is sent with a broken key");
 }
+
+#[tokio::test]
+async fn an_empty_path_turns_a_default_off() {
+    let s = Setup::new("    fields: {employmentType: \"\"}\n").await;
+    let free_text =
+        json!({"organizations": [{"department": "Sales", "primary": true, "description": "the sales team"}]});
+    s.serve(None, page(vec![user(1, free_text)], None)).await;
+    let people = s.read().await.unwrap();
+    assert_eq!(people.get(people.find("E0001").unwrap()).unwrap().employment_type, None);
+}

@@ -125,7 +125,8 @@ pub struct MicrosoftGraphPeopleSource {
 }
 
 /// keyward's HR fields → the path of the user property holding each
-/// (`customSchemas.HR.EmploymentType`, `employeeOrgData.division`).
+/// (`customSchemas.HR.EmploymentType`, `employeeOrgData.division`). An
+/// empty path (`""`) turns the vendor's default off: the field is not read.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct UserFieldPaths {

@@ -167,6 +167,10 @@ fn check_common(
     let fields = named.iter().filter_map(|(name, p)| Some((format!("{prefix}.fields.{name}"), (*p)?)));
     let attrs = attributes.iter().map(|(name, p)| (format!("{prefix}.attributes.{name}"), p));
     for (at, written) in fields.chain(attrs) {
+        // An empty field path turns the vendor's default off.
+        if written.trim().is_empty() && at.contains(".fields.") && !at.ends_with(".fields.id") {
+            continue;
+        }
         if let Err(e) = JsonPath::parse(written) {
             c.error(o, &at, format!("`{written}` is not a path: {}, at character {}", e.why, e.at), PATH_HELP);
         }
