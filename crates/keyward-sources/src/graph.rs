@@ -58,12 +58,19 @@ fn base_url(spec: &MicrosoftGraphPeopleSource) -> &str {
 /// Delta state kept between reads of the same process: per PeopleSource,
 /// the spec it was read with (a changed spec starts over), the delta link
 /// to continue from, and the users as of that link.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct DeltaCache {
     states: Mutex<HashMap<String, DeltaState>>,
 }
 
-#[derive(Debug)]
+/// Sources and user counts only: the users are people's HR data, not for logs.
+impl std::fmt::Debug for DeltaCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let states = self.lock();
+        f.debug_map().entries(states.iter().map(|(name, s)| (name, s.users.len()))).finish()
+    }
+}
+
 struct DeltaState {
     spec: MicrosoftGraphPeopleSource,
     link: Url,
@@ -455,6 +462,21 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn the_cache_debugs_as_counts_without_anyones_data() {
+        let cache = DeltaCache::new();
+        let spec: MicrosoftGraphPeopleSource = serde_json::from_value(
+            json!({"tenant": "t", "clientId": "c", "clientSecret": {"env": "S"}, "delta": true}),
+        )
+        .unwrap();
+        let users = BTreeMap::from([("a".to_owned(), json!({"id": "a", "displayName": "山田 太郎"}))]);
+        cache.put(
+            "entra",
+            DeltaState { spec, link: Url::parse("https://graph.microsoft.com/v1.0/users/delta").unwrap(), users },
+        );
+        assert_eq!(format!("{cache:?}"), r#"{"entra": 1}"#);
+    }
 
     #[test]
     fn changes_merge_property_by_property_and_removals_remove() {

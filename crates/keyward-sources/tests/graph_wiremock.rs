@@ -507,3 +507,13 @@ async fn a_failed_delta_page_fails_the_read_and_keeps_the_previous_state() {
     let d1 = s.requests(DELTA).await.iter().filter(|r| query(r, "$deltatoken").as_deref() == Some("d1")).count();
     assert_eq!(d1, 2);
 }
+
+#[tokio::test]
+async fn a_filter_and_a_page_size_are_sent_as_graph_documents_them() {
+    let s = Setup::new("    filter: \"employeeType eq 'Employee'\"\n    pageSize: 100\n").await;
+    s.serve(USERS, "$skiptoken", None, page(users(1..=2), None)).await;
+    assert_eq!(s.read().await.unwrap().len(), 2);
+    let r = &s.requests(USERS).await[0];
+    assert_eq!(query(r, "$filter").as_deref(), Some("employeeType eq 'Employee'"));
+    assert_eq!(query(r, "$top").as_deref(), Some("100"));
+}
