@@ -440,26 +440,31 @@ async fn delta_reads_merge_changes_and_removals_into_the_users_read_before() {
 
 #[tokio::test]
 async fn a_gone_delta_link_starts_over_with_a_full_round() {
-    let s = Setup::new("    delta: true\n").await;
-    first_round(&s).await;
-    let gone = json!({"error": {"code": "syncStateNotFound", "message": "The sync state generation is not found. The delta token is expired and data must be synchronized again."}});
-    s.serve(DELTA, "$deltatoken", Some("d1"), ResponseTemplate::new(410).set_body_json(gone)).await;
-    assert_eq!(s.reconcile().await.unwrap().len(), 3);
-    let again = s.reconcile().await.unwrap();
-    assert_eq!(again.len(), 3);
-    let tokens: Vec<(Option<String>, Option<String>)> =
-        s.requests(DELTA).await.iter().map(|r| (query(r, "$skiptoken"), query(r, "$deltatoken"))).collect();
-    assert_eq!(
-        tokens,
-        [
-            (None, None),
-            (Some("r1p2".into()), None),
-            (None, Some("d1".into())),
-            (None, None),
-            (Some("r1p2".into()), None)
-        ],
-        "after the 410, a new round from the start"
-    );
+    let expired = json!({"error": {"code": "syncStateNotFound", "message": "The sync state generation is not found. The delta token is expired and data must be synchronized again."}});
+    let resync = json!({"error": {"code": "resyncRequired", "message": "Resync required."}});
+    for answer in [ResponseTemplate::new(410).set_body_json(expired), ResponseTemplate::new(400).set_body_json(resync)]
+    {
+        let s = Setup::new("    delta: true\n").await;
+        first_round(&s).await;
+        s.serve(DELTA, "$deltatoken", Some("d1"), answer).await;
+        assert_eq!(s.reconcile().await.unwrap().len(), 3);
+        let again = s.reconcile().await.unwrap();
+        assert_eq!(again.len(), 3);
+        let tokens: Vec<(Option<String>, Option<String>)> =
+            s.requests(DELTA).await.iter().map(|r| (query(r, "$skiptoken"), query(r, "$deltatoken"))).collect();
+        assert_eq!(
+            tokens,
+            [
+                (None, None),
+                (Some("r1p2".into()), None),
+                (None, Some("d1".into())),
+                (None, None),
+                (Some("r1p2".into()), None)
+            ],
+            "after the refusal, a new round from the start"
+        );
+        assert_eq!(s.delta.delta_link("entra"), Some(s.link(DELTA, "$deltatoken", "d1")));
+    }
 }
 
 #[tokio::test]
