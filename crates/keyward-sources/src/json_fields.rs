@@ -357,10 +357,10 @@ impl UserMapping {
         };
 
         let tz = &self.time_zone;
-        let mut date = |path: &Option<JsonPath>, last_day: bool| -> Option<Date> {
+        let mut date = |path: &Option<JsonPath>| -> Option<Date> {
             let path = path.as_ref()?;
             let raw = path.first(user)?;
-            match read_date(&raw, tz, last_day) {
+            match read_date(&raw, tz) {
                 Some(d) => Some(d),
                 None => {
                     errors.push(diag(
@@ -372,9 +372,9 @@ impl UserMapping {
                 }
             }
         };
-        let start_date = date(&self.paths.start_date, false);
-        let end_date = date(&self.paths.end_date, true);
-        let moved_on = date(&self.paths.moved_on, false);
+        let start_date = date(&self.paths.start_date);
+        let end_date = date(&self.paths.end_date);
+        let moved_on = date(&self.paths.moved_on);
 
         let all = |p: &Option<JsonPath>| p.as_ref().map(|p| p.all(user)).unwrap_or_default();
         let departments = all(&self.paths.department);
@@ -417,16 +417,16 @@ impl UserMapping {
     }
 }
 
-/// A date as written (`2026-03-31`), or a timestamp's date in `tz`. A
-/// last day given as the midnight it ends at (`2026-04-01T00:00` local)
-/// is the day before: the person worked all of 2026-03-31.
-pub(crate) fn read_date(raw: &str, tz: &TimeZone, last_day: bool) -> Option<Date> {
+/// A date as written (`2026-03-31`), or a timestamp's date in `tz`.
+/// A timestamp's day is the day itself, midnight included: HR systems
+/// provision a leave date as that day's midnight (Workday's termination
+/// date, `2026-03-31T00:00:00Z`), and reading midnight as the end of the
+/// day before would suspend a person while they still work.
+pub(crate) fn read_date(raw: &str, tz: &TimeZone) -> Option<Date> {
     if let Ok(d) = raw.parse::<Date>() {
         return Some(d);
     }
-    let at = raw.parse::<jiff::Timestamp>().ok()?.to_zoned(tz.clone());
-    let day = at.date();
-    if last_day && at.time() == jiff::civil::Time::midnight() { day.yesterday().ok() } else { Some(day) }
+    Some(raw.parse::<jiff::Timestamp>().ok()?.to_zoned(tz.clone()).date())
 }
 
 /// The policy's time zone; validation has checked the name.
@@ -446,13 +446,12 @@ mod tests {
     #[test]
     fn timestamps_become_days_in_the_time_zone() {
         let tokyo = TimeZone::get("Asia/Tokyo").unwrap();
-        // Midnight in Tokyo ends 2026-03-31: the last day is the 31st.
-        assert_eq!(read_date("2026-03-31T15:00:00Z", &tokyo, true), Some(date(2026, 3, 31)));
-        assert_eq!(read_date("2026-03-31T15:00:00Z", &tokyo, false), Some(date(2026, 4, 1)));
-        assert_eq!(read_date("2026-03-31T09:00:00Z", &tokyo, true), Some(date(2026, 3, 31)));
-        assert_eq!(read_date("2026-03-31T15:00:00Z", &TimeZone::UTC, true), Some(date(2026, 3, 31)));
-        assert_eq!(read_date("2026-04-01T00:00:00Z", &TimeZone::UTC, true), Some(date(2026, 3, 31)));
-        assert_eq!(read_date("2026-03-31", &tokyo, true), Some(date(2026, 3, 31)));
-        assert_eq!(read_date("31/03/2026", &tokyo, true), None);
+        assert_eq!(read_date("2026-03-31T16:00:00Z", &tokyo), Some(date(2026, 4, 1)));
+        assert_eq!(read_date("2026-03-31T16:00:00Z", &TimeZone::UTC), Some(date(2026, 3, 31)));
+        // A leave date provisioned as its midnight is that day.
+        assert_eq!(read_date("2026-03-31T00:00:00Z", &TimeZone::UTC), Some(date(2026, 3, 31)));
+        assert_eq!(read_date("2026-03-31T00:00:00+09:00", &tokyo), Some(date(2026, 3, 31)));
+        assert_eq!(read_date("2026-03-31", &tokyo), Some(date(2026, 3, 31)));
+        assert_eq!(read_date("31/03/2026", &tokyo), None);
     }
 }

@@ -320,8 +320,8 @@ async fn leavers_disabled_accounts_managers_and_value_maps() {
         None,
         page(
             vec![
-                // Leaves at midnight Tokyo time: the 31st is the last day.
-                user(1, json!({"employeeLeaveDateTime": "2026-03-31T15:00:00Z", "manager": boss, "employeeOrgData": {"division": "APAC", "costCenter": "C1"}})),
+                // 01:00 on 1 April in Tokyo, still 31 March in UTC.
+                user(1, json!({"employeeLeaveDateTime": "2026-03-31T16:00:00Z", "manager": boss, "employeeOrgData": {"division": "APAC", "costCenter": "C1"}})),
                 user(2, json!({"accountEnabled": false, "employeeType": "Contractor"})),
                 user(3, json!({"mail": null, "userPrincipalName": "upn3@contoso.com", "employeeType": "正社員"})),
                 // A guest and a disabled account without a number are no one to follow.
@@ -335,7 +335,7 @@ async fn leavers_disabled_accounts_managers_and_value_maps() {
     let people = s.read().await.unwrap();
     assert_eq!(people.len(), 3);
     let one = person(&people, "E0001");
-    assert_eq!(one.end_date, Some(date(2026, 3, 31)));
+    assert_eq!(one.end_date, Some(date(2026, 4, 1)), "the day in the policy's time zone");
     assert_eq!(one.manager.as_deref(), Some("E0100"));
     assert_eq!(one.attributes["division"], "APAC");
     let two = person(&people, "E0002");

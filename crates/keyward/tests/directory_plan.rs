@@ -116,8 +116,8 @@ async fn plan_suspends_the_leavers_graph_knows_of() {
     let org = Org::new().await;
     let users = vec![
         user("taro", "E1", json!({})),
-        // Left at midnight Tokyo time on 2026-11-21: the 20th was the last day.
-        user("jiro", "E2", json!({"employeeLeaveDateTime": "2026-11-20T15:00:00Z"})),
+        // 20 November in UTC, 21 November in Tokyo.
+        user("jiro", "E2", json!({"employeeLeaveDateTime": "2026-11-20T16:00:00Z"})),
         user("saburo", "E3", json!({"accountEnabled": false})),
     ];
     Mock::given(method("GET"))
@@ -134,7 +134,7 @@ async fn plan_suspends_the_leavers_graph_knows_of() {
         suspend.iter().map(|c| (c["person"]["id"].as_str().unwrap(), c["reason"].as_str().unwrap())).collect();
     who.sort();
     assert_eq!(who.len(), 2, "{plan:#}");
-    assert_eq!(who[0], ("E2", "last working day 2026-11-20 (employeeLeaveDateTime)"));
+    assert_eq!(who[0], ("E2", "last working day 2026-11-21 (employeeLeaveDateTime)"));
     assert_eq!(who[1].0, "E3", "a disabled account is a leaver");
     assert!(!text(&out).contains(SECRET));
 }
