@@ -228,7 +228,7 @@ impl UserMapping {
                                     p.id, self.paths.id
                                 ),
                             )
-                            .with_help("give each person their own employee number in the directory"),
+                            .with_help("give each person their own employee number in the directory; an old, suspended account that kept the number of a new one must have it cleared"),
                         );
                     }
                     persons.push(p);
