@@ -408,3 +408,14 @@ async fn an_empty_path_turns_a_default_off() {
     let people = s.read().await.unwrap();
     assert_eq!(people.get(people.find("E0001").unwrap()).unwrap().employment_type, None);
 }
+
+#[tokio::test]
+async fn two_users_with_one_employee_number_are_an_error_naming_both() {
+    let s = Setup::new("").await;
+    let old = user(2, json!({"suspended": true, "externalIds": [{"type": "organization", "value": "E0001"}]}));
+    s.serve(None, page(vec![user(1, json!({})), old], None)).await;
+    let msg = data_errors(s.read().await.unwrap_err());
+    assert!(msg.contains("employee number `E0001`"), "{msg}");
+    assert!(msg.contains("Google user user1@example.com and Google user user2@example.com"), "{msg}");
+    assert!(msg.contains("must have it cleared"), "{msg}");
+}
