@@ -114,6 +114,12 @@ impl JsonPath {
         self.segments.first().map_or("", |s| s.name.as_str())
     }
 
+    /// The name of the `n`-th property on the path (0 is [`Self::root`]):
+    /// `HR` in `customSchemas.HR.EmploymentType`.
+    pub fn segment(&self, n: usize) -> Option<&str> {
+        self.segments.get(n).map(|s| s.name.as_str())
+    }
+
     /// The first value the path reaches in `user`, if any.
     pub fn first(&self, user: &Value) -> Option<String> {
         self.values(user, false).into_iter().flatten().next()
@@ -313,5 +319,7 @@ mod tests {
         assert!(JsonPath::parse("my field").is_err());
         assert!(JsonPath::parse(" ").is_err());
         assert_eq!(p("employeeOrgData.division").root(), "employeeOrgData");
+        assert_eq!(p("customSchemas.HR.Grade").segment(1), Some("HR"));
+        assert_eq!(p("customSchemas").segment(1), None);
     }
 }

@@ -1,6 +1,7 @@
 //! Google Workspace's Directory API as the HR master:
-//! `GET /users?customer=my_customer&projection=full&maxResults=500`, page
-//! by page along `nextPageToken` to the end.
+//! `GET /users?customer=my_customer&projection=basic&maxResults=500` (or
+//! `projection=custom&customFieldMask=…` with the custom schemas the paths
+//! read), page by page along `nextPageToken` to the end.
 //!
 //! The service account's key is exchanged for a token once per read
 //! (domain-wide delegation, acting as `subject`), and 403s that Google
@@ -52,7 +53,7 @@ pub(crate) async fn read(
     let paths = Paths::new(Vendor::Google, &spec.fields, &spec.attributes).map_err(not_configured)?;
     let tz = time_zone(spec.time_zone.as_deref())
         .map_err(|why| not_configured(format!("{why} (spec.googleWorkspace.timeZone)")))?;
-    let api = Directory::new(set, src, spec, options)?;
+    let api = Directory::new(set, src, spec, &paths, options)?;
     let users = api.users().await?;
     let (employment_types, statuses) = UserMapping::label_maps(Vendor::Google, &spec.values);
     let mapping = UserMapping {
@@ -81,6 +82,7 @@ impl Directory {
         set: &PolicySet,
         src: &Named<PeopleSourceSpec>,
         spec: &GoogleWorkspacePeopleSource,
+        paths: &Paths,
         options: &ReadOptions,
     ) -> Result<Self, SourceError> {
         let label = format!("PeopleSource {}", src.name);
@@ -104,9 +106,20 @@ impl Directory {
                 (Some(domain), _) => q.append_pair("domain", domain.trim()),
                 (None, customer) => q.append_pair("customer", customer.as_deref().map_or("my_customer", str::trim)),
             };
-            // `full` brings every custom schema back, so any path into
-            // customSchemas can be read without listing them here.
-            q.append_pair("projection", "full").append_pair("maxResults", MAX_RESULTS);
+            // Only the custom schemas the paths read come back; without
+            // any, the standard fields are all keyward needs.
+            let mut schemas: Vec<&str> = Vec::new();
+            for p in paths.all().into_iter().filter(|p| p.root() == "customSchemas") {
+                if let Some(schema) = p.segment(1).filter(|s| !schemas.contains(s)) {
+                    schemas.push(schema);
+                }
+            }
+            if schemas.is_empty() {
+                q.append_pair("projection", "basic");
+            } else {
+                q.append_pair("projection", "custom").append_pair("customFieldMask", &schemas.join(","));
+            }
+            q.append_pair("maxResults", MAX_RESULTS);
             if let Some(query) = directory_query(spec) {
                 q.append_pair("query", &query);
             }

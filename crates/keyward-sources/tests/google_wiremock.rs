@@ -2,7 +2,8 @@
 //! The Google Workspace PeopleSource against request-level stubs shaped as
 //! Google documents the Directory API: `GET /admin/directory/v1/users`
 //! paged by `pageToken`/`nextPageToken`, a service-account token from the
-//! key's `token_uri`, throttling as 403 `userRateLimitExceeded`, and errors
+//! key's `token_uri`, `projection=custom` with the `customFieldMask` of the
+//! schemas read, throttling as 403 `userRateLimitExceeded`, and errors
 //! as `{error: {code, message, errors[{reason}]}}`.
 
 use std::time::Duration;
@@ -179,7 +180,8 @@ async fn every_page_is_read_along_the_page_token_with_one_token_exchange() {
     assert_eq!(tokens, [None, Some("tok-2".into()), Some("tok-3".into())]);
     for r in &requests {
         assert_eq!(query(r, "customer").as_deref(), Some("my_customer"));
-        assert_eq!(query(r, "projection").as_deref(), Some("full"));
+        assert_eq!(query(r, "projection").as_deref(), Some("basic"), "no custom schema is read");
+        assert_eq!(query(r, "customFieldMask"), None);
         assert_eq!(query(r, "maxResults").as_deref(), Some("500"));
         assert_eq!(query(r, "query"), None, "no filter: suspended users must be seen");
         assert_eq!(r.headers.get("authorization").unwrap().to_str().unwrap(), format!("Bearer {ACCESS_TOKEN}"));
@@ -332,6 +334,9 @@ async fn custom_schemas_and_value_maps_map_to_keywards_vocabulary() {
     let three = people.get(people.find("1003").unwrap()).unwrap();
     assert_eq!(three.end_date, Some(date(2026, 3, 31)));
     assert_eq!(three.employment_type, None);
+    let r = &s.requests(USERS).await[0];
+    assert_eq!(query(r, "projection").as_deref(), Some("custom"));
+    assert_eq!(query(r, "customFieldMask").as_deref(), Some("HR"), "the schema the paths read");
 }
 
 #[tokio::test]
