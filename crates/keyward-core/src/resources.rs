@@ -98,16 +98,16 @@ impl PeopleSourceSpec {
     pub fn has_manager(&self) -> bool {
         self.csv.as_ref().is_some_and(|c| c.columns.manager.is_some())
             || self.smarthr.as_ref().is_some_and(|s| s.fields.manager.is_some())
-            || self.google_workspace.is_some()
-            || self.microsoft_graph.as_ref().is_some_and(|g| g.fields.manager.is_some())
+            || self.google_workspace.as_ref().is_some_and(|g| g.fields.manager.as_deref().is_none_or(mapped))
+            || self.microsoft_graph.as_ref().is_some_and(|g| g.fields.manager.as_deref().is_some_and(mapped))
     }
 
     /// `true` when the source gives the date of each person's latest transfer.
     pub fn has_moved_on(&self) -> bool {
         self.csv.as_ref().is_some_and(|c| c.columns.moved_on.is_some())
             || self.smarthr.as_ref().is_some_and(|s| s.fields.moved_on.is_some())
-            || self.google_workspace.as_ref().is_some_and(|g| g.fields.moved_on.is_some())
-            || self.microsoft_graph.as_ref().is_some_and(|g| g.fields.moved_on.is_some())
+            || self.google_workspace.as_ref().is_some_and(|g| g.fields.moved_on.as_deref().is_some_and(mapped))
+            || self.microsoft_graph.as_ref().is_some_and(|g| g.fields.moved_on.as_deref().is_some_and(mapped))
     }
 
     /// The Kubernetes Secret keys the source's credentials are read from.
@@ -125,6 +125,11 @@ impl PeopleSourceSpec {
         ];
         refs.into_iter().filter_map(|(path, r)| Some((path, r?.secret.as_ref()?))).collect()
     }
+}
+
+/// A directory source's field path that reads something (`""` turns a default off).
+fn mapped(path: &str) -> bool {
+    !path.trim().is_empty()
 }
 
 /// What the controller last read from a PeopleSource.

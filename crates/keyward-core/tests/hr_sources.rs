@@ -93,7 +93,8 @@ fn bad_graph_settings_are_errors_at_their_place() {
 #[test]
 fn an_empty_path_turns_a_default_off_but_the_id_needs_one() {
     let google = "  googleWorkspace:\n    serviceAccountKey: {env: KEY}\n    subject: admin@example.com\n";
-    assert!(load(&format!("{HEAD}{google}    fields: {{employmentType: ''}}\n")).is_ok());
+    let set = load(&format!("{HEAD}{google}    fields: {{employmentType: '', manager: ''}}\n")).unwrap();
+    assert!(!set.people_sources[0].spec.has_manager(), "the default manager path is turned off");
     let ps = problems(&format!("{google}    fields: {{id: ''}}\n"));
     has(&ps, "policies/hr.yaml:8:", "externalIds[type=organization].value");
 }
