@@ -191,6 +191,9 @@ pub struct Engine {
     /// Reads Kubernetes Secrets named by credentials; `None` outside
     /// Kubernetes, where such a reference is refused.
     secrets: Option<Arc<dyn SecretReader>>,
+    /// Delta links and users of Microsoft Graph PeopleSources with
+    /// `delta: true`, kept across reconciles.
+    delta: Arc<keyward_sources::DeltaCache>,
 }
 
 /// A Secret's keys, each with its value or why the value is unusable.
@@ -227,6 +230,7 @@ impl Engine {
             stop: watch::channel(false).0,
             runs: AtomicU64::new(0),
             secrets: None,
+            delta: Arc::default(),
         })
     }
 
@@ -499,19 +503,19 @@ impl Engine {
         Some(listings)
     }
 
-    /// How the HR APIs are read: in Kubernetes, with the values of the
-    /// Secrets their tokens name, read anew at every reconcile so a
-    /// rotated token is used at once.
+    /// How the HR APIs are read: with the engine's delta state and, in
+    /// Kubernetes, the values of the Secrets their credentials name, read
+    /// anew at every reconcile so a rotated token is used at once.
     async fn source_options(&self, set: &PolicySet) -> ReadOptions {
-        let mut options = ReadOptions::default();
+        let mut options = ReadOptions { delta: Some(self.delta.clone()), ..ReadOptions::default() };
         let Some(reader) = &self.secrets else { return options };
         let mut secrets = ClusterSecrets::fetched();
         let mut read: BTreeMap<String, Result<SecretData, String>> = BTreeMap::new();
-        for r in set.people_sources.iter().flat_map(|s| s.spec.secret_refs()) {
+        for (field, r) in set.people_sources.iter().flat_map(|s| s.spec.secret_fields()) {
             if !read.contains_key(&r.name) {
                 read.insert(r.name.clone(), reader.read(&r.name).await);
             }
-            secrets.insert(r.clone(), secret_value(read.get(&r.name), r, "spec.smarthr.token.secret.key"));
+            secrets.insert(r.clone(), secret_value(read.get(&r.name), r, &format!("{field}.secret.key")));
         }
         options.secrets = secrets;
         options

@@ -247,3 +247,96 @@ async fn a_smarthr_people_source_reads_its_token_from_a_kubernetes_secret() {
     );
     assert!(!src.message.contains(TOKEN));
 }
+
+/// `entra-creds` with the Graph client secret under `key`.
+struct GraphSecrets {
+    key: &'static str,
+}
+
+#[async_trait::async_trait]
+impl keyward_controller::engine::SecretReader for GraphSecrets {
+    async fn read(&self, name: &str) -> Result<keyward_controller::engine::SecretData, String> {
+        if name != "entra-creds" {
+            return Err(format!("no Secret {name}"));
+        }
+        let mut data = std::collections::BTreeMap::new();
+        data.insert(self.key.to_owned(), Ok(keyward_connectors::http::Secret::new(TOKEN)));
+        Ok(data)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_graph_people_source_reads_its_secret_from_kubernetes_and_its_changes_by_delta_across_reconciles() {
+    use wiremock::matchers::{body_string_contains, method, path, query_param, query_param_is_missing};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let graph = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/contoso.onmicrosoft.com/oauth2/v2.0/token"))
+        .and(body_string_contains(format!("client_secret={TOKEN}")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"access_token": "at", "expires_in": 3599})))
+        .mount(&graph)
+        .await;
+    let user = |id: &str, number: &str, enabled: bool| json!({"id": id, "employeeId": number, "mail": format!("{id}@example.com"), "accountEnabled": enabled});
+    Mock::given(method("GET"))
+        .and(path("/v1.0/users/delta"))
+        .and(query_param_is_missing("$deltatoken"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "value": [user("ann", "E1", true), user("bob", "E2", true)],
+            "@odata.deltaLink": format!("{}/v1.0/users/delta?$deltatoken=d1", graph.uri()),
+        })))
+        .mount(&graph)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1.0/users/delta"))
+        .and(query_param("$deltatoken", "d1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "value": [{"id": "bob", "@removed": {"reason": "changed"}}],
+            "@odata.deltaLink": format!("{}/v1.0/users/delta?$deltatoken=d2", graph.uri()),
+        })))
+        .mount(&graph)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let people = format!(
+        "apiVersion: keyward.io/v1alpha1\nkind: PeopleSource\nmetadata: {{name: entra}}\nspec:\n  microsoftGraph:\n    tenant: contoso.onmicrosoft.com\n    clientId: 11111111-2222-3333-4444-555555555555\n    clientSecret: {{secret: {{name: entra-creds, key: graph}}}}\n    graphUrl: {0}/v1.0\n    authorityUrl: {0}\n    delta: true\n",
+        graph.uri()
+    );
+    std::fs::write(dir.path().join("policies.yaml"), people).unwrap();
+    let set = load(dir.path());
+    let engine = |key| {
+        Engine::new(EngineConfig {
+            audit_log: dir.path().join(format!("audit-{key}.jsonl")),
+            checklist_dir: dir.path().join("checklists"),
+            guard: keyward_apply::GuardOptions::default(),
+            metrics: Metrics::new(),
+        })
+        .unwrap()
+        .with_secrets(std::sync::Arc::new(GraphSecrets { key }))
+    };
+    let today = jiff::Zoned::now().date();
+
+    let engine_with_key = engine("graph");
+    let report = engine_with_key.reconcile_all(&set, today).await;
+    assert!(report.error.is_none(), "{report:#?}");
+    assert_eq!(report.people_sources["entra"].people, 2);
+    let report = engine_with_key.reconcile_all(&set, today).await;
+    assert!(report.error.is_none(), "{report:#?}");
+    assert_eq!(report.people_sources["entra"].people, 1, "the second reconcile applied the delta");
+    let tokens: Vec<Option<String>> = graph
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.path() == "/v1.0/users/delta")
+        .map(|r| r.url.query_pairs().find(|(k, _)| k == "$deltatoken").map(|(_, v)| v.into_owned()))
+        .collect();
+    assert_eq!(tokens, [None, Some("d1".to_owned())]);
+
+    let report = engine("other").reconcile_all(&set, today).await;
+    let src = report.people_sources["entra"].conditions.iter().find(|c| c.type_ == "SourceError").unwrap();
+    assert!(
+        src.message.contains("Secret entra-creds has no key `graph`")
+            && src.message.contains("spec.microsoftGraph.clientSecret.secret.key"),
+        "{src:?}"
+    );
+    assert!(!src.message.contains(TOKEN));
+}

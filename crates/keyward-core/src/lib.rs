@@ -23,6 +23,7 @@ pub mod evaluate;
 pub mod explain;
 pub mod grants;
 pub mod inventory;
+pub mod json_path;
 pub mod people;
 pub mod plan;
 pub mod policy;

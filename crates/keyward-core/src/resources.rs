@@ -12,6 +12,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::duration::{Days, Retention, SuspendTiming, TransferTo};
 
+mod hr_apis;
+pub use hr_apis::*;
+
 /// API group of every keyward resource.
 pub const GROUP: &str = "keyward.io";
 /// The only version so far.
@@ -48,35 +51,85 @@ pub struct PeopleSourceSpec {
     /// retired crews included. Set either this or `csv`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub smarthr: Option<SmartHrPeopleSource>,
+    /// Read people from Google Workspace's Directory API, every page,
+    /// suspended users included.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub google_workspace: Option<GoogleWorkspacePeopleSource>,
+    /// Read people from Microsoft Graph (Entra ID) users, in full or, in
+    /// the controller, by delta queries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub microsoft_graph: Option<MicrosoftGraphPeopleSource>,
 }
 
 impl PeopleSourceSpec {
+    /// Every source kind, as written under `spec`.
+    pub const KINDS: [&'static str; 4] = ["csv", "smarthr", "googleWorkspace", "microsoftGraph"];
+
+    /// The kinds this spec sets (exactly one is valid).
+    pub fn kinds_set(&self) -> Vec<&'static str> {
+        let set = [
+            self.csv.is_some(),
+            self.smarthr.is_some(),
+            self.google_workspace.is_some(),
+            self.microsoft_graph.is_some(),
+        ];
+        Self::KINDS.iter().zip(set).filter(|(_, s)| *s).map(|(k, _)| *k).collect()
+    }
+
     /// How the source's HR labels map to keyward's words, whichever reader is set.
     pub fn values(&self) -> Option<&PeopleValueMaps> {
-        self.csv.as_ref().map(|c| &c.values).or_else(|| self.smarthr.as_ref().map(|s| &s.values))
+        (self.csv.as_ref().map(|c| &c.values))
+            .or_else(|| self.smarthr.as_ref().map(|s| &s.values))
+            .or_else(|| self.google_workspace.as_ref().map(|g| &g.values))
+            .or_else(|| self.microsoft_graph.as_ref().map(|g| &g.values))
     }
 
-    /// Attribute name → the CSV column or SmartHR custom field it is read from.
+    /// Attribute name → the CSV column, SmartHR custom field or directory
+    /// path it is read from.
     pub fn attributes(&self) -> Option<&BTreeMap<String, String>> {
-        self.csv.as_ref().map(|c| &c.columns.attributes).or_else(|| self.smarthr.as_ref().map(|s| &s.custom_fields))
+        (self.csv.as_ref().map(|c| &c.columns.attributes))
+            .or_else(|| self.smarthr.as_ref().map(|s| &s.custom_fields))
+            .or_else(|| self.google_workspace.as_ref().map(|g| &g.attributes))
+            .or_else(|| self.microsoft_graph.as_ref().map(|g| &g.attributes))
     }
 
-    /// `true` when the source says who each person's manager is.
+    /// `true` when the source says who each person's manager is (Google's
+    /// `relations[type=manager]` by default).
     pub fn has_manager(&self) -> bool {
         self.csv.as_ref().is_some_and(|c| c.columns.manager.is_some())
             || self.smarthr.as_ref().is_some_and(|s| s.fields.manager.is_some())
+            || self.google_workspace.as_ref().is_some_and(|g| g.fields.manager.as_deref().is_none_or(mapped))
+            || self.microsoft_graph.as_ref().is_some_and(|g| g.fields.manager.as_deref().is_some_and(mapped))
     }
 
     /// `true` when the source gives the date of each person's latest transfer.
     pub fn has_moved_on(&self) -> bool {
         self.csv.as_ref().is_some_and(|c| c.columns.moved_on.is_some())
             || self.smarthr.as_ref().is_some_and(|s| s.fields.moved_on.is_some())
+            || self.google_workspace.as_ref().is_some_and(|g| g.fields.moved_on.as_deref().is_some_and(mapped))
+            || self.microsoft_graph.as_ref().is_some_and(|g| g.fields.moved_on.as_deref().is_some_and(mapped))
     }
 
     /// The Kubernetes Secret keys the source's credentials are read from.
     pub fn secret_refs(&self) -> Vec<&SecretKeyRef> {
-        self.smarthr.iter().filter_map(|s| s.token.secret.as_ref()).collect()
+        self.secret_fields().into_iter().map(|(_, r)| r).collect()
     }
+
+    /// As [`Self::secret_refs`], each with the field that names it
+    /// (`spec.smarthr.token`), for messages.
+    pub fn secret_fields(&self) -> Vec<(&'static str, &SecretKeyRef)> {
+        let refs = [
+            ("spec.smarthr.token", self.smarthr.as_ref().map(|s| &s.token)),
+            ("spec.googleWorkspace.serviceAccountKey", self.google_workspace.as_ref().map(|g| &g.service_account_key)),
+            ("spec.microsoftGraph.clientSecret", self.microsoft_graph.as_ref().map(|g| &g.client_secret)),
+        ];
+        refs.into_iter().filter_map(|(path, r)| Some((path, r?.secret.as_ref()?))).collect()
+    }
+}
+
+/// A directory source's field path that reads something (`""` turns a default off).
+fn mapped(path: &str) -> bool {
+    !path.trim().is_empty()
 }
 
 /// What the controller last read from a PeopleSource.

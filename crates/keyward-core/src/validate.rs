@@ -456,32 +456,45 @@ pub(crate) fn check(set: &PolicySet, root: &str) -> (Compiled, Vec<Diagnostic>) 
     (compiled, c.diags)
 }
 
+mod hr_apis;
+
 fn check_people_source(
     c: &mut Checker<'_>,
     src: &Named<crate::resources::PeopleSourceSpec>,
     types: &mut BTreeSet<String>,
 ) {
-    let csv = match (&src.spec.csv, &src.spec.smarthr) {
-        (Some(_), Some(_)) => {
-            c.error(
-                &src.origin,
-                "spec",
-                "the PeopleSource sets both `csv` and `smarthr`",
-                "keep exactly one of `csv`, `smarthr`; declare a second PeopleSource for the other",
-            );
-            return;
-        }
-        (Some(csv), None) => csv,
-        (None, Some(smarthr)) => {
+    let kinds = src.spec.kinds_set();
+    if kinds.len() > 1 {
+        let listed: Vec<String> = kinds.iter().map(|k| format!("`{k}`")).collect();
+        c.error(
+            &src.origin,
+            "spec",
+            format!("the PeopleSource sets {}", listed.join(" and ")),
+            "keep exactly one of `csv`, `smarthr`, `googleWorkspace`, `microsoftGraph`; declare a second PeopleSource for the other",
+        );
+        return;
+    }
+    let spec = &src.spec;
+    let csv = match (&spec.csv, &spec.smarthr, &spec.google_workspace, &spec.microsoft_graph) {
+        (Some(csv), ..) => csv,
+        (_, Some(smarthr), ..) => {
             check_smarthr(c, &src.origin, smarthr, types);
             return;
         }
-        (None, None) => {
+        (_, _, Some(google), _) => {
+            hr_apis::check_google(c, &src.origin, google, types);
+            return;
+        }
+        (_, _, _, Some(graph)) => {
+            hr_apis::check_graph_source(c, &src.origin, graph, types);
+            return;
+        }
+        (None, None, None, None) => {
             c.error(
                 &src.origin,
                 "spec",
                 "the PeopleSource has no source",
-                "set `csv:` with the path and columns of the HR export, or `smarthr:` with the tenant's URL and token",
+                "set `csv:` with the path and columns of the HR export, `smarthr:` with the tenant's URL and token, `googleWorkspace:` or `microsoftGraph:`",
             );
             return;
         }

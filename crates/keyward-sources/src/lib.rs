@@ -3,7 +3,8 @@
 //! Reads the HR master — who works here, where, as what, from when to
 //! when — into a [`People`] snapshot. It owns the readers (CSV exports and
 //! SmartHR's API) and the mapping from their fields and labels to keyward's
-//! vocabulary. It also finds and reads the policy files themselves
+//! vocabulary; Google Workspace's Directory and Microsoft Graph are read
+//! the same way, their users' JSON mapped by paths. It also finds and reads the policy files themselves
 //! ([`policy_files`]), the other input every command starts from.
 //!
 //! It must not decide anything about accounts, and it must never return a
@@ -20,8 +21,13 @@ use keyward_http::secrets::ClusterSecrets;
 use keyward_http::{HttpError, RetryPolicy};
 
 pub mod csv_people;
+pub mod google;
+pub mod graph;
+mod json_fields;
 pub mod policy_files;
 pub mod smarthr;
+
+pub use graph::DeltaCache;
 
 /// Why the HR master could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -71,18 +77,22 @@ pub enum SourceError {
 }
 
 /// How the HR APIs are reached: the Kubernetes Secret values their
-/// tokens may name and, for tests, the retry policy.
+/// tokens may name, the delta state kept between reads and, for tests,
+/// the retry policy.
 #[derive(Debug, Clone)]
 pub struct ReadOptions {
     /// Secret values for `token.secret`.
     pub secrets: ClusterSecrets,
     /// Replaces the default retry policy of every API client.
     pub retry: Option<RetryPolicy>,
+    /// Where Microsoft Graph sources with `delta: true` keep their delta
+    /// link and users between reads; without one every read is full.
+    pub delta: Option<std::sync::Arc<DeltaCache>>,
 }
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        Self { secrets: ClusterSecrets::unavailable(), retry: None }
+        Self { secrets: ClusterSecrets::unavailable(), retry: None, delta: None }
     }
 }
 
@@ -100,9 +110,17 @@ pub async fn read_people(set: &PolicySet) -> Result<People, SourceError> {
 /// CSV files are parsed, so their first requests are already in flight
 /// while the files are read.
 pub async fn read_people_with(set: &PolicySet, options: &ReadOptions) -> Result<People, SourceError> {
+    use futures::FutureExt;
     let apis = set.people_sources.iter().enumerate().filter_map(|(index, src)| {
-        let spec = src.spec.smarthr.as_ref()?;
-        Some(async move { (index, smarthr::read(set, index, src, spec, options).await) })
+        let spec = &src.spec;
+        let read = if let Some(api) = &spec.smarthr {
+            smarthr::read(set, index, src, api, options).boxed()
+        } else if let Some(api) = &spec.google_workspace {
+            google::read(set, index, src, api, options).boxed()
+        } else {
+            graph::read(set, index, src, spec.microsoft_graph.as_ref()?, options).boxed()
+        };
+        Some(read.map(move |r| (index, r)))
     });
     let apis = futures::future::join_all(apis);
     let files = async { off_the_async_threads(|| read_csv_sources(set)) };
@@ -175,10 +193,13 @@ fn off_the_async_threads<T>(work: impl FnOnce() -> T) -> T {
 /// What a PeopleSource reads, as messages and data diagnostics name it:
 /// the CSV file's path, or the API's address.
 pub fn location(set: &PolicySet, src: &Named<PeopleSourceSpec>) -> String {
-    match (&src.spec.csv, &src.spec.smarthr) {
-        (Some(csv), _) => set.resolve_path(&src.origin, &csv.path),
-        (None, Some(api)) => smarthr::location(api),
-        (None, None) => String::new(),
+    let spec = &src.spec;
+    match (&spec.csv, &spec.smarthr, &spec.google_workspace, &spec.microsoft_graph) {
+        (Some(csv), ..) => set.resolve_path(&src.origin, &csv.path),
+        (_, Some(api), ..) => smarthr::location(api),
+        (_, _, Some(api), _) => google::location(api),
+        (_, _, _, Some(api)) => graph::location(api),
+        (None, None, None, None) => String::new(),
     }
 }
 
