@@ -868,6 +868,98 @@ async fn a_rehires_delete_waits_for_the_new_hand_over_not_the_old_completed_one(
 }
 
 #[tokio::test]
+async fn the_listing_tells_which_suspended_users_have_no_hand_over_of_their_current_data() {
+    let s = setup("", "  lifecycle: {offboarding: {transferTo: boss@example.com}}\n").await;
+    let suspended = |id: &str, last_login: &str| {
+        let mut u = user(id, &format!("{id}@example.com"));
+        u["suspended"] = json!(true);
+        u["lastLoginTime"] = json!(last_login);
+        u
+    };
+    let users = vec![
+        user("boss-1", "boss@example.com"),
+        // Handed over after her last sign-in; still running counts.
+        suspended("u2", "2026-11-30T08:55:00.000Z"),
+        // Only a failed transfer.
+        suspended("u3", "2026-11-30T08:55:00.000Z"),
+        // A rehire: the completed transfer is from her first leaving.
+        suspended("u9", "2026-11-30T08:55:00.000Z"),
+        // Never signed in, and nothing transferred.
+        suspended("u5", "1970-01-01T00:00:00.000Z"),
+    ];
+    page(&s, &format!("{DIR}/users"), None, json!({"users": users})).await;
+    let of = |old: &str, id: &str, status: &str, requested: &str| {
+        let mut t = dt(id, status, requested);
+        t["oldOwnerUserId"] = json!(old);
+        t
+    };
+    let transfers = format!("{DT}/transfers");
+    Mock::given(method("GET"))
+        .and(path(&transfers))
+        .and(query_param("customerId", "C0123abc"))
+        .and(query_param("maxResults", "100"))
+        .and(wiremock::matchers::query_param_is_missing("pageToken"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "kind": "admin#datatransfer#dataTransfersList",
+            "dataTransfers": [of("u9", "t-2025", "completed", FIRST_LEAVING), of("u3", "t-3", "failed", SECOND_LEAVING)],
+            "nextPageToken": "d2"
+        })))
+        .expect(1)
+        .mount(&s.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(&transfers))
+        .and(query_param("customerId", "C0123abc"))
+        .and(query_param("pageToken", "d2"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"dataTransfers": [of("u2", "t-2", "inProgress", SECOND_LEAVING)]})),
+        )
+        .expect(1)
+        .mount(&s.server)
+        .await;
+
+    let listing = s.google.list().await.unwrap();
+    let handed_over = |id: &str| listing.accounts.iter().find(|a| a.id.as_str() == id).unwrap().handed_over;
+    assert_eq!(handed_over("boss-1"), None, "an active user's data keeps changing");
+    assert_eq!(handed_over("u2"), Some(true), "requested after the last sign-in, not failed");
+    assert_eq!(handed_over("u3"), Some(false), "a failed transfer hands nothing over");
+    assert_eq!(handed_over("u9"), Some(false), "a transfer from before the rehire holds none of the new data");
+    assert_eq!(handed_over("u5"), Some(false), "no transfer at all");
+
+    // Where the app hands nothing over, the transfers are not read.
+    let s = setup("", "").await;
+    page(&s, &format!("{DIR}/users"), None, json!({"users": [suspended("u5", "1970-01-01T00:00:00.000Z")]})).await;
+    let listing = s.google.list().await.unwrap();
+    assert_eq!(listing.accounts[0].handed_over, None);
+    assert!(s.requests("GET", &transfers).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_person_lookup_tells_whether_a_suspended_users_data_was_handed_over() {
+    let s = setup("", "  lifecycle: {offboarding: {transferTo: boss@example.com}}\n").await;
+    get_user(&s, "hanako@example.com", rehired_leaver()).await;
+    Mock::given(method("GET"))
+        .and(path(format!("{DT}/transfers")))
+        .and(query_param("oldOwnerUserId", "u9"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"dataTransfers": [dt("t-2025", "completed", FIRST_LEAVING)]})),
+        )
+        .expect(1)
+        .mount(&s.server)
+        .await;
+    let keys = keyward_connectors::PersonKeys {
+        ids: vec![],
+        emails: vec!["hanako@example.com".to_owned()],
+        user_names: vec![],
+    };
+    let found = s.google.find(&keys).await.unwrap();
+    assert_eq!(found.accounts.len(), 1);
+    assert_eq!(found.accounts[0].handed_over, Some(false), "the only transfer is from before the rehire");
+}
+
+#[tokio::test]
 async fn build_dispatches_google_workspace_and_reads_the_key_from_the_environment() {
     let dir = tempfile::tempdir().unwrap();
     let text = format!(

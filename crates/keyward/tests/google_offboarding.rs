@@ -189,15 +189,20 @@ spec:
             .with_priority(10)
             .mount(s)
             .await;
-        Mock::given(method("GET"))
-            .and(path(format!("{DT}/transfers")))
-            .and(query_param("oldOwnerUserId", "u-hanako"))
-            .respond_with(
-                ResponseTemplate::new(200)
-                    .set_body_json(json!({"kind": "admin#datatransfer#dataTransfersList", "dataTransfers": transfers})),
-            )
-            .mount(s)
-            .await;
+        // Read for the listing (the whole customer) and before a change
+        // (the one user); all of these are Hanako's.
+        for (key, value) in [("customerId", "C0123abc"), ("oldOwnerUserId", "u-hanako")] {
+            Mock::given(method("GET"))
+                .and(path(format!("{DT}/transfers")))
+                .and(query_param(key, value))
+                .respond_with(
+                    ResponseTemplate::new(200).set_body_json(
+                        json!({"kind": "admin#datatransfer#dataTransfersList", "dataTransfers": transfers}),
+                    ),
+                )
+                .mount(s)
+                .await;
+        }
         Mock::given(method("POST"))
             .and(path(format!("{DIR}/users")))
             .respond_with(ResponseTemplate::new(200).set_body_json(jiro()))
@@ -388,4 +393,61 @@ async fn a_leaver_works_to_the_last_day_hands_over_and_is_deleted_only_after_the
     assert!(!audit.contains(ACCESS_TOKEN), "the access token never reaches the audit log");
     let out = org.keyward(&["audit", "verify", org.audit_log().to_str().unwrap()]).await;
     assert!(out.status.success(), "{}", text(&out));
+}
+
+/// The hand-over fails on the last day, after the suspension went through
+/// (here the admin keyward acts as may not transfer data). Before, nothing
+/// asked for it again until the delete was due (and never with
+/// `deleteAfter: never`); now the next run requests it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hand_over_that_failed_on_the_last_day_is_requested_again_the_next_day() {
+    let org = Org::new().await;
+    org.stage(&[admin(), taro(), hanako(false), jiro()], &[]).await;
+    Mock::given(method("POST"))
+        .and(path(format!("{DT}/transfers")))
+        .respond_with(ResponseTemplate::new(403).set_body_json(json!({"error": {
+            "code": 403, "message": "Not Authorized to access this resource/api",
+            "errors": [{"message": "Not Authorized to access this resource/api", "domain": "global", "reason": "forbidden"}],
+            "status": "PERMISSION_DENIED"
+        }})))
+        .with_priority(1)
+        .mount(&org.server)
+        .await;
+    let out = org.apply("2026-11-30").await;
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("failed: workspace transfer hanako@example.com"), "{}", text(&out));
+    assert!(stdout.contains("Not Authorized"), "Google's words are shown: {}", text(&out));
+    let writes = org.writes().await;
+    assert_eq!(
+        writes.iter().map(line).collect::<Vec<_>>(),
+        [format!("PUT {DIR}/users/u-hanako"), format!("POST {DT}/transfers")]
+    );
+
+    // The next day she is suspended and Google holds no transfer of hers.
+    org.stage(&[admin(), taro(), hanako(true), jiro()], &[]).await;
+    let plan = org.plan_json("2026-12-01").await;
+    let changes = plan["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "{plan:#}");
+    assert_eq!(
+        (changes[0]["action"].as_str(), changes[0]["account"]["id"].as_str()),
+        (Some("transfer"), Some("u-hanako"))
+    );
+    assert_eq!(changes[0]["transferTo"]["id"], "u-taro", "{plan:#}");
+    assert!(changes[0]["reason"].as_str().unwrap().contains("no hand-over since the suspension"), "{plan:#}");
+    let listing = org.server.received_requests().await.unwrap();
+    let read =
+        listing.iter().find(|r| r.url.path() == format!("{DT}/transfers")).expect("the listing reads the transfers");
+    let query: Vec<(String, String)> = read.url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    assert!(query.contains(&("customerId".to_owned(), "C0123abc".to_owned())), "{query:?}");
+
+    let out = org.apply("2026-12-01").await;
+    assert!(out.status.success(), "{}", text(&out));
+    let writes = org.writes().await;
+    assert_eq!(writes.iter().map(line).collect::<Vec<_>>(), [format!("POST {DT}/transfers")], "no second suspend");
+    assert_eq!(body(&writes[0]), transfer_body());
+
+    // Requested: nothing more to do until the retention ends.
+    org.stage(&[admin(), taro(), hanako(true), jiro()], &[hand_over("inProgress")]).await;
+    org.assert_nothing_planned("2026-12-02").await;
 }

@@ -19,6 +19,12 @@
 //! What this cannot see: a transfer requested by hand before the
 //! suspension while the user was still signed in, which misses the files
 //! of the rest of that session.
+//!
+//! The listing applies the same rule to every suspended user
+//! ([`handed_over`]), so the plan asks again for a hand-over that failed
+//! after the suspension went through.
+
+use std::collections::HashMap;
 
 use http::{Method, StatusCode};
 use jiff::Timestamp;
@@ -33,6 +39,8 @@ use crate::{ConnectorError, Outcome};
 const DRIVE_APPLICATION_ID: &str = "55656082996";
 /// Google Calendar in the Data Transfer API.
 const CALENDAR_APPLICATION_ID: &str = "435070579839";
+/// Google's default page of transfers; it documents no larger one.
+const TRANSFERS_PAGE_SIZE: &str = "100";
 
 impl GoogleWorkspace {
     /// The body of `POST /transfers`: every Drive file, private and shared,
@@ -55,8 +63,37 @@ impl GoogleWorkspace {
         })
     }
 
+    /// Every Data Transfer of the customer by old owner, where the app
+    /// hands data over (`None` where it does not: nothing to tell then).
+    pub(super) async fn all_transfers(&self) -> Result<Option<HashMap<String, Vec<Value>>>, ConnectorError> {
+        if !self.hands_over {
+            return Ok(None);
+        }
+        // Like the licensing API, this one takes no `my_customer`.
+        let customer = if self.customer != "my_customer" {
+            self.customer.clone()
+        } else {
+            self.customer_id.lock().ok().and_then(|c| c.clone()).ok_or_else(|| ConnectorError::NotConfigured {
+                app: self.app.clone(),
+                why: "the users listed carry no customerId, which listing the Data Transfers needs; set `spec.connector.googleWorkspace.customer` to the customer id (Account settings → Customer ID)".to_owned(),
+            })?
+        };
+        let query = [("customerId", customer.as_str()), ("maxResults", TRANSFERS_PAGE_SIZE)];
+        let mut by_owner: HashMap<String, Vec<Value>> = HashMap::new();
+        for t in self.all_pages(&self.data_transfer, &["transfers"], &query, "dataTransfers").await? {
+            let Some(old) = map::text(&t, "oldOwnerUserId") else {
+                return Err(self.partial(format!(
+                    "GET {} returned a Data Transfer without oldOwnerUserId",
+                    Self::url(&self.data_transfer, &["transfers"], &query)
+                )));
+            };
+            by_owner.entry(old.to_owned()).or_default().push(t);
+        }
+        Ok(Some(by_owner))
+    }
+
     /// Every Data Transfer of `old`'s data, oldest first as Google lists them.
-    async fn transfers_of(&self, old: &str) -> Result<Vec<Value>, ConnectorError> {
+    pub(super) async fn transfers_of(&self, old: &str) -> Result<Vec<Value>, ConnectorError> {
         self.all_pages(&self.data_transfer, &["transfers"], &[("oldOwnerUserId", old)], "dataTransfers").await
     }
 
@@ -207,6 +244,17 @@ impl GoogleWorkspace {
         }
         Ok(())
     }
+}
+
+/// For a suspended user: whether some transfer of theirs that has not
+/// failed holds the data they have now (see [`holds_current_data`]).
+/// `None` for a user who can still sign in, whose data keeps changing.
+pub(super) fn handed_over(user: &Value, transfers: &[Value]) -> Option<bool> {
+    if !(map::flag(user, "suspended") || map::flag(user, "archived")) {
+        return None;
+    }
+    let since = map::last_sign_in(user);
+    Some(transfers.iter().any(|t| status(t) != Some("failed") && holds_current_data(t, since)))
 }
 
 /// `true` when `t` was requested after the last sign-in `since` (`None`:
