@@ -1265,7 +1265,19 @@ impl PersonPlanner<'_, '_> {
                 // Suspended already, but the app shows no hand-over: the
                 // transfer failed, or the run stopped after the suspension.
                 // Without this it would wait for the delete, or for ever.
-                self.transfer(ai, "hand the leaver's data over: the app shows no hand-over since the suspension");
+                // A target that cannot be used is reviewed when the delete
+                // is due; asking every day until then says nothing new.
+                let usable = self
+                    .ctx
+                    .app
+                    .lifecycle
+                    .offboarding
+                    .transfer_to
+                    .as_ref()
+                    .is_some_and(|to| self.transfer_target(to).is_ok());
+                if usable {
+                    self.transfer(ai, "hand the leaver's data over: the app shows no hand-over since the suspension");
+                }
             }
         }
     }

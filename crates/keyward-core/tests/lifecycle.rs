@@ -131,6 +131,16 @@ fn a_suspended_leaver_whose_app_shows_no_hand_over_gets_it_requested_again() {
     // Without a transferTo nothing is owed.
     let none = policy(&format!("{}{}", slack(""), everyone_gets_slack()));
     assert!(plan_on(&none, &ppl, with(Some(false)), today()).changes.is_empty());
+
+    // The manager has no account: the review waits for the delete, as
+    // without the retry, instead of coming back every day.
+    let accts = vec![("slack", {
+        let mut a = suspended("leaver@example.com");
+        a.handed_over = Some(false);
+        vec![a]
+    })];
+    let plan = plan_on(&set, &ppl, accts, today());
+    assert!(plan.changes.iter().all(|c| c.account.label() != "leaver@example.com"), "{:#?}", actions(&plan));
 }
 
 #[test]
