@@ -92,6 +92,11 @@ struct Org {
 
 impl Org {
     async fn new() -> Self {
+        Self::with_hr(HR_ROWS).await
+    }
+
+    /// The org with these HR rows after the header.
+    async fn with_hr(rows: &str) -> Self {
         let server = MockServer::start().await;
         let dir = tempfile::tempdir().unwrap();
         let uri = server.uri();
@@ -105,7 +110,7 @@ impl Org {
             "token_uri": format!("{uri}/token"),
         });
         std::fs::write(dir.path().join("key.json"), key.to_string()).unwrap();
-        std::fs::write(dir.path().join("hr.csv"), format!("{HR_CSV_HEADER}{HR_ROWS}")).unwrap();
+        std::fs::write(dir.path().join("hr.csv"), format!("{HR_CSV_HEADER}{rows}")).unwrap();
         std::fs::write(dir.path().join("people.yaml"), people_source_yaml("hr.csv")).unwrap();
         let app = format!(
             "apiVersion: keyward.io/v1alpha1
@@ -450,4 +455,56 @@ async fn a_hand_over_that_failed_on_the_last_day_is_requested_again_the_next_day
     // Requested: nothing more to do until the retention ends.
     org.stage(&[admin(), taro(), hanako(true), jiro()], &[hand_over("inProgress")]).await;
     org.assert_nothing_planned("2026-12-02").await;
+}
+
+/// Hanako left once before, on 2025-03-31 (her data went to Taro then, and
+/// her account stayed suspended), was rehired on 2026-04-01 and restored,
+/// and now leaves again on 2026-11-30. The completed transfer of 2025 holds
+/// nothing she made since, so she gets a second hand-over to the same
+/// manager, and the delete waits for that one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rehire_leaving_again_gets_a_second_hand_over_before_the_delete() {
+    let rows = HR_ROWS.replace("2019/04/01,2026/11/30", "2026/04/01,2026/11/30");
+    let org = Org::with_hr(&rows).await;
+    let first = json!({
+        "kind": "admin#datatransfer#DataTransfer", "id": "t-2025",
+        "oldOwnerUserId": "u-hanako", "newOwnerUserId": "u-taro",
+        "overallTransferStatusCode": "completed", "requestTime": "2025-03-31T18:00:00.000Z"
+    });
+
+    // Her second last day: suspended, and handed over again.
+    org.stage(&[admin(), taro(), hanako(false), jiro()], std::slice::from_ref(&first)).await;
+    let out = org.apply("2026-11-30").await;
+    assert!(out.status.success(), "{}", text(&out));
+    let writes = org.writes().await;
+    assert_eq!(
+        writes.iter().map(line).collect::<Vec<_>>(),
+        [format!("PUT {DIR}/users/u-hanako"), format!("POST {DT}/transfers")],
+        "the 2025 transfer is not this hand-over: {}",
+        text(&out)
+    );
+    assert_eq!(body(&writes[1]), transfer_body());
+    let audit = std::fs::read_to_string(org.audit_log()).unwrap();
+    let transfer = audit
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|r| r["event"] == "applied" && r["action"] == "transfer")
+        .expect("the hand-over is in the audit log");
+    assert!(
+        transfer["detail"].as_str().unwrap().contains("t-2025"),
+        "says why the old one did not count: {transfer:#}"
+    );
+
+    // Retention over, the new transfer still running: the old completed
+    // one does not let the delete through.
+    org.stage(&[admin(), taro(), hanako(true), jiro()], &[first.clone(), hand_over("inProgress")]).await;
+    let out = org.apply("2026-12-30").await;
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("still inProgress"), "{}", text(&out));
+    assert!(org.writes().await.is_empty(), "nothing deleted, nothing requested twice");
+
+    org.stage(&[admin(), taro(), hanako(true), jiro()], &[first, hand_over("completed")]).await;
+    let out = org.apply("2026-12-30").await;
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(org.writes().await.iter().map(line).collect::<Vec<_>>(), [format!("DELETE {DIR}/users/u-hanako")]);
 }
