@@ -8,6 +8,8 @@
 //! Each run sees the Google state the earlier runs left behind (the stub is
 //! re-staged between runs), and each run is judged by the requests that
 //! reached Google, their bodies, what keyward reports and its exit code.
+//! Two variations follow: a hand-over that failed on the last day, and a
+//! rehire who leaves a second time.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
 
 use std::path::{Path, PathBuf};
