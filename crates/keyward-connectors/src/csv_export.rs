@@ -156,6 +156,7 @@ impl CsvExport {
                 groups,
                 last_active,
                 attributes,
+                handed_over: None,
             });
             lines.push(line as u32);
         }

@@ -74,6 +74,13 @@ pub struct Account {
     /// Further fields by name.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub attributes: BTreeMap<String, String>,
+    /// For a suspended account of an app that hands data over and can
+    /// tell: whether a hand-over of the data the account holds now was
+    /// requested (and has not failed). `Some(false)` makes the plan
+    /// request it for a leaver whose transfer failed or never ran after
+    /// the suspension; `None` when the app cannot tell.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub handed_over: Option<bool>,
 }
 
 impl Account {
@@ -91,6 +98,7 @@ impl Account {
             groups: Vec::new(),
             last_active: None,
             attributes: BTreeMap::new(),
+            handed_over: None,
         }
     }
 

@@ -1255,12 +1255,29 @@ impl PersonPlanner<'_, '_> {
 
     fn suspend_all(&mut self, accounts: &[u32], why: &str, leaver: bool) {
         for &ai in accounts {
-            if !self.ctx.account(ai).status.is_live() {
-                continue;
-            }
-            self.account_change(Action::Suspend, ai, why.to_owned());
-            if leaver && !self.ctx.is_weak(ai) {
-                self.transfer(ai, "hand the leaver's data over before it is lost");
+            let a = self.ctx.account(ai);
+            if a.status.is_live() {
+                self.account_change(Action::Suspend, ai, why.to_owned());
+                if leaver && !self.ctx.is_weak(ai) {
+                    self.transfer(ai, "hand the leaver's data over before it is lost");
+                }
+            } else if leaver && a.handed_over == Some(false) && !self.ctx.is_weak(ai) {
+                // Suspended already, but the app shows no hand-over: the
+                // transfer failed, or the run stopped after the suspension.
+                // Without this it would wait for the delete, or for ever.
+                // A target that cannot be used is reviewed when the delete
+                // is due; asking every day until then says nothing new.
+                let usable = self
+                    .ctx
+                    .app
+                    .lifecycle
+                    .offboarding
+                    .transfer_to
+                    .as_ref()
+                    .is_some_and(|to| self.transfer_target(to).is_ok());
+                if usable {
+                    self.transfer(ai, "hand the leaver's data over: the app shows no hand-over since the suspension");
+                }
             }
         }
     }

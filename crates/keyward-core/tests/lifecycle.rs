@@ -103,6 +103,47 @@ fn leaver_is_suspended_and_data_handed_to_the_manager() {
 }
 
 #[test]
+fn a_suspended_leaver_whose_app_shows_no_hand_over_gets_it_requested_again() {
+    let set =
+        policy(&format!("{}{}", slack("  lifecycle: {offboarding: {transferTo: manager}}"), everyone_gets_slack()));
+    let boss = person("E1", "boss@example.com", "営業本部");
+    let mut leaver = person("E2", "leaver@example.com", "営業本部");
+    leaver.end_date = Some(date(2026, 11, 20));
+    leaver.manager = Some("E1".into());
+    let ppl = people(vec![boss, leaver]);
+    let with = |handed_over: Option<bool>| {
+        let mut a = suspended("leaver@example.com");
+        a.handed_over = handed_over;
+        vec![("slack", vec![account("boss@example.com"), a])]
+    };
+
+    // The suspension went through, the hand-over did not.
+    let plan = plan_on(&set, &ppl, with(Some(false)), today());
+    assert_eq!(actions(&plan), vec![(Action::Transfer, "leaver@example.com".into())]);
+    let t = find(&plan, Action::Transfer, "leaver@example.com");
+    assert_eq!(t.transfer_to.as_ref().map(|a| a.label()), Some("boss@example.com"));
+    assert!(t.reason.contains("no hand-over since the suspension"), "{}", t.reason);
+
+    // Handed over, or an app that cannot tell: nothing until the delete.
+    assert!(plan_on(&set, &ppl, with(Some(true)), today()).changes.is_empty());
+    assert!(plan_on(&set, &ppl, with(None), today()).changes.is_empty());
+
+    // Without a transferTo nothing is owed.
+    let none = policy(&format!("{}{}", slack(""), everyone_gets_slack()));
+    assert!(plan_on(&none, &ppl, with(Some(false)), today()).changes.is_empty());
+
+    // The manager has no account: the review waits for the delete, as
+    // without the retry, instead of coming back every day.
+    let accts = vec![("slack", {
+        let mut a = suspended("leaver@example.com");
+        a.handed_over = Some(false);
+        vec![a]
+    })];
+    let plan = plan_on(&set, &ppl, accts, today());
+    assert!(plan.changes.iter().all(|c| c.account.label() != "leaver@example.com"), "{:#?}", actions(&plan));
+}
+
+#[test]
 fn deletion_waits_for_retention_and_for_a_handover_target() {
     let set = policy(&format!(
         "{}{}",

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use http::{Method, StatusCode};
-use keyward_core::account::{AccountListing, Text};
+use keyward_core::account::{AccountListing, AccountStatus, Text};
 use serde_json::Value;
 
 use super::{GoogleWorkspace, map};
@@ -59,7 +59,12 @@ impl GoogleWorkspace {
                     groups.push(Text::from(g.as_str()));
                 }
             }
-            accounts.extend(map::account(&user, role, groups));
+            let Some(mut a) = map::account(&user, role, groups) else { continue };
+            if self.hands_over && a.status == AccountStatus::Suspended {
+                let transfers = self.transfers_of(id).await?;
+                a.handed_over = super::transfer::handed_over(&user, &transfers);
+            }
+            accounts.push(a);
         }
         Ok(Some(AccountListing::new(self.directory.to_string(), accounts).with_capabilities(self.capabilities())))
     }

@@ -33,10 +33,15 @@ fn organization(user: &Value) -> Option<&Value> {
     orgs.iter().find(|o| flag(o, "primary")).or_else(|| orgs.first())
 }
 
-/// The day of `lastLoginTime`; Google writes the epoch for "never".
-fn last_login(user: &Value) -> Option<jiff::civil::Date> {
+/// `lastLoginTime`; `None` for never, which Google writes as the epoch.
+pub(super) fn last_sign_in(user: &Value) -> Option<jiff::Timestamp> {
     let t: jiff::Timestamp = text(user, "lastLoginTime")?.parse().ok()?;
-    (t.as_second() > 0).then(|| t.to_zoned(jiff::tz::TimeZone::UTC).date())
+    (t.as_second() > 0).then_some(t)
+}
+
+/// The day of the last sign-in.
+fn last_login(user: &Value) -> Option<jiff::civil::Date> {
+    last_sign_in(user).map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date())
 }
 
 /// One user as an account. Suspended and archived users are both

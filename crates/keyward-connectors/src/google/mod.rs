@@ -306,6 +306,7 @@ impl Connector for GoogleWorkspace {
         let users = self.users().await?;
         let roles = self.licence_roles().await?;
         let mut member_of = self.memberships().await?;
+        let transfers = self.all_transfers().await?;
         let rank = |role: &String| self.licences.iter().position(|(r, _)| r == role);
         let accounts = users
             .iter()
@@ -315,7 +316,11 @@ impl Connector for GoogleWorkspace {
                 // Several licences: the most privileged role wins, as it
                 // does among grants.
                 let role = roles.get(&email).and_then(|rs| rs.iter().max_by_key(|r| rank(r)).cloned());
-                map::account(u, role, member_of.remove(id).unwrap_or_default())
+                let mut a = map::account(u, role, member_of.remove(id).unwrap_or_default())?;
+                if let Some(all) = &transfers {
+                    a.handed_over = transfer::handed_over(u, all.get(id).map(Vec::as_slice).unwrap_or_default());
+                }
+                Some(a)
             })
             .collect();
         Ok(AccountListing::new(self.directory.to_string(), accounts).with_capabilities(self.capabilities()))
