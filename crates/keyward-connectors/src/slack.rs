@@ -279,7 +279,10 @@ impl Connector for Slack {
     /// with its user groups from SCIM when a SCIM token is set. With no
     /// address, or when the Application matches accounts by something
     /// other than their e-mail, the whole listing is read: Slack looks
-    /// users up by e-mail only.
+    /// users up by e-mail only. Slack's lookup does not return deactivated
+    /// users (it answers `users_not_found`), so a deactivated account is
+    /// seen by the full listing only; for a leaver there is then nothing
+    /// left to do, and a rehire's restore waits for the next full reconcile.
     async fn find(&self, person: &PersonKeys) -> Result<AccountListing, ConnectorError> {
         let emails = person.addresses();
         if emails.is_empty() || !self.find_by_email {
