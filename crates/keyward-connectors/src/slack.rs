@@ -280,9 +280,10 @@ impl Connector for Slack {
     /// address, or when the Application matches accounts by something
     /// other than their e-mail, the whole listing is read: Slack looks
     /// users up by e-mail only. Slack's lookup does not return deactivated
-    /// users (it answers `users_not_found`), so a deactivated account is
-    /// seen by the full listing only; for a leaver there is then nothing
-    /// left to do, and a rehire's restore waits for the next full reconcile.
+    /// users (it answers `users_not_found`), so a work e-mail it does not
+    /// know may still be a deactivated account: then the whole listing is read
+    /// too, because planning from "no account" would create a second
+    /// account for a rehire instead of restoring theirs.
     async fn find(&self, person: &PersonKeys) -> Result<AccountListing, ConnectorError> {
         let emails = person.addresses();
         if emails.is_empty() || !self.find_by_email {
@@ -291,7 +292,15 @@ impl Connector for Slack {
         let mut seen: HashSet<String> = HashSet::new();
         let mut accounts = Vec::new();
         for email in emails {
-            let Some(user) = self.lookup_by_email(email).await? else { continue };
+            let Some(user) = self.lookup_by_email(email).await? else {
+                // Only a work e-mail can be the person's own deactivated
+                // account; a login that happens to be an address (a
+                // manager's, in an HR attribute) is simply no account.
+                if person.emails.iter().any(|e| e.trim().eq_ignore_ascii_case(email)) {
+                    return self.list().await;
+                }
+                continue;
+            };
             let Some(mut a) = account(&user) else {
                 return Err(self.partial(format!("users.lookupByEmail returned a user without an id for {email}")));
             };

@@ -582,12 +582,20 @@ async fn find_looks_up_each_address_and_reads_the_groups_of_the_user_found_from_
 }
 
 #[tokio::test]
-async fn find_of_someone_slack_does_not_know_is_no_account_after_one_lookup() {
-    let s = setup(true, "").await;
+async fn an_address_the_lookup_does_not_know_reads_the_listing_where_a_deactivated_rehire_shows() {
+    // Slack's lookup answers users_not_found for a deactivated user: a
+    // rehire's account is only in the listing, and must be restored, not
+    // created a second time.
+    let s = setup(false, "").await;
     lookup(&s, "ann@example.com", None).await;
+    let mut gone = member("U1", "ann@example.com");
+    gone["deleted"] = json!(true);
+    first_page(&s, page(vec![gone, member("U2", "bob@example.com")], "")).await;
     let l = s.slack.find(&keys(&["ann@example.com"], &[])).await.unwrap();
-    assert!(l.accounts.is_empty());
-    assert_eq!(sent(&s).await, ["GET /api/users.lookupByEmail?email=ann%40example.com"]);
+    let ann = l.accounts.iter().find(|a| a.id.as_str() == "U1").expect("the deactivated account is found");
+    assert_eq!(ann.status, AccountStatus::Suspended);
+    let paths: Vec<String> = s.requests().await.iter().map(|r| r.url.path().to_owned()).collect();
+    assert_eq!(paths, ["/api/users.lookupByEmail", "/api/users.list"]);
 }
 
 #[tokio::test]
