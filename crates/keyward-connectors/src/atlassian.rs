@@ -4,9 +4,12 @@
 //!
 //! Endpoints (Organizations REST API, developer.atlassian.com/cloud/admin/organization/rest):
 //! - `GET /admin/v2/orgs/{orgId}/directories/{directoryId}/users` — users,
-//!   `limit` and `cursor`, the next page's cursor in `links.next`;
+//!   `limit` and `cursor`, the next page's cursor in `links.next`; with
+//!   `groupIds` only one group's members;
 //! - `GET /admin/v2/orgs/{orgId}/directories/{directoryId}/groups` — groups
 //!   (`id`, `name`), the same paging; with `accountIds` only one user's;
+//! - `POST …/users/search` with `emails` (exact matches), `limit` and
+//!   `cursor` in the body — the users with given addresses;
 //! - `POST …/users/{accountId}/suspend` and `…/restore` — suspension (not
 //!   billed, roles kept) and its end;
 //! - `DELETE …/users/{accountId}` — removal from the directory (roles and
@@ -17,6 +20,9 @@
 //!   and `directoryId` — an invitation (organisations with a paid plan).
 //!
 //! A directory id of `-` means every directory the key may administer.
+//! A listing reads the users, the groups and each group's members, so it
+//! costs the users' pages, the groups' pages and every group's member
+//! pages (at least one per group), not one request per user.
 //! Throttling is 429 with `X-RateLimit-Reset` as an ISO 8601 date, which
 //! the shared retry policy ([`Throttle::Atlassian`]) waits for. The admin
 //! API cannot create managed accounts: a joiner is invited by e-mail, into
@@ -37,10 +43,10 @@ use url::Url;
 
 use crate::ClusterSecrets;
 use crate::http::{HttpClient, HttpError, HttpSettings, Reply, Request, RetryPolicy, Throttle};
-use crate::{Capabilities, Connector, ConnectorError, Outcome};
+use crate::{Capabilities, Connector, ConnectorError, Outcome, PersonKeys};
 
 /// Users or groups asked for per page.
-const PAGE_LIMIT: &str = "100";
+const PAGE_SIZE: u32 = 100;
 
 /// One Atlassian organisation directory, as one Application.
 #[derive(Debug)]
@@ -57,6 +63,9 @@ pub struct Atlassian {
     /// Group name → ids, from the last reading of the groups, so a change
     /// does not read every group again.
     group_ids: std::sync::Mutex<Option<HashMap<String, Vec<String>>>>,
+    /// Whether a person's accounts can be searched for by e-mail
+    /// ([`crate::correlates_by_email_only`]).
+    find_by_email: bool,
 }
 
 impl Atlassian {
@@ -88,6 +97,7 @@ impl Atlassian {
             product_access: spec.product_access.clone(),
             http: HttpClient::bearer(&app.name, key, &settings)?,
             group_ids: std::sync::Mutex::new(None),
+            find_by_email: crate::correlates_by_email_only(&app.spec),
         })
     }
 
@@ -104,18 +114,42 @@ impl Atlassian {
         crate::urls::join(&self.base, &all, query, &[])
     }
 
+    fn listing(&self, accounts: Vec<Account>) -> AccountListing {
+        AccountListing::new(self.url(&["users"], &[]).to_string(), accounts).with_capabilities(self.capabilities())
+    }
+
     fn partial(&self, why: String) -> ConnectorError {
         ConnectorError::Partial { app: self.app.clone(), why }
     }
 
-    /// Every item of a cursor-paged collection, de-duplicated by `id_key`
-    /// (with directory `-`, one user may come from two directories). A page
-    /// that fails, lacks `data`, holds an item without id, or gives back a
-    /// cursor already followed fails the whole reading.
+    /// Every item of a cursor-paged `GET` collection
+    /// ([`Atlassian::paged`]).
     async fn pages(
         &self,
         segments: &[&str],
         filter: &[(&str, &str)],
+        id_key: &str,
+    ) -> Result<Vec<Value>, ConnectorError> {
+        let limit = PAGE_SIZE.to_string();
+        let request = |cursor: Option<&str>| {
+            let mut query = vec![("limit", limit.as_str())];
+            query.extend_from_slice(filter);
+            if let Some(c) = cursor {
+                query.push(("cursor", c));
+            }
+            Request::new(Method::GET, self.url(segments, &query))
+        };
+        self.paged(request, id_key).await
+    }
+
+    /// Every item of a cursor-paged collection, each page asked for by
+    /// `request` with the cursor of the page before, de-duplicated by
+    /// `id_key` (with directory `-`, one user may come from two
+    /// directories). A page that fails, lacks `data`, holds an item without
+    /// id, or gives back a cursor already followed fails the whole reading.
+    async fn paged(
+        &self,
+        request: impl Fn(Option<&str>) -> Request,
         id_key: &str,
     ) -> Result<Vec<Value>, ConnectorError> {
         let mut out = Vec::new();
@@ -123,12 +157,7 @@ impl Atlassian {
         let mut cursors: HashSet<String> = HashSet::new();
         let mut cursor: Option<String> = None;
         loop {
-            let mut query = vec![("limit", PAGE_LIMIT)];
-            query.extend_from_slice(filter);
-            if let Some(c) = &cursor {
-                query.push(("cursor", c.as_str()));
-            }
-            let reply = self.http.send(&Request::new(Method::GET, self.url(segments, &query))).await?;
+            let reply = self.http.send(&request(cursor.as_deref())).await?;
             if !reply.is_success() {
                 return Err(atlassian_error(&reply, None).into());
             }
@@ -158,18 +187,40 @@ impl Atlassian {
         Ok(out)
     }
 
-    /// Group names → ids, read afresh, and kept for later changes.
-    async fn read_groups(&self) -> Result<HashMap<String, Vec<String>>, ConnectorError> {
+    /// Every group as (id, name), read afresh; the ids by name are kept
+    /// for later changes.
+    async fn read_groups(&self) -> Result<Vec<(String, String)>, ConnectorError> {
+        let groups: Vec<(String, String)> = self
+            .pages(&["groups"], &[], "id")
+            .await?
+            .iter()
+            .filter_map(|g| Some((text(g, "id")?.to_owned(), text(g, "name")?.to_owned())))
+            .collect();
         let mut ids: HashMap<String, Vec<String>> = HashMap::new();
-        for g in self.pages(&["groups"], &[], "id").await? {
-            if let (Some(id), Some(name)) = (text(&g, "id"), text(&g, "name")) {
-                ids.entry(name.to_owned()).or_default().push(id.to_owned());
-            }
+        for (id, name) in &groups {
+            ids.entry(name.clone()).or_default().push(id.clone());
         }
         if let Ok(mut cache) = self.group_ids.lock() {
-            *cache = Some(ids.clone());
+            *cache = Some(ids);
         }
-        Ok(ids)
+        Ok(groups)
+    }
+
+    /// Account id → the names of its groups, from every group's member
+    /// listing (`GET …/users?groupIds={id}`, paged): one pass over each
+    /// group instead of a request per user. A member page that fails or
+    /// loops fails the listing, as a users page does: an account shown
+    /// without a group it holds would be planned as if it lacked it.
+    async fn memberships(&self) -> Result<HashMap<String, Vec<String>>, ConnectorError> {
+        let mut member_of: HashMap<String, Vec<String>> = HashMap::new();
+        for (id, name) in self.read_groups().await? {
+            for m in self.pages(&["users"], &[("groupIds", id.as_str())], "accountId").await? {
+                if let Some(account) = text(&m, "accountId") {
+                    member_of.entry(account.to_owned()).or_default().push(name.clone());
+                }
+            }
+        }
+        Ok(member_of)
     }
 
     /// The id of the group called `name`, `None` when there is none. A
@@ -184,7 +235,8 @@ impl Atlassian {
             return Ok(cached);
         }
         let all = self.read_groups().await?;
-        match all.get(name).map(Vec::as_slice).unwrap_or_default() {
+        let ids: Vec<String> = all.into_iter().filter(|(_, n)| n == name).map(|(id, _)| id).collect();
+        match ids.as_slice() {
             [] => Ok(None),
             [one] => Ok(Some(one.clone())),
             many => Err(ConnectorError::Http {
@@ -429,22 +481,49 @@ impl Connector for Atlassian {
 
     async fn list(&self) -> Result<AccountListing, ConnectorError> {
         let users = self.pages(&["users"], &[], "accountId").await?;
-        self.read_groups().await?;
+        let member_of = self.memberships().await?;
+        let accounts = users
+            .iter()
+            .filter_map(|u| {
+                let names: Vec<&str> = text(u, "accountId")
+                    .and_then(|id| member_of.get(id))
+                    .map(|gs| gs.iter().map(String::as_str).collect())
+                    .unwrap_or_default();
+                self.account(u, &names)
+            })
+            .collect();
+        Ok(self.listing(accounts))
+    }
+
+    /// The users with the person's addresses (`POST …/users/search` with
+    /// `emails`, exact matches), each with its own groups
+    /// (`GET …/groups?accountIds=`): a search and a groups page per account
+    /// found, never the whole directory. With no address, or when the
+    /// Application matches accounts by something other than their e-mail
+    /// (the admin API has no employee number to search for, and a nickname
+    /// is found only by free-text search), the whole listing is read.
+    async fn find(&self, person: &PersonKeys) -> Result<AccountListing, ConnectorError> {
+        let emails = person.addresses();
+        if emails.is_empty() || !self.find_by_email {
+            return self.list().await;
+        }
+        let url = self.url(&["users", "search"], &[]);
+        let request = |cursor: Option<&str>| {
+            let mut body = json!({ "emails": emails, "limit": PAGE_SIZE });
+            if let Some(c) = cursor {
+                body["cursor"] = json!(c);
+            }
+            Request::new(Method::POST, url.clone()).json(&body)
+        };
+        let users = self.paged(request, "accountId").await?;
         let mut accounts = Vec::with_capacity(users.len());
         for u in &users {
             let Some(id) = text(u, "accountId") else { continue };
-            // Bots are never changed, so their groups are not read.
-            let groups = if matches!(text(u, "accountType"), Some("app" | "customer")) {
-                Vec::new()
-            } else {
-                self.pages(&["groups"], &[("accountIds", id)], "id").await?
-            };
+            let groups = self.pages(&["groups"], &[("accountIds", id)], "id").await?;
             let names: Vec<&str> = groups.iter().filter_map(|g| text(g, "name")).collect();
-            if let Some(a) = self.account(u, &names) {
-                accounts.push(a);
-            }
+            accounts.extend(self.account(u, &names));
         }
-        Ok(AccountListing::new(self.url(&["users"], &[]).to_string(), accounts).with_capabilities(self.capabilities()))
+        Ok(self.listing(accounts))
     }
 
     async fn apply(&self, change: &Change) -> Result<Outcome, ConnectorError> {

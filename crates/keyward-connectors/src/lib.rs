@@ -188,6 +188,37 @@ impl PersonKeys {
         self.emails.extend(other.emails);
         self.user_names.extend(other.user_names);
     }
+
+    /// The e-mail addresses to look accounts up by: the work e-mails and
+    /// every login that is an address, trimmed, each once (without regard
+    /// to case), in order.
+    pub(crate) fn addresses(&self) -> Vec<&str> {
+        let mut seen = std::collections::HashSet::new();
+        self.emails
+            .iter()
+            .chain(self.user_names.iter().filter(|u| u.contains('@')))
+            .map(|e| e.trim())
+            .filter(|e| !e.is_empty() && seen.insert(e.to_lowercase()))
+            .collect()
+    }
+}
+
+/// `true` when the Application matches accounts to people by the
+/// accounts' `email` alone, without domain aliases: only then does a
+/// lookup by the person's addresses find every account the plan could
+/// match to them. An employee-number or attribute correlator, or an alias
+/// domain, matches accounts no address lookup finds, and a one-person
+/// reconcile that missed them would miss a leaver's account. (An account
+/// whose address carries a `+tag` the person's lacks is the one case left
+/// to the next full reconcile.)
+pub(crate) fn correlates_by_email_only(app: &ApplicationSpec) -> bool {
+    app.correlate.iter().all(|c| {
+        c.employee_id.is_none()
+            && c.attribute.is_none()
+            && c.email.as_ref().is_some_and(|e| {
+                e.domain_aliases.is_empty() && e.account_field.as_deref().is_none_or(|f| f.trim() == "email")
+            })
+    })
 }
 
 /// What became of one change.

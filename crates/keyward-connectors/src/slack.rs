@@ -14,6 +14,10 @@
 //! role changes are tasks for a human. The Web API user id is the SCIM id,
 //! so the user groups read from SCIM's `/Groups` (with a SCIM token) are
 //! matched to the Web API's users by it.
+//!
+//! A one-person lookup ([`Connector::find`]) asks `users.lookupByEmail`
+//! for each of the person's addresses and reads each account's groups from
+//! its SCIM User resource, instead of every page of users and groups.
 
 use std::collections::HashSet;
 
@@ -29,7 +33,7 @@ use url::Url;
 use crate::ClusterSecrets;
 use crate::http::{HttpClient, HttpSettings, Reply, Request, RetryPolicy, Throttle};
 use crate::scim::Scim;
-use crate::{Capabilities, Connector, ConnectorError, Outcome};
+use crate::{Capabilities, Connector, ConnectorError, Outcome, PersonKeys};
 
 /// Users per page when the policy does not say: Slack recommends at most 200.
 const DEFAULT_LIMIT: u32 = 200;
@@ -47,6 +51,9 @@ pub struct Slack {
     /// The SCIM client for changes; `None` without a `scimToken`, which
     /// makes the connector read-only.
     scim: Option<Scim>,
+    /// Whether a person's accounts can be looked up by e-mail
+    /// ([`crate::correlates_by_email_only`]).
+    find_by_email: bool,
 }
 
 impl Slack {
@@ -85,6 +92,7 @@ impl Slack {
             limit: spec.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT),
             http: HttpClient::bearer(&app.name, token, &settings)?,
             scim,
+            find_by_email: crate::correlates_by_email_only(&app.spec),
         })
     }
 
@@ -117,6 +125,10 @@ impl Slack {
             return Err(slack_error(&self.app, &reply, &body));
         }
         Ok((reply, body))
+    }
+
+    fn listing(&self, accounts: Vec<Account>) -> AccountListing {
+        AccountListing::new(self.url("users.list", &[]).to_string(), accounts).with_capabilities(self.capabilities())
     }
 
     fn partial(&self, why: String) -> ConnectorError {
@@ -259,8 +271,50 @@ impl Connector for Slack {
                 a.groups.dedup();
             }
         }
-        Ok(AccountListing::new(self.url("users.list", &[]).to_string(), accounts)
-            .with_capabilities(self.capabilities()))
+        Ok(self.listing(accounts))
+    }
+
+    /// The users `users.lookupByEmail` finds for the person's addresses
+    /// (`users_not_found` is none, any other error fails the lookup), each
+    /// with its user groups from SCIM when a SCIM token is set. With no
+    /// address, or when the Application matches accounts by something
+    /// other than their e-mail, the whole listing is read: Slack looks
+    /// users up by e-mail only. Slack's lookup does not return deactivated
+    /// users (it answers `users_not_found`), so a work e-mail it does not
+    /// know may still be a deactivated account: then the whole listing is read
+    /// too, because planning from "no account" would create a second
+    /// account for a rehire instead of restoring theirs.
+    async fn find(&self, person: &PersonKeys) -> Result<AccountListing, ConnectorError> {
+        let emails = person.addresses();
+        if emails.is_empty() || !self.find_by_email {
+            return self.list().await;
+        }
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut accounts = Vec::new();
+        for email in emails {
+            let Some(user) = self.lookup_by_email(email).await? else {
+                // Only a work e-mail can be the person's own deactivated
+                // account; a login that happens to be an address (a
+                // manager's, in an HR attribute) is simply no account.
+                if person.emails.iter().any(|e| e.trim().eq_ignore_ascii_case(email)) {
+                    return self.list().await;
+                }
+                continue;
+            };
+            let Some(mut a) = account(&user) else {
+                return Err(self.partial(format!("users.lookupByEmail returned a user without an id for {email}")));
+            };
+            if !seen.insert(a.id.to_string()) {
+                continue;
+            }
+            if let Some(scim) = &self.scim {
+                a.groups = scim.user_groups(a.id.as_str()).await?;
+                a.groups.sort();
+                a.groups.dedup();
+            }
+            accounts.push(a);
+        }
+        Ok(self.listing(accounts))
     }
 
     async fn apply(&self, change: &Change) -> Result<Outcome, ConnectorError> {

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use keyward_connectors::atlassian::Atlassian;
 use keyward_connectors::http::RetryPolicy;
-use keyward_connectors::{ClusterSecrets, Connector, ConnectorError, Outcome};
+use keyward_connectors::{ClusterSecrets, Connector, ConnectorError, Outcome, PersonKeys};
 use keyward_core::account::AccountStatus;
 use keyward_core::plan::{AccountRef, Action, Change, GroupChange, RoleChange};
 use keyward_core::{PolicySet, SourceFile};
@@ -20,7 +20,7 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 const KEY: &str = "ATATT-kw-TEST-key-3e8b1c0d";
 const DIR: &str = "/admin/v2/orgs/org-1/directories/-";
 
-const PEOPLE: &str = "apiVersion: keyward.io/v1alpha1\nkind: PeopleSource\nmetadata: {name: hr}\nspec: {csv: {path: hr.csv, columns: {id: id}}}\n---\n";
+const PEOPLE: &str = "apiVersion: keyward.io/v1alpha1\nkind: PeopleSource\nmetadata: {name: hr}\nspec: {csv: {path: hr.csv, columns: {id: id, attributes: {jira: jira}}}}\n---\n";
 
 fn fast() -> RetryPolicy {
     RetryPolicy {
@@ -47,11 +47,16 @@ const PRODUCT_ACCESS: &str =
     ", productAccess: {jira-user: [jira-software-users], jira-admin: [jira-software-users, jira-admins]}";
 
 async fn setup() -> Setup {
+    setup_spec("").await
+}
+
+/// [`setup`], with `spec_lines` (indented YAML) added to the Application's spec.
+async fn setup_spec(spec_lines: &str) -> Setup {
     let server = MockServer::start().await;
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("key.txt"), KEY).unwrap();
     let text = format!(
-        "{PEOPLE}apiVersion: keyward.io/v1alpha1\nkind: Application\nmetadata: {{name: jira}}\nspec:\n  connector:\n    atlassian: {{orgId: org-1, apiKey: {{file: key.txt}}, apiUrl: \"{}\"{PRODUCT_ACCESS}}}\n  roles: [jira-user, jira-admin]\n  apply: {{requestsPerSecond: 1000}}\n",
+        "{PEOPLE}apiVersion: keyward.io/v1alpha1\nkind: Application\nmetadata: {{name: jira}}\nspec:\n  connector:\n    atlassian: {{orgId: org-1, apiKey: {{file: key.txt}}, apiUrl: \"{}\"{PRODUCT_ACCESS}}}\n  roles: [jira-user, jira-admin]\n  apply: {{requestsPerSecond: 1000}}\n{spec_lines}",
         server.uri()
     );
     let set =
@@ -89,7 +94,10 @@ fn group(id: &str, name: &str) -> Value {
 }
 
 async fn users_page(s: &Setup, cursor: Option<&str>, response: ResponseTemplate) {
-    let m = Mock::given(method("GET")).and(path(p("/users"))).and(query_param("limit", "100"));
+    let m = Mock::given(method("GET"))
+        .and(path(p("/users")))
+        .and(query_param("limit", "100"))
+        .and(query_param_is_missing("groupIds"));
     let m = match cursor {
         Some(c) => m.and(query_param("cursor", c)),
         None => m.and(query_param_is_missing("cursor")),
@@ -97,13 +105,18 @@ async fn users_page(s: &Setup, cursor: Option<&str>, response: ResponseTemplate)
     m.respond_with(response).mount(&s.server).await;
 }
 
-/// Every group, and each user's groups (`accountIds` filter).
-async fn groups(s: &Setup, all: Vec<Value>, of: &[(&str, Vec<Value>)]) {
-    for (id, gs) in of {
+/// Every group, and each group's members (`GET …/users?groupIds=`; a
+/// group `members` leaves out has none), one page each.
+async fn groups(s: &Setup, all: Vec<Value>, members: &[(&str, Vec<Value>)]) {
+    for g in &all {
+        let gid = g["id"].as_str().unwrap();
+        let of = members.iter().find(|(id, _)| *id == gid).map(|(_, m)| m.clone()).unwrap_or_default();
         Mock::given(method("GET"))
-            .and(path(p("/groups")))
-            .and(query_param("accountIds", *id))
-            .respond_with(page(gs.clone(), None))
+            .and(path(p("/users")))
+            .and(query_param("groupIds", gid))
+            .and(query_param("limit", "100"))
+            .and(query_param_is_missing("cursor"))
+            .respond_with(page(of, None))
             .mount(&s.server)
             .await;
     }
@@ -144,12 +157,8 @@ async fn lists_every_page_with_groups_role_status_and_bots() {
     // The last page repeats a2 (directory `-`: one person in two directories).
     users_page(&s, Some("c3"), page(vec![user("a2", "b@example.com"), suspended], None)).await;
     let all = vec![group("g1", "jira-software-users"), group("g2", "jira-admins"), group("g3", "design")];
-    groups(
-        &s,
-        all.clone(),
-        &[("a1", vec![all[0].clone()]), ("a2", vec![all[0].clone(), all[1].clone(), all[2].clone()]), ("a3", vec![])],
-    )
-    .await;
+    let (a1, a2) = (user("a1", "a@example.com"), user("a2", "b@example.com"));
+    groups(&s, all, &[("g1", vec![a1, a2.clone()]), ("g2", vec![a2.clone()]), ("g3", vec![a2])]).await;
 
     let l = s.atlassian.list().await.unwrap();
     let ids: Vec<&str> = l.accounts.iter().map(|a| a.id.as_str()).collect();
@@ -170,8 +179,10 @@ async fn lists_every_page_with_groups_role_status_and_bots() {
     for r in &reqs {
         assert_eq!(r.headers.get("authorization").unwrap().to_str().unwrap(), format!("Bearer {KEY}"));
     }
-    // The bot's groups are never read: it is never changed.
-    assert!(!reqs.iter().any(|r| r.url.query_pairs().any(|(k, v)| k == "accountIds" && v == "bot1")));
+    // Three users pages, the groups, one member page per group: no
+    // request per user.
+    assert_eq!(reqs.len(), 7, "{:?}", reqs.iter().map(|r| r.url.to_string()).collect::<Vec<_>>());
+    assert!(!reqs.iter().any(|r| r.url.query_pairs().any(|(k, _)| k == "accountIds")));
 }
 
 #[tokio::test]
@@ -241,6 +252,233 @@ async fn a_429_waits_until_the_iso_reset_and_one_too_far_fails_at_once() {
     assert!(shown.contains("longer than the") && shown.contains("retry limit"), "{shown}");
     assert!(e.is_transient());
     assert_eq!(s.requests().await.len(), 1);
+}
+
+/// `items` as pages of 100 at `GET {DIR}/users` with `groupIds={gid}`,
+/// chained by the cursors `{gid}-2`, `{gid}-3`… (one empty page for none).
+async fn members_paged(s: &Setup, gid: &str, items: &[Value]) {
+    let chunks: Vec<&[Value]> = if items.is_empty() { vec![&[]] } else { items.chunks(100).collect() };
+    for (i, chunk) in chunks.iter().enumerate() {
+        let next = (i + 1 < chunks.len()).then(|| format!("{gid}-{}", i + 2));
+        let m = Mock::given(method("GET"))
+            .and(path(p("/users")))
+            .and(query_param("groupIds", gid))
+            .and(query_param("limit", "100"));
+        let m = if i == 0 {
+            m.and(query_param_is_missing("cursor"))
+        } else {
+            m.and(query_param("cursor", format!("{gid}-{}", i + 1).as_str()))
+        };
+        m.respond_with(page(chunk.to_vec(), next.as_deref())).mount(&s.server).await;
+    }
+}
+
+#[tokio::test]
+async fn a_listing_costs_its_pages_not_a_request_per_user() {
+    let s = setup().await;
+    let users: Vec<Value> = (0..250).map(|i| user(&format!("u{i:03}"), &format!("u{i:03}@example.com"))).collect();
+    users_page(&s, None, page(users[..100].to_vec(), Some("p2"))).await;
+    users_page(&s, Some("p2"), page(users[100..200].to_vec(), Some("p3"))).await;
+    users_page(&s, Some("p3"), page(users[200..].to_vec(), None)).await;
+    Mock::given(method("GET"))
+        .and(path(p("/groups")))
+        .and(query_param_is_missing("accountIds"))
+        .respond_with(page(
+            vec![group("g1", "jira-software-users"), group("g2", "jira-admins"), group("g3", "design")],
+            None,
+        ))
+        .mount(&s.server)
+        .await;
+    // Everyone uses Jira, the first 120 administer it, one is a designer.
+    members_paged(&s, "g1", &users).await;
+    members_paged(&s, "g2", &users[..120]).await;
+    members_paged(&s, "g3", &users[249..]).await;
+
+    let l = s.atlassian.list().await.unwrap();
+    assert_eq!(l.accounts.len(), 250);
+    let by = |id: &str| l.accounts.iter().find(|a| a.id == id).unwrap();
+    assert_eq!(by("u000").role.as_deref(), Some("jira-admin"));
+    assert_eq!(by("u119").role.as_deref(), Some("jira-admin"));
+    assert_eq!(by("u120").role.as_deref(), Some("jira-user"));
+    assert!(by("u120").groups.is_empty());
+    assert_eq!(by("u249").groups, vec!["design"]);
+
+    // 3 users pages + 1 groups page + member pages 3 (g1) + 2 (g2) + 1 (g3),
+    // where reading each user's groups cost 254.
+    let reqs = s.requests().await;
+    assert_eq!(reqs.len(), 10);
+    let with = |key: &str| reqs.iter().filter(|r| r.url.query_pairs().any(|(k, _)| k == key)).count();
+    assert_eq!(with("groupIds"), 6);
+    assert_eq!(with("accountIds"), 0);
+    assert!(reqs.iter().all(|r| r.method.as_str() == "GET"));
+}
+
+#[tokio::test]
+async fn a_member_page_that_fails_or_loops_fails_the_listing() {
+    // Mounted first, so they answer before `groups`' own empty page: the
+    // first member page points on, the second is refused.
+    let s = setup().await;
+    users_page(&s, None, page(vec![user("a1", "a@example.com")], None)).await;
+    Mock::given(method("GET"))
+        .and(path(p("/users")))
+        .and(query_param("groupIds", "g1"))
+        .and(query_param_is_missing("cursor"))
+        .respond_with(page(vec![user("a1", "a@example.com")], Some("m2")))
+        .mount(&s.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(p("/users")))
+        .and(query_param("groupIds", "g1"))
+        .and(query_param("cursor", "m2"))
+        .respond_with(errors(403, "ADMIN-403-3", "Forbidden", "The API key cannot read this group"))
+        .mount(&s.server)
+        .await;
+    groups(&s, vec![group("g1", "jira-software-users")], &[]).await;
+    let e = s.atlassian.list().await.unwrap_err();
+    let ConnectorError::Http { call, status, problem, .. } = &e else { panic!("{e:?}") };
+    assert_eq!(*status, Some(403));
+    assert!(call.contains(&p("/users?limit=100&groupIds=g1&cursor=m2")), "{call}");
+    assert!(problem.contains("ADMIN-403-3: Forbidden: The API key cannot read this group"), "{problem}");
+    assert_no_key(&e);
+
+    let s = setup().await;
+    users_page(&s, None, page(vec![user("a1", "a@example.com")], None)).await;
+    Mock::given(method("GET"))
+        .and(path(p("/users")))
+        .and(query_param("groupIds", "g1"))
+        .respond_with(page(vec![user("a1", "a@example.com")], Some("m2")))
+        .mount(&s.server)
+        .await;
+    groups(&s, vec![group("g1", "jira-software-users")], &[]).await;
+    let e = s.atlassian.list().await.unwrap_err();
+    assert!(matches!(&e, ConnectorError::Partial { why, .. } if why.contains("cursor already followed")), "{e:?}");
+}
+
+// ---------------------------------------------------------------- one person
+
+fn keys(emails: &[&str], user_names: &[&str]) -> PersonKeys {
+    PersonKeys {
+        ids: vec!["E1".into()],
+        emails: emails.iter().map(|e| (*e).to_owned()).collect(),
+        user_names: user_names.iter().map(|u| (*u).to_owned()).collect(),
+    }
+}
+
+async fn search(s: &Setup, emails: &[&str], response: ResponseTemplate) {
+    Mock::given(method("POST"))
+        .and(path(p("/users/search")))
+        .and(header("authorization", format!("Bearer {KEY}").as_str()))
+        .and(body_json(json!({"emails": emails, "limit": 100})))
+        .respond_with(response)
+        .mount(&s.server)
+        .await;
+}
+
+async fn groups_of(s: &Setup, account: &str, gs: Vec<Value>) {
+    Mock::given(method("GET"))
+        .and(path(p("/groups")))
+        .and(query_param("accountIds", account))
+        .and(query_param("limit", "100"))
+        .respond_with(page(gs, None))
+        .mount(&s.server)
+        .await;
+}
+
+/// Method, path and query of every request the stub received, in order.
+async fn sent(s: &Setup) -> Vec<String> {
+    s.requests()
+        .await
+        .iter()
+        .map(|r| format!("{} {}{}", r.method, r.url.path(), r.url.query().map(|q| format!("?{q}")).unwrap_or_default()))
+        .collect()
+}
+
+#[tokio::test]
+async fn find_searches_the_persons_addresses_and_reads_only_their_groups() {
+    let s = setup().await;
+    let mut suspended = user("m1", "boss@example.com");
+    suspended["status"] = json!("suspended");
+    // The manager's address arrives as a login; `Sales` is no address.
+    search(&s, &["ann@example.com", "boss@example.com"], page(vec![user("a1", "ann@example.com"), suspended], None))
+        .await;
+    groups_of(&s, "a1", vec![group("g1", "jira-software-users"), group("g3", "design")]).await;
+    groups_of(&s, "m1", vec![]).await;
+
+    let l = s.atlassian.find(&keys(&["ann@example.com"], &["Sales", "boss@example.com"])).await.unwrap();
+    let ids: Vec<&str> = l.accounts.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids, ["a1", "m1"]);
+    assert_eq!(l.accounts[0].role.as_deref(), Some("jira-user"));
+    assert_eq!(l.accounts[0].groups, vec!["design"]);
+    assert_eq!(l.accounts[1].status, AccountStatus::Suspended);
+    assert!(l.capabilities.suspend && l.capabilities.groups);
+    assert_eq!(
+        sent(&s).await,
+        [
+            format!("POST {}", p("/users/search")),
+            format!("GET {}", p("/groups?limit=100&accountIds=a1")),
+            format!("GET {}", p("/groups?limit=100&accountIds=m1")),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn find_follows_the_search_cursor_in_the_body() {
+    let s = setup().await;
+    search(&s, &["ann@example.com"], page(vec![user("a1", "ann@example.com")], Some("s2"))).await;
+    Mock::given(method("POST"))
+        .and(path(p("/users/search")))
+        .and(body_json(json!({"emails": ["ann@example.com"], "limit": 100, "cursor": "s2"})))
+        .respond_with(page(vec![user("a2", "ann@example.com")], None))
+        .mount(&s.server)
+        .await;
+    groups_of(&s, "a1", vec![]).await;
+    groups_of(&s, "a2", vec![]).await;
+    let l = s.atlassian.find(&keys(&["ann@example.com"], &[])).await.unwrap();
+    assert_eq!(l.accounts.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), ["a1", "a2"]);
+    assert_eq!(s.requests().await.len(), 4);
+}
+
+#[tokio::test]
+async fn find_of_someone_atlassian_does_not_know_is_no_account_after_one_search() {
+    let s = setup().await;
+    search(&s, &["ann@example.com"], page(vec![], None)).await;
+    let l = s.atlassian.find(&keys(&["ann@example.com"], &[])).await.unwrap();
+    assert!(l.accounts.is_empty());
+    assert_eq!(sent(&s).await, [format!("POST {}", p("/users/search"))]);
+}
+
+#[tokio::test]
+async fn a_search_or_a_groups_read_that_fails_fails_find_never_no_accounts() {
+    let s = setup().await;
+    search(&s, &["ann@example.com"], errors(403, "ADMIN-403-1", "Forbidden", "The API key cannot search users")).await;
+    let e = s.atlassian.find(&keys(&["ann@example.com"], &[])).await.unwrap_err();
+    let ConnectorError::Http { call, status, problem, .. } = &e else { panic!("{e:?}") };
+    assert_eq!(*status, Some(403));
+    assert!(call.starts_with("POST ") && call.ends_with(&p("/users/search")), "{call}");
+    assert!(problem.contains("ADMIN-403-1: Forbidden: The API key cannot search users"), "{problem}");
+    assert_no_key(&e);
+    assert_eq!(s.requests().await.len(), 1, "no listing instead");
+
+    let s = setup().await;
+    search(&s, &["ann@example.com"], page(vec![user("a1", "ann@example.com")], None)).await;
+    Mock::given(method("GET"))
+        .and(path(p("/groups")))
+        .and(query_param("accountIds", "a1"))
+        .respond_with(errors(404, "ADMIN-404", "Not Found", "Directory not found"))
+        .mount(&s.server)
+        .await;
+    let e = s.atlassian.find(&keys(&["ann@example.com"], &[])).await.unwrap_err();
+    assert!(matches!(&e, ConnectorError::Http { status: Some(404), .. }), "{e:?}");
+}
+
+#[tokio::test]
+async fn find_reads_the_listing_when_accounts_are_matched_by_more_than_their_email() {
+    let s = setup_spec("  correlate: [{email: {}}, {attribute: {attribute: jira}}]\n").await;
+    users_page(&s, None, page(vec![user("a1", "ann@example.com"), user("a2", "x@example.com")], None)).await;
+    groups(&s, vec![group("g1", "jira-software-users")], &[]).await;
+    let l = s.atlassian.find(&keys(&["ann@example.com"], &["a2"])).await.unwrap();
+    assert_eq!(l.accounts.len(), 2);
+    assert!(s.requests().await.iter().all(|r| r.method.as_str() == "GET"), "no search");
 }
 
 // ---------------------------------------------------------------- changes
@@ -389,7 +627,7 @@ fn joiner() -> Change {
 #[tokio::test]
 async fn a_joiner_is_invited_into_the_roles_and_the_grants_groups_and_shows_as_invited() {
     let s = setup().await;
-    groups(&s, vec![group("g1", "jira-software-users"), group("g3", "design")], &[("p1", vec![])]).await;
+    groups(&s, vec![group("g1", "jira-software-users"), group("g3", "design")], &[]).await;
     Mock::given(method("POST"))
         .and(path("/admin/v2/orgs/org-1/users/invite"))
         .and(header("authorization", format!("Bearer {KEY}").as_str()))

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use keyward_connectors::http::RetryPolicy;
 use keyward_connectors::slack::Slack;
-use keyward_connectors::{ClusterSecrets, Connector, ConnectorError, Outcome, build_all};
+use keyward_connectors::{ClusterSecrets, Connector, ConnectorError, Outcome, PersonKeys, build_all};
 use keyward_core::account::{AccountStatus, Capabilities};
 use keyward_core::plan::{AccountRef, Action, Change, GroupChange, PersonRef, RoleChange};
 use keyward_core::{PolicySet, SourceFile};
@@ -20,7 +20,7 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 const TOKEN: &str = "xoxb-kw-TEST-web-5b2e91d4";
 const SCIM_TOKEN: &str = "xoxp-kw-TEST-scim-a8c3f07e";
 
-const PEOPLE: &str = "apiVersion: keyward.io/v1alpha1\nkind: PeopleSource\nmetadata: {name: hr}\nspec: {csv: {path: hr.csv, columns: {id: id}}}\n---\n";
+const PEOPLE: &str = "apiVersion: keyward.io/v1alpha1\nkind: PeopleSource\nmetadata: {name: hr}\nspec: {csv: {path: hr.csv, columns: {id: id, attributes: {slack: slack}}}}\n---\n";
 
 fn fast() -> RetryPolicy {
     RetryPolicy {
@@ -46,6 +46,11 @@ impl Setup {
 /// A Slack Application against the stub: Web API under `/api`, SCIM under
 /// `/scim/v2`, with a SCIM token when `scim` is set.
 async fn setup(scim: bool, extra: &str) -> Setup {
+    setup_spec(scim, extra, "").await
+}
+
+/// [`setup`], with `spec_lines` (indented YAML) added to the Application's spec.
+async fn setup_spec(scim: bool, extra: &str, spec_lines: &str) -> Setup {
     let server = MockServer::start().await;
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("web.txt"), format!("{TOKEN}\n")).unwrap();
@@ -53,7 +58,7 @@ async fn setup(scim: bool, extra: &str) -> Setup {
     let scim_token = if scim { ", scimToken: {file: scim.txt}" } else { "" };
     let uri = server.uri();
     let text = format!(
-        "{PEOPLE}apiVersion: keyward.io/v1alpha1\nkind: Application\nmetadata: {{name: slack}}\nspec:\n  connector:\n    slack: {{token: {{file: web.txt}}{scim_token}, apiUrl: \"{uri}/api\", scimUrl: \"{uri}/scim/v2\"{extra}}}\n  apply: {{requestsPerSecond: 1000}}\n"
+        "{PEOPLE}apiVersion: keyward.io/v1alpha1\nkind: Application\nmetadata: {{name: slack}}\nspec:\n  connector:\n    slack: {{token: {{file: web.txt}}{scim_token}, apiUrl: \"{uri}/api\", scimUrl: \"{uri}/scim/v2\"{extra}}}\n  apply: {{requestsPerSecond: 1000}}\n{spec_lines}"
     );
     let set =
         PolicySet::load("test", vec![SourceFile { path: dir.path().join("apps.yaml").display().to_string(), text }])
@@ -500,4 +505,158 @@ async fn a_lookup_slack_refuses_stops_the_create_before_scim_is_called() {
     assert!(shown.contains("lacks the scope `users:read.email`"), "{shown}");
     assert_no_token(&e);
     assert!(s.requests().await.iter().all(|r| !r.url.path().starts_with("/scim")), "SCIM was called");
+}
+
+// ---------------------------------------------------------------- one person
+
+/// `users.lookupByEmail` answering for one address, as Slack documents it:
+/// `{"ok": true, "user": …}`, or `{"ok": false, "error": "users_not_found"}`.
+async fn lookup(s: &Setup, email: &str, found: Option<Value>) {
+    let body = match found {
+        Some(user) => json!({"ok": true, "user": user}),
+        None => json!({"ok": false, "error": "users_not_found"}),
+    };
+    Mock::given(method("GET"))
+        .and(path("/api/users.lookupByEmail"))
+        .and(query_param("email", email))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .mount(&s.server)
+        .await;
+}
+
+fn keys(emails: &[&str], user_names: &[&str]) -> PersonKeys {
+    PersonKeys {
+        ids: vec!["E1".into()],
+        emails: emails.iter().map(|e| (*e).to_owned()).collect(),
+        user_names: user_names.iter().map(|u| (*u).to_owned()).collect(),
+    }
+}
+
+/// Method, path and query of every request the stub received, in order.
+async fn sent(s: &Setup) -> Vec<String> {
+    s.requests()
+        .await
+        .iter()
+        .map(|r| format!("{} {}{}", r.method, r.url.path(), r.url.query().map(|q| format!("?{q}")).unwrap_or_default()))
+        .collect()
+}
+
+#[tokio::test]
+async fn find_looks_up_each_address_and_reads_the_groups_of_the_user_found_from_scim() {
+    let s = setup(true, "").await;
+    let mut ann = member("U1", "ann@example.com");
+    ann["is_admin"] = json!(true);
+    lookup(&s, "ann@example.com", Some(ann)).await;
+    lookup(&s, "boss@example.com", None).await;
+    let mut resource = scim_user("U1", true);
+    resource["groups"] = json!([{"value": "S2", "display": "sales"}, {"value": "S1", "display": "eng-announce"}]);
+    Mock::given(method("GET"))
+        .and(path("/scim/v2/Users/U1"))
+        .and(header("authorization", format!("Bearer {SCIM_TOKEN}").as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(resource))
+        .mount(&s.server)
+        .await;
+
+    // The manager's address comes in as a login that is an address; the
+    // work e-mail repeated in another case is looked up once; a login that
+    // is no address (a department) is not looked up at all.
+    let found = s.slack.find(&keys(&["ann@example.com"], &["ANN@example.com", "Sales", "boss@example.com"])).await;
+    let l = found.unwrap();
+    assert_eq!(l.accounts.len(), 1);
+    let a = &l.accounts[0];
+    assert_eq!((a.id.as_str(), a.email.as_deref(), a.role.as_deref()), ("U1", Some("ann@example.com"), Some("admin")));
+    assert_eq!(a.groups, vec!["eng-announce", "sales"]);
+    assert!(l.capabilities.suspend && l.capabilities.groups);
+
+    assert_eq!(
+        sent(&s).await,
+        [
+            "GET /api/users.lookupByEmail?email=ann%40example.com",
+            "GET /scim/v2/Users/U1",
+            "GET /api/users.lookupByEmail?email=boss%40example.com",
+        ]
+    );
+    for r in s.requests().await.iter().filter(|r| r.url.path().starts_with("/api/")) {
+        assert_eq!(r.headers.get("authorization").unwrap().to_str().unwrap(), format!("Bearer {TOKEN}"));
+    }
+}
+
+#[tokio::test]
+async fn an_address_the_lookup_does_not_know_reads_the_listing_where_a_deactivated_rehire_shows() {
+    // Slack's lookup answers users_not_found for a deactivated user: a
+    // rehire's account is only in the listing, and must be restored, not
+    // created a second time.
+    let s = setup(false, "").await;
+    lookup(&s, "ann@example.com", None).await;
+    let mut gone = member("U1", "ann@example.com");
+    gone["deleted"] = json!(true);
+    first_page(&s, page(vec![gone, member("U2", "bob@example.com")], "")).await;
+    let l = s.slack.find(&keys(&["ann@example.com"], &[])).await.unwrap();
+    let ann = l.accounts.iter().find(|a| a.id.as_str() == "U1").expect("the deactivated account is found");
+    assert_eq!(ann.status, AccountStatus::Suspended);
+    let paths: Vec<String> = s.requests().await.iter().map(|r| r.url.path().to_owned()).collect();
+    assert_eq!(paths, ["/api/users.lookupByEmail", "/api/users.list"]);
+}
+
+#[tokio::test]
+async fn a_lookup_or_a_scim_read_that_fails_fails_find_never_no_accounts() {
+    let s = setup(true, "").await;
+    Mock::given(method("GET"))
+        .and(path("/api/users.lookupByEmail"))
+        .respond_with(not_ok(json!({"ok": false, "error": "invalid_auth"})))
+        .mount(&s.server)
+        .await;
+    let e = s.slack.find(&keys(&["ann@example.com"], &[])).await.unwrap_err();
+    let ConnectorError::Http { call, problem, .. } = &e else { panic!("{e:?}") };
+    assert!(call.contains("users.lookupByEmail?email=ann%40example.com"), "{call}");
+    assert!(
+        problem.contains("Slack error `invalid_auth`") && problem.contains("does not accept the token"),
+        "{problem}"
+    );
+    assert_no_token(&e);
+    assert_eq!(sent(&s).await, ["GET /api/users.lookupByEmail?email=ann%40example.com"], "no listing instead");
+
+    let s = setup(true, "").await;
+    lookup(&s, "ann@example.com", Some(member("U1", "ann@example.com"))).await;
+    Mock::given(method("GET"))
+        .and(path("/scim/v2/Users/U1"))
+        .respond_with(ResponseTemplate::new(403).set_body_json(json!({
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "detail": "insufficient_scope", "status": 403
+        })))
+        .mount(&s.server)
+        .await;
+    let e = s.slack.find(&keys(&["ann@example.com"], &[])).await.unwrap_err();
+    assert!(
+        matches!(&e, ConnectorError::Http { status: Some(403), call, .. } if call.contains("/scim/v2/Users/U1")),
+        "{e:?}"
+    );
+    assert_no_token(&e);
+}
+
+#[tokio::test]
+async fn without_a_scim_token_find_reads_no_groups() {
+    let s = setup(false, "").await;
+    lookup(&s, "ann@example.com", Some(member("U1", "ann@example.com"))).await;
+    let l = s.slack.find(&keys(&["ann@example.com"], &[])).await.unwrap();
+    assert_eq!(l.accounts.len(), 1);
+    assert!(l.accounts[0].groups.is_empty());
+    assert_eq!(sent(&s).await, ["GET /api/users.lookupByEmail?email=ann%40example.com"]);
+}
+
+#[tokio::test]
+async fn find_reads_the_listing_when_accounts_are_matched_by_more_than_their_email() {
+    // A username correlator matches accounts no e-mail lookup finds.
+    let s = setup_spec(false, "", "  correlate: [{attribute: {attribute: slack}}]\n").await;
+    first_page(&s, page(vec![member("U1", "ann@example.com"), member("U2", "old-handle@example.com")], "")).await;
+    let l = s.slack.find(&keys(&["ann@example.com"], &["old-handle"])).await.unwrap();
+    assert_eq!(l.accounts.len(), 2);
+    let paths: Vec<String> = s.requests().await.iter().map(|r| r.url.path().to_owned()).collect();
+    assert_eq!(paths, ["/api/users.list"]);
+
+    // So do alias domains.
+    let s = setup_spec(false, "", "  correlate: [{email: {domainAliases: {old.example.com: example.com}}}]\n").await;
+    first_page(&s, page(vec![member("U1", "ann@old.example.com")], "")).await;
+    let l = s.slack.find(&keys(&["ann@example.com"], &[])).await.unwrap();
+    assert_eq!(l.accounts[0].email.as_deref(), Some("ann@old.example.com"));
+    assert!(s.requests().await.iter().all(|r| r.url.path() == "/api/users.list"));
 }

@@ -880,6 +880,20 @@ impl Scim {
         Ok(Some(member_of))
     }
 
+    /// The display names of one user's groups, from the User resource's
+    /// own `groups` (`GET /Users/{id}`): one request where `/Groups` would
+    /// read every group. Empty when SCIM does not know the user.
+    pub(crate) async fn user_groups(&self, id: &str) -> Result<Vec<Text>, ConnectorError> {
+        let reply = self.get(self.url(&["Users", id], &[])).await?;
+        if reply.status == StatusCode::NOT_FOUND {
+            return Ok(Vec::new());
+        }
+        if !reply.is_success() {
+            return Err(reply.error().into());
+        }
+        Ok(map::own_groups(&reply.json()?))
+    }
+
     /// Joins and leaves the change's groups (its role is the caller's).
     pub(crate) async fn change_groups(&self, change: &Change) -> Result<Outcome, ConnectorError> {
         let mut groups_only = change.clone();
