@@ -161,7 +161,8 @@ fn a_private_ca_file_is_accepted_for_ldaps_and_start_tls() {
     assert!(start_tls.warnings.is_empty(), "{:?}", start_tls.warnings);
     let ldap = start_tls.set.applications[0].spec.connector.ldap.as_ref().unwrap();
     assert_eq!(ldap.tls.as_ref().map(|t| t.ca_file.as_str()), Some("certs/company-ca.pem"));
-    let ldaps = load(&app("      tls:\n        caFile: /etc/ssl/company-ca.pem\n", "").replace("ldap://", "ldaps://")).unwrap();
+    let ldaps =
+        load(&app("      tls:\n        caFile: /etc/ssl/company-ca.pem\n", "").replace("ldap://", "ldaps://")).unwrap();
     assert!(ldaps.warnings.is_empty(), "{:?}", ldaps.warnings);
 }
 

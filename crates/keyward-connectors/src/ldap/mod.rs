@@ -18,6 +18,11 @@
 //! `noSuchAttribute` on a membership are already done, `noSuchObject` on a
 //! delete is already deleted.
 //!
+//! Over `ldaps://` and StartTLS the directory's certificate is always
+//! verified (a CA vouches for it and it names the URL's host): against the
+//! system's trusted CAs, or, with `tls.caFile`, only against the CAs in that
+//! file, since on-premises directories are signed by a company's own CA.
+//!
 //! Each listing and each change opens its own connection and binds: binds
 //! are cheap, and no state can go stale between an apply's changes.
 
@@ -117,7 +122,7 @@ struct PrivateCa {
 
 impl PrivateCa {
     /// Reads the PEM certificates of `file`; an unreadable file, broken PEM,
-    /// no certificate at all or one that is not a CA certificate is an
+    /// no certificate at all or one that does not parse as X.509 is an
     /// error naming the file and the field, before anything is listed.
     fn load(file: String) -> Result<Self, String> {
         let pem = std::fs::read(&file).map_err(|e| format!("cannot read the CA file {file} ({CA_FILE_FIELD}): {e}"))?;
@@ -131,7 +136,7 @@ impl PrivateCa {
                     other => other.to_string(),
                 };
                 format!(
-                    "certificate {} in the CA file {file} ({CA_FILE_FIELD}) is not a usable X.509 CA certificate ({why})",
+                    "certificate {} in the CA file {file} ({CA_FILE_FIELD}) is not a usable X.509 certificate ({why})",
                     n + 1
                 )
             })?;
