@@ -2,21 +2,27 @@
 //! The LDAP connector against a real OpenLDAP slapd (keyward-testkit's
 //! LdapServer): a paged listing with memberships and status, a listing the
 //! directory cuts short, create and adoption, group changes, suspension by
-//! password lock and by group, delete, and a refused bind.
+//! password lock and by group, delete, and a refused bind; over TLS
+//! (`ldaps://` and StartTLS) with a private CA trusted through `tls.caFile`,
+//! and the certificates it refuses.
 
 use keyward_connectors::ldap::Ldap;
 use keyward_connectors::{ClusterSecrets, Connector, ConnectorError, Outcome};
 use keyward_core::account::AccountStatus;
 use keyward_core::plan::{AccountRef, Action, Change, GroupChange, PersonRef};
 use keyward_core::{PolicySet, SourceFile};
-use keyward_testkit::ldap::{GROUPS_DN, PEOPLE_DN, SERVICE_DN, SERVICE_PASSWORD};
-use keyward_testkit::{LdapOptions, LdapServer};
+use keyward_testkit::ldap::{GROUPS_DN, PEOPLE_DN, SERVICE_DN, SERVICE_PASSWORD, other_ca_file, test_ca_file};
+use keyward_testkit::{LdapOptions, LdapServer, ServerCertificate};
 
 const PEOPLE: &str = "apiVersion: keyward.io/v1alpha1\nkind: PeopleSource\nmetadata: {name: hr}\nspec: {csv: {path: hr.csv, columns: {id: id}}}\n---\n";
 
 /// The Application `dir` on `server`, binding as the service account with
 /// `password` (read from a file); `extra` adds connector fields.
 fn connector_with(dir: &std::path::Path, url: &str, password: &str, extra: &str) -> Ldap {
+    try_connector(dir, url, password, extra).unwrap()
+}
+
+fn try_connector(dir: &std::path::Path, url: &str, password: &str, extra: &str) -> Result<Ldap, ConnectorError> {
     std::fs::write(dir.join("ldap-password"), password).unwrap();
     let text = format!(
         "{PEOPLE}apiVersion: keyward.io/v1alpha1\nkind: Application\nmetadata: {{name: dir}}\nspec:\n  connector:\n    ldap:\n      url: {url}\n      bindDn: {SERVICE_DN}\n      password: {{file: ldap-password}}\n      baseDn: {PEOPLE_DN}\n      groupsDn: {GROUPS_DN}\n{extra}"
@@ -25,7 +31,7 @@ fn connector_with(dir: &std::path::Path, url: &str, password: &str, extra: &str)
         .unwrap()
         .set;
     let app = &set.applications[0];
-    Ldap::new(&set, app, app.spec.connector.ldap.as_ref().unwrap()).unwrap()
+    Ldap::new(&set, app, app.spec.connector.ldap.as_ref().unwrap())
 }
 
 fn connector(dir: &std::path::Path, server: &LdapServer, extra: &str) -> Ldap {
@@ -117,7 +123,7 @@ async fn lists_every_person_across_small_pages_with_groups_and_status() {
 
 #[tokio::test]
 async fn a_listing_the_directory_cuts_short_is_an_error_not_a_shorter_list() {
-    let server = LdapServer::start_with(LdapOptions { paged_total_limit: Some(3) }).await;
+    let server = LdapServer::start_with(LdapOptions { paged_total_limit: Some(3), ..Default::default() }).await;
     for uid in ["ann", "bob", "cho", "dev", "eve"] {
         server.add_person(uid, None, None).await;
     }
@@ -358,4 +364,127 @@ async fn build_makes_an_ldap_connector_from_the_application() {
     assert!(!c.capabilities().groups);
     server.add_person("ann", None, None).await;
     assert_eq!(c.list().await.unwrap().accounts.len(), 1);
+}
+
+/// A directory serving TLS with `certificate` (signed by the test-only CA).
+async fn tls_server(certificate: ServerCertificate) -> LdapServer {
+    LdapServer::start_with(LdapOptions { tls: Some(certificate), ..Default::default() }).await
+}
+
+/// `tls: {caFile: ca.pem}` after copying `ca` into `dir` as `ca.pem`, so the
+/// path resolves against the policy file, as a policy repository's does.
+fn trusting(dir: &std::path::Path, ca: &std::path::Path) -> String {
+    std::fs::copy(ca, dir.join("ca.pem")).unwrap();
+    "      tls: {caFile: ca.pem}\n".to_owned()
+}
+
+fn assert_no_password(e: &ConnectorError) {
+    let shown = format!("{e} {e:?}");
+    assert!(!shown.contains(SERVICE_PASSWORD), "{shown}");
+}
+
+#[tokio::test]
+async fn lists_over_ldaps_when_the_private_ca_is_trusted() {
+    let server = tls_server(ServerCertificate::Localhost).await;
+    let ann = server.add_person("ann", Some("E1"), None).await;
+    server.add_group("eng", &[&ann]).await;
+    server.add_group("ops", &[]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let extra = trusting(dir.path(), &test_ca_file());
+    let ldap = connector_with(dir.path(), &server.ldaps_url(), SERVICE_PASSWORD, &extra);
+    let listing = ldap.list().await.unwrap();
+    assert_eq!(listing.accounts.len(), 1);
+    assert_eq!(listing.accounts[0].id, "ann");
+    assert_eq!(listing.accounts[0].groups, vec!["eng"]);
+    assert!(listing.source.starts_with("ldaps://127.0.0.1:"), "{}", listing.source);
+    // Changes go over the same trusted connection.
+    applied(&ldap.apply(&groups(&["ops"], &[])).await.unwrap());
+    assert!(server.members("ops").await.contains(&ann));
+}
+
+#[tokio::test]
+async fn lists_over_start_tls_when_the_private_ca_is_trusted() {
+    let server = tls_server(ServerCertificate::Localhost).await;
+    server.add_person("ann", None, None).await;
+    let dir = tempfile::tempdir().unwrap();
+    let extra = format!("      startTls: true\n{}", trusting(dir.path(), &test_ca_file()));
+    let ldap = connector_with(dir.path(), &server.url(), SERVICE_PASSWORD, &extra);
+    let ids: Vec<String> = ldap.list().await.unwrap().accounts.into_iter().map(|a| a.id.to_string()).collect();
+    assert_eq!(ids, ["ann"]);
+}
+
+#[tokio::test]
+async fn a_certificate_from_a_ca_nobody_trusts_fails_the_connect_and_says_to_set_the_ca_file() {
+    let server = tls_server(ServerCertificate::Localhost).await;
+    server.add_person("ann", None, None).await;
+    let dir = tempfile::tempdir().unwrap();
+    for (url, extra) in [(server.ldaps_url(), ""), (server.url(), "      startTls: true\n")] {
+        let e = connector_with(dir.path(), &url, SERVICE_PASSWORD, extra).list().await.unwrap_err();
+        let ConnectorError::Ldap { operation, dn, .. } = &e else { panic!("{e:?}") };
+        assert_eq!((*operation, dn.as_str()), ("connect", url.as_str()));
+        let text = e.to_string();
+        assert!(text.contains("not signed by a CA this system trusts"), "{text}");
+        assert!(text.contains("spec.connector.ldap.tls.caFile"), "{text}");
+        assert_no_password(&e);
+    }
+}
+
+#[tokio::test]
+async fn a_ca_file_that_did_not_sign_the_certificate_fails_the_connect_naming_the_file() {
+    let server = tls_server(ServerCertificate::Localhost).await;
+    let dir = tempfile::tempdir().unwrap();
+    let extra = trusting(dir.path(), &other_ca_file());
+    let e = connector_with(dir.path(), &server.ldaps_url(), SERVICE_PASSWORD, &extra).list().await.unwrap_err();
+    assert!(matches!(e, ConnectorError::Ldap { operation: "connect", .. }), "{e:?}");
+    let text = e.to_string();
+    let file = dir.path().join("ca.pem").display().to_string();
+    assert!(text.contains(&format!("not signed by a CA in {file} (spec.connector.ldap.tls.caFile)")), "{text}");
+    assert_no_password(&e);
+}
+
+#[tokio::test]
+async fn a_start_tls_to_a_server_whose_certificate_names_another_host_fails() {
+    let server = tls_server(ServerCertificate::OtherHost).await;
+    server.add_person("ann", None, None).await;
+    let dir = tempfile::tempdir().unwrap();
+    let extra = format!("      startTls: true\n{}", trusting(dir.path(), &test_ca_file()));
+    let e = connector_with(dir.path(), &server.url(), SERVICE_PASSWORD, &extra).list().await.unwrap_err();
+    assert!(matches!(e, ConnectorError::Ldap { operation: "connect", .. }), "{e:?}");
+    let text = e.to_string();
+    assert!(text.contains("not for `127.0.0.1`") && text.contains("spec.connector.ldap.url"), "{text}");
+    assert_no_password(&e);
+}
+
+#[test]
+fn an_unusable_ca_file_is_an_error_naming_the_field_before_anything_is_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = std::fs::read(test_ca_file().with_file_name("test-only-localhost-key.pem")).unwrap();
+    let cases: [(&str, Option<&[u8]>, &str); 4] = [
+        ("missing.pem", None, "cannot read the CA file"),
+        ("key.pem", Some(&key), "holds no certificate"),
+        (
+            "broken.pem",
+            Some(b"-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n"),
+            "is not valid PEM",
+        ),
+        (
+            "garbage.pem",
+            Some(b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"),
+            "certificate 1 in the CA file",
+        ),
+    ];
+    for (name, contents, says) in cases {
+        if let Some(c) = contents {
+            std::fs::write(dir.path().join(name), c).unwrap();
+        }
+        let extra = format!("      startTls: true\n      tls: {{caFile: {name}}}\n");
+        let e = try_connector(dir.path(), "ldap://127.0.0.1:389", SERVICE_PASSWORD, &extra).unwrap_err();
+        assert!(matches!(e, ConnectorError::NotConfigured { .. }), "{e:?}");
+        let text = e.to_string();
+        let file = dir.path().join(name).display().to_string();
+        assert!(
+            text.contains(says) && text.contains(&file) && text.contains("spec.connector.ldap.tls.caFile"),
+            "{text}"
+        );
+    }
 }

@@ -1034,12 +1034,17 @@ impl AtlassianConnector {
 pub struct LdapConnector {
     /// Where the directory listens: `ldap://host:389` or, with TLS from the
     /// first byte, `ldaps://host:636`. TLS certificates are checked against
-    /// the system's trusted CAs.
+    /// the system's trusted CAs, or the ones in `tls.caFile`, and must name
+    /// this host.
     pub url: String,
     /// Upgrade an `ldap://` connection to TLS with StartTLS before binding,
     /// so the password never crosses the network in clear. Default false.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub start_tls: bool,
+    /// How the directory's TLS certificate is checked, for `ldaps://` and
+    /// StartTLS. Without it, the system's trusted CAs vouch for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls: Option<LdapTls>,
     /// The DN keyward binds as (`cn=keyward,ou=services,dc=example,dc=com`).
     /// It needs to read the people and groups, and to add, change and delete
     /// people and group memberships for `keyward apply`.
@@ -1082,6 +1087,22 @@ pub struct LdapConnector {
     /// Default 30.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_seconds: Option<u32>,
+}
+
+/// How an LDAP connection's TLS certificate is checked. The certificate is
+/// always verified: there is no way to turn the check off, because without
+/// it anyone on the network path could pose as the directory and collect the
+/// bind password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct LdapTls {
+    /// A PEM file with the CA certificates (one or more `-----BEGIN
+    /// CERTIFICATE-----` blocks) that vouch for the directory's
+    /// certificate: usually the company's own CA, which signs the
+    /// certificates of on-premises directories. Only these CAs are then
+    /// trusted for this directory, not the system's. Relative paths are
+    /// relative to the policy file.
+    pub ca_file: String,
 }
 
 /// The LDAP attributes of an account's fields.

@@ -1073,6 +1073,26 @@ fn check_ldap(c: &mut Checker<'_>, o: &Origin, app: &ApplicationSpec, ldap: &cra
             "write `ldaps://ldap.example.com:636`, or `ldap://ldap.example.com:389` with `startTls: true`",
         ),
     }
+    if let Some(tls) = &ldap.tls {
+        if tls.ca_file.trim().is_empty() {
+            c.error(
+                o,
+                "spec.connector.ldap.tls.caFile",
+                "`caFile` is empty",
+                "name the PEM file with the CA certificate that signed the directory's certificate, relative to this policy file, or remove `tls` to trust the system's CAs",
+            );
+        }
+        // A CA file on a plain connection looks like protection but checks
+        // nothing: the password would still cross the network in clear.
+        if url.starts_with("ldap://") && !ldap.start_tls {
+            c.error(
+                o,
+                "spec.connector.ldap.tls",
+                "`tls` is set but the connection is plain `ldap://` without StartTLS, so no certificate is ever checked",
+                "set `startTls: true`, or use an `ldaps://` URL",
+            );
+        }
+    }
     let dns = [("bindDn", Some(&ldap.bind_dn)), ("baseDn", Some(&ldap.base_dn)), ("groupsDn", ldap.groups_dn.as_ref())];
     for (field, dn) in dns {
         if let Some(dn) = dn

@@ -154,3 +154,37 @@ fn zero_page_size_or_timeout_is_refused() {
     error_at(&errs, "a page size of 0 reads nothing");
     error_at(&errs, "a timeout of 0 seconds");
 }
+
+#[test]
+fn a_private_ca_file_is_accepted_for_ldaps_and_start_tls() {
+    let start_tls = load(&app("      startTls: true\n      tls: {caFile: certs/company-ca.pem}\n", "")).unwrap();
+    assert!(start_tls.warnings.is_empty(), "{:?}", start_tls.warnings);
+    let ldap = start_tls.set.applications[0].spec.connector.ldap.as_ref().unwrap();
+    assert_eq!(ldap.tls.as_ref().map(|t| t.ca_file.as_str()), Some("certs/company-ca.pem"));
+    let ldaps =
+        load(&app("      tls:\n        caFile: /etc/ssl/company-ca.pem\n", "").replace("ldap://", "ldaps://")).unwrap();
+    assert!(ldaps.warnings.is_empty(), "{:?}", ldaps.warnings);
+}
+
+#[test]
+fn a_ca_file_on_a_plain_connection_is_refused_where_it_is_written() {
+    let errs = errors(&app("      tls: {caFile: company-ca.pem}\n", "").replace("127.0.0.1", "ldap.example.com"));
+    let d = error_at(&errs, "no certificate is ever checked");
+    assert_eq!(d.position(), "p.yaml:16:12");
+    assert!(d.help.as_deref().unwrap().contains("startTls: true"), "{d}");
+}
+
+#[test]
+fn an_empty_ca_file_is_named_where_it_is_written() {
+    let errs = errors(&app("      startTls: true\n      tls: {caFile: \"\"}\n", ""));
+    let d = error_at(&errs, "`caFile` is empty");
+    assert_eq!(d.position(), "p.yaml:17:21");
+    assert!(d.help.as_deref().unwrap().contains("relative to this policy file"), "{d}");
+}
+
+#[test]
+fn certificate_checks_cannot_be_turned_off() {
+    let errs = errors(&app("      startTls: true\n      tls: {caFile: ca.pem, insecureSkipVerify: true}\n", ""));
+    let d = error_at(&errs, "insecureSkipVerify");
+    assert!(d.position().starts_with("p.yaml:17:"), "{d}");
+}

@@ -1,7 +1,7 @@
 //! A real OpenLDAP directory for the tests: Debian's `slapd`, run as a child process with a config of its own.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
@@ -48,6 +48,44 @@ pub struct LdapOptions {
     /// (slapd's `size.prtotal` limit). The search that goes past it ends with `sizeLimitExceeded`
     /// after that many entries. `None`: no such limit.
     pub paged_total_limit: Option<u32>,
+    /// Serve TLS with this certificate: `ldaps://` on a second port ([`LdapServer::ldaps_url`])
+    /// and StartTLS on the `ldap://` one. `None`: plain LDAP only, StartTLS refused.
+    pub tls: Option<ServerCertificate>,
+}
+
+/// The certificate a TLS-serving directory presents, from the checked-in test-only fixtures in
+/// `crates/keyward-testkit/data/tls/` (see its README). Both are signed by [`test_ca_file`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServerCertificate {
+    /// Names `localhost` and `127.0.0.1`: the name the URLs use.
+    Localhost,
+    /// Names `directory.example.org` only: a server whose certificate is for another host.
+    OtherHost,
+}
+
+impl ServerCertificate {
+    fn files(self) -> (PathBuf, PathBuf) {
+        let name = match self {
+            ServerCertificate::Localhost => "localhost",
+            ServerCertificate::OtherHost => "other-host",
+        };
+        (tls_fixture(&format!("test-only-{name}.pem")), tls_fixture(&format!("test-only-{name}-key.pem")))
+    }
+}
+
+/// The test-only CA (PEM) that signed both [`ServerCertificate`]s: what a client trusts to accept
+/// a TLS-serving directory.
+pub fn test_ca_file() -> PathBuf {
+    tls_fixture("test-only-ca.pem")
+}
+
+/// A test-only CA (PEM) that signed neither [`ServerCertificate`].
+pub fn other_ca_file() -> PathBuf {
+    tls_fixture("test-only-other-ca.pem")
+}
+
+fn tls_fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/tls").join(name)
 }
 
 /// One entry as `ldapsearch` printed it: the DN and the values by attribute name, names lower-cased.
@@ -89,6 +127,9 @@ impl Entry {
 /// - A `groupOfNames` must keep at least one `member` (removing the last one answers 65,
 ///   objectClassViolation); [`add_group`](Self::add_group) with no members gives the group the
 ///   empty DN as its one member, which slapd accepts.
+/// - With [`LdapOptions::tls`], slapd (built with GnuTLS) serves TLS with that certificate:
+///   `ldaps://` on [`ldaps_url`](Self::ldaps_url) and StartTLS on [`url`](Self::url); it asks for
+///   no client certificate. Without it, StartTLS is refused (52, unavailable).
 /// - Paged results (RFC 2696) are supported; with [`LdapOptions::paged_total_limit`] a paged search
 ///   by the service account stops with `sizeLimitExceeded` (4) after that many entries. Otherwise the
 ///   default limits apply (500 entries for a search without paging).
@@ -100,6 +141,7 @@ impl Entry {
 pub struct LdapServer {
     child: Child,
     port: u16,
+    ldaps_port: Option<u16>,
     dir: TempDir,
 }
 
@@ -131,20 +173,25 @@ impl LdapServer {
             slapadd(&config, "1", &base_ldif).await;
 
             let port = free_port();
+            let ldaps_port = options.tls.map(|_| free_port());
+            let mut listen = format!("ldap://127.0.0.1:{port}/");
+            if let Some(p) = ldaps_port {
+                listen.push_str(&format!(" ldaps://127.0.0.1:{p}/"));
+            }
             let log = std::fs::File::create(dir.path().join("slapd.log")).expect("create the slapd log");
             let child = Command::new(SLAPD)
                 // `-d 0` keeps slapd in the foreground (no fork, so it dies with the test) and
                 // quiet but for its startup errors.
                 .args(["-d", "0", "-F"])
                 .arg(&config)
-                .args(["-h", &format!("ldap://127.0.0.1:{port}/")])
+                .args(["-h", &listen])
                 .stdin(Stdio::null())
                 .stdout(log.try_clone().expect("open the slapd log"))
                 .stderr(log)
                 .kill_on_drop(true)
                 .spawn()
                 .unwrap_or_else(|e| panic!("cannot run {SLAPD}: {e}. {SLAPD_MISSING}"));
-            let mut server = LdapServer { child, port, dir };
+            let mut server = LdapServer { child, port, ldaps_port, dir };
             match server.wait_ready().await {
                 Ready::Yes => return server,
                 Ready::PortTaken if attempt < PORT_ATTEMPTS => continue,
@@ -178,6 +225,12 @@ impl LdapServer {
     /// `ldap://127.0.0.1:PORT`.
     pub fn url(&self) -> String {
         format!("ldap://127.0.0.1:{}", self.port)
+    }
+
+    /// `ldaps://127.0.0.1:PORT`, the TLS port; panics unless started with [`LdapOptions::tls`].
+    pub fn ldaps_url(&self) -> String {
+        let port = self.ldaps_port.expect("ldaps_url needs a directory started with LdapOptions::tls");
+        format!("ldaps://127.0.0.1:{port}")
     }
 
     /// What slapd printed so far (with `-d 0`: startup errors only).
@@ -342,10 +395,23 @@ async fn slapadd(config: &Path, database: &str, ldif: &Path) {
     );
 }
 
-/// cn=config: the mdb database in `data`, the ppolicy overlay, and access for the service account.
+/// cn=config: the mdb database in `data`, the ppolicy overlay, access for the service account,
+/// and the TLS certificate when `options` has one.
 fn config_ldif_text(dir: &Path, data: &Path, options: &LdapOptions) -> String {
     let limits = match options.paged_total_limit {
         Some(n) => format!("olcLimits: dn.exact=\"{SERVICE_DN}\" size.prtotal={n}\n"),
+        None => String::new(),
+    };
+    let tls = match options.tls {
+        Some(certificate) => {
+            let (cert, key) = certificate.files();
+            format!(
+                "olcTLSCACertificateFile: {}\nolcTLSCertificateFile: {}\nolcTLSCertificateKeyFile: {}\nolcTLSVerifyClient: never\n",
+                test_ca_file().display(),
+                cert.display(),
+                key.display()
+            )
+        }
         None => String::new(),
     };
     let pid = dir.join("slapd.pid");
@@ -357,7 +423,7 @@ objectClass: olcGlobal
 cn: config
 olcPidFile: {pid}
 olcArgsFile: {args}
-
+{tls}
 dn: cn=module{{0}},cn=config
 objectClass: olcModuleList
 cn: module{{0}}

@@ -55,7 +55,7 @@ mod proxy;
 mod scim;
 
 pub use kube::KubeEmulator;
-pub use ldap::{LdapOptions, LdapServer};
+pub use ldap::{LdapOptions, LdapServer, ServerCertificate};
 pub use proxy::{Fault, FaultProxy, Logged, Rule, RuleBuilder};
 pub use scim::ScimServer;
 

@@ -42,7 +42,7 @@ async fn a_permanent_lock_stops_binds_and_its_removal_allows_them_again() {
 #[tokio::test]
 async fn two_directories_run_side_by_side_each_with_its_own_data_and_config() {
     let a = LdapServer::start().await;
-    let b = LdapServer::start_with(LdapOptions { paged_total_limit: Some(1) }).await;
+    let b = LdapServer::start_with(LdapOptions { paged_total_limit: Some(1), ..Default::default() }).await;
     assert_ne!(a.url(), b.url());
     a.add_person("ann", None, None).await;
     assert_eq!(a.search(PEOPLE_DN, "(uid=*)").await.len(), 1);

@@ -18,12 +18,18 @@
 //! `noSuchAttribute` on a membership are already done, `noSuchObject` on a
 //! delete is already deleted.
 //!
+//! Over `ldaps://` and StartTLS the directory's certificate is always
+//! verified (a CA vouches for it and it names the URL's host): against the
+//! system's trusted CAs, or, with `tls.caFile`, only against the CAs in that
+//! file, since on-premises directories are signed by a company's own CA.
+//!
 //! Each listing and each change opens its own connection and binds: binds
 //! are cheap, and no state can go stale between an apply's changes.
 
 mod dn;
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -33,6 +39,9 @@ use keyward_core::policy::{Named, PolicySet};
 use keyward_core::resources::{ApplicationSpec, LdapConnector, LdapSuspension, LdapUidFrom};
 use ldap3::controls::{Control, ControlType, PagedResults};
 use ldap3::{LdapConnAsync, LdapConnSettings, LdapError, LdapResult, Mod, Scope, SearchEntry, dn_escape, ldap_escape};
+use rustls::pki_types::CertificateDer;
+use rustls::pki_types::pem::PemObject as _;
+use rustls::{CertificateError, ClientConfig, RootCertStore};
 
 use self::dn::DnKey;
 use crate::ClusterSecrets;
@@ -51,6 +60,9 @@ const LOCKED_TIME: &str = "pwdAccountLockedTime";
 /// (ppolicy's "permanent lock"). Other values are lockouts after failed
 /// binds, which expire and are not keyward's to lift.
 const PERMANENT_LOCK: &str = "000001010000Z";
+
+/// Where the policy names the private CA, for messages.
+const CA_FILE_FIELD: &str = "spec.connector.ldap.tls.caFile";
 
 /// LDAP result codes keyward acts on (RFC 4511, appendix A).
 mod rc {
@@ -83,6 +95,9 @@ pub struct Ldap {
     app: String,
     url: String,
     start_tls: bool,
+    /// The CAs of `tls.caFile`, when the policy names one: they alone vouch
+    /// for the directory's certificate.
+    private_ca: Option<PrivateCa>,
     bind_dn: String,
     password: Secret,
     base_dn: String,
@@ -94,6 +109,52 @@ pub struct Ldap {
     suspended_group: Option<String>,
     page_size: i32,
     timeout: Duration,
+}
+
+/// The CA file of `tls.caFile`, read when the connector is built, and the
+/// TLS client configuration that trusts only its certificates.
+#[derive(Debug)]
+struct PrivateCa {
+    /// The file, resolved against the policy file.
+    file: String,
+    config: Arc<ClientConfig>,
+}
+
+impl PrivateCa {
+    /// Reads the PEM certificates of `file`; an unreadable file, broken PEM,
+    /// no certificate at all or one that does not parse as X.509 is an
+    /// error naming the file and the field, before anything is listed.
+    fn load(file: String) -> Result<Self, String> {
+        let pem = std::fs::read(&file).map_err(|e| format!("cannot read the CA file {file} ({CA_FILE_FIELD}): {e}"))?;
+        let mut roots = RootCertStore::empty();
+        for (n, cert) in CertificateDer::pem_slice_iter(&pem).enumerate() {
+            let cert = cert.map_err(|e| format!("the CA file {file} ({CA_FILE_FIELD}) is not valid PEM: {e}"))?;
+            roots.add(cert).map_err(|e| {
+                // rustls words this as a peer's certificate; this one is the policy's.
+                let why = match e {
+                    rustls::Error::InvalidCertificate(c) => format!("{c:?}"),
+                    other => other.to_string(),
+                };
+                format!(
+                    "certificate {} in the CA file {file} ({CA_FILE_FIELD}) is not a usable X.509 certificate ({why})",
+                    n + 1
+                )
+            })?;
+        }
+        if roots.is_empty() {
+            return Err(format!(
+                "the CA file {file} ({CA_FILE_FIELD}) holds no certificate: it needs the CA's certificate in PEM, a `-----BEGIN CERTIFICATE-----` block"
+            ));
+        }
+        // The provider ldap3 itself is built with, named rather than taken
+        // from the process default, which nothing here installs.
+        let config = ClientConfig::builder_with_provider(Arc::new(rustls::crypto::aws_lc_rs::default_provider()))
+            .with_safe_default_protocol_versions()
+            .map_err(|e| format!("cannot set up TLS with the CA file {file} ({CA_FILE_FIELD}): {e}"))?
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        Ok(Self { file, config: Arc::new(config) })
+    }
 }
 
 /// A group entry, and the attribute that lists its members.
@@ -143,12 +204,20 @@ impl Ldap {
                 why: format!("`{url}` is not an ldap:// or ldaps:// URL (spec.connector.ldap.url)"),
             });
         }
+        let private_ca = match &spec.tls {
+            Some(tls) => Some(
+                PrivateCa::load(set.resolve_path(&app.origin, tls.ca_file.trim()))
+                    .map_err(|why| ConnectorError::NotConfigured { app: app.name.clone(), why })?,
+            ),
+            None => None,
+        };
         let a = &spec.attributes;
         let name = |n: &Option<String>, default: &str| n.clone().unwrap_or_else(|| default.to_owned());
         Ok(Self {
             app: app.name.clone(),
             url,
             start_tls: spec.start_tls,
+            private_ca,
             bind_dn: spec.bind_dn.trim().to_owned(),
             password,
             base_dn: spec.base_dn.trim().to_owned(),
@@ -170,10 +239,12 @@ impl Ldap {
 
     /// Connects and binds as `bindDn`.
     async fn session(&self) -> Result<Session<'_>, ConnectorError> {
-        let settings = LdapConnSettings::new().set_conn_timeout(self.timeout).set_starttls(self.start_tls);
-        let (conn, mut ldap) = LdapConnAsync::with_settings(settings, &self.url)
-            .await
-            .map_err(|e| self.transport("connect", &self.url, &e))?;
+        let mut settings = LdapConnSettings::new().set_conn_timeout(self.timeout).set_starttls(self.start_tls);
+        if let Some(ca) = &self.private_ca {
+            settings = settings.set_config(Arc::clone(&ca.config));
+        }
+        let (conn, mut ldap) =
+            LdapConnAsync::with_settings(settings, &self.url).await.map_err(|e| self.connect_failed(&e))?;
         let app = self.app.clone();
         tokio::spawn(async move {
             if let Err(e) = conn.drive().await {
@@ -209,6 +280,45 @@ impl Ldap {
             },
             problem: e.to_string(),
         }
+    }
+
+    /// A failed connect; a refused TLS certificate says why and what to
+    /// change, since the bare TLS error (`UnknownIssuer`) does not.
+    fn connect_failed(&self, e: &LdapError) -> ConnectorError {
+        let mut error = self.transport("connect", &self.url, e);
+        if let (Some(hint), ConnectorError::Ldap { problem, .. }) = (self.certificate_hint(e), &mut error) {
+            problem.push_str("; ");
+            problem.push_str(&hint);
+        }
+        error
+    }
+
+    fn certificate_hint(&self, e: &LdapError) -> Option<String> {
+        let LdapError::Io { source } = e else { return None };
+        let Some(rustls::Error::InvalidCertificate(problem)) = source.get_ref()?.downcast_ref::<rustls::Error>() else {
+            return None;
+        };
+        let host = url::Url::parse(&self.url).ok().and_then(|u| u.host_str().map(str::to_owned)).unwrap_or_default();
+        Some(match (problem, &self.private_ca) {
+            (CertificateError::UnknownIssuer, None) => format!(
+                "the directory's TLS certificate is not signed by a CA this system trusts; a directory with a certificate from a private (company) CA needs `{CA_FILE_FIELD}` set to a PEM file with that CA's certificate"
+            ),
+            (CertificateError::UnknownIssuer, Some(ca)) => format!(
+                "the directory's TLS certificate is not signed by a CA in {} ({CA_FILE_FIELD}); put the certificate of the CA that signed it in that file",
+                ca.file
+            ),
+            (CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. }, _) => format!(
+                "the directory's TLS certificate is not for `{host}`; connect to a host name the certificate names (spec.connector.ldap.url)"
+            ),
+            (
+                CertificateError::Expired
+                | CertificateError::ExpiredContext { .. }
+                | CertificateError::NotValidYet
+                | CertificateError::NotValidYetContext { .. },
+                _,
+            ) => "the directory's TLS certificate is outside its validity period: it needs renewing (or this machine's clock is wrong)".to_owned(),
+            _ => "the directory's TLS certificate was refused".to_owned(),
+        })
     }
 
     fn failed(&self, operation: &'static str, dn: &str, r: &LdapResult, context: Option<&str>) -> ConnectorError {
