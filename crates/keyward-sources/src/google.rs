@@ -55,18 +55,7 @@ pub(crate) async fn read(
         .map_err(|why| not_configured(format!("{why} (spec.googleWorkspace.timeZone)")))?;
     let api = Directory::new(set, src, spec, &paths, options)?;
     let users = api.users().await?;
-    let (employment_types, statuses) = UserMapping::label_maps(Vendor::Google, &spec.values);
-    let mapping = UserMapping {
-        vendor: Vendor::Google,
-        source_name: src.name.clone(),
-        location: location(spec),
-        policy_file: set.origin_label(&src.origin),
-        paths,
-        employment_types,
-        statuses,
-        time_zone: tz,
-        source_index: index,
-    };
+    let mapping = UserMapping::new(Vendor::Google, set, index, src, location(spec), paths, &spec.values, tz);
     mapping.map_users(&users).map_err(|d| SourceError::Data(keyward_core::diag::Diagnostics(d)))
 }
 

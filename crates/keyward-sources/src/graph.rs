@@ -131,18 +131,7 @@ pub(crate) async fn read(
         (Some(cache), true) => api.delta(cache, &src.name, spec).await?,
         _ => api.users().await?,
     };
-    let (employment_types, statuses) = UserMapping::label_maps(Vendor::Graph, &spec.values);
-    let mapping = UserMapping {
-        vendor: Vendor::Graph,
-        source_name: src.name.clone(),
-        location: location(spec),
-        policy_file: set.origin_label(&src.origin),
-        paths,
-        employment_types,
-        statuses,
-        time_zone: tz,
-        source_index: index,
-    };
+    let mapping = UserMapping::new(Vendor::Graph, set, index, src, location(spec), paths, &spec.values, tz);
     mapping.map_users(&users).map_err(|d| SourceError::Data(keyward_core::diag::Diagnostics(d)))
 }
 
