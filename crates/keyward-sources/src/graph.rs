@@ -23,10 +23,7 @@ use keyward_core::people::{Person, SourceInfo};
 use keyward_core::policy::{Named, PolicySet};
 use keyward_core::resources::{MicrosoftGraphPeopleSource, PeopleSourceSpec};
 use keyward_http::secrets::read_secret;
-use keyward_http::{
-    Auth, HttpClient, HttpError, HttpSettings, MICROSOFT_AUTHORITY, MicrosoftClientCredentials, Reply, Request,
-    Throttle,
-};
+use keyward_http::{HttpClient, HttpError, HttpSettings, MICROSOFT_AUTHORITY, Reply, Request};
 use serde_json::Value;
 use url::Url;
 
@@ -182,14 +179,17 @@ impl Graph {
         if keyward_http::api_base(authority).is_none() {
             return Err(not_url("authorityUrl", authority));
         }
-        // A national cloud's Graph is its own resource, with its own scope.
-        let scope = format!("{}/.default", base.origin().ascii_serialization());
-        let cc = MicrosoftClientCredentials::new(spec.tenant.trim(), spec.client_id.trim(), secret)
-            .authority(authority)
-            .scope(scope);
-        let mut settings = HttpSettings::new(spec.timeout_seconds, None);
-        settings.throttle = Throttle::Graph;
-        let mut http = HttpClient::new(&label, Auth::MicrosoftClientCredentials(cc), &settings).map_err(failed)?;
+        let settings = HttpSettings::new(spec.timeout_seconds, None);
+        let mut http = HttpClient::microsoft_graph(
+            &label,
+            &base,
+            authority,
+            spec.tenant.trim(),
+            spec.client_id.trim(),
+            secret,
+            settings,
+        )
+        .map_err(failed)?;
         if let Some(retry) = options.retry {
             http.set_retry(retry);
         }
