@@ -1561,21 +1561,19 @@ fn check_google_workspace(
     g: &crate::resources::GoogleWorkspaceConnector,
 ) {
     const P: &str = "spec.connector.googleWorkspace";
-    check_secret_ref(
+    check_google_service_account(
         c,
         o,
-        &format!("{P}.serviceAccountKey"),
-        &g.service_account_key,
-        "write `serviceAccountKey: {file: /var/run/secrets/google/key.json}`, `serviceAccountKey: {env: GOOGLE_SA_KEY}` (the key file's JSON) or, for the controller in Kubernetes, `serviceAccountKey: {secret: {name: keyward-credentials, key: google-sa-key.json}}`",
-    );
-    if !is_plain_email(&g.subject) {
-        c.error(
-            o,
-            &format!("{P}.subject"),
-            format!("`{}` is not an e-mail address", g.subject),
+        P,
+        (
+            &g.service_account_key,
+            "write `serviceAccountKey: {file: /var/run/secrets/google/key.json}`, `serviceAccountKey: {env: GOOGLE_SA_KEY}` (the key file's JSON) or, for the controller in Kubernetes, `serviceAccountKey: {secret: {name: keyward-credentials, key: google-sa-key.json}}`",
+        ),
+        (
+            &g.subject,
             "write the e-mail of the Workspace administrator the service account acts as (domain-wide delegation), for example `it-admin@example.com`",
-        );
-    }
+        ),
+    );
     if let Some(customer) = &g.customer
         && (customer.trim().is_empty() || !customer.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_'))
     {
@@ -1660,6 +1658,21 @@ fn check_google_workspace(
             "a timeout of 0 seconds fails every call",
             "leave it out or use 1 or more",
         );
+    }
+}
+
+/// The service account's key and the administrator it acts as, under
+/// `prefix`, each with the help its caller gives.
+fn check_google_service_account(
+    c: &mut Checker<'_>,
+    o: &Origin,
+    prefix: &str,
+    (key, key_help): (&crate::resources::SecretRef, &str),
+    (subject, subject_help): (&str, &str),
+) {
+    check_secret_ref(c, o, &format!("{prefix}.serviceAccountKey"), key, key_help);
+    if !is_plain_email(subject) {
+        c.error(o, &format!("{prefix}.subject"), format!("`{subject}` is not an e-mail address"), subject_help);
     }
 }
 

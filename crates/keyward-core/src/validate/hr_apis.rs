@@ -5,8 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{
-    Checker, EntraApp, check_api_url, check_attribute_names, check_entra_app, check_secret_ref, check_value_maps,
-    is_plain_email,
+    Checker, EntraApp, check_api_url, check_attribute_names, check_entra_app, check_google_service_account,
+    check_value_maps,
 };
 use crate::json_path::JsonPath;
 use crate::policy::Origin;
@@ -21,21 +21,19 @@ pub(super) fn check_google(
     types: &mut BTreeSet<String>,
 ) {
     const P: &str = "spec.googleWorkspace";
-    check_secret_ref(
+    check_google_service_account(
         c,
         o,
-        &format!("{P}.serviceAccountKey"),
-        &g.service_account_key,
-        "write `serviceAccountKey: {file: /var/run/secrets/google/key.json}`, `{env: GOOGLE_SA_KEY}` (the key file's JSON) or, for the controller in Kubernetes, `{secret: {name: keyward-credentials, key: google-key.json}}`",
-    );
-    if !is_plain_email(&g.subject) {
-        c.error(
-            o,
-            &format!("{P}.subject"),
-            format!("`{}` is not an e-mail address", g.subject),
+        P,
+        (
+            &g.service_account_key,
+            "write `serviceAccountKey: {file: /var/run/secrets/google/key.json}`, `{env: GOOGLE_SA_KEY}` (the key file's JSON) or, for the controller in Kubernetes, `{secret: {name: keyward-credentials, key: google-key.json}}`",
+        ),
+        (
+            &g.subject,
             "write the e-mail of a Workspace administrator the service account may act as (domain-wide delegation)",
-        );
-    }
+        ),
+    );
     if g.customer.is_some() && g.domain.is_some() {
         c.error(
             o,
