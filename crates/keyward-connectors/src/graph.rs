@@ -21,7 +21,10 @@ use serde_json::{Value, json};
 use url::Url;
 
 use crate::ClusterSecrets;
-use crate::http::{HttpClient, HttpError, HttpSettings, MICROSOFT_AUTHORITY, Reply, Request, RetryPolicy, Secret};
+use crate::http::{
+    HttpClient, HttpError, HttpSettings, MICROSOFT_AUTHORITY, MicrosoftClientCredentials, Reply, Request, RetryPolicy,
+    Secret,
+};
 use crate::{Capabilities, Connector, ConnectorError, Outcome, PersonKeys};
 
 /// Microsoft Graph v1.0 in Microsoft's global cloud.
@@ -82,16 +85,10 @@ impl MicrosoftGraph {
         let written = spec.graph_url.as_deref().unwrap_or(GRAPH_URL).trim().trim_end_matches('/');
         let base = crate::http::api_base(written).ok_or_else(|| not_url("graphUrl", written))?;
         let authority = spec.authority_url.as_deref().unwrap_or(MICROSOFT_AUTHORITY).trim().trim_end_matches('/');
+        let cc =
+            MicrosoftClientCredentials::new(spec.tenant.trim(), spec.client_id.trim(), secret).authority(authority);
         let settings = HttpSettings::new(spec.timeout_seconds, app.spec.apply.requests_per_second);
-        let http = HttpClient::microsoft_graph(
-            &app.name,
-            &base,
-            authority,
-            spec.tenant.trim(),
-            spec.client_id.trim(),
-            secret,
-            settings,
-        )?;
+        let http = HttpClient::microsoft_graph(&app.name, &base, cc, settings)?;
         Ok(Self {
             app: app.name.clone(),
             base,

@@ -119,20 +119,16 @@ impl HttpClient {
     }
 
     /// A client for the Microsoft Graph at `graph` (its API base), signing
-    /// in at `authority` with an app registration's client secret.
+    /// in with `credentials`.
     pub fn microsoft_graph(
         app: &str,
         graph: &Url,
-        authority: &str,
-        tenant: &str,
-        client_id: &str,
-        client_secret: Secret,
+        credentials: MicrosoftClientCredentials,
         settings: HttpSettings,
     ) -> Result<Self, HttpError> {
         // A national cloud's Graph is its own resource: its token must be
         // asked for with that origin's `.default` scope.
-        let scope = format!("{}/.default", graph.origin().ascii_serialization());
-        let cc = MicrosoftClientCredentials::new(tenant, client_id, client_secret).authority(authority).scope(scope);
+        let cc = credentials.scope(format!("{}/.default", graph.origin().ascii_serialization()));
         Self::new(app, Auth::MicrosoftClientCredentials(cc), &HttpSettings { throttle: Throttle::Graph, ..settings })
     }
 }

@@ -23,7 +23,9 @@ use keyward_core::people::{Person, SourceInfo};
 use keyward_core::policy::{Named, PolicySet};
 use keyward_core::resources::{MicrosoftGraphPeopleSource, PeopleSourceSpec};
 use keyward_http::secrets::read_secret;
-use keyward_http::{HttpClient, HttpError, HttpSettings, MICROSOFT_AUTHORITY, Reply, Request};
+use keyward_http::{
+    HttpClient, HttpError, HttpSettings, MICROSOFT_AUTHORITY, MicrosoftClientCredentials, Reply, Request,
+};
 use serde_json::Value;
 use url::Url;
 
@@ -179,17 +181,10 @@ impl Graph {
         if keyward_http::api_base(authority).is_none() {
             return Err(not_url("authorityUrl", authority));
         }
+        let cc =
+            MicrosoftClientCredentials::new(spec.tenant.trim(), spec.client_id.trim(), secret).authority(authority);
         let settings = HttpSettings::new(spec.timeout_seconds, None);
-        let mut http = HttpClient::microsoft_graph(
-            &label,
-            &base,
-            authority,
-            spec.tenant.trim(),
-            spec.client_id.trim(),
-            secret,
-            settings,
-        )
-        .map_err(failed)?;
+        let mut http = HttpClient::microsoft_graph(&label, &base, cc, settings).map_err(failed)?;
         if let Some(retry) = options.retry {
             http.set_retry(retry);
         }
