@@ -6,13 +6,14 @@
 //! link is gone, 429 with and without `Retry-After`, and errors as
 //! `{error: {code, message, innerError}}`.
 
-use std::sync::Arc;
-use std::time::Duration;
+mod common;
 
+use std::sync::Arc;
+
+use common::{fast, load_people_yaml};
 use jiff::civil::date;
 use keyward_core::resources::HrStatus;
-use keyward_core::{People, PolicySet, Post, SourceFile};
-use keyward_http::RetryPolicy;
+use keyward_core::{People, PolicySet, Post};
 use keyward_sources::{DeltaCache, ReadOptions, SourceError, read_people_with};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
@@ -25,15 +26,6 @@ const DELTA: &str = "/v1.0/users/delta";
 /// Distinctive, so their absence from every error string means something.
 const CLIENT_SECRET: &str = "kw-GRAPH-SECRET-91c2";
 const ACCESS_TOKEN: &str = "eyJ0-GRAPH-ACCESS-TOKEN-4d1e";
-
-fn fast() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 3,
-        max_total_wait: Duration::from_secs(5),
-        min_delay: Duration::from_millis(10),
-        max_delay: Duration::from_millis(40),
-    }
-}
 
 struct Setup {
     server: MockServer,
@@ -52,11 +44,7 @@ impl Setup {
             "apiVersion: keyward.io/v1alpha1\nkind: PeopleSource\nmetadata: {{name: entra}}\nspec:\n  microsoftGraph:\n    tenant: {TENANT}\n    clientId: 11111111-2222-3333-4444-555555555555\n    clientSecret: {{file: graph-secret}}\n    graphUrl: \"{0}/v1.0\"\n    authorityUrl: \"{0}\"\n{extra}",
             server.uri()
         );
-        let file = dir.path().join("people.yaml").display().to_string();
-        let set = match PolicySet::load("test", vec![SourceFile { path: file, text }]) {
-            Ok(l) => l.set,
-            Err(d) => panic!("the policy does not load:\n{d}"),
-        };
+        let set = load_people_yaml(dir.path(), text);
         Mock::given(method("POST"))
             .and(path(TOKEN_PATH))
             .respond_with(ResponseTemplate::new(200).set_body_json(
