@@ -5,11 +5,11 @@
 //! service account's JWT grant, `pageToken`/`nextPageToken` paging, 403
 //! throttling reasons, and Google's error body.
 
-use std::time::Duration;
+mod common;
 
+use common::fast;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use keyward_connectors::google::GoogleWorkspace;
-use keyward_connectors::http::RetryPolicy;
 use keyward_connectors::{ClusterSecrets, Connector, ConnectorError, Outcome, build_all};
 use keyward_core::account::AccountStatus;
 use keyward_core::plan::{AccountRef, Action, Change, GroupChange, PersonRef, Profile, RoleChange};
@@ -31,15 +31,6 @@ const STARTER: &str = "1010020027";
 const STANDARD: &str = "1010020028";
 
 const PEOPLE: &str = "apiVersion: keyward.io/v1alpha1\nkind: PeopleSource\nmetadata: {name: hr}\nspec: {csv: {path: hr.csv, columns: {id: id}}}\n---\n";
-
-fn fast() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 4,
-        max_total_wait: Duration::from_secs(5),
-        min_delay: Duration::from_millis(10),
-        max_delay: Duration::from_millis(40),
-    }
-}
 
 struct Setup {
     server: MockServer,
