@@ -22,8 +22,8 @@ use url::Url;
 
 use crate::ClusterSecrets;
 use crate::http::{
-    Auth, HttpClient, HttpError, HttpSettings, MICROSOFT_AUTHORITY, MicrosoftClientCredentials, Reply, Request,
-    RetryPolicy, Secret, Throttle,
+    HttpClient, HttpError, HttpSettings, MICROSOFT_AUTHORITY, MicrosoftClientCredentials, Reply, Request, RetryPolicy,
+    Secret,
 };
 use crate::{Capabilities, Connector, ConnectorError, Outcome, PersonKeys};
 
@@ -85,15 +85,10 @@ impl MicrosoftGraph {
         let written = spec.graph_url.as_deref().unwrap_or(GRAPH_URL).trim().trim_end_matches('/');
         let base = crate::http::api_base(written).ok_or_else(|| not_url("graphUrl", written))?;
         let authority = spec.authority_url.as_deref().unwrap_or(MICROSOFT_AUTHORITY).trim().trim_end_matches('/');
-        // A national cloud's Graph has its own resource: its token must be
-        // asked for with that origin's `.default` scope.
-        let scope = format!("{}/.default", base.origin().ascii_serialization());
-        let cc = MicrosoftClientCredentials::new(spec.tenant.trim(), spec.client_id.trim(), secret)
-            .authority(authority)
-            .scope(scope);
-        let mut settings = HttpSettings::new(spec.timeout_seconds, app.spec.apply.requests_per_second);
-        settings.throttle = Throttle::Graph;
-        let http = HttpClient::new(&app.name, Auth::MicrosoftClientCredentials(cc), &settings)?;
+        let cc =
+            MicrosoftClientCredentials::new(spec.tenant.trim(), spec.client_id.trim(), secret).authority(authority);
+        let settings = HttpSettings::new(spec.timeout_seconds, app.spec.apply.requests_per_second);
+        let http = HttpClient::microsoft_graph(&app.name, &base, cc, settings)?;
         Ok(Self {
             app: app.name.clone(),
             base,

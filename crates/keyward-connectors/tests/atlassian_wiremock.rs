@@ -4,10 +4,12 @@
 //! `X-RateLimit-Reset` as an ISO 8601 date, `errors[]` bodies, suspend /
 //! restore / remove, and group memberships carrying product access.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
+use common::fast;
 use keyward_connectors::atlassian::Atlassian;
-use keyward_connectors::http::RetryPolicy;
 use keyward_connectors::{ClusterSecrets, Connector, ConnectorError, Outcome, PersonKeys};
 use keyward_core::account::AccountStatus;
 use keyward_core::plan::{AccountRef, Action, Change, GroupChange, RoleChange};
@@ -21,15 +23,6 @@ const KEY: &str = "ATATT-kw-TEST-key-3e8b1c0d";
 const DIR: &str = "/admin/v2/orgs/org-1/directories/-";
 
 const PEOPLE: &str = "apiVersion: keyward.io/v1alpha1\nkind: PeopleSource\nmetadata: {name: hr}\nspec: {csv: {path: hr.csv, columns: {id: id, attributes: {jira: jira}}}}\n---\n";
-
-fn fast() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 4,
-        max_total_wait: Duration::from_secs(5),
-        min_delay: Duration::from_millis(10),
-        max_delay: Duration::from_millis(40),
-    }
-}
 
 struct Setup {
     server: MockServer,

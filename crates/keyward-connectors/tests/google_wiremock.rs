@@ -5,11 +5,11 @@
 //! service account's JWT grant, `pageToken`/`nextPageToken` paging, 403
 //! throttling reasons, and Google's error body.
 
-use std::time::Duration;
+mod common;
 
+use common::fast;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use keyward_connectors::google::GoogleWorkspace;
-use keyward_connectors::http::RetryPolicy;
 use keyward_connectors::{ClusterSecrets, Connector, ConnectorError, Outcome, build_all};
 use keyward_core::account::AccountStatus;
 use keyward_core::plan::{AccountRef, Action, Change, GroupChange, PersonRef, Profile, RoleChange};
@@ -31,15 +31,6 @@ const STARTER: &str = "1010020027";
 const STANDARD: &str = "1010020028";
 
 const PEOPLE: &str = "apiVersion: keyward.io/v1alpha1\nkind: PeopleSource\nmetadata: {name: hr}\nspec: {csv: {path: hr.csv, columns: {id: id}}}\n---\n";
-
-fn fast() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 4,
-        max_total_wait: Duration::from_secs(5),
-        min_delay: Duration::from_millis(10),
-        max_delay: Duration::from_millis(40),
-    }
-}
 
 struct Setup {
     server: MockServer,
@@ -602,6 +593,21 @@ fn transfer_change(to_id: Option<&str>) -> Change {
     c
 }
 
+/// The Data Transfer keyward requests for u9 leaving: Drive (private and
+/// shared files) and Calendar (resources released) to boss-1.
+fn handover_request() -> Value {
+    json!({
+        "oldOwnerUserId": "u9",
+        "newOwnerUserId": "boss-1",
+        "applicationDataTransfers": [
+            {"applicationId": "55656082996",
+             "applicationTransferParams": [{"key": "PRIVACY_LEVEL", "value": ["PRIVATE", "SHARED"]}]},
+            {"applicationId": "435070579839",
+             "applicationTransferParams": [{"key": "RELEASE_RESOURCES", "value": ["TRUE"]}]}
+        ]
+    })
+}
+
 #[tokio::test]
 async fn transfer_hands_drive_and_calendar_over_once() {
     let s = setup("", "  lifecycle: {offboarding: {transferTo: boss@example.com}}\n").await;
@@ -629,16 +635,7 @@ async fn transfer_hands_drive_and_calendar_over_once() {
     Mock::given(method("POST"))
         .and(path(&transfers))
         .and(bearer())
-        .and(body_json(json!({
-            "oldOwnerUserId": "u9",
-            "newOwnerUserId": "boss-1",
-            "applicationDataTransfers": [
-                {"applicationId": "55656082996",
-                 "applicationTransferParams": [{"key": "PRIVACY_LEVEL", "value": ["PRIVATE", "SHARED"]}]},
-                {"applicationId": "435070579839",
-                 "applicationTransferParams": [{"key": "RELEASE_RESOURCES", "value": ["TRUE"]}]}
-            ]
-        })))
+        .and(body_json(handover_request()))
         .respond_with(
             ResponseTemplate::new(200).set_body_json(json!({"id": "t-1", "overallTransferStatusCode": "new"})),
         )
@@ -772,16 +769,7 @@ async fn a_rehire_leaving_again_gets_a_second_hand_over_to_the_same_receiver() {
     Mock::given(method("POST"))
         .and(path(&transfers))
         .and(bearer())
-        .and(body_json(json!({
-            "oldOwnerUserId": "u9",
-            "newOwnerUserId": "boss-1",
-            "applicationDataTransfers": [
-                {"applicationId": "55656082996",
-                 "applicationTransferParams": [{"key": "PRIVACY_LEVEL", "value": ["PRIVATE", "SHARED"]}]},
-                {"applicationId": "435070579839",
-                 "applicationTransferParams": [{"key": "RELEASE_RESOURCES", "value": ["TRUE"]}]}
-            ]
-        })))
+        .and(body_json(handover_request()))
         .respond_with(ResponseTemplate::new(200).set_body_json(dt("t-2026", "new", SECOND_LEAVING)))
         .expect(1)
         .mount(&s.server)

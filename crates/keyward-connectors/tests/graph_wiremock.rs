@@ -4,10 +4,10 @@
 //! endpoint: client credentials, `@odata.nextLink` paging, `$ref` group
 //! members, licences, throttling and Graph's error body.
 
-use std::time::Duration;
+mod common;
 
+use common::fast;
 use keyward_connectors::graph::MicrosoftGraph;
-use keyward_connectors::http::RetryPolicy;
 use keyward_connectors::{ClusterSecrets, Connector, ConnectorError, Outcome, PersonKeys, build_all};
 use keyward_core::account::AccountStatus;
 use keyward_core::plan::{AccountRef, Action, Change, GroupChange, PersonRef, Profile, RoleChange};
@@ -23,15 +23,6 @@ const ACCESS_TOKEN: &str = "kw-ACCESS-TOKEN-3b8d";
 const SKU: &str = "6fd2c87f-b296-42f0-b197-1e91e994b900";
 
 const PEOPLE: &str = "apiVersion: keyward.io/v1alpha1\nkind: PeopleSource\nmetadata: {name: hr}\nspec: {csv: {path: hr.csv, columns: {id: id}}}\n---\n";
-
-fn fast() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 4,
-        max_total_wait: Duration::from_secs(5),
-        min_delay: Duration::from_millis(10),
-        max_delay: Duration::from_millis(40),
-    }
-}
 
 struct Setup {
     server: MockServer,

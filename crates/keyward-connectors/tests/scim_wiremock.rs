@@ -3,9 +3,11 @@
 //! describes them: paging, discovery, ETags, throttling, errors, adoption,
 //! vendor profiles and credentials.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
-use keyward_connectors::http::RetryPolicy;
+use common::fast;
 use keyward_connectors::scim::Scim;
 use keyward_connectors::{Connector, ConnectorError, Outcome, build_all};
 use keyward_core::account::AccountStatus;
@@ -23,15 +25,6 @@ const LIST_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
 const ENTERPRISE: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 
 const PEOPLE: &str = "apiVersion: keyward.io/v1alpha1\nkind: PeopleSource\nmetadata: {name: hr}\nspec: {csv: {path: hr.csv, columns: {id: id}}}\n---\n";
-
-fn fast() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 4,
-        max_total_wait: Duration::from_secs(5),
-        min_delay: Duration::from_millis(10),
-        max_delay: Duration::from_millis(40),
-    }
-}
 
 /// A policy set with one SCIM Application `app`, its token in a file.
 fn policy(dir: &std::path::Path, url: &str, scim_extra: &str, app_extra: &str) -> PolicySet {

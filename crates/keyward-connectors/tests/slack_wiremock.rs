@@ -4,9 +4,11 @@
 //! `response_metadata.next_cursor`, 429 with `Retry-After`) and its SCIM
 //! API (DELETE deactivates, PATCH `active: true` reactivates).
 
+mod common;
+
 use std::time::{Duration, Instant};
 
-use keyward_connectors::http::RetryPolicy;
+use common::fast;
 use keyward_connectors::slack::Slack;
 use keyward_connectors::{ClusterSecrets, Connector, ConnectorError, Outcome, PersonKeys, build_all};
 use keyward_core::account::{AccountStatus, Capabilities};
@@ -21,15 +23,6 @@ const TOKEN: &str = "xoxb-kw-TEST-web-5b2e91d4";
 const SCIM_TOKEN: &str = "xoxp-kw-TEST-scim-a8c3f07e";
 
 const PEOPLE: &str = "apiVersion: keyward.io/v1alpha1\nkind: PeopleSource\nmetadata: {name: hr}\nspec: {csv: {path: hr.csv, columns: {id: id, attributes: {slack: slack}}}}\n---\n";
-
-fn fast() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 4,
-        max_total_wait: Duration::from_secs(5),
-        min_delay: Duration::from_millis(10),
-        max_delay: Duration::from_millis(40),
-    }
-}
 
 struct Setup {
     server: MockServer,

@@ -1457,40 +1457,16 @@ fn check_atlassian(c: &mut Checker<'_>, o: &Origin, app: &ApplicationSpec, a: &c
 
 fn check_graph(c: &mut Checker<'_>, o: &Origin, g: &crate::resources::MicrosoftGraphConnector) {
     const P: &str = "spec.connector.microsoftGraph";
-    if g.tenant.trim().is_empty() || g.tenant.contains(['/', ' ']) {
-        c.error(
-            o,
-            &format!("{P}.tenant"),
-            format!("`{}` is not a tenant", g.tenant),
-            "write the tenant id (a GUID) or a verified domain, for example `example.onmicrosoft.com`",
-        );
-    }
-    if g.client_id.trim().is_empty() {
-        c.error(
-            o,
-            &format!("{P}.clientId"),
-            "the client id is empty",
-            "copy the Application (client) ID from the app registration's overview in the Entra admin center",
-        );
-    }
-    check_secret_ref(
-        c,
-        o,
-        &format!("{P}.clientSecret"),
-        &g.client_secret,
-        "write `clientSecret: {env: GRAPH_CLIENT_SECRET}`, `clientSecret: {file: /var/run/secrets/graph-secret}` or, for the controller in Kubernetes, `clientSecret: {secret: {name: keyward-credentials, key: graph-client-secret}}`",
-    );
-    for (field, url) in [("graphUrl", &g.graph_url), ("authorityUrl", &g.authority_url)] {
-        if let Some(url) = url {
-            check_api_url(
-                c,
-                o,
-                &format!("{P}.{field}"),
-                url,
-                "leave it out for Microsoft's global cloud, or write the national cloud's https URL",
-            );
-        }
-    }
+    let app = EntraApp {
+        tenant: &g.tenant,
+        client_id: &g.client_id,
+        client_secret: &g.client_secret,
+        graph_url: g.graph_url.as_deref(),
+        authority_url: g.authority_url.as_deref(),
+    };
+    // The connector has always taken any non-empty client id; only the newer
+    // people source warns about one that is not a GUID.
+    check_entra_app(c, o, P, &app, false);
     for (role, sku) in &g.licences {
         if !is_guid(sku) {
             c.error(
@@ -1532,6 +1508,62 @@ fn check_graph(c: &mut Checker<'_>, o: &Origin, g: &crate::resources::MicrosoftG
     }
 }
 
+/// The app registration both the Graph connector and the Graph people
+/// source sign in with.
+struct EntraApp<'a> {
+    tenant: &'a str,
+    client_id: &'a str,
+    client_secret: &'a crate::resources::SecretRef,
+    graph_url: Option<&'a str>,
+    authority_url: Option<&'a str>,
+}
+
+/// Tenant, client id, client secret and the cloud's URLs, reported under
+/// `prefix` (the connector's or the people source's place).
+fn check_entra_app(c: &mut Checker<'_>, o: &Origin, prefix: &str, g: &EntraApp<'_>, warn_unless_guid: bool) {
+    if g.tenant.trim().is_empty() || g.tenant.contains(['/', ' ']) {
+        c.error(
+            o,
+            &format!("{prefix}.tenant"),
+            format!("`{}` is not a tenant", g.tenant),
+            "write the tenant id (a GUID) or a verified domain, for example `example.onmicrosoft.com`",
+        );
+    }
+    if g.client_id.trim().is_empty() {
+        c.error(
+            o,
+            &format!("{prefix}.clientId"),
+            "the client id is empty",
+            "copy the Application (client) ID from the app registration's overview in the Entra admin center",
+        );
+    } else if warn_unless_guid && !is_guid(g.client_id.trim()) {
+        c.warn(
+            o,
+            &format!("{prefix}.clientId"),
+            format!("`{}` does not look like an Application (client) ID", g.client_id),
+            "client ids are GUIDs such as `00000000-0000-0000-0000-000000000000`",
+        );
+    }
+    check_secret_ref(
+        c,
+        o,
+        &format!("{prefix}.clientSecret"),
+        g.client_secret,
+        "write `clientSecret: {env: GRAPH_CLIENT_SECRET}`, `clientSecret: {file: /var/run/secrets/graph-secret}` or, for the controller in Kubernetes, `clientSecret: {secret: {name: keyward-credentials, key: graph-client-secret}}`",
+    );
+    for (field, url) in [("graphUrl", g.graph_url), ("authorityUrl", g.authority_url)] {
+        if let Some(url) = url {
+            check_api_url(
+                c,
+                o,
+                &format!("{prefix}.{field}"),
+                url,
+                "leave it out for Microsoft's global cloud, or write the national cloud's https URL",
+            );
+        }
+    }
+}
+
 fn is_guid(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     parts.iter().map(|p| p.len()).eq([8, 4, 4, 4, 12])
@@ -1549,21 +1581,19 @@ fn check_google_workspace(
     g: &crate::resources::GoogleWorkspaceConnector,
 ) {
     const P: &str = "spec.connector.googleWorkspace";
-    check_secret_ref(
+    check_google_service_account(
         c,
         o,
-        &format!("{P}.serviceAccountKey"),
-        &g.service_account_key,
-        "write `serviceAccountKey: {file: /var/run/secrets/google/key.json}`, `serviceAccountKey: {env: GOOGLE_SA_KEY}` (the key file's JSON) or, for the controller in Kubernetes, `serviceAccountKey: {secret: {name: keyward-credentials, key: google-sa-key.json}}`",
-    );
-    if !is_plain_email(&g.subject) {
-        c.error(
-            o,
-            &format!("{P}.subject"),
-            format!("`{}` is not an e-mail address", g.subject),
+        P,
+        (
+            &g.service_account_key,
+            "write `serviceAccountKey: {file: /var/run/secrets/google/key.json}`, `serviceAccountKey: {env: GOOGLE_SA_KEY}` (the key file's JSON) or, for the controller in Kubernetes, `serviceAccountKey: {secret: {name: keyward-credentials, key: google-sa-key.json}}`",
+        ),
+        (
+            &g.subject,
             "write the e-mail of the Workspace administrator the service account acts as (domain-wide delegation), for example `it-admin@example.com`",
-        );
-    }
+        ),
+    );
     if let Some(customer) = &g.customer
         && (customer.trim().is_empty() || !customer.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_'))
     {
@@ -1648,6 +1678,21 @@ fn check_google_workspace(
             "a timeout of 0 seconds fails every call",
             "leave it out or use 1 or more",
         );
+    }
+}
+
+/// The service account's key and the administrator it acts as, under
+/// `prefix`, each with the help its caller gives.
+fn check_google_service_account(
+    c: &mut Checker<'_>,
+    o: &Origin,
+    prefix: &str,
+    (key, key_help): (&crate::resources::SecretRef, &str),
+    (subject, subject_help): (&str, &str),
+) {
+    check_secret_ref(c, o, &format!("{prefix}.serviceAccountKey"), key, key_help);
+    if !is_plain_email(subject) {
+        c.error(o, &format!("{prefix}.subject"), format!("`{subject}` is not an e-mail address"), subject_help);
     }
 }
 

@@ -7,10 +7,10 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::*;
+use keyward_core::PolicySet;
 use keyward_core::account::{AccountListing, Capabilities};
 use keyward_core::plan::Action;
 use keyward_core::resources::SecretKeyRef;
-use keyward_core::{PolicySet, SourceFile};
 
 /// Line 1 of the file is `apiVersion` of the Application; the connector
 /// is on line 6.
@@ -21,10 +21,7 @@ fn atlassian_app(connector: &str, extra_spec: &str) -> String {
 }
 
 fn load(app: &str, more: &str) -> Result<PolicySet, String> {
-    let text = format!("{app}{PEOPLE_SOURCE}---\n{more}");
-    PolicySet::load("policies", vec![SourceFile { path: "policies/jira.yaml".into(), text }])
-        .map(|l| l.set)
-        .map_err(|d| d.to_string())
+    load_file("policies/jira.yaml", format!("{app}{PEOPLE_SOURCE}---\n{more}"))
 }
 
 fn refused(app: &str, more: &str) -> String {

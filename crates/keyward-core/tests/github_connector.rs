@@ -5,9 +5,9 @@
 mod common;
 
 use common::*;
+use keyward_core::PolicySet;
 use keyward_core::plan::Action;
 use keyward_core::resources::SecretKeyRef;
-use keyward_core::{PolicySet, SourceFile};
 
 /// Line 1 of the file is `apiVersion` of the Application.
 fn github_app(connector: &str, extra_spec: &str) -> String {
@@ -19,10 +19,7 @@ fn github_app(connector: &str, extra_spec: &str) -> String {
 /// Loads the Application first (so positions are its own) and a
 /// PeopleSource after it; the diagnostics, or none.
 fn load(app: &str, more: &str) -> Result<PolicySet, String> {
-    let text = format!("{app}---\n{PEOPLE_SOURCE}---\n{more}");
-    PolicySet::load("policies", vec![SourceFile { path: "policies/github.yaml".into(), text }])
-        .map(|l| l.set)
-        .map_err(|d| d.to_string())
+    load_file("policies/github.yaml", format!("{app}---\n{PEOPLE_SOURCE}---\n{more}"))
 }
 
 fn refused(app: &str, more: &str) -> String {

@@ -2,6 +2,9 @@
 //! `spec.connector.googleWorkspace` mistakes are reported at their place,
 //! with a fix, before anything is read from Google.
 
+mod common;
+
+use common::{has, problem_list};
 use keyward_core::{PolicySet, SourceFile};
 
 /// After the Application, so its line numbers are the file's.
@@ -18,14 +21,7 @@ fn problems(app: &str) -> Vec<(String, String)> {
     let Err(d) = load(app) else {
         panic!("the policy loaded without complaint");
     };
-    d.0.iter().map(|x| (format!("{}: {}", x.position(), x.message), x.help.clone().unwrap_or_default())).collect()
-}
-
-fn has(ps: &[(String, String)], start: &str, help: &str) {
-    assert!(
-        ps.iter().any(|(m, h)| m.starts_with(start) && h.contains(help)),
-        "no `{start}` with help `{help}` in {ps:#?}"
-    );
+    problem_list(&d)
 }
 
 #[test]

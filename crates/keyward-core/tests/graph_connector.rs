@@ -2,6 +2,9 @@
 //! `spec.connector.microsoftGraph` mistakes are reported at their place,
 //! with a fix, before anything is read from the tenant.
 
+mod common;
+
+use common::{has, problem_list};
 use keyward_core::{PolicySet, SourceFile};
 
 const HEAD: &str = "apiVersion: keyward.io/v1alpha1\nkind: Application\nmetadata: {name: entra}\nspec:\n  connector:\n";
@@ -12,14 +15,7 @@ fn problems(connector: &str) -> Vec<(String, String)> {
     let Err(d) = PolicySet::load("policies", vec![SourceFile { path: "policies/a.yaml".into(), text }]) else {
         panic!("the policy loaded without complaint");
     };
-    d.0.iter().map(|x| (format!("{}: {}", x.position(), x.message), x.help.clone().unwrap_or_default())).collect()
-}
-
-fn has(ps: &[(String, String)], start: &str, help: &str) {
-    assert!(
-        ps.iter().any(|(m, h)| m.starts_with(start) && h.contains(help)),
-        "no `{start}` with help `{help}` in {ps:#?}"
-    );
+    problem_list(&d)
 }
 
 #[test]

@@ -4,6 +4,9 @@
 //! read, and the rest of keyward sees their attributes, manager, value maps
 //! and Secret references as it does a CSV's.
 
+mod common;
+
+use common::{has, problem_list};
 use keyward_core::{PolicySet, SourceFile};
 
 const HEAD: &str = "apiVersion: keyward.io/v1alpha1\nkind: PeopleSource\nmetadata: {name: hr}\nspec:\n";
@@ -11,11 +14,7 @@ const HEAD: &str = "apiVersion: keyward.io/v1alpha1\nkind: PeopleSource\nmetadat
 fn load(text: &str) -> Result<PolicySet, Vec<(String, String)>> {
     match PolicySet::load("policies", vec![SourceFile { path: "policies/hr.yaml".into(), text: text.to_owned() }]) {
         Ok(l) => Ok(l.set),
-        Err(d) => Err(d
-            .0
-            .iter()
-            .map(|x| (format!("{}: {}", x.position(), x.message), x.help.clone().unwrap_or_default()))
-            .collect()),
+        Err(d) => Err(problem_list(&d)),
     }
 }
 
@@ -25,13 +24,6 @@ fn problems(spec: &str) -> Vec<(String, String)> {
         Ok(_) => panic!("the policy loaded without complaint"),
         Err(ps) => ps,
     }
-}
-
-fn has(ps: &[(String, String)], start: &str, help: &str) {
-    assert!(
-        ps.iter().any(|(m, h)| m.starts_with(start) && h.contains(help)),
-        "no `{start}` with help `{help}` in {ps:#?}"
-    );
 }
 
 #[test]

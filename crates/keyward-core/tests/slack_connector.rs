@@ -8,10 +8,10 @@ use std::collections::BTreeMap;
 
 use common::*;
 use jiff::civil::date;
+use keyward_core::PolicySet;
 use keyward_core::account::{AccountListing, Capabilities};
 use keyward_core::plan::Action;
 use keyward_core::resources::SecretKeyRef;
-use keyward_core::{PolicySet, SourceFile};
 
 /// Line 1 of the file is `apiVersion` of the Application; the connector
 /// is on line 6.
@@ -22,10 +22,7 @@ fn slack_app(connector: &str, extra_spec: &str) -> String {
 }
 
 fn load(app: &str, more: &str) -> Result<PolicySet, String> {
-    let text = format!("{app}{PEOPLE_SOURCE}---\n{more}");
-    PolicySet::load("policies", vec![SourceFile { path: "policies/slack.yaml".into(), text }])
-        .map(|l| l.set)
-        .map_err(|d| d.to_string())
+    load_file("policies/slack.yaml", format!("{app}{PEOPLE_SOURCE}---\n{more}"))
 }
 
 fn refused(app: &str, more: &str) -> String {

@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 use tokio::sync::Mutex;
 use url::Url;
 
-use crate::{HttpClient, HttpError, Reply, Request, Secret};
+use crate::{HttpClient, HttpError, HttpSettings, Reply, Request, Secret, Throttle};
 
 /// How a client authenticates its requests.
 #[derive(Debug, Clone)]
@@ -101,6 +101,35 @@ impl MicrosoftClientCredentials {
     pub fn scope(mut self, scope: impl Into<String>) -> Self {
         self.scope = scope.into();
         self
+    }
+}
+
+impl HttpClient {
+    /// A client for the Google APIs as a service account acting as
+    /// `subject`, retrying the 403s Google throttles with.
+    pub fn google_service_account(
+        app: &str,
+        key_json: Secret,
+        scopes: &[&str],
+        subject: &str,
+        settings: HttpSettings,
+    ) -> Result<Self, HttpError> {
+        let sa = GoogleServiceAccount::new(key_json, scopes).subject(subject);
+        Self::new(app, Auth::GoogleServiceAccount(sa), &HttpSettings { throttle: Throttle::Google, ..settings })
+    }
+
+    /// A client for the Microsoft Graph at `graph` (its API base), signing
+    /// in with `credentials`.
+    pub fn microsoft_graph(
+        app: &str,
+        graph: &Url,
+        credentials: MicrosoftClientCredentials,
+        settings: HttpSettings,
+    ) -> Result<Self, HttpError> {
+        // A national cloud's Graph is its own resource: its token must be
+        // asked for with that origin's `.default` scope.
+        let cc = credentials.scope(format!("{}/.default", graph.origin().ascii_serialization()));
+        Self::new(app, Auth::MicrosoftClientCredentials(cc), &HttpSettings { throttle: Throttle::Graph, ..settings })
     }
 }
 

@@ -19,7 +19,7 @@ use keyward_core::people::{Person, SourceInfo};
 use keyward_core::policy::{Named, PolicySet};
 use keyward_core::resources::{GoogleWorkspacePeopleSource, PeopleSourceSpec};
 use keyward_http::secrets::read_secret;
-use keyward_http::{Auth, GoogleServiceAccount, HttpClient, HttpError, HttpSettings, Reply, Request, Throttle};
+use keyward_http::{HttpClient, HttpError, HttpSettings, Reply, Request};
 use serde_json::Value;
 use url::Url;
 
@@ -55,18 +55,7 @@ pub(crate) async fn read(
         .map_err(|why| not_configured(format!("{why} (spec.googleWorkspace.timeZone)")))?;
     let api = Directory::new(set, src, spec, &paths, options)?;
     let users = api.users().await?;
-    let (employment_types, statuses) = UserMapping::label_maps(Vendor::Google, &spec.values);
-    let mapping = UserMapping {
-        vendor: Vendor::Google,
-        source_name: src.name.clone(),
-        location: location(spec),
-        policy_file: set.origin_label(&src.origin),
-        paths,
-        employment_types,
-        statuses,
-        time_zone: tz,
-        source_index: index,
-    };
+    let mapping = UserMapping::new(Vendor::Google, set, index, src, location(spec), paths, &spec.values, tz);
     mapping.map_users(&users).map_err(|d| SourceError::Data(keyward_core::diag::Diagnostics(d)))
 }
 
@@ -124,10 +113,9 @@ impl Directory {
                 q.append_pair("query", &query);
             }
         }
-        let sa = GoogleServiceAccount::new(key, &[SCOPE]).subject(spec.subject.trim());
-        let mut settings = HttpSettings::new(spec.timeout_seconds, None);
-        settings.throttle = Throttle::Google;
-        let mut http = HttpClient::new(&label, Auth::GoogleServiceAccount(sa), &settings).map_err(failed)?;
+        let settings = HttpSettings::new(spec.timeout_seconds, None);
+        let mut http =
+            HttpClient::google_service_account(&label, key, &[SCOPE], spec.subject.trim(), settings).map_err(failed)?;
         if let Some(retry) = options.retry {
             http.set_retry(retry);
         }

@@ -24,8 +24,7 @@ use keyward_core::policy::{Named, PolicySet};
 use keyward_core::resources::{MicrosoftGraphPeopleSource, PeopleSourceSpec};
 use keyward_http::secrets::read_secret;
 use keyward_http::{
-    Auth, HttpClient, HttpError, HttpSettings, MICROSOFT_AUTHORITY, MicrosoftClientCredentials, Reply, Request,
-    Throttle,
+    HttpClient, HttpError, HttpSettings, MICROSOFT_AUTHORITY, MicrosoftClientCredentials, Reply, Request,
 };
 use serde_json::Value;
 use url::Url;
@@ -131,18 +130,7 @@ pub(crate) async fn read(
         (Some(cache), true) => api.delta(cache, &src.name, spec).await?,
         _ => api.users().await?,
     };
-    let (employment_types, statuses) = UserMapping::label_maps(Vendor::Graph, &spec.values);
-    let mapping = UserMapping {
-        vendor: Vendor::Graph,
-        source_name: src.name.clone(),
-        location: location(spec),
-        policy_file: set.origin_label(&src.origin),
-        paths,
-        employment_types,
-        statuses,
-        time_zone: tz,
-        source_index: index,
-    };
+    let mapping = UserMapping::new(Vendor::Graph, set, index, src, location(spec), paths, &spec.values, tz);
     mapping.map_users(&users).map_err(|d| SourceError::Data(keyward_core::diag::Diagnostics(d)))
 }
 
@@ -193,14 +181,10 @@ impl Graph {
         if keyward_http::api_base(authority).is_none() {
             return Err(not_url("authorityUrl", authority));
         }
-        // A national cloud's Graph is its own resource, with its own scope.
-        let scope = format!("{}/.default", base.origin().ascii_serialization());
-        let cc = MicrosoftClientCredentials::new(spec.tenant.trim(), spec.client_id.trim(), secret)
-            .authority(authority)
-            .scope(scope);
-        let mut settings = HttpSettings::new(spec.timeout_seconds, None);
-        settings.throttle = Throttle::Graph;
-        let mut http = HttpClient::new(&label, Auth::MicrosoftClientCredentials(cc), &settings).map_err(failed)?;
+        let cc =
+            MicrosoftClientCredentials::new(spec.tenant.trim(), spec.client_id.trim(), secret).authority(authority);
+        let settings = HttpSettings::new(spec.timeout_seconds, None);
+        let mut http = HttpClient::microsoft_graph(&label, &base, cc, settings).map_err(failed)?;
         if let Some(retry) = options.retry {
             http.set_retry(retry);
         }

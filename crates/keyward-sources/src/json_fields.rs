@@ -18,7 +18,8 @@ use jiff::tz::TimeZone;
 use keyward_core::diag::Diagnostic;
 use keyward_core::json_path::JsonPath;
 use keyward_core::people::{FieldLabels, Person, PersonOrigin, Post, SourceInfo};
-use keyward_core::resources::{HrStatus, PeopleValueMaps, UserFieldPaths};
+use keyward_core::policy::{Named, PolicySet};
+use keyward_core::resources::{HrStatus, PeopleSourceSpec, PeopleValueMaps, UserFieldPaths};
 use keyward_core::vocab::{self, LabelMap};
 use serde_json::Value;
 
@@ -179,9 +180,35 @@ pub(crate) struct UserMapping {
 }
 
 impl UserMapping {
+    /// The mapping of one PeopleSource, named in messages by `location`.
+    #[allow(clippy::too_many_arguments)] // the parts of one source's spec; a struct would only rename them
+    pub(crate) fn new(
+        vendor: Vendor,
+        set: &PolicySet,
+        index: usize,
+        src: &Named<PeopleSourceSpec>,
+        location: String,
+        paths: Paths,
+        values: &PeopleValueMaps,
+        time_zone: TimeZone,
+    ) -> Self {
+        let (employment_types, statuses) = Self::label_maps(vendor, values);
+        Self {
+            vendor,
+            source_name: src.name.clone(),
+            location,
+            policy_file: set.origin_label(&src.origin),
+            paths,
+            employment_types,
+            statuses,
+            time_zone,
+            source_index: index,
+        }
+    }
+
     /// The label maps: built-in, then the vendor's account-state labels,
     /// then the policy's, later ones winning.
-    pub(crate) fn label_maps(vendor: Vendor, values: &PeopleValueMaps) -> (LabelMap<String>, LabelMap<HrStatus>) {
+    fn label_maps(vendor: Vendor, values: &PeopleValueMaps) -> (LabelMap<String>, LabelMap<HrStatus>) {
         let mut statuses: BTreeMap<String, HrStatus> =
             vendor.status_defaults().iter().map(|(k, v)| ((*k).to_owned(), *v)).collect();
         statuses.extend(values.status.iter().map(|(k, v)| (k.clone(), *v)));

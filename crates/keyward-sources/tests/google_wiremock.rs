@@ -6,12 +6,12 @@
 //! schemas read, throttling as 403 `userRateLimitExceeded`, and errors
 //! as `{error: {code, message, errors[{reason}]}}`.
 
-use std::time::Duration;
+mod common;
 
+use common::{fast, load_people_yaml};
 use jiff::civil::date;
 use keyward_core::resources::HrStatus;
-use keyward_core::{People, PolicySet, Post, SourceFile};
-use keyward_http::RetryPolicy;
+use keyward_core::{People, PolicySet, Post};
 use keyward_sources::{ReadOptions, SourceError, read_people_with};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
@@ -22,15 +22,6 @@ const USERS: &str = "/admin/directory/v1/users";
 const ADMIN: &str = "admin@example.com";
 /// Distinctive, so its absence from every error string means something.
 const ACCESS_TOKEN: &str = "ya29.TEST-ACCESS-TOKEN-7f3a";
-
-fn fast() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 3,
-        max_total_wait: Duration::from_secs(5),
-        min_delay: Duration::from_millis(10),
-        max_delay: Duration::from_millis(40),
-    }
-}
 
 struct Setup {
     server: MockServer,
@@ -57,11 +48,7 @@ impl Setup {
             "apiVersion: keyward.io/v1alpha1\nkind: PeopleSource\nmetadata: {{name: workspace}}\nspec:\n  googleWorkspace:\n    serviceAccountKey: {{file: google-key.json}}\n    subject: {ADMIN}\n    directoryUrl: \"{}/admin/directory/v1\"\n{extra}",
             server.uri()
         );
-        let file = dir.path().join("people.yaml").display().to_string();
-        let set = match PolicySet::load("test", vec![SourceFile { path: file, text }]) {
-            Ok(l) => l.set,
-            Err(d) => panic!("the policy does not load:\n{d}"),
-        };
+        let set = load_people_yaml(dir.path(), text);
         Mock::given(method("POST"))
             .and(path("/token"))
             .respond_with(

@@ -6,13 +6,14 @@
 //! link is gone, 429 with and without `Retry-After`, and errors as
 //! `{error: {code, message, innerError}}`.
 
-use std::sync::Arc;
-use std::time::Duration;
+mod common;
 
+use std::sync::Arc;
+
+use common::{fast, load_people_yaml};
 use jiff::civil::date;
 use keyward_core::resources::HrStatus;
-use keyward_core::{People, PolicySet, Post, SourceFile};
-use keyward_http::RetryPolicy;
+use keyward_core::{People, PolicySet, Post};
 use keyward_sources::{DeltaCache, ReadOptions, SourceError, read_people_with};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
@@ -25,15 +26,6 @@ const DELTA: &str = "/v1.0/users/delta";
 /// Distinctive, so their absence from every error string means something.
 const CLIENT_SECRET: &str = "kw-GRAPH-SECRET-91c2";
 const ACCESS_TOKEN: &str = "eyJ0-GRAPH-ACCESS-TOKEN-4d1e";
-
-fn fast() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 3,
-        max_total_wait: Duration::from_secs(5),
-        min_delay: Duration::from_millis(10),
-        max_delay: Duration::from_millis(40),
-    }
-}
 
 struct Setup {
     server: MockServer,
@@ -52,11 +44,7 @@ impl Setup {
             "apiVersion: keyward.io/v1alpha1\nkind: PeopleSource\nmetadata: {{name: entra}}\nspec:\n  microsoftGraph:\n    tenant: {TENANT}\n    clientId: 11111111-2222-3333-4444-555555555555\n    clientSecret: {{file: graph-secret}}\n    graphUrl: \"{0}/v1.0\"\n    authorityUrl: \"{0}\"\n{extra}",
             server.uri()
         );
-        let file = dir.path().join("people.yaml").display().to_string();
-        let set = match PolicySet::load("test", vec![SourceFile { path: file, text }]) {
-            Ok(l) => l.set,
-            Err(d) => panic!("the policy does not load:\n{d}"),
-        };
+        let set = load_people_yaml(dir.path(), text);
         Mock::given(method("POST"))
             .and(path(TOKEN_PATH))
             .respond_with(ResponseTemplate::new(200).set_body_json(
@@ -84,6 +72,13 @@ impl Setup {
 
     fn link(&self, p: &str, key: &str, value: &str) -> String {
         format!("{}{p}?{key}={value}", self.server.uri())
+    }
+
+    /// Serves the page of users at `$skiptoken` `at` (None: the first),
+    /// linking on to the page at `next`.
+    async fn serve_users(&self, at: Option<&str>, users: Vec<Value>, next: Option<&str>) {
+        let link = next.map(|n| ("@odata.nextLink", self.link(USERS, "$skiptoken", n)));
+        self.serve(USERS, "$skiptoken", at, page(users, link)).await;
     }
 
     /// Serves `p` when its query has `key=value`, or lacks `key` (`value` None).
@@ -149,21 +144,9 @@ fn person<'a>(people: &'a People, id: &str) -> &'a keyward_core::Person {
 #[tokio::test]
 async fn every_page_is_read_along_next_links_with_one_token_exchange() {
     let s = Setup::new("").await;
-    s.serve(
-        USERS,
-        "$skiptoken",
-        None,
-        page(users(1..=3), Some(("@odata.nextLink", s.link(USERS, "$skiptoken", "p2")))),
-    )
-    .await;
-    s.serve(
-        USERS,
-        "$skiptoken",
-        Some("p2"),
-        page(users(4..=6), Some(("@odata.nextLink", s.link(USERS, "$skiptoken", "p3")))),
-    )
-    .await;
-    s.serve(USERS, "$skiptoken", Some("p3"), page(users(7..=8), None)).await;
+    s.serve_users(None, users(1..=3), Some("p2")).await;
+    s.serve_users(Some("p2"), users(4..=6), Some("p3")).await;
+    s.serve_users(Some("p3"), users(7..=8), None).await;
 
     let people = s.read().await.unwrap();
     assert_eq!(people.len(), 8);
@@ -213,13 +196,7 @@ async fn every_page_is_read_along_next_links_with_one_token_exchange() {
 #[tokio::test]
 async fn a_page_that_fails_fails_the_read() {
     let s = Setup::new("").await;
-    s.serve(
-        USERS,
-        "$skiptoken",
-        None,
-        page(users(1..=3), Some(("@odata.nextLink", s.link(USERS, "$skiptoken", "p2")))),
-    )
-    .await;
+    s.serve_users(None, users(1..=3), Some("p2")).await;
     let down = json!({"error": {"code": "serviceNotAvailable", "message": "Service unavailable", "innerError": {"request-id": "r1"}}});
     s.serve(USERS, "$skiptoken", Some("p2"), ResponseTemplate::new(503).set_body_json(down)).await;
     let e = s.read().await.unwrap_err();
@@ -231,20 +208,8 @@ async fn a_page_that_fails_fails_the_read() {
 #[tokio::test]
 async fn next_links_that_loop_or_leave_graph_are_partial_listings() {
     let s = Setup::new("").await;
-    s.serve(
-        USERS,
-        "$skiptoken",
-        None,
-        page(users(1..=3), Some(("@odata.nextLink", s.link(USERS, "$skiptoken", "p2")))),
-    )
-    .await;
-    s.serve(
-        USERS,
-        "$skiptoken",
-        Some("p2"),
-        page(users(4..=5), Some(("@odata.nextLink", s.link(USERS, "$skiptoken", "p2")))),
-    )
-    .await;
+    s.serve_users(None, users(1..=3), Some("p2")).await;
+    s.serve_users(Some("p2"), users(4..=5), Some("p2")).await;
     let e = s.read().await.unwrap_err();
     assert!(matches!(e, SourceError::Partial { .. }), "{e}");
     assert!(e.to_string().contains("already read"), "{e}");
@@ -276,14 +241,8 @@ async fn throttling_429s_are_retried_with_and_without_retry_after() {
         .with_priority(1)
         .mount(&s.server)
         .await;
-    s.serve(
-        USERS,
-        "$skiptoken",
-        None,
-        page(users(1..=3), Some(("@odata.nextLink", s.link(USERS, "$skiptoken", "p2")))),
-    )
-    .await;
-    s.serve(USERS, "$skiptoken", Some("p2"), page(users(4..=5), None)).await;
+    s.serve_users(None, users(1..=3), Some("p2")).await;
+    s.serve_users(Some("p2"), users(4..=5), None).await;
     assert_eq!(s.read().await.unwrap().len(), 5);
     assert_eq!(s.requests(USERS).await.len(), 4);
 }
@@ -434,7 +393,7 @@ async fn delta_reads_merge_changes_and_removals_into_the_users_read_before() {
     assert_eq!(s.delta.delta_link("entra"), Some(s.link(DELTA, "$deltatoken", "d2")));
 
     // The CLI (no cache) reads /users in full, whatever `delta` says.
-    s.serve(USERS, "$skiptoken", None, page(users(1..=2), None)).await;
+    s.serve_users(None, users(1..=2), None).await;
     assert_eq!(s.read().await.unwrap().len(), 2);
 }
 
@@ -516,7 +475,7 @@ async fn a_failed_delta_page_fails_the_read_and_keeps_the_previous_state() {
 #[tokio::test]
 async fn a_filter_and_a_page_size_are_sent_as_graph_documents_them() {
     let s = Setup::new("    filter: \"employeeType eq 'Employee'\"\n    pageSize: 100\n").await;
-    s.serve(USERS, "$skiptoken", None, page(users(1..=2), None)).await;
+    s.serve_users(None, users(1..=2), None).await;
     assert_eq!(s.read().await.unwrap().len(), 2);
     let r = &s.requests(USERS).await[0];
     assert_eq!(query(r, "$filter").as_deref(), Some("employeeType eq 'Employee'"));

@@ -4,12 +4,12 @@
 //! `x-total-count`, rate-limit headers on every answer, 429 with
 //! `x-rate-limit-reset`, and errors as `{code, type, message, errors}`.
 
-use std::time::Duration;
+mod common;
 
+use common::fast;
 use jiff::civil::date;
 use keyward_core::resources::HrStatus;
 use keyward_core::{People, PolicySet, Post, SourceFile};
-use keyward_http::RetryPolicy;
 use keyward_sources::{ReadOptions, SourceError, read_people_with};
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path, query_param};
@@ -18,15 +18,6 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 /// Distinctive, so its absence from every error string means something.
 const TOKEN: &str = "shr-TEST-TOKEN-5b0e77d3a1";
 const CREWS: &str = "/api/v1/crews";
-
-fn fast() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 3,
-        max_total_wait: Duration::from_secs(5),
-        min_delay: Duration::from_millis(10),
-        max_delay: Duration::from_millis(40),
-    }
-}
 
 fn options() -> ReadOptions {
     ReadOptions { retry: Some(fast()), ..ReadOptions::default() }

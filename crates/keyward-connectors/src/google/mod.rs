@@ -28,7 +28,7 @@ use serde_json::Value;
 use url::Url;
 
 use crate::ClusterSecrets;
-use crate::http::{Auth, GoogleServiceAccount, HttpClient, HttpSettings, RetryPolicy, Throttle};
+use crate::http::{HttpClient, HttpSettings, RetryPolicy};
 use crate::{Capabilities, Connector, ConnectorError, Outcome, PersonKeys};
 
 mod changes;
@@ -122,10 +122,8 @@ impl GoogleWorkspace {
             scopes.push(SCOPE_LICENSING);
         }
         let subject = spec.subject.trim().to_owned();
-        let sa = GoogleServiceAccount::new(key, &scopes).subject(subject.clone());
-        let mut settings = HttpSettings::new(spec.timeout_seconds, app.spec.apply.requests_per_second);
-        settings.throttle = Throttle::Google;
-        let http = HttpClient::new(&app.name, Auth::GoogleServiceAccount(sa), &settings)?;
+        let settings = HttpSettings::new(spec.timeout_seconds, app.spec.apply.requests_per_second);
+        let http = HttpClient::google_service_account(&app.name, key, &scopes, &subject, settings)?;
         Ok(Self {
             app: app.name.clone(),
             directory,

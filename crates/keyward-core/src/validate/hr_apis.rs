@@ -4,7 +4,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Checker, check_api_url, check_attribute_names, check_secret_ref, check_value_maps, is_guid};
+use super::{
+    Checker, EntraApp, check_api_url, check_attribute_names, check_entra_app, check_google_service_account,
+    check_value_maps,
+};
 use crate::json_path::JsonPath;
 use crate::policy::Origin;
 use crate::resources::{GoogleWorkspacePeopleSource, MicrosoftGraphPeopleSource, UserFieldPaths};
@@ -18,21 +21,19 @@ pub(super) fn check_google(
     types: &mut BTreeSet<String>,
 ) {
     const P: &str = "spec.googleWorkspace";
-    check_secret_ref(
+    check_google_service_account(
         c,
         o,
-        &format!("{P}.serviceAccountKey"),
-        &g.service_account_key,
-        "write `serviceAccountKey: {file: /var/run/secrets/google/key.json}`, `{env: GOOGLE_SA_KEY}` (the key file's JSON) or, for the controller in Kubernetes, `{secret: {name: keyward-credentials, key: google-key.json}}`",
-    );
-    if !looks_like_email(&g.subject) {
-        c.error(
-            o,
-            &format!("{P}.subject"),
-            format!("`{}` is not an e-mail address", g.subject),
+        P,
+        (
+            &g.service_account_key,
+            "write `serviceAccountKey: {file: /var/run/secrets/google/key.json}`, `{env: GOOGLE_SA_KEY}` (the key file's JSON) or, for the controller in Kubernetes, `{secret: {name: keyward-credentials, key: google-key.json}}`",
+        ),
+        (
+            &g.subject,
             "write the e-mail of a Workspace administrator the service account may act as (domain-wide delegation)",
-        );
-    }
+        ),
+    );
     if g.customer.is_some() && g.domain.is_some() {
         c.error(
             o,
@@ -84,47 +85,14 @@ pub(super) fn check_graph_source(
     types: &mut BTreeSet<String>,
 ) {
     const P: &str = "spec.microsoftGraph";
-    if g.tenant.trim().is_empty() || g.tenant.contains(['/', ' ']) {
-        c.error(
-            o,
-            &format!("{P}.tenant"),
-            format!("`{}` is not a tenant", g.tenant),
-            "write the tenant id (a GUID) or a verified domain, for example `example.onmicrosoft.com`",
-        );
-    }
-    if g.client_id.trim().is_empty() {
-        c.error(
-            o,
-            &format!("{P}.clientId"),
-            "the client id is empty",
-            "copy the Application (client) ID from the app registration's overview in the Entra admin center",
-        );
-    } else if !is_guid(g.client_id.trim()) {
-        c.warn(
-            o,
-            &format!("{P}.clientId"),
-            format!("`{}` does not look like an Application (client) ID", g.client_id),
-            "client ids are GUIDs such as `00000000-0000-0000-0000-000000000000`",
-        );
-    }
-    check_secret_ref(
-        c,
-        o,
-        &format!("{P}.clientSecret"),
-        &g.client_secret,
-        "write `clientSecret: {env: GRAPH_CLIENT_SECRET}`, `clientSecret: {file: /var/run/secrets/graph-secret}` or, for the controller in Kubernetes, `clientSecret: {secret: {name: keyward-credentials, key: graph-client-secret}}`",
-    );
-    for (field, url) in [("graphUrl", &g.graph_url), ("authorityUrl", &g.authority_url)] {
-        if let Some(url) = url {
-            check_api_url(
-                c,
-                o,
-                &format!("{P}.{field}"),
-                url,
-                "leave it out for Microsoft's global cloud, or write the national cloud's https URL",
-            );
-        }
-    }
+    let app = EntraApp {
+        tenant: &g.tenant,
+        client_id: &g.client_id,
+        client_secret: &g.client_secret,
+        graph_url: g.graph_url.as_deref(),
+        authority_url: g.authority_url.as_deref(),
+    };
+    check_entra_app(c, o, P, &app, true);
     if g.filter.as_deref().is_some_and(|f| f.trim().is_empty()) {
         c.error(o, &format!("{P}.filter"), "the filter is empty", "leave it out to read every user");
     }
@@ -194,8 +162,4 @@ fn check_common(
             "leave it out or use 1 or more",
         );
     }
-}
-
-fn looks_like_email(s: &str) -> bool {
-    matches!(s.trim().split_once('@'), Some((l, d)) if !l.is_empty() && d.contains('.') && !d.contains('@') && !s.trim().contains(char::is_whitespace))
 }

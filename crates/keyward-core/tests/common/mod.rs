@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use jiff::civil::{Date, date};
 use keyward_core::account::{Account, AccountListing, AccountStatus};
+use keyward_core::diag::Diagnostics;
 use keyward_core::people::{FieldLabels, People, Person, PersonOrigin, Post, SourceInfo};
 use keyward_core::plan::{Action, Change, Plan};
 use keyward_core::resources::HrStatus;
@@ -25,6 +26,25 @@ spec:
       movedOn: 異動日
       attributes: {github: GitHubアカウント}
 "#;
+
+/// Loads `text` as the one policy file `path`; a refusal as it prints.
+pub fn load_file(path: &str, text: String) -> Result<PolicySet, String> {
+    PolicySet::load("policies", vec![SourceFile { path: path.into(), text }]).map(|l| l.set).map_err(|d| d.to_string())
+}
+
+/// `(position: message, help)` of every error and warning.
+pub fn problem_list(d: &Diagnostics) -> Vec<(String, String)> {
+    d.0.iter().map(|x| (format!("{}: {}", x.position(), x.message), x.help.clone().unwrap_or_default())).collect()
+}
+
+/// Some problem is at `start` (a position, perhaps with its message) and
+/// its help says `help`.
+pub fn has(ps: &[(String, String)], start: &str, help: &str) {
+    assert!(
+        ps.iter().any(|(m, h)| m.starts_with(start) && h.contains(help)),
+        "no `{start}` with help `{help}` in {ps:#?}"
+    );
+}
 
 /// Loads `extra` documents after a PeopleSource.
 pub fn policy(extra: &str) -> PolicySet {
