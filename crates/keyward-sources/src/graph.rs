@@ -122,17 +122,46 @@ pub(crate) async fn read(
     spec: &MicrosoftGraphPeopleSource,
     options: &ReadOptions,
 ) -> Result<(SourceInfo, Vec<Person>), SourceError> {
-    let not_configured = |why: String| SourceError::NotConfigured { source_name: src.name.clone(), why };
-    let paths = Paths::new(Vendor::Graph, &spec.fields, &spec.attributes).map_err(not_configured)?;
-    let tz = time_zone(spec.time_zone.as_deref())
-        .map_err(|why| not_configured(format!("{why} (spec.microsoftGraph.timeZone)")))?;
-    let api = Graph::new(set, src, spec, &paths, options)?;
+    let mapping = mapping(set, index, src, spec)?;
+    let api = Graph::new(set, src, spec, &mapping.paths, options)?;
     let users = match (&options.delta, spec.delta) {
         (Some(cache), true) => api.delta(cache, &src.name, spec).await?,
         _ => api.users().await?,
     };
+    mapping.map_users(&users).map_err(|d| SourceError::Data(keyward_core::diag::Diagnostics(d)))
+}
+
+/// Maps users already fetched from Graph (the `value[]` of its pages, or
+/// a delta state's users) to people, exactly as a read of the `index`-th
+/// PeopleSource of `set` does after its last page. For benchmarks and
+/// tools that hold the JSON already; [`crate::read_people`] fetches it
+/// itself.
+pub fn map_users(set: &PolicySet, index: usize, users: &[Value]) -> Result<(SourceInfo, Vec<Person>), SourceError> {
+    let src = set.people_sources.get(index).ok_or_else(|| SourceError::NotConfigured {
+        source_name: format!("#{index}"),
+        why: format!("the policy set has {} PeopleSource(s)", set.people_sources.len()),
+    })?;
+    let spec = src.spec.microsoft_graph.as_ref().ok_or_else(|| SourceError::NotConfigured {
+        source_name: src.name.clone(),
+        why: "it has no `microsoftGraph` source".to_owned(),
+    })?;
+    let mapping = mapping(set, index, src, spec)?;
+    mapping.map_users(users).map_err(|d| SourceError::Data(keyward_core::diag::Diagnostics(d)))
+}
+
+/// The paths, labels and time zone of one source, defaults filled in.
+fn mapping(
+    set: &PolicySet,
+    index: usize,
+    src: &Named<PeopleSourceSpec>,
+    spec: &MicrosoftGraphPeopleSource,
+) -> Result<UserMapping, SourceError> {
+    let not_configured = |why: String| SourceError::NotConfigured { source_name: src.name.clone(), why };
+    let paths = Paths::new(Vendor::Graph, &spec.fields, &spec.attributes).map_err(not_configured)?;
+    let tz = time_zone(spec.time_zone.as_deref())
+        .map_err(|why| not_configured(format!("{why} (spec.microsoftGraph.timeZone)")))?;
     let (employment_types, statuses) = UserMapping::label_maps(Vendor::Graph, &spec.values);
-    let mapping = UserMapping {
+    Ok(UserMapping {
         vendor: Vendor::Graph,
         source_name: src.name.clone(),
         location: location(spec),
@@ -142,8 +171,7 @@ pub(crate) async fn read(
         statuses,
         time_zone: tz,
         source_index: index,
-    };
-    mapping.map_users(&users).map_err(|d| SourceError::Data(keyward_core::diag::Diagnostics(d)))
+    })
 }
 
 /// One tenant's Graph client.
@@ -440,8 +468,9 @@ fn needs_resync(reply: &Reply) -> bool {
 
 /// Applies a round's changes in order: `@removed` removes the user, any
 /// other entry's properties replace the cached ones (a delta entry holds
-/// at least the properties that changed).
-fn merge(users: &mut BTreeMap<String, Value>, changes: Vec<Value>) {
+/// at least the properties that changed). `users` is keyed by the Graph
+/// object id. Public so benchmarks time the merge a delta read does.
+pub fn merge(users: &mut BTreeMap<String, Value>, changes: Vec<Value>) {
     for change in changes {
         let Some(id) = change.get("id").and_then(Value::as_str).map(str::to_owned) else { continue };
         if change.get("@removed").is_some() {
