@@ -59,7 +59,11 @@ pub(crate) async fn read(
 /// pages) to people, exactly as a read of the `index`-th PeopleSource of
 /// `set` does after its last page. For benchmarks and tools that hold the
 /// JSON already; [`crate::read_people`] fetches it itself.
-pub fn map_users(set: &PolicySet, index: usize, users: &[Value]) -> Result<(SourceInfo, Vec<Person>), SourceError> {
+pub fn map_users<'a>(
+    set: &PolicySet,
+    index: usize,
+    users: impl IntoIterator<Item = &'a Value>,
+) -> Result<(SourceInfo, Vec<Person>), SourceError> {
     let src = set.people_sources.get(index).ok_or_else(|| SourceError::NotConfigured {
         source_name: format!("#{index}"),
         why: format!("the policy set has {} PeopleSource(s)", set.people_sources.len()),
