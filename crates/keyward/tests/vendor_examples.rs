@@ -102,7 +102,7 @@ fn the_graph_hr_example_reads_deltas_in_tokyo_time_with_japanese_labels() {
 }
 
 #[test]
-fn the_vendor_hr_masters_plan_with_every_vendor_application() {
+fn the_vendor_hr_masters_load_with_every_vendor_application() {
     // An admin swaps the HR master: the applications must still load,
     // `transferTo: manager` and `moverGrace` included.
     let apps: Vec<PathBuf> = APPLICATIONS.iter().map(|(file, ..)| vendors().join(file)).collect();
