@@ -7,13 +7,16 @@
 //! parse-only and plan phases ([`run`]), and the report over repeated
 //! runs ([`all`]); and the count of HTTP requests a SCIM reconcile sends
 //! against a real server ([`scim_requests`]); and the controller's leaver
-//! latency, HR event to suspended in twenty apps ([`leaver_latency`]).
+//! latency, HR event to suspended in twenty apps ([`leaver_latency`]); and
+//! the mapping of Google and Graph directory users to people
+//! ([`directory_sources`]).
 //!
 //! It only calls the public APIs of the other crates, the way the CLI
 //! does; it must not change what it measures.
 
 pub mod all;
 mod days;
+pub mod directory_sources;
 pub mod generate;
 pub mod leaver_latency;
 mod org;

@@ -95,6 +95,26 @@ enum Command {
         #[arg(long, value_name = "DATE", default_value = REFERENCE_DATE)]
         at: Date,
     },
+    /// Time the directory HR sources' mapping of users to people (Google
+    /// Workspace, Microsoft Graph) and the merge of a Graph delta round,
+    /// and print a Markdown table.
+    DirectorySources {
+        /// Directory sizes to map, comma-separated.
+        #[arg(long, default_value = "10000,50000")]
+        users: String,
+        /// Users in the cached state a delta round is merged into.
+        #[arg(long, default_value_t = 50_000)]
+        delta_users: usize,
+        /// The delta round's size, in per cent of the cached users.
+        #[arg(long, default_value_t = 1.0)]
+        delta_percent: f64,
+        /// Timed runs of each measurement.
+        #[arg(long, default_value_t = 9)]
+        runs: usize,
+        /// PRNG seed; the same seed generates the same users.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
     /// Count the HTTP requests of a full SCIM reconcile against a real
     /// scim2-server (installed by `scripts/test`) and compare them with the
     /// minimum: the pages needed to list, plus one call per change.
@@ -156,6 +176,18 @@ fn main() -> Result<()> {
             let command = std::env::args().collect::<Vec<_>>().join(" ");
             print!("{}", figures.markdown(&command));
             let _ = std::fs::remove_dir_all(&work);
+        }
+        Command::DirectorySources { users, delta_users, delta_percent, runs, seed } => {
+            let opts = keyward_bench::directory_sources::Options {
+                sizes: keyward_bench::directory_sources::parse_sizes(&users)?,
+                delta_users,
+                delta_percent,
+                runs,
+                seed,
+            };
+            let figures = keyward_bench::directory_sources::run(&opts)?;
+            let command = std::env::args().collect::<Vec<_>>().join(" ");
+            print!("{}", figures.markdown(&opts, &command));
         }
         Command::All { dir, runs, at } => {
             let exe = std::env::current_exe().context("cannot find this program's path")?;

@@ -49,14 +49,45 @@ pub(crate) async fn read(
     spec: &GoogleWorkspacePeopleSource,
     options: &ReadOptions,
 ) -> Result<(SourceInfo, Vec<Person>), SourceError> {
+    let mapping = mapping(set, index, src, spec)?;
+    let api = Directory::new(set, src, spec, &mapping.paths, options)?;
+    let users = api.users().await?;
+    mapping.map_users(&users).map_err(|d| SourceError::Data(keyward_core::diag::Diagnostics(d)))
+}
+
+/// Maps users already fetched from the Directory API (the `users[]` of its
+/// pages) to people, exactly as a read of the `index`-th PeopleSource of
+/// `set` does after its last page. For benchmarks and tools that hold the
+/// JSON already; [`crate::read_people`] fetches it itself.
+pub fn map_users<'a>(
+    set: &PolicySet,
+    index: usize,
+    users: impl IntoIterator<Item = &'a Value>,
+) -> Result<(SourceInfo, Vec<Person>), SourceError> {
+    let src = set.people_sources.get(index).ok_or_else(|| SourceError::NotConfigured {
+        source_name: format!("#{index}"),
+        why: format!("the policy set has {} PeopleSource(s)", set.people_sources.len()),
+    })?;
+    let spec = src.spec.google_workspace.as_ref().ok_or_else(|| SourceError::NotConfigured {
+        source_name: src.name.clone(),
+        why: "it has no `googleWorkspace` source".to_owned(),
+    })?;
+    let mapping = mapping(set, index, src, spec)?;
+    mapping.map_users(users).map_err(|d| SourceError::Data(keyward_core::diag::Diagnostics(d)))
+}
+
+/// The paths, labels and time zone of one source, defaults filled in.
+fn mapping(
+    set: &PolicySet,
+    index: usize,
+    src: &Named<PeopleSourceSpec>,
+    spec: &GoogleWorkspacePeopleSource,
+) -> Result<UserMapping, SourceError> {
     let not_configured = |why: String| SourceError::NotConfigured { source_name: src.name.clone(), why };
     let paths = Paths::new(Vendor::Google, &spec.fields, &spec.attributes).map_err(not_configured)?;
     let tz = time_zone(spec.time_zone.as_deref())
         .map_err(|why| not_configured(format!("{why} (spec.googleWorkspace.timeZone)")))?;
-    let api = Directory::new(set, src, spec, &paths, options)?;
-    let users = api.users().await?;
-    let mapping = UserMapping::new(Vendor::Google, set, index, src, location(spec), paths, &spec.values, tz);
-    mapping.map_users(&users).map_err(|d| SourceError::Data(keyward_core::diag::Diagnostics(d)))
+    Ok(UserMapping::new(Vendor::Google, set, index, src, location(spec), paths, &spec.values, tz))
 }
 
 /// One customer's Directory client.

@@ -121,17 +121,56 @@ pub(crate) async fn read(
     spec: &MicrosoftGraphPeopleSource,
     options: &ReadOptions,
 ) -> Result<(SourceInfo, Vec<Person>), SourceError> {
+    let mapping = mapping(set, index, src, spec)?;
+    let api = Graph::new(set, src, spec, &mapping.paths, options)?;
+    let mapped = match (&options.delta, spec.delta) {
+        (Some(cache), true) => {
+            // Mapped where the state is kept, then kept: copying 50,000
+            // users out first cost more than mapping them (BENCHMARKS.md).
+            let state = api.delta(cache, &src.name, spec).await?;
+            let mapped = mapping.map_users(state.users.values());
+            cache.put(&src.name, state);
+            mapped
+        }
+        _ => mapping.map_users(&api.users().await?),
+    };
+    mapped.map_err(|d| SourceError::Data(keyward_core::diag::Diagnostics(d)))
+}
+
+/// Maps users already fetched from Graph (the `value[]` of its pages, or
+/// a delta state's users) to people, exactly as a read of the `index`-th
+/// PeopleSource of `set` does after its last page. For benchmarks and
+/// tools that hold the JSON already; [`crate::read_people`] fetches it
+/// itself.
+pub fn map_users<'a>(
+    set: &PolicySet,
+    index: usize,
+    users: impl IntoIterator<Item = &'a Value>,
+) -> Result<(SourceInfo, Vec<Person>), SourceError> {
+    let src = set.people_sources.get(index).ok_or_else(|| SourceError::NotConfigured {
+        source_name: format!("#{index}"),
+        why: format!("the policy set has {} PeopleSource(s)", set.people_sources.len()),
+    })?;
+    let spec = src.spec.microsoft_graph.as_ref().ok_or_else(|| SourceError::NotConfigured {
+        source_name: src.name.clone(),
+        why: "it has no `microsoftGraph` source".to_owned(),
+    })?;
+    let mapping = mapping(set, index, src, spec)?;
+    mapping.map_users(users).map_err(|d| SourceError::Data(keyward_core::diag::Diagnostics(d)))
+}
+
+/// The paths, labels and time zone of one source, defaults filled in.
+fn mapping(
+    set: &PolicySet,
+    index: usize,
+    src: &Named<PeopleSourceSpec>,
+    spec: &MicrosoftGraphPeopleSource,
+) -> Result<UserMapping, SourceError> {
     let not_configured = |why: String| SourceError::NotConfigured { source_name: src.name.clone(), why };
     let paths = Paths::new(Vendor::Graph, &spec.fields, &spec.attributes).map_err(not_configured)?;
     let tz = time_zone(spec.time_zone.as_deref())
         .map_err(|why| not_configured(format!("{why} (spec.microsoftGraph.timeZone)")))?;
-    let api = Graph::new(set, src, spec, &paths, options)?;
-    let users = match (&options.delta, spec.delta) {
-        (Some(cache), true) => api.delta(cache, &src.name, spec).await?,
-        _ => api.users().await?,
-    };
-    let mapping = UserMapping::new(Vendor::Graph, set, index, src, location(spec), paths, &spec.values, tz);
-    mapping.map_users(&users).map_err(|d| SourceError::Data(keyward_core::diag::Diagnostics(d)))
+    Ok(UserMapping::new(Vendor::Graph, set, index, src, location(spec), paths, &spec.values, tz))
 }
 
 /// One tenant's Graph client.
@@ -261,14 +300,16 @@ impl Graph {
         Ok(users)
     }
 
-    /// The users after a delta round: continuing from the cached state's
-    /// link, or a full round when there is none (or Graph forgot it).
+    /// The state after a delta round: continuing from the cached state's
+    /// link, or a full round when there is none (or Graph forgot it). The
+    /// caller puts it back into `cache` once it has mapped the users; on
+    /// an error the previous state is back in `cache` already.
     async fn delta(
         &self,
         cache: &DeltaCache,
         name: &str,
         spec: &MicrosoftGraphPeopleSource,
-    ) -> Result<Vec<Value>, SourceError> {
+    ) -> Result<DeltaState, SourceError> {
         if let Some(old) = cache.take(name, spec) {
             match self.round(old.link.clone()).await {
                 Ok(Round::Done { changes, link }) => {
@@ -276,9 +317,7 @@ impl Graph {
                     let applied = changes.len();
                     merge(&mut users, changes);
                     tracing::debug!(source = %self.source, changes = applied, users = users.len(), "merged the Entra delta");
-                    let out = users.values().cloned().collect();
-                    cache.put(name, DeltaState { spec: spec.clone(), link, users });
-                    return Ok(out);
+                    return Ok(DeltaState { spec: spec.clone(), link, users });
                 }
                 Ok(Round::Resync) => {
                     tracing::info!(source = %self.source, "Graph no longer knows the delta link; reading every user again");
@@ -294,9 +333,7 @@ impl Graph {
             Round::Done { changes, link } => {
                 let mut users = BTreeMap::new();
                 merge(&mut users, changes);
-                let out = users.values().cloned().collect();
-                cache.put(name, DeltaState { spec: spec.clone(), link, users });
-                Ok(out)
+                Ok(DeltaState { spec: spec.clone(), link, users })
             }
             Round::Resync => Err(self.partial("Graph refused a new delta round as if it were an old one".to_owned())),
         }
@@ -424,8 +461,9 @@ fn needs_resync(reply: &Reply) -> bool {
 
 /// Applies a round's changes in order: `@removed` removes the user, any
 /// other entry's properties replace the cached ones (a delta entry holds
-/// at least the properties that changed).
-fn merge(users: &mut BTreeMap<String, Value>, changes: Vec<Value>) {
+/// at least the properties that changed). `users` is keyed by the Graph
+/// object id. Public so benchmarks time the merge a delta read does.
+pub fn merge(users: &mut BTreeMap<String, Value>, changes: Vec<Value>) {
     for change in changes {
         let Some(id) = change.get("id").and_then(Value::as_str).map(str::to_owned) else { continue };
         if change.get("@removed").is_some() {

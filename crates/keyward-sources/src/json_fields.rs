@@ -229,10 +229,16 @@ impl UserMapping {
         }
     }
 
-    /// Maps every user. Every problem is reported, up to a limit.
-    pub(crate) fn map_users(&self, users: &[Value]) -> Result<(SourceInfo, Vec<Person>), Vec<Diagnostic>> {
+    /// Maps every user. Every problem is reported, up to a limit. Users are
+    /// borrowed one by one, so a delta state is mapped where it is kept,
+    /// without a copy.
+    pub(crate) fn map_users<'a>(
+        &self,
+        users: impl IntoIterator<Item = &'a Value>,
+    ) -> Result<(SourceInfo, Vec<Person>), Vec<Diagnostic>> {
+        let users = users.into_iter();
         let mut errors = Vec::new();
-        let mut persons = Vec::with_capacity(users.len());
+        let mut persons = Vec::with_capacity(users.size_hint().0);
         let mut by_id: HashMap<String, String> = HashMap::new();
         for user in users {
             if errors.len() >= MAX_ROW_ERRORS {

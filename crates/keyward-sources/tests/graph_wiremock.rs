@@ -481,3 +481,22 @@ async fn a_filter_and_a_page_size_are_sent_as_graph_documents_them() {
     assert_eq!(query(r, "$filter").as_deref(), Some("employeeType eq 'Employee'"));
     assert_eq!(query(r, "$top").as_deref(), Some("100"));
 }
+
+#[tokio::test]
+async fn mapping_users_already_fetched_gives_the_people_a_read_gives() {
+    // keyward-bench times `graph::map_users`: it must be what a read does.
+    let s = Setup::new("    timeZone: Asia/Tokyo\n").await;
+    let fetched = vec![
+        user(1, json!({})),
+        user(2, json!({"accountEnabled": false, "employeeLeaveDateTime": "2026-03-31T15:00:00Z"})),
+        user(3, json!({"userType": "Guest", "employeeId": null})),
+    ];
+    s.serve(USERS, "$skiptoken", None, page(fetched.clone(), None)).await;
+    let read = s.read().await.unwrap();
+    let (_, mapped) = keyward_sources::graph::map_users(&s.set, 0, &fetched).unwrap();
+    assert_eq!(mapped.as_slice(), read.persons());
+    assert_eq!(person(&read, "E0002").end_date, Some(date(2026, 4, 1)), "the leave day in Tokyo");
+
+    let e = keyward_sources::google::map_users(&s.set, 0, &fetched).unwrap_err();
+    assert!(e.to_string().contains("no `googleWorkspace` source"), "{e}");
+}

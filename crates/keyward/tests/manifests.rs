@@ -336,7 +336,13 @@ fn every_manifest_document_is_valid() {
         BUILT_IN_KINDS.iter().map(|k| (*k).to_owned()).chain(custom.by_kind.keys().cloned()).collect();
     let missing: Vec<_> = expected.difference(&kinds).collect();
     assert!(missing.is_empty(), "no document of kind {missing:?} was found among {} documents", docs.len());
-    for file in ["policies/people.yaml", "examples/scim/slack.yaml", "examples/kubernetes/deployment.yaml"] {
+    for file in [
+        "policies/people.yaml",
+        "examples/scim/slack.yaml",
+        "examples/kubernetes/deployment.yaml",
+        "examples/vendors/google-workspace.yaml",
+        "examples/vendors/microsoft-graph-hr.yaml",
+    ] {
         assert!(docs.iter().any(|d| d.file == file), "{file} was not read");
     }
 }
@@ -714,4 +720,54 @@ fn the_slack_application_reads_its_token_from_a_secret_the_controller_may_get() 
         .unwrap_or_else(|| panic!("{at_role}: no rule for secrets"));
     assert!(rule.resource_names.as_deref().unwrap_or_default().iter().any(|n| n == name), "{at_role}: {name}");
     assert_eq!(rule.verbs, ["get"], "{at_role}: get by name only");
+}
+
+/// `{secret: {name: N, key: K}}` as the vendor examples spell the
+/// Kubernetes form of their credentials, one to a line.
+fn secret_refs_in(text: &str) -> Vec<(String, String)> {
+    let mut refs = Vec::new();
+    for line in text.lines() {
+        let Some((_, rest)) = line.split_once("{secret: {name: ") else { continue };
+        let (name, rest) = rest.split_once(", key: ").unwrap_or_else(|| panic!("no key in `{line}`"));
+        let key = rest.split_once("}}").unwrap_or_else(|| panic!("unclosed ref in `{line}`")).0;
+        refs.push((name.trim().to_owned(), key.trim().to_owned()));
+    }
+    refs
+}
+
+#[test]
+fn every_secret_the_vendor_examples_name_is_in_the_template_and_readable_by_the_role() {
+    let template: BTreeMap<String, BTreeSet<String>> = objects::<Secret>("secret.example.yaml")
+        .into_iter()
+        .map(|(_, s)| (s.metadata.name.unwrap(), s.string_data.unwrap_or_default().into_keys().collect()))
+        .collect();
+    let (at_role, role) = only::<Role>("rbac.yaml");
+    let readable: BTreeSet<String> = role
+        .rules
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| r.resources.as_deref().unwrap_or_default().iter().any(|x| x == "secrets"))
+        .flat_map(|r| r.resource_names.clone().unwrap_or_default())
+        .collect();
+    let dir = repo().join("examples/vendors");
+    let mut files: Vec<PathBuf> = Vec::new();
+    yaml_files(&dir, &mut files);
+    let mut seen = BTreeSet::new();
+    for path in &files {
+        let file = path.strip_prefix(&dir).unwrap().display().to_string();
+        let refs = secret_refs_in(&std::fs::read_to_string(path).unwrap());
+        assert!(!refs.is_empty(), "examples/vendors/{file}: shows no Kubernetes `secret:` form of its credential");
+        for (name, key) in refs {
+            let keys = template.get(&name).unwrap_or_else(|| {
+                panic!("examples/vendors/{file}: Secret {name} is not in {K8S}/secret.example.yaml")
+            });
+            assert!(keys.contains(&key), "examples/vendors/{file}: key {key} of {name} is not in the template");
+            assert!(readable.contains(&name), "{at_role}: the controller may not get Secret {name}, named by {file}");
+            seen.insert(key);
+        }
+    }
+    // The HR API credentials of the three PeopleSources that read one.
+    for key in ["smarthr-token", "google-directory-key.json", "graph-hr-client-secret"] {
+        assert!(seen.contains(key), "no vendor PeopleSource names the key {key}");
+    }
 }
