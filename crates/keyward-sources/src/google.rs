@@ -23,7 +23,7 @@ use keyward_http::{HttpClient, HttpError, HttpSettings, Reply, Request};
 use serde_json::Value;
 use url::Url;
 
-use crate::json_fields::{Paths, UserMapping, Vendor, time_zone};
+use crate::json_fields::{Paths, UserMapping, Vendor, source_at, time_zone};
 use crate::{ReadOptions, SourceError};
 
 /// The Directory API in Google's cloud.
@@ -64,14 +64,7 @@ pub fn map_users<'a>(
     index: usize,
     users: impl IntoIterator<Item = &'a Value>,
 ) -> Result<(SourceInfo, Vec<Person>), SourceError> {
-    let src = set.people_sources.get(index).ok_or_else(|| SourceError::NotConfigured {
-        source_name: format!("#{index}"),
-        why: format!("the policy set has {} PeopleSource(s)", set.people_sources.len()),
-    })?;
-    let spec = src.spec.google_workspace.as_ref().ok_or_else(|| SourceError::NotConfigured {
-        source_name: src.name.clone(),
-        why: "it has no `googleWorkspace` source".to_owned(),
-    })?;
+    let (src, spec) = source_at(set, index, "googleWorkspace", |s| s.google_workspace.as_ref())?;
     let mapping = mapping(set, index, src, spec)?;
     mapping.map_users(users).map_err(|d| SourceError::Data(keyward_core::diag::Diagnostics(d)))
 }

@@ -450,6 +450,26 @@ impl UserMapping {
     }
 }
 
+/// The `index`-th PeopleSource of `set` and its directory part (`kind`
+/// names it in the error), for mapping users fetched elsewhere: a wrong
+/// index or kind is a configuration mistake, never "no people".
+pub(crate) fn source_at<'s, T>(
+    set: &'s PolicySet,
+    index: usize,
+    kind: &str,
+    part: impl Fn(&'s PeopleSourceSpec) -> Option<&'s T>,
+) -> Result<(&'s Named<PeopleSourceSpec>, &'s T), crate::SourceError> {
+    let src = set.people_sources.get(index).ok_or_else(|| crate::SourceError::NotConfigured {
+        source_name: format!("#{index}"),
+        why: format!("the policy set has {} PeopleSource(s)", set.people_sources.len()),
+    })?;
+    let spec = part(&src.spec).ok_or_else(|| crate::SourceError::NotConfigured {
+        source_name: src.name.clone(),
+        why: format!("it has no `{kind}` source"),
+    })?;
+    Ok((src, spec))
+}
+
 /// A date as written (`2026-03-31`), or a timestamp's date in `tz`.
 /// A timestamp's day is the day itself, midnight included: HR systems
 /// provision a leave date as that day's midnight (Workday's termination
