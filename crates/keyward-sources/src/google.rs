@@ -23,7 +23,7 @@ use keyward_http::{HttpClient, HttpError, HttpSettings, Reply, Request};
 use serde_json::Value;
 use url::Url;
 
-use crate::json_fields::{Paths, UserMapping, Vendor, source_at, time_zone};
+use crate::json_fields::{Paths, UserMapping, Vendor, source_at};
 use crate::{ReadOptions, SourceError};
 
 /// The Directory API in Google's cloud.
@@ -52,7 +52,7 @@ pub(crate) async fn read(
     let mapping = mapping(set, index, src, spec)?;
     let api = Directory::new(set, src, spec, &mapping.paths, options)?;
     let users = api.users().await?;
-    mapping.map_users(&users).map_err(|d| SourceError::Data(keyward_core::diag::Diagnostics(d)))
+    mapping.map(&users)
 }
 
 /// Maps users already fetched from the Directory API (the `users[]` of its
@@ -66,7 +66,7 @@ pub fn map_users<'a>(
 ) -> Result<(SourceInfo, Vec<Person>), SourceError> {
     let (src, spec) = source_at(set, index, "googleWorkspace", |s| s.google_workspace.as_ref())?;
     let mapping = mapping(set, index, src, spec)?;
-    mapping.map_users(users).map_err(|d| SourceError::Data(keyward_core::diag::Diagnostics(d)))
+    mapping.map(users)
 }
 
 /// The paths, labels and time zone of one source, defaults filled in.
@@ -76,11 +76,8 @@ fn mapping(
     src: &Named<PeopleSourceSpec>,
     spec: &GoogleWorkspacePeopleSource,
 ) -> Result<UserMapping, SourceError> {
-    let not_configured = |why: String| SourceError::NotConfigured { source_name: src.name.clone(), why };
-    let paths = Paths::new(Vendor::Google, &spec.fields, &spec.attributes).map_err(not_configured)?;
-    let tz = time_zone(spec.time_zone.as_deref())
-        .map_err(|why| not_configured(format!("{why} (spec.googleWorkspace.timeZone)")))?;
-    Ok(UserMapping::new(Vendor::Google, set, index, src, location(spec), paths, &spec.values, tz))
+    let tz = spec.time_zone.as_deref();
+    UserMapping::new(Vendor::Google, set, index, src, location(spec), &spec.fields, &spec.attributes, &spec.values, tz)
 }
 
 /// One customer's Directory client.

@@ -29,7 +29,7 @@ use keyward_http::{
 use serde_json::Value;
 use url::Url;
 
-use crate::json_fields::{Paths, UserMapping, Vendor, source_at, time_zone};
+use crate::json_fields::{Paths, UserMapping, Vendor, source_at};
 use crate::{ReadOptions, SourceError};
 
 /// Microsoft Graph v1.0 in Microsoft's global cloud.
@@ -123,18 +123,17 @@ pub(crate) async fn read(
 ) -> Result<(SourceInfo, Vec<Person>), SourceError> {
     let mapping = mapping(set, index, src, spec)?;
     let api = Graph::new(set, src, spec, &mapping.paths, options)?;
-    let mapped = match (&options.delta, spec.delta) {
+    match (&options.delta, spec.delta) {
         (Some(cache), true) => {
             // Mapped where the state is kept, then kept: copying 50,000
             // users out first cost more than mapping them (BENCHMARKS.md).
             let state = api.delta(cache, &src.name, spec).await?;
-            let mapped = mapping.map_users(state.users.values());
+            let mapped = mapping.map(state.users.values());
             cache.put(&src.name, state);
             mapped
         }
-        _ => mapping.map_users(&api.users().await?),
-    };
-    mapped.map_err(|d| SourceError::Data(keyward_core::diag::Diagnostics(d)))
+        _ => mapping.map(&api.users().await?),
+    }
 }
 
 /// Maps users already fetched from Graph (the `value[]` of its pages, or
@@ -149,7 +148,7 @@ pub fn map_users<'a>(
 ) -> Result<(SourceInfo, Vec<Person>), SourceError> {
     let (src, spec) = source_at(set, index, "microsoftGraph", |s| s.microsoft_graph.as_ref())?;
     let mapping = mapping(set, index, src, spec)?;
-    mapping.map_users(users).map_err(|d| SourceError::Data(keyward_core::diag::Diagnostics(d)))
+    mapping.map(users)
 }
 
 /// The paths, labels and time zone of one source, defaults filled in.
@@ -159,11 +158,8 @@ fn mapping(
     src: &Named<PeopleSourceSpec>,
     spec: &MicrosoftGraphPeopleSource,
 ) -> Result<UserMapping, SourceError> {
-    let not_configured = |why: String| SourceError::NotConfigured { source_name: src.name.clone(), why };
-    let paths = Paths::new(Vendor::Graph, &spec.fields, &spec.attributes).map_err(not_configured)?;
-    let tz = time_zone(spec.time_zone.as_deref())
-        .map_err(|why| not_configured(format!("{why} (spec.microsoftGraph.timeZone)")))?;
-    Ok(UserMapping::new(Vendor::Graph, set, index, src, location(spec), paths, &spec.values, tz))
+    let tz = spec.time_zone.as_deref();
+    UserMapping::new(Vendor::Graph, set, index, src, location(spec), &spec.fields, &spec.attributes, &spec.values, tz)
 }
 
 /// One tenant's Graph client.

@@ -180,7 +180,10 @@ pub(crate) struct UserMapping {
 }
 
 impl UserMapping {
-    /// The mapping of one PeopleSource, named in messages by `location`.
+    /// The mapping of one PeopleSource, named in messages by `location`:
+    /// its paths over the vendor's defaults, label maps and time zone. A
+    /// path or time zone that cannot be used is the source's
+    /// `NotConfigured` error (validation normally reports it first).
     #[allow(clippy::too_many_arguments)] // the parts of one source's spec; a struct would only rename them
     pub(crate) fn new(
         vendor: Vendor,
@@ -188,12 +191,17 @@ impl UserMapping {
         index: usize,
         src: &Named<PeopleSourceSpec>,
         location: String,
-        paths: Paths,
+        fields: &UserFieldPaths,
+        attributes: &BTreeMap<String, String>,
         values: &PeopleValueMaps,
-        time_zone: TimeZone,
-    ) -> Self {
+        time_zone_name: Option<&str>,
+    ) -> Result<Self, crate::SourceError> {
+        let not_configured = |why: String| crate::SourceError::NotConfigured { source_name: src.name.clone(), why };
+        let paths = Paths::new(vendor, fields, attributes).map_err(not_configured)?;
+        let time_zone =
+            time_zone(time_zone_name).map_err(|why| not_configured(format!("{why} ({}.timeZone)", vendor.prefix())))?;
         let (employment_types, statuses) = Self::label_maps(vendor, values);
-        Self {
+        Ok(Self {
             vendor,
             source_name: src.name.clone(),
             location,
@@ -203,7 +211,15 @@ impl UserMapping {
             statuses,
             time_zone,
             source_index: index,
-        }
+        })
+    }
+
+    /// [`Self::map_users`], its problems as the source's data error.
+    pub(crate) fn map<'a>(
+        &self,
+        users: impl IntoIterator<Item = &'a Value>,
+    ) -> Result<(SourceInfo, Vec<Person>), crate::SourceError> {
+        self.map_users(users).map_err(|d| crate::SourceError::Data(keyward_core::diag::Diagnostics(d)))
     }
 
     /// The label maps: built-in, then the vendor's account-state labels,
