@@ -378,9 +378,9 @@ impl MicrosoftGraph {
             };
             (id, "created")
         } else if reply.status == StatusCode::BAD_REQUEST && graph_message(&reply).contains("already exists") {
-            (self.adopt(&reply, upn).await.map_err(|e| redacted(e, &password))?, "adopted existing user")
+            (self.adopt(&reply, upn).await?, "adopted existing user")
         } else {
-            return Err(redacted(graph_error(&reply, None, WRITE_USERS).into(), &password));
+            return Err(graph_error(&reply, None, WRITE_USERS).into());
         };
         let rest = async {
             for g in &groups {
@@ -694,18 +694,6 @@ fn graph_error(reply: &Reply, context: Option<&str>, permission: &str) -> HttpEr
         }
     }
     if parts.is_empty() { reply.error() } else { reply.error_with(Some(&parts.join("; "))) }
-}
-
-/// The error without `secret`: [`graph_error`] quotes Graph's message
-/// from the raw body, which the client's own scrubbing never saw, and a
-/// message may quote the request back.
-fn redacted(e: ConnectorError, secret: &Secret) -> ConnectorError {
-    match e {
-        ConnectorError::Http { app, call, status, problem } => {
-            ConnectorError::Http { app, call, status, problem: problem.replace(secret.expose(), "***") }
-        }
-        other => other,
-    }
 }
 
 /// An OData string literal: single quotes doubled.

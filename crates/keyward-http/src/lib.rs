@@ -272,7 +272,8 @@ impl Request {
     }
 
     /// Marks a secret the body carries (a token request's credential, a
-    /// new user's initial password), so no error quotes it.
+    /// new user's initial password), so no error quotes it: it is scrubbed
+    /// from the error body of the [`Reply`] too.
     pub fn carrying(mut self, secret: &Secret) -> Self {
         self.secrets.push(secret.clone());
         self
@@ -583,12 +584,20 @@ impl HttpClient {
             Ok(b) => b.to_vec(),
             Err(e) => return Err(self.transport(e, bearer, req)),
         };
-        // Scrubbed before `describe` cuts the body, so a cut cannot leave
-        // half a secret that no longer matches.
-        let problem = if status.is_success() {
-            String::new()
+        // An error body is scrubbed as it arrives, so neither `describe`
+        // (which cuts it, and could leave half a secret that no longer
+        // matches) nor a connector reading the vendor's error from it can
+        // quote what the request carried.
+        let (body, problem) = if status.is_success() {
+            (body, String::new())
         } else {
-            describe(status, self.scrub(String::from_utf8_lossy(&body).into_owned(), bearer, req).as_bytes())
+            let text = match String::from_utf8(body) {
+                Ok(text) => text,
+                Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+            };
+            let body = self.scrub(text, bearer, req).into_bytes();
+            let problem = describe(status, &body);
+            (body, problem)
         };
         let reply = Reply { status, headers, body, app: self.app.clone(), call: req.call(), problem };
         if status.is_success() {

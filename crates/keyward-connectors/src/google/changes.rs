@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::pages::GoogleErrorBody;
 use super::{GoogleWorkspace, account_id, map};
-use crate::http::{Reply, Request, Secret};
+use crate::http::{Reply, Request};
 use crate::{ConnectorError, Outcome};
 
 impl GoogleWorkspace {
@@ -85,7 +85,7 @@ impl GoogleWorkspace {
         }
         let req =
             Request::new(Method::POST, Self::url(&self.directory, &["users"], &[])).json(&body).carrying(&password);
-        let reply = self.http.send(&req).await.map_err(|e| redacted(e.into(), &password))?;
+        let reply = self.http.send(&req).await?;
         let (id, how) = if reply.is_success() {
             let Some(id) = reply.json()?.get("id").and_then(Value::as_str).map(str::to_owned) else {
                 return Err(ConnectorError::Http {
@@ -98,9 +98,9 @@ impl GoogleWorkspace {
             (id, "created")
         } else if reply.status == StatusCode::CONFLICT {
             // An earlier attempt whose answer was lost, or a human.
-            (self.adopt(&reply, email).await.map_err(|e| redacted(e, &password))?, "adopted existing user")
+            (self.adopt(&reply, email).await?, "adopted existing user")
         } else {
-            return Err(redacted(self.google_error(&reply, None).into(), &password));
+            return Err(self.google_error(&reply, None).into());
         };
         let role = change.role.as_ref().map(|r| r.to.as_str());
         let groups = change.groups.as_ref().map(|g| g.add.as_slice()).unwrap_or_default();
@@ -366,17 +366,5 @@ impl GoogleWorkspace {
         Err(self
             .google_error(&reply, Some(&format!("cannot move {email} to the licence {}/{}", to.product_id, to.sku_id)))
             .into())
-    }
-}
-
-/// The error without the new user's password: [`GoogleWorkspace::google_error`]
-/// quotes Google's message from the raw body, which the client's own
-/// scrubbing never saw, and a message may quote the request back.
-fn redacted(e: ConnectorError, secret: &Secret) -> ConnectorError {
-    match e {
-        ConnectorError::Http { app, call, status, problem } => {
-            ConnectorError::Http { app, call, status, problem: problem.replace(secret.expose(), "***") }
-        }
-        other => other,
     }
 }
