@@ -140,6 +140,9 @@ impl ConnectorError {
             Self::Http { app, call, status, problem } => {
                 Self::Http { app, call, status, problem: format!("{context}: {problem}") }
             }
+            Self::Ldap { app, operation, dn, code, problem } => {
+                Self::Ldap { app, operation, dn, code, problem: format!("{context}: {problem}") }
+            }
             other => other,
         }
     }

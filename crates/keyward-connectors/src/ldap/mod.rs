@@ -473,10 +473,10 @@ impl Ldap {
         }
         for g in &groups {
             s.add_member(g, &dn).await.map_err(|e| {
-                prefixed(
-                    e,
-                    &format!("{dn} was created, but joining {} failed (the next apply adopts it and retries)", g.name),
-                )
+                e.prefixed(&format!(
+                    "{dn} was created, but joining {} failed (the next apply adopts it and retries)",
+                    g.name
+                ))
             })?;
         }
         Ok(Outcome::Applied(format!("created {dn}{}", in_groups(&groups))))
@@ -985,16 +985,6 @@ fn in_groups(groups: &[Group]) -> String {
     } else {
         let names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
         format!(" in {}", names.join(", "))
-    }
-}
-
-/// The same error, with what it means for the change first.
-fn prefixed(e: ConnectorError, context: &str) -> ConnectorError {
-    match e {
-        ConnectorError::Ldap { app, operation, dn, code, problem } => {
-            ConnectorError::Ldap { app, operation, dn, code, problem: format!("{context}: {problem}") }
-        }
-        other => other,
     }
 }
 
