@@ -184,7 +184,9 @@ pub struct SourceInfo {
 pub enum PeopleError {
     /// Two records share an employee number.
     #[error(
-        "employee number `{id}` appears twice (source {first_source} line {first_line}, source {second_source} line {second_line})"
+        "employee number `{id}` appears twice ({}, {})",
+        record_place(.first_source, *.first_line),
+        record_place(.second_source, *.second_line)
     )]
     DuplicateId {
         /// The employee number.
@@ -212,6 +214,12 @@ pub enum PeopleError {
         /// Line of the second record.
         line: usize,
     },
+}
+
+/// `source smarthr line 32` for a file's record; an API's record has no
+/// line (0), and "line 0" would send a reader looking for one.
+fn record_place(source: &str, line: usize) -> String {
+    if line > 0 { format!("source {source} line {line}") } else { format!("source {source}") }
 }
 
 /// Everybody the HR master knows, current and former, with lookups.
@@ -463,5 +471,21 @@ pub(crate) mod tests {
     fn duplicate_employee_numbers_are_an_error() {
         let err = People::new(source(), vec![person("1", "a@example.com"), person("1", "b@example.com")]).unwrap_err();
         assert!(matches!(&err[0], PeopleError::DuplicateId { .. }));
+    }
+
+    #[test]
+    fn a_duplicate_names_a_file_line_but_no_line_for_an_api_record() {
+        let e = |first_line, second_line| {
+            PeopleError::DuplicateId {
+                id: "E1".into(),
+                first_source: "hr-csv".into(),
+                first_line,
+                second_source: "entra".into(),
+                second_line,
+            }
+            .to_string()
+        };
+        assert_eq!(e(32, 0), "employee number `E1` appears twice (source hr-csv line 32, source entra)");
+        assert_eq!(e(0, 7), "employee number `E1` appears twice (source hr-csv, source entra line 7)");
     }
 }
