@@ -48,7 +48,7 @@ pub struct PeopleSourceSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub csv: Option<CsvPeopleSource>,
     /// Read people from SmartHR's API (`GET /api/v1/crews`), every page,
-    /// retired crews included. Set either this or `csv`.
+    /// retired crews included. Set exactly one source per PeopleSource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub smarthr: Option<SmartHrPeopleSource>,
     /// Read people from Google Workspace's Directory API, every page,

@@ -470,7 +470,10 @@ fn check_people_source(
             &src.origin,
             "spec",
             format!("the PeopleSource sets {}", listed.join(" and ")),
-            "keep exactly one of `csv`, `smarthr`, `googleWorkspace`, `microsoftGraph`; declare a second PeopleSource for the other",
+            format!(
+                "keep exactly one of {}; declare a second PeopleSource for the other",
+                crate::resources::PeopleSourceSpec::KINDS.map(|k| format!("`{k}`")).join(", ")
+            ),
         );
         return;
     }
@@ -643,31 +646,13 @@ fn compile_app(
     let o = &app.origin;
     let s = &app.spec;
     let mut account_fields: Vec<String> = BUILTIN_FIELDS.iter().map(|f| (*f).to_owned()).collect();
-    let set_count = [
-        s.connector.csv_export.is_some(),
-        s.connector.scim.is_some(),
-        // GitHub
-        s.connector.github.is_some(),
-        // LDAP
-        s.connector.ldap.is_some(),
-        // Microsoft Graph
-        s.connector.microsoft_graph.is_some(),
-        // Google Workspace
-        s.connector.google_workspace.is_some(),
-        // Slack
-        s.connector.slack.is_some(),
-        // Atlassian
-        s.connector.atlassian.is_some(),
-    ]
-    .iter()
-    .filter(|b| **b)
-    .count();
-    if set_count > 1 {
+    if s.connector.kinds_set().len() > 1 {
+        let kinds: Vec<String> = crate::resources::ConnectorSpec::KINDS.iter().map(|k| format!("`{k}`")).collect();
         c.error(
             o,
             "spec.connector",
             "the application sets more than one connector",
-            "keep exactly one of `csvExport`, `scim`, `github`, `ldap`, `microsoftGraph`, `googleWorkspace`, `slack`, `atlassian`",
+            format!("keep exactly one of {}", kinds.join(", ")),
         );
     }
     let mut connector_roles = None;
