@@ -894,13 +894,8 @@ fn forget(held: &mut Held, name: &str) {
 }
 
 /// Runs CPU- or disk-bound work (reading a CSV, planning) without stalling
-/// the other tasks of a multi-threaded runtime.
-pub(crate) fn blocking<T>(f: impl FnOnce() -> T) -> T {
-    match tokio::runtime::Handle::try_current() {
-        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => tokio::task::block_in_place(f),
-        _ => f(),
-    }
-}
+/// the other tasks of a multi-threaded runtime, as the HR sources do.
+pub(crate) use keyward_sources::off_the_async_threads as blocking;
 
 /// What a connector was built from: its spec and the file declaring it
 /// (relative paths and secret files resolve against it).

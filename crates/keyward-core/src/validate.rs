@@ -1676,19 +1676,8 @@ fn check_google_service_account(
     (subject, subject_help): (&str, &str),
 ) {
     check_secret_ref(c, o, &format!("{prefix}.serviceAccountKey"), key, key_help);
-    if !is_plain_email(subject) {
+    if !vocab::looks_like_email(subject.trim()) {
         c.error(o, &format!("{prefix}.subject"), format!("`{subject}` is not an e-mail address"), subject_help);
-    }
-}
-
-/// `local@domain.tld`, without spaces: what Google takes as a user key.
-fn is_plain_email(s: &str) -> bool {
-    let s = s.trim();
-    match s.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty() && domain.contains('.') && !domain.contains('@') && !s.contains(char::is_whitespace)
-        }
-        None => false,
     }
 }
 

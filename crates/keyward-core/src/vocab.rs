@@ -108,6 +108,12 @@ impl<T: Clone> LabelMap<T> {
     }
 }
 
+/// Whether `s` reads as one e-mail address (`local@domain.tld`, no
+/// spaces): what HR fields and policy fields holding an address must be.
+pub fn looks_like_email(s: &str) -> bool {
+    matches!(s.split_once('@'), Some((l, d)) if !l.is_empty() && d.contains('.') && !d.contains('@') && !s.contains(char::is_whitespace))
+}
+
 /// Normalises a label for lookups: trimmed, lowercase, inner white space folded.
 pub fn label_key(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()

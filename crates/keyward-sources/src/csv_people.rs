@@ -8,6 +8,7 @@ use keyward_core::people::{FieldLabels, Person, PersonOrigin, Post, SourceInfo};
 use keyward_core::policy::Named;
 use keyward_core::resources::{CsvPeopleSource, HrStatus, PeopleSourceSpec};
 use keyward_core::tabular::{self, Headers, csv_error, field_count_error, row_error};
+pub(crate) use keyward_core::vocab::looks_like_email;
 use keyward_core::{PolicySet, vocab};
 
 /// How many row errors are reported before giving up on a file.
@@ -274,10 +275,6 @@ pub(crate) fn zip_posts(depts: Vec<String>, titles: Vec<String>) -> Vec<Post> {
     let mut d = depts.into_iter();
     let mut t = titles.into_iter();
     (0..n).map(|_| Post { department: d.next(), title: t.next() }).collect()
-}
-
-pub(crate) fn looks_like_email(s: &str) -> bool {
-    matches!(s.split_once('@'), Some((l, d)) if !l.is_empty() && d.contains('.') && !d.contains('@') && !s.contains(char::is_whitespace))
 }
 
 #[cfg(test)]

@@ -182,9 +182,10 @@ fn merge(set: &PolicySet, reads: Vec<(usize, Read)>) -> Result<People, SourceErr
     })
 }
 
-/// Parsing a large export is CPU-bound: on a multi-threaded runtime the
-/// worker hands its other tasks over for the duration.
-fn off_the_async_threads<T>(work: impl FnOnce() -> T) -> T {
+/// Runs CPU- or disk-bound work (parsing a large export, planning): on a
+/// multi-threaded runtime the worker hands its other tasks over for the
+/// duration, so they do not stall behind it.
+pub fn off_the_async_threads<T>(work: impl FnOnce() -> T) -> T {
     let multi_thread = tokio::runtime::Handle::try_current()
         .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
     if multi_thread { tokio::task::block_in_place(work) } else { work() }
