@@ -538,7 +538,7 @@ impl Engine {
         let mut read: BTreeMap<String, Result<SecretData, String>> = BTreeMap::new();
         for app in apps {
             let spec = fingerprint(set, app);
-            let refs = app.spec.connector.secret_refs();
+            let refs = app.spec.connector.secret_fields();
             let unchanged = held.built_from.get(&app.name).is_some_and(|(s, _)| *s == spec)
                 && held.connectors.contains_key(&app.name);
             if unchanged && (refs.is_empty() || kind == ReconcileKind::Person) {
@@ -548,12 +548,11 @@ impl Engine {
                 if self.secrets.is_some() { ClusterSecrets::fetched() } else { ClusterSecrets::unavailable() };
             let mut digest = Sha256::new();
             if let Some(reader) = &self.secrets {
-                for r in refs {
+                for (field, r) in refs {
                     if !read.contains_key(&r.name) {
                         read.insert(r.name.clone(), reader.read(&r.name).await);
                     }
-                    let value =
-                        secret_value(read.get(&r.name), r, "the `secret.key` of the credential in spec.connector");
+                    let value = secret_value(read.get(&r.name), r, &format!("{field}.secret.key"));
                     // Only a digest of the value is kept, to notice a rotation.
                     match &value {
                         Ok(v) => digest.update(v.expose().as_bytes()),

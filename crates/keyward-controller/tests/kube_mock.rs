@@ -375,7 +375,10 @@ async fn an_unreadable_secret_fails_only_its_app_and_says_how_to_fix_it() {
     for (answer, expected) in [
         (status(403, "Forbidden"), "add `keyward-credentials` to the resourceNames"),
         (status(404, "NotFound"), "kubectl create secret generic keyward-credentials -n keyward"),
-        (secret(json!({"other": "eA=="})), "has no key `scim-token` (it has: other)"),
+        (
+            secret(json!({"other": "eA=="})),
+            "has no key `scim-token` (it has: other); add it, or fix spec.connector.scim.token.secret.key",
+        ),
     ] {
         let c = cluster();
         let stub = scim_stub(&["tok-1"]).await;

@@ -835,14 +835,26 @@ impl ConnectorSpec {
     /// The Kubernetes Secret keys this connector's credentials are read
     /// from, for the controller to fetch before building it.
     pub fn secret_refs(&self) -> Vec<&SecretKeyRef> {
-        let tokens = self.scim.iter().map(|s| &s.token).chain(self.github.iter().map(|g| &g.token));
-        let mut refs: Vec<&SecretKeyRef> = tokens.filter_map(|t| t.secret.as_ref()).collect();
-        refs.extend(self.ldap.iter().filter_map(|l| l.password.secret.as_ref()));
-        refs.extend(self.microsoft_graph.iter().filter_map(|g| g.client_secret.secret.as_ref()));
-        refs.extend(self.google_workspace.iter().filter_map(|g| g.service_account_key.secret.as_ref()));
-        refs.extend(self.slack.iter().flat_map(SlackConnector::tokens).filter_map(|t| t.secret.as_ref()));
-        refs.extend(self.atlassian.iter().filter_map(|a| a.api_key.secret.as_ref()));
-        refs
+        self.secret_fields().into_iter().map(|(_, r)| r).collect()
+    }
+
+    /// As [`Self::secret_refs`], each with the field that names it
+    /// (`spec.connector.scim.token`), for messages.
+    pub fn secret_fields(&self) -> Vec<(&'static str, &SecretKeyRef)> {
+        let refs = [
+            ("spec.connector.scim.token", self.scim.as_ref().map(|s| &s.token)),
+            ("spec.connector.github.token", self.github.as_ref().map(|g| &g.token)),
+            ("spec.connector.ldap.password", self.ldap.as_ref().map(|l| &l.password)),
+            ("spec.connector.microsoftGraph.clientSecret", self.microsoft_graph.as_ref().map(|g| &g.client_secret)),
+            (
+                "spec.connector.googleWorkspace.serviceAccountKey",
+                self.google_workspace.as_ref().map(|g| &g.service_account_key),
+            ),
+            ("spec.connector.slack.token", self.slack.as_ref().map(|s| &s.token)),
+            ("spec.connector.slack.scimToken", self.slack.as_ref().and_then(|s| s.scim_token.as_ref())),
+            ("spec.connector.atlassian.apiKey", self.atlassian.as_ref().map(|a| &a.api_key)),
+        ];
+        refs.into_iter().filter_map(|(path, r)| Some((path, r?.secret.as_ref()?))).collect()
     }
 }
 
