@@ -11,7 +11,7 @@ pub mod files;
 pub mod notify;
 pub mod pipeline;
 pub mod policy_test;
+pub mod problems;
 pub mod progress;
-pub mod report;
 pub mod review;
 pub mod schema;

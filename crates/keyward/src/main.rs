@@ -19,7 +19,7 @@ use jiff::civil::Date;
 use keyward_core::render::{self, TextOptions};
 
 use keyward::pipeline;
-use keyward::report;
+use keyward::problems;
 
 /// Make SaaS access follow the HR master.
 #[derive(Debug, Parser)]
@@ -438,7 +438,7 @@ fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(code) => code,
         Err(e) => {
-            report::error(&e);
+            problems::error(&e);
             ExitCode::FAILURE
         }
     }

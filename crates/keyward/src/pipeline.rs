@@ -1,6 +1,6 @@
 //! The steps every command shares: find and load the policy files, read
 //! the HR master, list every app's accounts. Errors come back already
-//! described (see [`crate::report`]).
+//! described (see [`crate::problems`]).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -11,7 +11,7 @@ use keyward_core::account::AccountListing;
 use keyward_core::people::People;
 use keyward_core::{Loaded, PolicySet};
 
-use crate::{files, progress, report};
+use crate::{files, problems, progress};
 
 /// Loads every policy file under `paths`; warnings are printed.
 pub fn load_policies(paths: &[PathBuf]) -> Result<Loaded> {
@@ -20,21 +20,21 @@ pub fn load_policies(paths: &[PathBuf]) -> Result<Loaded> {
     match PolicySet::load(&root, sources) {
         Ok(loaded) => {
             for w in &loaded.warnings {
-                report::diagnostic(&loaded.set, w);
+                problems::diagnostic(&loaded.set, w);
             }
             for s in &loaded.set.skipped {
                 tracing::info!("skipped a document of another API group: {s}");
             }
             Ok(loaded)
         }
-        Err(diags) => Err(report::Reported::from_policy(diags, texts).into()),
+        Err(diags) => Err(problems::Reported::from_policy(diags, texts).into()),
     }
 }
 
 /// Reads every PeopleSource: CSV files and HR APIs.
 pub async fn read_people(set: &PolicySet) -> Result<People> {
     keyward_sources::read_people(set).await.map_err(|e| match e {
-        keyward_sources::SourceError::Data(d) => report::Reported::from_data(set, d).into(),
+        keyward_sources::SourceError::Data(d) => problems::Reported::from_data(set, d).into(),
         other => anyhow::Error::new(other),
     })
 }
@@ -44,7 +44,7 @@ pub type Connectors = BTreeMap<String, Box<dyn Connector>>;
 
 /// Builds every app's connector (reading its credentials).
 pub fn connect(set: &PolicySet) -> Result<Connectors> {
-    keyward_connectors::build_all(set).map_err(|e| report::Reported::from_connectors(set, vec![e]).into())
+    keyward_connectors::build_all(set).map_err(|e| problems::Reported::from_connectors(set, vec![e]).into())
 }
 
 /// Lists every app's accounts through `connectors`, concurrently, with a
@@ -54,7 +54,7 @@ pub async fn list_with(set: &PolicySet, connectors: &Connectors) -> Result<BTree
         Some(display) => list_showing(connectors, &display).await,
         None => keyward_connectors::list_all(connectors).await,
     };
-    listed.map_err(|errors| report::Reported::from_connectors(set, errors).into())
+    listed.map_err(|errors| problems::Reported::from_connectors(set, errors).into())
 }
 
 /// What [`keyward_connectors::list_all`] does, with each app's line of

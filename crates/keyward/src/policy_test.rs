@@ -14,7 +14,7 @@ use keyward_core::diag::Diagnostics;
 use keyward_core::policy_test::{self, Outcome};
 use keyward_sources::policy_files::{is_test_file, walk_files};
 
-use crate::{pipeline, report};
+use crate::{pipeline, problems};
 
 /// The directory next to a policy directory searched for tests by default.
 /// Kubernetes users apply the policy directory with `kubectl apply -R -f`,
@@ -153,7 +153,7 @@ fn display(p: &Path) -> String {
 fn reported(d: Diagnostics, files: &[SourceFile], what: &str) -> anyhow::Error {
     for diag in &d.0 {
         let text = files.iter().find(|f| f.path == diag.file).map(|f| f.text.as_str());
-        report::print(diag, text);
+        problems::print(diag, text);
     }
     let n = d.0.len();
     anyhow::anyhow!("{n} problem{} {what}; no test was run", if n == 1 { "" } else { "s" })
