@@ -9,6 +9,7 @@
 pub mod apply;
 pub mod files;
 pub mod notify;
+pub mod output;
 pub mod pipeline;
 pub mod policy_test;
 pub mod problems;

@@ -4,7 +4,6 @@
 //! keyward-core's `policy_test`; this module only finds and reads files.
 
 use std::collections::BTreeSet;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
@@ -14,7 +13,7 @@ use keyward_core::diag::Diagnostics;
 use keyward_core::policy_test::{self, Outcome};
 use keyward_sources::policy_files::{is_test_file, walk_files};
 
-use crate::{pipeline, problems};
+use crate::{output, pipeline, problems};
 
 /// The directory next to a policy directory searched for tests by default.
 /// Kubernetes users apply the policy directory with `kubectl apply -R -f`,
@@ -53,20 +52,9 @@ pub async fn run(args: &TestArgs) -> Result<bool> {
         .map_err(|d| reported(d, &files, "in the test files"))?;
     let rendered = match args.format {
         Format::Text => policy_test::render_text(&outcome),
-        Format::Json => {
-            let mut json = serde_json::to_string_pretty(&outcome).context("cannot render the results as JSON")?;
-            json.push('\n');
-            json
-        }
+        Format::Json => output::pretty_json(&outcome, "the results as JSON")?,
     };
-    let mut out = std::io::stdout().lock();
-    match out.write_all(rendered.as_bytes()).and_then(|()| out.flush()) {
-        // `keyward test | head` closing the pipe is not an error worth a message.
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            return Err(e).context("cannot write to standard output");
-        }
-        _ => {}
-    }
+    output::write_stdout(&rendered)?;
     Ok(outcome.success())
 }
 
