@@ -7,7 +7,6 @@
 //! keyward-core) or talk to apps except through keyward-connectors.
 
 pub mod apply;
-pub mod files;
 pub mod notify;
 pub mod output;
 pub mod pipeline;

@@ -18,7 +18,7 @@ use jiff::civil::Date;
 use keyward_core::render::{self, TextOptions};
 
 use keyward::output::{ColorChoice, pretty_json, stream_stdout, write_stdout};
-use keyward::pipeline;
+use keyward::pipeline::{self, Snapshot};
 use keyward::problems;
 
 /// Make SaaS access follow the HR master.
@@ -463,18 +463,16 @@ fn init_logging(cli: &Cli) {
 async fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Validate { input } => {
-            let loaded = pipeline::load_policies(&input.paths)?;
-            let people = pipeline::read_people(&loaded.set).await?;
-            let listings = pipeline::list_accounts(&loaded.set).await?;
-            let accounts: usize = listings.values().map(|l| l.accounts.len()).sum();
+            let snapshot = Snapshot::read(&input.paths).await?;
+            let set = snapshot.set();
             println!(
                 "OK: {} people source(s), {} application(s), {} access polic(y/ies), {} exception(s); {} people, {} accounts read.",
-                loaded.set.people_sources.len(),
-                loaded.set.applications.len(),
-                loaded.set.policies.len(),
-                loaded.set.exceptions.len(),
-                people.len(),
-                accounts
+                set.people_sources.len(),
+                set.applications.len(),
+                set.policies.len(),
+                set.exceptions.len(),
+                snapshot.people.len(),
+                snapshot.accounts()
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -486,10 +484,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Plan { input, at, format, out, detailed_exitcode, color, max_bytes, notify } => {
             let today = at.unwrap_or_else(today);
             let notifiers = notify.notifiers()?;
-            let loaded = pipeline::load_policies(&input.paths)?;
-            let people = pipeline::read_people(&loaded.set).await?;
-            let listings = pipeline::list_accounts(&loaded.set).await?;
-            let plan = keyward_core::plan(&loaded.set, &people, &listings, today)?;
+            let snapshot = Snapshot::read(&input.paths).await?;
+            let plan = keyward_core::plan(snapshot.set(), &snapshot.people, &snapshot.listings, today)?;
             if let Some(path) = &out {
                 let file = std::fs::File::create(path)
                     .with_context(|| format!("cannot write the plan to {}", path.display()))?;
@@ -508,7 +504,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 PlanFormat::Markdown => write_stdout(&render::markdown_within(&plan, max_bytes))?,
             }
             if !notifiers.is_empty() {
-                let digest = keyward_core::digest::Digest::new("plan", &plan, &people);
+                let digest = keyward_core::digest::Digest::new("plan", &plan, &snapshot.people);
                 for w in notifiers.send(&digest).await {
                     eprintln!("warning: {w}");
                 }
@@ -516,7 +512,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let changes = plan.has_changes();
             // The process ends next: freeing millions of accounts one by one
             // would only delay the exit.
-            std::mem::forget((plan, listings, people, loaded));
+            std::mem::forget((plan, snapshot));
             Ok(if detailed_exitcode && changes { ExitCode::from(EXIT_CHANGES) } else { ExitCode::SUCCESS })
         }
         Command::Apply { input, plan_file, at, auto_approve, audit_log, checklist_dir, guard, color, notify } => {
@@ -647,10 +643,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Explain { person, input, at, format } => {
             let today = at.unwrap_or_else(today);
-            let loaded = pipeline::load_policies(&input.paths)?;
-            let people = pipeline::read_people(&loaded.set).await?;
-            let listings = pipeline::list_accounts(&loaded.set).await?;
-            let explained = keyward_core::explain::explain(&loaded.set, &people, &listings, &person, today)?;
+            let snapshot = Snapshot::read(&input.paths).await?;
+            let explained =
+                keyward_core::explain::explain(snapshot.set(), &snapshot.people, &snapshot.listings, &person, today)?;
             let rendered = match format {
                 ExplainFormat::Text => explained.to_text(),
                 ExplainFormat::Json => pretty_json(&explained, "the explanation")?,
@@ -664,10 +659,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 ReviewByArg::Manager => keyward_core::review::ReviewBy::Manager,
                 ReviewByArg::App => keyward_core::review::ReviewBy::App,
             };
-            let loaded = pipeline::load_policies(&input.paths)?;
-            let people = pipeline::read_people(&loaded.set).await?;
-            let listings = pipeline::list_accounts(&loaded.set).await?;
-            let sheets = keyward_core::review::sheets(&loaded.set, &people, &listings, today, by)?;
+            let snapshot = Snapshot::read(&input.paths).await?;
+            let sheets = keyward_core::review::sheets(snapshot.set(), &snapshot.people, &snapshot.listings, today, by)?;
             let written = keyward::review::export(&sheets, &out_dir, today, by)?;
             let accounts: usize = sheets.iter().map(|s| s.rows.len()).sum();
             write_stdout(&format!(
@@ -684,11 +677,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Report { input, at, html, json } => {
             let today = at.unwrap_or_else(today);
-            let loaded = pipeline::load_policies(&input.paths)?;
-            let people = pipeline::read_people(&loaded.set).await?;
-            let listings = pipeline::list_accounts(&loaded.set).await?;
-            let plan = keyward_core::plan(&loaded.set, &people, &listings, today)?;
-            let report = keyward_core::report::Report::build(&loaded.set, &people, &listings, &plan)?;
+            let snapshot = Snapshot::read(&input.paths).await?;
+            let plan = keyward_core::plan(snapshot.set(), &snapshot.people, &snapshot.listings, today)?;
+            let report =
+                keyward_core::report::Report::build(snapshot.set(), &snapshot.people, &snapshot.listings, &plan)?;
             std::fs::write(&html, render::html::page(&report))
                 .with_context(|| format!("cannot write the report to {}", html.display()))?;
             if let Some(path) = &json {
@@ -714,9 +706,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     anyhow::bail!("no Application named `{a}`; the policies define: {}", names.join(", "));
                 }
             }
-            let people = pipeline::read_people(&loaded.set).await?;
-            let listings = pipeline::list_accounts(&loaded.set).await?;
-            let mut inv = keyward_core::inventory::inventory(&loaded.set, &people, &listings, today)?;
+            let snapshot = Snapshot::read_for(loaded).await?;
+            let mut inv =
+                keyward_core::inventory::inventory(snapshot.set(), &snapshot.people, &snapshot.listings, today)?;
             if !apps.is_empty() {
                 inv.rows.retain(|r| apps.contains(&r.app));
             }
