@@ -7,6 +7,7 @@
 //! keyward-core) or talk to apps except through keyward-connectors.
 
 pub mod apply;
+pub mod logging;
 pub mod notify;
 pub mod output;
 pub mod pipeline;

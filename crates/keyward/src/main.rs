@@ -17,6 +17,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use jiff::civil::Date;
 use keyward_core::render::{self, TextOptions};
 
+use keyward::logging::{self, LogFormat, LogSettings};
 use keyward::output::{ColorChoice, pretty_json, stream_stdout, write_stdout};
 use keyward::pipeline::{self, Snapshot};
 use keyward::problems;
@@ -383,12 +384,6 @@ impl GuardArgs {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum LogFormat {
-    Text,
-    Json,
-}
-
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum PlanFormat {
     Text,
@@ -417,7 +412,7 @@ fn main() -> ExitCode {
     // Parsed first: the controller's --log-format decides how logging is
     // set up. Argument errors are printed by clap itself.
     let cli = Cli::parse();
-    init_logging(&cli);
+    logging::init(cli.command.log_settings());
     // Long messages stay on one line so CI logs can be searched for
     // `file:line:column`.
     let _ = miette::set_hook(Box::new(|_| Box::new(miette::MietteHandlerOpts::new().wrap_lines(false).build())));
@@ -437,26 +432,14 @@ fn main() -> ExitCode {
     }
 }
 
-/// Logs go to stderr; `KEYWARD_LOG` filters them (default `warn`, `info`
-/// for the controller, which should say what it reconciled). JSON lines
-/// with `--log-format json` or `KEYWARD_LOG_FORMAT=json`, for log
-/// pipelines.
-fn init_logging(cli: &Cli) {
-    let (controller, flag) = match &cli.command {
-        Command::Controller { log_format, .. } => (true, *log_format),
-        _ => (false, None),
-    };
-    let json = match flag {
-        Some(f) => f == LogFormat::Json,
-        None => std::env::var("KEYWARD_LOG_FORMAT").is_ok_and(|v| v.trim().eq_ignore_ascii_case("json")),
-    };
-    let filter = tracing_subscriber::EnvFilter::try_from_env("KEYWARD_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(if controller { "info" } else { "warn" }));
-    let fmt = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
-    if json {
-        fmt.json().init();
-    } else {
-        fmt.init();
+impl Command {
+    /// How this command logs: the controller says what it reconciled and
+    /// takes `--log-format`; the others log warnings only.
+    fn log_settings(&self) -> LogSettings {
+        match self {
+            Command::Controller { log_format, .. } => LogSettings { daemon: true, format: *log_format },
+            _ => LogSettings { daemon: false, format: None },
+        }
     }
 }
 
