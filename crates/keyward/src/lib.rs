@@ -7,12 +7,13 @@
 //! keyward-core) or talk to apps except through keyward-connectors.
 
 pub mod apply;
+pub mod args;
+pub mod cli;
+pub mod commands;
 pub mod logging;
 pub mod notify;
 pub mod output;
 pub mod pipeline;
-pub mod policy_test;
 pub mod problems;
 pub mod progress;
-pub mod review;
 pub mod schema;

@@ -1,10 +1,12 @@
 //! `keyward test`: find the policy test files, load them against the
-//! policies, run them and print the results. The logic (what a test file
+//! policies, run them and print the results; exit 0 when every case
+//! passes. The logic (what a test file
 //! means, how expectations are compared, how results read) is
 //! keyward-core's `policy_test`; this module only finds and reads files.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
 use jiff::civil::Date;
@@ -13,6 +15,7 @@ use keyward_core::diag::Diagnostics;
 use keyward_core::policy_test::{self, Outcome};
 use keyward_sources::policy_files::{is_test_file, walk_files};
 
+use crate::args::Input;
 use crate::{output, pipeline, problems};
 
 /// The directory next to a policy directory searched for tests by default.
@@ -30,32 +33,41 @@ pub enum Format {
 }
 
 /// What `keyward test` was asked to do.
-#[derive(Debug, Clone)]
+#[derive(Debug, clap::Args)]
 pub struct TestArgs {
-    /// The policy files or directories (`-f`).
-    pub paths: Vec<PathBuf>,
-    /// Test files or directories (`--tests`); empty: the default places.
+    #[command(flatten)]
+    pub input: Input,
+    /// Test file or directory (directories are searched for
+    /// *.test.yaml / *.test.yml). Repeatable. Default: the test files
+    /// under the -f paths and under policy-tests/ beside each -f
+    /// directory.
+    #[arg(long = "tests", value_name = "PATH")]
     pub tests: Vec<PathBuf>,
-    /// The day for test documents that fix none.
-    pub at: Date,
-    /// How to print the results.
+    /// Day for test documents without `spec.at` (YYYY-MM-DD; default
+    /// today).
+    #[arg(long, value_name = "DATE")]
+    pub at: Option<Date>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 }
 
-/// Runs the tests and prints the results; `Ok(true)` when every case passed.
-pub async fn run(args: &TestArgs) -> Result<bool> {
-    let loaded = pipeline::load_policies(&args.paths)?;
-    let files = read(&discover(&args.paths, &args.tests)?)?;
+/// Runs the tests and prints the results; success when every case passed.
+pub async fn run(args: TestArgs) -> Result<ExitCode> {
+    let at = args.at.unwrap_or_else(super::today);
+    let paths = &args.input.paths;
+    let loaded = pipeline::load_policies(paths)?;
+    let files = read(&discover(paths, &args.tests)?)?;
     let cases = policy_test::load(&loaded.set, &files).map_err(|d| reported(d, &files, "in the test files"))?;
     let people = if policy_test::needs_people(&cases) { Some(pipeline::read_people(&loaded.set).await?) } else { None };
-    let outcome: Outcome = policy_test::run(&loaded.set, &cases, people.as_ref(), args.at)
+    let outcome: Outcome = policy_test::run(&loaded.set, &cases, people.as_ref(), at)
         .map_err(|d| reported(d, &files, "in the test files"))?;
     let rendered = match args.format {
         Format::Text => policy_test::render_text(&outcome),
         Format::Json => output::pretty_json(&outcome, "the results as JSON")?,
     };
     output::write_stdout(&rendered)?;
-    Ok(outcome.success())
+    Ok(if outcome.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
 /// The test files to read: with `--tests`, the files named and the
