@@ -19,7 +19,10 @@ use keyward::{logging, problems};
 fn main() -> ExitCode {
     // Parsed first: the controller's --log-format decides how logging is
     // set up. Argument errors are printed by clap itself.
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return clap_exit(&e),
+    };
     logging::init(cli.command.log_settings());
     // Long messages stay on one line so CI logs can be searched for
     // `file:line:column`.
@@ -38,4 +41,14 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Prints clap's message (help and version on stdout, usage errors on
+/// stderr). A usage error exits 1 like any other error, not clap's 2: with
+/// `--detailed-exitcode` a 2 means "the plan has changes". Help and version
+/// exit 0.
+fn clap_exit(e: &clap::Error) -> ExitCode {
+    // Nothing more can be said when stdout or stderr is gone.
+    let _ = e.print();
+    if e.use_stderr() { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }

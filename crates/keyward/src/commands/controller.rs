@@ -19,12 +19,12 @@ use crate::logging::LogFormat;
 pub struct ControllerArgs {
     /// Read policies from files (-f) and write statuses to a file,
     /// without Kubernetes.
-    #[arg(long)]
+    #[arg(long, requires = "paths")]
     pub standalone: bool,
     /// Policy file or directory (searched recursively for
     /// .yaml/.yml), watched for changes. Repeatable. Needed with
     /// --standalone.
-    #[arg(short = 'f', long = "file", value_name = "PATH")]
+    #[arg(short = 'f', long = "file", value_name = "PATH", requires = "standalone")]
     pub paths: Vec<PathBuf>,
     /// Address of the HTTP endpoints.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
@@ -36,7 +36,7 @@ pub struct ControllerArgs {
     /// status is written (JSON, replaced atomically; default
     /// .keyward/status.json). In Kubernetes the statuses go to the
     /// resources' `.status`.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", requires = "standalone")]
     pub status_file: Option<PathBuf>,
     /// The append-only, hash-chained audit log (kept open and locked
     /// while the controller runs).
@@ -87,17 +87,9 @@ pub async fn run(args: ControllerArgs) -> Result<ExitCode> {
         identity,
         guard,
     } = args;
+    // clap has checked the flags: -f and --status-file only with
+    // --standalone, and --standalone only with -f.
     if !standalone {
-        if !paths.is_empty() {
-            anyhow::bail!(
-                "-f is for --standalone; in Kubernetes the policies are the keyward.io resources of --namespace"
-            );
-        }
-        if status_file.is_some() {
-            anyhow::bail!(
-                "--status-file is for --standalone; in Kubernetes the statuses go to the resources' .status (`kubectl get kwapp -n {namespace}`)"
-            );
-        }
         let mut opts = keyward_controller::KubernetesOptions::new(namespace);
         opts.listen = listen;
         opts.resync = resync;
@@ -113,9 +105,6 @@ pub async fn run(args: ControllerArgs) -> Result<ExitCode> {
         }
         keyward_controller::run_kubernetes(opts).await?;
         return Ok(ExitCode::SUCCESS);
-    }
-    if paths.is_empty() {
-        anyhow::bail!("--standalone reads the policies from files: pass them with -f FILE_OR_DIR");
     }
     let mut opts = keyward_controller::StandaloneOptions::new(paths);
     opts.listen = listen;
