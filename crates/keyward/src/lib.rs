@@ -1,17 +1,36 @@
 //! # keyward (CLI library)
 //!
-//! The command-line front end's shared steps, as a library so the
-//! benchmark measures exactly what `keyward plan` does. It owns file
-//! discovery, the load → read people → list accounts pipeline and the
-//! printing of problems; it must not make decisions (those belong to
-//! keyward-core) or talk to apps except through keyward-connectors.
+//! The command-line front end, as a library so the binary stays wiring
+//! only and the benchmark measures exactly what `keyward plan` does. It
+//! must not make decisions (those belong to keyward-core and
+//! keyward-apply) or talk to apps except through keyward-connectors.
+//!
+//! - [`cli`] — what clap parses ([`cli::Cli`], [`cli::Command`]) and the
+//!   dispatch to [`commands`], one module per command, each with its flags
+//!   and one `run`. Rules between flags are declared there, in clap.
+//! - [`args`] — the argument groups several commands share: policy files,
+//!   notification targets, guard flags.
+//! - [`pipeline`] — the one snapshot reader: load the policies, read the
+//!   HR master, list every app's accounts ([`pipeline::Snapshot`]).
+//! - [`output`] — writing results to stdout (broken pipes, colours);
+//!   [`problems`] — printing problems to stderr with file, line and
+//!   column; [`logging`] — the log set-up; [`progress`] — the listing
+//!   display on a terminal.
+//! - [`apply`] — the sequence of `keyward apply` behind
+//!   [`commands::apply`]; [`notify`] — the digest sent after `plan` and
+//!   `apply`; [`schema`] — the JSON Schema of policy files.
+//!
+//! Dependencies run one way: `cli` → `commands` → the rest; nothing below
+//! `commands` knows a command.
 
 pub mod apply;
-pub mod files;
+pub mod args;
+pub mod cli;
+pub mod commands;
+pub mod logging;
 pub mod notify;
+pub mod output;
 pub mod pipeline;
-pub mod policy_test;
+pub mod problems;
 pub mod progress;
-pub mod report;
-pub mod review;
 pub mod schema;

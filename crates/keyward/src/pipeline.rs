@@ -1,6 +1,10 @@
-//! The steps every command shares: find and load the policy files, read
-//! the HR master, list every app's accounts. Errors come back already
-//! described (see [`crate::report`]).
+//! What every command reads before it decides anything: find and load the
+//! policy files, read the HR master, list every app's accounts — together
+//! a [`Snapshot`], or step by step for a command that must do something in
+//! between (`keyward apply` opens its audit log after loading). Errors come
+//! back already described (see [`crate::problems`]).
+//!
+//! Nothing here decides; the commands hand what was read to keyward-core.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -11,30 +15,73 @@ use keyward_core::account::AccountListing;
 use keyward_core::people::People;
 use keyward_core::{Loaded, PolicySet};
 
-use crate::{files, progress, report};
+use crate::{problems, progress};
 
-/// Loads every policy file under `paths`; warnings are printed.
+/// Every app's accounts, by app name.
+pub type Listings = BTreeMap<String, AccountListing>;
+
+/// The policies, the people and every app's accounts, read once: what a
+/// command plans, explains or reports from.
+pub struct Snapshot {
+    /// The policy set and its load warnings (already printed).
+    pub loaded: Loaded,
+    /// The HR master, as of reading.
+    pub people: People,
+    /// Every app's accounts.
+    pub listings: Listings,
+}
+
+impl Snapshot {
+    /// Loads the policy files under `paths`, reads the people, lists every
+    /// app's accounts — in that order, stopping at the first step that
+    /// fails.
+    pub async fn read(paths: &[PathBuf]) -> Result<Self> {
+        Self::read_for(load_policies(paths)?).await
+    }
+
+    /// Reads the people and every app's accounts for policies already
+    /// loaded, for a command that checks its arguments against the
+    /// policies before it reads anything else.
+    pub async fn read_for(loaded: Loaded) -> Result<Self> {
+        let people = read_people(&loaded.set).await?;
+        let listings = list_accounts(&loaded.set).await?;
+        Ok(Self { loaded, people, listings })
+    }
+
+    /// The loaded policies.
+    pub fn set(&self) -> &PolicySet {
+        &self.loaded.set
+    }
+
+    /// Accounts listed over all apps.
+    pub fn accounts(&self) -> usize {
+        self.listings.values().map(|l| l.accounts.len()).sum()
+    }
+}
+
+/// Loads every policy file under `paths` (directories searched recursively
+/// for `.yaml`/`.yml`, hidden ones skipped); warnings are printed.
 pub fn load_policies(paths: &[PathBuf]) -> Result<Loaded> {
-    let (root, sources) = files::collect(paths)?;
+    let (root, sources) = keyward_sources::policy_files::collect(paths)?;
     let texts = sources.iter().map(|s| (s.path.clone(), s.text.clone())).collect();
     match PolicySet::load(&root, sources) {
         Ok(loaded) => {
             for w in &loaded.warnings {
-                report::diagnostic(&loaded.set, w);
+                problems::diagnostic(&loaded.set, w);
             }
             for s in &loaded.set.skipped {
                 tracing::info!("skipped a document of another API group: {s}");
             }
             Ok(loaded)
         }
-        Err(diags) => Err(report::Reported::from_policy(diags, texts).into()),
+        Err(diags) => Err(problems::Reported::from_policy(diags, texts).into()),
     }
 }
 
 /// Reads every PeopleSource: CSV files and HR APIs.
 pub async fn read_people(set: &PolicySet) -> Result<People> {
     keyward_sources::read_people(set).await.map_err(|e| match e {
-        keyward_sources::SourceError::Data(d) => report::Reported::from_data(set, d).into(),
+        keyward_sources::SourceError::Data(d) => problems::Reported::from_data(set, d).into(),
         other => anyhow::Error::new(other),
     })
 }
@@ -44,17 +91,17 @@ pub type Connectors = BTreeMap<String, Box<dyn Connector>>;
 
 /// Builds every app's connector (reading its credentials).
 pub fn connect(set: &PolicySet) -> Result<Connectors> {
-    keyward_connectors::build_all(set).map_err(|e| report::Reported::from_connectors(set, vec![e]).into())
+    keyward_connectors::build_all(set).map_err(|e| problems::Reported::from_connectors(set, vec![e]).into())
 }
 
 /// Lists every app's accounts through `connectors`, concurrently, with a
 /// line per app on stderr when a person is watching (see [`progress`]).
-pub async fn list_with(set: &PolicySet, connectors: &Connectors) -> Result<BTreeMap<String, AccountListing>> {
+pub async fn list_with(set: &PolicySet, connectors: &Connectors) -> Result<Listings> {
     let listed = match progress::Listing::start() {
         Some(display) => list_showing(connectors, &display).await,
         None => keyward_connectors::list_all(connectors).await,
     };
-    listed.map_err(|errors| report::Reported::from_connectors(set, errors).into())
+    listed.map_err(|errors| problems::Reported::from_connectors(set, errors).into())
 }
 
 /// What [`keyward_connectors::list_all`] does, with each app's line of
@@ -62,7 +109,7 @@ pub async fn list_with(set: &PolicySet, connectors: &Connectors) -> Result<BTree
 pub async fn list_showing(
     connectors: &Connectors,
     display: &progress::Listing,
-) -> Result<BTreeMap<String, AccountListing>, Vec<ConnectorError>> {
+) -> Result<Listings, Vec<ConnectorError>> {
     let futures: Vec<_> = connectors
         .iter()
         .map(|(name, connector)| {
@@ -91,7 +138,7 @@ pub async fn list_showing(
 }
 
 /// Lists every app's accounts, concurrently.
-pub async fn list_accounts(set: &PolicySet) -> Result<BTreeMap<String, AccountListing>> {
+pub async fn list_accounts(set: &PolicySet) -> Result<Listings> {
     list_with(set, &connect(set)?).await
 }
 

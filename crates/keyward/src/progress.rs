@@ -33,11 +33,6 @@ pub fn should_show(stderr_is_terminal: bool, json_logs: bool, quiet: bool) -> bo
     stderr_is_terminal && !json_logs && !quiet
 }
 
-/// The same test as the CLI's logging set-up: `KEYWARD_LOG_FORMAT=json`.
-fn json_logs() -> bool {
-    std::env::var("KEYWARD_LOG_FORMAT").is_ok_and(|v| v.trim().eq_ignore_ascii_case("json"))
-}
-
 /// The display of one listing run, with a line per app.
 pub struct Listing {
     multi: MultiProgress,
@@ -47,7 +42,7 @@ impl Listing {
     /// A display on stderr, or `None` when none should be shown (see
     /// [`should_show`]).
     pub fn start() -> Option<Self> {
-        should_show(std::io::stderr().is_terminal(), json_logs(), QUIET.load(Ordering::Relaxed))
+        should_show(std::io::stderr().is_terminal(), crate::logging::json_from_env(), QUIET.load(Ordering::Relaxed))
             .then(|| Self { multi: MultiProgress::with_draw_target(ProgressDrawTarget::stderr()) })
     }
 

@@ -98,9 +98,11 @@ async fn the_binary_reconciles_a_namespace_and_stops_on_sigterm_releasing_the_le
 
 #[test]
 fn standalone_only_flags_are_refused_in_kubernetes_mode() {
+    // clap declares the rule (`requires = "standalone"`) and words the
+    // refusal: --standalone is what is missing.
     for (flags, says) in [
-        (vec!["--status-file", "s.json"], "--status-file is for --standalone"),
-        (vec!["-f", "policies"], "-f is for --standalone"),
+        (vec!["--status-file", "s.json"], "the following required arguments were not provided:"),
+        (vec!["-f", "policies"], "the following required arguments were not provided:"),
     ] {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_keyward"))
             .args(["controller", "--namespace", NS])
@@ -111,5 +113,6 @@ fn standalone_only_flags_are_refused_in_kubernetes_mode() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{flags:?}: {err}");
         assert!(err.contains(says), "{flags:?}: {err}");
+        assert!(err.lines().any(|l| l.trim() == "--standalone"), "{flags:?}: {err}");
     }
 }

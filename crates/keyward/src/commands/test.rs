@@ -1,11 +1,12 @@
 //! `keyward test`: find the policy test files, load them against the
-//! policies, run them and print the results. The logic (what a test file
+//! policies, run them and print the results; exit 0 when every case
+//! passes. The logic (what a test file
 //! means, how expectations are compared, how results read) is
 //! keyward-core's `policy_test`; this module only finds and reads files.
 
 use std::collections::BTreeSet;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
 use jiff::civil::Date;
@@ -14,7 +15,8 @@ use keyward_core::diag::Diagnostics;
 use keyward_core::policy_test::{self, Outcome};
 use keyward_sources::policy_files::{is_test_file, walk_files};
 
-use crate::{pipeline, report};
+use crate::args::Input;
+use crate::{output, pipeline, problems};
 
 /// The directory next to a policy directory searched for tests by default.
 /// Kubernetes users apply the policy directory with `kubectl apply -R -f`,
@@ -31,43 +33,41 @@ pub enum Format {
 }
 
 /// What `keyward test` was asked to do.
-#[derive(Debug, Clone)]
+#[derive(Debug, clap::Args)]
 pub struct TestArgs {
-    /// The policy files or directories (`-f`).
-    pub paths: Vec<PathBuf>,
-    /// Test files or directories (`--tests`); empty: the default places.
+    #[command(flatten)]
+    pub input: Input,
+    /// Test file or directory (directories are searched for
+    /// *.test.yaml / *.test.yml). Repeatable. Default: the test files
+    /// under the -f paths and under policy-tests/ beside each -f
+    /// directory.
+    #[arg(long = "tests", value_name = "PATH")]
     pub tests: Vec<PathBuf>,
-    /// The day for test documents that fix none.
-    pub at: Date,
-    /// How to print the results.
+    /// Day for test documents without `spec.at` (YYYY-MM-DD; default
+    /// today).
+    #[arg(long, value_name = "DATE")]
+    pub at: Option<Date>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 }
 
-/// Runs the tests and prints the results; `Ok(true)` when every case passed.
-pub async fn run(args: &TestArgs) -> Result<bool> {
-    let loaded = pipeline::load_policies(&args.paths)?;
-    let files = read(&discover(&args.paths, &args.tests)?)?;
+/// Runs the tests and prints the results; success when every case passed.
+pub async fn run(args: TestArgs) -> Result<ExitCode> {
+    let at = args.at.unwrap_or_else(super::today);
+    let paths = &args.input.paths;
+    let loaded = pipeline::load_policies(paths)?;
+    let files = read(&discover(paths, &args.tests)?)?;
     let cases = policy_test::load(&loaded.set, &files).map_err(|d| reported(d, &files, "in the test files"))?;
     let people = if policy_test::needs_people(&cases) { Some(pipeline::read_people(&loaded.set).await?) } else { None };
-    let outcome: Outcome = policy_test::run(&loaded.set, &cases, people.as_ref(), args.at)
+    let outcome: Outcome = policy_test::run(&loaded.set, &cases, people.as_ref(), at)
         .map_err(|d| reported(d, &files, "in the test files"))?;
     let rendered = match args.format {
         Format::Text => policy_test::render_text(&outcome),
-        Format::Json => {
-            let mut json = serde_json::to_string_pretty(&outcome).context("cannot render the results as JSON")?;
-            json.push('\n');
-            json
-        }
+        Format::Json => output::pretty_json(&outcome, "the results as JSON")?,
     };
-    let mut out = std::io::stdout().lock();
-    match out.write_all(rendered.as_bytes()).and_then(|()| out.flush()) {
-        // `keyward test | head` closing the pipe is not an error worth a message.
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            return Err(e).context("cannot write to standard output");
-        }
-        _ => {}
-    }
-    Ok(outcome.success())
+    output::write_stdout(&rendered)?;
+    Ok(if outcome.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
 /// The test files to read: with `--tests`, the files named and the
@@ -153,7 +153,7 @@ fn display(p: &Path) -> String {
 fn reported(d: Diagnostics, files: &[SourceFile], what: &str) -> anyhow::Error {
     for diag in &d.0 {
         let text = files.iter().find(|f| f.path == diag.file).map(|f| f.text.as_str());
-        report::print(diag, text);
+        problems::print(diag, text);
     }
     let n = d.0.len();
     anyhow::anyhow!("{n} problem{} {what}; no test was run", if n == 1 { "" } else { "s" })

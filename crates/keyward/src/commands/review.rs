@@ -3,16 +3,103 @@
 //! Export writes, per reviewer, a CSV (UTF-8 with a byte-order mark, so
 //! Excel opens Japanese text correctly) to fill in and a Markdown checklist
 //! to read, plus an index. Import reads filled-in CSVs back and writes the
-//! Exceptions for a pull request; it never changes an app.
+//! Exceptions for a pull request; it never changes an app. Which accounts
+//! a sheet lists and what a decision means are keyward-core's `review`.
 
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use anyhow::{Context as _, Result, bail};
 use jiff::civil::Date;
 use keyward_core::resources::Exception;
 use keyward_core::review::{self, ReviewBy, ReviewRow, ReviewSheet};
 
+use crate::args::Input;
+use crate::output::write_stdout;
+use crate::pipeline::Snapshot;
+
 const BOM: &str = "\u{feff}";
+
+/// `keyward review`.
+#[derive(Debug, clap::Args)]
+pub struct ReviewArgs {
+    #[command(subcommand)]
+    pub command: ReviewCommand,
+}
+
+/// The two halves of an access review.
+#[derive(Debug, clap::Subcommand)]
+pub enum ReviewCommand {
+    /// Write one CSV (to fill in) and one Markdown checklist per reviewer,
+    /// and an index, into a new directory.
+    Export {
+        #[command(flatten)]
+        input: Input,
+        /// Who reviews: each person's manager, or each app's owner.
+        #[arg(long, value_enum, default_value_t = ReviewByArg::Manager)]
+        by: ReviewByArg,
+        /// Review as of this day (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        at: Option<Date>,
+        /// Directory to write into (must not hold a review already).
+        #[arg(long, value_name = "DIR")]
+        out_dir: PathBuf,
+    },
+    /// Read filled-in sheets: kept accounts no policy grants become
+    /// Exceptions in a new YAML file for a pull request; removals and
+    /// decisions that need a policy change are listed.
+    Import {
+        /// The filled-in CSV sheets.
+        #[arg(value_name = "CSV", required = true)]
+        sheets: Vec<PathBuf>,
+        /// Last day the Exceptions for kept accounts are in force.
+        #[arg(long, value_name = "DATE")]
+        until: Date,
+        /// The Exceptions file to write (must not exist).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+}
+
+/// Who reviews (`--by`).
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ReviewByArg {
+    Manager,
+    App,
+}
+
+impl From<ReviewByArg> for ReviewBy {
+    fn from(by: ReviewByArg) -> Self {
+        match by {
+            ReviewByArg::Manager => Self::Manager,
+            ReviewByArg::App => Self::App,
+        }
+    }
+}
+
+/// Exports the sheets, or imports filled-in ones.
+pub async fn run(args: ReviewArgs) -> Result<ExitCode> {
+    match args.command {
+        ReviewCommand::Export { input, by, at, out_dir } => {
+            let today = at.unwrap_or_else(super::today);
+            let by = ReviewBy::from(by);
+            let snapshot = Snapshot::read(&input.paths).await?;
+            let sheets = review::sheets(snapshot.set(), &snapshot.people, &snapshot.listings, today, by)?;
+            let written = export(&sheets, &out_dir, today, by)?;
+            let accounts: usize = sheets.iter().map(|s| s.rows.len()).sum();
+            write_stdout(&format!(
+                "Wrote {} sheet(s) for {} reviewer(s), {accounts} account(s), into {} (start with README.md).\n",
+                (written.len() - 1) / 2,
+                sheets.len(),
+                out_dir.display()
+            ))?;
+        }
+        ReviewCommand::Import { sheets, until, out } => {
+            write_stdout(&import(&sheets, until, &out, super::today())?)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
 
 /// Writes one CSV and one Markdown file per sheet, and `README.md`, into
 /// `dir` (created). Refuses a directory that already holds review files,

@@ -1,0 +1,83 @@
+//! The argument groups several commands share: the policy files (`-f`),
+//! the notification targets of `plan` and `apply`, and the guard flags of
+//! `apply` and `controller`. Each turns into what the library crates take;
+//! none reads anything but the environment variables it names.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use crate::notify::Notifiers;
+
+/// The policy files every command that reads policies takes.
+#[derive(Debug, clap::Args)]
+pub struct Input {
+    /// Policy file or directory (searched recursively for .yaml/.yml).
+    /// Repeatable.
+    #[arg(short = 'f', long = "file", value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+}
+
+/// Where `plan` and `apply` send their digest.
+#[derive(Debug, clap::Args)]
+pub struct NotifyArgs {
+    /// Environment variable holding a Slack incoming-webhook URL: after the
+    /// run, leavers' accounts still open, accounts matching nobody and guard
+    /// refusals are posted there (nothing is posted when there are none).
+    #[arg(long, value_name = "VAR")]
+    pub notify_slack_env: Option<String>,
+    /// Environment variable holding a URL that receives the same digest as
+    /// JSON (`kind: Notification`), by POST.
+    #[arg(long, value_name = "VAR")]
+    pub notify_webhook_env: Option<String>,
+}
+
+impl NotifyArgs {
+    /// Resolves the targets from the environment (an unset variable is an
+    /// error, before any work starts).
+    pub fn notifiers(&self) -> Result<Notifiers> {
+        Notifiers::from_env(self.notify_slack_env.as_deref(), self.notify_webhook_env.as_deref())
+    }
+}
+
+/// The guard flags, shared by `apply` and `controller`.
+#[derive(Debug, clap::Args)]
+pub struct GuardArgs {
+    /// Apply even though a plan suspends or deletes more accounts than an
+    /// app's guard allows (or more than --max-deprovision-total).
+    #[arg(long)]
+    pub allow_mass_deprovision: bool,
+    /// Most accounts one apply may suspend or delete over all apps.
+    #[arg(long, value_name = "N")]
+    pub max_deprovision_total: Option<u32>,
+    /// Per-app limit on suspensions and deletions, for Applications that do
+    /// not set `spec.apply.guard.maxDeprovision`.
+    #[arg(long, value_name = "N", default_value_t = keyward_apply::guard::DEFAULT_MAX_DEPROVISION)]
+    pub max_deprovision: u32,
+    /// Per-app limit as a share of the app's accounts, for Applications
+    /// that do not set `spec.apply.guard.maxDeprovisionPercent`.
+    #[arg(long, value_name = "PERCENT", default_value_t = keyward_apply::guard::DEFAULT_MAX_DEPROVISION_PERCENT)]
+    pub max_deprovision_percent: u32,
+    /// Apply even though the HR snapshot shrank by more than
+    /// --max-hr-shrink-percent since the last apply.
+    #[arg(long)]
+    pub allow_hr_shrink: bool,
+    /// Largest drop in head count, in percent, accepted without
+    /// --allow-hr-shrink.
+    #[arg(long, value_name = "PERCENT", default_value_t = keyward_apply::guard::DEFAULT_MAX_HR_SHRINK_PERCENT)]
+    pub max_hr_shrink_percent: u32,
+}
+
+impl GuardArgs {
+    /// The guard options keyward-apply takes.
+    pub fn options(&self) -> keyward_apply::GuardOptions {
+        keyward_apply::GuardOptions {
+            allow_mass_deprovision: self.allow_mass_deprovision,
+            allow_hr_shrink: self.allow_hr_shrink,
+            max_deprovision_total: self.max_deprovision_total,
+            default_max_deprovision: self.max_deprovision,
+            default_max_deprovision_percent: self.max_deprovision_percent,
+            max_hr_shrink_percent: self.max_hr_shrink_percent,
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! `keyward controller`: run continuously, either standalone (policies
+//! from files, statuses to a file) or in Kubernetes (the keyward.io
+//! resources of a namespace, statuses to `.status`). The loop, the HTTP
+//! endpoints and the reconciling are keyward-controller's; this module
+//! only turns the flags into its options.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Result;
+
+use crate::args::GuardArgs;
+use crate::logging::LogFormat;
+
+/// `keyward controller`.
+#[derive(Debug, clap::Args)]
+pub struct ControllerArgs {
+    /// Read policies from files (-f) and write statuses to a file,
+    /// without Kubernetes.
+    #[arg(long, requires = "paths")]
+    pub standalone: bool,
+    /// Policy file or directory (searched recursively for
+    /// .yaml/.yml), watched for changes. Repeatable. Needed with
+    /// --standalone.
+    #[arg(short = 'f', long = "file", value_name = "PATH", requires = "standalone")]
+    pub paths: Vec<PathBuf>,
+    /// Address of the HTTP endpoints.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Time between full reconciles (30s, 10m, 1h).
+    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = keyward_controller::parse_interval)]
+    pub resync: Duration,
+    /// With --standalone: where every Application's and PeopleSource's
+    /// status is written (JSON, replaced atomically; default
+    /// .keyward/status.json). In Kubernetes the statuses go to the
+    /// resources' `.status`.
+    #[arg(long, value_name = "FILE", requires = "standalone")]
+    pub status_file: Option<PathBuf>,
+    /// The append-only, hash-chained audit log (kept open and locked
+    /// while the controller runs).
+    #[arg(long, value_name = "FILE", env = "KEYWARD_AUDIT_LOG", default_value = ".keyward/audit.jsonl")]
+    pub audit_log: PathBuf,
+    /// Where checklists for apps keyward cannot change (csv exports)
+    /// in enforce mode are written.
+    #[arg(long, value_name = "DIR", default_value = ".keyward/checklists")]
+    pub checklist_dir: PathBuf,
+    /// Environment variable holding the HMAC secret of POST
+    /// /hr/events. Unset: HR events are refused (503).
+    #[arg(long, value_name = "NAME", default_value = keyward_controller::standalone::DEFAULT_SECRET_ENV)]
+    pub webhook_secret_env: String,
+    /// Log format on stderr (default: text, or KEYWARD_LOG_FORMAT).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub log_format: Option<LogFormat>,
+    /// Kubernetes mode: the namespace whose keyward.io resources are
+    /// reconciled (default: $POD_NAMESPACE, else `default`).
+    #[arg(long, value_name = "NAME", env = "POD_NAMESPACE", default_value = "default")]
+    pub namespace: String,
+    /// Kubernetes mode: the Lease that elects the one replica that
+    /// reconciles.
+    #[arg(long, value_name = "NAME", default_value = "keyward-controller")]
+    pub lease_name: String,
+    /// Kubernetes mode: this replica's name in the Lease (default:
+    /// $POD_NAME, else the host name).
+    #[arg(long, value_name = "NAME")]
+    pub identity: Option<String>,
+    #[command(flatten)]
+    pub guard: GuardArgs,
+}
+
+/// Runs the controller until SIGTERM or Ctrl-C. (`--log-format` was used
+/// when logging was set up, before this runs.)
+pub async fn run(args: ControllerArgs) -> Result<ExitCode> {
+    let ControllerArgs {
+        standalone,
+        paths,
+        listen,
+        resync,
+        status_file,
+        audit_log,
+        checklist_dir,
+        webhook_secret_env,
+        log_format: _,
+        namespace,
+        lease_name,
+        identity,
+        guard,
+    } = args;
+    // clap has checked the flags: -f and --status-file only with
+    // --standalone, and --standalone only with -f.
+    if !standalone {
+        let mut opts = keyward_controller::KubernetesOptions::new(namespace);
+        opts.listen = listen;
+        opts.resync = resync;
+        opts.audit_log = audit_log;
+        opts.checklist_dir = checklist_dir;
+        // Read here, once; the value is never logged or shown.
+        opts.webhook_secret = std::env::var(&webhook_secret_env).ok().and_then(keyward_controller::WebhookSecret::new);
+        opts.webhook_secret_env = webhook_secret_env;
+        opts.guard = guard.options();
+        opts.lease_name = lease_name;
+        if let Some(id) = identity {
+            opts.identity = id;
+        }
+        keyward_controller::run_kubernetes(opts).await?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut opts = keyward_controller::StandaloneOptions::new(paths);
+    opts.listen = listen;
+    opts.resync = resync;
+    opts.status_file = Some(status_file.unwrap_or_else(|| ".keyward/status.json".into()));
+    opts.audit_log = audit_log;
+    opts.checklist_dir = checklist_dir;
+    // Read here, once; the value is never logged or shown.
+    opts.webhook_secret = std::env::var(&webhook_secret_env).ok().and_then(keyward_controller::WebhookSecret::new);
+    opts.webhook_secret_env = webhook_secret_env;
+    opts.guard = guard.options();
+    keyward_controller::run_standalone(opts).await?;
+    Ok(ExitCode::SUCCESS)
+}

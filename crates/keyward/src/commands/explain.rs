@@ -1,0 +1,50 @@
+//! `keyward explain PERSON`: one person's HR record, grants and the
+//! policies behind them, accounts and how they were matched, and what the
+//! plan will do — as keyward-core's explanation, printed as text or JSON.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use jiff::civil::Date;
+
+use crate::args::Input;
+use crate::output::{pretty_json, write_stdout};
+use crate::pipeline::Snapshot;
+
+/// `keyward explain`.
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// Employee number or work e-mail (an earlier employee number of a
+    /// rehire works too).
+    #[arg(value_name = "PERSON")]
+    pub person: String,
+    #[command(flatten)]
+    pub input: Input,
+    /// Explain as of this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub at: Option<Date>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+}
+
+/// How the explanation is printed (`--format`).
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ExplainFormat {
+    Text,
+    Json,
+}
+
+/// Explains the person; an unknown person is an error.
+pub async fn run(args: ExplainArgs) -> Result<ExitCode> {
+    let today = args.at.unwrap_or_else(super::today);
+    let snapshot = Snapshot::read(&args.input.paths).await?;
+    let explained =
+        keyward_core::explain::explain(snapshot.set(), &snapshot.people, &snapshot.listings, &args.person, today)?;
+    let rendered = match args.format {
+        ExplainFormat::Text => explained.to_text(),
+        ExplainFormat::Json => pretty_json(&explained, "the explanation")?,
+    };
+    write_stdout(&rendered)?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,59 @@
+//! `keyward inventory`: who has which account in which app, matched to
+//! people, as a table or CSV (keyward-core's inventory).
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use jiff::civil::Date;
+
+use crate::args::Input;
+use crate::output::write_stdout;
+use crate::pipeline::{self, Snapshot};
+
+/// `keyward inventory`.
+#[derive(Debug, clap::Args)]
+pub struct InventoryArgs {
+    #[command(flatten)]
+    pub input: Input,
+    /// Person statuses as of this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub at: Option<Date>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = InventoryFormat::Table)]
+    pub format: InventoryFormat,
+    /// Only this application (repeatable).
+    #[arg(long = "app", value_name = "NAME")]
+    pub apps: Vec<String>,
+}
+
+/// How the inventory is printed (`--format`).
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum InventoryFormat {
+    Table,
+    Csv,
+}
+
+/// Lists the accounts. `--app` names are checked against the policies
+/// before any HR master or app is read.
+pub async fn run(args: InventoryArgs) -> Result<ExitCode> {
+    let InventoryArgs { input, at, format, apps } = args;
+    let today = at.unwrap_or_else(super::today);
+    let loaded = pipeline::load_policies(&input.paths)?;
+    for a in &apps {
+        if loaded.set.application(a).is_none() {
+            let names: Vec<&str> = loaded.set.applications.iter().map(|x| x.name.as_str()).collect();
+            anyhow::bail!("no Application named `{a}`; the policies define: {}", names.join(", "));
+        }
+    }
+    let snapshot = Snapshot::read_for(loaded).await?;
+    let mut inv = keyward_core::inventory::inventory(snapshot.set(), &snapshot.people, &snapshot.listings, today)?;
+    if !apps.is_empty() {
+        inv.rows.retain(|r| apps.contains(&r.app));
+    }
+    let rendered = match format {
+        InventoryFormat::Table => inv.to_table(),
+        InventoryFormat::Csv => inv.to_csv(),
+    };
+    write_stdout(&rendered)?;
+    Ok(ExitCode::SUCCESS)
+}

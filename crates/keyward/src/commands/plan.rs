@@ -1,0 +1,90 @@
+//! `keyward plan`: read the snapshot, plan for the day, print the plan in
+//! the format asked for (and save it as JSON for `keyward apply`), send
+//! the digest. With `--detailed-exitcode`, exit 2 when the plan has
+//! changes.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result};
+use jiff::civil::Date;
+use keyward_core::digest::Digest;
+use keyward_core::render::{self, TextOptions};
+
+use super::EXIT_CHANGES;
+use crate::args::{Input, NotifyArgs};
+use crate::output::{ColorChoice, stream_stdout, write_stdout};
+use crate::pipeline::Snapshot;
+
+/// `keyward plan`.
+#[derive(Debug, clap::Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub input: Input,
+    /// Plan for this day instead of today (YYYY-MM-DD), to preview what
+    /// the policy will do then.
+    #[arg(long, value_name = "DATE")]
+    pub at: Option<Date>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
+    pub format: PlanFormat,
+    /// Also write the JSON plan to this file (for `keyward apply`).
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Exit 2 when the plan has changes (0 when none, 1 on error).
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+    /// When to use colours.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// With --format markdown: the most bytes to print (a pull-request
+    /// comment's limit). A longer plan is shortened to the counts per
+    /// app and the largest sections that fit.
+    #[arg(long, value_name = "N", default_value_t = render::DEFAULT_MAX_BYTES)]
+    pub max_bytes: usize,
+    #[command(flatten)]
+    pub notify: NotifyArgs,
+}
+
+/// How the plan is printed (`--format`).
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum PlanFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+/// Plans and prints; the notification targets are resolved before
+/// anything is read, so a typo fails at once.
+pub async fn run(args: PlanArgs) -> Result<ExitCode> {
+    let PlanArgs { input, at, format, out, detailed_exitcode, color, max_bytes, notify } = args;
+    let today = at.unwrap_or_else(super::today);
+    let notifiers = notify.notifiers()?;
+    let snapshot = Snapshot::read(&input.paths).await?;
+    let plan = keyward_core::plan(snapshot.set(), &snapshot.people, &snapshot.listings, today)?;
+    if let Some(path) = &out {
+        let file =
+            std::fs::File::create(path).with_context(|| format!("cannot write the plan to {}", path.display()))?;
+        let mut w = std::io::BufWriter::new(file);
+        render::json_to(&plan, &mut w)
+            .and_then(|()| w.flush())
+            .with_context(|| format!("cannot write the plan to {}", path.display()))?;
+    }
+    match format {
+        PlanFormat::Text => write_stdout(&render::text(&plan, TextOptions { color: color.enabled() }))?,
+        PlanFormat::Json => stream_stdout(|out| render::json_to(&plan, out))?,
+        PlanFormat::Markdown => write_stdout(&render::markdown_within(&plan, max_bytes))?,
+    }
+    if !notifiers.is_empty() {
+        let digest = Digest::new("plan", &plan, &snapshot.people);
+        for w in notifiers.send(&digest).await {
+            eprintln!("warning: {w}");
+        }
+    }
+    let changes = plan.has_changes();
+    // The process ends next: freeing millions of accounts one by one
+    // would only delay the exit.
+    std::mem::forget((plan, snapshot));
+    Ok(if detailed_exitcode && changes { ExitCode::from(EXIT_CHANGES) } else { ExitCode::SUCCESS })
+}

@@ -1,0 +1,56 @@
+//! `keyward report`: the admin report — one self-contained HTML page (and
+//! optionally its data as JSON) built by keyward-core from the same plan
+//! as `keyward plan`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result};
+use jiff::civil::Date;
+use keyward_core::render;
+use keyward_core::report::Report;
+
+use crate::args::Input;
+use crate::output::{pretty_json, write_stdout};
+use crate::pipeline::Snapshot;
+
+/// `keyward report`.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub input: Input,
+    /// Report as of this day (YYYY-MM-DD): the plan date, which every
+    /// "days since" counts to.
+    #[arg(long, value_name = "DATE")]
+    pub at: Option<Date>,
+    /// The HTML file to write.
+    #[arg(short = 'o', long = "html", value_name = "FILE")]
+    pub html: PathBuf,
+    /// Also write the report's data as JSON to this file.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+}
+
+/// Plans, builds the report, writes the files and says what they hold.
+pub async fn run(args: ReportArgs) -> Result<ExitCode> {
+    let ReportArgs { input, at, html, json } = args;
+    let today = at.unwrap_or_else(super::today);
+    let snapshot = Snapshot::read(&input.paths).await?;
+    let plan = keyward_core::plan(snapshot.set(), &snapshot.people, &snapshot.listings, today)?;
+    let report = Report::build(snapshot.set(), &snapshot.people, &snapshot.listings, &plan)?;
+    std::fs::write(&html, render::html::page(&report))
+        .with_context(|| format!("cannot write the report to {}", html.display()))?;
+    if let Some(path) = &json {
+        std::fs::write(path, pretty_json(&report, "the report as JSON")?)
+            .with_context(|| format!("cannot write the report's data to {}", path.display()))?;
+    }
+    write_stdout(&format!(
+        "Wrote {}: {} people, {} apps; {} leavers' account(s) still open, {} account(s) matching nobody.\n",
+        html.display(),
+        report.people.total,
+        report.apps.len(),
+        report.leaver_accounts(),
+        report.orphan_accounts()
+    ))?;
+    Ok(ExitCode::SUCCESS)
+}

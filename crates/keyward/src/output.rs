@@ -1,0 +1,66 @@
+//! Writing a command's result to standard output, the one way every
+//! command does it: whole renderings at once, a closed pipe
+//! (`keyward plan | head`) quietly accepted, and the choice of colours.
+//!
+//! Only results go here; problems go to stderr through
+//! [`crate::problems`].
+
+use std::io::Write as _;
+
+use anyhow::{Context as _, Result};
+use is_terminal::IsTerminal as _;
+use serde::Serialize;
+
+/// When to use colours (`--color`).
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour: `auto` colours only a terminal, and never when
+    /// `NO_COLOR` is set.
+    pub fn enabled(self) -> bool {
+        match self {
+            Self::Always => true,
+            Self::Never => false,
+            Self::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        }
+    }
+}
+
+/// Buffered, locked standard output, for [`stream_stdout`].
+pub type StdoutBuffer = std::io::BufWriter<std::io::StdoutLock<'static>>;
+
+/// Writes `s` to standard output and flushes it.
+pub fn write_stdout(s: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    ignore_broken_pipe(out.write_all(s.as_bytes()).and_then(|()| out.flush()))
+}
+
+/// Streams a large rendering to standard output through a buffer, so it
+/// is never held whole in memory.
+pub fn stream_stdout(render: impl FnOnce(&mut StdoutBuffer) -> std::io::Result<()>) -> Result<()> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    ignore_broken_pipe(render(&mut out).and_then(|()| out.flush()))
+}
+
+/// `value` as pretty JSON ending with a newline; `what` names it in the
+/// error ("the explanation").
+pub fn pretty_json(value: &impl Serialize, what: &str) -> Result<String> {
+    let mut s = serde_json::to_string_pretty(value).with_context(|| format!("cannot render {what}"))?;
+    s.push('\n');
+    Ok(s)
+}
+
+/// A write to standard output that failed because the reader went away
+/// is not an error worth a message.
+pub fn ignore_broken_pipe(r: std::io::Result<()>) -> Result<()> {
+    match r {
+        // A closed pipe (`keyward plan | head`) is not an error worth a message.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("cannot write to standard output"),
+    }
+}
