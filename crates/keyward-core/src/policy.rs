@@ -10,13 +10,13 @@ use std::collections::BTreeMap;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::diag::{Diagnostic, Diagnostics, Location, suggest};
 use crate::resources::{
     API_VERSION, AccessPolicy, AccessPolicySpec, Application, ApplicationSpec, Exception, ExceptionSpec, GROUP,
     PeopleSource, PeopleSourceSpec, SeparationOfDuties, SeparationOfDutiesSpec,
 };
 use crate::validate::{self, Compiled};
-use crate::yaml::{self, Document, Node, PathSegment};
+use crate::yaml::{self, Document, Node, PathSegment, dotted};
 
 /// A policy file's text, as read by the caller.
 #[derive(Debug, Clone)]
@@ -421,23 +421,6 @@ fn typed<T: DeserializeOwned>(path: &str, root: &Node, json: Value) -> Result<T,
     })
 }
 
-/// `spec.grant[0].role`: a serde path as policy messages name fields.
-pub(crate) fn dotted(segments: &[PathSegment]) -> String {
-    let mut out = String::new();
-    for s in segments {
-        match s {
-            PathSegment::Key(k) => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(k);
-            }
-            PathSegment::Index(i) => out.push_str(&format!("[{i}]")),
-        }
-    }
-    out
-}
-
 /// Names quoted in backticks in a serde message (`expected one of `a`, `b``).
 fn backticked(message: &str) -> Vec<&str> {
     message.split('`').skip(1).step_by(2).collect()
@@ -476,16 +459,6 @@ fn help_for(message: &str, segments: &[PathSegment]) -> String {
         return "write dates as YYYY-MM-DD".to_owned();
     }
     "see `keyward schema` for what this field accepts".to_owned()
-}
-
-/// "did you mean `x`?" when `bad` is close to one of `candidates`.
-pub(crate) fn suggest(bad: &str, candidates: &[&str]) -> Option<String> {
-    candidates
-        .iter()
-        .map(|c| (strsim::jaro_winkler(&bad.to_lowercase(), &c.to_lowercase()), *c))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| format!("did you mean `{c}`?"))
 }
 
 #[cfg(test)]

@@ -20,13 +20,13 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::diag::{Diagnostic, Diagnostics, Location, suggest};
 use crate::grants::{Because, Grant, NotSelected, grants_of};
 use crate::people::{FieldLabels, People, Person, PersonOrigin, Post, SourceInfo};
-use crate::policy::{PolicySet, SourceFile, dotted, suggest};
+use crate::policy::{PolicySet, SourceFile};
 use crate::resources::{API_VERSION, HrStatus};
 use crate::vocab;
-use crate::yaml::{self, Node, NodeKind, PathSegment};
+use crate::yaml::{self, Node, NodeKind, PathSegment, dotted};
 
 /// The kind of a policy test document.
 pub const KIND: &str = "PolicyTest";

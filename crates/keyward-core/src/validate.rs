@@ -9,8 +9,8 @@ use regex::Regex;
 use rustc_hash::FxHashMap;
 
 use crate::account::BUILTIN_FIELDS;
-use crate::diag::Diagnostic;
-use crate::policy::{Named, Origin, PolicySet, suggest};
+use crate::diag::{Diagnostic, suggest};
+use crate::policy::{Named, Origin, PolicySet};
 use crate::resources::{ApplicationSpec, Grant, LifecycleSpec, SelectStatus};
 use crate::vocab;
 
