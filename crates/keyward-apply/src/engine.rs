@@ -10,7 +10,8 @@ use std::sync::Mutex;
 use futures::FutureExt as _;
 use futures::StreamExt as _;
 use keyward_connectors::{Connector, Outcome};
-use keyward_core::plan::{Action, AppSummary, Change, Plan};
+use keyward_core::action::Action;
+use keyward_core::plan::{AppSummary, Change, Plan};
 use keyward_core::policy::PolicySet;
 
 use crate::audit::{AuditLog, Entry, Event, RunCounts};

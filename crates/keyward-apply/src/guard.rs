@@ -9,7 +9,8 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use keyward_core::plan::{AccountRef, Action, Plan};
+use keyward_core::action::Action;
+use keyward_core::plan::{AccountRef, Plan};
 use keyward_core::policy::PolicySet;
 use serde::Serialize;
 

@@ -22,9 +22,10 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::account::{Account, AccountListing, AccountStatus};
+use crate::action::Action;
 use crate::evaluate::{Selections, describe_src};
 use crate::people::People;
-use crate::plan::{Action, Change, PersonRef};
+use crate::plan::{Change, PersonRef};
 use crate::validate::{Compiled, CompiledDutyEnt};
 
 /// One person holding, or about to hold, two or more duties of one

@@ -13,6 +13,7 @@
 //! input order, which keeps the result deterministic.
 
 pub mod account;
+pub mod action;
 pub mod approval;
 pub mod correlate;
 pub mod diag;
@@ -38,7 +39,8 @@ pub mod vocab;
 pub mod yaml;
 
 pub use account::{Account, AccountListing, AccountStatus};
+pub use action::Action;
 pub use diag::{Diagnostic, Diagnostics, Location, Severity};
 pub use people::{People, Person, Phase, Post};
-pub use plan::{Action, Change, Plan, PlanError, plan, plan_scoped};
+pub use plan::{Change, Plan, PlanError, plan, plan_scoped};
 pub use policy::{Loaded, Named, Origin, PolicySet, SourceFile};

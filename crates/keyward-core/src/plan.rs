@@ -13,6 +13,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::account::{Account, AccountListing, AccountStatus, Capabilities, Text};
+use crate::action::Action;
 use crate::correlate::{Correlator, Indexes, Link, explain};
 use crate::duration::{Retention, SuspendTiming, TransferTo};
 use crate::duties::{self, Holding, Violation};
@@ -24,63 +25,6 @@ use crate::validate::{Compiled, CompiledApp, CompiledCorrelator};
 
 /// Version of the JSON plan document. Bumped on any incompatible change.
 pub const PLAN_FORMAT_VERSION: u32 = 1;
-
-/// What keyward will do to an account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Action {
-    /// Create an account for a person who should have one.
-    Create,
-    /// Re-enable a suspended account (a rehire, a return from leave).
-    Restore,
-    /// Change role or groups.
-    Update,
-    /// Disable sign-in, keeping the data.
-    Suspend,
-    /// Hand the account's data over to another account.
-    Transfer,
-    /// Delete the account.
-    Delete,
-    /// Nothing automatic: a human must look.
-    Review,
-}
-
-impl Action {
-    /// The word used in plans.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Create => "create",
-            Self::Restore => "restore",
-            Self::Update => "update",
-            Self::Suspend => "suspend",
-            Self::Transfer => "transfer",
-            Self::Delete => "delete",
-            Self::Review => "review",
-        }
-    }
-
-    /// What the action does, for messages (`hand data over`).
-    pub fn verb(self) -> &'static str {
-        match self {
-            Self::Create => "create accounts",
-            Self::Restore => "restore accounts",
-            Self::Update => "change roles or groups",
-            Self::Suspend => "suspend accounts",
-            Self::Transfer => "hand data over",
-            Self::Delete => "delete accounts",
-            Self::Review => "carry out a review",
-        }
-    }
-
-    /// All actions in plan order.
-    pub const ALL: [Action; 7] =
-        [Self::Create, Self::Restore, Self::Update, Self::Suspend, Self::Transfer, Self::Delete, Self::Review];
-
-    /// `true` for actions that take access or data away.
-    pub fn is_deprovisioning(self) -> bool {
-        matches!(self, Self::Suspend | Self::Transfer | Self::Delete)
-    }
-}
 
 /// The account a change is about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

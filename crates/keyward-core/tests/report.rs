@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 use common::*;
 use jiff::civil::{Date, date};
 use keyward_core::account::{Account, AccountListing};
+use keyward_core::action::Action;
 use keyward_core::people::{People, Person};
-use keyward_core::plan::Action;
 use keyward_core::report::{CellState, Problem, Report, RowKind};
 use keyward_core::{PolicySet, render};
 

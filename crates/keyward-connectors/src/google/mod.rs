@@ -21,7 +21,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use async_trait::async_trait;
 use keyward_core::account::{AccountListing, Text};
-use keyward_core::plan::{Action, Change};
+use keyward_core::action::Action;
+use keyward_core::plan::Change;
 use keyward_core::policy::{Named, PolicySet};
 use keyward_core::resources::{ApplicationSpec, GoogleLicence, GoogleWorkspaceConnector, NameOrder};
 use serde_json::Value;

@@ -34,7 +34,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use keyward_core::account::{Account, AccountListing, AccountStatus, Text};
-use keyward_core::plan::{Action, Change};
+use keyward_core::action::Action;
+use keyward_core::plan::Change;
 use keyward_core::policy::{Named, PolicySet};
 use keyward_core::resources::{ApplicationSpec, LdapConnector, LdapSuspension, LdapUidFrom};
 use ldap3::controls::{Control, ControlType, PagedResults};

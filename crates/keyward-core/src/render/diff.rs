@@ -13,7 +13,8 @@ use std::fmt;
 
 use similar::{Algorithm, ChangeTag, capture_diff_slices};
 
-use crate::plan::{Action, Change};
+use crate::action::Action;
+use crate::plan::Change;
 
 /// What changes in one attribute of one account.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -15,7 +15,8 @@ use std::fmt::Write as _;
 
 use super::escape::html_text as esc;
 use super::money;
-use crate::plan::{Action, Counts, SeatChange};
+use crate::action::Action;
+use crate::plan::{Counts, SeatChange};
 use crate::report::{AccountCell, AppAccounts, Bar, Cell, CellState, MatrixRow, Planned, Problem, Report, RowKind};
 use crate::resources::SeatFreedBy;
 

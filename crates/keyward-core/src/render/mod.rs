@@ -6,8 +6,9 @@ use std::fmt::Write as _;
 
 use unicode_width::UnicodeWidthStr;
 
+use crate::action::Action;
 use crate::duties::Violation;
-use crate::plan::{Action, Change, Counts, Plan};
+use crate::plan::{Change, Counts, Plan};
 
 pub mod diff;
 mod escape;
