@@ -91,7 +91,7 @@ pub struct Report {
     /// The plan's warnings (expired exceptions…).
     pub warnings: Vec<String>,
     /// People holding duties a SeparationOfDuties keeps apart, from the plan.
-    pub violations: Vec<crate::duties::Violation>,
+    pub violations: Vec<crate::plan::Violation>,
     /// SeparationOfDuties rules checked.
     pub duty_rules: usize,
 }

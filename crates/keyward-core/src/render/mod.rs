@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use unicode_width::UnicodeWidthStr;
 
 use crate::action::Action;
-use crate::duties::Violation;
+use crate::plan::Violation;
 use crate::plan::{Change, Counts, Plan};
 
 pub mod diff;

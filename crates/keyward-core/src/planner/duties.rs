@@ -19,64 +19,12 @@ use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 
-use serde::{Deserialize, Serialize};
-
 use crate::account::{Account, AccountListing, AccountStatus};
 use crate::action::Action;
 use crate::evaluate::{Selections, describe_src};
 use crate::people::People;
-use crate::plan::{Change, PersonRef};
+use crate::plan::{Change, DutyHeld, PersonRef, Violation};
 use crate::validate::{Compiled, CompiledDutyEnt};
-
-/// One person holding, or about to hold, two or more duties of one
-/// SeparationOfDuties rule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Violation {
-    /// The SeparationOfDuties resource.
-    pub rule: String,
-    /// The rule's description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Who answers for the rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner: Option<String>,
-    /// The person.
-    pub person: PersonRef,
-    /// The duties they would hold together, in the rule's order.
-    pub duties: Vec<DutyHeld>,
-}
-
-/// One duty of a violation and everything that gives it to the person.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DutyHeld {
-    /// The duty's name.
-    pub duty: String,
-    /// Accounts that carry it now and keep it after the plan
-    /// (`payments: sato@example.com (role approver)`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub held: Vec<String>,
-    /// Policies and exceptions whose grants carry it.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub granted_by: Vec<String>,
-    /// Changes of this plan that would have given it; each is held back
-    /// for review.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub held_back: Vec<String>,
-}
-
-impl Violation {
-    /// "approve payments and submit payments".
-    pub fn duty_names(&self) -> String {
-        let names: Vec<&str> = self.duties.iter().map(|d| d.duty.as_str()).collect();
-        match names.split_last() {
-            Some((last, [])) => (*last).to_owned(),
-            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
-            None => String::new(),
-        }
-    }
-}
 
 /// An account of a person in an app whose entitlements a rule names:
 /// collected while the app is planned, read back from its listing.
