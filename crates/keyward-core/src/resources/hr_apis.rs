@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{PeopleValueMaps, SecretRef};
+use super::people_source::PeopleValueMaps;
+use super::shared::SecretRef;
 
 /// Google Workspace's Directory API, read as the HR master: every user of
 /// the customer (or domain), suspended and archived ones included, page by
