@@ -10,8 +10,8 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use keyward_core::action::Action;
+use keyward_core::compile::PolicySet;
 use keyward_core::plan::{AccountRef, Plan};
-use keyward_core::policy::PolicySet;
 use serde::Serialize;
 
 /// Accounts an app may lose in one apply when its Application does not say.

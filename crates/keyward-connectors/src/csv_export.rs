@@ -6,8 +6,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use async_trait::async_trait;
 use keyward_core::account::{Account, AccountListing, AccountStatus, Text};
+use keyward_core::compile::PolicySet;
 use keyward_core::diag::{Diagnostic, Diagnostics, Location};
-use keyward_core::policy::{Named, PolicySet};
+use keyward_core::load::Named;
 use keyward_core::resources::{AccountStatusValues, ApplicationSpec, CsvExportConnector};
 use keyward_core::tabular::{self, Headers, csv_error, field_count_error, row_error};
 use keyward_core::vocab::{self, LabelMap};

@@ -17,9 +17,10 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use keyward_core::account::AccountListing;
 pub use keyward_core::account::Capabilities;
+use keyward_core::compile::PolicySet;
 use keyward_core::diag::Diagnostics;
+use keyward_core::load::Named;
 use keyward_core::plan::Change;
-use keyward_core::policy::{Named, PolicySet};
 use keyward_core::resources::{ApplicationSpec, ConnectorSpec};
 
 pub mod atlassian;

@@ -2,7 +2,8 @@
 //! variable, a file, or a Kubernetes Secret the controller fetched) through
 //! [`keyward_http::secrets`], the one reader the HR API sources use too.
 
-use keyward_core::policy::{Named, PolicySet};
+use keyward_core::compile::PolicySet;
+use keyward_core::load::Named;
 use keyward_core::resources::{ApplicationSpec, SecretRef};
 pub use keyward_http::secrets::ClusterSecrets;
 

@@ -15,13 +15,13 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::account::AccountListing;
+use crate::compile::PolicySet;
 use crate::grants::{Because, PersonGrants, grants_of};
 use crate::inventory::{InventoryRow, inventory};
 use crate::people::{People, Person, Phase};
 use crate::plan::Violation;
 use crate::plan::{Change, PlanError};
 use crate::planner::plan_scoped;
-use crate::policy::PolicySet;
 
 /// The explanation of one person on one day.
 #[derive(Debug, Clone, Serialize)]

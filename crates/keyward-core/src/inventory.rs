@@ -6,10 +6,10 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::account::AccountListing;
+use crate::compile::PolicySet;
 use crate::correlate::{Indexes, Link, correlate, explain};
 use crate::people::{People, Phase};
 use crate::plan::PlanError;
-use crate::policy::PolicySet;
 
 /// One account and whom it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -20,10 +20,11 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::compile::PolicySet;
 use crate::diag::{Diagnostic, Diagnostics, Location, suggest};
 use crate::grants::{Because, Grant, NotSelected, grants_of};
+use crate::load::SourceFile;
 use crate::people::{FieldLabels, People, Person, PersonOrigin, Post, SourceInfo};
-use crate::policy::{PolicySet, SourceFile};
 use crate::resources::{API_VERSION, HrStatus};
 use crate::vocab;
 use crate::yaml::{self, Node, NodeKind, PathSegment, dotted};

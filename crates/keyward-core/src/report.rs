@@ -22,12 +22,12 @@ use serde::Serialize;
 
 use crate::account::{AccountListing, AccountStatus};
 use crate::action::Action;
+use crate::compile::PolicySet;
 use crate::correlate::Link;
 use crate::evaluate::{EntView, select_all};
 use crate::inventory::{InventoryRow, inventory, phase_word};
 use crate::people::{People, Person, Phase};
 use crate::plan::{AppSummary, Change, Counts, PeopleSummary, Plan, PlanError, SeatChange};
-use crate::policy::PolicySet;
 use crate::resources::{ApplicationSpec, SeatCost, SeatFreedBy};
 use crate::review::granted_by;
 

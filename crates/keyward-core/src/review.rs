@@ -14,13 +14,13 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::account::AccountListing;
+use crate::compile::PolicySet;
+use crate::compile::model::Compiled;
 use crate::evaluate::{EntView, Src, select_all};
 use crate::inventory::inventory;
 use crate::people::{People, Phase};
 use crate::plan::PlanError;
-use crate::policy::PolicySet;
 use crate::resources::{ExceptionSpec, Grant};
-use crate::validate::Compiled;
 
 /// Who reviews.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

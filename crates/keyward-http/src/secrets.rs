@@ -9,7 +9,8 @@
 
 use std::collections::BTreeMap;
 
-use keyward_core::policy::{Origin, PolicySet};
+use keyward_core::compile::PolicySet;
+use keyward_core::load::Origin;
 use keyward_core::resources::{SecretKeyRef, SecretRef};
 
 use crate::Secret;

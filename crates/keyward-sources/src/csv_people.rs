@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use keyward_core::diag::Diagnostic;
+use keyward_core::load::Named;
 use keyward_core::people::{FieldLabels, Person, PersonOrigin, Post, SourceInfo};
-use keyward_core::policy::Named;
 use keyward_core::resources::{CsvPeopleSource, HrStatus, PeopleSourceSpec};
 use keyward_core::tabular::{self, Headers, csv_error, field_count_error, row_error};
 pub(crate) use keyward_core::vocab::looks_like_email;

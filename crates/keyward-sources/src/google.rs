@@ -15,8 +15,9 @@
 use std::collections::HashSet;
 
 use http::Method;
+use keyward_core::compile::PolicySet;
+use keyward_core::load::Named;
 use keyward_core::people::{Person, SourceInfo};
-use keyward_core::policy::{Named, PolicySet};
 use keyward_core::resources::{GoogleWorkspacePeopleSource, PeopleSourceSpec};
 use keyward_http::secrets::read_secret;
 use keyward_http::{HttpClient, HttpError, HttpSettings, Reply, Request};

@@ -19,8 +19,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Mutex;
 
 use http::Method;
+use keyward_core::compile::PolicySet;
+use keyward_core::load::Named;
 use keyward_core::people::{Person, SourceInfo};
-use keyward_core::policy::{Named, PolicySet};
 use keyward_core::resources::{MicrosoftGraphPeopleSource, PeopleSourceSpec};
 use keyward_http::secrets::read_secret;
 use keyward_http::{

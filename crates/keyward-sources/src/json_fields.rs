@@ -15,10 +15,11 @@ use std::collections::{BTreeMap, HashMap};
 
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
+use keyward_core::compile::PolicySet;
 use keyward_core::diag::Diagnostic;
 use keyward_core::json_path::JsonPath;
+use keyward_core::load::Named;
 use keyward_core::people::{FieldLabels, Person, PersonOrigin, Post, SourceInfo};
-use keyward_core::policy::{Named, PolicySet};
 use keyward_core::resources::{HrStatus, PeopleSourceSpec, PeopleValueMaps, UserFieldPaths};
 use keyward_core::vocab::{self, LabelMap};
 use serde_json::Value;

@@ -12,9 +12,10 @@
 //! listing that fails or does not add up, is an error, because a person
 //! missing from the snapshot is a person whose leaving keyward cannot see.
 
+use keyward_core::compile::PolicySet;
 use keyward_core::diag::Diagnostics;
+use keyward_core::load::Named;
 use keyward_core::people::{People, SourceInfo};
-use keyward_core::policy::{Named, PolicySet};
 use keyward_core::resources::PeopleSourceSpec;
 use keyward_core::{Diagnostic, Person, tabular};
 use keyward_http::secrets::ClusterSecrets;

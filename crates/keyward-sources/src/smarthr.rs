@@ -15,9 +15,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use http::Method;
 use jiff::civil::Date;
+use keyward_core::compile::PolicySet;
 use keyward_core::diag::Diagnostic;
+use keyward_core::load::Named;
 use keyward_core::people::{FieldLabels, Person, PersonOrigin, Post, SourceInfo};
-use keyward_core::policy::{Named, PolicySet};
 use keyward_core::resources::{HrStatus, PeopleSourceSpec, SmartHrPeopleSource};
 use keyward_core::tabular::Headers;
 use keyward_core::vocab::{self, LabelMap};

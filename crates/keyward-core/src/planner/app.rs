@@ -3,10 +3,10 @@
 
 use crate::account::AccountListing;
 use crate::action::Action;
+use crate::compile::model::CompiledApp;
 use crate::correlate::Link;
 use crate::evaluate::EntView;
 use crate::plan::{AppSummary, Change, Counts, SeatChange};
-use crate::validate::CompiledApp;
 
 use super::context::{AppCtx, Scratch, Shared};
 use super::duties::Holding;

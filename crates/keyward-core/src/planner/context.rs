@@ -4,12 +4,12 @@
 use jiff::civil::Date;
 
 use crate::account::{Account, AccountListing, AccountStatus};
+use crate::compile::PolicySet;
+use crate::compile::model::{Compiled, CompiledApp};
 use crate::correlate::{Correlator, Indexes, Link};
 use crate::duration::TransferTo;
 use crate::evaluate::Selections;
 use crate::people::{People, Phase};
-use crate::policy::PolicySet;
-use crate::validate::{Compiled, CompiledApp};
 
 /// What every app's and person's planning reads.
 pub(super) struct Shared<'a> {

@@ -21,10 +21,10 @@ use rustc_hash::FxHashMap;
 
 use crate::account::{Account, AccountListing, AccountStatus};
 use crate::action::Action;
+use crate::compile::model::{Compiled, CompiledDutyEnt};
 use crate::evaluate::{Selections, describe_src};
 use crate::people::People;
 use crate::plan::{Change, DutyHeld, PersonRef, Violation};
-use crate::validate::{Compiled, CompiledDutyEnt};
 
 /// An account of a person in an app whose entitlements a rule names:
 /// collected while the app is planned, read back from its listing.

@@ -2,8 +2,8 @@
 
 use crate::account::{Capabilities, Text};
 use crate::action::Action;
+use crate::compile::model::CompiledApp;
 use crate::plan::Change;
-use crate::validate::CompiledApp;
 
 /// Turns what the app's connector cannot do into reviews, so `apply`
 /// never attempts it and a human sees it. (For a read-only app every change

@@ -18,13 +18,13 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 
 use crate::account::AccountListing;
+use crate::compile::PolicySet;
 use crate::correlate::Indexes;
 use crate::evaluate::select_all;
 use crate::people::{People, Phase};
 use crate::plan::{
     AppSummary, Change, Changes, Counts, PLAN_FORMAT_VERSION, PeopleSummary, Plan, PlanError, SeatChange,
 };
-use crate::policy::PolicySet;
 
 mod app;
 mod context;

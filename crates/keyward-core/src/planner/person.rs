@@ -6,13 +6,13 @@ use jiff::civil::Date;
 
 use crate::account::{AccountStatus, Text};
 use crate::action::Action;
+use crate::compile::model::CompiledCorrelator;
 use crate::correlate::explain;
 use crate::duration::{Retention, SuspendTiming, TransferTo};
 use crate::evaluate::EntView;
 use crate::people::{FieldLabels, Person, Phase};
 use crate::plan::{AccountRef, Change, GroupChange, PersonRef, Profile, RoleChange};
 use crate::resources::{OnLeave, Ungranted};
-use crate::validate::CompiledCorrelator;
 
 use super::context::{AppCtx, Shared};
 

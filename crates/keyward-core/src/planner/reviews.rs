@@ -27,7 +27,9 @@ pub(super) fn plan_foreign_domains(ctx: &AppCtx<'_>, people: &People, scope: Opt
         if !a.status.is_live() {
             continue;
         }
-        let Some(domain) = a.email.as_deref().and_then(crate::validate::CompiledIdentities::domain) else { continue };
+        let Some(domain) = a.email.as_deref().and_then(crate::compile::model::CompiledIdentities::domain) else {
+            continue;
+        };
         if !ids.is_foreign(&domain) {
             continue;
         }

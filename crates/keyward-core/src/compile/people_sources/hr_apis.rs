@@ -4,12 +4,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{
-    Checker, EntraApp, check_api_url, check_attribute_names, check_entra_app, check_google_service_account,
-    check_value_maps,
-};
+use super::{check_attribute_names, check_value_maps};
+use crate::compile::checker::Checker;
+use crate::compile::fields::check_api_url;
+use crate::compile::idp::{EntraApp, check_entra_app, check_google_service_account};
 use crate::json_path::JsonPath;
-use crate::policy::Origin;
+use crate::load::Origin;
 use crate::resources::{GoogleWorkspacePeopleSource, MicrosoftGraphPeopleSource, UserFieldPaths};
 
 const PATH_HELP: &str = "write a path into the user's JSON: `primaryEmail`, `name.fullName`, `organizations[primary].department`, `externalIds[type=organization].value`, `organizations[*].title` or `customSchemas.HR.EmploymentType`";
