@@ -10,7 +10,7 @@ use keyward_core::account::{AccountListing, Capabilities};
 use keyward_core::action::Action;
 use keyward_core::approval;
 use keyward_core::plan::Plan;
-use keyward_core::render;
+use keyward_core::present::render;
 use std::collections::BTreeMap;
 
 const SCIM_LIKE: Capabilities = Capabilities {

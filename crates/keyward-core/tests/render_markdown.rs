@@ -5,7 +5,7 @@
 
 use keyward_core::action::Action;
 use keyward_core::plan::{AccountRef, Change, GroupChange, PersonRef, Plan, RoleChange};
-use keyward_core::render::{self, TextOptions};
+use keyward_core::present::render::{self, TextOptions};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 

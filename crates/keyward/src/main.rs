@@ -16,7 +16,7 @@ use anyhow::{Context as _, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use is_terminal::IsTerminal as _;
 use jiff::civil::Date;
-use keyward_core::render::{self, TextOptions};
+use keyward_core::present::render::{self, TextOptions};
 
 use keyward::pipeline;
 use keyward::report;
@@ -516,7 +516,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 PlanFormat::Markdown => write_stdout(&render::markdown_within(&plan, max_bytes))?,
             }
             if !notifiers.is_empty() {
-                let digest = keyward_core::digest::Digest::new("plan", &plan, &people);
+                let digest = keyward_core::present::digest::Digest::new("plan", &plan, &people);
                 for w in notifiers.send(&digest).await {
                     eprintln!("warning: {w}");
                 }
@@ -658,7 +658,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let loaded = pipeline::load_policies(&input.paths)?;
             let people = pipeline::read_people(&loaded.set).await?;
             let listings = pipeline::list_accounts(&loaded.set).await?;
-            let explained = keyward_core::explain::explain(&loaded.set, &people, &listings, &person, today)?;
+            let explained = keyward_core::present::explain::explain(&loaded.set, &people, &listings, &person, today)?;
             let rendered = match format {
                 ExplainFormat::Text => explained.to_text(),
                 ExplainFormat::Json => {
@@ -673,13 +673,13 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Review { command: ReviewCommand::Export { input, by, at, out_dir } } => {
             let today = at.unwrap_or_else(today);
             let by = match by {
-                ReviewByArg::Manager => keyward_core::review::ReviewBy::Manager,
-                ReviewByArg::App => keyward_core::review::ReviewBy::App,
+                ReviewByArg::Manager => keyward_core::present::review::ReviewBy::Manager,
+                ReviewByArg::App => keyward_core::present::review::ReviewBy::App,
             };
             let loaded = pipeline::load_policies(&input.paths)?;
             let people = pipeline::read_people(&loaded.set).await?;
             let listings = pipeline::list_accounts(&loaded.set).await?;
-            let sheets = keyward_core::review::sheets(&loaded.set, &people, &listings, today, by)?;
+            let sheets = keyward_core::present::review::sheets(&loaded.set, &people, &listings, today, by)?;
             let written = keyward::review::export(&sheets, &out_dir, today, by)?;
             let accounts: usize = sheets.iter().map(|s| s.rows.len()).sum();
             write_stdout(&format!(
@@ -700,8 +700,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let people = pipeline::read_people(&loaded.set).await?;
             let listings = pipeline::list_accounts(&loaded.set).await?;
             let plan = keyward_core::plan(&loaded.set, &people, &listings, today)?;
-            let report = keyward_core::report::Report::build(&loaded.set, &people, &listings, &plan)?;
-            std::fs::write(&html, render::html::page(&report))
+            let report = keyward_core::present::report::Report::build(&loaded.set, &people, &listings, &plan)?;
+            std::fs::write(&html, keyward_core::present::report::html::page(&report))
                 .with_context(|| format!("cannot write the report to {}", html.display()))?;
             if let Some(path) = &json {
                 let mut text = serde_json::to_string_pretty(&report).context("cannot render the report as JSON")?;
@@ -730,7 +730,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             }
             let people = pipeline::read_people(&loaded.set).await?;
             let listings = pipeline::list_accounts(&loaded.set).await?;
-            let mut inv = keyward_core::inventory::inventory(&loaded.set, &people, &listings, today)?;
+            let mut inv = keyward_core::present::inventory::inventory(&loaded.set, &people, &listings, today)?;
             if !apps.is_empty() {
                 inv.rows.retain(|r| apps.contains(&r.app));
             }

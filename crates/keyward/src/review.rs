@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
 use jiff::civil::Date;
+use keyward_core::present::review::{self, ReviewBy, ReviewRow, ReviewSheet};
 use keyward_core::resources::Exception;
-use keyward_core::review::{self, ReviewBy, ReviewRow, ReviewSheet};
 
 const BOM: &str = "\u{feff}";
 

@@ -1,6 +1,6 @@
-//! Plan renderings: text for terminals, JSON for tools, Markdown for
-//! pull-request comments. Pure functions of the plan, so snapshots are
-//! stable.
+//! The plan's renderings: text for terminals, JSON for tools, Markdown for
+//! pull-request comments (`markdown`), and the attribute diffs both show
+//! ([`diff`]). Pure functions of the plan, so snapshots are stable.
 
 use std::fmt::Write as _;
 
@@ -11,12 +11,10 @@ use crate::plan::Violation;
 use crate::plan::{Change, Counts, Plan};
 
 pub mod diff;
-mod escape;
-pub mod html;
-mod md;
+mod markdown;
 
 pub use diff::{AttrDiff, attribute_diffs};
-pub use md::{DEFAULT_MAX_BYTES, markdown, markdown_within};
+pub use markdown::{DEFAULT_MAX_BYTES, markdown, markdown_within};
 
 /// Options for the text rendering.
 #[derive(Debug, Clone, Copy, Default)]

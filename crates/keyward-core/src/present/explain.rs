@@ -5,7 +5,7 @@
 //! and what the plan will do.
 //!
 //! Built only from what the plan itself uses ([`crate::grants`],
-//! [`crate::inventory`], [`crate::plan_scoped`]), so an explanation can
+//! [`crate::present::inventory`], [`crate::plan_scoped`]), so an explanation can
 //! never disagree with the plan.
 
 use std::collections::BTreeMap;
@@ -17,11 +17,11 @@ use serde::Serialize;
 use crate::account::AccountListing;
 use crate::compile::PolicySet;
 use crate::grants::{Because, PersonGrants, grants_of};
-use crate::inventory::{InventoryRow, inventory};
 use crate::people::{People, Person, Phase};
 use crate::plan::Violation;
 use crate::plan::{Change, PlanError};
 use crate::planner::plan_scoped;
+use crate::present::inventory::{InventoryRow, inventory};
 
 /// The explanation of one person on one day.
 #[derive(Debug, Clone, Serialize)]
@@ -248,7 +248,7 @@ impl Explanation {
             let _ = writeln!(out, "\nSeparation of duties");
             for v in &self.violations {
                 let _ = writeln!(out, "  ✗ {}: {}", v.rule, v.duty_names());
-                for (duty, what) in crate::render::duty_evidence(v) {
+                for (duty, what) in crate::present::render::duty_evidence(v) {
                     let _ = writeln!(out, "    {duty} — {what}");
                 }
             }

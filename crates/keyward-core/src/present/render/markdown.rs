@@ -11,10 +11,10 @@
 use std::fmt::Write as _;
 
 use super::diff::attribute_diffs;
-use super::escape::{html_text, md_code, md_text};
 use super::summary_line;
 use crate::action::Action;
 use crate::plan::{AppSummary, Change, Counts, Plan};
+use crate::present::escape::{html_text, md_code, md_text};
 
 /// The default comment budget: under GitHub's 65,536-character limit. The
 /// budget counts bytes, and a character is at least one byte, so a

@@ -17,9 +17,9 @@ use crate::account::AccountListing;
 use crate::compile::PolicySet;
 use crate::compile::model::Compiled;
 use crate::evaluate::{EntView, Src, select_all};
-use crate::inventory::inventory;
 use crate::people::{People, Phase};
 use crate::plan::PlanError;
+use crate::present::inventory::inventory;
 use crate::resources::{ExceptionSpec, Grant};
 
 /// Who reviews.
