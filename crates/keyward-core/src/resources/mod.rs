@@ -3,17 +3,16 @@
 //! generated. Every field's doc comment becomes its description in
 //! `kubectl explain` and in editors, so write them for admins.
 //!
-//! One file per kind (`people_source` with `hr_apis`, `application` with
-//! its `connectors`, `access_policy`, `exception`, `separation_of_duties`)
-//! and the small types they share (`shared`); every type is reached as
-//! `resources::Name`. These are pure type definitions: nothing here reads a
+//! One file per kind (`people_source` with its directory APIs,
+//! `application` with its `connectors`, `access_policy`, `exception`,
+//! `separation_of_duties`) and the small types they share (`shared`);
+//! every type is reached as `resources::Name`. These are pure type definitions: nothing here reads a
 //! file, checks a reference between resources or knows about planning.
 
 mod access_policy;
 mod application;
 mod connectors;
 mod exception;
-mod hr_apis;
 mod people_source;
 mod separation_of_duties;
 mod shared;
@@ -22,7 +21,6 @@ pub use access_policy::*;
 pub use application::*;
 pub use connectors::*;
 pub use exception::*;
-pub use hr_apis::*;
 pub use people_source::*;
 pub use separation_of_duties::*;
 pub use shared::*;

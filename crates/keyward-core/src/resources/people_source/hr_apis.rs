@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::people_source::PeopleValueMaps;
-use super::shared::SecretRef;
+use super::PeopleValueMaps;
+use crate::resources::shared::SecretRef;
 
 /// Google Workspace's Directory API, read as the HR master: every user of
 /// the customer (or domain), suspended and archived ones included, page by

@@ -1,6 +1,6 @@
 //! The PeopleSource kind: where keyward reads the HR master (a CSV export,
-//! SmartHR's API; the directory APIs are in `hr_apis`), and the HR
-//! vocabulary its readers map to.
+//! SmartHR's API; the directory APIs, Google Workspace and Microsoft
+//! Graph, are in `hr_apis`), and the HR vocabulary its readers map to.
 
 use std::collections::BTreeMap;
 
@@ -8,8 +8,11 @@ use kube::CustomResource;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::hr_apis::{GoogleWorkspacePeopleSource, MicrosoftGraphPeopleSource};
 use super::shared::{SecretKeyRef, SecretRef, TextEncoding};
+
+mod hr_apis;
+
+pub use hr_apis::*;
 
 /// Where keyward reads the people who work here: the HR master. Several
 /// sources may be declared (for example employees from SmartHR and
