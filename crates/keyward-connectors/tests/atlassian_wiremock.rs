@@ -59,7 +59,9 @@ async fn setup_spec(spec_lines: &str) -> Setup {
             .set;
     let app = &set.applications[0];
     let spec = app.spec.connector.atlassian.as_ref().unwrap();
-    let atlassian = Atlassian::new(&set, app, spec, &ClusterSecrets::unavailable()).unwrap().with_retry(fast());
+    let atlassian = Atlassian::new(&set.locator(&app.origin), app, spec, &ClusterSecrets::unavailable())
+        .unwrap()
+        .with_retry(fast());
     Setup { server, atlassian, _dir: dir }
 }
 

@@ -102,7 +102,9 @@ async fn setup_with(extra: &str) -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let set = policy(dir.path(), &server.uri(), extra);
     let app = &set.applications[0];
-    let gh = Github::new(&set, app, app.spec.connector.github.as_ref().unwrap()).unwrap().with_retry(fast());
+    let gh = Github::new(&set.locator(&app.origin), app, app.spec.connector.github.as_ref().unwrap())
+        .unwrap()
+        .with_retry(fast());
     Setup { server, gh, _dir: dir }
 }
 

@@ -74,7 +74,15 @@ async fn setup(extra: &str, more: &str) -> Setup {
     let set = PolicySet::load("test", vec![SourceFile { path: file, text }]).unwrap().set;
     let app = set.application("workspace").unwrap();
     let spec = app.spec.connector.google_workspace.as_ref().unwrap();
-    let google = GoogleWorkspace::new(&set, app, spec, &ClusterSecrets::unavailable()).unwrap().with_retry(fast());
+    let google = GoogleWorkspace::new(
+        &set.locator(&app.origin),
+        app,
+        spec,
+        &ClusterSecrets::unavailable(),
+        set.granted_groups(&app.name),
+    )
+    .unwrap()
+    .with_retry(fast());
     // One token for every call: a second token request fails the test.
     Mock::given(method("POST"))
         .and(path("/token"))

@@ -56,7 +56,9 @@ async fn setup(extra: &str) -> Setup {
     let set = PolicySet::load("test", vec![SourceFile { path: file, text }]).unwrap().set;
     let app = &set.applications[0];
     let spec = app.spec.connector.microsoft_graph.as_ref().unwrap();
-    let graph = MicrosoftGraph::new(&set, app, spec, &ClusterSecrets::unavailable()).unwrap().with_retry(fast());
+    let graph = MicrosoftGraph::new(&set.locator(&app.origin), app, spec, &ClusterSecrets::unavailable())
+        .unwrap()
+        .with_retry(fast());
     // One token for every call: a second token request fails the test.
     Mock::given(method("POST"))
         .and(path(format!("/{TENANT}/oauth2/v2.0/token")))

@@ -32,7 +32,7 @@ fn try_connector(dir: &std::path::Path, url: &str, password: &str, extra: &str) 
         .unwrap()
         .set;
     let app = &set.applications[0];
-    Ldap::new(&set, app, app.spec.connector.ldap.as_ref().unwrap())
+    Ldap::new(&set.locator(&app.origin), app, app.spec.connector.ldap.as_ref().unwrap())
 }
 
 fn connector(dir: &std::path::Path, server: &LdapServer, extra: &str) -> Ldap {

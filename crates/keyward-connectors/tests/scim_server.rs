@@ -29,12 +29,14 @@ fn connector(dir: &std::path::Path, url: &str, scim_extra: &str) -> Scim {
         .unwrap()
         .set;
     let app = &set.applications[0];
-    Scim::new(&set, app, app.spec.connector.scim.as_ref().unwrap()).unwrap().with_retry(RetryPolicy {
-        max_attempts: 3,
-        max_total_wait: Duration::from_secs(5),
-        min_delay: Duration::from_millis(20),
-        max_delay: Duration::from_millis(100),
-    })
+    Scim::new(&set.locator(&app.origin), app, app.spec.connector.scim.as_ref().unwrap()).unwrap().with_retry(
+        RetryPolicy {
+            max_attempts: 3,
+            max_total_wait: Duration::from_secs(5),
+            min_delay: Duration::from_millis(20),
+            max_delay: Duration::from_millis(100),
+        },
+    )
 }
 
 fn person(name: &str, id: &str) -> Value {

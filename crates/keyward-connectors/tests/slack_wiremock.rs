@@ -60,7 +60,8 @@ async fn setup_spec(scim: bool, extra: &str, spec_lines: &str) -> Setup {
             .set;
     let app = &set.applications[0];
     let spec = app.spec.connector.slack.as_ref().unwrap();
-    let slack = Slack::new(&set, app, spec, &ClusterSecrets::unavailable()).unwrap().with_retry(fast());
+    let slack =
+        Slack::new(&set.locator(&app.origin), app, spec, &ClusterSecrets::unavailable()).unwrap().with_retry(fast());
     Setup { server, slack, _dir: dir }
 }
 

@@ -953,8 +953,11 @@ fn people_problems(set: &PolicySet, e: &SourceError) -> (Vec<(String, SourceRead
             let all = Problem::new("InvalidData", format!("the HR data has problems: {}", diagnostics_message(&d.0)));
             // Diagnostics name the CSV file or the API; match them to the
             // source that reads it.
-            let files: Vec<(String, String)> =
-                set.people_sources.iter().map(|s| (s.name.clone(), keyward_sources::location(set, s))).collect();
+            let files: Vec<(String, String)> = set
+                .people_sources
+                .iter()
+                .map(|s| (s.name.clone(), keyward_sources::location(&set.locator(&s.origin), s)))
+                .collect();
             let mine = |file: &str| -> Vec<Diagnostic> { d.0.iter().filter(|x| x.file == file).cloned().collect() };
             let any_matched = files.iter().any(|(_, f)| !mine(f).is_empty());
             let per = files

@@ -10,7 +10,7 @@
 //! diagnostic with a fix; the order of the checks (`check`) is the order
 //! of the diagnostics.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::load::{AnyResource, Locator, Named, Origin, PolicyFiles, Resources, SourceFile};
@@ -150,6 +150,21 @@ impl PolicySet {
     /// The application with this name.
     pub fn application(&self, name: &str) -> Option<&Named<ApplicationSpec>> {
         self.applications.iter().find(|a| a.name == name)
+    }
+
+    /// Every group some AccessPolicy or Exception grants in `app`, as
+    /// written (trimmed), sorted, without duplicates: the groups a
+    /// connector that reads members group by group (Google Workspace)
+    /// must look at.
+    pub fn granted_groups(&self, app: &str) -> Vec<String> {
+        let grants = self
+            .policies
+            .iter()
+            .flat_map(|p| p.spec.grant.iter())
+            .chain(self.exceptions.iter().flat_map(|e| e.spec.grant.iter()));
+        let groups: BTreeSet<String> =
+            grants.filter(|g| g.app == app).flat_map(|g| g.groups.iter()).map(|g| g.trim().to_owned()).collect();
+        groups.into_iter().filter(|g| !g.is_empty()).collect()
     }
 
     /// Names of every people attribute the sources declare.
