@@ -9,6 +9,8 @@ use super::PolicySet;
 use crate::diag::Diagnostic;
 use crate::load::{Named, Origin};
 
+/// The policy set being checked, and the diagnostics found so far, in
+/// the order they were found.
 pub(super) struct Checker<'a> {
     pub(super) set: &'a PolicySet,
     pub(super) diags: Vec<Diagnostic>,
