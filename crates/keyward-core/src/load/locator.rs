@@ -116,3 +116,27 @@ fn normalize(p: &std::path::Path) -> String {
     let joined: std::path::PathBuf = out.iter().collect();
     if joined.as_os_str().is_empty() { ".".to_owned() } else { joined.to_string_lossy().into_owned() }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_resource_is_located_in_its_file_and_an_object_by_its_name() {
+        let text = "kind: Application\nspec:\n  connector:\n    csvExport: {path: ../exports/slack.csv}\n";
+        let docs = yaml::parse_documents("policies/apps.yaml", text).unwrap();
+        let file = Locator::in_file(Some("policies/apps.yaml".into()), Some(Arc::new(docs[0].root.clone())));
+        assert_eq!(file.label(), "policies/apps.yaml");
+        assert_eq!(file.resolve_path("../exports/slack.csv"), "exports/slack.csv");
+        let e = file.error_at("spec.connector.csvExport.path", "cannot read it");
+        assert_eq!(e.to_string(), "policies/apps.yaml:4:23: error: cannot read it");
+        assert!(!file.warning_at("spec.connector", "look").is_error());
+
+        let object = Locator::object("Application default/slack".into());
+        assert_eq!(object.file_path(), None);
+        assert_eq!(object.resolve_path("exports/slack.csv"), "exports/slack.csv");
+        assert_eq!(object.locate("spec.connector", false), None);
+        let e = object.error_at("spec.connector.csvExport.path", "cannot read it");
+        assert_eq!(e.to_string(), "Application default/slack: error: spec.connector.csvExport.path: cannot read it");
+    }
+}
