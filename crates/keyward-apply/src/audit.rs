@@ -42,7 +42,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use jiff::civil::Date;
-use keyward_core::plan::{Action, Change, Plan};
+use keyward_core::action::Action;
+use keyward_core::plan::{Change, Plan};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 

@@ -3,7 +3,8 @@
 use std::fmt::Write as _;
 
 use jiff::civil::Date;
-use keyward_core::plan::{AccountRef, Action, AppSummary, Change};
+use keyward_core::action::Action;
+use keyward_core::plan::{AccountRef, AppSummary, Change};
 
 /// `<app>.md`, with anything that could leave the directory replaced.
 pub(crate) fn file_name(app: &str) -> String {

@@ -10,8 +10,9 @@ use std::sync::Mutex;
 use futures::FutureExt as _;
 use futures::StreamExt as _;
 use keyward_connectors::{Connector, Outcome};
-use keyward_core::plan::{Action, AppSummary, Change, Plan};
-use keyward_core::policy::PolicySet;
+use keyward_core::action::Action;
+use keyward_core::compile::PolicySet;
+use keyward_core::plan::{AppSummary, Change, Plan};
 
 use crate::audit::{AuditLog, Entry, Event, RunCounts};
 use crate::checklist;
@@ -543,8 +544,8 @@ mod tests {
 
     use keyward_connectors::{Capabilities, ConnectorError};
     use keyward_core::account::AccountListing;
+    use keyward_core::load::SourceFile;
     use keyward_core::plan::{AccountRef, Changes, Counts, PLAN_FORMAT_VERSION, PeopleSummary};
-    use keyward_core::policy::SourceFile;
 
     use super::*;
 

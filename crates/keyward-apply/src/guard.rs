@@ -9,8 +9,9 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use keyward_core::plan::{AccountRef, Action, Plan};
-use keyward_core::policy::PolicySet;
+use keyward_core::action::Action;
+use keyward_core::compile::PolicySet;
+use keyward_core::plan::{AccountRef, Plan};
 use serde::Serialize;
 
 /// Accounts an app may lose in one apply when its Application does not say.

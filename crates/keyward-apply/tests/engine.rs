@@ -16,10 +16,11 @@ use keyward_apply::guard::{self, GuardOptions};
 use keyward_apply::{ApplyOptions, AuditLog, ItemResult, Report, apply, verify};
 use keyward_connectors::{Capabilities, Connector, ConnectorError, Outcome};
 use keyward_core::account::{Account, AccountListing};
+use keyward_core::action::Action;
 use keyward_core::people::{FieldLabels, People, Person, PersonOrigin, Post, SourceInfo};
 use keyward_core::plan::{
-    AccountRef, Action, AppSummary, Change, Changes, Counts, GroupChange, PLAN_FORMAT_VERSION, PeopleSummary,
-    PersonRef, Plan, RoleChange,
+    AccountRef, AppSummary, Change, Changes, Counts, GroupChange, PLAN_FORMAT_VERSION, PeopleSummary, PersonRef, Plan,
+    RoleChange,
 };
 use keyward_core::resources::HrStatus;
 use keyward_core::{PolicySet, SourceFile};

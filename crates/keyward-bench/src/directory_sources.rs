@@ -18,7 +18,8 @@ use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, bail};
-use keyward_core::policy::{PolicySet, SourceFile};
+use keyward_core::compile::PolicySet;
+use keyward_core::load::SourceFile;
 use serde_json::{Value, json};
 
 use crate::rng::Rng;

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, Result, anyhow, bail};
 use jiff::civil::Date;
 use keyward::pipeline;
-use keyward_core::render;
+use keyward_core::present::render;
 
 /// What a run measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

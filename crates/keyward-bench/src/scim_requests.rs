@@ -11,7 +11,7 @@ use std::path::Path;
 use anyhow::{Context as _, Result};
 use jiff::ToSpan as _;
 use jiff::civil::Date;
-use keyward_core::plan::Action;
+use keyward_core::action::Action;
 use keyward_testkit::{FaultProxy, ScimServer};
 use serde_json::json;
 

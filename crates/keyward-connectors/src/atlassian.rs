@@ -35,8 +35,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use async_trait::async_trait;
 use http::{Method, StatusCode};
 use keyward_core::account::{Account, AccountListing, AccountStatus, Text};
-use keyward_core::plan::{Action, Change};
-use keyward_core::policy::{Named, PolicySet};
+use keyward_core::action::Action;
+use keyward_core::load::{Locator, Named};
+use keyward_core::plan::Change;
 use keyward_core::resources::{ApplicationSpec, AtlassianConnector};
 use serde_json::{Value, json};
 use url::Url;
@@ -73,12 +74,12 @@ impl Atlassian {
     /// connector, reading its API key now: a missing key is an error before
     /// anything is listed.
     pub fn new(
-        set: &PolicySet,
+        locator: &Locator,
         app: &Named<ApplicationSpec>,
         spec: &AtlassianConnector,
         secrets: &ClusterSecrets,
     ) -> Result<Self, ConnectorError> {
-        let key = crate::secrets::read(set, app, &spec.api_key, secrets, "Atlassian API key", "apiKey")?;
+        let key = crate::secrets::read(locator, app, &spec.api_key, secrets, "Atlassian API key", "apiKey")?;
         let written = spec.api_url().trim_end_matches('/');
         let base = crate::http::api_base(written).ok_or_else(|| ConnectorError::NotConfigured {
             app: app.name.clone(),

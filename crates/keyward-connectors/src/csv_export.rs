@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use async_trait::async_trait;
 use keyward_core::account::{Account, AccountListing, AccountStatus, Text};
 use keyward_core::diag::{Diagnostic, Diagnostics, Location};
-use keyward_core::policy::{Named, PolicySet};
+use keyward_core::load::{Locator, Named};
 use keyward_core::resources::{AccountStatusValues, ApplicationSpec, CsvExportConnector};
 use keyward_core::tabular::{self, Headers, csv_error, field_count_error, row_error};
 use keyward_core::vocab::{self, LabelMap};
@@ -40,21 +40,21 @@ pub struct CsvExport {
 
 impl CsvExport {
     /// Builds the connector for an Application with a `csvExport` connector.
-    pub fn new(set: &PolicySet, app: &Named<ApplicationSpec>, spec: &CsvExportConnector) -> Self {
+    pub fn new(locator: &Locator, app: &Named<ApplicationSpec>, spec: &CsvExportConnector) -> Self {
         let mut column_locations = HashMap::new();
         let fields = ["id", "email", "username", "displayName", "status", "role", "groups", "externalId", "lastActive"];
         let mut paths: Vec<String> = fields.iter().map(|f| format!("spec.connector.csvExport.columns.{f}")).collect();
         paths
             .extend(spec.columns.attributes.keys().map(|k| format!("spec.connector.csvExport.columns.attributes.{k}")));
         for p in paths {
-            let loc = set.locate(&app.origin, &p, false);
-            column_locations.insert(p, (set.origin_label(&app.origin), loc));
+            let loc = locator.locate(&p, false);
+            column_locations.insert(p, (locator.label().to_owned(), loc));
         }
         Self {
             app: app.name.clone(),
             spec: spec.clone(),
-            path: set.resolve_path(&app.origin, &spec.path),
-            policy_file: set.origin_label(&app.origin),
+            path: locator.resolve_path(&spec.path),
+            policy_file: locator.label().to_owned(),
             column_locations,
         }
     }

@@ -14,8 +14,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use async_trait::async_trait;
 use http::{Method, StatusCode};
 use keyward_core::account::{Account, AccountListing, AccountStatus, Text};
-use keyward_core::plan::{Action, Change};
-use keyward_core::policy::{Named, PolicySet};
+use keyward_core::action::Action;
+use keyward_core::load::{Locator, Named};
+use keyward_core::plan::Change;
 use keyward_core::resources::{ApplicationSpec, MicrosoftGraphConnector};
 use serde_json::{Value, json};
 use url::Url;
@@ -65,13 +66,13 @@ impl MicrosoftGraph {
     /// connector, reading its client secret now: a missing secret is an
     /// error before anything is listed.
     pub fn new(
-        set: &PolicySet,
+        locator: &Locator,
         app: &Named<ApplicationSpec>,
         spec: &MicrosoftGraphConnector,
         secrets: &ClusterSecrets,
     ) -> Result<Self, ConnectorError> {
         let secret = crate::secrets::read(
-            set,
+            locator,
             app,
             &spec.client_secret,
             secrets,

@@ -17,9 +17,10 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use keyward_core::account::AccountListing;
 pub use keyward_core::account::Capabilities;
+use keyward_core::compile::PolicySet;
 use keyward_core::diag::Diagnostics;
+use keyward_core::load::Named;
 use keyward_core::plan::Change;
-use keyward_core::policy::{Named, PolicySet};
 use keyward_core::resources::{ApplicationSpec, ConnectorSpec};
 
 pub mod atlassian;
@@ -275,13 +276,17 @@ pub fn build_all(set: &PolicySet) -> Result<BTreeMap<String, Box<dyn Connector>>
 }
 
 /// Builds one Application's connector; Kubernetes Secret references are
-/// read from `secrets`.
+/// read from `secrets`. The connector itself gets only the app's
+/// [`Locator`](keyward_core::load::Locator) (where the policy declared it,
+/// for paths and messages) and, for Google Workspace, the groups the
+/// policies grant in the app, both from `set`.
 pub fn build(
     set: &PolicySet,
     app: &Named<ApplicationSpec>,
     secrets: &ClusterSecrets,
 ) -> Result<Box<dyn Connector>, ConnectorError> {
     let c = &app.spec.connector;
+    let locator = set.locator(&app.origin);
     let names = c.kinds_set();
     if names.len() != 1 {
         let why = if names.is_empty() {
@@ -295,28 +300,34 @@ pub fn build(
         return Err(ConnectorError::NotConfigured { app: app.name.clone(), why });
     }
     if let Some(spec) = &c.csv_export {
-        return Ok(Box::new(csv_export::CsvExport::new(set, app, spec)));
+        return Ok(Box::new(csv_export::CsvExport::new(&locator, app, spec)));
     }
     if let Some(spec) = &c.scim {
-        return Ok(Box::new(scim::Scim::new_with(set, app, spec, secrets)?));
+        return Ok(Box::new(scim::Scim::new_with(&locator, app, spec, secrets)?));
     }
     if let Some(spec) = &c.github {
-        return Ok(Box::new(github::Github::new_with(set, app, spec, secrets)?));
+        return Ok(Box::new(github::Github::new_with(&locator, app, spec, secrets)?));
     }
     if let Some(spec) = &c.ldap {
-        return Ok(Box::new(ldap::Ldap::new_with(set, app, spec, secrets)?));
+        return Ok(Box::new(ldap::Ldap::new_with(&locator, app, spec, secrets)?));
     }
     if let Some(spec) = &c.microsoft_graph {
-        return Ok(Box::new(graph::MicrosoftGraph::new(set, app, spec, secrets)?));
+        return Ok(Box::new(graph::MicrosoftGraph::new(&locator, app, spec, secrets)?));
     }
     if let Some(spec) = &c.google_workspace {
-        return Ok(Box::new(google::GoogleWorkspace::new(set, app, spec, secrets)?));
+        return Ok(Box::new(google::GoogleWorkspace::new(
+            &locator,
+            app,
+            spec,
+            secrets,
+            set.granted_groups(&app.name),
+        )?));
     }
     if let Some(spec) = &c.atlassian {
-        return Ok(Box::new(atlassian::Atlassian::new(set, app, spec, secrets)?));
+        return Ok(Box::new(atlassian::Atlassian::new(&locator, app, spec, secrets)?));
     }
     if let Some(spec) = &c.slack {
-        return Ok(Box::new(slack::Slack::new(set, app, spec, secrets)?));
+        return Ok(Box::new(slack::Slack::new(&locator, app, spec, secrets)?));
     }
     Err(ConnectorError::Internal(format!("Application {}: connector kind {names:?} is not built", app.name)))
 }

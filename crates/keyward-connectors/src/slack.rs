@@ -24,8 +24,9 @@ use std::collections::HashSet;
 use async_trait::async_trait;
 use http::Method;
 use keyward_core::account::{Account, AccountListing, AccountStatus, Text};
-use keyward_core::plan::{Action, Change};
-use keyward_core::policy::{Named, PolicySet};
+use keyward_core::action::Action;
+use keyward_core::load::{Locator, Named};
+use keyward_core::plan::Change;
 use keyward_core::resources::{ApplicationSpec, ScimProfile, SlackConnector};
 use serde_json::Value;
 use url::Url;
@@ -61,12 +62,12 @@ impl Slack {
     /// reading its tokens now: a missing token is an error before anything
     /// is listed.
     pub fn new(
-        set: &PolicySet,
+        locator: &Locator,
         app: &Named<ApplicationSpec>,
         spec: &SlackConnector,
         secrets: &ClusterSecrets,
     ) -> Result<Self, ConnectorError> {
-        let token = crate::secrets::read(set, app, &spec.token, secrets, "Slack Web API token", "token")?;
+        let token = crate::secrets::read(locator, app, &spec.token, secrets, "Slack Web API token", "token")?;
         let base = |field: &str, written: &str| {
             let written = written.trim_end_matches('/');
             crate::http::api_base(written).ok_or_else(|| ConnectorError::NotConfigured {
@@ -77,7 +78,7 @@ impl Slack {
         let api = base("apiUrl", spec.api_url())?;
         let scim = match &spec.scim_token {
             Some(r) => {
-                let scim_token = crate::secrets::read(set, app, r, secrets, "Slack SCIM token", "scimToken")?;
+                let scim_token = crate::secrets::read(locator, app, r, secrets, "Slack SCIM token", "scimToken")?;
                 let url = base("scimUrl", spec.scim_url())?;
                 Some(Scim::vendor(app, url, scim_token, ScimProfile::Slack, spec.timeout_seconds)?)
             }

@@ -12,7 +12,8 @@ use common::fast;
 use keyward_connectors::atlassian::Atlassian;
 use keyward_connectors::{ClusterSecrets, Connector, ConnectorError, Outcome, PersonKeys};
 use keyward_core::account::AccountStatus;
-use keyward_core::plan::{AccountRef, Action, Change, GroupChange, RoleChange};
+use keyward_core::action::Action;
+use keyward_core::plan::{AccountRef, Change, GroupChange, RoleChange};
 use keyward_core::{PolicySet, SourceFile};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path, query_param, query_param_is_missing};
@@ -58,7 +59,9 @@ async fn setup_spec(spec_lines: &str) -> Setup {
             .set;
     let app = &set.applications[0];
     let spec = app.spec.connector.atlassian.as_ref().unwrap();
-    let atlassian = Atlassian::new(&set, app, spec, &ClusterSecrets::unavailable()).unwrap().with_retry(fast());
+    let atlassian = Atlassian::new(&set.locator(&app.origin), app, spec, &ClusterSecrets::unavailable())
+        .unwrap()
+        .with_retry(fast());
     Setup { server, atlassian, _dir: dir }
 }
 

@@ -11,7 +11,8 @@ use keyward_connectors::github::Github;
 use keyward_connectors::http::RetryPolicy;
 use keyward_connectors::{Connector, ConnectorError, Outcome, PersonKeys, build_all};
 use keyward_core::account::{Account, AccountStatus};
-use keyward_core::plan::{AccountRef, Action, Change, GroupChange, PersonRef, RoleChange};
+use keyward_core::action::Action;
+use keyward_core::plan::{AccountRef, Change, GroupChange, PersonRef, RoleChange};
 use keyward_core::{PolicySet, SourceFile};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, method, path, query_param, query_param_is_missing};
@@ -101,7 +102,9 @@ async fn setup_with(extra: &str) -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let set = policy(dir.path(), &server.uri(), extra);
     let app = &set.applications[0];
-    let gh = Github::new(&set, app, app.spec.connector.github.as_ref().unwrap()).unwrap().with_retry(fast());
+    let gh = Github::new(&set.locator(&app.origin), app, app.spec.connector.github.as_ref().unwrap())
+        .unwrap()
+        .with_retry(fast());
     Setup { server, gh, _dir: dir }
 }
 

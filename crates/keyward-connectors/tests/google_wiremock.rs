@@ -12,7 +12,8 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use keyward_connectors::google::GoogleWorkspace;
 use keyward_connectors::{ClusterSecrets, Connector, ConnectorError, Outcome, build_all};
 use keyward_core::account::AccountStatus;
-use keyward_core::plan::{AccountRef, Action, Change, GroupChange, PersonRef, Profile, RoleChange};
+use keyward_core::action::Action;
+use keyward_core::plan::{AccountRef, Change, GroupChange, PersonRef, Profile, RoleChange};
 use keyward_core::{PolicySet, SourceFile};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, body_partial_json, body_string_contains, header, method, path, query_param};
@@ -73,7 +74,15 @@ async fn setup(extra: &str, more: &str) -> Setup {
     let set = PolicySet::load("test", vec![SourceFile { path: file, text }]).unwrap().set;
     let app = set.application("workspace").unwrap();
     let spec = app.spec.connector.google_workspace.as_ref().unwrap();
-    let google = GoogleWorkspace::new(&set, app, spec, &ClusterSecrets::unavailable()).unwrap().with_retry(fast());
+    let google = GoogleWorkspace::new(
+        &set.locator(&app.origin),
+        app,
+        spec,
+        &ClusterSecrets::unavailable(),
+        set.granted_groups(&app.name),
+    )
+    .unwrap()
+    .with_retry(fast());
     // One token for every call: a second token request fails the test.
     Mock::given(method("POST"))
         .and(path("/token"))

@@ -10,7 +10,8 @@ use common::fast;
 use keyward_connectors::graph::MicrosoftGraph;
 use keyward_connectors::{ClusterSecrets, Connector, ConnectorError, Outcome, PersonKeys, build_all};
 use keyward_core::account::AccountStatus;
-use keyward_core::plan::{AccountRef, Action, Change, GroupChange, PersonRef, Profile, RoleChange};
+use keyward_core::action::Action;
+use keyward_core::plan::{AccountRef, Change, GroupChange, PersonRef, Profile, RoleChange};
 use keyward_core::{PolicySet, SourceFile};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, body_partial_json, body_string_contains, header, method, path, query_param};
@@ -55,7 +56,9 @@ async fn setup(extra: &str) -> Setup {
     let set = PolicySet::load("test", vec![SourceFile { path: file, text }]).unwrap().set;
     let app = &set.applications[0];
     let spec = app.spec.connector.microsoft_graph.as_ref().unwrap();
-    let graph = MicrosoftGraph::new(&set, app, spec, &ClusterSecrets::unavailable()).unwrap().with_retry(fast());
+    let graph = MicrosoftGraph::new(&set.locator(&app.origin), app, spec, &ClusterSecrets::unavailable())
+        .unwrap()
+        .with_retry(fast());
     // One token for every call: a second token request fails the test.
     Mock::given(method("POST"))
         .and(path(format!("/{TENANT}/oauth2/v2.0/token")))

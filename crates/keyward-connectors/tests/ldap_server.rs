@@ -9,7 +9,8 @@
 use keyward_connectors::ldap::Ldap;
 use keyward_connectors::{ClusterSecrets, Connector, ConnectorError, Outcome};
 use keyward_core::account::AccountStatus;
-use keyward_core::plan::{AccountRef, Action, Change, GroupChange, PersonRef};
+use keyward_core::action::Action;
+use keyward_core::plan::{AccountRef, Change, GroupChange, PersonRef};
 use keyward_core::{PolicySet, SourceFile};
 use keyward_testkit::ldap::{GROUPS_DN, PEOPLE_DN, SERVICE_DN, SERVICE_PASSWORD, other_ca_file, test_ca_file};
 use keyward_testkit::{LdapOptions, LdapServer, ServerCertificate};
@@ -31,7 +32,7 @@ fn try_connector(dir: &std::path::Path, url: &str, password: &str, extra: &str) 
         .unwrap()
         .set;
     let app = &set.applications[0];
-    Ldap::new(&set, app, app.spec.connector.ldap.as_ref().unwrap())
+    Ldap::new(&set.locator(&app.origin), app, app.spec.connector.ldap.as_ref().unwrap())
 }
 
 fn connector(dir: &std::path::Path, server: &LdapServer, extra: &str) -> Ldap {

@@ -10,7 +10,8 @@ use keyward_connectors::http::RetryPolicy;
 use keyward_connectors::scim::Scim;
 use keyward_connectors::{Connector, ConnectorError, Outcome};
 use keyward_core::account::AccountStatus;
-use keyward_core::plan::{AccountRef, Action, Change, GroupChange, PersonRef, Profile, RoleChange};
+use keyward_core::action::Action;
+use keyward_core::plan::{AccountRef, Change, GroupChange, PersonRef, Profile, RoleChange};
 use keyward_core::{PolicySet, SourceFile};
 use keyward_testkit::ScimServer;
 use serde_json::{Value, json};
@@ -28,12 +29,14 @@ fn connector(dir: &std::path::Path, url: &str, scim_extra: &str) -> Scim {
         .unwrap()
         .set;
     let app = &set.applications[0];
-    Scim::new(&set, app, app.spec.connector.scim.as_ref().unwrap()).unwrap().with_retry(RetryPolicy {
-        max_attempts: 3,
-        max_total_wait: Duration::from_secs(5),
-        min_delay: Duration::from_millis(20),
-        max_delay: Duration::from_millis(100),
-    })
+    Scim::new(&set.locator(&app.origin), app, app.spec.connector.scim.as_ref().unwrap()).unwrap().with_retry(
+        RetryPolicy {
+            max_attempts: 3,
+            max_total_wait: Duration::from_secs(5),
+            min_delay: Duration::from_millis(20),
+            max_delay: Duration::from_millis(100),
+        },
+    )
 }
 
 fn person(name: &str, id: &str) -> Value {

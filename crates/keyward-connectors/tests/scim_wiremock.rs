@@ -11,7 +11,8 @@ use common::fast;
 use keyward_connectors::scim::Scim;
 use keyward_connectors::{Connector, ConnectorError, Outcome, build_all};
 use keyward_core::account::AccountStatus;
-use keyward_core::plan::{AccountRef, Action, Change, GroupChange, PersonRef, Profile, RoleChange};
+use keyward_core::action::Action;
+use keyward_core::plan::{AccountRef, Change, GroupChange, PersonRef, Profile, RoleChange};
 use keyward_core::{PolicySet, SourceFile};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, body_partial_json, header, header_exists, method, path, query_param};
@@ -66,7 +67,9 @@ async fn setup_with(scim_extra: &str, app_extra: &str) -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let set = policy(dir.path(), &format!("{}{BASE}", server.uri()), scim_extra, app_extra);
     let app = &set.applications[0];
-    let scim = Scim::new(&set, app, app.spec.connector.scim.as_ref().unwrap()).unwrap().with_retry(fast());
+    let scim = Scim::new(&set.locator(&app.origin), app, app.spec.connector.scim.as_ref().unwrap())
+        .unwrap()
+        .with_retry(fast());
     Setup { server, scim, _dir: dir }
 }
 
@@ -532,7 +535,9 @@ async fn requests_wait_for_the_rate_limit() {
     // The same policy, at 4 requests a second.
     let mut app = set.applications[0].clone();
     app.spec.apply.requests_per_second = Some(4);
-    let scim = Scim::new(&set, &app, app.spec.connector.scim.as_ref().unwrap()).unwrap().with_retry(fast());
+    let scim = Scim::new(&set.locator(&app.origin), &app, app.spec.connector.scim.as_ref().unwrap())
+        .unwrap()
+        .with_retry(fast());
     let s = Setup { server, scim, _dir: dir };
     features(&s, true, false, None).await;
     for i in 1..=7u64 {
@@ -1069,7 +1074,9 @@ async fn the_token_appears_in_no_error_nor_debug_output() {
     let dir = tempfile::tempdir().unwrap();
     let set = policy(dir.path(), &format!("http://{closed}/scim/v2"), "", "");
     let app = &set.applications[0];
-    let gone = Scim::new(&set, app, app.spec.connector.scim.as_ref().unwrap()).unwrap().with_retry(fast());
+    let gone = Scim::new(&set.locator(&app.origin), app, app.spec.connector.scim.as_ref().unwrap())
+        .unwrap()
+        .with_retry(fast());
     let e = gone.list().await.unwrap_err();
     assert!(
         matches!(&e, ConnectorError::Http { status: None, problem, .. } if problem.contains("could not connect")),

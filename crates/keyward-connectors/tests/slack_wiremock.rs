@@ -12,7 +12,8 @@ use common::fast;
 use keyward_connectors::slack::Slack;
 use keyward_connectors::{ClusterSecrets, Connector, ConnectorError, Outcome, PersonKeys, build_all};
 use keyward_core::account::{AccountStatus, Capabilities};
-use keyward_core::plan::{AccountRef, Action, Change, GroupChange, PersonRef, RoleChange};
+use keyward_core::action::Action;
+use keyward_core::plan::{AccountRef, Change, GroupChange, PersonRef, RoleChange};
 use keyward_core::{PolicySet, SourceFile};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_partial_json, header, method, path, query_param, query_param_is_missing};
@@ -59,7 +60,8 @@ async fn setup_spec(scim: bool, extra: &str, spec_lines: &str) -> Setup {
             .set;
     let app = &set.applications[0];
     let spec = app.spec.connector.slack.as_ref().unwrap();
-    let slack = Slack::new(&set, app, spec, &ClusterSecrets::unavailable()).unwrap().with_retry(fast());
+    let slack =
+        Slack::new(&set.locator(&app.origin), app, spec, &ClusterSecrets::unavailable()).unwrap().with_retry(fast());
     Setup { server, slack, _dir: dir }
 }
 

@@ -27,8 +27,10 @@ use keyward_apply::{ApplyOptions, AuditLog, GuardOptions, Item, Refusal};
 use keyward_connectors::http::Secret;
 use keyward_connectors::{Capabilities, ClusterSecrets, Connector, ConnectorError, Outcome, PersonKeys};
 use keyward_core::account::AccountListing;
-use keyward_core::plan::{Action, Change, Plan};
-use keyward_core::policy::{Named, PolicySet};
+use keyward_core::action::Action;
+use keyward_core::compile::PolicySet;
+use keyward_core::load::Named;
+use keyward_core::plan::{Change, Plan};
 use keyward_core::resources::{ApplicationSpec, ApplicationStatus, PeopleSourceStatus, ReconcileMode, SecretKeyRef};
 use keyward_core::{Diagnostic, People};
 use keyward_sources::{ReadOptions, SourceError};
@@ -951,8 +953,11 @@ fn people_problems(set: &PolicySet, e: &SourceError) -> (Vec<(String, SourceRead
             let all = Problem::new("InvalidData", format!("the HR data has problems: {}", diagnostics_message(&d.0)));
             // Diagnostics name the CSV file or the API; match them to the
             // source that reads it.
-            let files: Vec<(String, String)> =
-                set.people_sources.iter().map(|s| (s.name.clone(), keyward_sources::location(set, s))).collect();
+            let files: Vec<(String, String)> = set
+                .people_sources
+                .iter()
+                .map(|s| (s.name.clone(), keyward_sources::location(&set.locator(&s.origin), s)))
+                .collect();
             let mine = |file: &str| -> Vec<Diagnostic> { d.0.iter().filter(|x| x.file == file).cloned().collect() };
             let any_matched = files.iter().any(|(_, f)| !mine(f).is_empty());
             let per = files

@@ -20,7 +20,8 @@
 use jiff::Timestamp;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{Condition, Time};
 use keyward_apply::{Item, ItemResult, Refusal};
-use keyward_core::plan::{Action, AppSummary, Change, Counts};
+use keyward_core::action::Action;
+use keyward_core::plan::{AppSummary, Change, Counts};
 use keyward_core::resources::{ApplicationStatus, PeopleSourceStatus, PlanCounts, ReconcileMode};
 use serde::Serialize;
 

@@ -6,6 +6,8 @@ use compact_str::CompactString;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+use crate::action::Action;
+
 /// A short string kept inline (up to 24 bytes) — ids, usernames, roles and
 /// most names fit, so millions of accounts do not mean millions of small
 /// heap allocations.
@@ -164,8 +166,7 @@ impl Capabilities {
     }
 
     /// Whether the connector can carry out `action` itself.
-    pub fn can(&self, action: crate::plan::Action) -> bool {
-        use crate::plan::Action;
+    pub fn can(&self, action: Action) -> bool {
         match action {
             Action::Create => self.create,
             Action::Restore => self.restore,

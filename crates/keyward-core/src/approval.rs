@@ -11,7 +11,8 @@
 
 use std::collections::BTreeSet;
 
-use crate::plan::{Action, Change, Plan};
+use crate::action::Action;
+use crate::plan::{Change, Plan};
 
 /// What identifies a change for approval: the same action on the same
 /// account with the same target state. Reasons and the account's current

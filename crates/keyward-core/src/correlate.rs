@@ -23,8 +23,8 @@ use hashbrown::HashTable;
 use rustc_hash::FxBuildHasher;
 
 use crate::account::Account;
+use crate::compile::model::{CompiledApp, CompiledCorrelator, CompiledProtect};
 use crate::people::People;
-use crate::validate::{CompiledApp, CompiledCorrelator, CompiledProtect};
 
 /// How one account relates to the HR data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -458,7 +458,7 @@ mod tests {
             lifecycle: LifecycleSpec::default(),
             connector: "csvExport",
             connector_roles: None,
-            group_names: crate::validate::GroupNames::Any,
+            group_names: crate::compile::model::GroupNames::Any,
             identities: None,
             in_duties: false,
         }

@@ -159,6 +159,16 @@ impl LineIndex {
     }
 }
 
+/// "did you mean `x`?" when `bad` is close to one of `candidates`.
+pub(crate) fn suggest(bad: &str, candidates: &[&str]) -> Option<String> {
+    candidates
+        .iter()
+        .map(|c| (strsim::jaro_winkler(&bad.to_lowercase(), &c.to_lowercase()), *c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| format!("did you mean `{c}`?"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,8 +14,8 @@ use std::collections::HashMap;
 
 use jiff::civil::Date;
 
+use crate::compile::model::{Compiled, CompiledGrant, CompiledSelector};
 use crate::people::{People, Person, Phase, Post};
-use crate::validate::{Compiled, CompiledGrant, CompiledSelector};
 
 /// A policy that selected a person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,7 +85,7 @@ impl EntView<'_> {
 impl<'c> EntView<'c> {
     /// Lowers the role to the app's `partnerMaxRole` when the person's
     /// work e-mail is on a partner domain and the grants give more.
-    pub(crate) fn cap_for_partner(&mut self, app: &'c crate::validate::CompiledApp, person: &Person) {
+    pub(crate) fn cap_for_partner(&mut self, app: &'c crate::compile::model::CompiledApp, person: &Person) {
         let Some(ids) = &app.identities else { return };
         let Some((role, id, rank)) = &ids.partner_max_role else { return };
         if self.role.is_some() && self.role_rank > *rank && ids.is_partner(person.email.as_deref()) {
@@ -285,7 +285,7 @@ pub(crate) fn select_all(compiled: &Compiled, people: &People, phases: &[Phase],
         hits.extend(chunk_hits);
     }
     let words = compiled.apps.len().div_ceil(64).max(1);
-    let mask = |grants: &[crate::validate::CompiledGrant]| {
+    let mask = |grants: &[crate::compile::model::CompiledGrant]| {
         let mut m = vec![0u64; words];
         for g in grants {
             m[g.app / 64] |= 1 << (g.app % 64);

@@ -10,11 +10,11 @@
 use jiff::civil::Date;
 use serde::Serialize;
 
+use crate::compile::PolicySet;
+use crate::compile::model::CompiledSelector;
 use crate::evaluate::{EntView, Src, select_all};
 use crate::people::{People, Person, Phase};
-use crate::policy::PolicySet;
 use crate::resources::{SelectStatus, Selector};
-use crate::validate::CompiledSelector;
 
 /// One app the person is granted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -1,44 +1,82 @@
 //! # keyward-core
 //!
-//! The pure heart of keyward. It owns the resource types (from which the
-//! policy file format, the JSON Schema and the CRDs are generated), policy
-//! loading and validation with file/line/column diagnostics, evaluation of
-//! who should have what, correlation of accounts to people, the diff into a
-//! [`Plan`](plan::Plan), and the plan's renderings.
+//! The pure heart of keyward: the resource types (from which the policy
+//! file format, the JSON Schema and the CRDs are generated), policy loading
+//! and compilation with file/line/column diagnostics, evaluation of who
+//! should have what, correlation of accounts to people, the planner that
+//! diffs both into a [`Plan`](plan::Plan), and everything a person reads
+//! about it.
 //!
 //! It must not do I/O, read the clock or depend on tokio or an HTTP client:
 //! callers pass file contents, people, account listings and the date in,
 //! and the same inputs always give a byte-identical plan. Independent work
 //! (apps, chunks of people) runs on rayon's thread pool and is collected in
 //! input order, which keeps the result deterministic.
+//!
+//! ## Layers
+//!
+//! The modules form layers, bottom to top. A module uses modules of its
+//! own layer or of lower ones, never of a higher one, and no modules form a
+//! cycle; `tests/layers.rs` checks both.
+//!
+//! 0. Foundations: [`diag`] (located diagnostics and "did you mean"),
+//!    [`yaml`] (documents that keep positions), [`duration`] (day counts and
+//!    lifecycle words), [`json_path`] (paths into an API's JSON).
+//! 1. [`resources`]: the resource types, one file per kind. Pure type
+//!    definitions: no checks between fields, no knowledge of planning.
+//! 2. The data model: [`people`] (the HR snapshot and a person's phase on a
+//!    day), [`action`], [`account`] (listings and what a connector can do),
+//!    [`plan`] (the plan's data model, the JSON contract), and the built-in
+//!    label vocabularies ([`vocab`]) and CSV helpers ([`tabular`]).
+//! 3. [`load`]: policy files or Kubernetes objects → typed resources with
+//!    their origin, and a [`Locator`](load::Locator) that says where each
+//!    was declared. Each document is checked on its own.
+//! 4. [`compile`]: the checks that need several fields or resources, and
+//!    the compiled model planning reads; the [`PolicySet`].
+//! 5. [`evaluate`] (which person gets which app, role and groups),
+//!    [`correlate`] (which account is whose), [`grants`] (one person's
+//!    grants and the reasons, in words).
+//! 6. [`planner`]: [`plan()`] and [`plan_scoped()`], the diff into a plan
+//!    with its safety rules and separation of duties; [`approval`] compares
+//!    an approved plan with one made now.
+//! 7. [`present`] (the plan's renderings, the admin report, review sheets,
+//!    inventory, explain, notification digest) and [`policy_test`]
+//!    (`keyward test`). Nothing below uses them.
 
-pub mod account;
-pub mod approval;
-pub mod correlate;
+// 0. foundations
 pub mod diag;
-pub mod digest;
 pub mod duration;
-pub mod duties;
-pub mod evaluate;
-pub mod explain;
-pub mod grants;
-pub mod inventory;
 pub mod json_path;
+pub mod yaml;
+// 1. resource types
+pub mod resources;
+// 2. the data model and vocabularies
+pub mod account;
+pub mod action;
 pub mod people;
 pub mod plan;
-pub mod policy;
-pub mod policy_test;
-pub mod render;
-pub mod report;
-pub mod resources;
-pub mod review;
 pub mod tabular;
-mod validate;
 pub mod vocab;
-pub mod yaml;
+// 3. loading policy files and objects
+pub mod load;
+// 4. compilation into the policy set
+pub mod compile;
+// 5. evaluation and correlation
+pub mod correlate;
+pub mod evaluate;
+pub mod grants;
+// 6. the planner
+pub mod approval;
+pub mod planner;
+// 7. presentation and policy tests
+pub mod policy_test;
+pub mod present;
 
 pub use account::{Account, AccountListing, AccountStatus};
+pub use action::Action;
+pub use compile::{Loaded, PolicySet};
 pub use diag::{Diagnostic, Diagnostics, Location, Severity};
+pub use load::{Named, Origin, SourceFile};
 pub use people::{People, Person, Phase, Post};
-pub use plan::{Action, Change, Plan, PlanError, plan, plan_scoped};
-pub use policy::{Loaded, Named, Origin, PolicySet, SourceFile};
+pub use plan::{Change, Plan, PlanError};
+pub use planner::{plan, plan_scoped};

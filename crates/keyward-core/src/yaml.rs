@@ -160,6 +160,23 @@ pub fn path(dotted: &str) -> Vec<PathSegment> {
     out
 }
 
+/// `spec.grant[0].role`: a serde path as policy messages name fields.
+pub(crate) fn dotted(segments: &[PathSegment]) -> String {
+    let mut out = String::new();
+    for s in segments {
+        match s {
+            PathSegment::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            PathSegment::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
 /// A parsed YAML document and where it starts.
 #[derive(Debug, Clone)]
 pub struct Document {

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use common::*;
 use keyward_core::PolicySet;
 use keyward_core::account::{AccountListing, Capabilities};
-use keyward_core::plan::Action;
+use keyward_core::action::Action;
 use keyward_core::resources::SecretKeyRef;
 
 /// Line 1 of the file is `apiVersion` of the Application; the connector

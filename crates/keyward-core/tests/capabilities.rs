@@ -7,9 +7,10 @@ mod common;
 use common::*;
 use jiff::civil::date;
 use keyward_core::account::{AccountListing, Capabilities};
+use keyward_core::action::Action;
 use keyward_core::approval;
-use keyward_core::plan::{Action, Plan};
-use keyward_core::render;
+use keyward_core::plan::Plan;
+use keyward_core::present::render;
 use std::collections::BTreeMap;
 
 const SCIM_LIKE: Capabilities = Capabilities {

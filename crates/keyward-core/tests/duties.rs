@@ -186,7 +186,7 @@ fn violations_render_in_text_markdown_and_json() {
     let ppl = people(vec![p]);
     let plan = plan_on(&set, &ppl, vec![], today());
 
-    let text = keyward_core::render::text(&plan, Default::default());
+    let text = keyward_core::present::render::text(&plan, Default::default());
     assert!(text.contains("Separation of duties: 1 violation (1 rule checked)."), "{text}");
     assert!(text.contains("  ✗ four-eyes  <b>佐藤</b> @channel (E1): submit payments and release payments"), "{text}");
     assert!(
@@ -196,20 +196,20 @@ fn violations_render_in_text_markdown_and_json() {
         "{text}"
     );
 
-    let md = keyward_core::render::markdown(&plan);
+    let md = keyward_core::present::render::markdown(&plan);
     assert!(md.contains("**Separation of duties: 1 violation (1 rule checked).**"), "{md}");
     assert!(!md.contains("<b>佐藤</b>"), "names are escaped in Markdown: {md}");
     // The call-out is part of the head, which a shortened comment keeps.
-    let short = keyward_core::render::markdown_within(&plan, 1_200);
+    let short = keyward_core::present::render::markdown_within(&plan, 1_200);
     assert!(short.len() <= 1_200);
     assert!(short.contains("Separation of duties"), "{short}");
 
-    let json = keyward_core::render::json(&plan);
+    let json = keyward_core::present::render::json(&plan);
     let back = Plan::from_json(&json).unwrap();
     assert_eq!(back.violations, plan.violations);
     assert_eq!(back.duty_rules, 1);
     // The same inputs give the same bytes.
-    assert_eq!(json, keyward_core::render::json(&plan_on(&set, &ppl, vec![], today())));
+    assert_eq!(json, keyward_core::present::render::json(&plan_on(&set, &ppl, vec![], today())));
 }
 
 #[test]
@@ -218,9 +218,9 @@ fn without_rules_the_plan_says_nothing_about_duties() {
     let ppl = people(vec![person("E1", "a@example.com", "営業本部")]);
     let plan = plan_on(&set, &ppl, vec![], today());
     assert_eq!(plan.duty_rules, 0);
-    let json = keyward_core::render::json(&plan);
+    let json = keyward_core::present::render::json(&plan);
     assert!(!json.contains("violations") && !json.contains("dutyRules"), "{json}");
-    assert!(!keyward_core::render::text(&plan, Default::default()).contains("Separation of duties"));
+    assert!(!keyward_core::present::render::text(&plan, Default::default()).contains("Separation of duties"));
 }
 
 #[test]
@@ -262,7 +262,7 @@ fn explain_shows_the_violations_of_the_person() {
         .iter()
         .map(|a| (a.name.clone(), keyward_core::AccountListing::new(format!("{}.csv", a.name), vec![])))
         .collect();
-    let e = keyward_core::explain::explain(&set, &ppl, &listings, "E1", today()).unwrap();
+    let e = keyward_core::present::explain::explain(&set, &ppl, &listings, "E1", today()).unwrap();
     assert_eq!(e.violations.len(), 1);
     let text = e.to_text();
     assert!(text.contains("Separation of duties\n  ✗ four-eyes: submit payments and release payments"), "{text}");
@@ -271,7 +271,7 @@ fn explain_shows_the_violations_of_the_person() {
     let full = plan_on(&set, &ppl, vec![], today());
     assert_eq!(full.violations.iter().filter(|v| v.person.id == "E1").cloned().collect::<Vec<_>>(), e.violations);
 
-    let e2 = keyward_core::explain::explain(&set, &ppl, &listings, "E2", today()).unwrap();
+    let e2 = keyward_core::present::explain::explain(&set, &ppl, &listings, "E2", today()).unwrap();
     assert!(e2.violations.is_empty());
     assert!(!e2.to_text().contains("Separation of duties"));
 }
@@ -288,9 +288,9 @@ fn the_admin_report_lists_the_plan_s_violations() {
         .map(|a| (a.name.clone(), keyward_core::AccountListing::new(format!("{}.csv", a.name), vec![])))
         .collect();
     let plan = keyward_core::plan(&set, &ppl, &listings, today()).unwrap();
-    let report = keyward_core::report::Report::build(&set, &ppl, &listings, &plan).unwrap();
+    let report = keyward_core::present::report::Report::build(&set, &ppl, &listings, &plan).unwrap();
     assert_eq!(report.violations, plan.violations);
-    let html = keyward_core::render::html::page(&report);
+    let html = keyward_core::present::report::html::page(&report);
     assert!(html.contains("<section id=\"duties\" data-rules=\"1\" data-violations=\"1\">"), "{html}");
     assert!(html.contains("&lt;img src=x&gt;") && !html.contains("<img src=x>"), "names are escaped");
     assert!(html.contains("held back: payments create both@example.com"), "{html}");

@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use keyward_core::PolicySet;
-use keyward_core::plan::Action;
+use keyward_core::action::Action;
 use keyward_core::resources::SecretKeyRef;
 
 /// Line 1 of the file is `apiVersion` of the Application.

@@ -11,7 +11,7 @@ use keyward_core::{PolicySet, SourceFile};
 const PEOPLE: &str = "---\napiVersion: keyward.io/v1alpha1\nkind: PeopleSource\nmetadata: {name: hr}\nspec: {csv: {path: hr.csv, columns: {id: id, attributes: {dept: 部署}}}}\n";
 const HEAD: &str = "apiVersion: keyward.io/v1alpha1\nkind: Application\nmetadata: {name: workspace}\nspec:\n";
 
-fn load(app: &str) -> Result<keyward_core::policy::Loaded, keyward_core::diag::Diagnostics> {
+fn load(app: &str) -> Result<keyward_core::compile::Loaded, keyward_core::diag::Diagnostics> {
     let text = format!("{HEAD}{app}{PEOPLE}");
     PolicySet::load("policies", vec![SourceFile { path: "policies/a.yaml".into(), text }])
 }

@@ -27,7 +27,7 @@ spec:
     )
 }
 
-fn load(text: &str) -> Result<keyward_core::policy::Loaded, Vec<Diagnostic>> {
+fn load(text: &str) -> Result<keyward_core::compile::Loaded, Vec<Diagnostic>> {
     PolicySet::load("policies", vec![SourceFile { path: "p.yaml".into(), text: text.to_owned() }]).map_err(|d| d.0)
 }
 

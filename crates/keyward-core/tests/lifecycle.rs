@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use jiff::civil::date;
-use keyward_core::plan::Action;
+use keyward_core::action::Action;
 
 fn slack(extra: &str) -> String {
     app("slack", extra)

@@ -15,11 +15,13 @@ use std::collections::BTreeSet;
 
 use common::*;
 use jiff::civil::{Date, date};
+use keyward_core::PolicySet;
 use keyward_core::account::{Account, AccountStatus};
+use keyward_core::action::Action;
 use keyward_core::people::Person;
-use keyward_core::plan::{Action, Plan};
+use keyward_core::plan::Plan;
+use keyward_core::present::render;
 use keyward_core::resources::HrStatus;
-use keyward_core::{PolicySet, render};
 use proptest::prelude::*;
 
 fn set() -> PolicySet {

@@ -3,8 +3,9 @@
 //! it never exceeds the comment's size limit, and what it leaves out when
 //! it must is the least important and said so.
 
-use keyward_core::plan::{AccountRef, Action, Change, GroupChange, PersonRef, Plan, RoleChange};
-use keyward_core::render::{self, TextOptions};
+use keyward_core::action::Action;
+use keyward_core::plan::{AccountRef, Change, GroupChange, PersonRef, Plan, RoleChange};
+use keyward_core::present::render::{self, TextOptions};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 

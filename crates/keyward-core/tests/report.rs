@@ -10,11 +10,12 @@ use std::collections::BTreeMap;
 
 use common::*;
 use jiff::civil::{Date, date};
+use keyward_core::PolicySet;
 use keyward_core::account::{Account, AccountListing};
+use keyward_core::action::Action;
 use keyward_core::people::{People, Person};
-use keyward_core::plan::Action;
-use keyward_core::report::{CellState, Problem, Report, RowKind};
-use keyward_core::{PolicySet, render};
+use keyward_core::present::report::html;
+use keyward_core::present::report::{CellState, Problem, Report, RowKind};
 
 /// chat bills active users and has a guest role; drive bills every
 /// account until it is deleted and has no roles.
@@ -163,7 +164,7 @@ fn report_days_since_the_last_working_day_count_to_the_plan_date() {
     let days = |on: Date| report_on(&set, &ppl, accounts.clone(), on).leavers[0].accounts[0].days_since;
     assert_eq!(days(date(2026, 11, 23)), Some(10));
     assert_eq!(days(date(2026, 12, 31)), Some(48));
-    let html = render::html::page(&report_on(&set, &ppl, accounts, date(2026, 12, 31)));
+    let html = html::page(&report_on(&set, &ppl, accounts, date(2026, 12, 31)));
     assert!(html.contains("datetime=\"2026-12-31\""), "the page shows the plan date");
     assert!(html.contains("data-days=\"48\""));
 }
@@ -172,14 +173,14 @@ fn report_days_since_the_last_working_day_count_to_the_plan_date() {
 fn the_same_inputs_give_the_same_report_bytes_whatever_the_listing_order() {
     let set = org();
     let (ppl, accounts) = staff();
-    let first = render::html::page(&report_on(&set, &ppl, accounts.clone(), today()));
-    let again = render::html::page(&report_on(&set, &ppl, accounts.clone(), today()));
+    let first = html::page(&report_on(&set, &ppl, accounts.clone(), today()));
+    let again = html::page(&report_on(&set, &ppl, accounts.clone(), today()));
     assert_eq!(first, again);
     let reversed = accounts.into_iter().map(|(app, mut a)| {
         a.reverse();
         (app, a)
     });
-    assert_eq!(first, render::html::page(&report_on(&set, &ppl, reversed.collect(), today())));
+    assert_eq!(first, html::page(&report_on(&set, &ppl, reversed.collect(), today())));
 }
 
 #[test]
@@ -194,7 +195,7 @@ fn values_from_the_data_cannot_become_markup_in_the_report() {
     hostile.role = Some("</td><iframe>".into());
     accounts[0].1.push(hostile);
     let r = report_on(&set, &people(persons), accounts, today());
-    let html = render::html::page(&r);
+    let html = html::page(&r);
 
     for raw in ["<script>alert", "<img src=x", "<svg onload", "<iframe>", "<b>type"] {
         assert!(!html.contains(raw), "`{raw}` reached the page unescaped");

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use common::*;
 use jiff::civil::date;
 use keyward_core::account::AccountListing;
-use keyward_core::plan::Action;
+use keyward_core::action::Action;
 
 #[test]
 fn a_scoped_plan_matches_the_full_plan_for_that_person_and_says_nothing_else() {

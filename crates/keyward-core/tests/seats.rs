@@ -50,9 +50,9 @@ fn seats_follow_what_the_app_bills_and_total_per_currency() {
     let totals = plan.seat_totals();
     assert_eq!(totals.iter().map(|t| t.currency.as_str()).collect::<Vec<_>>(), ["JPY", "USD"]);
     assert_eq!((totals[0].added, totals[0].freed), (2, 2));
-    let line = keyward_core::render::seats_line(&plan).unwrap();
+    let line = keyward_core::present::render::seats_line(&plan).unwrap();
     assert_eq!(line, "Seats: +2 added, 2 freed: 0 JPY/month; +0 added, 0 freed: 0 USD/month.");
-    assert!(keyward_core::render::text(&plan, Default::default()).contains(&line));
+    assert!(keyward_core::present::render::text(&plan, Default::default()).contains(&line));
 }
 
 #[test]
@@ -61,5 +61,5 @@ fn apps_without_a_seat_cost_add_no_seats_line() {
     let ppl = people(vec![person("E1", "a@example.com", "営業本部")]);
     let plan = plan_on(&set, &ppl, vec![], today());
     assert!(plan.apps[0].seats.is_none());
-    assert!(keyward_core::render::seats_line(&plan).is_none());
+    assert!(keyward_core::present::render::seats_line(&plan).is_none());
 }

@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use keyward_core::policy::{Origin, PolicySet};
+use keyward_core::load::Locator;
 use keyward_core::resources::{SecretKeyRef, SecretRef};
 
 use crate::Secret;
@@ -57,19 +57,13 @@ impl ClusterSecrets {
     }
 }
 
-/// Reads the secret `r` names, for the resource declared at `origin`
-/// (a relative `file` is relative to its policy file). The error says
+/// Reads the secret `r` names, for the resource `locator` locates (a
+/// relative `file` is relative to its policy file). The error says
 /// where the secret was looked for and why it is unusable, never its value.
 /// `field` is the reference's name in the resource (`token`, `password`).
 /// An empty value is refused: an LDAP bind with an empty password is an
 /// anonymous bind that succeeds.
-pub fn read_secret(
-    set: &PolicySet,
-    origin: &Origin,
-    r: &SecretRef,
-    secrets: &ClusterSecrets,
-    field: &str,
-) -> Result<Secret, String> {
+pub fn read_secret(locator: &Locator, r: &SecretRef, secrets: &ClusterSecrets, field: &str) -> Result<Secret, String> {
     let (value, from) = match (&r.env, &r.file, &r.secret) {
         (Some(var), None, None) => match std::env::var(var) {
             Ok(v) => (v, format!("environment variable {var}")),
@@ -79,7 +73,7 @@ pub fn read_secret(
             }
         },
         (None, Some(file), None) => {
-            let path = set.resolve_path(origin, file);
+            let path = locator.resolve_path(file);
             match std::fs::read_to_string(&path) {
                 Ok(v) => (v, format!("file {path}")),
                 // The error's text is the OS's reason, never the file's content.

@@ -4,12 +4,12 @@
 use std::collections::BTreeMap;
 
 use keyward_core::diag::Diagnostic;
+use keyward_core::load::{Locator, Named};
 use keyward_core::people::{FieldLabels, Person, PersonOrigin, Post, SourceInfo};
-use keyward_core::policy::Named;
 use keyward_core::resources::{CsvPeopleSource, HrStatus, PeopleSourceSpec};
 use keyward_core::tabular::{self, Headers, csv_error, field_count_error, row_error};
+use keyward_core::vocab;
 pub(crate) use keyward_core::vocab::looks_like_email;
-use keyward_core::{PolicySet, vocab};
 
 /// How many row errors are reported before giving up on a file.
 pub(crate) const MAX_ROW_ERRORS: usize = 50;
@@ -34,11 +34,11 @@ struct Cols {
 
 /// Parses the text of an HR CSV export.
 ///
-/// `file` is the data file as the user should see it; `set` and `src`
-/// locate mapping errors in the policy file. Every problem is reported
+/// `file` is the data file as the user should see it; `locator` locates
+/// mapping errors in the policy file that declares `src`. Every problem is reported
 /// with its file, line and column; nothing is guessed.
 pub fn parse(
-    set: &PolicySet,
+    locator: &Locator,
     src: &Named<PeopleSourceSpec>,
     spec: &CsvPeopleSource,
     source_index: usize,
@@ -50,13 +50,13 @@ pub fn parse(
         csv::ReaderBuilder::new().delimiter(delimiter).has_headers(true).flexible(true).from_reader(text.as_bytes());
     let header_rec = reader.headers().map_err(|e| vec![csv_error(file, text, &e)])?.clone();
     let headers = Headers::new(header_rec.iter());
-    let cols = resolve_columns(set, src, spec, file, &headers)?;
+    let cols = resolve_columns(locator, spec, file, &headers)?;
 
     let employment_types = vocab::employment_type_map(&spec.values.employment_type);
     let statuses = vocab::status_map(&spec.values.status);
     let list_sep = spec.list_separator.as_deref().unwrap_or(";");
     let dept_sep = spec.department_separator.as_deref().unwrap_or("/");
-    let policy_file = set.origin_label(&src.origin);
+    let policy_file = locator.label().to_owned();
 
     let mut persons = Vec::new();
     let mut errors: Vec<Diagnostic> = Vec::new();
@@ -210,8 +210,7 @@ pub fn parse(
 }
 
 fn resolve_columns(
-    set: &PolicySet,
-    src: &Named<PeopleSourceSpec>,
+    locator: &Locator,
     spec: &CsvPeopleSource,
     file: &str,
     headers: &Headers,
@@ -226,12 +225,9 @@ fn resolve_columns(
                     None => format!("the file's columns are: {}", headers.names().join(", ")),
                 };
                 errors.push(
-                    set.error_at(
-                        &src.origin,
-                        &format!("spec.csv.columns.{field}"),
-                        format!("column `{name}` is not in {file}"),
-                    )
-                    .with_help(help),
+                    locator
+                        .error_at(&format!("spec.csv.columns.{field}"), format!("column `{name}` is not in {file}"))
+                        .with_help(help),
                 );
                 None
             }

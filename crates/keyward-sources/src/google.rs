@@ -15,8 +15,9 @@
 use std::collections::HashSet;
 
 use http::Method;
+use keyward_core::compile::PolicySet;
+use keyward_core::load::{Locator, Named};
 use keyward_core::people::{Person, SourceInfo};
-use keyward_core::policy::{Named, PolicySet};
 use keyward_core::resources::{GoogleWorkspacePeopleSource, PeopleSourceSpec};
 use keyward_http::secrets::read_secret;
 use keyward_http::{HttpClient, HttpError, HttpSettings, Reply, Request};
@@ -43,14 +44,14 @@ pub fn location(spec: &GoogleWorkspacePeopleSource) -> String {
 
 /// Reads and maps every user of one PeopleSource.
 pub(crate) async fn read(
-    set: &PolicySet,
+    locator: Locator,
     index: usize,
     src: &Named<PeopleSourceSpec>,
     spec: &GoogleWorkspacePeopleSource,
     options: &ReadOptions,
 ) -> Result<(SourceInfo, Vec<Person>), SourceError> {
-    let mapping = mapping(set, index, src, spec)?;
-    let api = Directory::new(set, src, spec, &mapping.paths, options)?;
+    let mapping = mapping(&locator, index, src, spec)?;
+    let api = Directory::new(&locator, src, spec, &mapping.paths, options)?;
     let users = api.users().await?;
     mapping.map(&users)
 }
@@ -65,19 +66,29 @@ pub fn map_users<'a>(
     users: impl IntoIterator<Item = &'a Value>,
 ) -> Result<(SourceInfo, Vec<Person>), SourceError> {
     let (src, spec) = source_at(set, index, "googleWorkspace", |s| s.google_workspace.as_ref())?;
-    let mapping = mapping(set, index, src, spec)?;
+    let mapping = mapping(&set.locator(&src.origin), index, src, spec)?;
     mapping.map(users)
 }
 
 /// The paths, labels and time zone of one source, defaults filled in.
 fn mapping(
-    set: &PolicySet,
+    locator: &Locator,
     index: usize,
     src: &Named<PeopleSourceSpec>,
     spec: &GoogleWorkspacePeopleSource,
 ) -> Result<UserMapping, SourceError> {
     let tz = spec.time_zone.as_deref();
-    UserMapping::new(Vendor::Google, set, index, src, location(spec), &spec.fields, &spec.attributes, &spec.values, tz)
+    UserMapping::new(
+        Vendor::Google,
+        locator,
+        index,
+        src,
+        location(spec),
+        &spec.fields,
+        &spec.attributes,
+        &spec.values,
+        tz,
+    )
 }
 
 /// One customer's Directory client.
@@ -89,7 +100,7 @@ struct Directory {
 
 impl Directory {
     fn new(
-        set: &PolicySet,
+        locator: &Locator,
         src: &Named<PeopleSourceSpec>,
         spec: &GoogleWorkspacePeopleSource,
         paths: &Paths,
@@ -97,8 +108,8 @@ impl Directory {
     ) -> Result<Self, SourceError> {
         let label = format!("PeopleSource {}", src.name);
         let failed = |error| SourceError::Http { source_name: src.name.clone(), error };
-        let key = read_secret(set, &src.origin, &spec.service_account_key, &options.secrets, "serviceAccountKey")
-            .map_err(|why| {
+        let key =
+            read_secret(locator, &spec.service_account_key, &options.secrets, "serviceAccountKey").map_err(|why| {
                 failed(HttpError::Credentials {
                     app: label.clone(),
                     what: "Google service account key".to_owned(),

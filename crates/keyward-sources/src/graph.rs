@@ -19,8 +19,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Mutex;
 
 use http::Method;
+use keyward_core::compile::PolicySet;
+use keyward_core::load::{Locator, Named};
 use keyward_core::people::{Person, SourceInfo};
-use keyward_core::policy::{Named, PolicySet};
 use keyward_core::resources::{MicrosoftGraphPeopleSource, PeopleSourceSpec};
 use keyward_http::secrets::read_secret;
 use keyward_http::{
@@ -115,14 +116,14 @@ impl DeltaCache {
 
 /// Reads and maps every user of one PeopleSource.
 pub(crate) async fn read(
-    set: &PolicySet,
+    locator: Locator,
     index: usize,
     src: &Named<PeopleSourceSpec>,
     spec: &MicrosoftGraphPeopleSource,
     options: &ReadOptions,
 ) -> Result<(SourceInfo, Vec<Person>), SourceError> {
-    let mapping = mapping(set, index, src, spec)?;
-    let api = Graph::new(set, src, spec, &mapping.paths, options)?;
+    let mapping = mapping(&locator, index, src, spec)?;
+    let api = Graph::new(&locator, src, spec, &mapping.paths, options)?;
     match (&options.delta, spec.delta) {
         (Some(cache), true) => {
             // Mapped where the state is kept, then kept: copying 50,000
@@ -147,19 +148,29 @@ pub fn map_users<'a>(
     users: impl IntoIterator<Item = &'a Value>,
 ) -> Result<(SourceInfo, Vec<Person>), SourceError> {
     let (src, spec) = source_at(set, index, "microsoftGraph", |s| s.microsoft_graph.as_ref())?;
-    let mapping = mapping(set, index, src, spec)?;
+    let mapping = mapping(&set.locator(&src.origin), index, src, spec)?;
     mapping.map(users)
 }
 
 /// The paths, labels and time zone of one source, defaults filled in.
 fn mapping(
-    set: &PolicySet,
+    locator: &Locator,
     index: usize,
     src: &Named<PeopleSourceSpec>,
     spec: &MicrosoftGraphPeopleSource,
 ) -> Result<UserMapping, SourceError> {
     let tz = spec.time_zone.as_deref();
-    UserMapping::new(Vendor::Graph, set, index, src, location(spec), &spec.fields, &spec.attributes, &spec.values, tz)
+    UserMapping::new(
+        Vendor::Graph,
+        locator,
+        index,
+        src,
+        location(spec),
+        &spec.fields,
+        &spec.attributes,
+        &spec.values,
+        tz,
+    )
 }
 
 /// One tenant's Graph client.
@@ -183,7 +194,7 @@ enum Round {
 
 impl Graph {
     fn new(
-        set: &PolicySet,
+        locator: &Locator,
         src: &Named<PeopleSourceSpec>,
         spec: &MicrosoftGraphPeopleSource,
         paths: &Paths,
@@ -191,14 +202,9 @@ impl Graph {
     ) -> Result<Self, SourceError> {
         let label = format!("PeopleSource {}", src.name);
         let failed = |error| SourceError::Http { source_name: src.name.clone(), error };
-        let secret =
-            read_secret(set, &src.origin, &spec.client_secret, &options.secrets, "clientSecret").map_err(|why| {
-                failed(HttpError::Credentials {
-                    app: label.clone(),
-                    what: "Microsoft Graph client secret".to_owned(),
-                    why,
-                })
-            })?;
+        let secret = read_secret(locator, &spec.client_secret, &options.secrets, "clientSecret").map_err(|why| {
+            failed(HttpError::Credentials { app: label.clone(), what: "Microsoft Graph client secret".to_owned(), why })
+        })?;
         let not_url = |field: &str, written: &str| SourceError::NotConfigured {
             source_name: src.name.clone(),
             why: format!("`{written}` is not an http(s) URL (spec.microsoftGraph.{field})"),

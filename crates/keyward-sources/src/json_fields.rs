@@ -15,10 +15,11 @@ use std::collections::{BTreeMap, HashMap};
 
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
+use keyward_core::compile::PolicySet;
 use keyward_core::diag::Diagnostic;
 use keyward_core::json_path::JsonPath;
+use keyward_core::load::{Locator, Named};
 use keyward_core::people::{FieldLabels, Person, PersonOrigin, Post, SourceInfo};
-use keyward_core::policy::{Named, PolicySet};
 use keyward_core::resources::{HrStatus, PeopleSourceSpec, PeopleValueMaps, UserFieldPaths};
 use keyward_core::vocab::{self, LabelMap};
 use serde_json::Value;
@@ -187,7 +188,7 @@ impl UserMapping {
     #[allow(clippy::too_many_arguments)] // the parts of one source's spec; a struct would only rename them
     pub(crate) fn new(
         vendor: Vendor,
-        set: &PolicySet,
+        locator: &Locator,
         index: usize,
         src: &Named<PeopleSourceSpec>,
         location: String,
@@ -205,7 +206,7 @@ impl UserMapping {
             vendor,
             source_name: src.name.clone(),
             location,
-            policy_file: set.origin_label(&src.origin),
+            policy_file: locator.label().to_owned(),
             paths,
             employment_types,
             statuses,

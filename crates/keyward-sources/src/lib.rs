@@ -12,9 +12,10 @@
 //! listing that fails or does not add up, is an error, because a person
 //! missing from the snapshot is a person whose leaving keyward cannot see.
 
+use keyward_core::compile::PolicySet;
 use keyward_core::diag::Diagnostics;
+use keyward_core::load::{Locator, Named};
 use keyward_core::people::{People, SourceInfo};
-use keyward_core::policy::{Named, PolicySet};
 use keyward_core::resources::PeopleSourceSpec;
 use keyward_core::{Diagnostic, Person, tabular};
 use keyward_http::secrets::ClusterSecrets;
@@ -114,11 +115,11 @@ pub async fn read_people_with(set: &PolicySet, options: &ReadOptions) -> Result<
     let apis = set.people_sources.iter().enumerate().filter_map(|(index, src)| {
         let spec = &src.spec;
         let read = if let Some(api) = &spec.smarthr {
-            smarthr::read(set, index, src, api, options).boxed()
+            smarthr::read(set.locator(&src.origin), index, src, api, options).boxed()
         } else if let Some(api) = &spec.google_workspace {
-            google::read(set, index, src, api, options).boxed()
+            google::read(set.locator(&src.origin), index, src, api, options).boxed()
         } else {
-            graph::read(set, index, src, spec.microsoft_graph.as_ref()?, options).boxed()
+            graph::read(set.locator(&src.origin), index, src, spec.microsoft_graph.as_ref()?, options).boxed()
         };
         Some(read.map(move |r| (index, r)))
     });
@@ -193,10 +194,10 @@ pub fn off_the_async_threads<T>(work: impl FnOnce() -> T) -> T {
 
 /// What a PeopleSource reads, as messages and data diagnostics name it:
 /// the CSV file's path, or the API's address.
-pub fn location(set: &PolicySet, src: &Named<PeopleSourceSpec>) -> String {
+pub fn location(locator: &Locator, src: &Named<PeopleSourceSpec>) -> String {
     let spec = &src.spec;
     match (&spec.csv, &spec.smarthr, &spec.google_workspace, &spec.microsoft_graph) {
-        (Some(csv), ..) => set.resolve_path(&src.origin, &csv.path),
+        (Some(csv), ..) => locator.resolve_path(&csv.path),
         (_, Some(api), ..) => smarthr::location(api),
         (_, _, Some(api), _) => google::location(api),
         (_, _, _, Some(api)) => graph::location(api),
@@ -216,5 +217,5 @@ pub fn read_csv_bytes(
         return Err(vec![set.error_at(&src.origin, "spec", "the PeopleSource has no `csv` source")]);
     };
     let decoded = tabular::decode(file, bytes, spec.encoding).map_err(|d| vec![d])?;
-    csv_people::parse(set, src, spec, index, file, &decoded.text)
+    csv_people::parse(&set.locator(&src.origin), src, spec, index, file, &decoded.text)
 }

@@ -16,8 +16,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use http::Method;
 use jiff::civil::Date;
 use keyward_core::diag::Diagnostic;
+use keyward_core::load::{Locator, Named};
 use keyward_core::people::{FieldLabels, Person, PersonOrigin, Post, SourceInfo};
-use keyward_core::policy::{Named, PolicySet};
 use keyward_core::resources::{HrStatus, PeopleSourceSpec, SmartHrPeopleSource};
 use keyward_core::tabular::Headers;
 use keyward_core::vocab::{self, LabelMap};
@@ -39,18 +39,18 @@ pub fn location(spec: &SmartHrPeopleSource) -> String {
 
 /// Reads and maps every crew of one PeopleSource.
 pub(crate) async fn read(
-    set: &PolicySet,
+    locator: Locator,
     index: usize,
     src: &Named<PeopleSourceSpec>,
     spec: &SmartHrPeopleSource,
     options: &ReadOptions,
 ) -> Result<(SourceInfo, Vec<Person>), SourceError> {
-    let mut api = SmartHr::new(set, src, spec, options)?;
+    let mut api = SmartHr::new(&locator, src, spec, options)?;
     if let Some(retry) = options.retry {
         api.http.set_retry(retry);
     }
     let crews = api.crews().await?;
-    map_crews(set, src, spec, index, &crews).map_err(|d| SourceError::Data(keyward_core::diag::Diagnostics(d)))
+    map_crews(&locator, src, spec, index, &crews).map_err(|d| SourceError::Data(keyward_core::diag::Diagnostics(d)))
 }
 
 /// One tenant's API client.
@@ -63,7 +63,7 @@ struct SmartHr {
 
 impl SmartHr {
     fn new(
-        set: &PolicySet,
+        locator: &Locator,
         src: &Named<PeopleSourceSpec>,
         spec: &SmartHrPeopleSource,
         options: &ReadOptions,
@@ -72,7 +72,7 @@ impl SmartHr {
         // Application's would name the app.
         let label = format!("PeopleSource {}", src.name);
         let failed = |error| SourceError::Http { source_name: src.name.clone(), error };
-        let token = read_secret(set, &src.origin, &spec.token, &options.secrets, "token").map_err(|why| {
+        let token = read_secret(locator, &spec.token, &options.secrets, "token").map_err(|why| {
             failed(HttpError::Credentials { app: label.clone(), what: "SmartHR access token".to_owned(), why })
         })?;
         let written = location(spec);
@@ -259,7 +259,7 @@ struct Mapping<'a> {
 /// Maps crews to people. Every problem is reported, up to a limit; the
 /// configuration's custom field names must exist in SmartHR.
 pub fn map_crews(
-    set: &PolicySet,
+    locator: &Locator,
     src: &Named<PeopleSourceSpec>,
     spec: &SmartHrPeopleSource,
     source_index: usize,
@@ -267,13 +267,13 @@ pub fn map_crews(
 ) -> Result<(SourceInfo, Vec<Person>), Vec<Diagnostic>> {
     let m = Mapping {
         location: location(spec),
-        policy_file: set.origin_label(&src.origin),
+        policy_file: locator.label().to_owned(),
         spec,
         employment_types: vocab::employment_type_map(&spec.values.employment_type),
         statuses: vocab::status_map(&spec.values.status),
         source_index,
     };
-    let mut errors = check_custom_field_names(set, src, spec, crews);
+    let mut errors = check_custom_field_names(locator, spec, crews);
     let mut persons = Vec::with_capacity(crews.len());
     let mut by_code: HashMap<String, String> = HashMap::new();
     for crew in crews {
@@ -313,12 +313,7 @@ pub fn map_crews(
 
 /// A custom field named in the PeopleSource that no crew has is a typo
 /// (or a renamed field): its attribute would be silently empty for all.
-fn check_custom_field_names(
-    set: &PolicySet,
-    src: &Named<PeopleSourceSpec>,
-    spec: &SmartHrPeopleSource,
-    crews: &[Value],
-) -> Vec<Diagnostic> {
+fn check_custom_field_names(locator: &Locator, spec: &SmartHrPeopleSource, crews: &[Value]) -> Vec<Diagnostic> {
     if crews.is_empty() {
         return Vec::new();
     }
@@ -344,9 +339,7 @@ fn check_custom_field_names(
             Some(c) => format!("did you mean `{c}`? {listed}"),
             None => listed,
         };
-        out.push(
-            set.error_at(&src.origin, &path, format!("no crew has a custom field `{name}` in SmartHR")).with_help(help),
-        );
+        out.push(locator.error_at(&path, format!("no crew has a custom field `{name}` in SmartHR")).with_help(help));
     }
     out
 }

@@ -10,9 +10,10 @@ use anyhow::{Context as _, Result, bail};
 use is_terminal::IsTerminal as _;
 use jiff::civil::Date;
 use keyward_apply::{ApplyOptions, AuditLog, GuardOptions};
-use keyward_core::digest::{AppliedCounts, Digest};
-use keyward_core::plan::{Action, Plan};
-use keyward_core::render::{self, TextOptions};
+use keyward_core::action::Action;
+use keyward_core::plan::Plan;
+use keyward_core::present::digest::{AppliedCounts, Digest};
+use keyward_core::present::render::{self, TextOptions};
 
 use crate::pipeline;
 

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use anyhow::{Result, bail};
 use backon::{ExponentialBuilder, Retryable as _};
-use keyward_core::digest::Digest;
+use keyward_core::present::digest::Digest;
 
 /// Where to send, resolved from the environment before any work starts.
 #[derive(Clone, Default)]

@@ -34,7 +34,7 @@ const PEOPLE_SOURCES: [(&str, &str, &str); 3] = [
     ("microsoft-graph-hr.yaml", "entra-hr", "microsoftGraph"),
 ];
 
-fn load(paths: &[PathBuf]) -> keyward_core::policy::Loaded {
+fn load(paths: &[PathBuf]) -> keyward_core::compile::Loaded {
     let loaded = keyward::pipeline::load_policies(paths).unwrap_or_else(|e| panic!("{paths:?}: {e:?}"));
     let warnings: Vec<String> = loaded.warnings.iter().map(|w| w.to_string()).collect();
     assert!(warnings.is_empty(), "{paths:?} loads with warnings:\n{}", warnings.join("\n"));

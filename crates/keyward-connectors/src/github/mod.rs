@@ -25,8 +25,9 @@ use futures::{StreamExt, TryStreamExt};
 use http::header::LINK;
 use http::{Method, StatusCode};
 use keyward_core::account::{Account, AccountListing, Text};
-use keyward_core::plan::{Action, Change};
-use keyward_core::policy::{Named, PolicySet};
+use keyward_core::action::Action;
+use keyward_core::load::{Locator, Named};
+use keyward_core::plan::Change;
 use keyward_core::resources::{ApplicationSpec, GithubConnector};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -92,19 +93,23 @@ impl Github {
     /// Builds the connector of an Application with a `github` connector,
     /// reading its token now: a missing token is an error before anything
     /// is listed.
-    pub fn new(set: &PolicySet, app: &Named<ApplicationSpec>, spec: &GithubConnector) -> Result<Self, ConnectorError> {
-        Self::new_with(set, app, spec, &ClusterSecrets::unavailable())
+    pub fn new(
+        locator: &Locator,
+        app: &Named<ApplicationSpec>,
+        spec: &GithubConnector,
+    ) -> Result<Self, ConnectorError> {
+        Self::new_with(locator, app, spec, &ClusterSecrets::unavailable())
     }
 
     /// As [`Github::new`], with the Kubernetes Secret values a
     /// `token.secret` may name.
     pub fn new_with(
-        set: &PolicySet,
+        locator: &Locator,
         app: &Named<ApplicationSpec>,
         spec: &GithubConnector,
         secrets: &ClusterSecrets,
     ) -> Result<Self, ConnectorError> {
-        let token = crate::secrets::read(set, app, &spec.token, secrets, "GitHub token", "token")?;
+        let token = crate::secrets::read(locator, app, &spec.token, secrets, "GitHub token", "token")?;
         let written = spec.api_url().trim_end_matches('/');
         let base = crate::http::api_base(&format!("{written}/")).ok_or_else(|| ConnectorError::NotConfigured {
             app: app.name.clone(),

@@ -21,8 +21,9 @@ use std::collections::{BTreeSet, HashMap};
 
 use async_trait::async_trait;
 use keyward_core::account::{AccountListing, Text};
-use keyward_core::plan::{Action, Change};
-use keyward_core::policy::{Named, PolicySet};
+use keyward_core::action::Action;
+use keyward_core::load::{Locator, Named};
+use keyward_core::plan::Change;
 use keyward_core::resources::{ApplicationSpec, GoogleLicence, GoogleWorkspaceConnector, NameOrder};
 use serde_json::Value;
 use url::Url;
@@ -90,13 +91,14 @@ impl GoogleWorkspace {
     /// connector, reading the service account key now: a missing or
     /// broken key is an error before anything is listed.
     pub fn new(
-        set: &PolicySet,
+        locator: &Locator,
         app: &Named<ApplicationSpec>,
         spec: &GoogleWorkspaceConnector,
         secrets: &ClusterSecrets,
+        granted_groups: Vec<String>,
     ) -> Result<Self, ConnectorError> {
         let key = crate::secrets::read(
-            set,
+            locator,
             app,
             &spec.service_account_key,
             secrets,
@@ -139,7 +141,7 @@ impl GoogleWorkspace {
             domain: spec.domain.as_deref().map(str::trim).filter(|d| !d.is_empty()).map(str::to_owned),
             subject,
             licences,
-            groups: granted_groups(set, &app.name),
+            groups: granted_groups,
             org_unit: spec.org_unit_path.clone().unwrap_or_else(|| "/".to_owned()),
             name_order: spec.name_order,
             page_size: spec.page_size.unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, DEFAULT_PAGE_SIZE),
@@ -260,18 +262,6 @@ impl GoogleWorkspace {
         }
         Ok(out)
     }
-}
-
-/// Every group some AccessPolicy or Exception grants in `app`, as written.
-fn granted_groups(set: &PolicySet, app: &str) -> Vec<String> {
-    let grants = set
-        .policies
-        .iter()
-        .flat_map(|p| p.spec.grant.iter())
-        .chain(set.exceptions.iter().flat_map(|e| e.spec.grant.iter()));
-    let groups: BTreeSet<String> =
-        grants.filter(|g| g.app == app).flat_map(|g| g.groups.iter()).map(|g| g.trim().to_owned()).collect();
-    groups.into_iter().filter(|g| !g.is_empty()).collect()
 }
 
 #[async_trait]

@@ -34,8 +34,9 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use keyward_core::account::{Account, AccountListing, AccountStatus, Text};
-use keyward_core::plan::{Action, Change};
-use keyward_core::policy::{Named, PolicySet};
+use keyward_core::action::Action;
+use keyward_core::load::{Locator, Named};
+use keyward_core::plan::Change;
 use keyward_core::resources::{ApplicationSpec, LdapConnector, LdapSuspension, LdapUidFrom};
 use ldap3::controls::{Control, ControlType, PagedResults};
 use ldap3::{LdapConnAsync, LdapConnSettings, LdapError, LdapResult, Mod, Scope, SearchEntry, dn_escape, ldap_escape};
@@ -184,19 +185,19 @@ impl Ldap {
     /// Builds the connector of an Application with an `ldap` connector,
     /// reading its password now: a missing password is an error before
     /// anything is listed.
-    pub fn new(set: &PolicySet, app: &Named<ApplicationSpec>, spec: &LdapConnector) -> Result<Self, ConnectorError> {
-        Self::new_with(set, app, spec, &ClusterSecrets::unavailable())
+    pub fn new(locator: &Locator, app: &Named<ApplicationSpec>, spec: &LdapConnector) -> Result<Self, ConnectorError> {
+        Self::new_with(locator, app, spec, &ClusterSecrets::unavailable())
     }
 
     /// As [`Ldap::new`], with the Kubernetes Secret values a
     /// `password.secret` may name.
     pub fn new_with(
-        set: &PolicySet,
+        locator: &Locator,
         app: &Named<ApplicationSpec>,
         spec: &LdapConnector,
         secrets: &ClusterSecrets,
     ) -> Result<Self, ConnectorError> {
-        let password = crate::secrets::read(set, app, &spec.password, secrets, "LDAP bind password", "password")?;
+        let password = crate::secrets::read(locator, app, &spec.password, secrets, "LDAP bind password", "password")?;
         let url = spec.url.trim().to_owned();
         if !(url.starts_with("ldap://") || url.starts_with("ldaps://")) {
             return Err(ConnectorError::NotConfigured {
@@ -206,7 +207,7 @@ impl Ldap {
         }
         let private_ca = match &spec.tls {
             Some(tls) => Some(
-                PrivateCa::load(set.resolve_path(&app.origin, tls.ca_file.trim()))
+                PrivateCa::load(locator.resolve_path(tls.ca_file.trim()))
                     .map_err(|why| ConnectorError::NotConfigured { app: app.name.clone(), why })?,
             ),
             None => None,

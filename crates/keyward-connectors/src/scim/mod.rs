@@ -23,8 +23,9 @@ use std::collections::{HashMap, HashSet};
 use async_trait::async_trait;
 use http::{Method, StatusCode};
 use keyward_core::account::{AccountListing, Text};
-use keyward_core::plan::{Action, Change, PersonRef};
-use keyward_core::policy::{Named, PolicySet};
+use keyward_core::action::Action;
+use keyward_core::load::{Locator, Named};
+use keyward_core::plan::{Change, PersonRef};
 use keyward_core::resources::{ApplicationSpec, EnterpriseAttribute, ScimConnector, ScimProfile, ScimUserName};
 use serde_json::{Map, Value, json};
 use tokio::sync::OnceCell;
@@ -112,19 +113,19 @@ impl Scim {
     /// Builds the connector of an Application with a `scim` connector,
     /// reading its token now: a missing token is an error before anything
     /// is listed.
-    pub fn new(set: &PolicySet, app: &Named<ApplicationSpec>, spec: &ScimConnector) -> Result<Self, ConnectorError> {
-        Self::new_with(set, app, spec, &ClusterSecrets::unavailable())
+    pub fn new(locator: &Locator, app: &Named<ApplicationSpec>, spec: &ScimConnector) -> Result<Self, ConnectorError> {
+        Self::new_with(locator, app, spec, &ClusterSecrets::unavailable())
     }
 
     /// As [`Scim::new`], with the Kubernetes Secret values a
     /// `token.secret` may name.
     pub fn new_with(
-        set: &PolicySet,
+        locator: &Locator,
         app: &Named<ApplicationSpec>,
         spec: &ScimConnector,
         secrets: &ClusterSecrets,
     ) -> Result<Self, ConnectorError> {
-        let token = crate::secrets::read(set, app, &spec.token, secrets, "SCIM bearer token", "token")?;
+        let token = crate::secrets::read(locator, app, &spec.token, secrets, "SCIM bearer token", "token")?;
         let written = spec.url.trim().trim_end_matches('/');
         let base = crate::http::api_base(written).ok_or_else(|| ConnectorError::NotConfigured {
             app: app.name.clone(),

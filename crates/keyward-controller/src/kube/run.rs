@@ -19,7 +19,7 @@ use k8s_openapi::api::coordination::v1::Lease;
 use k8s_openapi::api::core::v1::ObjectReference;
 use keyward_apply::GuardOptions;
 use keyward_core::PolicySet;
-use keyward_core::policy::AnyResource;
+use keyward_core::load::AnyResource;
 use keyward_core::resources::{AccessPolicy, Application, Exception, PeopleSource, SeparationOfDuties};
 use kube::api::ListParams;
 use kube::runtime::WatchStreamExt as _;

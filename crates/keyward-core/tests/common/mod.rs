@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 
 use jiff::civil::{Date, date};
 use keyward_core::account::{Account, AccountListing, AccountStatus};
+use keyward_core::action::Action;
 use keyward_core::diag::Diagnostics;
 use keyward_core::people::{FieldLabels, People, Person, PersonOrigin, Post, SourceInfo};
-use keyward_core::plan::{Action, Change, Plan};
+use keyward_core::plan::{Change, Plan};
 use keyward_core::resources::HrStatus;
 use keyward_core::{PolicySet, SourceFile};
 

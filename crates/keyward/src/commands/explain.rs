@@ -39,8 +39,13 @@ pub enum ExplainFormat {
 pub async fn run(args: ExplainArgs) -> Result<ExitCode> {
     let today = args.at.unwrap_or_else(super::today);
     let snapshot = Snapshot::read(&args.input.paths).await?;
-    let explained =
-        keyward_core::explain::explain(snapshot.set(), &snapshot.people, &snapshot.listings, &args.person, today)?;
+    let explained = keyward_core::present::explain::explain(
+        snapshot.set(),
+        &snapshot.people,
+        &snapshot.listings,
+        &args.person,
+        today,
+    )?;
     let rendered = match args.format {
         ExplainFormat::Text => explained.to_text(),
         ExplainFormat::Json => pretty_json(&explained, "the explanation")?,

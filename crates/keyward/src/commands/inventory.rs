@@ -46,7 +46,8 @@ pub async fn run(args: InventoryArgs) -> Result<ExitCode> {
         }
     }
     let snapshot = Snapshot::read_for(loaded).await?;
-    let mut inv = keyward_core::inventory::inventory(snapshot.set(), &snapshot.people, &snapshot.listings, today)?;
+    let mut inv =
+        keyward_core::present::inventory::inventory(snapshot.set(), &snapshot.people, &snapshot.listings, today)?;
     if !apps.is_empty() {
         inv.rows.retain(|r| apps.contains(&r.app));
     }

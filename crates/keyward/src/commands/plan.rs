@@ -9,8 +9,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
 use jiff::civil::Date;
-use keyward_core::digest::Digest;
-use keyward_core::render::{self, TextOptions};
+use keyward_core::present::digest::Digest;
+use keyward_core::present::render::{self, TextOptions};
 
 use super::EXIT_CHANGES;
 use crate::args::{Input, NotifyArgs};

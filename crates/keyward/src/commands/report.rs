@@ -7,8 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
 use jiff::civil::Date;
-use keyward_core::render;
-use keyward_core::report::Report;
+use keyward_core::present::report::{Report, html};
 
 use crate::args::Input;
 use crate::output::{pretty_json, write_stdout};
@@ -38,7 +37,7 @@ pub async fn run(args: ReportArgs) -> Result<ExitCode> {
     let snapshot = Snapshot::read(&input.paths).await?;
     let plan = keyward_core::plan(snapshot.set(), &snapshot.people, &snapshot.listings, today)?;
     let report = Report::build(snapshot.set(), &snapshot.people, &snapshot.listings, &plan)?;
-    std::fs::write(&html, render::html::page(&report))
+    std::fs::write(&html, html::page(&report))
         .with_context(|| format!("cannot write the report to {}", html.display()))?;
     if let Some(path) = &json {
         std::fs::write(path, pretty_json(&report, "the report as JSON")?)

@@ -11,8 +11,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, Result, bail};
 use jiff::civil::Date;
+use keyward_core::present::review::{self, ReviewBy, ReviewRow, ReviewSheet};
 use keyward_core::resources::Exception;
-use keyward_core::review::{self, ReviewBy, ReviewRow, ReviewSheet};
 
 use crate::args::Input;
 use crate::output::write_stdout;

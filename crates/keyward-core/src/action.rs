@@ -1,0 +1,63 @@
+//! What keyward does to an account: the verbs of a plan.
+//!
+//! Its own module because both the accounts (what a connector can do) and
+//! the plan (what it will do) name actions, and neither may need the other.
+
+use serde::{Deserialize, Serialize};
+
+/// What keyward will do to an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// Create an account for a person who should have one.
+    Create,
+    /// Re-enable a suspended account (a rehire, a return from leave).
+    Restore,
+    /// Change role or groups.
+    Update,
+    /// Disable sign-in, keeping the data.
+    Suspend,
+    /// Hand the account's data over to another account.
+    Transfer,
+    /// Delete the account.
+    Delete,
+    /// Nothing automatic: a human must look.
+    Review,
+}
+
+impl Action {
+    /// The word used in plans.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Create => "create",
+            Self::Restore => "restore",
+            Self::Update => "update",
+            Self::Suspend => "suspend",
+            Self::Transfer => "transfer",
+            Self::Delete => "delete",
+            Self::Review => "review",
+        }
+    }
+
+    /// What the action does, for messages (`hand data over`).
+    pub fn verb(self) -> &'static str {
+        match self {
+            Self::Create => "create accounts",
+            Self::Restore => "restore accounts",
+            Self::Update => "change roles or groups",
+            Self::Suspend => "suspend accounts",
+            Self::Transfer => "hand data over",
+            Self::Delete => "delete accounts",
+            Self::Review => "carry out a review",
+        }
+    }
+
+    /// All actions in plan order.
+    pub const ALL: [Action; 7] =
+        [Self::Create, Self::Restore, Self::Update, Self::Suspend, Self::Transfer, Self::Delete, Self::Review];
+
+    /// `true` for actions that take access or data away.
+    pub fn is_deprovisioning(self) -> bool {
+        matches!(self, Self::Suspend | Self::Transfer | Self::Delete)
+    }
+}

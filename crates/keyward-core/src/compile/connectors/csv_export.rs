@@ -1,0 +1,54 @@
+//! Checks of the `csvExport` connector: the columns of the export and the
+//! words of its status column.
+
+use std::collections::HashMap;
+
+use crate::compile::checker::Checker;
+use crate::load::Origin;
+use crate::resources::CsvExportConnector;
+use crate::vocab;
+
+/// Checks the export's settings; the names of its attribute columns
+/// become account fields correlators may use.
+pub(super) fn check(c: &mut Checker<'_>, o: &Origin, csv: &CsvExportConnector, account_fields: &mut Vec<String>) {
+    c.delimiter(o, "spec.connector.csvExport.delimiter", csv.delimiter.as_ref());
+    let cols = &csv.columns;
+    if cols.id.is_none() && cols.email.is_none() && cols.username.is_none() {
+        c.error(
+            o,
+            "spec.connector.csvExport.columns",
+            "the export has no id, email or username column",
+            "map at least one of `id`, `email` or `username` to a header of the export",
+        );
+    }
+    if let Some(sv) = &csv.status_values {
+        let mut seen: HashMap<String, &str> = HashMap::new();
+        for (meaning, values) in [
+            ("active", &sv.active),
+            ("suspended", &sv.suspended),
+            ("invited", &sv.invited),
+            ("bot", &sv.bot),
+            ("deleted", &sv.deleted),
+        ] {
+            for v in values {
+                if let Some(prev) = seen.insert(vocab::label_key(v), meaning) {
+                    c.error(
+                        o,
+                        &format!("spec.connector.csvExport.statusValues.{meaning}"),
+                        format!("status value `{v}` is listed as both {prev} and {meaning}"),
+                        "list each value under one meaning only",
+                    );
+                }
+            }
+        }
+        if csv.columns.status.is_none() {
+            c.warn(
+                o,
+                "spec.connector.csvExport.statusValues",
+                "statusValues are set but no status column is mapped",
+                "map `columns.status` or remove `statusValues`",
+            );
+        }
+    }
+    account_fields.extend(cols.attributes.keys().cloned());
+}

@@ -1,0 +1,58 @@
+//! Checks of the `github` connector, and of GitHub's names.
+
+use crate::compile::checker::Checker;
+use crate::compile::fields::{check_api_url, check_secret_ref};
+use crate::load::Origin;
+
+/// Checks the connector's settings.
+pub(super) fn check(c: &mut Checker<'_>, o: &Origin, gh: &crate::resources::GithubConnector) {
+    if !is_github_login(&gh.org) {
+        c.error(
+            o,
+            "spec.connector.github.org",
+            format!("`{}` is not a GitHub organisation login", gh.org),
+            "write the organisation's name as in its URL, https://github.com/ORG: letters, digits and `-`, at most 39 characters",
+        );
+    }
+    check_secret_ref(
+        c,
+        o,
+        "spec.connector.github.token",
+        &gh.token,
+        "write `token: {env: GITHUB_TOKEN}`, `token: {file: /var/run/secrets/github-token}` or, for the controller in Kubernetes, `token: {secret: {name: keyward-credentials, key: github-token}}`",
+    );
+    if let Some(url) = &gh.api_url {
+        check_api_url(
+            c,
+            o,
+            "spec.connector.github.apiUrl",
+            url,
+            "leave it out for github.com, or write GitHub Enterprise Server's API URL, `https://HOST/api/v3`",
+        );
+    }
+    if gh.timeout_seconds == Some(0) {
+        c.error(
+            o,
+            "spec.connector.github.timeoutSeconds",
+            "a timeout of 0 seconds fails every call",
+            "leave it out or use 1 or more",
+        );
+    }
+}
+
+/// GitHub's rule for organisation logins: letters, digits and hyphens,
+/// not at either end, at most 39 characters. (Two hyphens in a row are
+/// refused for new names only, so old organisations may have them.)
+fn is_github_login(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 39
+        && s.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}
+
+/// A team's slug as GitHub makes it from the name: lower-case letters,
+/// digits, `-`, `_` and `.`.
+pub(in crate::compile) fn is_team_slug(s: &str) -> bool {
+    s.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || matches!(ch, '-' | '_' | '.'))
+}

@@ -1,0 +1,97 @@
+//! Checks of field shapes that connectors and PeopleSources share:
+//! credentials (`token: {env | file | secret}`), API addresses, and the
+//! identifiers they are made of.
+
+use super::checker::Checker;
+use crate::load::Origin;
+
+pub(super) fn is_loopback_host(host: &str) -> bool {
+    host.starts_with("127.") || host.starts_with("localhost") || host.starts_with("[::1]")
+}
+
+/// A credential's [`SecretRef`](crate::resources::SecretRef) at `path`
+/// (`spec.connector.scim.token`): exactly one source, a usable variable
+/// name, a valid Secret name and key. `examples` shows the three forms.
+pub(super) fn check_secret_ref(
+    c: &mut Checker<'_>,
+    o: &Origin,
+    path: &str,
+    r: &crate::resources::SecretRef,
+    examples: &str,
+) {
+    // The field in words: `clientSecret` reads "client secret".
+    let field = path.rsplit('.').next().unwrap_or(path);
+    let mut what = String::with_capacity(field.len() + 2);
+    for ch in field.chars() {
+        if ch.is_ascii_uppercase() {
+            what.push(' ');
+        }
+        what.push(ch.to_ascii_lowercase());
+    }
+    if r.sources_set() != 1 {
+        c.error(o, path, format!("the {what} must come from exactly one of `env`, `file` and `secret`"), examples);
+    }
+    if let Some(s) = &r.secret {
+        for (field, value) in [("name", &s.name), ("key", &s.key)] {
+            if !is_k8s_secret_part(value, field == "name") {
+                c.error(
+                    o,
+                    &format!("{path}.secret.{field}"),
+                    format!("`{value}` is not a valid Secret {field}"),
+                    if field == "name" {
+                        "use the Secret's metadata.name: lower-case letters, digits, `-` and `.`"
+                    } else {
+                        "use a key of the Secret's data: letters, digits, `-`, `_` and `.`"
+                    },
+                );
+            }
+        }
+    }
+    if let Some(env) = &r.env
+        && (env.is_empty() || !env.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_'))
+    {
+        c.error(
+            o,
+            &format!("{path}.env"),
+            format!("`{env}` is not an environment variable name"),
+            format!(
+                "name the variable that holds the {what} (letters, digits and `_`); never write the {what} itself here"
+            ),
+        );
+    }
+}
+
+/// `https://…` or, on this machine only, `http://…`: a token sent in
+/// clear text to another host can be read on the way.
+pub(super) fn check_api_url(c: &mut Checker<'_>, o: &Origin, path: &str, url: &str, example: &str) {
+    let trimmed = url.trim();
+    let scheme_ok = trimmed.starts_with("https://") || trimmed.starts_with("http://");
+    if !scheme_ok || trimmed.len() <= "https://".len() || trimmed.contains(char::is_whitespace) {
+        c.error(o, path, format!("`{url}` is not an http(s) URL"), example);
+    } else if trimmed.starts_with("http://") && !is_loopback_url(trimmed) {
+        c.warn(o, path, "the URL is plain http: the token would cross the network unencrypted", "use https");
+    }
+}
+
+pub(super) fn is_guid(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.iter().map(|p| p.len()).eq([8, 4, 4, 4, 12])
+        && parts.iter().all(|p| p.chars().all(|ch| ch.is_ascii_hexdigit()))
+}
+
+/// A Secret's name is a DNS subdomain; a data key is letters, digits,
+/// `-`, `_` and `.`. Both at most 253 characters.
+pub(super) fn is_k8s_secret_part(s: &str, is_name: bool) -> bool {
+    let ok = |ch: char| {
+        if is_name {
+            ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-' || ch == '.'
+        } else {
+            ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_' | '.')
+        }
+    };
+    !s.is_empty() && s.len() <= 253 && s.chars().all(ok)
+}
+
+pub(super) fn is_loopback_url(url: &str) -> bool {
+    is_loopback_host(url.trim_start_matches("http://"))
+}

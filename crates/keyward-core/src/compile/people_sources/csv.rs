@@ -1,0 +1,52 @@
+//! Checks of a `csv` PeopleSource: the file, its columns, date formats
+//! and separators.
+
+use std::collections::BTreeSet;
+
+use super::{check_attribute_names, check_value_maps};
+use crate::compile::checker::Checker;
+use crate::load::Origin;
+use crate::resources::CsvPeopleSource;
+
+/// Checks the settings of a CSV export of the HR master.
+pub(super) fn check(c: &mut Checker<'_>, o: &Origin, csv: &CsvPeopleSource, types: &mut BTreeSet<String>) {
+    c.delimiter(o, "spec.csv.delimiter", csv.delimiter.as_ref());
+    if csv.path.trim().is_empty() {
+        c.error(o, "spec.csv.path", "`path` is empty", "write the path of the CSV file, relative to this policy file");
+    }
+    if csv.columns.id.trim().is_empty() {
+        c.error(
+            o,
+            "spec.csv.columns.id",
+            "the id column is empty",
+            "name the header of the employee number column (社員番号)",
+        );
+    }
+    for (i, f) in csv.date_formats.iter().enumerate() {
+        let probe = jiff::civil::date(2026, 11, 23);
+        let ok = jiff::fmt::strtime::format(f.as_str(), probe)
+            .ok()
+            .and_then(|s| jiff::civil::Date::strptime(f.as_str(), &s).ok())
+            == Some(probe);
+        if !ok {
+            c.error(
+                o,
+                &format!("spec.csv.dateFormats[{i}]"),
+                format!("`{f}` is not a usable date format"),
+                "use strftime fields for a full date, e.g. `%Y/%m/%d` or `%Y年%m月%d日`",
+            );
+        }
+    }
+    for sep in [("listSeparator", &csv.list_separator), ("departmentSeparator", &csv.department_separator)] {
+        if sep.1.as_deref().is_some_and(str::is_empty) {
+            c.error(
+                o,
+                &format!("spec.csv.{}", sep.0),
+                format!("`{}` is empty", sep.0),
+                "write the separator character, e.g. `;` or `/`",
+            );
+        }
+    }
+    check_value_maps(c, o, "spec.csv.values", &csv.values, types);
+    check_attribute_names(c, o, "spec.csv.columns.attributes", &csv.columns.attributes);
+}

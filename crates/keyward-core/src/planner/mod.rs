@@ -1,0 +1,151 @@
+//! The planner: desired state against accounts, per app, as a [`Plan`].
+//!
+//! `plan(policy, people, accounts, today)` is pure and deterministic: the
+//! same inputs give a byte-identical plan. Safety rules live here:
+//! deprovisioning needs a positive HR fact (a last working day, a
+//! terminated status, a leave), never the absence of a person; orphans and
+//! doubtful matches are listed for review, never changed; deletion waits for
+//! the hand-over target.
+//!
+//! [`plan`] evaluates and correlates once, plans every app on its own
+//! (`app`), one person at a time (`person`), adds the reviews of accounts
+//! matching nobody (`reviews`) and turns what the connector cannot do into
+//! work for a human (`manual`), then checks separation of duties over all
+//! apps (`duties`). The plan's data model is [`crate::plan`], below this.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+
+use crate::account::AccountListing;
+use crate::compile::PolicySet;
+use crate::correlate::Indexes;
+use crate::evaluate::select_all;
+use crate::people::{People, Phase};
+use crate::plan::{
+    AppSummary, Change, Changes, Counts, PLAN_FORMAT_VERSION, PeopleSummary, Plan, PlanError, SeatChange,
+};
+
+mod app;
+mod context;
+mod duties;
+mod manual;
+mod person;
+mod reviews;
+
+use app::{plan_app, sort_key};
+use context::{Scratch, Shared};
+use duties::Holding;
+
+/// Makes the plan. See the module docs for the rules.
+pub fn plan(
+    set: &PolicySet,
+    people: &People,
+    listings: &BTreeMap<String, AccountListing>,
+    today: Date,
+) -> Result<Plan, PlanError> {
+    plan_inner(set, people, listings, today, None)
+}
+
+/// Plans for some people only: the people at indexes `only` of
+/// [`People::persons`]. For a reconcile of one person after an HR event,
+/// where each listing holds only the accounts that may be theirs, so
+/// accounts matching nobody say nothing and are not listed for review.
+/// Everyone stays in `people`, so managers (hand-over targets) and
+/// correlation still see the whole HR master.
+pub fn plan_scoped(
+    set: &PolicySet,
+    people: &People,
+    listings: &BTreeMap<String, AccountListing>,
+    today: Date,
+    only: &[usize],
+) -> Result<Plan, PlanError> {
+    let mut only: Vec<usize> = only.iter().copied().filter(|&i| i < people.len()).collect();
+    only.sort_unstable();
+    only.dedup();
+    plan_inner(set, people, listings, today, Some(&only))
+}
+
+fn plan_inner(
+    set: &PolicySet,
+    people: &People,
+    listings: &BTreeMap<String, AccountListing>,
+    today: Date,
+    scope: Option<&[usize]>,
+) -> Result<Plan, PlanError> {
+    let compiled = &set.compiled;
+    let phases: Vec<Phase> = people.persons().iter().map(|p| p.phase(today)).collect();
+
+    let mut summary_people = PeopleSummary { total: people.len(), ..Default::default() };
+    for ph in &phases {
+        match ph {
+            Phase::NotStarted { .. } => summary_people.not_started += 1,
+            Phase::Employed => summary_people.employed += 1,
+            Phase::OnLeave => summary_people.on_leave += 1,
+            Phase::Left { .. } => summary_people.left += 1,
+        }
+    }
+
+    for app in &compiled.apps {
+        if !listings.contains_key(&app.name) {
+            return Err(PlanError::MissingListing(app.name.clone()));
+        }
+    }
+    // Who gets what, and who owns which key, are independent.
+    let (selections, indexes) =
+        rayon::join(|| select_all(compiled, people, &phases, today), || Indexes::build(&compiled.apps, people));
+    let shared =
+        Shared { set, compiled, people, phases: &phases, selections: &selections, indexes: &indexes, today, scope };
+    // Apps are independent: plan them in parallel, collected in app order so
+    // the plan stays byte-identical.
+    let per_app: Vec<(AppSummary, Vec<Change>, Vec<Holding>)> = {
+        use rayon::prelude::*;
+        compiled
+            .apps
+            .par_iter()
+            .enumerate()
+            .map_init(Scratch::default, |scratch, (app_idx, app)| {
+                plan_app(&shared, app_idx, app, &listings[&app.name], scratch)
+            })
+            .collect()
+    };
+    let mut by_app = Vec::with_capacity(per_app.len());
+    let mut apps = Vec::with_capacity(per_app.len());
+    let mut holdings = Vec::with_capacity(per_app.len());
+    for (app, app_changes, held) in per_app {
+        apps.push(app);
+        by_app.push(app_changes);
+        holdings.push(held);
+    }
+    // Separation of duties spans apps, so it looks at the finished per-app
+    // plans; what it holds back changes those apps' order and counts.
+    let app_listings: Vec<&AccountListing> = compiled.apps.iter().map(|a| &listings[&a.name]).collect();
+    let (violations, touched) =
+        duties::check(compiled, people, &selections, scope, &mut by_app, &app_listings, &holdings);
+    for ((app, app_changes), _) in apps.iter_mut().zip(by_app.iter_mut()).zip(touched).filter(|(_, t)| *t) {
+        app_changes.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
+        let mut counts = Counts::default();
+        for c in app_changes.iter() {
+            counts.add(c.action);
+        }
+        app.changes = counts;
+        app.seats = app.seat_cost.as_ref().map(|c| SeatChange::of(c, &counts));
+    }
+    let mut summary = Counts::default();
+    for c in by_app.iter().flatten() {
+        summary.add(c.action);
+    }
+    Ok(Plan {
+        api_version: crate::resources::API_VERSION.to_owned(),
+        kind: "Plan".to_owned(),
+        format_version: PLAN_FORMAT_VERSION,
+        date: today,
+        people: summary_people,
+        apps,
+        summary,
+        changes: Changes::per_app(by_app),
+        warnings: selections.warnings.clone(),
+        violations,
+        duty_rules: compiled.duties.len(),
+    })
+}

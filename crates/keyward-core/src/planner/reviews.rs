@@ -1,0 +1,92 @@
+//! Reviews of an app's accounts that no person's planning covers:
+//! accounts matching nobody (or several people), and accounts on an e-mail
+//! domain the company does not control.
+
+use crate::action::Action;
+use crate::correlate::{Link, explain};
+use crate::people::People;
+use crate::plan::{AccountRef, Change, PersonRef};
+
+use super::context::AppCtx;
+
+/// Accounts matched to a person but on an e-mail domain that is neither
+/// the company's nor a partner's (`spec.identities`): a private address
+/// stays reachable by its owner after they leave, whatever HR says. Only
+/// reviewed — moving an account to another address is a human's job.
+pub(super) fn plan_foreign_domains(ctx: &AppCtx<'_>, people: &People, scope: Option<&[usize]>, out: &mut Vec<Change>) {
+    let Some(ids) = &ctx.app.identities else { return };
+    if ids.internal.is_empty() {
+        return;
+    }
+    for (ai, link) in ctx.links.iter().enumerate() {
+        let Link::Person { person, .. } = link else { continue };
+        if scope.is_some_and(|s| s.binary_search(&(*person as usize)).is_err()) {
+            continue;
+        }
+        let a = &ctx.listing.accounts[ai];
+        if !a.status.is_live() {
+            continue;
+        }
+        let Some(domain) = a.email.as_deref().and_then(crate::compile::model::CompiledIdentities::domain) else {
+            continue;
+        };
+        if !ids.is_foreign(&domain) {
+            continue;
+        }
+        let acct = AccountRef::of(a);
+        if out.iter().any(|c| c.action == Action::Review && c.account == acct) {
+            continue;
+        }
+        let mut c = Change::new(
+            ctx.app.name.as_str(),
+            Action::Review,
+            acct,
+            format!(
+                "its e-mail domain `{domain}` is neither the company's nor a partner's (spec.identities): an address the company does not control stays usable after the person leaves; move the account to their work address, or list the domain"
+            ),
+        );
+        c.person = people.get(*person as usize).map(PersonRef::of);
+        out.push(c);
+    }
+}
+
+/// Orphans and ambiguous matches that can still sign in.
+pub(super) fn plan_unmatched(ctx: &AppCtx<'_>, people: &People, out: &mut Vec<Change>) {
+    for (ai, link) in ctx.links.iter().enumerate() {
+        if !matches!(link, Link::Orphan | Link::Ambiguous { .. }) {
+            continue;
+        }
+        let a = &ctx.listing.accounts[ai];
+        if !a.status.is_live() {
+            continue;
+        }
+        let d = explain(ctx.app, people, a, *link);
+        let reason = match link {
+            Link::Ambiguous { .. } => {
+                let names: Vec<String> = d
+                    .candidates
+                    .iter()
+                    .filter_map(|&p| people.get(p))
+                    .map(|p| format!("{} {}", p.id, p.label()))
+                    .collect();
+                let (what, key) = d.matched_by.unwrap_or_default();
+                format!(
+                    "its {what} `{key}` matches several people ({}); fix the HR data so the value is unique",
+                    names.join("; ")
+                )
+            }
+            _ => {
+                let what = if d.tried.is_empty() {
+                    "it has no value any correlator can use".to_owned()
+                } else {
+                    let t: Vec<String> = d.tried.iter().map(|(w, v)| format!("{w} `{v}`")).collect();
+                    format!("tried {}", t.join(", "))
+                };
+                format!(
+                    "matches nobody in the HR data ({what}); a leaver missing from the export, a renamed person, a shared mailbox or a bot? Protect it or fix the data — keyward never deletes it on its own"
+                )
+            }
+        };
+        out.push(Change::new(ctx.app.name.as_str(), Action::Review, AccountRef::of(a), reason));
+    }
+}

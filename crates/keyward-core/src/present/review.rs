@@ -1,0 +1,365 @@
+//! Access review (棚卸し): every account of every app, put in front of the
+//! person who can vouch for it — each person's manager, or the app's
+//! owner — with what keyward knows about it, to be marked `keep` or
+//! `remove`. A reviewed sheet fed back becomes Exceptions (accounts kept
+//! that no policy grants) and a list of removals.
+//!
+//! Accounts nobody can vouch for through a manager (orphans, ambiguous
+//! matches, protected and bot accounts, people with no manager recorded)
+//! go to the app's owner, so no account is left out of a review.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::account::AccountListing;
+use crate::compile::PolicySet;
+use crate::compile::model::Compiled;
+use crate::evaluate::{EntView, Src, select_all};
+use crate::people::{People, Phase};
+use crate::plan::PlanError;
+use crate::present::inventory::inventory;
+use crate::resources::{ExceptionSpec, Grant};
+
+/// Who reviews.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewBy {
+    /// Each person's manager (accounts without one go to the app owner).
+    Manager,
+    /// Each app's owner.
+    App,
+}
+
+/// One account to certify. The field names are the CSV's columns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub struct ReviewRow {
+    /// Who certifies this row (an e-mail or employee number).
+    pub reviewer: String,
+    /// Application.
+    pub app: String,
+    /// The app's account id.
+    pub account_id: String,
+    /// E-mail, username or id.
+    pub account: String,
+    /// active / invited / suspended.
+    pub status: String,
+    /// Role in the app.
+    pub role: String,
+    /// Groups, `;`-separated.
+    pub groups: String,
+    /// Last sign-in, when the app reports it.
+    pub last_active: String,
+    /// Employee number of the matched person.
+    pub person_id: String,
+    /// Name of the matched person.
+    pub person_name: String,
+    /// Departments of the person's posts, `;`-separated.
+    pub department: String,
+    /// Employment type.
+    pub employment_type: String,
+    /// The person's situation on the review date.
+    pub person_status: String,
+    /// The policies and exceptions granting this app, or why nothing does.
+    pub granted_by: String,
+    /// How the account was matched to the person, or why not.
+    pub matched_by: String,
+    /// `keep` or `remove`, filled in by the reviewer.
+    #[serde(default)]
+    pub decision: String,
+    /// Why, filled in by the reviewer (becomes an Exception's reason).
+    #[serde(default)]
+    pub comment: String,
+}
+
+/// The sheet of one reviewer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReviewSheet {
+    /// Who certifies it.
+    pub reviewer: String,
+    /// What the reviewer is (`manager of 3 people`, `owner of slack`).
+    pub role: String,
+    /// Rows, by app then account.
+    pub rows: Vec<ReviewRow>,
+}
+
+/// Text of `granted_by` for an account no policy or exception grants.
+pub const NOT_GRANTED: &str = "not granted by any policy";
+
+/// The review sheets for `today`, one per reviewer, sorted by reviewer.
+pub fn sheets(
+    set: &PolicySet,
+    people: &People,
+    listings: &BTreeMap<String, AccountListing>,
+    today: Date,
+    by: ReviewBy,
+) -> Result<Vec<ReviewSheet>, PlanError> {
+    let compiled = &set.compiled;
+    let phases: Vec<Phase> = people.persons().iter().map(|p| p.phase(today)).collect();
+    let selections = select_all(compiled, people, &phases, today);
+    let inv = inventory(set, people, listings, today)?;
+    let owner_of = |app: &str| {
+        set.application(app)
+            .and_then(|a| a.spec.owner.clone())
+            .unwrap_or_else(|| format!("(no owner set for Application {app})"))
+    };
+
+    let mut by_reviewer: BTreeMap<String, (String, Vec<ReviewRow>)> = BTreeMap::new();
+    let mut view = EntView::default();
+    for r in inv.rows {
+        let person = (!r.person_id.is_empty()).then(|| people.find(&r.person_id)).flatten();
+        let granted_by = match (person, compiled.app_index.get(&r.app)) {
+            (Some(p), Some(&a)) if selections.entitlement(compiled, p, a, &mut view) => granted_by(compiled, &view),
+            (Some(_), _) => NOT_GRANTED.to_owned(),
+            (None, _) => String::new(),
+        };
+        let p = person.and_then(|i| people.get(i));
+        let manager = p
+            .and_then(|p| p.manager.as_deref())
+            .map(|m| people.find(m).and_then(|i| people.get(i)).and_then(|m| m.email.clone()).unwrap_or(m.to_owned()));
+        let (reviewer, role) = match (by, manager) {
+            (ReviewBy::Manager, Some(m)) => (m, "manager".to_owned()),
+            _ => (owner_of(&r.app), format!("owner of {}", r.app)),
+        };
+        let row = ReviewRow {
+            reviewer: reviewer.clone(),
+            app: r.app,
+            account_id: r.account_id,
+            account: r.account,
+            status: r.status,
+            role: r.role,
+            groups: r.groups,
+            last_active: r.last_active,
+            person_id: r.person_id,
+            person_name: r.person_name,
+            department: p
+                .map(|p| p.posts.iter().filter_map(|x| x.department.clone()).collect::<Vec<_>>().join(";"))
+                .unwrap_or_default(),
+            employment_type: p.and_then(|p| p.employment_type.clone()).unwrap_or_default(),
+            person_status: r.person_status,
+            granted_by,
+            matched_by: r.matched_by,
+            decision: String::new(),
+            comment: String::new(),
+        };
+        let entry = by_reviewer.entry(reviewer).or_insert_with(|| (role.clone(), Vec::new()));
+        if !entry.0.split(", ").any(|x| x == role) {
+            entry.0 = format!("{}, {role}", entry.0);
+        }
+        entry.1.push(row);
+    }
+    Ok(by_reviewer
+        .into_iter()
+        .map(|(reviewer, (role, mut rows))| {
+            rows.sort_by(|a, b| (&a.app, &a.account_id).cmp(&(&b.app, &b.account_id)));
+            ReviewSheet { reviewer, role, rows }
+        })
+        .collect())
+}
+
+/// `AccessPolicy a; Exception b until 2026-12-15`: what grants an
+/// entitlement, in the words a reviewer (and the admin report) shows.
+pub(crate) fn granted_by(compiled: &Compiled, view: &EntView<'_>) -> String {
+    view.sources
+        .iter()
+        .map(|s| match *s {
+            Src::Policy(h) => format!("AccessPolicy {}", compiled.policies[h.policy as usize].name),
+            Src::Exception(e) => {
+                let ex = &compiled.exceptions[e as usize];
+                format!("Exception {} until {}", ex.name, ex.until)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// A sheet as Markdown: one checklist table per app, leavers' and
+/// ungranted accounts marked so a reviewer sees them first.
+pub fn to_markdown(sheet: &ReviewSheet, today: Date) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let _ = writeln!(out, "# Access review {today}: {}\n", md(&sheet.reviewer));
+    let _ = writeln!(
+        out,
+        "As {}, confirm each account below: tick **keep** or **remove** (and say why in the CSV's `comment` column, which keyward reads back).\n",
+        sheet.role
+    );
+    let mut apps: Vec<&str> = sheet.rows.iter().map(|r| r.app.as_str()).collect();
+    apps.dedup();
+    for app in apps {
+        let _ = writeln!(out, "## {}\n", md(app));
+        let _ = writeln!(out, "| keep | remove | account | person | status | role | granted by | note |");
+        let _ = writeln!(out, "|---|---|---|---|---|---|---|---|");
+        for r in sheet.rows.iter().filter(|r| r.app == app) {
+            let person = if r.person_id.is_empty() {
+                format!("— ({})", r.matched_by)
+            } else {
+                format!("{} ({}, {})", r.person_name, r.person_id, r.person_status)
+            };
+            let note = if r.person_status.starts_with("left") {
+                "**leaver**"
+            } else if r.granted_by == NOT_GRANTED {
+                "**not granted**"
+            } else if r.person_id.is_empty() {
+                "**unmatched**"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                out,
+                "| [ ] | [ ] | {} | {} | {} | {} | {} | {note} |",
+                md(&r.account),
+                md(&person),
+                md(&r.status),
+                md(&r.role),
+                md(&r.granted_by)
+            );
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Escapes what would break a Markdown table cell or become HTML.
+fn md(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('|', "\\|").replace('<', "&lt;").replace('>', "&gt;").replace(['\n', '\r'], " ")
+}
+
+/// What a reviewed sheet asks for.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Decisions {
+    /// Accounts kept that no policy grants: one Exception each.
+    pub exceptions: Vec<(String, ExceptionSpec)>,
+    /// Accounts to remove (the plan removes those no policy grants when
+    /// the app's `ungranted` is `suspend`; otherwise an admin does).
+    pub removals: Vec<ReviewRow>,
+    /// Rows whose decision a review cannot carry out: removing an account
+    /// a policy grants needs a policy change; keeping a leaver's account
+    /// needs a deliberate Exception.
+    pub conflicts: Vec<(ReviewRow, String)>,
+    /// Rows without a decision.
+    pub undecided: usize,
+}
+
+/// A row's decision that is neither `keep`, `remove` nor empty.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("row {row}: decision `{value}` is not `keep` or `remove`")]
+pub struct DecisionError {
+    /// 1-based data row (after the header).
+    pub row: usize,
+    /// What was written.
+    pub value: String,
+}
+
+/// Turns reviewed rows into Exceptions, removals and conflicts. Kept
+/// accounts become Exceptions in force until `until`, approved by the
+/// reviewer, for the reason in `comment`.
+pub fn decide(rows: &[ReviewRow], until: Date) -> Result<Decisions, Vec<DecisionError>> {
+    let mut d = Decisions::default();
+    let mut errors = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        let decision = r.decision.trim().to_lowercase();
+        match decision.as_str() {
+            "" => d.undecided += 1,
+            "keep" | "k" | "✓" | "残す" => {
+                if r.granted_by == NOT_GRANTED && r.person_status.starts_with("left") {
+                    // A tick must never give a leaver access: that takes an
+                    // Exception someone writes and justifies on purpose.
+                    d.conflicts.push((
+                        r.clone(),
+                        "the person has left; keeping a leaver's account needs an Exception written by hand with the hand-over reason, not a review tick".to_owned(),
+                    ));
+                } else if r.granted_by == NOT_GRANTED && !r.person_id.is_empty() {
+                    let name = exception_name(r);
+                    let groups: Vec<String> =
+                        r.groups.split(';').map(str::trim).filter(|g| !g.is_empty()).map(str::to_owned).collect();
+                    let reason = if r.comment.trim().is_empty() {
+                        format!("kept in the access review by {}", r.reviewer)
+                    } else {
+                        r.comment.trim().to_owned()
+                    };
+                    d.exceptions.push((
+                        name,
+                        ExceptionSpec {
+                            person: r.person_id.clone(),
+                            grant: vec![Grant {
+                                app: r.app.clone(),
+                                role: (!r.role.is_empty()).then(|| r.role.clone()),
+                                groups,
+                            }],
+                            from: None,
+                            until,
+                            reason,
+                            approver: r.reviewer.clone(),
+                        },
+                    ));
+                }
+            }
+            "remove" | "r" | "✗" | "削除" => {
+                if r.granted_by.starts_with("AccessPolicy") {
+                    d.conflicts.push((
+                        r.clone(),
+                        format!("{} grants it; change that policy (or the person's HR record) instead", r.granted_by),
+                    ));
+                } else {
+                    d.removals.push(r.clone());
+                }
+            }
+            _ => errors.push(DecisionError { row: i + 1, value: r.decision.clone() }),
+        }
+    }
+    if errors.is_empty() { Ok(d) } else { Err(errors) }
+}
+
+/// `review-<person>-<app>`, lower-case, as a Kubernetes name allows.
+fn exception_name(r: &ReviewRow) -> String {
+    let raw = format!("review-{}-{}", r.person_id, r.app).to_lowercase();
+    let mut name: String =
+        raw.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '.' { c } else { '-' }).collect();
+    name.truncate(253);
+    name.trim_matches('-').to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn a_cell_cannot_break_the_table_or_inject_html() {
+        assert_eq!(md("a|b<script>\nc"), "a\\|b&lt;script&gt; c");
+    }
+
+    #[test]
+    fn exception_names_are_valid_kubernetes_names() {
+        let mut r = ReviewRow {
+            reviewer: "m@example.com".into(),
+            app: "Google Workspace".into(),
+            account_id: String::new(),
+            account: String::new(),
+            status: String::new(),
+            role: String::new(),
+            groups: String::new(),
+            last_active: String::new(),
+            person_id: "E0012".into(),
+            person_name: String::new(),
+            department: String::new(),
+            employment_type: String::new(),
+            person_status: "employed".into(),
+            granted_by: NOT_GRANTED.into(),
+            matched_by: String::new(),
+            decision: "Keep".into(),
+            comment: String::new(),
+        };
+        assert_eq!(exception_name(&r), "review-e0012-google-workspace");
+        let until = jiff::civil::date(2027, 3, 31);
+        let d = decide(std::slice::from_ref(&r), until).unwrap();
+        assert_eq!(d.exceptions.len(), 1);
+        assert_eq!(d.exceptions[0].1.approver, "m@example.com");
+        assert_eq!(d.exceptions[0].1.reason, "kept in the access review by m@example.com");
+        r.decision = "削除".into();
+        assert_eq!(decide(&[r], until).unwrap().removals.len(), 1);
+    }
+}
