@@ -30,6 +30,7 @@ pub mod google;
 pub mod graph;
 pub mod http;
 pub mod ldap;
+pub mod mapping;
 pub mod scim;
 pub mod secrets;
 pub mod slack;

@@ -16,7 +16,7 @@
 mod discovery;
 mod edit;
 mod filter;
-mod map;
+pub(crate) mod map;
 
 use std::collections::{HashMap, HashSet};
 
