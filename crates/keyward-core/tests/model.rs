@@ -233,7 +233,7 @@ fn make_account(k: usize, g: &AccountGen, persons: &[Person]) -> (usize, Account
                 .into(),
             );
             match name {
-                "code" if persons[i].attributes.contains_key("github") && g.style % 2 == 0 => {
+                "code" if persons[i].attributes.contains_key("github") && g.style.is_multiple_of(2) => {
                     a.username = Some(format!("GH-{i}").into());
                 }
                 "drive" if g.style == 3 => {
