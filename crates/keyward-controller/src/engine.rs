@@ -8,8 +8,8 @@
 //!   be read gets no change at all, and nothing is planned when the HR
 //!   snapshot could not be read.
 //! - Only apps in `enforce` mode are changed, only with their non-review
-//!   changes, and always through [`keyward_apply::apply`]: its guards, its
-//!   order and its audit log.
+//!   changes, and always through the [`Applier`]: its guards, its order and
+//!   its audit log.
 //! - One reconcile at a time: a reconcile reads, plans and applies under
 //!   one lock, so no plan is made from a state another reconcile is busy
 //!   changing, and two applies never interleave.
@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use jiff::Timestamp;
 use jiff::civil::Date;
-use keyward_apply::{ApplyOptions, AuditLog, GuardOptions, Item, Refusal};
+use keyward_apply::{Applier, AuditLog, GuardOptions, Item, Prepared, Refusal, Scope};
 use keyward_connectors::http::Secret;
 use keyward_connectors::{Capabilities, ClusterSecrets, Connector, ConnectorError, Outcome, PersonKeys};
 use keyward_core::account::AccountListing;
@@ -172,16 +172,15 @@ enum Read<'a> {
 /// their caches (discovery, group ids, memberships).
 #[derive(Default)]
 struct Held {
-    connectors: BTreeMap<String, Box<dyn Connector>>,
+    connectors: BTreeMap<String, Arc<dyn Connector>>,
     /// The spec's fingerprint and a digest of the Secret values used.
     built_from: BTreeMap<String, (String, String)>,
 }
 
 /// The reconcile engine. See the module docs.
 pub struct Engine {
-    audit: AuditLog,
-    checklist_dir: PathBuf,
-    guard: GuardOptions,
+    /// Carries out the enforced changes; owns the audit log.
+    applier: Applier,
     metrics: Metrics,
     /// Held for a whole reconcile: see the module docs.
     held: tokio::sync::Mutex<Held>,
@@ -211,7 +210,7 @@ pub trait SecretReader: Send + Sync {
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Engine").field("audit_log", &self.audit.path()).finish_non_exhaustive()
+        f.debug_struct("Engine").field("audit_log", &self.applier.audit().path()).finish_non_exhaustive()
     }
 }
 
@@ -221,9 +220,7 @@ impl Engine {
     pub fn new(config: EngineConfig) -> Result<Self, ControllerError> {
         let audit = AuditLog::open(&config.audit_log)?;
         Ok(Self {
-            audit,
-            checklist_dir: config.checklist_dir,
-            guard: config.guard,
+            applier: Applier::new(audit, config.checklist_dir, config.guard),
             metrics: config.metrics,
             held: tokio::sync::Mutex::new(Held::default()),
             statuses: std::sync::Mutex::new(Statuses::default()),
@@ -336,7 +333,7 @@ impl Engine {
             report.interrupted = true;
             return self.finish(report, clock);
         };
-        let (plan, apps) = match self.plan(set, &people, listings, &problems, today, None) {
+        let plan = match self.plan(set, &people, listings, &problems, today, None) {
             Ok(x) => x,
             Err(problem) => {
                 for app in &set.applications {
@@ -347,7 +344,7 @@ impl Engine {
                 return self.finish(report, clock);
             }
         };
-        self.enforce_and_report(&held, set, &plan, &apps, &problems, &mut report, ReconcileKind::Full);
+        self.enforce_and_report(&held, set, &plan, &problems, &mut report, ReconcileKind::Full).await;
         drop(held);
         self.update_statuses(|s| {
             for (name, count) in &source_counts {
@@ -427,15 +424,14 @@ impl Engine {
             .filter(|a| !enforced.iter().any(|e| e.name == a.name))
             .map(|a| a.name.clone())
             .collect();
-        let (plan, apps) = match self.plan(set, &people, listings, &problems, today, Some(index)) {
+        let plan = match self.plan(set, &people, listings, &problems, today, Some(index)) {
             Ok(x) => x,
             Err(problem) => {
                 report.error = Some(problem);
                 return self.finish(report, clock);
             }
         };
-        let apps: BTreeSet<String> = apps.difference(&not_read).cloned().collect();
-        self.enforce_and_report(&held, set, &plan, &apps, &problems, &mut report, ReconcileKind::Person);
+        self.enforce_and_report(&held, set, &plan, &problems, &mut report, ReconcileKind::Person).await;
         drop(held);
         report.apps.retain(|name, _| !not_read.contains(name));
         let who = person.id.clone();
@@ -570,7 +566,7 @@ impl Engine {
             match keyward_connectors::build(set, app, &secrets) {
                 Ok(c) => {
                     let observed = Observed { inner: c, metrics: self.metrics.clone() };
-                    held.connectors.insert(app.name.clone(), Box::new(observed));
+                    held.connectors.insert(app.name.clone(), Arc::new(observed));
                     held.built_from.insert(app.name.clone(), fp);
                 }
                 Err(e) => {
@@ -594,7 +590,7 @@ impl Engine {
     /// Plans with what could be read. An app that could not be read is
     /// planned from an empty stand-in listing (apps are planned
     /// independently, so that does not touch the others) and every one of
-    /// its changes is dropped. Returns the plan and the apps it may apply.
+    /// its changes is dropped.
     fn plan(
         &self,
         set: &PolicySet,
@@ -603,7 +599,7 @@ impl Engine {
         problems: &BTreeMap<String, Problem>,
         today: Date,
         only: Option<usize>,
-    ) -> Result<(Plan, BTreeSet<String>), Problem> {
+    ) -> Result<Plan, Problem> {
         let usable: BTreeSet<String> = set
             .applications
             .iter()
@@ -619,32 +615,25 @@ impl Engine {
         });
         let mut plan = planned.map_err(|e| Problem::new("PlanFailed", format!("the plan could not be made: {e}")))?;
         plan.retain_changes(|c| usable.contains(c.app.as_str()));
-        Ok((plan, usable))
+        Ok(plan)
     }
 
-    /// Applies the changes of the apps in `apps` that are in enforce mode,
-    /// then fills `report.apps` for every app of the set.
-    #[allow(clippy::too_many_arguments)] // one step of a reconcile; a struct would only rename them
-    fn enforce_and_report(
+    /// Applies the changes `plan` holds for apps in enforce mode (it holds
+    /// none for apps that could not be read), then fills `report.apps` for
+    /// every app of the set.
+    async fn enforce_and_report(
         &self,
         held: &Held,
         set: &PolicySet,
         plan: &Plan,
-        apps: &BTreeSet<String>,
         problems: &BTreeMap<String, Problem>,
         report: &mut ReconcileReport,
         kind: ReconcileKind,
     ) {
-        let enforced: BTreeSet<String> = set
-            .applications
-            .iter()
-            .filter(|a| a.spec.mode == ReconcileMode::Enforce && apps.contains(&a.name))
-            .map(|a| a.name.clone())
-            .collect();
-        let applied = self.apply(held, set, plan, &enforced, kind);
+        let applied = self.apply(held, set, plan, kind).await;
         report.run_ids = applied.run_ids.clone();
         for app in &set.applications {
-            let outcome = match problems.get(&app.name).or_else(|| applied.failed_apps.get(&app.name)) {
+            let outcome = match problems.get(&app.name) {
                 Some(p) => status::unplanned(app.spec.mode, p.clone()),
                 None => match plan.apps.iter().find(|s| s.name == app.name) {
                     Some(summary) => {
@@ -677,63 +666,39 @@ impl Engine {
         }
     }
 
-    /// Applies the non-review changes of `enforced` apps. A guard refusal
-    /// about one app holds back that app only (recorded in the audit log
-    /// as a refused run of its own); a refusal about the whole plan (the
-    /// HR head count shrank, the total limit) holds back every app.
-    fn apply(
-        &self,
-        held: &Held,
-        set: &PolicySet,
-        plan: &Plan,
-        enforced: &BTreeSet<String>,
-        kind: ReconcileKind,
-    ) -> Applied {
+    /// Applies the non-review changes of apps in enforce mode. A guard
+    /// refusal about one app holds back that app only (recorded in the
+    /// audit log as a refused run of its own); a refusal about the whole
+    /// plan (the HR head count shrank, the total limit) holds back every
+    /// app.
+    async fn apply(&self, held: &Held, set: &PolicySet, plan: &Plan, kind: ReconcileKind) -> Applied {
         let mut out = Applied::default();
+        // Reviews change nothing; a reconcile's runs record only what they
+        // carry out.
         let mut todo = plan.clone();
-        todo.retain_changes(|c| c.action != Action::Review && enforced.contains(c.app.as_str()));
-        if todo.changes.is_empty() {
+        todo.retain_changes(|c| c.action != Action::Review);
+        let prepared = self.applier.prepare(todo, set, &held.connectors, Scope::EnforcedApps);
+        if prepared.executable() == 0 {
             // Nothing to do is not written to the audit log: a resync every
             // few minutes would otherwise fill it with empty runs.
             return out;
         }
-        let refusals = keyward_apply::guard::check(&todo, set, &self.guard, self.audit.last_people_total());
-        let global = refusals.iter().any(|r| r.app.is_none());
-        let blocked: BTreeSet<String> = refusals.iter().filter_map(|r| r.app.clone()).collect();
-        if !global && !blocked.is_empty() {
-            let mut refused = todo.clone();
-            refused.retain_changes(|c| blocked.contains(c.app.as_str()));
-            self.apply_one(held, set, &refused, kind, &mut out);
-            todo.retain_changes(|c| !blocked.contains(c.app.as_str()));
-            if todo.changes.is_empty() {
-                return out;
-            }
+        for run in prepared.hold_back_refused_apps() {
+            self.apply_one(run, kind, &mut out).await;
         }
-        self.apply_one(held, set, &todo, kind, &mut out);
         out
     }
 
-    fn apply_one(&self, held: &Held, set: &PolicySet, plan: &Plan, kind: ReconcileKind, out: &mut Applied) {
-        let opts = ApplyOptions {
-            checklist_dir: self.checklist_dir.clone(),
-            run_id: self.run_id(kind),
-            guard: self.guard.clone(),
-        };
-        let report = match apply_here(plan, &held.connectors, set, &self.audit, &opts) {
-            Ok(r) => r,
-            Err(p) => {
-                tracing::error!(error = %p.message, "cannot apply");
-                for a in plan.apps.iter().filter(|a| a.changes.total() > 0) {
-                    out.failed_apps.insert(a.name.clone(), p.clone());
-                }
-                return;
-            }
-        };
+    async fn apply_one(&self, run: Prepared, kind: ReconcileKind, out: &mut Applied) {
+        // A refusal about the whole plan is about every app with changes.
+        let apps: Vec<String> =
+            run.plan().apps.iter().filter(|a| a.changes.total() > 0).map(|a| a.name.clone()).collect();
+        let report = self.applier.apply(run, &self.run_id(kind)).await;
         for r in &report.refusals {
             tracing::warn!(app = r.app.as_deref().unwrap_or(""), refusal = %r.message, "a guard refused the changes; nothing was applied");
             let apps: Vec<String> = match &r.app {
                 Some(a) => vec![a.clone()],
-                None => plan.apps.iter().filter(|a| a.changes.total() > 0).map(|a| a.name.clone()).collect(),
+                None => apps.clone(),
             };
             for a in apps {
                 out.refusals.entry(a).or_default().push(r.clone());
@@ -825,39 +790,10 @@ impl Engine {
     }
 }
 
-/// Runs [`keyward_apply::apply`] to completion on this worker thread.
-///
-/// Its future cannot be proven `Send` (its concurrent phases hold closures
-/// over borrowed changes, and rustc cannot show such futures `Send` for
-/// every lifetime: "FnOnce is not general enough"), so it cannot be
-/// awaited inside a spawned task. `block_in_place` hands this worker's
-/// other tasks to the rest of the pool, and `block_on` drives the apply
-/// here; its HTTP calls still use the runtime's drivers. Being synchronous,
-/// it also cannot be cancelled halfway, which is what shutdown wants.
-fn apply_here(
-    plan: &Plan,
-    connectors: &BTreeMap<String, Box<dyn Connector>>,
-    set: &PolicySet,
-    audit: &AuditLog,
-    opts: &ApplyOptions,
-) -> Result<keyward_apply::Report, Problem> {
-    let handle = tokio::runtime::Handle::try_current()
-        .map_err(|_| Problem::new("Unsupported", "the controller must run inside a tokio runtime"))?;
-    if handle.runtime_flavor() != tokio::runtime::RuntimeFlavor::MultiThread {
-        return Err(Problem::new(
-            "Unsupported",
-            "the controller needs tokio's multi-threaded runtime to apply changes; nothing was applied",
-        ));
-    }
-    Ok(tokio::task::block_in_place(|| handle.block_on(keyward_apply::apply(plan, connectors, set, audit, opts))))
-}
-
 /// What the applies of one reconcile did.
 #[derive(Debug, Default)]
 struct Applied {
     items: Vec<Item>,
-    /// Apps whose changes could not be handed to the apply engine at all.
-    failed_apps: BTreeMap<String, Problem>,
     refusals: BTreeMap<String, Vec<Refusal>>,
     audit_error: Option<String>,
     run_ids: Vec<String>,
