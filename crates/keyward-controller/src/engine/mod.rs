@@ -1,6 +1,6 @@
 //! The reconcile engine: read, plan, apply what is enforced, report.
 //! Shared by the standalone and the Kubernetes modes, which only differ in
-//! where policies come from and where statuses go.
+//! where policies come from and where statuses go (their [`crate::host::Host`]).
 //!
 //! Safety rules kept here:
 //! - Data that could not be read is an error on the resources it affects,

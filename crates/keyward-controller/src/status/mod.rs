@@ -17,7 +17,7 @@
 //! values while the app cannot be read: an error does not turn into
 //! "zero accounts".
 //!
-//! One concern per module: [`outcome`] (what a reconcile did for an app),
+//! One concern per module: [`mod@outcome`] (what a reconcile did for an app),
 //! [`conditions`] (setting conditions, writing times), [`application`] and
 //! [`people_source`] (each kind's status).
 

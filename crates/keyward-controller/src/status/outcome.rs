@@ -81,7 +81,7 @@ impl From<ReconcileMode> for Mode {
 }
 
 /// A count as a status writes it (saturating).
-pub(super) fn n(x: usize) -> u32 {
+fn n(x: usize) -> u32 {
     u32::try_from(x).unwrap_or(u32::MAX)
 }
 
