@@ -342,15 +342,20 @@ mod tests {
         assert_eq!(calls.load(Ordering::SeqCst), 0, "no call without a record of the attempt");
     }
 
+    /// An applier writing to a log in `dir`, and a connector for crm.
+    fn applier_for_crm(dir: &Path) -> (Applier, BTreeMap<String, Arc<dyn Connector>>) {
+        let applier = Applier::new(AuditLog::open(dir.join("audit.jsonl")).unwrap(), dir, GuardOptions::default());
+        let connectors: BTreeMap<String, Arc<dyn Connector>> =
+            BTreeMap::from([("crm".to_owned(), Arc::new(Counting(Arc::default())) as Arc<dyn Connector>)]);
+        (applier, connectors)
+    }
+
     #[test]
     fn the_apply_future_is_send() {
         fn assert_send<T: Send>(_: &T) {}
         let (set, plan) = crm_plan();
         let dir = tempfile::tempdir().unwrap();
-        let applier =
-            Applier::new(AuditLog::open(dir.path().join("audit.jsonl")).unwrap(), dir.path(), GuardOptions::default());
-        let connectors: BTreeMap<String, Arc<dyn Connector>> =
-            BTreeMap::from([("crm".to_owned(), Arc::new(Counting(Arc::default())) as Arc<dyn Connector>)]);
+        let (applier, connectors) = applier_for_crm(dir.path());
         let prepared = applier.prepare(plan, &set, &connectors, Scope::EveryApp);
         // Never polled: this only has to compile.
         let future = applier.apply(prepared, "r");
@@ -361,10 +366,7 @@ mod tests {
     fn observed_apps_are_left_out_and_read_only_apps_get_checklists() {
         let (set, plan) = crm_plan();
         let dir = tempfile::tempdir().unwrap();
-        let applier =
-            Applier::new(AuditLog::open(dir.path().join("audit.jsonl")).unwrap(), dir.path(), GuardOptions::default());
-        let connectors: BTreeMap<String, Arc<dyn Connector>> =
-            BTreeMap::from([("crm".to_owned(), Arc::new(Counting(Arc::default())) as Arc<dyn Connector>)]);
+        let (applier, connectors) = applier_for_crm(dir.path());
         // crm is in observe mode (the default).
         let observed = applier.prepare(plan.clone(), &set, &connectors, Scope::EnforcedApps);
         assert_eq!(observed.strategy("crm"), Some(Strategy::Observe));

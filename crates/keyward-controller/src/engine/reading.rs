@@ -9,6 +9,7 @@ use keyward_core::People;
 use keyward_core::account::AccountListing;
 use keyward_core::policy::{Named, PolicySet};
 use keyward_core::resources::ApplicationSpec;
+use keyward_sources::SourceError;
 
 use super::Engine;
 use super::connections::AppConnections;
@@ -26,6 +27,12 @@ pub(super) enum Read<'a> {
 }
 
 impl Engine {
+    /// The whole HR snapshot, read with the engine's delta state and
+    /// Secrets; never part of it.
+    pub(super) async fn read_people(&self, set: &PolicySet) -> Result<People, SourceError> {
+        keyward_sources::read_people_with(set, &self.source_options(set).await).await
+    }
+
     /// Reads `apps` (except those with a problem already) concurrently:
     /// every account, or one person's. An app that cannot be read gets a
     /// problem and loses its connector (the next reconcile builds a fresh

@@ -31,7 +31,7 @@ impl Engine {
             return self.finish(report, clock);
         }
         let now = Timestamp::now();
-        let people = match keyward_sources::read_people_with(set, &self.source_options(set).await).await {
+        let people = match self.read_people(set).await {
             Ok(p) => p,
             Err(e) => {
                 let (sources, problem) = people_problems(set, &e);
@@ -95,7 +95,7 @@ impl Engine {
             return self.finish(report, clock);
         }
         let now = Timestamp::now();
-        let people = match keyward_sources::read_people_with(set, &self.source_options(set).await).await {
+        let people = match self.read_people(set).await {
             Ok(p) => p,
             Err(e) => {
                 let (_, problem) = people_problems(set, &e);

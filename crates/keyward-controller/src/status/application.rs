@@ -173,10 +173,7 @@ mod tests {
     use super::*;
     use crate::status::conditions::condition;
     use crate::status::outcome::{Problem, outcome, unplanned};
-
-    fn t(s: i64) -> Timestamp {
-        Timestamp::from_second(1_795_400_000 + s).unwrap()
-    }
+    use crate::status::t;
 
     fn summary(accounts: usize, changes: Counts) -> AppSummary {
         AppSummary {

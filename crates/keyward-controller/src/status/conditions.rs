@@ -81,10 +81,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
 
     use super::*;
-
-    fn t(s: i64) -> Timestamp {
-        Timestamp::from_second(1_795_400_000 + s).unwrap()
-    }
+    use crate::status::t;
 
     #[test]
     fn transition_times_move_only_when_the_status_changes() {

@@ -32,3 +32,11 @@ pub use conditions::{
 };
 pub use outcome::{AppOutcome, Mode, Problem, outcome, plan_counts, unplanned};
 pub use people_source::{SourceRead, people_source_status};
+
+/// An instant `s` seconds after a fixed one, for the tests of every status
+/// module.
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+fn t(s: i64) -> jiff::Timestamp {
+    jiff::Timestamp::from_second(1_795_400_000 + s).unwrap()
+}

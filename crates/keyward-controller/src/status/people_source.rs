@@ -54,10 +54,7 @@ mod tests {
 
     use super::*;
     use crate::status::conditions::condition;
-
-    fn t(s: i64) -> Timestamp {
-        Timestamp::from_second(1_795_400_000 + s).unwrap()
-    }
+    use crate::status::t;
 
     #[test]
     fn people_sources_report_people_or_the_problem() {
