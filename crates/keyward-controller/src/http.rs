@@ -9,8 +9,8 @@
 //!
 //! See [`crate::webhook`] for the signature and the body shapes. The
 //! endpoints know nothing about where policies come from: events go to a
-//! [`PersonEvents`], which the standalone loop and the Kubernetes mode
-//! each implement.
+//! [`PersonEvents`], which [`crate::host`] implements once for both
+//! modes.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};

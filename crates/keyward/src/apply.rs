@@ -1,15 +1,18 @@
 //! `keyward apply`: read everything, plan (or check a saved plan is still
-//! what was approved), run the guards, ask, and hand the plan to the apply
-//! engine. Decisions stay in keyward-core and keyward-apply; this module
-//! only sequences them and talks to the operator.
+//! what was approved), prepare the run (the guards), ask, and hand it to
+//! the applier. Decisions stay in keyward-core and keyward-apply; this
+//! module only sequences them and talks to the operator.
 
+use std::collections::BTreeMap;
 use std::io::{BufRead as _, Write as _};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::{Context as _, Result, bail};
 use is_terminal::IsTerminal as _;
 use jiff::civil::Date;
-use keyward_apply::{ApplyOptions, AuditLog, GuardOptions};
+use keyward_apply::{Applier, AuditLog, GuardOptions, Scope};
+use keyward_connectors::Connector;
 use keyward_core::action::Action;
 use keyward_core::plan::Plan;
 use keyward_core::present::digest::{AppliedCounts, Digest};
@@ -122,20 +125,22 @@ pub async fn run(args: &ApplyArgs) -> Result<ApplyOutcome> {
         return Ok(ApplyOutcome::NothingToDo);
     }
 
-    let refusals = keyward_apply::guard::check(&plan, set, &args.guard, audit.last_people_total());
-    let confirmed = refusals.is_empty() && (args.auto_approve || approved.is_some() || confirm(&plan, executable)?);
-    if refusals.is_empty() && !confirmed {
+    // Every app is applied, whatever its mode: the operator approved the
+    // plan as it was shown.
+    let connectors: BTreeMap<String, Arc<dyn Connector>> =
+        connectors.into_iter().map(|(app, c)| (app, Arc::from(c))).collect();
+    let applier = Applier::new(audit, &args.checklist_dir, args.guard.clone());
+    let plan = Arc::new(plan);
+    let prepared = applier.prepare(plan.clone(), set, &connectors, Scope::EveryApp);
+    let refused = prepared.is_refused();
+    let confirmed = !refused && (args.auto_approve || approved.is_some() || confirm(&plan, executable)?);
+    if !refused && !confirmed {
         println!("Apply cancelled; nothing was changed.");
         return Ok(ApplyOutcome::Declined);
     }
-    let opts = ApplyOptions {
-        checklist_dir: args.checklist_dir.clone(),
-        run_id: keyward_apply::new_run_id(),
-        guard: args.guard.clone(),
-    };
-    // With refusals the engine records them in the audit log and changes
+    // With refusals the applier records them in the audit log and changes
     // nothing.
-    let report = keyward_apply::apply(&plan, &connectors, set, &audit, &opts).await;
+    let report = applier.apply(prepared, &keyward_apply::new_run_id()).await;
     let text = report.render_text();
     let mut digest = Digest::new("apply", &plan, &people);
     digest.guard_refusals = report.refusals.iter().map(ToString::to_string).collect();
