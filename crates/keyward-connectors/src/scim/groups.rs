@@ -33,6 +33,9 @@ impl Scim {
         member_of
     }
 
+    /// A group's id by display name: a single hit in the last listing's
+    /// cache, else a lookup; `None` when no group has that name, an error
+    /// when several do.
     pub(super) async fn group_id(&self, name: &str) -> Result<Option<String>, ConnectorError> {
         // A group missing from the cache may have been made since the
         // listing, so only a cached single hit skips the lookup.
@@ -78,6 +81,8 @@ impl Scim {
         Ok(out)
     }
 
+    /// Adds `user` to each group (name, id); a group that disappeared
+    /// meanwhile is an error naming it.
     pub(super) async fn join_groups(&self, user: &str, groups: &[(String, String)]) -> Result<(), ConnectorError> {
         for (name, gid) in groups {
             if let Edited::Missing(call) =
