@@ -398,3 +398,44 @@ fn a_missing_scim_token_names_the_variable_and_changes_nothing() {
     assert!(err.contains("SLACK_SCIM_TOKEN"), "{err}");
     assert!(err.contains("nothing was planned or changed"), "{err}");
 }
+
+/// The classic "billion laughs": nine levels of nine aliases each, 400
+/// bytes that would expand to a billion nodes.
+const LAUGHS: &str = r#"a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+"#;
+
+#[test]
+fn nested_aliases_in_a_policy_file_are_refused_at_the_alias_that_crosses_the_limit() {
+    let org = Org::new();
+    org.write("policies/laughs.yaml", LAUGHS);
+    org.assert_error("policies/laughs.yaml:6:8", "aliases in this document expand to more than 100000 nodes", "anchor");
+}
+
+#[test]
+fn nested_aliases_in_a_policy_test_file_are_refused_too() {
+    let org = Org::new();
+    org.write("policy-tests/laughs.test.yaml", LAUGHS);
+    let (code, _, err) = org.run(&["test", "-f", "policies", "--tests", "policy-tests"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("policy-tests/laughs.test.yaml:6:8"), "{err}");
+    assert!(err.contains("expand to more than 100000 nodes"), "{err}");
+}
+
+#[test]
+fn an_oversized_policy_file_is_refused_with_its_name_and_the_fix() {
+    let org = Org::new();
+    let big = org.path().join("policies/dump.yaml");
+    std::fs::File::create(&big).unwrap().set_len(64 << 20).unwrap();
+    let (code, _, err) = org.run(&["validate", "-f", "policies"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("policies/dump.yaml is larger than 4194304 bytes"), "{err}");
+    assert!(err.contains("split the resources over several files"), "{err}");
+}
