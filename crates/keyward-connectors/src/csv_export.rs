@@ -80,6 +80,7 @@ impl CsvExport {
         let mut lines: Vec<u32> = Vec::with_capacity(rows);
         let mut last_active_col = tabular::DateColumn::new(&[]);
         let mut record = csv::StringRecord::new();
+        let mut record_lines = tabular::RecordLines::new(&text);
         loop {
             match reader.read_record(&mut record) {
                 Ok(false) => break,
@@ -89,7 +90,7 @@ impl CsvExport {
                     break;
                 }
             }
-            let line = record.position().map_or(0, |p| p.line() as usize);
+            let line = record.position().map_or(0, |p| record_lines.line(p));
             if record.iter().all(|f| f.trim().is_empty()) {
                 continue;
             }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use jiff::civil::Date;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, LineIndex};
 use crate::resources::TextEncoding;
 
 /// Decoded text and the encoding that was used.
@@ -169,9 +169,48 @@ pub fn field_count_error(file: &str, line: usize, got: usize, want: usize) -> Di
         .with_help("the file may be cut off, or a value contains the delimiter without quotes; export it again")
 }
 
+/// The lines records start on, as an editor counts them, for records
+/// read in order from one text.
+///
+/// The csv crate's own line count is one too low in CRLF files (SmartHR's
+/// and Excel's): a record ends at its `\r`, so the `\n` after it is counted
+/// only when the next record is read, after that record's position was
+/// taken. A record's byte offset is exact, up to the line breaks (and
+/// blank lines) the reader skips before the record's first byte; line
+/// feeds are counted from the previous record on, so a whole file costs
+/// one pass.
+#[derive(Debug, Clone)]
+pub struct RecordLines<'a> {
+    text: &'a [u8],
+    offset: usize,
+    line: usize,
+}
+
+impl<'a> RecordLines<'a> {
+    /// Lines of `text`, the text the csv reader reads.
+    pub fn new(text: &'a str) -> Self {
+        Self { text: text.as_bytes(), offset: 0, line: 1 }
+    }
+
+    /// The 1-based line where the record at `position` starts.
+    pub fn line(&mut self, position: &csv::Position) -> usize {
+        let mut offset = usize::try_from(position.byte()).unwrap_or(usize::MAX).min(self.text.len());
+        while let Some(b'\r' | b'\n') = self.text.get(offset) {
+            offset += 1;
+        }
+        if offset < self.offset {
+            // Records are read in order; start over if one is not.
+            (self.offset, self.line) = (0, 1);
+        }
+        self.line += self.text[self.offset..offset].iter().filter(|&&b| b == b'\n').count();
+        self.offset = offset;
+        self.line
+    }
+}
+
 /// A CSV syntax error, located.
 pub fn csv_error(file: &str, text: &str, e: &csv::Error) -> Diagnostic {
-    let location = e.position().map(|p| crate::diag::LineIndex::new(text).location(text, p.line() as usize, 0, 1));
+    let location = e.position().map(|p| LineIndex::new(text).location(text, RecordLines::new(text).line(p), 0, 1));
     Diagnostic::error(file, location, format!("cannot read the CSV: {e}"))
         .with_help("check the quoting on this line; a value containing a quote must double it (\"\")")
 }
@@ -223,6 +262,21 @@ mod tests {
         assert_eq!(h.find("email"), Some(0));
         assert_eq!(h.find("社員番号"), Some(1));
         assert_eq!(h.closest("社員番"), Some("社員番号"));
+    }
+
+    #[test]
+    fn record_lines_are_the_same_in_lf_crlf_and_with_blank_lines() {
+        for text in ["h\na\nb\n\nc\n", "h\r\na\r\nb\r\n\r\nc\r\n", "h\r\na\r\nb\r\n\r\nc"] {
+            let mut lines = RecordLines::new(text);
+            let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+            let got: Vec<(String, usize)> = reader
+                .records()
+                .map(|r| r.unwrap())
+                .map(|r| (r[0].to_owned(), lines.line(r.position().unwrap())))
+                .collect();
+            let want = [("a".to_owned(), 2), ("b".to_owned(), 3), ("c".to_owned(), 5)];
+            assert_eq!(got, want, "{text:?}");
+        }
     }
 
     #[test]

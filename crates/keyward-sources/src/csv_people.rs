@@ -61,6 +61,7 @@ pub fn parse(
     let mut persons = Vec::new();
     let mut errors: Vec<Diagnostic> = Vec::new();
     let mut record = csv::StringRecord::new();
+    let mut record_lines = tabular::RecordLines::new(text);
     let width = headers.names().len();
     let [mut start_col, mut end_col, mut moved_col] =
         std::array::from_fn(|_| tabular::DateColumn::new(&spec.date_formats));
@@ -73,7 +74,7 @@ pub fn parse(
                 break;
             }
         }
-        let line = record.position().map_or(0, |p| p.line() as usize);
+        let line = record.position().map_or(0, |p| record_lines.line(p));
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }

@@ -439,3 +439,33 @@ fn an_oversized_policy_file_is_refused_with_its_name_and_the_fix() {
     assert!(err.contains("policies/dump.yaml is larger than 4194304 bytes"), "{err}");
     assert!(err.contains("split the resources over several files"), "{err}");
 }
+
+/// The fixture's files with CRLF line ends, as SmartHR and Excel write them.
+fn crlf(org: &Org) {
+    for f in ["data/hr.csv", "data/slack.csv"] {
+        let p = org.path().join(f);
+        let text = std::fs::read_to_string(&p).unwrap();
+        std::fs::write(p, text.replace('\n', "\r\n")).unwrap();
+    }
+}
+
+#[test]
+fn crlf_exports_report_the_lines_an_editor_shows() {
+    let org = Org::new();
+    crlf(&org);
+    org.edit("data/hr.csv", "2026/11/25", "2026/13/25");
+    org.assert_error("data/hr.csv:3 (column 入社年月日)", "cannot read the date `2026/13/25`", "%Y/%m/%d");
+    let org = Org::new();
+    crlf(&org);
+    org.edit("data/slack.csv", "Member,Jiro", "Guest,Jiro");
+    org.assert_error("data/slack.csv:3 (column status)", "unknown account status `Guest`", "statusValues");
+}
+
+#[test]
+fn explain_names_the_hr_line_of_a_crlf_export() {
+    let org = Org::new();
+    crlf(&org);
+    let (code, out, err) = org.run(&["explain", "E0002", "-f", "policies", "--at", "2026-11-23"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("data/hr.csv line 3"), "{out}");
+}
