@@ -469,3 +469,18 @@ fn explain_names_the_hr_line_of_a_crlf_export() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("data/hr.csv line 3"), "{out}");
 }
+
+#[test]
+fn an_over_size_regex_says_why_and_how_to_fix_it() {
+    let org = Org::new();
+    org.edit(
+        "policies/slack.yaml",
+        "  roles: [member, admin]\n",
+        "  roles: [member, admin]\n  protect: [{username: \"(a{1000}){1000}\"}]\n",
+    );
+    org.assert_error(
+        "policies/slack.yaml:13:24",
+        "`(a{1000}){1000}` is not a valid regular expression: it compiles to more than",
+        "counted repetition",
+    );
+}
