@@ -1,9 +1,12 @@
 //! Writing a command's result to standard output, the one way every
 //! command does it: whole renderings at once, a closed pipe
-//! (`keyward plan | head`) quietly accepted, and the choice of colours.
+//! (`keyward plan | head`) quietly accepted, and the choice of colours;
+//! and the one way anything is written to standard error.
 //!
-//! Only results go here; problems go to stderr through
-//! [`crate::problems`].
+//! Nothing here panics on a failed write, as `println!` and `eprintln!`
+//! do: a panic would replace keyward's exit status with 101, in the middle
+//! of an apply too. Only results go to stdout; problems go to stderr
+//! through [`crate::problems`].
 
 use std::io::Write as _;
 
@@ -45,6 +48,19 @@ pub fn write_stdout(s: &str) -> Result<()> {
 pub fn stream_stdout(render: impl FnOnce(&mut StdoutBuffer) -> std::io::Result<()>) -> Result<()> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     ignore_broken_pipe(render(&mut out).and_then(|()| out.flush()))
+}
+
+/// Writes `s` to standard error and flushes it. A write that fails is
+/// dropped: with stderr gone (its reader exited, or it was closed) there
+/// is nowhere left to report it, and the exit status still tells.
+pub fn write_stderr(s: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(s.as_bytes()).and_then(|()| err.flush());
+}
+
+/// `s` and a line end on standard error, as [`write_stderr`].
+pub fn stderr_line(s: &str) {
+    write_stderr(&format!("{s}\n"));
 }
 
 /// `value` as pretty JSON ending with a newline; `what` names it in the

@@ -10,6 +10,8 @@ use keyward_core::PolicySet;
 use keyward_core::diag::{Diagnostic, Diagnostics, Severity};
 use miette::{LabeledSpan, MietteDiagnostic, NamedSource};
 
+use crate::output::stderr_line;
+
 /// Problems already described in detail; the error chain only summarises.
 #[derive(Debug)]
 pub struct Reported {
@@ -69,7 +71,7 @@ impl std::error::Error for Reported {}
 
 /// Renders one diagnostic to stderr.
 pub fn print(d: &Diagnostic, text: Option<&str>) {
-    eprintln!("{}", render(d, text));
+    stderr_line(&render(d, text));
 }
 
 /// Renders a warning from a loaded set.
@@ -105,10 +107,10 @@ pub fn error(e: &anyhow::Error) {
             print(d, r.texts.get(&d.file).map(String::as_str));
         }
         for x in &r.extra {
-            eprintln!("error: {x}");
+            stderr_line(&format!("error: {x}"));
         }
-        eprintln!("error: {r}");
+        stderr_line(&format!("error: {r}"));
     } else {
-        eprintln!("error: {e:#}");
+        stderr_line(&format!("error: {e:#}"));
     }
 }
