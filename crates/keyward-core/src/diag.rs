@@ -32,6 +32,28 @@ pub struct Location {
     pub len: usize,
 }
 
+impl Location {
+    /// Where byte `offset` of a file's raw bytes is, for an error about
+    /// bytes that could not be decoded: its line (line feeds before it
+    /// plus one; a line feed byte is one in UTF-8 and in Shift_JIS) and
+    /// its column, one more than the characters `chars` counts in the
+    /// bytes of its line before it, which did decode.
+    pub fn of_byte(bytes: &[u8], offset: usize, len: usize, chars: impl FnOnce(&[u8]) -> usize) -> Self {
+        let before = &bytes[..offset.min(bytes.len())];
+        let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        Self { line, column: chars(&before[line_start..]) + 1, offset, len }
+    }
+
+    /// [`Location::of_byte`] for a UTF-8 file that is valid up to `offset`
+    /// (a byte-order mark is no column).
+    pub fn of_utf8_byte(bytes: &[u8], offset: usize) -> Self {
+        Self::of_byte(bytes, offset, 1, |line| {
+            std::str::from_utf8(line).map_or(0, |s| s.trim_start_matches('\u{feff}').chars().count())
+        })
+    }
+}
+
 /// One problem found in an input, with where it is and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {

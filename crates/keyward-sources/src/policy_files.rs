@@ -6,6 +6,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use keyward_core::SourceFile;
+use keyward_core::diag::Location;
 use keyward_core::yaml::MAX_FILE_BYTES;
 
 /// Why the policy files could not be read.
@@ -32,6 +33,20 @@ pub enum PolicyFilesError {
         path: String,
         /// What the operating system said.
         error: std::io::Error,
+    },
+    /// A file is not UTF-8 text.
+    #[error(
+        "{path}:{line}:{column}: the file is not valid UTF-8 at byte offset {offset}; policy files are UTF-8 text: save it as UTF-8"
+    )]
+    NotUtf8 {
+        /// The file.
+        path: String,
+        /// 1-based line of the first byte that is not UTF-8.
+        line: usize,
+        /// 1-based column, in characters.
+        column: usize,
+        /// Its byte offset in the file.
+        offset: usize,
     },
     /// A file is larger than keyward reads as YAML.
     #[error(
@@ -95,12 +110,20 @@ pub fn read_text(path: &Path) -> Result<String, PolicyFilesError> {
     if size > limit {
         return Err(too_large(size));
     }
-    let mut text = String::new();
-    file.take(limit + 1).read_to_string(&mut text).map_err(io)?;
-    if text.len() > MAX_FILE_BYTES {
-        return Err(too_large(text.len() as u64));
+    let mut bytes = Vec::new();
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(too_large(bytes.len() as u64));
     }
-    Ok(text)
+    String::from_utf8(bytes).map_err(|e| {
+        let at = Location::of_utf8_byte(e.as_bytes(), e.utf8_error().valid_up_to());
+        PolicyFilesError::NotUtf8 {
+            path: path.display().to_string(),
+            line: at.line,
+            column: at.column,
+            offset: at.offset,
+        }
+    })
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {

@@ -484,3 +484,28 @@ fn an_over_size_regex_says_why_and_how_to_fix_it() {
         "counted repetition",
     );
 }
+
+#[test]
+fn an_hr_export_neither_utf8_nor_shift_jis_names_the_line_and_byte() {
+    let org = Org::new();
+    let text = HR.replace("E0003,佐藤", "E0003,\u{1}佐藤");
+    let bytes = text.into_bytes();
+    let at = bytes.iter().position(|&b| b == 1).unwrap();
+    let mut bytes = bytes;
+    bytes[at] = 0xff;
+    std::fs::write(org.path().join("data/hr.csv"), &bytes).unwrap();
+    org.assert_error("data/hr.csv:4:7", &format!("byte offset {at}"), "save the export as UTF-8");
+}
+
+#[test]
+fn a_policy_file_that_is_not_utf8_names_the_line_and_byte() {
+    let org = Org::new();
+    let mut bytes = POLICY.as_bytes().to_vec();
+    let at = POLICY.find("'.*'").unwrap();
+    bytes[at + 1] = 0xff;
+    std::fs::write(org.path().join("policies/sales.yaml"), &bytes).unwrap();
+    let (code, _, err) = org.run(&["validate", "-f", "policies"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("policies/sales.yaml:7:13"), "{err}");
+    assert!(err.contains(&format!("byte offset {}", at + 1)), "{err}");
+}
