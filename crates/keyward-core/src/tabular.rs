@@ -191,6 +191,17 @@ pub fn split_list<'a>(cell: &'a str, sep: &'a str) -> impl Iterator<Item = &'a s
     cell.split(['\n', '\r']).flat_map(move |line| line.split(sep)).map(str::trim).filter(|s| !s.is_empty())
 }
 
+/// An error for a data file with no header row: nothing but white space
+/// (or nothing at all). Said as such, rather than as every mapped column
+/// missing from it; `again` says what to export.
+pub fn empty_file(file: &str, text: &str, again: &str) -> Result<(), Diagnostic> {
+    if text.trim_start_matches('\u{feff}').trim().is_empty() {
+        return Err(Diagnostic::error(file, None, format!("the file is empty ({} bytes, no header row)", text.len()))
+            .with_help(format!("{again}; an export that was cut off or failed leaves an empty file behind")));
+    }
+    Ok(())
+}
+
 /// An error about one row (and optionally one column) of a data file.
 pub fn row_error(file: &str, line: usize, column: Option<&str>, message: impl Into<String>) -> Diagnostic {
     let d = Diagnostic::error(file, Some(Location { line, column: 1, offset: 0, len: 0 }), message);

@@ -45,6 +45,7 @@ pub fn parse(
     file: &str,
     text: &str,
 ) -> Result<(SourceInfo, Vec<Person>), Vec<Diagnostic>> {
+    tabular::empty_file(file, text, "export the HR master again").map_err(|d| vec![d])?;
     let delimiter = spec.delimiter.as_deref().and_then(|d| d.bytes().next()).unwrap_or(b',');
     let mut reader =
         csv::ReaderBuilder::new().delimiter(delimiter).has_headers(true).flexible(true).from_reader(text.as_bytes());

@@ -509,3 +509,23 @@ fn a_policy_file_that_is_not_utf8_names_the_line_and_byte() {
     assert!(err.contains("policies/sales.yaml:7:13"), "{err}");
     assert!(err.contains(&format!("byte offset {}", at + 1)), "{err}");
 }
+
+#[test]
+fn an_empty_hr_file_is_reported_as_empty() {
+    for empty in ["", "\u{feff}", "\r\n\r\n", "  \n"] {
+        let org = Org::new();
+        org.write("data/hr.csv", empty);
+        org.assert_error("data/hr.csv", "the file is empty", "export the HR master again");
+        let (_, _, err) = org.run(&["validate", "-f", "policies"]);
+        assert!(!err.contains("is not in data/hr.csv"), "{empty:?}: one problem, not a missing column each: {err}");
+    }
+}
+
+#[test]
+fn an_empty_app_export_is_reported_as_empty() {
+    let org = Org::new();
+    org.write("data/slack.csv", "");
+    org.assert_error("data/slack.csv", "the file is empty", "export the accounts again");
+    let (_, _, err) = org.run(&["validate", "-f", "policies"]);
+    assert!(!err.contains("is not in data/slack.csv"), "{err}");
+}
