@@ -2,11 +2,14 @@
 //!
 //! Every error a user can cause with a policy file or a data file ends up as a
 //! [`Diagnostic`]. The CLI renders them with source snippets; tests compare
-//! their `file:line:column` prefix.
+//! their `file:line:column` prefix. Displayed, a diagnostic escapes the
+//! control characters of the data it quotes ([`crate::printable`]).
 
 use std::fmt;
 
 use serde::Serialize;
+
+use crate::printable::escape;
 
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -129,9 +132,11 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{}: {sev}: {}", self.position(), self.message)?;
+        // Messages quote data (a cell, a file name): printed, its control
+        // characters are escaped, never sent to the terminal.
+        write!(f, "{}: {sev}: {}", escape(&self.position()), escape(&self.message))?;
         if let Some(help) = &self.help {
-            write!(f, "\n  help: {help}")?;
+            write!(f, "\n  help: {}", escape(help))?;
         }
         Ok(())
     }

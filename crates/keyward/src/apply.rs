@@ -15,7 +15,7 @@ use keyward_core::plan::Plan;
 use keyward_core::present::digest::{AppliedCounts, Digest};
 use keyward_core::present::render::{self, TextOptions};
 
-use crate::output::{stderr_line, write_stderr, write_stdout};
+use crate::output::{stderr_line, write_stderr, write_stdout, write_text};
 use crate::pipeline;
 
 /// What the operator asked for.
@@ -89,13 +89,10 @@ pub async fn run(args: &ApplyArgs) -> Result<ApplyOutcome> {
             bail!(msg);
         }
         if cmp.no_longer_needed > 0 {
-            write_stdout(&format!(
-                "{} approved change(s) are no longer needed (already done).\n",
-                cmp.no_longer_needed
-            ))?;
+            write_text(&format!("{} approved change(s) are no longer needed (already done).\n", cmp.no_longer_needed))?;
         }
         if cmp.new_reviews > 0 {
-            write_stdout(&format!(
+            write_text(&format!(
                 "{} new item(s) for review appeared since the plan was made; they change nothing.\n",
                 cmp.new_reviews
             ))?;
@@ -120,9 +117,10 @@ pub async fn run(args: &ApplyArgs) -> Result<ApplyOutcome> {
 
     let executable = plan.changes.iter().filter(|c| c.action != Action::Review).count();
     // Before any change: a plan that cannot be shown is not applied.
+    // The text rendering escapes its data itself, around its colours.
     write_stdout(&render::text(&plan, TextOptions { color: args.color }))?;
     if executable == 0 {
-        write_stdout("Nothing to apply.\n")?;
+        write_text("Nothing to apply.\n")?;
         notify(args, Digest::new("apply", &plan, &people)).await;
         return Ok(ApplyOutcome::NothingToDo);
     }
@@ -130,7 +128,7 @@ pub async fn run(args: &ApplyArgs) -> Result<ApplyOutcome> {
     let refusals = keyward_apply::guard::check(&plan, set, &args.guard, audit.last_people_total());
     let confirmed = refusals.is_empty() && (args.auto_approve || approved.is_some() || confirm(&plan, executable)?);
     if refusals.is_empty() && !confirmed {
-        write_stdout("Apply cancelled; nothing was changed.\n")?;
+        write_text("Apply cancelled; nothing was changed.\n")?;
         return Ok(ApplyOutcome::Declined);
     }
     let opts = ApplyOptions {
@@ -152,7 +150,7 @@ pub async fn run(args: &ApplyArgs) -> Result<ApplyOutcome> {
     // After the changes were made, failing to show the report must not
     // make the run look failed: the audit log has every change.
     let shown = format!("{text}Audit log {} ends with hash {}.\n", args.audit_log.display(), report.audit_last_hash);
-    if let Err(e) = write_stdout(&shown) {
+    if let Err(e) = write_text(&shown) {
         stderr_line(&format!("warning: {e:#}"));
     }
     digest.applied = Some(AppliedCounts {
@@ -185,7 +183,7 @@ fn confirm(plan: &Plan, executable: usize) -> Result<bool> {
         );
     }
     let apps = plan.apps.iter().filter(|a| a.changes.total() > a.changes.review).count();
-    write_stdout(&format!("\nApply {executable} change(s) to {apps} application(s)? Only 'yes' is accepted: "))?;
+    write_text(&format!("\nApply {executable} change(s) to {apps} application(s)? Only 'yes' is accepted: "))?;
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer).context("cannot read the answer")?;
     Ok(answer.trim() == "yes")

@@ -131,3 +131,83 @@ fn review_sheets_cannot_start_a_formula_and_read_back_unchanged() {
     let after = keyward(dir.path(), &["plan", "-f", "policies", "-f", "exceptions.yaml", "--at", "2026-11-23"]);
     assert!(!after.contains("E1") && !after.contains("E2"), "{after}");
 }
+
+/// E4's names and account carry terminal escapes: a window title, a bidi
+/// override, a carriage return and a cursor move that would hide a line.
+const HR_CONTROLS: &str = "E4,\"中村\x1b]0;pwned\x07\",\"四郎\u{202e}gnp.exe\r\x1b[1A\",shiro@example.com,開発本部,,正社員,在籍,2015/04/01,,\n";
+const SLACK_CONTROLS: &str = "\"shiro\x1b[8m\rhidden\",shiro@example.com,Member,x\n\"\x1b[2Jwipe\",,Member,\n";
+
+fn org_with_controls() -> tempfile::TempDir {
+    let dir = org();
+    let append = |rel: &str, text: &str| {
+        let p = dir.path().join(rel);
+        let mut all = std::fs::read_to_string(&p).unwrap();
+        all.push_str(text);
+        std::fs::write(p, all).unwrap();
+    };
+    append("data/hr.csv", HR_CONTROLS);
+    append("data/slack.csv", SLACK_CONTROLS);
+    dir
+}
+
+/// No control character but line feeds (and, with `colours`, keyward's own
+/// SGR colour sequences), and no bidi override, reaches the terminal.
+fn assert_printable(what: &str, s: &str, colours: bool) {
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\n' {
+            continue;
+        }
+        if colours && c == '\x1b' {
+            let seq: String = chars.by_ref().take_while(|&c| c != 'm').collect();
+            assert!(
+                seq.starts_with('[') && seq[1..].chars().all(|c| c.is_ascii_digit() || c == ';'),
+                "{what}: an escape sequence other than a colour: {seq:?} in:\n{s}"
+            );
+            continue;
+        }
+        assert!(
+            !c.is_control() && !matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'),
+            "{what}: raw {c:?} in:\n{s}"
+        );
+    }
+}
+
+fn output(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::cargo_bin("keyward").unwrap().current_dir(dir).env("NO_COLOR", "1").args(args).output().unwrap();
+    (out.status.code(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+}
+
+#[test]
+fn control_characters_from_data_are_escaped_in_text_for_people() {
+    let dir = org_with_controls();
+    let at = ["--at", "2026-11-23"];
+    for (args, colours) in [
+        (vec!["plan", "-f", "policies"], false),
+        (vec!["plan", "-f", "policies", "--color", "always"], true),
+        (vec!["explain", "E4", "-f", "policies"], false),
+        (vec!["inventory", "-f", "policies"], false),
+    ] {
+        let args: Vec<&str> = args.into_iter().chain(at).collect();
+        let (code, out, err) = output(dir.path(), &args);
+        assert_eq!(code, Some(0), "{args:?}: {err}");
+        assert_printable(&format!("{args:?} stdout"), &out, colours);
+        assert_printable(&format!("{args:?} stderr"), &err, false);
+        assert!(out.contains("\\u{1b}[2Jwipe") || args[0] == "explain", "{args:?}: {out}");
+        assert!(out.contains("\\u{202e}gnp.exe\\u{d}\\u{1b}[1A"), "{args:?}: escaped, not dropped: {out}");
+    }
+}
+
+#[test]
+fn control_characters_from_data_are_escaped_in_errors() {
+    let dir = org_with_controls();
+    let hr = dir.path().join("data/hr.csv");
+    let text = std::fs::read_to_string(&hr)
+        .unwrap()
+        .replace("shiro@example.com,開発本部,,正社員,", "shiro@example.com,開発本部,,\"正社員\x1b[2J\r\",");
+    std::fs::write(&hr, text).unwrap();
+    let (code, out, err) = output(dir.path(), &["validate", "-f", "policies"]);
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert_printable("validate stderr", &err, false);
+    assert!(err.contains("unknown employment type `正社員\\u{1b}[2J`"), "{err}");
+}

@@ -14,7 +14,7 @@ use keyward_core::present::review::{self, ReviewBy, ReviewRow, ReviewSheet};
 use keyward_core::resources::Exception;
 
 use crate::args::Input;
-use crate::output::write_stdout;
+use crate::output::write_text;
 use crate::pipeline::Snapshot;
 
 /// `keyward review`.
@@ -84,7 +84,7 @@ pub async fn run(args: ReviewArgs) -> Result<ExitCode> {
             let sheets = review::sheets(snapshot.set(), &snapshot.people, &snapshot.listings, today, by)?;
             let written = export(&sheets, &out_dir, today, by)?;
             let accounts: usize = sheets.iter().map(|s| s.rows.len()).sum();
-            write_stdout(&format!(
+            write_text(&format!(
                 "Wrote {} sheet(s) for {} reviewer(s), {accounts} account(s), into {} (start with README.md).\n",
                 (written.len() - 1) / 2,
                 sheets.len(),
@@ -92,7 +92,7 @@ pub async fn run(args: ReviewArgs) -> Result<ExitCode> {
             ))?;
         }
         ReviewCommand::Import { sheets, until, out } => {
-            write_stdout(&import(&sheets, until, &out, super::today())?)?;
+            write_text(&import(&sheets, until, &out, super::today())?)?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -62,11 +62,10 @@ pub async fn run(args: TestArgs) -> Result<ExitCode> {
     let people = if policy_test::needs_people(&cases) { Some(pipeline::read_people(&loaded.set).await?) } else { None };
     let outcome: Outcome = policy_test::run(&loaded.set, &cases, people.as_ref(), at)
         .map_err(|d| reported(d, &files, "in the test files"))?;
-    let rendered = match args.format {
-        Format::Text => policy_test::render_text(&outcome),
-        Format::Json => output::pretty_json(&outcome, "the results as JSON")?,
-    };
-    output::write_stdout(&rendered)?;
+    match args.format {
+        Format::Text => output::write_text(&policy_test::render_text(&outcome))?,
+        Format::Json => output::write_stdout(&output::pretty_json(&outcome, "the results as JSON")?)?,
+    }
     Ok(if outcome.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
