@@ -211,3 +211,27 @@ fn control_characters_from_data_are_escaped_in_errors() {
     assert_printable("validate stderr", &err, false);
     assert!(err.contains("unknown employment type `正社員\\u{1b}[2J`"), "{err}");
 }
+
+#[test]
+fn a_look_alike_address_is_reviewed_with_the_person_it_resembles_never_matched() {
+    let dir = org();
+    let append = |rel: &str, text: &str| {
+        let p = dir.path().join(rel);
+        let all = std::fs::read_to_string(&p).unwrap() + text;
+        std::fs::write(p, all).unwrap();
+    };
+    append("data/hr.csv", "E5,石川,蓮,ren.ishikawa@example.com,開発本部,,正社員,在籍,2015/04/01,,\n");
+    // U+212A KELVIN SIGN: Unicode case folding turns it into `k`.
+    append("data/slack.csv", "ren,ren.ishi\u{212a}awa@example.com,Member,\n");
+    let plan = keyward(dir.path(), &["plan", "-f", "policies", "--at", "2026-11-23", "--format", "json"]);
+    let plan: serde_json::Value = serde_json::from_str(&plan).unwrap();
+    let changes = plan["changes"].as_array().unwrap();
+    let about: Vec<&serde_json::Value> =
+        changes.iter().filter(|c| c["account"]["email"] == "ren.ishi\u{212a}awa@example.com").collect();
+    assert_eq!(about.len(), 1, "{about:?}");
+    assert_eq!(about[0]["action"], "review");
+    assert!(about[0]["person"].is_null(), "never attributed: {}", about[0]);
+    let reason = about[0]["reason"].as_str().unwrap();
+    assert!(reason.contains("non-ASCII characters before the `@` (U+212A)") && reason.contains("E5"), "{reason}");
+    assert!(!changes.iter().any(|c| c["person"]["id"] == "E5"), "E5 has no account: nothing is planned for them");
+}

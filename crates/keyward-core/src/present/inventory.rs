@@ -95,6 +95,12 @@ pub fn inventory(
                         d.candidates.iter().filter_map(|&i| people.get(i)).map(|p| p.id.as_str()).collect();
                     (empty(), format!("ambiguous: {}", ids.join(", ")))
                 }
+                Link::LookAlike { .. } => {
+                    let ids: Vec<&str> =
+                        d.candidates.iter().filter_map(|&i| people.get(i)).map(|p| p.id.as_str()).collect();
+                    let like = if ids.is_empty() { String::new() } else { format!(", resembles {}", ids.join(", ")) };
+                    (empty(), format!("look-alike address: non-ASCII {}{like}", d.look_alike.join(" ")))
+                }
                 Link::Orphan => (empty(), "unmatched".to_owned()),
                 Link::Protected { .. } => (empty(), format!("protected: {}", d.protected_because.unwrap_or_default())),
                 Link::Bot => (empty(), "bot".to_owned()),
