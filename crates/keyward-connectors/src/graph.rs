@@ -603,7 +603,10 @@ impl Connector for MicrosoftGraph {
     /// correlators compare with either; the whole listing when a
     /// correlator compares a field no filter reaches.
     async fn find(&self, person: &PersonKeys) -> Result<AccountListing, ConnectorError> {
-        let Some(keys) = crate::lookup::by_address_and_id(&self.correlate, person) else { return self.list().await };
+        let Some(keys) = crate::lookup::by_address_and_id(&self.correlate, person, crate::lookup::UserNames::Addresses)
+        else {
+            return self.list().await;
+        };
         let mut clauses: Vec<String> = Vec::new();
         for e in &keys.emails {
             clauses.push(format!("userPrincipalName eq {}", quote(e)));

@@ -18,10 +18,23 @@ use crate::PersonKeys;
 /// The searches of one person's lookup.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Lookup {
-    /// Addresses to look up (each once, without regard to ASCII case).
+    /// Addresses to look up in the address fields, `email` and `username`
+    /// (each once, without regard to ASCII case).
     pub emails: Vec<String>,
+    /// Values to look up in `username` alone (where it need not be an
+    /// address).
+    pub user_names: Vec<String>,
     /// Values to look up among the employee numbers (`externalId`).
     pub ids: Vec<String>,
+}
+
+/// What an app's `username` holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum UserNames {
+    /// Always an e-mail address (Google's primaryEmail, Graph's UPN).
+    Addresses,
+    /// Any login (SCIM's `userName`).
+    Logins,
 }
 
 impl Lookup {
@@ -39,13 +52,18 @@ impl Lookup {
     }
 }
 
-/// The lookup for an app (its `spec.correlate`) whose accounts hold an address in `email` and
-/// `username` and the employee number in `externalId`, searchable by each
-/// (Google Workspace's directory, Microsoft Graph); `None` when a
-/// correlator compares another field. The person's employee numbers are
+/// The lookup for an app (its `spec.correlate`) whose accounts can be
+/// searched by `email`, `username` and `externalId` (the employee number),
+/// as Google Workspace's directory, Microsoft Graph and SCIM can; `None`
+/// when a correlator compares another field. The person's employee numbers
+/// (and, where `username` is any login, every HR attribute value) are
 /// always searched: cheap, and a superset does no harm, since the plan
 /// correlates what is found.
-pub(crate) fn by_address_and_id(correlate: &[CorrelatorSpec], person: &PersonKeys) -> Option<Lookup> {
+pub(crate) fn by_address_and_id(
+    correlate: &[CorrelatorSpec],
+    person: &PersonKeys,
+    user_names: UserNames,
+) -> Option<Lookup> {
     const ADDRESS_FIELDS: [&str; 2] = ["email", "username"];
     // No correlator declared: the default, by e-mail.
     let implicit = [CorrelatorSpec::default()];
@@ -53,6 +71,10 @@ pub(crate) fn by_address_and_id(correlate: &[CorrelatorSpec], person: &PersonKey
     let mut out = Lookup::default();
     for id in &person.ids {
         out.id(id);
+    }
+    if user_names == UserNames::Logins {
+        out.user_names =
+            person.user_names.iter().map(|u| u.trim()).filter(|u| !u.is_empty()).map(str::to_owned).collect();
     }
     for c in correlators {
         if let Some(attr) = &c.attribute {
@@ -124,6 +146,10 @@ mod tests {
         serde_json::from_value(docs[0].root.to_json()).unwrap()
     }
 
+    fn for_addresses(correlate: &[CorrelatorSpec], person: &PersonKeys) -> Option<Lookup> {
+        by_address_and_id(correlate, person, UserNames::Addresses)
+    }
+
     fn keys() -> PersonKeys {
         PersonKeys {
             ids: vec!["E5".into()],
@@ -134,7 +160,7 @@ mod tests {
 
     #[test]
     fn an_address_is_searched_in_every_alias_domain_of_its_own() {
-        let l = by_address_and_id(
+        let l = for_addresses(
             &spec("[{email: {domainAliases: {old.example.co.jp: example.com, other.example: elsewhere.example}}}]"),
             &keys(),
         )
@@ -144,19 +170,26 @@ mod tests {
         // A person recorded on the old domain is found on the new one too.
         let mut old = keys();
         old.emails = vec!["taro@OLD.example.co.jp".into()];
-        let l = by_address_and_id(&spec("[{email: {domainAliases: {old.example.co.jp: example.com}}}]"), &old).unwrap();
+        let l = for_addresses(&spec("[{email: {domainAliases: {old.example.co.jp: example.com}}}]"), &old).unwrap();
         assert_eq!(l.emails, ["taro@OLD.example.co.jp", "taro@example.com"]);
     }
 
     #[test]
     fn attributes_are_searched_where_their_field_can_be() {
-        let l = by_address_and_id(&spec("[{attribute: {attribute: gh}}]"), &keys()).unwrap();
+        let l = for_addresses(&spec("[{attribute: {attribute: gh}}]"), &keys()).unwrap();
         assert_eq!(l.emails, ["t.yamada@example.com"]);
-        let l = by_address_and_id(&spec("[{attribute: {attribute: gh, accountField: externalId}}]"), &keys()).unwrap();
+        let l = for_addresses(&spec("[{attribute: {attribute: gh, accountField: externalId}}]"), &keys()).unwrap();
         assert_eq!(l.ids, ["E5", "taro-gh", "t.yamada@example.com"]);
-        assert_eq!(by_address_and_id(&spec("[{attribute: {attribute: gh, accountField: department}}]"), &keys()), None);
-        assert_eq!(by_address_and_id(&spec("[{employeeId: {accountField: department}}]"), &keys()), None);
-        assert_eq!(by_address_and_id(&spec("[{email: {accountField: displayName}}]"), &keys()), None);
-        assert_eq!(by_address_and_id(&[], &keys()).unwrap().emails, ["Taro@example.com"]);
+        assert_eq!(for_addresses(&spec("[{attribute: {attribute: gh, accountField: department}}]"), &keys()), None);
+        assert_eq!(for_addresses(&spec("[{employeeId: {accountField: department}}]"), &keys()), None);
+        assert_eq!(for_addresses(&spec("[{email: {accountField: displayName}}]"), &keys()), None);
+        assert_eq!(for_addresses(&[], &keys()).unwrap().emails, ["Taro@example.com"]);
+    }
+
+    #[test]
+    fn where_username_is_any_login_every_attribute_value_is_searched_as_one() {
+        let l = by_address_and_id(&spec("[{attribute: {attribute: gh}}]"), &keys(), UserNames::Logins).unwrap();
+        assert_eq!(l.user_names, ["taro-gh", "t.yamada@example.com"]);
+        assert_eq!(for_addresses(&spec("[{attribute: {attribute: gh}}]"), &keys()).unwrap().user_names, [""; 0]);
     }
 }

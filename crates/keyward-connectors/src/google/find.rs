@@ -21,7 +21,10 @@ impl GoogleWorkspace {
     /// compares a field no search reaches (the caller then reads the whole
     /// listing).
     pub(super) async fn find_person(&self, person: &PersonKeys) -> Result<Option<AccountListing>, ConnectorError> {
-        let Some(keys) = crate::lookup::by_address_and_id(&self.correlate, person) else { return Ok(None) };
+        let Some(keys) = crate::lookup::by_address_and_id(&self.correlate, person, crate::lookup::UserNames::Addresses)
+        else {
+            return Ok(None);
+        };
         if (keys.emails.is_empty() && keys.ids.is_empty()) || keys.ids.iter().any(|id| id.contains(['\'', '\\'])) {
             return Ok(None);
         }

@@ -26,7 +26,9 @@ use keyward_core::account::{AccountListing, Text};
 use keyward_core::action::Action;
 use keyward_core::load::{Locator, Named};
 use keyward_core::plan::{Change, PersonRef};
-use keyward_core::resources::{ApplicationSpec, EnterpriseAttribute, ScimConnector, ScimProfile, ScimUserName};
+use keyward_core::resources::{
+    ApplicationSpec, CorrelatorSpec, EnterpriseAttribute, ScimConnector, ScimProfile, ScimUserName,
+};
 use serde_json::{Map, Value, json};
 use tokio::sync::OnceCell;
 use url::Url;
@@ -62,6 +64,9 @@ pub struct Scim {
     /// corrected by the next full reconcile; adding a member twice is a
     /// no-op, so a stale entry costs at most one idempotent call.
     member_of: std::sync::Mutex<HashMap<String, Vec<Text>>>,
+    /// The Application's correlators, which say what a one-person lookup
+    /// must search for.
+    correlate: Vec<CorrelatorSpec>,
 }
 
 /// The two resource types keyward touches.
@@ -151,6 +156,7 @@ impl Scim {
             features: OnceCell::new(),
             group_ids: std::sync::Mutex::new(None),
             member_of: std::sync::Mutex::new(HashMap::new()),
+            correlate: app.spec.correlate.clone(),
         })
     }
 
@@ -771,16 +777,25 @@ impl Connector for Scim {
         Ok(AccountListing::new(self.base.to_string(), accounts).with_capabilities(self.capabilities()))
     }
 
+    /// The users whose userName or e-mail is one of the person's addresses
+    /// (in every alias domain of the app's correlators), whose userName is
+    /// one of their HR attribute values, or whose externalId is one of
+    /// their employee numbers; the whole listing when a correlator compares
+    /// a field no filter reaches.
     async fn find(&self, person: &PersonKeys) -> Result<AccountListing, ConnectorError> {
+        let Some(keys) = crate::lookup::by_address_and_id(&self.correlate, person, crate::lookup::UserNames::Logins)
+        else {
+            return self.list().await;
+        };
         let mut clauses: Vec<String> = Vec::new();
-        for e in &person.emails {
+        for e in &keys.emails {
             clauses.push(filter::eq("userName", e));
             clauses.push(filter::eq("emails.value", e));
         }
-        for u in &person.user_names {
+        for u in &keys.user_names {
             clauses.push(filter::eq("userName", u));
         }
-        for id in &person.ids {
+        for id in &keys.ids {
             clauses.push(filter::eq("externalId", id));
         }
         if clauses.is_empty() || !self.features().await?.filter {
@@ -851,6 +866,7 @@ impl Scim {
             features: OnceCell::new(),
             group_ids: std::sync::Mutex::new(None),
             member_of: std::sync::Mutex::new(HashMap::new()),
+            correlate: app.spec.correlate.clone(),
         })
     }
 
