@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use keyward_testkit::org::{HR_CSV_HEADER, people_source_yaml};
+use keyward_testkit::org::{HR_CSV_HEADER, directory, people_source_yaml};
 
 const APP: &str = "apiVersion: keyward.io/v1alpha1
 kind: Application
@@ -30,18 +30,13 @@ spec:
 /// An organisation whose plan has changes (a joiner without an account
 /// and an account nobody matches) and writes plenty to both streams.
 fn org() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let write = |rel: &str, text: &str| {
-        let p = dir.path().join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    };
     let hr = format!("{HR_CSV_HEADER}E1,山田,太郎,taro@example.com,開発本部,,正社員,在籍,2015/04/01,,\n");
-    write("data/hr.csv", &hr);
-    write("data/wiki.csv", "username,email,status\nghost,ghost@example.com,Member\n");
-    write("policies/people.yaml", &people_source_yaml("../data/hr.csv"));
-    write("policies/wiki.yaml", APP);
-    dir
+    directory(&[
+        ("data/hr.csv", &hr),
+        ("data/wiki.csv", "username,email,status\nghost,ghost@example.com,Member\n"),
+        ("policies/people.yaml", &people_source_yaml("../data/hr.csv")),
+        ("policies/wiki.yaml", APP),
+    ])
 }
 
 fn keyward() -> Command {

