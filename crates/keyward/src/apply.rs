@@ -4,7 +4,7 @@
 //! module only sequences them and talks to the operator.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead as _, Write as _};
+use std::io::BufRead as _;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -18,6 +18,7 @@ use keyward_core::plan::Plan;
 use keyward_core::present::digest::{AppliedCounts, Digest};
 use keyward_core::present::render::{self, TextOptions};
 
+use crate::output::{stderr_line, write_stderr, write_stdout, write_text};
 use crate::pipeline;
 
 /// What the operator asked for.
@@ -91,13 +92,13 @@ pub async fn run(args: &ApplyArgs) -> Result<ApplyOutcome> {
             bail!(msg);
         }
         if cmp.no_longer_needed > 0 {
-            println!("{} approved change(s) are no longer needed (already done).", cmp.no_longer_needed);
+            write_text(&format!("{} approved change(s) are no longer needed (already done).\n", cmp.no_longer_needed))?;
         }
         if cmp.new_reviews > 0 {
-            println!(
-                "{} new item(s) for review appeared since the plan was made; they change nothing.",
+            write_text(&format!(
+                "{} new item(s) for review appeared since the plan was made; they change nothing.\n",
                 cmp.new_reviews
-            );
+            ))?;
         }
         let keep = cmp.approved_positions.clone();
         let mut pos = 0usize;
@@ -113,14 +114,16 @@ pub async fn run(args: &ApplyArgs) -> Result<ApplyOutcome> {
             }
         });
         if date != args.at {
-            eprintln!("note: the approved plan is for {date}; it is applied as of that day.");
+            stderr_line(&format!("note: the approved plan is for {date}; it is applied as of that day."));
         }
     }
 
     let executable = plan.changes.iter().filter(|c| c.action != Action::Review).count();
-    print!("{}", render::text(&plan, TextOptions { color: args.color }));
+    // Before any change: a plan that cannot be shown is not applied.
+    // The text rendering escapes its data itself, around its colours.
+    write_stdout(&render::text(&plan, TextOptions { color: args.color }))?;
     if executable == 0 {
-        println!("Nothing to apply.");
+        write_text("Nothing to apply.\n")?;
         notify(args, Digest::new("apply", &plan, &people)).await;
         return Ok(ApplyOutcome::NothingToDo);
     }
@@ -135,7 +138,7 @@ pub async fn run(args: &ApplyArgs) -> Result<ApplyOutcome> {
     let refused = prepared.is_refused();
     let confirmed = !refused && (args.auto_approve || approved.is_some() || confirm(&plan, executable)?);
     if !refused && !confirmed {
-        println!("Apply cancelled; nothing was changed.");
+        write_text("Apply cancelled; nothing was changed.\n")?;
         return Ok(ApplyOutcome::Declined);
     }
     // With refusals the applier records them in the audit log and changes
@@ -145,12 +148,16 @@ pub async fn run(args: &ApplyArgs) -> Result<ApplyOutcome> {
     let mut digest = Digest::new("apply", &plan, &people);
     digest.guard_refusals = report.refusals.iter().map(ToString::to_string).collect();
     if report.is_refused() {
-        eprint!("{text}");
+        write_stderr(&text);
         notify(args, digest).await;
         return Ok(ApplyOutcome::Refused);
     }
-    print!("{text}");
-    println!("Audit log {} ends with hash {}.", args.audit_log.display(), report.audit_last_hash);
+    // After the changes were made, failing to show the report must not
+    // make the run look failed: the audit log has every change.
+    let shown = format!("{text}Audit log {} ends with hash {}.\n", args.audit_log.display(), report.audit_last_hash);
+    if let Err(e) = write_text(&shown) {
+        stderr_line(&format!("warning: {e:#}"));
+    }
     digest.applied = Some(AppliedCounts {
         applied: report.applied() + report.already_done(),
         failed: report.failed(),
@@ -163,7 +170,7 @@ pub async fn run(args: &ApplyArgs) -> Result<ApplyOutcome> {
 /// Sends the digest; a delivery problem is a warning, never the outcome.
 async fn notify(args: &ApplyArgs, digest: Digest) {
     for w in args.notify.send(&digest).await {
-        eprintln!("warning: {w}");
+        stderr_line(&format!("warning: {w}"));
     }
 }
 
@@ -181,8 +188,7 @@ fn confirm(plan: &Plan, executable: usize) -> Result<bool> {
         );
     }
     let apps = plan.apps.iter().filter(|a| a.changes.total() > a.changes.review).count();
-    print!("\nApply {executable} change(s) to {apps} application(s)? Only 'yes' is accepted: ");
-    std::io::stdout().flush().context("cannot write to standard output")?;
+    write_text(&format!("\nApply {executable} change(s) to {apps} application(s)? Only 'yes' is accepted: "))?;
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer).context("cannot read the answer")?;
     Ok(answer.trim() == "yes")

@@ -398,3 +398,134 @@ fn a_missing_scim_token_names_the_variable_and_changes_nothing() {
     assert!(err.contains("SLACK_SCIM_TOKEN"), "{err}");
     assert!(err.contains("nothing was planned or changed"), "{err}");
 }
+
+/// The classic "billion laughs": nine levels of nine aliases each, 400
+/// bytes that would expand to a billion nodes.
+const LAUGHS: &str = r#"a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+"#;
+
+#[test]
+fn nested_aliases_in_a_policy_file_are_refused_at_the_alias_that_crosses_the_limit() {
+    let org = Org::new();
+    org.write("policies/laughs.yaml", LAUGHS);
+    org.assert_error("policies/laughs.yaml:6:8", "aliases in this document expand to more than 100000 nodes", "anchor");
+}
+
+#[test]
+fn nested_aliases_in_a_policy_test_file_are_refused_too() {
+    let org = Org::new();
+    org.write("policy-tests/laughs.test.yaml", LAUGHS);
+    let (code, _, err) = org.run(&["test", "-f", "policies", "--tests", "policy-tests"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("policy-tests/laughs.test.yaml:6:8"), "{err}");
+    assert!(err.contains("expand to more than 100000 nodes"), "{err}");
+}
+
+#[test]
+fn an_oversized_policy_file_is_refused_with_its_name_and_the_fix() {
+    let org = Org::new();
+    let big = org.path().join("policies/dump.yaml");
+    std::fs::File::create(&big).unwrap().set_len(64 << 20).unwrap();
+    let (code, _, err) = org.run(&["validate", "-f", "policies"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("policies/dump.yaml is larger than 4194304 bytes"), "{err}");
+    assert!(err.contains("split the resources over several files"), "{err}");
+}
+
+/// The fixture's files with CRLF line ends, as SmartHR and Excel write them.
+fn crlf(org: &Org) {
+    for f in ["data/hr.csv", "data/slack.csv"] {
+        let p = org.path().join(f);
+        let text = std::fs::read_to_string(&p).unwrap();
+        std::fs::write(p, text.replace('\n', "\r\n")).unwrap();
+    }
+}
+
+#[test]
+fn crlf_exports_report_the_lines_an_editor_shows() {
+    let org = Org::new();
+    crlf(&org);
+    org.edit("data/hr.csv", "2026/11/25", "2026/13/25");
+    org.assert_error("data/hr.csv:3 (column 入社年月日)", "cannot read the date `2026/13/25`", "%Y/%m/%d");
+    let org = Org::new();
+    crlf(&org);
+    org.edit("data/slack.csv", "Member,Jiro", "Guest,Jiro");
+    org.assert_error("data/slack.csv:3 (column status)", "unknown account status `Guest`", "statusValues");
+}
+
+#[test]
+fn explain_names_the_hr_line_of_a_crlf_export() {
+    let org = Org::new();
+    crlf(&org);
+    let (code, out, err) = org.run(&["explain", "E0002", "-f", "policies", "--at", "2026-11-23"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("data/hr.csv line 3"), "{out}");
+}
+
+#[test]
+fn an_over_size_regex_says_why_and_how_to_fix_it() {
+    let org = Org::new();
+    org.edit(
+        "policies/slack.yaml",
+        "  roles: [member, admin]\n",
+        "  roles: [member, admin]\n  protect: [{username: \"(a{1000}){1000}\"}]\n",
+    );
+    org.assert_error(
+        "policies/slack.yaml:13:24",
+        "`(a{1000}){1000}` is not a valid regular expression: it compiles to more than",
+        "counted repetition",
+    );
+}
+
+#[test]
+fn an_hr_export_neither_utf8_nor_shift_jis_names_the_line_and_byte() {
+    let org = Org::new();
+    let text = HR.replace("E0003,佐藤", "E0003,\u{1}佐藤");
+    let bytes = text.into_bytes();
+    let at = bytes.iter().position(|&b| b == 1).unwrap();
+    let mut bytes = bytes;
+    bytes[at] = 0xff;
+    std::fs::write(org.path().join("data/hr.csv"), &bytes).unwrap();
+    org.assert_error("data/hr.csv:4:7", &format!("byte offset {at}"), "save the export as UTF-8");
+}
+
+#[test]
+fn a_policy_file_that_is_not_utf8_names_the_line_and_byte() {
+    let org = Org::new();
+    let mut bytes = POLICY.as_bytes().to_vec();
+    let at = POLICY.find("'.*'").unwrap();
+    bytes[at + 1] = 0xff;
+    std::fs::write(org.path().join("policies/sales.yaml"), &bytes).unwrap();
+    let (code, _, err) = org.run(&["validate", "-f", "policies"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("policies/sales.yaml:7:13"), "{err}");
+    assert!(err.contains(&format!("byte offset {}", at + 1)), "{err}");
+}
+
+#[test]
+fn an_empty_hr_file_is_reported_as_empty() {
+    for empty in ["", "\u{feff}", "\r\n\r\n", "  \n"] {
+        let org = Org::new();
+        org.write("data/hr.csv", empty);
+        org.assert_error("data/hr.csv", "the file is empty", "export the HR master again");
+        let (_, _, err) = org.run(&["validate", "-f", "policies"]);
+        assert!(!err.contains("is not in data/hr.csv"), "{empty:?}: one problem, not a missing column each: {err}");
+    }
+}
+
+#[test]
+fn an_empty_app_export_is_reported_as_empty() {
+    let org = Org::new();
+    org.write("data/slack.csv", "");
+    org.assert_error("data/slack.csv", "the file is empty", "export the accounts again");
+    let (_, _, err) = org.run(&["validate", "-f", "policies"]);
+    assert!(!err.contains("is not in data/slack.csv"), "{err}");
+}

@@ -207,18 +207,26 @@ impl Scim {
     }
 
     /// One person's accounts, by one filter request or-ing every key the
-    /// person has; every account when the server cannot filter or the
-    /// filter plainly was not applied.
+    /// person has: the users whose userName or e-mail is one of the
+    /// person's addresses (in every alias domain of the app's correlators),
+    /// whose userName is one of their HR attribute values, or whose
+    /// externalId is one of their employee numbers. Every account when a
+    /// correlator compares a field no filter reaches, the server cannot
+    /// filter, or the filter plainly was not applied.
     pub(super) async fn find_accounts(&self, person: &PersonKeys) -> Result<AccountListing, ConnectorError> {
+        let Some(keys) = crate::lookup::by_address_and_id(&self.correlate, person, crate::lookup::UserNames::Logins)
+        else {
+            return self.list_accounts().await;
+        };
         let mut clauses: Vec<String> = Vec::new();
-        for e in &person.emails {
+        for e in &keys.emails {
             clauses.push(filter::eq("userName", e));
             clauses.push(filter::eq("emails.value", e));
         }
-        for u in &person.user_names {
+        for u in &keys.user_names {
             clauses.push(filter::eq("userName", u));
         }
-        for id in &person.ids {
+        for id in &keys.ids {
             clauses.push(filter::eq("externalId", id));
         }
         if clauses.is_empty() || !self.features().await?.filter {

@@ -47,7 +47,9 @@ use keyward_core::account::{AccountListing, Text};
 use keyward_core::action::Action;
 use keyward_core::load::{Locator, Named};
 use keyward_core::plan::Change;
-use keyward_core::resources::{ApplicationSpec, EnterpriseAttribute, ScimConnector, ScimProfile, ScimUserName};
+use keyward_core::resources::{
+    ApplicationSpec, CorrelatorSpec, EnterpriseAttribute, ScimConnector, ScimProfile, ScimUserName,
+};
 use tokio::sync::OnceCell;
 use url::Url;
 
@@ -76,6 +78,9 @@ pub struct Scim {
     /// corrected by the next full reconcile; adding a member twice is a
     /// no-op, so a stale entry costs at most one idempotent call.
     member_of: std::sync::Mutex<HashMap<String, Vec<Text>>>,
+    /// The Application's correlators, which say what a one-person lookup
+    /// must search for.
+    correlate: Vec<CorrelatorSpec>,
 }
 
 /// The two resource types keyward touches.
@@ -145,6 +150,7 @@ impl Scim {
             features: OnceCell::new(),
             group_ids: std::sync::Mutex::new(None),
             member_of: std::sync::Mutex::new(HashMap::new()),
+            correlate: app.spec.correlate.clone(),
         })
     }
 

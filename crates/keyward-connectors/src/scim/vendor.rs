@@ -45,6 +45,7 @@ impl Scim {
             features: OnceCell::new(),
             group_ids: std::sync::Mutex::new(None),
             member_of: std::sync::Mutex::new(HashMap::new()),
+            correlate: app.spec.correlate.clone(),
         })
     }
 

@@ -182,10 +182,11 @@ pub(crate) struct CompiledIdentities {
 }
 
 impl CompiledIdentities {
-    /// The domain of `email`, lower-case, if it is an e-mail.
+    /// The domain of `email`, ASCII lower-case (a look-alike domain stays
+    /// foreign), if it is an e-mail.
     pub(crate) fn domain(email: &str) -> Option<String> {
         let (_, d) = email.trim().rsplit_once('@')?;
-        (!d.is_empty()).then(|| d.to_lowercase())
+        (!d.is_empty()).then(|| d.to_ascii_lowercase())
     }
 
     pub(crate) fn is_partner(&self, email: Option<&str>) -> bool {

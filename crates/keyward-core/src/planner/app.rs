@@ -78,7 +78,7 @@ pub(super) fn plan_app(
         read_only: listing.capabilities.is_read_only(),
         accounts: listing.accounts.len(),
         matched: ctx.count(|l| matches!(l, Link::Person { .. })),
-        orphans: ctx.count(|l| matches!(l, Link::Orphan | Link::Ambiguous { .. })),
+        orphans: ctx.count(|l| l.is_unmatched()),
         protected: ctx.count(|l| matches!(l, Link::Protected { .. })),
         bots: ctx.count(|l| matches!(l, Link::Bot)),
         changes: counts,

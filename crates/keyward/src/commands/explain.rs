@@ -8,7 +8,7 @@ use anyhow::Result;
 use jiff::civil::Date;
 
 use crate::args::Input;
-use crate::output::{pretty_json, write_stdout};
+use crate::output::{pretty_json, write_stdout, write_text};
 use crate::pipeline::Snapshot;
 
 /// `keyward explain`.
@@ -46,10 +46,9 @@ pub async fn run(args: ExplainArgs) -> Result<ExitCode> {
         &args.person,
         today,
     )?;
-    let rendered = match args.format {
-        ExplainFormat::Text => explained.to_text(),
-        ExplainFormat::Json => pretty_json(&explained, "the explanation")?,
-    };
-    write_stdout(&rendered)?;
+    match args.format {
+        ExplainFormat::Text => write_text(&explained.to_text())?,
+        ExplainFormat::Json => write_stdout(&pretty_json(&explained, "the explanation")?)?,
+    }
     Ok(ExitCode::SUCCESS)
 }

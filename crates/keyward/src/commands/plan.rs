@@ -14,7 +14,7 @@ use keyward_core::present::render::{self, TextOptions};
 
 use super::EXIT_CHANGES;
 use crate::args::{Input, NotifyArgs};
-use crate::output::{ColorChoice, stream_stdout, write_stdout};
+use crate::output::{ColorChoice, stderr_line, stream_stdout, write_stdout};
 use crate::pipeline::Snapshot;
 
 /// `keyward plan`.
@@ -79,7 +79,7 @@ pub async fn run(args: PlanArgs) -> Result<ExitCode> {
     if !notifiers.is_empty() {
         let digest = Digest::new("plan", &plan, &snapshot.people);
         for w in notifiers.send(&digest).await {
-            eprintln!("warning: {w}");
+            stderr_line(&format!("warning: {w}"));
         }
     }
     let changes = plan.has_changes();
