@@ -72,10 +72,13 @@ use jiff::Timestamp;
 use url::Url;
 
 mod oauth;
+mod redact;
+mod secret;
 pub mod secrets;
 mod throttle;
 
 pub use oauth::{Auth, GRAPH_DEFAULT_SCOPE, GoogleServiceAccount, MICROSOFT_AUTHORITY, MicrosoftClientCredentials};
+pub use secret::{KNOWN_MIN_CHARS, Secret, redact_all, redact_known};
 pub use throttle::{Throttle, Wait, retry_after};
 
 use oauth::{Bearer, Credential};
@@ -124,35 +127,6 @@ const DEFAULT_REQUESTS_PER_SECOND: NonZeroU32 = match NonZeroU32::new(10) {
     Some(n) => n,
     None => NonZeroU32::MIN,
 };
-
-/// A credential. Its `Debug` and `Display` print `***`, so a token cannot
-/// reach a log line, an error or a panic message by formatting.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a secret value.
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    /// The value itself, only for putting it where it is used.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("***")
-    }
-}
-
-impl std::fmt::Display for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("***")
-    }
-}
 
 /// How often and how long a failed call is tried again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -315,6 +289,10 @@ pub struct Reply {
     app: String,
     call: String,
     problem: String,
+    /// What the request carried, to scrub from an error that quotes a
+    /// successful body ([`Reply::json`]): success bodies are the app's
+    /// data and are kept as they came.
+    secrets: Vec<Secret>,
 }
 
 impl Reply {
@@ -337,7 +315,7 @@ impl Reply {
             app: self.app.clone(),
             call: self.call.clone(),
             status: Some(self.status.as_u16()),
-            problem: format!("the answer is not JSON ({e}): {}", excerpt(&self.body)),
+            problem: format!("the answer is not JSON ({e}): {}", redact_all(&self.secrets, &excerpt(&self.body))),
         })
     }
 
@@ -584,10 +562,11 @@ impl HttpClient {
             Ok(b) => b.to_vec(),
             Err(e) => return Err(self.transport(e, bearer, req)),
         };
+        let secrets = self.secrets(bearer, req);
         // An error body is scrubbed as it arrives, so neither `describe`
         // (which cuts it, and could leave half a secret that no longer
         // matches) nor a connector reading the vendor's error from it can
-        // quote what the request carried.
+        // quote what the request carried, in any encoding.
         let (body, problem) = if status.is_success() {
             (body, String::new())
         } else {
@@ -595,11 +574,11 @@ impl HttpClient {
                 Ok(text) => text,
                 Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
             };
-            let body = self.scrub(text, bearer, req).into_bytes();
+            let body = redact_all(&secrets, &text).into_bytes();
             let problem = describe(status, &body);
             (body, problem)
         };
-        let reply = Reply { status, headers, body, app: self.app.clone(), call: req.call(), problem };
+        let reply = Reply { status, headers, body, app: self.app.clone(), call: req.call(), problem, secrets };
         if status.is_success() {
             return Ok(reply);
         }
@@ -637,16 +616,17 @@ impl HttpClient {
         }
     }
 
+    /// What a request sends: the client's credential, the access token
+    /// and what the body carries.
+    fn secrets(&self, bearer: Option<&Bearer>, req: &Request) -> Vec<Secret> {
+        self.auth.long_lived().into_iter().chain(bearer.map(|b| &b.token)).chain(&req.secrets).cloned().collect()
+    }
+
     /// Belt and braces: an app that echoes the request (some error pages
-    /// do) must not get a token or secret into an error message.
+    /// do) must not get a token or secret into an error message, however
+    /// it encodes it (see [`redact`]).
     fn scrub(&self, text: String, bearer: Option<&Bearer>, req: &Request) -> String {
-        let secrets = self.auth.long_lived().into_iter().chain(bearer.map(|b| &b.token)).chain(&req.secrets);
-        secrets.fold(text, |text, secret| {
-            let s = secret.expose();
-            // Too short to tell from ordinary words; the other defences
-            // (sensitive headers, secrets that print as `***`) still hold.
-            if s.len() >= 4 && text.contains(s) { text.replace(s, "***") } else { text }
-        })
+        redact_all(&self.secrets(bearer, req), &text)
     }
 }
 
