@@ -319,6 +319,13 @@ impl Reply {
         })
     }
 
+    /// `text` without what the request carried, in any encoding: for a
+    /// connector quoting a successful body (Slack answers its errors with
+    /// HTTP 200), which the client keeps as the app sent it.
+    pub fn redact(&self, text: &str) -> String {
+        redact_all(&self.secrets, text)
+    }
+
     /// The `ETag` header.
     pub fn etag(&self) -> Option<&str> {
         self.headers.get(ETAG).and_then(|v| v.to_str().ok())

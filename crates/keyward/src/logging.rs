@@ -1,7 +1,10 @@
 //! Logging on stderr: `KEYWARD_LOG` filters it; text lines by default,
 //! JSON lines for log pipelines (`--log-format json` on the controller, or
 //! `KEYWARD_LOG_FORMAT=json`). Set up once, by `main`, before any command
-//! runs.
+//! runs. Every line is written without the secrets the process holds
+//! ([`Redacting`]).
+
+use std::io::Write;
 
 /// Log format on stderr (`--log-format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -38,10 +41,49 @@ pub fn init(settings: LogSettings) {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("KEYWARD_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(if settings.daemon { "info" } else { "warn" }));
-    let fmt = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let fmt = tracing_subscriber::fmt().with_env_filter(filter).with_writer(|| Redacting(std::io::stderr()));
     if json {
         fmt.json().init();
     } else {
         fmt.init();
+    }
+}
+
+/// A writer that removes every secret the process holds from what passes
+/// through it (`keyward_http::redact_known`): the last line of defence for
+/// log lines, whatever field an app's words reached them by. The log
+/// formatter writes each event in one call, so a secret is never split
+/// between two writes.
+pub struct Redacting<W>(pub W);
+
+impl<W: Write> Write for Redacting<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match std::str::from_utf8(buf) {
+            Ok(text) => self.0.write_all(keyward_connectors::http::redact_known(text).as_bytes())?,
+            Err(_) => self.0.write_all(buf)?,
+        }
+        // All of `buf` was dealt with, even when redacting changed its length.
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn log_lines_never_hold_a_secret_the_process_holds() {
+        let token = keyward_connectors::http::Secret::new("kw/log-SECRET+1a2b3c4d");
+        let mut out = Redacting(Vec::new());
+        writeln!(out, r#"WARN retrying problem="HTTP 503: {{\"echo\":\"kw\/log-SECRET+1a2b3c4d\"}}""#).unwrap();
+        let line = String::from_utf8(out.0).unwrap();
+        assert!(!line.contains("log-SECRET"), "{line}");
+        assert!(line.contains("***"), "{line}");
+        drop(token);
     }
 }
