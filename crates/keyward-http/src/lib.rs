@@ -71,12 +71,14 @@ use http::{Method, StatusCode};
 use jiff::Timestamp;
 use url::Url;
 
+mod clock;
 mod oauth;
 mod redact;
 mod secret;
 pub mod secrets;
 mod throttle;
 
+pub use clock::{Clock, Sleep};
 pub use oauth::{Auth, GRAPH_DEFAULT_SCOPE, GoogleServiceAccount, MICROSOFT_AUTHORITY, MicrosoftClientCredentials};
 pub use secret::{KNOWN_MIN_CHARS, Secret, redact_all, redact_known};
 pub use throttle::{Throttle, Wait, retry_after};
@@ -352,22 +354,6 @@ impl Reply {
     }
 }
 
-/// Where the client reads the time: reset dates and epochs in throttling
-/// headers become waits against it, access tokens expire by it and
-/// service-account assertions are dated by it. Tests put a fixed or
-/// stepped clock in with [`HttpClient::set_clock`]; any
-/// `Fn() -> Timestamp` is one.
-pub trait Clock: Send + Sync {
-    /// The current time.
-    fn now(&self) -> Timestamp;
-}
-
-impl<F: Fn() -> Timestamp + Send + Sync> Clock for F {
-    fn now(&self) -> Timestamp {
-        self()
-    }
-}
-
 /// One Application's HTTP client: see the module documentation.
 pub struct HttpClient {
     app: String,
@@ -495,6 +481,7 @@ impl HttpClient {
         let mut gave_up: Option<String> = None;
         let result = (|| self.attempt(req, bearer))
             .retry(backoff)
+            .sleep(clock::Sleeper(self.clock.clone()))
             .when(|f: &Failure| f.retryable)
             .adjust(|f: &Failure, next: Option<Duration>| {
                 attempts += 1;
@@ -811,6 +798,14 @@ mod tests {
     fn calls_hide_user_info() {
         let r = Request::new(Method::GET, Url::parse("https://u:p@example.com/scim/Users?x=1").unwrap());
         assert_eq!(r.call(), "GET https://example.com/scim/Users?x=1");
+    }
+
+    #[test]
+    fn a_send_can_be_spawned() {
+        // Connectors box it as `dyn Future + Send` and the controller
+        // spawns them: the future must be `Send` for every lifetime.
+        // Type-checked only.
+        let _ = |http: Arc<HttpClient>, req: Request| tokio::spawn(async move { http.send(&req).await });
     }
 
     #[test]
