@@ -62,6 +62,7 @@
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use backon::{ExponentialBuilder, Retryable};
@@ -73,6 +74,7 @@ use url::Url;
 
 mod clock;
 mod oauth;
+mod pause;
 mod redact;
 mod secret;
 pub mod secrets;
@@ -84,6 +86,7 @@ pub use secret::{KNOWN_MIN_CHARS, Secret, redact_all, redact_known};
 pub use throttle::{Throttle, Wait, retry_after};
 
 use oauth::{Bearer, Credential};
+use pause::Pause;
 
 /// Why an HTTP exchange failed. Messages name the call, never a
 /// credential.
@@ -365,6 +368,8 @@ pub struct HttpClient {
     throttle: Throttle,
     clock: Arc<dyn Clock>,
     auth: Credential,
+    /// Set by a throttle answer; every request waits it out.
+    pause: Pause,
 }
 
 impl std::fmt::Debug for HttpClient {
@@ -387,6 +392,16 @@ struct Failure {
     retryable: bool,
     /// A final HTTP answer the caller interprets (not retried).
     reply: Option<Reply>,
+    /// The vendor's throttling signal: the wait is for every request to
+    /// the app, not only this one.
+    throttled: bool,
+}
+
+impl Failure {
+    /// A failure before any answer that trying again would not change.
+    fn final_problem(problem: String) -> Self {
+        Self { status: None, problem, wait: Wait::Backoff, retryable: false, reply: None, throttled: false }
+    }
 }
 
 impl HttpClient {
@@ -426,6 +441,7 @@ impl HttpClient {
             throttle: settings.throttle,
             clock: Arc::new(Timestamp::now),
             auth,
+            pause: Pause::default(),
         })
     }
 
@@ -476,18 +492,27 @@ impl HttpClient {
             .with_min_delay(policy.min_delay)
             .with_max_delay(policy.max_delay)
             .with_max_times(policy.max_attempts.saturating_sub(1) as usize);
-        let mut waited = Duration::ZERO;
+        // Time spent waiting, in nanoseconds: between attempts and while
+        // the app is paused, against the retry policy's total.
+        let waited = AtomicU64::new(0);
         let mut attempts = 0u32;
         let mut gave_up: Option<String> = None;
-        let result = (|| self.attempt(req, bearer))
+        let result = (|| self.attempt(req, bearer, &waited))
             .retry(backoff)
             .sleep(clock::Sleeper(self.clock.clone()))
             .when(|f: &Failure| f.retryable)
             .adjust(|f: &Failure, next: Option<Duration>| {
                 attempts += 1;
-                match next_wait(&policy, f.wait, next, waited, attempts) {
+                let wait = next_wait(&policy, f.wait, next, spent(&waited), attempts);
+                if f.throttled {
+                    self.pause_for(req, f, &wait);
+                }
+                match wait {
+                    // The next attempt waits out the app's pause, as
+                    // every other request does.
+                    Ok(_) if f.throttled => Some(Duration::ZERO),
                     Ok(d) => {
-                        waited += d;
+                        waited.fetch_add(nanos(d), Ordering::Relaxed);
                         Some(d)
                     }
                     Err(why) => {
@@ -497,7 +522,9 @@ impl HttpClient {
                 }
             })
             .notify(|f: &Failure, d: Duration| {
-                tracing::warn!(app = %self.app, call = %req.call(), problem = %f.problem, wait_ms = d.as_millis() as u64, "retrying");
+                if !f.throttled {
+                    tracing::warn!(app = %self.app, call = %req.call(), problem = %f.problem, wait_ms = d.as_millis() as u64, "retrying");
+                }
             })
             .await;
         match result {
@@ -518,8 +545,45 @@ impl HttpClient {
         }
     }
 
-    async fn attempt(&self, req: &Request, bearer: Option<&Bearer>) -> Result<Reply, Failure> {
-        self.limiter.until_ready().await;
+    /// Pauses every request to the app for the wait a throttle answer
+    /// asked for: the one this request will wait, or, when that is past
+    /// its own limit, the one the app asked for anyway.
+    fn pause_for(&self, req: &Request, f: &Failure, wait: &Result<Duration, String>) {
+        let d = match (wait, f.wait) {
+            (Ok(d), _) => *d,
+            (Err(_), Wait::For(d) | Wait::AtLeast(d)) => d,
+            (Err(_), Wait::Backoff) => return,
+        };
+        self.pause.extend(self.clock.now(), d);
+        tracing::warn!(app = %self.app, call = %req.call(), problem = %f.problem, wait_ms = d.as_millis() as u64, "the app is throttling: every request to it waits");
+    }
+
+    /// Waits while the app is paused, then for the rate limiter, so that
+    /// requests resume at the configured rate; again if a pause began
+    /// meanwhile.
+    async fn wait_turn(&self, waited: &AtomicU64) -> Result<(), Failure> {
+        loop {
+            let left = self.retry.max_total_wait.saturating_sub(spent(waited));
+            match self.pause.wait_out(&*self.clock, left).await {
+                Ok(d) => waited.fetch_add(nanos(d), Ordering::Relaxed),
+                Err(remaining) => {
+                    return Err(Failure::final_problem(format!(
+                        "the app throttled an earlier request and asked every request to wait {} s more, longer than the {} s left of keyward's {} s retry limit",
+                        remaining.as_secs_f32().ceil(),
+                        left.as_secs(),
+                        self.retry.max_total_wait.as_secs()
+                    )));
+                }
+            };
+            self.limiter.until_ready().await;
+            if !self.pause.active(self.clock.now()) {
+                return Ok(());
+            }
+        }
+    }
+
+    async fn attempt(&self, req: &Request, bearer: Option<&Bearer>, waited: &AtomicU64) -> Result<Reply, Failure> {
+        self.wait_turn(waited).await?;
         let mut rb = self.client.request(req.method.clone(), req.url.clone()).timeout(self.timeout);
         if let Some(b) = bearer {
             rb = rb.header(AUTHORIZATION, b.header.clone());
@@ -536,13 +600,7 @@ impl HttpClient {
         }
         if let Some(tag) = &req.if_match {
             let Ok(v) = HeaderValue::from_str(tag) else {
-                return Err(Failure {
-                    status: None,
-                    problem: format!("the app's ETag `{tag}` cannot be sent back in If-Match"),
-                    wait: Wait::Backoff,
-                    retryable: false,
-                    reply: None,
-                });
+                return Err(Failure::final_problem(format!("the app's ETag `{tag}` cannot be sent back in If-Match")));
             };
             rb = rb.header(IF_MATCH, v);
         }
@@ -578,7 +636,14 @@ impl HttpClient {
         }
         let throttled = self.throttle.wait(status, &reply.headers, &reply.body, self.clock.now());
         if let Some(wait) = throttled.or_else(|| is_retryable(status).then_some(Wait::Backoff)) {
-            return Err(Failure { status: Some(status), problem: reply.problem, wait, retryable: true, reply: None });
+            return Err(Failure {
+                status: Some(status),
+                problem: reply.problem,
+                wait,
+                retryable: true,
+                reply: None,
+                throttled: throttled.is_some(),
+            });
         }
         Err(Failure {
             status: Some(status),
@@ -586,6 +651,7 @@ impl HttpClient {
             wait: Wait::Backoff,
             retryable: false,
             reply: Some(reply),
+            throttled: false,
         })
     }
 
@@ -607,6 +673,7 @@ impl HttpClient {
             wait: Wait::Backoff,
             retryable,
             reply: None,
+            throttled: false,
         }
     }
 
@@ -622,6 +689,16 @@ impl HttpClient {
     fn scrub(&self, text: String, bearer: Option<&Bearer>, req: &Request) -> String {
         redact_all(&self.secrets(bearer, req), &text)
     }
+}
+
+/// Time spent waiting so far.
+fn spent(waited: &AtomicU64) -> Duration {
+    Duration::from_nanos(waited.load(Ordering::Relaxed))
+}
+
+/// `d` in nanoseconds, as [`spent`] counts (saturating: 584 years).
+fn nanos(d: Duration) -> u64 {
+    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
 }
 
 /// 5xx except those that say the request itself can never work; what the
