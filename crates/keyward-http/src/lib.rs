@@ -14,6 +14,8 @@
 //! (a reason in the body, rate-limit headers) tells them apart; any other
 //! 403 is final. The wait is the one the answer asks for (`Retry-After`,
 //! a reset date or epoch, a reset in seconds), else exponential backoff.
+//! A throttle answer pauses every request of the client, not only the one
+//! it answered, since vendors count their limits per token (see `pause`).
 //! Retries are bounded twice — a number of attempts and a total time spent
 //! waiting, and a wait asked for that is longer than what is left fails at
 //! once — because an apply run that hangs for an hour on one throttled app
@@ -37,7 +39,9 @@
 //! retries, shared by all requests until a minute before it expires, and
 //! fetched anew once when the API answers 401. Keys, secrets, assertions
 //! and tokens are [`Secret`]s: they print as `***`, and anything an app
-//! quotes back is scrubbed of them before it reaches an error. A token
+//! quotes back is scrubbed of them, in every encoding an app may use (see
+//! `redact`), before it reaches an error; [`redact_known`] removes every
+//! secret the process holds where text is written for good. A token
 //! endpoint's refusal is a [`HttpError::Credentials`] with its `error` and
 //! `error_description`; an endpoint that is down is a [`HttpError::Call`].
 //!
@@ -67,12 +71,13 @@ use std::time::Duration;
 
 use backon::{ExponentialBuilder, Retryable};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
-use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, ETAG, HeaderMap, HeaderValue, IF_MATCH};
-use http::{Method, StatusCode};
+use http::StatusCode;
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, IF_MATCH};
 use jiff::Timestamp;
 use url::Url;
 
 mod clock;
+mod exchange;
 mod oauth;
 mod pause;
 mod redact;
@@ -81,10 +86,12 @@ pub mod secrets;
 mod throttle;
 
 pub use clock::{Clock, Sleep};
+pub use exchange::{Reply, Request};
 pub use oauth::{Auth, GRAPH_DEFAULT_SCOPE, GoogleServiceAccount, MICROSOFT_AUTHORITY, MicrosoftClientCredentials};
 pub use secret::{KNOWN_MIN_CHARS, Secret, redact_all, redact_known};
 pub use throttle::{Throttle, Wait, retry_after};
 
+use exchange::{Body, describe};
 use oauth::{Bearer, Credential};
 use pause::Pause;
 
@@ -122,10 +129,6 @@ pub enum HttpError {
     #[error("internal error: {0}")]
     Internal(String),
 }
-
-/// Longest piece of a response body quoted in an error: enough to show the
-/// app's message, short enough for a log line.
-const BODY_EXCERPT_CHARS: usize = 300;
 
 /// Requests per second when the policy does not say.
 const DEFAULT_REQUESTS_PER_SECOND: NonZeroU32 = match NonZeroU32::new(10) {
@@ -193,167 +196,6 @@ impl HttpSettings {
             throttle: Throttle::Standard,
             headers: Vec::new(),
         }
-    }
-}
-
-/// One request, built by a connector and sent (perhaps several times) by
-/// [`HttpClient::send`].
-#[derive(Clone)]
-pub struct Request {
-    method: Method,
-    url: Url,
-    body: Option<Body>,
-    if_match: Option<String>,
-    /// Secrets in the body (a token request's assertion or client
-    /// secret), scrubbed from whatever the answer quotes back.
-    secrets: Vec<Secret>,
-}
-
-#[derive(Clone)]
-enum Body {
-    /// Sent with the client's `Content-Type`.
-    Json(Vec<u8>),
-    /// `application/x-www-form-urlencoded`.
-    Form(Vec<u8>),
-}
-
-/// Leaves bodies out: a token request's form carries a client secret or a
-/// signed assertion, and a SCIM user may carry a password.
-impl std::fmt::Debug for Request {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let body = match &self.body {
-            None => "none".to_owned(),
-            Some(Body::Json(b)) => format!("JSON, {} bytes", b.len()),
-            Some(Body::Form(b)) => format!("form, {} bytes", b.len()),
-        };
-        f.debug_struct("Request").field("call", &self.call()).field("body", &body).finish_non_exhaustive()
-    }
-}
-
-impl Request {
-    /// A request without body.
-    pub fn new(method: Method, url: Url) -> Self {
-        Self { method, url, body: None, if_match: None, secrets: Vec::new() }
-    }
-
-    /// With a JSON body (sent with the client's `Content-Type`).
-    pub fn json(mut self, body: &serde_json::Value) -> Self {
-        self.body = Some(Body::Json(body.to_string().into_bytes()));
-        self
-    }
-
-    /// With an `application/x-www-form-urlencoded` body (token requests)
-    /// and `Accept: application/json`, what token endpoints answer in.
-    pub fn form(mut self, fields: &[(&str, &str)]) -> Self {
-        let encoded = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
-        self.body = Some(Body::Form(encoded.into_bytes()));
-        self
-    }
-
-    /// Marks a secret the body carries (a token request's credential, a
-    /// new user's initial password), so no error quotes it: it is scrubbed
-    /// from the error body of the [`Reply`] too.
-    pub fn carrying(mut self, secret: &Secret) -> Self {
-        self.secrets.push(secret.clone());
-        self
-    }
-
-    /// With `If-Match`, so the app refuses the change if the resource
-    /// changed since it was read.
-    pub fn if_match(mut self, etag: Option<&str>) -> Self {
-        self.if_match = etag.map(str::to_owned);
-        self
-    }
-
-    /// `METHOD URL` for messages, without any user-info part of the URL.
-    pub fn call(&self) -> String {
-        let mut url = self.url.clone();
-        // Both only fail for URLs that cannot carry user info at all.
-        let _ = url.set_username("");
-        let _ = url.set_password(None);
-        format!("{} {url}", self.method)
-    }
-
-    /// The method.
-    pub fn method(&self) -> &Method {
-        &self.method
-    }
-}
-
-/// A final answer from the app: a success, or an error status that
-/// retrying would not change (404, 409, 412…). The caller decides what a
-/// status means; [`Reply::error`] turns it into a [`HttpError`].
-#[derive(Debug, Clone)]
-pub struct Reply {
-    /// HTTP status.
-    pub status: StatusCode,
-    /// Response headers.
-    pub headers: HeaderMap,
-    /// Response body.
-    pub body: Vec<u8>,
-    app: String,
-    call: String,
-    problem: String,
-    /// What the request carried, to scrub from an error that quotes a
-    /// successful body ([`Reply::json`]): success bodies are the app's
-    /// data and are kept as they came.
-    secrets: Vec<Secret>,
-}
-
-impl Reply {
-    /// `true` for 2xx.
-    pub fn is_success(&self) -> bool {
-        self.status.is_success()
-    }
-
-    /// `METHOD URL` of the call that got this answer.
-    pub fn call(&self) -> &str {
-        &self.call
-    }
-
-    /// The body as JSON (an empty body reads as `null`).
-    pub fn json(&self) -> Result<serde_json::Value, HttpError> {
-        if self.body.iter().all(u8::is_ascii_whitespace) {
-            return Ok(serde_json::Value::Null);
-        }
-        serde_json::from_slice(&self.body).map_err(|e| HttpError::Call {
-            app: self.app.clone(),
-            call: self.call.clone(),
-            status: Some(self.status.as_u16()),
-            problem: format!("the answer is not JSON ({e}): {}", redact_all(&self.secrets, &excerpt(&self.body))),
-        })
-    }
-
-    /// `text` without what the request carried, in any encoding: for a
-    /// connector quoting a successful body (Slack answers its errors with
-    /// HTTP 200), which the client keeps as the app sent it.
-    pub fn redact(&self, text: &str) -> String {
-        redact_all(&self.secrets, text)
-    }
-
-    /// The `ETag` header.
-    pub fn etag(&self) -> Option<&str> {
-        self.headers.get(ETAG).and_then(|v| v.to_str().ok())
-    }
-
-    /// SCIM's error type (`uniqueness`, `noTarget`…), when the body is a SCIM error.
-    pub fn scim_type(&self) -> Option<String> {
-        let v: serde_json::Value = serde_json::from_slice(&self.body).ok()?;
-        v.get("scimType").and_then(|t| t.as_str()).map(str::to_owned)
-    }
-
-    /// This answer as an error.
-    pub fn error(&self) -> HttpError {
-        self.error_with(None)
-    }
-
-    /// This answer as an error, with what it means to keyward first.
-    pub fn error_with(&self, context: Option<&str>) -> HttpError {
-        let problem = match context {
-            Some(c) => format!("{c}: {}", self.problem),
-            None => self.problem.clone(),
-        };
-        HttpError::Call { app: self.app.clone(), call: self.call.clone(), status: Some(self.status.as_u16()), problem }
     }
 }
 
@@ -745,43 +587,6 @@ fn next_wait(
     }
 }
 
-/// `HTTP 409 Conflict: uniqueness: User exists — {…body…}`: the status,
-/// the app's own words (SCIM `scimType` and `detail`, or the `message` /
-/// `error` other APIs use) and a bounded piece of the body.
-fn describe(status: StatusCode, body: &[u8]) -> String {
-    let mut out = format!("HTTP {status}");
-    if let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) {
-        let text = |k: &str| v.get(k).and_then(|x| x.as_str()).filter(|s| !s.is_empty());
-        if let Some(t) = text("scimType") {
-            out.push_str(": ");
-            out.push_str(t);
-        }
-        if let Some(d) =
-            text("detail").or_else(|| text("message")).or_else(|| text("error_description")).or_else(|| text("error"))
-        {
-            out.push_str(": ");
-            out.push_str(d);
-        }
-    }
-    if body.iter().all(u8::is_ascii_whitespace) {
-        out.push_str(" (empty body)");
-    } else {
-        out.push_str(" — body: ");
-        out.push_str(&excerpt(body));
-    }
-    out
-}
-
-/// The start of a body, cut at a character boundary.
-fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let text = text.trim();
-    match text.char_indices().nth(BODY_EXCERPT_CHARS) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_owned(),
-    }
-}
-
 fn error_chain(e: &dyn std::error::Error) -> String {
     let mut out = e.to_string();
     let mut source = e.source();
@@ -805,6 +610,8 @@ pub fn api_base(written: &str) -> Option<Url> {
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
+    use http::Method;
+
     use super::*;
 
     #[test]
@@ -847,17 +654,6 @@ mod tests {
     }
 
     #[test]
-    fn problems_carry_scim_detail_and_a_bounded_body() {
-        let body = br#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"409","scimType":"uniqueness","detail":"userName taken"}"#;
-        let d = describe(StatusCode::CONFLICT, body);
-        assert!(d.starts_with("HTTP 409 Conflict: uniqueness: userName taken — body: {"), "{d}");
-        let long = "é".repeat(1000);
-        let d = describe(StatusCode::BAD_GATEWAY, long.as_bytes());
-        assert!(d.chars().count() < BODY_EXCERPT_CHARS + 60, "{d}");
-        assert!(describe(StatusCode::INTERNAL_SERVER_ERROR, b"").ends_with("(empty body)"));
-    }
-
-    #[test]
     fn secrets_do_not_print() {
         let s = Secret::new("tok-SECRET-123");
         assert_eq!(format!("{s} {s:?}"), "*** ***");
@@ -869,12 +665,6 @@ mod tests {
         assert!(!format!("{r:?}").contains("SECRET"), "{r:?}");
         assert_eq!(client.scrub("echo: Bearer tok-SECRET-123".to_owned(), None, &r), "echo: Bearer ***");
         assert_eq!(client.scrub("echo: cs-SECRET-456".to_owned(), None, &r), "echo: ***");
-    }
-
-    #[test]
-    fn calls_hide_user_info() {
-        let r = Request::new(Method::GET, Url::parse("https://u:p@example.com/scim/Users?x=1").unwrap());
-        assert_eq!(r.call(), "GET https://example.com/scim/Users?x=1");
     }
 
     #[test]
