@@ -47,10 +47,16 @@ pub const PERSON_CHANGED: &str = "person.changed";
 type HmacSha256 = hmac::Hmac<sha2::Sha256>;
 
 /// The shared secret HR events are signed with. Its `Debug` never shows
-/// it, so it cannot end up in a log by accident.
-/// Only the keyed HMAC state is kept, not the secret's text.
+/// it, so it cannot end up in a log by accident. The keyed HMAC state
+/// signs; the text is held only as a
+/// [`Secret`](keyward_connectors::http::Secret), so that it counts among
+/// the secrets redacted from the audit log, statuses and logs.
 #[derive(Clone)]
-pub struct WebhookSecret(HmacSha256);
+pub struct WebhookSecret {
+    mac: HmacSha256,
+    /// Held, never read: see above.
+    _known: keyward_connectors::http::Secret,
+}
 
 impl WebhookSecret {
     /// A secret from its text, surrounding whitespace ignored (a secret
@@ -63,7 +69,8 @@ impl WebhookSecret {
             return None;
         }
         // HMAC accepts keys of every length, so this is `Some` for any text.
-        HmacSha256::new_from_slice(s.as_bytes()).ok().map(Self)
+        let known = keyward_connectors::http::Secret::new(s);
+        HmacSha256::new_from_slice(s.as_bytes()).ok().map(|mac| Self { mac, _known: known })
     }
 
     /// The signature header value for `body` sent at `timestamp`; for
@@ -73,7 +80,7 @@ impl WebhookSecret {
     }
 
     fn mac(&self, timestamp: i64, body: &[u8]) -> HmacSha256 {
-        let mut mac = self.0.clone();
+        let mut mac = self.mac.clone();
         mac.update(timestamp.to_string().as_bytes());
         mac.update(b".");
         mac.update(body);
@@ -281,6 +288,7 @@ mod tests {
     fn the_secret_never_shows_in_debug_output() {
         let s = secret();
         assert_eq!(format!("{s:?}"), "WebhookSecret(<redacted>)");
+        assert_eq!(keyward_connectors::http::redact_known("sent s3cret-shared"), "sent ***");
         assert!(WebhookSecret::new("  ").is_none());
         assert!(WebhookSecret::new("").is_none());
     }
