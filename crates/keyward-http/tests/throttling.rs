@@ -253,7 +253,7 @@ impl SteppedClock {
     }
 
     fn advance(&self, d: Duration) {
-        self.now.send_modify(|t| *t = *t + d);
+        self.now.send_modify(|t| *t += d);
     }
 
     /// Waits in progress.
