@@ -470,9 +470,19 @@ fn lookups(proxy: &FaultProxy) -> usize {
     proxy.requests().iter().filter(|r| r.method == "GET" && r.path.contains("/Users?filter=")).count()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_replayed_hr_event_is_refused_and_reconciles_the_person_once() {
-    use futures::StreamExt as _;
+/// An enforce-mode controller, its app behind a proxy, after its first
+/// reconcile; then mika (E5) leaves in the HR data, and the proxy's log
+/// starts afresh.
+struct MikaLeaves {
+    server: ScimServer,
+    s: Seeded,
+    proxy: FaultProxy,
+    _org: Org,
+    running: Standalone,
+    client: Client,
+}
+
+async fn mika_leaves() -> MikaLeaves {
     let server = ScimServer::start(TOKEN).await;
     let s = seed(&server).await;
     let proxy = FaultProxy::start(&server.url()).await;
@@ -482,6 +492,13 @@ async fn a_replayed_hr_event_is_refused_and_reconciles_the_person_once() {
     wait_ready(&client).await;
     std::fs::write(org.path("hr/employees.csv"), hr_csv(&["E5"])).unwrap();
     proxy.reset_log();
+    MikaLeaves { server, s, proxy, _org: org, running, client }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replayed_hr_event_is_refused_and_reconciles_the_person_once() {
+    use futures::StreamExt as _;
+    let MikaLeaves { server, s, proxy, _org, running, client } = mika_leaves().await;
 
     // One signed request, captured and sent 300 times, some at once.
     let body = r#"{"type":"person.changed","person":"E5"}"#;
@@ -509,15 +526,7 @@ async fn a_replayed_hr_event_is_refused_and_reconciles_the_person_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn events_naming_a_person_being_reconciled_are_coalesced_into_one_more_reconcile() {
-    let server = ScimServer::start(TOKEN).await;
-    let s = seed(&server).await;
-    let proxy = FaultProxy::start(&server.url()).await;
-    let org = Org::new(&proxy.url(), "enforce");
-    let running = Standalone::start(org.options()).await.unwrap();
-    let client = Client::new(&running);
-    wait_ready(&client).await;
-    std::fs::write(org.path("hr/employees.csv"), hr_csv(&["E5"])).unwrap();
-    proxy.reset_log();
+    let MikaLeaves { server, s, proxy, _org, running, client } = mika_leaves().await;
 
     // The first event's reconcile is held at its change; three more
     // events name the same person meanwhile.
