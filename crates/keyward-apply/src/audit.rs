@@ -42,6 +42,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use jiff::civil::Date;
+use keyward_connectors::http::redact_known;
 use keyward_core::action::Action;
 use keyward_core::plan::{Change, Plan};
 use serde::{Deserialize, Serialize};
@@ -273,6 +274,23 @@ impl Entry {
     pub fn error(mut self, error: impl Into<String>) -> Self {
         self.error = Some(error.into());
         self
+    }
+
+    /// Every text without the secrets this process holds: a line of the
+    /// log can never be removed, so a token an app echoed in a way no
+    /// connector caught must not reach it (see `keyward_http::redact_known`).
+    fn redacted(self) -> Self {
+        let scrub = |t: Option<String>| t.map(|t| redact_known(&t).into_owned());
+        Self {
+            app: scrub(self.app),
+            account: scrub(self.account),
+            account_id: scrub(self.account_id),
+            person: scrub(self.person),
+            reason: scrub(self.reason),
+            detail: scrub(self.detail),
+            error: scrub(self.error),
+            ..self
+        }
     }
 }
 
@@ -583,7 +601,7 @@ impl AuditLog {
             counts,
             detail,
             error,
-        } = entry;
+        } = entry.redacted();
         let mut rec = Record {
             seq: inner.seq + 1,
             time,
@@ -673,6 +691,20 @@ mod tests {
             log.record("r1", Entry::new(Event::Skipped).detail(format!("record {i} \"quoted\" 日本語"))).unwrap();
         }
         (dir, path)
+    }
+
+    #[test]
+    fn a_secret_the_process_holds_never_reaches_a_line() {
+        let token = keyward_connectors::http::Secret::new("kw/audit-SECRET+5e4d3c2b");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.jsonl");
+        let log = AuditLog::open(&path).unwrap();
+        let echoed = format!("HTTP 400: invalid token {}", token.expose().replace('/', "\\/"));
+        log.record("r1", Entry::new(Event::Failed).error(echoed).detail(token.expose())).unwrap();
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(!text.contains("audit-SECRET"), "{text}");
+        assert!(text.contains(r#""detail":"***","error":"HTTP 400: invalid token ***""#), "{text}");
+        verify(&path).unwrap();
     }
 
     #[test]

@@ -2,7 +2,10 @@
 //! JSON lines for log pipelines (`--log-format json` on the controller, or
 //! `KEYWARD_LOG_FORMAT=json`). Set up once, by `main`, before any command
 //! runs. Data in a text line has its control characters escaped, so one
-//! event is always one line.
+//! event is always one line, and every line is written without the
+//! secrets the process holds ([`Redacting`]).
+
+use std::io::Write;
 
 use keyward_core::printable::escape;
 
@@ -44,9 +47,9 @@ pub fn init(settings: LogSettings) {
     let fmt = tracing_subscriber::fmt().with_env_filter(filter);
     if json {
         // JSON strings escape control characters themselves.
-        fmt.with_writer(std::io::stderr).json().init();
+        fmt.with_writer(|| Redacting(std::io::stderr())).json().init();
     } else {
-        fmt.with_writer(|| LogLine(std::io::stderr())).init();
+        fmt.with_writer(|| LogLine(Redacting(std::io::stderr()))).init();
     }
 }
 
@@ -61,7 +64,7 @@ pub fn init(settings: LogSettings) {
 /// a panic or an error that would stop the command.
 struct LogLine<W>(W);
 
-impl<W: std::io::Write> std::io::Write for LogLine<W> {
+impl<W: Write> Write for LogLine<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let text = String::from_utf8_lossy(buf);
         let (body, end) = text.strip_suffix('\n').map_or((text.as_ref(), ""), |b| (b, "\n"));
@@ -149,5 +152,44 @@ mod tests {
                 assert!(ansi && c == '\x1b', "raw {c:?} in {line:?}");
             }
         }
+    }
+}
+
+/// A writer that removes every secret the process holds from what passes
+/// through it (`keyward_http::redact_known`): the last line of defence for
+/// log lines, whatever field an app's words reached them by. The log
+/// formatter writes each event in one call, so a secret is never split
+/// between two writes.
+pub struct Redacting<W>(pub W);
+
+impl<W: Write> Write for Redacting<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match std::str::from_utf8(buf) {
+            Ok(text) => self.0.write_all(keyward_connectors::http::redact_known(text).as_bytes())?,
+            Err(_) => self.0.write_all(buf)?,
+        }
+        // All of `buf` was dealt with, even when redacting changed its length.
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
+#[cfg(test)]
+mod redaction_tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn log_lines_never_hold_a_secret_the_process_holds() {
+        let token = keyward_connectors::http::Secret::new("kw/log-SECRET+1a2b3c4d");
+        let mut out = Redacting(Vec::new());
+        writeln!(out, r#"WARN retrying problem="HTTP 503: {{\"echo\":\"kw\/log-SECRET+1a2b3c4d\"}}""#).unwrap();
+        let line = String::from_utf8(out.0).unwrap();
+        assert!(!line.contains("log-SECRET"), "{line}");
+        assert!(line.contains("***"), "{line}");
+        drop(token);
     }
 }
