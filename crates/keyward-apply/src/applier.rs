@@ -311,6 +311,7 @@ mod tests {
             warnings: vec![],
             violations: vec![],
             duty_rules: 0,
+            diagnostics: vec![],
         };
         let mut doc = serde_json::to_value(&plan).unwrap();
         doc["changes"] = serde_json::to_value(vec![change(Action::Suspend, "a"), change(Action::Delete, "a")]).unwrap();

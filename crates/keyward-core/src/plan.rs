@@ -326,6 +326,12 @@ pub struct Plan {
     /// How many SeparationOfDuties rules were checked.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub duty_rules: usize,
+    /// Located warnings about the policies that only the HR data on the
+    /// plan's date shows (a policy selecting nobody, a department glob
+    /// matching no department). Absent when there are none, so older
+    /// readers are unaffected.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub diagnostics: Vec<crate::diag::Diagnostic>,
 }
 
 fn is_zero(n: &usize) -> bool {

@@ -398,3 +398,27 @@ fn a_missing_scim_token_names_the_variable_and_changes_nothing() {
     assert!(err.contains("SLACK_SCIM_TOKEN"), "{err}");
     assert!(err.contains("nothing was planned or changed"), "{err}");
 }
+
+#[test]
+fn selectors_the_hr_data_cannot_meet_are_warned_about_by_validate_and_plan() {
+    let org = Org::new();
+    org.edit("policies/sales.yaml", "['営業本部/**']", "['営業本部/**', '営業本部/第三営業部/*']");
+    org.write(
+        "policies/contractors.yaml",
+        "apiVersion: keyward.io/v1alpha1\nkind: AccessPolicy\nmetadata: {name: contractors}\nspec:\n  select: {employmentType: [contractor]}\n  grant: [{app: slack}]\n",
+    );
+    let glob = "policies/sales.yaml:6:29: department glob `営業本部/第三営業部/*` matches no department in the HR data";
+    let nobody = "policies/contractors.yaml:5:11: AccessPolicy contractors selects nobody on 2026-11-23";
+    let (code, out, err) = org.run(&["validate", "-f", "policies", "--at", "2026-11-23"]);
+    assert_eq!(code, 0, "warnings do not fail validate: {err}");
+    assert!(out.starts_with("OK:"), "{out}");
+    assert!(err.contains(glob) && err.contains(nobody), "{err}");
+    assert!(err.contains("did you mean `営業本部/第一営業部`?"), "{err}");
+
+    let (code, out, err) = org.run(&["plan", "-f", "policies", "--at", "2026-11-23", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains(glob) && err.contains(nobody), "printed before the plan, on stderr: {err}");
+    let plan: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(plan["diagnostics"].as_array().map(Vec::len), Some(2), "{out}");
+    assert_eq!(plan["formatVersion"], 1);
+}

@@ -20,7 +20,7 @@ use jiff::civil::Date;
 use crate::account::AccountListing;
 use crate::compile::PolicySet;
 use crate::correlate::Indexes;
-use crate::evaluate::select_all;
+use crate::evaluate::{select_all, selector_warnings_from};
 use crate::people::{People, Phase};
 use crate::plan::{
     AppSummary, Change, Changes, Counts, PLAN_FORMAT_VERSION, PeopleSummary, Plan, PlanError, SeatChange,
@@ -147,5 +147,8 @@ fn plan_inner(
         warnings: selections.warnings.clone(),
         violations,
         duty_rules: compiled.duties.len(),
+        // A person's reconcile looks at one person: what policies select
+        // over everyone is the full plan's to say.
+        diagnostics: if scope.is_none() { selector_warnings_from(set, people, &selections, today) } else { Vec::new() },
     })
 }

@@ -16,6 +16,7 @@ use super::EXIT_CHANGES;
 use crate::args::{Input, NotifyArgs};
 use crate::output::{ColorChoice, stream_stdout, write_stdout};
 use crate::pipeline::Snapshot;
+use crate::problems;
 
 /// `keyward plan`.
 #[derive(Debug, clap::Args)]
@@ -63,6 +64,9 @@ pub async fn run(args: PlanArgs) -> Result<ExitCode> {
     let notifiers = notify.notifiers()?;
     let snapshot = Snapshot::read(&input.paths).await?;
     let plan = keyward_core::plan(snapshot.set(), &snapshot.people, &snapshot.listings, today)?;
+    for w in &plan.diagnostics {
+        problems::diagnostic(snapshot.set(), w);
+    }
     if let Some(path) = &out {
         let file =
             std::fs::File::create(path).with_context(|| format!("cannot write the plan to {}", path.display()))?;
