@@ -312,6 +312,7 @@ mod tests {
             violations: vec![],
             duty_rules: 0,
             diagnostics: vec![],
+            held: vec![],
         };
         let mut doc = serde_json::to_value(&plan).unwrap();
         doc["changes"] = serde_json::to_value(vec![change(Action::Suspend, "a"), change(Action::Delete, "a")]).unwrap();

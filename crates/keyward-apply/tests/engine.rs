@@ -94,6 +94,7 @@ fn plan(people: usize, apps: &[AppDef], changes: Vec<Change>) -> Plan {
         violations: vec![],
         duty_rules: 0,
         diagnostics: vec![],
+        held: vec![],
     };
     let mut doc = serde_json::to_value(&plan).unwrap();
     doc["changes"] = serde_json::to_value(&changes).unwrap();
