@@ -131,6 +131,14 @@ pub async fn read_people_with(set: &PolicySet, options: &ReadOptions) -> Result<
     merge(set, reads)
 }
 
+/// Reads only the PeopleSources that are files on this machine (CSV
+/// exports), contacting no HR API: for `--offline` checks. The snapshot
+/// lacks the people of every API source, so it is for checking the files,
+/// not for planning, unless every source is a file.
+pub fn read_local_people(set: &PolicySet) -> Result<People, SourceError> {
+    merge(set, read_csv_sources(set))
+}
+
 /// The CSV sources, each read and parsed in declaration order.
 fn read_csv_sources(set: &PolicySet) -> Vec<(usize, Read)> {
     let mut out = Vec::new();
