@@ -37,6 +37,8 @@ pub struct ApplyArgs {
     pub checklist_dir: PathBuf,
     /// Guard overrides and limits.
     pub guard: GuardOptions,
+    /// Caps on the HR master.
+    pub hr_limits: keyward_sources::HrLimits,
     /// Colour in the printed plan.
     pub color: bool,
     /// Where the digest of the run is sent.
@@ -70,7 +72,7 @@ pub async fn run(args: &ApplyArgs) -> Result<ApplyOutcome> {
         Some(path) => Some(read_plan(path)?),
         None => None,
     };
-    let people = pipeline::read_people(set).await?;
+    let people = pipeline::read_people_within(set, &args.hr_limits).await?;
     let connectors = pipeline::connect(set)?;
     let listings = pipeline::list_with(set, &connectors).await?;
     let date = approved.as_ref().map_or(args.at, |p| p.date);

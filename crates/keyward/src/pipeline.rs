@@ -15,7 +15,9 @@ use keyward_core::account::AccountListing;
 use keyward_core::diag::{Diagnostic, Diagnostics};
 use keyward_core::people::People;
 use keyward_core::{Loaded, PolicySet};
+use keyward_sources::HrLimits;
 
+use crate::args::Input;
 use crate::{problems, progress};
 
 /// Every app's accounts, by app name.
@@ -33,18 +35,18 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    /// Loads the policy files under `paths`, reads the people, lists every
+    /// Loads the policy files `input` names, reads the people, lists every
     /// app's accounts — in that order, stopping at the first step that
     /// fails.
-    pub async fn read(paths: &[PathBuf]) -> Result<Self> {
-        Self::read_for(load_policies(paths)?).await
+    pub async fn read(input: &Input) -> Result<Self> {
+        Self::read_for(load_policies(&input.paths)?, &input.hr_limits()).await
     }
 
-    /// Reads the people and every app's accounts for policies already
-    /// loaded, for a command that checks its arguments against the
-    /// policies before it reads anything else.
-    pub async fn read_for(loaded: Loaded) -> Result<Self> {
-        let people = read_people(&loaded.set).await?;
+    /// Reads the people (within `limits`) and every app's accounts for
+    /// policies already loaded, for a command that checks its arguments
+    /// against the policies before it reads anything else.
+    pub async fn read_for(loaded: Loaded, limits: &HrLimits) -> Result<Self> {
+        let people = read_people_within(&loaded.set, limits).await?;
         let listings = list_accounts(&loaded.set).await?;
         Ok(Self { loaded, people, listings })
     }
@@ -52,9 +54,9 @@ impl Snapshot {
     /// Reads only what is on this machine — CSV HR exports and csv-export
     /// account listings — and contacts no URL the policies name (see
     /// [`network_inputs`] for what is left out).
-    pub async fn read_local(loaded: Loaded) -> Result<Self> {
+    pub async fn read_local(loaded: Loaded, limits: &HrLimits) -> Result<Self> {
         let set = &loaded.set;
-        let people = keyward_sources::read_local_people(set).map_err(|e| source_error(set, e))?;
+        let people = keyward_sources::read_local_people(set, limits).map_err(|e| source_error(set, e))?;
         let local = set.applications.iter().filter(|a| a.spec.connector.csv_export.is_some());
         let unavailable = keyward_connectors::ClusterSecrets::unavailable();
         let connectors: Connectors = local
@@ -95,9 +97,16 @@ pub fn load_policies(paths: &[PathBuf]) -> Result<Loaded> {
     }
 }
 
-/// Reads every PeopleSource: CSV files and HR APIs.
+/// Reads every PeopleSource: CSV files and HR APIs, within the default
+/// caps.
 pub async fn read_people(set: &PolicySet) -> Result<People> {
-    keyward_sources::read_people(set).await.map_err(|e| source_error(set, e))
+    read_people_within(set, &HrLimits::default()).await
+}
+
+/// Reads every PeopleSource within `limits`.
+pub async fn read_people_within(set: &PolicySet, limits: &HrLimits) -> Result<People> {
+    let options = keyward_sources::ReadOptions { limits: *limits, ..keyward_sources::ReadOptions::default() };
+    keyward_sources::read_people_with(set, &options).await.map_err(|e| source_error(set, e))
 }
 
 fn source_error(set: &PolicySet, e: keyward_sources::SourceError) -> anyhow::Error {

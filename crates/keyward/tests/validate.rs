@@ -510,3 +510,25 @@ fn plan_offline_refuses_policies_that_need_the_network_and_contacts_nothing() {
     let (_, online, _) = local.run(&["plan", "-f", "policies", "--at", "2026-11-23"]);
     assert_eq!(offline, online);
 }
+
+#[test]
+fn hr_input_over_the_size_caps_is_refused_naming_the_cap_and_never_its_content() {
+    let org = Org::new();
+    let (code, _, err) = org.run(&["validate", "-f", "policies", "--max-hr-rows", "2"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("PeopleSource smarthr") && err.contains("more than 2 people"), "{err}");
+    assert!(err.contains("--max-hr-rows"), "{err}");
+
+    // A file far larger than the cap is not read into memory or echoed.
+    let mut huge = HR.to_owned();
+    huge.push_str(&format!("E9999,{},x,x@example.com,営業本部,,正社員,在籍,2020/04/01,,\n", "山".repeat(400_000)));
+    org.write("data/hr.csv", &huge);
+    let (code, _, err) = org.run(&["plan", "-f", "policies", "--max-hr-bytes", "1000000"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("data/hr.csv") && err.contains("more than 1000000 bytes"), "{err}");
+    assert!(err.contains("--max-hr-bytes"), "{err}");
+    assert!(!err.contains("山山"), "the file's content is never echoed");
+    assert!(err.len() < 2000, "{} bytes of stderr", err.len());
+    let (code, _, err) = org.run(&["validate", "-f", "policies"]);
+    assert_eq!(code, 0, "the defaults are far above a real company: {err}");
+}

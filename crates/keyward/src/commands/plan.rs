@@ -67,7 +67,7 @@ pub async fn run(args: PlanArgs) -> Result<ExitCode> {
     let PlanArgs { input, at, format, out, detailed_exitcode, offline, color, max_bytes, notify } = args;
     let today = at.unwrap_or_else(super::today);
     let notifiers = notify.notifiers()?;
-    let snapshot = if offline { read_offline(&input.paths).await? } else { Snapshot::read(&input.paths).await? };
+    let snapshot = if offline { read_offline(&input).await? } else { Snapshot::read(&input).await? };
     let plan = keyward_core::plan(snapshot.set(), &snapshot.people, &snapshot.listings, today)?;
     for w in &plan.diagnostics {
         problems::diagnostic(snapshot.set(), w);
@@ -100,8 +100,8 @@ pub async fn run(args: PlanArgs) -> Result<ExitCode> {
 
 /// The snapshot from files only, or an error naming every input that
 /// would need the network.
-async fn read_offline(paths: &[PathBuf]) -> Result<Snapshot> {
-    let loaded = pipeline::load_policies(paths)?;
+async fn read_offline(input: &Input) -> Result<Snapshot> {
+    let loaded = pipeline::load_policies(&input.paths)?;
     let remote = pipeline::network_inputs(&loaded.set);
     if !remote.is_empty() {
         anyhow::bail!(
@@ -109,5 +109,5 @@ async fn read_offline(paths: &[PathBuf]) -> Result<Snapshot> {
             remote.join(", ")
         );
     }
-    Snapshot::read_local(loaded).await
+    Snapshot::read_local(loaded, &input.hr_limits()).await
 }

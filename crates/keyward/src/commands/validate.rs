@@ -37,12 +37,12 @@ pub struct ValidateArgs {
 /// Reads everything it may; prints the counts and what was not contacted.
 pub async fn run(args: ValidateArgs) -> Result<ExitCode> {
     let (snapshot, not_contacted) = if args.online {
-        (Snapshot::read(&args.input.paths).await?, Vec::new())
+        (Snapshot::read(&args.input).await?, Vec::new())
     } else {
         let loaded = pipeline::load_policies(&args.input.paths)?;
         pipeline::refuse_cluster_secrets(&loaded.set)?;
         let remote = pipeline::network_inputs(&loaded.set);
-        (Snapshot::read_local(loaded).await?, remote)
+        (Snapshot::read_local(loaded, &args.input.hr_limits()).await?, remote)
     };
     let set = snapshot.set();
     // Selectors are checked against the whole HR master only: against part
