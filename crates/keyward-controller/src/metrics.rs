@@ -8,6 +8,8 @@
 //! | `keyward_guard_refusals_total` | `app` (empty for refusals about the whole plan) | reconciles a guard refused |
 //! | `keyward_http_errors_total` | `app` | connector calls that failed over HTTP (after retries) |
 //! | `keyward_drift` | `app` | changes the last full reconcile left to do |
+//! | `keyward_audit_records` | | records in the audit log (keep with the hash, for `keyward audit verify --expect-records`) |
+//! | `keyward_audit_last_hash_info` | `hash` | always 1; `hash` is the audit log's last hash (`--expect-hash`) |
 
 use std::sync::Arc;
 
@@ -64,6 +66,11 @@ struct AppLabels {
     app: String,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct HashLabels {
+    hash: String,
+}
+
 /// Every metric the controller exports. Cheap to clone: clones share the
 /// counters.
 #[derive(Debug, Clone)]
@@ -75,6 +82,8 @@ pub struct Metrics {
     refusals: Family<AppLabels, Counter>,
     http_errors: Family<AppLabels, Counter>,
     drift: Family<AppLabels, Gauge>,
+    audit_records: Gauge,
+    audit_last_hash: Family<HashLabels, Gauge>,
 }
 
 impl Default for Metrics {
@@ -97,6 +106,8 @@ impl Metrics {
         let refusals = Family::<AppLabels, Counter>::default();
         let http_errors = Family::<AppLabels, Counter>::default();
         let drift = Family::<AppLabels, Gauge>::default();
+        let audit_records = Gauge::default();
+        let audit_last_hash = Family::<HashLabels, Gauge>::default();
         // Counters get their `_total` suffix from the encoder.
         registry.register("keyward_reconciles", "Reconciles finished, by kind and result", reconciles.clone());
         registry.register("keyward_reconcile_duration_seconds", "How long reconciles took", duration.clone());
@@ -104,7 +115,24 @@ impl Metrics {
         registry.register("keyward_guard_refusals", "Reconciles whose changes a guard refused", refusals.clone());
         registry.register("keyward_http_errors", "Connector calls that failed over HTTP", http_errors.clone());
         registry.register("keyward_drift", "Changes the last full reconcile left to do", drift.clone());
-        Self { registry: Arc::new(registry), reconciles, duration, changes, refusals, http_errors, drift }
+        registry.register("keyward_audit_records", "Records in the audit log", audit_records.clone());
+        // An info metric: the value is always 1, the hash is the label.
+        registry.register(
+            "keyward_audit_last_hash_info",
+            "The audit log's last hash, to keep elsewhere",
+            audit_last_hash.clone(),
+        );
+        Self {
+            registry: Arc::new(registry),
+            reconciles,
+            duration,
+            changes,
+            refusals,
+            http_errors,
+            drift,
+            audit_records,
+            audit_last_hash,
+        }
     }
 
     /// Counts a finished reconcile and its duration.
@@ -128,6 +156,14 @@ impl Metrics {
     /// Counts a connector call that failed over HTTP.
     pub fn http_error(&self, app: &str) {
         self.http_errors.get_or_create(&AppLabels { app: app.to_owned() }).inc();
+    }
+
+    /// Publishes where the audit log ends: its record count and last hash
+    /// (only the current hash is exported).
+    pub fn set_audit_end(&self, records: u64, last_hash: &str) {
+        self.audit_records.set(i64::try_from(records).unwrap_or(i64::MAX));
+        self.audit_last_hash.clear();
+        self.audit_last_hash.get_or_create(&HashLabels { hash: last_hash.to_owned() }).set(1);
     }
 
     /// Sets the drift of `app`.

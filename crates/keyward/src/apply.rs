@@ -11,6 +11,7 @@ use std::sync::Arc;
 use anyhow::{Context as _, Result, bail};
 use is_terminal::IsTerminal as _;
 use jiff::civil::Date;
+use keyward_apply::audit::AuditKey;
 use keyward_apply::{Applier, AuditLog, GuardOptions, Scope};
 use keyward_connectors::Connector;
 use keyward_core::action::Action;
@@ -66,7 +67,8 @@ pub async fn run(args: &ApplyArgs) -> Result<ApplyOutcome> {
     let set = &loaded.set;
     // Open (and verify) the audit log before touching any app: a log that
     // cannot be written, or was tampered with, must stop the run up front.
-    let audit = AuditLog::open(&args.audit_log)
+    let audit = AuditKey::from_env()
+        .and_then(|key| AuditLog::open_keyed(&args.audit_log, key))
         .with_context(|| format!("cannot use the audit log {}", args.audit_log.display()))?;
     let approved = match &args.plan_file {
         Some(path) => Some(read_plan(path)?),
@@ -152,7 +154,14 @@ pub async fn run(args: &ApplyArgs) -> Result<ApplyOutcome> {
         return Ok(ApplyOutcome::Refused);
     }
     print!("{text}");
-    println!("Audit log {} ends with hash {}.", args.audit_log.display(), report.audit_last_hash);
+    println!(
+        "Audit log {} ends at record {} with hash {}; keep both elsewhere and check later with `keyward audit verify --expect-records {} --expect-hash {}`.",
+        args.audit_log.display(),
+        report.audit_records,
+        report.audit_last_hash,
+        report.audit_records,
+        report.audit_last_hash
+    );
     digest.applied = Some(AppliedCounts {
         applied: report.applied() + report.already_done(),
         failed: report.failed(),
