@@ -14,16 +14,27 @@ use super::manual::hand_to_humans;
 use super::person::PersonPlanner;
 use super::reviews::{plan_foreign_domains, plan_unmatched};
 
-/// Plans one app: its changes, its summary for the plan's header, the
-/// accounts separation of duties must look at (for apps a rule names), and
-/// the changes held back until a later day.
+/// One app's part of the plan.
+pub(super) struct AppPart {
+    /// The app's summary for the plan's header.
+    pub(super) summary: AppSummary,
+    /// Its changes, in order.
+    pub(super) changes: Vec<Change>,
+    /// The accounts separation of duties must look at (for apps a rule
+    /// names).
+    pub(super) holdings: Vec<Holding>,
+    /// The changes held back until a later day.
+    pub(super) held: Vec<Held>,
+}
+
+/// Plans one app: see [`AppPart`].
 pub(super) fn plan_app(
     shared: &Shared<'_>,
     app_idx: usize,
     app: &CompiledApp,
     listing: &AccountListing,
     scratch: &mut Scratch,
-) -> (AppSummary, Vec<Change>, Vec<Holding>, Vec<Held>) {
+) -> AppPart {
     let (compiled, people, selections) = (shared.compiled, shared.people, shared.selections);
     let ctx = AppCtx::new(app, listing, people, shared.indexes, scratch);
     // A plan usually touches a small share of an app's accounts; starting
@@ -89,7 +100,7 @@ pub(super) fn plan_app(
         seats: spec.and_then(|s| s.seat_cost.as_ref()).map(|c| SeatChange::of(c, &counts)),
         seat_cost: spec.and_then(|s| s.seat_cost.clone()),
     };
-    (summary, app_changes, holdings, app_held)
+    AppPart { summary, changes: app_changes, holdings, held: app_held }
 }
 
 /// The order of an app's changes: by action, then person, then account.

@@ -23,9 +23,7 @@ use crate::compile::PolicySet;
 use crate::correlate::Indexes;
 use crate::evaluate::{select_all, selector_warnings_from};
 use crate::people::{People, Phase};
-use crate::plan::{
-    AppSummary, Change, Changes, Counts, Held, PLAN_FORMAT_VERSION, PeopleSummary, Plan, PlanError, SeatChange,
-};
+use crate::plan::{Changes, Counts, PLAN_FORMAT_VERSION, PeopleSummary, Plan, PlanError, SeatChange};
 
 mod app;
 mod context;
@@ -35,9 +33,8 @@ mod manual;
 mod person;
 mod reviews;
 
-use app::{plan_app, sort_key};
+use app::{AppPart, plan_app, sort_key};
 use context::{Scratch, Shared};
-use duties::Holding;
 
 /// Makes the plan. See the module docs for the rules.
 pub fn plan(
@@ -100,7 +97,7 @@ fn plan_inner(
         Shared { set, compiled, people, phases: &phases, selections: &selections, indexes: &indexes, today, scope };
     // Apps are independent: plan them in parallel, collected in app order so
     // the plan stays byte-identical.
-    let per_app: Vec<(AppSummary, Vec<Change>, Vec<Holding>, Vec<Held>)> = {
+    let per_app: Vec<AppPart> = {
         use rayon::prelude::*;
         compiled
             .apps
@@ -115,11 +112,11 @@ fn plan_inner(
     let mut apps = Vec::with_capacity(per_app.len());
     let mut holdings = Vec::with_capacity(per_app.len());
     let mut held = Vec::new();
-    for (app, app_changes, app_holdings, app_held) in per_app {
-        apps.push(app);
-        by_app.push(app_changes);
-        holdings.push(app_holdings);
-        held.extend(app_held);
+    for part in per_app {
+        apps.push(part.summary);
+        by_app.push(part.changes);
+        holdings.push(part.holdings);
+        held.extend(part.held);
     }
     // Separation of duties spans apps, so it looks at the finished per-app
     // plans; what it holds back changes those apps' order and counts.
