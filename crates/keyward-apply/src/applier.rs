@@ -211,6 +211,7 @@ impl Applier {
             checklists: Vec::new(),
             audit_error: None,
             audit_last_hash: String::new(),
+            audit_records: 0,
         };
         let _ = log.record(Entry::run_started(&plan)).await;
         report.refusals = refusals;
@@ -235,6 +236,7 @@ impl Applier {
         let _ = log.record(Entry::run_finished(report.counts())).await;
         report.audit_error = log.broken();
         report.audit_last_hash = self.audit.last_hash();
+        report.audit_records = self.audit.records();
         report
     }
 }
@@ -311,6 +313,8 @@ mod tests {
             warnings: vec![],
             violations: vec![],
             duty_rules: 0,
+            diagnostics: vec![],
+            held: vec![],
         };
         let mut doc = serde_json::to_value(&plan).unwrap();
         doc["changes"] = serde_json::to_value(vec![change(Action::Suspend, "a"), change(Action::Delete, "a")]).unwrap();

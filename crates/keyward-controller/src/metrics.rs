@@ -10,6 +10,8 @@
 //! | `keyward_drift` | `app` | changes the last full reconcile left to do |
 //! | `keyward_hr_events_total` | `result` (`accepted`, `replayed`, `unauthorized`, `invalid`, `unavailable`, `busy`) | HR events received, by how they were answered |
 //! | `keyward_hr_people_coalesced_total` | | people named by an HR event while a reconcile of them was already waiting (no further one is queued) |
+//! | `keyward_audit_records` | | records in the audit log (keep with the hash, for `keyward audit verify --expect-records`) |
+//! | `keyward_audit_last_hash_info` | `hash` | always 1; `hash` is the audit log's last hash (`--expect-hash`) |
 
 use std::sync::Arc;
 
@@ -89,6 +91,11 @@ struct HrEventLabels {
     result: HrEventLabel,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct HashLabels {
+    hash: String,
+}
+
 /// Every metric the controller exports. Cheap to clone: clones share the
 /// counters.
 #[derive(Debug, Clone)]
@@ -102,6 +109,8 @@ pub struct Metrics {
     drift: Family<AppLabels, Gauge>,
     hr_events: Family<HrEventLabels, Counter>,
     coalesced: Counter,
+    audit_records: Gauge,
+    audit_last_hash: Family<HashLabels, Gauge>,
 }
 
 impl Default for Metrics {
@@ -124,6 +133,8 @@ impl Metrics {
         let refusals = Family::<AppLabels, Counter>::default();
         let http_errors = Family::<AppLabels, Counter>::default();
         let drift = Family::<AppLabels, Gauge>::default();
+        let audit_records = Gauge::default();
+        let audit_last_hash = Family::<HashLabels, Gauge>::default();
         // Counters get their `_total` suffix from the encoder.
         registry.register("keyward_reconciles", "Reconciles finished, by kind and result", reconciles.clone());
         registry.register("keyward_reconcile_duration_seconds", "How long reconciles took", duration.clone());
@@ -139,6 +150,13 @@ impl Metrics {
             "People named by an HR event while a reconcile of them was already waiting",
             coalesced.clone(),
         );
+        registry.register("keyward_audit_records", "Records in the audit log", audit_records.clone());
+        // An info metric: the value is always 1, the hash is the label.
+        registry.register(
+            "keyward_audit_last_hash_info",
+            "The audit log's last hash, to keep elsewhere",
+            audit_last_hash.clone(),
+        );
         Self {
             registry: Arc::new(registry),
             reconciles,
@@ -149,6 +167,8 @@ impl Metrics {
             drift,
             hr_events,
             coalesced,
+            audit_records,
+            audit_last_hash,
         }
     }
 
@@ -184,6 +204,14 @@ impl Metrics {
     /// Counts a connector call that failed over HTTP.
     pub fn http_error(&self, app: &str) {
         self.http_errors.get_or_create(&AppLabels { app: app.to_owned() }).inc();
+    }
+
+    /// Publishes where the audit log ends: its record count and last hash
+    /// (only the current hash is exported).
+    pub fn set_audit_end(&self, records: u64, last_hash: &str) {
+        self.audit_records.set(i64::try_from(records).unwrap_or(i64::MAX));
+        self.audit_last_hash.clear();
+        self.audit_last_hash.get_or_create(&HashLabels { hash: last_hash.to_owned() }).set(1);
     }
 
     /// Sets the drift of `app`.

@@ -78,6 +78,7 @@ pub use account::{Account, AccountListing, AccountStatus};
 pub use action::Action;
 pub use compile::{Loaded, PolicySet};
 pub use diag::{Diagnostic, Diagnostics, Location, Severity};
+pub use evaluate::selector_warnings;
 pub use load::{Named, Origin, SourceFile};
 pub use people::{People, Person, Phase, Post};
 pub use plan::{Change, Plan, PlanError};

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use anyhow::{Context as _, Result, bail};
 use is_terminal::IsTerminal as _;
 use jiff::civil::Date;
+use keyward_apply::audit::AuditKey;
 use keyward_apply::{Applier, AuditLog, GuardOptions, Scope};
 use keyward_connectors::Connector;
 use keyward_core::action::Action;
@@ -38,6 +39,8 @@ pub struct ApplyArgs {
     pub checklist_dir: PathBuf,
     /// Guard overrides and limits.
     pub guard: GuardOptions,
+    /// Caps on the HR master.
+    pub hr_limits: keyward_sources::HrLimits,
     /// Colour in the printed plan.
     pub color: bool,
     /// Where the digest of the run is sent.
@@ -65,13 +68,14 @@ pub async fn run(args: &ApplyArgs) -> Result<ApplyOutcome> {
     let set = &loaded.set;
     // Open (and verify) the audit log before touching any app: a log that
     // cannot be written, or was tampered with, must stop the run up front.
-    let audit = AuditLog::open(&args.audit_log)
+    let audit = AuditKey::from_env()
+        .and_then(|key| AuditLog::open_keyed(&args.audit_log, key))
         .with_context(|| format!("cannot use the audit log {}", args.audit_log.display()))?;
     let approved = match &args.plan_file {
         Some(path) => Some(read_plan(path)?),
         None => None,
     };
-    let people = pipeline::read_people(set).await?;
+    let people = pipeline::read_people_within(set, &args.hr_limits).await?;
     let connectors = pipeline::connect(set)?;
     let listings = pipeline::list_with(set, &connectors).await?;
     let date = approved.as_ref().map_or(args.at, |p| p.date);
@@ -154,7 +158,14 @@ pub async fn run(args: &ApplyArgs) -> Result<ApplyOutcome> {
     }
     // After the changes were made, failing to show the report must not
     // make the run look failed: the audit log has every change.
-    let shown = format!("{text}Audit log {} ends with hash {}.\n", args.audit_log.display(), report.audit_last_hash);
+    let shown = format!(
+        "{text}Audit log {} ends at record {} with hash {}; keep both elsewhere and check later with `keyward audit verify --expect-records {} --expect-hash {}`.\n",
+        args.audit_log.display(),
+        report.audit_records,
+        report.audit_last_hash,
+        report.audit_records,
+        report.audit_last_hash
+    );
     if let Err(e) = write_text(&shown) {
         stderr_line(&format!("warning: {e:#}"));
     }

@@ -28,6 +28,12 @@ impl Reported {
         Self { diagnostics: d.0, texts, what: "in the policy files", extra: Vec::new() }
     }
 
+    /// Problems with policies that loaded, found by a check of the CLI's
+    /// own (a credential only the Kubernetes controller can read).
+    pub fn from_loaded(set: &PolicySet, d: Diagnostics) -> Self {
+        Self { diagnostics: d.0, texts: policy_texts(set), what: "in the policy files", extra: Vec::new() }
+    }
+
     pub fn from_data(set: &PolicySet, d: Diagnostics) -> Self {
         Self { diagnostics: d.0, texts: policy_texts(set), what: "in the HR data", extra: Vec::new() }
     }

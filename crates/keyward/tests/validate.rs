@@ -529,3 +529,137 @@ fn an_empty_app_export_is_reported_as_empty() {
     let (_, _, err) = org.run(&["validate", "-f", "policies"]);
     assert!(!err.contains("is not in data/slack.csv"), "{err}");
 }
+
+#[test]
+fn selectors_the_hr_data_cannot_meet_are_warned_about_by_validate_and_plan() {
+    let org = Org::new();
+    org.edit("policies/sales.yaml", "['営業本部/**']", "['営業本部/**', '営業本部/第三営業部/*']");
+    org.write(
+        "policies/contractors.yaml",
+        "apiVersion: keyward.io/v1alpha1\nkind: AccessPolicy\nmetadata: {name: contractors}\nspec:\n  select: {employmentType: [contractor]}\n  grant: [{app: slack}]\n",
+    );
+    let glob = "policies/sales.yaml:6:29: department glob `営業本部/第三営業部/*` matches no department in the HR data";
+    let nobody = "policies/contractors.yaml:5:11: AccessPolicy contractors selects nobody on 2026-11-23";
+    let (code, out, err) = org.run(&["validate", "-f", "policies", "--at", "2026-11-23"]);
+    assert_eq!(code, 0, "warnings do not fail validate: {err}");
+    assert!(out.starts_with("OK:"), "{out}");
+    assert!(err.contains(glob) && err.contains(nobody), "{err}");
+    assert!(err.contains("did you mean `営業本部/第一営業部`?"), "{err}");
+
+    let (code, out, err) = org.run(&["plan", "-f", "policies", "--at", "2026-11-23", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains(glob) && err.contains(nobody), "printed before the plan, on stderr: {err}");
+    let plan: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(plan["diagnostics"].as_array().map(Vec::len), Some(2), "{out}");
+    assert_eq!(plan["formatVersion"], 1);
+}
+
+/// A loopback port that counts the connections made to it (and answers
+/// none of them), for "nothing was contacted".
+struct Listener {
+    url: String,
+    hits: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Listener {
+    fn start() -> Self {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = hits.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                drop(stream);
+            }
+        });
+        Self { url, hits }
+    }
+
+    fn hits(&self) -> usize {
+        self.hits.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// The fixture plus a SCIM Application and a SmartHR PeopleSource whose
+/// URLs are the listener's.
+fn org_with_apis(api: &Listener) -> Org {
+    let org = Org::new();
+    org.write("data/token", "not-a-real-token\n");
+    org.write(
+        "policies/scim.yaml",
+        &format!(
+            "apiVersion: keyward.io/v1alpha1\nkind: Application\nmetadata: {{name: wiki}}\nspec:\n  connector:\n    scim: {{url: '{}/scim/v2', token: {{file: ../data/token}}}}\n",
+            api.url
+        ),
+    );
+    org.write(
+        "policies/smarthr.yaml",
+        &format!(
+            "apiVersion: keyward.io/v1alpha1\nkind: PeopleSource\nmetadata: {{name: smarthr-api}}\nspec:\n  smarthr: {{url: '{}', token: {{file: ../data/token}}}}\n",
+            api.url
+        ),
+    );
+    org
+}
+
+#[test]
+fn validate_is_offline_by_default_and_says_what_it_did_not_contact() {
+    let api = Listener::start();
+    let org = org_with_apis(&api);
+    let (code, out, err) = org.run(&["validate", "-f", "policies"]);
+    assert_eq!(code, 0, "stdout: {out}\nstderr: {err}");
+    assert_eq!(api.hits(), 0, "an offline validate contacted a URL named in the policies");
+    assert!(out.contains("3 people, 4 accounts read"), "the local CSV files are still read: {out}");
+    assert!(out.contains("not contacted"), "{out}");
+    assert!(out.contains("PeopleSource smarthr-api (smarthr)"), "{out}");
+    assert!(out.contains("Application wiki (scim)"), "{out}");
+    assert!(out.contains("--online"), "{out}");
+    assert!(!err.contains("selects nobody"), "no selector check against part of the HR data: {err}");
+
+    // --online reads them as before (here: a server that answers nothing).
+    let (code, _, _) = org.run(&["validate", "-f", "policies", "--online"]);
+    assert_eq!(code, 1);
+    assert!(api.hits() > 0, "--online contacts the APIs");
+}
+
+#[test]
+fn plan_offline_refuses_policies_that_need_the_network_and_contacts_nothing() {
+    let api = Listener::start();
+    let org = org_with_apis(&api);
+    let (code, out, err) = org.run(&["plan", "-f", "policies", "--offline", "--at", "2026-11-23"]);
+    assert_eq!(code, 1, "stdout: {out}\nstderr: {err}");
+    assert!(out.is_empty(), "{out}");
+    assert_eq!(api.hits(), 0);
+    assert!(err.contains("--offline"), "{err}");
+    assert!(err.contains("PeopleSource smarthr-api (smarthr)") && err.contains("Application wiki (scim)"), "{err}");
+
+    // Local sources only: the plan is made as without --offline.
+    let local = Org::new();
+    let (code, offline, err) = local.run(&["plan", "-f", "policies", "--offline", "--at", "2026-11-23"]);
+    assert_eq!(code, 0, "{err}");
+    let (_, online, _) = local.run(&["plan", "-f", "policies", "--at", "2026-11-23"]);
+    assert_eq!(offline, online);
+}
+
+#[test]
+fn hr_input_over_the_size_caps_is_refused_naming_the_cap_and_never_its_content() {
+    let org = Org::new();
+    let (code, _, err) = org.run(&["validate", "-f", "policies", "--max-hr-rows", "2"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("PeopleSource smarthr") && err.contains("more than 2 people"), "{err}");
+    assert!(err.contains("--max-hr-rows"), "{err}");
+
+    // A file far larger than the cap is not read into memory or echoed.
+    let mut huge = HR.to_owned();
+    huge.push_str(&format!("E9999,{},x,x@example.com,営業本部,,正社員,在籍,2020/04/01,,\n", "山".repeat(400_000)));
+    org.write("data/hr.csv", &huge);
+    let (code, _, err) = org.run(&["plan", "-f", "policies", "--max-hr-bytes", "1000000"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("data/hr.csv") && err.contains("more than 1000000 bytes"), "{err}");
+    assert!(err.contains("--max-hr-bytes"), "{err}");
+    assert!(!err.contains("山山"), "the file's content is never echoed");
+    assert!(err.len() < 2000, "{} bytes of stderr", err.len());
+    let (code, _, err) = org.run(&["validate", "-f", "policies"]);
+    assert_eq!(code, 0, "the defaults are far above a real company: {err}");
+}

@@ -38,7 +38,7 @@ pub enum ExplainFormat {
 /// Explains the person; an unknown person is an error.
 pub async fn run(args: ExplainArgs) -> Result<ExitCode> {
     let today = args.at.unwrap_or_else(super::today);
-    let snapshot = Snapshot::read(&args.input.paths).await?;
+    let snapshot = Snapshot::read(&args.input).await?;
     let explained = keyward_core::present::explain::explain(
         snapshot.set(),
         &snapshot.people,

@@ -45,7 +45,7 @@ pub async fn run(args: InventoryArgs) -> Result<ExitCode> {
             anyhow::bail!("no Application named `{a}`; the policies define: {}", names.join(", "));
         }
     }
-    let snapshot = Snapshot::read_for(loaded).await?;
+    let snapshot = Snapshot::read_for(loaded, &input.hr_limits()).await?;
     let mut inv =
         keyward_core::present::inventory::inventory(snapshot.set(), &snapshot.people, &snapshot.listings, today)?;
     if !apps.is_empty() {

@@ -80,7 +80,7 @@ pub async fn run(args: ReviewArgs) -> Result<ExitCode> {
         ReviewCommand::Export { input, by, at, out_dir } => {
             let today = at.unwrap_or_else(super::today);
             let by = ReviewBy::from(by);
-            let snapshot = Snapshot::read(&input.paths).await?;
+            let snapshot = Snapshot::read(&input).await?;
             let sheets = review::sheets(snapshot.set(), &snapshot.people, &snapshot.listings, today, by)?;
             let written = export(&sheets, &out_dir, today, by)?;
             let accounts: usize = sheets.iter().map(|s| s.rows.len()).sum();

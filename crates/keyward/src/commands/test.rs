@@ -59,7 +59,11 @@ pub async fn run(args: TestArgs) -> Result<ExitCode> {
     let loaded = pipeline::load_policies(paths)?;
     let files = read(&discover(paths, &args.tests)?)?;
     let cases = policy_test::load(&loaded.set, &files).map_err(|d| reported(d, &files, "in the test files"))?;
-    let people = if policy_test::needs_people(&cases) { Some(pipeline::read_people(&loaded.set).await?) } else { None };
+    let people = if policy_test::needs_people(&cases) {
+        Some(pipeline::read_people_within(&loaded.set, &args.input.hr_limits()).await?)
+    } else {
+        None
+    };
     let outcome: Outcome = policy_test::run(&loaded.set, &cases, people.as_ref(), at)
         .map_err(|d| reported(d, &files, "in the test files"))?;
     match args.format {

@@ -8,7 +8,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::action::Action;
 use crate::plan::Violation;
-use crate::plan::{Change, Counts, Plan};
+use crate::plan::{Change, Counts, Held, Plan};
 use crate::printable::escape as printable;
 
 pub mod diff;
@@ -53,6 +53,16 @@ pub fn summary_line(c: &Counts) -> String {
         "Plan: {} to create, {} to restore, {} to update, {} to suspend, {} to transfer, {} to delete, {} to review.",
         c.create, c.restore, c.update, c.suspend, c.transfer, c.delete, c.review
     )
+}
+
+/// `Held: 2 changes until a later day (moverGrace, hand-over exceptions).`,
+/// or `None` when nothing is held.
+pub fn held_line(plan: &Plan) -> Option<String> {
+    match plan.held.len() {
+        0 => None,
+        1 => Some("Held: 1 change until a later day (shown as \"held until\" above).".to_owned()),
+        n => Some(format!("Held: {n} changes until a later day (shown as \"held until\" above).")),
+    }
 }
 
 /// `Seats: +2 added, 9 freed: −9,450 JPY/month; …`, or `None` when no
@@ -203,8 +213,17 @@ pub fn text(plan: &Plan, opts: TextOptions) -> String {
             }
             let _ = writeln!(s, "              {dim}{}{reset}", printable(&c.reason));
         }
-        if !any {
+        let held: Vec<&Held> = plan.held.iter().filter(|h| h.change.app == app.name.as_str()).collect();
+        if !any && held.is_empty() {
             let _ = writeln!(s, "  no changes");
+        }
+        for h in held {
+            let c = &h.change;
+            let line = format!("  = held      {}  {}", c.account.label(), person_label(c));
+            let _ = writeln!(s, "{}", line.trim_end());
+            let what = std::iter::once(format!("{} held until {}", c.action.as_str(), h.until)).chain(details(c));
+            let _ = writeln!(s, "              {}", what.collect::<Vec<_>>().join(" · "));
+            let _ = writeln!(s, "              {dim}{}{reset}", c.reason);
         }
     }
     if !plan.warnings.is_empty() {
@@ -230,6 +249,9 @@ pub fn text(plan: &Plan, opts: TextOptions) -> String {
     }
     let _ = writeln!(s);
     let _ = writeln!(s, "{bold}{}{reset}", summary_line(&plan.summary));
+    if let Some(held) = held_line(plan) {
+        let _ = writeln!(s, "{held}");
+    }
     if let Some(seats) = seats_line(plan) {
         let _ = writeln!(s, "{seats}");
     }
