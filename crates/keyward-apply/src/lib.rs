@@ -1,8 +1,10 @@
 //! # keyward-apply
 //!
 //! Carries out an approved [`Plan`](keyward_core::Plan): it owns the
-//! guards that refuse a suspicious plan, the order in which changes are
-//! made, how many run at once, and the append-only audit log.
+//! guards that refuse a suspicious plan, how each app's changes are carried
+//! out (made, only planned, or written down for a human), the order in
+//! which changes are made, how many run at once, and the append-only audit
+//! log.
 //!
 //! It must not decide *what* to change — that is the plan's job, and a
 //! change the plan does not contain is never made here — nor speak HTTP:
@@ -11,18 +13,35 @@
 //! approved is exactly what is attempted, and the audit log records every
 //! attempt before the call is made.
 //!
+//! Callers (the CLI's `keyward apply`, the controller) use one type,
+//! [`Applier`]: [`Applier::prepare`] runs the guards once and returns a
+//! [`Prepared`] run with its refusals, [`Applier::apply`] carries it out
+//! and returns a [`Report`].
+//!
+//! - [`strategy`] — pure: per app, [`Strategy::Enforce`],
+//!   [`Strategy::Observe`] (plan only) or [`Strategy::Checklist`]
+//!   (read-only apps), from the app and the caller's [`Scope`].
 //! - [`guard::check`] — pure: would this plan take away too much at once,
 //!   or is the HR snapshot suspiciously smaller than the last one?
+//! - `applier` — [`Applier`] and [`Prepared`]: preparing, holding back
+//!   refused apps, and one run from `run-started` to `run-finished`.
+//! - `phases` — one app's changes in [`PHASES`] order, a few at once,
+//!   each attempt audited; checklists for read-only apps.
+//! - [`report`] — what a run did, and its plain-text summary.
 //! - [`audit::AuditLog`] — JSON Lines, one fsynced line per record, each
 //!   line hash-chained to the one before; [`audit::verify`] checks a log.
-//! - [`engine::apply`] — runs the plan app by app, phase by phase, and
-//!   returns a [`engine::Report`].
 
+mod applier;
 pub mod audit;
 mod checklist;
-pub mod engine;
 pub mod guard;
+mod phases;
+pub mod report;
+pub mod strategy;
 
+pub use applier::{Applier, DEFAULT_CONCURRENCY, Prepared, new_run_id};
 pub use audit::{AuditError, AuditLog, VerifySummary, verify};
-pub use engine::{ApplyOptions, Item, ItemResult, Report, apply, new_run_id};
 pub use guard::{GuardOptions, Refusal};
+pub use phases::PHASES;
+pub use report::{Item, ItemResult, Report};
+pub use strategy::{Scope, Strategy};

@@ -13,7 +13,7 @@ use async_trait::async_trait;
 use jiff::civil::date;
 use keyward_apply::audit::{self, AuditError, Event};
 use keyward_apply::guard::{self, GuardOptions};
-use keyward_apply::{ApplyOptions, AuditLog, ItemResult, Report, apply, verify};
+use keyward_apply::{Applier, AuditLog, ItemResult, Report, Scope, verify};
 use keyward_connectors::{Capabilities, Connector, ConnectorError, Outcome};
 use keyward_core::account::{Account, AccountListing};
 use keyward_core::action::Action;
@@ -93,6 +93,8 @@ fn plan(people: usize, apps: &[AppDef], changes: Vec<Change>) -> Plan {
         warnings: vec![],
         violations: vec![],
         duty_rules: 0,
+        diagnostics: vec![],
+        held: vec![],
     };
     let mut doc = serde_json::to_value(&plan).unwrap();
     doc["changes"] = serde_json::to_value(&changes).unwrap();
@@ -194,10 +196,17 @@ impl Connector for Fake {
     }
 }
 
-type Connectors = BTreeMap<String, Box<dyn Connector>>;
+type Connectors = BTreeMap<String, Arc<dyn Connector>>;
 
 fn connectors(fakes: Vec<Fake>) -> Connectors {
-    fakes.into_iter().map(|f| (f.app.clone(), Box::new(f) as Box<dyn Connector>)).collect()
+    fakes.into_iter().map(|f| (f.app.clone(), Arc::new(f) as Arc<dyn Connector>)).collect()
+}
+
+/// How one test apply runs: the applier's settings and the run id.
+struct Opts {
+    checklist_dir: std::path::PathBuf,
+    run_id: String,
+    guard: GuardOptions,
 }
 
 struct Env {
@@ -211,12 +220,19 @@ impl Env {
     fn log_path(&self) -> std::path::PathBuf {
         self.dir.path().join("state/audit.jsonl")
     }
-    fn opts(&self, run: &str) -> ApplyOptions {
-        ApplyOptions::new(self.dir.path().join("checklists"), run)
+    fn opts(&self, run: &str) -> Opts {
+        Opts {
+            checklist_dir: self.dir.path().join("checklists"),
+            run_id: run.to_owned(),
+            guard: GuardOptions::default(),
+        }
     }
-    async fn apply(&self, plan: &Plan, c: &Connectors, set: &PolicySet, opts: &ApplyOptions) -> Report {
+    /// Prepares and applies every app of `plan`, as `keyward apply` does.
+    async fn apply(&self, plan: &Plan, c: &Connectors, set: &PolicySet, opts: &Opts) -> Report {
         let log = AuditLog::open(self.log_path()).unwrap();
-        apply(plan, c, set, &log, opts).await
+        let applier = Applier::new(log, &opts.checklist_dir, opts.guard.clone());
+        let prepared = applier.prepare(plan.clone(), set, c, Scope::EveryApp);
+        applier.apply(prepared, &opts.run_id).await
     }
 }
 
@@ -526,6 +542,73 @@ async fn a_refused_plan_changes_nothing_and_is_audited() {
     opts.guard.allow_mass_deprovision = true;
     let report = env.apply(&plan, &c, &set, &opts).await;
     assert_eq!(report.applied(), 40);
+}
+
+#[tokio::test]
+async fn a_refused_app_is_held_back_in_a_run_of_its_own_and_the_others_go_ahead() {
+    let env = Env::new();
+    let set = policy(&[app_doc("slack", "{}"), app_doc("wiki", "{}")]);
+    let mut changes = suspends("slack", 40);
+    changes.push(change("wiki", Action::Suspend, "w1"));
+    let plan = plan(1000, &[app("slack", 120), app("wiki", 100)], changes);
+    let (slack, seen_slack) = Fake::new("slack");
+    let (wiki, seen_wiki) = Fake::new("wiki");
+    let c = connectors(vec![slack, wiki]);
+    let applier = Applier::new(
+        AuditLog::open(env.log_path()).unwrap(),
+        env.dir.path().join("checklists"),
+        GuardOptions::default(),
+    );
+    let prepared = applier.prepare(plan, &set, &c, Scope::EveryApp);
+    assert_eq!(prepared.app_refusals().keys().copied().collect::<Vec<_>>(), ["slack"]);
+    assert_eq!(prepared.plan_refusals().count(), 0);
+    let mut runs = prepared.hold_back_refused_apps().into_iter();
+    let held = applier.apply(runs.next().unwrap(), "r1").await;
+    assert!(held.is_refused() && held.items.is_empty());
+    let rest = applier.apply(runs.next().unwrap(), "r2").await;
+    assert!(runs.next().is_none());
+    assert!(!rest.is_refused());
+    assert_eq!(rest.applied(), 1);
+    assert!(seen_slack.calls().is_empty());
+    assert_eq!(seen_wiki.calls().len(), 1);
+    let events: Vec<(String, Event)> =
+        audit::read(env.log_path()).unwrap().into_iter().map(|r| (r.run, r.event)).collect();
+    let want = [
+        ("r1", Event::RunStarted),
+        ("r1", Event::Refused),
+        ("r1", Event::RunFinished),
+        ("r2", Event::RunStarted),
+        ("r2", Event::Attempted),
+        ("r2", Event::Applied),
+        ("r2", Event::RunFinished),
+    ];
+    assert_eq!(events, want.map(|(r, e)| (r.to_owned(), e)));
+}
+
+#[tokio::test]
+async fn only_enforced_apps_are_changed_when_the_caller_asks_so() {
+    let env = Env::new();
+    let enforced = "apiVersion: keyward.io/v1alpha1\nkind: Application\nmetadata: {name: crm}\nspec:\n  mode: enforce\n  connector:\n    csvExport: {path: crm.csv, columns: {email: email}}\n---\n";
+    let set = policy(&[enforced.to_owned(), app_doc("wiki", "{}")]);
+    let changes = vec![change("crm", Action::Create, "c1"), change("wiki", Action::Create, "w1")];
+    let plan = plan(10, &[app("crm", 10), app("wiki", 10)], changes);
+    let (crm, seen_crm) = Fake::new("crm");
+    let (wiki, seen_wiki) = Fake::new("wiki");
+    let c = connectors(vec![crm, wiki]);
+    let applier = Applier::new(
+        AuditLog::open(env.log_path()).unwrap(),
+        env.dir.path().join("checklists"),
+        GuardOptions::default(),
+    );
+    let prepared = applier.prepare(plan, &set, &c, Scope::EnforcedApps);
+    assert_eq!(prepared.strategy("wiki"), Some(keyward_apply::Strategy::Observe));
+    assert_eq!(prepared.executable(), 1);
+    let report = applier.apply(prepared, "r1").await;
+    assert_eq!(report.applied(), 1);
+    assert_eq!(seen_crm.calls().len(), 1);
+    assert!(seen_wiki.calls().is_empty(), "observe mode: planned, never changed");
+    let started = &audit::read(env.log_path()).unwrap()[0];
+    assert_eq!(started.changes, Some(1), "the run holds the enforced app's change only");
 }
 
 #[tokio::test]

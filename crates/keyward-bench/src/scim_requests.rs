@@ -240,8 +240,12 @@ async fn reconcile(
     let changes: usize = actions.values().sum();
     if apply && changes > 0 {
         let audit = keyward_apply::AuditLog::open(work.join("audit.jsonl"))?;
-        let opts = keyward_apply::ApplyOptions::new(work.join("checklists"), keyward_apply::new_run_id());
-        let report = keyward_apply::apply(&plan, &connectors, &loaded.set, &audit, &opts).await;
+        let applier =
+            keyward_apply::Applier::new(audit, work.join("checklists"), keyward_apply::GuardOptions::default());
+        let connectors: BTreeMap<String, std::sync::Arc<dyn keyward_connectors::Connector>> =
+            connectors.into_iter().map(|(app, c)| (app, c.into())).collect();
+        let prepared = applier.prepare(plan, &loaded.set, &connectors, keyward_apply::Scope::EveryApp);
+        let report = applier.apply(prepared, &keyward_apply::new_run_id()).await;
         anyhow::ensure!(!report.is_partial() && !report.is_refused(), "the apply failed:\n{}", report.render_text());
     }
     Ok((changes, actions))

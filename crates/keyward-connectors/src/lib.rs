@@ -30,6 +30,7 @@ pub mod google;
 pub mod graph;
 pub mod http;
 pub mod ldap;
+mod lookup;
 pub mod mapping;
 pub mod scim;
 pub mod secrets;

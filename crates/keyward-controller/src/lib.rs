@@ -3,38 +3,45 @@
 //! Runs keyward continuously. It owns the reconcile loop — standalone
 //! (policy files on disk, watched, statuses in a file) or in Kubernetes
 //! (custom resources watched, statuses in their status subresource, a Lease
-//! so one replica applies), both around the same [`engine::Engine`] — the
-//! HR event endpoint that reacts to
-//! a termination at once instead of at the next resync, the Prometheus
-//! metrics, the health and readiness probes, and the per-resource status
-//! (`ApplicationStatus`, `PeopleSourceStatus`).
+//! so one replica applies), both one [`host::Host`] around the same
+//! [`engine::Engine`], main loop, HR-event path and signal handler — the
+//! HR event endpoint that reacts to a termination at once instead of at
+//! the next resync, the Prometheus metrics, the health and readiness
+//! probes, and the per-resource status (`ApplicationStatus`,
+//! `PeopleSourceStatus`).
 //!
 //! It must not decide what to change — that is the plan's job in
 //! keyward-core — nor talk HTTP to apps — that is the connectors' job. It
-//! reads, asks for a plan, hands the changes of apps in `enforce` mode to
-//! keyward-apply (guards and audit log included), and reports.
+//! reads, asks for a plan, hands the changes to keyward-apply's
+//! [`Applier`](keyward_apply::Applier) (which applies apps in `enforce`
+//! mode only, within the guards, with the audit log), and reports.
 //!
 //! - [`engine`] — one reconcile of everything or of one person, returning a
-//!   [`engine::ReconcileReport`]; holds the connectors, the audit log and
-//!   the lock that keeps two reconciles from applying at once.
+//!   [`engine::ReconcileReport`]; holds the app connections, the applier
+//!   and the lock that keeps two reconciles from applying at once.
+//! - [`host`] — what both modes share around their [`host::Host`]: the
+//!   [`host::Controller`] (reconcile, publish, HR events), the one main
+//!   loop, the signal handler and the graceful stop.
+//! - [`standalone`] — the files host: policy files (watched), the status
+//!   file.
+//! - [`kube`] — the Kubernetes host: CRD check, Lease leader election,
+//!   watchers, status patches, Kubernetes Events.
 //! - [`status`] — pure: conditions and statuses from what a reconcile saw
 //!   and did.
 //! - [`webhook`] — pure: HMAC authentication and the accepted shapes of HR
-//!   events.
+//!   events; [`replay`] — the signatures taken, so a replay is refused.
 //! - [`metrics`] — the Prometheus metrics.
 //! - [`http`] — the HTTP server: `/healthz`, `/readyz`, `/metrics`,
 //!   `POST /hr/events`.
 //! - [`policies`] — reading policy files from disk (standalone mode).
-//! - [`standalone`] — policy files, a resync timer, a file watcher, the
-//!   status file and graceful shutdown around all of the above.
-//! - [`kube`] — the same in a cluster: CRD check, Lease leader election,
-//!   watchers, status patches, Kubernetes Events.
 
 pub mod engine;
+pub mod host;
 pub mod http;
 pub mod kube;
 pub mod metrics;
 pub mod policies;
+pub mod replay;
 pub mod standalone;
 pub mod status;
 pub mod webhook;

@@ -21,7 +21,8 @@
 //!
 //! 0. Foundations: [`diag`] (located diagnostics and "did you mean"),
 //!    [`yaml`] (documents that keep positions), [`duration`] (day counts and
-//!    lifecycle words), [`json_path`] (paths into an API's JSON).
+//!    lifecycle words), [`json_path`] (paths into an API's JSON),
+//!    [`printable`] (data made safe for a terminal or a log line).
 //! 1. [`resources`]: the resource types, one file per kind. Pure type
 //!    definitions: no checks between fields, no knowledge of planning.
 //! 2. The data model: [`people`] (the HR snapshot and a person's phase on a
@@ -47,6 +48,7 @@
 pub mod diag;
 pub mod duration;
 pub mod json_path;
+pub mod printable;
 pub mod yaml;
 // 1. resource types
 pub mod resources;
@@ -76,6 +78,7 @@ pub use account::{Account, AccountListing, AccountStatus};
 pub use action::Action;
 pub use compile::{Loaded, PolicySet};
 pub use diag::{Diagnostic, Diagnostics, Location, Severity};
+pub use evaluate::selector_warnings;
 pub use load::{Named, Origin, SourceFile};
 pub use people::{People, Person, Phase, Post};
 pub use plan::{Change, Plan, PlanError};

@@ -18,6 +18,8 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{MicroTime, ObjectMeta};
 use kube::Api;
 use kube::api::PostParams;
 
+/// Default name of the Lease.
+pub const DEFAULT_NAME: &str = "keyward-controller";
 /// Default Lease duration: a standby takes over at most this long after
 /// the leader stopped renewing.
 pub const DEFAULT_DURATION: Duration = Duration::from_secs(15);

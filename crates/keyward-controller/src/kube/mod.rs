@@ -1,16 +1,19 @@
 //! The Kubernetes mode of the controller: policies are keyward.io custom
 //! resources in one namespace, statuses go to their `/status`
-//! subresources, and Kubernetes Events tell admins what changed. It reuses
-//! the standalone mode's [`crate::engine::Engine`], [`crate::http::router`]
-//! and [`crate::status`] functions; only where policies come from and
-//! where statuses go differ.
+//! subresources, and Kubernetes Events tell admins what changed. It is one
+//! [`Host`](crate::host::Host) of the shared [`crate::host`] — the same
+//! engine, main loop, HR-event path, signal handler and graceful stop as
+//! the standalone mode; only where policies come from, where statuses go
+//! and who leads differ.
 //!
 //! - [`crds`] — the start-up check that the CRDs are installed.
+//! - [`host`] — the [`Cluster`] host: the five kinds listed into a policy
+//!   set, statuses and events written back ([`Reconciler`]).
 //! - [`lease`] — leader election with a `coordination.k8s.io/v1` Lease.
 //! - [`report`] — status patches and the events worth sending.
 //! - [`secrets`] — connector credentials read from Secrets by name.
-//! - [`run`] — watchers, the debounced reconcile loop, the HR event
-//!   handler, leadership and graceful shutdown.
+//! - [`run`] — starting and stopping: watchers, leader election, the
+//!   standby `/readyz`, and the Lease released on shutdown.
 //!
 //! # Leadership and the Service
 //!
@@ -40,14 +43,16 @@
 //! the Secrets the Applications name, by name.
 
 pub mod crds;
+pub mod host;
 pub mod lease;
 pub mod report;
 pub mod run;
 pub mod secrets;
 
 pub use crds::check_crds;
+pub use host::{Cluster, Reconciler};
 pub use lease::{LeaseError, LeaseLock};
-pub use run::{Kubernetes, KubernetesOptions, Reconciler, run_kubernetes};
+pub use run::{Kubernetes, KubernetesOptions, run_kubernetes};
 pub use secrets::KubeSecrets;
 
 use crate::ControllerError;

@@ -1,242 +1,13 @@
-//! Statuses and conditions from what a reconcile saw and did. Pure: no
-//! I/O, no clock (the time is an argument), so every rule here is tested
-//! without a server.
-//!
-//! # Application conditions
-//!
-//! | type | `True` when | reasons |
-//! |---|---|---|
-//! | `SourceError` | the HR data or the app's accounts could not be read (nothing was planned or applied for the app) | `PeopleSourceFailed`, `ConnectorFailed`, `ListFailed`, `LookupFailed`, `PlanFailed` · `SourcesRead` |
-//! | `Drifted` | the app still differs from the policy after the reconcile | `ChangesPending` · `InSync` · `NotPlanned` (Unknown) |
-//! | `BlockedByGuard` | a guard refused the app's changes (enforce mode) | `GuardRefused` · `WithinLimits`, `ObserveMode` · `NotPlanned` (Unknown) |
-//! | `Synced` | the last reconcile read, planned and (enforce) applied without a failure | `Applied`, `UpToDate`, `Observed` · `ApplyFailed`, `AuditLogFailed`, `GuardRefused`, the `SourceError` reason, `PersonReconcileFailed` |
-//! | `Ready` | the controller does what the resource asks: observe mode read and planned; enforce mode left nothing to do | `InSync`, `Observing` · `ChangesPending`, `ApplyFailed`, `BlockedByGuard`, `SourceError` |
-//!
-//! `lastTransitionTime` moves only when a condition's status changes.
-//! Counts (`accounts`, `plan`, `drift`, `lastSync`) keep their last known
-//! values while the app cannot be read: an error does not turn into
-//! "zero accounts".
+//! An Application's status from a reconcile's [`AppOutcome`]: after a
+//! full reconcile (every count and condition) and after a person's
+//! reconcile (merged into the last full one). Pure.
 
 use jiff::Timestamp;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::{Condition, Time};
-use keyward_apply::{Item, ItemResult, Refusal};
-use keyward_core::action::Action;
-use keyward_core::plan::{AppSummary, Change, Counts};
-use keyward_core::resources::{ApplicationStatus, PeopleSourceStatus, PlanCounts, ReconcileMode};
-use serde::Serialize;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Condition;
+use keyward_core::resources::{ApplicationStatus, PlanCounts};
 
-/// Condition type: everything is as the resource asks.
-pub const READY: &str = "Ready";
-/// Condition type: the last reconcile completed.
-pub const SYNCED: &str = "Synced";
-/// Condition type: changes remain.
-pub const DRIFTED: &str = "Drifted";
-/// Condition type: a guard refused the changes.
-pub const BLOCKED_BY_GUARD: &str = "BlockedByGuard";
-/// Condition type: data could not be read.
-pub const SOURCE_ERROR: &str = "SourceError";
-
-/// Longest condition message kept; longer ones are cut (the full text is
-/// in the log).
-pub const MAX_MESSAGE: usize = 2000;
-/// Failures named in a condition message; the rest are counted.
-const FAILURES_SHOWN: usize = 3;
-
-/// Why something could not be read, as a condition reason and message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Problem {
-    /// CamelCase reason (`ListFailed`).
-    pub reason: String,
-    /// What went wrong and what to do, never a secret.
-    pub message: String,
-}
-
-impl Problem {
-    /// A problem with a reason and a message.
-    pub fn new(reason: &str, message: impl Into<String>) -> Self {
-        Self { reason: reason.to_owned(), message: message.into() }
-    }
-}
-
-/// What one reconcile saw and did for one Application.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
-#[serde(rename_all = "camelCase")]
-pub struct AppOutcome {
-    /// The app's mode.
-    pub mode: Mode,
-    /// Why nothing was planned for the app; `None` when it was.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub problem: Option<Problem>,
-    /// Accounts read (for a person's reconcile: the accounts that may be
-    /// theirs).
-    pub accounts: u32,
-    /// The plan's changes for the app, reviews included.
-    pub planned: PlanCounts,
-    /// Guard refusals that kept the app's changes from being applied.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub refusals: Vec<String>,
-    /// Changes the app made.
-    pub applied: u32,
-    /// Changes that were already in place.
-    pub already_done: u32,
-    /// Changes that failed.
-    pub failed: u32,
-    /// Changes not attempted (an earlier change of the account failed).
-    pub skipped: u32,
-    /// Changes written to a checklist for a human.
-    pub checklist: u32,
-    /// The first failures, `action account: why`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub failures: Vec<String>,
-    /// Changes (reviews excluded) still to make after this reconcile.
-    pub drift: u32,
-}
-
-/// [`ReconcileMode`] with a `Default` and `Serialize` of its own, for reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
-#[serde(rename_all = "camelCase")]
-pub enum Mode {
-    /// Plan only.
-    #[default]
-    Observe,
-    /// Apply within the guards.
-    Enforce,
-}
-
-impl From<ReconcileMode> for Mode {
-    fn from(m: ReconcileMode) -> Self {
-        match m {
-            ReconcileMode::Observe => Self::Observe,
-            ReconcileMode::Enforce => Self::Enforce,
-        }
-    }
-}
-
-fn n(x: usize) -> u32 {
-    u32::try_from(x).unwrap_or(u32::MAX)
-}
-
-/// The plan's counts as a status shows them.
-pub fn plan_counts(c: &Counts) -> PlanCounts {
-    PlanCounts {
-        create: n(c.create),
-        restore: n(c.restore),
-        update: n(c.update),
-        suspend: n(c.suspend),
-        transfer: n(c.transfer),
-        delete: n(c.delete),
-        review: n(c.review),
-    }
-}
-
-/// An app nothing could be planned for.
-pub fn unplanned(mode: ReconcileMode, problem: Problem) -> AppOutcome {
-    AppOutcome { mode: mode.into(), problem: Some(problem), ..AppOutcome::default() }
-}
-
-/// What became of one app in a reconcile that planned it: `summary` and
-/// `changes` from the plan, `items` the apply report's items of this app
-/// (empty when nothing was applied), `refusals` the guard refusals that
-/// kept its changes back, `audit_error` the apply's audit log failure.
-pub fn outcome(
-    mode: ReconcileMode,
-    summary: &AppSummary,
-    changes: &[Change],
-    items: &[&Item],
-    refusals: &[&Refusal],
-    audit_error: Option<&str>,
-) -> AppOutcome {
-    let mut o = AppOutcome {
-        mode: mode.into(),
-        accounts: n(summary.accounts),
-        planned: plan_counts(&summary.changes),
-        refusals: refusals.iter().map(|r| r.message.clone()).collect(),
-        ..AppOutcome::default()
-    };
-    for i in items {
-        match &i.result {
-            ItemResult::Applied(_) => o.applied += 1,
-            ItemResult::AlreadyDone(_) => o.already_done += 1,
-            ItemResult::Checklist(_) => o.checklist += 1,
-            ItemResult::Failed(why) | ItemResult::Skipped(why) => {
-                if matches!(i.result, ItemResult::Failed(_)) {
-                    o.failed += 1;
-                } else {
-                    o.skipped += 1;
-                }
-                if o.failures.len() < FAILURES_SHOWN {
-                    o.failures.push(format!("{} {}: {why}", i.change.action.as_str(), i.change.account.label()));
-                }
-            }
-        }
-    }
-    if let Some(e) = audit_error
-        && o.failures.len() < FAILURES_SHOWN
-    {
-        o.failures.push(format!("audit log: {e}"));
-    }
-    let wanted = changes.iter().filter(|c| c.action != Action::Review).count();
-    // Made or found in place: no longer drift. Checklist items wait for a
-    // human, failures for the next reconcile.
-    o.drift = n(wanted).saturating_sub(o.applied + o.already_done);
-    o
-}
-
-/// Sets a condition, keeping its `lastTransitionTime` when the status did
-/// not change.
-pub fn set_condition(
-    conditions: &mut Vec<Condition>,
-    type_: &str,
-    status: &str,
-    reason: &str,
-    message: &str,
-    now: Timestamp,
-) {
-    let message = truncate(message);
-    match conditions.iter_mut().find(|c| c.type_ == type_) {
-        Some(c) => {
-            if c.status != status {
-                c.last_transition_time = Time(second(now));
-            }
-            c.status = status.to_owned();
-            c.reason = reason.to_owned();
-            c.message = message;
-        }
-        None => conditions.push(Condition {
-            last_transition_time: Time(second(now)),
-            message,
-            observed_generation: None,
-            reason: reason.to_owned(),
-            status: status.to_owned(),
-            type_: type_.to_owned(),
-        }),
-    }
-}
-
-/// The condition of a type, if set.
-pub fn condition<'a>(conditions: &'a [Condition], type_: &str) -> Option<&'a Condition> {
-    conditions.iter().find(|c| c.type_ == type_)
-}
-
-fn truncate(s: &str) -> String {
-    if s.len() <= MAX_MESSAGE {
-        return s.to_owned();
-    }
-    let mut end = MAX_MESSAGE;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &s[..end])
-}
-
-fn second(t: Timestamp) -> Timestamp {
-    Timestamp::from_second(t.as_second()).unwrap_or(t)
-}
-
-/// `2026-11-23T09:15:00Z`, as statuses write times.
-pub fn rfc3339(t: Timestamp) -> String {
-    second(t).to_string()
-}
+use super::conditions::{BLOCKED_BY_GUARD, DRIFTED, READY, SOURCE_ERROR, SYNCED, rfc3339, set_condition};
+use super::outcome::{AppOutcome, Mode};
 
 fn bool_str(b: bool) -> &'static str {
     if b { "True" } else { "False" }
@@ -391,58 +162,19 @@ pub fn merge_person_outcome(
     s
 }
 
-/// What became of one PeopleSource in a reconcile.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SourceRead {
-    /// Read: this many people.
-    Read(u32),
-    /// The source itself could not be read or has invalid data.
-    Failed(Problem),
-    /// The source was fine but another one failed, so the snapshot was not
-    /// used: keyward never plans from part of the HR data.
-    Blocked(Problem),
-}
-
-/// A PeopleSource's status after a reconcile. The people count and
-/// `lastSync` keep their last known values while the source fails.
-pub fn people_source_status(
-    prev: Option<&PeopleSourceStatus>,
-    read: &SourceRead,
-    now: Timestamp,
-) -> PeopleSourceStatus {
-    let mut s = prev.cloned().unwrap_or_default();
-    let c = &mut s.conditions;
-    match read {
-        SourceRead::Read(people) => {
-            let msg = if *people == 1 { "1 person read".to_owned() } else { format!("{people} people read") };
-            s.last_sync = Some(rfc3339(now));
-            s.people = *people;
-            set_condition(c, SOURCE_ERROR, "False", "Read", &msg, now);
-            set_condition(c, READY, "True", "Read", &msg, now);
-        }
-        SourceRead::Failed(p) => {
-            set_condition(c, SOURCE_ERROR, "True", &p.reason, &p.message, now);
-            set_condition(c, READY, "False", &p.reason, &p.message, now);
-        }
-        SourceRead::Blocked(p) => {
-            set_condition(c, SOURCE_ERROR, "False", "Read", "the source itself was read", now);
-            set_condition(c, READY, "False", &p.reason, &p.message, now);
-        }
-    }
-    s
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-    use keyward_core::plan::AccountRef;
+    use keyward_apply::{Item, ItemResult, Refusal};
+    use keyward_core::action::Action;
+    use keyward_core::plan::{AccountRef, AppSummary, Change, Counts};
+    use keyward_core::resources::ReconcileMode;
 
     use super::*;
-
-    fn t(s: i64) -> Timestamp {
-        Timestamp::from_second(1_795_400_000 + s).unwrap()
-    }
+    use crate::status::conditions::condition;
+    use crate::status::outcome::{Problem, outcome, unplanned};
+    use crate::status::t;
 
     fn summary(accounts: usize, changes: Counts) -> AppSummary {
         AppSummary {
@@ -591,22 +323,6 @@ mod tests {
     }
 
     #[test]
-    fn transition_times_move_only_when_the_status_changes() {
-        let mut c = Vec::new();
-        set_condition(&mut c, READY, "True", "InSync", "ok", t(0));
-        set_condition(&mut c, READY, "True", "InSync", "still ok", t(100));
-        assert_eq!(c.len(), 1);
-        assert_eq!(c[0].last_transition_time, Time(t(0)));
-        assert_eq!(c[0].message, "still ok");
-        set_condition(&mut c, READY, "False", "ApplyFailed", "broken", t(200));
-        assert_eq!(c[0].last_transition_time, Time(t(200)));
-        assert_eq!(c[0].reason, "ApplyFailed");
-        let long = "x".repeat(MAX_MESSAGE + 10);
-        set_condition(&mut c, DRIFTED, "True", "ChangesPending", &long, t(0));
-        assert!(c[1].message.len() <= MAX_MESSAGE + '…'.len_utf8());
-    }
-
-    #[test]
     fn the_audit_log_failing_is_a_failed_sync() {
         let (changes, counts) = two_changes();
         let o = outcome(ReconcileMode::Enforce, &summary(10, counts), &changes, &[], &[], Some("disk full"));
@@ -631,23 +347,6 @@ mod tests {
         let s = merge_person_outcome(Some(&full), &o, "E4", t(10));
         assert_eq!(status_of(&s, SYNCED), ("False".into(), "PersonReconcileFailed".into()));
         assert!(cond(&s, SYNCED).message.starts_with("reconciling E4: suspend e4@x"));
-    }
-
-    #[test]
-    fn people_sources_report_people_or_the_problem() {
-        let s = people_source_status(None, &SourceRead::Read(6), t(0));
-        assert_eq!(s.people, 6);
-        assert_eq!(condition(&s.conditions, READY).unwrap().message, "6 people read");
-        assert_eq!(condition(&s.conditions, READY).unwrap().status, "True");
-        assert_eq!(condition(&s.conditions, SOURCE_ERROR).unwrap().status, "False");
-        let p = Problem::new("ReadFailed", "cannot read hr.csv");
-        let s = people_source_status(Some(&s), &SourceRead::Failed(p.clone()), t(10));
-        assert_eq!(s.people, 6, "kept from the last read");
-        assert_eq!(condition(&s.conditions, SOURCE_ERROR).unwrap().reason, "ReadFailed");
-        assert_eq!(condition(&s.conditions, READY).unwrap().status, "False");
-        let s = people_source_status(Some(&s), &SourceRead::Blocked(Problem::new("SnapshotIncomplete", "x")), t(20));
-        assert_eq!(condition(&s.conditions, SOURCE_ERROR).unwrap().status, "False");
-        assert_eq!(condition(&s.conditions, READY).unwrap().reason, "SnapshotIncomplete");
     }
 
     #[test]

@@ -1,0 +1,180 @@
+//! What an apply did: one [`Item`] per change with its [`ItemResult`], the
+//! guard refusals, the checklists written and the audit log's state, and
+//! the plain-text summary the CLI prints. Data and rendering only: the
+//! applier fills it, callers read it.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use keyward_core::plan::Change;
+
+use crate::audit::RunCounts;
+use crate::guard::Refusal;
+
+/// What became of one change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ItemResult {
+    /// The app made the change; what it did.
+    Applied(String),
+    /// The app already was as wanted.
+    AlreadyDone(String),
+    /// The change failed: the connector's error (the HTTP call and what the
+    /// app answered, never a secret).
+    Failed(String),
+    /// Not attempted, and why.
+    Skipped(String),
+    /// Written to this checklist for a human.
+    Checklist(PathBuf),
+}
+
+impl ItemResult {
+    /// `applied`, `already-done`, `failed`, `skipped` or `checklist`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Applied(_) => "applied",
+            Self::AlreadyDone(_) => "already-done",
+            Self::Failed(_) => "failed",
+            Self::Skipped(_) => "skipped",
+            Self::Checklist(_) => "checklist",
+        }
+    }
+}
+
+/// One change of the plan and its result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    /// Position of the change in `plan.changes`.
+    pub index: usize,
+    /// The change.
+    pub change: Change,
+    /// What became of it.
+    pub result: ItemResult,
+}
+
+/// The outcome of an apply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// The run id.
+    pub run_id: String,
+    /// Why the plan was refused; when not empty nothing was attempted.
+    pub refusals: Vec<Refusal>,
+    /// Every change except reviews, in plan order.
+    pub items: Vec<Item>,
+    /// Review items in the plan: never executed.
+    pub reviews: usize,
+    /// Checklists written, one per read-only app with changes.
+    pub checklists: Vec<PathBuf>,
+    /// The first failure to write the audit log, if any. Changes not yet
+    /// attempted at that point were skipped.
+    pub audit_error: Option<String>,
+    /// `hash` of the audit log's last record after the run, to keep
+    /// somewhere else: it proves later that the log was not rewritten.
+    pub audit_last_hash: String,
+    /// Records in the audit log after the run, kept with the hash.
+    pub audit_records: u64,
+}
+
+impl Report {
+    fn count(&self, f: impl Fn(&ItemResult) -> bool) -> usize {
+        self.items.iter().filter(|i| f(&i.result)).count()
+    }
+
+    /// Changes the apps made.
+    pub fn applied(&self) -> usize {
+        self.count(|r| matches!(r, ItemResult::Applied(_)))
+    }
+
+    /// Changes already in place.
+    pub fn already_done(&self) -> usize {
+        self.count(|r| matches!(r, ItemResult::AlreadyDone(_)))
+    }
+
+    /// Changes that failed.
+    pub fn failed(&self) -> usize {
+        self.count(|r| matches!(r, ItemResult::Failed(_)))
+    }
+
+    /// Changes not attempted.
+    pub fn skipped(&self) -> usize {
+        self.count(|r| matches!(r, ItemResult::Skipped(_)))
+    }
+
+    /// Changes written to checklists.
+    pub fn checklist_items(&self) -> usize {
+        self.count(|r| matches!(r, ItemResult::Checklist(_)))
+    }
+
+    /// `true` when guards refused the plan (nothing was attempted).
+    pub fn is_refused(&self) -> bool {
+        !self.refusals.is_empty()
+    }
+
+    /// `true` when some change failed or was skipped, or the audit log
+    /// could not be written: a rerun is needed to converge.
+    pub fn is_partial(&self) -> bool {
+        self.failed() > 0 || self.skipped() > 0 || self.audit_error.is_some()
+    }
+
+    /// Failed and skipped items, in plan order.
+    pub fn problems(&self) -> impl Iterator<Item = &Item> {
+        self.items.iter().filter(|i| matches!(i.result, ItemResult::Failed(_) | ItemResult::Skipped(_)))
+    }
+
+    /// The counts as written in `run-finished`.
+    pub fn counts(&self) -> RunCounts {
+        RunCounts {
+            applied: self.applied(),
+            already_done: self.already_done(),
+            failed: self.failed(),
+            skipped: self.skipped(),
+            checklist: self.checklist_items(),
+            reviews: self.reviews,
+            refusals: self.refusals.len(),
+        }
+    }
+
+    /// Plain text for the CLI: refusals, one line per failed or skipped
+    /// change (app, action, account, error), the checklists, and a summary.
+    pub fn render_text(&self) -> String {
+        let mut out = String::new();
+        for r in &self.refusals {
+            let _ = writeln!(out, "refused: {r}");
+        }
+        if self.is_refused() {
+            let _ = writeln!(out, "Nothing was changed (run {}).", self.run_id);
+            return out;
+        }
+        for i in self.problems() {
+            let c = &i.change;
+            let account = match c.account.id.as_deref() {
+                Some(id) if id != c.account.label() => format!("{} (id {id})", c.account.label()),
+                _ => c.account.label().to_owned(),
+            };
+            let why = match &i.result {
+                ItemResult::Failed(e) | ItemResult::Skipped(e) => e.as_str(),
+                _ => "",
+            };
+            let _ = writeln!(out, "{}: {} {} {account}: {why}", i.result.as_str(), c.app, c.action.as_str(),);
+        }
+        for path in &self.checklists {
+            let _ = writeln!(out, "checklist for a human: {}", path.display());
+        }
+        if let Some(e) = &self.audit_error {
+            let _ = writeln!(out, "audit log: {e}");
+        }
+        let c = self.counts();
+        let _ = writeln!(
+            out,
+            "Apply {}: {} applied, {} already done, {} failed, {} skipped; {} on checklists; {} left for review.{}",
+            self.run_id,
+            c.applied,
+            c.already_done,
+            c.failed,
+            c.skipped,
+            c.checklist,
+            c.reviews,
+            if self.is_partial() { " Partly applied: fix the failures and apply again." } else { "" }
+        );
+        out
+    }
+}
