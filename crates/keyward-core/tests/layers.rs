@@ -28,6 +28,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("yaml", 0),
     ("duration", 0),
     ("json_path", 0),
+    ("endpoint", 0),
     // 1. resource types
     ("resources", 1),
     // 2. the data model and vocabularies

@@ -198,13 +198,13 @@ impl Ldap {
         secrets: &ClusterSecrets,
     ) -> Result<Self, ConnectorError> {
         let password = crate::secrets::read(locator, app, &spec.password, secrets, "LDAP bind password", "password")?;
-        let url = spec.url.trim().to_owned();
-        if !(url.starts_with("ldap://") || url.starts_with("ldaps://")) {
-            return Err(ConnectorError::NotConfigured {
+        // The check validation made: what is connected to is what it accepted.
+        let url = keyward_core::endpoint::ldap_url(&spec.url, spec.start_tls)
+            .map_err(|e| ConnectorError::NotConfigured {
                 app: app.name.clone(),
-                why: format!("`{url}` is not an ldap:// or ldaps:// URL (spec.connector.ldap.url)"),
-            });
-        }
+                why: format!("spec.connector.ldap.url: {e}"),
+            })?
+            .to_string();
         let private_ca = match &spec.tls {
             Some(tls) => Some(
                 PrivateCa::load(locator.resolve_path(tls.ca_file.trim()))

@@ -3,11 +3,8 @@
 //! identifiers they are made of.
 
 use super::checker::Checker;
+use crate::endpoint::{self, UrlError};
 use crate::load::Origin;
-
-pub(super) fn is_loopback_host(host: &str) -> bool {
-    host.starts_with("127.") || host.starts_with("localhost") || host.starts_with("[::1]")
-}
 
 /// A credential's [`SecretRef`](crate::resources::SecretRef) at `path`
 /// (`spec.connector.scim.token`): exactly one source, a usable variable
@@ -61,15 +58,15 @@ pub(super) fn check_secret_ref(
     }
 }
 
-/// `https://…` or, on this machine only, `http://…`: a token sent in
-/// clear text to another host can be read on the way.
+/// `https://…` or, to this machine only, `http://…`: a token sent in
+/// clear text to another host can be read on the way (see
+/// [`crate::endpoint`] for the rules). `example` is the help when the text
+/// is not an http(s) URL at all.
 pub(super) fn check_api_url(c: &mut Checker<'_>, o: &Origin, path: &str, url: &str, example: &str) {
-    let trimmed = url.trim();
-    let scheme_ok = trimmed.starts_with("https://") || trimmed.starts_with("http://");
-    if !scheme_ok || trimmed.len() <= "https://".len() || trimmed.contains(char::is_whitespace) {
-        c.error(o, path, format!("`{url}` is not an http(s) URL"), example);
-    } else if trimmed.starts_with("http://") && !is_loopback_url(trimmed) {
-        c.warn(o, path, "the URL is plain http: the token would cross the network unencrypted", "use https");
+    match endpoint::http_url(url) {
+        Ok(_) => {}
+        Err(e @ UrlError::NotAUrl { .. }) => c.error(o, path, e.to_string(), example),
+        Err(e) => c.error(o, path, e.to_string(), e.help()),
     }
 }
 
@@ -90,8 +87,4 @@ pub(super) fn is_k8s_secret_part(s: &str, is_name: bool) -> bool {
         }
     };
     !s.is_empty() && s.len() <= 253 && s.chars().all(ok)
-}
-
-pub(super) fn is_loopback_url(url: &str) -> bool {
-    is_loopback_host(url.trim_start_matches("http://"))
 }
