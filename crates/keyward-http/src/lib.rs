@@ -72,6 +72,7 @@ use jiff::Timestamp;
 use url::Url;
 
 mod oauth;
+pub mod resource_files;
 pub mod secrets;
 mod throttle;
 

@@ -97,6 +97,9 @@ impl Default for ReadOptions {
     }
 }
 
+/// The field naming a CSV PeopleSource's file.
+const CSV_PATH: &str = "spec.csv.path";
+
 /// What one PeopleSource yielded.
 type Read = Result<(SourceInfo, Vec<Person>), SourceError>;
 
@@ -136,12 +139,18 @@ fn read_csv_sources(set: &PolicySet) -> Vec<(usize, Read)> {
     let mut out = Vec::new();
     for (index, src) in set.people_sources.iter().enumerate() {
         let Some(csv) = &src.spec.csv else { continue };
-        let path = set.resolve_path(&src.origin, &csv.path);
-        let read = match std::fs::read(&path) {
-            Ok(bytes) => read_csv_bytes(set, index, &path, bytes).map_err(|d| SourceError::Data(Diagnostics(d))),
-            Err(error) => Err(SourceError::Io { path: path.clone(), source_name: src.name.clone(), error }),
+        // Only what the resource may reach (in Kubernetes, an allowed
+        // directory); a refused file is never opened.
+        let read = match keyward_http::resource_files::admit(&set.locator(&src.origin), CSV_PATH, &csv.path) {
+            Err(why) => Err(SourceError::NotConfigured { source_name: src.name.clone(), why }),
+            Ok(file) => match std::fs::read(&file.path) {
+                Ok(bytes) => {
+                    read_csv_bytes(set, index, &file.shown, bytes).map_err(|d| SourceError::Data(Diagnostics(d)))
+                }
+                Err(error) => Err(SourceError::Io { path: file.shown, source_name: src.name.clone(), error }),
+            },
         };
-        let failed = matches!(read, Err(SourceError::Io { .. }));
+        let failed = matches!(read, Err(SourceError::Io { .. } | SourceError::NotConfigured { .. }));
         out.push((index, read));
         // As before: an unreadable file stops the reading of the rest.
         if failed {
@@ -197,7 +206,9 @@ pub fn off_the_async_threads<T>(work: impl FnOnce() -> T) -> T {
 pub fn location(locator: &Locator, src: &Named<PeopleSourceSpec>) -> String {
     let spec = &src.spec;
     match (&spec.csv, &spec.smarthr, &spec.google_workspace, &spec.microsoft_graph) {
-        (Some(csv), ..) => locator.resolve_path(&csv.path),
+        (Some(csv), ..) => locator
+            .admit_path(CSV_PATH, &csv.path)
+            .map_or_else(|_| locator.resolve_path(&csv.path), |p| p.display().to_string()),
         (_, Some(api), ..) => smarthr::location(api),
         (_, _, Some(api), _) => google::location(api),
         (_, _, _, Some(api)) => graph::location(api),

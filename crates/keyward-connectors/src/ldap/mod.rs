@@ -125,8 +125,10 @@ impl PrivateCa {
     /// Reads the PEM certificates of `file`; an unreadable file, broken PEM,
     /// no certificate at all or one that does not parse as X.509 is an
     /// error naming the file and the field, before anything is listed.
-    fn load(file: String) -> Result<Self, String> {
-        let pem = std::fs::read(&file).map_err(|e| format!("cannot read the CA file {file} ({CA_FILE_FIELD}): {e}"))?;
+    fn load(found: keyward_http::resource_files::ResourceFile) -> Result<Self, String> {
+        let file = found.shown;
+        let pem =
+            std::fs::read(&found.path).map_err(|e| format!("cannot read the CA file {file} ({CA_FILE_FIELD}): {e}"))?;
         let mut roots = RootCertStore::empty();
         for (n, cert) in CertificateDer::pem_slice_iter(&pem).enumerate() {
             let cert = cert.map_err(|e| format!("the CA file {file} ({CA_FILE_FIELD}) is not valid PEM: {e}"))?;
@@ -207,7 +209,8 @@ impl Ldap {
             .to_string();
         let private_ca = match &spec.tls {
             Some(tls) => Some(
-                PrivateCa::load(locator.resolve_path(tls.ca_file.trim()))
+                keyward_http::resource_files::admit(locator, CA_FILE_FIELD, tls.ca_file.trim())
+                    .and_then(PrivateCa::load)
                     .map_err(|why| ConnectorError::NotConfigured { app: app.name.clone(), why })?,
             ),
             None => None,

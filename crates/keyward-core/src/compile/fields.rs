@@ -76,15 +76,24 @@ pub(super) fn is_guid(s: &str) -> bool {
         && parts.iter().all(|p| p.chars().all(|ch| ch.is_ascii_hexdigit()))
 }
 
-/// A Secret's name is a DNS subdomain; a data key is letters, digits,
-/// `-`, `_` and `.`. Both at most 253 characters.
+/// A Secret's name is a DNS subdomain (RFC 1123: dot-separated labels of
+/// lower-case letters, digits and `-`, each starting and ending with a
+/// letter or digit); a data key is letters, digits, `-`, `_` and `.`, but
+/// not `.` or `..`. Both at most 253 characters. Checked strictly because
+/// the name becomes a segment of the API path the Secret is read from: a
+/// name like `..` must not lead to another one.
 pub(super) fn is_k8s_secret_part(s: &str, is_name: bool) -> bool {
-    let ok = |ch: char| {
-        if is_name {
-            ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-' || ch == '.'
-        } else {
-            ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_' | '.')
-        }
-    };
-    !s.is_empty() && s.len() <= 253 && s.chars().all(ok)
+    if s.is_empty() || s.len() > 253 {
+        return false;
+    }
+    if is_name {
+        s.split('.').all(|label| {
+            let edge = |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+            edge(label.chars().next())
+                && edge(label.chars().last())
+                && label.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-')
+        })
+    } else {
+        s != "." && s != ".." && s.chars().all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_' | '.'))
+    }
 }
