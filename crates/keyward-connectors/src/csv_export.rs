@@ -125,7 +125,7 @@ impl CsvExport {
                     Some(m) => *m,
                     None => {
                         errors.push(
-                            row_error(&self.path, line, Some(&headers.names()[i]), format!("unknown account status `{raw}`"))
+                            row_error(&self.path, line, Some(&headers.names()[i]), format!("unknown account status `{}`", tabular::quote(raw)))
                                 .with_help(format!("say what it means in {} under `spec.connector.csvExport.statusValues` (active, suspended, invited, bot or deleted)", self.policy_file)),
                         );
                         continue;
@@ -178,7 +178,7 @@ impl CsvExport {
                         &self.path,
                         line as usize,
                         None,
-                        format!("account `{}` appears twice (first on line {first})", a.id),
+                        format!("account `{}` appears twice (first on line {first})", tabular::quote(&a.id)),
                     )
                     .with_help("map `columns.id` to a column that is unique per account"),
                 );
@@ -200,10 +200,7 @@ impl CsvExport {
                 let key = format!("spec.connector.csvExport.columns.{field}");
                 let (file, loc) =
                     self.column_locations.get(&key).cloned().unwrap_or_else(|| (self.policy_file.clone(), None));
-                let help = match headers.closest(name) {
-                    Some(c) => format!("did you mean `{c}`? The export's columns are: {}", headers.names().join(", ")),
-                    None => format!("the export's columns are: {}", headers.names().join(", ")),
-                };
+                let help = tabular::missing_column_help(headers, name, errors.is_empty(), "export's");
                 errors.push(
                     Diagnostic::error(file, loc, format!("column `{name}` is not in {}", self.path)).with_help(help),
                 );

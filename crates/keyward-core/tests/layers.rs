@@ -29,6 +29,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("duration", 0),
     ("json_path", 0),
     ("endpoint", 0),
+    ("excerpt", 0),
     // 1. resource types
     ("resources", 1),
     // 2. the data model and vocabularies

@@ -131,7 +131,11 @@ impl PrivateCa {
             std::fs::read(&found.path).map_err(|e| format!("cannot read the CA file {file} ({CA_FILE_FIELD}): {e}"))?;
         let mut roots = RootCertStore::empty();
         for (n, cert) in CertificateDer::pem_slice_iter(&pem).enumerate() {
-            let cert = cert.map_err(|e| format!("the CA file {file} ({CA_FILE_FIELD}) is not valid PEM: {e}"))?;
+            // The parser's message may quote a line of the file: an excerpt only.
+            let cert = cert.map_err(|e| {
+                let why = keyward_core::excerpt::value(&e.to_string(), 2 * keyward_core::excerpt::VALUE_CHARS);
+                format!("the CA file {file} ({CA_FILE_FIELD}) is not valid PEM: {why}")
+            })?;
             roots.add(cert).map_err(|e| {
                 // rustls words this as a peer's certificate; this one is the policy's.
                 let why = match e {
