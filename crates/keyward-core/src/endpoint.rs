@@ -129,13 +129,22 @@ pub fn ldap_url(written: &str, start_tls: bool) -> Result<Url, UrlError> {
 /// the plain scheme is encrypted later, as StartTLS does).
 pub fn check(written: &str, protocol: Protocol, upgraded: bool) -> Result<Url, UrlError> {
     let trimmed = written.trim();
-    let not_a_url = |why: &str| UrlError::NotAUrl { protocol, written: trimmed.to_owned(), why: why.to_owned() };
+    // Quoted without what may be credentials, and as an excerpt: the text
+    // may come from a key file.
+    let not_a_url = |why: &str| UrlError::NotAUrl {
+        protocol,
+        written: crate::excerpt::value(&without_userinfo(trimmed), 5 * crate::excerpt::VALUE_CHARS),
+        why: why.to_owned(),
+    };
     // The parser silently drops tabs and line breaks inside a URL: refuse
     // them, so what is checked is what was written.
     if trimmed.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(not_a_url("it contains a space or a control character"));
     }
     let url = Url::parse(trimmed).map_err(|e| not_a_url(&e.to_string()))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(UrlError::UserInfo { host: url.host().map(|h| host_text(&h)).unwrap_or_default() });
+    }
     let scheme = url.scheme();
     if scheme != protocol.secure() && scheme != protocol.plain() {
         return Err(not_a_url(&format!("it must start with {}:// or {}://", protocol.secure(), protocol.plain())));
@@ -143,9 +152,6 @@ pub fn check(written: &str, protocol: Protocol, upgraded: bool) -> Result<Url, U
     let Some(host) = url.host() else { return Err(not_a_url("it names no host")) };
     if host_text(&host).is_empty() {
         return Err(not_a_url("it names no host"));
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(UrlError::UserInfo { host: host_text(&host) });
     }
     if scheme == protocol.plain() && !upgraded && !is_loopback(&host) {
         return Err(UrlError::Plaintext { protocol, host: host_text(&host) });
@@ -162,6 +168,17 @@ pub fn is_loopback(host: &Host<&str>) -> bool {
         Host::Domain(d) => d.eq_ignore_ascii_case("localhost") || d.parse::<Ipv4Addr>().is_ok_and(|a| a.is_loopback()),
         Host::Ipv4(a) => a.is_loopback(),
         Host::Ipv6(a) => a.is_loopback(),
+    }
+}
+
+/// `scheme://user:password@rest` as `scheme://…@rest`, for a text that
+/// did not parse: the part before `@` may be a credential.
+fn without_userinfo(text: &str) -> String {
+    let Some((scheme, rest)) = text.split_once("://") else { return text.to_owned() };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://…{}", &rest[at..]),
+        None => text.to_owned(),
     }
 }
 
@@ -188,5 +205,11 @@ mod tests {
         assert!(ldap_url("ldap://ldap.example.com", true).is_ok());
         assert!(ldap_url("ldap://ldap.example.com", false).is_err());
         assert!(ldap_url("ldap://127.0.0.1:389", false).is_ok());
+        let long = http_url(&format!("x{}", "y".repeat(100_000))).unwrap_err().to_string();
+        assert!(long.len() < 400, "{long}");
+        for bad in ["https://admin:hunter2@[::1/", "ftp://admin:hunter2@example.com/"] {
+            let e = http_url(bad).unwrap_err().to_string();
+            assert!(!e.contains("hunter2"), "{e}");
+        }
     }
 }
