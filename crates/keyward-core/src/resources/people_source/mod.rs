@@ -156,7 +156,9 @@ pub struct PeopleSourceStatus {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CsvPeopleSource {
     /// Path of the CSV file, relative to the directory of the policy file
-    /// that declares it.
+    /// that declares it. In a resource read from the Kubernetes API: an
+    /// absolute path under a directory the controller allows with
+    /// `--allow-files`.
     pub path: String,
     /// Text encoding. `auto` reads UTF-8 (with or without BOM) and falls back
     /// to Shift_JIS/CP932, which is what Excel writes when it re-saves an
