@@ -223,20 +223,30 @@ async fn a_reconcile_patches_statuses_and_reports_drift_once() {
     assert!(rest.iter().all(|s| s.method != "POST"), "{rest:?}");
 }
 
+/// A reconciler of namespace keyward whose resources may read no file.
+fn reconciler(
+    client: Client,
+    state: &std::path::Path,
+    leader: tokio::sync::watch::Receiver<bool>,
+    identity: &str,
+) -> Reconciler {
+    Reconciler::new(
+        client,
+        "keyward",
+        engine(state),
+        Arc::new(Readiness::default()),
+        leader,
+        identity,
+        AllowedDirs::none(),
+    )
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_standby_reads_and_writes_nothing() {
     let (client, record) = api_server(Box::new(|_| status(500, "InternalError")));
     let state = tempfile::tempdir().unwrap();
     let (_tx, leader) = tokio::sync::watch::channel(false);
-    let r = Reconciler::new(
-        client,
-        "keyward",
-        engine(state.path()),
-        Arc::new(Readiness::default()),
-        leader,
-        "pod-b",
-        AllowedDirs::none(),
-    );
+    let r = reconciler(client, state.path(), leader, "pod-b");
     assert!(r.reconcile_full().await.unwrap().is_none());
     drop(r);
     assert!(record.await.unwrap().is_empty());
@@ -247,15 +257,7 @@ async fn a_forbidden_list_names_the_missing_rule() {
     let (client, record) = api_server(Box::new(|_| status(403, "Forbidden")));
     let state = tempfile::tempdir().unwrap();
     let (_tx, leader) = tokio::sync::watch::channel(true);
-    let r = Reconciler::new(
-        client,
-        "keyward",
-        engine(state.path()),
-        Arc::new(Readiness::default()),
-        leader,
-        "pod-a",
-        AllowedDirs::none(),
-    );
+    let r = reconciler(client, state.path(), leader, "pod-a");
     let e = r.reconcile_full().await.unwrap_err();
     assert!(matches!(e, KubeError::Forbidden { .. }), "{e:?}");
     assert!(e.to_string().contains("list peoplesources in namespace keyward"), "{e}");
