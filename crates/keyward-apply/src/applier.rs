@@ -211,6 +211,7 @@ impl Applier {
             checklists: Vec::new(),
             audit_error: None,
             audit_last_hash: String::new(),
+            audit_records: 0,
         };
         let _ = log.record(Entry::run_started(&plan)).await;
         report.refusals = refusals;
@@ -235,6 +236,7 @@ impl Applier {
         let _ = log.record(Entry::run_finished(report.counts())).await;
         report.audit_error = log.broken();
         report.audit_last_hash = self.audit.last_hash();
+        report.audit_records = self.audit.records();
         report
     }
 }
@@ -311,6 +313,8 @@ mod tests {
             warnings: vec![],
             violations: vec![],
             duty_rules: 0,
+            diagnostics: vec![],
+            held: vec![],
         };
         let mut doc = serde_json::to_value(&plan).unwrap();
         doc["changes"] = serde_json::to_value(vec![change(Action::Suspend, "a"), change(Action::Delete, "a")]).unwrap();
@@ -349,6 +353,58 @@ mod tests {
         let connectors: BTreeMap<String, Arc<dyn Connector>> =
             BTreeMap::from([("crm".to_owned(), Arc::new(Counting(Arc::default())) as Arc<dyn Connector>)]);
         (applier, connectors)
+    }
+
+    /// Quotes the token in what it reports, as a connector would that
+    /// read an app's words from somewhere the HTTP client did not scrub.
+    struct Leaky(keyward_connectors::http::Secret);
+
+    #[async_trait::async_trait]
+    impl Connector for Leaky {
+        fn kind(&self) -> &'static str {
+            "leaky"
+        }
+        fn app(&self) -> &str {
+            "crm"
+        }
+        fn capabilities(&self) -> Capabilities {
+            Capabilities { suspend: true, delete: true, ..Capabilities::READ_ONLY }
+        }
+        async fn list(&self) -> Result<AccountListing, ConnectorError> {
+            Ok(AccountListing::new("crm", vec![]))
+        }
+        async fn apply(&self, c: &Change) -> Result<Outcome, ConnectorError> {
+            let token = self.0.expose();
+            if c.action == Action::Suspend {
+                return Ok(Outcome::Applied(format!("suspended; the app echoed {}", token.replace('/', "\\/"))));
+            }
+            Err(ConnectorError::Http {
+                app: "crm".into(),
+                call: "DELETE https://crm.example/Users/a".into(),
+                status: Some(400),
+                problem: format!("HTTP 400: invalid token {token}"),
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn no_secret_the_process_holds_reaches_the_audit_log_or_the_report() {
+        let token = keyward_connectors::http::Secret::new("kw/apply-SECRET+9d8c7b6a");
+        let (set, plan) = crm_plan();
+        let dir = tempfile::tempdir().unwrap();
+        let log = AuditLog::open(dir.path().join("audit.jsonl")).unwrap();
+        let connectors: BTreeMap<String, Arc<dyn Connector>> =
+            BTreeMap::from([("crm".to_owned(), Arc::new(Leaky(token.clone())) as Arc<dyn Connector>)]);
+        let applier = Applier::new(log, dir.path(), GuardOptions::default());
+        let prepared = applier.prepare(plan, &set, &connectors, Scope::EveryApp);
+        let report = applier.apply(prepared, "r").await;
+        assert_eq!((report.applied(), report.failed()), (1, 1));
+        let log = std::fs::read_to_string(dir.path().join("audit.jsonl")).unwrap();
+        assert!(!log.contains("apply-SECRET"), "{log}");
+        assert!(log.contains("invalid token ***"), "the error is kept, without the token: {log}");
+        let items = format!("{:?}", report.items);
+        assert!(!items.contains("apply-SECRET"), "{items}");
+        crate::audit::verify(dir.path().join("audit.jsonl")).unwrap();
     }
 
     #[test]

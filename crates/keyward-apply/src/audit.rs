@@ -10,7 +10,7 @@
 //! `hash` field: one line, no whitespace, keys in the order the struct
 //! declares them (`seq, time, run, event, app, action, account, accountId,
 //! person, reason, peopleTotal, planDate, changes, reviews, counts, detail,
-//! error, prev`), absent optional fields left out, strings escaped as
+//! error, prev, mac`), absent optional fields left out, strings escaped as
 //! serde_json does (only `"`, `\` and control characters; everything else
 //! verbatim UTF-8).
 //!
@@ -24,8 +24,21 @@
 //!
 //! The chain proves that the file was not edited *in place*; someone who
 //! can write the file can still rewrite every line after the one they
-//! change. Ship the last hash ([`VerifySummary::last_hash`], printed at the
-//! end of each apply) somewhere else, and a rewrite shows.
+//! change. Ship the last hash and the record count
+//! ([`VerifySummary::last_hash`] and `records`, printed at the end of each
+//! apply) somewhere else and give them to [`verify_with`] (`keyward audit
+//! verify --expect-hash --expect-records`), and a rewrite or a cut tail
+//! shows (`expect`).
+//!
+//! # HMAC
+//!
+//! With an [`AuditKey`] (`key`), each record also carries `mac`: lowercase
+//! hex of HMAC-SHA256 under the key over `prev` followed by the body
+//! *without* `mac` — the same input as the hash, before `mac` is added —
+//! and the hash then covers the body with `mac`. Someone without the key
+//! can rebuild the chain but not the HMACs. Records written before a key
+//! was set have no `mac` and verify as before; once a record has one, every
+//! later record must, and a keyed log is continued only with its key.
 //!
 //! # Durability
 //!
@@ -37,17 +50,26 @@
 //! applies cannot fork the chain.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Read, Write};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use jiff::civil::Date;
+use keyward_connectors::http::redact_known;
 use keyward_core::action::Action;
 use keyward_core::plan::{Change, Plan};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::guard::Refusal;
+
+mod error;
+mod expect;
+mod key;
+
+pub use error::AuditError;
+pub use expect::{Expect, verify_with};
+pub use key::AuditKey;
 
 /// `prev` of the first record.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -167,6 +189,10 @@ pub struct Record {
     pub error: Option<String>,
     /// `hash` of the previous line; [`GENESIS`] for the first.
     pub prev: String,
+    /// HMAC of the record under the log's key, when it has one (see the
+    /// module documentation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mac: Option<String>,
     /// See the module documentation. Empty only while being computed.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub hash: String,
@@ -177,6 +203,14 @@ impl Record {
     fn body(&self) -> Result<String, serde_json::Error> {
         let mut r = self.clone();
         r.hash.clear();
+        serde_json::to_string(&r)
+    }
+
+    /// The body the HMAC covers: the record without `hash` and `mac`.
+    fn unsigned_body(&self) -> Result<String, serde_json::Error> {
+        let mut r = self.clone();
+        r.hash.clear();
+        r.mac = None;
         serde_json::to_string(&r)
     }
 }
@@ -274,90 +308,23 @@ impl Entry {
         self.error = Some(error.into());
         self
     }
-}
 
-const INVESTIGATE: &str = "keyward will not append to a log it cannot verify. Compare the file with a backup or with the last hash printed by an earlier apply, keep this file as evidence, and point keyward at a new log once you know what happened";
-
-/// Why the audit log cannot be read or written.
-#[derive(Debug, thiserror::Error)]
-pub enum AuditError {
-    /// The file or its directory could not be created, read, locked or written.
-    #[error("cannot {what} the audit log {}: {source}", path.display())]
-    Io {
-        /// The log.
-        path: PathBuf,
-        /// What keyward was doing (`read`, `append to`).
-        what: &'static str,
-        /// What the operating system said.
-        source: io::Error,
-    },
-    /// Another process (a concurrent apply) holds the log open for writing.
-    #[error("the audit log {} is in use by another keyward apply; wait for it to finish (two applies at once would interleave their changes)", path.display())]
-    Locked {
-        /// The log.
-        path: PathBuf,
-    },
-    /// A line is not UTF-8 JSON shaped like an audit record.
-    #[error("line {line} of the audit log {} is not an audit record ({error}); {INVESTIGATE}", path.display())]
-    BadJson {
-        /// The log.
-        path: PathBuf,
-        /// 1-based line number.
-        line: usize,
-        /// What the parser said.
-        error: String,
-    },
-    /// A line's content does not match its hash: it was altered after it
-    /// was written (even re-formatting counts).
-    #[error("line {line} of the audit log {} was altered after it was written: its content does not match its hash; {INVESTIGATE}", path.display())]
-    HashMismatch {
-        /// The log.
-        path: PathBuf,
-        /// 1-based line number.
-        line: usize,
-    },
-    /// A line's `seq` is not one more than the line before: a record was
-    /// removed, inserted or moved before this line.
-    #[error("line {line} of the audit log {} has seq {found} where {expected} was expected: a record was removed, inserted or moved before it; {INVESTIGATE}", path.display())]
-    SeqGap {
-        /// The log.
-        path: PathBuf,
-        /// 1-based line number.
-        line: usize,
-        /// The seq that should be there.
-        expected: u64,
-        /// The seq that is there.
-        found: u64,
-    },
-    /// A line's `prev` is not the hash of the line before: a record was
-    /// removed or the lines were reordered (and renumbered).
-    #[error("line {line} of the audit log {} does not follow the line before it (its prev is not that line's hash): a record was removed or reordered; {INVESTIGATE}", path.display())]
-    PrevMismatch {
-        /// The log.
-        path: PathBuf,
-        /// 1-based line number.
-        line: usize,
-    },
-    /// The last line has no line end: a write was cut short.
-    #[error("the last line ({line}) of the audit log {} is incomplete: a write was cut short by a crash or a full disk (the lines before it verify). Check whether that run's last change was made, then remove the incomplete line (keep a copy) and apply again", path.display())]
-    TornWrite {
-        /// The log.
-        path: PathBuf,
-        /// 1-based line number of the incomplete line.
-        line: usize,
-    },
-    /// An earlier write of this process failed, so the end of the file is
-    /// unknown; nothing more is appended.
-    #[error("the audit log {} can no longer be written: {why}; reopen it to check the end of the file", path.display())]
-    Broken {
-        /// The log.
-        path: PathBuf,
-        /// The earlier failure.
-        why: String,
-    },
-    /// A bug inside keyward (a record that does not serialize, a crashed task).
-    #[error("internal error writing the audit log: {0}")]
-    Internal(String),
+    /// Every text without the secrets this process holds: a line of the
+    /// log can never be removed, so a token an app echoed in a way no
+    /// connector caught must not reach it (see `keyward_http::redact_known`).
+    fn redacted(self) -> Self {
+        let scrub = |t: Option<String>| t.map(|t| redact_known(&t).into_owned());
+        Self {
+            app: scrub(self.app),
+            account: scrub(self.account),
+            account_id: scrub(self.account_id),
+            person: scrub(self.person),
+            reason: scrub(self.reason),
+            detail: scrub(self.detail),
+            error: scrub(self.error),
+            ..self
+        }
+    }
 }
 
 /// What [`verify`] found.
@@ -369,6 +336,11 @@ pub struct VerifySummary {
     pub runs: usize,
     /// `hash` of the last record; [`GENESIS`] for an empty log.
     pub last_hash: String,
+    /// Records carrying an HMAC (checked when a key was given).
+    pub keyed: usize,
+    /// The `seq` of the record an expected hash or count named, when one
+    /// was given (see [`verify_with`]).
+    pub anchor: Option<u64>,
 }
 
 /// Which HR head count the next apply is compared with.
@@ -415,11 +387,22 @@ struct Chain {
     last_hash: String,
     runs: usize,
     baseline: Baseline,
+    /// Records with an HMAC, and the line of the first.
+    keyed: usize,
+    first_keyed: Option<usize>,
 }
 
-/// Verifies `bytes` (the whole log) and calls `each` with every record.
-fn scan(path: &Path, bytes: &[u8], mut each: impl FnMut(Record)) -> Result<Chain, AuditError> {
-    let mut chain = Chain { seq: 0, last_hash: GENESIS.to_owned(), runs: 0, baseline: Baseline::default() };
+/// Verifies `bytes` (the whole log) — with `key`, each record's HMAC too —
+/// and calls `each` with every record.
+fn scan(path: &Path, bytes: &[u8], key: Option<&AuditKey>, mut each: impl FnMut(&Record)) -> Result<Chain, AuditError> {
+    let mut chain = Chain {
+        seq: 0,
+        last_hash: GENESIS.to_owned(),
+        runs: 0,
+        baseline: Baseline::default(),
+        keyed: 0,
+        first_keyed: None,
+    };
     let torn = !bytes.is_empty() && !bytes.ends_with(b"\n");
     let mut lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').collect();
     // `split` yields an empty piece after the final line end, or the torn
@@ -445,13 +428,25 @@ fn scan(path: &Path, bytes: &[u8], mut each: impl FnMut(Record)) -> Result<Chain
         if rec.prev != chain.last_hash {
             return Err(AuditError::PrevMismatch { path: path.to_owned(), line });
         }
+        match &rec.mac {
+            Some(mac) => {
+                chain.keyed += 1;
+                chain.first_keyed.get_or_insert(line);
+                let unsigned = rec.unsigned_body().map_err(|e| bad(e.to_string()))?;
+                if key.is_some_and(|k| !k.verify(&rec.prev, &unsigned, mac)) {
+                    return Err(AuditError::HmacMismatch { path: path.to_owned(), line });
+                }
+            }
+            None if chain.first_keyed.is_some() => return Err(AuditError::Unkeyed { path: path.to_owned(), line }),
+            None => {}
+        }
         chain.seq = rec.seq;
         chain.last_hash.clone_from(&rec.hash);
         if rec.event == Event::RunStarted {
             chain.runs += 1;
         }
         chain.baseline.observe(&rec);
-        each(rec);
+        each(&rec);
     }
     if torn {
         let line = chain.seq as usize + 1;
@@ -466,13 +461,12 @@ fn read_all(path: &Path) -> Result<Vec<u8>, AuditError> {
 }
 
 /// Checks a whole log: every line parses, is in canonical form, matches
-/// its hash, follows the line before, and the last line is complete.
+/// its hash, follows the line before, no unkeyed line follows a keyed one,
+/// and the last line is complete. HMACs are checked only with a key, and a
+/// cut tail or a rewritten file only with what was kept elsewhere: see
+/// [`verify_with`].
 pub fn verify(path: impl AsRef<Path>) -> Result<VerifySummary, AuditError> {
-    let path = path.as_ref();
-    let bytes = read_all(path)?;
-    let mut records = 0;
-    let chain = scan(path, &bytes, |_| records += 1)?;
-    Ok(VerifySummary { records, runs: chain.runs, last_hash: chain.last_hash })
+    verify_with(path, None, &Expect::default())
 }
 
 /// Verifies a log and returns its records.
@@ -480,7 +474,7 @@ pub fn read(path: impl AsRef<Path>) -> Result<Vec<Record>, AuditError> {
     let path = path.as_ref();
     let bytes = read_all(path)?;
     let mut out = Vec::new();
-    scan(path, &bytes, |r| out.push(r))?;
+    scan(path, &bytes, None, |r| out.push(r.clone()))?;
     Ok(out)
 }
 
@@ -491,6 +485,8 @@ struct Inner {
     last_hash: String,
     baseline: Baseline,
     broken: Option<String>,
+    /// Signs every record written, when the log is keyed.
+    key: Option<AuditKey>,
 }
 
 /// An open audit log, ready to append. Cheap to clone; clones share the
@@ -505,8 +501,17 @@ impl AuditLog {
     /// Opens (creating it and its directory if missing) and verifies a log.
     ///
     /// Refuses a log whose chain does not verify or whose last line is
-    /// torn, and a log another process has open.
+    /// torn, a log another process has open, and a keyed log (see
+    /// [`AuditLog::open_keyed`]).
     pub fn open(path: impl AsRef<Path>) -> Result<Self, AuditError> {
+        Self::open_keyed(path, None)
+    }
+
+    /// As [`AuditLog::open`]; with `key`, checks the HMACs of the records
+    /// that carry one and signs every record written. Without a key, a log
+    /// whose records carry HMACs is refused: unkeyed records after them
+    /// would break it.
+    pub fn open_keyed(path: impl AsRef<Path>, key: Option<AuditKey>) -> Result<Self, AuditError> {
         let path = path.as_ref().to_owned();
         let io = |what: &'static str| {
             let path = path.clone();
@@ -527,8 +532,12 @@ impl AuditLog {
         }
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes).map_err(io("read"))?;
-        let chain = scan(&path, &bytes, |_| {})?;
-        let inner = Inner { file, seq: chain.seq, last_hash: chain.last_hash, baseline: chain.baseline, broken: None };
+        let chain = scan(&path, &bytes, key.as_ref(), |_| {})?;
+        if let (None, Some(line)) = (&key, chain.first_keyed) {
+            return Err(AuditError::KeyNeeded { path, line });
+        }
+        let inner =
+            Inner { file, seq: chain.seq, last_hash: chain.last_hash, baseline: chain.baseline, broken: None, key };
         Ok(Self { path: Arc::new(path), inner: Arc::new(Mutex::new(inner)) })
     }
 
@@ -554,6 +563,12 @@ impl AuditLog {
     /// `hash` of the last record written; [`GENESIS`] for an empty log.
     pub fn last_hash(&self) -> String {
         self.inner.lock().map(|i| i.last_hash.clone()).unwrap_or_default()
+    }
+
+    /// Records in the log (the `seq` of the last): with [`Self::last_hash`],
+    /// what to keep elsewhere for [`verify_with`].
+    pub fn records(&self) -> u64 {
+        self.inner.lock().map(|i| i.seq).unwrap_or_default()
     }
 
     /// Appends one record and waits until it is on disk. Blocking; from
@@ -583,7 +598,7 @@ impl AuditLog {
             counts,
             detail,
             error,
-        } = entry;
+        } = entry.redacted();
         let mut rec = Record {
             seq: inner.seq + 1,
             time,
@@ -603,8 +618,13 @@ impl AuditLog {
             detail,
             error,
             prev: inner.last_hash.clone(),
+            mac: None,
             hash: String::new(),
         };
+        if let Some(key) = &inner.key {
+            let unsigned = rec.unsigned_body().map_err(|e| AuditError::Internal(e.to_string()))?;
+            rec.mac = Some(key.sign(&rec.prev, &unsigned));
+        }
         let body = rec.body().map_err(|e| AuditError::Internal(e.to_string()))?;
         rec.hash = chain_hash(&rec.prev, &body);
         let mut line = serde_json::to_string(&rec).map_err(|e| AuditError::Internal(e.to_string()))?;
@@ -673,6 +693,20 @@ mod tests {
             log.record("r1", Entry::new(Event::Skipped).detail(format!("record {i} \"quoted\" 日本語"))).unwrap();
         }
         (dir, path)
+    }
+
+    #[test]
+    fn a_secret_the_process_holds_never_reaches_a_line() {
+        let token = keyward_connectors::http::Secret::new("kw/audit-SECRET+5e4d3c2b");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.jsonl");
+        let log = AuditLog::open(&path).unwrap();
+        let echoed = format!("HTTP 400: invalid token {}", token.expose().replace('/', "\\/"));
+        log.record("r1", Entry::new(Event::Failed).error(echoed).detail(token.expose())).unwrap();
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(!text.contains("audit-SECRET"), "{text}");
+        assert!(text.contains(r#""detail":"***","error":"HTTP 400: invalid token ***""#), "{text}");
+        verify(&path).unwrap();
     }
 
     #[test]

@@ -1,17 +1,19 @@
-//! Guards: refuse a plan that takes away too much at once.
+//! Guards: refuse a plan that takes away, or opens, too much at once.
 //!
 //! A truncated HR export, a wrong selector or a renamed department all look
-//! exactly like a wave of leavers. The plan cannot tell them apart, so
-//! before anything is applied these checks compare the plan with limits
-//! and with the HR head count of the last apply. Each refusal names the
-//! numbers, the limit and the flag that overrides it.
+//! exactly like a wave of leavers; a duplicated export, a selector that
+//! matches too much or a wrong HR status look like a wave of joiners (or
+//! of leavers coming back). The plan cannot tell them apart, so before
+//! anything is applied these checks compare the plan with limits and with
+//! the HR head count of the last apply. Each refusal names the numbers,
+//! the limit and the flag that overrides it.
 
 use std::collections::BTreeSet;
 use std::fmt;
 
 use keyward_core::action::Action;
 use keyward_core::compile::PolicySet;
-use keyward_core::plan::{AccountRef, Plan};
+use keyward_core::plan::{AccountRef, AppSummary, Plan};
 use serde::Serialize;
 
 /// Accounts an app may lose in one apply when its Application does not say.
@@ -23,6 +25,9 @@ pub const DEFAULT_MAX_DEPROVISION_PERCENT: u32 = 10;
 pub const PERCENT_RULE_ABOVE: usize = 5;
 /// Largest drop of the HR head count, in percent, accepted without a flag.
 pub const DEFAULT_MAX_HR_SHRINK_PERCENT: u32 = 10;
+/// Accounts an app may gain (created or restored) in one apply when its
+/// Application does not say.
+pub const DEFAULT_MAX_CREATE: u32 = 50;
 
 /// What the operator allowed on the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +46,11 @@ pub struct GuardOptions {
     pub default_max_deprovision_percent: u32,
     /// Largest accepted drop of the HR head count since the last apply.
     pub max_hr_shrink_percent: u32,
+    /// `--allow-mass-create`: lift the per-app limit on accounts opened.
+    pub allow_mass_create: bool,
+    /// `--max-create`: the per-app limit on accounts created or restored,
+    /// for Applications that do not set `spec.apply.guard.maxCreate`.
+    pub default_max_create: u32,
 }
 
 impl Default for GuardOptions {
@@ -52,6 +62,8 @@ impl Default for GuardOptions {
             default_max_deprovision: DEFAULT_MAX_DEPROVISION,
             default_max_deprovision_percent: DEFAULT_MAX_DEPROVISION_PERCENT,
             max_hr_shrink_percent: DEFAULT_MAX_HR_SHRINK_PERCENT,
+            allow_mass_create: false,
+            default_max_create: DEFAULT_MAX_CREATE,
         }
     }
 }
@@ -87,6 +99,9 @@ pub fn check(plan: &Plan, set: &PolicySet, opts: &GuardOptions, previous_people_
     }
     let mut total = 0usize;
     for app in &plan.apps {
+        if let Some(r) = mass_create(plan, set, opts, app) {
+            out.push(r);
+        }
         let count = deprovisioned(plan, &app.name);
         total += count;
         if opts.allow_mass_deprovision || count == 0 {
@@ -135,6 +150,38 @@ pub fn check(plan: &Plan, set: &PolicySet, opts: &GuardOptions, previous_people_
     out
 }
 
+/// More accounts created or restored in one app than its limit.
+fn mass_create(plan: &Plan, set: &PolicySet, opts: &GuardOptions, app: &AppSummary) -> Option<Refusal> {
+    if opts.allow_mass_create {
+        return None;
+    }
+    let count = opened(plan, &app.name);
+    let own = set.application(&app.name).and_then(|a| a.spec.apply.guard.max_create);
+    let max = own.unwrap_or(opts.default_max_create);
+    if count <= max as usize {
+        return None;
+    }
+    let source = match own {
+        Some(_) => format!("Application {} spec.apply.guard.maxCreate", app.name),
+        None => format!(
+            "the default of --max-create; set Application {} spec.apply.guard.maxCreate to change it for this app",
+            app.name
+        ),
+    };
+    Some(Refusal {
+        app: Some(app.name.clone()),
+        message: format!(
+            "{}: the plan creates or restores {count} accounts (the app has {}); the limit is {max} ({source}). A duplicated HR export, a selector that matches too much or a wrong HR status looks exactly like this. Check them, then rerun with --allow-mass-create if this is intended.",
+            app.name, app.accounts
+        ),
+    })
+}
+
+/// Accounts of `app` that the plan creates or restores, each counted once.
+pub fn opened(plan: &Plan, app: &str) -> usize {
+    counted_once(plan, app, |a| matches!(a, Action::Create | Action::Restore))
+}
+
 fn hr_shrink(now: usize, previous: Option<usize>, opts: &GuardOptions) -> Option<Refusal> {
     let prev = previous?;
     if opts.allow_hr_shrink || now >= prev {
@@ -157,10 +204,15 @@ fn hr_shrink(now: usize, previous: Option<usize>, opts: &GuardOptions) -> Option
 /// Accounts of `app` that the plan suspends or deletes, each counted once
 /// (a leaver past retention has both a suspend and a delete).
 pub fn deprovisioned(plan: &Plan, app: &str) -> usize {
+    counted_once(plan, app, |a| matches!(a, Action::Suspend | Action::Delete))
+}
+
+/// Accounts of `app` with a change whose action is `counted`, each once.
+fn counted_once(plan: &Plan, app: &str, counted: impl Fn(Action) -> bool) -> usize {
     let mut seen = BTreeSet::new();
     let mut unnamed = 0;
     for c in plan.changes_for(app) {
-        if !matches!(c.action, Action::Suspend | Action::Delete) {
+        if !counted(c.action) {
             continue;
         }
         match identity(&c.account) {
@@ -200,6 +252,68 @@ fn share(part: usize, whole: usize, limit: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A policy set with the csv-export Application `crm` and its `apply`.
+    fn crm(apply: &str) -> PolicySet {
+        let text = format!(
+            "apiVersion: keyward.io/v1alpha1\nkind: PeopleSource\nmetadata: {{name: hr}}\nspec:\n  csv: {{path: hr.csv, columns: {{id: id}}}}\n---\napiVersion: keyward.io/v1alpha1\nkind: Application\nmetadata: {{name: crm}}\nspec:\n  connector:\n    csvExport: {{path: crm.csv, columns: {{email: email}}}}\n  apply: {apply}\n"
+        );
+        let files = vec![keyward_core::SourceFile { path: "p.yaml".into(), text }];
+        keyward_core::PolicySet::load("policies", files).unwrap().set
+    }
+
+    /// A plan for `crm` (with `accounts` accounts) holding `creates`
+    /// creates and `restores` restores.
+    fn opening(accounts: usize, creates: usize, restores: usize) -> Plan {
+        let counts = serde_json::json!({"create": 0, "restore": 0, "update": 0, "suspend": 0, "transfer": 0, "delete": 0, "review": 0});
+        let change = |action: &str, i: usize| serde_json::json!({"app": "crm", "action": action, "account": {"email": format!("p{i}@example.com")}, "reason": "test"});
+        let changes: Vec<_> = (0..creates)
+            .map(|i| change("create", i))
+            .chain((creates..creates + restores).map(|i| change("restore", i)))
+            .collect();
+        let doc = serde_json::json!({
+            "apiVersion": "keyward.io/v1alpha1", "kind": "Plan", "formatVersion": 1, "date": "2026-11-23",
+            "people": {"total": 1000, "employed": 1000, "onLeave": 0, "notStarted": 0, "left": 0},
+            "apps": [{"name": "crm", "displayName": "CRM", "connector": "csvExport", "source": "crm.csv", "readOnly": true,
+                      "accounts": accounts, "matched": accounts, "orphans": 0, "protected": 0, "bots": 0, "changes": counts}],
+            "summary": counts, "changes": changes, "warnings": []
+        });
+        Plan::from_json(&doc.to_string()).unwrap()
+    }
+
+    #[test]
+    fn mass_create_is_refused_per_app_with_the_numbers_until_allowed() {
+        let set = crm("{}");
+        let opts = GuardOptions::default();
+        assert!(check(&opening(10, 50, 0), &set, &opts, None).is_empty(), "exactly the limit is allowed");
+        let r = check(&opening(10, 49, 2), &set, &opts, None);
+        assert_eq!(r.len(), 1, "restores open accounts too: {r:?}");
+        assert_eq!(r[0].app.as_deref(), Some("crm"));
+        assert_eq!(
+            r[0].message,
+            "crm: the plan creates or restores 51 accounts (the app has 10); the limit is 50 (the default of --max-create; set Application crm spec.apply.guard.maxCreate to change it for this app). A duplicated HR export, a selector that matches too much or a wrong HR status looks exactly like this. Check them, then rerun with --allow-mass-create if this is intended."
+        );
+        let deprovision = GuardOptions { allow_mass_deprovision: true, ..GuardOptions::default() };
+        assert_eq!(check(&opening(10, 51, 0), &set, &deprovision, None).len(), 1, "a separate override");
+        let allow = GuardOptions { allow_mass_create: true, ..GuardOptions::default() };
+        assert!(check(&opening(10, 51, 0), &set, &allow, None).is_empty());
+        let wider = GuardOptions { default_max_create: 60, ..GuardOptions::default() };
+        assert!(check(&opening(10, 51, 0), &set, &wider, None).is_empty());
+    }
+
+    #[test]
+    fn an_apps_own_create_limit_wins_over_the_default() {
+        let r = check(&opening(10, 3, 0), &crm("{guard: {maxCreate: 2}}"), &GuardOptions::default(), None);
+        assert_eq!(r.len(), 1);
+        assert!(
+            r[0].message.contains("the limit is 2 (Application crm spec.apply.guard.maxCreate)"),
+            "{}",
+            r[0].message
+        );
+        assert!(
+            check(&opening(10, 80, 0), &crm("{guard: {maxCreate: 100}}"), &GuardOptions::default(), None).is_empty()
+        );
+    }
 
     #[test]
     fn share_never_reads_as_the_limit_when_over_it() {

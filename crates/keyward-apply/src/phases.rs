@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex};
 
 use futures::FutureExt as _;
 use futures::StreamExt as _;
+use keyward_connectors::http::redact_known;
 use keyward_connectors::{Connector, Outcome};
 use keyward_core::action::Action;
 use keyward_core::plan::{AppSummary, Change, Plan};
@@ -261,15 +262,20 @@ async fn run_one(log: &RunLog, connector: &dyn Connector, c: &Change) -> ItemRes
         return ItemResult::Skipped(format!("the audit log cannot be written, so the change was not attempted: {e}"));
     }
     let outcome = AssertUnwindSafe(connector.apply(c)).catch_unwind().await;
+    // The app's words go into the report and from there to the terminal,
+    // a status or a notification: without any secret this process holds.
+    let scrub = |text: &str| redact_known(text).into_owned();
     let (result, entry) = match outcome {
         Ok(Ok(Outcome::Applied(what))) => {
+            let what = scrub(&what);
             (ItemResult::Applied(what.clone()), Entry::change(Event::Applied, c).detail(what))
         }
         Ok(Ok(Outcome::AlreadyDone(what))) => {
+            let what = scrub(&what);
             (ItemResult::AlreadyDone(what.clone()), Entry::change(Event::AlreadyDone, c).detail(what))
         }
         Ok(Err(e)) => {
-            let e = e.to_string();
+            let e = scrub(&e.to_string());
             (ItemResult::Failed(e.clone()), Entry::change(Event::Failed, c).error(e))
         }
         Err(_) => {

@@ -70,6 +70,8 @@ pub struct Report {
     /// `hash` of the audit log's last record after the run, to keep
     /// somewhere else: it proves later that the log was not rewritten.
     pub audit_last_hash: String,
+    /// Records in the audit log after the run, kept with the hash.
+    pub audit_records: u64,
 }
 
 impl Report {

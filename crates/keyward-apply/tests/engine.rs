@@ -93,6 +93,8 @@ fn plan(people: usize, apps: &[AppDef], changes: Vec<Change>) -> Plan {
         warnings: vec![],
         violations: vec![],
         duty_rules: 0,
+        diagnostics: vec![],
+        held: vec![],
     };
     let mut doc = serde_json::to_value(&plan).unwrap();
     doc["changes"] = serde_json::to_value(&changes).unwrap();

@@ -3,7 +3,9 @@
 //! The end-to-end benchmark of `keyward plan`. It owns the synthetic
 //! organisation generator ([`generate`]: an HR export with Japanese headers,
 //! twenty SaaS user exports in their vendors' layouts, and the policy
-//! repository that ties them together), the in-process measurement of the
+//! repository that ties them together; the organisation itself — people,
+//! apps, policies — is drawn by the private `org` module tree and written
+//! out by `generate`'s submodules), the in-process measurement of the
 //! parse-only and plan phases ([`run`]), and the report over repeated
 //! runs ([`all`]); and the count of HTTP requests a SCIM reconcile sends
 //! against a real server ([`scim_requests`]); and the controller's leaver

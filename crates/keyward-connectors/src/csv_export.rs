@@ -72,6 +72,7 @@ impl CsvExport {
     pub fn parse(&self, bytes: Vec<u8>) -> Result<AccountListing, ConnectorError> {
         let decoded = tabular::decode(&self.path, bytes, self.spec.encoding).map_err(|d| data(vec![d]))?;
         let text = decoded.text;
+        tabular::empty_file(&self.path, &text, "export the accounts again").map_err(|d| data(vec![d]))?;
         let delimiter = self.spec.delimiter.as_deref().and_then(|d| d.bytes().next()).unwrap_or(b',');
         let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(text.as_bytes());
         let headers = Headers::new(reader.headers().map_err(|e| data(vec![csv_error(&self.path, &text, &e)]))?.iter());
@@ -89,6 +90,7 @@ impl CsvExport {
         let mut lines: Vec<u32> = Vec::with_capacity(rows);
         let mut last_active_col = tabular::DateColumn::new(&[]);
         let mut record = csv::StringRecord::new();
+        let mut record_lines = tabular::RecordLines::new(&text);
         loop {
             match reader.read_record(&mut record) {
                 Ok(false) => break,
@@ -98,7 +100,7 @@ impl CsvExport {
                     break;
                 }
             }
-            let line = record.position().map_or(0, |p| p.line() as usize);
+            let line = record.position().map_or(0, |p| record_lines.line(p));
             if record.iter().all(|f| f.trim().is_empty()) {
                 continue;
             }

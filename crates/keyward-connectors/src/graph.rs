@@ -17,7 +17,7 @@ use keyward_core::account::{Account, AccountListing, AccountStatus, Text};
 use keyward_core::action::Action;
 use keyward_core::load::{Locator, Named};
 use keyward_core::plan::Change;
-use keyward_core::resources::{ApplicationSpec, MicrosoftGraphConnector};
+use keyward_core::resources::{ApplicationSpec, CorrelatorSpec, MicrosoftGraphConnector};
 use serde_json::{Value, json};
 use url::Url;
 
@@ -59,6 +59,9 @@ pub struct MicrosoftGraph {
     group_ids: std::sync::Mutex<Option<HashMap<String, Vec<String>>>>,
     /// User id → group names, from the last listing, for targeted lookups.
     member_of: std::sync::Mutex<HashMap<String, Vec<Text>>>,
+    /// The Application's correlators, which say what a one-person lookup
+    /// must search for.
+    correlate: Vec<CorrelatorSpec>,
 }
 
 impl MicrosoftGraph {
@@ -98,6 +101,7 @@ impl MicrosoftGraph {
             http,
             group_ids: std::sync::Mutex::new(None),
             member_of: std::sync::Mutex::new(HashMap::new()),
+            correlate: app.spec.correlate.clone(),
         })
     }
 
@@ -592,16 +596,22 @@ impl Connector for MicrosoftGraph {
         Ok(self.listing(accounts))
     }
 
+    /// The users whose UPN or mail is one of the person's addresses (in
+    /// every alias domain of the app's correlators) or whose employeeId is
+    /// one of their employee numbers, with the HR attribute values the
+    /// correlators compare with either; the whole listing when a
+    /// correlator compares a field no filter reaches.
     async fn find(&self, person: &PersonKeys) -> Result<AccountListing, ConnectorError> {
+        let Some(keys) = crate::lookup::by_address_and_id(&self.correlate, person, crate::lookup::UserNames::Addresses)
+        else {
+            return self.list().await;
+        };
         let mut clauses: Vec<String> = Vec::new();
-        for e in &person.emails {
+        for e in &keys.emails {
             clauses.push(format!("userPrincipalName eq {}", quote(e)));
             clauses.push(format!("mail eq {}", quote(e)));
         }
-        for u in person.user_names.iter().filter(|u| u.contains('@')) {
-            clauses.push(format!("userPrincipalName eq {}", quote(u)));
-        }
-        for id in &person.ids {
+        for id in &keys.ids {
             clauses.push(format!("employeeId eq {}", quote(id)));
         }
         if clauses.is_empty() {

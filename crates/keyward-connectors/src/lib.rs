@@ -30,6 +30,7 @@ pub mod google;
 pub mod graph;
 pub mod http;
 pub mod ldap;
+mod lookup;
 pub mod scim;
 pub mod secrets;
 pub mod slack;

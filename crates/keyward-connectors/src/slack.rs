@@ -405,7 +405,9 @@ fn slack_error(app: &str, reply: &Reply, body: &Value) -> ConnectorError {
         app: app.to_owned(),
         call: reply.call().to_owned(),
         status: Some(reply.status.as_u16()),
-        problem: format!("Slack error `{code}`: {help}"),
+        // An HTTP 200 body, which the client does not scrub: `error`,
+        // `needed` and `provided` are the app's words.
+        problem: reply.redact(&format!("Slack error `{code}`: {help}")),
     }
 }
 

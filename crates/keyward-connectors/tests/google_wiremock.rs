@@ -63,12 +63,17 @@ fn key_json(token_uri: &str) -> String {
 /// `extra` adds fields to `googleWorkspace`, `more` adds Application
 /// fields and further documents (AccessPolicies).
 async fn setup(extra: &str, more: &str) -> Setup {
+    setup_with(PEOPLE, extra, more).await
+}
+
+/// [`setup`] with another PeopleSource document (ending with `---`).
+async fn setup_with(people: &str, extra: &str, more: &str) -> Setup {
     let server = MockServer::start().await;
     let dir = tempfile::tempdir().unwrap();
     let uri = server.uri();
     std::fs::write(dir.path().join("key.json"), key_json(&format!("{uri}/token"))).unwrap();
     let text = format!(
-        "{PEOPLE}apiVersion: keyward.io/v1alpha1\nkind: Application\nmetadata: {{name: workspace}}\nspec:\n  connector:\n    googleWorkspace: {{serviceAccountKey: {{file: key.json}}, subject: {ADMIN}, directoryUrl: \"{uri}{DIR}\", licensingUrl: \"{uri}{LIC}\", dataTransferUrl: \"{uri}{DT}\"{extra}}}\n  apply: {{requestsPerSecond: 1000}}\n{more}"
+        "{people}apiVersion: keyward.io/v1alpha1\nkind: Application\nmetadata: {{name: workspace}}\nspec:\n  connector:\n    googleWorkspace: {{serviceAccountKey: {{file: key.json}}, subject: {ADMIN}, directoryUrl: \"{uri}{DIR}\", licensingUrl: \"{uri}{LIC}\", dataTransferUrl: \"{uri}{DT}\"{extra}}}\n  apply: {{requestsPerSecond: 1000}}\n{more}"
     );
     let file = dir.path().join("apps.yaml").display().to_string();
     let set = PolicySet::load("test", vec![SourceFile { path: file, text }]).unwrap().set;
@@ -1086,4 +1091,68 @@ async fn a_role_change_across_products_assigns_the_new_licence_then_revokes_the_
         .filter(|m| m != "GET")
         .collect();
     assert_eq!(order, ["POST", "POST", "DELETE"], "token, new licence, then the old one goes");
+}
+
+/// An HR master with a `legacyId` attribute, for attribute correlators.
+const PEOPLE_WITH_LEGACY_ID: &str = "apiVersion: keyward.io/v1alpha1\nkind: PeopleSource\nmetadata: {name: hr}\nspec: {csv: {path: hr.csv, columns: {id: id, attributes: {legacyId: legacy}}}}\n---\n";
+
+fn taro() -> keyward_connectors::PersonKeys {
+    keyward_connectors::PersonKeys {
+        ids: vec!["E5".to_owned()],
+        emails: vec!["taro@example.com".to_owned()],
+        user_names: vec!["L-77".to_owned()],
+    }
+}
+
+/// Every `externalId:` search answers `users` (none when `None`).
+async fn external_id_search(s: &Setup, id: &str, users: Value) {
+    Mock::given(method("GET"))
+        .and(path(format!("{DIR}/users")))
+        .and(query_param("query", format!("externalId:{id}").as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "users": users })))
+        .mount(&s.server)
+        .await;
+}
+
+#[tokio::test]
+async fn a_person_lookup_finds_the_user_on_an_alias_domain() {
+    let s = setup("", "  correlate: [{email: {domainAliases: {old.example.co.jp: example.com}}}]\n").await;
+    get_user(&s, "taro@old.example.co.jp", user("u5", "taro@old.example.co.jp")).await;
+    external_id_search(&s, "E5", json!([])).await;
+    let found = s.google.find(&taro()).await.unwrap();
+    let ids: Vec<&str> = found.accounts.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids, ["u5"], "the full reconcile matches taro@old.example.co.jp to taro@example.com");
+}
+
+#[tokio::test]
+async fn a_person_lookup_finds_the_user_an_hr_attribute_matches() {
+    let more = "  correlate: [{attribute: {attribute: legacyId, accountField: externalId}}]\n";
+    let s = setup_with(PEOPLE_WITH_LEGACY_ID, "", more).await;
+    let mut u = user("u6", "t.yamada@example.com");
+    u["externalIds"] = json!([{"type": "organization", "value": "L-77"}]);
+    external_id_search(&s, "E5", json!([])).await;
+    external_id_search(&s, "L-77", json!([u])).await;
+    let found = s.google.find(&taro()).await.unwrap();
+    let ids: Vec<&str> = found.accounts.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids, ["u6"]);
+}
+
+#[tokio::test]
+async fn a_person_lookup_reads_the_listing_when_a_correlator_compares_a_field_no_search_reaches() {
+    let more = "  correlate: [{attribute: {attribute: legacyId, accountField: orgUnitPath}}]\n";
+    let s = setup_with(PEOPLE_WITH_LEGACY_ID, "", more).await;
+    let mut u = user("u8", "someone@example.com");
+    u["orgUnitPath"] = json!("L-77");
+    external_id_search(&s, "E5", json!([])).await;
+    external_id_search(&s, "L-77", json!([])).await;
+    // The whole listing: no `query`.
+    Mock::given(method("GET"))
+        .and(path(format!("{DIR}/users")))
+        .and(wiremock::matchers::query_param_is_missing("query"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"users": [u]})))
+        .mount(&s.server)
+        .await;
+    let found = s.google.find(&taro()).await.unwrap();
+    let ids: Vec<&str> = found.accounts.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids, ["u8"]);
 }

@@ -45,12 +45,18 @@ fn g(p: &str) -> String {
 /// One Application `entra` whose connector points at the stub; `extra`
 /// adds fields to `microsoftGraph`.
 async fn setup(extra: &str) -> Setup {
+    setup_with(PEOPLE, extra, "").await
+}
+
+/// [`setup`] with another PeopleSource document (ending with `---`) and
+/// further Application fields.
+async fn setup_with(people: &str, extra: &str, more: &str) -> Setup {
     let server = MockServer::start().await;
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("secret.txt"), format!("{CLIENT_SECRET}\n")).unwrap();
     let uri = server.uri();
     let text = format!(
-        "{PEOPLE}apiVersion: keyward.io/v1alpha1\nkind: Application\nmetadata: {{name: entra}}\nspec:\n  connector:\n    microsoftGraph: {{tenant: {TENANT}, clientId: app-client-id, clientSecret: {{file: secret.txt}}, graphUrl: \"{uri}/v1.0\", authorityUrl: \"{uri}\"{extra}}}\n  apply: {{requestsPerSecond: 1000}}\n"
+        "{people}apiVersion: keyward.io/v1alpha1\nkind: Application\nmetadata: {{name: entra}}\nspec:\n  connector:\n    microsoftGraph: {{tenant: {TENANT}, clientId: app-client-id, clientSecret: {{file: secret.txt}}, graphUrl: \"{uri}/v1.0\", authorityUrl: \"{uri}\"{extra}}}\n  apply: {{requestsPerSecond: 1000}}\n{more}"
     );
     let file = dir.path().join("apps.yaml").display().to_string();
     let set = PolicySet::load("test", vec![SourceFile { path: file, text }]).unwrap().set;
@@ -457,4 +463,73 @@ async fn build_dispatches_microsoft_graph_and_reads_the_secret_from_the_environm
     let Err(e) = build_all(&set) else { panic!("built without its client secret") };
     let ConnectorError::Credentials { why, .. } = &e else { panic!("{e:?}") };
     assert!(why.contains("KEYWARD_TEST_UNSET_GRAPH_SECRET_9A") && why.contains("not set"), "{why}");
+}
+
+/// An HR master with a `legacyId` attribute, for attribute correlators.
+const PEOPLE_WITH_LEGACY_ID: &str = "apiVersion: keyward.io/v1alpha1\nkind: PeopleSource\nmetadata: {name: hr}\nspec: {csv: {path: hr.csv, columns: {id: id, attributes: {legacyId: legacy}}}}\n---\n";
+
+fn taro() -> PersonKeys {
+    PersonKeys {
+        ids: vec!["E5".to_owned()],
+        emails: vec!["taro@example.com".to_owned()],
+        user_names: vec!["L-77".to_owned()],
+    }
+}
+
+/// `GET /users?$filter=…` answers `user` when the filter holds `clause`,
+/// and no user otherwise.
+async fn users_where(s: &Setup, clause: &str, user: Value) {
+    Mock::given(method("GET"))
+        .and(path(g("/users")))
+        .and(wiremock::matchers::query_param_contains("$filter", clause))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "value": [user] })))
+        .with_priority(1)
+        .mount(&s.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(g("/users")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "value": [] })))
+        .with_priority(2)
+        .mount(&s.server)
+        .await;
+}
+
+#[tokio::test]
+async fn a_person_lookup_finds_the_user_on_an_alias_domain() {
+    let more = "  correlate: [{email: {domainAliases: {old.example.co.jp: example.com}}}]\n";
+    let s = setup_with(PEOPLE, "", more).await;
+    users_where(&s, "userPrincipalName eq 'taro@old.example.co.jp'", user("u5", "taro@old.example.co.jp", true)).await;
+    let found = s.graph.find(&taro()).await.unwrap();
+    let ids: Vec<&str> = found.accounts.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids, ["u5"], "the full reconcile matches taro@old.example.co.jp to taro@example.com");
+}
+
+#[tokio::test]
+async fn a_person_lookup_finds_the_user_an_hr_attribute_matches() {
+    let more = "  correlate: [{attribute: {attribute: legacyId, accountField: externalId}}]\n";
+    let s = setup_with(PEOPLE_WITH_LEGACY_ID, "", more).await;
+    let mut u = user("u6", "t.yamada@example.com", true);
+    u["employeeId"] = json!("L-77");
+    users_where(&s, "employeeId eq 'L-77'", u).await;
+    let found = s.graph.find(&taro()).await.unwrap();
+    let ids: Vec<&str> = found.accounts.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids, ["u6"]);
+}
+
+#[tokio::test]
+async fn a_person_lookup_reads_the_listing_when_a_correlator_compares_a_field_no_filter_reaches() {
+    let more = "  correlate: [{attribute: {attribute: legacyId, accountField: department}}]\n";
+    let s = setup_with(PEOPLE_WITH_LEGACY_ID, "", more).await;
+    let mut u = user("u8", "someone@example.com", true);
+    u["department"] = json!("L-77");
+    Mock::given(method("GET"))
+        .and(path(g("/users")))
+        .and(wiremock::matchers::query_param_is_missing("$filter"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "value": [u] })))
+        .mount(&s.server)
+        .await;
+    page(&s, "/groups", None, json!({"value": []})).await;
+    let found = s.graph.find(&taro()).await.unwrap();
+    let ids: Vec<&str> = found.accounts.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids, ["u8"]);
 }

@@ -1090,3 +1090,35 @@ async fn the_token_appears_in_no_error_nor_debug_output() {
         assert_no_token(e);
     }
 }
+
+#[tokio::test]
+async fn a_person_lookup_finds_the_user_on_an_alias_domain() {
+    let s = setup_with("", "  correlate: [{email: {domainAliases: {old.example.co.jp: example.com}}}]\n").await;
+    features(&s, true, false, None).await;
+    // The filter answers the user only when it asks for the old domain.
+    Mock::given(method("GET"))
+        .and(path(p("/Users")))
+        .and(wiremock::matchers::query_param_contains("filter", "userName eq \"taro@old.example.co.jp\""))
+        .respond_with(ResponseTemplate::new(200).set_body_json(list(
+            1,
+            1,
+            vec![user("u5", "taro@old.example.co.jp", true)],
+        )))
+        .with_priority(1)
+        .mount(&s.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(p("/Users")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(list(0, 1, vec![])))
+        .with_priority(2)
+        .mount(&s.server)
+        .await;
+    let keys = keyward_connectors::PersonKeys {
+        ids: vec!["E5".to_owned()],
+        emails: vec!["taro@example.com".to_owned()],
+        user_names: vec![],
+    };
+    let found = s.scim.find(&keys).await.unwrap();
+    let ids: Vec<&str> = found.accounts.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids, ["u5"], "the full reconcile matches taro@old.example.co.jp to taro@example.com");
+}

@@ -256,6 +256,18 @@ async fn a_refused_token_is_an_error_naming_the_call_never_the_token() {
 }
 
 #[tokio::test]
+async fn a_not_ok_answer_that_echoes_the_token_never_quotes_it() {
+    let s = setup(false, "").await;
+    // Slack's errors come as HTTP 200, which the client keeps as the app's data.
+    let echoed = TOKEN.replace('-', "\\u002d");
+    let body = format!(r#"{{"ok":false,"error":"missing_scope","needed":"users:read.email","provided":"{echoed}"}}"#);
+    first_page(&s, ResponseTemplate::new(200).set_body_raw(body, "application/json")).await;
+    let e = s.slack.list().await.unwrap_err();
+    assert!(e.to_string().contains("it has: ***"), "{e}");
+    assert_no_token(&e);
+}
+
+#[tokio::test]
 async fn a_repeated_cursor_or_a_page_without_members_is_partial() {
     let s = setup(false, "").await;
     first_page(&s, page(vec![member("U1", "a@example.com")], "c2")).await;

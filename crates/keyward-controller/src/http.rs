@@ -5,7 +5,7 @@
 //! | `GET /healthz` | `200 ok` while the process runs |
 //! | `GET /readyz` | `200 {"ready": true}` once policies are loaded and the first reconcile finished; else `503 {"ready": false, "reasons": [...]}` |
 //! | `GET /metrics` | the [`Metrics`] in the OpenMetrics text format |
-//! | `POST /hr/events` | `202 {"id", "people"}` for a signed event (reconciles start at once, in the background); `401 {"error"}` for a missing, wrong or stale signature; `400 {"error", "accepted"}` for a body of no accepted shape; `413` for a body over 64 KiB; `503 {"error"}` when events are disabled (no secret) or the controller is stopping |
+//! | `POST /hr/events` | `202 {"id", "people"}` for a signed event (reconciles start at once, in the background); `401 {"error"}` for a missing, wrong or stale signature; `409 {"error"}` for a signature already taken (a replay); `400 {"error", "accepted"}` for a body of no accepted shape; `413` for a body over 64 KiB; `429 {"error"}` with `Retry-After` when more events arrived within the signature window than are remembered; `503 {"error"}` when events are disabled (no secret) or the controller is stopping |
 //!
 //! See [`crate::webhook`] for the signature and the body shapes. The
 //! endpoints know nothing about where policies come from: events go to a
@@ -23,7 +23,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::json;
 
-use crate::metrics::{self, Metrics};
+use crate::metrics::{self, HrEventLabel, Metrics};
+use crate::replay::{Claim, Replays};
 use crate::webhook::{self, WebhookSecret};
 
 /// Largest HR event body accepted.
@@ -117,6 +118,8 @@ pub struct HttpState {
     /// error that says events are disabled.
     pub secret_hint: String,
     counter: AtomicU64,
+    /// The signatures of the events taken within the window.
+    replays: Replays,
 }
 
 impl HttpState {
@@ -128,7 +131,15 @@ impl HttpState {
         secret: Option<WebhookSecret>,
         secret_hint: impl Into<String>,
     ) -> Self {
-        Self { metrics, readiness, events, secret, secret_hint: secret_hint.into(), counter: AtomicU64::new(0) }
+        Self {
+            metrics,
+            readiness,
+            events,
+            secret,
+            secret_hint: secret_hint.into(),
+            counter: AtomicU64::new(0),
+            replays: Replays::default(),
+        }
     }
 }
 
@@ -169,7 +180,9 @@ fn error(status: StatusCode, message: impl Into<String>) -> Response {
 }
 
 async fn hr_event(State(state): State<Arc<HttpState>>, headers: HeaderMap, body: Bytes) -> Response {
+    let count = |result| state.metrics.hr_event(result);
     let Some(secret) = &state.secret else {
+        count(HrEventLabel::unavailable);
         return error(
             StatusCode::SERVICE_UNAVAILABLE,
             format!(
@@ -180,21 +193,57 @@ async fn hr_event(State(state): State<Arc<HttpState>>, headers: HeaderMap, body:
     };
     let header_str = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let now = jiff::Timestamp::now().as_second();
-    if let Err(e) = webhook::verify(
+    let signed = match webhook::verify(
         secret,
         header_str(webhook::TIMESTAMP_HEADER),
         header_str(webhook::SIGNATURE_HEADER),
         &body,
         now,
     ) {
-        // The reason helps the sender fix their side; nothing secret is in
-        // it, and the signature itself is never logged.
-        tracing::warn!(reason = %e, "refused an HR event that is not correctly signed");
-        return error(StatusCode::UNAUTHORIZED, e.to_string());
+        Ok(signed) => signed,
+        Err(e) => {
+            // The reason helps the sender fix their side; nothing secret is
+            // in it, and the signature itself is never logged.
+            tracing::warn!(reason = %e, "refused an HR event that is not correctly signed");
+            count(HrEventLabel::unauthorized);
+            return error(StatusCode::UNAUTHORIZED, e.to_string());
+        }
+    };
+    // Only after the signature checks out, so nobody without the secret
+    // can fill the memory.
+    match state.replays.claim(&signed.tag, signed.at, now) {
+        Claim::New => {}
+        Claim::Replay { first_seen } => {
+            count(HrEventLabel::replayed);
+            let first = jiff::Timestamp::from_second(first_seen).map(|t| t.to_string()).unwrap_or_default();
+            tracing::warn!(first_seen = %first, "refused a replayed HR event");
+            return error(
+                StatusCode::CONFLICT,
+                format!(
+                    "this event was already received at {first}: the same signed request is handled once. To send the change again, sign a new request (a new X-Keyward-Timestamp)"
+                ),
+            );
+        }
+        Claim::Full { retry_after } => {
+            count(HrEventLabel::busy);
+            let mut answer = error(
+                StatusCode::TOO_MANY_REQUESTS,
+                format!(
+                    "more HR events arrived within {} s than keyward remembers to refuse replays; send this one again in {retry_after} s (bulk changes are picked up by the periodic resync)",
+                    webhook::MAX_SKEW_SECONDS
+                ),
+            );
+            if let Ok(v) = header::HeaderValue::from_str(&retry_after.to_string()) {
+                answer.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            return answer;
+        }
     }
     let people = match webhook::parse_event(&body) {
         Ok(p) => p,
         Err(e) => {
+            state.replays.release(&signed.tag);
+            count(HrEventLabel::invalid);
             return (
                 StatusCode::BAD_REQUEST,
                 axum::Json(json!({
@@ -214,9 +263,15 @@ async fn hr_event(State(state): State<Arc<HttpState>>, headers: HeaderMap, body:
     let id = format!("evt-{}-{n}", jiff::Timestamp::now().strftime("%Y%m%dT%H%M%SZ"));
     match state.events.reconcile_people(&id, people.clone()) {
         Ok(()) => {
+            count(HrEventLabel::accepted);
             tracing::info!(event = %id, people = ?people, "HR event accepted; reconciling");
             (StatusCode::ACCEPTED, axum::Json(json!({"id": id, "people": people}))).into_response()
         }
-        Err(why) => error(StatusCode::SERVICE_UNAVAILABLE, why),
+        Err(why) => {
+            // Not taken: the sender may send the same request again.
+            state.replays.release(&signed.tag);
+            count(HrEventLabel::unavailable);
+            error(StatusCode::SERVICE_UNAVAILABLE, why)
+        }
     }
 }

@@ -29,7 +29,7 @@
 //! - [`status`] — pure: conditions and statuses from what a reconcile saw
 //!   and did.
 //! - [`webhook`] — pure: HMAC authentication and the accepted shapes of HR
-//!   events.
+//!   events; [`replay`] — the signatures taken, so a replay is refused.
 //! - [`metrics`] — the Prometheus metrics.
 //! - [`http`] — the HTTP server: `/healthz`, `/readyz`, `/metrics`,
 //!   `POST /hr/events`.
@@ -41,6 +41,7 @@ pub mod http;
 pub mod kube;
 pub mod metrics;
 pub mod policies;
+pub mod replay;
 pub mod standalone;
 pub mod status;
 pub mod webhook;

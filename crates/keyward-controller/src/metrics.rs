@@ -8,6 +8,10 @@
 //! | `keyward_guard_refusals_total` | `app` (empty for refusals about the whole plan) | reconciles a guard refused |
 //! | `keyward_http_errors_total` | `app` | connector calls that failed over HTTP (after retries) |
 //! | `keyward_drift` | `app` | changes the last full reconcile left to do |
+//! | `keyward_hr_events_total` | `result` (`accepted`, `replayed`, `unauthorized`, `invalid`, `unavailable`, `busy`) | HR events received, by how they were answered |
+//! | `keyward_hr_people_coalesced_total` | | people named by an HR event while a reconcile of them was already waiting (no further one is queued) |
+//! | `keyward_audit_records` | | records in the audit log (keep with the hash, for `keyward audit verify --expect-records`) |
+//! | `keyward_audit_last_hash_info` | `hash` | always 1; `hash` is the audit log's last hash (`--expect-hash`) |
 
 use std::sync::Arc;
 
@@ -64,6 +68,34 @@ struct AppLabels {
     app: String,
 }
 
+/// How an HR event was answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EncodeLabelValue)]
+#[allow(non_camel_case_types)] // the label values as Prometheus shows them
+pub enum HrEventLabel {
+    /// Taken: its people are being reconciled (202).
+    accepted,
+    /// A signature already taken within the window (409).
+    replayed,
+    /// Not signed, or not with the shared secret, or stale (401).
+    unauthorized,
+    /// Signed, but of no accepted shape (400).
+    invalid,
+    /// Events are disabled or cannot be taken now (503).
+    unavailable,
+    /// Too many events within the window to remember (429).
+    busy,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct HrEventLabels {
+    result: HrEventLabel,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct HashLabels {
+    hash: String,
+}
+
 /// Every metric the controller exports. Cheap to clone: clones share the
 /// counters.
 #[derive(Debug, Clone)]
@@ -75,6 +107,10 @@ pub struct Metrics {
     refusals: Family<AppLabels, Counter>,
     http_errors: Family<AppLabels, Counter>,
     drift: Family<AppLabels, Gauge>,
+    hr_events: Family<HrEventLabels, Counter>,
+    coalesced: Counter,
+    audit_records: Gauge,
+    audit_last_hash: Family<HashLabels, Gauge>,
 }
 
 impl Default for Metrics {
@@ -97,6 +133,8 @@ impl Metrics {
         let refusals = Family::<AppLabels, Counter>::default();
         let http_errors = Family::<AppLabels, Counter>::default();
         let drift = Family::<AppLabels, Gauge>::default();
+        let audit_records = Gauge::default();
+        let audit_last_hash = Family::<HashLabels, Gauge>::default();
         // Counters get their `_total` suffix from the encoder.
         registry.register("keyward_reconciles", "Reconciles finished, by kind and result", reconciles.clone());
         registry.register("keyward_reconcile_duration_seconds", "How long reconciles took", duration.clone());
@@ -104,7 +142,45 @@ impl Metrics {
         registry.register("keyward_guard_refusals", "Reconciles whose changes a guard refused", refusals.clone());
         registry.register("keyward_http_errors", "Connector calls that failed over HTTP", http_errors.clone());
         registry.register("keyward_drift", "Changes the last full reconcile left to do", drift.clone());
-        Self { registry: Arc::new(registry), reconciles, duration, changes, refusals, http_errors, drift }
+        let hr_events = Family::<HrEventLabels, Counter>::default();
+        let coalesced = Counter::default();
+        registry.register("keyward_hr_events", "HR events received, by how they were answered", hr_events.clone());
+        registry.register(
+            "keyward_hr_people_coalesced",
+            "People named by an HR event while a reconcile of them was already waiting",
+            coalesced.clone(),
+        );
+        registry.register("keyward_audit_records", "Records in the audit log", audit_records.clone());
+        // An info metric: the value is always 1, the hash is the label.
+        registry.register(
+            "keyward_audit_last_hash_info",
+            "The audit log's last hash, to keep elsewhere",
+            audit_last_hash.clone(),
+        );
+        Self {
+            registry: Arc::new(registry),
+            reconciles,
+            duration,
+            changes,
+            refusals,
+            http_errors,
+            drift,
+            hr_events,
+            coalesced,
+            audit_records,
+            audit_last_hash,
+        }
+    }
+
+    /// Counts an HR event by how it was answered.
+    pub fn hr_event(&self, result: HrEventLabel) {
+        self.hr_events.get_or_create(&HrEventLabels { result }).inc();
+    }
+
+    /// Counts a person an HR event named while a reconcile of them was
+    /// already waiting.
+    pub fn person_coalesced(&self) {
+        self.coalesced.inc();
     }
 
     /// Counts a finished reconcile and its duration.
@@ -128,6 +204,14 @@ impl Metrics {
     /// Counts a connector call that failed over HTTP.
     pub fn http_error(&self, app: &str) {
         self.http_errors.get_or_create(&AppLabels { app: app.to_owned() }).inc();
+    }
+
+    /// Publishes where the audit log ends: its record count and last hash
+    /// (only the current hash is exported).
+    pub fn set_audit_end(&self, records: u64, last_hash: &str) {
+        self.audit_records.set(i64::try_from(records).unwrap_or(i64::MAX));
+        self.audit_last_hash.clear();
+        self.audit_last_hash.get_or_create(&HashLabels { hash: last_hash.to_owned() }).set(1);
     }
 
     /// Sets the drift of `app`.
@@ -184,6 +268,8 @@ mod tests {
         m.know_app("gone");
         m.know_app("quiet");
         m.forget_app("gone");
+        m.hr_event(HrEventLabel::replayed);
+        m.person_coalesced();
         let text = m.encode();
         for want in [
             r#"keyward_reconciles_total{kind="full",result="ok"} 1"#,
@@ -193,6 +279,8 @@ mod tests {
             r#"keyward_guard_refusals_total{app="chat"} 1"#,
             r#"keyward_http_errors_total{app="chat"} 1"#,
             r#"keyward_drift{app="chat"} 3"#,
+            r#"keyward_hr_events_total{result="replayed"} 1"#,
+            "keyward_hr_people_coalesced_total 1",
         ] {
             assert!(text.contains(want), "missing {want} in\n{text}");
         }

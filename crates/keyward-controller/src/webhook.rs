@@ -12,7 +12,9 @@
 //!
 //! The timestamp is inside the signed text, so a captured request cannot be
 //! replayed later with a fresh timestamp; requests more than
-//! [`MAX_SKEW_SECONDS`] away from the controller's clock are refused.
+//! [`MAX_SKEW_SECONDS`] away from the controller's clock are refused, and
+//! within that window the same signature is taken once
+//! ([`crate::replay`]).
 //!
 //! # Bodies
 //!
@@ -45,10 +47,16 @@ pub const PERSON_CHANGED: &str = "person.changed";
 type HmacSha256 = hmac::Hmac<sha2::Sha256>;
 
 /// The shared secret HR events are signed with. Its `Debug` never shows
-/// it, so it cannot end up in a log by accident.
-/// Only the keyed HMAC state is kept, not the secret's text.
+/// it, so it cannot end up in a log by accident. The keyed HMAC state
+/// signs; the text is held only as a
+/// [`Secret`](keyward_connectors::http::Secret), so that it counts among
+/// the secrets redacted from the audit log, statuses and logs.
 #[derive(Clone)]
-pub struct WebhookSecret(HmacSha256);
+pub struct WebhookSecret {
+    mac: HmacSha256,
+    /// Held, never read: see above.
+    _known: keyward_connectors::http::Secret,
+}
 
 impl WebhookSecret {
     /// A secret from its text, surrounding whitespace ignored (a secret
@@ -61,7 +69,8 @@ impl WebhookSecret {
             return None;
         }
         // HMAC accepts keys of every length, so this is `Some` for any text.
-        HmacSha256::new_from_slice(s.as_bytes()).ok().map(Self)
+        let known = keyward_connectors::http::Secret::new(s);
+        HmacSha256::new_from_slice(s.as_bytes()).ok().map(|mac| Self { mac, _known: known })
     }
 
     /// The signature header value for `body` sent at `timestamp`; for
@@ -71,7 +80,7 @@ impl WebhookSecret {
     }
 
     fn mac(&self, timestamp: i64, body: &[u8]) -> HmacSha256 {
-        let mut mac = self.0.clone();
+        let mut mac = self.mac.clone();
         mac.update(timestamp.to_string().as_bytes());
         mac.update(b".");
         mac.update(body);
@@ -113,6 +122,16 @@ pub enum AuthError {
     Mismatch,
 }
 
+/// A correctly signed request: when it was signed and its signature,
+/// which tells a replay of it apart from a new request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signed {
+    /// The signed timestamp (Unix seconds).
+    pub at: i64,
+    /// The HMAC, as bytes.
+    pub tag: Vec<u8>,
+}
+
 /// Checks a request's timestamp and signature against `secret`, at
 /// `now` (Unix seconds). The comparison takes the same time whatever the
 /// signature (`Mac::verify_slice`).
@@ -122,7 +141,7 @@ pub fn verify(
     signature: Option<&str>,
     body: &[u8],
     now: i64,
-) -> Result<(), AuthError> {
+) -> Result<Signed, AuthError> {
     let timestamp = timestamp.ok_or(AuthError::MissingTimestamp)?;
     let ts: i64 = timestamp.trim().parse().map_err(|_| AuthError::BadTimestamp)?;
     let skew = now.saturating_sub(ts).saturating_abs();
@@ -132,7 +151,8 @@ pub fn verify(
     let signature = signature.ok_or(AuthError::MissingSignature)?;
     let hex_sig = signature.trim().strip_prefix("sha256=").ok_or(AuthError::MalformedSignature)?;
     let tag = hex::decode(hex_sig).map_err(|_| AuthError::MalformedSignature)?;
-    secret.mac(ts, body).verify_slice(&tag).map_err(|_| AuthError::Mismatch)
+    secret.mac(ts, body).verify_slice(&tag).map_err(|_| AuthError::Mismatch)?;
+    Ok(Signed { at: ts, tag })
 }
 
 /// The shapes [`parse_event`] accepts, for error messages.
@@ -214,10 +234,11 @@ mod tests {
         let body = br#"{"type":"person.changed","person":"E1"}"#;
         let sig = secret().sign(NOW, body);
         assert!(sig.starts_with("sha256=") && sig.len() == 7 + 64, "{sig}");
-        assert_eq!(verify(&secret(), Some(&NOW.to_string()), Some(&sig), body, NOW), Ok(()));
+        let signed = verify(&secret(), Some(&NOW.to_string()), Some(&sig), body, NOW).unwrap();
+        assert_eq!(signed, Signed { at: NOW, tag: hex::decode(&sig[7..]).unwrap() });
         // A little clock skew either way is fine.
-        assert_eq!(verify(&secret(), Some(&NOW.to_string()), Some(&sig), body, NOW + 299), Ok(()));
-        assert_eq!(verify(&secret(), Some(&NOW.to_string()), Some(&sig), body, NOW - 299), Ok(()));
+        assert_eq!(verify(&secret(), Some(&NOW.to_string()), Some(&sig), body, NOW + 299), Ok(signed.clone()));
+        assert_eq!(verify(&secret(), Some(&NOW.to_string()), Some(&sig), body, NOW - 299), Ok(signed));
     }
 
     #[test]
@@ -267,6 +288,7 @@ mod tests {
     fn the_secret_never_shows_in_debug_output() {
         let s = secret();
         assert_eq!(format!("{s:?}"), "WebhookSecret(<redacted>)");
+        assert_eq!(keyward_connectors::http::redact_known("sent s3cret-shared"), "sent ***");
         assert!(WebhookSecret::new("  ").is_none());
         assert!(WebhookSecret::new("").is_none());
     }

@@ -464,3 +464,91 @@ async fn an_app_that_cannot_be_read_is_a_source_error_not_zero_accounts() {
     running.shutdown().await.unwrap();
     assert_eq!(server.users().await.len(), 6, "nothing was created");
 }
+
+/// Lookups of one person's accounts the proxy forwarded.
+fn lookups(proxy: &FaultProxy) -> usize {
+    proxy.requests().iter().filter(|r| r.method == "GET" && r.path.contains("/Users?filter=")).count()
+}
+
+/// An enforce-mode controller, its app behind a proxy, after its first
+/// reconcile; then mika (E5) leaves in the HR data, and the proxy's log
+/// starts afresh.
+struct MikaLeaves {
+    server: ScimServer,
+    s: Seeded,
+    proxy: FaultProxy,
+    _org: Org,
+    running: Standalone,
+    client: Client,
+}
+
+async fn mika_leaves() -> MikaLeaves {
+    let server = ScimServer::start(TOKEN).await;
+    let s = seed(&server).await;
+    let proxy = FaultProxy::start(&server.url()).await;
+    let org = Org::new(&proxy.url(), "enforce");
+    let running = Standalone::start(org.options()).await.unwrap();
+    let client = Client::new(&running);
+    wait_ready(&client).await;
+    std::fs::write(org.path("hr/employees.csv"), hr_csv(&["E5"])).unwrap();
+    proxy.reset_log();
+    MikaLeaves { server, s, proxy, _org: org, running, client }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replayed_hr_event_is_refused_and_reconciles_the_person_once() {
+    use futures::StreamExt as _;
+    let MikaLeaves { server, s, proxy, _org, running, client } = mika_leaves().await;
+
+    // One signed request, captured and sent 300 times, some at once.
+    let body = r#"{"type":"person.changed","person":"E5"}"#;
+    let ts = jiff::Timestamp::now().as_second();
+    let sig = WebhookSecret::new(HOOK_SECRET).unwrap().sign(ts, body.as_bytes());
+    let ts = ts.to_string();
+    let answers: Vec<(u16, Value)> = futures::stream::iter(0..300)
+        .map(|_| client.event_raw(body, Some(&ts), Some(&sig)))
+        .buffer_unordered(8)
+        .collect()
+        .await;
+    let accepted = answers.iter().filter(|(s, _)| *s == 202).count();
+    let replays: Vec<&Value> = answers.iter().filter(|(s, _)| *s == 409).map(|(_, a)| a).collect();
+    assert_eq!((accepted, replays.len()), (1, 299), "{:?}", &answers[..3]);
+    let why = replays[0]["error"].as_str().unwrap();
+    assert!(why.contains("already received") && why.contains("sign a new request"), "{why}");
+
+    eventually(5, "mika's account is suspended", || async { !is_active(&server, &s.mika).await }).await;
+    let m = client.metrics().await;
+    assert_eq!(metric(&m, r#"keyward_hr_events_total{result="accepted"}"#), 1.0, "{m}");
+    assert_eq!(metric(&m, r#"keyward_hr_events_total{result="replayed"}"#), 299.0, "{m}");
+    running.shutdown().await.unwrap();
+    assert_eq!(lookups(&proxy), 1, "one reconcile of the person");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_naming_a_person_being_reconciled_are_coalesced_into_one_more_reconcile() {
+    let MikaLeaves { server, s, proxy, _org, running, client } = mika_leaves().await;
+
+    // The first event's reconcile is held at its change; three more
+    // events name the same person meanwhile.
+    proxy.hold_writes_after(0);
+    let (status, answer) = client.event(r#"{"type":"person.changed","person":"E5"}"#).await;
+    assert_eq!(status, 202, "{answer}");
+    tokio::time::timeout(Duration::from_secs(10), proxy.held()).await.expect("the suspension reaches the app");
+    for body in [r#"{"employeeId":"E5"}"#, r#"{"type":"person.changed","people":["E5"]}"#, r#"{"employeeId":" E5"}"#] {
+        let (status, answer) = client.event(body).await;
+        assert_eq!(status, 202, "{answer}");
+    }
+    proxy.release();
+    eventually(5, "mika's account is suspended", || async { !is_active(&server, &s.mika).await }).await;
+    // The one running and one more behind it, which sees the change made.
+    eventually(10, "two person reconciles finished", || async {
+        metric(&client.metrics().await, r#"keyward_reconciles_total{kind="person",result="ok"}"#) == 2.0
+    })
+    .await;
+    let m = client.metrics().await;
+    assert_eq!(metric(&m, "keyward_hr_people_coalesced_total"), 2.0, "{m}");
+    running.shutdown().await.unwrap();
+    assert_eq!(lookups(&proxy), 2, "the running reconcile and one behind it");
+    let writes = proxy.requests().iter().filter(|r| r.method == "PATCH").count();
+    assert_eq!(writes, 1, "one suspension");
+}

@@ -10,6 +10,13 @@
 //! deprovisioning: with fewer people, an account's deciding correlator is
 //! the same and can only find fewer candidates.
 //!
+//! E-mail addresses and case-insensitive attributes are compared ASCII-only
+//! case-insensitively: Unicode case folding would let a look-alike such as
+//! `ren.ishiKawa@…` written with U+212A KELVIN SIGN match `ren.ishikawa@…`.
+//! An account whose e-mail has anything but ASCII before the `@` is never
+//! matched by it: it is a [`Link::LookAlike`], reviewed with the people it
+//! resembles.
+//!
 //! Links are kept small (one per account, for millions of accounts); the
 //! words that explain a link are recomputed with [`explain`] only for the
 //! accounts a plan or an inventory talks about.
@@ -47,6 +54,13 @@ pub enum Link {
         /// Which correlator.
         via: u8,
     },
+    /// Its e-mail, the deciding correlator's value, has non-ASCII
+    /// characters before the `@`: possibly a look-alike of someone's
+    /// address, so never a match, always a review.
+    LookAlike {
+        /// Which correlator.
+        via: u8,
+    },
     /// Matched to nobody.
     Orphan,
     /// Matched a protect rule; never touched.
@@ -58,6 +72,14 @@ pub enum Link {
     Bot,
 }
 
+impl Link {
+    /// Linked to no person for sure: an orphan, an ambiguous match or a
+    /// look-alike address. Reviewed, never changed.
+    pub fn is_unmatched(self) -> bool {
+        matches!(self, Self::Orphan | Self::Ambiguous { .. } | Self::LookAlike { .. })
+    }
+}
+
 /// The words behind a link.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LinkDetail {
@@ -65,29 +87,46 @@ pub struct LinkDetail {
     pub matched_by: Option<(String, String)>,
     /// For fallback matches: why the earlier correlator did not decide.
     pub weak_because: Option<String>,
-    /// Candidate people of an ambiguous match.
+    /// Candidate people of an ambiguous match; for a look-alike address,
+    /// the people whose address it resembles.
     pub candidates: Vec<usize>,
+    /// For a look-alike address: its non-ASCII characters (`U+212A`).
+    pub look_alike: Vec<String>,
     /// For orphans: each correlator tried and the account's value.
     pub tried: Vec<(String, String)>,
     /// For protected accounts: the rule's reason.
     pub protected_because: Option<String>,
 }
 
-/// Writes the normalised e-mail (lowercase, `+tag` removed, domain
+/// Writes the normalised e-mail (ASCII lowercase, `+tag` removed, domain
 /// aliases applied) into `out`; `false` when it is not an e-mail.
 fn normalize_email_into(raw: &str, aliases: &[(String, String)], strip_plus: bool, out: &mut String) -> bool {
+    normalize_email_with(raw, aliases, strip_plus, out, push_lower)
+}
+
+/// [`normalize_email_into`] with the lowering given: ASCII-only to match,
+/// Unicode's to find whom a look-alike resembles.
+fn normalize_email_with(
+    raw: &str,
+    aliases: &[(String, String)],
+    strip_plus: bool,
+    out: &mut String,
+    lower: fn(&mut String, &str),
+) -> bool {
     out.clear();
-    let s = raw.trim();
+    // ASCII white space only: anything else is part of the address, and
+    // makes it a look-alike.
+    let s = raw.trim_ascii();
     let s = s.strip_prefix("mailto:").unwrap_or(s);
     let Some((local, domain)) = s.rsplit_once('@') else { return false };
     let local = if strip_plus { local.split('+').next().unwrap_or(local) } else { local };
     if local.is_empty() || domain.is_empty() {
         return false;
     }
-    push_lower(out, local);
+    lower(out, local);
     out.push('@');
     let start = out.len();
-    push_lower(out, domain);
+    lower(out, domain);
     if let Some((_, to)) = aliases.iter().find(|(from, _)| *from == out[start..]) {
         let to = to.clone();
         out.truncate(start);
@@ -96,14 +135,28 @@ fn normalize_email_into(raw: &str, aliases: &[(String, String)], strip_plus: boo
     true
 }
 
+/// Appends `s` with ASCII letters lowered and nothing else changed: no
+/// Unicode case folding, which maps look-alikes (U+212A KELVIN SIGN) onto
+/// ASCII letters.
 fn push_lower(out: &mut String, s: &str) {
-    if s.is_ascii() {
-        let start = out.len();
-        out.push_str(s);
-        out[start..].make_ascii_lowercase();
-    } else {
-        out.push_str(&s.to_lowercase());
-    }
+    let start = out.len();
+    out.push_str(s);
+    out[start..].make_ascii_lowercase();
+}
+
+fn push_unicode_lower(out: &mut String, s: &str) {
+    out.push_str(&s.to_lowercase());
+}
+
+/// The local part of an e-mail (before the last `@`; empty without one).
+fn local_part(raw: &str) -> &str {
+    raw.trim_ascii().rsplit_once('@').map_or("", |(l, _)| l)
+}
+
+/// The non-ASCII characters of an e-mail's local part (`U+212A`), or none
+/// when it is ASCII or no e-mail.
+fn non_ascii_local_part(raw: &str) -> Vec<String> {
+    local_part(raw).chars().filter(|c| !c.is_ascii()).map(|c| format!("U+{:04X}", u32::from(c))).collect()
 }
 
 /// Writes the correlator's key for a raw value into `out`; `false` when the
@@ -378,11 +431,14 @@ fn link(
             missed = true;
             continue;
         }
+        if matches!(c, CompiledCorrelator::Email { .. }) && !local_part(raw).is_ascii() {
+            return Link::LookAlike { via: i as u8 };
+        }
         let found = indexes[i].map_or(&[][..], |x| x.get(buf));
         match found {
             [] => missed = true,
             [one] => {
-                let exact = raw.trim().eq_ignore_ascii_case(buf) || raw.trim().to_lowercase() == *buf;
+                let exact = raw.trim().eq_ignore_ascii_case(buf);
                 return Link::Person { person: *one, via: i as u8, weak: missed, exact };
             }
             _ if !missed => return Link::Ambiguous { via: i as u8 },
@@ -391,6 +447,27 @@ fn link(
         }
     }
     Link::Orphan
+}
+
+/// The people whose address `raw` becomes under Unicode case folding:
+/// whom a look-alike address resembles. A linear scan, only for the few
+/// look-alikes a plan reports.
+fn resembled(people: &People, raw: &str, aliases: &[(String, String)], strip_plus: bool) -> Vec<usize> {
+    let (mut want, mut key) = (String::new(), String::new());
+    if !normalize_email_with(raw, aliases, strip_plus, &mut want, push_unicode_lower) {
+        return Vec::new();
+    }
+    people
+        .persons()
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| {
+            p.email.as_deref().is_some_and(|e| {
+                normalize_email_with(e, aliases, strip_plus, &mut key, push_unicode_lower) && key == want
+            })
+        })
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// The words behind an account's link (recomputed; only for accounts a
@@ -413,12 +490,16 @@ pub(crate) fn explain(app: &CompiledApp, people: &People, a: &Account, link: Lin
     for (i, c) in app.correlators.iter().enumerate() {
         let Some(raw) = a.field(c.field()) else { continue };
         let deciding = match link {
-            Link::Person { via, .. } | Link::Ambiguous { via } => via as usize == i,
+            Link::Person { via, .. } | Link::Ambiguous { via } | Link::LookAlike { via } => via as usize == i,
             _ => false,
         };
         if deciding {
             normalize_into(c, raw, &mut buf);
             d.matched_by = Some((c.describe(), buf.clone()));
+            if let (Link::LookAlike { .. }, CompiledCorrelator::Email { aliases, strip_plus, .. }) = (link, c) {
+                d.look_alike = non_ascii_local_part(raw);
+                d.candidates = resembled(people, raw, aliases, *strip_plus);
+            }
             if let Link::Ambiguous { .. } = link {
                 // Candidates are found again by a linear scan: this runs
                 // only for the few ambiguous accounts a plan reports.
@@ -570,11 +651,78 @@ mod tests {
     }
 
     #[test]
+    fn a_look_alike_address_is_never_a_match() {
+        let p = People::new(people().sources.clone(), vec![person("E1", "ren.ishikawa@example.com")]).unwrap();
+        let one = app(vec![email()]);
+        // U+212A KELVIN SIGN lowercases to an ASCII `k`.
+        let accounts = [account(Some("ren.ishi\u{212a}awa@example.com"), None)];
+        let links = run(&one, &p, &accounts);
+        assert!(!matches!(links[0], Link::Person { .. }), "{links:?}");
+        assert_eq!(links[0], Link::LookAlike { via: 0 });
+        let d = explain(&one, &p, &accounts[0], links[0]);
+        assert_eq!((d.candidates, d.look_alike), (vec![0], vec!["U+212A".to_owned()]));
+        // A later correlator that would match does not decide either.
+        let two = app(vec![email(), github()]);
+        let mut both = accounts[0].clone();
+        both.username = Some("hanako-gh".into());
+        assert_eq!(run(&two, &people(), &[both])[0], Link::LookAlike { via: 0 });
+    }
+
+    proptest::proptest! {
+        /// Every address that matched before still matches, whatever its
+        /// ASCII case, `+tag` or domain alias.
+        #[test]
+        fn ascii_addresses_match_in_any_case(
+            local in "[a-z0-9][a-z0-9._-]{0,11}",
+            domain in "[a-z0-9-]{1,8}\\.(com|jp)",
+            flips in proptest::collection::vec(proptest::bool::ANY, 32),
+            tag in proptest::option::of("[a-z0-9]{1,5}"),
+            old_domain in proptest::bool::ANY,
+        ) {
+            let canonical = format!("{local}@{domain}");
+            let p = People::new(people().sources.clone(), vec![person("E1", &canonical)]).unwrap();
+            let aliases = vec![("old.example.co.jp".to_owned(), domain.clone())];
+            let app = app(vec![CompiledCorrelator::Email { aliases, strip_plus: true, field: "email".into() }]);
+            let written = if old_domain { format!("{local}@OLD.example.co.jp") } else { canonical.clone() };
+            let (l, d) = written.split_once('@').unwrap();
+            let l = format!("{l}{}", tag.map(|t| format!("+{t}")).unwrap_or_default());
+            let flipped: String = format!("{l}@{d}")
+                .chars()
+                .zip(flips.iter().cycle())
+                .map(|(c, &f)| if f { c.to_ascii_uppercase() } else { c })
+                .collect();
+            let links = run(&app, &p, &[account(Some(&flipped), None)]);
+            proptest::prop_assert!(matches!(links[0], Link::Person { person: 0, .. }), "{flipped}: {:?}", links[0]);
+        }
+
+        /// Any non-ASCII character before the `@` makes a look-alike, never
+        /// a match.
+        #[test]
+        fn a_non_ascii_local_part_is_never_a_match(
+            local in "[a-z]{2,10}",
+            at in 0usize..10,
+            c in proptest::char::range('\u{80}', '\u{2fff}'),
+        ) {
+            let p = People::new(people().sources.clone(), vec![person("E1", &format!("{local}@example.com"))]).unwrap();
+            let mut chars: Vec<char> = local.chars().collect();
+            chars.insert(at.min(chars.len()), c);
+            let written: String = chars.into_iter().collect::<String>() + "@example.com";
+            let links = run(&app(vec![email()]), &p, &[account(Some(&written), None)]);
+            proptest::prop_assert_eq!(links[0], Link::LookAlike { via: 0 });
+        }
+    }
+
+    #[test]
     fn normalised_emails() {
         let aliases = [("old.co.jp".to_owned(), "new.com".to_owned())];
         assert_eq!(normalize_email("mailto:A+b@Old.CO.JP", &aliases, true).as_deref(), Some("a@new.com"));
         assert_eq!(normalize_email("A+b@x.com", &aliases, false).as_deref(), Some("a+b@x.com"));
-        assert_eq!(normalize_email("ＡＢ@例え.jp", &aliases, true).as_deref(), Some("ａｂ@例え.jp"));
+        // ASCII letters only: no Unicode case folding.
+        assert_eq!(normalize_email("ＡＢ@例え.jp", &aliases, true).as_deref(), Some("ＡＢ@例え.jp"));
+        assert_eq!(
+            normalize_email("REN.ISHI\u{212a}AWA@X.COM", &aliases, true).as_deref(),
+            Some("ren.ishi\u{212a}awa@x.com")
+        );
         assert_eq!(normalize_email("no-at-sign", &aliases, true), None);
     }
 }

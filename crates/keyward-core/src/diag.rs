@@ -2,14 +2,17 @@
 //!
 //! Every error a user can cause with a policy file or a data file ends up as a
 //! [`Diagnostic`]. The CLI renders them with source snippets; tests compare
-//! their `file:line:column` prefix.
+//! their `file:line:column` prefix. Displayed, a diagnostic escapes the
+//! control characters of the data it quotes ([`crate::printable`]).
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+use crate::printable::escape;
 
 /// How bad a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Planning cannot go on until this is fixed.
@@ -20,7 +23,7 @@ pub enum Severity {
 
 /// A place in a text file: 1-based line and column (in characters), and the
 /// byte range so a renderer can underline it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Location {
     /// 1-based line number.
     pub line: usize,
@@ -32,8 +35,30 @@ pub struct Location {
     pub len: usize,
 }
 
+impl Location {
+    /// Where byte `offset` of a file's raw bytes is, for an error about
+    /// bytes that could not be decoded: its line (line feeds before it
+    /// plus one; a line feed byte is one in UTF-8 and in Shift_JIS) and
+    /// its column, one more than the characters `chars` counts in the
+    /// bytes of its line before it, which did decode.
+    pub fn of_byte(bytes: &[u8], offset: usize, len: usize, chars: impl FnOnce(&[u8]) -> usize) -> Self {
+        let before = &bytes[..offset.min(bytes.len())];
+        let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        Self { line, column: chars(&before[line_start..]) + 1, offset, len }
+    }
+
+    /// [`Location::of_byte`] for a UTF-8 file that is valid up to `offset`
+    /// (a byte-order mark is no column).
+    pub fn of_utf8_byte(bytes: &[u8], offset: usize) -> Self {
+        Self::of_byte(bytes, offset, 1, |line| {
+            std::str::from_utf8(line).map_or(0, |s| s.trim_start_matches('\u{feff}').chars().count())
+        })
+    }
+}
+
 /// One problem found in an input, with where it is and how to fix it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
@@ -107,9 +132,11 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{}: {sev}: {}", self.position(), self.message)?;
+        // Messages quote data (a cell, a file name): printed, its control
+        // characters are escaped, never sent to the terminal.
+        write!(f, "{}: {sev}: {}", escape(&self.position()), escape(&self.message))?;
         if let Some(help) = &self.help {
-            write!(f, "\n  help: {help}")?;
+            write!(f, "\n  help: {}", escape(help))?;
         }
         Ok(())
     }

@@ -8,11 +8,17 @@
 //! demand from the policies that selected the person, borrowing names from
 //! the compiled policies, so nothing is allocated for the common case of
 //! "nothing to change"; words explaining a grant are written only for
-//! changes.
+//! changes. Selectors that select nobody, or name departments the HR
+//! data does not have, are reported by `coverage`.
 
 use std::collections::HashMap;
 
 use jiff::civil::Date;
+
+mod coverage;
+
+pub(crate) use coverage::from_selections as selector_warnings_from;
+pub use coverage::selector_warnings;
 
 use crate::compile::model::{Compiled, CompiledGrant, CompiledSelector};
 use crate::people::{People, Person, Phase, Post};

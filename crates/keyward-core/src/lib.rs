@@ -22,6 +22,7 @@
 //! 0. Foundations: [`diag`] (located diagnostics and "did you mean"),
 //!    [`yaml`] (documents that keep positions), [`duration`] (day counts and
 //!    lifecycle words), [`json_path`] (paths into an API's JSON),
+//!    [`printable`] (data made safe for a terminal or a log line),
 //!    [`endpoint`] (the one check of a URL a credential is sent to),
 //!    [`excerpt`] (bounded quotes of outside text for messages).
 //! 1. [`resources`]: the resource types, one file per kind. Pure type
@@ -51,6 +52,7 @@ pub mod duration;
 pub mod endpoint;
 pub mod excerpt;
 pub mod json_path;
+pub mod printable;
 pub mod yaml;
 // 1. resource types
 pub mod resources;
@@ -80,6 +82,7 @@ pub use account::{Account, AccountListing, AccountStatus};
 pub use action::Action;
 pub use compile::{Loaded, PolicySet};
 pub use diag::{Diagnostic, Diagnostics, Location, Severity};
+pub use evaluate::selector_warnings;
 pub use load::{Named, Origin, SourceFile};
 pub use people::{People, Person, Phase, Post};
 pub use plan::{Change, Plan, PlanError};

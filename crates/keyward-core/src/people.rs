@@ -262,7 +262,7 @@ impl People {
         let mut by_email: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (i, p) in persons.iter().enumerate() {
             if let Some(e) = &p.email {
-                by_email.entry(e.to_lowercase()).or_default().push(i);
+                by_email.entry(e.to_ascii_lowercase()).or_default().push(i);
             }
         }
         let mut absorbed = vec![false; persons.len()];
@@ -321,7 +321,7 @@ impl People {
                 self.by_id.insert(old.clone(), i);
             }
             if let Some(e) = &p.email {
-                self.by_email.insert(e.to_lowercase(), i);
+                self.by_email.insert(e.to_ascii_lowercase(), i);
             }
         }
     }
@@ -342,9 +342,11 @@ impl People {
     }
 
     /// The person with this employee number (current or previous) or work
-    /// e-mail (case-insensitive), as an index into [`Self::persons`].
+    /// e-mail (ASCII case-insensitive: Unicode case folding would make a
+    /// look-alike such as U+212A KELVIN SIGN another person's address), as
+    /// an index into [`Self::persons`].
     pub fn find(&self, key: &str) -> Option<usize> {
-        self.by_id.get(key).or_else(|| self.by_email.get(&key.to_lowercase())).copied()
+        self.by_id.get(key).or_else(|| self.by_email.get(&key.to_ascii_lowercase())).copied()
     }
 
     /// The person at an index.
@@ -457,6 +459,22 @@ pub(crate) mod tests {
         assert_eq!(people.persons()[0].id, "E0500");
         assert_eq!(people.persons()[0].previous_ids, vec!["E0100".to_string()]);
         assert_eq!(people.find("E0100"), Some(0));
+        assert_eq!(people.find("SATO@EXAMPLE.COM"), Some(0));
+    }
+
+    #[test]
+    fn a_look_alike_address_is_nobody_and_no_rehire() {
+        // U+212A KELVIN SIGN lowercases to an ASCII `k`.
+        let mut old = person("E0100", "ren.ishi\u{212a}awa@example.com");
+        old.status = HrStatus::Terminated;
+        old.end_date = Some(date(2023, 3, 31));
+        let people = People::new(source(), vec![old, person("E0500", "ren.ishikawa@example.com")]).unwrap();
+        assert_eq!(people.len(), 2, "two people, not a rehire");
+        assert_eq!(people.find("ren.ishikawa@example.com").map(|i| people.persons()[i].id.as_str()), Some("E0500"));
+        assert_eq!(
+            people.find("REN.ISHI\u{212a}AWA@example.com").map(|i| people.persons()[i].id.as_str()),
+            Some("E0100")
+        );
     }
 
     #[test]

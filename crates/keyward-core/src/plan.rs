@@ -326,6 +326,30 @@ pub struct Plan {
     /// How many SeparationOfDuties rules were checked.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub duty_rules: usize,
+    /// Located warnings about the policies that only the HR data on the
+    /// plan's date shows (a policy selecting nobody, a department glob
+    /// matching no department). Absent when there are none, so older
+    /// readers are unaffected.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub diagnostics: Vec<crate::diag::Diagnostic>,
+    /// Changes held back until a later day (by `moverGrace` after a
+    /// transfer, or by a hand-over Exception keeping a leaver's account),
+    /// by app in app order. Not changes: nothing counts or applies them.
+    /// Absent when there are none, so older readers are unaffected.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub held: Vec<Held>,
+}
+
+/// A change the plan holds back: planned on `until`, unless something else
+/// changes first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Held {
+    /// The first day the change will be planned.
+    pub until: Date,
+    /// The change as it will be planned; its reason says what holds it.
+    #[serde(flatten)]
+    pub change: Change,
 }
 
 fn is_zero(n: &usize) -> bool {

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use jiff::civil::Date;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, LineIndex, Location};
 use crate::excerpt;
 use crate::resources::TextEncoding;
 
@@ -21,24 +21,49 @@ pub struct Decoded {
 /// Decodes a file's bytes. `auto` accepts UTF-8 with or without BOM and
 /// falls back to Shift_JIS (CP932) — what Excel writes on Japanese Windows.
 /// A file that is not valid in the chosen encoding is an error, never
-/// mojibake that would silently fail to match anybody.
+/// mojibake that would silently fail to match anybody; the error names the
+/// line, column and byte offset where decoding stopped.
 pub fn decode(file: &str, bytes: Vec<u8>, encoding: TextEncoding) -> Result<Decoded, Diagnostic> {
     // Each file is validated once and never copied when it is UTF-8.
     let text = match (encoding, String::from_utf8(bytes)) {
         (TextEncoding::Utf8 | TextEncoding::Auto, Ok(text)) => Decoded { text, encoding: "UTF-8" },
         (TextEncoding::Utf8, Err(e)) => {
-            let at = e.utf8_error().valid_up_to();
-            return Err(Diagnostic::error(
-                file,
-                None,
-                format!("the file is not valid UTF-8 (first bad byte at offset {at})"),
-            )
-            .with_help(
-                "set `encoding: shift_jis` (or `auto`) if the file was saved by Excel on Windows, or save it as UTF-8",
-            ));
+            let at = Location::of_utf8_byte(e.as_bytes(), e.utf8_error().valid_up_to());
+            return Err(Diagnostic::error(file, Some(at), format!("the file is not valid UTF-8 {}", where_(&at)))
+                .with_help(
+                    "set `encoding: shift_jis` (or `auto`) if the file was saved by Excel on Windows, or save it as UTF-8",
+                ));
         }
-        (TextEncoding::ShiftJis, Ok(text)) => sjis(file, text.as_bytes())?,
-        (TextEncoding::Auto | TextEncoding::ShiftJis, Err(e)) => sjis(file, e.as_bytes())?,
+        (TextEncoding::ShiftJis, Ok(text)) => sjis(text.as_bytes()).map_err(|at| {
+            Diagnostic::error(file, Some(at), format!("the file is not valid Shift_JIS (CP932) {}", where_(&at)))
+                .with_help("set `encoding: utf8` (or `auto`) if the file is UTF-8, or save it as UTF-8")
+        })?,
+        (TextEncoding::ShiftJis, Err(e)) => sjis(e.as_bytes()).map_err(|at| {
+            Diagnostic::error(file, Some(at), format!("the file is not valid Shift_JIS (CP932) {}", where_(&at)))
+                .with_help(SAVE_AS_UTF8)
+        })?,
+        (TextEncoding::Auto, Err(e)) => {
+            let utf8 = Location::of_utf8_byte(e.as_bytes(), e.utf8_error().valid_up_to());
+            // The encoding that read further is the one the file is most
+            // likely in: its error points at the damage.
+            sjis(e.as_bytes()).map_err(|sjis| {
+                let (first, second) = if sjis.offset >= utf8.offset {
+                    (
+                        format!("as Shift_JIS (CP932) {}", where_(&sjis)),
+                        format!("as UTF-8 at byte offset {}", utf8.offset),
+                    )
+                } else {
+                    (format!("as UTF-8 {}", where_(&utf8)), format!("as Shift_JIS at byte offset {}", sjis.offset))
+                };
+                let at = if sjis.offset >= utf8.offset { sjis } else { utf8 };
+                Diagnostic::error(
+                    file,
+                    Some(at),
+                    format!("the file is neither valid UTF-8 nor valid Shift_JIS (CP932): {first}, {second}"),
+                )
+                .with_help(SAVE_AS_UTF8)
+            })?
+        }
     };
     let Decoded { mut text, encoding } = text;
     if text.starts_with('\u{feff}') {
@@ -47,17 +72,30 @@ pub fn decode(file: &str, bytes: Vec<u8>, encoding: TextEncoding) -> Result<Deco
     Ok(Decoded { text, encoding })
 }
 
-fn sjis_error(file: &str) -> Diagnostic {
-    Diagnostic::error(file, None, "the file is neither valid UTF-8 nor valid Shift_JIS (CP932)")
-        .with_help("save the export as UTF-8 (\"CSV UTF-8\" in Excel) and read it again")
+const SAVE_AS_UTF8: &str = "the file may be damaged or in another encoding; save the export as UTF-8 (\"CSV UTF-8\" in Excel) and read it again";
+
+/// `at byte offset 13 (line 2, column 5)`.
+fn where_(at: &Location) -> String {
+    format!("at byte offset {} (line {}, column {})", at.offset, at.line, at.column)
 }
 
-fn sjis(file: &str, bytes: &[u8]) -> Result<Decoded, Diagnostic> {
-    let (text, had_errors) = encoding_rs::SHIFT_JIS.decode_without_bom_handling(bytes);
-    if had_errors {
-        return Err(sjis_error(file));
+/// Decodes Shift_JIS (CP932), or says where the first byte it cannot read is.
+fn sjis(bytes: &[u8]) -> Result<Decoded, Location> {
+    let mut decoder = encoding_rs::SHIFT_JIS.new_decoder_without_bom_handling();
+    let mut text = String::with_capacity(decoder.max_utf8_buffer_length_without_replacement(bytes.len()).unwrap_or(0));
+    let (result, read) = decoder.decode_to_string_without_replacement(bytes, &mut text, true);
+    match result {
+        encoding_rs::DecoderResult::InputEmpty => Ok(Decoded { text, encoding: "Shift_JIS" }),
+        encoding_rs::DecoderResult::Malformed(bad, after) => {
+            let end = read.saturating_sub(usize::from(after));
+            let start = end.saturating_sub(usize::from(bad));
+            let line_chars = text.rsplit('\n').next().map_or(0, |l| l.chars().count());
+            Err(Location::of_byte(bytes, start, usize::from(bad).max(1), |_| line_chars))
+        }
+        // The buffer was sized for the whole input, so this cannot happen;
+        // if it did, the file is not read rather than read in part.
+        encoding_rs::DecoderResult::OutputFull => Err(Location::of_byte(bytes, read, 1, |_| 0)),
     }
-    Ok(Decoded { text: text.into_owned(), encoding: "Shift_JIS" })
 }
 
 /// Header name → column index.
@@ -174,10 +212,21 @@ pub fn split_list<'a>(cell: &'a str, sep: &'a str) -> impl Iterator<Item = &'a s
     cell.split(['\n', '\r']).flat_map(move |line| line.split(sep)).map(str::trim).filter(|s| !s.is_empty())
 }
 
+/// An error for a data file with no header row: nothing but white space
+/// (or nothing at all). Said as such, rather than as every mapped column
+/// missing from it; `again` says what to export.
+pub fn empty_file(file: &str, text: &str, again: &str) -> Result<(), Diagnostic> {
+    if text.trim_start_matches('\u{feff}').trim().is_empty() {
+        return Err(Diagnostic::error(file, None, format!("the file is empty ({} bytes, no header row)", text.len()))
+            .with_help(format!("{again}; an export that was cut off or failed leaves an empty file behind")));
+    }
+    Ok(())
+}
+
 /// An error about one row (and optionally one column) of a data file;
 /// the column's header is quoted as an excerpt.
 pub fn row_error(file: &str, line: usize, column: Option<&str>, message: impl Into<String>) -> Diagnostic {
-    let d = Diagnostic::error(file, Some(crate::diag::Location { line, column: 1, offset: 0, len: 0 }), message);
+    let d = Diagnostic::error(file, Some(Location { line, column: 1, offset: 0, len: 0 }), message);
     match column {
         Some(c) => d.with_column_name(excerpt::value(c, excerpt::VALUE_CHARS)),
         None => d,
@@ -196,9 +245,48 @@ pub fn field_count_error(file: &str, line: usize, got: usize, want: usize) -> Di
         .with_help("the file may be cut off, or a value contains the delimiter without quotes; export it again")
 }
 
+/// The lines records start on, as an editor counts them, for records
+/// read in order from one text.
+///
+/// The csv crate's own line count is one too low in CRLF files (SmartHR's
+/// and Excel's): a record ends at its `\r`, so the `\n` after it is counted
+/// only when the next record is read, after that record's position was
+/// taken. A record's byte offset is exact, up to the line breaks (and
+/// blank lines) the reader skips before the record's first byte; line
+/// feeds are counted from the previous record on, so a whole file costs
+/// one pass.
+#[derive(Debug, Clone)]
+pub struct RecordLines<'a> {
+    text: &'a [u8],
+    offset: usize,
+    line: usize,
+}
+
+impl<'a> RecordLines<'a> {
+    /// Lines of `text`, the text the csv reader reads.
+    pub fn new(text: &'a str) -> Self {
+        Self { text: text.as_bytes(), offset: 0, line: 1 }
+    }
+
+    /// The 1-based line where the record at `position` starts.
+    pub fn line(&mut self, position: &csv::Position) -> usize {
+        let mut offset = usize::try_from(position.byte()).unwrap_or(usize::MAX).min(self.text.len());
+        while let Some(b'\r' | b'\n') = self.text.get(offset) {
+            offset += 1;
+        }
+        if offset < self.offset {
+            // Records are read in order; start over if one is not.
+            (self.offset, self.line) = (0, 1);
+        }
+        self.line += self.text[self.offset..offset].iter().filter(|&&b| b == b'\n').count();
+        self.offset = offset;
+        self.line
+    }
+}
+
 /// A CSV syntax error, located.
 pub fn csv_error(file: &str, text: &str, e: &csv::Error) -> Diagnostic {
-    let location = e.position().map(|p| crate::diag::LineIndex::new(text).location(text, p.line() as usize, 0, 1));
+    let location = e.position().map(|p| LineIndex::new(text).location(text, RecordLines::new(text).line(p), 0, 1));
     Diagnostic::error(file, location, format!("cannot read the CSV: {e}"))
         .with_help("check the quoting on this line; a value containing a quote must double it (\"\")")
 }
@@ -223,6 +311,32 @@ mod tests {
         let (sjis_bytes, _, _) = encoding_rs::SHIFT_JIS.encode("部署");
         let err = decode("a.csv", sjis_bytes.into_owned(), TextEncoding::Utf8).unwrap_err();
         assert!(err.message.contains("not valid UTF-8"));
+    }
+
+    fn at(d: &Diagnostic) -> Option<(usize, usize, usize)> {
+        d.location.map(|l| (l.line, l.column, l.offset))
+    }
+
+    #[test]
+    fn forced_utf8_names_the_line_column_and_offset_of_the_first_bad_byte() {
+        let (bad, _, _) = encoding_rs::SHIFT_JIS.encode("部署");
+        let bytes = [b"id,name\r\n1,ab".as_slice(), &bad, b"\r\n"].concat();
+        let err = decode("a.csv", bytes, TextEncoding::Utf8).unwrap_err();
+        // Line 2, after `1,ab`: column 5, byte 13.
+        assert_eq!(at(&err), Some((2, 5, 13)), "{err}");
+        assert!(err.message.contains("byte offset 13"), "{err}");
+    }
+
+    #[test]
+    fn a_byte_neither_encoding_reads_is_located_where_the_likelier_one_stopped() {
+        // Shift_JIS up to a byte no encoding has (0xFF) on line 3.
+        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("社員番号,部署\n0001,営業\n0002,");
+        let bytes = [sjis.as_ref(), b"\xff\n"].concat();
+        for encoding in [TextEncoding::Auto, TextEncoding::ShiftJis] {
+            let err = decode("a.csv", bytes.clone(), encoding).unwrap_err();
+            assert_eq!(at(&err), Some((3, 6, sjis.len())), "{err}");
+            assert!(err.message.contains(&format!("byte offset {}", sjis.len())), "{err}");
+        }
     }
 
     #[test]
@@ -250,6 +364,21 @@ mod tests {
         assert_eq!(h.find("email"), Some(0));
         assert_eq!(h.find("社員番号"), Some(1));
         assert_eq!(h.closest("社員番"), Some("社員番号"));
+    }
+
+    #[test]
+    fn record_lines_are_the_same_in_lf_crlf_and_with_blank_lines() {
+        for text in ["h\na\nb\n\nc\n", "h\r\na\r\nb\r\n\r\nc\r\n", "h\r\na\r\nb\r\n\r\nc"] {
+            let mut lines = RecordLines::new(text);
+            let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+            let got: Vec<(String, usize)> = reader
+                .records()
+                .map(|r| r.unwrap())
+                .map(|r| (r[0].to_owned(), lines.line(r.position().unwrap())))
+                .collect();
+            let want = [("a".to_owned(), 2), ("b".to_owned(), 3), ("c".to_owned(), 5)];
+            assert_eq!(got, want, "{text:?}");
+        }
     }
 
     #[test]

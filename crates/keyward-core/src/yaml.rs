@@ -6,6 +6,13 @@
 //! regex that does not compile). So policy files are parsed once into a
 //! [`Node`] tree that keeps every node's position, converted to JSON for typed
 //! deserialization, and every later error is located by its field path.
+//!
+//! A policy file may come from anyone who can open a pull request or
+//! `kubectl apply`, so what parsing it may cost is bounded: the file's size
+//! ([`MAX_FILE_BYTES`]), what aliases may copy and how deep collections may
+//! nest (`budget`).
+
+mod budget;
 
 use std::collections::HashMap;
 
@@ -13,7 +20,12 @@ use saphyr::Scalar;
 use saphyr_parser::{Event, Parser, ScanError, Span};
 use serde_json::{Map, Number, Value};
 
+use self::budget::{AliasBudget, MAX_DEPTH, Size};
+pub use self::budget::{MAX_ALIAS_BYTES, MAX_ALIAS_NODES};
 use crate::diag::{Diagnostic, LineIndex, Location};
+
+/// The largest policy or test file keyward reads, in bytes.
+pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
 
 /// One parsed YAML node with its position.
 #[derive(Debug, Clone)]
@@ -191,7 +203,14 @@ pub struct Document {
 /// Empty documents (a trailing `---`, a file of comments) are dropped.
 /// Duplicate keys are an error: YAML forbids them and silently keeping one
 /// of two values is how a policy ends up granting what nobody reviewed.
+///
+/// A text over [`MAX_FILE_BYTES`] is refused before parsing; aliases that
+/// copy too much and collections nested too deeply are refused where they
+/// occur.
 pub fn parse_documents(file: &str, text: &str) -> Result<Vec<Document>, Diagnostic> {
+    if text.len() > MAX_FILE_BYTES {
+        return Err(too_large(file, text.len()));
+    }
     let lines = LineIndex::new(text);
     let mut builder = Builder {
         file,
@@ -199,6 +218,7 @@ pub fn parse_documents(file: &str, text: &str) -> Result<Vec<Document>, Diagnost
         lines: &lines,
         stack: Vec::new(),
         anchors: HashMap::new(),
+        budget: AliasBudget::default(),
         docs: Vec::new(),
         current_root: None,
     };
@@ -212,6 +232,16 @@ pub fn parse_documents(file: &str, text: &str) -> Result<Vec<Document>, Diagnost
     Ok(builder.docs)
 }
 
+/// The error for a policy or test file of `len` bytes, over [`MAX_FILE_BYTES`].
+pub fn too_large(file: &str, len: usize) -> Diagnostic {
+    Diagnostic::error(
+        file,
+        None,
+        format!("the file is larger than {MAX_FILE_BYTES} bytes ({len} bytes), the most keyward reads as YAML"),
+    )
+    .with_help("split the resources over several files (one per application or team, for example); policy files are usually a few kilobytes")
+}
+
 fn scan_error(file: &str, text: &str, lines: &LineIndex, e: &ScanError) -> Diagnostic {
     let m = e.marker();
     Diagnostic::error(
@@ -223,8 +253,8 @@ fn scan_error(file: &str, text: &str, lines: &LineIndex, e: &ScanError) -> Diagn
 }
 
 enum Frame {
-    Seq { start: Location, anchor: usize, items: Vec<Node> },
-    Map { start: Location, anchor: usize, entries: Vec<(Node, Node)>, pending_key: Option<Node> },
+    Seq { start: Location, anchor: usize, size: Size, items: Vec<Node> },
+    Map { start: Location, anchor: usize, size: Size, entries: Vec<(Node, Node)>, pending_key: Option<Node> },
 }
 
 struct Builder<'a> {
@@ -232,7 +262,9 @@ struct Builder<'a> {
     text: &'a str,
     lines: &'a LineIndex,
     stack: Vec<Frame>,
-    anchors: HashMap<usize, Node>,
+    /// Anchored nodes and their sizes, which is what an alias copies.
+    anchors: HashMap<usize, (Node, Size)>,
+    budget: AliasBudget,
     docs: Vec<Document>,
     current_root: Option<Node>,
 }
@@ -244,7 +276,8 @@ impl Builder<'_> {
 
     fn on_event(&mut self, event: Event<'_>, span: Span) -> Result<(), Diagnostic> {
         match event {
-            Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentStart(_) => {}
+            Event::Nothing | Event::StreamStart | Event::StreamEnd => {}
+            Event::DocumentStart(_) => self.budget.reset(),
             Event::DocumentEnd => {
                 if let Some(root) = self.current_root.take()
                     && !matches!(root.kind, NodeKind::Null)
@@ -254,11 +287,20 @@ impl Builder<'_> {
                 }
             }
             Event::Alias(id) => {
-                let node = self.anchors.get(&id).cloned().ok_or_else(|| {
-                    Diagnostic::error(self.file, Some(self.loc(&span, 1)), "alias refers to an unknown anchor")
-                        .with_help("define the anchor (`&name`) before using it (`*name`)")
+                let location = self.loc(&span, 1);
+                let Some((anchored, size)) = self.anchors.get(&id) else {
+                    return Err(Diagnostic::error(self.file, Some(location), "alias refers to an unknown anchor")
+                        .with_help("define the anchor (`&name`) before using it (`*name`)"));
+                };
+                let size = *size;
+                // Charged before the copy is made: the copy is what costs.
+                self.budget.charge(size).map_err(|message| {
+                    Diagnostic::error(self.file, Some(location), message).with_help(
+                        "an alias (`*name`) copies its anchor (`&name`) with every alias inside it; write the shared values out, or anchor smaller pieces",
+                    )
                 })?;
-                self.push_value(node)?;
+                let node = anchored.clone();
+                self.push_value(node, size)?;
             }
             Event::Scalar(value, style, anchor, tag) => {
                 let len = span.end.index().saturating_sub(span.start.index()).max(1);
@@ -278,47 +320,71 @@ impl Builder<'_> {
                         .with_help("remove the tag or quote the value"));
                     }
                 };
+                let size = Size::scalar(match &kind {
+                    NodeKind::Str(s) => s.len(),
+                    _ => 0,
+                });
                 let node = Node { location, kind };
                 if anchor > 0 {
-                    self.anchors.insert(anchor, node.clone());
+                    self.anchors.insert(anchor, (node.clone(), size));
                 }
-                self.push_value(node)?;
+                self.push_value(node, size)?;
             }
             Event::SequenceStart(anchor, _) => {
-                let start = self.loc(&span, 1);
-                self.stack.push(Frame::Seq { start, anchor, items: Vec::new() });
+                let start = self.collection_start(&span)?;
+                self.stack.push(Frame::Seq { start, anchor, size: Size::collection(), items: Vec::new() });
             }
             Event::MappingStart(anchor, _) => {
-                let start = self.loc(&span, 1);
-                self.stack.push(Frame::Map { start, anchor, entries: Vec::new(), pending_key: None });
+                let start = self.collection_start(&span)?;
+                self.stack.push(Frame::Map {
+                    start,
+                    anchor,
+                    size: Size::collection(),
+                    entries: Vec::new(),
+                    pending_key: None,
+                });
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                let node = match self.stack.pop() {
-                    Some(Frame::Seq { start, anchor, items }) => {
-                        let node = Node { location: start, kind: NodeKind::Seq(items) };
-                        (anchor, node)
+                let (anchor, size, node) = match self.stack.pop() {
+                    Some(Frame::Seq { start, anchor, size, items }) => {
+                        (anchor, size, Node { location: start, kind: NodeKind::Seq(items) })
                     }
-                    Some(Frame::Map { start, anchor, entries, .. }) => {
-                        let node = Node { location: start, kind: NodeKind::Map(entries) };
-                        (anchor, node)
+                    Some(Frame::Map { start, anchor, size, entries, .. }) => {
+                        (anchor, size, Node { location: start, kind: NodeKind::Map(entries) })
                     }
                     None => return Ok(()),
                 };
-                let (anchor, node) = node;
                 if anchor > 0 {
-                    self.anchors.insert(anchor, node.clone());
+                    self.anchors.insert(anchor, (node.clone(), size));
                 }
-                self.push_value(node)?;
+                self.push_value(node, size)?;
             }
         }
         Ok(())
     }
 
-    fn push_value(&mut self, node: Node) -> Result<(), Diagnostic> {
+    /// Where a sequence or mapping starts; an error past [`MAX_DEPTH`] levels.
+    fn collection_start(&self, span: &Span) -> Result<Location, Diagnostic> {
+        let start = self.loc(span, 1);
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(Diagnostic::error(
+                self.file,
+                Some(start),
+                format!("collections are nested more than {MAX_DEPTH} levels deep here"),
+            )
+            .with_help("policy resources nest a few levels; check for a runaway `- - -` or `[[[` in this line"));
+        }
+        Ok(start)
+    }
+
+    fn push_value(&mut self, node: Node, node_size: Size) -> Result<(), Diagnostic> {
         match self.stack.last_mut() {
             None => self.current_root = Some(node),
-            Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { entries, pending_key, .. }) => match pending_key.take() {
+            Some(Frame::Seq { items, size, .. }) => {
+                size.add(node_size);
+                items.push(node);
+            }
+            Some(Frame::Map { entries, pending_key, size, .. }) => match pending_key.take() {
                 None => {
                     if let Some(name) = node.key_string()
                         && let Some((first, _)) = entries.iter().find(|(k, _)| k.key_string().as_deref() == Some(&name))
@@ -330,9 +396,13 @@ impl Builder<'_> {
                         )
                         .with_help("YAML keeps only one of the two values; remove or merge one of them"));
                     }
+                    size.add(node_size);
                     *pending_key = Some(node);
                 }
-                Some(key) => entries.push((key, node)),
+                Some(key) => {
+                    size.add(node_size);
+                    entries.push((key, node));
+                }
             },
         }
         Ok(())
@@ -391,6 +461,63 @@ mod tests {
     fn anchors_and_aliases_resolve() {
         let docs = parse_documents("f.yaml", "a: &g [x, y]\nb: *g\n").unwrap();
         assert_eq!(docs[0].root.to_json()["b"], serde_json::json!(["x", "y"]));
+    }
+
+    /// The classic "billion laughs": nine levels of nine aliases each.
+    fn laughs() -> String {
+        let mut text =
+            String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+        for (prev, name) in
+            ["a", "b", "c", "d", "e", "f", "g", "h"].iter().zip(["b", "c", "d", "e", "f", "g", "h", "i"])
+        {
+            let items = vec![format!("*{prev}"); 9].join(",");
+            text.push_str(&format!("{name}: &{name} [{items}]\n"));
+        }
+        text
+    }
+
+    #[test]
+    fn nested_aliases_stop_at_the_alias_that_crosses_the_limit() {
+        let err = parse_documents("f.yaml", &laughs()).unwrap_err();
+        // a = 10 nodes, b = 91, c = 820, d = 7,381, e = 66,430: the aliases
+        // up to `e` add 74,718 nodes; the first `*e` of `f` adds 66,430 more.
+        assert_eq!(err.location.map(|l| (l.line, l.column)), Some((6, 8)), "{err}");
+        assert!(err.message.contains("aliases"), "{err}");
+        assert!(err.message.contains("100000"), "{err}");
+        assert!(err.help.as_deref().is_some_and(|h| h.contains("anchor")), "{err}");
+    }
+
+    #[test]
+    fn aliases_of_long_strings_are_bounded_by_their_text() {
+        let text = format!("a: &a \"{}\"\nb: [{}]\n", "x".repeat(1 << 20), vec!["*a"; 20].join(","));
+        let err = parse_documents("f.yaml", &text).unwrap_err();
+        assert_eq!(err.location.map(|l| l.line), Some(2), "{err}");
+        assert!(err.message.contains("aliases"), "{err}");
+    }
+
+    #[test]
+    fn each_document_has_its_own_alias_budget() {
+        let doc = format!("a: &a [{}]\nb: [{}]\n", vec!["x"; 99].join(","), vec!["*a"; 900].join(","));
+        let text = format!("{doc}---\n{doc}---\n{doc}");
+        let docs = parse_documents("f.yaml", &text).unwrap();
+        assert_eq!(docs.len(), 3);
+        assert_eq!(docs[2].root.to_json()["b"].as_array().map(Vec::len), Some(900));
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let text = "- ".repeat(100_000) + "x\n";
+        let err = parse_documents("f.yaml", &text).unwrap_err();
+        assert_eq!(err.location.map(|l| l.line), Some(1), "{err}");
+        assert!(err.message.contains("nested"), "{err}");
+    }
+
+    #[test]
+    fn oversized_text_is_refused_before_parsing() {
+        let text = format!("a: \"{}\"\n", "x".repeat(MAX_FILE_BYTES));
+        let err = parse_documents("f.yaml", &text).unwrap_err();
+        assert!(err.message.contains("larger than"), "{err}");
+        assert!(err.help.as_deref().is_some_and(|h| h.contains("split")), "{err}");
     }
 
     #[test]

@@ -28,6 +28,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("yaml", 0),
     ("duration", 0),
     ("json_path", 0),
+    ("printable", 0),
     ("endpoint", 0),
     ("excerpt", 0),
     // 1. resource types

@@ -555,3 +555,20 @@ fn employment_types_and_attributes_select() {
     let plan = plan_on(&set, &people(vec![c, no_login, full_time]), vec![], today());
     assert_eq!(actions(&plan), vec![(Action::Create, "c@freelance.example".into())]);
 }
+
+#[test]
+fn a_look_alike_of_the_hand_over_account_never_receives_the_data() {
+    let set = policy(&format!(
+        "{}{}",
+        slack("  lifecycle: {offboarding: {transferTo: backup@example.com}}"),
+        everyone_gets_slack()
+    ));
+    let mut leaver = person("E2", "leaver@example.com", "営業本部");
+    leaver.end_date = Some(date(2026, 11, 20));
+    // U+212A KELVIN SIGN, listed before the real hand-over account.
+    let accounts =
+        vec![account("bac\u{212a}up@example.com"), account("BACKUP@example.com"), account("leaver@example.com")];
+    let plan = plan_on(&set, &people(vec![leaver]), vec![("slack", accounts)], today());
+    let t = find(&plan, Action::Transfer, "leaver@example.com");
+    assert_eq!(t.transfer_to.as_ref().map(|a| a.label()), Some("BACKUP@example.com"));
+}

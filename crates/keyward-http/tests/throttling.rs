@@ -3,12 +3,13 @@
 //! the client waits as the vendor asks, tries again and returns the
 //! success; a 403 that is not a throttle comes back at once.
 
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use http::Method;
 use jiff::Timestamp;
-use keyward_http::{HttpClient, HttpError, HttpSettings, Reply, Request, RetryPolicy, Secret, Throttle};
+use keyward_http::{Clock, HttpClient, HttpError, HttpSettings, Reply, Request, RetryPolicy, Secret, Sleep, Throttle};
 use serde_json::json;
 use url::Url;
 use wiremock::matchers::{method, path};
@@ -235,4 +236,134 @@ async fn smarthr_waits_the_reset_seconds() {
 async fn standard_waits_for_retry_after() {
     retried_to_success(Throttle::Standard, ResponseTemplate::new(429).insert_header("Retry-After", "0")).await;
     retried_to_success(Throttle::Standard, ResponseTemplate::new(503)).await;
+}
+
+/// A clock whose time moves only when the test says: a wait ends once the
+/// test has moved the time past its end, so what the client waits for is
+/// checked without waiting for it.
+#[derive(Clone)]
+struct SteppedClock {
+    now: Arc<tokio::sync::watch::Sender<Timestamp>>,
+    sleeping: Arc<AtomicUsize>,
+}
+
+impl SteppedClock {
+    fn new() -> Self {
+        Self { now: Arc::new(tokio::sync::watch::channel(now()).0), sleeping: Arc::default() }
+    }
+
+    fn advance(&self, d: Duration) {
+        self.now.send_modify(|t| *t += d);
+    }
+
+    /// Waits in progress.
+    fn sleeping(&self) -> usize {
+        self.sleeping.load(Ordering::SeqCst)
+    }
+}
+
+impl Clock for SteppedClock {
+    fn now(&self) -> Timestamp {
+        *self.now.borrow()
+    }
+
+    fn sleep(&self, d: Duration) -> Sleep {
+        let until = self.now() + d;
+        let me = self.clone();
+        me.sleeping.fetch_add(1, Ordering::SeqCst);
+        Box::pin(async move {
+            let _ = me.now.subscribe().wait_for(|t| *t >= until).await;
+            me.sleeping.fetch_sub(1, Ordering::SeqCst);
+        })
+    }
+}
+
+/// Answers the first request 429 with `Retry-After: 2`, the others 200,
+/// and notes when (by the stepped clock) each arrived.
+struct ThrottleOnce {
+    clock: SteppedClock,
+    arrivals: Arc<Mutex<Vec<Timestamp>>>,
+}
+
+impl wiremock::Respond for ThrottleOnce {
+    fn respond(&self, _: &wiremock::Request) -> ResponseTemplate {
+        let mut arrivals = self.arrivals.lock().unwrap();
+        arrivals.push(self.clock.now());
+        if arrivals.len() == 1 {
+            ResponseTemplate::new(429).insert_header("Retry-After", "2")
+        } else {
+            ResponseTemplate::new(200).set_body_json(json!({"users": []}))
+        }
+    }
+}
+
+/// Waits (a bounded time) until `done` holds; what it checks is asserted
+/// afterwards, so a condition that never comes fails there.
+async fn until(done: impl Fn() -> bool) {
+    let _ = tokio::time::timeout(Duration::from_secs(10), async {
+        while !done() {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_throttle_answer_pauses_every_request_to_the_app() {
+    let server = MockServer::start().await;
+    let clock = SteppedClock::new();
+    let arrivals = Arc::new(Mutex::new(Vec::new()));
+    Mock::given(method("GET"))
+        .respond_with(ThrottleOnce { clock: clock.clone(), arrivals: arrivals.clone() })
+        .mount(&server)
+        .await;
+    let mut http = client(Throttle::Standard);
+    http.set_retry(RetryPolicy { max_total_wait: Duration::from_secs(60), ..RetryPolicy::default() });
+    http.set_clock(Arc::new(clock.clone()));
+    let seen = || arrivals.lock().unwrap().len();
+
+    // The first request is throttled, and waits; three more are sent
+    // while it waits, and none may reach the app inside the wait.
+    let req = get(&server);
+    let first = http.send(&req);
+    let others = async {
+        until(|| seen() == 1 && clock.sleeping() == 1).await;
+        futures::future::join_all((0..3).map(|_| async { http.send(&get(&server)).await })).await
+    };
+    let time = async {
+        // Each of the four has either reached the app or is waiting.
+        until(|| seen() + clock.sleeping() == 5).await;
+        clock.advance(Duration::from_secs(2));
+    };
+    let (first, others, ()) = tokio::join!(first, others, time);
+    for reply in std::iter::once(first).chain(others) {
+        assert_eq!(reply.unwrap().status, 200);
+    }
+    let arrivals = arrivals.lock().unwrap().clone();
+    assert_eq!(arrivals.len(), 5, "one throttled request, its retry and three others");
+    let resume = arrivals[0] + Duration::from_secs(2);
+    for (i, t) in arrivals.iter().enumerate().skip(1) {
+        assert!(*t >= resume, "request {i} reached the app at {t}, inside the 2 s it asked everyone to wait");
+    }
+}
+
+#[tokio::test]
+async fn a_pause_longer_than_the_retry_limit_fails_the_other_requests_without_sending_them() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "30"))
+        .mount(&server)
+        .await;
+    let http = client(Throttle::Standard);
+    let first = http.send(&get(&server)).await.unwrap_err().to_string();
+    assert!(first.contains("asked to wait 30 s"), "{first}");
+    // The same client, so the same app: the next request is not sent.
+    let err = http.send(&get(&server)).await.unwrap_err();
+    assert_eq!(server.received_requests().await.unwrap().len(), 1, "the second request was held back");
+    let err = err.to_string();
+    assert!(
+        err.contains("the app throttled an earlier request and asked every request to wait 30 s more")
+            && err.contains("longer than the 5 s left of keyward's 5 s retry limit"),
+        "{err}"
+    );
 }

@@ -45,6 +45,7 @@ pub fn parse(
     file: &str,
     text: &str,
 ) -> Result<(SourceInfo, Vec<Person>), Vec<Diagnostic>> {
+    tabular::empty_file(file, text, "export the HR master again").map_err(|d| vec![d])?;
     let delimiter = spec.delimiter.as_deref().and_then(|d| d.bytes().next()).unwrap_or(b',');
     let mut reader =
         csv::ReaderBuilder::new().delimiter(delimiter).has_headers(true).flexible(true).from_reader(text.as_bytes());
@@ -61,6 +62,7 @@ pub fn parse(
     let mut persons = Vec::new();
     let mut errors: Vec<Diagnostic> = Vec::new();
     let mut record = csv::StringRecord::new();
+    let mut record_lines = tabular::RecordLines::new(text);
     let width = headers.names().len();
     let [mut start_col, mut end_col, mut moved_col] =
         std::array::from_fn(|_| tabular::DateColumn::new(&spec.date_formats));
@@ -73,7 +75,7 @@ pub fn parse(
                 break;
             }
         }
-        let line = record.position().map_or(0, |p| p.line() as usize);
+        let line = record.position().map_or(0, |p| record_lines.line(p));
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }

@@ -65,6 +65,15 @@ pub enum SourceError {
         /// What is wrong, and where.
         why: String,
     },
+    /// The HR master is larger than the caps allow ([`HrLimits`]): it is
+    /// not read (further), rather than read into memory without bound.
+    #[error("PeopleSource {source_name}: {why}")]
+    TooLarge {
+        /// The PeopleSource.
+        source_name: String,
+        /// What is too large, the cap and how to raise it.
+        why: String,
+    },
     /// An HR API's listing did not add up (fewer people than it counts, a
     /// count that changed between pages, paging that went nowhere), so it
     /// is not used: a shorter snapshot would make leavers invisible.
@@ -77,9 +86,35 @@ pub enum SourceError {
     },
 }
 
+/// Caps on what reading the HR master may cost. A mistaken export (the
+/// wrong file, a dump of every record ever), a broken or hostile API, or a
+/// device named as a path must not take the machine's memory; the defaults
+/// are far above any real company's HR master.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HrLimits {
+    /// Most people over all sources (`--max-hr-rows`).
+    pub max_rows: usize,
+    /// Most bytes of one CSV export (`--max-hr-bytes`).
+    pub max_bytes: u64,
+}
+
+impl HrLimits {
+    /// Default of [`HrLimits::max_rows`]: a million people.
+    pub const DEFAULT_MAX_ROWS: usize = 1_000_000;
+    /// Default of [`HrLimits::max_bytes`]: 1 GiB (a 100,000-person export
+    /// is about 15 MB).
+    pub const DEFAULT_MAX_BYTES: u64 = 1 << 30;
+}
+
+impl Default for HrLimits {
+    fn default() -> Self {
+        Self { max_rows: Self::DEFAULT_MAX_ROWS, max_bytes: Self::DEFAULT_MAX_BYTES }
+    }
+}
+
 /// How the HR APIs are reached: the Kubernetes Secret values their
-/// tokens may name, the delta state kept between reads and, for tests,
-/// the retry policy.
+/// tokens may name, the delta state kept between reads, the size caps and,
+/// for tests, the retry policy.
 #[derive(Debug, Clone)]
 pub struct ReadOptions {
     /// Secret values for `token.secret`.
@@ -89,11 +124,13 @@ pub struct ReadOptions {
     /// Where Microsoft Graph sources with `delta: true` keep their delta
     /// link and users between reads; without one every read is full.
     pub delta: Option<std::sync::Arc<DeltaCache>>,
+    /// How large the HR master may be.
+    pub limits: HrLimits,
 }
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        Self { secrets: ClusterSecrets::unavailable(), retry: None, delta: None }
+        Self { secrets: ClusterSecrets::unavailable(), retry: None, delta: None, limits: HrLimits::default() }
     }
 }
 
@@ -127,15 +164,23 @@ pub async fn read_people_with(set: &PolicySet, options: &ReadOptions) -> Result<
         Some(read.map(move |r| (index, r)))
     });
     let apis = futures::future::join_all(apis);
-    let files = async { off_the_async_threads(|| read_csv_sources(set)) };
+    let files = async { off_the_async_threads(|| read_csv_sources(set, &options.limits)) };
     let (apis, files) = futures::join!(apis, files);
     let mut reads: Vec<(usize, Read)> = apis.into_iter().chain(files).collect();
     reads.sort_by_key(|(index, _)| *index);
-    merge(set, reads)
+    merge(set, reads, &options.limits)
+}
+
+/// Reads only the PeopleSources that are files on this machine (CSV
+/// exports), contacting no HR API: for `--offline` checks. The snapshot
+/// lacks the people of every API source, so it is for checking the files,
+/// not for planning, unless every source is a file.
+pub fn read_local_people(set: &PolicySet, limits: &HrLimits) -> Result<People, SourceError> {
+    merge(set, read_csv_sources(set, limits), limits)
 }
 
 /// The CSV sources, each read and parsed in declaration order.
-fn read_csv_sources(set: &PolicySet) -> Vec<(usize, Read)> {
+fn read_csv_sources(set: &PolicySet, limits: &HrLimits) -> Vec<(usize, Read)> {
     let mut out = Vec::new();
     for (index, src) in set.people_sources.iter().enumerate() {
         let Some(csv) = &src.spec.csv else { continue };
@@ -143,14 +188,22 @@ fn read_csv_sources(set: &PolicySet) -> Vec<(usize, Read)> {
         // directory); a refused file is never opened.
         let read = match keyward_http::resource_files::admit(&set.locator(&src.origin), CSV_PATH, &csv.path) {
             Err(why) => Err(SourceError::NotConfigured { source_name: src.name.clone(), why }),
-            Ok(file) => match std::fs::read(&file.path) {
-                Ok(bytes) => {
+            Ok(file) => match read_capped(&file.path, limits.max_bytes) {
+                Ok(Some(bytes)) => {
                     read_csv_bytes(set, index, &file.shown, bytes).map_err(|d| SourceError::Data(Diagnostics(d)))
                 }
+                Ok(None) => Err(SourceError::TooLarge {
+                    source_name: src.name.clone(),
+                    why: format!(
+                        "{} is more than {} bytes, the cap on one HR export (--max-hr-bytes), so it was not read; check that the path names the HR export, and raise --max-hr-bytes if the export really is this large",
+                        file.shown, limits.max_bytes
+                    ),
+                }),
                 Err(error) => Err(SourceError::Io { path: file.shown, source_name: src.name.clone(), error }),
             },
         };
-        let failed = matches!(read, Err(SourceError::Io { .. } | SourceError::NotConfigured { .. }));
+        let failed =
+            matches!(read, Err(SourceError::Io { .. } | SourceError::NotConfigured { .. } | SourceError::TooLarge { .. }));
         out.push((index, read));
         // As before: an unreadable file stops the reading of the rest.
         if failed {
@@ -160,15 +213,37 @@ fn read_csv_sources(set: &PolicySet) -> Vec<(usize, Read)> {
     out
 }
 
+/// The file's bytes, or `None` when it holds more than `max` bytes. Reads
+/// at most `max + 1` bytes, whatever the file claims to be: a device or a
+/// pipe has no length to check first.
+fn read_capped(path: &std::path::Path, max: u64) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path)?;
+    let expected = file.metadata().map_or(0, |m| m.len()).min(max);
+    let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
+    file.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= max).then_some(bytes))
+}
+
 /// One snapshot from every source's part, or the first failure: an I/O or
-/// API failure as it is, data problems of every source together.
-fn merge(set: &PolicySet, reads: Vec<(usize, Read)>) -> Result<People, SourceError> {
+/// API failure as it is, data problems of every source together, or more
+/// people than `limits` allow.
+fn merge(set: &PolicySet, reads: Vec<(usize, Read)>, limits: &HrLimits) -> Result<People, SourceError> {
     let mut sources = Vec::new();
     let mut persons = Vec::new();
     let mut diags: Vec<Diagnostic> = Vec::new();
     for (_, read) in reads {
         match read {
             Ok((info, mut ps)) => {
+                if persons.len() + ps.len() > limits.max_rows {
+                    return Err(SourceError::TooLarge {
+                        why: format!(
+                            "the HR master holds more than {} people, the cap (--max-hr-rows); check that the source reads the HR master, and raise --max-hr-rows if it really holds this many",
+                            limits.max_rows
+                        ),
+                        source_name: info.name,
+                    });
+                }
                 sources.push(info);
                 persons.append(&mut ps);
             }

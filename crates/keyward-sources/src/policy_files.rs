@@ -2,9 +2,12 @@
 //! recursively. Shared by the CLI and the standalone controller so that
 //! `-f` means the same for `keyward plan` and `keyward controller`.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use keyward_core::SourceFile;
+use keyward_core::diag::Location;
+use keyward_core::yaml::MAX_FILE_BYTES;
 
 /// Why the policy files could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +33,30 @@ pub enum PolicyFilesError {
         path: String,
         /// What the operating system said.
         error: std::io::Error,
+    },
+    /// A file is not UTF-8 text.
+    #[error(
+        "{path}:{line}:{column}: the file is not valid UTF-8 at byte offset {offset}; policy files are UTF-8 text: save it as UTF-8"
+    )]
+    NotUtf8 {
+        /// The file.
+        path: String,
+        /// 1-based line of the first byte that is not UTF-8.
+        line: usize,
+        /// 1-based column, in characters.
+        column: usize,
+        /// Its byte offset in the file.
+        offset: usize,
+    },
+    /// A file is larger than keyward reads as YAML.
+    #[error(
+        "{path} is larger than {MAX_FILE_BYTES} bytes ({size} bytes), the most keyward reads as YAML; split the resources over several files"
+    )]
+    TooLarge {
+        /// The file.
+        path: String,
+        /// Its size in bytes.
+        size: u64,
     },
 }
 
@@ -63,12 +90,40 @@ pub fn collect(paths: &[PathBuf]) -> Result<(String, Vec<SourceFile>), PolicyFil
     }
     let mut files = Vec::with_capacity(found.len());
     for path in found {
-        let text = std::fs::read_to_string(&path)
-            .map_err(|error| PolicyFilesError::File { path: path.display().to_string(), error })?;
+        let text = read_text(&path)?;
         files.push(SourceFile { path: display(&path), text });
     }
     let root = paths.iter().map(|p| display(p)).collect::<Vec<_>>().join(", ");
     Ok((root, files))
+}
+
+/// Reads a policy or test file as UTF-8 text, refusing one larger than
+/// [`MAX_FILE_BYTES`] before reading it (a file that grows while it is
+/// read is cut at the limit and refused too), so a stray dump in the
+/// policy directory cannot take the process's memory.
+pub fn read_text(path: &Path) -> Result<String, PolicyFilesError> {
+    let io = |error| PolicyFilesError::File { path: path.display().to_string(), error };
+    let too_large = |size| PolicyFilesError::TooLarge { path: path.display().to_string(), size };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
+    let limit = u64::try_from(MAX_FILE_BYTES).unwrap_or(u64::MAX);
+    if size > limit {
+        return Err(too_large(size));
+    }
+    let mut bytes = Vec::new();
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = Location::of_utf8_byte(e.as_bytes(), e.utf8_error().valid_up_to());
+        PolicyFilesError::NotUtf8 {
+            path: path.display().to_string(),
+            line: at.line,
+            column: at.column,
+            offset: at.offset,
+        }
+    })
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -125,6 +180,18 @@ mod tests {
         assert!(collect(&[dir.path().join("missing")]).unwrap_err().to_string().contains("no such file"));
         let empty = tempfile::tempdir().unwrap();
         assert!(matches!(collect(&[empty.path().to_path_buf()]), Err(PolicyFilesError::Empty(_))));
+    }
+
+    #[test]
+    fn an_oversized_policy_file_is_refused_before_it_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = dir.path().join("big.yaml");
+        // A sparse file: its size is what is refused, before any byte is read.
+        std::fs::File::create(&big).unwrap().set_len(1 << 40).unwrap();
+        let err = collect(&[dir.path().to_path_buf()]).unwrap_err();
+        assert!(matches!(err, PolicyFilesError::TooLarge { .. }), "{err}");
+        let msg = err.to_string();
+        assert!(msg.contains("big.yaml") && msg.contains("split"), "{msg}");
     }
 
     #[test]

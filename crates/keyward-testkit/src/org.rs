@@ -28,6 +28,21 @@ use serde_json::{Value, json};
 pub const HR_CSV_HEADER: &str =
     "社員番号,姓,名,メールアドレス,部署,役職,雇用形態,在籍状況,入社年月日,退職年月日,上長社員番号\n";
 
+/// A temporary directory holding `files` (paths relative to it, parent
+/// directories made): a test's organisation of policy and data files.
+#[must_use]
+pub fn directory(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("create a temporary directory");
+    for (rel, text) in files {
+        let path = dir.path().join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("create a directory of the organisation");
+        }
+        std::fs::write(&path, text).expect("write a file of the organisation");
+    }
+    dir
+}
+
 /// The access policies for `chat`, as further documents of a policy file: they start with `---`
 /// so that they can follow the `PeopleSource` in one file, as in [`people_yaml`].
 const CHAT_ACCESS_POLICIES: &str = "---

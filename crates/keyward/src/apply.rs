@@ -4,13 +4,14 @@
 //! module only sequences them and talks to the operator.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead as _, Write as _};
+use std::io::BufRead as _;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::{Context as _, Result, bail};
 use is_terminal::IsTerminal as _;
 use jiff::civil::Date;
+use keyward_apply::audit::AuditKey;
 use keyward_apply::{Applier, AuditLog, GuardOptions, Scope};
 use keyward_connectors::Connector;
 use keyward_core::action::Action;
@@ -18,6 +19,7 @@ use keyward_core::plan::Plan;
 use keyward_core::present::digest::{AppliedCounts, Digest};
 use keyward_core::present::render::{self, TextOptions};
 
+use crate::output::{stderr_line, write_stderr, write_stdout, write_text};
 use crate::pipeline;
 
 /// What the operator asked for.
@@ -37,6 +39,8 @@ pub struct ApplyArgs {
     pub checklist_dir: PathBuf,
     /// Guard overrides and limits.
     pub guard: GuardOptions,
+    /// Caps on the HR master.
+    pub hr_limits: keyward_sources::HrLimits,
     /// Colour in the printed plan.
     pub color: bool,
     /// Where the digest of the run is sent.
@@ -64,13 +68,14 @@ pub async fn run(args: &ApplyArgs) -> Result<ApplyOutcome> {
     let set = &loaded.set;
     // Open (and verify) the audit log before touching any app: a log that
     // cannot be written, or was tampered with, must stop the run up front.
-    let audit = AuditLog::open(&args.audit_log)
+    let audit = AuditKey::from_env()
+        .and_then(|key| AuditLog::open_keyed(&args.audit_log, key))
         .with_context(|| format!("cannot use the audit log {}", args.audit_log.display()))?;
     let approved = match &args.plan_file {
         Some(path) => Some(read_plan(path)?),
         None => None,
     };
-    let people = pipeline::read_people(set).await?;
+    let people = pipeline::read_people_within(set, &args.hr_limits).await?;
     let connectors = pipeline::connect(set)?;
     let listings = pipeline::list_with(set, &connectors).await?;
     let date = approved.as_ref().map_or(args.at, |p| p.date);
@@ -91,13 +96,13 @@ pub async fn run(args: &ApplyArgs) -> Result<ApplyOutcome> {
             bail!(msg);
         }
         if cmp.no_longer_needed > 0 {
-            println!("{} approved change(s) are no longer needed (already done).", cmp.no_longer_needed);
+            write_text(&format!("{} approved change(s) are no longer needed (already done).\n", cmp.no_longer_needed))?;
         }
         if cmp.new_reviews > 0 {
-            println!(
-                "{} new item(s) for review appeared since the plan was made; they change nothing.",
+            write_text(&format!(
+                "{} new item(s) for review appeared since the plan was made; they change nothing.\n",
                 cmp.new_reviews
-            );
+            ))?;
         }
         let keep = cmp.approved_positions.clone();
         let mut pos = 0usize;
@@ -113,14 +118,16 @@ pub async fn run(args: &ApplyArgs) -> Result<ApplyOutcome> {
             }
         });
         if date != args.at {
-            eprintln!("note: the approved plan is for {date}; it is applied as of that day.");
+            stderr_line(&format!("note: the approved plan is for {date}; it is applied as of that day."));
         }
     }
 
     let executable = plan.changes.iter().filter(|c| c.action != Action::Review).count();
-    print!("{}", render::text(&plan, TextOptions { color: args.color }));
+    // Before any change: a plan that cannot be shown is not applied.
+    // The text rendering escapes its data itself, around its colours.
+    write_stdout(&render::text(&plan, TextOptions { color: args.color }))?;
     if executable == 0 {
-        println!("Nothing to apply.");
+        write_text("Nothing to apply.\n")?;
         notify(args, Digest::new("apply", &plan, &people)).await;
         return Ok(ApplyOutcome::NothingToDo);
     }
@@ -135,7 +142,7 @@ pub async fn run(args: &ApplyArgs) -> Result<ApplyOutcome> {
     let refused = prepared.is_refused();
     let confirmed = !refused && (args.auto_approve || approved.is_some() || confirm(&plan, executable)?);
     if !refused && !confirmed {
-        println!("Apply cancelled; nothing was changed.");
+        write_text("Apply cancelled; nothing was changed.\n")?;
         return Ok(ApplyOutcome::Declined);
     }
     // With refusals the applier records them in the audit log and changes
@@ -145,12 +152,23 @@ pub async fn run(args: &ApplyArgs) -> Result<ApplyOutcome> {
     let mut digest = Digest::new("apply", &plan, &people);
     digest.guard_refusals = report.refusals.iter().map(ToString::to_string).collect();
     if report.is_refused() {
-        eprint!("{text}");
+        write_stderr(&text);
         notify(args, digest).await;
         return Ok(ApplyOutcome::Refused);
     }
-    print!("{text}");
-    println!("Audit log {} ends with hash {}.", args.audit_log.display(), report.audit_last_hash);
+    // After the changes were made, failing to show the report must not
+    // make the run look failed: the audit log has every change.
+    let shown = format!(
+        "{text}Audit log {} ends at record {} with hash {}; keep both elsewhere and check later with `keyward audit verify --expect-records {} --expect-hash {}`.\n",
+        args.audit_log.display(),
+        report.audit_records,
+        report.audit_last_hash,
+        report.audit_records,
+        report.audit_last_hash
+    );
+    if let Err(e) = write_text(&shown) {
+        stderr_line(&format!("warning: {e:#}"));
+    }
     digest.applied = Some(AppliedCounts {
         applied: report.applied() + report.already_done(),
         failed: report.failed(),
@@ -163,7 +181,7 @@ pub async fn run(args: &ApplyArgs) -> Result<ApplyOutcome> {
 /// Sends the digest; a delivery problem is a warning, never the outcome.
 async fn notify(args: &ApplyArgs, digest: Digest) {
     for w in args.notify.send(&digest).await {
-        eprintln!("warning: {w}");
+        stderr_line(&format!("warning: {w}"));
     }
 }
 
@@ -181,8 +199,7 @@ fn confirm(plan: &Plan, executable: usize) -> Result<bool> {
         );
     }
     let apps = plan.apps.iter().filter(|a| a.changes.total() > a.changes.review).count();
-    print!("\nApply {executable} change(s) to {apps} application(s)? Only 'yes' is accepted: ");
-    std::io::stdout().flush().context("cannot write to standard output")?;
+    write_text(&format!("\nApply {executable} change(s) to {apps} application(s)? Only 'yes' is accepted: "))?;
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer).context("cannot read the answer")?;
     Ok(answer.trim() == "yes")

@@ -6,16 +6,33 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
+use keyward_sources::HrLimits;
 
 use crate::notify::Notifiers;
 
-/// The policy files every command that reads policies takes.
+/// The policy files every command that reads policies takes, and the caps
+/// on the HR master those policies name.
 #[derive(Debug, clap::Args)]
 pub struct Input {
     /// Policy file or directory (searched recursively for .yaml/.yml).
     /// Repeatable.
     #[arg(short = 'f', long = "file", value_name = "PATH", required = true)]
     pub paths: Vec<PathBuf>,
+    /// Most people the HR master may hold, over all PeopleSources; a larger
+    /// one is refused as a mistaken or hostile input.
+    #[arg(long, value_name = "N", default_value_t = HrLimits::DEFAULT_MAX_ROWS)]
+    pub max_hr_rows: usize,
+    /// Most bytes one HR export (a PeopleSource's CSV file) may have; a
+    /// larger one is not read.
+    #[arg(long, value_name = "BYTES", default_value_t = HrLimits::DEFAULT_MAX_BYTES)]
+    pub max_hr_bytes: u64,
+}
+
+impl Input {
+    /// The caps on the HR master.
+    pub fn hr_limits(&self) -> HrLimits {
+        HrLimits { max_rows: self.max_hr_rows, max_bytes: self.max_hr_bytes }
+    }
 }
 
 /// Where `plan` and `apply` send their digest.
@@ -66,6 +83,14 @@ pub struct GuardArgs {
     /// --allow-hr-shrink.
     #[arg(long, value_name = "PERCENT", default_value_t = keyward_apply::guard::DEFAULT_MAX_HR_SHRINK_PERCENT)]
     pub max_hr_shrink_percent: u32,
+    /// Apply even though a plan creates or restores more accounts than an
+    /// app's guard allows.
+    #[arg(long)]
+    pub allow_mass_create: bool,
+    /// Per-app limit on accounts created or restored, for Applications
+    /// that do not set `spec.apply.guard.maxCreate`.
+    #[arg(long, value_name = "N", default_value_t = keyward_apply::guard::DEFAULT_MAX_CREATE)]
+    pub max_create: u32,
 }
 
 impl GuardArgs {
@@ -78,6 +103,8 @@ impl GuardArgs {
             default_max_deprovision: self.max_deprovision,
             default_max_deprovision_percent: self.max_deprovision_percent,
             max_hr_shrink_percent: self.max_hr_shrink_percent,
+            allow_mass_create: self.allow_mass_create,
+            default_max_create: self.max_create,
         }
     }
 }

@@ -12,7 +12,8 @@
 //!   notification targets, guard flags.
 //! - [`pipeline`] — the one snapshot reader: load the policies, read the
 //!   HR master, list every app's accounts ([`pipeline::Snapshot`]).
-//! - [`output`] — writing results to stdout (broken pipes, colours);
+//! - [`output`] — writing results to stdout and anything to stderr
+//!   (closed streams never panic, colours);
 //!   [`problems`] — printing problems to stderr with file, line and
 //!   column; [`logging`] — the log set-up; [`progress`] — the listing
 //!   display on a terminal.
@@ -22,6 +23,10 @@
 //!
 //! Dependencies run one way: `cli` → `commands` → the rest; nothing below
 //! `commands` knows a command.
+
+// `println!` and `eprintln!` panic when a stream is gone (exit status 101,
+// mid-apply too); everything is written through `output`, which does not.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod apply;
 pub mod args;

@@ -5,6 +5,9 @@
 //! turn the outcome into an exit code. Decisions belong to the library
 //! crates.
 
+// See lib.rs: nothing is printed with the panicking macros.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 // Plans over millions of accounts allocate and free millions of small
 // strings; mimalloc does that markedly faster than the system allocator.
 #[global_allocator]
@@ -30,7 +33,7 @@ fn main() -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
+            keyward::output::stderr_line(&format!("error: cannot start the async runtime: {e}"));
             return ExitCode::FAILURE;
         }
     };

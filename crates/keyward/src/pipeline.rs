@@ -12,9 +12,12 @@ use std::path::PathBuf;
 use anyhow::Result;
 use keyward_connectors::{Connector, ConnectorError};
 use keyward_core::account::AccountListing;
+use keyward_core::diag::{Diagnostic, Diagnostics};
 use keyward_core::people::People;
 use keyward_core::{Loaded, PolicySet};
+use keyward_sources::HrLimits;
 
+use crate::args::Input;
 use crate::{problems, progress};
 
 /// Every app's accounts, by app name.
@@ -32,19 +35,35 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    /// Loads the policy files under `paths`, reads the people, lists every
+    /// Loads the policy files `input` names, reads the people, lists every
     /// app's accounts — in that order, stopping at the first step that
     /// fails.
-    pub async fn read(paths: &[PathBuf]) -> Result<Self> {
-        Self::read_for(load_policies(paths)?).await
+    pub async fn read(input: &Input) -> Result<Self> {
+        Self::read_for(load_policies(&input.paths)?, &input.hr_limits()).await
     }
 
-    /// Reads the people and every app's accounts for policies already
-    /// loaded, for a command that checks its arguments against the
-    /// policies before it reads anything else.
-    pub async fn read_for(loaded: Loaded) -> Result<Self> {
-        let people = read_people(&loaded.set).await?;
+    /// Reads the people (within `limits`) and every app's accounts for
+    /// policies already loaded, for a command that checks its arguments
+    /// against the policies before it reads anything else.
+    pub async fn read_for(loaded: Loaded, limits: &HrLimits) -> Result<Self> {
+        let people = read_people_within(&loaded.set, limits).await?;
         let listings = list_accounts(&loaded.set).await?;
+        Ok(Self { loaded, people, listings })
+    }
+
+    /// Reads only what is on this machine — CSV HR exports and csv-export
+    /// account listings — and contacts no URL the policies name (see
+    /// [`network_inputs`] for what is left out).
+    pub async fn read_local(loaded: Loaded, limits: &HrLimits) -> Result<Self> {
+        let set = &loaded.set;
+        let people = keyward_sources::read_local_people(set, limits).map_err(|e| source_error(set, e))?;
+        let local = set.applications.iter().filter(|a| a.spec.connector.csv_export.is_some());
+        let unavailable = keyward_connectors::ClusterSecrets::unavailable();
+        let connectors: Connectors = local
+            .map(|app| Ok((app.name.clone(), keyward_connectors::build(set, app, &unavailable)?)))
+            .collect::<Result<_, ConnectorError>>()
+            .map_err(|e| problems::Reported::from_connectors(set, vec![e]))?;
+        let listings = list_with(set, &connectors).await?;
         Ok(Self { loaded, people, listings })
     }
 
@@ -78,12 +97,63 @@ pub fn load_policies(paths: &[PathBuf]) -> Result<Loaded> {
     }
 }
 
-/// Reads every PeopleSource: CSV files and HR APIs.
+/// Reads every PeopleSource: CSV files and HR APIs, within the default
+/// caps.
 pub async fn read_people(set: &PolicySet) -> Result<People> {
-    keyward_sources::read_people(set).await.map_err(|e| match e {
+    read_people_within(set, &HrLimits::default()).await
+}
+
+/// Reads every PeopleSource within `limits`.
+pub async fn read_people_within(set: &PolicySet, limits: &HrLimits) -> Result<People> {
+    let options = keyward_sources::ReadOptions { limits: *limits, ..keyward_sources::ReadOptions::default() };
+    keyward_sources::read_people_with(set, &options).await.map_err(|e| source_error(set, e))
+}
+
+fn source_error(set: &PolicySet, e: keyward_sources::SourceError) -> anyhow::Error {
+    match e {
         keyward_sources::SourceError::Data(d) => problems::Reported::from_data(set, d).into(),
         other => anyhow::Error::new(other),
-    })
+    }
+}
+
+/// Refuses credentials named as Kubernetes Secrets (`secret:`), which the
+/// CLI can never read, without reading any credential: what an offline
+/// check can say about credentials. (Online, building the connectors and
+/// reading the HR APIs refuse them the same way.)
+pub fn refuse_cluster_secrets(set: &PolicySet) -> Result<()> {
+    let sources = set.people_sources.iter().map(|s| (&s.origin, "PeopleSource", &s.name, s.spec.secret_fields()));
+    let apps = set.applications.iter().map(|a| (&a.origin, "Application", &a.name, a.spec.connector.secret_fields()));
+    let diags: Vec<Diagnostic> = sources
+        .chain(apps)
+        .flat_map(|(origin, kind, name, fields)| {
+            fields.into_iter().map(move |(field, _)| {
+                set.error_at(
+                    origin,
+                    &format!("{field}.secret"),
+                    format!("{kind} {name}: `{field}` names a Kubernetes Secret, which only `keyward controller` running in Kubernetes reads"),
+                )
+                .with_help("here, use `token.env` or `token.file` (a Secret mounted as a file works in a pod too)")
+            })
+        })
+        .collect();
+    if diags.is_empty() { Ok(()) } else { Err(problems::Reported::from_loaded(set, Diagnostics(diags)).into()) }
+}
+
+/// The PeopleSources and Applications read over the network (HR APIs and
+/// every connector but csvExport), as `PeopleSource smarthr (smarthr)`:
+/// what an offline run does not contact.
+pub fn network_inputs(set: &PolicySet) -> Vec<String> {
+    let sources = set
+        .people_sources
+        .iter()
+        .filter(|s| s.spec.csv.is_none())
+        .map(|s| format!("PeopleSource {} ({})", s.name, s.spec.kinds_set().join(", ")));
+    let apps = set
+        .applications
+        .iter()
+        .filter(|a| a.spec.connector.csv_export.is_none())
+        .map(|a| format!("Application {} ({})", a.name, a.spec.connector.kinds_set().join(", ")));
+    sources.chain(apps).collect()
 }
 
 /// Every app's connector, by app name.

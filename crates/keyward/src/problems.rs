@@ -10,6 +10,10 @@ use keyward_core::PolicySet;
 use keyward_core::diag::{Diagnostic, Diagnostics, Severity};
 use miette::{LabeledSpan, MietteDiagnostic, NamedSource};
 
+use keyward_core::printable::{escape, mask_keeping_offsets};
+
+use crate::output::{stderr_line, write_stderr_as_is};
+
 /// Problems already described in detail; the error chain only summarises.
 #[derive(Debug)]
 pub struct Reported {
@@ -22,6 +26,12 @@ pub struct Reported {
 impl Reported {
     pub fn from_policy(d: Diagnostics, texts: HashMap<String, String>) -> Self {
         Self { diagnostics: d.0, texts, what: "in the policy files", extra: Vec::new() }
+    }
+
+    /// Problems with policies that loaded, found by a check of the CLI's
+    /// own (a credential only the Kubernetes controller can read).
+    pub fn from_loaded(set: &PolicySet, d: Diagnostics) -> Self {
+        Self { diagnostics: d.0, texts: policy_texts(set), what: "in the policy files", extra: Vec::new() }
     }
 
     pub fn from_data(set: &PolicySet, d: Diagnostics) -> Self {
@@ -69,7 +79,7 @@ impl std::error::Error for Reported {}
 
 /// Renders one diagnostic to stderr.
 pub fn print(d: &Diagnostic, text: Option<&str>) {
-    eprintln!("{}", render(d, text));
+    write_stderr_as_is(&format!("{}\n", render(d, text)));
 }
 
 /// Renders a warning from a loaded set.
@@ -85,15 +95,21 @@ fn render(d: &Diagnostic, text: Option<&str>) -> String {
                 Severity::Warning => miette::Severity::Warning,
             };
             let len = loc.len.max(1).min(text.len().saturating_sub(loc.offset));
-            let mut md = MietteDiagnostic::new(format!("{}: {}", d.position(), d.message))
+            // miette prints what it is given and may add colours of its
+            // own, so the data in it is escaped here: the message and help,
+            // and the snippet masked character for character, which keeps
+            // the underlined span where it was.
+            let mut md = MietteDiagnostic::new(format!("{}: {}", escape(&d.position()), escape(&d.message)))
                 .with_severity(severity)
                 .with_label(LabeledSpan::at(loc.offset..loc.offset + len, "here"));
             if let Some(h) = &d.help {
-                md = md.with_help(h.clone());
+                md = md.with_help(escape(h));
             }
-            let report = miette::Report::new(md).with_source_code(NamedSource::new(&d.file, text.to_owned()));
+            let source = NamedSource::new(escape(&d.file), mask_keeping_offsets(text).into_owned());
+            let report = miette::Report::new(md).with_source_code(source);
             format!("{report:?}")
         }
+        // Display escapes the data.
         _ => d.to_string(),
     }
 }
@@ -105,10 +121,10 @@ pub fn error(e: &anyhow::Error) {
             print(d, r.texts.get(&d.file).map(String::as_str));
         }
         for x in &r.extra {
-            eprintln!("error: {x}");
+            stderr_line(&format!("error: {x}"));
         }
-        eprintln!("error: {r}");
+        stderr_line(&format!("error: {r}"));
     } else {
-        eprintln!("error: {e:#}");
+        stderr_line(&format!("error: {e:#}"));
     }
 }

@@ -87,3 +87,31 @@ fn the_example_scim_application_is_a_valid_policy() {
     assert!(app.spec.connector.scim.is_some());
     assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
 }
+
+#[test]
+fn an_apply_that_opens_more_accounts_than_an_apps_limit_is_refused_until_allowed() {
+    let work = tempfile::tempdir().unwrap();
+    let apply = |extra: &[&str]| {
+        Command::cargo_bin("keyward")
+            .unwrap()
+            .current_dir(repo())
+            .env("NO_COLOR", "1")
+            .args(["apply", "-f", "policies", "--at", "2026-11-23", "--auto-approve", "--audit-log"])
+            .arg(work.path().join("audit.jsonl"))
+            .arg("--checklist-dir")
+            .arg(work.path().join("checklists"))
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    // The example opens two accounts in github, google-workspace,
+    // salesforce (restores) and slack.
+    let out = apply(&["--max-create", "1"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("salesforce: the plan creates or restores 2 accounts"), "{err}");
+    assert!(err.contains("--allow-mass-create"), "{err}");
+    assert!(!work.path().join("checklists").exists(), "nothing was written for a refused plan");
+    let out = apply(&["--max-create", "1", "--allow-mass-create"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -56,7 +56,7 @@ async fn the_token_never_appears_in_output_plans_or_the_audit_log() {
     let out = org.keyward(&["plan", "-f", ".", "--at", DATE, "-o", plan_file.to_str().unwrap()]).await;
     seen.push(text(&out));
     seen.push(std::fs::read_to_string(&plan_file).unwrap());
-    let out = org.keyward(&["validate", "-f", "."]).await;
+    let out = org.keyward(&["validate", "-f", ".", "--online"]).await;
     seen.push(text(&out));
     // Debug logging on, and one call failing, so errors and traces are printed.
     let bin = assert_cmd::cargo::cargo_bin!("keyward");

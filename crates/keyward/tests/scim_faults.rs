@@ -133,3 +133,37 @@ async fn a_listing_that_keeps_failing_stops_everything_before_any_change() {
     assert_eq!(writes, 0);
     assert!(server.user_by_user_name("jiro@example.com").await.is_none());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_the_app_echoes_in_any_encoding_reaches_neither_the_output_nor_the_audit_log() {
+    // A `/` and a `+`, which JSON and percent-encoding write differently.
+    const SLASHED: &str = "kw/test+SECRET/5b1e9c3f7a";
+    let server = ScimServer::start(SLASHED).await;
+    let _seeded = seed(&server).await;
+    let proxy = FaultProxy::start(&server.url()).await;
+    let org = Org::new(&proxy.url());
+    // A SCIM error that quotes the request: JSON-escaped, \u-escaped,
+    // percent-encoded, and the Authorization header as basic credentials.
+    let body = r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"400","detail":"token kw\/test+SECRET\/5b1e9c3f7a is not allowed to do this","request":"\u006bw\/test\u002BSECRET/5b1e9c3f7a","query":"access_token=kw%2Ftest%2BSECRET%2f5b1e9c3f7a","auth":"Basic c2NpbTprdy90ZXN0K1NFQ1JFVC81YjFlOWMzZjdh"}"#;
+    let refusal = Fault::Status {
+        status: 400,
+        retry_after: None,
+        body: body.into(),
+        content_type: "application/scim+json".into(),
+    };
+    proxy.inject(Rule::on("POST", "/Users").always().fault(refusal.clone()));
+    proxy.inject(Rule::on("PATCH", "/Users").always().fault(refusal));
+    let audit = org.audit_log();
+    let args = ["apply", "-f", ".", "--at", DATE, "--auto-approve", "--audit-log", audit.to_str().unwrap()];
+    let out = org.keyward_with_token(SLASHED, &args).await;
+    assert_eq!(out.status.code(), Some(3), "partial: {}", text(&out));
+    let all = text(&out);
+    assert!(all.contains("is not allowed to do this"), "the app's words are kept: {all}");
+    let log = std::fs::read_to_string(&audit).unwrap();
+    assert!(log.contains("is not allowed to do this"), "the failure is audited: {log}");
+    for (what, bytes) in [("the output", all.as_str()), ("the audit log", log.as_str())] {
+        for form in ["SECRET", "c2NpbTprdy90ZXN0K1NFQ1JFVC81YjFlOWMzZjdh", r"\u006bw"] {
+            assert!(!bytes.contains(form), "{what} holds the token as `{form}`:\n{bytes}");
+        }
+    }
+}

@@ -189,7 +189,7 @@ async fn plan_reads_the_people_from_smarthr_page_by_page() {
         .collect();
     assert_eq!(pages, ["1", "2"]);
 
-    let out = org.keyward(&["validate", "-f", "policies"], Some(TOKEN)).await;
+    let out = org.keyward(&["validate", "-f", "policies", "--online"], Some(TOKEN)).await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(String::from_utf8_lossy(&out.stdout).contains("3 people, 2 accounts read"), "{}", text(&out));
 }

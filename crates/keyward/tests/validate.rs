@@ -425,3 +425,268 @@ fn a_missing_scim_token_names_the_variable_and_changes_nothing() {
     assert!(err.contains("SLACK_SCIM_TOKEN"), "{err}");
     assert!(err.contains("nothing was planned or changed"), "{err}");
 }
+
+/// The classic "billion laughs": nine levels of nine aliases each, 400
+/// bytes that would expand to a billion nodes.
+const LAUGHS: &str = r#"a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+"#;
+
+#[test]
+fn nested_aliases_in_a_policy_file_are_refused_at_the_alias_that_crosses_the_limit() {
+    let org = Org::new();
+    org.write("policies/laughs.yaml", LAUGHS);
+    org.assert_error("policies/laughs.yaml:6:8", "aliases in this document expand to more than 100000 nodes", "anchor");
+}
+
+#[test]
+fn nested_aliases_in_a_policy_test_file_are_refused_too() {
+    let org = Org::new();
+    org.write("policy-tests/laughs.test.yaml", LAUGHS);
+    let (code, _, err) = org.run(&["test", "-f", "policies", "--tests", "policy-tests"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("policy-tests/laughs.test.yaml:6:8"), "{err}");
+    assert!(err.contains("expand to more than 100000 nodes"), "{err}");
+}
+
+#[test]
+fn an_oversized_policy_file_is_refused_with_its_name_and_the_fix() {
+    let org = Org::new();
+    let big = org.path().join("policies/dump.yaml");
+    std::fs::File::create(&big).unwrap().set_len(64 << 20).unwrap();
+    let (code, _, err) = org.run(&["validate", "-f", "policies"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("policies/dump.yaml is larger than 4194304 bytes"), "{err}");
+    assert!(err.contains("split the resources over several files"), "{err}");
+}
+
+/// The fixture's files with CRLF line ends, as SmartHR and Excel write them.
+fn crlf(org: &Org) {
+    for f in ["data/hr.csv", "data/slack.csv"] {
+        let p = org.path().join(f);
+        let text = std::fs::read_to_string(&p).unwrap();
+        std::fs::write(p, text.replace('\n', "\r\n")).unwrap();
+    }
+}
+
+#[test]
+fn crlf_exports_report_the_lines_an_editor_shows() {
+    let org = Org::new();
+    crlf(&org);
+    org.edit("data/hr.csv", "2026/11/25", "2026/13/25");
+    org.assert_error("data/hr.csv:3 (column 入社年月日)", "cannot read the date `2026/13/25`", "%Y/%m/%d");
+    let org = Org::new();
+    crlf(&org);
+    org.edit("data/slack.csv", "Member,Jiro", "Guest,Jiro");
+    org.assert_error("data/slack.csv:3 (column status)", "unknown account status `Guest`", "statusValues");
+}
+
+#[test]
+fn explain_names_the_hr_line_of_a_crlf_export() {
+    let org = Org::new();
+    crlf(&org);
+    let (code, out, err) = org.run(&["explain", "E0002", "-f", "policies", "--at", "2026-11-23"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("data/hr.csv line 3"), "{out}");
+}
+
+#[test]
+fn an_over_size_regex_says_why_and_how_to_fix_it() {
+    let org = Org::new();
+    org.edit(
+        "policies/slack.yaml",
+        "  roles: [member, admin]\n",
+        "  roles: [member, admin]\n  protect: [{username: \"(a{1000}){1000}\"}]\n",
+    );
+    org.assert_error(
+        "policies/slack.yaml:13:24",
+        "`(a{1000}){1000}` is not a valid regular expression: it compiles to more than",
+        "counted repetition",
+    );
+}
+
+#[test]
+fn an_hr_export_neither_utf8_nor_shift_jis_names_the_line_and_byte() {
+    let org = Org::new();
+    let text = HR.replace("E0003,佐藤", "E0003,\u{1}佐藤");
+    let bytes = text.into_bytes();
+    let at = bytes.iter().position(|&b| b == 1).unwrap();
+    let mut bytes = bytes;
+    bytes[at] = 0xff;
+    std::fs::write(org.path().join("data/hr.csv"), &bytes).unwrap();
+    org.assert_error("data/hr.csv:4:7", &format!("byte offset {at}"), "save the export as UTF-8");
+}
+
+#[test]
+fn a_policy_file_that_is_not_utf8_names_the_line_and_byte() {
+    let org = Org::new();
+    let mut bytes = POLICY.as_bytes().to_vec();
+    let at = POLICY.find("'.*'").unwrap();
+    bytes[at + 1] = 0xff;
+    std::fs::write(org.path().join("policies/sales.yaml"), &bytes).unwrap();
+    let (code, _, err) = org.run(&["validate", "-f", "policies"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("policies/sales.yaml:7:13"), "{err}");
+    assert!(err.contains(&format!("byte offset {}", at + 1)), "{err}");
+}
+
+#[test]
+fn an_empty_hr_file_is_reported_as_empty() {
+    for empty in ["", "\u{feff}", "\r\n\r\n", "  \n"] {
+        let org = Org::new();
+        org.write("data/hr.csv", empty);
+        org.assert_error("data/hr.csv", "the file is empty", "export the HR master again");
+        let (_, _, err) = org.run(&["validate", "-f", "policies"]);
+        assert!(!err.contains("is not in data/hr.csv"), "{empty:?}: one problem, not a missing column each: {err}");
+    }
+}
+
+#[test]
+fn an_empty_app_export_is_reported_as_empty() {
+    let org = Org::new();
+    org.write("data/slack.csv", "");
+    org.assert_error("data/slack.csv", "the file is empty", "export the accounts again");
+    let (_, _, err) = org.run(&["validate", "-f", "policies"]);
+    assert!(!err.contains("is not in data/slack.csv"), "{err}");
+}
+
+#[test]
+fn selectors_the_hr_data_cannot_meet_are_warned_about_by_validate_and_plan() {
+    let org = Org::new();
+    org.edit("policies/sales.yaml", "['営業本部/**']", "['営業本部/**', '営業本部/第三営業部/*']");
+    org.write(
+        "policies/contractors.yaml",
+        "apiVersion: keyward.io/v1alpha1\nkind: AccessPolicy\nmetadata: {name: contractors}\nspec:\n  select: {employmentType: [contractor]}\n  grant: [{app: slack}]\n",
+    );
+    let glob = "policies/sales.yaml:6:29: department glob `営業本部/第三営業部/*` matches no department in the HR data";
+    let nobody = "policies/contractors.yaml:5:11: AccessPolicy contractors selects nobody on 2026-11-23";
+    let (code, out, err) = org.run(&["validate", "-f", "policies", "--at", "2026-11-23"]);
+    assert_eq!(code, 0, "warnings do not fail validate: {err}");
+    assert!(out.starts_with("OK:"), "{out}");
+    assert!(err.contains(glob) && err.contains(nobody), "{err}");
+    assert!(err.contains("did you mean `営業本部/第一営業部`?"), "{err}");
+
+    let (code, out, err) = org.run(&["plan", "-f", "policies", "--at", "2026-11-23", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains(glob) && err.contains(nobody), "printed before the plan, on stderr: {err}");
+    let plan: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(plan["diagnostics"].as_array().map(Vec::len), Some(2), "{out}");
+    assert_eq!(plan["formatVersion"], 1);
+}
+
+/// A loopback port that counts the connections made to it (and answers
+/// none of them), for "nothing was contacted".
+struct Listener {
+    url: String,
+    hits: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Listener {
+    fn start() -> Self {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = hits.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                drop(stream);
+            }
+        });
+        Self { url, hits }
+    }
+
+    fn hits(&self) -> usize {
+        self.hits.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// The fixture plus a SCIM Application and a SmartHR PeopleSource whose
+/// URLs are the listener's.
+fn org_with_apis(api: &Listener) -> Org {
+    let org = Org::new();
+    org.write("data/token", "not-a-real-token\n");
+    org.write(
+        "policies/scim.yaml",
+        &format!(
+            "apiVersion: keyward.io/v1alpha1\nkind: Application\nmetadata: {{name: wiki}}\nspec:\n  connector:\n    scim: {{url: '{}/scim/v2', token: {{file: ../data/token}}}}\n",
+            api.url
+        ),
+    );
+    org.write(
+        "policies/smarthr.yaml",
+        &format!(
+            "apiVersion: keyward.io/v1alpha1\nkind: PeopleSource\nmetadata: {{name: smarthr-api}}\nspec:\n  smarthr: {{url: '{}', token: {{file: ../data/token}}}}\n",
+            api.url
+        ),
+    );
+    org
+}
+
+#[test]
+fn validate_is_offline_by_default_and_says_what_it_did_not_contact() {
+    let api = Listener::start();
+    let org = org_with_apis(&api);
+    let (code, out, err) = org.run(&["validate", "-f", "policies"]);
+    assert_eq!(code, 0, "stdout: {out}\nstderr: {err}");
+    assert_eq!(api.hits(), 0, "an offline validate contacted a URL named in the policies");
+    assert!(out.contains("3 people, 4 accounts read"), "the local CSV files are still read: {out}");
+    assert!(out.contains("not contacted"), "{out}");
+    assert!(out.contains("PeopleSource smarthr-api (smarthr)"), "{out}");
+    assert!(out.contains("Application wiki (scim)"), "{out}");
+    assert!(out.contains("--online"), "{out}");
+    assert!(!err.contains("selects nobody"), "no selector check against part of the HR data: {err}");
+
+    // --online reads them as before (here: a server that answers nothing).
+    let (code, _, _) = org.run(&["validate", "-f", "policies", "--online"]);
+    assert_eq!(code, 1);
+    assert!(api.hits() > 0, "--online contacts the APIs");
+}
+
+#[test]
+fn plan_offline_refuses_policies_that_need_the_network_and_contacts_nothing() {
+    let api = Listener::start();
+    let org = org_with_apis(&api);
+    let (code, out, err) = org.run(&["plan", "-f", "policies", "--offline", "--at", "2026-11-23"]);
+    assert_eq!(code, 1, "stdout: {out}\nstderr: {err}");
+    assert!(out.is_empty(), "{out}");
+    assert_eq!(api.hits(), 0);
+    assert!(err.contains("--offline"), "{err}");
+    assert!(err.contains("PeopleSource smarthr-api (smarthr)") && err.contains("Application wiki (scim)"), "{err}");
+
+    // Local sources only: the plan is made as without --offline.
+    let local = Org::new();
+    let (code, offline, err) = local.run(&["plan", "-f", "policies", "--offline", "--at", "2026-11-23"]);
+    assert_eq!(code, 0, "{err}");
+    let (_, online, _) = local.run(&["plan", "-f", "policies", "--at", "2026-11-23"]);
+    assert_eq!(offline, online);
+}
+
+#[test]
+fn hr_input_over_the_size_caps_is_refused_naming_the_cap_and_never_its_content() {
+    let org = Org::new();
+    let (code, _, err) = org.run(&["validate", "-f", "policies", "--max-hr-rows", "2"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("PeopleSource smarthr") && err.contains("more than 2 people"), "{err}");
+    assert!(err.contains("--max-hr-rows"), "{err}");
+
+    // A file far larger than the cap is not read into memory or echoed.
+    let mut huge = HR.to_owned();
+    huge.push_str(&format!("E9999,{},x,x@example.com,営業本部,,正社員,在籍,2020/04/01,,\n", "山".repeat(400_000)));
+    org.write("data/hr.csv", &huge);
+    let (code, _, err) = org.run(&["plan", "-f", "policies", "--max-hr-bytes", "1000000"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("data/hr.csv") && err.contains("more than 1000000 bytes"), "{err}");
+    assert!(err.contains("--max-hr-bytes"), "{err}");
+    assert!(!err.contains("山山"), "the file's content is never echoed");
+    assert!(err.len() < 2000, "{} bytes of stderr", err.len());
+    let (code, _, err) = org.run(&["validate", "-f", "policies"]);
+    assert_eq!(code, 0, "the defaults are far above a real company: {err}");
+}

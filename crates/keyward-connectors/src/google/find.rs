@@ -13,24 +13,29 @@ use crate::{Connector, ConnectorError, PersonKeys};
 
 impl GoogleWorkspace {
     /// The users a person's e-mails (`GET /users/{email}`, which finds
-    /// aliases too) and employee numbers (`query=externalId:…`) lead to,
-    /// each with the role of its licence and its granted groups read one
-    /// by one. `None` when the keys cannot be searched for exactly (the
-    /// caller then reads the whole listing).
+    /// aliases too; in every alias domain of the app's correlators) and
+    /// employee numbers (`query=externalId:…`) lead to, with the HR
+    /// attribute values the correlators compare with either, each with the
+    /// role of its licence and its granted groups read one by one. `None`
+    /// when the keys cannot be searched for exactly, or a correlator
+    /// compares a field no search reaches (the caller then reads the whole
+    /// listing).
     pub(super) async fn find_person(&self, person: &PersonKeys) -> Result<Option<AccountListing>, ConnectorError> {
-        let emails: Vec<&String> =
-            person.emails.iter().chain(person.user_names.iter().filter(|u| u.contains('@'))).collect();
-        if (emails.is_empty() && person.ids.is_empty()) || person.ids.iter().any(|id| id.contains(['\'', '\\'])) {
+        let Some(keys) = crate::lookup::by_address_and_id(&self.correlate, person, crate::lookup::UserNames::Addresses)
+        else {
+            return Ok(None);
+        };
+        if (keys.emails.is_empty() && keys.ids.is_empty()) || keys.ids.iter().any(|id| id.contains(['\'', '\\'])) {
             return Ok(None);
         }
         let mut users: Vec<Value> = Vec::new();
-        for email in emails {
+        for email in &keys.emails {
             if let Some((_, user)) = self.user(email).await? {
                 users.push(user);
             }
         }
         let size = self.page_size.to_string();
-        for id in &person.ids {
+        for id in &keys.ids {
             let q = if id.contains(char::is_whitespace) {
                 format!("externalId:'{id}'")
             } else {

@@ -24,7 +24,7 @@ use keyward_core::account::{AccountListing, Text};
 use keyward_core::action::Action;
 use keyward_core::load::{Locator, Named};
 use keyward_core::plan::Change;
-use keyward_core::resources::{ApplicationSpec, GoogleLicence, GoogleWorkspaceConnector, NameOrder};
+use keyward_core::resources::{ApplicationSpec, CorrelatorSpec, GoogleLicence, GoogleWorkspaceConnector, NameOrder};
 use serde_json::Value;
 use url::Url;
 
@@ -84,6 +84,9 @@ pub struct GoogleWorkspace {
     /// The customer's id, learnt from the users listed (the licensing API
     /// does not take `my_customer`).
     customer_id: std::sync::Mutex<Option<String>>,
+    /// The Application's correlators, which say what a one-person lookup
+    /// must search for.
+    correlate: Vec<CorrelatorSpec>,
 }
 
 impl GoogleWorkspace {
@@ -149,6 +152,7 @@ impl GoogleWorkspace {
             scopes,
             http,
             customer_id: std::sync::Mutex::new(None),
+            correlate: app.spec.correlate.clone(),
         })
     }
 

@@ -79,6 +79,8 @@ impl Engine {
         if out.audit_error.is_none() {
             out.audit_error = report.audit_error.clone();
         }
+        self.metrics.set_audit_end(report.audit_records, &report.audit_last_hash);
+        tracing::info!(records = report.audit_records, last_hash = %report.audit_last_hash, "the audit log ends here; keep both elsewhere");
         out.run_ids.push(report.run_id.clone());
         out.items.extend(report.items);
     }

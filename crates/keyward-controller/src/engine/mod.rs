@@ -41,6 +41,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
+use keyward_apply::audit::AuditKey;
 use keyward_apply::{Applier, AuditLog, GuardOptions};
 use tokio::sync::watch;
 
@@ -95,10 +96,13 @@ impl std::fmt::Debug for Engine {
 }
 
 impl Engine {
-    /// Opens the audit log (verifying and locking it) and sets up an engine
-    /// with no connectors yet.
+    /// Opens the audit log (verifying and locking it; with the HMAC key of
+    /// `KEYWARD_AUDIT_HMAC_KEY` or `KEYWARD_AUDIT_HMAC_KEY_FILE` when one is
+    /// set) and sets up an engine with no connectors yet. Where the log
+    /// ends is published in the metrics from the start.
     pub fn new(config: EngineConfig) -> Result<Self, ControllerError> {
-        let audit = AuditLog::open(&config.audit_log)?;
+        let audit = AuditLog::open_keyed(&config.audit_log, AuditKey::from_env()?)?;
+        config.metrics.set_audit_end(audit.records(), &audit.last_hash());
         Ok(Self {
             applier: Applier::new(audit, config.checklist_dir, config.guard),
             metrics: config.metrics,
@@ -118,6 +122,14 @@ impl Engine {
     pub fn with_secrets(mut self, reader: Arc<dyn SecretReader>) -> Self {
         self.secrets = Some(reader);
         self
+    }
+
+    /// The audit log, its record count and its last hash: where it ends,
+    /// to keep elsewhere for `keyward audit verify --expect-records
+    /// --expect-hash`.
+    pub fn audit_end(&self) -> (PathBuf, u64, String) {
+        let audit = self.applier.audit();
+        (audit.path().to_owned(), audit.records(), audit.last_hash())
     }
 
     /// The metrics this engine counts into.

@@ -43,7 +43,8 @@ pub(super) fn people_problems(set: &PolicySet, e: &SourceError) -> (Vec<(String,
         SourceError::Io { source_name, .. }
         | SourceError::Http { source_name, .. }
         | SourceError::NotConfigured { source_name, .. }
-        | SourceError::Partial { source_name, .. } => {
+        | SourceError::Partial { source_name, .. }
+        | SourceError::TooLarge { source_name, .. } => {
             let problem = Problem::new("ReadFailed", e.to_string());
             let other = format!("PeopleSource {source_name} could not be read");
             let per = set

@@ -14,8 +14,11 @@
 //!   shutdown.
 //! - `running` — starting the HTTP endpoints and the loop, the one signal
 //!   handler, and the graceful stop.
+//! - `people` — the HR-event path: one reconcile per person at a time,
+//!   and at most one more waiting behind it.
 
 mod main_loop;
+mod people;
 mod running;
 
 use std::borrow::Borrow;
@@ -29,10 +32,11 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 pub use main_loop::Timing;
+pub(crate) use people::HrEvents;
 pub(crate) use running::{Endpoints, Running, listen, until_signal, warn_if_events_disabled};
 
 use crate::engine::{Engine, ReconcileReport};
-use crate::http::{PersonEvents, Readiness};
+use crate::http::Readiness;
 
 /// What woke the loop for a full reconcile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,6 +94,8 @@ pub struct Controller<H: Host> {
     readiness: Arc<Readiness>,
     /// Person reconciles started by HR events.
     tasks: Mutex<JoinSet<()>>,
+    /// The people being reconciled after HR events.
+    queue: people::PersonQueue,
 }
 
 impl<H: Host> std::fmt::Debug for Controller<H> {
@@ -101,7 +107,7 @@ impl<H: Host> std::fmt::Debug for Controller<H> {
 impl<H: Host> Controller<H> {
     /// `engine` on `host`; `readiness` is what `/readyz` serves.
     pub fn with_host(engine: Arc<Engine>, readiness: Arc<Readiness>, host: H) -> Self {
-        Self { engine, host, readiness, tasks: Mutex::new(JoinSet::new()) }
+        Self { engine, host, readiness, tasks: Mutex::new(JoinSet::new()), queue: people::PersonQueue::default() }
     }
 
     /// The engine.
@@ -166,45 +172,5 @@ impl<H: Host> Controller<H> {
     async fn join_person_tasks(&self) {
         let tasks = std::mem::take(&mut *self.tasks.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
         tasks.join_all().await;
-    }
-}
-
-/// The HR-event path of both modes: an accepted event starts one task per
-/// person, each reconciling that person at once.
-pub(crate) struct HrEvents<H: Host>(pub(crate) Arc<Controller<H>>);
-
-impl<H: Host> PersonEvents for HrEvents<H> {
-    fn reconcile_people(&self, event_id: &str, people: Vec<String>) -> Result<(), String> {
-        let controller = &self.0;
-        if controller.engine.is_stopping() {
-            return Err("the controller is shutting down; send the event again to the next instance".to_owned());
-        }
-        if !controller.is_leader() {
-            return Err(controller.host.not_leading());
-        }
-        if controller.host.current().is_none() {
-            return Err("the policies are not loaded yet; the event cannot be handled".to_owned());
-        }
-        let mut tasks = controller.tasks.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        // Reap finished tasks so the set does not grow for the life of the
-        // process.
-        while tasks.try_join_next().is_some() {}
-        for person in people {
-            let controller = controller.clone();
-            let event = event_id.to_owned();
-            tasks.spawn(async move {
-                // A bug must not take the controller down with it: the
-                // event is lost (the next resync catches up), the process
-                // goes on.
-                let Ok(report) = AssertUnwindSafe(controller.reconcile_person(&person)).catch_unwind().await else {
-                    tracing::error!(event = %event, person = %person, "internal error: the reconcile of this person panicked");
-                    return;
-                };
-                if let Some(e) = report.as_ref().and_then(|r| r.error.as_ref()) {
-                    tracing::warn!(event = %event, person = %person, reason = %e.reason, error = %e.message, "the HR event could not be handled");
-                }
-            });
-        }
-        Ok(())
     }
 }

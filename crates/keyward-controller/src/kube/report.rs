@@ -132,7 +132,9 @@ pub async fn publish(recorder: &Recorder, reference: &ObjectReference, w: &Wante
     let ev = Event {
         type_: if w.warning { EventType::Warning } else { EventType::Normal },
         reason: w.reason.to_owned(),
-        note: Some(w.note.clone()),
+        // Events outlive the run in the cluster: no secret the process
+        // holds, whatever path an app's words took into the note.
+        note: Some(keyward_connectors::http::redact_known(&w.note).into_owned()),
         action: "Reconcile".to_owned(),
         secondary: None,
     };

@@ -112,6 +112,7 @@ impl PolicyFiles {
                 error: self.readiness.policy_error(),
             },
             last_reconcile: self.last.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone(),
+            audit_log: AuditEnd::of(&self.engine),
             applications: &statuses.applications,
             people_sources: &statuses.people_sources,
         };
@@ -188,8 +189,26 @@ struct StatusDoc<'a> {
     policies: PolicyState<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     last_reconcile: Option<LastReconcile>,
+    audit_log: AuditEnd,
     applications: &'a std::collections::BTreeMap<String, keyward_core::resources::ApplicationStatus>,
     people_sources: &'a std::collections::BTreeMap<String, keyward_core::resources::PeopleSourceStatus>,
+}
+
+/// Where the audit log ends, for an operator to keep elsewhere and give
+/// to `keyward audit verify --expect-records --expect-hash`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AuditEnd {
+    path: PathBuf,
+    records: u64,
+    last_hash: String,
+}
+
+impl AuditEnd {
+    fn of(engine: &Engine) -> Self {
+        let (path, records, last_hash) = engine.audit_end();
+        Self { path, records, last_hash }
+    }
 }
 
 #[derive(Debug, Serialize)]

@@ -3,6 +3,7 @@
 //! refusals, or the [`Problem`] that kept it from being planned. Pure.
 
 use keyward_apply::{Item, ItemResult, Refusal};
+use keyward_connectors::http::redact_known;
 use keyward_core::action::Action;
 use keyward_core::plan::{AppSummary, Change, Counts};
 use keyward_core::resources::{PlanCounts, ReconcileMode};
@@ -21,9 +22,13 @@ pub struct Problem {
 }
 
 impl Problem {
-    /// A problem with a reason and a message.
+    /// A problem with a reason and a message. The message goes to a
+    /// status, an Event and a log line: any secret the process holds is
+    /// redacted from it, whatever path an app's words took to get here.
     pub fn new(reason: &str, message: impl Into<String>) -> Self {
-        Self { reason: reason.to_owned(), message: message.into() }
+        let message = message.into();
+        let message = redact_known(&message).into_owned();
+        Self { reason: reason.to_owned(), message }
     }
 }
 
@@ -150,4 +155,17 @@ pub fn outcome(
     // human, failures for the next reconcile.
     o.drift = n(wanted).saturating_sub(o.applied + o.already_done);
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_problem_never_holds_a_secret_the_process_holds() {
+        let token = keyward_connectors::http::Secret::new("kw/status-SECRET+6f5e4d3c");
+        let p = Problem::new("ListFailed", r#"HTTP 401 — body: {"echo":"kw\/status-SECRET+6f5e4d3c"}"#);
+        assert_eq!(p.message, r#"HTTP 401 — body: {"echo":"***"}"#);
+        drop(token);
+    }
 }

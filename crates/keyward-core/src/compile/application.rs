@@ -72,7 +72,7 @@ pub(super) fn compile_app(
                         "write `old-domain.example: current-domain.example`, without `@`",
                     );
                 }
-                aliases.push((from.to_lowercase(), to.to_lowercase()));
+                aliases.push((from.to_ascii_lowercase(), to.to_ascii_lowercase()));
             }
             aliases.sort();
             correlators.push(CompiledCorrelator::Email { aliases, strip_plus: !e.keep_plus_tag, field });
@@ -172,7 +172,7 @@ pub(super) fn compile_app(
             ("partnerDomains", &ids.partner_domains, &mut out.partner),
         ] {
             for (i, d) in list.iter().enumerate() {
-                let d = d.trim().trim_start_matches('@').to_lowercase();
+                let d = d.trim().trim_start_matches('@').to_ascii_lowercase();
                 if d.is_empty() || d.contains(char::is_whitespace) || !d.contains('.') || d.contains('@') {
                     c.error(
                         o,

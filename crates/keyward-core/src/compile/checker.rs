@@ -31,15 +31,8 @@ impl Checker<'_> {
         match Regex::new(pattern) {
             Ok(r) => Some(r),
             Err(e) => {
-                let detail = e.to_string();
-                let last =
-                    detail.lines().rfind(|l| l.starts_with("error:")).unwrap_or("").trim_start_matches("error: ");
-                self.error(
-                    origin,
-                    path,
-                    format!("`{pattern}` is not a valid regular expression: {last}"),
-                    "fix the pattern (Rust regex syntax); escape literal `.`, `+`, `(` with `\\`",
-                );
+                let (why, help) = regex_error(&e);
+                self.error(origin, path, format!("`{pattern}` is not a valid regular expression: {why}"), help);
                 None
             }
         }
@@ -74,5 +67,46 @@ impl Checker<'_> {
                 seen.insert(&item.name, &item.origin);
             }
         }
+    }
+}
+
+/// Why a pattern was refused, and how to fix it.
+fn regex_error(e: &regex::Error) -> (String, &'static str) {
+    match e {
+        // The size limit bounds what matching may cost; counted
+        // repetitions multiply a pattern's size, nested ones exponentially.
+        regex::Error::CompiledTooBig(limit) => (
+            format!("it compiles to more than {limit} bytes, the most keyward accepts"),
+            "make it smaller: a counted repetition such as `{1000}` copies what it repeats that many times, and nested ones multiply; use `+` or `*`, or a smaller count",
+        ),
+        // A syntax error's text draws the pattern with a caret under the
+        // fault and ends with the reason on its `error:` line.
+        other => {
+            let detail = other.to_string();
+            let reason = detail.lines().rfind(|l| l.starts_with("error:")).map(|l| l.trim_start_matches("error: "));
+            (
+                reason.unwrap_or(detail.trim()).to_owned(),
+                "fix the pattern (Rust regex syntax); escape literal `.`, `+`, `(` with `\\`",
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_regex_error_has_a_reason() {
+        let reasons: Vec<String> = ["(a{1000}){1000}", "(部長", "a{2,1}", "\\p{Nope}"]
+            .into_iter()
+            .map(|pattern| {
+                let (why, help) = regex_error(&Regex::new(pattern).unwrap_err());
+                assert!(!why.is_empty() && !help.is_empty(), "{pattern}");
+                why
+            })
+            .collect();
+        assert!(reasons[0].starts_with("it compiles to more than 10485760 bytes"), "{}", reasons[0]);
+        assert_eq!(reasons[1], "unclosed group");
     }
 }

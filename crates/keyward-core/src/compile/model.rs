@@ -18,12 +18,26 @@ pub(crate) struct DeptMatcher {
     /// A pattern `X/**` is compiled twice, as itself and as `X`, because it
     /// also matches the department `X` itself.
     pub(super) set: GlobSet,
+    /// For each glob of `set`, the index of the pattern (in
+    /// `spec.select.department`) it was compiled from.
+    pub(super) pattern_of: Vec<usize>,
 }
 
 impl DeptMatcher {
     /// `true` when some pattern matches `dept`.
     pub(crate) fn matches(&self, dept: &str) -> bool {
         self.set.is_match(dept)
+    }
+
+    /// For each pattern, whether it matches one of `depts`.
+    pub(crate) fn patterns_matching<'d>(&self, depts: impl IntoIterator<Item = &'d str>) -> Vec<bool> {
+        let mut out = vec![false; self.pattern_of.iter().max().map_or(0, |m| m + 1)];
+        for d in depts {
+            for glob in self.set.matches(d) {
+                out[self.pattern_of[glob]] = true;
+            }
+        }
+        out
     }
 }
 
@@ -182,10 +196,11 @@ pub(crate) struct CompiledIdentities {
 }
 
 impl CompiledIdentities {
-    /// The domain of `email`, lower-case, if it is an e-mail.
+    /// The domain of `email`, ASCII lower-case (a look-alike domain stays
+    /// foreign), if it is an e-mail.
     pub(crate) fn domain(email: &str) -> Option<String> {
         let (_, d) = email.trim().rsplit_once('@')?;
-        (!d.is_empty()).then(|| d.to_lowercase())
+        (!d.is_empty()).then(|| d.to_ascii_lowercase())
     }
 
     pub(crate) fn is_partner(&self, email: Option<&str>) -> bool {

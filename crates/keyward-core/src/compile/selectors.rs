@@ -22,6 +22,7 @@ pub(super) fn compile_selector(
     let mut out = CompiledSelector::default();
     if !sel.department.is_empty() {
         let mut builder = GlobSetBuilder::new();
+        let mut pattern_of = Vec::new();
         let mut ok = true;
         for (i, pat) in sel.department.iter().enumerate() {
             let trimmed = pat.trim().trim_end_matches('/');
@@ -31,6 +32,7 @@ pub(super) fn compile_selector(
                 match GlobBuilder::new(form).literal_separator(true).build() {
                     Ok(g) => {
                         builder.add(g);
+                        pattern_of.push(i);
                     }
                     Err(e) => {
                         ok = false;
@@ -47,7 +49,7 @@ pub(super) fn compile_selector(
         }
         if ok {
             match builder.build() {
-                Ok(set) => out.department = Some(DeptMatcher { set }),
+                Ok(set) => out.department = Some(DeptMatcher { set, pattern_of }),
                 Err(e) => c.error(
                     o,
                     "spec.select.department",

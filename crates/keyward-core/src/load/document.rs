@@ -5,16 +5,22 @@
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::{Named, Origin, Resources};
+use super::{KINDS, Named, Origin, Resources, misspelling};
 use crate::diag::{Diagnostic, suggest};
 use crate::resources::{API_VERSION, AccessPolicy, Application, Exception, GROUP, PeopleSource, SeparationOfDuties};
 use crate::yaml::{self, Node, PathSegment, dotted};
 
-const KINDS: [&str; 5] = ["PeopleSource", "Application", "AccessPolicy", "Exception", "SeparationOfDuties"];
 const TOP_LEVEL: [&str; 5] = ["apiVersion", "kind", "metadata", "spec", "status"];
 
-/// Reads the document `root` of the policy file `path` into `into`.
-pub(super) fn read(path: &str, root: &Node, origin: Origin, into: &mut Resources) -> Result<(), Diagnostic> {
+/// Reads the document `root` of the policy file `path` into `into`: Ok
+/// with a warning when the document was skipped but looks like a misspelt
+/// keyward resource (see `misspelling`).
+pub(super) fn read(
+    path: &str,
+    root: &Node,
+    origin: Origin,
+    into: &mut Resources,
+) -> Result<Option<Diagnostic>, Diagnostic> {
     let at = |node: &Node| Some(node.location);
     let yaml::NodeKind::Map(entries) = &root.kind else {
         return Err(Diagnostic::error(path, at(root), "a policy document must be a mapping")
@@ -29,7 +35,7 @@ pub(super) fn read(path: &str, root: &Node, origin: Origin, into: &mut Resources
     if group != GROUP {
         let kind = root.get("kind").and_then(Node::as_str).unwrap_or("?");
         into.skipped.push(format!("{path}:{} ({api_version_str} {kind})", root.location.line));
-        return Ok(());
+        return Ok(misspelling::warning(path, root, api_version));
     }
     if api_version_str != API_VERSION {
         return Err(Diagnostic::error(path, at(api_version), format!("unsupported apiVersion `{api_version_str}`"))
@@ -79,7 +85,7 @@ pub(super) fn read(path: &str, root: &Node, origin: Origin, into: &mut Resources
             ));
         }
     }
-    Ok(())
+    Ok(None)
 }
 
 fn check_metadata(path: &str, root: &Node) -> Result<String, Diagnostic> {

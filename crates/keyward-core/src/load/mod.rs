@@ -16,7 +16,8 @@
 //! variables and files; objects from the Kubernetes API only Secrets of
 //! their namespace and the directories the operator allowed. The parsed files are kept in
 //! [`PolicyFiles`] (`files`); one document becomes a typed resource in
-//! `document`.
+//! `document`; a skipped document that looks like a misspelt keyward
+//! resource is warned about (`misspelling`).
 
 use std::sync::Arc;
 
@@ -30,11 +31,15 @@ use crate::yaml;
 mod document;
 mod files;
 mod locator;
+mod misspelling;
 mod reach;
 
 pub use files::PolicyFiles;
 pub use locator::Locator;
 pub use reach::{AllowedDirs, Reach, Refusal};
+
+/// The kinds of keyward resources.
+const KINDS: [&str; 5] = ["PeopleSource", "Application", "AccessPolicy", "Exception", "SeparationOfDuties"];
 
 /// A policy file's text, as read by the caller.
 #[derive(Debug, Clone)]
@@ -128,8 +133,9 @@ impl Resources {
             let roots: Vec<Arc<yaml::Node>> = docs.into_iter().map(|d| Arc::new(d.root)).collect();
             for (di, root) in roots.iter().enumerate() {
                 let origin = Origin::File { file: fi, doc: di };
-                if let Err(d) = document::read(&file.path, root, origin, &mut out) {
-                    diags.push(d);
+                match document::read(&file.path, root, origin, &mut out) {
+                    Ok(warning) => diags.extend(warning),
+                    Err(d) => diags.push(d),
                 }
             }
             out.files.push(file, roots);

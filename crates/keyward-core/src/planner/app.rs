@@ -6,7 +6,7 @@ use crate::action::Action;
 use crate::compile::model::CompiledApp;
 use crate::correlate::Link;
 use crate::evaluate::EntView;
-use crate::plan::{AppSummary, Change, Counts, SeatChange};
+use crate::plan::{AppSummary, Change, Counts, Held, SeatChange};
 
 use super::context::{AppCtx, Scratch, Shared};
 use super::duties::Holding;
@@ -14,20 +14,33 @@ use super::manual::hand_to_humans;
 use super::person::PersonPlanner;
 use super::reviews::{plan_foreign_domains, plan_unmatched};
 
-/// Plans one app: its changes, its summary for the plan's header, and the
-/// accounts separation of duties must look at (for apps a rule names).
+/// One app's part of the plan.
+pub(super) struct AppPart {
+    /// The app's summary for the plan's header.
+    pub(super) summary: AppSummary,
+    /// Its changes, in order.
+    pub(super) changes: Vec<Change>,
+    /// The accounts separation of duties must look at (for apps a rule
+    /// names).
+    pub(super) holdings: Vec<Holding>,
+    /// The changes held back until a later day.
+    pub(super) held: Vec<Held>,
+}
+
+/// Plans one app: see [`AppPart`].
 pub(super) fn plan_app(
     shared: &Shared<'_>,
     app_idx: usize,
     app: &CompiledApp,
     listing: &AccountListing,
     scratch: &mut Scratch,
-) -> (AppSummary, Vec<Change>, Vec<Holding>) {
+) -> AppPart {
     let (compiled, people, selections) = (shared.compiled, shared.people, shared.selections);
     let ctx = AppCtx::new(app, listing, people, shared.indexes, scratch);
     // A plan usually touches a small share of an app's accounts; starting
     // near that size saves regrowing (and re-faulting) a large vector.
     let mut app_changes = Vec::with_capacity(listing.accounts.len() / 16 + 16);
+    let mut app_held = Vec::new();
     let mut ent = EntView::default();
     let everyone = 0..people.len();
     let persons: &mut dyn Iterator<Item = usize> = match shared.scope {
@@ -44,7 +57,8 @@ pub(super) fn plan_app(
         if granted {
             ent.cap_for_partner(app, &people.persons()[pi]);
         }
-        let mut p = PersonPlanner { ctx: &ctx, s: shared, person: &people.persons()[pi], pi, out: &mut app_changes };
+        let person = &people.persons()[pi];
+        let mut p = PersonPlanner { ctx: &ctx, s: shared, person, pi, out: &mut app_changes, held: &mut app_held };
         p.plan(granted.then_some(&ent), accounts);
     }
     if shared.scope.is_none() {
@@ -65,6 +79,7 @@ pub(super) fn plan_app(
         hand_to_humans(app, &listing.capabilities, &mut app_changes);
     }
     app_changes.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
+    app_held.sort_by(|a, b| sort_key(&a.change).cmp(&sort_key(&b.change)));
     let mut counts = Counts::default();
     for c in &app_changes {
         counts.add(c.action);
@@ -78,14 +93,14 @@ pub(super) fn plan_app(
         read_only: listing.capabilities.is_read_only(),
         accounts: listing.accounts.len(),
         matched: ctx.count(|l| matches!(l, Link::Person { .. })),
-        orphans: ctx.count(|l| matches!(l, Link::Orphan | Link::Ambiguous { .. })),
+        orphans: ctx.count(|l| l.is_unmatched()),
         protected: ctx.count(|l| matches!(l, Link::Protected { .. })),
         bots: ctx.count(|l| matches!(l, Link::Bot)),
         changes: counts,
         seats: spec.and_then(|s| s.seat_cost.as_ref()).map(|c| SeatChange::of(c, &counts)),
         seat_cost: spec.and_then(|s| s.seat_cost.clone()),
     };
-    (summary, app_changes, holdings)
+    AppPart { summary, changes: app_changes, holdings, held: app_held }
 }
 
 /// The order of an app's changes: by action, then person, then account.

@@ -138,8 +138,9 @@ impl<'a> AppCtx<'a> {
         }
         let fixed_target = match &app.lifecycle.offboarding.transfer_to {
             Some(TransferTo::Account(key)) => {
-                let k = key.to_lowercase();
-                let same = |v: Option<&str>| v.is_some_and(|v| v.to_lowercase() == k);
+                // ASCII case only: a look-alike (U+212A KELVIN SIGN for `k`)
+                // must never receive a leaver's data.
+                let same = |v: Option<&str>| v.is_some_and(|v| v.eq_ignore_ascii_case(key));
                 listing
                     .accounts
                     .iter()

@@ -11,7 +11,8 @@
 //! (`app`), one person at a time (`person`), adds the reviews of accounts
 //! matching nobody (`reviews`) and turns what the connector cannot do into
 //! work for a human (`manual`), then checks separation of duties over all
-//! apps (`duties`). The plan's data model is [`crate::plan`], below this.
+//! apps (`duties`). What a person's planning holds back until a later day
+//! (`moverGrace`, a hand-over Exception) is listed as held (`held`). The plan's data model is [`crate::plan`], below this.
 
 use std::collections::BTreeMap;
 
@@ -20,22 +21,20 @@ use jiff::civil::Date;
 use crate::account::AccountListing;
 use crate::compile::PolicySet;
 use crate::correlate::Indexes;
-use crate::evaluate::select_all;
+use crate::evaluate::{select_all, selector_warnings_from};
 use crate::people::{People, Phase};
-use crate::plan::{
-    AppSummary, Change, Changes, Counts, PLAN_FORMAT_VERSION, PeopleSummary, Plan, PlanError, SeatChange,
-};
+use crate::plan::{Changes, Counts, PLAN_FORMAT_VERSION, PeopleSummary, Plan, PlanError, SeatChange};
 
 mod app;
 mod context;
 mod duties;
+mod held;
 mod manual;
 mod person;
 mod reviews;
 
-use app::{plan_app, sort_key};
+use app::{AppPart, plan_app, sort_key};
 use context::{Scratch, Shared};
-use duties::Holding;
 
 /// Makes the plan. See the module docs for the rules.
 pub fn plan(
@@ -98,7 +97,7 @@ fn plan_inner(
         Shared { set, compiled, people, phases: &phases, selections: &selections, indexes: &indexes, today, scope };
     // Apps are independent: plan them in parallel, collected in app order so
     // the plan stays byte-identical.
-    let per_app: Vec<(AppSummary, Vec<Change>, Vec<Holding>)> = {
+    let per_app: Vec<AppPart> = {
         use rayon::prelude::*;
         compiled
             .apps
@@ -112,10 +111,12 @@ fn plan_inner(
     let mut by_app = Vec::with_capacity(per_app.len());
     let mut apps = Vec::with_capacity(per_app.len());
     let mut holdings = Vec::with_capacity(per_app.len());
-    for (app, app_changes, held) in per_app {
-        apps.push(app);
-        by_app.push(app_changes);
-        holdings.push(held);
+    let mut held = Vec::new();
+    for part in per_app {
+        apps.push(part.summary);
+        by_app.push(part.changes);
+        holdings.push(part.holdings);
+        held.extend(part.held);
     }
     // Separation of duties spans apps, so it looks at the finished per-app
     // plans; what it holds back changes those apps' order and counts.
@@ -147,5 +148,9 @@ fn plan_inner(
         warnings: selections.warnings.clone(),
         violations,
         duty_rules: compiled.duties.len(),
+        // A person's reconcile looks at one person: what policies select
+        // over everyone is the full plan's to say.
+        diagnostics: if scope.is_none() { selector_warnings_from(set, people, &selections, today) } else { Vec::new() },
+        held,
     })
 }

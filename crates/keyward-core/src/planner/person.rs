@@ -11,20 +11,20 @@ use crate::correlate::explain;
 use crate::duration::{Retention, SuspendTiming, TransferTo};
 use crate::evaluate::EntView;
 use crate::people::{FieldLabels, Person, Phase};
-use crate::plan::{AccountRef, Change, GroupChange, PersonRef, Profile, RoleChange};
+use crate::plan::{AccountRef, Change, GroupChange, Held, PersonRef, Profile, RoleChange};
 use crate::resources::{OnLeave, Ungranted};
 
 use super::context::{AppCtx, Shared};
 
 /// ` (header)` after an HR fact, naming the HR column it was read from.
-fn quote(label: Option<&String>) -> String {
+pub(super) fn quote(label: Option<&String>) -> String {
     label.map(|l| format!(" ({l})")).unwrap_or_default()
 }
 
 /// Why a person should have an account; turned into words only when a
 /// change is planned.
 #[derive(Clone, Copy)]
-enum Why {
+pub(super) enum Why {
     Granted,
     Joins(Date),
     LeftButGranted(Option<Date>),
@@ -37,10 +37,12 @@ pub(super) struct PersonPlanner<'a, 'b> {
     pub(super) person: &'a Person,
     pub(super) pi: usize,
     pub(super) out: &'b mut Vec<Change>,
+    /// Changes held back until a later day (see `held`).
+    pub(super) held: &'b mut Vec<Held>,
 }
 
 impl PersonPlanner<'_, '_> {
-    fn labels(&self) -> &FieldLabels {
+    pub(super) fn labels(&self) -> &FieldLabels {
         self.s.people.labels(self.person)
     }
 
@@ -60,7 +62,7 @@ impl PersonPlanner<'_, '_> {
         }
     }
 
-    fn why(&self, why: Why, ent: &EntView<'_>) -> String {
+    pub(super) fn why(&self, why: Why, ent: &EntView<'_>) -> String {
         let granted = ent.describe(self.s.compiled, self.person);
         match why {
             Why::Granted => granted,
@@ -72,7 +74,7 @@ impl PersonPlanner<'_, '_> {
         }
     }
 
-    fn change(&mut self, action: Action, account: AccountRef, reason: String) -> &mut Change {
+    pub(super) fn change(&mut self, action: Action, account: AccountRef, reason: String) -> &mut Change {
         let mut c = Change::new(self.ctx.app.name.as_str(), action, account, reason);
         c.person = Some(PersonRef::of(self.person));
         self.out.push(c);
@@ -145,7 +147,10 @@ impl PersonPlanner<'_, '_> {
                 None => self.ungranted(accounts),
             },
             Phase::Left { last_day } => match ent {
-                Some(ent) => self.ensure_active(ent, accounts, Why::LeftButGranted(last_day), false),
+                Some(ent) => {
+                    self.ensure_active(ent, accounts, Why::LeftButGranted(last_day), false);
+                    self.hold_for_exception(ent, last_day, accounts);
+                }
                 None => self.leaver(last_day, accounts),
             },
         }
@@ -236,9 +241,9 @@ impl PersonPlanner<'_, '_> {
             return;
         }
         let acct = self.ctx.account(ai);
-        let grace = app.lifecycle.mover_grace;
-        let in_grace = grace.0 > 0 && self.person.moved_on.is_some_and(|m| self.s.today < grace.after(m));
+        let in_grace = self.grace_until().is_some();
         let mut role = None;
+        let mut held_role = None;
         if let Some(to) = ent.role {
             let differs = acct.role.as_deref().is_none_or(|r| !r.eq_ignore_ascii_case(to));
             if differs {
@@ -247,23 +252,27 @@ impl PersonPlanner<'_, '_> {
                     (Some(cur), Some(new)) => new < cur,
                     _ => false,
                 };
-                if !(downgrade && in_grace) {
-                    role =
-                        Some(Box::new(RoleChange { from: acct.role.as_deref().map(str::to_owned), to: to.to_owned() }));
+                let change =
+                    Some(Box::new(RoleChange { from: acct.role.as_deref().map(str::to_owned), to: to.to_owned() }));
+                if downgrade && in_grace {
+                    held_role = change;
+                } else {
+                    role = change;
                 }
             }
         }
         let add: Vec<String> =
             ent.groups.iter().filter(|g| !acct.groups.iter().any(|x| x == **g)).map(|g| (*g).to_owned()).collect();
-        let remove: Vec<String> = if in_grace {
-            Vec::new()
-        } else {
-            acct.groups
-                .iter()
-                .filter(|g| app.managed_groups.contains(g.as_str()) && ent.groups.binary_search(&g.as_str()).is_err())
-                .map(|g| g.to_string())
-                .collect()
-        };
+        let lost: Vec<String> = acct
+            .groups
+            .iter()
+            .filter(|g| app.managed_groups.contains(g.as_str()) && ent.groups.binary_search(&g.as_str()).is_err())
+            .map(|g| g.to_string())
+            .collect();
+        let (remove, held_remove) = if in_grace { (Vec::new(), lost) } else { (lost, Vec::new()) };
+        if held_role.is_some() || !held_remove.is_empty() {
+            self.hold_mover_update(ent, ai, why, held_role, held_remove);
+        }
         if role.is_none() && add.is_empty() && remove.is_empty() {
             return;
         }
@@ -280,13 +289,7 @@ impl PersonPlanner<'_, '_> {
 
     fn ungranted(&mut self, accounts: &[u32]) {
         let app = self.ctx.app;
-        let grace = app.lifecycle.mover_grace;
-        if let Some(m) = self.person.moved_on
-            && grace.0 > 0
-            && self.s.today < grace.after(m)
-        {
-            return;
-        }
+        let until = self.grace_until();
         for &ai in accounts {
             let a = self.ctx.account(ai);
             if !a.status.is_live() {
@@ -298,17 +301,24 @@ impl PersonPlanner<'_, '_> {
                 .map(|m| format!(" since the transfer on {m}{}", quote(self.labels().moved_on.as_ref())))
                 .unwrap_or_default();
             let why = format!("no policy grants {} to this current employee{moved}", app.name);
-            match app.lifecycle.ungranted {
-                Ungranted::Suspend => {
-                    self.account_change(Action::Suspend, ai, format!("{why} (lifecycle.ungranted: suspend)"));
-                }
-                Ungranted::Review => {
-                    let c = self.change(
-                        Action::Review,
-                        AccountRef::of(a),
-                        format!("{why}; grant it in a policy or an Exception, or set lifecycle.ungranted: suspend"),
-                    );
+            let (action, reason) = match app.lifecycle.ungranted {
+                Ungranted::Suspend => (Action::Suspend, format!("{why} (lifecycle.ungranted: suspend)")),
+                Ungranted::Review => (
+                    Action::Review,
+                    format!("{why}; grant it in a policy or an Exception, or set lifecycle.ungranted: suspend"),
+                ),
+            };
+            if let Some(until) = until {
+                self.hold_ungranted(until, action, ai, reason);
+                continue;
+            }
+            match action {
+                Action::Review => {
+                    let c = self.change(Action::Review, AccountRef::of(a), reason);
                     c.proposed = Some(Action::Suspend);
+                }
+                _ => {
+                    self.account_change(action, ai, reason);
                 }
             }
         }

@@ -1,6 +1,7 @@
 //! Reviews of an app's accounts that no person's planning covers:
-//! accounts matching nobody (or several people), and accounts on an e-mail
-//! domain the company does not control.
+//! accounts matching nobody (or several people, or written as a look-alike
+//! of someone's address), and accounts on an e-mail domain the company
+//! does not control.
 
 use crate::action::Action;
 use crate::correlate::{Link, explain};
@@ -50,10 +51,11 @@ pub(super) fn plan_foreign_domains(ctx: &AppCtx<'_>, people: &People, scope: Opt
     }
 }
 
-/// Orphans and ambiguous matches that can still sign in.
+/// Orphans, ambiguous matches and look-alike addresses that can still
+/// sign in.
 pub(super) fn plan_unmatched(ctx: &AppCtx<'_>, people: &People, out: &mut Vec<Change>) {
     for (ai, link) in ctx.links.iter().enumerate() {
-        if !matches!(link, Link::Orphan | Link::Ambiguous { .. }) {
+        if !link.is_unmatched() {
             continue;
         }
         let a = &ctx.listing.accounts[ai];
@@ -61,14 +63,22 @@ pub(super) fn plan_unmatched(ctx: &AppCtx<'_>, people: &People, out: &mut Vec<Ch
             continue;
         }
         let d = explain(ctx.app, people, a, *link);
+        let names: Vec<String> =
+            d.candidates.iter().filter_map(|&p| people.get(p)).map(|p| format!("{} {}", p.id, p.label())).collect();
         let reason = match link {
+            Link::LookAlike { .. } => {
+                let resembles = if names.is_empty() {
+                    "it resembles no address in the HR data".to_owned()
+                } else {
+                    format!("it looks like the address of {} but is not theirs", names.join("; "))
+                };
+                format!(
+                    "its e-mail `{}` has non-ASCII characters before the `@` ({}): {resembles}; keyward never matches such an address — find out who owns this account",
+                    a.email.as_deref().unwrap_or_default(),
+                    d.look_alike.join(", ")
+                )
+            }
             Link::Ambiguous { .. } => {
-                let names: Vec<String> = d
-                    .candidates
-                    .iter()
-                    .filter_map(|&p| people.get(p))
-                    .map(|p| format!("{} {}", p.id, p.label()))
-                    .collect();
                 let (what, key) = d.matched_by.unwrap_or_default();
                 format!(
                     "its {what} `{key}` matches several people ({}); fix the HR data so the value is unique",

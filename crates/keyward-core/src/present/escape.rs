@@ -1,5 +1,6 @@
 //! Escaping for values that come from data (names, e-mails, group names,
-//! reasons quoting them) before they go into Markdown or HTML.
+//! reasons quoting them) before they go into Markdown, HTML or a CSV a
+//! spreadsheet opens.
 //!
 //! A GitHub or GitLab comment is rendered by a GFM parser: a `|` splits a
 //! table cell, a newline ends the table row, `<` may open raw HTML, and
@@ -61,6 +62,33 @@ pub(crate) fn html_text(s: &str) -> String {
     out
 }
 
+/// What makes a spreadsheet read a cell as a formula (OWASP's list for
+/// CSV injection): `=1+1`, `+1`, `-1`, `@SUM(…)`, and a tab or carriage
+/// return before any of them.
+const FORMULA_START: &[char] = &['=', '+', '-', '@', '\t', '\r'];
+
+/// A CSV cell a spreadsheet shows as text: one that would start a formula
+/// gets a leading `'` (OWASP's advice). A cell that starts with `'` before
+/// one of those, or before another `'`, gets one too, so that
+/// [`from_spreadsheet_cell`] gives back exactly what was written.
+pub(crate) fn spreadsheet_cell(s: &str) -> std::borrow::Cow<'_, str> {
+    let mut chars = s.chars();
+    let defuse = match chars.next() {
+        Some('\'') => chars.next().is_some_and(|c| c == '\'' || FORMULA_START.contains(&c)),
+        Some(c) => FORMULA_START.contains(&c),
+        None => false,
+    };
+    if defuse { format!("'{s}").into() } else { s.into() }
+}
+
+/// A cell of a CSV keyward wrote, as it was before [`spreadsheet_cell`].
+pub(crate) fn from_spreadsheet_cell(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if rest.starts_with('\'') || rest.starts_with(FORMULA_START) => rest,
+        _ => s,
+    }
+}
+
 /// Control characters (newline, carriage return, tab, escape…) and the
 /// Unicode line and paragraph separators: all would end or garble a row.
 fn breaks_line(c: char) -> bool {
@@ -119,6 +147,36 @@ mod tests {
         assert_eq!(md_code(" padded "), " padded ");
         assert_eq!(md_code(""), "");
         assert_eq!(md_code("\n"), " ");
+    }
+
+    #[test]
+    fn spreadsheet_cells_cannot_start_a_formula() {
+        for (raw, written) in [
+            ("=1+1", "'=1+1"),
+            ("+81 3", "'+81 3"),
+            ("-1", "'-1"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+            ("'=1", "''=1"),
+            ("''", "'''"),
+            ("'quoted'", "'quoted'"),
+            ("a=1", "a=1"),
+            ("松田 愛", "松田 愛"),
+            ("", ""),
+        ] {
+            assert_eq!(spreadsheet_cell(raw), written, "{raw:?}");
+            assert_eq!(from_spreadsheet_cell(written), raw, "{written:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_spreadsheet_cell_reads_back_as_written(s in "['=+@\t\r-]{0,3}.{0,4}") {
+            let written = spreadsheet_cell(&s);
+            proptest::prop_assert!(!written.starts_with(FORMULA_START));
+            proptest::prop_assert_eq!(from_spreadsheet_cell(&written), s.as_str());
+        }
     }
 
     #[test]

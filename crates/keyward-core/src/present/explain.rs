@@ -19,7 +19,7 @@ use crate::compile::PolicySet;
 use crate::grants::{Because, PersonGrants, grants_of};
 use crate::people::{People, Person, Phase};
 use crate::plan::Violation;
-use crate::plan::{Change, PlanError};
+use crate::plan::{Change, Held, PlanError};
 use crate::planner::plan_scoped;
 use crate::present::inventory::{InventoryRow, inventory};
 
@@ -44,6 +44,10 @@ pub struct Explanation {
     pub no_account_in: Vec<String>,
     /// What the plan does about the person.
     pub changes: Vec<Change>,
+    /// What the plan holds back until a later day (moverGrace, a hand-over
+    /// Exception).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub held: Vec<Held>,
     /// SeparationOfDuties rules the person would break.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub violations: Vec<Violation>,
@@ -104,6 +108,10 @@ pub fn explain(
     let changes =
         plan.changes.iter().filter(|c| c.person.as_ref().is_some_and(|p| p.id == person.id)).cloned().collect();
     let violations = std::mem::take(&mut plan.violations);
+    let held = std::mem::take(&mut plan.held)
+        .into_iter()
+        .filter(|h| h.change.person.as_ref().is_some_and(|p| p.id == person.id))
+        .collect();
 
     let source = people.sources.get(person.origin.source).map_or_else(String::new, |s| {
         if person.origin.line > 0 {
@@ -121,6 +129,7 @@ pub fn explain(
         accounts,
         no_account_in,
         changes,
+        held,
         violations,
     })
 }
@@ -243,6 +252,18 @@ impl Explanation {
         }
         for c in &self.changes {
             let _ = writeln!(out, "  {}: {} {} — {}", c.app, c.action.as_str(), c.account.label(), c.reason);
+        }
+        for h in &self.held {
+            let c = &h.change;
+            let _ = writeln!(
+                out,
+                "  {}: {} {} held until {} — {}",
+                c.app,
+                c.action.as_str(),
+                c.account.label(),
+                h.until,
+                c.reason
+            );
         }
         if !self.violations.is_empty() {
             let _ = writeln!(out, "\nSeparation of duties");

@@ -10,6 +10,7 @@ use crate::compile::PolicySet;
 use crate::correlate::{Indexes, Link, correlate, explain};
 use crate::people::{People, Phase};
 use crate::plan::PlanError;
+use crate::present::escape::spreadsheet_cell;
 
 /// One account and whom it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -94,6 +95,12 @@ pub fn inventory(
                         d.candidates.iter().filter_map(|&i| people.get(i)).map(|p| p.id.as_str()).collect();
                     (empty(), format!("ambiguous: {}", ids.join(", ")))
                 }
+                Link::LookAlike { .. } => {
+                    let ids: Vec<&str> =
+                        d.candidates.iter().filter_map(|&i| people.get(i)).map(|p| p.id.as_str()).collect();
+                    let like = if ids.is_empty() { String::new() } else { format!(", resembles {}", ids.join(", ")) };
+                    (empty(), format!("look-alike address: non-ASCII {}{like}", d.look_alike.join(" ")))
+                }
                 Link::Orphan => (empty(), "unmatched".to_owned()),
                 Link::Protected { .. } => (empty(), format!("protected: {}", d.protected_because.unwrap_or_default())),
                 Link::Bot => (empty(), "bot".to_owned()),
@@ -152,12 +159,13 @@ fn fields(r: &InventoryRow) -> [&str; 11] {
 }
 
 impl Inventory {
-    /// CSV with a header row (UTF-8, RFC 4180 quoting).
+    /// CSV with a header row (UTF-8, RFC 4180 quoting). A cell that would
+    /// start a spreadsheet formula is written with a leading `'`.
     pub fn to_csv(&self) -> String {
         let mut w = csv::Writer::from_writer(Vec::new());
         let _ = w.write_record(HEADERS);
         for r in &self.rows {
-            let _ = w.write_record(fields(r));
+            let _ = w.write_record(fields(r).map(spreadsheet_cell).iter().map(|c| c.as_bytes()));
         }
         let bytes = w.into_inner().unwrap_or_default();
         String::from_utf8(bytes).unwrap_or_default()

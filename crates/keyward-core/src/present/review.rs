@@ -16,11 +16,14 @@ use serde::{Deserialize, Serialize};
 use crate::account::AccountListing;
 use crate::compile::PolicySet;
 use crate::compile::model::Compiled;
+use crate::diag::Diagnostic;
 use crate::evaluate::{EntView, Src, select_all};
 use crate::people::{People, Phase};
 use crate::plan::PlanError;
+use crate::present::escape::{from_spreadsheet_cell, spreadsheet_cell};
 use crate::present::inventory::inventory;
 use crate::resources::{ExceptionSpec, Grant};
+use crate::tabular::{RecordLines, row_error};
 
 /// Who reviews.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +75,56 @@ pub struct ReviewRow {
     #[serde(default)]
     pub comment: String,
 }
+
+/// The columns of a sheet, in the order they are written: the field names
+/// of [`ReviewRow`].
+pub const COLUMNS: [&str; 17] = [
+    "reviewer",
+    "app",
+    "account_id",
+    "account",
+    "status",
+    "role",
+    "groups",
+    "last_active",
+    "person_id",
+    "person_name",
+    "department",
+    "employment_type",
+    "person_status",
+    "granted_by",
+    "matched_by",
+    "decision",
+    "comment",
+];
+
+impl ReviewRow {
+    /// The row's cells, in the order of [`COLUMNS`].
+    fn cells(&self) -> [&str; 17] {
+        [
+            &self.reviewer,
+            &self.app,
+            &self.account_id,
+            &self.account,
+            &self.status,
+            &self.role,
+            &self.groups,
+            &self.last_active,
+            &self.person_id,
+            &self.person_name,
+            &self.department,
+            &self.employment_type,
+            &self.person_status,
+            &self.granted_by,
+            &self.matched_by,
+            &self.decision,
+            &self.comment,
+        ]
+    }
+}
+
+/// The byte-order mark a sheet starts with, so Excel reads it as UTF-8.
+const BOM: &str = "\u{feff}";
 
 /// The sheet of one reviewer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -221,6 +274,39 @@ pub fn to_markdown(sheet: &ReviewSheet, today: Date) -> String {
     out
 }
 
+/// A sheet as CSV to fill in: UTF-8 with a byte-order mark (so Excel opens
+/// Japanese text correctly), a header row, one row per account. A cell
+/// that would start a spreadsheet formula (a name typed as `=HYPERLINK(…)`
+/// in the HR master) gets a leading `'`, which [`read_csv`] removes.
+pub fn to_csv(sheet: &ReviewSheet) -> String {
+    let mut w = csv::Writer::from_writer(BOM.as_bytes().to_vec());
+    let _ = w.write_record(COLUMNS);
+    for r in &sheet.rows {
+        let _ = w.write_record(r.cells().map(spreadsheet_cell).iter().map(|c| c.as_bytes()));
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// Reads a filled-in sheet (`file` names it in errors): each cell as
+/// [`to_csv`] wrote it, whatever else the reviewer left in it. An error
+/// names the file and line.
+pub fn read_csv(file: &str, text: &str) -> Result<Vec<ReviewRow>, Diagnostic> {
+    let text = text.strip_prefix(BOM).unwrap_or(text);
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let mut lines = RecordLines::new(text);
+    let help = "keep the columns `keyward review export` wrote and fill in only `decision` and `comment`";
+    let located = |line: usize, e: &dyn std::fmt::Display| row_error(file, line, None, e.to_string()).with_help(help);
+    let headers = reader.headers().map_err(|e| located(1, &e))?.clone();
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| located(e.position().map_or(0, |p| lines.line(p)), &e))?;
+        let line = record.position().map_or(0, |p| lines.line(p));
+        let cells: csv::StringRecord = record.iter().map(from_spreadsheet_cell).collect();
+        rows.push(cells.deserialize::<ReviewRow>(Some(&headers)).map_err(|e| located(line, &e))?);
+    }
+    Ok(rows)
+}
+
 /// Escapes what would break a Markdown table cell or become HTML.
 fn md(s: &str) -> String {
     s.replace('\\', "\\\\").replace('|', "\\|").replace('<', "&lt;").replace('>', "&gt;").replace(['\n', '\r'], " ")
@@ -332,9 +418,8 @@ mod tests {
         assert_eq!(md("a|b<script>\nc"), "a\\|b&lt;script&gt; c");
     }
 
-    #[test]
-    fn exception_names_are_valid_kubernetes_names() {
-        let mut r = ReviewRow {
+    fn row() -> ReviewRow {
+        ReviewRow {
             reviewer: "m@example.com".into(),
             app: "Google Workspace".into(),
             account_id: String::new(),
@@ -352,7 +437,43 @@ mod tests {
             matched_by: String::new(),
             decision: "Keep".into(),
             comment: String::new(),
-        };
+        }
+    }
+
+    #[test]
+    fn a_sheet_reads_back_as_written_in_lf_or_crlf() {
+        let mut hostile = row();
+        hostile.person_name = "=HYPERLINK(\"http://evil.example\")".into();
+        hostile.groups = "-1+1;@all".into();
+        hostile.comment = "'=already\r\nsecond line".into();
+        let sheet = ReviewSheet { reviewer: "m".into(), role: "manager".into(), rows: vec![row(), hostile] };
+        let text = to_csv(&sheet);
+        assert!(text.starts_with(BOM), "{text}");
+        assert!(text.contains("\"'=HYPERLINK("), "{text}");
+        assert_eq!(read_csv("s.csv", &text).unwrap(), sheet.rows);
+        assert_eq!(read_csv("s.csv", &text.replace('\n', "\r\n")).unwrap()[0], sheet.rows[0]);
+        // Serde's names are the columns written.
+        let json = serde_json::to_value(row()).unwrap();
+        let names: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
+        let mut columns = COLUMNS.to_vec();
+        columns.sort_unstable();
+        assert_eq!(names, columns);
+    }
+
+    #[test]
+    fn a_sheet_error_names_the_line_an_editor_shows() {
+        let mut second = row();
+        second.decision = "keep2".into();
+        let text = to_csv(&ReviewSheet { reviewer: "m".into(), role: "r".into(), rows: vec![row(), second] })
+            .replace('\n', "\r\n")
+            .replacen(",keep2,", ",keep2,,extra", 1);
+        let err = read_csv("s.csv", &text).unwrap_err();
+        assert_eq!(err.position(), "s.csv:3:1", "{err}");
+    }
+
+    #[test]
+    fn exception_names_are_valid_kubernetes_names() {
+        let mut r = row();
         assert_eq!(exception_name(&r), "review-e0012-google-workspace");
         let until = jiff::civil::date(2027, 3, 31);
         let d = decide(std::slice::from_ref(&r), until).unwrap();

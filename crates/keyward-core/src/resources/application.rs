@@ -169,9 +169,11 @@ pub struct ApplySpec {
     pub guard: GuardSpec,
 }
 
-/// Mass-deprovisioning limits of one app. A plan that suspends or deletes
-/// more accounts than either limit is refused as a whole until an operator
-/// overrides it (`keyward apply --allow-mass-deprovision`).
+/// Mass-change limits of one app. A plan that suspends or deletes more
+/// accounts than either deprovisioning limit is refused until an operator
+/// overrides it (`keyward apply --allow-mass-deprovision`); one that
+/// creates or restores more than `maxCreate` likewise
+/// (`--allow-mass-create`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct GuardSpec {
@@ -184,6 +186,10 @@ pub struct GuardSpec {
     /// affected, so a small app can still lose its one leaver. Default 10.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_deprovision_percent: Option<u32>,
+    /// Most accounts one apply may create or restore in this app.
+    /// Default 50.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_create: Option<u32>,
 }
 
 /// One way to match an account to a person. Set exactly one field.

@@ -55,6 +55,7 @@ pub async fn run(args: ApplyArgs) -> Result<ExitCode> {
     let ApplyArgs { input, plan_file, at, auto_approve, audit_log, checklist_dir, guard, color, notify } = args;
     let args = crate::apply::ApplyArgs {
         notify: notify.notifiers()?,
+        hr_limits: input.hr_limits(),
         paths: input.paths,
         plan_file,
         at: at.unwrap_or_else(super::today),

@@ -1,10 +1,14 @@
-//! `keyward audit verify`: check the hash chain of the audit log and say
-//! what it holds. The chain itself is keyward-apply's.
+//! `keyward audit verify`: check the hash chain of the audit log — with
+//! `KEYWARD_AUDIT_HMAC_KEY`, each record's HMAC too; with what was kept
+//! elsewhere (`--expect-records`, `--expect-hash`), that its tail was not
+//! cut and it was not rewritten — and say what it holds. The chain itself
+//! is keyward-apply's.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
+use keyward_apply::audit::{AuditKey, Expect, VerifySummary};
 
 use crate::output::write_stdout;
 
@@ -19,24 +23,76 @@ pub struct AuditArgs {
 #[derive(Debug, clap::Subcommand)]
 pub enum AuditCommand {
     /// Check that no line of the audit log was altered, removed or
-    /// reordered (each line carries the hash of the one before).
+    /// reordered (each line carries the hash of the one before); with
+    /// KEYWARD_AUDIT_HMAC_KEY (or KEYWARD_AUDIT_HMAC_KEY_FILE) set, each
+    /// record's HMAC too; with the figures kept elsewhere, that no record
+    /// was cut from its end and it was not rewritten.
     Verify {
         /// The audit log.
         #[arg(value_name = "FILE", env = "KEYWARD_AUDIT_LOG", default_value = ".keyward/audit.jsonl")]
         path: PathBuf,
+        /// The hash of a record, kept elsewhere (the last hash `keyward
+        /// apply` printed, a CI variable, the controller's
+        /// keyward_audit_last_hash_info): the log must still hold that
+        /// record.
+        #[arg(long, value_name = "HEX", value_parser = parse_hash)]
+        expect_hash: Option<String>,
+        /// How many records the log held when the figures were kept: it
+        /// must hold at least that many, and with --expect-hash record N
+        /// must have that hash.
+        #[arg(long, value_name = "N")]
+        expect_records: Option<u64>,
     },
 }
 
-/// Verifies the log; fails when the chain is broken.
+fn parse_hash(s: &str) -> Result<String, String> {
+    let t = s.trim();
+    if t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(t.to_ascii_lowercase())
+    } else {
+        Err("expected the 64 hexadecimal characters of a record's hash".to_owned())
+    }
+}
+
+/// Verifies the log; fails when the chain is broken, an HMAC does not
+/// match, or the log lacks what was expected.
 pub fn run(args: AuditArgs) -> Result<ExitCode> {
-    let AuditCommand::Verify { path } = args.command;
-    let summary = keyward_apply::verify(&path).with_context(|| format!("{} does not verify", path.display()))?;
-    write_stdout(&format!(
-        "OK: {} verifies: {} record(s) from {} run(s); last hash {}. Keep that hash elsewhere: anyone who can rewrite the whole file can rebuild a chain.\n",
-        path.display(),
-        summary.records,
-        summary.runs,
-        summary.last_hash
-    ))?;
+    let AuditCommand::Verify { path, expect_hash, expect_records } = args.command;
+    let key = AuditKey::from_env()?;
+    let expect = Expect { hash: expect_hash, records: expect_records };
+    let summary = keyward_apply::audit::verify_with(&path, key.as_ref(), &expect)
+        .with_context(|| format!("{} does not verify", path.display()))?;
+    write_stdout(&describe(&path, &summary, key.is_some(), &expect))?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn describe(path: &std::path::Path, s: &VerifySummary, keyed: bool, expect: &Expect) -> String {
+    let mut out = format!(
+        "OK: {} verifies: {} record(s) from {} run(s); last hash {}.\n",
+        path.display(),
+        s.records,
+        s.runs,
+        s.last_hash
+    );
+    match (s.anchor, expect.hash.is_some()) {
+        (Some(n), true) => out.push_str(&format!(
+            "  record {n} has the expected hash; {} record(s) were appended since.\n",
+            s.records as u64 - n.min(s.records as u64)
+        )),
+        (Some(n), false) => out.push_str(&format!("  it holds the {n} record(s) expected.\n")),
+        (None, _) => out.push_str(
+            "  Keep the record count and last hash elsewhere and pass them as --expect-records and --expect-hash: anyone who can rewrite the whole file can rebuild a chain.\n",
+        ),
+    }
+    out.push_str(&match (keyed, s.keyed) {
+        (true, 0) => "  No record carries an HMAC: they were written before the key was set (or stripped, which --expect-hash shows).\n".to_owned(),
+        (true, n) => format!("  {n} of {} record(s) carry an HMAC: HMAC checked with the key.\n", s.records),
+        (false, 0) => String::new(),
+        (false, n) => format!(
+            "  {n} record(s) carry an HMAC, not checked: set {} (or {}) to check them.\n",
+            AuditKey::ENV,
+            AuditKey::FILE_ENV
+        ),
+    });
+    out
 }

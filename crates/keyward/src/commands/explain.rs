@@ -8,7 +8,7 @@ use anyhow::Result;
 use jiff::civil::Date;
 
 use crate::args::Input;
-use crate::output::{pretty_json, write_stdout};
+use crate::output::{pretty_json, write_stdout, write_text};
 use crate::pipeline::Snapshot;
 
 /// `keyward explain`.
@@ -38,7 +38,7 @@ pub enum ExplainFormat {
 /// Explains the person; an unknown person is an error.
 pub async fn run(args: ExplainArgs) -> Result<ExitCode> {
     let today = args.at.unwrap_or_else(super::today);
-    let snapshot = Snapshot::read(&args.input.paths).await?;
+    let snapshot = Snapshot::read(&args.input).await?;
     let explained = keyward_core::present::explain::explain(
         snapshot.set(),
         &snapshot.people,
@@ -46,10 +46,9 @@ pub async fn run(args: ExplainArgs) -> Result<ExitCode> {
         &args.person,
         today,
     )?;
-    let rendered = match args.format {
-        ExplainFormat::Text => explained.to_text(),
-        ExplainFormat::Json => pretty_json(&explained, "the explanation")?,
-    };
-    write_stdout(&rendered)?;
+    match args.format {
+        ExplainFormat::Text => write_text(&explained.to_text())?,
+        ExplainFormat::Json => write_stdout(&pretty_json(&explained, "the explanation")?)?,
+    }
     Ok(ExitCode::SUCCESS)
 }

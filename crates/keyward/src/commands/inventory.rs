@@ -7,7 +7,7 @@ use anyhow::Result;
 use jiff::civil::Date;
 
 use crate::args::Input;
-use crate::output::write_stdout;
+use crate::output::{write_stdout, write_text};
 use crate::pipeline::{self, Snapshot};
 
 /// `keyward inventory`.
@@ -45,16 +45,16 @@ pub async fn run(args: InventoryArgs) -> Result<ExitCode> {
             anyhow::bail!("no Application named `{a}`; the policies define: {}", names.join(", "));
         }
     }
-    let snapshot = Snapshot::read_for(loaded).await?;
+    let snapshot = Snapshot::read_for(loaded, &input.hr_limits()).await?;
     let mut inv =
         keyward_core::present::inventory::inventory(snapshot.set(), &snapshot.people, &snapshot.listings, today)?;
     if !apps.is_empty() {
         inv.rows.retain(|r| apps.contains(&r.app));
     }
-    let rendered = match format {
-        InventoryFormat::Table => inv.to_table(),
-        InventoryFormat::Csv => inv.to_csv(),
-    };
-    write_stdout(&rendered)?;
+    match format {
+        InventoryFormat::Table => write_text(&inv.to_table())?,
+        // CSV is data: a cell holds what the app holds, quoted.
+        InventoryFormat::Csv => write_stdout(&inv.to_csv())?,
+    }
     Ok(ExitCode::SUCCESS)
 }

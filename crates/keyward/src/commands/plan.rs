@@ -1,7 +1,7 @@
 //! `keyward plan`: read the snapshot, plan for the day, print the plan in
 //! the format asked for (and save it as JSON for `keyward apply`), send
 //! the digest. With `--detailed-exitcode`, exit 2 when the plan has
-//! changes.
+//! changes. With `--offline`, only files are read and nothing is sent.
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -14,8 +14,9 @@ use keyward_core::present::render::{self, TextOptions};
 
 use super::EXIT_CHANGES;
 use crate::args::{Input, NotifyArgs};
-use crate::output::{ColorChoice, stream_stdout, write_stdout};
-use crate::pipeline::Snapshot;
+use crate::output::{ColorChoice, stderr_line, stream_stdout, write_stdout};
+use crate::pipeline::{self, Snapshot};
+use crate::problems;
 
 /// `keyward plan`.
 #[derive(Debug, clap::Args)]
@@ -35,6 +36,11 @@ pub struct PlanArgs {
     /// Exit 2 when the plan has changes (0 when none, 1 on error).
     #[arg(long)]
     pub detailed_exitcode: bool,
+    /// Plan from files only (CSV HR exports, csv-export listings) and
+    /// contact no URL named in the policies or given for notifications;
+    /// fails when the policies name an HR API or an app's API.
+    #[arg(long, conflicts_with_all = ["notify_slack_env", "notify_webhook_env"])]
+    pub offline: bool,
     /// When to use colours.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -58,11 +64,14 @@ pub enum PlanFormat {
 /// Plans and prints; the notification targets are resolved before
 /// anything is read, so a typo fails at once.
 pub async fn run(args: PlanArgs) -> Result<ExitCode> {
-    let PlanArgs { input, at, format, out, detailed_exitcode, color, max_bytes, notify } = args;
+    let PlanArgs { input, at, format, out, detailed_exitcode, offline, color, max_bytes, notify } = args;
     let today = at.unwrap_or_else(super::today);
     let notifiers = notify.notifiers()?;
-    let snapshot = Snapshot::read(&input.paths).await?;
+    let snapshot = if offline { read_offline(&input).await? } else { Snapshot::read(&input).await? };
     let plan = keyward_core::plan(snapshot.set(), &snapshot.people, &snapshot.listings, today)?;
+    for w in &plan.diagnostics {
+        problems::diagnostic(snapshot.set(), w);
+    }
     if let Some(path) = &out {
         let file =
             std::fs::File::create(path).with_context(|| format!("cannot write the plan to {}", path.display()))?;
@@ -79,7 +88,7 @@ pub async fn run(args: PlanArgs) -> Result<ExitCode> {
     if !notifiers.is_empty() {
         let digest = Digest::new("plan", &plan, &snapshot.people);
         for w in notifiers.send(&digest).await {
-            eprintln!("warning: {w}");
+            stderr_line(&format!("warning: {w}"));
         }
     }
     let changes = plan.has_changes();
@@ -87,4 +96,18 @@ pub async fn run(args: PlanArgs) -> Result<ExitCode> {
     // would only delay the exit.
     std::mem::forget((plan, snapshot));
     Ok(if detailed_exitcode && changes { ExitCode::from(EXIT_CHANGES) } else { ExitCode::SUCCESS })
+}
+
+/// The snapshot from files only, or an error naming every input that
+/// would need the network.
+async fn read_offline(input: &Input) -> Result<Snapshot> {
+    let loaded = pipeline::load_policies(&input.paths)?;
+    let remote = pipeline::network_inputs(&loaded.set);
+    if !remote.is_empty() {
+        anyhow::bail!(
+            "--offline: the policies read {} over the network, so no plan is made from files alone; plan without --offline where the network and credentials may be used",
+            remote.join(", ")
+        );
+    }
+    Snapshot::read_local(loaded, &input.hr_limits()).await
 }

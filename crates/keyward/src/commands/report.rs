@@ -34,7 +34,7 @@ pub struct ReportArgs {
 pub async fn run(args: ReportArgs) -> Result<ExitCode> {
     let ReportArgs { input, at, html, json } = args;
     let today = at.unwrap_or_else(super::today);
-    let snapshot = Snapshot::read(&input.paths).await?;
+    let snapshot = Snapshot::read(&input).await?;
     let plan = keyward_core::plan(snapshot.set(), &snapshot.people, &snapshot.listings, today)?;
     let report = Report::build(snapshot.set(), &snapshot.people, &snapshot.listings, &plan)?;
     std::fs::write(&html, html::page(&report))

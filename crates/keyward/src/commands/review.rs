@@ -1,7 +1,6 @@
 //! `keyward review export|import`: the files of an access review.
 //!
-//! Export writes, per reviewer, a CSV (UTF-8 with a byte-order mark, so
-//! Excel opens Japanese text correctly) to fill in and a Markdown checklist
+//! Export writes, per reviewer, a CSV to fill in and a Markdown checklist
 //! to read, plus an index. Import reads filled-in CSVs back and writes the
 //! Exceptions for a pull request; it never changes an app. Which accounts
 //! a sheet lists and what a decision means are keyward-core's `review`.
@@ -15,10 +14,8 @@ use keyward_core::present::review::{self, ReviewBy, ReviewRow, ReviewSheet};
 use keyward_core::resources::Exception;
 
 use crate::args::Input;
-use crate::output::write_stdout;
+use crate::output::write_text;
 use crate::pipeline::Snapshot;
-
-const BOM: &str = "\u{feff}";
 
 /// `keyward review`.
 #[derive(Debug, clap::Args)]
@@ -83,11 +80,11 @@ pub async fn run(args: ReviewArgs) -> Result<ExitCode> {
         ReviewCommand::Export { input, by, at, out_dir } => {
             let today = at.unwrap_or_else(super::today);
             let by = ReviewBy::from(by);
-            let snapshot = Snapshot::read(&input.paths).await?;
+            let snapshot = Snapshot::read(&input).await?;
             let sheets = review::sheets(snapshot.set(), &snapshot.people, &snapshot.listings, today, by)?;
             let written = export(&sheets, &out_dir, today, by)?;
             let accounts: usize = sheets.iter().map(|s| s.rows.len()).sum();
-            write_stdout(&format!(
+            write_text(&format!(
                 "Wrote {} sheet(s) for {} reviewer(s), {accounts} account(s), into {} (start with README.md).\n",
                 (written.len() - 1) / 2,
                 sheets.len(),
@@ -95,7 +92,7 @@ pub async fn run(args: ReviewArgs) -> Result<ExitCode> {
             ))?;
         }
         ReviewCommand::Import { sheets, until, out } => {
-            write_stdout(&import(&sheets, until, &out, super::today())?)?;
+            write_text(&import(&sheets, until, &out, super::today())?)?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -127,12 +124,8 @@ pub fn export(sheets: &[ReviewSheet], dir: &Path, today: Date, by: ReviewBy) -> 
         let stem = file_stem(&sheet.reviewer);
         let csv_path = dir.join(format!("{stem}.csv"));
         let md_path = dir.join(format!("{stem}.md"));
-        let mut w = csv::WriterBuilder::new().from_writer(BOM.as_bytes().to_vec());
-        for r in &sheet.rows {
-            w.serialize(r).context("cannot write a review row")?;
-        }
-        let bytes = w.into_inner().context("cannot write a review sheet")?;
-        std::fs::write(&csv_path, bytes).with_context(|| format!("cannot write {}", csv_path.display()))?;
+        std::fs::write(&csv_path, review::to_csv(sheet))
+            .with_context(|| format!("cannot write {}", csv_path.display()))?;
         std::fs::write(&md_path, review::to_markdown(sheet, today))
             .with_context(|| format!("cannot write {}", md_path.display()))?;
         let count = |f: &dyn Fn(&ReviewRow) -> bool| sheet.rows.iter().filter(|r| f(r)).count();
@@ -168,18 +161,7 @@ pub fn read_sheets(paths: &[PathBuf]) -> Result<Vec<ReviewRow>> {
     let mut rows = Vec::new();
     for path in paths {
         let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-        let text = text.strip_prefix(BOM).unwrap_or(&text);
-        let mut r = csv::ReaderBuilder::new().from_reader(text.as_bytes());
-        for (i, row) in r.deserialize::<ReviewRow>().enumerate() {
-            let row = row.map_err(|e| {
-                let line = e.position().map_or(i + 2, |p| p.line() as usize);
-                anyhow::anyhow!(
-                    "{}:{line}: {e}; keep the columns `keyward review export` wrote and fill in only `decision` and `comment`",
-                    path.display()
-                )
-            })?;
-            rows.push(row);
-        }
+        rows.extend(review::read_csv(&path.display().to_string(), &text).map_err(|d| anyhow::anyhow!("{d}"))?);
     }
     Ok(rows)
 }

@@ -13,7 +13,7 @@ use jiff::civil::Date;
 use keyward_core::SourceFile;
 use keyward_core::diag::Diagnostics;
 use keyward_core::policy_test::{self, Outcome};
-use keyward_sources::policy_files::{is_test_file, walk_files};
+use keyward_sources::policy_files::{is_test_file, read_text, walk_files};
 
 use crate::args::Input;
 use crate::{output, pipeline, problems};
@@ -59,14 +59,17 @@ pub async fn run(args: TestArgs) -> Result<ExitCode> {
     let loaded = pipeline::load_policies(paths)?;
     let files = read(&discover(paths, &args.tests)?)?;
     let cases = policy_test::load(&loaded.set, &files).map_err(|d| reported(d, &files, "in the test files"))?;
-    let people = if policy_test::needs_people(&cases) { Some(pipeline::read_people(&loaded.set).await?) } else { None };
+    let people = if policy_test::needs_people(&cases) {
+        Some(pipeline::read_people_within(&loaded.set, &args.input.hr_limits()).await?)
+    } else {
+        None
+    };
     let outcome: Outcome = policy_test::run(&loaded.set, &cases, people.as_ref(), at)
         .map_err(|d| reported(d, &files, "in the test files"))?;
-    let rendered = match args.format {
-        Format::Text => policy_test::render_text(&outcome),
-        Format::Json => output::pretty_json(&outcome, "the results as JSON")?,
-    };
-    output::write_stdout(&rendered)?;
+    match args.format {
+        Format::Text => output::write_text(&policy_test::render_text(&outcome))?,
+        Format::Json => output::write_stdout(&output::pretty_json(&outcome, "the results as JSON")?)?,
+    }
     Ok(if outcome.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
@@ -136,8 +139,8 @@ fn read(paths: &[PathBuf]) -> Result<Vec<SourceFile>> {
     paths
         .iter()
         .map(|p| {
-            let text = std::fs::read_to_string(p)
-                .with_context(|| format!("cannot read {} (test files must be UTF-8 text)", p.display()))?;
+            // The same size cap as policy files: a test file is YAML from the same repository.
+            let text = read_text(p).context("test files are UTF-8 YAML text")?;
             Ok(SourceFile { path: display(p), text })
         })
         .collect()

@@ -68,11 +68,16 @@ impl Org {
 
     /// Runs keyward with the token in its environment.
     pub async fn keyward(&self, args: &[&str]) -> Output {
+        self.keyward_with_token(TOKEN, args).await
+    }
+
+    /// Runs keyward with `token` as the app's token.
+    pub async fn keyward_with_token(&self, token: &str, args: &[&str]) -> Output {
         let bin = assert_cmd::cargo::cargo_bin!("keyward");
         tokio::process::Command::new(bin)
             .args(args)
             .current_dir(self.dir.path())
-            .env(TOKEN_ENV, TOKEN)
+            .env(TOKEN_ENV, token)
             .env("NO_COLOR", "1")
             .env_remove("KEYWARD_LOG")
             .kill_on_drop(true)

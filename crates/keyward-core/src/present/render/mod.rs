@@ -8,7 +8,8 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::action::Action;
 use crate::plan::Violation;
-use crate::plan::{Change, Counts, Plan};
+use crate::plan::{Change, Counts, Held, Plan};
+use crate::printable::escape as printable;
 
 pub mod diff;
 mod markdown;
@@ -52,6 +53,16 @@ pub fn summary_line(c: &Counts) -> String {
         "Plan: {} to create, {} to restore, {} to update, {} to suspend, {} to transfer, {} to delete, {} to review.",
         c.create, c.restore, c.update, c.suspend, c.transfer, c.delete, c.review
     )
+}
+
+/// `Held: 2 changes until a later day (moverGrace, hand-over exceptions).`,
+/// or `None` when nothing is held.
+pub fn held_line(plan: &Plan) -> Option<String> {
+    match plan.held.len() {
+        0 => None,
+        1 => Some("Held: 1 change until a later day (shown as \"held until\" above).".to_owned()),
+        n => Some(format!("Held: {n} changes until a later day (shown as \"held until\" above).")),
+    }
 }
 
 /// `Seats: +2 added, 9 freed: −9,450 JPY/month; …`, or `None` when no
@@ -147,7 +158,10 @@ fn details(c: &Change) -> Vec<String> {
     out
 }
 
-/// Renders the plan for a terminal, grouped per app.
+/// Renders the plan for a terminal, grouped per app. Every value from data
+/// (names, accounts, reasons quoting them) has its control characters
+/// escaped: a plan is read before it is approved, and an account named
+/// with a cursor move could otherwise hide the line above it.
 pub fn text(plan: &Plan, opts: TextOptions) -> String {
     let (bold, reset, dim) = if opts.color { ("\x1b[1m", "\x1b[0m", "\x1b[2m") } else { ("", "", "") };
     let mut s = String::new();
@@ -166,37 +180,57 @@ pub fn text(plan: &Plan, opts: TextOptions) -> String {
         } else {
             format!("{} ({})", app.name, app.display_name)
         };
-        let _ = writeln!(s, "{bold}{title}{reset} {dim}[{}: {}{ro}]{reset}", app.connector, app.source);
+        let _ = writeln!(
+            s,
+            "{bold}{}{reset} {dim}[{}: {}{ro}]{reset}",
+            printable(&title),
+            printable(&app.connector),
+            printable(&app.source)
+        );
         let _ = writeln!(
             s,
             "  {} accounts: {} matched, {} unmatched, {} protected, {} bots",
             app.accounts, app.matched, app.orphans, app.protected, app.bots
         );
         let changes = plan.changes_for(&app.name);
-        let width = changes.iter().map(|c| UnicodeWidthStr::width(c.account.label())).max().unwrap_or(0);
+        let width =
+            changes.iter().map(|c| UnicodeWidthStr::width(printable(c.account.label()).as_ref())).max().unwrap_or(0);
         let any = !changes.is_empty();
         for c in changes {
             let (on, off) = if opts.color { (color(c.action), reset) } else { ("", "") };
-            let label = c.account.label();
-            let pad = " ".repeat(width - UnicodeWidthStr::width(label));
-            let line =
-                format!("  {on}{} {:<9}{off} {label}{pad}  {}", symbol(c.action), c.action.as_str(), person_label(c));
+            let label = printable(c.account.label());
+            let pad = " ".repeat(width - UnicodeWidthStr::width(label.as_ref()));
+            let line = format!(
+                "  {on}{} {:<9}{off} {label}{pad}  {}",
+                symbol(c.action),
+                c.action.as_str(),
+                printable(&person_label(c))
+            );
             let _ = writeln!(s, "{}", line.trim_end());
             let details = details(c);
             if !details.is_empty() {
-                let _ = writeln!(s, "              {}", details.join(" · "));
+                let _ = writeln!(s, "              {}", printable(&details.join(" · ")));
             }
-            let _ = writeln!(s, "              {dim}{}{reset}", c.reason);
+            let _ = writeln!(s, "              {dim}{}{reset}", printable(&c.reason));
         }
-        if !any {
+        let held: Vec<&Held> = plan.held.iter().filter(|h| h.change.app == app.name.as_str()).collect();
+        if !any && held.is_empty() {
             let _ = writeln!(s, "  no changes");
+        }
+        for h in held {
+            let c = &h.change;
+            let line = format!("  = held      {}  {}", c.account.label(), person_label(c));
+            let _ = writeln!(s, "{}", line.trim_end());
+            let what = std::iter::once(format!("{} held until {}", c.action.as_str(), h.until)).chain(details(c));
+            let _ = writeln!(s, "              {}", what.collect::<Vec<_>>().join(" · "));
+            let _ = writeln!(s, "              {dim}{}{reset}", c.reason);
         }
     }
     if !plan.warnings.is_empty() {
         let _ = writeln!(s);
         let _ = writeln!(s, "{bold}Warnings{reset}");
         for w in &plan.warnings {
-            let _ = writeln!(s, "  ! {w}");
+            let _ = writeln!(s, "  ! {}", printable(w));
         }
     }
     if let Some(line) = duties_line(plan) {
@@ -207,14 +241,17 @@ pub fn text(plan: &Plan, opts: TextOptions) -> String {
                 Some(n) => format!("{n} ({})", v.person.id),
                 None => v.person.id.to_string(),
             };
-            let _ = writeln!(s, "  ✗ {}  {who}: {}", v.rule, v.duty_names());
+            let _ = writeln!(s, "  ✗ {}  {}: {}", printable(&v.rule), printable(&who), printable(&v.duty_names()));
             for (duty, what) in duty_evidence(v) {
-                let _ = writeln!(s, "      {duty} — {what}");
+                let _ = writeln!(s, "      {} — {}", printable(duty), printable(&what));
             }
         }
     }
     let _ = writeln!(s);
     let _ = writeln!(s, "{bold}{}{reset}", summary_line(&plan.summary));
+    if let Some(held) = held_line(plan) {
+        let _ = writeln!(s, "{held}");
+    }
     if let Some(seats) = seats_line(plan) {
         let _ = writeln!(s, "{seats}");
     }

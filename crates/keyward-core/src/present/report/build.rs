@@ -43,7 +43,7 @@ fn is_live(r: &InventoryRow) -> bool {
 }
 
 fn is_orphan(r: &InventoryRow) -> bool {
-    matches!(r.link, Link::Orphan | Link::Ambiguous { .. })
+    r.link.is_unmatched()
 }
 
 fn person_of(r: &InventoryRow) -> Option<usize> {
