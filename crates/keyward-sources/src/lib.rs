@@ -202,8 +202,10 @@ fn read_csv_sources(set: &PolicySet, limits: &HrLimits) -> Vec<(usize, Read)> {
                 Err(error) => Err(SourceError::Io { path: file.shown, source_name: src.name.clone(), error }),
             },
         };
-        let failed =
-            matches!(read, Err(SourceError::Io { .. } | SourceError::NotConfigured { .. } | SourceError::TooLarge { .. }));
+        let failed = matches!(
+            read,
+            Err(SourceError::Io { .. } | SourceError::NotConfigured { .. } | SourceError::TooLarge { .. })
+        );
         out.push((index, read));
         // As before: an unreadable file stops the reading of the rest.
         if failed {
