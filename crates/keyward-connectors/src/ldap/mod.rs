@@ -125,11 +125,17 @@ impl PrivateCa {
     /// Reads the PEM certificates of `file`; an unreadable file, broken PEM,
     /// no certificate at all or one that does not parse as X.509 is an
     /// error naming the file and the field, before anything is listed.
-    fn load(file: String) -> Result<Self, String> {
-        let pem = std::fs::read(&file).map_err(|e| format!("cannot read the CA file {file} ({CA_FILE_FIELD}): {e}"))?;
+    fn load(found: keyward_http::resource_files::ResourceFile) -> Result<Self, String> {
+        let file = found.shown;
+        let pem =
+            std::fs::read(&found.path).map_err(|e| format!("cannot read the CA file {file} ({CA_FILE_FIELD}): {e}"))?;
         let mut roots = RootCertStore::empty();
         for (n, cert) in CertificateDer::pem_slice_iter(&pem).enumerate() {
-            let cert = cert.map_err(|e| format!("the CA file {file} ({CA_FILE_FIELD}) is not valid PEM: {e}"))?;
+            // The parser's message may quote a line of the file: an excerpt only.
+            let cert = cert.map_err(|e| {
+                let why = keyward_core::excerpt::value(&e.to_string(), 2 * keyward_core::excerpt::VALUE_CHARS);
+                format!("the CA file {file} ({CA_FILE_FIELD}) is not valid PEM: {why}")
+            })?;
             roots.add(cert).map_err(|e| {
                 // rustls words this as a peer's certificate; this one is the policy's.
                 let why = match e {
@@ -198,16 +204,17 @@ impl Ldap {
         secrets: &ClusterSecrets,
     ) -> Result<Self, ConnectorError> {
         let password = crate::secrets::read(locator, app, &spec.password, secrets, "LDAP bind password", "password")?;
-        let url = spec.url.trim().to_owned();
-        if !(url.starts_with("ldap://") || url.starts_with("ldaps://")) {
-            return Err(ConnectorError::NotConfigured {
+        // The check validation made: what is connected to is what it accepted.
+        let url = keyward_core::endpoint::ldap_url(&spec.url, spec.start_tls)
+            .map_err(|e| ConnectorError::NotConfigured {
                 app: app.name.clone(),
-                why: format!("`{url}` is not an ldap:// or ldaps:// URL (spec.connector.ldap.url)"),
-            });
-        }
+                why: format!("spec.connector.ldap.url: {e}"),
+            })?
+            .to_string();
         let private_ca = match &spec.tls {
             Some(tls) => Some(
-                PrivateCa::load(locator.resolve_path(tls.ca_file.trim()))
+                keyward_http::resource_files::admit(locator, CA_FILE_FIELD, tls.ca_file.trim())
+                    .and_then(PrivateCa::load)
                     .map_err(|why| ConnectorError::NotConfigured { app: app.name.clone(), why })?,
             ),
             None => None,

@@ -1,0 +1,62 @@
+//! Short, capped excerpts of text that came from outside — a data file's
+//! header, a cell, a line a parser quotes — for messages. A message that
+//! quotes a hostile file whole can be megabytes long (a 5 MB one-line
+//! "CSV" once gave 68 MB of stderr) and can carry whatever the file holds
+//! into logs, statuses and Events; an excerpt is bounded whatever the
+//! input.
+
+/// Longest excerpt of one value, in characters.
+pub const VALUE_CHARS: usize = 40;
+
+/// Values listed in one excerpt of a list.
+pub const LIST_ITEMS: usize = 12;
+
+/// `text` cut to `max` characters, with `…` when it was longer; control
+/// characters (a line break, an escape sequence) are shown as `�` so an
+/// excerpt stays on one line and cannot steer a terminal.
+pub fn value(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max * 4));
+    for (i, c) in text.chars().enumerate() {
+        if i == max {
+            out.push('…');
+            break;
+        }
+        out.push(if c.is_control() { '\u{fffd}' } else { c });
+    }
+    out
+}
+
+/// The first [`LIST_ITEMS`] of `items`, each cut to [`VALUE_CHARS`],
+/// joined by `, `, with `… and N more` when there were more.
+pub fn list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+    let mut shown = Vec::new();
+    let mut more = 0usize;
+    for item in items {
+        if shown.len() < LIST_ITEMS {
+            shown.push(value(item, VALUE_CHARS));
+        } else {
+            more += 1;
+        }
+    }
+    let mut out = shown.join(", ");
+    if more > 0 {
+        out.push_str(&format!(", … and {more} more"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_are_bounded_whatever_the_input() {
+        assert_eq!(value("社員番号", 40), "社員番号");
+        assert_eq!(value(&"x".repeat(5_000_000), 40), format!("{}…", "x".repeat(40)));
+        assert_eq!(value("a\nb\u{1b}[31m", 40), "a\u{fffd}b\u{fffd}[31m");
+        assert_eq!(list(["id", "email"]), "id, email");
+        let many: Vec<String> = (0..100).map(|i| format!("c{i}")).collect();
+        let l = list(many.iter().map(String::as_str));
+        assert!(l.starts_with("c0, c1, ") && l.ends_with("c11, … and 88 more"), "{l}");
+    }
+}
