@@ -11,19 +11,17 @@ pub const VALUE_CHARS: usize = 40;
 /// Values listed in one excerpt of a list.
 pub const LIST_ITEMS: usize = 12;
 
-/// `text` cut to `max` characters, with `…` when it was longer; control
-/// characters (a line break, an escape sequence) are shown as `�` so an
-/// excerpt stays on one line and cannot steer a terminal.
+/// `text` cut to `max` characters, with `…` when it was longer; a control
+/// character (a line break, an escape sequence) or bidi override is shown
+/// as its escape (`\u{1b}`), as everywhere else keyward prints data
+/// ([`crate::printable`]), so an excerpt stays on one line, cannot steer a
+/// terminal, and still shows what the file holds.
 pub fn value(text: &str, max: usize) -> String {
-    let mut out = String::with_capacity(text.len().min(max * 4));
-    for (i, c) in text.chars().enumerate() {
-        if i == max {
-            out.push('…');
-            break;
-        }
-        out.push(if c.is_control() { '\u{fffd}' } else { c });
-    }
-    out
+    let cut = match text.char_indices().nth(max) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    };
+    crate::printable::escape(&cut).into_owned()
 }
 
 /// The first [`LIST_ITEMS`] of `items`, each cut to [`VALUE_CHARS`],
@@ -53,7 +51,8 @@ mod tests {
     fn excerpts_are_bounded_whatever_the_input() {
         assert_eq!(value("社員番号", 40), "社員番号");
         assert_eq!(value(&"x".repeat(5_000_000), 40), format!("{}…", "x".repeat(40)));
-        assert_eq!(value("a\nb\u{1b}[31m", 40), "a\u{fffd}b\u{fffd}[31m");
+        assert_eq!(value("a\nb\u{1b}[31m", 40), "a\\u{a}b\\u{1b}[31m");
+        assert_eq!(value("\u{1b}\u{1b}\u{1b}", 2), "\\u{1b}\\u{1b}…", "cut before escaping");
         assert_eq!(list(["id", "email"]), "id, email");
         let many: Vec<String> = (0..100).map(|i| format!("c{i}")).collect();
         let l = list(many.iter().map(String::as_str));
