@@ -81,9 +81,9 @@ impl Atlassian {
     ) -> Result<Self, ConnectorError> {
         let key = crate::secrets::read(locator, app, &spec.api_key, secrets, "Atlassian API key", "apiKey")?;
         let written = spec.api_url().trim_end_matches('/');
-        let base = crate::http::api_base(written).ok_or_else(|| ConnectorError::NotConfigured {
+        let base = crate::http::api_base(written).map_err(|e| ConnectorError::NotConfigured {
             app: app.name.clone(),
-            why: format!("`{written}` is not an http(s) URL (spec.connector.atlassian.apiUrl)"),
+            why: format!("spec.connector.atlassian.apiUrl: {e}"),
         })?;
         let mut settings = HttpSettings::new(spec.timeout_seconds, app.spec.apply.requests_per_second);
         settings.throttle = Throttle::Atlassian;

@@ -25,13 +25,19 @@ enum Meaning {
     Deleted,
 }
 
+/// The field naming the export.
+const PATH_FIELD: &str = "spec.connector.csvExport.path";
+
 /// A parsed mapping, ready to read files.
 #[derive(Debug, Clone)]
 pub struct CsvExport {
     app: String,
     spec: CsvExportConnector,
-    /// The data file, resolved against the policy file.
+    /// The data file as messages name it, resolved against the policy file.
     path: String,
+    /// Where the app was declared: what it may read is checked anew at
+    /// every listing, so a file swapped for a symlink since is refused.
+    locator: Locator,
     /// The policy file that declares the app, for messages.
     policy_file: String,
     /// Mapping errors are located in the policy; keep the set's locations.
@@ -53,7 +59,10 @@ impl CsvExport {
         Self {
             app: app.name.clone(),
             spec: spec.clone(),
-            path: locator.resolve_path(&spec.path),
+            path: locator
+                .admit_path(PATH_FIELD, &spec.path)
+                .map_or_else(|_| locator.resolve_path(&spec.path), |p| p.display().to_string()),
+            locator: locator.clone(),
             policy_file: locator.label().to_owned(),
             column_locations,
         }
@@ -118,7 +127,7 @@ impl CsvExport {
                     Some(m) => *m,
                     None => {
                         errors.push(
-                            row_error(&self.path, line, Some(&headers.names()[i]), format!("unknown account status `{raw}`"))
+                            row_error(&self.path, line, Some(&headers.names()[i]), format!("unknown account status `{}`", tabular::quote(raw)))
                                 .with_help(format!("say what it means in {} under `spec.connector.csvExport.statusValues` (active, suspended, invited, bot or deleted)", self.policy_file)),
                         );
                         continue;
@@ -171,7 +180,7 @@ impl CsvExport {
                         &self.path,
                         line as usize,
                         None,
-                        format!("account `{}` appears twice (first on line {first})", a.id),
+                        format!("account `{}` appears twice (first on line {first})", tabular::quote(&a.id)),
                     )
                     .with_help("map `columns.id` to a column that is unique per account"),
                 );
@@ -193,10 +202,7 @@ impl CsvExport {
                 let key = format!("spec.connector.csvExport.columns.{field}");
                 let (file, loc) =
                     self.column_locations.get(&key).cloned().unwrap_or_else(|| (self.policy_file.clone(), None));
-                let help = match headers.closest(name) {
-                    Some(c) => format!("did you mean `{c}`? The export's columns are: {}", headers.names().join(", ")),
-                    None => format!("the export's columns are: {}", headers.names().join(", ")),
-                };
+                let help = tabular::missing_column_help(headers, name, errors.is_empty(), "export's");
                 errors.push(
                     Diagnostic::error(file, loc, format!("column `{name}` is not in {}", self.path)).with_help(help),
                 );
@@ -293,9 +299,13 @@ impl Connector for CsvExport {
         // Parsing is CPU-bound: read and parse as many exports at a time as
         // there are cores, so twenty exports are not all in memory at once.
         let _slot = parse_slots().acquire().await.map_err(|e| ConnectorError::Internal(e.to_string()))?;
-        let path = self.path.clone();
-        let bytes =
-            tokio::fs::read(&path).await.map_err(|error| ConnectorError::Io { app: self.app.clone(), path, error })?;
+        let file = keyward_http::resource_files::admit(&self.locator, PATH_FIELD, &self.spec.path)
+            .map_err(|why| ConnectorError::NotConfigured { app: self.app.clone(), why })?;
+        let bytes = tokio::fs::read(&file.path).await.map_err(|error| ConnectorError::Io {
+            app: self.app.clone(),
+            path: file.shown,
+            error,
+        })?;
         let this = self.clone();
         tokio::task::spawn_blocking(move || this.parse(bytes))
             .await

@@ -82,12 +82,11 @@ impl MicrosoftGraph {
             "Microsoft Graph client secret",
             "clientSecret",
         )?;
-        let not_url = |field: &str, written: &str| ConnectorError::NotConfigured {
-            app: app.name.clone(),
-            why: format!("`{written}` is not an http(s) URL (spec.connector.microsoftGraph.{field})"),
-        };
         let written = spec.graph_url.as_deref().unwrap_or(GRAPH_URL).trim().trim_end_matches('/');
-        let base = crate::http::api_base(written).ok_or_else(|| not_url("graphUrl", written))?;
+        let base = crate::http::api_base(written).map_err(|e| ConnectorError::NotConfigured {
+            app: app.name.clone(),
+            why: format!("spec.connector.microsoftGraph.graphUrl: {e}"),
+        })?;
         let authority = spec.authority_url.as_deref().unwrap_or(MICROSOFT_AUTHORITY).trim().trim_end_matches('/');
         let cc =
             MicrosoftClientCredentials::new(spec.tenant.trim(), spec.client_id.trim(), secret).authority(authority);

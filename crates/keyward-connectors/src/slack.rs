@@ -70,9 +70,9 @@ impl Slack {
         let token = crate::secrets::read(locator, app, &spec.token, secrets, "Slack Web API token", "token")?;
         let base = |field: &str, written: &str| {
             let written = written.trim_end_matches('/');
-            crate::http::api_base(written).ok_or_else(|| ConnectorError::NotConfigured {
+            crate::http::api_base(written).map_err(|e| ConnectorError::NotConfigured {
                 app: app.name.clone(),
-                why: format!("`{written}` is not an http(s) URL (spec.connector.slack.{field})"),
+                why: format!("spec.connector.slack.{field}: {e}"),
             })
         };
         let api = base("apiUrl", spec.api_url())?;

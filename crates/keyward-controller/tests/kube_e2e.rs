@@ -195,6 +195,8 @@ async fn the_kubernetes_mode_reconciles_on_election_and_a_signed_hr_event_suspen
     opts.debounce = Duration::from_millis(200);
     opts.renew_every = Duration::from_millis(500);
     opts.webhook_secret = WebhookSecret::new(HOOK_SECRET);
+    // The HR export is a file the operator lets resources read.
+    opts.allow_files = vec![dir.path().to_owned()];
     let running = Kubernetes::start(client, opts).await.unwrap();
     let base = format!("http://{}", running.local_addr());
     let http = reqwest::Client::builder().no_proxy().timeout(Duration::from_secs(10)).build().unwrap();

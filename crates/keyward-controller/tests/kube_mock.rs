@@ -13,6 +13,7 @@ use keyward_controller::engine::{Engine, EngineConfig};
 use keyward_controller::http::Readiness;
 use keyward_controller::kube::{KubeError, KubeSecrets, LeaseLock, Reconciler, check_crds};
 use keyward_controller::metrics::Metrics;
+use keyward_core::load::AllowedDirs;
 use kube::client::Body;
 use kube::{Api, Client};
 use serde_json::{Value, json};
@@ -80,10 +81,17 @@ const NS: &str = "/apis/keyward.io/v1alpha1/namespaces/keyward";
 /// still have accounts, and a policy granting it to everyone: the plan
 /// wants one change for bob.
 struct Cluster {
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
     hr: Value,
     slack: Value,
     policy: Value,
+}
+
+impl Cluster {
+    /// The operator's `--allow-files`: the directory of the two CSV files.
+    fn files(&self) -> AllowedDirs {
+        AllowedDirs::new(vec![self.dir.path().canonicalize().unwrap()])
+    }
 }
 
 fn cluster() -> Cluster {
@@ -110,7 +118,7 @@ fn cluster() -> Cluster {
         "apiVersion": "keyward.io/v1alpha1", "kind": "AccessPolicy", "metadata": meta("everyone", "u-p", 1),
         "spec": {"select": {}, "grant": [{"app": "slack"}]}
     });
-    Cluster { _dir: dir, hr, slack, policy }
+    Cluster { dir, hr, slack, policy }
 }
 
 /// The answer to a list of one of the five kinds, holding `hr`, `apps`
@@ -161,7 +169,7 @@ async fn a_reconcile_patches_statuses_and_reports_drift_once() {
     let state = tempfile::tempdir().unwrap();
     let (_leader_tx, leader) = tokio::sync::watch::channel(true);
     let readiness = Arc::new(Readiness::default());
-    let r = Reconciler::new(client, "keyward", engine(state.path()), readiness.clone(), leader, "pod-a");
+    let r = Reconciler::new(client, "keyward", engine(state.path()), readiness.clone(), leader, "pod-a", c.files());
 
     let report = r.reconcile_full().await.unwrap().expect("the leader reconciles");
     assert!(report.error.is_none(), "{:?}", report.error);
@@ -215,12 +223,30 @@ async fn a_reconcile_patches_statuses_and_reports_drift_once() {
     assert!(rest.iter().all(|s| s.method != "POST"), "{rest:?}");
 }
 
+/// A reconciler of namespace keyward whose resources may read no file.
+fn reconciler(
+    client: Client,
+    state: &std::path::Path,
+    leader: tokio::sync::watch::Receiver<bool>,
+    identity: &str,
+) -> Reconciler {
+    Reconciler::new(
+        client,
+        "keyward",
+        engine(state),
+        Arc::new(Readiness::default()),
+        leader,
+        identity,
+        AllowedDirs::none(),
+    )
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_standby_reads_and_writes_nothing() {
     let (client, record) = api_server(Box::new(|_| status(500, "InternalError")));
     let state = tempfile::tempdir().unwrap();
     let (_tx, leader) = tokio::sync::watch::channel(false);
-    let r = Reconciler::new(client, "keyward", engine(state.path()), Arc::new(Readiness::default()), leader, "pod-b");
+    let r = reconciler(client, state.path(), leader, "pod-b");
     assert!(r.reconcile_full().await.unwrap().is_none());
     drop(r);
     assert!(record.await.unwrap().is_empty());
@@ -231,7 +257,7 @@ async fn a_forbidden_list_names_the_missing_rule() {
     let (client, record) = api_server(Box::new(|_| status(403, "Forbidden")));
     let state = tempfile::tempdir().unwrap();
     let (_tx, leader) = tokio::sync::watch::channel(true);
-    let r = Reconciler::new(client, "keyward", engine(state.path()), Arc::new(Readiness::default()), leader, "pod-a");
+    let r = reconciler(client, state.path(), leader, "pod-a");
     let e = r.reconcile_full().await.unwrap_err();
     assert!(matches!(e, KubeError::Forbidden { .. }), "{e:?}");
     assert!(e.to_string().contains("list peoplesources in namespace keyward"), "{e}");
@@ -307,6 +333,7 @@ fn secrets_cluster(
     policy: Value,
     secret_answer: impl Fn() -> (u16, Value) + Send + Sync + 'static,
     state: &std::path::Path,
+    files: AllowedDirs,
 ) -> (Reconciler, tokio::task::JoinHandle<Vec<Seen>>) {
     let (client, record) = api_server(Box::new(move |s| {
         if let Some(answer) = namespace_list(s, &hr, &apps, &policy) {
@@ -325,7 +352,7 @@ fn secrets_cluster(
     // A receiver keeps the last value after its sender is gone: the
     // reconciler stays the leader.
     let (_, leader) = tokio::sync::watch::channel(true);
-    (Reconciler::new(client, "keyward", engine, Arc::new(Readiness::default()), leader, "pod-a"), record)
+    (Reconciler::new(client, "keyward", engine, Arc::new(Readiness::default()), leader, "pod-a", files), record)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -343,6 +370,7 @@ async fn a_token_is_read_from_the_named_secret_and_a_rotation_is_picked_up() {
         policy,
         move || secret(json!({"scim-token": *current.lock().unwrap(), "other": "eA=="})),
         state.path(),
+        c.files(),
     );
 
     let first = r.reconcile_full().await.unwrap().unwrap();
@@ -388,7 +416,8 @@ async fn an_unreadable_secret_fails_only_its_app_and_says_how_to_fix_it() {
         let mut policy = policy;
         policy["spec"]["grant"] = json!([{"app": "slack"}, {"app": "wiki"}]);
         let state = tempfile::tempdir().unwrap();
-        let (r, record) = secrets_cluster(hr, vec![app, csv_app], policy, move || answer.clone(), state.path());
+        let (r, record) =
+            secrets_cluster(hr, vec![app, csv_app], policy, move || answer.clone(), state.path(), c.files());
         let report = r.reconcile_full().await.unwrap().unwrap();
         drop(r);
         let seen = record.await.unwrap();
@@ -702,6 +731,7 @@ async fn the_leader_reconciles_on_election_and_releases_the_lease_on_shutdown() 
     opts.checklist_dir = state.path().join("checklists");
     opts.identity = "pod-a".into();
     opts.debounce = std::time::Duration::from_millis(50);
+    opts.allow_files = vec![c.dir.path().to_owned()];
     let running = Kubernetes::start(client, opts).await.unwrap();
     let base = format!("http://{}", running.local_addr());
     let http = reqwest::Client::new();

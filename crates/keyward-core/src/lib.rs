@@ -22,7 +22,9 @@
 //! 0. Foundations: [`diag`] (located diagnostics and "did you mean"),
 //!    [`yaml`] (documents that keep positions), [`duration`] (day counts and
 //!    lifecycle words), [`json_path`] (paths into an API's JSON),
-//!    [`printable`] (data made safe for a terminal or a log line).
+//!    [`printable`] (data made safe for a terminal or a log line),
+//!    [`endpoint`] (the one check of a URL a credential is sent to),
+//!    [`excerpt`] (bounded quotes of outside text for messages).
 //! 1. [`resources`]: the resource types, one file per kind. Pure type
 //!    definitions: no checks between fields, no knowledge of planning.
 //! 2. The data model: [`people`] (the HR snapshot and a person's phase on a
@@ -47,6 +49,8 @@
 // 0. foundations
 pub mod diag;
 pub mod duration;
+pub mod endpoint;
+pub mod excerpt;
 pub mod json_path;
 pub mod printable;
 pub mod yaml;

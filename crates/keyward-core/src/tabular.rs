@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 
 use crate::diag::{Diagnostic, LineIndex, Location};
+use crate::excerpt;
 use crate::resources::TextEncoding;
 
 /// Decoded text and the encoding that was used.
@@ -133,12 +134,32 @@ impl Headers {
 
     /// The closest header to a missing name, if any is close.
     pub fn closest(&self, name: &str) -> Option<&str> {
+        // A header over twice as long cannot be half similar: skip it
+        // before comparing, so a hostile megabyte-long header costs nothing.
+        let longest = 2 * name.chars().count() + 2;
         self.names
             .iter()
+            .filter(|h| h.len() <= 4 * longest && h.chars().count() <= longest)
             .map(|h| (strsim::normalized_levenshtein(name, h), h.as_str()))
             .filter(|(s, _)| *s >= 0.5)
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .map(|(_, h)| h)
+    }
+}
+
+/// The help of a "column `name` is not in FILE" error: the closest
+/// header, if one is close, and — on a file's first such error only
+/// (`list`) — a short excerpt of its columns (`noun`: "file's",
+/// "export's"). The file is whatever the resource names, so its header is
+/// quoted capped and once, never whole and per missing column.
+pub fn missing_column_help(headers: &Headers, name: &str, list: bool, noun: &str) -> String {
+    let closest = headers.closest(name).map(|c| excerpt::value(c, excerpt::VALUE_CHARS));
+    let columns = || excerpt::list(headers.names().iter().map(String::as_str));
+    match (closest, list) {
+        (Some(c), true) => format!("did you mean `{c}`? The {noun} columns are: {}", columns()),
+        (Some(c), false) => format!("did you mean `{c}`?"),
+        (None, true) => format!("the {noun} columns are: {}", columns()),
+        (None, false) => format!("the {noun} columns are listed with the first missing one"),
     }
 }
 
@@ -202,13 +223,19 @@ pub fn empty_file(file: &str, text: &str, again: &str) -> Result<(), Diagnostic>
     Ok(())
 }
 
-/// An error about one row (and optionally one column) of a data file.
+/// An error about one row (and optionally one column) of a data file;
+/// the column's header is quoted as an excerpt.
 pub fn row_error(file: &str, line: usize, column: Option<&str>, message: impl Into<String>) -> Diagnostic {
     let d = Diagnostic::error(file, Some(Location { line, column: 1, offset: 0, len: 0 }), message);
     match column {
-        Some(c) => d.with_column_name(c),
+        Some(c) => d.with_column_name(excerpt::value(c, excerpt::VALUE_CHARS)),
         None => d,
     }
+}
+
+/// A cell of a data file as an error quotes it: cut, on one line.
+pub fn quote(raw: &str) -> String {
+    excerpt::value(raw, excerpt::VALUE_CHARS)
 }
 
 /// A row whose field count differs from the header's: the file is cut off

@@ -29,6 +29,8 @@ const LAYERS: &[(&str, u8)] = &[
     ("duration", 0),
     ("json_path", 0),
     ("printable", 0),
+    ("endpoint", 0),
+    ("excerpt", 0),
     // 1. resource types
     ("resources", 1),
     // 2. the data model and vocabularies

@@ -108,10 +108,11 @@ fn a_secret_reference_is_listed_for_the_controller_to_fetch() {
 }
 
 #[test]
-fn a_plain_ldap_url_to_another_host_warns_that_the_password_travels_in_clear() {
-    let loaded = load(&app("", "").replace("127.0.0.1", "ldap.example.com")).unwrap();
-    let w = loaded.warnings.iter().find(|w| w.message.contains("unencrypted")).expect("a warning");
-    assert_eq!(w.position(), "p.yaml:12:12");
+fn a_plain_ldap_url_to_another_host_is_refused_because_the_password_would_travel_in_clear() {
+    let errs = errors(&app("", "").replace("127.0.0.1", "ldap.example.com"));
+    let e = error_at(&errs, "unencrypted");
+    assert_eq!(e.position(), "p.yaml:12:12");
+    assert!(e.help.as_deref().unwrap().contains("startTls: true"), "{e}");
     let tls = load(&app("      startTls: true\n", "").replace("127.0.0.1", "ldap.example.com")).unwrap();
     assert!(tls.warnings.is_empty(), "{:?}", tls.warnings);
     let both = errors(&app("      startTls: true\n", "").replace("ldap://", "ldaps://"));

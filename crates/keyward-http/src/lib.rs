@@ -81,6 +81,7 @@ mod exchange;
 mod oauth;
 mod pause;
 mod redact;
+pub mod resource_files;
 mod secret;
 pub mod secrets;
 mod throttle;
@@ -601,10 +602,13 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     out
 }
 
-/// An API base URL as written in a policy: `http` or `https`, with a host.
-/// `None` for anything else, which callers report with the field to fix.
-pub fn api_base(written: &str) -> Option<Url> {
-    Url::parse(written).ok().filter(|u| matches!(u.scheme(), "https" | "http") && !u.cannot_be_a_base())
+/// An API base URL as written in a policy (or a key file's `token_uri`):
+/// `https`, or `http` to this machine only, with a host and no user name
+/// or password — the one check of [`keyward_core::endpoint`], so the URL
+/// requests are built from is the URL validation accepted. Callers report
+/// the error with the field to fix; it never holds the part before `@`.
+pub fn api_base(written: &str) -> Result<Url, keyward_core::endpoint::UrlError> {
+    keyward_core::endpoint::http_url(written)
 }
 
 #[cfg(test)]
@@ -616,10 +620,30 @@ mod tests {
 
     #[test]
     fn api_bases_are_http_urls_with_a_host() {
-        assert!(api_base("https://api.github.com/").is_some());
-        assert!(api_base("http://127.0.0.1:8080/scim/v2").is_some());
+        assert!(api_base("https://api.github.com/").is_ok());
+        assert!(api_base("http://127.0.0.1:8080/scim/v2").is_ok());
         for bad in ["api.github.com", "ftp://example.com", "mailto:it@example.com", "https://", ""] {
-            assert!(api_base(bad).is_none(), "{bad}");
+            assert!(api_base(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn api_bases_carry_no_credentials_and_plain_http_only_to_this_machine() {
+        for ok in ["HTTP://127.0.0.1:8080/", "http://localhost/scim", "http://[::1]:9000/", "https://scim.example.com/"]
+        {
+            assert!(api_base(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://localhost.evil.example/",
+            "http://127.0.0.1.nip.io/",
+            "http://127.evil.example/",
+            "http://[::1]@evil.example/",
+            "http://127.0.0.1@evil.example/",
+            "https://user:pass@scim.example.com/",
+            "http://scim.example.com/",
+        ] {
+            let e = api_base(bad).unwrap_err().to_string();
+            assert!(!e.contains("pass@"), "{e}");
         }
     }
 

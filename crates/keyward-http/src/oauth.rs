@@ -253,8 +253,7 @@ impl Grant {
         let key = EncodingKey::from_rsa_pem(pem.as_bytes())
             .map_err(|e| bad(format!("its `private_key` is not an RSA private key in PEM ({e})")))?;
         let audience = text("token_uri").unwrap_or(GOOGLE_TOKEN_URI).to_owned();
-        let endpoint = crate::api_base(&audience)
-            .ok_or_else(|| bad(format!("its `token_uri` `{audience}` is not an http(s) URL")))?;
+        let endpoint = crate::api_base(&audience).map_err(|e| bad(format!("its `token_uri`: {e}")))?;
         if sa.scopes.iter().all(|s| s.trim().is_empty()) {
             return Err(bad("no OAuth scope is asked for".to_owned()));
         }
@@ -282,8 +281,7 @@ impl Grant {
         if cc.client_id.trim().is_empty() {
             return Err(bad("no client id is given".to_owned()));
         }
-        let mut endpoint = crate::api_base(cc.authority.trim())
-            .ok_or_else(|| bad(format!("the authority `{}` is not an http(s) URL", cc.authority)))?;
+        let mut endpoint = crate::api_base(cc.authority.trim()).map_err(|e| bad(format!("the authority: {e}")))?;
         // `http_url` refused URLs that cannot be a base, the only ones
         // without path segments; the tenant is percent-encoded as one.
         if let Ok(mut path) = endpoint.path_segments_mut() {

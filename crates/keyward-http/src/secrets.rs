@@ -63,7 +63,11 @@ impl ClusterSecrets {
 /// `field` is the reference's name in the resource (`token`, `password`).
 /// An empty value is refused: an LDAP bind with an empty password is an
 /// anonymous bind that succeeds.
+/// A resource from the Kubernetes API may only name a `secret:` (its
+/// Locator says so): an `env` or `file` reference is refused before any
+/// variable or file is read.
 pub fn read_secret(locator: &Locator, r: &SecretRef, secrets: &ClusterSecrets, field: &str) -> Result<Secret, String> {
+    locator.admit_secret(field, r).map_err(|refusal| refusal.to_string())?;
     let (value, from) = match (&r.env, &r.file, &r.secret) {
         (Some(var), None, None) => match std::env::var(var) {
             Ok(v) => (v, format!("environment variable {var}")),
@@ -73,11 +77,11 @@ pub fn read_secret(locator: &Locator, r: &SecretRef, secrets: &ClusterSecrets, f
             }
         },
         (None, Some(file), None) => {
-            let path = locator.resolve_path(file);
-            match std::fs::read_to_string(&path) {
-                Ok(v) => (v, format!("file {path}")),
+            let file = crate::resource_files::admit(locator, &format!("{field}.file"), file)?;
+            match std::fs::read_to_string(&file.path) {
+                Ok(v) => (v, format!("file {}", file.shown)),
                 // The error's text is the OS's reason, never the file's content.
-                Err(e) => return Err(format!("cannot read file {path}: {e}")),
+                Err(e) => return Err(format!("cannot read file {}: {e}", file.shown)),
             }
         }
         (None, None, Some(key)) => match secrets.get(key) {

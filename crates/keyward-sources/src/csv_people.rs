@@ -102,7 +102,7 @@ pub fn parse(
             && !looks_like_email(e)
         {
             row_errors.push(
-                row_error(file, line, Some(header(i)), format!("`{e}` is not an e-mail address"))
+                row_error(file, line, Some(header(i)), format!("`{}` is not an e-mail address", tabular::quote(e)))
                     .with_help("fix the address in the HR master or leave the cell empty"),
             );
         }
@@ -122,8 +122,16 @@ pub fn parse(
                 Some(t) => Some(t.clone()),
                 None => {
                     row_errors.push(
-                        row_error(file, line, Some(header(i)), format!("unknown employment type `{raw}`"))
-                            .with_help(format!("map it in {policy_file} under `spec.csv.values.employmentType` (e.g. `{raw}: full-time`)")),
+                        row_error(
+                            file,
+                            line,
+                            Some(header(i)),
+                            format!("unknown employment type `{}`", tabular::quote(raw)),
+                        )
+                        .with_help(format!(
+                            "map it in {policy_file} under `spec.csv.values.employmentType` (e.g. `{}: full-time`)",
+                            tabular::quote(raw)
+                        )),
                     );
                     None
                 }
@@ -135,7 +143,7 @@ pub fn parse(
                 Some(s) => (*s, Some(raw.to_owned())),
                 None => {
                     row_errors.push(
-                        row_error(file, line, Some(header(i)), format!("unknown status `{raw}`")).with_help(format!(
+                        row_error(file, line, Some(header(i)), format!("unknown status `{}`", tabular::quote(raw))).with_help(format!(
                             "map it in {policy_file} under `spec.csv.values.status` to active, on-leave or terminated"
                         )),
                     );
@@ -150,7 +158,7 @@ pub fn parse(
             if parsed.is_none() {
                 let i = col.unwrap_or(0);
                 row_errors.push(
-                    row_error(file, line, Some(header(i)), format!("cannot read the date `{raw}`")).with_help(format!(
+                    row_error(file, line, Some(header(i)), format!("cannot read the date `{}`", tabular::quote(raw))).with_help(format!(
                         "write it as one of these formats: {} — or add the export's format to `spec.csv.dateFormats` in {policy_file}",
                         tabular::formats_hint(&spec.date_formats)
                     )),
@@ -217,15 +225,12 @@ fn resolve_columns(
     file: &str,
     headers: &Headers,
 ) -> Result<Cols, Vec<Diagnostic>> {
-    let mut errors = Vec::new();
+    let mut errors: Vec<Diagnostic> = Vec::new();
     let mut find = |field: &str, name: &str| -> Option<usize> {
         match headers.find(name) {
             Some(i) => Some(i),
             None => {
-                let help = match headers.closest(name) {
-                    Some(c) => format!("did you mean `{c}`? The file's columns are: {}", headers.names().join(", ")),
-                    None => format!("the file's columns are: {}", headers.names().join(", ")),
-                };
+                let help = tabular::missing_column_help(headers, name, errors.is_empty(), "file's");
                 errors.push(
                     locator
                         .error_at(&format!("spec.csv.columns.{field}"), format!("column `{name}` is not in {file}"))

@@ -117,9 +117,9 @@ impl Directory {
                 })
             })?;
         let written = location(spec);
-        let mut first = keyward_http::api_base(&written).ok_or_else(|| SourceError::NotConfigured {
+        let mut first = keyward_http::api_base(&written).map_err(|e| SourceError::NotConfigured {
             source_name: src.name.clone(),
-            why: format!("`{written}` is not an http(s) URL (spec.googleWorkspace.directoryUrl)"),
+            why: format!("spec.googleWorkspace.directoryUrl: {e}"),
         })?;
         {
             let mut q = first.query_pairs_mut();

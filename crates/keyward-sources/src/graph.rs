@@ -205,16 +205,13 @@ impl Graph {
         let secret = read_secret(locator, &spec.client_secret, &options.secrets, "clientSecret").map_err(|why| {
             failed(HttpError::Credentials { app: label.clone(), what: "Microsoft Graph client secret".to_owned(), why })
         })?;
-        let not_url = |field: &str, written: &str| SourceError::NotConfigured {
+        let refused = |field: &str, e: keyward_core::endpoint::UrlError| SourceError::NotConfigured {
             source_name: src.name.clone(),
-            why: format!("`{written}` is not an http(s) URL (spec.microsoftGraph.{field})"),
+            why: format!("spec.microsoftGraph.{field}: {e}"),
         };
-        let written = base_url(spec);
-        let base = keyward_http::api_base(written).ok_or_else(|| not_url("graphUrl", written))?;
+        let base = keyward_http::api_base(base_url(spec)).map_err(|e| refused("graphUrl", e))?;
         let authority = spec.authority_url.as_deref().unwrap_or(MICROSOFT_AUTHORITY).trim().trim_end_matches('/');
-        if keyward_http::api_base(authority).is_none() {
-            return Err(not_url("authorityUrl", authority));
-        }
+        keyward_http::api_base(authority).map_err(|e| refused("authorityUrl", e))?;
         let cc =
             MicrosoftClientCredentials::new(spec.tenant.trim(), spec.client_id.trim(), secret).authority(authority);
         let settings = HttpSettings::new(spec.timeout_seconds, None);

@@ -134,6 +134,9 @@ impl Default for ReadOptions {
     }
 }
 
+/// The field naming a CSV PeopleSource's file.
+const CSV_PATH: &str = "spec.csv.path";
+
 /// What one PeopleSource yielded.
 type Read = Result<(SourceInfo, Vec<Person>), SourceError>;
 
@@ -181,19 +184,28 @@ fn read_csv_sources(set: &PolicySet, limits: &HrLimits) -> Vec<(usize, Read)> {
     let mut out = Vec::new();
     for (index, src) in set.people_sources.iter().enumerate() {
         let Some(csv) = &src.spec.csv else { continue };
-        let path = set.resolve_path(&src.origin, &csv.path);
-        let read = match read_capped(&path, limits.max_bytes) {
-            Ok(Some(bytes)) => read_csv_bytes(set, index, &path, bytes).map_err(|d| SourceError::Data(Diagnostics(d))),
-            Ok(None) => Err(SourceError::TooLarge {
-                source_name: src.name.clone(),
-                why: format!(
-                    "{path} is more than {} bytes, the cap on one HR export (--max-hr-bytes), so it was not read; check that the path names the HR export, and raise --max-hr-bytes if the export really is this large",
-                    limits.max_bytes
-                ),
-            }),
-            Err(error) => Err(SourceError::Io { path: path.clone(), source_name: src.name.clone(), error }),
+        // Only what the resource may reach (in Kubernetes, an allowed
+        // directory); a refused file is never opened.
+        let read = match keyward_http::resource_files::admit(&set.locator(&src.origin), CSV_PATH, &csv.path) {
+            Err(why) => Err(SourceError::NotConfigured { source_name: src.name.clone(), why }),
+            Ok(file) => match read_capped(&file.path, limits.max_bytes) {
+                Ok(Some(bytes)) => {
+                    read_csv_bytes(set, index, &file.shown, bytes).map_err(|d| SourceError::Data(Diagnostics(d)))
+                }
+                Ok(None) => Err(SourceError::TooLarge {
+                    source_name: src.name.clone(),
+                    why: format!(
+                        "{} is more than {} bytes, the cap on one HR export (--max-hr-bytes), so it was not read; check that the path names the HR export, and raise --max-hr-bytes if the export really is this large",
+                        file.shown, limits.max_bytes
+                    ),
+                }),
+                Err(error) => Err(SourceError::Io { path: file.shown, source_name: src.name.clone(), error }),
+            },
         };
-        let failed = matches!(read, Err(SourceError::Io { .. } | SourceError::TooLarge { .. }));
+        let failed = matches!(
+            read,
+            Err(SourceError::Io { .. } | SourceError::NotConfigured { .. } | SourceError::TooLarge { .. })
+        );
         out.push((index, read));
         // As before: an unreadable file stops the reading of the rest.
         if failed {
@@ -206,7 +218,7 @@ fn read_csv_sources(set: &PolicySet, limits: &HrLimits) -> Vec<(usize, Read)> {
 /// The file's bytes, or `None` when it holds more than `max` bytes. Reads
 /// at most `max + 1` bytes, whatever the file claims to be: a device or a
 /// pipe has no length to check first.
-fn read_capped(path: &str, max: u64) -> std::io::Result<Option<Vec<u8>>> {
+fn read_capped(path: &std::path::Path, max: u64) -> std::io::Result<Option<Vec<u8>>> {
     use std::io::Read as _;
     let file = std::fs::File::open(path)?;
     let expected = file.metadata().map_or(0, |m| m.len()).min(max);
@@ -271,7 +283,9 @@ pub fn off_the_async_threads<T>(work: impl FnOnce() -> T) -> T {
 pub fn location(locator: &Locator, src: &Named<PeopleSourceSpec>) -> String {
     let spec = &src.spec;
     match (&spec.csv, &spec.smarthr, &spec.google_workspace, &spec.microsoft_graph) {
-        (Some(csv), ..) => locator.resolve_path(&csv.path),
+        (Some(csv), ..) => locator
+            .admit_path(CSV_PATH, &csv.path)
+            .map_or_else(|_| locator.resolve_path(&csv.path), |p| p.display().to_string()),
         (_, Some(api), ..) => smarthr::location(api),
         (_, _, Some(api), _) => google::location(api),
         (_, _, _, Some(api)) => graph::location(api),

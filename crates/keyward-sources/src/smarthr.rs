@@ -76,9 +76,9 @@ impl SmartHr {
             failed(HttpError::Credentials { app: label.clone(), what: "SmartHR access token".to_owned(), why })
         })?;
         let written = location(spec);
-        let crews = keyward_http::api_base(&written).ok_or_else(|| SourceError::NotConfigured {
+        let crews = keyward_http::api_base(&written).map_err(|e| SourceError::NotConfigured {
             source_name: src.name.clone(),
-            why: format!("`{}` is not an http(s) URL (spec.smarthr.url)", spec.url.trim()),
+            why: format!("spec.smarthr.url: {e}"),
         })?;
         let mut settings = HttpSettings::new(spec.timeout_seconds, None);
         settings.throttle = Throttle::SmartHr;

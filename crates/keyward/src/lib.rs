@@ -17,8 +17,7 @@
 //!   [`problems`] — printing problems to stderr with file, line and
 //!   column; [`logging`] — the log set-up; [`progress`] — the listing
 //!   display on a terminal.
-//! - [`apply`] — the sequence of `keyward apply` behind
-//!   [`commands::apply`]; [`notify`] — the digest sent after `plan` and
+//! - [`notify`] — the digest sent after `plan` and
 //!   `apply`; [`schema`] — the JSON Schema of policy files.
 //!
 //! Dependencies run one way: `cli` → `commands` → the rest; nothing below
@@ -28,7 +27,6 @@
 // mid-apply too); everything is written through `output`, which does not.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
-pub mod apply;
 pub mod args;
 pub mod cli;
 pub mod commands;

@@ -56,6 +56,9 @@ async fn the_binary_reconciles_a_namespace_and_stops_on_sigterm_releasing_the_le
         .arg(dir.path().join("state/audit.jsonl"))
         .arg("--checklist-dir")
         .arg(dir.path().join("state/checklists"))
+        // The exports are files the operator lets resources read.
+        .arg("--allow-files")
+        .arg(dir.path())
         .env("KUBECONFIG", &kubeconfig)
         .env_remove("POD_NAMESPACE")
         .env_remove("KEYWARD_HR_WEBHOOK_SECRET")
@@ -115,4 +118,27 @@ fn standalone_only_flags_are_refused_in_kubernetes_mode() {
         assert!(err.contains(says), "{flags:?}: {err}");
         assert!(err.lines().any(|l| l.trim() == "--standalone"), "{flags:?}: {err}");
     }
+}
+
+#[test]
+fn allowed_file_directories_are_for_kubernetes_mode_and_must_exist() {
+    let run = |flags: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_keyward"))
+            .arg("controller")
+            .args(flags)
+            .env("KUBECONFIG", "/nonexistent/kubeconfig")
+            .output()
+            .unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    // Policy files already reach files (relative to themselves): the flag
+    // would mean nothing there.
+    let (code, err) = run(&["--standalone", "-f", "policies", "--allow-files", "/srv"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("--allow-files") && err.contains("cannot be used with"), "{err}");
+    // A directory that does not exist is named before the cluster is tried.
+    let (code, err) = run(&["--namespace", NS, "--allow-files", "/nonexistent/keyward-exports"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("cannot allow resources to read files under /nonexistent/keyward-exports"), "{err}");
+    assert!(!err.contains("kubeconfig"), "the flag is checked first: {err}");
 }

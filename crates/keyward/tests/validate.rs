@@ -197,6 +197,33 @@ fn missing_column_in_an_app_export() {
     );
 }
 
+/// What validate prints about a file that is not the CSV the policy
+/// expects: its first line is quoted capped (a dozen columns, each cut)
+/// and once, however long the line and however many columns are missing.
+#[test]
+fn a_huge_file_that_is_not_the_expected_csv_is_quoted_in_one_short_excerpt() {
+    const BOUND: usize = 16 * 1024;
+    let org = Org::new();
+    // 5 MB on one line: 50,000 "columns" of 99 characters.
+    let many = (0..50_000).map(|i| format!("{i:0>99}")).collect::<Vec<_>>().join(",");
+    // 5 MB on one line without a comma: one column of 5 MB.
+    let one = "x".repeat(5_000_000);
+    for (file, line) in [("data/hr.csv", &many), ("data/hr.csv", &one), ("data/slack.csv", &many)] {
+        let org_file = if file == "data/hr.csv" { HR } else { SLACK };
+        org.write(file, line);
+        let (code, _, err) = org.run(&["validate", "-f", "policies"]);
+        org.write(file, org_file);
+        assert_eq!(code, 1, "{}", &err[..err.len().min(2000)]);
+        assert!(err.len() < BOUND, "{file}: {} bytes of stderr", err.len());
+        assert!(err.contains(&format!("is not in {file}")), "{err}");
+        assert_eq!(err.to_lowercase().matches("columns are:").count(), 1, "the columns are listed once: {err}");
+        if line.contains(',') {
+            assert!(err.contains(&format!("{}…", "0".repeat(40))), "each column is cut: {err}");
+            assert!(err.contains("… and 49988 more"), "a dozen columns are shown: {err}");
+        }
+    }
+}
+
 #[test]
 fn unreadable_date() {
     let org = Org::new();

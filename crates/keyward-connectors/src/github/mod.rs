@@ -111,9 +111,9 @@ impl Github {
     ) -> Result<Self, ConnectorError> {
         let token = crate::secrets::read(locator, app, &spec.token, secrets, "GitHub token", "token")?;
         let written = spec.api_url().trim_end_matches('/');
-        let base = crate::http::api_base(&format!("{written}/")).ok_or_else(|| ConnectorError::NotConfigured {
+        let base = crate::http::api_base(&format!("{written}/")).map_err(|e| ConnectorError::NotConfigured {
             app: app.name.clone(),
-            why: format!("`{written}` is not an http(s) URL (spec.connector.github.apiUrl)"),
+            why: format!("spec.connector.github.apiUrl: {e}"),
         })?;
         let mut settings = HttpSettings::new(spec.timeout_seconds, app.spec.apply.requests_per_second);
         settings.accept = "application/vnd.github+json".to_owned();

@@ -110,9 +110,9 @@ impl GoogleWorkspace {
         )?;
         let base = |field: &str, written: Option<&str>, default: &str| {
             let written = written.unwrap_or(default).trim().trim_end_matches('/');
-            crate::http::api_base(written).ok_or_else(|| ConnectorError::NotConfigured {
+            crate::http::api_base(written).map_err(|e| ConnectorError::NotConfigured {
                 app: app.name.clone(),
-                why: format!("`{written}` is not an http(s) URL (spec.connector.googleWorkspace.{field})"),
+                why: format!("spec.connector.googleWorkspace.{field}: {e}"),
             })
         };
         let directory = base("directoryUrl", spec.directory_url.as_deref(), DIRECTORY_URL)?;

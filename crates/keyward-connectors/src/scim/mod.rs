@@ -126,9 +126,9 @@ impl Scim {
     ) -> Result<Self, ConnectorError> {
         let token = crate::secrets::read(locator, app, &spec.token, secrets, "SCIM bearer token", "token")?;
         let written = spec.url.trim().trim_end_matches('/');
-        let base = crate::http::api_base(written).ok_or_else(|| ConnectorError::NotConfigured {
+        let base = crate::http::api_base(written).map_err(|e| ConnectorError::NotConfigured {
             app: app.name.clone(),
-            why: format!("`{written}` is not an http(s) URL (spec.connector.scim.url)"),
+            why: format!("spec.connector.scim.url: {e}"),
         })?;
         let mut settings = HttpSettings::new(spec.timeout_seconds, app.spec.apply.requests_per_second);
         settings.accept = match spec.profile {

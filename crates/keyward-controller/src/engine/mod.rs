@@ -148,6 +148,15 @@ impl Engine {
         *self.statuses.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = s;
     }
 
+    /// Records statuses the host wrote between reconciles (a resource
+    /// that does not validate), so the next reconcile starts from them.
+    pub fn note_statuses(&self, s: Statuses) {
+        self.update_statuses(|all| {
+            all.applications.extend(s.applications);
+            all.people_sources.extend(s.people_sources);
+        });
+    }
+
     /// Asks running and future reconciles to stop before they apply
     /// anything. A reconcile already applying finishes its changes: a
     /// change is never cut off halfway.

@@ -2,9 +2,13 @@
 //! read through the API at every full reconcile (so a reconcile always
 //! plans from one consistent read, not from caches that may lag each
 //! other), statuses written to their `/status` subresources and Events on
-//! Applications, and leadership from the Lease. A policy set that does not
-//! validate is logged and the reconcile skipped; the statuses keep
-//! describing the last good one.
+//! Applications, and leadership from the Lease. The resources may reach
+//! only Secrets of the namespace and the files under the directories the
+//! operator allowed ([`AllowedDirs`]). A policy set that does not
+//! validate is logged, each Application and PeopleSource with errors of
+//! its own gets an `InvalidSpec` condition saying what to fix, and the
+//! reconcile is skipped; the other statuses keep describing the last good
+//! set.
 
 use std::borrow::Borrow;
 use std::collections::BTreeMap;
@@ -14,7 +18,7 @@ use std::sync::{Arc, RwLock};
 use async_trait::async_trait;
 use k8s_openapi::api::core::v1::ObjectReference;
 use keyward_core::PolicySet;
-use keyward_core::load::AnyResource;
+use keyward_core::load::{AllowedDirs, AnyResource, object_label};
 use keyward_core::resources::{AccessPolicy, Application, Exception, PeopleSource, SeparationOfDuties};
 use kube::api::ListParams;
 use kube::runtime::events::{Recorder, Reporter};
@@ -27,6 +31,7 @@ use super::report::{self, EventMemory};
 use crate::engine::{Engine, ReconcileKind, ReconcileReport, Statuses};
 use crate::host::{Controller, Host, Wake};
 use crate::http::Readiness;
+use crate::status;
 
 /// Name under which events are reported (`reportingController`).
 pub const REPORTER: &str = "keyward.io/controller";
@@ -62,6 +67,8 @@ pub struct Cluster {
     /// patched again.
     written: tokio::sync::Mutex<Statuses>,
     seeded: AtomicBool,
+    /// The directories files named by resources may be under.
+    files: AllowedDirs,
 }
 
 impl std::fmt::Debug for Cluster {
@@ -76,7 +83,9 @@ impl std::fmt::Debug for Cluster {
 pub type Reconciler = Controller<Cluster>;
 
 impl Reconciler {
-    /// A reconciler of `namespace`. Only reconciles while `leader` is true.
+    /// A reconciler of `namespace`, whose resources may read files under
+    /// `files` only (see [`super::allowed_dirs`]). Only reconciles while
+    /// `leader` is true.
     pub fn new(
         client: Client,
         namespace: impl Into<String>,
@@ -84,6 +93,7 @@ impl Reconciler {
         readiness: Arc<Readiness>,
         leader: watch::Receiver<bool>,
         identity: &str,
+        files: AllowedDirs,
     ) -> Self {
         let cluster = Cluster::new(
             client,
@@ -93,7 +103,8 @@ impl Reconciler {
             leader,
             identity,
             super::lease::DEFAULT_NAME,
-        );
+        )
+        .allowing_files(files);
         Controller::with_host(engine, readiness, cluster)
     }
 }
@@ -137,7 +148,16 @@ impl Cluster {
             events: tokio::sync::Mutex::new(EventMemory::default()),
             written: tokio::sync::Mutex::new(Statuses::default()),
             seeded: AtomicBool::new(false),
+            files: AllowedDirs::none(),
         }
+    }
+
+    /// Lets the namespace's resources read files under `files` (none by
+    /// default).
+    #[must_use]
+    pub(super) fn allowing_files(mut self, files: AllowedDirs) -> Self {
+        self.files = files;
+        self
     }
 
     fn is_leader(&self) -> bool {
@@ -208,6 +228,61 @@ impl Cluster {
     }
 }
 
+impl Cluster {
+    /// Puts each Application's and PeopleSource's own errors on its status
+    /// (`InvalidSpec`), so whoever applied it sees what to fix. Only the
+    /// leader writes; unchanged statuses are not patched again.
+    async fn report_invalid(
+        &self,
+        diagnostics: &[keyward_core::Diagnostic],
+        apps: &BTreeMap<String, (Option<i64>, ObjectReference)>,
+        sources: &BTreeMap<String, Option<i64>>,
+    ) {
+        if !self.is_leader() {
+            return;
+        }
+        let now = jiff::Timestamp::now();
+        let mut written = self.written.lock().await;
+        let mut noted = Statuses::default();
+        let app_api: Api<Application> = Api::namespaced(self.client.clone(), &self.namespace);
+        for (name, (generation, _)) in apps {
+            let label = object_label("Application", &self.namespace, name);
+            let Some(errors) = status::errors_of(diagnostics, &label) else { continue };
+            let mut next = status::invalid_application(written.applications.get(name), &errors, now);
+            next.observed_generation = *generation;
+            if written.applications.get(name) == Some(&next) {
+                continue;
+            }
+            match report::patch_application(&app_api, name, &next, *generation).await {
+                Ok(()) => {
+                    written.applications.insert(name.clone(), next.clone());
+                    noted.applications.insert(name.clone(), next);
+                }
+                Err(e) => tracing::warn!(application = %name, error = %e, "cannot write the status"),
+            }
+        }
+        let source_api: Api<PeopleSource> = Api::namespaced(self.client.clone(), &self.namespace);
+        for (name, generation) in sources {
+            let label = object_label("PeopleSource", &self.namespace, name);
+            let Some(errors) = status::errors_of(diagnostics, &label) else { continue };
+            let mut next = status::invalid_people_source(written.people_sources.get(name), &errors, now);
+            next.observed_generation = *generation;
+            if written.people_sources.get(name) == Some(&next) {
+                continue;
+            }
+            match report::patch_people_source(&source_api, name, &next, *generation).await {
+                Ok(()) => {
+                    written.people_sources.insert(name.clone(), next.clone());
+                    noted.people_sources.insert(name.clone(), next);
+                }
+                Err(e) => tracing::warn!(people_source = %name, error = %e, "cannot write the status"),
+            }
+        }
+        // The next reconcile starts from these, so transition times hold.
+        self.engine.note_statuses(noted);
+    }
+}
+
 #[async_trait]
 impl Host for Cluster {
     type Policies = Snapshot;
@@ -240,12 +315,14 @@ impl Host for Cluster {
         resources.extend(exceptions.into_iter().map(AnyResource::Exception));
         resources.extend(duties.into_iter().map(AnyResource::SeparationOfDuties));
         let root = format!("namespace {}", self.namespace);
-        let loaded = match crate::engine::blocking(|| PolicySet::from_resources(&root, resources)) {
+        let files = self.files.clone();
+        let loaded = match crate::engine::blocking(|| PolicySet::from_resources(&root, resources, files)) {
             Ok(l) => l,
             Err(d) => {
                 let msg = d.0.iter().filter(|x| x.is_error()).map(ToString::to_string).collect::<Vec<_>>().join("; ");
                 tracing::error!(error = %msg, "the keyward resources do not validate; nothing is reconciled until they do");
                 self.readiness.policies(Err(msg));
+                self.report_invalid(&d.0, &snapshot_apps, &snapshot_sources).await;
                 return Ok(None);
             }
         };

@@ -34,6 +34,19 @@
 //!   event reuses the token read last, so a rotation reaches it at the
 //!   next resync (or policy change) at the latest.
 //!
+//! # What a resource reaches
+//!
+//! Whoever may `kubectl apply` keyward resources in the namespace must not
+//! get the controller's own credentials or files. So the policy set is
+//! built with [`Reach::Api`](keyward_core::load::Reach): a credential
+//! comes only from a Secret of the namespace (`secret:`; `env:` and
+//! `file:` are refused), and a file (an HR or account export, a CA
+//! certificate) only by absolute path inside a directory the operator
+//! allowed with `--allow-files` — none by default — checked as written and
+//! again, symlinks resolved, just before it is read. A refusal is an
+//! `InvalidSpec` condition on the resource (or, for a symlink found at
+//! read time, its read error), and nothing it names is read.
+//!
 //! # RBAC
 //!
 //! Exactly the rules of `examples/kubernetes/rbac.yaml`: get/list/watch on
@@ -54,6 +67,8 @@ pub use host::{Cluster, Reconciler};
 pub use lease::{LeaseError, LeaseLock};
 pub use run::{Kubernetes, KubernetesOptions, run_kubernetes};
 pub use secrets::KubeSecrets;
+
+use keyward_core::load::AllowedDirs;
 
 use crate::ControllerError;
 
@@ -92,9 +107,36 @@ pub enum KubeError {
     /// The Lease could not be used.
     #[error(transparent)]
     Lease(#[from] LeaseError),
+    /// A directory given to `--allow-files` cannot be used.
+    #[error(
+        "cannot allow resources to read files under {}: {why}; give an existing directory (a mounted volume) to --allow-files",
+        path.display()
+    )]
+    AllowedDir {
+        /// The directory as given.
+        path: std::path::PathBuf,
+        /// What is wrong with it.
+        why: String,
+    },
     /// What the standalone mode can fail with too (audit log, listener).
     #[error(transparent)]
     Controller(#[from] ControllerError),
+}
+
+/// The directories of `--allow-files`, canonicalised (absolute, every
+/// symlink resolved) so that what a resource names is compared with where
+/// the files really are. Each must be an existing directory.
+pub fn allowed_dirs(dirs: &[std::path::PathBuf]) -> Result<AllowedDirs, KubeError> {
+    let mut out = Vec::with_capacity(dirs.len());
+    for dir in dirs {
+        let bad = |why: String| KubeError::AllowedDir { path: dir.clone(), why };
+        let canonical = std::fs::canonicalize(dir).map_err(|e| bad(e.to_string()))?;
+        if !canonical.is_dir() {
+            return Err(bad("it is not a directory".to_owned()));
+        }
+        out.push(canonical);
+    }
+    Ok(AllowedDirs::new(out))
 }
 
 /// This replica's name in the Lease: `$POD_NAME`, else the host name (a

@@ -60,6 +60,9 @@ pub struct KubernetesOptions {
     pub lease_duration: Duration,
     /// Time between renewals.
     pub renew_every: Duration,
+    /// Directories whose files the namespace's resources may name
+    /// (`--allow-files`, repeatable); none by default. Each must exist.
+    pub allow_files: Vec<std::path::PathBuf>,
 }
 
 impl KubernetesOptions {
@@ -79,6 +82,7 @@ impl KubernetesOptions {
             identity: super::default_identity(),
             lease_duration: lease::DEFAULT_DURATION,
             renew_every: lease::DEFAULT_RENEW,
+            allow_files: Vec::new(),
         }
     }
 }
@@ -86,6 +90,8 @@ impl KubernetesOptions {
 /// Connects with the in-cluster configuration (or kubeconfig), checks the
 /// CRDs, runs until SIGTERM or Ctrl-C, then stops gracefully.
 pub async fn run_kubernetes(opts: KubernetesOptions) -> Result<(), KubeError> {
+    // A mistyped --allow-files is said before anything else is tried.
+    super::allowed_dirs(&opts.allow_files)?;
     let client = Client::try_default().await.map_err(KubeError::Connect)?;
     check_crds(&client).await?;
     let running = Kubernetes::start(client, opts).await?;
@@ -115,6 +121,7 @@ impl Kubernetes {
     /// Opens the audit log, binds the listener, starts leader election,
     /// the watchers and the loop. Errors here mean nothing was started.
     pub async fn start(client: Client, opts: KubernetesOptions) -> Result<Self, KubeError> {
+        let files = super::allowed_dirs(&opts.allow_files)?;
         let metrics = Metrics::new();
         let engine = Arc::new(
             Engine::new(EngineConfig {
@@ -137,7 +144,8 @@ impl Kubernetes {
             leader_rx.clone(),
             &opts.identity,
             &opts.lease_name,
-        );
+        )
+        .allowing_files(files);
         let controller = Arc::new(Controller::with_host(engine, readiness, cluster));
 
         let lock = LeaseLock::new(

@@ -10,19 +10,26 @@
 //! | `Drifted` | the app still differs from the policy after the reconcile | `ChangesPending` · `InSync` · `NotPlanned` (Unknown) |
 //! | `BlockedByGuard` | a guard refused the app's changes (enforce mode) | `GuardRefused` · `WithinLimits`, `ObserveMode` · `NotPlanned` (Unknown) |
 //! | `Synced` | the last reconcile read, planned and (enforce) applied without a failure | `Applied`, `UpToDate`, `Observed` · `ApplyFailed`, `AuditLogFailed`, `GuardRefused`, the `SourceError` reason, `PersonReconcileFailed` |
-//! | `Ready` | the controller does what the resource asks: observe mode read and planned; enforce mode left nothing to do | `InSync`, `Observing` · `ChangesPending`, `ApplyFailed`, `BlockedByGuard`, `SourceError` |
+//! | `Ready` | the controller does what the resource asks: observe mode read and planned; enforce mode left nothing to do | `InSync`, `Observing` · `ChangesPending`, `ApplyFailed`, `BlockedByGuard`, `SourceError`, `InvalidSpec` |
 //!
 //! `lastTransitionTime` moves only when a condition's status changes.
 //! Counts (`accounts`, `plan`, `drift`, `lastSync`) keep their last known
 //! values while the app cannot be read: an error does not turn into
 //! "zero accounts".
 //!
+//! While the policy set does not validate, each Application and
+//! PeopleSource with errors of its own gets `Ready` (and, for an
+//! Application, `Synced`) `False` with reason `InvalidSpec` and the errors
+//! in the message; nothing is reconciled.
+//!
 //! One concern per module: [`mod@outcome`] (what a reconcile did for an app),
 //! [`conditions`] (setting conditions, writing times), [`application`] and
-//! [`people_source`] (each kind's status).
+//! [`people_source`] (each kind's status), [`invalid`] (a resource that
+//! does not validate).
 
 pub mod application;
 pub mod conditions;
+pub mod invalid;
 pub mod outcome;
 pub mod people_source;
 
@@ -30,6 +37,7 @@ pub use application::{application_status, describe, merge_person_outcome};
 pub use conditions::{
     BLOCKED_BY_GUARD, DRIFTED, MAX_MESSAGE, READY, SOURCE_ERROR, SYNCED, condition, rfc3339, set_condition,
 };
+pub use invalid::{INVALID_SPEC, errors_of, invalid_application, invalid_people_source};
 pub use outcome::{AppOutcome, Mode, Problem, outcome, plan_counts, unplanned};
 pub use people_source::{SourceRead, people_source_status};
 

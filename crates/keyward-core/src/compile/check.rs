@@ -12,6 +12,7 @@ use super::duties::compile_duties;
 use super::grants::compile_grants;
 use super::model::{Compiled, CompiledException, CompiledPolicy};
 use super::people_sources::check_people_source;
+use super::reach::check_reach;
 use super::selectors::compile_selector;
 use crate::diag::Diagnostic;
 use crate::load::Origin;
@@ -44,6 +45,8 @@ pub(crate) fn check(set: &PolicySet, root: &str) -> (Compiled, Vec<Diagnostic>) 
         has_manager_column |= src.spec.has_manager();
         has_moved_on_column |= src.spec.has_moved_on();
     }
+
+    check_reach(&mut c);
 
     let mut compiled = Compiled::default();
     for (i, app) in set.applications.iter().enumerate() {

@@ -3,11 +3,8 @@
 //! identifiers they are made of.
 
 use super::checker::Checker;
+use crate::endpoint::{self, UrlError};
 use crate::load::Origin;
-
-pub(super) fn is_loopback_host(host: &str) -> bool {
-    host.starts_with("127.") || host.starts_with("localhost") || host.starts_with("[::1]")
-}
 
 /// A credential's [`SecretRef`](crate::resources::SecretRef) at `path`
 /// (`spec.connector.scim.token`): exactly one source, a usable variable
@@ -61,15 +58,15 @@ pub(super) fn check_secret_ref(
     }
 }
 
-/// `https://…` or, on this machine only, `http://…`: a token sent in
-/// clear text to another host can be read on the way.
+/// `https://…` or, to this machine only, `http://…`: a token sent in
+/// clear text to another host can be read on the way (see
+/// [`crate::endpoint`] for the rules). `example` is the help when the text
+/// is not an http(s) URL at all.
 pub(super) fn check_api_url(c: &mut Checker<'_>, o: &Origin, path: &str, url: &str, example: &str) {
-    let trimmed = url.trim();
-    let scheme_ok = trimmed.starts_with("https://") || trimmed.starts_with("http://");
-    if !scheme_ok || trimmed.len() <= "https://".len() || trimmed.contains(char::is_whitespace) {
-        c.error(o, path, format!("`{url}` is not an http(s) URL"), example);
-    } else if trimmed.starts_with("http://") && !is_loopback_url(trimmed) {
-        c.warn(o, path, "the URL is plain http: the token would cross the network unencrypted", "use https");
+    match endpoint::http_url(url) {
+        Ok(_) => {}
+        Err(e @ UrlError::NotAUrl { .. }) => c.error(o, path, e.to_string(), example),
+        Err(e) => c.error(o, path, e.to_string(), e.help()),
     }
 }
 
@@ -79,19 +76,24 @@ pub(super) fn is_guid(s: &str) -> bool {
         && parts.iter().all(|p| p.chars().all(|ch| ch.is_ascii_hexdigit()))
 }
 
-/// A Secret's name is a DNS subdomain; a data key is letters, digits,
-/// `-`, `_` and `.`. Both at most 253 characters.
+/// A Secret's name is a DNS subdomain (RFC 1123: dot-separated labels of
+/// lower-case letters, digits and `-`, each starting and ending with a
+/// letter or digit); a data key is letters, digits, `-`, `_` and `.`, but
+/// not `.` or `..`. Both at most 253 characters. Checked strictly because
+/// the name becomes a segment of the API path the Secret is read from: a
+/// name like `..` must not lead to another one.
 pub(super) fn is_k8s_secret_part(s: &str, is_name: bool) -> bool {
-    let ok = |ch: char| {
-        if is_name {
-            ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-' || ch == '.'
-        } else {
-            ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_' | '.')
-        }
-    };
-    !s.is_empty() && s.len() <= 253 && s.chars().all(ok)
-}
-
-pub(super) fn is_loopback_url(url: &str) -> bool {
-    is_loopback_host(url.trim_start_matches("http://"))
+    if s.is_empty() || s.len() > 253 {
+        return false;
+    }
+    if is_name {
+        s.split('.').all(|label| {
+            let edge = |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+            edge(label.chars().next())
+                && edge(label.chars().last())
+                && label.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-')
+        })
+    } else {
+        s != "." && s != ".." && s.chars().all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_' | '.'))
+    }
 }

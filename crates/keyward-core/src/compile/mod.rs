@@ -13,7 +13,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diag::{Diagnostic, Diagnostics, Location};
-use crate::load::{AnyResource, Locator, Named, Origin, PolicyFiles, Resources, SourceFile};
+use crate::load::{AllowedDirs, AnyResource, Locator, Named, Origin, PolicyFiles, Reach, Resources, SourceFile};
 use crate::resources::{AccessPolicySpec, ApplicationSpec, ExceptionSpec, PeopleSourceSpec, SeparationOfDutiesSpec};
 
 mod application;
@@ -26,6 +26,7 @@ mod grants;
 mod idp;
 pub(crate) mod model;
 mod people_sources;
+mod reach;
 mod selectors;
 
 use model::Compiled;
@@ -48,6 +49,8 @@ pub struct PolicySet {
     /// Documents that are not keyward resources (another API group), by
     /// `file:line` and kind; kept so the CLI can say they were skipped.
     pub skipped: Vec<String>,
+    /// What the resources may reach, decided by where they came from.
+    reach: Reach,
     pub(crate) compiled: Compiled,
 }
 
@@ -68,13 +71,16 @@ impl PolicySet {
         Self::finish(resources, root, diags)
     }
 
-    /// Builds a policy set from objects read from the Kubernetes API.
-    pub fn from_resources(root: &str, resources: Vec<AnyResource>) -> Result<Loaded, Diagnostics> {
-        Self::finish(Resources::from_objects(resources), root, Vec::new())
+    /// Builds a policy set from objects read from the Kubernetes API. Their
+    /// credentials may come only from Secrets of their namespace, and the
+    /// files they name only from under `files` (see [`Reach`]); anything
+    /// else is an error naming the resource and the field.
+    pub fn from_resources(root: &str, resources: Vec<AnyResource>, files: AllowedDirs) -> Result<Loaded, Diagnostics> {
+        Self::finish(Resources::from_objects(resources, files), root, Vec::new())
     }
 
     fn finish(resources: Resources, root: &str, mut diags: Vec<Diagnostic>) -> Result<Loaded, Diagnostics> {
-        let Resources { files, people_sources, applications, policies, exceptions, duties, skipped } = resources;
+        let Resources { files, people_sources, applications, policies, exceptions, duties, skipped, reach } = resources;
         let mut set = PolicySet {
             files,
             people_sources,
@@ -83,6 +89,7 @@ impl PolicySet {
             exceptions,
             duties,
             skipped,
+            reach,
             compiled: Compiled::default(),
         };
         set.applications.sort_by(|a, b| a.name.cmp(&b.name));
@@ -106,7 +113,12 @@ impl PolicySet {
     /// places of its fields, the paths it writes. Readers and connectors
     /// get this instead of the whole set.
     pub fn locator(&self, origin: &Origin) -> Locator {
-        self.files.locator(origin)
+        self.files.locator(origin, &self.reach)
+    }
+
+    /// What the set's resources may reach.
+    pub fn reach(&self) -> &Reach {
+        &self.reach
     }
 
     /// How a resource's origin reads in messages (`policies/apps.yaml` or

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::{Locator, Origin, SourceFile};
+use super::{Locator, Origin, Reach, SourceFile};
 use crate::yaml::Node;
 
 /// One loaded policy file.
@@ -29,14 +29,22 @@ impl PolicyFiles {
         self.files.push(LoadedFile { path: file.path, text: file.text, docs });
     }
 
-    /// What locates the resource defined at `origin`.
-    pub fn locator(&self, origin: &Origin) -> Locator {
+    /// What locates the resource defined at `origin`, in a set that may
+    /// reach `reach`.
+    pub fn locator(&self, origin: &Origin, reach: &Reach) -> Locator {
         match origin {
             Origin::File { file, doc } => {
                 let f = self.files.get(*file);
                 Locator::in_file(f.map(|f| f.path.clone()), f.and_then(|f| f.docs.get(*doc)).cloned())
             }
-            Origin::Object(label) => Locator::object(label.clone()),
+            Origin::Object(label) => {
+                // An object is never trusted like a file, whatever the set says.
+                let dirs = match reach {
+                    Reach::Api(dirs) => dirs.clone(),
+                    Reach::Files => super::AllowedDirs::none(),
+                };
+                Locator::object(label.clone(), dirs)
+            }
         }
     }
 

@@ -1,11 +1,16 @@
 //! [`Locator`]: where one resource was declared, and how to point at its
 //! fields. Readers and connectors get one for their resource instead of
 //! the whole policy set, so they can name the policy file, resolve the
-//! paths it writes and report a problem at `file:line:column`.
+//! paths it writes and report a problem at `file:line:column`. It also
+//! carries the resource's [`Reach`](super::Reach): which variables and
+//! files the resource may name (`admit_*`).
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::reach::{AllowedDirs, Refusal, lexical};
 use crate::diag::{Diagnostic, Location, Severity};
+use crate::resources::SecretRef;
 use crate::yaml::{self, Node};
 
 /// Where one resource was declared: its label in messages, the location
@@ -25,8 +30,9 @@ enum Site {
     /// A document of a policy file. `path` and `document` are `None` only
     /// for an origin the policy set did not load.
     File { path: Option<String>, document: Option<Arc<Node>> },
-    /// An object read from the Kubernetes API.
-    Object,
+    /// An object read from the Kubernetes API, which may read files under
+    /// `dirs` only.
+    Object { dirs: AllowedDirs },
 }
 
 impl Locator {
@@ -36,9 +42,9 @@ impl Locator {
     }
 
     /// An object read from the Kubernetes API, named `label`
-    /// (`AccessPolicy default/sales`).
-    pub(super) fn object(label: String) -> Self {
-        Self { label, site: Site::Object }
+    /// (`AccessPolicy default/sales`), that may read files under `dirs`.
+    pub(super) fn object(label: String, dirs: AllowedDirs) -> Self {
+        Self { label, site: Site::Object { dirs } }
     }
 
     /// How the resource's origin reads in messages (`policies/apps.yaml`
@@ -51,14 +57,15 @@ impl Locator {
     pub fn file_path(&self) -> Option<&str> {
         match &self.site {
             Site::File { path, .. } => path.as_deref(),
-            Site::Object => None,
+            Site::Object { .. } => None,
         }
     }
 
-    /// Resolves a path written in the resource: relative paths are
-    /// relative to the directory of the policy file that declares them (so
-    /// a policy repository works from any working directory); resources
-    /// read from Kubernetes resolve against the working directory.
+    /// Resolves a path written in the resource, for messages: relative
+    /// paths are relative to the directory of the policy file that
+    /// declares them (so a policy repository works from any working
+    /// directory); a path in an object from the Kubernetes API is shown as
+    /// written. What may be read is [`Locator::admit_path`]'s answer.
     pub fn resolve_path(&self, written: &str) -> String {
         let p = std::path::Path::new(written);
         if p.is_absolute() {
@@ -69,6 +76,94 @@ impl Locator {
             Some(dir) if !dir.as_os_str().is_empty() => normalize(&dir.join(p)),
             _ => written.to_owned(),
         }
+    }
+
+    /// The file the field `field` names (as `written`), if the resource
+    /// may read it: for a policy file, the path resolved against its
+    /// directory; for an object from the Kubernetes API, an absolute path
+    /// with `..` folded, inside a directory the operator allowed. Before
+    /// reading it, the caller resolves its symlinks and asks
+    /// [`Locator::admit_canonical`].
+    pub fn admit_path(&self, field: &str, written: &str) -> Result<PathBuf, Refusal> {
+        let dirs = match &self.site {
+            Site::File { .. } => return Ok(PathBuf::from(self.resolve_path(written))),
+            Site::Object { dirs } => dirs,
+        };
+        let refuse = |message: String| Refusal { field: field.to_owned(), message, help: dirs.help() };
+        let path = Path::new(written);
+        if !path.is_absolute() {
+            return Err(refuse(format!(
+                "`{written}` is a relative path, and a resource from the Kubernetes API has no policy file to be relative to: it would be read from the controller's working directory"
+            )));
+        }
+        let folded = lexical(path);
+        if !dirs.admits(&folded) {
+            return Err(refuse(format!("`{written}` is outside the directories the controller lets resources read")));
+        }
+        Ok(folded)
+    }
+
+    /// Whether `canonical` — the path [`Locator::admit_path`] admitted,
+    /// with every symlink resolved just before reading — is still inside
+    /// an allowed directory, so a link cannot lead outside. The message
+    /// never names where the link leads.
+    pub fn admit_canonical(&self, field: &str, written: &str, canonical: &Path) -> Result<(), Refusal> {
+        match &self.site {
+            Site::File { .. } => Ok(()),
+            Site::Object { dirs } if dirs.admits(canonical) => Ok(()),
+            Site::Object { dirs } => Err(Refusal {
+                field: field.to_owned(),
+                message: format!(
+                    "`{written}` leads, through a symbolic link, outside the directories the controller lets resources read"
+                ),
+                help: dirs.help(),
+            }),
+        }
+    }
+
+    /// Whether the resource may take the credential at `field`
+    /// (`spec.connector.scim.token`) from where `r` says: anywhere for a
+    /// policy file; only from a Secret of its own namespace for an object
+    /// from the Kubernetes API — an environment variable or a file would
+    /// be the controller's own.
+    pub fn admit_secret(&self, field: &str, r: &SecretRef) -> Result<(), Refusal> {
+        if matches!(self.site, Site::File { .. }) {
+            return Ok(());
+        }
+        let name = field.rsplit('.').next().unwrap_or(field);
+        let help = format!(
+            "keep the value in a Secret of this resource's namespace and write `{name}: {{secret: {{name: SECRET, key: KEY}}}}`"
+        );
+        let refuse =
+            |source: &str, message: String| Refusal { field: format!("{field}.{source}"), message, help: help.clone() };
+        if let Some(var) = &r.env {
+            return Err(refuse(
+                "env",
+                format!(
+                    "a resource from the Kubernetes API cannot take a credential from an environment variable: `{var}` would be one of the controller's own"
+                ),
+            ));
+        }
+        if r.file.is_some() {
+            return Err(refuse(
+                "file",
+                "a resource from the Kubernetes API cannot take a credential from a file: it would be read from the controller's own file system".to_owned(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether the files this resource names are confined to allowed
+    /// directories (an object from the Kubernetes API): a reader then
+    /// resolves symlinks and asks [`Locator::admit_canonical`] before
+    /// opening one.
+    pub fn confines_files(&self) -> bool {
+        matches!(self.site, Site::Object { .. })
+    }
+
+    /// A refusal as a diagnostic about the resource.
+    pub fn refused(&self, r: &Refusal) -> Diagnostic {
+        self.error_at(&r.field, r.message.clone()).with_help(r.help.clone())
     }
 
     /// Location of a field (`spec.grant[1].app`) in the resource's
@@ -87,7 +182,7 @@ impl Locator {
         let message = message.into();
         match &self.site {
             Site::File { .. } => Diagnostic::error(self.label.clone(), self.locate(dotted, false), message),
-            Site::Object => Diagnostic::error(self.label.clone(), None, format!("{dotted}: {message}")),
+            Site::Object { .. } => Diagnostic::error(self.label.clone(), None, format!("{dotted}: {message}")),
         }
     }
 
@@ -132,7 +227,7 @@ mod tests {
         assert_eq!(e.to_string(), "policies/apps.yaml:4:23: error: cannot read it");
         assert!(!file.warning_at("spec.connector", "look").is_error());
 
-        let object = Locator::object("Application default/slack".into());
+        let object = Locator::object("Application default/slack".into(), AllowedDirs::none());
         assert_eq!(object.file_path(), None);
         assert_eq!(object.resolve_path("exports/slack.csv"), "exports/slack.csv");
         assert_eq!(object.locate("spec.connector", false), None);

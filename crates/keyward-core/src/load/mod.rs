@@ -11,7 +11,10 @@
 //!
 //! A resource's [`Origin`] is turned into a [`Locator`] (`locator`) for
 //! whoever reports a problem with it later, so readers and connectors need
-//! nothing else of the policy set. The parsed files are kept in
+//! nothing else of the policy set. Where the resources came from decides,
+//! once, what they may reach ([`Reach`], `reach`): policy files reach
+//! variables and files; objects from the Kubernetes API only Secrets of
+//! their namespace and the directories the operator allowed. The parsed files are kept in
 //! [`PolicyFiles`] (`files`); one document becomes a typed resource in
 //! `document`; a skipped document that looks like a misspelt keyward
 //! resource is warned about (`misspelling`).
@@ -29,9 +32,11 @@ mod document;
 mod files;
 mod locator;
 mod misspelling;
+mod reach;
 
 pub use files::PolicyFiles;
 pub use locator::Locator;
+pub use reach::{AllowedDirs, Reach, Refusal};
 
 /// The kinds of keyward resources.
 const KINDS: [&str; 5] = ["PeopleSource", "Application", "AccessPolicy", "Exception", "SeparationOfDuties"];
@@ -107,6 +112,8 @@ pub struct Resources {
     /// Documents that are not keyward resources (another API group), by
     /// `file:line` and kind; kept so the CLI can say they were skipped.
     pub skipped: Vec<String>,
+    /// What the resources may reach, by where they came from.
+    pub reach: Reach,
 }
 
 impl Resources {
@@ -136,9 +143,10 @@ impl Resources {
         (out, diags)
     }
 
-    /// The resources of objects read from the Kubernetes API.
-    pub fn from_objects(resources: Vec<AnyResource>) -> Self {
-        let mut out = Self::default();
+    /// The resources of objects read from the Kubernetes API, which may
+    /// read files under `files` only (and credentials only from Secrets).
+    pub fn from_objects(resources: Vec<AnyResource>, files: AllowedDirs) -> Self {
+        let mut out = Self { reach: Reach::Api(files), ..Self::default() };
         for r in resources {
             match r {
                 AnyResource::PeopleSource(o) => out.people_sources.push(named(o.spec.clone(), &o)),
@@ -156,6 +164,12 @@ fn named<K: kube::Resource<DynamicType = ()>, T>(spec: T, obj: &K) -> Named<T> {
     let meta = obj.meta();
     let name = meta.name.clone().unwrap_or_default();
     let ns = meta.namespace.clone().unwrap_or_else(|| "default".to_owned());
-    let kind = K::kind(&());
-    Named { name: name.clone(), spec, origin: Origin::Object(format!("{kind} {ns}/{name}")) }
+    let label = object_label(&K::kind(&()), &ns, &name);
+    Named { name, spec, origin: Origin::Object(label) }
+}
+
+/// How an object from the Kubernetes API is named in messages, and as the
+/// `file` of its diagnostics: `Application default/slack`.
+pub fn object_label(kind: &str, namespace: &str, name: &str) -> String {
+    format!("{kind} {namespace}/{name}")
 }

@@ -7,15 +7,19 @@ use serde::{Deserialize, Serialize};
 /// A secret read at run time: from an environment variable, a file (a
 /// mounted Kubernetes Secret, say), or, when keyward runs as the controller
 /// in Kubernetes, a key of a Secret in the resource's namespace. Set
-/// exactly one.
+/// exactly one. A resource the controller reads from the Kubernetes API
+/// may only use `secret`: a variable or a file would be the controller's
+/// own.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SecretRef {
-    /// Name of the environment variable holding the secret.
+    /// Name of the environment variable holding the secret (policy files
+    /// only: refused in a resource read from the Kubernetes API).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub env: Option<String>,
     /// Path of a file holding the secret (surrounding whitespace is
-    /// ignored), relative to the directory of the policy file.
+    /// ignored), relative to the directory of the policy file (policy
+    /// files only: refused in a resource read from the Kubernetes API).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
     /// A key of a Kubernetes Secret in the resource's namespace, read by

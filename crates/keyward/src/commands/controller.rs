@@ -65,6 +65,12 @@ pub struct ControllerArgs {
     /// $POD_NAME, else the host name).
     #[arg(long, value_name = "NAME")]
     pub identity: Option<String>,
+    /// Kubernetes mode: a directory whose files the resources may name by
+    /// absolute path (an HR or account export, a CA certificate), e.g. a
+    /// mounted volume. Repeatable; none by default, so resources read no
+    /// file at all. Credentials always come from Secrets of the namespace.
+    #[arg(long = "allow-files", value_name = "DIR", conflicts_with = "standalone")]
+    pub allow_files: Vec<PathBuf>,
     #[command(flatten)]
     pub guard: GuardArgs,
 }
@@ -85,6 +91,7 @@ pub async fn run(args: ControllerArgs) -> Result<ExitCode> {
         namespace,
         lease_name,
         identity,
+        allow_files,
         guard,
     } = args;
     // clap has checked the flags: -f and --status-file only with
@@ -100,6 +107,7 @@ pub async fn run(args: ControllerArgs) -> Result<ExitCode> {
         opts.webhook_secret_env = webhook_secret_env;
         opts.guard = guard.options();
         opts.lease_name = lease_name;
+        opts.allow_files = allow_files;
         if let Some(id) = identity {
             opts.identity = id;
         }

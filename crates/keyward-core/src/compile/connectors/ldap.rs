@@ -2,7 +2,8 @@
 //! attribute names and how accounts are suspended.
 
 use crate::compile::checker::Checker;
-use crate::compile::fields::{check_secret_ref, is_loopback_host};
+use crate::compile::fields::check_secret_ref;
+use crate::endpoint;
 use crate::load::Origin;
 use crate::resources::ApplicationSpec;
 
@@ -10,33 +11,24 @@ use crate::resources::ApplicationSpec;
 pub(super) fn check(c: &mut Checker<'_>, o: &Origin, app: &ApplicationSpec, ldap: &crate::resources::LdapConnector) {
     use crate::resources::LdapSuspension;
     let url = ldap.url.trim();
-    let host = url.strip_prefix("ldaps://").or_else(|| url.strip_prefix("ldap://"));
-    match host {
-        Some(h) if !h.is_empty() && !h.starts_with('/') && !url.contains(char::is_whitespace) => {
-            let tls = url.starts_with("ldaps://");
-            if tls && ldap.start_tls {
+    let plain = match endpoint::ldap_url(url, ldap.start_tls) {
+        Ok(u) => {
+            let plain = u.scheme() == "ldap";
+            if !plain && ldap.start_tls {
                 c.error(
                     o,
                     "spec.connector.ldap.startTls",
                     "an `ldaps://` connection is TLS from the start, so StartTLS cannot upgrade it",
                     "remove `startTls`, or use an `ldap://` URL with `startTls: true`",
                 );
-            } else if !tls && !ldap.start_tls && !is_loopback_host(h) {
-                c.warn(
-                    o,
-                    "spec.connector.ldap.url",
-                    "the LDAP URL is plain `ldap://` without StartTLS: the bind password would cross the network unencrypted",
-                    "use `ldaps://` or set `startTls: true`",
-                );
             }
+            plain
         }
-        _ => c.error(
-            o,
-            "spec.connector.ldap.url",
-            format!("`{}` is not an LDAP URL", ldap.url),
-            "write `ldaps://ldap.example.com:636`, or `ldap://ldap.example.com:389` with `startTls: true`",
-        ),
-    }
+        Err(e) => {
+            c.error(o, "spec.connector.ldap.url", e.to_string(), e.help());
+            matches!(e, endpoint::UrlError::Plaintext { .. })
+        }
+    };
     if let Some(tls) = &ldap.tls {
         if tls.ca_file.trim().is_empty() {
             c.error(
@@ -48,7 +40,7 @@ pub(super) fn check(c: &mut Checker<'_>, o: &Origin, app: &ApplicationSpec, ldap
         }
         // A CA file on a plain connection looks like protection but checks
         // nothing: the password would still cross the network in clear.
-        if url.starts_with("ldap://") && !ldap.start_tls {
+        if plain && !ldap.start_tls {
             c.error(
                 o,
                 "spec.connector.ldap.tls",

@@ -13,6 +13,8 @@ use crate::resources::shared::TextEncoding;
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CsvExportConnector {
     /// Path of the CSV file, relative to the directory of the policy file.
+    /// In a resource read from the Kubernetes API: an absolute path under
+    /// a directory the controller allows with `--allow-files`.
     pub path: String,
     /// Text encoding, as for people sources.
     #[serde(default)]

@@ -82,7 +82,9 @@ pub struct LdapTls {
     /// certificate: usually the company's own CA, which signs the
     /// certificates of on-premises directories. Only these CAs are then
     /// trusted for this directory, not the system's. Relative paths are
-    /// relative to the policy file.
+    /// relative to the policy file; in a resource read from the Kubernetes
+    /// API the path is absolute, under a directory the controller allows
+    /// with `--allow-files`.
     pub ca_file: String,
 }
 

@@ -23,7 +23,7 @@ pub use ldap::*;
 pub use scim::*;
 pub use slack::*;
 
-use super::shared::SecretKeyRef;
+use super::shared::{SecretKeyRef, SecretRef};
 
 /// The connector that reads (and changes) an app's accounts. Set exactly one.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
@@ -103,6 +103,12 @@ impl ConnectorSpec {
     /// As [`Self::secret_refs`], each with the field that names it
     /// (`spec.connector.scim.token`), for messages.
     pub fn secret_fields(&self) -> Vec<(&'static str, &SecretKeyRef)> {
+        self.credentials().into_iter().filter_map(|(path, r)| Some((path, r.secret.as_ref()?))).collect()
+    }
+
+    /// Every credential of the connector, with its field: what a resource
+    /// may name as `env`, `file` or `secret`.
+    pub fn credentials(&self) -> Vec<(&'static str, &SecretRef)> {
         let refs = [
             ("spec.connector.scim.token", self.scim.as_ref().map(|s| &s.token)),
             ("spec.connector.github.token", self.github.as_ref().map(|g| &g.token)),
@@ -116,6 +122,18 @@ impl ConnectorSpec {
             ("spec.connector.slack.scimToken", self.slack.as_ref().and_then(|s| s.scim_token.as_ref())),
             ("spec.connector.atlassian.apiKey", self.atlassian.as_ref().map(|a| &a.api_key)),
         ];
-        refs.into_iter().filter_map(|(path, r)| Some((path, r?.secret.as_ref()?))).collect()
+        refs.into_iter().filter_map(|(path, r)| Some((path, r?))).collect()
+    }
+
+    /// Every file the connector reads, with its field, as written.
+    pub fn files(&self) -> Vec<(&'static str, &str)> {
+        let files = [
+            ("spec.connector.csvExport.path", self.csv_export.as_ref().map(|c| c.path.as_str())),
+            (
+                "spec.connector.ldap.tls.caFile",
+                self.ldap.as_ref().and_then(|l| l.tls.as_ref()).map(|t| t.ca_file.as_str()),
+            ),
+        ];
+        files.into_iter().filter_map(|(path, f)| Some((path, f?))).collect()
     }
 }

@@ -108,12 +108,23 @@ impl PeopleSourceSpec {
     /// As [`Self::secret_refs`], each with the field that names it
     /// (`spec.smarthr.token`), for messages.
     pub fn secret_fields(&self) -> Vec<(&'static str, &SecretKeyRef)> {
+        self.credentials().into_iter().filter_map(|(path, r)| Some((path, r.secret.as_ref()?))).collect()
+    }
+
+    /// Every credential of the source, with its field: what a resource
+    /// may name as `env`, `file` or `secret`.
+    pub fn credentials(&self) -> Vec<(&'static str, &SecretRef)> {
         let refs = [
             ("spec.smarthr.token", self.smarthr.as_ref().map(|s| &s.token)),
             ("spec.googleWorkspace.serviceAccountKey", self.google_workspace.as_ref().map(|g| &g.service_account_key)),
             ("spec.microsoftGraph.clientSecret", self.microsoft_graph.as_ref().map(|g| &g.client_secret)),
         ];
-        refs.into_iter().filter_map(|(path, r)| Some((path, r?.secret.as_ref()?))).collect()
+        refs.into_iter().filter_map(|(path, r)| Some((path, r?))).collect()
+    }
+
+    /// Every file the source reads, with its field, as written.
+    pub fn files(&self) -> Vec<(&'static str, &str)> {
+        self.csv.as_ref().map(|c| ("spec.csv.path", c.path.as_str())).into_iter().collect()
     }
 }
 
@@ -145,7 +156,9 @@ pub struct PeopleSourceStatus {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CsvPeopleSource {
     /// Path of the CSV file, relative to the directory of the policy file
-    /// that declares it.
+    /// that declares it. In a resource read from the Kubernetes API: an
+    /// absolute path under a directory the controller allows with
+    /// `--allow-files`.
     pub path: String,
     /// Text encoding. `auto` reads UTF-8 (with or without BOM) and falls back
     /// to Shift_JIS/CP932, which is what Excel writes when it re-saves an

@@ -1,6 +1,6 @@
 //! `keyward apply`: the command line of applying. The sequence itself
 //! (snapshot, audit log, guards, confirmation, the apply engine) is
-//! [`crate::apply`]; this module turns the flags into its arguments and
+//! `sequence`; this module turns the flags into its arguments and
 //! its outcome into the exit code: 0 done, 1 nothing changed (error,
 //! refusal, cancel), 3 partly applied.
 
@@ -10,10 +10,12 @@ use std::process::ExitCode;
 use anyhow::Result;
 use jiff::civil::Date;
 
+use self::sequence::ApplyOutcome;
 use super::EXIT_PARTIAL;
-use crate::apply::ApplyOutcome;
 use crate::args::{GuardArgs, Input, NotifyArgs};
 use crate::output::ColorChoice;
+
+mod sequence;
 
 /// `keyward apply`.
 #[derive(Debug, clap::Args)]
@@ -53,7 +55,7 @@ pub struct ApplyArgs {
 /// before anything is read.
 pub async fn run(args: ApplyArgs) -> Result<ExitCode> {
     let ApplyArgs { input, plan_file, at, auto_approve, audit_log, checklist_dir, guard, color, notify } = args;
-    let args = crate::apply::ApplyArgs {
+    let request = sequence::Request {
         notify: notify.notifiers()?,
         hr_limits: input.hr_limits(),
         paths: input.paths,
@@ -65,7 +67,7 @@ pub async fn run(args: ApplyArgs) -> Result<ExitCode> {
         guard: guard.options(),
         color: color.enabled(),
     };
-    Ok(match crate::apply::run(&args).await? {
+    Ok(match sequence::run(&request).await? {
         ApplyOutcome::NothingToDo | ApplyOutcome::Done => ExitCode::SUCCESS,
         ApplyOutcome::Partial => ExitCode::from(EXIT_PARTIAL),
         ApplyOutcome::Refused | ApplyOutcome::Declined => ExitCode::FAILURE,

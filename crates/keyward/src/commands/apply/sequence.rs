@@ -1,4 +1,4 @@
-//! `keyward apply`: read everything, plan (or check a saved plan is still
+//! The sequence of `keyward apply`: read everything, plan (or check a saved plan is still
 //! what was approved), prepare the run (the guards), ask, and hand it to
 //! the applier. Decisions stay in keyward-core and keyward-apply; this
 //! module only sequences them and talks to the operator.
@@ -22,9 +22,10 @@ use keyward_core::present::render::{self, TextOptions};
 use crate::output::{stderr_line, write_stderr, write_stdout, write_text};
 use crate::pipeline;
 
-/// What the operator asked for.
+/// What the operator asked for, with the flags resolved (the notification
+/// targets parsed, the day chosen).
 #[derive(Debug, Clone)]
-pub struct ApplyArgs {
+pub struct Request {
     /// Policy files or directories.
     pub paths: Vec<PathBuf>,
     /// A plan saved by `keyward plan -o`, reviewed and approved.
@@ -63,7 +64,7 @@ pub enum ApplyOutcome {
 }
 
 /// Runs `keyward apply`.
-pub async fn run(args: &ApplyArgs) -> Result<ApplyOutcome> {
+pub async fn run(args: &Request) -> Result<ApplyOutcome> {
     let loaded = pipeline::load_policies(&args.paths)?;
     let set = &loaded.set;
     // Open (and verify) the audit log before touching any app: a log that
@@ -179,7 +180,7 @@ pub async fn run(args: &ApplyArgs) -> Result<ApplyOutcome> {
 }
 
 /// Sends the digest; a delivery problem is a warning, never the outcome.
-async fn notify(args: &ApplyArgs, digest: Digest) {
+async fn notify(args: &Request, digest: Digest) {
     for w in args.notify.send(&digest).await {
         stderr_line(&format!("warning: {w}"));
     }
