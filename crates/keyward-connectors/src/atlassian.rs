@@ -295,46 +295,8 @@ impl Atlassian {
         self.product_access.iter().find(|(r, _)| r.eq_ignore_ascii_case(role)).map(|(_, g)| g)
     }
 
-    /// The role whose product-access groups the account holds every one
-    /// of; with several, the one with the most groups (the wider access).
-    fn role_of(&self, held: &[&str]) -> Option<String> {
-        let holds = |g: &String| held.iter().any(|h| h.eq_ignore_ascii_case(g));
-        let mut best: Option<(&String, usize)> = None;
-        for (role, groups) in &self.product_access {
-            if !groups.is_empty() && groups.iter().all(holds) && best.is_none_or(|(_, n)| groups.len() > n) {
-                best = Some((role, groups.len()));
-            }
-        }
-        best.map(|(r, _)| r.clone())
-    }
-
-    fn is_product_group(&self, name: &str) -> bool {
-        self.product_access.values().flatten().any(|g| g.eq_ignore_ascii_case(name))
-    }
-
     fn account(&self, user: &Value, groups: &[&str]) -> Option<Account> {
-        let mut a = Account::new(text(user, "accountId")?);
-        a.email = text(user, "email").map(Text::from);
-        a.display_name = text(user, "name").map(Text::from);
-        a.username = text(user, "nickname").map(Text::from);
-        // Apps (integrations) and customers (service-desk customers) are
-        // not the organisation's people.
-        a.bot = matches!(text(user, "accountType"), Some("app" | "customer"));
-        let suspended = text(user, "status").is_some_and(|s| s.eq_ignore_ascii_case("suspended"))
-            || matches!(text(user, "accountStatus"), Some("inactive" | "closed"));
-        let pending = matches!(text(user, "membershipStatus"), Some("pending" | "invited"));
-        a.status = if suspended {
-            AccountStatus::Suspended
-        } else if pending {
-            AccountStatus::Invited
-        } else {
-            AccountStatus::Active
-        };
-        a.role = self.role_of(groups).map(Text::from);
-        a.groups = groups.iter().filter(|g| !self.is_product_group(g)).map(|g| Text::from(*g)).collect();
-        a.groups.sort();
-        a.groups.dedup();
-        Some(a)
+        user_account(&self.product_access, user, groups)
     }
 
     /// `POST …/users/{id}/{verb}` (`suspend`, `restore`).
@@ -553,9 +515,55 @@ impl Connector for Atlassian {
     }
 }
 
+/// The account an admin-API user becomes, given the product-access groups
+/// of each role (`spec.connector.atlassian.productAccess`) and the names
+/// of the groups the user is in. `None` without an `accountId`.
+pub(crate) fn user_account(
+    product_access: &BTreeMap<String, Vec<String>>,
+    user: &Value,
+    groups: &[&str],
+) -> Option<Account> {
+    let mut a = Account::new(text(user, "accountId")?);
+    a.email = text(user, "email").map(Text::from);
+    a.display_name = text(user, "name").map(Text::from);
+    a.username = text(user, "nickname").map(Text::from);
+    // Apps (integrations) and customers (service-desk customers) are
+    // not the organisation's people.
+    a.bot = matches!(text(user, "accountType"), Some("app" | "customer"));
+    let suspended = text(user, "status").is_some_and(|s| s.eq_ignore_ascii_case("suspended"))
+        || matches!(text(user, "accountStatus"), Some("inactive" | "closed"));
+    let pending = matches!(text(user, "membershipStatus"), Some("pending" | "invited"));
+    a.status = if suspended {
+        AccountStatus::Suspended
+    } else if pending {
+        AccountStatus::Invited
+    } else {
+        AccountStatus::Active
+    };
+    a.role = role_of(product_access, groups).map(Text::from);
+    let is_product_group = |name: &str| product_access.values().flatten().any(|g| g.eq_ignore_ascii_case(name));
+    a.groups = groups.iter().filter(|g| !is_product_group(g)).map(|g| Text::from(*g)).collect();
+    a.groups.sort();
+    a.groups.dedup();
+    Some(a)
+}
+
+/// The role whose product-access groups the account holds every one
+/// of; with several, the one with the most groups (the wider access).
+fn role_of(product_access: &BTreeMap<String, Vec<String>>, held: &[&str]) -> Option<String> {
+    let holds = |g: &String| held.iter().any(|h| h.eq_ignore_ascii_case(g));
+    let mut best: Option<(&String, usize)> = None;
+    for (role, groups) in product_access {
+        if !groups.is_empty() && groups.iter().all(holds) && best.is_none_or(|(_, n)| groups.len() > n) {
+            best = Some((role, groups.len()));
+        }
+    }
+    best.map(|(r, _)| r.clone())
+}
+
 /// `links.next` is a cursor; some Atlassian endpoints give a whole URL
 /// instead, whose `cursor` parameter is the cursor.
-fn next_cursor(next: &str) -> String {
+pub(crate) fn next_cursor(next: &str) -> String {
     Url::parse(next)
         .ok()
         .and_then(|u| u.query_pairs().find(|(k, _)| k == "cursor").map(|(_, v)| v.into_owned()))

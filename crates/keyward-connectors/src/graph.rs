@@ -287,34 +287,8 @@ impl MicrosoftGraph {
         role.and_then(|r| self.licences.iter().find(|(k, _)| k.eq_ignore_ascii_case(r))).map(|(_, v)| v.as_str())
     }
 
-    /// The role whose licence the user holds (the first in the policy's
-    /// map when several are).
-    fn role_of(&self, user: &Value) -> Option<String> {
-        let held = held_skus(user);
-        self.licences.iter().find(|(_, sku)| held.iter().any(|h| h.eq_ignore_ascii_case(sku))).map(|(r, _)| r.clone())
-    }
-
     fn account(&self, user: &Value, groups: Vec<Text>) -> Option<Account> {
-        let mut a = Account::new(text(user, "id")?);
-        let upn = text(user, "userPrincipalName");
-        a.username = upn.map(Text::from);
-        a.email = text(user, "mail").or(upn).map(Text::from);
-        a.display_name = text(user, "displayName").map(Text::from);
-        a.external_id = text(user, "employeeId").map(Text::from);
-        a.status = if user.get("accountEnabled") == Some(&Value::Bool(false)) {
-            AccountStatus::Suspended
-        } else {
-            AccountStatus::Active
-        };
-        a.role = self.role_of(user).map(Text::from);
-        a.groups = groups;
-        a.groups.sort();
-        a.groups.dedup();
-        a.attributes = ["department", "jobTitle", "employeeType"]
-            .iter()
-            .filter_map(|k| text(user, k).map(|v| ((*k).to_owned(), v.to_owned())))
-            .collect();
-        Some(a)
+        user_account(&self.licences, user, groups)
     }
 
     fn listing(&self, accounts: Vec<Account>) -> AccountListing {
@@ -653,6 +627,38 @@ fn account_id<'c>(change: &'c Change, app: &str) -> Result<&'c str, ConnectorErr
             change.account.label()
         ))
     })
+}
+
+/// The account an Entra user becomes, given the SKU id of each role
+/// (`spec.connector.microsoftGraph.licences`) and the names of the groups
+/// the user is in. `None` without an `id`.
+pub(crate) fn user_account(licences: &BTreeMap<String, String>, user: &Value, groups: Vec<Text>) -> Option<Account> {
+    let mut a = Account::new(text(user, "id")?);
+    let upn = text(user, "userPrincipalName");
+    a.username = upn.map(Text::from);
+    a.email = text(user, "mail").or(upn).map(Text::from);
+    a.display_name = text(user, "displayName").map(Text::from);
+    a.external_id = text(user, "employeeId").map(Text::from);
+    a.status = if user.get("accountEnabled") == Some(&Value::Bool(false)) {
+        AccountStatus::Suspended
+    } else {
+        AccountStatus::Active
+    };
+    // The role whose licence the user holds (the first in the policy's
+    // map when several are).
+    let held = held_skus(user);
+    a.role = licences
+        .iter()
+        .find(|(_, sku)| held.iter().any(|h| h.eq_ignore_ascii_case(sku)))
+        .map(|(r, _)| Text::from(r.as_str()));
+    a.groups = groups;
+    a.groups.sort();
+    a.groups.dedup();
+    a.attributes = ["department", "jobTitle", "employeeType"]
+        .iter()
+        .filter_map(|k| text(user, k).map(|v| ((*k).to_owned(), v.to_owned())))
+        .collect();
+    Some(a)
 }
 
 /// The SKU ids of a user's `assignedLicenses`.

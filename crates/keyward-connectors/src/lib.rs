@@ -31,6 +31,7 @@ pub mod graph;
 pub mod http;
 pub mod ldap;
 mod lookup;
+pub mod mapping;
 pub mod scim;
 pub mod secrets;
 pub mod slack;

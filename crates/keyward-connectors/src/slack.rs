@@ -347,7 +347,7 @@ impl Connector for Slack {
 /// A Web API member as an account: deactivated users are suspended, bots
 /// (Slackbot too) are bots, and the role is read from Slack's flags, the
 /// most privileged first. `None` without an id.
-fn account(m: &Value) -> Option<Account> {
+pub(crate) fn account(m: &Value) -> Option<Account> {
     let flag = |k: &str| m.get(k) == Some(&Value::Bool(true));
     let id = text(m, "id")?;
     let profile = m.get("profile").unwrap_or(&Value::Null);

@@ -18,12 +18,19 @@ pub struct Days(pub u32);
 impl Days {
     /// `date` moved forward by this many days, saturating at the calendar's end.
     pub fn after(self, date: Date) -> Date {
-        date.checked_add(jiff::Span::new().days(i64::from(self.0))).unwrap_or(Date::MAX)
+        self.span().and_then(|s| date.checked_add(s).ok()).unwrap_or(Date::MAX)
     }
 
     /// `date` moved back by this many days, saturating at the calendar's start.
     pub fn before(self, date: Date) -> Date {
-        date.checked_sub(jiff::Span::new().days(i64::from(self.0))).unwrap_or(Date::MIN)
+        self.span().and_then(|s| date.checked_sub(s).ok()).unwrap_or(Date::MIN)
+    }
+
+    /// The span of this many days; `None` beyond what a calendar span can
+    /// hold (about 20,000 years), which no date can be moved by anyway.
+    /// (`Span::days` would panic there: a policy may write any `u32`.)
+    fn span(self) -> Option<jiff::Span> {
+        jiff::Span::new().try_days(i64::from(self.0)).ok()
     }
 }
 

@@ -15,8 +15,8 @@
 //! a member/invited" is [`Outcome::AlreadyDone`], and so is removing
 //! someone who is no longer there.
 
-mod map;
-mod pages;
+pub(crate) mod map;
+pub(crate) mod pages;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 

@@ -47,7 +47,7 @@ fn last_login(user: &Value) -> Option<jiff::civil::Date> {
 /// One user as an account. Suspended and archived users are both
 /// suspended accounts: neither can sign in, and an archived user keeps
 /// its data on a cheaper licence, exactly what suspending is for.
-pub(super) fn account(user: &Value, role: Option<String>, groups: Vec<Text>) -> Option<Account> {
+pub(crate) fn account(user: &Value, role: Option<String>, groups: Vec<Text>) -> Option<Account> {
     let mut a = Account::new(text(user, "id")?);
     let email = text(user, "primaryEmail")?;
     a.email = Some(Text::from(email));
@@ -83,7 +83,7 @@ pub(super) fn account(user: &Value, role: Option<String>, groups: Vec<Text>) -> 
 /// Google's `givenName` and `familyName` from a full name; both are
 /// required and at most 60 characters. A single word fills both, since
 /// Google refuses an empty one.
-pub(super) fn split_name(full: &str, order: NameOrder) -> (String, String) {
+pub(crate) fn split_name(full: &str, order: NameOrder) -> (String, String) {
     let words: Vec<&str> = full.split_whitespace().collect();
     let (given, family) = match (words.as_slice(), order) {
         ([], _) => (String::new(), String::new()),

@@ -34,9 +34,9 @@ use crate::{Capabilities, Connector, ConnectorError, Outcome, PersonKeys};
 
 mod changes;
 mod find;
-mod map;
+pub(crate) mod map;
 mod pages;
-mod transfer;
+pub(crate) mod transfer;
 
 /// The Admin SDK Directory API.
 pub const DIRECTORY_URL: &str = "https://admin.googleapis.com/admin/directory/v1";

@@ -249,7 +249,7 @@ impl GoogleWorkspace {
 /// For a suspended user: whether some transfer of theirs that has not
 /// failed holds the data they have now (see [`holds_current_data`]).
 /// `None` for a user who can still sign in, whose data keeps changing.
-pub(super) fn handed_over(user: &Value, transfers: &[Value]) -> Option<bool> {
+pub(crate) fn handed_over(user: &Value, transfers: &[Value]) -> Option<bool> {
     if !(map::flag(user, "suspended") || map::flag(user, "archived")) {
         return None;
     }

@@ -36,7 +36,7 @@ mod edit;
 mod filter;
 mod groups;
 mod listing;
-mod map;
+pub(crate) mod map;
 mod vendor;
 
 use std::collections::HashMap;

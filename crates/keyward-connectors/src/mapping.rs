@@ -1,0 +1,121 @@
+//! What each vendor connector makes of the JSON its API sends, as pure
+//! functions over one user (or one page) at a time.
+//!
+//! The listings call these very functions for every user they read; they
+//! are public so that the fuzz targets in `fuzz/` and tests can feed them
+//! hostile JSON without a server. Nothing here does I/O, and nothing here
+//! decides anything a listing does not: a user a connector cannot identify
+//! is `None` (or an error), as in the listing, which then refuses the
+//! whole listing as partial.
+
+use std::collections::BTreeMap;
+
+use keyward_core::account::{Account, Text};
+use keyward_core::resources::NameOrder;
+use serde_json::Value;
+use url::Url;
+
+use crate::github::pages::{Step, Walk};
+
+/// A SCIM 2.0 User resource (RFC 7643) as an account, with the groups the
+/// resource itself lists (servers without a `/Groups` endpoint).
+pub fn scim_user(user: &Value) -> Option<Account> {
+    crate::scim::map::account(user, crate::scim::map::own_groups(user))
+}
+
+/// The member ids a SCIM Group resource lists.
+pub fn scim_group_members(group: &Value) -> Vec<&str> {
+    crate::scim::map::members(group).collect()
+}
+
+/// A Google Directory user as an account: `role` is the licence role the
+/// listing found for the user, `groups` the groups they are in, and
+/// `transfers` their Data Transfer requests when the listing read them.
+pub fn google_user(
+    user: &Value,
+    role: Option<String>,
+    groups: Vec<Text>,
+    transfers: Option<&[Value]>,
+) -> Option<Account> {
+    let mut a = crate::google::map::account(user, role, groups)?;
+    if let Some(t) = transfers {
+        a.handed_over = crate::google::transfer::handed_over(user, t);
+    }
+    Some(a)
+}
+
+/// The given and family names Google is sent for a new user's full name.
+pub fn google_split_name(full: &str, order: NameOrder) -> (String, String) {
+    crate::google::map::split_name(full, order)
+}
+
+/// A GitHub `simple-user` from a members listing as an account with the
+/// organisation role `role` and the team slugs `teams`; an error when the
+/// JSON is not a user keyward can read.
+pub fn github_member(user: Value, role: &str, teams: Vec<Text>) -> Result<Account, serde_json::Error> {
+    let user: crate::github::map::User = serde_json::from_value(user)?;
+    Ok(crate::github::map::member(&user, role, teams))
+}
+
+/// A GitHub `organization-invitation` as an account, `None` for one that
+/// makes no member; an error when the JSON is not an invitation.
+pub fn github_invitation(invitation: Value, teams: Vec<Text>) -> Result<Option<Account>, serde_json::Error> {
+    let inv: crate::github::map::Invitation = serde_json::from_value(invitation)?;
+    Ok(crate::github::map::invitation(&inv, teams))
+}
+
+/// How a walk through a GitHub listing ended.
+#[derive(Debug, PartialEq)]
+pub enum GithubWalk {
+    /// Every item, once each.
+    Done(Vec<Value>),
+    /// The listing changed while being read.
+    Shifted(String),
+    /// The pages cannot be walked to the end.
+    Broken(String),
+    /// The pages given ran out while the last one named this next page.
+    Next(Url),
+}
+
+/// Walks a GitHub listing that starts at `first` under the API `base`
+/// through `pages` (each page's JSON body and `Link` header), as the
+/// connector does page by page.
+pub fn github_walk(base: &Url, first: &Url, pages: impl IntoIterator<Item = (Value, Option<String>)>) -> GithubWalk {
+    let mut walk = Walk::new(base, first);
+    let mut next = first.clone();
+    for (n, (body, link)) in pages.into_iter().enumerate() {
+        match walk.page(&format!("page {}", n + 1), body, link.as_deref()) {
+            Step::Next(url) => next = url,
+            Step::Done(items) => return GithubWalk::Done(items),
+            Step::Shifted(why) => return GithubWalk::Shifted(why),
+            Step::Broken(why) => return GithubWalk::Broken(why),
+        }
+    }
+    GithubWalk::Next(next)
+}
+
+/// A Slack Web API member (`users.list`) as an account.
+pub fn slack_member(member: &Value) -> Option<Account> {
+    crate::slack::account(member)
+}
+
+/// An Atlassian admin-API user as an account, given the product-access
+/// groups of each role and the names of the groups the user is in.
+pub fn atlassian_user(
+    product_access: &BTreeMap<String, Vec<String>>,
+    user: &Value,
+    groups: &[&str],
+) -> Option<Account> {
+    crate::atlassian::user_account(product_access, user, groups)
+}
+
+/// The cursor an Atlassian page's `links.next` stands for.
+pub fn atlassian_next_cursor(next: &str) -> String {
+    crate::atlassian::next_cursor(next)
+}
+
+/// A Microsoft Graph user as an account, given the SKU id of each role and
+/// the names of the groups the user is in.
+pub fn graph_user(licences: &BTreeMap<String, String>, user: &Value, groups: Vec<Text>) -> Option<Account> {
+    crate::graph::user_account(licences, user, groups)
+}
