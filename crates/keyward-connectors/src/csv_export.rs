@@ -59,9 +59,7 @@ impl CsvExport {
         Self {
             app: app.name.clone(),
             spec: spec.clone(),
-            path: locator
-                .admit_path(PATH_FIELD, &spec.path)
-                .map_or_else(|_| locator.resolve_path(&spec.path), |p| p.display().to_string()),
+            path: locator.shown_path(PATH_FIELD, &spec.path),
             locator: locator.clone(),
             policy_file: locator.label().to_owned(),
             column_locations,

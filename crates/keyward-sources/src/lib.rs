@@ -283,9 +283,7 @@ pub fn off_the_async_threads<T>(work: impl FnOnce() -> T) -> T {
 pub fn location(locator: &Locator, src: &Named<PeopleSourceSpec>) -> String {
     let spec = &src.spec;
     match (&spec.csv, &spec.smarthr, &spec.google_workspace, &spec.microsoft_graph) {
-        (Some(csv), ..) => locator
-            .admit_path(CSV_PATH, &csv.path)
-            .map_or_else(|_| locator.resolve_path(&csv.path), |p| p.display().to_string()),
+        (Some(csv), ..) => locator.shown_path(CSV_PATH, &csv.path),
         (_, Some(api), ..) => smarthr::location(api),
         (_, _, Some(api), _) => google::location(api),
         (_, _, _, Some(api)) => graph::location(api),

@@ -103,6 +103,13 @@ impl Locator {
         Ok(folded)
     }
 
+    /// The path the field names, as messages show it: the path
+    /// [`Locator::admit_path`] admits (`..` folded), or, when it refuses
+    /// the path, the path as [`Locator::resolve_path`] gives it.
+    pub fn shown_path(&self, field: &str, written: &str) -> String {
+        self.admit_path(field, written).map_or_else(|_| self.resolve_path(written), |p| p.display().to_string())
+    }
+
     /// Whether `canonical` — the path [`Locator::admit_path`] admitted,
     /// with every symlink resolved just before reading — is still inside
     /// an allowed directory, so a link cannot lead outside. The message
