@@ -497,14 +497,7 @@ impl Connector for Atlassian {
             Action::Transfer | Action::Review => return Err(unsupported()),
             _ => {}
         }
-        let Some(id) = change.account.id.as_deref() else {
-            return Err(ConnectorError::Internal(format!(
-                "the {} change of {} names no account id in {}",
-                change.action.as_str(),
-                change.account.label(),
-                self.app
-            )));
-        };
+        let id = crate::account_id(change, &self.app)?;
         match change.action {
             Action::Update => self.update(id, change).await,
             Action::Suspend => self.lifecycle(id, "suspend").await,

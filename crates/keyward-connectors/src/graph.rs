@@ -414,7 +414,7 @@ impl MicrosoftGraph {
     }
 
     async fn update(&self, change: &Change) -> Result<Outcome, ConnectorError> {
-        let id = account_id(change, &self.app)?;
+        let id = crate::account_id(change, &self.app)?;
         let mut did: Vec<String> = Vec::new();
         let mut already: Vec<String> = Vec::new();
         if let Some(role) = &change.role {
@@ -460,7 +460,7 @@ impl MicrosoftGraph {
     }
 
     async fn enable(&self, change: &Change, enabled: bool) -> Result<Outcome, ConnectorError> {
-        let id = account_id(change, &self.app)?;
+        let id = crate::account_id(change, &self.app)?;
         match self.set_enabled(id, enabled).await? {
             None if enabled => Ok(Outcome::Applied(format!("restored {id} (accountEnabled true)"))),
             None => Ok(Outcome::Applied(format!("suspended {id} (accountEnabled false)"))),
@@ -477,7 +477,7 @@ impl MicrosoftGraph {
     }
 
     async fn delete(&self, change: &Change) -> Result<Outcome, ConnectorError> {
-        let id = account_id(change, &self.app)?;
+        let id = crate::account_id(change, &self.app)?;
         if !self.licences.is_empty() {
             // A deleted user's licences come back with it on a restore;
             // those keyward assigned are given back to the pool now.
@@ -617,16 +617,6 @@ impl Connector for MicrosoftGraph {
             }),
         }
     }
-}
-
-fn account_id<'c>(change: &'c Change, app: &str) -> Result<&'c str, ConnectorError> {
-    change.account.id.as_deref().ok_or_else(|| {
-        ConnectorError::Internal(format!(
-            "the {} change of {} names no account id in {app}",
-            change.action.as_str(),
-            change.account.label()
-        ))
-    })
 }
 
 /// The account an Entra user becomes, given the SKU id of each role

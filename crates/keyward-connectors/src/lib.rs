@@ -136,6 +136,19 @@ impl From<http::HttpError> for ConnectorError {
     }
 }
 
+/// The id of the account a change acts on; a change without one (the
+/// planner gives every change but a create an id) is an internal error
+/// naming the change and the app.
+pub(crate) fn account_id<'c>(change: &'c Change, app: &str) -> Result<&'c str, ConnectorError> {
+    change.account.id.as_deref().ok_or_else(|| {
+        ConnectorError::Internal(format!(
+            "the {} change of {} names no account id in {app}",
+            change.action.as_str(),
+            change.account.label()
+        ))
+    })
+}
+
 impl ConnectorError {
     /// The same error, with what it means for the change first.
     pub(crate) fn prefixed(self, context: &str) -> Self {

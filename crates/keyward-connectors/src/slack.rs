@@ -319,16 +319,7 @@ impl Connector for Slack {
     }
 
     async fn apply(&self, change: &Change) -> Result<Outcome, ConnectorError> {
-        let id = || {
-            change.account.id.as_deref().ok_or_else(|| {
-                ConnectorError::Internal(format!(
-                    "the {} change of {} names no account id in {}",
-                    change.action.as_str(),
-                    change.account.label(),
-                    self.app
-                ))
-            })
-        };
+        let id = || crate::account_id(change, &self.app);
         match change.action {
             Action::Create => self.create(change).await,
             Action::Suspend => self.scim("deactivate accounts")?.deactivate(id()?).await,

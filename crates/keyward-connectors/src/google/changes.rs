@@ -8,9 +8,9 @@ use keyward_core::resources::GoogleLicence;
 use serde_json::{Value, json};
 
 use super::pages::GoogleErrorBody;
-use super::{GoogleWorkspace, account_id, map};
+use super::{GoogleWorkspace, map};
 use crate::http::{Reply, Request};
-use crate::{ConnectorError, Outcome};
+use crate::{ConnectorError, Outcome, account_id};
 
 impl GoogleWorkspace {
     /// `GET /users/{userKey}`: the user, or `None` when Google has none.

@@ -341,13 +341,3 @@ impl Connector for GoogleWorkspace {
         }
     }
 }
-
-fn account_id<'c>(change: &'c Change, app: &str) -> Result<&'c str, ConnectorError> {
-    change.account.id.as_deref().ok_or_else(|| {
-        ConnectorError::Internal(format!(
-            "the {} change of {} names no account id in {app}",
-            change.action.as_str(),
-            change.account.label()
-        ))
-    })
-}

@@ -31,9 +31,9 @@ use jiff::Timestamp;
 use keyward_core::plan::Change;
 use serde_json::{Value, json};
 
-use super::{GoogleWorkspace, account_id, map};
+use super::{GoogleWorkspace, map};
 use crate::http::Request;
-use crate::{ConnectorError, Outcome};
+use crate::{ConnectorError, Outcome, account_id};
 
 /// Google Drive and Docs in the Data Transfer API.
 const DRIVE_APPLICATION_ID: &str = "55656082996";

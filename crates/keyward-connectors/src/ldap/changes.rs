@@ -33,14 +33,7 @@ impl Ldap {
     }
 
     pub(super) fn account_id<'x>(&self, change: &'x Change) -> Result<&'x str, ConnectorError> {
-        change.account.id.as_deref().ok_or_else(|| {
-            ConnectorError::Internal(format!(
-                "the {} change of {} names no account id in {}",
-                change.action.as_str(),
-                change.account.label(),
-                self.app
-            ))
-        })
+        crate::account_id(change, &self.app)
     }
 
     pub(super) async fn create(&self, change: &Change) -> Result<Outcome, ConnectorError> {

@@ -193,14 +193,7 @@ impl Scim {
     }
 
     fn account_id<'c>(&self, change: &'c Change) -> Result<&'c str, ConnectorError> {
-        change.account.id.as_deref().ok_or_else(|| {
-            ConnectorError::Internal(format!(
-                "the {} change of {} names no account id in {}",
-                change.action.as_str(),
-                change.account.label(),
-                self.app
-            ))
-        })
+        crate::account_id(change, &self.app)
     }
 
     fn unsupported(&self, action: Action) -> ConnectorError {
