@@ -17,7 +17,7 @@ use crate::{Capabilities, Connector, ConnectorError};
 
 /// Meaning of a status value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Meaning {
+pub(crate) enum Meaning {
     Active,
     Suspended,
     Invited,
@@ -241,7 +241,9 @@ struct Cols {
     attributes: Vec<(String, usize)>,
 }
 
-fn status_map(values: Option<&AccountStatusValues>) -> LabelMap<Meaning> {
+/// The status words of an account listing: the policy's, else keyward's
+/// English and Japanese defaults (the `http` connector's too).
+pub(crate) fn status_map(values: Option<&AccountStatusValues>) -> LabelMap<Meaning> {
     fn tag<'a>(vals: impl IntoIterator<Item = &'a str>, m: Meaning) -> impl Iterator<Item = (&'a str, Meaning)> {
         vals.into_iter().map(move |v| (v, m))
     }

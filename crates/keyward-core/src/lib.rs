@@ -24,7 +24,8 @@
 //!    lifecycle words), [`json_path`] (paths into an API's JSON),
 //!    [`printable`] (data made safe for a terminal or a log line),
 //!    [`endpoint`] (the one check of a URL a credential is sent to),
-//!    [`excerpt`] (bounded quotes of outside text for messages).
+//!    [`excerpt`] (bounded quotes of outside text for messages),
+//!    [`template`] (the `http` connector's request templates).
 //! 1. [`resources`]: the resource types, one file per kind. Pure type
 //!    definitions: no checks between fields, no knowledge of planning.
 //! 2. The data model: [`people`] (the HR snapshot and a person's phase on a
@@ -53,6 +54,7 @@ pub mod endpoint;
 pub mod excerpt;
 pub mod json_path;
 pub mod printable;
+pub mod template;
 pub mod yaml;
 // 1. resource types
 pub mod resources;

@@ -31,6 +31,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("printable", 0),
     ("endpoint", 0),
     ("excerpt", 0),
+    ("template", 0),
     // 1. resource types
     ("resources", 1),
     // 2. the data model and vocabularies

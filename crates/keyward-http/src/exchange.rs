@@ -23,6 +23,9 @@ pub struct Request {
     /// Secrets in the body (a token request's assertion or client
     /// secret), scrubbed from whatever the answer quotes back.
     pub(crate) secrets: Vec<Secret>,
+    /// An `Authorization` of the request's own (a token request's client
+    /// authentication), sent when the client adds none.
+    pub(crate) authorization: Option<http::HeaderValue>,
 }
 
 #[derive(Clone)]
@@ -49,7 +52,7 @@ impl std::fmt::Debug for Request {
 impl Request {
     /// A request without body.
     pub fn new(method: Method, url: Url) -> Self {
-        Self { method, url, body: None, if_match: None, secrets: Vec::new() }
+        Self { method, url, body: None, if_match: None, secrets: Vec::new(), authorization: None }
     }
 
     /// With a JSON body (sent with the client's `Content-Type`).
@@ -74,6 +77,19 @@ impl Request {
         self
     }
 
+    /// With this `Authorization` value (a token endpoint's basic client
+    /// authentication), kept out of logs and errors like the client's own.
+    /// A value a header cannot carry is left out, and the endpoint's 401
+    /// says so.
+    pub fn basic_auth(mut self, value: &Secret) -> Self {
+        if let Ok(mut v) = http::HeaderValue::from_str(value.expose()) {
+            v.set_sensitive(true);
+            self.authorization = Some(v);
+        }
+        self.secrets.push(value.clone());
+        self
+    }
+
     /// With `If-Match`, so the app refuses the change if the resource
     /// changed since it was read.
     pub fn if_match(mut self, etag: Option<&str>) -> Self {
@@ -88,6 +104,17 @@ impl Request {
         let _ = url.set_username("");
         let _ = url.set_password(None);
         format!("{} {url}", self.method)
+    }
+
+    /// The URL.
+    pub fn url(&self) -> &Url {
+        &self.url
+    }
+
+    /// The same request sent to `url` (the next page of a listing).
+    pub fn to(mut self, url: Url) -> Self {
+        self.url = url;
+        self
     }
 
     /// The method.

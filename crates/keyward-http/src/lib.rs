@@ -88,9 +88,11 @@ mod throttle;
 
 pub use clock::{Clock, Sleep};
 pub use exchange::{Reply, Request};
-pub use oauth::{Auth, GRAPH_DEFAULT_SCOPE, GoogleServiceAccount, MICROSOFT_AUTHORITY, MicrosoftClientCredentials};
+pub use oauth::{
+    Auth, ClientCredentials, GRAPH_DEFAULT_SCOPE, GoogleServiceAccount, MICROSOFT_AUTHORITY, MicrosoftClientCredentials,
+};
 pub use secret::{KNOWN_MIN_CHARS, Secret, redact_all, redact_known};
-pub use throttle::{Throttle, Wait, retry_after};
+pub use throttle::{DeclaredThrottle, ResetHeader, Throttle, Wait, retry_after};
 
 use exchange::{Body, describe};
 use oauth::{Bearer, Credential};
@@ -281,7 +283,7 @@ impl HttpClient {
             retry: settings.retry,
             timeout: settings.timeout,
             content_type: header("Content-Type", &settings.content_type)?,
-            throttle: settings.throttle,
+            throttle: settings.throttle.clone(),
             clock: Arc::new(Timestamp::now),
             auth,
             pause: Pause::default(),
@@ -429,7 +431,9 @@ impl HttpClient {
         self.wait_turn(waited).await?;
         let mut rb = self.client.request(req.method.clone(), req.url.clone()).timeout(self.timeout);
         if let Some(b) = bearer {
-            rb = rb.header(AUTHORIZATION, b.header.clone());
+            rb = rb.header(b.name.clone(), b.header.clone());
+        } else if let Some(a) = &req.authorization {
+            rb = rb.header(AUTHORIZATION, a.clone());
         }
         match &req.body {
             Some(Body::Json(body)) => rb = rb.header(CONTENT_TYPE, self.content_type.clone()).body(body.clone()),

@@ -1,6 +1,8 @@
-//! Credentials that are exchanged for a short-lived access token before
-//! the API call: a Google service account (RFC 7523 JWT bearer grant) and
-//! Microsoft identity platform client credentials (RFC 6749 §4.4).
+//! How a client authenticates: a fixed credential in a header (a bearer
+//! token, an API key, basic authentication), or credentials that are
+//! exchanged for a short-lived access token before the API call: a Google
+//! service account (RFC 7523 JWT bearer grant), Microsoft identity platform
+//! client credentials, or any OAuth 2.0 client credentials (RFC 6749 §4.4).
 //!
 //! The token is fetched when first needed and shared by every request of
 //! the client until shortly before it expires; concurrent requests wait for
@@ -12,7 +14,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use http::header::HeaderValue;
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use http::header::{AUTHORIZATION, HeaderName, HeaderValue};
 use http::{Method, StatusCode};
 use jiff::{SignedDuration, Timestamp};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
@@ -33,6 +37,78 @@ pub enum Auth {
     GoogleServiceAccount(GoogleServiceAccount),
     /// A Microsoft Entra app's client secret, exchanged for access tokens.
     MicrosoftClientCredentials(MicrosoftClientCredentials),
+    /// One header carrying a credential as it is: `X-Cybozu-API-Token:
+    /// <key>`, or `Authorization: SSWS <token>` with the scheme in the
+    /// value. What follows the last space of the value is the key, scrubbed
+    /// from errors on its own too.
+    Header {
+        /// The header's name.
+        name: String,
+        /// The header's value, any scheme prefix included.
+        value: Secret,
+    },
+    /// HTTP basic authentication (RFC 7617).
+    Basic {
+        /// The user name.
+        username: String,
+        /// The password.
+        password: Secret,
+    },
+    /// OAuth 2.0 client credentials (RFC 6749 §4.4) at any token endpoint.
+    ClientCredentials(ClientCredentials),
+}
+
+/// A client's credentials at an OAuth 2.0 token endpoint.
+#[derive(Debug, Clone)]
+pub struct ClientCredentials {
+    token_url: String,
+    client_id: String,
+    client_secret: Secret,
+    scopes: Vec<String>,
+    grant_type: String,
+    params: Vec<(String, String)>,
+    basic: bool,
+}
+
+impl ClientCredentials {
+    /// `grant_type=client_credentials` at `token_url`, the client's id and
+    /// secret in the form body.
+    pub fn new(token_url: impl Into<String>, client_id: impl Into<String>, client_secret: Secret) -> Self {
+        Self {
+            token_url: token_url.into(),
+            client_id: client_id.into(),
+            client_secret,
+            scopes: Vec::new(),
+            grant_type: "client_credentials".to_owned(),
+            params: Vec::new(),
+            basic: false,
+        }
+    }
+
+    /// The scopes asked for.
+    pub fn scopes(mut self, scopes: &[String]) -> Self {
+        self.scopes = scopes.to_vec();
+        self
+    }
+
+    /// Another `grant_type` (Zoom's `account_credentials`).
+    pub fn grant_type(mut self, grant: impl Into<String>) -> Self {
+        self.grant_type = grant.into();
+        self
+    }
+
+    /// Further form fields (not secret).
+    pub fn params(mut self, params: impl IntoIterator<Item = (String, String)>) -> Self {
+        self.params = params.into_iter().collect();
+        self
+    }
+
+    /// Sends the client's id and secret as HTTP basic authentication
+    /// (RFC 6749 §2.3.1) instead of in the form.
+    pub fn basic(mut self, basic: bool) -> Self {
+        self.basic = basic;
+        self
+    }
 }
 
 /// A Google service account key, the scopes to ask for and the Workspace
@@ -150,18 +226,25 @@ const GOOGLE_TOKEN_URI: &str = "https://oauth2.googleapis.com/token";
 /// An `Authorization` header value and the token in it, kept to scrub it
 /// from error messages.
 pub(crate) struct Bearer {
+    pub(crate) name: HeaderName,
     pub(crate) header: HeaderValue,
     pub(crate) token: Secret,
 }
 
 impl Bearer {
     pub(crate) fn new(token: Secret) -> Result<Self, &'static str> {
-        let mut header = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
-            .map_err(|_| "the token contains characters an HTTP header cannot carry")?;
+        let value = Secret::new(format!("Bearer {}", token.expose()));
+        Self::header(AUTHORIZATION, &value, token)
+    }
+
+    /// `name: value`, scrubbing `token` (the secret inside the value).
+    pub(crate) fn header(name: HeaderName, value: &Secret, token: Secret) -> Result<Self, &'static str> {
+        let mut header = HeaderValue::from_str(value.expose())
+            .map_err(|_| "the credential contains characters an HTTP header cannot carry")?;
         // Keeps the value out of hyper's and reqwest's Debug output and
         // out of HTTP/2 header compression tables.
         header.set_sensitive(true);
-        Ok(Self { header, token })
+        Ok(Self { name, header, token })
     }
 }
 
@@ -195,6 +278,33 @@ impl Credential {
             Auth::MicrosoftClientCredentials(cc) => {
                 Ok(Self::Tokens(Box::new(TokenCache::new(Grant::microsoft(app, cc)?))))
             }
+            Auth::ClientCredentials(cc) => Ok(Self::Tokens(Box::new(TokenCache::new(Grant::client(app, cc)?)))),
+            Auth::Header { name, value } => {
+                let what = format!("{name} header");
+                let name = HeaderName::from_bytes(name.trim().as_bytes())
+                    .map_err(|_| credentials(app, &what, "it is not an HTTP header name".to_owned()))?;
+                // `SSWS 00abc…`: the key alone is scrubbed too, for an app
+                // that quotes it without its scheme.
+                let key = value.expose().rsplit(' ').next().unwrap_or_default().to_owned();
+                Bearer::header(name, &value, Secret::new(key))
+                    .map(Self::Static)
+                    .map_err(|why| credentials(app, &what, why.to_owned()))
+            }
+            Auth::Basic { username, password } => {
+                let what = "basic-authentication password";
+                if username.contains(':') {
+                    return Err(credentials(
+                        app,
+                        what,
+                        "the user name contains `:`, which basic authentication cannot carry".to_owned(),
+                    ));
+                }
+                let pair = Secret::new(format!("{username}:{}", password.expose()));
+                let value = Secret::new(format!("Basic {}", STANDARD.encode(pair.expose())));
+                Bearer::header(AUTHORIZATION, &value, password)
+                    .map(Self::Static)
+                    .map_err(|why| credentials(app, what, why.to_owned()))
+            }
         }
     }
 
@@ -226,8 +336,18 @@ enum Grant {
         scope: String,
         subject: Option<String>,
     },
-    /// RFC 6749 §4.4, the secret in the form body.
-    ClientSecret { endpoint: Url, client_id: String, client_secret: Secret, scope: String },
+    /// RFC 6749 §4.4, the secret in the form body or as basic
+    /// authentication.
+    ClientSecret {
+        endpoint: Url,
+        client_id: String,
+        client_secret: Secret,
+        scope: String,
+        grant_type: String,
+        params: Vec<(String, String)>,
+        basic: bool,
+        what: &'static str,
+    },
 }
 
 impl Grant {
@@ -287,13 +407,41 @@ impl Grant {
         if let Ok(mut path) = endpoint.path_segments_mut() {
             path.pop_if_empty().extend([cc.tenant.trim(), "oauth2", "v2.0", "token"]);
         }
-        Ok(Self::ClientSecret { endpoint, client_id: cc.client_id, client_secret: cc.client_secret, scope: cc.scope })
+        Ok(Self::ClientSecret {
+            endpoint,
+            client_id: cc.client_id,
+            client_secret: cc.client_secret,
+            scope: cc.scope,
+            grant_type: "client_credentials".to_owned(),
+            params: Vec::new(),
+            basic: false,
+            what,
+        })
+    }
+
+    fn client(app: &str, cc: ClientCredentials) -> Result<Self, HttpError> {
+        let what = "OAuth 2.0 client credentials";
+        let bad = |why: String| credentials(app, what, why);
+        if cc.client_id.trim().is_empty() {
+            return Err(bad("no client id is given".to_owned()));
+        }
+        let endpoint = crate::api_base(cc.token_url.trim()).map_err(|e| bad(format!("the token URL: {e}")))?;
+        Ok(Self::ClientSecret {
+            endpoint,
+            client_id: cc.client_id,
+            client_secret: cc.client_secret,
+            scope: cc.scopes.join(" "),
+            grant_type: cc.grant_type,
+            params: cc.params,
+            basic: cc.basic,
+            what,
+        })
     }
 
     fn what(&self) -> &'static str {
         match self {
             Self::Jwt { .. } => "Google service account key",
-            Self::ClientSecret { .. } => "Microsoft client credentials",
+            Self::ClientSecret { what, .. } => what,
         }
     }
 
@@ -337,14 +485,24 @@ impl Grant {
                     [("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"), ("assertion", assertion.expose())];
                 Ok(Request::new(Method::POST, endpoint.clone()).form(&form).carrying(&assertion))
             }
-            Self::ClientSecret { endpoint, client_id, client_secret, scope } => {
-                let form = [
-                    ("client_id", client_id.as_str()),
-                    ("client_secret", client_secret.expose()),
-                    ("scope", scope.as_str()),
-                    ("grant_type", "client_credentials"),
-                ];
-                Ok(Request::new(Method::POST, endpoint.clone()).form(&form).carrying(client_secret))
+            Self::ClientSecret { endpoint, client_id, client_secret, scope, grant_type, params, basic, .. } => {
+                let mut form: Vec<(&str, &str)> = Vec::new();
+                if !*basic {
+                    form.extend([("client_id", client_id.as_str()), ("client_secret", client_secret.expose())]);
+                }
+                if !scope.is_empty() {
+                    form.push(("scope", scope.as_str()));
+                }
+                form.push(("grant_type", grant_type.as_str()));
+                form.extend(params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+                let mut request = Request::new(Method::POST, endpoint.clone()).form(&form).carrying(client_secret);
+                if *basic {
+                    // RFC 6749 §2.3.1: both form-urlencoded before the base64.
+                    let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+                    let pair = Secret::new(format!("{}:{}", enc(client_id), enc(client_secret.expose())));
+                    request = request.basic_auth(&Secret::new(format!("Basic {}", STANDARD.encode(pair.expose()))));
+                }
+                Ok(request)
             }
         }
     }

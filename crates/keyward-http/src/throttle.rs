@@ -2,6 +2,7 @@
 //! place: [`Throttle::wait`] looks at an answer and tells the retry loop
 //! whether it is a throttle and how long it asks to wait.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use http::StatusCode;
@@ -16,7 +17,7 @@ use jiff::Timestamp;
 /// Every variant also keeps RFC 9110's rule for 503 (with `Retry-After`
 /// when given) and treats any 429 as a throttle: no vendor uses them for
 /// anything else.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Throttle {
     /// RFC 9110: 429 or 503, with `Retry-After` (seconds or a date) when
     /// given (SCIM servers, Slack).
@@ -40,6 +41,54 @@ pub enum Throttle {
     /// SmartHR: 429 with `x-rate-limit-reset` in seconds, else
     /// `Retry-After`, else back off.
     SmartHr,
+    /// What an `http` connector's policy declares: further statuses that
+    /// mean "wait", and a reset header, beside RFC 9110's rules.
+    Declared(Arc<DeclaredThrottle>),
+}
+
+/// An API's throttling signal as a policy describes it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DeclaredThrottle {
+    /// Statuses that mean "wait" beside 429 and 503 (some APIs throttle
+    /// with 403).
+    pub statuses: Vec<u16>,
+    /// A header holding when the limit resets, read when `Retry-After` is
+    /// absent.
+    pub reset_header: Option<String>,
+    /// What the reset header holds.
+    pub reset: ResetHeader,
+}
+
+/// The meaning of a rate-limit reset header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ResetHeader {
+    /// Seconds since 1970 when the limit resets.
+    #[default]
+    EpochSeconds,
+    /// Seconds to wait.
+    Seconds,
+    /// An RFC 3339 date.
+    Date,
+}
+
+impl DeclaredThrottle {
+    fn wait(&self, status: StatusCode, headers: &HeaderMap, now: Timestamp) -> Option<Wait> {
+        let throttled = status == StatusCode::TOO_MANY_REQUESTS
+            || status == StatusCode::SERVICE_UNAVAILABLE
+            || self.statuses.contains(&status.as_u16());
+        if !throttled {
+            return None;
+        }
+        let reset =
+            self.reset_header.as_deref().and_then(|name| header(headers, name)).and_then(|v| match self.reset {
+                ResetHeader::EpochSeconds => {
+                    v.parse::<i64>().ok().and_then(|e| Timestamp::from_second(e).ok()).map(|t| until(t, now))
+                }
+                ResetHeader::Seconds => v.parse::<u64>().ok().map(Duration::from_secs),
+                ResetHeader::Date => v.parse::<Timestamp>().ok().map(|t| until(t, now)),
+            });
+        Some(given_retry_after(headers, now).or(reset.map(Wait::For)).unwrap_or(Wait::Backoff))
+    }
 }
 
 /// How long a throttled (or otherwise retryable) answer asks to wait.
@@ -69,8 +118,9 @@ impl Throttle {
     /// `None` for anything else (a success, a final error, or a 5xx the
     /// caller retries with plain backoff). `now` turns reset dates and
     /// epochs into waits; a reset already past means "now".
-    pub fn wait(self, status: StatusCode, headers: &HeaderMap, body: &[u8], now: Timestamp) -> Option<Wait> {
+    pub fn wait(&self, status: StatusCode, headers: &HeaderMap, body: &[u8], now: Timestamp) -> Option<Wait> {
         match self {
+            Self::Declared(d) => d.wait(status, headers, now),
             // Graph's rules are RFC 9110's; it is named so that callers say
             // which vendor they talk to, and so that a Graph-only signal
             // has a place to go.
@@ -379,5 +429,36 @@ mod tests {
         // The headers come on every answer: only a 429 is a throttle.
         assert_eq!(wait(t, 200, &[("x-rate-limit-remaining", "0"), ("x-rate-limit-reset", "8")], ""), None);
         assert_eq!(wait(t, 503, &[], r#"{"code":9,"type":"service_maintenance"}"#), Some(Wait::Backoff));
+    }
+
+    #[test]
+    fn a_declared_throttle_reads_its_statuses_and_reset_header() {
+        let declared = |reset| {
+            Throttle::Declared(Arc::new(DeclaredThrottle {
+                statuses: vec![403],
+                reset_header: Some("X-RateLimit-Reset".into()),
+                reset,
+            }))
+        };
+        let t = declared(ResetHeader::EpochSeconds);
+        let epoch = now().as_second() + 20;
+        assert_eq!(wait(t.clone(), 403, &[("x-ratelimit-reset", &epoch.to_string())], ""), secs(20));
+        assert_eq!(
+            wait(t.clone(), 429, &[("retry-after", "3"), ("x-ratelimit-reset", &epoch.to_string())], ""),
+            secs(3)
+        );
+        assert_eq!(wait(t.clone(), 429, &[], ""), Some(Wait::Backoff));
+        // Not declared: a 401 is final.
+        assert_eq!(wait(t, 401, &[], ""), None);
+        assert_eq!(wait(declared(ResetHeader::Seconds), 429, &[("x-ratelimit-reset", "7")], ""), secs(7));
+        assert_eq!(
+            wait(declared(ResetHeader::Date), 429, &[("x-ratelimit-reset", "2026-03-01T12:00:30Z")], ""),
+            secs(30)
+        );
+        // Unreadable: backoff.
+        assert_eq!(
+            wait(declared(ResetHeader::Seconds), 429, &[("x-ratelimit-reset", "soon")], ""),
+            Some(Wait::Backoff)
+        );
     }
 }

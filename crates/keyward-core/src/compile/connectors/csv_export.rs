@@ -1,12 +1,9 @@
 //! Checks of the `csvExport` connector: the columns of the export and the
 //! words of its status column.
 
-use std::collections::HashMap;
-
 use crate::compile::checker::Checker;
 use crate::load::Origin;
 use crate::resources::CsvExportConnector;
-use crate::vocab;
 
 /// Checks the export's settings; the names of its attribute columns
 /// become account fields correlators may use.
@@ -22,25 +19,7 @@ pub(super) fn check(c: &mut Checker<'_>, o: &Origin, csv: &CsvExportConnector, a
         );
     }
     if let Some(sv) = &csv.status_values {
-        let mut seen: HashMap<String, &str> = HashMap::new();
-        for (meaning, values) in [
-            ("active", &sv.active),
-            ("suspended", &sv.suspended),
-            ("invited", &sv.invited),
-            ("bot", &sv.bot),
-            ("deleted", &sv.deleted),
-        ] {
-            for v in values {
-                if let Some(prev) = seen.insert(vocab::label_key(v), meaning) {
-                    c.error(
-                        o,
-                        &format!("spec.connector.csvExport.statusValues.{meaning}"),
-                        format!("status value `{v}` is listed as both {prev} and {meaning}"),
-                        "list each value under one meaning only",
-                    );
-                }
-            }
-        }
+        super::status_values(c, o, "spec.connector.csvExport.statusValues", sv);
         if csv.columns.status.is_none() {
             c.warn(
                 o,

@@ -14,6 +14,7 @@ mod csv_export;
 pub(super) mod github;
 mod google;
 mod graph;
+mod http;
 mod ldap;
 mod scim;
 mod slack;
@@ -89,12 +90,13 @@ pub(super) fn check(c: &mut Checker<'_>, o: &Origin, s: &ApplicationSpec) -> Con
         (None, None, None, None) if s.connector.google_workspace.is_some() => "googleWorkspace",
         (None, None, None, None) if s.connector.slack.is_some() => "slack",
         (None, None, None, None) if s.connector.atlassian.is_some() => "atlassian",
+        (None, None, None, None) if s.connector.http.is_some() => "http",
         (None, None, None, None) => {
             c.error(
                 o,
                 "spec.connector",
                 "the application has no connector",
-                "set `scim:` with the app's SCIM URL and token, `github:` with the organisation and token, `ldap:` with the directory's URL, bind DN and base DN, `microsoftGraph:` with the Entra tenant and app registration, `googleWorkspace:` with the service account key and the admin it acts as, `slack:` with the Slack tokens, `atlassian:` with the organisation id and API key, or `csvExport:` with the path and columns of the app's user export",
+                "set `scim:` with the app's SCIM URL and token, `github:` with the organisation and token, `ldap:` with the directory's URL, bind DN and base DN, `microsoftGraph:` with the Entra tenant and app registration, `googleWorkspace:` with the service account key and the admin it acts as, `slack:` with the Slack tokens, `atlassian:` with the organisation id and API key, `http:` with a description of the app's REST API, or `csvExport:` with the path and columns of the app's user export",
             );
             "none"
         }
@@ -129,5 +131,31 @@ pub(super) fn check(c: &mut Checker<'_>, o: &Origin, s: &ApplicationSpec) -> Con
         // What the Google Workspace connector stores beside the built-in fields.
         account_fields.extend(["department", "title", "orgUnitPath", "isAdmin"].map(str::to_owned));
     }
+    if let Some(h) = &s.connector.http {
+        http::check(c, o, s, h, &mut account_fields);
+    }
     ConnectorFacts { kind: connector, roles: connector_roles, group_names, account_fields }
+}
+
+/// Status values at `path` listed under two meanings.
+fn status_values(c: &mut Checker<'_>, o: &Origin, path: &str, sv: &crate::resources::AccountStatusValues) {
+    let mut seen: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
+    for (meaning, values) in [
+        ("active", &sv.active),
+        ("suspended", &sv.suspended),
+        ("invited", &sv.invited),
+        ("bot", &sv.bot),
+        ("deleted", &sv.deleted),
+    ] {
+        for v in values {
+            if let Some(prev) = seen.insert(crate::vocab::label_key(v), meaning) {
+                c.error(
+                    o,
+                    &format!("{path}.{meaning}"),
+                    format!("status value `{v}` is listed as both {prev} and {meaning}"),
+                    "list each value under one meaning only",
+                );
+            }
+        }
+    }
 }

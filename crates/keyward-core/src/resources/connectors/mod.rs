@@ -10,6 +10,7 @@ mod csv_export;
 mod github;
 mod google;
 mod graph;
+mod http;
 mod ldap;
 mod scim;
 mod slack;
@@ -19,6 +20,7 @@ pub use csv_export::*;
 pub use github::*;
 pub use google::*;
 pub use graph::*;
+pub use http::*;
 pub use ldap::*;
 pub use scim::*;
 pub use slack::*;
@@ -72,12 +74,17 @@ pub struct ConnectorSpec {
     /// access and groups through group memberships.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub atlassian: Option<AtlassianConnector>,
+    /// Any app's REST API, described in the policy: authentication, the
+    /// account listing and its paging, where each field is, and a request
+    /// template per change. Changes it leaves out are checklist items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http: Option<HttpConnector>,
 }
 
 impl ConnectorSpec {
     /// Every connector kind, as written under `spec.connector`.
-    pub const KINDS: [&'static str; 8] =
-        ["csvExport", "scim", "github", "ldap", "microsoftGraph", "googleWorkspace", "slack", "atlassian"];
+    pub const KINDS: [&'static str; 9] =
+        ["csvExport", "scim", "github", "ldap", "microsoftGraph", "googleWorkspace", "slack", "atlassian", "http"];
 
     /// The kinds this spec sets (exactly one is valid).
     pub fn kinds_set(&self) -> Vec<&'static str> {
@@ -90,6 +97,7 @@ impl ConnectorSpec {
             self.google_workspace.is_some(),
             self.slack.is_some(),
             self.atlassian.is_some(),
+            self.http.is_some(),
         ];
         Self::KINDS.iter().zip(set).filter(|(_, s)| *s).map(|(k, _)| *k).collect()
     }
@@ -121,8 +129,25 @@ impl ConnectorSpec {
             ("spec.connector.slack.token", self.slack.as_ref().map(|s| &s.token)),
             ("spec.connector.slack.scimToken", self.slack.as_ref().and_then(|s| s.scim_token.as_ref())),
             ("spec.connector.atlassian.apiKey", self.atlassian.as_ref().map(|a| &a.api_key)),
+            (
+                "spec.connector.http.auth.bearer.token",
+                self.http_auth().and_then(|a| a.bearer.as_ref()).map(|b| &b.token),
+            ),
+            ("spec.connector.http.auth.apiKey.key", self.http_auth().and_then(|a| a.api_key.as_ref()).map(|k| &k.key)),
+            (
+                "spec.connector.http.auth.basic.password",
+                self.http_auth().and_then(|a| a.basic.as_ref()).map(|b| &b.password),
+            ),
+            (
+                "spec.connector.http.auth.oauth2.clientSecret",
+                self.http_auth().and_then(|a| a.oauth2.as_ref()).map(|o| &o.client_secret),
+            ),
         ];
         refs.into_iter().filter_map(|(path, r)| Some((path, r?))).collect()
+    }
+
+    fn http_auth(&self) -> Option<&HttpAuth> {
+        self.http.as_ref().and_then(|h| h.auth.as_ref())
     }
 
     /// Every file the connector reads, with its field, as written.

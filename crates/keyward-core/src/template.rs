@@ -1,0 +1,341 @@
+//! Request templates of the `http` connector: text with `{{placeholders}}`
+//! (a request path, a query value) and JSON bodies whose strings carry
+//! them. Parsing is shared by the policy checks (an unknown placeholder or
+//! a body that is not JSON is an error at file:line:column) and the
+//! connector (which fills them), so both read a template the same way.
+//!
+//! A JSON body is parsed once as JSON, with its placeholders inside
+//! strings, and filled value by value: a string that is exactly one
+//! placeholder becomes that value as JSON (a string, an array of groups,
+//! `null` when there is none), and a placeholder inside a longer string is
+//! put into that string. The filled body is serialised by `serde_json`, so
+//! quotes, backslashes and control characters are escaped and Japanese
+//! goes out as UTF-8, byte for byte; no value can break out of its string.
+
+use serde_json::Value;
+
+/// Most placeholders one template may hold; a template is written by an
+/// admin, but a resource from the API is hostile input.
+const MAX_PLACEHOLDERS: usize = 64;
+
+/// Why a template cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TemplateError {
+    /// `{{` without `}}`, an empty or malformed name.
+    #[error("{why} (at character {at})")]
+    Syntax {
+        /// Character offset in the template, from 1.
+        at: usize,
+        /// What is wrong.
+        why: String,
+    },
+    /// The body is not JSON.
+    #[error("the body is not valid JSON: {why} (line {line}, column {column} of the body)")]
+    Json {
+        /// Line in the body, from 1.
+        line: usize,
+        /// Column in the body, from 1.
+        column: usize,
+        /// serde_json's message, without the text.
+        why: String,
+    },
+    /// More placeholders than a template may hold.
+    #[error("more than {MAX_PLACEHOLDERS} placeholders")]
+    TooMany,
+}
+
+/// Why a template could not be filled.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{{{{{name}}}}}` has no value for this change")]
+pub struct Unfilled {
+    /// The placeholder.
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Part {
+    Text(String),
+    Slot(String),
+}
+
+/// Text with placeholders: a path or a query value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    parts: Vec<Part>,
+}
+
+impl Template {
+    /// Parses `text`.
+    pub fn parse(text: &str) -> Result<Self, TemplateError> {
+        let mut parts = Vec::new();
+        let mut rest = text;
+        let mut offset = 0usize;
+        let mut slots = 0usize;
+        while let Some(open) = rest.find("{{") {
+            if open > 0 {
+                parts.push(Part::Text(rest[..open].to_owned()));
+            }
+            let after = &rest[open + 2..];
+            let at = offset + rest[..open].chars().count() + 1;
+            let Some(close) = after.find("}}") else {
+                return Err(TemplateError::Syntax { at, why: "`{{` is not closed by `}}`".to_owned() });
+            };
+            let name = after[..close].trim();
+            if !is_name(name) {
+                return Err(TemplateError::Syntax {
+                    at,
+                    why: format!(
+                        "`{{{{{}}}}}` is not a placeholder name (letters, digits and dots, like `person.email`)",
+                        crate::excerpt::value(&after[..close], 40)
+                    ),
+                });
+            }
+            slots += 1;
+            if slots > MAX_PLACEHOLDERS {
+                return Err(TemplateError::TooMany);
+            }
+            parts.push(Part::Slot(name.to_owned()));
+            let consumed = open + 2 + close + 2;
+            offset += rest[..consumed].chars().count();
+            rest = &rest[consumed..];
+        }
+        if let Some(at) = rest.find("}}") {
+            return Err(TemplateError::Syntax {
+                at: offset + rest[..at].chars().count() + 1,
+                why: "`}}` without `{{`".to_owned(),
+            });
+        }
+        if !rest.is_empty() {
+            parts.push(Part::Text(rest.to_owned()));
+        }
+        Ok(Self { parts })
+    }
+
+    /// The placeholders, in order.
+    pub fn placeholders(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().filter_map(|p| match p {
+            Part::Slot(s) => Some(s.as_str()),
+            Part::Text(_) => None,
+        })
+    }
+
+    /// `true` when the template has no placeholder.
+    pub fn is_literal(&self) -> bool {
+        self.placeholders().next().is_none()
+    }
+
+    /// The text with each placeholder replaced by `encode` of its value;
+    /// a placeholder without a value is an error, never an empty string (a
+    /// `DELETE /users/` must not go out).
+    pub fn fill(
+        &self,
+        value: &dyn Fn(&str) -> Option<Value>,
+        encode: &dyn Fn(&str) -> String,
+    ) -> Result<String, Unfilled> {
+        let mut out = String::new();
+        for p in &self.parts {
+            match p {
+                Part::Text(t) => out.push_str(t),
+                Part::Slot(name) => {
+                    let text = value(name).as_ref().and_then(scalar_text).filter(|t| !t.is_empty());
+                    let text = text.ok_or_else(|| Unfilled { name: name.clone() })?;
+                    out.push_str(&encode(&text));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// As a JSON string of one placeholder, the placeholder's name.
+    fn only_slot(&self) -> Option<&str> {
+        match self.parts.as_slice() {
+            [Part::Slot(s)] => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// A JSON body with placeholders in its strings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonTemplate {
+    body: Value,
+}
+
+impl JsonTemplate {
+    /// Parses `text` as JSON, then the placeholders of every string (object
+    /// keys are taken as written).
+    pub fn parse(text: &str) -> Result<Self, TemplateError> {
+        let body: Value = serde_json::from_str(text).map_err(|e| TemplateError::Json {
+            line: e.line(),
+            column: e.column(),
+            why: json_reason(&e),
+        })?;
+        let mut count = 0usize;
+        let mut failed = None;
+        visit_strings(&body, &mut |s| {
+            if failed.is_some() {
+                return;
+            }
+            match Template::parse(s) {
+                Ok(t) => {
+                    count += t.placeholders().count();
+                    if count > MAX_PLACEHOLDERS {
+                        failed = Some(TemplateError::TooMany);
+                    }
+                }
+                Err(e) => failed = Some(e),
+            }
+        });
+        match failed {
+            Some(e) => Err(e),
+            None => Ok(Self { body }),
+        }
+    }
+
+    /// Every placeholder of the body.
+    pub fn placeholders(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        visit_strings(&self.body, &mut |s| {
+            if let Ok(t) = Template::parse(s) {
+                out.extend(t.placeholders().map(str::to_owned));
+            }
+        });
+        out
+    }
+
+    /// The body with its placeholders filled: see the module
+    /// documentation.
+    pub fn fill(&self, value: &dyn Fn(&str) -> Option<Value>) -> Result<Value, Unfilled> {
+        fill_value(&self.body, value)
+    }
+}
+
+fn fill_value(v: &Value, value: &dyn Fn(&str) -> Option<Value>) -> Result<Value, Unfilled> {
+    Ok(match v {
+        Value::String(s) => {
+            // Parsed at load; a string that no longer parses cannot be.
+            let Ok(t) = Template::parse(s) else { return Ok(v.clone()) };
+            if let Some(name) = t.only_slot() {
+                value(name).unwrap_or(Value::Null)
+            } else if t.is_literal() {
+                v.clone()
+            } else {
+                Value::String(t.fill(value, &|s| s.to_owned())?)
+            }
+        }
+        Value::Array(items) => Value::Array(items.iter().map(|i| fill_value(i, value)).collect::<Result<_, _>>()?),
+        Value::Object(map) => {
+            let mut out = serde_json::Map::new();
+            for (k, item) in map {
+                out.insert(k.clone(), fill_value(item, value)?);
+            }
+            Value::Object(out)
+        }
+        other => other.clone(),
+    })
+}
+
+fn visit_strings(v: &Value, f: &mut dyn FnMut(&str)) {
+    match v {
+        Value::String(s) => f(s),
+        Value::Array(items) => items.iter().for_each(|i| visit_strings(i, f)),
+        Value::Object(map) => map.values().for_each(|i| visit_strings(i, f)),
+        _ => {}
+    }
+}
+
+/// A JSON scalar as text (`true`, `42`, the string itself); `None` for
+/// `null`, arrays and objects.
+pub fn scalar_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn is_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+}
+
+/// serde_json's message without its position suffix (given separately).
+fn json_reason(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_owned(),
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn values(name: &str) -> Option<Value> {
+        match name {
+            "person.name" => Some(json!("山田 \"太郎\" \\ <x>")),
+            "account.id" => Some(json!("a/b c")),
+            "groups" => Some(json!(["x", "y"])),
+            "n" => Some(json!(3)),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn a_path_fills_and_encodes_each_value() {
+        let t = Template::parse("/users/{{ account.id }}/x").unwrap();
+        assert_eq!(t.placeholders().collect::<Vec<_>>(), ["account.id"]);
+        let out = t.fill(&values, &|s| s.replace('/', "%2F").replace(' ', "%20")).unwrap();
+        assert_eq!(out, "/users/a%2Fb%20c/x");
+    }
+
+    #[test]
+    fn a_missing_value_is_an_error_not_an_empty_segment() {
+        let t = Template::parse("/users/{{account.email}}").unwrap();
+        assert_eq!(t.fill(&values, &|s| s.to_owned()).unwrap_err().name, "account.email");
+    }
+
+    #[test]
+    fn syntax_errors_say_where() {
+        assert_eq!(
+            Template::parse("/a/{{x").unwrap_err(),
+            TemplateError::Syntax { at: 4, why: "`{{` is not closed by `}}`".into() }
+        );
+        assert!(matches!(Template::parse("/{{ }}").unwrap_err(), TemplateError::Syntax { at: 2, .. }));
+        assert!(matches!(Template::parse("/a}}").unwrap_err(), TemplateError::Syntax { at: 3, .. }));
+    }
+
+    #[test]
+    fn a_json_body_keeps_every_byte_of_a_value() {
+        let t = JsonTemplate::parse(
+            r#"{"name": "{{person.name}}", "label": "Name: {{person.name}}", "groups": "{{groups}}", "n": "{{n}}", "none": "{{missing}}", "k": true}"#,
+        )
+        .unwrap();
+        let body = t.fill(&values).unwrap();
+        let text = serde_json::to_string(&body).unwrap();
+        assert_eq!(
+            text,
+            r#"{"groups":["x","y"],"k":true,"label":"Name: 山田 \"太郎\" \\ <x>","n":3,"name":"山田 \"太郎\" \\ <x>","none":null}"#
+        );
+        // Parsed back, the value is exactly the input.
+        let back: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back["name"], json!("山田 \"太郎\" \\ <x>"));
+    }
+
+    #[test]
+    fn a_body_that_is_not_json_says_where() {
+        let e = JsonTemplate::parse("{\n  \"a\": \"{{x}}\",\n}").unwrap_err();
+        assert!(matches!(e, TemplateError::Json { line: 3, column: 1, .. }), "{e:?}");
+    }
+
+    #[test]
+    fn placeholders_are_bounded() {
+        let many = "{{a}}".repeat(MAX_PLACEHOLDERS + 1);
+        assert_eq!(Template::parse(&many).unwrap_err(), TemplateError::TooMany);
+    }
+}
