@@ -95,6 +95,9 @@ impl HttpApi {
             None => request.call(),
         };
         match answer(r, &reply) {
+            Answer::AlreadyDone if !matches(r.already_done_when.as_ref(), &reply) => {
+                Err(reply.error_with(Some(&format!("the app refused the {}", change.action.as_str()))).into())
+            }
             Answer::Done => Ok(Outcome::Applied(format!("{what}: HTTP {}", reply.status.as_u16()))),
             Answer::AlreadyDone => {
                 Ok(Outcome::AlreadyDone(format!("{what}: HTTP {} (already done)", reply.status.as_u16())))
@@ -147,11 +150,7 @@ impl HttpApi {
         if !statuses.contains(&status) {
             return false;
         }
-        let Some(m) = &conflict.when else { return true };
-        let Ok(q) = compile(&m.path, "changes.create.conflict.when.path") else { return false };
-        let body: Value = serde_json::from_slice(&reply.body).unwrap_or(Value::Null);
-        // Any value the query selects may be the code (`errorCauses[*]`).
-        q.query(&body).all().into_iter().filter_map(keyward_core::template::scalar_text).any(|v| m.values.contains(&v))
+        matches(conflict.when.as_ref(), reply)
     }
 
     /// Finds the account a create collided with: the one the `find`
@@ -243,6 +242,15 @@ impl HttpApi {
             _ => None,
         }
     }
+}
+
+/// Whether the answer says what `m` asks for (always, without `m`): any
+/// value the query selects may be the code (`errorCauses[*]`).
+fn matches(m: Option<&keyward_core::resources::HttpMatch>, reply: &Reply) -> bool {
+    let Some(m) = m else { return true };
+    let Ok(q) = compile(&m.path, "when.path") else { return false };
+    let body: Value = serde_json::from_slice(&reply.body).unwrap_or(Value::Null);
+    q.query(&body).all().into_iter().filter_map(keyward_core::template::scalar_text).any(|v| m.values.contains(&v))
 }
 
 /// What `reply` means for a change sent with `r`.

@@ -35,8 +35,10 @@ impl HttpApi {
         let method = Method::from_bytes(method.as_bytes()).map_err(|_| {
             self.not_configured(format!("spec.connector.http.{field}.method: `{method}` is not a method"))
         })?;
+        // `@` is a path character (RFC 3986 pchar), and vendors document
+        // `/users/{email}`: an e-mail stays readable in the path.
         let path =
-            Template::parse(&r.path).map_err(bad)?.fill(values, &|v| crate::urls::encode(v, &[])).map_err(unfilled)?;
+            Template::parse(&r.path).map_err(bad)?.fill(values, &|v| crate::urls::encode(v, b"@")).map_err(unfilled)?;
         let mut query = Vec::with_capacity(r.query.len() + extra.len());
         for (k, v) in &r.query {
             let v = Template::parse(v).map_err(bad)?.fill(values, &|v| v.to_owned()).map_err(unfilled)?;

@@ -498,6 +498,17 @@ fn check_request(c: &mut Checker<'_>, o: &Origin, at: &str, r: &HttpRequest, ctx
             }
         }
     }
+    if let Some(m) = &r.already_done_when {
+        query(c, o, &format!("{at}.alreadyDoneWhen.path"), &m.path);
+        if r.already_done.is_empty() {
+            c.error(
+                o,
+                &format!("{at}.alreadyDoneWhen"),
+                "`alreadyDoneWhen` without `alreadyDone` statuses is never used",
+                "list the statuses under `alreadyDone`",
+            );
+        }
+    }
     if let Some(s) = r.already_done.iter().find(|s| r.accept.contains(s)) {
         c.error(
             o,

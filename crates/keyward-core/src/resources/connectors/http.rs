@@ -220,6 +220,11 @@ pub struct HttpRequest {
     /// already done. Default none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub already_done: Vec<u16>,
+    /// For APIs that answer every refusal with one status (Dropbox's 409):
+    /// an `alreadyDone` status counts only when the answer also says this
+    /// (`{path: "$.error['.tag']", values: [suspend_inactive_user]}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub already_done_when: Option<HttpMatch>,
 }
 
 /// How accounts are listed.
