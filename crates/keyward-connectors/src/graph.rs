@@ -719,8 +719,9 @@ fn mail_nickname(upn: &str) -> String {
 /// A random initial password the user must change at first sign-in: 24
 /// characters from 64 (144 bits) and one of each class Entra's complexity
 /// rule counts. Nobody ever sees it; the user gets in through a reset or
-/// a Temporary Access Pass.
-fn initial_password() -> Result<Secret, ConnectorError> {
+/// a Temporary Access Pass. The `http` connector's `{{initialPassword}}`
+/// too: its rule is the strictest of the apps keyward knows.
+pub(crate) fn initial_password() -> Result<Secret, ConnectorError> {
     const ALL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-!";
     const CLASSES: [&[u8]; 4] = [b"ABCDEFGHJKLMNPQRSTUVWXYZ", b"abcdefghijkmnopqrstuvwxyz", b"23456789", b"!#%+-=?@"];
     let mut bytes = [0u8; 28];

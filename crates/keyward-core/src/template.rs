@@ -7,8 +7,9 @@
 //! A JSON body is parsed once as JSON, with its placeholders inside
 //! strings, and filled value by value: a string that is exactly one
 //! placeholder becomes that value as JSON (a string, an array of groups,
-//! `null` when there is none), and a placeholder inside a longer string is
-//! put into that string. The filled body is serialised by `serde_json`, so
+//! or `null` where the caller says an optional value is absent), and a
+//! placeholder inside a longer string is put into that string. A value the
+//! caller has none for is an error, never an empty or `null` identifier. The filled body is serialised by `serde_json`, so
 //! quotes, backslashes and control characters are escaped and Japanese
 //! goes out as UTF-8, byte for byte; no value can break out of its string.
 
@@ -216,7 +217,7 @@ fn fill_value(v: &Value, value: &dyn Fn(&str) -> Option<Value>) -> Result<Value,
             // Parsed at load; a string that no longer parses cannot be.
             let Ok(t) = Template::parse(s) else { return Ok(v.clone()) };
             if let Some(name) = t.only_slot() {
-                value(name).unwrap_or(Value::Null)
+                value(name).ok_or_else(|| Unfilled { name: name.to_owned() })?
             } else if t.is_literal() {
                 v.clone()
             } else {
@@ -281,6 +282,7 @@ mod tests {
             "person.name" => Some(json!("山田 \"太郎\" \\ <x>")),
             "account.id" => Some(json!("a/b c")),
             "groups" => Some(json!(["x", "y"])),
+            "optional" => Some(Value::Null),
             "n" => Some(json!(3)),
             _ => None,
         }
@@ -313,7 +315,7 @@ mod tests {
     #[test]
     fn a_json_body_keeps_every_byte_of_a_value() {
         let t = JsonTemplate::parse(
-            r#"{"name": "{{person.name}}", "label": "Name: {{person.name}}", "groups": "{{groups}}", "n": "{{n}}", "none": "{{missing}}", "k": true}"#,
+            r#"{"name": "{{person.name}}", "label": "Name: {{person.name}}", "groups": "{{groups}}", "n": "{{n}}", "none": "{{optional}}", "k": true}"#,
         )
         .unwrap();
         let body = t.fill(&values).unwrap();
@@ -322,6 +324,9 @@ mod tests {
             text,
             r#"{"groups":["x","y"],"k":true,"label":"Name: 山田 \"太郎\" \\ <x>","n":3,"name":"山田 \"太郎\" \\ <x>","none":null}"#
         );
+        // A value the caller has none for is an error, even alone in a string.
+        let t = JsonTemplate::parse(r#"{"code": "{{missing}}"}"#).unwrap();
+        assert_eq!(t.fill(&values).unwrap_err().name, "missing");
         // Parsed back, the value is exactly the input.
         let back: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(back["name"], json!("山田 \"太郎\" \\ <x>"));

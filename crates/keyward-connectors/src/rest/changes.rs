@@ -109,8 +109,15 @@ impl HttpApi {
     }
 
     async fn create(&self, create: &HttpCreate, change: &Change) -> Result<Outcome, ConnectorError> {
+        // Made for every create, sent only where the template asks for it,
+        // and scrubbed from whatever the app answers.
+        let password = crate::graph::initial_password()?;
+        let with_password = |name: &str| match name {
+            "initialPassword" => Some(json!(password.expose())),
+            _ => self.value(change, None, name),
+        };
+        let request = self.build("changes.create", &create.request, "POST", &with_password, &[])?.carrying(&password);
         let values = |name: &str| self.value(change, None, name);
-        let request = self.build("changes.create", &create.request, "POST", &values, &[])?;
         let reply = self.http.send(&request).await?;
         if let Some(conflict) = &create.conflict
             && self.exists(conflict, &reply)
@@ -214,8 +221,15 @@ impl HttpApi {
         }
     }
 
-    /// The value of placeholder `name` for `change`.
+    /// The value of placeholder `name` for `change`: `None` when an
+    /// identifier is missing (the request is not sent), JSON `null` for an
+    /// absent optional value (a create without a role).
     fn value(&self, change: &Change, group: Option<&str>, name: &str) -> Option<Value> {
+        let found = self.found(change, group, name);
+        if OPTIONAL.contains(&name) { Some(found.unwrap_or(Value::Null)) } else { found }
+    }
+
+    fn found(&self, change: &Change, group: Option<&str>, name: &str) -> Option<Value> {
         let person = change.person.as_ref();
         let profile = change.profile.as_deref();
         let account = &change.account;
@@ -243,6 +257,22 @@ impl HttpApi {
         }
     }
 }
+
+/// Placeholders a change may lack: they fill a JSON body with `null`.
+/// Identifiers (ids, e-mails, the group, the cursor) are never optional.
+const OPTIONAL: &[&str] = &[
+    "role",
+    "roleName",
+    "groups",
+    "account.displayName",
+    "account.externalId",
+    "person.name",
+    "person.givenName",
+    "person.familyName",
+    "person.department",
+    "person.title",
+    "person.employmentType",
+];
 
 /// Whether the answer says what `m` asks for (always, without `m`): any
 /// value the query selects may be the code (`errorCauses[*]`).

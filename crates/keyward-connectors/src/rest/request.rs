@@ -44,6 +44,12 @@ impl HttpApi {
             let v = Template::parse(v).map_err(bad)?.fill(values, &|v| v.to_owned()).map_err(unfilled)?;
             query.push((k.clone(), v));
         }
+        for (k, vs) in &r.query_all {
+            for v in vs {
+                let v = Template::parse(v).map_err(bad)?.fill(values, &|v| v.to_owned()).map_err(unfilled)?;
+                query.push((k.clone(), v));
+            }
+        }
         query.extend(extra.iter().cloned());
         let url = self.url(&path, &query);
         let mut request = Request::new(method, url);

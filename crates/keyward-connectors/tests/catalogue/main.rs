@@ -8,3 +8,5 @@ mod common;
 mod harness;
 
 mod hubspot;
+mod kintone;
+mod zendesk;

@@ -58,7 +58,12 @@ impl Context {
         match self {
             Self::Listing => false,
             Self::NextPage => name == "cursor",
-            Self::Create => PERSON.contains(&name) || ACCOUNT.contains(&name) || role || name == "groups",
+            Self::Create => {
+                PERSON.contains(&name)
+                    || ACCOUNT.contains(&name)
+                    || role
+                    || ["groups", "initialPassword"].contains(&name)
+            }
             Self::Role => ACCOUNT.contains(&name) || PERSON[..3].contains(&name) || role,
             Self::Group => ACCOUNT.contains(&name) || PERSON[..3].contains(&name) || name == "group",
             Self::Account => ACCOUNT.contains(&name) || PERSON[..3].contains(&name),
@@ -66,7 +71,8 @@ impl Context {
     }
 
     fn allowed(self) -> Vec<&'static str> {
-        let all = ACCOUNT.iter().chain(PERSON).chain(&["role", "roleName", "group", "groups", "cursor"]);
+        let all =
+            ACCOUNT.iter().chain(PERSON).chain(&["role", "roleName", "group", "groups", "initialPassword", "cursor"]);
         all.copied().filter(|n| self.allows(n)).collect()
     }
 }
@@ -467,6 +473,11 @@ fn check_request(c: &mut Checker<'_>, o: &Origin, at: &str, r: &HttpRequest, ctx
     text_template(c, o, &format!("{at}.path"), &r.path, ctx);
     for (k, v) in &r.query {
         text_template(c, o, &format!("{at}.query.{k}"), v, ctx);
+    }
+    for (k, vs) in &r.query_all {
+        for (i, v) in vs.iter().enumerate() {
+            text_template(c, o, &format!("{at}.queryAll.{k}[{i}]"), v, ctx);
+        }
     }
     if let Some(body) = &r.body {
         if method == "GET" {

@@ -32,8 +32,10 @@ use crate::resources::shared::SecretRef;
 /// `person.department`, `person.title`, `person.employmentType` (creates
 /// only); `role` (the app's value for the role, through `roleValues`),
 /// `roleName` (keyward's role name), `group` (one group, in `addGroup` and
-/// `removeGroup`), `groups` (every group of a create, a JSON array); and
-/// `cursor` in a paging request.
+/// `removeGroup`), `groups` (every group of a create, a JSON array),
+/// `initialPassword` (creates only: a random password nobody sees, for
+/// APIs that require one; the user gets in through single sign-on or a
+/// reset); and `cursor` in a paging request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct HttpConnector {
@@ -208,6 +210,10 @@ pub struct HttpRequest {
     /// Query parameters, values with placeholders.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub query: BTreeMap<String, String>,
+    /// Query parameters sent once per value, in order
+    /// (`role[]: [agent, admin]` sends `role[]=agent&role[]=admin`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub query_all: BTreeMap<String, Vec<String>>,
     /// The JSON body, as JSON text with placeholders in strings:
     /// `{"email": "{{person.email}}", "active": false}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
