@@ -10,3 +10,4 @@ mod harness;
 mod hubspot;
 mod kintone;
 mod zendesk;
+mod readonly;
