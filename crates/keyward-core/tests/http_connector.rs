@@ -50,7 +50,10 @@ fn a_query_that_is_not_jsonpath_is_refused_at_its_place() {
 fn unknown_placeholders_and_bodies_that_are_not_json_are_refused() {
     let changes = "      changes:\n        suspend:\n          path: /users/{{account.idd}}\n          body: '{\"active\": false,}'\n        restore:\n          path: /users/{{account.id}}\n          body: '{\"active\": \"{{cursor}}\"}'\n        create:\n          path: /users\n          body: '{\"email\": \"{{person.email}}\"}'\n          id: $.id\n          conflict: {find: {path: /users, query: {email: \"{{person.email}}\"}}}\n";
     let e = refused(&app(&format!("{BASE}{LISTING}{changes}"), ""));
-    assert!(e.contains("policies/tool.yaml:15:17: error: `{{account.idd}}` is not a placeholder this request can fill"), "{e}");
+    assert!(
+        e.contains("policies/tool.yaml:15:17: error: `{{account.idd}}` is not a placeholder this request can fill"),
+        "{e}"
+    );
     assert!(e.contains("did you mean `account.id`?"), "{e}");
     assert!(e.contains("policies/tool.yaml:16:17: error: the body is not valid JSON"), "{e}");
     assert!(e.contains("`{{cursor}}` is not a placeholder this request can fill"), "{e}");

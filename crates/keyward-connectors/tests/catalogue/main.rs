@@ -9,5 +9,5 @@ mod harness;
 
 mod hubspot;
 mod kintone;
-mod zendesk;
 mod readonly;
+mod zendesk;
