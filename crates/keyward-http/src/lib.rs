@@ -89,7 +89,8 @@ mod throttle;
 pub use clock::{Clock, Sleep};
 pub use exchange::{Reply, Request};
 pub use oauth::{
-    Auth, ClientCredentials, GRAPH_DEFAULT_SCOPE, GoogleServiceAccount, MICROSOFT_AUTHORITY, MicrosoftClientCredentials,
+    Auth, ClientCredentials, GRAPH_DEFAULT_SCOPE, GoogleServiceAccount, JwtBearer, MICROSOFT_AUTHORITY,
+    MicrosoftClientCredentials,
 };
 pub use secret::{KNOWN_MIN_CHARS, Secret, redact_all, redact_known};
 pub use throttle::{DeclaredThrottle, ResetHeader, Throttle, Wait, retry_after};

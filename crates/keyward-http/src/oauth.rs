@@ -56,6 +56,28 @@ pub enum Auth {
     },
     /// OAuth 2.0 client credentials (RFC 6749 §4.4) at any token endpoint.
     ClientCredentials(ClientCredentials),
+    /// An RS256 assertion signed with a private key, exchanged for access
+    /// tokens (RFC 7523): LINE WORKS service accounts and the like.
+    JwtBearer(JwtBearer),
+}
+
+/// A private key and the claims of the assertions it signs.
+#[derive(Debug, Clone)]
+pub struct JwtBearer {
+    /// The token endpoint.
+    pub token_url: String,
+    /// The RSA private key, PEM.
+    pub private_key: Secret,
+    /// The assertion's `iss`.
+    pub issuer: String,
+    /// The assertion's `sub`, when the API wants one.
+    pub subject: Option<String>,
+    /// The assertion's `aud`, when the API wants one.
+    pub audience: Option<String>,
+    /// Scopes, sent in the token request's form.
+    pub scopes: Vec<String>,
+    /// A client id and secret sent beside the assertion.
+    pub client: Option<(String, Secret)>,
 }
 
 /// A client's credentials at an OAuth 2.0 token endpoint.
@@ -279,6 +301,7 @@ impl Credential {
                 Ok(Self::Tokens(Box::new(TokenCache::new(Grant::microsoft(app, cc)?))))
             }
             Auth::ClientCredentials(cc) => Ok(Self::Tokens(Box::new(TokenCache::new(Grant::client(app, cc)?)))),
+            Auth::JwtBearer(jwt) => Ok(Self::Tokens(Box::new(TokenCache::new(Grant::jwt(app, jwt)?)))),
             Auth::Header { name, value } => {
                 let what = format!("{name} header");
                 let name = HeaderName::from_bytes(name.trim().as_bytes())
@@ -328,13 +351,21 @@ enum Grant {
     Jwt {
         key: EncodingKey,
         key_id: Option<String>,
+        /// The assertion's `iss`: Google's `client_email`, another API's
+        /// client id.
         client_email: String,
         /// As written in the key file: the assertion's `aud` must match it
-        /// to the letter.
-        audience: String,
+        /// to the letter. Some APIs (LINE WORKS) want none.
+        audience: Option<String>,
         endpoint: Url,
         scope: String,
         subject: Option<String>,
+        /// Google reads the scopes from the assertion, other APIs from
+        /// the token request's form.
+        scope_in_claim: bool,
+        /// A client id and secret sent beside the assertion (LINE WORKS).
+        client: Option<(String, Secret)>,
+        what: &'static str,
     },
     /// RFC 6749 §4.4, the secret in the form body or as basic
     /// authentication.
@@ -381,10 +412,13 @@ impl Grant {
             key,
             key_id: text("private_key_id").map(str::to_owned),
             client_email: client_email.to_owned(),
-            audience,
+            audience: Some(audience),
             endpoint,
             scope: sa.scopes.join(" "),
             subject: sa.subject,
+            scope_in_claim: true,
+            client: None,
+            what,
         };
         // PEM decoding does not parse the RSA key itself; signing once
         // does, so a broken key is reported now rather than on first use.
@@ -419,6 +453,32 @@ impl Grant {
         })
     }
 
+    fn jwt(app: &str, jwt: JwtBearer) -> Result<Self, HttpError> {
+        let what = "JWT bearer private key";
+        let bad = |why: String| credentials(app, what, why);
+        let key = EncodingKey::from_rsa_pem(jwt.private_key.expose().trim().as_bytes())
+            .map_err(|e| bad(format!("it is not an RSA private key in PEM ({e})")))?;
+        if jwt.issuer.trim().is_empty() {
+            return Err(bad("no issuer (`iss`) is given".to_owned()));
+        }
+        let endpoint = crate::api_base(jwt.token_url.trim()).map_err(|e| bad(format!("the token URL: {e}")))?;
+        let grant = Self::Jwt {
+            key,
+            key_id: None,
+            client_email: jwt.issuer,
+            audience: jwt.audience,
+            endpoint,
+            scope: jwt.scopes.join(" "),
+            subject: jwt.subject,
+            scope_in_claim: false,
+            client: jwt.client,
+            what,
+        };
+        // As for Google's keys: a key that cannot sign is reported now.
+        grant.assertion(Timestamp::UNIX_EPOCH).map_err(|e| bad(e.replace("its `private_key`", "the key")))?;
+        Ok(grant)
+    }
+
     fn client(app: &str, cc: ClientCredentials) -> Result<Self, HttpError> {
         let what = "OAuth 2.0 client credentials";
         let bad = |why: String| credentials(app, what, why);
@@ -440,8 +500,7 @@ impl Grant {
 
     fn what(&self) -> &'static str {
         match self {
-            Self::Jwt { .. } => "Google service account key",
-            Self::ClientSecret { what, .. } => what,
+            Self::Jwt { what, .. } | Self::ClientSecret { what, .. } => what,
         }
     }
 
@@ -453,18 +512,24 @@ impl Grant {
 
     fn secret(&self) -> Option<&Secret> {
         match self {
-            Self::Jwt { .. } => None,
+            Self::Jwt { client, .. } => client.as_ref().map(|(_, secret)| secret),
             Self::ClientSecret { client_secret, .. } => Some(client_secret),
         }
     }
 
     /// The signed RS256 assertion, valid for an hour from `now`.
     fn assertion(&self, now: Timestamp) -> Result<Secret, String> {
-        let Self::Jwt { key, key_id, client_email, audience, scope, subject, .. } = self else {
+        let Self::Jwt { key, key_id, client_email, audience, scope, subject, scope_in_claim, .. } = self else {
             return Err("only a service account signs assertions".to_owned());
         };
         let iat = now.as_second();
-        let mut claims = json!({"iss": client_email, "scope": scope, "aud": audience, "iat": iat, "exp": iat + ASSERTION_LIFETIME_SECONDS});
+        let mut claims = json!({"iss": client_email, "iat": iat, "exp": iat + ASSERTION_LIFETIME_SECONDS});
+        if *scope_in_claim {
+            claims["scope"] = json!(scope);
+        }
+        if let Some(aud) = audience {
+            claims["aud"] = json!(aud);
+        }
         if let Some(sub) = subject {
             claims["sub"] = json!(sub);
         }
@@ -478,12 +543,24 @@ impl Grant {
     /// The token request at `now`.
     fn request(&self, now: Timestamp) -> Result<Request, String> {
         match self {
-            Self::Jwt { endpoint, .. } => {
+            Self::Jwt { endpoint, scope, scope_in_claim, client, .. } => {
                 // Signed, the assertion is itself a credential for an hour.
                 let assertion = self.assertion(now)?;
-                let form =
-                    [("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"), ("assertion", assertion.expose())];
-                Ok(Request::new(Method::POST, endpoint.clone()).form(&form).carrying(&assertion))
+                let mut form = vec![
+                    ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
+                    ("assertion", assertion.expose()),
+                ];
+                if let Some((id, secret)) = client {
+                    form.extend([("client_id", id.as_str()), ("client_secret", secret.expose())]);
+                }
+                if !*scope_in_claim && !scope.is_empty() {
+                    form.push(("scope", scope.as_str()));
+                }
+                let mut request = Request::new(Method::POST, endpoint.clone()).form(&form).carrying(&assertion);
+                if let Some((_, secret)) = client {
+                    request = request.carrying(secret);
+                }
+                Ok(request)
             }
             Self::ClientSecret { endpoint, client_id, client_secret, scope, grant_type, params, basic, .. } => {
                 let mut form: Vec<(&str, &str)> = Vec::new();

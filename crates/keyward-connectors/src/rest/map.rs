@@ -36,6 +36,8 @@ pub(crate) struct RecordReader {
     groups: Option<JsonPath>,
     last_active: Option<JsonPath>,
     bot: Option<JsonPath>,
+    /// Flags that override the status: deleted, suspended, invited.
+    flags: [(Option<JsonPath>, Meaning); 3],
     attributes: Vec<(String, JsonPath)>,
     statuses: LabelMap<Meaning>,
     /// No `statusValues`: a boolean status is `active: true|false`.
@@ -93,6 +95,11 @@ impl RecordReader {
             groups: opt_path(&f.groups, "groups")?,
             last_active: opt_path(&f.last_active, "lastActive")?,
             bot: opt_path(&f.bot, "bot")?,
+            flags: [
+                (opt_path(&f.deleted, "deleted")?, Meaning::Deleted),
+                (opt_path(&f.suspended, "suspended")?, Meaning::Suspended),
+                (opt_path(&f.invited, "invited")?, Meaning::Invited),
+            ],
             attributes: f
                 .attributes
                 .iter()
@@ -141,6 +148,9 @@ impl RecordReader {
                 })?,
             },
         };
+        let flagged =
+            self.flags.iter().find(|(q, _)| q.as_ref().and_then(|q| text(record, q)).as_deref() == Some("true"));
+        let meaning = flagged.map_or(meaning, |(_, m)| *m);
         if meaning == Meaning::Deleted {
             return Ok(Record::Deleted);
         }
@@ -281,6 +291,24 @@ mod tests {
         assert_eq!(r.records(&page).unwrap().len(), 2);
         assert!(r.records(&json!({"items": []})).is_none());
         assert_eq!(r.records(&json!({"users": []})).unwrap().len(), 0);
+    }
+
+    #[test]
+    fn flags_override_the_status() {
+        let mut fields = HttpAccountFields { id: "$.id".into(), ..Default::default() };
+        fields.suspended = Some("$.isSuspended".into());
+        fields.invited = Some("$.isPending".into());
+        fields.deleted = Some("$.isDeleted".into());
+        let l = HttpListing { records: "$".into(), fields, ..Default::default() };
+        let r = RecordReader::new(&l).unwrap();
+        let status = |v| match r.account(&v).unwrap() {
+            Record::Account(a) => Some(a.status),
+            Record::Deleted => None,
+        };
+        assert_eq!(status(json!({"id": 1, "isSuspended": false})), Some(AccountStatus::Active));
+        assert_eq!(status(json!({"id": 1, "isSuspended": true})), Some(AccountStatus::Suspended));
+        assert_eq!(status(json!({"id": 1, "isPending": true})), Some(AccountStatus::Invited));
+        assert_eq!(status(json!({"id": 1, "isSuspended": true, "isDeleted": true})), None);
     }
 
     #[test]

@@ -22,7 +22,8 @@ use keyward_core::resources::{ApplicationSpec, ClientAuth, HttpConnector, ResetF
 use url::Url;
 
 use crate::http::{
-    Auth, ClientCredentials, DeclaredThrottle, HttpClient, HttpSettings, ResetHeader, RetryPolicy, Secret, Throttle,
+    Auth, ClientCredentials, DeclaredThrottle, HttpClient, HttpSettings, JwtBearer, ResetHeader, RetryPolicy, Secret,
+    Throttle,
 };
 use crate::secrets::ClusterSecrets;
 use crate::{ConnectorError, Outcome};
@@ -77,6 +78,22 @@ impl HttpApi {
                         cc = cc.grant_type(g.trim());
                     }
                     Auth::ClientCredentials(cc)
+                } else if let Some(j) = &a.jwt_bearer {
+                    let client = match (&j.client_id, &j.client_secret) {
+                        (Some(id), Some(secret)) => {
+                            Some((id.trim().to_owned(), read(secret, "client secret", "clientSecret")?))
+                        }
+                        _ => None,
+                    };
+                    Auth::JwtBearer(JwtBearer {
+                        token_url: j.token_url.trim().to_owned(),
+                        private_key: read(&j.private_key, "private key", "privateKey")?,
+                        issuer: j.issuer.trim().to_owned(),
+                        subject: j.subject.clone(),
+                        audience: j.audience.clone(),
+                        scopes: j.scopes.clone(),
+                        client,
+                    })
                 } else {
                     return Err(not_configured("spec.connector.http.auth sets no way to authenticate".to_owned()));
                 }

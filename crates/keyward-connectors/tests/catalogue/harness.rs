@@ -20,6 +20,9 @@ use crate::common::fast;
 /// means something.
 pub const SECRET: &str = "kw-CATALOGUE-secret-7f3a9c2e";
 
+/// An RSA key made for tests only.
+pub const TEST_KEY: &str = include_str!("../../../keyward-http/tests/data/test-only-rsa-key.pem");
+
 const PEOPLE: &str = "apiVersion: keyward.io/v1alpha1\nkind: PeopleSource\nmetadata: {name: hr}\nspec: {csv: {path: hr.csv, columns: {id: id}}}\n---\n";
 
 pub struct App {
@@ -58,7 +61,9 @@ pub async fn load(name: &str) -> App {
         if let Some(at) = line.find("{env: ") {
             let end = line[at..].find('}').unwrap() + at;
             let var = &line[at + 6..end];
-            std::fs::write(dir.path().join(var), SECRET).unwrap();
+            // A private key must be one; every other credential is SECRET.
+            let value = if var.ends_with("_PRIVATE_KEY") { TEST_KEY } else { SECRET };
+            std::fs::write(dir.path().join(var), value).unwrap();
             line = format!("{}{{file: {var}}}{}", &line[..at], &line[end + 1..]);
         }
         out.push_str(&line);

@@ -9,5 +9,6 @@ mod harness;
 
 mod hubspot;
 mod kintone;
+mod line_works;
 mod readonly;
 mod zendesk;

@@ -153,13 +153,13 @@ pub(super) fn check(
 
 fn check_auth(c: &mut Checker<'_>, o: &Origin, h: &HttpConnector) {
     let Some(a) = &h.auth else { return };
-    let set = [a.bearer.is_some(), a.api_key.is_some(), a.basic.is_some(), a.oauth2.is_some()];
+    let set = [a.bearer.is_some(), a.api_key.is_some(), a.basic.is_some(), a.oauth2.is_some(), a.jwt_bearer.is_some()];
     if set.iter().filter(|s| **s).count() != 1 {
         c.error(
             o,
             &format!("{P}.auth"),
             "set exactly one way to authenticate",
-            "keep one of `bearer`, `apiKey`, `basic` and `oauth2`, or leave `auth` out for an API without authentication",
+            "keep one of `bearer`, `apiKey`, `basic`, `oauth2` and `jwtBearer`, or leave `auth` out for an API without authentication",
         );
     }
     let examples = |field: &str| {
@@ -192,6 +192,9 @@ fn check_auth(c: &mut Checker<'_>, o: &Origin, h: &HttpConnector) {
             );
         }
     }
+    if let Some(j) = &a.jwt_bearer {
+        check_jwt(c, o, j, &examples);
+    }
     if let Some(t) = &a.oauth2 {
         check_secret_ref(c, o, &format!("{P}.auth.oauth2.clientSecret"), &t.client_secret, &examples("clientSecret"));
         check_api_url(
@@ -222,6 +225,43 @@ fn check_auth(c: &mut Checker<'_>, o: &Origin, h: &HttpConnector) {
     }
 }
 
+fn check_jwt(
+    c: &mut Checker<'_>,
+    o: &Origin,
+    j: &crate::resources::HttpJwtBearerAuth,
+    examples: &dyn Fn(&str) -> String,
+) {
+    let at = format!("{P}.auth.jwtBearer");
+    check_secret_ref(c, o, &format!("{at}.privateKey"), &j.private_key, &examples("privateKey"));
+    check_api_url(
+        c,
+        o,
+        &format!("{at}.tokenUrl"),
+        &j.token_url,
+        "write the API's token endpoint, like `https://auth.worksmobile.com/oauth2/v2.0/token`",
+    );
+    if j.issuer.trim().is_empty() {
+        c.error(
+            o,
+            &format!("{at}.issuer"),
+            "the assertion's issuer is empty",
+            "write what the API expects as `iss` (often the client id)",
+        );
+    }
+    match (&j.client_id, &j.client_secret) {
+        (Some(_), Some(secret)) => {
+            check_secret_ref(c, o, &format!("{at}.clientSecret"), secret, &examples("clientSecret"))
+        }
+        (None, None) => {}
+        _ => c.error(
+            o,
+            &at,
+            "`clientId` and `clientSecret` go together",
+            "set both, or neither when the API takes the assertion alone",
+        ),
+    }
+}
+
 fn check_listing(c: &mut Checker<'_>, o: &Origin, l: &HttpListing) {
     let at = format!("{P}.accounts");
     check_request(c, o, &format!("{at}.request"), &l.request, Context::Listing, "GET");
@@ -241,6 +281,9 @@ fn check_listing(c: &mut Checker<'_>, o: &Origin, l: &HttpListing) {
         ("groups", &f.groups),
         ("lastActive", &f.last_active),
         ("bot", &f.bot),
+        ("suspended", &f.suspended),
+        ("invited", &f.invited),
+        ("deleted", &f.deleted),
     ];
     for (name, q) in optional {
         if let Some(q) = q {

@@ -93,6 +93,37 @@ pub struct HttpAuth {
     /// once when the API refuses it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oauth2: Option<HttpOAuth2Auth>,
+    /// An RS256 assertion signed with a private key and exchanged for
+    /// access tokens (RFC 7523), as LINE WORKS service accounts do.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jwt_bearer: Option<HttpJwtBearerAuth>,
+}
+
+/// A private key whose signed assertions are exchanged for access tokens.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct HttpJwtBearerAuth {
+    /// The token endpoint (HTTPS).
+    pub token_url: String,
+    /// Where the RSA private key (PEM) is read from when keyward runs.
+    pub private_key: SecretRef,
+    /// The assertion's `iss` (LINE WORKS: the client id).
+    pub issuer: String,
+    /// The assertion's `sub` (LINE WORKS: the service account).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// The assertion's `aud`, for APIs that check it. Default none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<String>,
+    /// Scopes asked for in the token request.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scopes: Vec<String>,
+    /// A client id sent beside the assertion (with `clientSecret`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Where the client secret sent beside the assertion is read from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<SecretRef>,
 }
 
 /// A fixed bearer token.
@@ -382,6 +413,17 @@ pub struct HttpAccountFields {
     /// account is active.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// For APIs that say it with a flag: `true` here means the account is
+    /// suspended (`$.isSuspended`), whatever `status` says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suspended: Option<String>,
+    /// `true` here means an invitation not accepted yet (`$.isPending`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invited: Option<String>,
+    /// `true` here means a deleted account the API still lists
+    /// (`$.isDeleted`): not an account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<String>,
     /// The account's role (mapped by `roleValues`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,

@@ -142,6 +142,14 @@ impl ConnectorSpec {
                 "spec.connector.http.auth.oauth2.clientSecret",
                 self.http_auth().and_then(|a| a.oauth2.as_ref()).map(|o| &o.client_secret),
             ),
+            (
+                "spec.connector.http.auth.jwtBearer.privateKey",
+                self.http_auth().and_then(|a| a.jwt_bearer.as_ref()).map(|j| &j.private_key),
+            ),
+            (
+                "spec.connector.http.auth.jwtBearer.clientSecret",
+                self.http_auth().and_then(|a| a.jwt_bearer.as_ref()).and_then(|j| j.client_secret.as_ref()),
+            ),
         ];
         refs.into_iter().filter_map(|(path, r)| Some((path, r?))).collect()
     }
