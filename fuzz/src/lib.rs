@@ -231,3 +231,21 @@ pub fn strings<'a>(user: &'a serde_json::Value, key: &str) -> Vec<&'a str> {
 pub fn check_account(a: &keyward_core::Account) {
     assert!(!a.id.trim().is_empty(), "an account with a blank id: {a:?}");
 }
+
+/// Every definition of the connector catalogue (`catalogue/*.yaml`), for
+/// the `json_http` target.
+pub fn catalogue() -> &'static PolicySet {
+    static SET: OnceLock<PolicySet> = OnceLock::new();
+    SET.get_or_init(|| {
+        let text = [
+            include_str!("../../catalogue/hubspot.yaml"),
+            include_str!("../../catalogue/kintone.yaml"),
+            include_str!("../../catalogue/zendesk.yaml"),
+            include_str!("../../catalogue/notion.yaml"),
+            include_str!("../../catalogue/freee.yaml"),
+            include_str!("../../catalogue/line-works.yaml"),
+        ]
+        .join("\n---\n");
+        load("catalogue/all.yaml", &text)
+    })
+}

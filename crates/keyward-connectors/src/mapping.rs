@@ -119,3 +119,24 @@ pub fn atlassian_next_cursor(next: &str) -> String {
 pub fn graph_user(licences: &BTreeMap<String, String>, user: &Value, groups: Vec<Text>) -> Option<Account> {
     crate::graph::user_account(licences, user, groups)
 }
+
+/// One page of an `http` connector's listing as the listing reads it: the
+/// records `listing.records` selects, each mapped to an account or found
+/// deleted (`None`); an error is the listing's refusal (a record without
+/// id, a status nobody declared, a `records` query that selects nothing).
+pub fn http_page(
+    listing: &keyward_core::resources::HttpListing,
+    page: &Value,
+) -> Result<Vec<Option<Account>>, String> {
+    let reader = crate::rest::map::RecordReader::new(listing)?;
+    let records = reader.records(page).ok_or_else(|| "the records query selects nothing".to_owned())?;
+    records
+        .into_iter()
+        .map(|r| {
+            reader.account(r).map(|rec| match rec {
+                crate::rest::map::Record::Account(a) => Some(*a),
+                crate::rest::map::Record::Deleted => None,
+            })
+        })
+        .collect()
+}
