@@ -159,7 +159,7 @@ spec:
     csvExport:
       path: freee-users.csv
       encoding: shift_jis
-      columns: {displayName: 氏名, email: メールアドレス, role: 権限, status: 状態, lastActive: 最終ログイン日時}
+      columns: {displayName: 氏名, email: メールアドレス, role: 権限, status: 状態, lastActive: 最終ログイン日時, exportedAt: 出力日時}
       statusValues: {active: [有効], suspended: [無効], invited: [招待中]}
   correlate: [{email: {}}]
 ---

@@ -307,6 +307,7 @@ mod tests {
                 changes: Counts::default(),
                 seat_cost: None,
                 seats: None,
+                export: None,
             }],
             summary: Counts::default(),
             changes: Changes::default(),

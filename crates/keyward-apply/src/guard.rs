@@ -5,7 +5,9 @@
 //! matches too much or a wrong HR status look like a wave of joiners (or
 //! of leavers coming back). The plan cannot tell them apart, so before
 //! anything is applied these checks compare the plan with limits and with
-//! the HR head count of the last apply. Each refusal names the numbers,
+//! the HR head count of the last apply. A checklist made from an export
+//! older than its `maxAge` is refused too: it asks again for what was done
+//! since and misses accounts made since. Each refusal names the numbers,
 //! the limit and the flag that overrides it.
 
 use std::collections::BTreeSet;
@@ -51,6 +53,9 @@ pub struct GuardOptions {
     /// `--max-create`: the per-app limit on accounts created or restored,
     /// for Applications that do not set `spec.apply.guard.maxCreate`.
     pub default_max_create: u32,
+    /// `--allow-stale-exports`: apply apps whose export is older than
+    /// their `maxAge`.
+    pub allow_stale_exports: bool,
 }
 
 impl Default for GuardOptions {
@@ -64,6 +69,7 @@ impl Default for GuardOptions {
             max_hr_shrink_percent: DEFAULT_MAX_HR_SHRINK_PERCENT,
             allow_mass_create: false,
             default_max_create: DEFAULT_MAX_CREATE,
+            allow_stale_exports: false,
         }
     }
 }
@@ -99,6 +105,9 @@ pub fn check(plan: &Plan, set: &PolicySet, opts: &GuardOptions, previous_people_
     }
     let mut total = 0usize;
     for app in &plan.apps {
+        if let Some(r) = stale_export(opts, app) {
+            out.push(r);
+        }
         if let Some(r) = mass_create(plan, set, opts, app) {
             out.push(r);
         }
@@ -148,6 +157,20 @@ pub fn check(plan: &Plan, set: &PolicySet, opts: &GuardOptions, previous_people_
         });
     }
     out
+}
+
+/// An export older than its app's `maxAge`: whatever the plan asks of the
+/// app was worked out from accounts as they were then.
+fn stale_export(opts: &GuardOptions, app: &AppSummary) -> Option<Refusal> {
+    let e = app.export.as_ref().filter(|e| e.is_stale() && !opts.allow_stale_exports)?;
+    let finding = e.finding(&app.source)?;
+    Some(Refusal {
+        app: Some(app.name.clone()),
+        message: format!(
+            "{}: {finding}, and plan anew. A checklist from it asks again for changes made since and misses accounts made since; rerun with --allow-stale-exports if the export is still right.",
+            app.name
+        ),
+    })
 }
 
 /// More accounts created or restored in one app than its limit.
@@ -299,6 +322,32 @@ mod tests {
         assert!(check(&opening(10, 51, 0), &set, &allow, None).is_empty());
         let wider = GuardOptions { default_max_create: 60, ..GuardOptions::default() };
         assert!(check(&opening(10, 51, 0), &set, &wider, None).is_empty());
+    }
+
+    #[test]
+    fn a_stale_export_is_refused_for_its_app_until_allowed() {
+        let set = crm("{}");
+        let mut plan = opening(10, 0, 0);
+        let exported = |date| keyward_core::account::ExportDate {
+            date,
+            from: keyward_core::account::ExportDateFrom::Column { column: "出力日時".into() },
+        };
+        let day = jiff::civil::date(2026, 11, 23);
+        let age = |d| keyward_core::plan::ExportAge::on(exported(d), keyward_core::duration::Days(30), day);
+        plan.apps[0].export = Some(age(jiff::civil::date(2026, 10, 24)));
+        assert!(check(&plan, &set, &GuardOptions::default(), None).is_empty(), "30 days is within the limit");
+        plan.apps[0].export = Some(age(jiff::civil::date(2026, 12, 24)));
+        assert!(check(&plan, &set, &GuardOptions::default(), None).is_empty(), "a future date only warns");
+        plan.apps[0].export = Some(age(jiff::civil::date(2026, 10, 23)));
+        let r = check(&plan, &set, &GuardOptions::default(), None);
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].app.as_deref(), Some("crm"));
+        assert_eq!(
+            r[0].message,
+            "crm: the export crm.csv is 31 days old (exported 2026-10-23, from the column `出力日時`); the limit is 30d (spec.connector.csvExport.maxAge): export the accounts again, or raise maxAge, and plan anew. A checklist from it asks again for changes made since and misses accounts made since; rerun with --allow-stale-exports if the export is still right."
+        );
+        let allow = GuardOptions { allow_stale_exports: true, ..GuardOptions::default() };
+        assert!(check(&plan, &set, &allow, None).is_empty());
     }
 
     #[test]

@@ -86,6 +86,7 @@ fn plan(people: usize, apps: &[AppDef], changes: Vec<Change>) -> Plan {
                 changes: Counts::default(),
                 seat_cost: None,
                 seats: None,
+                export: None,
             })
             .collect(),
         summary: Counts::default(),

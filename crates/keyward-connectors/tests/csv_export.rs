@@ -89,3 +89,61 @@ async fn a_missing_file_names_the_app_and_the_path() {
     let msg = err.to_string();
     assert!(msg.starts_with("cannot read ") && msg.contains("slack.csv (Application slack)"), "{msg}");
 }
+
+const DATED: &str = "  connector:\n    csvExport:\n      path: slack.csv\n      columns: {id: userid, email: email, exportedAt: 出力日時}\n";
+
+async fn list_dated(dir: &std::path::Path, csv: &str) -> Result<keyward_core::AccountListing, ConnectorError> {
+    std::fs::write(dir.join("slack.csv"), csv).unwrap();
+    let connectors = build_all(&set(dir, DATED)).unwrap();
+    connectors["slack"].list().await
+}
+
+#[tokio::test]
+async fn the_export_date_is_the_oldest_of_its_column() {
+    use keyward_core::account::{ExportDate, ExportDateFrom};
+    let dir = tempfile::tempdir().unwrap();
+    let listing =
+        list_dated(dir.path(), "userid,email,出力日時\nU1,a@example.com,2026/11/30 09:15\nU2,b@example.com,2026年11月28日\nU3,c@example.com,\n")
+            .await
+            .unwrap();
+    assert_eq!(
+        listing.exported,
+        Some(ExportDate {
+            date: jiff::civil::date(2026, 11, 28),
+            from: ExportDateFrom::Column { column: "出力日時".into() }
+        })
+    );
+}
+
+#[tokio::test]
+async fn without_a_date_column_the_files_modification_time_is_the_export_date() {
+    use keyward_core::account::ExportDateFrom;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("slack.csv");
+    std::fs::write(&path, "userid,username,email,status,groups\nU1,taro,taro@example.com,Member,\n").unwrap();
+    // Noon UTC is the same day in every time zone from UTC-11 to UTC+11.
+    let noon: jiff::Timestamp = "2026-10-15T12:00:00Z".parse().unwrap();
+    std::fs::File::options().write(true).open(&path).unwrap().set_modified(noon.into()).unwrap();
+    let connectors = build_all(&set(dir.path(), SLACK)).unwrap();
+    let listing = connectors["slack"].list().await.unwrap();
+    let exported = listing.exported.unwrap();
+    assert_eq!((exported.date, exported.from), (jiff::civil::date(2026, 10, 15), ExportDateFrom::FileModified));
+
+    // A mapped column empty in every row says nothing: the file's time stands.
+    let listing = list_dated(dir.path(), "userid,email,出力日時\nU1,a@example.com,\n").await.unwrap();
+    assert_eq!(listing.exported.unwrap().from, ExportDateFrom::FileModified);
+}
+
+#[tokio::test]
+async fn an_unreadable_export_date_is_an_error_at_its_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let err =
+        list_dated(dir.path(), "userid,email,出力日時\nU1,a@example.com,2026/11/30\nU2,b@example.com,30/11/2026\n")
+            .await
+            .unwrap_err();
+    let ConnectorError::Data(d) = &err else { panic!("{err}") };
+    assert_eq!(d.0.len(), 1, "{err}");
+    assert!(d.0[0].position().ends_with("slack.csv:3 (column 出力日時)"), "{}", d.0[0].position());
+    assert_eq!(d.0[0].message, "cannot read the export date `30/11/2026`");
+    assert!(d.0[0].help.as_deref().unwrap().contains("2026年11月30日"), "{err}");
+}

@@ -193,12 +193,56 @@ pub struct AccountListing {
     pub accounts: Vec<Account>,
     /// What the connector that listed them can change.
     pub capabilities: Capabilities,
+    /// For an export made by hand: the day it was made and how that is
+    /// known. `None` for a listing read live from the app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exported: Option<ExportDate>,
+}
+
+/// The day an export was made, and where keyward read it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportDate {
+    /// The day (of the oldest row, when the rows carry dates).
+    pub date: Date,
+    /// Where the day comes from.
+    #[serde(flatten)]
+    pub from: ExportDateFrom,
+}
+
+/// Where an export's day comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "from", rename_all = "camelCase")]
+pub enum ExportDateFrom {
+    /// A column of the export (`columns.exportedAt`), by its header.
+    Column {
+        /// The header.
+        column: String,
+    },
+    /// The file's modification time, on the machine's calendar.
+    FileModified,
+}
+
+impl std::fmt::Display for ExportDateFrom {
+    /// `from the column `出力日時`` / `from the file's modification time`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Column { column } => write!(f, "from the column `{column}`"),
+            Self::FileModified => f.write_str("from the file's modification time"),
+        }
+    }
 }
 
 impl AccountListing {
     /// Builds a read-only listing (an export).
     pub fn new(source: impl Into<String>, accounts: Vec<Account>) -> Self {
-        Self { source: source.into(), accounts, capabilities: Capabilities::READ_ONLY }
+        Self { source: source.into(), accounts, capabilities: Capabilities::READ_ONLY, exported: None }
+    }
+
+    /// The same listing, read from an export made on `exported`.
+    pub fn with_export_date(mut self, exported: ExportDate) -> Self {
+        self.exported = Some(exported);
+        self
     }
 
     /// The same listing from a connector that can make `capabilities`.

@@ -9,8 +9,9 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::account::{Account, AccountStatus, Text};
+use crate::account::{Account, AccountStatus, ExportDate, Text};
 use crate::action::Action;
+use crate::duration::Days;
 use crate::people::Person;
 
 /// Version of the JSON plan document. Bumped on any incompatible change.
@@ -248,6 +249,10 @@ pub struct AppSummary {
     /// Paid seats the plan adds and frees, when the seat cost is known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seats: Option<SeatChange>,
+    /// For an export made by hand: how old it is on the plan's date.
+    /// Absent for apps read live, so older readers are unaffected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub export: Option<ExportAge>,
 }
 
 /// Paid seats added and freed, and what that does to the monthly bill.
@@ -398,6 +403,74 @@ impl Plan {
     /// Changes of one app.
     pub fn changes_for(&self, app: &str) -> &[Change] {
         self.apps.iter().position(|a| a.name == app).and_then(|i| self.changes.by_app.get(i)).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// How old an app's export is on the plan's date, against its limit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportAge {
+    /// The day the export was made, and where that was read.
+    #[serde(flatten)]
+    pub exported: ExportDate,
+    /// Whole days from the export to the plan's date; negative when the
+    /// export is dated after it.
+    pub age_days: i64,
+    /// The limit (`spec.connector.csvExport.maxAge`, or its default).
+    pub max_age: Days,
+}
+
+impl ExportAge {
+    /// The export's age on `today` against `max_age`.
+    pub fn on(exported: ExportDate, max_age: Days, today: Date) -> Self {
+        // Calendar days between two civil dates; within jiff's range they
+        // always fit, and saturate rather than fail if not.
+        let age_days = exported.date.until((jiff::Unit::Day, today)).map_or(i64::MAX, |s| i64::from(s.get_days()));
+        Self { exported, age_days, max_age }
+    }
+
+    /// Older than its limit: apply refuses the app without
+    /// `--allow-stale-exports`.
+    pub fn is_stale(&self) -> bool {
+        self.age_days > i64::from(self.max_age.0)
+    }
+
+    /// Dated after the plan's date: a clock or a column is wrong.
+    pub fn is_future(&self) -> bool {
+        self.age_days < 0
+    }
+
+    /// `3 days old`, `1 day old`, `dated 2 days after the plan's date`.
+    pub fn age(&self) -> String {
+        match self.age_days {
+            1 => "1 day old".to_owned(),
+            n if n < 0 => format!("dated {} days after the plan's date", n.unsigned_abs()),
+            n => format!("{n} days old"),
+        }
+    }
+
+    /// `3 days old (exported 2026-11-27, from the file's modification time)`.
+    pub fn describe(&self) -> String {
+        format!("{} (exported {}, {})", self.age(), self.exported.date, self.exported.from)
+    }
+
+    /// What is wrong with the export read from `source`, and what to do
+    /// (`None` when nothing is): too old, or dated after the plan.
+    pub fn finding(&self, source: &str) -> Option<String> {
+        if self.is_stale() {
+            Some(format!(
+                "the export {source} is {}; the limit is {} (spec.connector.csvExport.maxAge): export the accounts again, or raise maxAge",
+                self.describe(),
+                self.max_age
+            ))
+        } else if self.is_future() {
+            Some(format!(
+                "the export {source} is {}: check the clock of the machine that wrote it, or which column is mapped as columns.exportedAt",
+                self.describe()
+            ))
+        } else {
+            None
+        }
     }
 }
 

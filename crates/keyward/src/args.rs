@@ -91,6 +91,10 @@ pub struct GuardArgs {
     /// that do not set `spec.apply.guard.maxCreate`.
     #[arg(long, value_name = "N", default_value_t = keyward_apply::guard::DEFAULT_MAX_CREATE)]
     pub max_create: u32,
+    /// Apply (or write the checklist of) apps whose csv export is older
+    /// than their `spec.connector.csvExport.maxAge`.
+    #[arg(long)]
+    pub allow_stale_exports: bool,
 }
 
 impl GuardArgs {
@@ -105,6 +109,7 @@ impl GuardArgs {
             max_hr_shrink_percent: self.max_hr_shrink_percent,
             allow_mass_create: self.allow_mass_create,
             default_max_create: self.max_create,
+            allow_stale_exports: self.allow_stale_exports,
         }
     }
 }

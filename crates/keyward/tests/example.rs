@@ -5,8 +5,13 @@
 
 use assert_cmd::Command;
 
+#[path = "common/example_exports.rs"]
+mod example_exports;
+
 fn repo() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap();
+    example_exports::pin_export_times(&repo);
+    repo
 }
 
 fn keyward(args: &[&str]) -> String {

@@ -27,6 +27,8 @@ pub const APPLIED: &str = "Applied";
 pub const BLOCKED_BY_GUARD: &str = "BlockedByGuard";
 /// Event reason: the HR data or the app's accounts could not be read.
 pub const SOURCE_ERROR: &str = "SourceError";
+/// Event reason: the app's export is too old (or dated after today).
+pub const STALE_EXPORT: &str = "StaleExport";
 
 /// Longest event note: the API refuses notes over 1 kB.
 const MAX_NOTE: usize = 1000;
@@ -61,6 +63,9 @@ pub fn wanted_events(o: &AppOutcome, full: bool) -> Vec<Wanted> {
     let mut out = Vec::new();
     if let Some(p) = &o.problem {
         out.push(Wanted { reason: SOURCE_ERROR, warning: true, note: cut(format!("{}: {}", p.reason, p.message)) });
+    }
+    if full && let Some(p) = &o.export_problem {
+        out.push(Wanted { reason: STALE_EXPORT, warning: true, note: cut(p.message.clone()) });
     }
     if !o.refusals.is_empty() {
         out.push(Wanted { reason: BLOCKED_BY_GUARD, warning: true, note: cut(o.refusals.join("; ")) });
@@ -98,7 +103,7 @@ impl EventMemory {
     /// is forgotten, so its return is reported again.
     pub fn filter(&mut self, app: &str, wanted: Vec<Wanted>, full: bool) -> Vec<Wanted> {
         if full {
-            for reason in [DRIFTED, BLOCKED_BY_GUARD, SOURCE_ERROR] {
+            for reason in [DRIFTED, BLOCKED_BY_GUARD, SOURCE_ERROR, STALE_EXPORT] {
                 if !wanted.iter().any(|w| w.reason == reason) {
                     self.last.remove(&(app.to_owned(), reason));
                 }
@@ -183,6 +188,18 @@ mod tests {
         let mut o = AppOutcome { drift, ..AppOutcome::default() };
         o.planned.suspend = drift;
         o
+    }
+
+    #[test]
+    fn a_stale_export_is_a_warning_event_once_until_it_changes() {
+        let mut o = observe(0);
+        o.export_problem = Some(crate::status::Problem::new("ExportTooOld", "the export crm.csv is 31 days old"));
+        let mut m = EventMemory::default();
+        let first = m.filter("crm", wanted_events(&o, true), true);
+        assert_eq!(first.len(), 1);
+        assert_eq!((first[0].reason, first[0].warning), (STALE_EXPORT, true));
+        assert!(m.filter("crm", wanted_events(&o, true), true).is_empty());
+        assert!(wanted_events(&o, false).is_empty(), "a person's reconcile says nothing about it");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Condition;
 use keyward_core::resources::{ApplicationStatus, PlanCounts};
 
-use super::conditions::{BLOCKED_BY_GUARD, DRIFTED, READY, SOURCE_ERROR, SYNCED, rfc3339, set_condition};
+use super::conditions::{BLOCKED_BY_GUARD, DRIFTED, READY, SOURCE_ERROR, STALE_EXPORT, SYNCED, rfc3339, set_condition};
 use super::outcome::{AppOutcome, Mode};
 
 fn bool_str(b: bool) -> &'static str {
@@ -82,6 +82,13 @@ pub fn application_status(prev: Option<&ApplicationStatus>, o: &AppOutcome, now:
         "the app matches the policy".to_owned()
     };
     set_condition(c, DRIFTED, bool_str(drifted), if drifted { "ChangesPending" } else { "InSync" }, &drift_msg, now);
+    match (&o.export, &o.export_problem) {
+        (_, Some(p)) => set_condition(c, STALE_EXPORT, "True", &p.reason, &p.message, now),
+        (Some(age), None) => {
+            set_condition(c, STALE_EXPORT, "False", "ExportFresh", &format!("the export is {age}"), now)
+        }
+        (None, None) => {}
+    }
     match o.mode {
         Mode::Observe => {
             set_condition(c, BLOCKED_BY_GUARD, "False", "ObserveMode", "observe mode: nothing is applied", now);
@@ -191,6 +198,7 @@ mod tests {
             changes,
             seat_cost: None,
             seats: None,
+            export: None,
         }
     }
 
@@ -232,6 +240,33 @@ mod tests {
         assert_eq!(status_of(&s, SYNCED), ("True".into(), "Observed".into()));
         assert_eq!(status_of(&s, BLOCKED_BY_GUARD), ("False".into(), "ObserveMode".into()));
         assert_eq!(status_of(&s, SOURCE_ERROR), ("False".into(), "SourcesRead".into()));
+    }
+
+    #[test]
+    fn an_export_says_its_age_and_a_stale_one_is_a_condition_in_observe_mode() {
+        use keyward_core::account::{ExportDate, ExportDateFrom};
+        use keyward_core::plan::ExportAge;
+        let (changes, counts) = two_changes();
+        let mut sum = summary(10, counts);
+        sum.source = "crm.csv (utf-8)".into();
+        let exported = ExportDate { date: jiff::civil::date(2026, 10, 1), from: ExportDateFrom::FileModified };
+        sum.export =
+            Some(ExportAge::on(exported.clone(), keyward_core::duration::Days(90), jiff::civil::date(2026, 11, 23)));
+        let s = application_status(None, &outcome(ReconcileMode::Observe, &sum, &changes, &[], &[], None), t(0));
+        assert_eq!(status_of(&s, STALE_EXPORT), ("False".into(), "ExportFresh".into()));
+        assert_eq!(
+            cond(&s, STALE_EXPORT).message,
+            "the export is 53 days old (exported 2026-10-01, from the file's modification time)"
+        );
+        sum.export = Some(ExportAge::on(exported, keyward_core::duration::Days(30), jiff::civil::date(2026, 11, 23)));
+        let s = application_status(Some(&s), &outcome(ReconcileMode::Observe, &sum, &changes, &[], &[], None), t(1));
+        assert_eq!(status_of(&s, STALE_EXPORT), ("True".into(), "ExportTooOld".into()));
+        assert!(cond(&s, STALE_EXPORT).message.contains("is 53 days old"), "{:?}", cond(&s, STALE_EXPORT));
+        assert!(cond(&s, STALE_EXPORT).message.contains("export the accounts again, or raise maxAge"));
+        assert_eq!(status_of(&s, READY), ("True".into(), "Observing".into()), "observing goes on");
+        let none =
+            application_status(None, &outcome(ReconcileMode::Observe, &summary(1, counts), &[], &[], &[], None), t(0));
+        assert!(condition(&none.conditions, STALE_EXPORT).is_none(), "only apps read from an export have it");
     }
 
     #[test]

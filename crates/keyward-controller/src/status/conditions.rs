@@ -15,6 +15,9 @@ pub const DRIFTED: &str = "Drifted";
 pub const BLOCKED_BY_GUARD: &str = "BlockedByGuard";
 /// Condition type: data could not be read.
 pub const SOURCE_ERROR: &str = "SourceError";
+/// Condition type: the app's export is older than its `maxAge` (or dated
+/// after today). Set only for apps read from an export.
+pub const STALE_EXPORT: &str = "StaleExport";
 
 /// Longest condition message kept; longer ones are cut (the full text is
 /// in the log).

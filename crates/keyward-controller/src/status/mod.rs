@@ -10,6 +10,7 @@
 //! | `Drifted` | the app still differs from the policy after the reconcile | `ChangesPending` · `InSync` · `NotPlanned` (Unknown) |
 //! | `BlockedByGuard` | a guard refused the app's changes (enforce mode) | `GuardRefused` · `WithinLimits`, `ObserveMode` · `NotPlanned` (Unknown) |
 //! | `Synced` | the last reconcile read, planned and (enforce) applied without a failure | `Applied`, `UpToDate`, `Observed` · `ApplyFailed`, `AuditLogFailed`, `GuardRefused`, the `SourceError` reason, `PersonReconcileFailed` |
+//! | `StaleExport` | (apps read from a csv export only) the export is older than its `maxAge`, or dated after the plan's day; the message says how old, where the date came from and what to do | `ExportTooOld`, `ExportDatedAhead` · `ExportFresh` |
 //! | `Ready` | the controller does what the resource asks: observe mode read and planned; enforce mode left nothing to do | `InSync`, `Observing` · `ChangesPending`, `ApplyFailed`, `BlockedByGuard`, `SourceError`, `InvalidSpec` |
 //!
 //! `lastTransitionTime` moves only when a condition's status changes.
@@ -35,7 +36,8 @@ pub mod people_source;
 
 pub use application::{application_status, describe, merge_person_outcome};
 pub use conditions::{
-    BLOCKED_BY_GUARD, DRIFTED, MAX_MESSAGE, READY, SOURCE_ERROR, SYNCED, condition, rfc3339, set_condition,
+    BLOCKED_BY_GUARD, DRIFTED, MAX_MESSAGE, READY, SOURCE_ERROR, STALE_EXPORT, SYNCED, condition, rfc3339,
+    set_condition,
 };
 pub use invalid::{INVALID_SPEC, errors_of, invalid_application, invalid_people_source};
 pub use outcome::{AppOutcome, Mode, Problem, outcome, plan_counts, unplanned};

@@ -64,6 +64,13 @@ pub struct AppOutcome {
     pub failures: Vec<String>,
     /// Changes (reviews excluded) still to make after this reconcile.
     pub drift: u32,
+    /// For an app read from an export: how old it is, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub export: Option<String>,
+    /// What is wrong with the export (too old, or dated after the plan)
+    /// and what to do; `None` when nothing is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub export_problem: Option<Problem>,
 }
 
 /// [`ReconcileMode`] with a `Default` and `Serialize` of its own, for reports.
@@ -126,6 +133,11 @@ pub fn outcome(
         accounts: n(summary.accounts),
         planned: plan_counts(&summary.changes),
         refusals: refusals.iter().map(|r| r.message.clone()).collect(),
+        export: summary.export.as_ref().map(|e| e.describe()),
+        export_problem: summary.export.as_ref().and_then(|e| {
+            let reason = if e.is_stale() { "ExportTooOld" } else { "ExportDatedAhead" };
+            e.finding(&summary.source).map(|m| Problem::new(reason, m))
+        }),
         ..AppOutcome::default()
     };
     for i in items {

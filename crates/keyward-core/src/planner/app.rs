@@ -6,7 +6,8 @@ use crate::action::Action;
 use crate::compile::model::CompiledApp;
 use crate::correlate::Link;
 use crate::evaluate::EntView;
-use crate::plan::{AppSummary, Change, Counts, Held, SeatChange};
+use crate::plan::{AppSummary, Change, Counts, ExportAge, Held, SeatChange};
+use crate::resources::{CsvExportConnector, DEFAULT_EXPORT_MAX_AGE};
 
 use super::context::{AppCtx, Scratch, Shared};
 use super::duties::Holding;
@@ -99,6 +100,10 @@ pub(super) fn plan_app(
         changes: counts,
         seats: spec.and_then(|s| s.seat_cost.as_ref()).map(|c| SeatChange::of(c, &counts)),
         seat_cost: spec.and_then(|s| s.seat_cost.clone()),
+        export: listing.exported.clone().map(|e| {
+            let limit = spec.and_then(|s| s.connector.csv_export.as_ref()).map(CsvExportConnector::max_age);
+            ExportAge::on(e, limit.unwrap_or(DEFAULT_EXPORT_MAX_AGE), shared.today)
+        }),
     };
     AppPart { summary, changes: app_changes, holdings, held: app_held }
 }

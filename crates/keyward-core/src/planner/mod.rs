@@ -12,7 +12,9 @@
 //! matching nobody (`reviews`) and turns what the connector cannot do into
 //! work for a human (`manual`), then checks separation of duties over all
 //! apps (`duties`). What a person's planning holds back until a later day
-//! (`moverGrace`, a hand-over Exception) is listed as held (`held`). The plan's data model is [`crate::plan`], below this.
+//! (`moverGrace`, a hand-over Exception) is listed as held (`held`); an
+//! export older than its limit, or dated after the plan, is a warning
+//! (`exports`). The plan's data model is [`crate::plan`], below this.
 
 use std::collections::BTreeMap;
 
@@ -28,6 +30,7 @@ use crate::plan::{Changes, Counts, PLAN_FORMAT_VERSION, PeopleSummary, Plan, Pla
 mod app;
 mod context;
 mod duties;
+mod exports;
 mod held;
 mod manual;
 mod person;
@@ -136,6 +139,8 @@ fn plan_inner(
     for c in by_app.iter().flatten() {
         summary.add(c.action);
     }
+    let mut warnings = selections.warnings.clone();
+    warnings.extend(exports::export_warnings(&apps));
     Ok(Plan {
         api_version: crate::resources::API_VERSION.to_owned(),
         kind: "Plan".to_owned(),
@@ -145,7 +150,7 @@ fn plan_inner(
         apps,
         summary,
         changes: Changes::per_app(by_app),
-        warnings: selections.warnings.clone(),
+        warnings,
         violations,
         duty_rules: compiled.duties.len(),
         // A person's reconcile looks at one person: what policies select

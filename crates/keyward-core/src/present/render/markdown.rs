@@ -294,7 +294,14 @@ fn counts_table(plan: &Plan) -> String {
     let _ = writeln!(s, "| app | accounts | create | restore | update | suspend | transfer | delete | review |");
     let _ = writeln!(s, "|---|--:|--:|--:|--:|--:|--:|--:|--:|");
     for app in &plan.apps {
-        let _ = write!(s, "| {} | {} |", md_text(&app.name), app.accounts);
+        // An export's age shows beside the app even when within its limit:
+        // a reviewer weighs a checklist by how fresh its source is.
+        let export = match &app.export {
+            Some(e) if e.is_stale() || e.is_future() => format!(" · ⚠️ export {}, limit {}", e.age(), e.max_age),
+            Some(e) => format!(" · export {}", e.age()),
+            None => String::new(),
+        };
+        let _ = write!(s, "| {}{export} | {} |", md_text(&app.name), app.accounts);
         for a in Action::ALL {
             let n = app.changes.get(a);
             // A non-zero deprovisioning count stands out in the grid.

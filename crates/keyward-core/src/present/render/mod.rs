@@ -8,7 +8,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::action::Action;
 use crate::plan::Violation;
-use crate::plan::{Change, Counts, Held, Plan};
+use crate::plan::{Change, Counts, ExportAge, Held, Plan};
 use crate::printable::escape as printable;
 
 pub mod diff;
@@ -90,6 +90,19 @@ pub fn duties_line(plan: &Plan) -> Option<String> {
         0 => format!("Separation of duties: no violations ({rules})."),
         n => format!("Separation of duties: {n} violation{} ({rules}).", if n == 1 { "" } else { "s" }),
     })
+}
+
+/// How old an app's export is, for its summary:
+/// `export of 2026-11-27 (from the file's modification time): 3 days old, within the limit of 30d`.
+pub fn export_line(e: &ExportAge) -> String {
+    let verdict = if e.is_stale() {
+        format!("over the limit of {}: export again or raise maxAge", e.max_age)
+    } else if e.is_future() {
+        "check the clock or the exportedAt column".to_owned()
+    } else {
+        format!("within the limit of {}", e.max_age)
+    };
+    format!("export of {} ({}): {}, {verdict}", e.exported.date, e.exported.from, e.age())
 }
 
 /// Each duty of a violation with what gives it to the person, in words:
@@ -192,6 +205,10 @@ pub fn text(plan: &Plan, opts: TextOptions) -> String {
             "  {} accounts: {} matched, {} unmatched, {} protected, {} bots",
             app.accounts, app.matched, app.orphans, app.protected, app.bots
         );
+        if let Some(e) = &app.export {
+            let mark = if e.is_stale() || e.is_future() { "! " } else { "" };
+            let _ = writeln!(s, "  {mark}{}", printable(&export_line(e)));
+        }
         let changes = plan.changes_for(&app.name);
         let width =
             changes.iter().map(|c| UnicodeWidthStr::width(printable(c.account.label()).as_ref())).max().unwrap_or(0);

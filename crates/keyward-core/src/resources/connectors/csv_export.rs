@@ -6,7 +6,14 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::duration::Days;
 use crate::resources::shared::TextEncoding;
+
+/// How old an export may be, when `maxAge` is not set: a month. Exports
+/// are made by hand, often at a monthly review; older than that, leavers
+/// since the export are missing from it and the checklist asks again for
+/// changes already made.
+pub const DEFAULT_EXPORT_MAX_AGE: Days = Days(30);
 
 /// A user list exported from a SaaS admin screen.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -36,6 +43,20 @@ pub struct CsvExportConnector {
     /// Separator between several groups in one cell. Default `;`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list_separator: Option<String>,
+    /// How old the export may be on the plan date (`30d`, `2w`). Older, the
+    /// plan warns and `keyward apply` refuses the app unless run with
+    /// `--allow-stale-exports`. The export's date is read from
+    /// `columns.exportedAt` when mapped (the oldest of its cells), else it
+    /// is the file's modification time. Default `30d`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_age: Option<Days>,
+}
+
+impl CsvExportConnector {
+    /// `maxAge`, or its default.
+    pub fn max_age(&self) -> Days {
+        self.max_age.unwrap_or(DEFAULT_EXPORT_MAX_AGE)
+    }
 }
 
 /// CSV headers of the account fields. At least one of `id`, `email` and
@@ -71,6 +92,12 @@ pub struct AccountColumns {
     /// Last sign-in date, shown in inventories and reports.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_active: Option<String>,
+    /// The date or time the export was made, when the export has such a
+    /// column (`出力日時`): `2026-11-30`, `2026/11/30`, `2026年11月30日`,
+    /// each optionally followed by a time (`09:15`, `9時15分`). When rows
+    /// differ, the oldest counts. A cell that cannot be read is an error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exported_at: Option<String>,
     /// Further columns kept as named account attributes, usable as a
     /// correlator's `accountField`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]

@@ -1,17 +1,23 @@
 //! The csv-export connector: a user list exported by hand from a SaaS admin
 //! screen, for apps without a usable API. It can only read; what the plan
-//! asks of such an app becomes a checklist for a human.
+//! asks of such an app becomes a checklist for a human. The listing says
+//! when the export was made (`exported_at`, else the file's modification
+//! time), so the plan can tell a stale export.
+
+mod exported_at;
 
 use std::collections::{BTreeMap, HashMap};
 
 use async_trait::async_trait;
-use keyward_core::account::{Account, AccountListing, AccountStatus, Text};
+use jiff::civil::Date;
+use keyward_core::account::{Account, AccountListing, AccountStatus, ExportDate, ExportDateFrom, Text};
 use keyward_core::diag::{Diagnostic, Diagnostics, Location};
 use keyward_core::load::{Locator, Named};
 use keyward_core::resources::{AccountStatusValues, ApplicationSpec, CsvExportConnector};
 use keyward_core::tabular::{self, Headers, csv_error, field_count_error, row_error};
 use keyward_core::vocab::{self, LabelMap};
 use rustc_hash::FxHashMap;
+use tokio::io::AsyncReadExt as _;
 
 use crate::{Capabilities, Connector, ConnectorError};
 
@@ -48,7 +54,18 @@ impl CsvExport {
     /// Builds the connector for an Application with a `csvExport` connector.
     pub fn new(locator: &Locator, app: &Named<ApplicationSpec>, spec: &CsvExportConnector) -> Self {
         let mut column_locations = HashMap::new();
-        let fields = ["id", "email", "username", "displayName", "status", "role", "groups", "externalId", "lastActive"];
+        let fields = [
+            "id",
+            "email",
+            "username",
+            "displayName",
+            "status",
+            "role",
+            "groups",
+            "externalId",
+            "lastActive",
+            "exportedAt",
+        ];
         let mut paths: Vec<String> = fields.iter().map(|f| format!("spec.connector.csvExport.columns.{f}")).collect();
         paths
             .extend(spec.columns.attributes.keys().map(|k| format!("spec.connector.csvExport.columns.attributes.{k}")));
@@ -66,8 +83,10 @@ impl CsvExport {
         }
     }
 
-    /// Parses an export's bytes into a listing.
-    pub fn parse(&self, bytes: Vec<u8>) -> Result<AccountListing, ConnectorError> {
+    /// Parses an export's bytes into a listing; `modified` is the day of
+    /// the file's modification time, the export's date when no column
+    /// holds one.
+    pub fn parse(&self, bytes: Vec<u8>, modified: Option<Date>) -> Result<AccountListing, ConnectorError> {
         let decoded = tabular::decode(&self.path, bytes, self.spec.encoding).map_err(|d| data(vec![d]))?;
         let text = decoded.text;
         tabular::empty_file(&self.path, &text, "export the accounts again").map_err(|d| data(vec![d]))?;
@@ -87,6 +106,7 @@ impl CsvExport {
         let mut errors = Vec::new();
         let mut lines: Vec<u32> = Vec::with_capacity(rows);
         let mut last_active_col = tabular::DateColumn::new(&[]);
+        let mut exported_at = exported_at::ExportedAt::new();
         let mut record = csv::StringRecord::new();
         let mut record_lines = tabular::RecordLines::new(&text);
         loop {
@@ -120,6 +140,15 @@ impl CsvExport {
                 );
                 continue;
             };
+            if let (Some(raw), Some(i)) = (cell(cols.exported_at), cols.exported_at)
+                && !exported_at.add(raw)
+            {
+                errors.push(
+                    row_error(&self.path, line, Some(&headers.names()[i]), format!("cannot read the export date `{}`", tabular::quote(raw)))
+                        .with_help(format!("write it as {}, or map `spec.connector.csvExport.columns.exportedAt` in {} to the column that holds the export's date", exported_at::FORMATS, self.policy_file)),
+                );
+                continue;
+            }
             let meaning = match (cell(cols.status), cols.status) {
                 (Some(raw), Some(i)) => match statuses.get(raw) {
                     Some(m) => *m,
@@ -188,7 +217,19 @@ impl CsvExport {
             errors.sort_by_key(|d| d.location.map(|l| l.line));
             return Err(data(errors));
         }
-        Ok(AccountListing::new(format!("{} ({})", self.path, decoded.encoding), accounts))
+        let listing = AccountListing::new(format!("{} ({})", self.path, decoded.encoding), accounts);
+        // A column that is mapped but empty in every row (a header-only
+        // export) says nothing: the file's time is all there is.
+        let exported = match (exported_at.oldest(), &self.spec.columns.exported_at) {
+            (Some(date), Some(column)) => {
+                Some(ExportDate { date, from: ExportDateFrom::Column { column: column.clone() } })
+            }
+            _ => modified.map(|date| ExportDate { date, from: ExportDateFrom::FileModified }),
+        };
+        Ok(match exported {
+            Some(e) => listing.with_export_date(e),
+            None => listing,
+        })
     }
 
     fn resolve(&self, headers: &Headers) -> Result<Cols, ConnectorError> {
@@ -218,6 +259,7 @@ impl CsvExport {
             groups: find("groups", c.groups.as_ref()),
             external_id: find("externalId", c.external_id.as_ref()),
             last_active: find("lastActive", c.last_active.as_ref()),
+            exported_at: find("exportedAt", c.exported_at.as_ref()),
             attributes: c
                 .attributes
                 .iter()
@@ -238,6 +280,7 @@ struct Cols {
     groups: Option<usize>,
     external_id: Option<usize>,
     last_active: Option<usize>,
+    exported_at: Option<usize>,
     attributes: Vec<(String, usize)>,
 }
 
@@ -272,6 +315,13 @@ fn date_part(raw: &str) -> &str {
     raw.split(['T', ' ']).next().unwrap_or(raw)
 }
 
+/// The day of a file's modification time on the machine's calendar, as
+/// `keyward plan` takes today's date from the same clock and zone; `None`
+/// for a time outside the calendar's range.
+fn modified_day(t: std::time::SystemTime) -> Option<Date> {
+    jiff::Timestamp::try_from(t).ok().map(|t| t.to_zoned(jiff::tz::TimeZone::system()).date())
+}
+
 fn parse_slots() -> &'static tokio::sync::Semaphore {
     static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
     SLOTS.get_or_init(|| tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())))
@@ -301,13 +351,16 @@ impl Connector for CsvExport {
         let _slot = parse_slots().acquire().await.map_err(|e| ConnectorError::Internal(e.to_string()))?;
         let file = keyward_http::resource_files::admit(&self.locator, PATH_FIELD, &self.spec.path)
             .map_err(|why| ConnectorError::NotConfigured { app: self.app.clone(), why })?;
-        let bytes = tokio::fs::read(&file.path).await.map_err(|error| ConnectorError::Io {
-            app: self.app.clone(),
-            path: file.shown,
-            error,
-        })?;
+        let io = |error| ConnectorError::Io { app: self.app.clone(), path: file.shown.clone(), error };
+        // The time and the bytes of the same open file, so a file replaced
+        // in between cannot lend its time to the other's contents.
+        let mut f = tokio::fs::File::open(&file.path).await.map_err(io)?;
+        let modified = f.metadata().await.and_then(|m| m.modified()).map_err(io)?;
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes).await.map_err(io)?;
+        let modified = modified_day(modified);
         let this = self.clone();
-        tokio::task::spawn_blocking(move || this.parse(bytes))
+        tokio::task::spawn_blocking(move || this.parse(bytes, modified))
             .await
             .map_err(|e| ConnectorError::Internal(format!("the CSV parser stopped: {e}")))?
     }
