@@ -124,10 +124,7 @@ pub fn graph_user(licences: &BTreeMap<String, String>, user: &Value, groups: Vec
 /// records `listing.records` selects, each mapped to an account or found
 /// deleted (`None`); an error is the listing's refusal (a record without
 /// id, a status nobody declared, a `records` query that selects nothing).
-pub fn http_page(
-    listing: &keyward_core::resources::HttpListing,
-    page: &Value,
-) -> Result<Vec<Option<Account>>, String> {
+pub fn http_page(listing: &keyward_core::resources::HttpListing, page: &Value) -> Result<Vec<Option<Account>>, String> {
     let reader = crate::rest::map::RecordReader::new(listing)?;
     let records = reader.records(page).ok_or_else(|| "the records query selects nothing".to_owned())?;
     records

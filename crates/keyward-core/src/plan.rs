@@ -435,15 +435,18 @@ impl ExportAge {
         self.age_days > i64::from(self.max_age.0)
     }
 
-    /// Dated after the plan's date: a clock or a column is wrong.
+    /// A date column after the plan's date: a clock or a column is wrong.
+    /// A file modified after the plan's date is not: planning a past day
+    /// (`--at`) on files checked out or copied since is normal.
     pub fn is_future(&self) -> bool {
-        self.age_days < 0
+        self.age_days < 0 && matches!(self.exported.from, crate::account::ExportDateFrom::Column { .. })
     }
 
     /// `3 days old`, `1 day old`, `dated 2 days after the plan's date`.
     pub fn age(&self) -> String {
         match self.age_days {
             1 => "1 day old".to_owned(),
+            n if n < 0 && !self.is_future() => "modified after the plan's date".to_owned(),
             n if n < 0 => format!("dated {} days after the plan's date", n.unsigned_abs()),
             n => format!("{n} days old"),
         }

@@ -10,7 +10,7 @@
 //! | `Drifted` | the app still differs from the policy after the reconcile | `ChangesPending` · `InSync` · `NotPlanned` (Unknown) |
 //! | `BlockedByGuard` | a guard refused the app's changes (enforce mode) | `GuardRefused` · `WithinLimits`, `ObserveMode` · `NotPlanned` (Unknown) |
 //! | `Synced` | the last reconcile read, planned and (enforce) applied without a failure | `Applied`, `UpToDate`, `Observed` · `ApplyFailed`, `AuditLogFailed`, `GuardRefused`, the `SourceError` reason, `PersonReconcileFailed` |
-//! | `StaleExport` | (apps read from a csv export only) the export is older than its `maxAge`, or dated after the plan's day; the message says how old, where the date came from and what to do | `ExportTooOld`, `ExportDatedAhead` · `ExportFresh` |
+//! | `StaleExport` | (apps read from a csv export only) the export is older than its `maxAge`, or its date column is after the plan's day; the message says how old, where the date came from and what to do | `ExportTooOld`, `ExportDatedAhead` · `ExportFresh` |
 //! | `Ready` | the controller does what the resource asks: observe mode read and planned; enforce mode left nothing to do | `InSync`, `Observing` · `ChangesPending`, `ApplyFailed`, `BlockedByGuard`, `SourceError`, `InvalidSpec` |
 //!
 //! `lastTransitionTime` moves only when a condition's status changes.

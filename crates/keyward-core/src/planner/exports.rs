@@ -74,13 +74,23 @@ mod tests {
     }
 
     #[test]
+    fn a_file_modified_after_a_past_plan_date_is_no_warning() {
+        // `keyward plan --at 2026-11-23` on a fresh checkout: the files'
+        // times are the checkout's, after the plan's date. Normal, not a
+        // wrong clock (the README's first command warned for every export).
+        let a = app(date(2026, 12, 6), ExportDateFrom::FileModified);
+        assert!(!a.export.as_ref().unwrap().is_stale());
+        assert!(export_warnings(&[a]).is_empty());
+    }
+
+    #[test]
     fn an_export_dated_after_the_plan_is_suspicious_but_not_stale() {
-        let a = app(date(2026, 12, 2), ExportDateFrom::FileModified);
+        let a = app(date(2026, 12, 2), ExportDateFrom::Column { column: "出力日時".into() });
         assert!(!a.export.as_ref().unwrap().is_stale());
         assert_eq!(
             export_warnings(&[a]),
             [
-                "crm: the export crm.csv (utf-8) is dated 2 days after the plan's date (exported 2026-12-02, from the file's modification time): check the clock of the machine that wrote it, or which column is mapped as columns.exportedAt."
+                "crm: the export crm.csv (utf-8) is dated 2 days after the plan's date (exported 2026-12-02, from the column `出力日時`): check the clock of the machine that wrote it, or which column is mapped as columns.exportedAt."
             ]
         );
     }
