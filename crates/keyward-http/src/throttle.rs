@@ -275,7 +275,7 @@ mod tests {
         h
     }
 
-    fn wait(t: Throttle, status: u16, pairs: &[(&'static str, &str)], body: &str) -> Option<Wait> {
+    fn wait(t: &Throttle, status: u16, pairs: &[(&'static str, &str)], body: &str) -> Option<Wait> {
         t.wait(StatusCode::from_u16(status).unwrap(), &headers(pairs), body.as_bytes(), now())
     }
 
@@ -297,14 +297,14 @@ mod tests {
     #[test]
     fn standard_is_429_and_503_with_retry_after() {
         let t = Throttle::Standard;
-        assert_eq!(wait(t, 429, &[("retry-after", "3")], ""), secs(3));
-        assert_eq!(wait(t, 503, &[("retry-after", "Sun, 01 Mar 2026 12:00:10 GMT")], ""), secs(10));
-        assert_eq!(wait(t, 429, &[], ""), Some(Wait::Backoff));
-        assert_eq!(wait(t, 429, &[("retry-after", "later")], ""), Some(Wait::Backoff));
+        assert_eq!(wait(&t, 429, &[("retry-after", "3")], ""), secs(3));
+        assert_eq!(wait(&t, 503, &[("retry-after", "Sun, 01 Mar 2026 12:00:10 GMT")], ""), secs(10));
+        assert_eq!(wait(&t, 429, &[], ""), Some(Wait::Backoff));
+        assert_eq!(wait(&t, 429, &[("retry-after", "later")], ""), Some(Wait::Backoff));
         // Other 5xx are retried with backoff by the caller, not as throttles.
-        assert_eq!(wait(t, 502, &[("retry-after", "3")], ""), None);
-        assert_eq!(wait(t, 403, &[("retry-after", "3")], ""), None);
-        assert_eq!(wait(t, 200, &[], ""), None);
+        assert_eq!(wait(&t, 502, &[("retry-after", "3")], ""), None);
+        assert_eq!(wait(&t, 403, &[("retry-after", "3")], ""), None);
+        assert_eq!(wait(&t, 200, &[], ""), None);
     }
 
     #[test]
@@ -316,15 +316,15 @@ mod tests {
             )
         };
         for reason in ["userRateLimitExceeded", "rateLimitExceeded", "quotaExceeded"] {
-            assert_eq!(wait(t, 403, &[], &legacy(reason)), Some(Wait::Backoff), "{reason}");
+            assert_eq!(wait(&t, 403, &[], &legacy(reason)), Some(Wait::Backoff), "{reason}");
         }
         let info = r#"{"error":{"code":403,"message":"Quota exceeded","status":"PERMISSION_DENIED","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"RATE_LIMIT_EXCEEDED","domain":"googleapis.com"}]}}"#;
-        assert_eq!(wait(t, 403, &[], info), Some(Wait::Backoff));
+        assert_eq!(wait(&t, 403, &[], info), Some(Wait::Backoff));
         let exhausted = r#"{"error":{"code":403,"message":"Quota exceeded","status":"RESOURCE_EXHAUSTED"}}"#;
-        assert_eq!(wait(t, 403, &[], exhausted), Some(Wait::Backoff));
+        assert_eq!(wait(&t, 403, &[], exhausted), Some(Wait::Backoff));
         // Google's 429 is a throttle whatever its body says.
-        assert_eq!(wait(t, 429, &[], "{}"), Some(Wait::Backoff));
-        assert_eq!(wait(t, 503, &[("retry-after", "2")], ""), secs(2));
+        assert_eq!(wait(&t, 429, &[], "{}"), Some(Wait::Backoff));
+        assert_eq!(wait(&t, 503, &[("retry-after", "2")], ""), secs(2));
     }
 
     #[test]
@@ -334,12 +334,12 @@ mod tests {
             let body = format!(
                 r#"{{"error":{{"code":403,"errors":[{{"reason":"{reason}"}}],"status":"PERMISSION_DENIED"}}}}"#
             );
-            assert_eq!(wait(t, 403, &[], &body), None, "{reason}");
+            assert_eq!(wait(&t, 403, &[], &body), None, "{reason}");
         }
-        assert_eq!(wait(t, 403, &[], "Forbidden"), None);
-        assert_eq!(wait(t, 403, &[], ""), None);
+        assert_eq!(wait(&t, 403, &[], "Forbidden"), None);
+        assert_eq!(wait(&t, 403, &[], ""), None);
         // A throttling reason outside `error` is not Google's shape.
-        assert_eq!(wait(t, 403, &[], r#"{"reason":"rateLimitExceeded"}"#), None);
+        assert_eq!(wait(&t, 403, &[], r#"{"reason":"rateLimitExceeded"}"#), None);
     }
 
     #[test]
@@ -351,19 +351,19 @@ mod tests {
         // retry-after first, even with a spent primary limit beside it.
         let mut both = primary.to_vec();
         both.push(("retry-after", "5"));
-        assert_eq!(wait(t, 403, &both, limited), secs(5));
-        assert_eq!(wait(t, 429, &[("retry-after", "7")], ""), secs(7));
+        assert_eq!(wait(&t, 403, &both, limited), secs(5));
+        assert_eq!(wait(&t, 429, &[("retry-after", "7")], ""), secs(7));
         // Then the primary limit's reset, an epoch against `now`.
-        assert_eq!(wait(t, 403, &primary, limited), secs(42));
-        assert_eq!(wait(t, 429, &primary, ""), secs(42));
+        assert_eq!(wait(&t, 403, &primary, limited), secs(42));
+        assert_eq!(wait(&t, 429, &primary, ""), secs(42));
         let past = (now().as_second() - 10).to_string();
-        assert_eq!(wait(t, 403, &[("x-ratelimit-remaining", "0"), ("x-ratelimit-reset", &past)], ""), secs(0));
+        assert_eq!(wait(&t, 403, &[("x-ratelimit-remaining", "0"), ("x-ratelimit-reset", &past)], ""), secs(0));
         // Then the secondary limit: at least a minute.
         let minute = Some(Wait::AtLeast(Duration::from_secs(60)));
         let secondary = r#"{"message":"You have exceeded a secondary rate limit. Please wait a few minutes before you try again."}"#;
-        assert_eq!(wait(t, 403, &[("x-ratelimit-remaining", "4999")], secondary), minute);
-        assert_eq!(wait(t, 429, &[], ""), minute);
-        assert_eq!(wait(t, 403, &[("x-ratelimit-remaining", "0")], ""), minute);
+        assert_eq!(wait(&t, 403, &[("x-ratelimit-remaining", "4999")], secondary), minute);
+        assert_eq!(wait(&t, 429, &[], ""), minute);
+        assert_eq!(wait(&t, 403, &[("x-ratelimit-remaining", "0")], ""), minute);
     }
 
     #[test]
@@ -371,10 +371,10 @@ mod tests {
         let t = Throttle::GitHub;
         let denied = r#"{"message":"Resource not accessible by personal access token","documentation_url":"https://docs.github.com/rest"}"#;
         let h = [("x-ratelimit-remaining", "4999"), ("x-ratelimit-reset", "1772366400")];
-        assert_eq!(wait(t, 403, &h, denied), None);
-        assert_eq!(wait(t, 403, &[], "Forbidden"), None);
-        assert_eq!(wait(t, 404, &[("retry-after", "5")], ""), None);
-        assert_eq!(wait(t, 503, &[("retry-after", "5")], ""), secs(5));
+        assert_eq!(wait(&t, 403, &h, denied), None);
+        assert_eq!(wait(&t, 403, &[], "Forbidden"), None);
+        assert_eq!(wait(&t, 404, &[("retry-after", "5")], ""), None);
+        assert_eq!(wait(&t, 503, &[("retry-after", "5")], ""), secs(5));
     }
 
     #[test]
@@ -382,31 +382,31 @@ mod tests {
         let t = Throttle::Graph;
         let body = r#"{"error":{"code":"TooManyRequests","message":"Too many requests","innerError":{"date":"2026-03-01T12:00:00"}}}"#;
         assert_eq!(
-            wait(t, 429, &[("retry-after", "2"), ("x-ms-throttle-scope", "Tenant_Application/ReadWrite/x")], body),
+            wait(&t, 429, &[("retry-after", "2"), ("x-ms-throttle-scope", "Tenant_Application/ReadWrite/x")], body),
             secs(2)
         );
-        assert_eq!(wait(t, 429, &[], body), Some(Wait::Backoff));
-        assert_eq!(wait(t, 503, &[("retry-after", "4")], ""), secs(4));
+        assert_eq!(wait(&t, 429, &[], body), Some(Wait::Backoff));
+        assert_eq!(wait(&t, 503, &[("retry-after", "4")], ""), secs(4));
         // 504 is retried as a 5xx by the caller.
-        assert_eq!(wait(t, 504, &[], ""), None);
-        assert_eq!(wait(t, 403, &[("retry-after", "4")], body), None);
+        assert_eq!(wait(&t, 504, &[], ""), None);
+        assert_eq!(wait(&t, 403, &[("retry-after", "4")], body), None);
     }
 
     #[test]
     fn atlassian_waits_until_the_iso_reset() {
         let t = Throttle::Atlassian;
-        assert_eq!(wait(t, 429, &[("x-ratelimit-reset", "2026-03-01T12:00:30Z")], ""), secs(30));
-        assert_eq!(wait(t, 429, &[("X-RateLimit-Reset", "2026-03-01T21:01:00+09:00")], ""), secs(60));
+        assert_eq!(wait(&t, 429, &[("x-ratelimit-reset", "2026-03-01T12:00:30Z")], ""), secs(30));
+        assert_eq!(wait(&t, 429, &[("X-RateLimit-Reset", "2026-03-01T21:01:00+09:00")], ""), secs(60));
         assert_eq!(
-            wait(t, 429, &[("x-ratelimit-reset", "2026-03-01T12:00:00.500Z")], ""),
+            wait(&t, 429, &[("x-ratelimit-reset", "2026-03-01T12:00:00.500Z")], ""),
             Some(Wait::For(Duration::from_millis(500)))
         );
-        assert_eq!(wait(t, 429, &[("x-ratelimit-reset", "2026-03-01T11:00:00Z")], ""), secs(0));
+        assert_eq!(wait(&t, 429, &[("x-ratelimit-reset", "2026-03-01T11:00:00Z")], ""), secs(0));
         // Unreadable or absent: Retry-After, then backoff.
-        assert_eq!(wait(t, 429, &[("x-ratelimit-reset", "30"), ("retry-after", "3")], ""), secs(3));
-        assert_eq!(wait(t, 429, &[("retry-after", "3")], ""), secs(3));
-        assert_eq!(wait(t, 429, &[], ""), Some(Wait::Backoff));
-        assert_eq!(wait(t, 403, &[("x-ratelimit-reset", "2026-03-01T12:00:30Z")], ""), None);
+        assert_eq!(wait(&t, 429, &[("x-ratelimit-reset", "30"), ("retry-after", "3")], ""), secs(3));
+        assert_eq!(wait(&t, 429, &[("retry-after", "3")], ""), secs(3));
+        assert_eq!(wait(&t, 429, &[], ""), Some(Wait::Backoff));
+        assert_eq!(wait(&t, 403, &[("x-ratelimit-reset", "2026-03-01T12:00:30Z")], ""), None);
     }
 
     #[test]
@@ -414,7 +414,7 @@ mod tests {
         let t = Throttle::SmartHr;
         let body = r#"{"code":6,"type":"too_many_requests","message":"Too Many Requests"}"#;
         let h = [("x-rate-limit-limit", "10"), ("x-rate-limit-remaining", "0"), ("x-rate-limit-reset", "8")];
-        assert_eq!(wait(t, 429, &h, body), secs(8));
+        assert_eq!(wait(&t, 429, &h, body), secs(8));
         // The intensive limit spent, the normal one not: its reset counts.
         let h = [
             ("x-rate-limit-remaining", "3"),
@@ -422,13 +422,13 @@ mod tests {
             ("x-intensive-rate-limit-remaining", "0"),
             ("x-intensive-rate-limit-reset", "25"),
         ];
-        assert_eq!(wait(t, 429, &h, body), secs(25));
-        assert_eq!(wait(t, 429, &[("x-rate-limit-reset", "2")], body), secs(2));
-        assert_eq!(wait(t, 429, &[("retry-after", "4")], body), secs(4));
-        assert_eq!(wait(t, 429, &[], body), Some(Wait::Backoff));
+        assert_eq!(wait(&t, 429, &h, body), secs(25));
+        assert_eq!(wait(&t, 429, &[("x-rate-limit-reset", "2")], body), secs(2));
+        assert_eq!(wait(&t, 429, &[("retry-after", "4")], body), secs(4));
+        assert_eq!(wait(&t, 429, &[], body), Some(Wait::Backoff));
         // The headers come on every answer: only a 429 is a throttle.
-        assert_eq!(wait(t, 200, &[("x-rate-limit-remaining", "0"), ("x-rate-limit-reset", "8")], ""), None);
-        assert_eq!(wait(t, 503, &[], r#"{"code":9,"type":"service_maintenance"}"#), Some(Wait::Backoff));
+        assert_eq!(wait(&t, 200, &[("x-rate-limit-remaining", "0"), ("x-rate-limit-reset", "8")], ""), None);
+        assert_eq!(wait(&t, 503, &[], r#"{"code":9,"type":"service_maintenance"}"#), Some(Wait::Backoff));
     }
 
     #[test]
@@ -442,22 +442,19 @@ mod tests {
         };
         let t = declared(ResetHeader::EpochSeconds);
         let epoch = now().as_second() + 20;
-        assert_eq!(wait(t.clone(), 403, &[("x-ratelimit-reset", &epoch.to_string())], ""), secs(20));
-        assert_eq!(
-            wait(t.clone(), 429, &[("retry-after", "3"), ("x-ratelimit-reset", &epoch.to_string())], ""),
-            secs(3)
-        );
-        assert_eq!(wait(t.clone(), 429, &[], ""), Some(Wait::Backoff));
+        assert_eq!(wait(&t, 403, &[("x-ratelimit-reset", &epoch.to_string())], ""), secs(20));
+        assert_eq!(wait(&t, 429, &[("retry-after", "3"), ("x-ratelimit-reset", &epoch.to_string())], ""), secs(3));
+        assert_eq!(wait(&t, 429, &[], ""), Some(Wait::Backoff));
         // Not declared: a 401 is final.
-        assert_eq!(wait(t, 401, &[], ""), None);
-        assert_eq!(wait(declared(ResetHeader::Seconds), 429, &[("x-ratelimit-reset", "7")], ""), secs(7));
+        assert_eq!(wait(&t, 401, &[], ""), None);
+        assert_eq!(wait(&declared(ResetHeader::Seconds), 429, &[("x-ratelimit-reset", "7")], ""), secs(7));
         assert_eq!(
-            wait(declared(ResetHeader::Date), 429, &[("x-ratelimit-reset", "2026-03-01T12:00:30Z")], ""),
+            wait(&declared(ResetHeader::Date), 429, &[("x-ratelimit-reset", "2026-03-01T12:00:30Z")], ""),
             secs(30)
         );
         // Unreadable: backoff.
         assert_eq!(
-            wait(declared(ResetHeader::Seconds), 429, &[("x-ratelimit-reset", "soon")], ""),
+            wait(&declared(ResetHeader::Seconds), 429, &[("x-ratelimit-reset", "soon")], ""),
             Some(Wait::Backoff)
         );
     }

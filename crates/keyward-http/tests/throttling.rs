@@ -25,7 +25,7 @@ fn now() -> Timestamp {
 
 fn client(throttle: Throttle) -> HttpClient {
     let mut settings = HttpSettings::new(Some(5), Some(1000));
-    settings.throttle = throttle;
+    settings.throttle = throttle.clone();
     settings.retry = RetryPolicy {
         max_attempts: 3,
         max_total_wait: Duration::from_secs(5),
@@ -62,14 +62,14 @@ async fn after(throttle: Throttle, first: ResponseTemplate) -> (Result<Reply, Ht
 }
 
 async fn retried_to_success(throttle: Throttle, first: ResponseTemplate) {
-    let (result, requests) = after(throttle, first).await;
+    let (result, requests) = after(throttle.clone(), first).await;
     let reply = result.unwrap();
     assert_eq!(reply.status, 200, "{throttle:?}");
     assert_eq!(requests, 2, "{throttle:?}: one throttled request, one retry");
 }
 
 async fn final_at_once(throttle: Throttle, first: ResponseTemplate) -> Reply {
-    let (result, requests) = after(throttle, first).await;
+    let (result, requests) = after(throttle.clone(), first).await;
     assert_eq!(requests, 1, "{throttle:?}: a final answer is not retried");
     result.unwrap()
 }
@@ -77,7 +77,7 @@ async fn final_at_once(throttle: Throttle, first: ResponseTemplate) -> Reply {
 /// Fails with the limit's message after one request: the wait the answer
 /// asked for, as computed, is in the message.
 async fn too_long(throttle: Throttle, first: ResponseTemplate) -> String {
-    let (result, requests) = after(throttle, first).await;
+    let (result, requests) = after(throttle.clone(), first).await;
     assert_eq!(requests, 1, "{throttle:?}: a wait past the limit fails before trying again");
     let err = result.unwrap_err().to_string();
     assert!(err.contains("longer than the 5 s left of keyward's 5 s retry limit"), "{err}");
