@@ -5,7 +5,7 @@
 //! connectors share ([`http`]), and the connectors themselves: csv-export,
 //! SCIM 2.0, GitHub organisations, Microsoft Graph ([`graph`]), Google
 //! Workspace ([`google`]), Slack ([`slack`]), Atlassian Cloud
-//! ([`atlassian`]) and LDAP directories; further vendor APIs plug in here.
+//! ([`atlassian`]), Okta ([`okta`]) and LDAP directories; further vendor APIs plug in here.
 //!
 //! A connector must never return a partial listing as if it were complete:
 //! an error, a page it could not fetch, or a file cut short is an error,
@@ -32,6 +32,7 @@ pub mod http;
 pub mod ldap;
 mod lookup;
 pub mod mapping;
+pub mod okta;
 pub mod scim;
 pub mod secrets;
 pub mod slack;
@@ -343,6 +344,9 @@ pub fn build(
     }
     if let Some(spec) = &c.slack {
         return Ok(Box::new(slack::Slack::new(&locator, app, spec, secrets)?));
+    }
+    if let Some(spec) = &c.okta {
+        return Ok(Box::new(okta::Okta::new(&locator, app, spec, secrets)?));
     }
     Err(ConnectorError::Internal(format!("Application {}: connector kind {names:?} is not built", app.name)))
 }

@@ -11,6 +11,7 @@ mod github;
 mod google;
 mod graph;
 mod ldap;
+mod okta;
 mod scim;
 mod slack;
 
@@ -20,6 +21,7 @@ pub use github::*;
 pub use google::*;
 pub use graph::*;
 pub use ldap::*;
+pub use okta::*;
 pub use scim::*;
 pub use slack::*;
 
@@ -72,12 +74,17 @@ pub struct ConnectorSpec {
     /// access and groups through group memberships.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub atlassian: Option<AtlassianConnector>,
+    /// An Okta organisation through Okta's management API: users created,
+    /// suspended or deactivated, restored and deleted, and memberships of
+    /// Okta groups.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub okta: Option<OktaConnector>,
 }
 
 impl ConnectorSpec {
     /// Every connector kind, as written under `spec.connector`.
-    pub const KINDS: [&'static str; 8] =
-        ["csvExport", "scim", "github", "ldap", "microsoftGraph", "googleWorkspace", "slack", "atlassian"];
+    pub const KINDS: [&'static str; 9] =
+        ["csvExport", "scim", "github", "ldap", "microsoftGraph", "googleWorkspace", "slack", "atlassian", "okta"];
 
     /// The kinds this spec sets (exactly one is valid).
     pub fn kinds_set(&self) -> Vec<&'static str> {
@@ -90,6 +97,7 @@ impl ConnectorSpec {
             self.google_workspace.is_some(),
             self.slack.is_some(),
             self.atlassian.is_some(),
+            self.okta.is_some(),
         ];
         Self::KINDS.iter().zip(set).filter(|(_, s)| *s).map(|(k, _)| *k).collect()
     }
@@ -121,6 +129,7 @@ impl ConnectorSpec {
             ("spec.connector.slack.token", self.slack.as_ref().map(|s| &s.token)),
             ("spec.connector.slack.scimToken", self.slack.as_ref().and_then(|s| s.scim_token.as_ref())),
             ("spec.connector.atlassian.apiKey", self.atlassian.as_ref().map(|a| &a.api_key)),
+            ("spec.connector.okta.token", self.okta.as_ref().map(|o| &o.token)),
         ];
         refs.into_iter().filter_map(|(path, r)| Some((path, r?))).collect()
     }
