@@ -109,9 +109,10 @@ impl Okta {
         }
     }
 
-    /// Creates and activates the person's user (login = work e-mail); a
-    /// taken login is the user an earlier attempt (or a human) made, which
-    /// is adopted, never a second user. Then joins the granted groups.
+    /// Creates and activates the person's user (login = work e-mail) in the
+    /// granted groups, one request; a taken login is the user an earlier
+    /// attempt (or a human) made, which is adopted, never a second user,
+    /// and then joins the granted groups.
     pub(super) async fn create(&self, change: &Change) -> Result<Outcome, ConnectorError> {
         let person = change.person.as_ref();
         let email = change.account.email.as_deref().or_else(|| person.and_then(|p| p.email.as_deref()));
@@ -137,8 +138,12 @@ impl Okta {
         for g in groups {
             joins.push(self.changeable(g).await?);
         }
-        let req = Request::new(Method::POST, self.url(&["users"], &[("activate", "true")]))
-            .json(&json!({ "profile": profile }));
+        let mut body = json!({ "profile": profile });
+        if !joins.is_empty() {
+            // Okta adds the new user to these groups in the same request.
+            body["groupIds"] = json!(joins.iter().map(|g| g.id.as_str()).collect::<Vec<_>>());
+        }
+        let req = Request::new(Method::POST, self.url(&["users"], &[("activate", "true")])).json(&body);
         let reply = self.http.send(&req).await?;
         let (id, how) = if reply.is_success() {
             let Some(id) = map::text(&reply.json()?, "id").map(str::to_owned) else {
@@ -150,7 +155,9 @@ impl Okta {
         } else {
             return Err(okta_error(&reply, Some(&format!("cannot create {email}"))).into());
         };
-        for g in &joins {
+        // An adopted user may lack the groups: joining is harmless if not.
+        let adopted = how.starts_with("adopted");
+        for g in joins.iter().filter(|_| adopted) {
             self.join(&id, g).await.map_err(|e| {
                 e.prefixed(&format!(
                     "user {id} was {how}, but joining its groups failed (the next apply adopts it and retries)"
