@@ -140,6 +140,11 @@ async fn groups(s: &Setup, all: Vec<Value>, members: &[(&str, Vec<Value>)]) {
     paged(s, "/api/v1/groups", None, &all, 200, "g").await;
 }
 
+/// Answers `method path` (any query) with `response`, as often as asked.
+async fn stub(s: &Setup, m: &str, p: impl Into<String>, response: ResponseTemplate) {
+    Mock::given(method(m)).and(path(p.into())).respond_with(response).mount(&s.server).await;
+}
+
 fn change(action: Action, id: &str) -> Change {
     Change::new("okta", action, AccountRef { id: Some(id.into()), ..Default::default() }, "test")
 }
@@ -225,9 +230,11 @@ async fn a_listing_costs_its_pages_not_a_request_per_user() {
         (0..3).map(|i| user(&format!("00ud{i}"), &format!("d{i}@example.com"), "DEPROVISIONED")).collect();
     paged(&s, "/api/v1/users", None, &all, 200, "u").await;
     paged(&s, "/api/v1/users", Some(DEPROVISIONED), &gone, 200, "d").await;
-    Mock::given(method("GET"))
-        .and(path("/api/v1/groups"))
-        .respond_with(page(
+    stub(
+        &s,
+        "GET",
+        "/api/v1/groups",
+        page(
             &s,
             "/api/v1/groups",
             vec![
@@ -236,9 +243,9 @@ async fn a_listing_costs_its_pages_not_a_request_per_user() {
                 group("00g3", "Everyone", "BUILT_IN"),
             ],
             None,
-        ))
-        .mount(&s.server)
-        .await;
+        ),
+    )
+    .await;
     paged(&s, "/api/v1/groups/00g1/users", None, &all[..300], 200, "m").await;
     paged(&s, "/api/v1/groups/00g2/users", None, &all[300..], 200, "n").await;
 
@@ -290,15 +297,15 @@ async fn a_failing_page_fails_the_listing_with_oktas_error_and_no_token() {
 #[tokio::test]
 async fn a_next_link_to_another_host_or_back_is_partial() {
     let s = setup().await;
-    Mock::given(method("GET"))
-        .and(path("/api/v1/users"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!([user("00u1", "a@example.com", "ACTIVE")]))
-                .append_header("link", "<https://evil.example/api/v1/users?after=x>; rel=\"next\""),
-        )
-        .mount(&s.server)
-        .await;
+    stub(
+        &s,
+        "GET",
+        "/api/v1/users",
+        ResponseTemplate::new(200)
+            .set_body_json(json!([user("00u1", "a@example.com", "ACTIVE")]))
+            .append_header("link", "<https://evil.example/api/v1/users?after=x>; rel=\"next\""),
+    )
+    .await;
     let e = s.okta.list().await.unwrap_err();
     assert!(matches!(&e, ConnectorError::Partial { why, .. } if why.contains("does not send the token")), "{e:?}");
     assert_eq!(s.requests().await.len(), 1);
@@ -329,14 +336,14 @@ async fn a_429_waits_until_the_epoch_reset_and_one_too_far_fails_at_once() {
 
     let s = setup().await;
     let later = (jiff::Timestamp::now().as_second() + 3600).to_string();
-    Mock::given(method("GET"))
-        .and(path("/api/v1/users"))
-        .respond_with(
-            okta_error(429, "E0000047", "API call exceeded rate limit due to too many requests.", &[])
-                .insert_header("X-Rate-Limit-Reset", later.as_str()),
-        )
-        .mount(&s.server)
-        .await;
+    stub(
+        &s,
+        "GET",
+        "/api/v1/users",
+        okta_error(429, "E0000047", "API call exceeded rate limit due to too many requests.", &[])
+            .insert_header("X-Rate-Limit-Reset", later.as_str()),
+    )
+    .await;
     let started = Instant::now();
     let e = s.okta.list().await.unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(2), "should not wait an hour: {:?}", started.elapsed());
@@ -365,11 +372,13 @@ async fn lifecycle_once(s: &Setup, id: &str, verb: &str, then: ResponseTemplate)
 
 /// `GET /api/v1/users/{id}` answers with the user in `status`.
 async fn user_is(s: &Setup, id: &str, status: &str) {
-    Mock::given(method("GET"))
-        .and(path(format!("/api/v1/users/{id}")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(user(id, "a@example.com", status)))
-        .mount(&s.server)
-        .await;
+    stub(
+        &s,
+        "GET",
+        format!("/api/v1/users/{id}"),
+        ResponseTemplate::new(200).set_body_json(user(id, "a@example.com", status)),
+    )
+    .await;
 }
 
 fn not_allowed(what: &str) -> ResponseTemplate {
@@ -423,16 +432,18 @@ async fn suspend_as_deactivate_deactivates_and_restore_activates_again() {
     assert!(matches!(&again, Outcome::AlreadyDone(t) if t.contains("DEPROVISIONED")), "{again:?}");
 
     // A deprovisioned user cannot be unsuspended: it is activated again.
-    Mock::given(method("POST"))
-        .and(path("/api/v1/users/00u1/lifecycle/unsuspend"))
-        .respond_with(okta_error(
+    stub(
+        &s,
+        "POST",
+        "/api/v1/users/00u1/lifecycle/unsuspend",
+        okta_error(
             400,
             "E0000001",
             "Api validation failed: unsuspend",
             &["Cannot unsuspend a user that is not suspended"],
-        ))
-        .mount(&s.server)
-        .await;
+        ),
+    )
+    .await;
     Mock::given(method("POST"))
         .and(path("/api/v1/users/00u1/lifecycle/activate"))
         .and(query_param("sendEmail", "true"))
@@ -468,16 +479,20 @@ async fn delete_deactivates_then_deletes_and_a_rerun_is_already_done() {
         ["POST /api/v1/users/00u1/lifecycle/deactivate?sendEmail=false", "DELETE /api/v1/users/00u1?sendEmail=false"]
     );
     // Afterwards Okta knows no such user.
-    Mock::given(method("POST"))
-        .and(path("/api/v1/users/00u1/lifecycle/deactivate"))
-        .respond_with(okta_error(404, "E0000007", "Not found: Resource not found: 00u1 (User)", &[]))
-        .mount(&s.server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/api/v1/users/00u1"))
-        .respond_with(okta_error(404, "E0000007", "Not found: Resource not found: 00u1 (User)", &[]))
-        .mount(&s.server)
-        .await;
+    stub(
+        &s,
+        "POST",
+        "/api/v1/users/00u1/lifecycle/deactivate",
+        okta_error(404, "E0000007", "Not found: Resource not found: 00u1 (User)", &[]),
+    )
+    .await;
+    stub(
+        &s,
+        "GET",
+        "/api/v1/users/00u1",
+        okta_error(404, "E0000007", "Not found: Resource not found: 00u1 (User)", &[]),
+    )
+    .await;
     let again = s.okta.apply(&change(Action::Delete, "00u1")).await.unwrap();
     assert!(matches!(&again, Outcome::AlreadyDone(t) if t.contains("no longer in Okta")), "{again:?}");
 }
@@ -485,11 +500,7 @@ async fn delete_deactivates_then_deletes_and_a_rerun_is_already_done() {
 #[tokio::test]
 async fn delete_after_a_crash_between_the_two_steps_only_deletes() {
     let s = setup().await;
-    Mock::given(method("POST"))
-        .and(path("/api/v1/users/00u1/lifecycle/deactivate"))
-        .respond_with(not_allowed("deactivate"))
-        .mount(&s.server)
-        .await;
+    stub(&s, "POST", "/api/v1/users/00u1/lifecycle/deactivate", not_allowed("deactivate")).await;
     user_is(&s, "00u1", "DEPROVISIONED").await;
     Mock::given(method("DELETE"))
         .and(path("/api/v1/users/00u1"))
@@ -504,16 +515,13 @@ async fn delete_after_a_crash_between_the_two_steps_only_deletes() {
 #[tokio::test]
 async fn a_refused_lifecycle_call_is_an_error_with_oktas_causes() {
     let s = setup().await;
-    Mock::given(method("POST"))
-        .and(path("/api/v1/users/00u1/lifecycle/suspend"))
-        .respond_with(okta_error(
-            400,
-            "E0000001",
-            "Api validation failed: suspend",
-            &["Cannot suspend a user that is not active"],
-        ))
-        .mount(&s.server)
-        .await;
+    stub(
+        &s,
+        "POST",
+        "/api/v1/users/00u1/lifecycle/suspend",
+        okta_error(400, "E0000001", "Api validation failed: suspend", &["Cannot suspend a user that is not active"]),
+    )
+    .await;
     user_is(&s, "00u1", "STAGED").await;
     let e = s.okta.apply(&change(Action::Suspend, "00u1")).await.unwrap_err();
     let shown = e.to_string();
@@ -590,16 +598,13 @@ async fn a_taken_login_is_adopted_never_a_second_user() {
 
     // Any other refusal is an error with Okta's causes, and nothing adopted.
     let s = setup().await;
-    Mock::given(method("POST"))
-        .and(path("/api/v1/users"))
-        .respond_with(okta_error(
-            400,
-            "E0000001",
-            "Api validation failed: email",
-            &["email: Does not match required pattern"],
-        ))
-        .mount(&s.server)
-        .await;
+    stub(
+        &s,
+        "POST",
+        "/api/v1/users",
+        okta_error(400, "E0000001", "Api validation failed: email", &["email: Does not match required pattern"]),
+    )
+    .await;
     let e = s.okta.apply(&joiner("Ann Lee", "ann@example.com")).await.unwrap_err();
     assert!(e.to_string().contains("cannot create ann@example.com"), "{e}");
     assert!(e.to_string().contains("(email: Does not match required pattern)"), "{e}");
@@ -633,11 +638,13 @@ async fn groups_are_joined_and_left_and_app_groups_are_never_touched() {
         .expect(1)
         .mount(&s.server)
         .await;
-    Mock::given(method("DELETE"))
-        .and(path("/api/v1/groups/00g2/users/00u1"))
-        .respond_with(okta_error(404, "E0000007", "Not found: Resource not found: 00u1 (User)", &[]))
-        .mount(&s.server)
-        .await;
+    stub(
+        &s,
+        "DELETE",
+        "/api/v1/groups/00g2/users/00u1",
+        okta_error(404, "E0000007", "Not found: Resource not found: 00u1 (User)", &[]),
+    )
+    .await;
     let mut c = change(Action::Update, "00u1");
     c.groups = Some(Box::new(GroupChange { add: vec!["engineering".into()], remove: vec!["ops".into()] }));
     let out = s.okta.apply(&c).await.unwrap();
@@ -715,11 +722,7 @@ async fn find_searches_login_and_email_among_every_status_and_reads_their_groups
 #[tokio::test]
 async fn find_quotes_addresses_so_they_cannot_add_a_clause() {
     let s = setup().await;
-    Mock::given(method("GET"))
-        .and(path("/api/v1/users"))
-        .respond_with(page(&s, "/api/v1/users", vec![], None))
-        .mount(&s.server)
-        .await;
+    stub(&s, "GET", "/api/v1/users", page(&s, "/api/v1/users", vec![], None)).await;
     let evil = r#"x" or status eq "ACTIVE@example.com"#;
     let l = s.okta.find(&keys(&[evil])).await.unwrap();
     assert!(l.accounts.is_empty());
@@ -778,11 +781,13 @@ async fn a_full_reconcile_costs_its_pages_and_one_request_per_change() {
     assert_eq!(pages, 9);
 
     let ok = || ResponseTemplate::new(200).set_body_json(json!({}));
-    Mock::given(method("POST"))
-        .and(path("/api/v1/users"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(user("00unew", "new@example.com", "ACTIVE")))
-        .mount(&s.server)
-        .await;
+    stub(
+        &s,
+        "POST",
+        "/api/v1/users",
+        ResponseTemplate::new(200).set_body_json(user("00unew", "new@example.com", "ACTIVE")),
+    )
+    .await;
     Mock::given(method("POST"))
         .and(path_regex(r"^/api/v1/users/[^/]+/lifecycle/"))
         .respond_with(ok())

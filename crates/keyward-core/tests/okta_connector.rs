@@ -89,7 +89,7 @@ fn okta_users_have_no_roles_and_everyone_is_not_a_grant() {
     assert!(!e.contains("`engineering`"), "{e}");
 
     let e = refused(&okta_app(OK, ""), &access("eng", "{}", "[{app: okta, role: admin}]"));
-    assert!(e.contains("is an Okta organisation, whose users have no role to give `admin`"), "{e}");
+    assert!(e.contains("is an Okta organisation, whose users have no roles to give `admin`"), "{e}");
 }
 
 #[test]

@@ -138,21 +138,18 @@ pub(super) fn app_ref(
 
 /// Reports a role the app does not list, when it lists its roles.
 pub(super) fn check_role(c: &mut Checker<'_>, origin: &Origin, path: &str, app: &CompiledApp, role: &str) {
-    if app.connector == "okta" {
+    // Apps whose accounts have no role at all: what they are, and what to grant.
+    let roleless = match app.connector {
+        "okta" => Some(("an Okta organisation, whose users have", "Okta groups instead: `groups: [engineering]`")),
+        "ldap" => Some(("an LDAP directory, which has", "groups instead: `groups: [engineers]`")),
+        _ => None,
+    };
+    if let Some((what, grant)) = roleless {
         c.error(
             origin,
             path,
-            format!("application `{}` is an Okta organisation, whose users have no role to give `{role}`", app.name),
-            "leave the role out and grant Okta groups instead: `groups: [engineering]`",
-        );
-        return;
-    }
-    if app.connector == "ldap" {
-        c.error(
-            origin,
-            path,
-            format!("application `{}` is an LDAP directory, which has no roles to give `{role}`", app.name),
-            "leave the role out and grant groups instead: `groups: [engineers]`",
+            format!("application `{}` is {what} no roles to give `{role}`", app.name),
+            format!("leave the role out and grant {grant}"),
         );
         return;
     }
