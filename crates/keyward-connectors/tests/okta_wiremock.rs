@@ -367,13 +367,13 @@ async fn lifecycle_once(s: &Setup, id: &str, verb: &str, then: ResponseTemplate)
         .up_to_n_times(1)
         .mount(&s.server)
         .await;
-    Mock::given(method("POST")).and(path(p.as_str())).respond_with(then).mount(&s.server).await;
+    stub(s, "POST", p, then).await;
 }
 
 /// `GET /api/v1/users/{id}` answers with the user in `status`.
 async fn user_is(s: &Setup, id: &str, status: &str) {
     stub(
-        &s,
+        s,
         "GET",
         format!("/api/v1/users/{id}"),
         ResponseTemplate::new(200).set_body_json(user(id, "a@example.com", status)),
