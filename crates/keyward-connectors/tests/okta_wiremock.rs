@@ -522,17 +522,34 @@ async fn a_refused_lifecycle_call_is_an_error_with_oktas_causes() {
         okta_error(400, "E0000001", "Api validation failed: suspend", &["Cannot suspend a user that is not active"]),
     )
     .await;
-    user_is(&s, "00u1", "STAGED").await;
+    user_is(&s, "00u1", "LOCKED_OUT").await;
     let e = s.okta.apply(&change(Action::Suspend, "00u1")).await.unwrap_err();
     let shown = e.to_string();
     assert!(shown.contains(&format!("POST {}", s.url("/api/v1/users/00u1/lifecycle/suspend"))), "{shown}");
-    assert!(shown.contains("cannot suspend 00u1, whose status is STAGED"), "{shown}");
+    assert!(shown.contains("cannot suspend 00u1, whose status is LOCKED_OUT"), "{shown}");
+    assert!(shown.contains("or set suspendAs: deactivate"), "{shown}");
     assert!(
         shown
             .contains("Okta error E0000001: Api validation failed: suspend (Cannot suspend a user that is not active)"),
         "{shown}"
     );
     assert_no_token(&e);
+}
+
+#[tokio::test]
+async fn a_leaver_who_never_activated_is_deactivated_so_the_activation_link_dies() {
+    let s = setup().await;
+    stub(&s, "POST", "/api/v1/users/00u1/lifecycle/suspend", not_allowed("suspend")).await;
+    user_is(&s, "00u1", "PROVISIONED").await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/users/00u1/lifecycle/deactivate"))
+        .and(query_param("sendEmail", "false"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .expect(1)
+        .mount(&s.server)
+        .await;
+    let out = s.okta.apply(&change(Action::Suspend, "00u1")).await.unwrap();
+    assert!(matches!(&out, Outcome::Applied(t) if t.starts_with("deactivated 00u1: it was PROVISIONED")), "{out:?}");
 }
 
 fn joiner(name: &str, email: &str) -> Change {

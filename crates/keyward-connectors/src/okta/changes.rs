@@ -54,7 +54,25 @@ impl Okta {
             Now::Status(s) if s == "DEPROVISIONED" || (s == "SUSPENDED" && verb == "suspend") => {
                 Ok(Outcome::AlreadyDone(format!("{id} is already {s}")))
             }
-            Now::Status(s) => Err(okta_error(&reply, Some(&format!("cannot {verb} {id}, whose status is {s}"))).into()),
+            // Okta suspends only ACTIVE users. One who never activated has
+            // no data in the apps yet, and the activation link Okta sent
+            // would still let them in: deactivating is what shuts it.
+            Now::Status(s) if verb == "suspend" && (s == "STAGED" || s == "PROVISIONED") => {
+                let again = self.lifecycle(id, "deactivate", &[("sendEmail", "false")]).await?;
+                if !again.is_success() {
+                    return Err(okta_error(&again, Some(&format!("cannot deactivate {id} ({s})"))).into());
+                }
+                Ok(Outcome::Applied(format!(
+                    "deactivated {id}: it was {s}, which Okta cannot suspend, and its activation link would still work"
+                )))
+            }
+            Now::Status(s) => Err(okta_error(
+                &reply,
+                Some(&format!(
+                    "cannot {verb} {id}, whose status is {s}: Okta suspends only ACTIVE users; unlock or reset it in the Admin Console, or set suspendAs: deactivate"
+                )),
+            )
+            .into()),
         }
     }
 
