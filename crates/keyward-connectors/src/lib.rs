@@ -5,8 +5,8 @@
 //! connectors share ([`http`]), and the connectors themselves: csv-export,
 //! SCIM 2.0, GitHub organisations, Microsoft Graph ([`graph`]), Google
 //! Workspace ([`google`]), Slack ([`slack`]), Atlassian Cloud
-//! ([`atlassian`]), LDAP directories, and any REST API a policy describes
-//! (`http`, in [`rest`]); further vendor APIs plug in here.
+//! ([`atlassian`]), Okta ([`okta`]), LDAP directories, and any REST API a
+//! policy describes (`http`, in [`rest`]); further vendor APIs plug in here.
 //!
 //! A connector must never return a partial listing as if it were complete:
 //! an error, a page it could not fetch, or a file cut short is an error,
@@ -33,6 +33,7 @@ pub mod http;
 pub mod ldap;
 mod lookup;
 pub mod mapping;
+pub mod okta;
 pub mod rest;
 pub mod scim;
 pub mod secrets;
@@ -348,6 +349,9 @@ pub fn build(
     }
     if let Some(spec) = &c.http {
         return Ok(Box::new(rest::HttpApi::new(&locator, app, spec, secrets)?));
+    }
+    if let Some(spec) = &c.okta {
+        return Ok(Box::new(okta::Okta::new(&locator, app, spec, secrets)?));
     }
     Err(ConnectorError::Internal(format!("Application {}: connector kind {names:?} is not built", app.name)))
 }

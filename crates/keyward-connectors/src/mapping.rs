@@ -137,3 +137,22 @@ pub fn http_page(listing: &keyward_core::resources::HttpListing, page: &Value) -
         })
         .collect()
 }
+
+/// An Okta user as an account, with the names of the groups it is in.
+pub fn okta_user(user: &Value, groups: Vec<Text>) -> Option<Account> {
+    crate::okta::map::user_account(user, groups)
+}
+
+/// Okta's error body (`errorCode`, `errorSummary`, `errorCauses`) as the
+/// line errors quote, `None` when the body is not Okta's.
+pub fn okta_error_text(body: &[u8]) -> Option<String> {
+    crate::okta::map::error_text(body)
+}
+
+/// Takes one page of an Okta collection (its JSON and its `Link`
+/// headers) as the listing does, starting at `first` under the
+/// organisation `base`: `Ok(Some(next))`, `Ok(None)` at the end, or why
+/// the collection cannot be read whole.
+pub fn okta_page(base: &Url, first: &Url, body: Value, links: &[&str]) -> Result<Option<Url>, String> {
+    crate::okta::pages::Walk::new(base, first).page("page 1", body, links)
+}

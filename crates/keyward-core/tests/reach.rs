@@ -121,6 +121,7 @@ fn every_credential_of_every_kind_is_held_to_the_rule() {
         ),
         ("spec.connector.slack.scimToken", json!({"slack": {"token": secret(), "scimToken": env}})),
         ("spec.connector.atlassian.apiKey", json!({"atlassian": {"orgId": "org", "apiKey": env}})),
+        ("spec.connector.okta.token", json!({"okta": {"orgUrl": "https://acme.okta.com", "token": env}})),
     ];
     for (field, connector) in connectors {
         let errs = refusals(vec![source("/srv/keyward/hr/export.csv"), app("a", connector), policy("a")], allowed());

@@ -31,7 +31,8 @@
 //!
 //! ## Credentials
 //!
-//! A client authenticates as its [`Auth`] says: a fixed bearer token, or a
+//! A client authenticates as its [`Auth`] says: a fixed bearer token, one
+//! header carrying a credential as it is (Okta's `SSWS` token), or a
 //! credential exchanged for short-lived access tokens — a Google service
 //! account key (RFC 7523 JWT bearer grant, acting as a Workspace admin) or
 //! an Entra app's client secret (RFC 6749 client credentials). The token is
@@ -72,7 +73,7 @@ use std::time::Duration;
 use backon::{ExponentialBuilder, Retryable};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use http::StatusCode;
-use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, IF_MATCH};
+use http::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, IF_MATCH};
 use jiff::Timestamp;
 use url::Url;
 
@@ -313,7 +314,7 @@ impl HttpClient {
     pub async fn send(&self, req: &Request) -> Result<Reply, HttpError> {
         match &self.auth {
             Credential::None => self.send_as(req, None).await,
-            Credential::Static(bearer) => self.send_as(req, Some(bearer)).await,
+            Credential::Static(bearer) | Credential::Header(bearer) => self.send_as(req, Some(bearer)).await,
             Credential::Tokens(cache) => {
                 let bearer = cache.bearer(self).await?;
                 let reply = self.send_as(req, Some(&bearer)).await?;
@@ -434,7 +435,7 @@ impl HttpClient {
         if let Some(b) = bearer {
             rb = rb.header(b.name.clone(), b.header.clone());
         } else if let Some(a) = &req.authorization {
-            rb = rb.header(AUTHORIZATION, a.clone());
+            rb = rb.header(http::header::AUTHORIZATION, a.clone());
         }
         match &req.body {
             Some(Body::Json(body)) => rb = rb.header(CONTENT_TYPE, self.content_type.clone()).body(body.clone()),
@@ -528,7 +529,13 @@ impl HttpClient {
     /// What a request sends: the client's credential, the access token
     /// and what the body carries.
     fn secrets(&self, bearer: Option<&Bearer>, req: &Request) -> Vec<Secret> {
-        self.auth.long_lived().into_iter().chain(bearer.map(|b| &b.token)).chain(&req.secrets).cloned().collect()
+        self.auth
+            .long_lived()
+            .into_iter()
+            .chain(bearer.into_iter().flat_map(Bearer::secrets))
+            .chain(&req.secrets)
+            .cloned()
+            .collect()
     }
 
     /// Belt and braces: an app that echoes the request (some error pages

@@ -33,20 +33,21 @@ pub enum Auth {
     None,
     /// `Authorization: Bearer <token>` with a token that does not change.
     Bearer(Secret),
+    /// One header carrying a credential as it is: `value` is sent
+    /// verbatim, any scheme prefix included (Okta's
+    /// `Authorization: SSWS <token>`, an API-key header, `Basic …`). Kept
+    /// as sensitive and scrubbed from errors like a bearer token; when the
+    /// value is `scheme credential`, the credential alone is scrubbed too.
+    Header {
+        /// The header's name (`Authorization`, `X-Api-Key`).
+        name: String,
+        /// The whole value, scheme included.
+        value: Secret,
+    },
     /// A Google service account's key, exchanged for access tokens.
     GoogleServiceAccount(GoogleServiceAccount),
     /// A Microsoft Entra app's client secret, exchanged for access tokens.
     MicrosoftClientCredentials(MicrosoftClientCredentials),
-    /// One header carrying a credential as it is: `X-Cybozu-API-Token:
-    /// <key>`, or `Authorization: SSWS <token>` with the scheme in the
-    /// value. What follows the last space of the value is the key, scrubbed
-    /// from errors on its own too.
-    Header {
-        /// The header's name.
-        name: String,
-        /// The header's value, any scheme prefix included.
-        value: Secret,
-    },
     /// HTTP basic authentication (RFC 7617).
     Basic {
         /// The user name.
@@ -245,35 +246,58 @@ const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
 /// Where a key file has no `token_uri`.
 const GOOGLE_TOKEN_URI: &str = "https://oauth2.googleapis.com/token";
 
-/// An `Authorization` header value and the token in it, kept to scrub it
-/// from error messages.
+/// A credential header (`Authorization: Bearer …` unless said otherwise)
+/// and the secrets in it, kept to scrub them from error messages.
 pub(crate) struct Bearer {
     pub(crate) name: HeaderName,
     pub(crate) header: HeaderValue,
     pub(crate) token: Secret,
+    /// The credential after a scheme prefix (`SSWS <this>`), scrubbed
+    /// too: an app may echo it without the scheme.
+    pub(crate) bare: Option<Secret>,
 }
 
 impl Bearer {
     pub(crate) fn new(token: Secret) -> Result<Self, &'static str> {
-        let value = Secret::new(format!("Bearer {}", token.expose()));
-        Self::header(AUTHORIZATION, &value, token)
+        let header = sensitive(&format!("Bearer {}", token.expose()))
+            .ok_or("the token contains characters an HTTP header cannot carry")?;
+        Ok(Self { name: AUTHORIZATION, header, token, bare: None })
     }
 
-    /// `name: value`, scrubbing `token` (the secret inside the value).
-    pub(crate) fn header(name: HeaderName, value: &Secret, token: Secret) -> Result<Self, &'static str> {
-        let mut header = HeaderValue::from_str(value.expose())
-            .map_err(|_| "the credential contains characters an HTTP header cannot carry")?;
-        // Keeps the value out of hyper's and reqwest's Debug output and
-        // out of HTTP/2 header compression tables.
-        header.set_sensitive(true);
-        Ok(Self { name, header, token })
+    /// `name: value` as given ([`Auth::Header`]).
+    fn header(name: &str, value: Secret) -> Result<Self, String> {
+        let name = HeaderName::from_bytes(name.trim().as_bytes())
+            .map_err(|_| format!("`{}` is not an HTTP header name", name.trim()))?;
+        let header = sensitive(value.expose())
+            .ok_or_else(|| "the value contains characters an HTTP header cannot carry".to_owned())?;
+        let bare = value
+            .expose()
+            .split_once(' ')
+            .map(|(_, rest)| rest.trim())
+            .filter(|rest| !rest.is_empty())
+            .map(Secret::new);
+        Ok(Self { name, header, token: value, bare })
     }
+
+    /// Every secret the header carries.
+    pub(crate) fn secrets(&self) -> impl Iterator<Item = &Secret> {
+        std::iter::once(&self.token).chain(&self.bare)
+    }
+}
+
+/// A header value marked sensitive, which keeps it out of hyper's and
+/// reqwest's Debug output and out of HTTP/2 header compression tables.
+fn sensitive(value: &str) -> Option<HeaderValue> {
+    let mut header = HeaderValue::from_str(value).ok()?;
+    header.set_sensitive(true);
+    Some(header)
 }
 
 /// A client's authentication, ready to use.
 pub(crate) enum Credential {
     None,
     Static(Bearer),
+    Header(Bearer),
     Tokens(Box<TokenCache>),
 }
 
@@ -282,6 +306,7 @@ impl std::fmt::Debug for Credential {
         match self {
             Self::None => f.write_str("none"),
             Self::Static(_) => f.write_str("bearer ***"),
+            Self::Header(h) => write!(f, "{}: ***", h.name),
             Self::Tokens(cache) => write!(f, "{} at {}", cache.grant.what(), cache.grant.endpoint()),
         }
     }
@@ -296,23 +321,15 @@ impl Credential {
             Auth::Bearer(token) => {
                 Bearer::new(token).map(Self::Static).map_err(|why| credentials(app, "bearer token", why.to_owned()))
             }
+            Auth::Header { name, value } => {
+                Bearer::header(&name, value).map(Self::Header).map_err(|why| credentials(app, "credential header", why))
+            }
             Auth::GoogleServiceAccount(sa) => Ok(Self::Tokens(Box::new(TokenCache::new(Grant::google(app, sa)?)))),
             Auth::MicrosoftClientCredentials(cc) => {
                 Ok(Self::Tokens(Box::new(TokenCache::new(Grant::microsoft(app, cc)?))))
             }
             Auth::ClientCredentials(cc) => Ok(Self::Tokens(Box::new(TokenCache::new(Grant::client(app, cc)?)))),
             Auth::JwtBearer(jwt) => Ok(Self::Tokens(Box::new(TokenCache::new(Grant::jwt(app, jwt)?)))),
-            Auth::Header { name, value } => {
-                let what = format!("{name} header");
-                let name = HeaderName::from_bytes(name.trim().as_bytes())
-                    .map_err(|_| credentials(app, &what, "it is not an HTTP header name".to_owned()))?;
-                // `SSWS 00abc…`: the key alone is scrubbed too, for an app
-                // that quotes it without its scheme.
-                let key = value.expose().rsplit(' ').next().unwrap_or_default().to_owned();
-                Bearer::header(name, &value, Secret::new(key))
-                    .map(Self::Static)
-                    .map_err(|why| credentials(app, &what, why.to_owned()))
-            }
             Auth::Basic { username, password } => {
                 let what = "basic-authentication password";
                 if username.contains(':') {
@@ -324,19 +341,22 @@ impl Credential {
                 }
                 let pair = Secret::new(format!("{username}:{}", password.expose()));
                 let value = Secret::new(format!("Basic {}", STANDARD.encode(pair.expose())));
-                Bearer::header(AUTHORIZATION, &value, password)
-                    .map(Self::Static)
-                    .map_err(|why| credentials(app, what, why.to_owned()))
+                let mut basic =
+                    Bearer::header(AUTHORIZATION.as_str(), value).map_err(|why| credentials(app, what, why))?;
+                // The password itself, so its base64 in any echo of the
+                // credentials is found too (see `redact`).
+                basic.bare = Some(password);
+                Ok(Self::Header(basic))
             }
         }
     }
 
     /// Secrets the client holds for its whole life, to scrub from errors.
-    pub(crate) fn long_lived(&self) -> Option<&Secret> {
+    pub(crate) fn long_lived(&self) -> Vec<&Secret> {
         match self {
-            Self::None => None,
-            Self::Static(b) => Some(&b.token),
-            Self::Tokens(cache) => cache.grant.secret(),
+            Self::None => Vec::new(),
+            Self::Static(b) | Self::Header(b) => b.secrets().collect(),
+            Self::Tokens(cache) => cache.grant.secret().into_iter().collect(),
         }
     }
 }

@@ -41,6 +41,10 @@ pub enum Throttle {
     /// SmartHR: 429 with `x-rate-limit-reset` in seconds, else
     /// `Retry-After`, else back off.
     SmartHr,
+    /// Okta: 429 with `X-Rate-Limit-Reset` as UTC epoch seconds (sent
+    /// with every answer, so only a 429 reads it), else `Retry-After`,
+    /// else back off.
+    Okta,
     /// What an `http` connector's policy declares: further statuses that
     /// mean "wait", and a reset header, beside RFC 9110's rules.
     Declared(Arc<DeclaredThrottle>),
@@ -143,7 +147,15 @@ impl Throttle {
             Self::SmartHr if status == StatusCode::TOO_MANY_REQUESTS => {
                 Some(smarthr_reset(headers).or_else(|| given_retry_after(headers, now)).unwrap_or(Wait::Backoff))
             }
-            Self::Atlassian | Self::SmartHr => standard(status, headers, now),
+            Self::Okta if status == StatusCode::TOO_MANY_REQUESTS => Some(
+                header(headers, "x-rate-limit-reset")
+                    .and_then(|v| v.parse::<i64>().ok())
+                    .and_then(|epoch| Timestamp::from_second(epoch).ok())
+                    .map(|reset| Wait::For(until(reset, now)))
+                    .or_else(|| given_retry_after(headers, now))
+                    .unwrap_or(Wait::Backoff),
+            ),
+            Self::Atlassian | Self::SmartHr | Self::Okta => standard(status, headers, now),
         }
     }
 }
@@ -457,5 +469,25 @@ mod tests {
             wait(&declared(ResetHeader::Seconds), 429, &[("x-ratelimit-reset", "soon")], ""),
             Some(Wait::Backoff)
         );
+    }
+
+    #[test]
+    fn okta_waits_until_the_epoch_reset() {
+        let t = Throttle::Okta;
+        let body = r#"{"errorCode":"E0000047","errorSummary":"API call exceeded rate limit due to too many requests.","errorLink":"E0000047","errorId":"oae1","errorCauses":[]}"#;
+        let reset = (now().as_second() + 17).to_string();
+        let h =
+            [("x-rate-limit-limit", "600"), ("x-rate-limit-remaining", "0"), ("x-rate-limit-reset", reset.as_str())];
+        assert_eq!(wait(t, 429, &h, body), secs(17));
+        let past = (now().as_second() - 5).to_string();
+        assert_eq!(wait(t, 429, &[("X-Rate-Limit-Reset", past.as_str())], body), secs(0));
+        // Unreadable or absent: Retry-After, then backoff.
+        assert_eq!(wait(t, 429, &[("x-rate-limit-reset", "soon"), ("retry-after", "3")], body), secs(3));
+        assert_eq!(wait(t, 429, &[("retry-after", "4")], body), secs(4));
+        assert_eq!(wait(t, 429, &[], body), Some(Wait::Backoff));
+        // The headers come with every answer: only a 429 is a throttle.
+        assert_eq!(wait(t, 200, &h, ""), None);
+        assert_eq!(wait(t, 403, &h, ""), None);
+        assert_eq!(wait(t, 503, &[("retry-after", "2")], ""), secs(2));
     }
 }

@@ -18,13 +18,14 @@ fn vendors() -> PathBuf {
 }
 
 /// Application files, with the app's name and the connector they must use.
-const APPLICATIONS: [(&str, &str, &str); 6] = [
+const APPLICATIONS: [(&str, &str, &str); 7] = [
     ("google-workspace.yaml", "google-workspace", "googleWorkspace"),
     ("microsoft-365.yaml", "microsoft-365", "microsoftGraph"),
     ("github.yaml", "github", "github"),
     ("slack.yaml", "slack", "slack"),
     ("atlassian.yaml", "atlassian", "atlassian"),
     ("ldap.yaml", "ldap", "ldap"),
+    ("okta.yaml", "okta", "okta"),
 ];
 
 /// PeopleSource files, with the source's name and the HR source they must use.
@@ -62,6 +63,7 @@ fn every_vendor_application_is_a_valid_policy_with_the_example_hr_master() {
             "slack" => c.slack.as_ref().unwrap().tokens().collect(),
             "atlassian" => vec![&c.atlassian.as_ref().unwrap().api_key],
             "ldap" => vec![&c.ldap.as_ref().unwrap().password],
+            "okta" => vec![&c.okta.as_ref().unwrap().token],
             other => panic!("no credential check for {other}"),
         };
         for s in secrets {

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use super::checker::Checker;
 use super::connectors::connector_role_problem;
 use super::connectors::github::is_team_slug;
+use super::connectors::okta;
 use super::model::{Compiled, CompiledApp, CompiledGrant, GroupNames};
 use crate::diag::suggest;
 use crate::load::Origin;
@@ -82,6 +83,13 @@ pub(super) fn compile_grants(
                     "empty group name",
                     "remove it or write the group's name",
                 );
+            } else if app.group_names == GroupNames::Okta && grp.trim().eq_ignore_ascii_case(okta::EVERYONE) {
+                c.error(
+                    origin,
+                    &format!("{path}.groups[{j}]"),
+                    format!("`{grp}` is Okta's built-in group of every user, whose members Okta alone decides"),
+                    "remove it: every Okta user is in it; grant an Okta group (type OKTA_GROUP) instead",
+                );
             } else if app.group_names == GroupNames::TeamSlugs && !is_team_slug(grp) {
                 c.error(
                     origin,
@@ -130,12 +138,18 @@ pub(super) fn app_ref(
 
 /// Reports a role the app does not list, when it lists its roles.
 pub(super) fn check_role(c: &mut Checker<'_>, origin: &Origin, path: &str, app: &CompiledApp, role: &str) {
-    if app.connector == "ldap" {
+    // Apps whose accounts have no role at all: what they are, and what to grant.
+    let roleless = match app.connector {
+        "okta" => Some(("an Okta organisation, whose users have", "Okta groups instead: `groups: [engineering]`")),
+        "ldap" => Some(("an LDAP directory, which has", "groups instead: `groups: [engineers]`")),
+        _ => None,
+    };
+    if let Some((what, grant)) = roleless {
         c.error(
             origin,
             path,
-            format!("application `{}` is an LDAP directory, which has no roles to give `{role}`", app.name),
-            "leave the role out and grant groups instead: `groups: [engineers]`",
+            format!("application `{}` is {what} no roles to give `{role}`", app.name),
+            format!("leave the role out and grant {grant}"),
         );
         return;
     }

@@ -181,6 +181,8 @@ pub(crate) enum GroupNames {
     Unmanaged(&'static str),
     /// GitHub team slugs, as in the team's URL.
     TeamSlugs,
+    /// Okta groups by name; the built-in `Everyone` cannot be changed.
+    Okta,
     /// None: the connector cannot change groups as configured (the text
     /// says why and what would).
     NotSupported(&'static str),

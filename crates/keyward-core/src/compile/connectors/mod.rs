@@ -16,6 +16,7 @@ mod google;
 mod graph;
 mod http;
 mod ldap;
+pub(super) mod okta;
 mod scim;
 mod slack;
 
@@ -91,12 +92,13 @@ pub(super) fn check(c: &mut Checker<'_>, o: &Origin, s: &ApplicationSpec) -> Con
         (None, None, None, None) if s.connector.slack.is_some() => "slack",
         (None, None, None, None) if s.connector.atlassian.is_some() => "atlassian",
         (None, None, None, None) if s.connector.http.is_some() => "http",
+        (None, None, None, None) if s.connector.okta.is_some() => "okta",
         (None, None, None, None) => {
             c.error(
                 o,
                 "spec.connector",
                 "the application has no connector",
-                "set `scim:` with the app's SCIM URL and token, `github:` with the organisation and token, `ldap:` with the directory's URL, bind DN and base DN, `microsoftGraph:` with the Entra tenant and app registration, `googleWorkspace:` with the service account key and the admin it acts as, `slack:` with the Slack tokens, `atlassian:` with the organisation id and API key, `http:` with a description of the app's REST API, or `csvExport:` with the path and columns of the app's user export",
+                "set `scim:` with the app's SCIM URL and token, `github:` with the organisation and token, `ldap:` with the directory's URL, bind DN and base DN, `microsoftGraph:` with the Entra tenant and app registration, `googleWorkspace:` with the service account key and the admin it acts as, `slack:` with the Slack tokens, `atlassian:` with the organisation id and API key, `okta:` with the organisation URL and API token, `http:` with a description of the app's REST API, or `csvExport:` with the path and columns of the app's user export",
             );
             "none"
         }
@@ -120,6 +122,12 @@ pub(super) fn check(c: &mut Checker<'_>, o: &Origin, s: &ApplicationSpec) -> Con
     }
     if let Some(atlassian) = &s.connector.atlassian {
         atlassian::check(c, o, s, atlassian);
+    }
+    if let Some(okta) = &s.connector.okta {
+        okta::check(c, o, s, okta);
+        group_names = GroupNames::Okta;
+        // Okta's own status word (`SUSPENDED`, `DEPROVISIONED`…).
+        account_fields.push("oktaStatus".to_owned());
     }
     if let Some(graph) = &s.connector.microsoft_graph {
         graph::check(c, o, graph);

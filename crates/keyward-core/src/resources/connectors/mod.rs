@@ -12,6 +12,7 @@ mod google;
 mod graph;
 mod http;
 mod ldap;
+mod okta;
 mod scim;
 mod slack;
 
@@ -22,6 +23,7 @@ pub use google::*;
 pub use graph::*;
 pub use http::*;
 pub use ldap::*;
+pub use okta::*;
 pub use scim::*;
 pub use slack::*;
 
@@ -79,12 +81,27 @@ pub struct ConnectorSpec {
     /// template per change. Changes it leaves out are checklist items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http: Option<HttpConnector>,
+    /// An Okta organisation through Okta's management API: users created,
+    /// suspended or deactivated, restored and deleted, and memberships of
+    /// Okta groups.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub okta: Option<OktaConnector>,
 }
 
 impl ConnectorSpec {
     /// Every connector kind, as written under `spec.connector`.
-    pub const KINDS: [&'static str; 9] =
-        ["csvExport", "scim", "github", "ldap", "microsoftGraph", "googleWorkspace", "slack", "atlassian", "http"];
+    pub const KINDS: [&'static str; 10] = [
+        "csvExport",
+        "scim",
+        "github",
+        "ldap",
+        "microsoftGraph",
+        "googleWorkspace",
+        "slack",
+        "atlassian",
+        "http",
+        "okta",
+    ];
 
     /// The kinds this spec sets (exactly one is valid).
     pub fn kinds_set(&self) -> Vec<&'static str> {
@@ -98,6 +115,7 @@ impl ConnectorSpec {
             self.slack.is_some(),
             self.atlassian.is_some(),
             self.http.is_some(),
+            self.okta.is_some(),
         ];
         Self::KINDS.iter().zip(set).filter(|(_, s)| *s).map(|(k, _)| *k).collect()
     }
@@ -150,6 +168,7 @@ impl ConnectorSpec {
                 "spec.connector.http.auth.jwtBearer.clientSecret",
                 self.http_auth().and_then(|a| a.jwt_bearer.as_ref()).and_then(|j| j.client_secret.as_ref()),
             ),
+            ("spec.connector.okta.token", self.okta.as_ref().map(|o| &o.token)),
         ];
         refs.into_iter().filter_map(|(path, r)| Some((path, r?))).collect()
     }
