@@ -478,16 +478,16 @@ mod tests {
         let reset = (now().as_second() + 17).to_string();
         let h =
             [("x-rate-limit-limit", "600"), ("x-rate-limit-remaining", "0"), ("x-rate-limit-reset", reset.as_str())];
-        assert_eq!(wait(t, 429, &h, body), secs(17));
+        assert_eq!(wait(&t, 429, &h, body), secs(17));
         let past = (now().as_second() - 5).to_string();
-        assert_eq!(wait(t, 429, &[("X-Rate-Limit-Reset", past.as_str())], body), secs(0));
+        assert_eq!(wait(&t, 429, &[("X-Rate-Limit-Reset", past.as_str())], body), secs(0));
         // Unreadable or absent: Retry-After, then backoff.
-        assert_eq!(wait(t, 429, &[("x-rate-limit-reset", "soon"), ("retry-after", "3")], body), secs(3));
-        assert_eq!(wait(t, 429, &[("retry-after", "4")], body), secs(4));
-        assert_eq!(wait(t, 429, &[], body), Some(Wait::Backoff));
+        assert_eq!(wait(&t, 429, &[("x-rate-limit-reset", "soon"), ("retry-after", "3")], body), secs(3));
+        assert_eq!(wait(&t, 429, &[("retry-after", "4")], body), secs(4));
+        assert_eq!(wait(&t, 429, &[], body), Some(Wait::Backoff));
         // The headers come with every answer: only a 429 is a throttle.
-        assert_eq!(wait(t, 200, &h, ""), None);
-        assert_eq!(wait(t, 403, &h, ""), None);
-        assert_eq!(wait(t, 503, &[("retry-after", "2")], ""), secs(2));
+        assert_eq!(wait(&t, 200, &h, ""), None);
+        assert_eq!(wait(&t, 403, &h, ""), None);
+        assert_eq!(wait(&t, 503, &[("retry-after", "2")], ""), secs(2));
     }
 }
