@@ -7,4 +7,5 @@
 mod common;
 mod harness;
 
+mod r#box;
 mod hubspot;
