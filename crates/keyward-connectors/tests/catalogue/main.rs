@@ -8,4 +8,5 @@ mod common;
 mod harness;
 
 mod r#box;
+mod dropbox;
 mod hubspot;
