@@ -10,3 +10,4 @@ mod harness;
 mod r#box;
 mod dropbox;
 mod hubspot;
+mod zoom;
