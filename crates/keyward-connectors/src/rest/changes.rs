@@ -142,9 +142,13 @@ impl HttpApi {
             None => Some(self.adopt(create, change, &values).await?),
         };
         let id = id.ok_or_else(|| {
+            // A 2xx answer has no problem text of its own: quote it, as it
+            // may be a refusal sent with 200 (Dropbox's add results).
+            let body = keyward_core::excerpt::value(&String::from_utf8_lossy(&reply.body), 300);
             ConnectorError::from(reply.error_with(Some(&format!(
-                "the app created the account but its answer has no id at `{}`",
-                create.id.as_deref().unwrap_or("id")
+                "the app accepted the create but its answer has no id at `{}`, so it may not have made the account (answer: {})",
+                create.id.as_deref().unwrap_or("id"),
+                reply.redact(&body)
             ))))
         })?;
         Ok(Outcome::Applied(format!("{}: created id {id}", request.call())))

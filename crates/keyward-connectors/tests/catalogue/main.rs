@@ -7,8 +7,11 @@
 mod common;
 mod harness;
 
+mod r#box;
+mod dropbox;
 mod hubspot;
 mod kintone;
 mod line_works;
 mod readonly;
 mod zendesk;
+mod zoom;

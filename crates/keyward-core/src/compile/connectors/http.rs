@@ -475,7 +475,7 @@ fn check_changes(c: &mut Checker<'_>, o: &Origin, h: &HttpConnector) {
     if ch.add_group.is_some() != ch.remove_group.is_some() {
         c.error(
             o,
-            &format!("{at}"),
+            &at,
             "`addGroup` and `removeGroup` come together",
             "describe both, or neither and list `groups` under `manual`",
         );
