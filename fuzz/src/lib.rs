@@ -244,6 +244,9 @@ pub fn catalogue() -> &'static PolicySet {
             include_str!("../../catalogue/notion.yaml"),
             include_str!("../../catalogue/freee.yaml"),
             include_str!("../../catalogue/line-works.yaml"),
+            include_str!("../../catalogue/box.yaml"),
+            include_str!("../../catalogue/zoom.yaml"),
+            include_str!("../../catalogue/dropbox.yaml"),
         ]
         .join("\n---\n");
         load("catalogue/all.yaml", &text)

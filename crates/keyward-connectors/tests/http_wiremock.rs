@@ -317,3 +317,31 @@ async fn a_declared_throttle_is_waited_out() {
     assert_eq!(ids(&s.api.list().await.unwrap()), ["0"]);
     assert_eq!(s.server.received_requests().await.unwrap().len(), 3);
 }
+
+#[tokio::test]
+async fn more_listings_join_the_first_and_an_account_in_two_refuses_them() {
+    let accounts = "      accounts:\n        request: {path: /users, query: {status: active}}\n        moreRequests: [{path: /users, query: {status: inactive}}]\n        records: $.data\n        fields: {id: $.id, email: $.email, status: $.status}\n";
+    let s = setup(BEARER, accounts).await;
+    Mock::given(method("GET"))
+        .and(query_param("status", "active"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [{"id": 1, "status": "active"}]})))
+        .mount(&s.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(query_param("status", "inactive"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [{"id": 2, "status": "inactive"}]})))
+        .up_to_n_times(1)
+        .mount(&s.server)
+        .await;
+    let l = s.api.list().await.unwrap();
+    assert_eq!(ids(&l), ["1", "2"]);
+    assert_eq!(l.accounts[1].status, keyward_core::account::AccountStatus::Suspended);
+    // Deactivated while the listing was read: in both listings.
+    Mock::given(method("GET"))
+        .and(query_param("status", "inactive"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [{"id": 1, "status": "inactive"}]})))
+        .mount(&s.server)
+        .await;
+    let e = partial(s.api.list().await.unwrap_err());
+    assert!(e.contains("`1` came twice"), "{e}");
+}

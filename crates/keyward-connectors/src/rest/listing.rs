@@ -36,13 +36,32 @@ enum Next {
 }
 
 impl HttpApi {
-    /// Every account the app lists.
+    /// Every account the app lists: the listing of `request`, then that
+    /// of each of `moreRequests`.
     pub(super) async fn accounts(&self) -> Result<Vec<Account>, ConnectorError> {
+        let l = &self.spec.accounts;
+        let mut accounts = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
+        let firsts = std::iter::once(("accounts.request".to_owned(), &l.request))
+            .chain(l.more_requests.iter().enumerate().map(|(i, r)| (format!("accounts.moreRequests[{i}]"), r)));
+        for (field, first) in firsts {
+            self.walk(&field, first, &mut accounts, &mut seen).await?;
+        }
+        Ok(accounts)
+    }
+
+    /// Reads the listing that starts with `first` (at `field`) to its end
+    /// into `accounts`; `seen` holds every id read so far, of any listing.
+    async fn walk(
+        &self,
+        field: &str,
+        first: &keyward_core::resources::HttpRequest,
+        accounts: &mut Vec<Account>,
+        seen: &mut HashSet<String>,
+    ) -> Result<(), ConnectorError> {
         let l = &self.spec.accounts;
         let paging = l.paging.as_ref();
         let max_pages = l.max_pages.unwrap_or(DEFAULT_MAX_PAGES).max(1);
-        let mut accounts = Vec::new();
-        let mut seen: HashSet<String> = HashSet::new();
         let mut total: Option<u64> = None;
         let mut records_read: u64 = 0;
         let mut next = Next::Query(first_page_query(paging));
@@ -50,12 +69,12 @@ impl HttpApi {
         for page in 1..=max_pages {
             let request = match next {
                 Next::Done => break,
-                Next::Query(extra) => self.build("accounts.request", &l.request, "GET", &no_values, &extra)?,
+                Next::Query(extra) => self.build(field, first, "GET", &no_values, &extra)?,
                 Next::Url(url) => {
                     // The first request's method and body: a POST listing
                     // pages by URL too.
-                    let first = self.build("accounts.request", &l.request, "GET", &no_values, &[])?;
-                    rebuild(first, url)
+                    let request = self.build(field, first, "GET", &no_values, &[])?;
+                    rebuild(request, url)
                 }
                 Next::Cursor(cursor) => {
                     let Some(r) = paging.and_then(|p| p.cursor.as_ref()).and_then(|c| c.request.as_ref()) else {
@@ -84,7 +103,6 @@ impl HttpApi {
             }
             let count = records.len();
             records_read += count as u64;
-            let mut new_ids = 0usize;
             for record in records {
                 match self.reader.account(record).map_err(|why| self.partial(format!("page {page} ({call}): {why}")))? {
                     Record::Deleted => {}
@@ -95,12 +113,10 @@ impl HttpApi {
                                 keyward_core::excerpt::value(&a.id, 60)
                             )));
                         }
-                        new_ids += 1;
                         accounts.push(*a);
                     }
                 }
             }
-            let _ = new_ids;
             next =
                 self.next(paging, page, count, records_read, &body, &reply.headers, &request, &mut previous_cursor)?;
             if page == max_pages && !matches!(next, Next::Done) {
@@ -117,7 +133,7 @@ impl HttpApi {
                 l.total.as_deref().unwrap_or("total")
             )));
         }
-        Ok(accounts)
+        Ok(())
     }
 
     /// How to ask for the page after page `page`, which held `count`

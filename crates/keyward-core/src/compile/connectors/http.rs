@@ -265,6 +265,9 @@ fn check_jwt(
 fn check_listing(c: &mut Checker<'_>, o: &Origin, l: &HttpListing) {
     let at = format!("{P}.accounts");
     check_request(c, o, &format!("{at}.request"), &l.request, Context::Listing, "GET");
+    for (i, r) in l.more_requests.iter().enumerate() {
+        check_request(c, o, &format!("{at}.moreRequests[{i}]"), r, Context::Listing, "GET");
+    }
     query(c, o, &format!("{at}.records"), &l.records);
     if let Some(t) = &l.total {
         query(c, o, &format!("{at}.total"), t);

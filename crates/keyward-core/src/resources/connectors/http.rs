@@ -270,6 +270,12 @@ pub struct HttpRequest {
 pub struct HttpListing {
     /// The first page's request.
     pub request: HttpRequest,
+    /// Further listings whose accounts belong to the same app, each read
+    /// to its end the same way: for APIs that list one status per request
+    /// (Zoom's `status=inactive` and `status=pending`). An account found in
+    /// two of them refuses the listing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub more_requests: Vec<HttpRequest>,
     /// Where the records are in a page (`$.users`): an array, or a query
     /// selecting each record (`$.users[*]`).
     pub records: String,
