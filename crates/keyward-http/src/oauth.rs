@@ -91,6 +91,7 @@ pub struct ClientCredentials {
     grant_type: String,
     params: Vec<(String, String)>,
     basic: bool,
+    refresh_token: Option<Secret>,
 }
 
 impl ClientCredentials {
@@ -105,7 +106,16 @@ impl ClientCredentials {
             grant_type: "client_credentials".to_owned(),
             params: Vec::new(),
             basic: false,
+            refresh_token: None,
         }
+    }
+
+    /// Asks with a long-lived refresh token (`grant_type=refresh_token`
+    /// unless [`ClientCredentials::grant_type`] says otherwise).
+    pub fn refresh_token(mut self, token: Secret) -> Self {
+        self.refresh_token = Some(token);
+        self.grant_type = "refresh_token".to_owned();
+        self
     }
 
     /// The scopes asked for.
@@ -356,7 +366,7 @@ impl Credential {
         match self {
             Self::None => Vec::new(),
             Self::Static(b) | Self::Header(b) => b.secrets().collect(),
-            Self::Tokens(cache) => cache.grant.secret().into_iter().collect(),
+            Self::Tokens(cache) => cache.grant.secrets(),
         }
     }
 }
@@ -397,6 +407,7 @@ enum Grant {
         grant_type: String,
         params: Vec<(String, String)>,
         basic: bool,
+        refresh_token: Option<Secret>,
         what: &'static str,
     },
 }
@@ -469,6 +480,7 @@ impl Grant {
             grant_type: "client_credentials".to_owned(),
             params: Vec::new(),
             basic: false,
+            refresh_token: None,
             what,
         })
     }
@@ -514,6 +526,7 @@ impl Grant {
             grant_type: cc.grant_type,
             params: cc.params,
             basic: cc.basic,
+            refresh_token: cc.refresh_token,
             what,
         })
     }
@@ -530,10 +543,12 @@ impl Grant {
         }
     }
 
-    fn secret(&self) -> Option<&Secret> {
+    fn secrets(&self) -> Vec<&Secret> {
         match self {
-            Self::Jwt { client, .. } => client.as_ref().map(|(_, secret)| secret),
-            Self::ClientSecret { client_secret, .. } => Some(client_secret),
+            Self::Jwt { client, .. } => client.iter().map(|(_, secret)| secret).collect(),
+            Self::ClientSecret { client_secret, refresh_token, .. } => {
+                std::iter::once(client_secret).chain(refresh_token).collect()
+            }
         }
     }
 
@@ -582,7 +597,17 @@ impl Grant {
                 }
                 Ok(request)
             }
-            Self::ClientSecret { endpoint, client_id, client_secret, scope, grant_type, params, basic, .. } => {
+            Self::ClientSecret {
+                endpoint,
+                client_id,
+                client_secret,
+                scope,
+                grant_type,
+                params,
+                basic,
+                refresh_token,
+                ..
+            } => {
                 let mut form: Vec<(&str, &str)> = Vec::new();
                 if !*basic {
                     form.extend([("client_id", client_id.as_str()), ("client_secret", client_secret.expose())]);
@@ -591,8 +616,14 @@ impl Grant {
                     form.push(("scope", scope.as_str()));
                 }
                 form.push(("grant_type", grant_type.as_str()));
+                if let Some(r) = refresh_token {
+                    form.push(("refresh_token", r.expose()));
+                }
                 form.extend(params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
                 let mut request = Request::new(Method::POST, endpoint.clone()).form(&form).carrying(client_secret);
+                if let Some(r) = refresh_token {
+                    request = request.carrying(r);
+                }
                 if *basic {
                     // RFC 6749 §2.3.1: both form-urlencoded before the base64.
                     let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();

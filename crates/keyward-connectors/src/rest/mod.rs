@@ -74,6 +74,9 @@ impl HttpApi {
                         .scopes(&o.scopes)
                         .params(o.params.iter().map(|(k, v)| (k.clone(), v.clone())))
                         .basic(o.client_auth == ClientAuth::Basic);
+                    if let Some(r) = &o.refresh_token {
+                        cc = cc.refresh_token(read(r, "OAuth 2.0 refresh token", "refreshToken")?);
+                    }
                     if let Some(g) = &o.grant_type {
                         cc = cc.grant_type(g.trim());
                     }

@@ -11,7 +11,35 @@ use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, ResponseTemplate};
 
-use crate::harness::{SECRET, body, change, load, shown};
+use crate::harness::{App, SECRET, body, change, load, shown};
+
+/// The access token the stub's token endpoint hands out.
+const ACCESS: &str = "sl.kw-dropbox-access-7c1e";
+
+/// The requests that reached the API, the token requests aside.
+async fn api_calls(app: &App) -> Vec<wiremock::Request> {
+    app.requests().await.into_iter().filter(|r| r.url.path() != "/oauth2/token").collect()
+}
+
+/// The Dropbox definition at a stub whose token endpoint takes the app
+/// key and secret (basic) and the refresh token.
+async fn dropbox() -> App {
+    use base64::Engine as _;
+    let app = load("dropbox").await;
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("your-app-key:{SECRET}"));
+    Mock::given(method("POST"))
+        .and(path("/oauth2/token"))
+        .and(header("authorization", format!("Basic {basic}").as_str()))
+        .and(wiremock::matchers::body_string_contains("grant_type=refresh_token"))
+        .and(wiremock::matchers::body_string_contains(&format!("refresh_token={SECRET}")))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"access_token": ACCESS, "token_type": "bearer", "expires_in": 14400})),
+        )
+        .mount(&app.server)
+        .await;
+    app
+}
 
 const LIST: &str = "/2/team/members/list_v2";
 const CONTINUE: &str = "/2/team/members/list/continue_v2";
@@ -41,8 +69,8 @@ fn user(id: &str) -> Value {
 
 #[tokio::test]
 async fn lists_every_page_and_waits_out_a_rate_limit() {
-    let app = load("dropbox").await;
-    let bearer = format!("Bearer {SECRET}");
+    let app = dropbox().await;
+    let bearer = format!("Bearer {ACCESS}");
     let mut admin = member("dbmid:A", "a@example.com", "active");
     admin["roles"] = json!([{"role_id": "pid_dbtmr:1", "name": "User management admin", "description": "…"}]);
     Mock::given(method("POST"))
@@ -103,12 +131,12 @@ async fn lists_every_page_and_waits_out_a_rate_limit() {
     let caps = listing.capabilities;
     assert!(caps.create && caps.suspend && caps.restore && caps.delete && !caps.update);
     // Three pages and one retry: no request more.
-    assert_eq!(app.requests().await.len(), 4);
+    assert_eq!(api_calls(&app).await.len(), 4);
 }
 
 #[tokio::test]
 async fn an_add_sends_the_names_byte_exact_and_user_already_on_team_adopts_the_member() {
-    let app = load("dropbox").await;
+    let app = dropbox().await;
     Mock::given(method("POST"))
         .and(path("/2/team/members/add_v2"))
         .and(body_json(json!({
@@ -124,10 +152,10 @@ async fn an_add_sends_the_names_byte_exact_and_user_already_on_team_adopts_the_m
         .await;
     let out = app.api.apply(&change(Action::Create, None, "new@example.com")).await.unwrap();
     assert!(matches!(&out, Outcome::Applied(t) if t.contains("created id dbmid:NEW")), "{out:?}");
-    let raw = String::from_utf8(app.requests().await[0].body.clone()).unwrap();
+    let raw = String::from_utf8(api_calls(&app).await[0].body.clone()).unwrap();
     assert!(raw.contains(r#""\"太郎\" \\ Yamada""#) && raw.contains(r#""山田""#), "{raw}");
 
-    let app = load("dropbox").await;
+    let app = dropbox().await;
     Mock::given(method("POST"))
         .and(path("/2/team/members/add_v2"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
@@ -146,13 +174,13 @@ async fn an_add_sends_the_names_byte_exact_and_user_already_on_team_adopts_the_m
         .await;
     let out = app.api.apply(&change(Action::Create, None, "old@example.com")).await.unwrap();
     assert!(matches!(&out, Outcome::AlreadyDone(t) if t.contains("adopted id dbmid:OLD")), "{out:?}");
-    let adds = app.requests().await.iter().filter(|r| r.url.path() == "/2/team/members/add_v2").count();
+    let adds = api_calls(&app).await.iter().filter(|r| r.url.path() == "/2/team/members/add_v2").count();
     assert_eq!(adds, 1, "never a second add");
 }
 
 #[tokio::test]
 async fn another_add_result_is_an_error_naming_it() {
-    let app = load("dropbox").await;
+    let app = dropbox().await;
     Mock::given(method("POST"))
         .and(path("/2/team/members/add_v2"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
@@ -168,7 +196,7 @@ async fn another_add_result_is_an_error_naming_it() {
 
 #[tokio::test]
 async fn suspend_unsuspend_remove_and_their_reruns() {
-    let app = load("dropbox").await;
+    let app = dropbox().await;
     let id = "dbmid:AAA";
     let calls = [
         ("/2/team/members/suspend", json!({"user": user(id), "wipe_data": false}), "suspend_inactive_user"),
@@ -198,14 +226,14 @@ async fn suspend_unsuspend_remove_and_their_reruns() {
         let again = app.api.apply(&c).await.unwrap();
         assert!(matches!(again, Outcome::AlreadyDone(_)), "{action:?} rerun: {again:?}");
     }
-    let sent: Vec<Value> = app.requests().await.iter().map(body).collect();
+    let sent: Vec<Value> = api_calls(&app).await.iter().map(body).collect();
     assert_eq!(sent.len(), 6);
     assert_eq!(sent[0], calls[0].1);
 }
 
 #[tokio::test]
 async fn another_409_is_refused_with_the_error_summary_and_no_token() {
-    let app = load("dropbox").await;
+    let app = dropbox().await;
     Mock::given(method("POST"))
         .and(path("/2/team/members/suspend"))
         .respond_with(refusal("suspend_last_admin"))
@@ -215,5 +243,5 @@ async fn another_409_is_refused_with_the_error_summary_and_no_token() {
     let text = shown(&e);
     assert!(text.contains("POST http://") && text.contains("/2/team/members/suspend"), "{text}");
     assert!(text.contains("suspend_last_admin"), "{text}");
-    assert_eq!(app.requests().await.len(), 1);
+    assert_eq!(api_calls(&app).await.len(), 1);
 }

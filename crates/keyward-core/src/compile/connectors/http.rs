@@ -212,8 +212,11 @@ fn check_auth(c: &mut Checker<'_>, o: &Origin, h: &HttpConnector) {
                 "write the app registration's client id",
             );
         }
+        if let Some(r) = &t.refresh_token {
+            check_secret_ref(c, o, &format!("{P}.auth.oauth2.refreshToken"), r, &examples("refreshToken"));
+        }
         for key in t.params.keys() {
-            if ["client_secret", "client_id", "grant_type", "scope"].contains(&key.as_str()) {
+            if ["client_secret", "client_id", "grant_type", "scope", "refresh_token"].contains(&key.as_str()) {
                 c.error(
                     o,
                     &format!("{P}.auth.oauth2.params.{key}"),

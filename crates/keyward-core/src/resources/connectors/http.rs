@@ -170,8 +170,15 @@ pub struct HttpOAuth2Auth {
     /// Scopes asked for, joined with spaces. Default none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scopes: Vec<String>,
-    /// The `grant_type` sent. Default `client_credentials`; Zoom's
-    /// server-to-server apps use `account_credentials`.
+    /// A long-lived refresh token, for APIs whose apps get access tokens
+    /// only that way (Dropbox): sent as `refresh_token` with
+    /// `grant_type=refresh_token`. Not for APIs that replace the refresh
+    /// token at each use (keyward cannot store the new one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<SecretRef>,
+    /// The `grant_type` sent. Default `client_credentials`
+    /// (`refresh_token` with `refreshToken`); Zoom's server-to-server apps
+    /// use `account_credentials`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grant_type: Option<String>,
     /// Further form fields of the token request (`account_id` for Zoom,

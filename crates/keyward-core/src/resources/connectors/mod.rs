@@ -161,6 +161,10 @@ impl ConnectorSpec {
                 self.http_auth().and_then(|a| a.oauth2.as_ref()).map(|o| &o.client_secret),
             ),
             (
+                "spec.connector.http.auth.oauth2.refreshToken",
+                self.http_auth().and_then(|a| a.oauth2.as_ref()).and_then(|o| o.refresh_token.as_ref()),
+            ),
+            (
                 "spec.connector.http.auth.jwtBearer.privateKey",
                 self.http_auth().and_then(|a| a.jwt_bearer.as_ref()).map(|j| &j.private_key),
             ),
