@@ -31,7 +31,7 @@ async fn dropbox() -> App {
         .and(path("/oauth2/token"))
         .and(header("authorization", format!("Basic {basic}").as_str()))
         .and(wiremock::matchers::body_string_contains("grant_type=refresh_token"))
-        .and(wiremock::matchers::body_string_contains(&format!("refresh_token={SECRET}")))
+        .and(wiremock::matchers::body_string_contains(format!("refresh_token={SECRET}")))
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_json(json!({"access_token": ACCESS, "token_type": "bearer", "expires_in": 14400})),
