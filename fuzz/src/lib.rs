@@ -238,6 +238,7 @@ pub fn catalogue() -> &'static PolicySet {
     static SET: OnceLock<PolicySet> = OnceLock::new();
     SET.get_or_init(|| {
         let text = [
+            "apiVersion: keyward.io/v1alpha1\nkind: PeopleSource\nmetadata: {name: hr}\nspec: {csv: {path: hr.csv, columns: {id: id}}}\n",
             include_str!("../../catalogue/hubspot.yaml"),
             include_str!("../../catalogue/kintone.yaml"),
             include_str!("../../catalogue/zendesk.yaml"),

@@ -43,7 +43,13 @@ pub enum TemplateError {
     /// More placeholders than a template may hold.
     #[error("more than {MAX_PLACEHOLDERS} placeholders")]
     TooMany,
+    /// A number that would not go out as written.
+    #[error("the number {0} would not be sent as written (only whole numbers within 64 bits and exact decimals are)")]
+    Number(String),
 }
+
+/// Beyond 2^53 a decimal number is no longer exact in a double.
+const EXACT_DOUBLE: f64 = 9_007_199_254_740_992.0;
 
 /// Why a template could not be filled.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -171,6 +177,7 @@ impl JsonTemplate {
             column: e.column(),
             why: json_reason(&e),
         })?;
+        check_numbers(&body)?;
         let mut count = 0usize;
         let mut failed = None;
         visit_strings(&body, &mut |s| {
@@ -234,6 +241,25 @@ fn fill_value(v: &Value, value: &dyn Fn(&str) -> Option<Value>) -> Result<Value,
         }
         other => other.clone(),
     })
+}
+
+/// Every number of `v` goes out as it was written: a whole number within
+/// 64 bits, or a decimal that survives being written and read again. A
+/// 34-digit id became `2.2222222222222225e33` (fuzzing found it).
+fn check_numbers(v: &Value) -> Result<(), TemplateError> {
+    match v {
+        Value::Number(n) if n.is_f64() => {
+            let x = n.as_f64().unwrap_or(f64::NAN);
+            let back: Option<Value> = serde_json::from_str(&n.to_string()).ok();
+            if x.abs() >= EXACT_DOUBLE || back.as_ref() != Some(v) {
+                return Err(TemplateError::Number(n.to_string()));
+            }
+            Ok(())
+        }
+        Value::Array(items) => items.iter().try_for_each(check_numbers),
+        Value::Object(map) => map.values().try_for_each(check_numbers),
+        _ => Ok(()),
+    }
 }
 
 fn visit_strings(v: &Value, f: &mut dyn FnMut(&str)) {
@@ -336,6 +362,18 @@ mod tests {
     fn a_body_that_is_not_json_says_where() {
         let e = JsonTemplate::parse("{\n  \"a\": \"{{x}}\",\n}").unwrap_err();
         assert!(matches!(e, TemplateError::Json { line: 3, column: 1, .. }), "{e:?}");
+    }
+
+    #[test]
+    fn numbers_that_would_not_go_out_as_written_are_refused() {
+        // The input the `request_template` fuzz target found: read as a
+        // double, written back as another one.
+        let found = "2".repeat(34);
+        assert!(matches!(JsonTemplate::parse(&found), Err(TemplateError::Number(_))), "{found}");
+        assert!(matches!(JsonTemplate::parse(r#"{"id": 18446744073709551616}"#), Err(TemplateError::Number(_))));
+        for fine in [r#"{"domainId": 10000001}"#, r#"{"n": -9223372036854775808}"#, r#"{"ratio": 0.5}"#] {
+            JsonTemplate::parse(fine).unwrap();
+        }
     }
 
     #[test]

@@ -620,6 +620,7 @@ fn template_error(c: &mut Checker<'_>, o: &Origin, at: &str, e: &TemplateError) 
         }
         TemplateError::Syntax { .. } => "write placeholders as `{{name}}`, like `{{account.id}}`",
         TemplateError::TooMany => "a request template holds at most 64 placeholders",
+        TemplateError::Number(_) => "write the number as a string (`\"…\"`), as most APIs accept ids",
     };
     c.error(o, at, e.to_string(), help);
 }
