@@ -88,3 +88,15 @@ fn credentials_in_headers_two_auths_and_bad_paging_are_refused() {
     assert!(e.contains("`users` is not a path under `baseUrl`"), "{e}");
     assert!(e.contains("say how the cursor is sent back"), "{e}");
 }
+
+#[test]
+fn a_misspelled_field_of_the_create_request_is_not_said_to_allow_nothing() {
+    // `create` shares its request fields with every other request (serde's
+    // `flatten`), whose unknown-field message lists no names: the help said
+    // "nothing may be set here", which is wrong.
+    let changes = "      changes:\n        create:\n          path: /users\n          acept: [201]\n          id: $.id\n          conflict: {find: {path: /users}}\n        manual: [suspend]\n";
+    let e = refused(&app(&format!("{BASE}{LISTING}{changes}"), ""));
+    assert!(e.contains("unknown field `acept`"), "{e}");
+    assert!(!e.contains("nothing may be set here"), "{e}");
+    assert!(e.contains("keyward schema"), "{e}");
+}

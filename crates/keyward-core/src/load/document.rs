@@ -152,8 +152,14 @@ fn help_for(message: &str, segments: &[PathSegment]) -> String {
             if let Some(s) = suggest(bad, expected) {
                 return s;
             }
-            if expected.is_empty() {
+            // serde says "there are no fields" for a mapping that takes
+            // none; a mapping that shares fields with another (`flatten`)
+            // names none at all, though it has some.
+            if expected.is_empty() && message.contains("there are no fields") {
                 return "remove it; nothing may be set here".to_owned();
+            }
+            if expected.is_empty() {
+                return "remove it or correct its name; `keyward schema` lists the fields allowed here".to_owned();
             }
             return format!("remove it; allowed here: {}", expected.join(", "));
         }
