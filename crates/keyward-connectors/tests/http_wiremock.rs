@@ -345,3 +345,66 @@ async fn more_listings_join_the_first_and_an_account_in_two_refuses_them() {
     let e = partial(s.api.list().await.unwrap_err());
     assert!(e.contains("`1` came twice"), "{e}");
 }
+
+#[tokio::test]
+async fn one_person_is_looked_up_by_address_and_a_404_is_no_account() {
+    let accounts = "      accounts:\n        request: {path: /users}\n        records: $.data\n        lookup: {path: '/users/{{email}}'}\n        lookupRecords: $\n        fields: {id: $.id, email: $.email}\n";
+    let s = setup(BEARER, accounts).await;
+    Mock::given(method("GET"))
+        .and(path("/api/users/taro@example.com"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 7, "email": "taro@example.com"})))
+        .mount(&s.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/users/nobody@example.com"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"message": "not found"})))
+        .mount(&s.server)
+        .await;
+    let keys = keyward_connectors::PersonKeys {
+        ids: vec!["E1".into()],
+        emails: vec!["taro@example.com".into(), "nobody@example.com".into()],
+        user_names: vec![],
+    };
+    let found = s.api.find(&keys).await.unwrap();
+    assert_eq!(ids(&found), ["7"]);
+    let requests = s.server.received_requests().await.unwrap();
+    // Two lookups, never the whole listing.
+    assert_eq!(requests.len(), 2);
+    assert!(requests.iter().all(|r| r.url.path() != "/api/users"));
+}
+
+#[tokio::test]
+async fn an_app_matched_by_more_than_e_mail_reads_the_whole_listing_instead() {
+    let server = MockServer::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("secret.txt"), SECRET).unwrap();
+    let text = format!(
+        "{PEOPLE}apiVersion: keyward.io/v1alpha1\nkind: Application\nmetadata: {{name: tool}}\nspec:\n  correlate: [{{employeeId: {{}}}}]\n  connector:\n    http:\n      baseUrl: \"{}/api\"\n{BEARER}      accounts:\n        request: {{path: /users}}\n        records: $.data\n        lookup: {{path: '/users/{{{{email}}}}'}}\n        fields: {{id: $.id, email: $.email, externalId: $.emp}}\n",
+        server.uri()
+    );
+    let set = PolicySet::load("test", vec![SourceFile { path: dir.path().join("t.yaml").display().to_string(), text }])
+        .unwrap_or_else(|d| panic!("{d:?}"))
+        .set;
+    let app = &set.applications[0];
+    let api = HttpApi::new(
+        &set.locator(&app.origin),
+        app,
+        app.spec.connector.http.as_ref().unwrap(),
+        &ClusterSecrets::unavailable(),
+    )
+    .unwrap()
+    .with_retry(fast());
+    Mock::given(method("GET"))
+        .and(path("/api/users"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"data": [{"id": 1, "emp": "E1"}, {"id": 2, "emp": "E2"}]})),
+        )
+        .mount(&server)
+        .await;
+    let keys = keyward_connectors::PersonKeys {
+        ids: vec!["E1".into()],
+        emails: vec!["a@example.com".into()],
+        user_names: vec![],
+    };
+    assert_eq!(ids(&api.find(&keys).await.unwrap()), ["1", "2"]);
+}

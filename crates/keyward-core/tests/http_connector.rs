@@ -100,3 +100,11 @@ fn a_misspelled_field_of_the_create_request_is_not_said_to_allow_nothing() {
     assert!(!e.contains("nothing may be set here"), "{e}");
     assert!(e.contains("keyward schema"), "{e}");
 }
+
+#[test]
+fn a_lookup_must_send_the_address_and_fill_nothing_else() {
+    let listing = "      accounts:\n        request: {path: /users}\n        records: $.users\n        lookup: {path: '/users/{{person.email}}'}\n        fields: {id: $.id, email: $.email}\n";
+    let e = refused(&app(&format!("{BASE}{listing}"), ""));
+    assert!(e.contains("`{{person.email}}` is not a placeholder this request can fill"), "{e}");
+    assert!(e.contains("the lookup does not send the e-mail"), "{e}");
+}

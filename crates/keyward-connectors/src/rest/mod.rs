@@ -30,6 +30,7 @@ use crate::{ConnectorError, Outcome};
 
 mod changes;
 mod listing;
+mod lookup;
 pub(crate) mod map;
 mod request;
 
@@ -42,6 +43,9 @@ pub struct HttpApi {
     reader: map::RecordReader,
     /// keyward's role name → the app's value, the reverse of `roleValues`.
     roles_out: BTreeMap<String, String>,
+    /// Whether a person's accounts can be looked up by e-mail
+    /// ([`crate::correlates_by_email_only`]).
+    find_by_email: bool,
 }
 
 impl HttpApi {
@@ -123,6 +127,7 @@ impl HttpApi {
             http: HttpClient::new(&app.name, auth, &settings)?,
             reader,
             roles_out: role_values_out(&spec.accounts.role_values),
+            find_by_email: crate::correlates_by_email_only(&app.spec),
         })
     }
 
@@ -167,6 +172,13 @@ impl crate::Connector for HttpApi {
         let accounts = self.accounts().await?;
         let source = format!("{} ({})", self.base, self.spec.accounts.request.path);
         Ok(AccountListing::new(source, accounts).with_capabilities(self.capabilities()))
+    }
+
+    async fn find(&self, person: &crate::PersonKeys) -> Result<AccountListing, ConnectorError> {
+        match self.look_up(person).await? {
+            Some(found) => Ok(found),
+            None => self.list().await,
+        }
     }
 
     async fn apply(&self, change: &Change) -> Result<Outcome, ConnectorError> {

@@ -149,3 +149,23 @@ async fn a_refusal_names_the_call_and_the_app_s_message() {
     assert!(text.contains("PUT http://") && text.contains("/settings/v3/users/42"), "{text}");
     assert!(text.contains("required scopes"), "{text}");
 }
+
+#[tokio::test]
+async fn one_person_is_one_lookup_by_e_mail() {
+    let app = load("hubspot").await;
+    Mock::given(method("GET"))
+        .and(path("/settings/v3/users/taro@example.com"))
+        .and(query_param("idProperty", "EMAIL"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(user("42", "taro@example.com", "100003")))
+        .mount(&app.server)
+        .await;
+    let keys = keyward_connectors::PersonKeys {
+        ids: vec!["E1".into()],
+        emails: vec!["taro@example.com".into()],
+        user_names: vec![],
+    };
+    let found = app.api.find(&keys).await.unwrap();
+    assert_eq!(found.accounts.len(), 1);
+    assert_eq!(found.accounts[0].role.as_deref(), Some("admin"));
+    assert_eq!(app.requests().await.len(), 1);
+}

@@ -42,6 +42,8 @@ enum Context {
     Listing,
     /// A next page's own request: the cursor.
     NextPage,
+    /// The one-person lookup: the e-mail.
+    Lookup,
     /// A create and the request that finds an existing account.
     Create,
     /// A role change.
@@ -58,6 +60,7 @@ impl Context {
         match self {
             Self::Listing => false,
             Self::NextPage => name == "cursor",
+            Self::Lookup => name == "email",
             Self::Create => {
                 PERSON.contains(&name)
                     || ACCOUNT.contains(&name)
@@ -71,8 +74,15 @@ impl Context {
     }
 
     fn allowed(self) -> Vec<&'static str> {
-        let all =
-            ACCOUNT.iter().chain(PERSON).chain(&["role", "roleName", "group", "groups", "initialPassword", "cursor"]);
+        let all = ACCOUNT.iter().chain(PERSON).chain(&[
+            "role",
+            "roleName",
+            "group",
+            "groups",
+            "initialPassword",
+            "cursor",
+            "email",
+        ]);
         all.copied().filter(|n| self.allows(n)).collect()
     }
 }
@@ -274,6 +284,20 @@ fn check_listing(c: &mut Checker<'_>, o: &Origin, l: &HttpListing) {
     query(c, o, &format!("{at}.records"), &l.records);
     if let Some(t) = &l.total {
         query(c, o, &format!("{at}.total"), t);
+    }
+    if let Some(r) = &l.lookup {
+        check_request(c, o, &format!("{at}.lookup"), r, Context::Lookup, "GET");
+        if !mentions(r, "email") {
+            c.error(
+                o,
+                &format!("{at}.lookup"),
+                "the lookup does not send the e-mail",
+                "put `{{email}}` in its path or query, where the API takes the address",
+            );
+        }
+    }
+    if let Some(q) = &l.lookup_records {
+        query(c, o, &format!("{at}.lookupRecords"), q);
     }
     let f = &l.fields;
     query(c, o, &format!("{at}.fields.id"), &f.id);

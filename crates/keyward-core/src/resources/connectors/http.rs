@@ -305,6 +305,16 @@ pub struct HttpListing {
     /// values are used as they are; changes send the app's value.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub role_values: BTreeMap<String, String>,
+    /// The request that finds one person's account by e-mail
+    /// (`{{email}}`), for the controller's reconcile after an HR event: it
+    /// then reads this instead of the whole listing, when the app matches
+    /// accounts by e-mail alone. A 404 is no account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lookup: Option<HttpRequest>,
+    /// Where the accounts are in the lookup's answer. Default: `records`;
+    /// `$` when the answer is the account itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lookup_records: Option<String>,
     /// Most pages read before the listing is refused as runaway. Default
     /// 10000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
