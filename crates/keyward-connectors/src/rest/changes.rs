@@ -95,9 +95,6 @@ impl HttpApi {
             None => request.call(),
         };
         match answer(r, &reply) {
-            Answer::AlreadyDone if !matches(r.already_done_when.as_ref(), &reply) => {
-                Err(reply.error_with(Some(&format!("the app refused the {}", change.action.as_str()))).into())
-            }
             Answer::Done => Ok(Outcome::Applied(format!("{what}: HTTP {}", reply.status.as_u16()))),
             Answer::AlreadyDone => {
                 Ok(Outcome::AlreadyDone(format!("{what}: HTTP {} (already done)", reply.status.as_u16())))
@@ -179,17 +176,9 @@ impl HttpApi {
                 .into());
         }
         let body = reply.json()?;
-        let records: Vec<&Value> = match &conflict.records {
-            Some(q) => {
-                let q = compile(q, "changes.create.conflict.records").map_err(|w| self.not_configured(w))?;
-                let nodes = q.query(&body).all();
-                match nodes.as_slice() {
-                    [Value::Array(items)] => items.iter().collect(),
-                    _ => nodes,
-                }
-            }
-            None => self.reader.records(&body).unwrap_or_default(),
-        };
+        let records_query =
+            conflict.records.as_deref().map(|q| compile(q, "changes.create.conflict.records")).transpose();
+        let records = self.reader.records_at(records_query.map_err(|w| self.not_configured(w))?.as_ref(), &body);
         let wanted: Vec<String> = [
             change.account.email.as_deref(),
             change.account.username.as_deref(),
@@ -287,10 +276,15 @@ fn matches(m: Option<&keyward_core::resources::HttpMatch>, reply: &Reply) -> boo
     q.query(&body).all().into_iter().filter_map(keyward_core::template::scalar_text).any(|v| m.values.contains(&v))
 }
 
-/// What `reply` means for a change sent with `r`.
+/// What `reply` means for a change sent with `r`: an `alreadyDone`
+/// status counts only when the answer also says what `alreadyDoneWhen`
+/// asks for.
 fn answer(r: &HttpRequest, reply: &Reply) -> Answer {
     let status = reply.status.as_u16();
     if r.already_done.contains(&status) {
+        if !matches(r.already_done_when.as_ref(), reply) {
+            return Answer::Refused;
+        }
         Answer::AlreadyDone
     } else if (r.accept.is_empty() && reply.is_success()) || r.accept.contains(&status) {
         Answer::Done

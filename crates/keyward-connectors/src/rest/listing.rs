@@ -15,7 +15,7 @@ use serde_json::Value;
 use url::Url;
 
 use super::HttpApi;
-use super::map::{Record, compile, text};
+use super::map::{Record, text};
 use super::request::{no_values, with_query};
 use crate::ConnectorError;
 use crate::http::Request;
@@ -170,15 +170,13 @@ impl HttpApi {
                 (o.limit_param.clone(), o.limit.to_string()),
             ]));
         }
-        if let Some(c) = &p.cursor {
-            let from = compile(&c.from, "accounts.paging.cursor.from").map_err(|w| self.not_configured(w))?;
-            if let Some(h) = &c.has_more {
-                let q = compile(h, "accounts.paging.cursor.hasMore").map_err(|w| self.not_configured(w))?;
-                if text(body, &q).as_deref() != Some("true") {
-                    return Ok(Next::Done);
-                }
+        if let (Some(c), Some((from, has_more))) = (&p.cursor, &self.reader.cursor) {
+            if let Some(q) = has_more
+                && text(body, q).as_deref() != Some("true")
+            {
+                return Ok(Next::Done);
             }
-            let Some(cursor) = text(body, &from) else {
+            let Some(cursor) = text(body, from) else {
                 if c.has_more.is_some() {
                     return Err(
                         self.partial(format!("page {page} says more pages follow but has no cursor at `{}`", c.from))
@@ -197,8 +195,7 @@ impl HttpApi {
                 None => Next::Cursor(cursor),
             });
         }
-        let link = if let Some(n) = &p.next_url {
-            let from = compile(&n.from, "accounts.paging.nextUrl.from").map_err(|w| self.not_configured(w))?;
+        let link = if let Some(from) = &self.reader.next_url {
             from.query(body).first().and_then(scalar_text).filter(|u| !u.trim().is_empty())
         } else if p.link_header.is_some() {
             next_link(headers).map_err(|why| self.partial(format!("page {page}: {why}")))?

@@ -8,10 +8,10 @@ use std::collections::HashSet;
 
 use keyward_core::account::{Account, AccountListing};
 use keyward_core::resources::HttpRequest;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::HttpApi;
-use super::map::{Record, compile};
+use super::map::Record;
 use crate::{ConnectorError, PersonKeys};
 
 impl HttpApi {
@@ -51,17 +51,7 @@ impl HttpApi {
             return Err(reply.error_with(Some("cannot look the person's account up")).into());
         }
         let body = reply.json()?;
-        let records: Vec<&Value> = match &self.spec.accounts.lookup_records {
-            Some(q) => {
-                let q = compile(q, "accounts.lookupRecords").map_err(|w| self.not_configured(w))?;
-                let nodes = q.query(&body).all();
-                match nodes.as_slice() {
-                    [Value::Array(items)] => items.iter().collect(),
-                    _ => nodes,
-                }
-            }
-            None => self.reader.records(&body).unwrap_or_default(),
-        };
+        let records = self.reader.lookup_records(&body);
         let mut out = Vec::new();
         for r in records {
             let call = request.call();

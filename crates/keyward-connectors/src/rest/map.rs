@@ -20,11 +20,18 @@ const MAX_GROUPS: usize = 1000;
 /// Longest text kept of one field, in bytes.
 const MAX_FIELD_BYTES: usize = 4096;
 
-/// The compiled queries of a listing.
+/// The compiled queries of a listing: compiled once, when the connector
+/// is built, and read for every page and record.
 #[derive(Debug)]
 pub(crate) struct RecordReader {
     pub(crate) records: JsonPath,
     pub(crate) total: Option<JsonPath>,
+    /// `paging.cursor.from` and `paging.cursor.hasMore`.
+    pub(crate) cursor: Option<(JsonPath, Option<JsonPath>)>,
+    /// `paging.nextUrl.from`.
+    pub(crate) next_url: Option<JsonPath>,
+    /// `lookupRecords`.
+    lookup_records: Option<JsonPath>,
     id: Field,
     email: Option<Field>,
     username: Option<Field>,
@@ -77,9 +84,23 @@ impl RecordReader {
         let opt_path = |q: &Option<String>, name: &str| {
             q.as_deref().map(|q| compile(q, &format!("accounts.fields.{name}"))).transpose()
         };
+        let paging = l.paging.as_ref();
+        let cursor = paging
+            .and_then(|p| p.cursor.as_ref())
+            .map(|c| -> Result<_, String> {
+                let more = c.has_more.as_deref().map(|h| compile(h, "accounts.paging.cursor.hasMore")).transpose()?;
+                Ok((compile(&c.from, "accounts.paging.cursor.from")?, more))
+            })
+            .transpose()?;
         Ok(Self {
             records: compile(&l.records, "accounts.records")?,
             total: l.total.as_deref().map(|t| compile(t, "accounts.total")).transpose()?,
+            cursor,
+            next_url: paging
+                .and_then(|p| p.next_url.as_ref())
+                .map(|n| compile(&n.from, "accounts.paging.nextUrl.from"))
+                .transpose()?,
+            lookup_records: l.lookup_records.as_deref().map(|q| compile(q, "accounts.lookupRecords")).transpose()?,
             id: field(&f.id, "id")?,
             email: opt(&f.email, "email")?,
             username: opt(&f.username, "username")?,
@@ -116,10 +137,20 @@ impl RecordReader {
     /// nothing: a wrong path, not an empty page.
     pub(crate) fn records<'v>(&self, page: &'v Value) -> Option<Vec<&'v Value>> {
         let nodes = self.records.query(page).all();
-        match nodes.as_slice() {
-            [] => None,
-            [Value::Array(items)] => Some(items.iter().collect()),
-            _ => Some(nodes),
+        (!nodes.is_empty()).then(|| expand(nodes))
+    }
+
+    /// The accounts' records in an answer to the lookup request.
+    pub(crate) fn lookup_records<'v>(&self, answer: &'v Value) -> Vec<&'v Value> {
+        self.records_at(self.lookup_records.as_ref(), answer)
+    }
+
+    /// The records `query` selects in `answer`, or, without one, those
+    /// `records` selects (none when it selects nothing).
+    pub(crate) fn records_at<'v>(&self, query: Option<&JsonPath>, answer: &'v Value) -> Vec<&'v Value> {
+        match query {
+            Some(q) => expand(q.query(answer).all()),
+            None => self.records(answer).unwrap_or_default(),
         }
     }
 
@@ -191,6 +222,16 @@ impl RecordReader {
     pub(crate) fn total(&self, page: &Value) -> Option<u64> {
         let v = self.total.as_ref()?.query(page).first()?;
         v.as_u64().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+    }
+}
+
+/// The records among the nodes a query selected: the elements of the one
+/// array it selected, or else the nodes themselves (`$.users` and
+/// `$.users[*]` alike).
+fn expand(nodes: Vec<&Value>) -> Vec<&Value> {
+    match nodes.as_slice() {
+        [Value::Array(items)] => items.iter().collect(),
+        _ => nodes,
     }
 }
 
