@@ -27,6 +27,19 @@ impl Checker<'_> {
         self.diags.push(d);
     }
 
+    /// A connector's or source's `timeoutSeconds` at `path`: 0 fails every
+    /// call (`per`: what one timeout covers, `call` or `operation`).
+    pub(super) fn timeout(&mut self, origin: &Origin, path: &str, seconds: Option<u32>, per: &str) {
+        if seconds == Some(0) {
+            self.error(
+                origin,
+                path,
+                format!("a timeout of 0 seconds fails every {per}"),
+                "leave it out or use 1 or more",
+            );
+        }
+    }
+
     pub(super) fn regex(&mut self, origin: &Origin, path: &str, pattern: &str) -> Option<Regex> {
         match Regex::new(pattern) {
             Ok(r) => Some(r),

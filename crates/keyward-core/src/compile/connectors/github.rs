@@ -30,14 +30,7 @@ pub(super) fn check(c: &mut Checker<'_>, o: &Origin, gh: &crate::resources::Gith
             "leave it out for github.com, or write GitHub Enterprise Server's API URL, `https://HOST/api/v3`",
         );
     }
-    if gh.timeout_seconds == Some(0) {
-        c.error(
-            o,
-            "spec.connector.github.timeoutSeconds",
-            "a timeout of 0 seconds fails every call",
-            "leave it out or use 1 or more",
-        );
-    }
+    c.timeout(o, "spec.connector.github.timeoutSeconds", gh.timeout_seconds, "call");
 }
 
 /// GitHub's rule for organisation logins: letters, digits and hyphens,

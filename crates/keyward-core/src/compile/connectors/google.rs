@@ -107,12 +107,5 @@ pub(super) fn check(
             "leave it out (500) or use 1 to 500",
         );
     }
-    if g.timeout_seconds == Some(0) {
-        c.error(
-            o,
-            &format!("{P}.timeoutSeconds"),
-            "a timeout of 0 seconds fails every call",
-            "leave it out or use 1 or more",
-        );
-    }
+    c.timeout(o, &format!("{P}.timeoutSeconds"), g.timeout_seconds, "call");
 }

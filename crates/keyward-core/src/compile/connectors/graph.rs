@@ -49,12 +49,5 @@ pub(super) fn check(c: &mut Checker<'_>, o: &Origin, g: &crate::resources::Micro
     if matches!(g.page_size, Some(n) if n == 0 || n > 999) {
         c.error(o, &format!("{P}.pageSize"), "Graph pages hold 1 to 999 objects", "leave it out (999) or use 1 to 999");
     }
-    if g.timeout_seconds == Some(0) {
-        c.error(
-            o,
-            &format!("{P}.timeoutSeconds"),
-            "a timeout of 0 seconds fails every call",
-            "leave it out or use 1 or more",
-        );
-    }
+    c.timeout(o, &format!("{P}.timeoutSeconds"), g.timeout_seconds, "call");
 }

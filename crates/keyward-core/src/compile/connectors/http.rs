@@ -125,14 +125,7 @@ pub(super) fn check(
             );
         }
     }
-    if h.timeout_seconds == Some(0) {
-        c.error(
-            o,
-            &format!("{P}.timeoutSeconds"),
-            "a timeout of 0 seconds fails every call",
-            "leave it out or use 1 or more",
-        );
-    }
+    c.timeout(o, &format!("{P}.timeoutSeconds"), h.timeout_seconds, "call");
     if let Some(t) = &h.throttle {
         for (i, s) in t.statuses.iter().enumerate() {
             if !(400..=599).contains(s) {

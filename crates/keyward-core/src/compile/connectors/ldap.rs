@@ -118,14 +118,7 @@ pub(super) fn check(c: &mut Checker<'_>, o: &Origin, app: &ApplicationSpec, ldap
     if ldap.page_size == Some(0) {
         c.error(o, "spec.connector.ldap.pageSize", "a page size of 0 reads nothing", "leave it out or use 1 or more");
     }
-    if ldap.timeout_seconds == Some(0) {
-        c.error(
-            o,
-            "spec.connector.ldap.timeoutSeconds",
-            "a timeout of 0 seconds fails every operation",
-            "leave it out or use 1 or more",
-        );
-    }
+    c.timeout(o, "spec.connector.ldap.timeoutSeconds", ldap.timeout_seconds, "operation");
     if !app.roles.is_empty() {
         c.error(o, "spec.roles", "an LDAP directory has no roles", "remove `roles` and grant groups instead");
     }

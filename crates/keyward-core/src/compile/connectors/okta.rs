@@ -52,12 +52,5 @@ pub(super) fn check(c: &mut Checker<'_>, o: &Origin, app: &ApplicationSpec, k: &
             "remove it and grant Okta groups instead: `grant: [{app: okta, groups: [engineering]}]`",
         );
     }
-    if k.timeout_seconds == Some(0) {
-        c.error(
-            o,
-            &format!("{P}.timeoutSeconds"),
-            "a timeout of 0 seconds fails every call",
-            "leave it out or use 1 or more",
-        );
-    }
+    c.timeout(o, &format!("{P}.timeoutSeconds"), k.timeout_seconds, "call");
 }

@@ -23,12 +23,5 @@ pub(super) fn check(c: &mut Checker<'_>, o: &Origin, scim: &crate::resources::Sc
     if scim.page_size == Some(0) {
         c.error(o, "spec.connector.scim.pageSize", "a page size of 0 reads nothing", "leave it out or use 1 or more");
     }
-    if scim.timeout_seconds == Some(0) {
-        c.error(
-            o,
-            "spec.connector.scim.timeoutSeconds",
-            "a timeout of 0 seconds fails every call",
-            "leave it out or use 1 or more",
-        );
-    }
+    c.timeout(o, "spec.connector.scim.timeoutSeconds", scim.timeout_seconds, "call");
 }

@@ -45,12 +45,5 @@ pub(super) fn check(c: &mut Checker<'_>, o: &Origin, s: &crate::resources::Slack
     if s.limit.is_some_and(|l| l == 0 || l > 1000) {
         c.error(o, &format!("{P}.limit"), "Slack pages hold 1 to 1000 users", "leave it out (200) or use 1 to 1000");
     }
-    if s.timeout_seconds == Some(0) {
-        c.error(
-            o,
-            &format!("{P}.timeoutSeconds"),
-            "a timeout of 0 seconds fails every call",
-            "leave it out or use 1 or more",
-        );
-    }
+    c.timeout(o, &format!("{P}.timeoutSeconds"), s.timeout_seconds, "call");
 }

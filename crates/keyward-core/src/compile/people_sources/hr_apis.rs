@@ -154,12 +154,5 @@ fn check_common(
             "write an IANA time zone name such as `Asia/Tokyo`, `Europe/Berlin` or `UTC`",
         );
     }
-    if timeout_seconds == Some(0) {
-        c.error(
-            o,
-            &format!("{prefix}.timeoutSeconds"),
-            "a timeout of 0 seconds fails every call",
-            "leave it out or use 1 or more",
-        );
-    }
+    c.timeout(o, &format!("{prefix}.timeoutSeconds"), timeout_seconds, "call");
 }

@@ -40,14 +40,7 @@ pub(super) fn check(
         ),
         _ => {}
     }
-    if s.timeout_seconds == Some(0) {
-        c.error(
-            o,
-            "spec.smarthr.timeoutSeconds",
-            "a timeout of 0 seconds fails every call",
-            "leave it out or use 1 or more",
-        );
-    }
+    c.timeout(o, "spec.smarthr.timeoutSeconds", s.timeout_seconds, "call");
     for (field, name) in [("manager", &s.fields.manager), ("movedOn", &s.fields.moved_on)] {
         if name.as_deref().is_some_and(|n| n.trim().is_empty()) {
             c.error(
