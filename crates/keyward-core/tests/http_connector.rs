@@ -108,3 +108,13 @@ fn a_lookup_must_send_the_address_and_fill_nothing_else() {
     assert!(e.contains("`{{person.email}}` is not a placeholder this request can fill"), "{e}");
     assert!(e.contains("the lookup does not send the e-mail"), "{e}");
 }
+
+#[test]
+fn a_header_value_no_request_can_carry_is_refused_at_its_place() {
+    // Before, it loaded and the connector failed when built, with an
+    // "internal error" quoting the value and naming no file.
+    let base = format!("{BASE}      headers: {{Api-Version: \"2024\\n-01\"}}\n");
+    let e = refused(&app(&format!("{base}{LISTING}"), ""));
+    assert!(e.contains("policies/tool.yaml:9:30:"), "{e}");
+    assert!(e.contains("the value of header `Api-Version` cannot be sent"), "{e}");
+}

@@ -104,8 +104,18 @@ pub(super) fn check(
         "write the API's base URL, like `https://api.example.com/v2`",
     );
     check_auth(c, o, h);
-    for name in h.headers.keys() {
+    for (name, value) in &h.headers {
         let lower = name.to_ascii_lowercase();
+        // RFC 9110 field values: visible ASCII, spaces and tabs (and
+        // bytes above, which keyward does not send); no line breaks.
+        if value.bytes().any(|b| b == b'\r' || b == b'\n' || (b < 0x20 && b != b'\t') || b == 0x7f) {
+            c.error(
+                o,
+                &format!("{P}.headers.{name}"),
+                format!("the value of header `{name}` cannot be sent: it holds a line break or control character"),
+                "write the value on one line, as the API documents it",
+            );
+        }
         if !is_header_name(name) {
             c.error(
                 o,
@@ -121,7 +131,7 @@ pub(super) fn check(
                 o,
                 &format!("{P}.headers.{name}"),
                 format!("`{name}` looks like a credential, and `headers` are written in the policy in clear"),
-                "send credentials with `auth` (`bearer`, `apiKey` with the header's name, `basic` or `oauth2`), read from a secret",
+                "send credentials with `auth` (`bearer`, `apiKey` with the header's name, `basic`, `oauth2` or `jwtBearer`), read from a secret",
             );
         }
     }
@@ -402,8 +412,7 @@ fn check_paging(c: &mut Checker<'_>, o: &Origin, at: &str, p: &HttpPaging) {
             (Some(_), None) => {}
             (None, Some(r)) => {
                 check_request(c, o, &format!("{at}.cursor.request"), r, Context::NextPage, "GET");
-                let mut uses = r.query.values().map(String::as_str).chain([r.path.as_str()]).chain(r.body.as_deref());
-                if !uses.any(|t| t.contains("cursor")) {
+                if !mentions(r, "cursor") {
                     c.error(
                         o,
                         &format!("{at}.cursor.request"),
@@ -507,7 +516,7 @@ fn check_changes(c: &mut Checker<'_>, o: &Origin, h: &HttpConnector) {
 
 /// `true` when `r` fills `{{name}}` somewhere.
 fn mentions(r: &HttpRequest, name: &str) -> bool {
-    let texts = r.query.values().map(String::as_str).chain([r.path.as_str()]);
+    let texts = r.query.values().chain(r.query_all.values().flatten()).map(String::as_str).chain([r.path.as_str()]);
     let in_text = texts.filter_map(|t| Template::parse(t).ok()).any(|t| t.placeholders().any(|p| p == name));
     in_text
         || r.body
