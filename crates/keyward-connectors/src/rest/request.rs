@@ -39,16 +39,13 @@ impl HttpApi {
         // `/users/{email}`: an e-mail stays readable in the path.
         let path =
             Template::parse(&r.path).map_err(bad)?.fill(values, &|v| crate::urls::encode(v, b"@")).map_err(unfilled)?;
+        // `queryAll` repeats a parameter once per value, after `query`.
+        let written = r.query.iter().map(|(k, v)| (k, v));
+        let written = written.chain(r.query_all.iter().flat_map(|(k, vs)| vs.iter().map(move |v| (k, v))));
         let mut query = Vec::with_capacity(r.query.len() + extra.len());
-        for (k, v) in &r.query {
+        for (k, v) in written {
             let v = Template::parse(v).map_err(bad)?.fill(values, &|v| v.to_owned()).map_err(unfilled)?;
             query.push((k.clone(), v));
-        }
-        for (k, vs) in &r.query_all {
-            for v in vs {
-                let v = Template::parse(v).map_err(bad)?.fill(values, &|v| v.to_owned()).map_err(unfilled)?;
-                query.push((k.clone(), v));
-            }
         }
         query.extend(extra.iter().cloned());
         let url = self.url(&path, &query);
