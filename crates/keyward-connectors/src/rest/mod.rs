@@ -38,7 +38,7 @@ mod request;
 pub struct HttpApi {
     app: String,
     base: Url,
-    spec: Arc<HttpConnector>,
+    spec: HttpConnector,
     http: HttpClient,
     reader: map::RecordReader,
     /// keyward's role name → the app's value, the reverse of `roleValues`.
@@ -123,7 +123,7 @@ impl HttpApi {
         Ok(Self {
             app: app.name.clone(),
             base,
-            spec: Arc::new(spec.clone()),
+            spec: spec.clone(),
             http: HttpClient::new(&app.name, auth, &settings)?,
             reader,
             roles_out: role_values_out(&spec.accounts.role_values),
