@@ -32,10 +32,11 @@
 //! ## Credentials
 //!
 //! A client authenticates as its [`Auth`] says: a fixed bearer token, one
-//! header carrying a credential as it is (Okta's `SSWS` token), or a
-//! credential exchanged for short-lived access tokens — a Google service
-//! account key (RFC 7523 JWT bearer grant, acting as a Workspace admin) or
-//! an Entra app's client secret (RFC 6749 client credentials). The token is
+//! header carrying a credential as it is (Okta's `SSWS` token, an API
+//! key), HTTP basic, or a credential exchanged for short-lived access
+//! tokens — a Google service account key or another private key (RFC 7523
+//! JWT bearer grant), an Entra app's or any other client's secret (RFC 6749
+//! client credentials, or a long-lived refresh token). The token is
 //! fetched on the first request through the same timeout, rate limit and
 //! retries, shared by all requests until a minute before it expires, and
 //! fetched anew once when the API answers 401. Keys, secrets, assertions
