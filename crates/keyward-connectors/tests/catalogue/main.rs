@@ -15,3 +15,19 @@ mod line_works;
 mod readonly;
 mod zendesk;
 mod zoom;
+
+/// Every definition in `catalogue/`, the ones without a module of their
+/// own included, loads without errors or warnings and builds a connector.
+#[tokio::test]
+async fn every_definition_loads_without_warnings() {
+    let mut names: Vec<String> = std::fs::read_dir(harness::catalogue())
+        .unwrap()
+        .filter_map(|e| e.unwrap().file_name().into_string().ok())
+        .filter_map(|n| n.strip_suffix(".yaml").map(str::to_owned))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 9, "{names:?}");
+    for name in names {
+        harness::load(&name).await;
+    }
+}
