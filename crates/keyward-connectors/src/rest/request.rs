@@ -40,7 +40,7 @@ impl HttpApi {
         let path =
             Template::parse(&r.path).map_err(bad)?.fill(values, &|v| crate::urls::encode(v, b"@")).map_err(unfilled)?;
         // `queryAll` repeats a parameter once per value, after `query`.
-        let written = r.query.iter().map(|(k, v)| (k, v));
+        let written = r.query.iter();
         let written = written.chain(r.query_all.iter().flat_map(|(k, vs)| vs.iter().map(move |v| (k, v))));
         let mut query = Vec::with_capacity(r.query.len() + extra.len());
         for (k, v) in written {
