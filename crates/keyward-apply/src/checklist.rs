@@ -73,6 +73,15 @@ fn line(c: &Change) -> String {
     {
         let _ = write!(s, " — hand the data over to {}", account(to));
     }
+    if c.action == Action::Revoke {
+        // A read-only app cannot say what it can revoke: name everything a
+        // human should look for in its admin console.
+        let what = c
+            .revoke
+            .filter(|r| !r.is_empty())
+            .map_or_else(|| "every session, OAuth token and app password".to_owned(), |r| r.describe());
+        let _ = write!(s, " — sign the person out and revoke {what}");
+    }
     // One item per line: a line break in a reason would split the item.
     let reason = c.reason.replace(['\n', '\r'], " ");
     let _ = write!(s, " — {reason}");

@@ -27,9 +27,18 @@ use crate::report::{Item, ItemResult};
 use crate::strategy::Strategy;
 
 /// The order of phases within an app. Accounts exist before their groups
-/// change; access is cut and data handed over before anything is deleted.
-pub const PHASES: [Action; 6] =
-    [Action::Create, Action::Restore, Action::Update, Action::Suspend, Action::Transfer, Action::Delete];
+/// change; sessions and grants are revoked before the suspension (some
+/// apps hide a suspended user's tokens from their API); access is cut and
+/// data handed over before anything is deleted.
+pub const PHASES: [Action; 7] = [
+    Action::Create,
+    Action::Restore,
+    Action::Update,
+    Action::Revoke,
+    Action::Suspend,
+    Action::Transfer,
+    Action::Delete,
+];
 
 /// Why a later change of an account is not attempted.
 #[derive(Debug, Clone, Copy)]
@@ -56,6 +65,7 @@ fn noun(a: Action) -> &'static str {
         Action::Update => "update",
         Action::Suspend => "suspension",
         Action::Transfer => "hand-over",
+        Action::Revoke => "revocation",
         Action::Delete => "deletion",
         Action::Review => "review",
     }
@@ -201,7 +211,10 @@ pub(crate) async fn run_app(
             .collect()
             .await;
         for (i, result, cause) in done.into_iter().flatten() {
-            if let Some(cause) = cause {
+            // A failed revocation must not keep a leaver's account open:
+            // the suspension goes ahead, and the revocation is planned
+            // again where the app shows what is still open.
+            if let Some(cause) = cause.filter(|_| changes[i].action != Action::Revoke) {
                 blocked.block(&changes[i], cause);
             }
             out.push(item(i, result));

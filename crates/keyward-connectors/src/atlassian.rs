@@ -432,6 +432,7 @@ impl Connector for Atlassian {
     /// groups. No hand-over.
     fn capabilities(&self) -> Capabilities {
         Capabilities {
+            revoke: keyward_core::account::RevokeKinds::NONE,
             create: true,
             update: !self.product_access.is_empty(),
             suspend: true,
@@ -494,7 +495,7 @@ impl Connector for Atlassian {
             || ConnectorError::Unsupported { app: self.app.clone(), kind: self.kind(), action: change.action.verb() };
         match change.action {
             Action::Create => return self.invite(change).await,
-            Action::Transfer | Action::Review => return Err(unsupported()),
+            Action::Transfer | Action::Revoke | Action::Review => return Err(unsupported()),
             _ => {}
         }
         let id = crate::account_id(change, &self.app)?;
@@ -503,7 +504,7 @@ impl Connector for Atlassian {
             Action::Suspend => self.lifecycle(id, "suspend").await,
             Action::Restore => self.lifecycle(id, "restore").await,
             Action::Delete => self.delete(id).await,
-            Action::Create | Action::Transfer | Action::Review => Err(unsupported()),
+            Action::Create | Action::Transfer | Action::Revoke | Action::Review => Err(unsupported()),
         }
     }
 }

@@ -527,6 +527,7 @@ impl Connector for MicrosoftGraph {
     /// transfer: handing OneDrive or mailbox data over is not done here.
     fn capabilities(&self) -> Capabilities {
         Capabilities {
+            revoke: keyward_core::account::RevokeKinds::NONE,
             create: true,
             update: !self.licences.is_empty(),
             suspend: true,
@@ -610,7 +611,7 @@ impl Connector for MicrosoftGraph {
             Action::Suspend => self.enable(change, false).await,
             Action::Restore => self.enable(change, true).await,
             Action::Delete => self.delete(change).await,
-            Action::Transfer | Action::Review => Err(ConnectorError::Unsupported {
+            Action::Transfer | Action::Revoke | Action::Review => Err(ConnectorError::Unsupported {
                 app: self.app.clone(),
                 kind: self.kind(),
                 action: change.action.verb(),

@@ -26,6 +26,7 @@ use keyward_core::resources::{ApplicationSpec, ConnectorSpec};
 
 pub mod atlassian;
 pub mod csv_export;
+pub mod discover;
 pub mod github;
 pub mod google;
 pub mod graph;

@@ -218,6 +218,7 @@ impl Connector for Slack {
             return Capabilities::READ_ONLY;
         }
         Capabilities {
+            revoke: keyward_core::account::RevokeKinds::NONE,
             create: true,
             update: false,
             suspend: true,
@@ -326,11 +327,13 @@ impl Connector for Slack {
             Action::Restore => self.scim("reactivate accounts")?.reactivate(id()?).await,
             // The plan hands a role change to a human; groups only come here.
             Action::Update if change.role.is_none() => self.scim("change user groups")?.change_groups(change).await,
-            Action::Update | Action::Delete | Action::Transfer | Action::Review => Err(ConnectorError::Unsupported {
-                app: self.app.clone(),
-                kind: self.kind(),
-                action: change.action.verb(),
-            }),
+            Action::Update | Action::Delete | Action::Transfer | Action::Revoke | Action::Review => {
+                Err(ConnectorError::Unsupported {
+                    app: self.app.clone(),
+                    kind: self.kind(),
+                    action: change.action.verb(),
+                })
+            }
         }
     }
 }

@@ -7,6 +7,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::action::Action;
+use crate::resources::RevokeKind;
 
 /// A short string kept inline (up to 24 bytes) — ids, usernames, roles and
 /// most names fit, so millions of accounts do not mean millions of small
@@ -83,6 +84,19 @@ pub struct Account {
     /// the suspension; `None` when the app cannot tell.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub handed_over: Option<bool>,
+    /// For apps that can tell: how many OAuth grants, third-party tokens
+    /// and app passwords the account still holds. A suspended leaver's
+    /// account with some open is revoked again; `None` when the app cannot
+    /// tell or was not asked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open_grants: Option<u32>,
+    /// For apps that can tell: the day from which the app refuses sessions
+    /// and refresh tokens issued earlier (Microsoft Graph's
+    /// `signInSessionsValidFromDateTime`). A suspended leaver's account
+    /// whose sessions are still valid from before the revocation was due is
+    /// revoked again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sessions_valid_from: Option<Date>,
 }
 
 impl Account {
@@ -101,6 +115,8 @@ impl Account {
             last_active: None,
             attributes: BTreeMap::new(),
             handed_over: None,
+            open_grants: None,
+            sessions_valid_from: None,
         }
     }
 
@@ -146,6 +162,87 @@ pub struct Capabilities {
     pub transfer: bool,
     /// Can change group memberships.
     pub groups: bool,
+    /// What it can revoke (sessions, OAuth tokens, app passwords, backup
+    /// codes).
+    #[serde(default, skip_serializing_if = "RevokeKinds::is_empty")]
+    pub revoke: RevokeKinds,
+}
+
+/// A set of [`RevokeKind`]s: what a connector can revoke, or what one
+/// revocation closes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub struct RevokeKinds(u8);
+
+impl RevokeKinds {
+    /// Nothing.
+    pub const NONE: Self = Self(0);
+
+    /// The set of the given kinds.
+    pub const fn of(kinds: &[RevokeKind]) -> Self {
+        let mut bits = 0u8;
+        let mut i = 0;
+        while i < kinds.len() {
+            bits |= Self::bit(kinds[i]);
+            i += 1;
+        }
+        Self(bits)
+    }
+
+    const fn bit(k: RevokeKind) -> u8 {
+        match k {
+            RevokeKind::Sessions => 1,
+            RevokeKind::OauthTokens => 2,
+            RevokeKind::AppPasswords => 4,
+            RevokeKind::VerificationCodes => 8,
+        }
+    }
+
+    /// Whether `kind` is in the set.
+    pub fn contains(self, kind: RevokeKind) -> bool {
+        self.0 & Self::bit(kind) != 0
+    }
+
+    /// `true` for the empty set.
+    pub fn is_empty(&self) -> bool {
+        self.0 == 0
+    }
+
+    /// The kinds in both sets.
+    pub fn intersection(self, other: Self) -> Self {
+        Self(self.0 & other.0)
+    }
+
+    /// The kinds of `self` not in `other`.
+    pub fn without(self, other: Self) -> Self {
+        Self(self.0 & !other.0)
+    }
+
+    /// The kinds, in [`RevokeKind::ALL`] order.
+    pub fn kinds(self) -> Vec<RevokeKind> {
+        RevokeKind::ALL.into_iter().filter(|k| self.contains(*k)).collect()
+    }
+
+    /// `sessions, OAuth tokens and app passwords`.
+    pub fn describe(self) -> String {
+        let nouns: Vec<&str> = self.kinds().into_iter().map(RevokeKind::noun).collect();
+        match nouns.split_last() {
+            None => String::new(),
+            Some((last, [])) => (*last).to_owned(),
+            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        }
+    }
+}
+
+impl Serialize for RevokeKinds {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.kinds().serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for RevokeKinds {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Self::of(&Vec::<RevokeKind>::deserialize(d)?))
+    }
 }
 
 impl Capabilities {
@@ -158,6 +255,7 @@ impl Capabilities {
         delete: false,
         transfer: false,
         groups: false,
+        revoke: RevokeKinds::NONE,
     };
 
     /// `true` when keyward can change nothing itself.
@@ -173,6 +271,7 @@ impl Capabilities {
             Action::Update => self.update || self.groups,
             Action::Suspend => self.suspend,
             Action::Transfer => self.transfer,
+            Action::Revoke => !self.revoke.is_empty(),
             Action::Delete => self.delete,
             Action::Review => false,
         }

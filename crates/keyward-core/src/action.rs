@@ -19,6 +19,9 @@ pub enum Action {
     Suspend,
     /// Hand the account's data over to another account.
     Transfer,
+    /// Sign a leaver out everywhere and revoke what outlives a suspension:
+    /// sessions, OAuth grants to other apps, app passwords.
+    Revoke,
     /// Delete the account.
     Delete,
     /// Nothing automatic: a human must look.
@@ -34,6 +37,7 @@ impl Action {
             Self::Update => "update",
             Self::Suspend => "suspend",
             Self::Transfer => "transfer",
+            Self::Revoke => "revoke",
             Self::Delete => "delete",
             Self::Review => "review",
         }
@@ -47,16 +51,28 @@ impl Action {
             Self::Update => "change roles or groups",
             Self::Suspend => "suspend accounts",
             Self::Transfer => "hand data over",
+            Self::Revoke => "revoke sessions and grants",
             Self::Delete => "delete accounts",
             Self::Review => "carry out a review",
         }
     }
 
     /// All actions in plan order.
-    pub const ALL: [Action; 7] =
-        [Self::Create, Self::Restore, Self::Update, Self::Suspend, Self::Transfer, Self::Delete, Self::Review];
+    pub const ALL: [Action; 8] = [
+        Self::Create,
+        Self::Restore,
+        Self::Update,
+        Self::Suspend,
+        Self::Transfer,
+        Self::Revoke,
+        Self::Delete,
+        Self::Review,
+    ];
 
-    /// `true` for actions that take access or data away.
+    /// `true` for actions that take access or data away. A revocation is
+    /// not one: it comes with a suspension (which is) or closes what a
+    /// suspended account still holds, so the mass-change guard counts the
+    /// accounts, not the doors closed on them.
     pub fn is_deprovisioning(self) -> bool {
         matches!(self, Self::Suspend | Self::Transfer | Self::Delete)
     }

@@ -26,6 +26,7 @@ struct Key {
     add: Vec<String>,
     remove: Vec<String>,
     transfer_to: Option<String>,
+    revoke: Option<Vec<crate::resources::RevokeKind>>,
 }
 
 fn key(c: &Change) -> Key {
@@ -42,6 +43,7 @@ fn key(c: &Change) -> Key {
         add: c.groups.as_ref().map(|g| g.add.clone()).unwrap_or_default(),
         remove: c.groups.as_ref().map(|g| g.remove.clone()).unwrap_or_default(),
         transfer_to: c.transfer_to.as_ref().and_then(|t| t.id.as_ref().map(ToString::to_string)),
+        revoke: c.revoke.map(|r| r.kinds()),
     }
 }
 

@@ -30,7 +30,8 @@
 //!    definitions: no checks between fields, no knowledge of planning.
 //! 2. The data model: [`people`] (the HR snapshot and a person's phase on a
 //!    day), [`action`], [`account`] (listings and what a connector can do),
-//!    [`plan`] (the plan's data model, the JSON contract), and the built-in
+//!    [`plan`] (the plan's data model, the JSON contract), [`discovery`]
+//!    (third-party apps the directories report people using), and the built-in
 //!    label vocabularies ([`vocab`]) and CSV helpers ([`tabular`]).
 //! 3. [`load`]: policy files or Kubernetes objects → typed resources with
 //!    their origin, and a [`Locator`](load::Locator) that says where each
@@ -61,6 +62,7 @@ pub mod resources;
 // 2. the data model and vocabularies
 pub mod account;
 pub mod action;
+pub mod discovery;
 pub mod people;
 pub mod plan;
 pub mod tabular;

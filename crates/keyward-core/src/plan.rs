@@ -9,7 +9,7 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::account::{Account, AccountStatus, ExportDate, Text};
+use crate::account::{Account, AccountStatus, ExportDate, RevokeKinds, Text};
 use crate::action::Action;
 use crate::duration::Days;
 use crate::people::Person;
@@ -124,6 +124,10 @@ pub struct Change {
     /// Who receives the data (transfer).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer_to: Option<Box<AccountRef>>,
+    /// What a revocation closes (revoke, and reviews proposing one). An
+    /// empty set asks for everything the app can revoke.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoke: Option<RevokeKinds>,
     /// For reviews: what keyward would do once a human confirms.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub proposed: Option<Action>,
@@ -145,6 +149,7 @@ impl Change {
             role: None,
             groups: None,
             transfer_to: None,
+            revoke: None,
             proposed: None,
             profile: None,
         }
@@ -182,6 +187,10 @@ pub struct Counts {
     pub suspend: usize,
     /// Hand-overs.
     pub transfer: usize,
+    /// Revocations of sessions and grants. (Absent in plans written before
+    /// revocations existed.)
+    #[serde(default)]
+    pub revoke: usize,
     /// Accounts to delete.
     pub delete: usize,
     /// Items for review.
@@ -200,6 +209,7 @@ impl Counts {
             Action::Update => &mut self.update,
             Action::Suspend => &mut self.suspend,
             Action::Transfer => &mut self.transfer,
+            Action::Revoke => &mut self.revoke,
             Action::Delete => &mut self.delete,
             Action::Review => &mut self.review,
         }

@@ -38,6 +38,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("people", 2),
     ("action", 2),
     ("account", 2),
+    ("discovery", 2),
     ("plan", 2),
     ("vocab", 2),
     ("tabular", 2),

@@ -195,6 +195,8 @@ impl CsvExport {
                 last_active,
                 attributes,
                 handed_over: None,
+                open_grants: None,
+                sessions_valid_from: None,
             });
             lines.push(line as u32);
         }

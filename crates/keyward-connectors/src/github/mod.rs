@@ -681,6 +681,7 @@ impl Connector for Github {
 
     fn capabilities(&self) -> Capabilities {
         Capabilities {
+            revoke: keyward_core::account::RevokeKinds::NONE,
             create: true,
             update: true,
             // By removing the member from the organisation: see the module
@@ -750,7 +751,7 @@ impl Connector for Github {
             Action::Restore => self.restore(change).await,
             Action::Update => self.update(change).await,
             Action::Suspend | Action::Delete => self.remove(change, change.action).await,
-            Action::Transfer | Action::Review => Err(self.unsupported(change.action.verb())),
+            Action::Transfer | Action::Revoke | Action::Review => Err(self.unsupported(change.action.verb())),
         }
     }
 }

@@ -284,6 +284,7 @@ impl Connector for GoogleWorkspace {
     /// is handed over with the Data Transfer API.
     fn capabilities(&self) -> Capabilities {
         Capabilities {
+            revoke: keyward_core::account::RevokeKinds::NONE,
             create: true,
             update: !self.licences.is_empty(),
             suspend: true,
@@ -333,7 +334,7 @@ impl Connector for GoogleWorkspace {
             Action::Restore => self.set_suspended(change, false).await,
             Action::Transfer => self.transfer(change).await,
             Action::Delete => self.delete(change).await,
-            Action::Review => Err(ConnectorError::Unsupported {
+            Action::Revoke | Action::Review => Err(ConnectorError::Unsupported {
                 app: self.app.clone(),
                 kind: self.kind(),
                 action: change.action.verb(),

@@ -260,6 +260,7 @@ impl Connector for Ldap {
 
     fn capabilities(&self) -> Capabilities {
         Capabilities {
+            revoke: keyward_core::account::RevokeKinds::NONE,
             create: true,
             // No roles in a directory: updates are group changes only.
             update: false,
@@ -319,7 +320,7 @@ impl Connector for Ldap {
             Action::Suspend => self.set_active(change, false).await,
             Action::Restore => self.set_active(change, true).await,
             Action::Delete => self.delete(change).await,
-            Action::Transfer | Action::Review => Err(self.unsupported(change.action.verb())),
+            Action::Transfer | Action::Revoke | Action::Review => Err(self.unsupported(change.action.verb())),
         }
     }
 }

@@ -211,6 +211,7 @@ impl Connector for Okta {
     /// group memberships. No roles, no hand-over.
     fn capabilities(&self) -> Capabilities {
         Capabilities {
+            revoke: keyward_core::account::RevokeKinds::NONE,
             create: true,
             update: true,
             suspend: true,
@@ -265,7 +266,7 @@ impl Connector for Okta {
             || ConnectorError::Unsupported { app: self.app.clone(), kind: self.kind(), action: change.action.verb() };
         match change.action {
             Action::Create => return self.create(change).await,
-            Action::Transfer | Action::Review => return Err(unsupported()),
+            Action::Transfer | Action::Revoke | Action::Review => return Err(unsupported()),
             _ => {}
         }
         let id = crate::account_id(change, &self.app)?;
@@ -274,7 +275,7 @@ impl Connector for Okta {
             Action::Suspend => self.suspend(id).await,
             Action::Restore => self.restore(id).await,
             Action::Delete => self.delete(id).await,
-            Action::Create | Action::Transfer | Action::Review => Err(unsupported()),
+            Action::Create | Action::Transfer | Action::Revoke | Action::Review => Err(unsupported()),
         }
     }
 }

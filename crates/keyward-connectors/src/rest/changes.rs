@@ -42,7 +42,7 @@ impl HttpApi {
                 self.simple("changes.delete", c.delete.as_ref().ok_or_else(unsupported)?, change, None).await
             }
             Action::Update => self.update(change).await,
-            Action::Transfer | Action::Review => Err(unsupported()),
+            Action::Transfer | Action::Revoke | Action::Review => Err(unsupported()),
         }
     }
 

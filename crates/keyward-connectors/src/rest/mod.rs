@@ -158,6 +158,7 @@ impl crate::Connector for HttpApi {
     fn capabilities(&self) -> Capabilities {
         let c = &self.spec.changes;
         Capabilities {
+            revoke: keyward_core::account::RevokeKinds::NONE,
             create: c.create.is_some(),
             update: c.update_role.is_some(),
             suspend: c.suspend.is_some(),

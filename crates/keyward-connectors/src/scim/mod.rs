@@ -213,6 +213,7 @@ impl Connector for Scim {
 
     fn capabilities(&self) -> Capabilities {
         Capabilities {
+            revoke: keyward_core::account::RevokeKinds::NONE,
             create: true,
             update: true,
             suspend: true,
@@ -239,7 +240,7 @@ impl Connector for Scim {
             Action::Suspend => self.set_active(change, false).await,
             Action::Restore => self.set_active(change, true).await,
             Action::Delete => self.delete(change).await,
-            Action::Transfer | Action::Review => Err(self.unsupported(change.action)),
+            Action::Transfer | Action::Revoke | Action::Review => Err(self.unsupported(change.action)),
         }
     }
 }

@@ -25,6 +25,7 @@ pub fn describe(c: &PlanCounts, review: bool) -> String {
         ("update", c.update),
         ("suspend", c.suspend),
         ("transfer", c.transfer),
+        ("revoke", c.revoke),
         ("delete", c.delete),
     ]
     .into_iter()

@@ -106,6 +106,7 @@ pub fn plan_counts(c: &Counts) -> PlanCounts {
         update: n(c.update),
         suspend: n(c.suspend),
         transfer: n(c.transfer),
+        revoke: n(c.revoke),
         delete: n(c.delete),
         review: n(c.review),
     }

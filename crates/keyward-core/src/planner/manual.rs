@@ -1,6 +1,6 @@
 //! What an app's connector cannot do, handed to a human as a review.
 
-use crate::account::{Capabilities, Text};
+use crate::account::{Capabilities, RevokeKinds, Text};
 use crate::action::Action;
 use crate::compile::model::CompiledApp;
 use crate::plan::Change;
@@ -10,7 +10,8 @@ use crate::plan::Change;
 /// is already a checklist item, so this is only for connectors that can do
 /// some things.) A deletion after a hand-over done by hand waits too:
 /// keyward cannot see that the data was handed over.
-pub(super) fn hand_to_humans(app: &CompiledApp, caps: &Capabilities, changes: &mut [Change]) {
+pub(super) fn hand_to_humans(app: &CompiledApp, caps: &Capabilities, changes: &mut Vec<Change>) {
+    split_revocations(app, caps, changes);
     let mut manual_transfer: Vec<Text> = Vec::new();
     for c in changes.iter_mut() {
         let role_blocked = c.role.is_some() && !caps.update && c.action == Action::Update;
@@ -47,4 +48,47 @@ pub(super) fn hand_to_humans(app: &CompiledApp, caps: &Capabilities, changes: &m
             c.action = Action::Review;
         }
     }
+}
+
+/// A revocation asking for kinds the connector cannot revoke (app
+/// passwords in Microsoft 365) keeps what it can do and leaves the rest to
+/// a human as a review of its own. One that names no kinds asks for
+/// everything the connector can revoke, which is settled here so the plan
+/// says what will be closed.
+fn split_revocations(app: &CompiledApp, caps: &Capabilities, changes: &mut Vec<Change>) {
+    if caps.revoke.is_empty() {
+        return; // the whole revocation becomes a review below
+    }
+    let mut by_hand = Vec::new();
+    for c in changes.iter_mut().filter(|c| c.action == Action::Revoke) {
+        let asked = c.revoke.filter(|r| !r.is_empty()).unwrap_or(caps.revoke);
+        let can = asked.intersection(caps.revoke);
+        let cannot = asked.without(caps.revoke);
+        c.revoke = Some(can);
+        if !cannot.is_empty() {
+            let mut r = Change::new(
+                c.app.clone(),
+                Action::Review,
+                c.account.clone(),
+                format!(
+                    "{}; {}'s {} connector cannot revoke {}: do it by hand",
+                    c.reason,
+                    app.name,
+                    app.connector,
+                    cannot.describe()
+                ),
+            );
+            r.person = c.person.clone();
+            r.revoke = Some(cannot);
+            r.proposed = Some(Action::Revoke);
+            by_hand.push(r);
+        }
+        if can.is_empty() {
+            // Nothing left for the connector: the review above is all.
+            c.revoke = Some(RevokeKinds::NONE);
+        }
+    }
+    // A revocation with nothing the connector can close is not a change.
+    changes.retain(|c| !(c.action == Action::Revoke && c.revoke.is_some_and(|r| r.is_empty())));
+    changes.extend(by_hand);
 }

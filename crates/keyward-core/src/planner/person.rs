@@ -4,7 +4,7 @@
 
 use jiff::civil::Date;
 
-use crate::account::{AccountStatus, Text};
+use crate::account::{AccountStatus, RevokeKinds, Text};
 use crate::action::Action;
 use crate::compile::model::CompiledCorrelator;
 use crate::correlate::explain;
@@ -12,7 +12,7 @@ use crate::duration::{Retention, SuspendTiming, TransferTo};
 use crate::evaluate::EntView;
 use crate::people::{FieldLabels, Person, Phase};
 use crate::plan::{AccountRef, Change, GroupChange, Held, PersonRef, Profile, RoleChange};
-use crate::resources::{OnLeave, Ungranted};
+use crate::resources::{OnLeave, RevokeKind, Ungranted};
 
 use super::context::{AppCtx, Shared};
 
@@ -412,6 +412,7 @@ impl PersonPlanner<'_, '_> {
     }
 
     fn leaver(&mut self, last_day: Option<Date>, accounts: &[u32]) {
+        self.revoke(last_day, accounts);
         let off = &self.ctx.app.lifecycle.offboarding;
         let today = self.s.today;
         let Some(last) = last_day else {
@@ -459,6 +460,58 @@ impl PersonPlanner<'_, '_> {
                     SuspendTiming::DaysAfter(d) => format!(" (suspend: {d} after)"),
                 };
                 self.suspend_all(accounts, &format!("{left}{timing}"), true);
+            }
+        }
+    }
+
+    /// The revocations `lifecycle.offboarding.revoke` asks for. A live
+    /// account's are planned once due (with the suspension by default; the
+    /// applier makes them first, while the app still shows the tokens). A
+    /// suspended account's only when the app shows something still open,
+    /// so a second run plans none and a failed one is planned again.
+    fn revoke(&mut self, last_day: Option<Date>, accounts: &[u32]) {
+        let off = &self.ctx.app.lifecycle.offboarding;
+        let Some(spec) = &off.revoke else { return };
+        let today = self.s.today;
+        let timing = spec.when.unwrap_or(off.suspend);
+        let due = last_day.map_or(today, |last| timing.first_day(last));
+        if today < due {
+            return;
+        }
+        let kinds = RevokeKinds::of(&spec.what);
+        let sessions_asked = kinds.is_empty() || kinds.contains(RevokeKind::Sessions);
+        let left = match last_day {
+            Some(last) => format!("last working day {last}{}", quote(self.labels().end_date.as_ref())),
+            None => format!(
+                "marked {}{} without a last working day",
+                self.person.status_label.as_deref().unwrap_or("terminated"),
+                quote(self.labels().status.as_ref())
+            ),
+        };
+        let when = spec.when.map(|w| format!(", when: {w}")).unwrap_or_default();
+        for &ai in accounts {
+            let a = self.ctx.account(ai);
+            let sessions_open = sessions_asked && a.sessions_valid_from.is_some_and(|d| d < due);
+            let reason = if a.status.is_live() {
+                let done = a.open_grants == Some(0) && a.sessions_valid_from.is_some_and(|d| d >= due);
+                if done {
+                    continue;
+                }
+                format!("{left}: close what outlives a suspension (lifecycle.offboarding.revoke{when})")
+            } else if let Some(n) = a.open_grants.filter(|n| *n > 0) {
+                format!(
+                    "{left}; suspended, but {} still {} {n} OAuth grant(s) or app password(s)",
+                    self.ctx.app.name,
+                    if n == 1 { "shows" } else { "show" }
+                )
+            } else if sessions_open {
+                let since = a.sessions_valid_from.map(|d| d.to_string()).unwrap_or_default();
+                format!("{left}; suspended, but sessions signed in since {since} are still valid")
+            } else {
+                continue;
+            };
+            if let Some(c) = self.account_change(Action::Revoke, ai, reason) {
+                c.revoke = Some(kinds);
             }
         }
     }

@@ -80,7 +80,11 @@ impl Digest {
     /// The digest of `plan`, which was made (or applied) for `event`.
     pub fn new(event: &str, plan: &Plan, people: &People) -> Self {
         let mut leavers: Vec<LeaverAccounts> = Vec::new();
-        for c in plan.changes.iter().filter(|c| c.action.is_deprovisioning() || c.action == Action::Review) {
+        for c in plan
+            .changes
+            .iter()
+            .filter(|c| c.action.is_deprovisioning() || matches!(c.action, Action::Revoke | Action::Review))
+        {
             let Some(pref) = &c.person else { continue };
             let Some(person) = people.find(&pref.id).and_then(|i| people.get(i)) else { continue };
             let Phase::Left { last_day } = person.phase(plan.date) else { continue };

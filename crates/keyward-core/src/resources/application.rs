@@ -39,6 +39,13 @@ pub struct ApplicationSpec {
     /// Who owns this app (an e-mail); named in access reviews.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
+    /// Names or ids under which the directories report this app to
+    /// `keyward discover` (a Google OAuth client id, a Microsoft `appId`, or
+    /// the name the directory shows), when neither the resource name nor
+    /// `displayName` is it. Compared without regard to case, spaces or
+    /// punctuation.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub discovered_as: Vec<String>,
     /// How keyward reads and changes the app's accounts. Exactly one.
     pub connector: ConnectorSpec,
     /// How an account is matched to a person, in order. Each account is
@@ -143,6 +150,9 @@ pub struct PlanCounts {
     /// Hand-overs.
     #[serde(default)]
     pub transfer: u32,
+    /// Revocations of sessions and grants.
+    #[serde(default)]
+    pub revoke: u32,
     /// Accounts to delete.
     #[serde(default)]
     pub delete: u32,
@@ -332,6 +342,67 @@ pub struct OffboardingSpec {
     /// or a day count. Deletion waits for the handover target to exist.
     #[serde(default)]
     pub delete_after: Retention,
+    /// Close what a suspension leaves open: sign the leaver out of every
+    /// session and revoke OAuth tokens granted to third-party apps, app
+    /// passwords and backup verification codes, where the connector can.
+    /// Without it, nothing is revoked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoke: Option<RevokeSpec>,
+}
+
+/// What to revoke from a leaver, and when.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RevokeSpec {
+    /// What to close: `sessions`, `oauthTokens`, `appPasswords`,
+    /// `verificationCodes`. Default: everything the connector can revoke.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub what: Vec<RevokeKind>,
+    /// When, in the grammar of `suspend`: `onLastDay`, `afterLastDay` or a
+    /// day count after the last working day. Default: with the suspension.
+    /// A revocation is always made before the suspension of the same run,
+    /// because some apps hide a suspended user's tokens from their API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<SuspendTiming>,
+}
+
+/// One kind of access a revocation closes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum RevokeKind {
+    /// Web and device sign-in sessions (and the refresh tokens behind them).
+    Sessions,
+    /// OAuth tokens and delegated permission grants given to other apps.
+    OauthTokens,
+    /// App-specific passwords (Google's ASPs).
+    AppPasswords,
+    /// Backup verification codes for two-step verification.
+    VerificationCodes,
+}
+
+impl RevokeKind {
+    /// Every kind, in the order they are revoked and printed.
+    pub const ALL: [RevokeKind; 4] = [Self::Sessions, Self::OauthTokens, Self::AppPasswords, Self::VerificationCodes];
+
+    /// The word used in policies and plans (`oauthTokens`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sessions => "sessions",
+            Self::OauthTokens => "oauthTokens",
+            Self::AppPasswords => "appPasswords",
+            Self::VerificationCodes => "verificationCodes",
+        }
+    }
+
+    /// What it is, for people (`OAuth tokens`).
+    pub fn noun(self) -> &'static str {
+        match self {
+            Self::Sessions => "sessions",
+            Self::OauthTokens => "OAuth tokens",
+            Self::AppPasswords => "app passwords",
+            Self::VerificationCodes => "backup verification codes",
+        }
+    }
 }
 
 /// Internal and partner e-mail domains of an app's accounts.

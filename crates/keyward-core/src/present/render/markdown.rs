@@ -184,7 +184,7 @@ fn plural(n: usize) -> &'static str {
 
 /// Changes that take access or data away.
 fn deprovisioning(c: &Counts) -> usize {
-    c.suspend + c.transfer + c.delete
+    c.suspend + c.transfer + c.revoke + c.delete
 }
 
 /// Apps with changes in display order: those taking the most access away
@@ -206,6 +206,7 @@ fn marker(a: Action) -> Option<&'static str> {
     match a {
         Action::Suspend => Some("⏸️"),
         Action::Transfer => Some("📤"),
+        Action::Revoke => Some("🔒"),
         Action::Delete => Some("⛔"),
         _ => None,
     }
@@ -216,6 +217,7 @@ fn deprovisioning_phrase(c: &Counts) -> String {
     [
         (Action::Suspend, c.suspend, "to suspend"),
         (Action::Transfer, c.transfer, "to hand over"),
+        (Action::Revoke, c.revoke, "to revoke"),
         (Action::Delete, c.delete, "to delete"),
     ]
     .into_iter()
@@ -291,8 +293,9 @@ fn duties(plan: &Plan, line: &str) -> String {
 fn counts_table(plan: &Plan) -> String {
     let mut s = String::new();
     let _ = writeln!(s);
-    let _ = writeln!(s, "| app | accounts | create | restore | update | suspend | transfer | delete | review |");
-    let _ = writeln!(s, "|---|--:|--:|--:|--:|--:|--:|--:|--:|");
+    let _ =
+        writeln!(s, "| app | accounts | create | restore | update | suspend | transfer | revoke | delete | review |");
+    let _ = writeln!(s, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
     for app in &plan.apps {
         // An export's age shows beside the app even when within its limit:
         // a reviewer weighs a checklist by how fresh its source is.
@@ -305,7 +308,7 @@ fn counts_table(plan: &Plan) -> String {
         for a in Action::ALL {
             let n = app.changes.get(a);
             // A non-zero deprovisioning count stands out in the grid.
-            if a.is_deprovisioning() && n > 0 {
+            if (a.is_deprovisioning() || a == Action::Revoke) && n > 0 {
                 let _ = write!(s, " **{n}** |");
             } else {
                 let _ = write!(s, " {n} |");
@@ -393,6 +396,9 @@ fn change_cell(c: &Change) -> String {
     if let Some(t) = &c.transfer_to {
         parts.push(format!("to {}", md_code(t.label())));
     }
+    if let Some(r) = c.revoke {
+        parts.push(super::revoke_detail(r));
+    }
     parts.join("; ")
 }
 
@@ -431,10 +437,10 @@ mod tests {
     }
 
     #[test]
-    fn deprovisioning_is_summed_over_suspend_transfer_and_delete_only() {
-        let c = Counts { create: 5, restore: 1, update: 2, suspend: 3, transfer: 4, delete: 1, review: 9 };
-        assert_eq!(deprovisioning(&c), 8);
-        assert_eq!(deprovisioning_phrase(&c), "⏸️ 3 to suspend · 📤 4 to hand over · ⛔ 1 to delete");
+    fn deprovisioning_is_summed_over_suspend_transfer_revoke_and_delete_only() {
+        let c = Counts { create: 5, restore: 1, update: 2, suspend: 3, transfer: 4, revoke: 2, delete: 1, review: 9 };
+        assert_eq!(deprovisioning(&c), 10);
+        assert_eq!(deprovisioning_phrase(&c), "⏸️ 3 to suspend · 📤 4 to hand over · 🔒 2 to revoke · ⛔ 1 to delete");
         let only = Counts { delete: 2, ..Counts::default() };
         assert_eq!(deprovisioning_phrase(&only), "⛔ 2 to delete");
     }

@@ -31,6 +31,7 @@ fn symbol(a: Action) -> &'static str {
         Action::Update => "~",
         Action::Suspend => "-",
         Action::Transfer => ">",
+        Action::Revoke => "/",
         Action::Delete => "x",
         Action::Review => "?",
     }
@@ -42,6 +43,7 @@ fn color(a: Action) -> &'static str {
         Action::Update => "\x1b[33m",
         Action::Suspend => "\x1b[31m",
         Action::Transfer => "\x1b[36m",
+        Action::Revoke => "\x1b[31m",
         Action::Delete => "\x1b[1;31m",
         Action::Review => "\x1b[35m",
     }
@@ -50,8 +52,8 @@ fn color(a: Action) -> &'static str {
 /// `Plan: 3 to create, … 4 to review.`
 pub fn summary_line(c: &Counts) -> String {
     format!(
-        "Plan: {} to create, {} to restore, {} to update, {} to suspend, {} to transfer, {} to delete, {} to review.",
-        c.create, c.restore, c.update, c.suspend, c.transfer, c.delete, c.review
+        "Plan: {} to create, {} to restore, {} to update, {} to suspend, {} to transfer, {} to revoke, {} to delete, {} to review.",
+        c.create, c.restore, c.update, c.suspend, c.transfer, c.revoke, c.delete, c.review
     )
 }
 
@@ -150,6 +152,12 @@ pub(crate) fn money(v: f64) -> String {
     if frac == 0 { format!("{sign}{grouped}") } else { format!("{sign}{grouped}.{frac:02}") }
 }
 
+/// `closes: sessions and OAuth tokens`, or `closes: everything the app can
+/// revoke` for a revocation that names no kinds.
+pub(crate) fn revoke_detail(r: crate::account::RevokeKinds) -> String {
+    if r.is_empty() { "closes: everything the app can revoke".to_owned() } else { format!("closes: {}", r.describe()) }
+}
+
 fn person_label(c: &Change) -> String {
     match &c.person {
         Some(p) => match &p.name {
@@ -164,6 +172,9 @@ fn details(c: &Change) -> Vec<String> {
     let mut out: Vec<String> = attribute_diffs(c).iter().map(ToString::to_string).collect();
     if let Some(t) = &c.transfer_to {
         out.push(format!("to {}", t.label()));
+    }
+    if let Some(r) = c.revoke {
+        out.push(revoke_detail(r));
     }
     if let Some(p) = c.proposed {
         out.push(format!("proposed: {}", p.as_str()));
