@@ -138,6 +138,7 @@ impl Fake {
     fn new(app: &str) -> (Self, Arc<Seen>) {
         let seen = Arc::new(Seen::default());
         let caps = Capabilities {
+            revoke: keyward_core::account::RevokeKinds::NONE,
             create: true,
             update: true,
             suspend: true,

@@ -31,6 +31,9 @@ use keyward_core::resources::{ApplicationSpec, ScimProfile, SlackConnector};
 use serde_json::Value;
 use url::Url;
 
+use keyward_core::account::RevokeKinds;
+use keyward_core::resources::RevokeKind;
+
 use crate::ClusterSecrets;
 use crate::http::{HttpClient, HttpSettings, Reply, Request, RetryPolicy, Throttle};
 use crate::scim::Scim;
@@ -55,6 +58,9 @@ pub struct Slack {
     /// Whether a person's accounts can be looked up by e-mail
     /// ([`crate::correlates_by_email_only`]).
     find_by_email: bool,
+    /// Enterprise Grid's admin API, with the organisation admin's token,
+    /// for session resets; `None` without an `adminToken`.
+    admin: Option<HttpClient>,
 }
 
 impl Slack {
@@ -86,7 +92,15 @@ impl Slack {
         };
         let mut settings = HttpSettings::new(spec.timeout_seconds, app.spec.apply.requests_per_second);
         settings.throttle = Throttle::Standard;
+        let admin = match &spec.admin_token {
+            Some(r) => {
+                let t = crate::secrets::read(locator, app, r, secrets, "Slack admin token", "adminToken")?;
+                Some(HttpClient::bearer(&app.name, t, &settings)?)
+            }
+            None => None,
+        };
         Ok(Self {
+            admin,
             app: app.name.clone(),
             api,
             team_id: spec.team_id.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned),
@@ -101,6 +115,9 @@ impl Slack {
     pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
         self.http.set_retry(retry);
         self.scim = self.scim.map(|s| s.with_retry(retry));
+        if let Some(a) = &mut self.admin {
+            a.set_retry(retry);
+        }
         self
     }
 
@@ -126,6 +143,37 @@ impl Slack {
             return Err(slack_error(&self.app, &reply, &body));
         }
         Ok((reply, body))
+    }
+
+    /// Signs user `id` out of every Slack session on every device
+    /// (`admin.users.session.reset`, Enterprise Grid). Slack answers `ok`
+    /// however often it is called; a user Slack no longer has is done.
+    async fn reset_sessions(&self, id: &str) -> Result<Outcome, ConnectorError> {
+        let Some(admin) = &self.admin else {
+            return Err(ConnectorError::Unsupported { app: self.app.clone(), kind: "slack", action: "reset sessions" });
+        };
+        let url = self.url("admin.users.session.reset", &[]);
+        let reply = admin.send(&Request::new(Method::POST, url).form(&[("user_id", id)])).await?;
+        if !reply.is_success() {
+            return Err(reply.error().into());
+        }
+        let body = reply.json()?;
+        if is_ok(&body) {
+            return Ok(Outcome::Applied(format!("signed {id} out of every Slack session")));
+        }
+        match text(&body, "error") {
+            Some("user_not_found") => Ok(Outcome::AlreadyDone(format!("{id} is no longer in Slack"))),
+            Some("not_an_enterprise" | "feature_not_enabled" | "not_allowed_token_type") => {
+                let mut e = slack_error(&self.app, &reply, &body);
+                if let ConnectorError::Http { problem, .. } = &mut e {
+                    problem.push_str(
+                        "; session resets need Enterprise Grid and an organisation admin's user token with admin.users:write in spec.connector.slack.adminToken",
+                    );
+                }
+                Err(e)
+            }
+            _ => Err(slack_error(&self.app, &reply, &body)),
+        }
     }
 
     fn listing(&self, accounts: Vec<Account>) -> AccountListing {
@@ -211,14 +259,19 @@ impl Connector for Slack {
 
     /// With a SCIM token: creates, deactivates (suspend) and reactivates
     /// (restore), and changes user-group memberships (SCIM Groups). Never
-    /// deletes (Slack cannot) and changes no role (SCIM cannot). Without a
-    /// SCIM token: lists only.
+    /// deletes (Slack cannot) and changes no role (SCIM cannot). With an
+    /// Enterprise Grid admin token: resets sessions. Without a SCIM token:
+    /// lists only.
     fn capabilities(&self) -> Capabilities {
         if self.scim.is_none() {
             return Capabilities::READ_ONLY;
         }
         Capabilities {
-            revoke: keyward_core::account::RevokeKinds::NONE,
+            revoke: if self.admin.is_some() {
+                RevokeKinds::of(&[RevokeKind::Sessions])
+            } else {
+                RevokeKinds::NONE
+            },
             create: true,
             update: false,
             suspend: true,
@@ -327,6 +380,7 @@ impl Connector for Slack {
             Action::Restore => self.scim("reactivate accounts")?.reactivate(id()?).await,
             // The plan hands a role change to a human; groups only come here.
             Action::Update if change.role.is_none() => self.scim("change user groups")?.change_groups(change).await,
+            Action::Revoke if self.admin.is_some() => self.reset_sessions(id()?).await,
             Action::Update | Action::Delete | Action::Transfer | Action::Revoke | Action::Review => {
                 Err(ConnectorError::Unsupported {
                     app: self.app.clone(),

@@ -213,6 +213,7 @@ async fn flags_map_to_status_bot_and_role() {
     assert_eq!(
         l.capabilities,
         Capabilities {
+            revoke: keyward_core::account::RevokeKinds::NONE,
             create: true,
             update: false,
             suspend: true,

@@ -15,13 +15,14 @@ pub enum Action {
     Restore,
     /// Change role or groups.
     Update,
+    /// Sign a leaver out everywhere and revoke what outlives a suspension:
+    /// sessions, OAuth grants to other apps, app passwords. Before the
+    /// suspension, which in some apps hides the tokens from the API.
+    Revoke,
     /// Disable sign-in, keeping the data.
     Suspend,
     /// Hand the account's data over to another account.
     Transfer,
-    /// Sign a leaver out everywhere and revoke what outlives a suspension:
-    /// sessions, OAuth grants to other apps, app passwords.
-    Revoke,
     /// Delete the account.
     Delete,
     /// Nothing automatic: a human must look.
@@ -62,9 +63,9 @@ impl Action {
         Self::Create,
         Self::Restore,
         Self::Update,
+        Self::Revoke,
         Self::Suspend,
         Self::Transfer,
-        Self::Revoke,
         Self::Delete,
         Self::Review,
     ];

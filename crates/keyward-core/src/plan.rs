@@ -183,14 +183,14 @@ pub struct Counts {
     pub restore: usize,
     /// Accounts to update.
     pub update: usize,
-    /// Accounts to suspend.
-    pub suspend: usize,
-    /// Hand-overs.
-    pub transfer: usize,
     /// Revocations of sessions and grants. (Absent in plans written before
     /// revocations existed.)
     #[serde(default)]
     pub revoke: usize,
+    /// Accounts to suspend.
+    pub suspend: usize,
+    /// Hand-overs.
+    pub transfer: usize,
     /// Accounts to delete.
     pub delete: usize,
     /// Items for review.

@@ -86,6 +86,7 @@ fn a_joiners_invitation_carries_the_role_and_groups_and_a_leaver_is_suspended() 
     let mut listed = account("leaver@example.com");
     listed.role = Some("jira-user".into());
     let caps = Capabilities {
+        revoke: keyward_core::account::RevokeKinds::NONE,
         create: true,
         update: true,
         suspend: true,

@@ -14,6 +14,7 @@ use keyward_core::present::render;
 use std::collections::BTreeMap;
 
 const SCIM_LIKE: Capabilities = Capabilities {
+    revoke: keyward_core::account::RevokeKinds::NONE,
     create: true,
     update: true,
     suspend: true,

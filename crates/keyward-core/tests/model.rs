@@ -76,6 +76,7 @@ fn set() -> PolicySet {
 /// GitHub), the others everything.
 fn capabilities(app: &str) -> Capabilities {
     Capabilities {
+        revoke: keyward_core::account::RevokeKinds::NONE,
         create: true,
         update: true,
         suspend: true,
@@ -383,6 +384,10 @@ impl World {
             }
             Action::Transfer => {
                 self.account(app, c).handed_over = Some(true);
+                lost
+            }
+            Action::Revoke => {
+                self.account(app, c).open_grants = Some(0);
                 lost
             }
             Action::Delete => {

@@ -103,6 +103,7 @@ fn a_joiner_is_created_with_groups_and_a_leaver_is_suspended() {
     listed.groups = vec!["engineering".into()];
     listed.attributes.insert("oktaStatus".into(), "ACTIVE".into());
     let caps = Capabilities {
+        revoke: keyward_core::account::RevokeKinds::NONE,
         create: true,
         update: true,
         suspend: true,

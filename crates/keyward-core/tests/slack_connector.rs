@@ -36,6 +36,7 @@ const OK: &str = "{token: {env: SLACK_TOKEN}, scimToken: {secret: {name: keyward
 
 /// What the Slack connector reports with a SCIM token.
 const SLACK: Capabilities = Capabilities {
+    revoke: keyward_core::account::RevokeKinds::NONE,
     create: true,
     update: false,
     suspend: true,

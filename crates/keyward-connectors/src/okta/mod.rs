@@ -45,6 +45,7 @@ use crate::{Capabilities, Connector, ConnectorError, Outcome, PersonKeys};
 mod changes;
 pub(crate) mod map;
 pub(crate) mod pages;
+mod revoke;
 
 /// Users or groups asked for per page: Okta's largest for users.
 const PAGE_SIZE: &str = "200";
@@ -207,11 +208,11 @@ impl Connector for Okta {
         &self.app
     }
 
-    /// Creates, suspends, restores and deletes users and changes Okta
-    /// group memberships. No roles, no hand-over.
+    /// Creates, suspends, restores and deletes users, changes Okta group
+    /// memberships, and revokes sessions and grants. No roles, no hand-over.
     fn capabilities(&self) -> Capabilities {
         Capabilities {
-            revoke: keyward_core::account::RevokeKinds::NONE,
+            revoke: revoke::KINDS,
             create: true,
             update: true,
             suspend: true,
@@ -266,7 +267,7 @@ impl Connector for Okta {
             || ConnectorError::Unsupported { app: self.app.clone(), kind: self.kind(), action: change.action.verb() };
         match change.action {
             Action::Create => return self.create(change).await,
-            Action::Transfer | Action::Revoke | Action::Review => return Err(unsupported()),
+            Action::Transfer | Action::Review => return Err(unsupported()),
             _ => {}
         }
         let id = crate::account_id(change, &self.app)?;
@@ -275,7 +276,11 @@ impl Connector for Okta {
             Action::Suspend => self.suspend(id).await,
             Action::Restore => self.restore(id).await,
             Action::Delete => self.delete(id).await,
-            Action::Create | Action::Transfer | Action::Revoke | Action::Review => Err(unsupported()),
+            Action::Revoke => {
+                let asked = change.revoke.filter(|r| !r.is_empty()).unwrap_or(revoke::KINDS);
+                self.revoke(id, asked.intersection(revoke::KINDS)).await
+            }
+            Action::Create | Action::Transfer | Action::Review => Err(unsupported()),
         }
     }
 }

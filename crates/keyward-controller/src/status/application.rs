@@ -23,9 +23,9 @@ pub fn describe(c: &PlanCounts, review: bool) -> String {
         ("create", c.create),
         ("restore", c.restore),
         ("update", c.update),
+        ("revoke", c.revoke),
         ("suspend", c.suspend),
         ("transfer", c.transfer),
-        ("revoke", c.revoke),
         ("delete", c.delete),
     ]
     .into_iter()

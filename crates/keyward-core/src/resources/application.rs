@@ -144,15 +144,15 @@ pub struct PlanCounts {
     /// Accounts to update.
     #[serde(default)]
     pub update: u32,
+    /// Revocations of sessions and grants.
+    #[serde(default)]
+    pub revoke: u32,
     /// Accounts to suspend.
     #[serde(default)]
     pub suspend: u32,
     /// Hand-overs.
     #[serde(default)]
     pub transfer: u32,
-    /// Revocations of sessions and grants.
-    #[serde(default)]
-    pub revoke: u32,
     /// Accounts to delete.
     #[serde(default)]
     pub delete: u32,

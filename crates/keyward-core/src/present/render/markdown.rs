@@ -215,9 +215,9 @@ fn marker(a: Action) -> Option<&'static str> {
 /// `⏸️ 3 to suspend · 📤 4 to hand over · ⛔ 1 to delete`.
 fn deprovisioning_phrase(c: &Counts) -> String {
     [
+        (Action::Revoke, c.revoke, "to revoke"),
         (Action::Suspend, c.suspend, "to suspend"),
         (Action::Transfer, c.transfer, "to hand over"),
-        (Action::Revoke, c.revoke, "to revoke"),
         (Action::Delete, c.delete, "to delete"),
     ]
     .into_iter()
@@ -294,7 +294,7 @@ fn counts_table(plan: &Plan) -> String {
     let mut s = String::new();
     let _ = writeln!(s);
     let _ =
-        writeln!(s, "| app | accounts | create | restore | update | suspend | transfer | revoke | delete | review |");
+        writeln!(s, "| app | accounts | create | restore | update | revoke | suspend | transfer | delete | review |");
     let _ = writeln!(s, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
     for app in &plan.apps {
         // An export's age shows beside the app even when within its limit:
@@ -440,7 +440,7 @@ mod tests {
     fn deprovisioning_is_summed_over_suspend_transfer_revoke_and_delete_only() {
         let c = Counts { create: 5, restore: 1, update: 2, suspend: 3, transfer: 4, revoke: 2, delete: 1, review: 9 };
         assert_eq!(deprovisioning(&c), 10);
-        assert_eq!(deprovisioning_phrase(&c), "⏸️ 3 to suspend · 📤 4 to hand over · 🔒 2 to revoke · ⛔ 1 to delete");
+        assert_eq!(deprovisioning_phrase(&c), "🔒 2 to revoke · ⏸️ 3 to suspend · 📤 4 to hand over · ⛔ 1 to delete");
         let only = Counts { delete: 2, ..Counts::default() };
         assert_eq!(deprovisioning_phrase(&only), "⛔ 2 to delete");
     }

@@ -52,8 +52,8 @@ fn color(a: Action) -> &'static str {
 /// `Plan: 3 to create, … 4 to review.`
 pub fn summary_line(c: &Counts) -> String {
     format!(
-        "Plan: {} to create, {} to restore, {} to update, {} to suspend, {} to transfer, {} to revoke, {} to delete, {} to review.",
-        c.create, c.restore, c.update, c.suspend, c.transfer, c.revoke, c.delete, c.review
+        "Plan: {} to create, {} to restore, {} to update, {} to revoke, {} to suspend, {} to transfer, {} to delete, {} to review.",
+        c.create, c.restore, c.update, c.revoke, c.suspend, c.transfer, c.delete, c.review
     )
 }
 
@@ -155,7 +155,7 @@ pub(crate) fn money(v: f64) -> String {
 /// `closes: sessions and OAuth tokens`, or `closes: everything the app can
 /// revoke` for a revocation that names no kinds.
 pub(crate) fn revoke_detail(r: crate::account::RevokeKinds) -> String {
-    if r.is_empty() { "closes: everything the app can revoke".to_owned() } else { format!("closes: {}", r.describe()) }
+    if r.is_empty() { "closes: every session, OAuth token, app password and backup code the app has".to_owned() } else { format!("closes: {}", r.describe()) }
 }
 
 fn person_label(c: &Change) -> String {

@@ -28,6 +28,14 @@ pub struct SlackConnector {
     /// same secret.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim_token: Option<SecretRef>,
+    /// Enterprise Grid only: where an organisation admin's or owner's user
+    /// token with the `admin.users:write` scope is read from, to reset a
+    /// leaver's sessions (`admin.users.session.reset`) when the Application
+    /// sets `lifecycle.offboarding.revoke`. Slack offers no session reset
+    /// on other plans: without it a revocation in Slack is a task for a
+    /// human.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin_token: Option<SecretRef>,
     /// Base URL of the Web API. Default `https://slack.com/api`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_url: Option<String>,
