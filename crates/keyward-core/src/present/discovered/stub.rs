@@ -44,14 +44,18 @@ fn header(d: &Discovered, app: &DiscoveredApp) -> String {
     let mut s = String::new();
     let _ = write!(
         s,
-        "# Discovered by `keyward discover` on {}: {} {} in the HR data use \"{}\"",
+        "# Discovered by `keyward discover` on {}: {} in the HR data {} \"{}\"",
         d.date,
-        app.people,
-        if app.people == 1 { "person" } else { "people" },
+        if app.people == 1 { "1 person".to_owned() } else { format!("{} people", app.people) },
+        if app.people == 1 { "uses" } else { "use" },
         comment(&app.name)
     );
-    if app.unknown_users > 0 {
-        let _ = write!(s, ", and {} users it does not know", app.unknown_users);
+    match app.unknown_users {
+        0 => {}
+        1 => s.push_str(", and 1 user it does not know"),
+        n => {
+            let _ = write!(s, ", and {n} users it does not know");
+        }
     }
     s.push_str(".\n");
     if let Some(p) = &app.publisher {
@@ -78,25 +82,30 @@ fn skeleton(s: &mut String, app: &DiscoveredApp) {
         yaml_quoted(&app.name)
     );
     discovered_as(s, app, "  ");
-    let _ = writeln!(
-        s,
-        "  connector:\n\
-    # Export the user list from the app's admin screen as CSV (one row per user, with at\n\
-    # least the e-mail; the status and role when it has them) and save it here, relative\n\
-    # to this file. When the app has a user API, replace `csvExport` with the `http`\n\
-    # connector (see the README and `catalogue/`), or with `scim` if it offers SCIM 2.0.\n\
-    csvExport:\n\
-      path: exports/{name}.csv\n\
-      columns:\n\
-        email: email\n\
-        # status: status\n\
-        # role: role\n\
-  lifecycle:\n\
-    offboarding:\n\
-      suspend: afterLastDay\n\
-      # Close sessions and tokens too, where the connector can:\n\
-      # revoke: {{what: [sessions, oauthTokens], when: afterLastDay}}"
-    );
+    for line in [
+        "  connector:",
+        "    # Export the user list from the app's admin screen as CSV (one row per user, with at",
+        "    # least the e-mail; the status and role when it has them) and save it here, relative",
+        "    # to this file. When the app has a user API, replace `csvExport` with the `http`",
+        "    # connector (see the README and `catalogue/`), or with `scim` if it offers SCIM 2.0.",
+        "    csvExport:",
+    ] {
+        let _ = writeln!(s, "{line}");
+    }
+    let _ = writeln!(s, "      path: exports/{name}.csv");
+    for line in [
+        "      columns:",
+        "        email: email",
+        "        # status: status",
+        "        # role: role",
+        "  lifecycle:",
+        "    offboarding:",
+        "      suspend: afterLastDay",
+        "      # Close sessions and tokens too, where the connector can:",
+        "      # revoke: {what: [sessions, oauthTokens], when: afterLastDay}",
+    ] {
+        let _ = writeln!(s, "{line}");
+    }
 }
 
 /// `discoveredAs:` with the app's name and every id, so the directories'
@@ -171,13 +180,11 @@ pub(super) fn yaml_quoted(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
-        let code = u32::from(c);
-        let printable_in_yaml =
-            matches!(code, 0x20..=0x7e | 0xa0..=0xd7ff | 0xe000..=0xfffd | 0x10000..=0x10ffff) && code != 0xfeff;
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            c if !printable_in_yaml || printable::is_unsafe(c) => {
+            c if needs_escape(c) => {
+                let code = u32::from(c);
                 if code <= 0xffff {
                     let _ = write!(out, "\\u{code:04x}");
                 } else {
@@ -191,9 +198,28 @@ pub(super) fn yaml_quoted(s: &str) -> String {
     out
 }
 
-/// Text for a YAML comment: on one line, control characters escaped.
+/// Whether `c` must be escaped in YAML: outside YAML's printable set
+/// (C0 and C1 controls but tab, surrogates, U+FFFE/U+FFFF), a line break,
+/// a byte order mark (refused inside a document), or a character
+/// [`printable::is_unsafe`] for a terminal.
+fn needs_escape(c: char) -> bool {
+    let code = u32::from(c);
+    let printable_in_yaml = matches!(code, 0x20..=0x7e | 0xa0..=0xd7ff | 0xe000..=0xfffd | 0x10000..=0x10ffff);
+    !printable_in_yaml || code == 0xfeff || printable::is_unsafe(c)
+}
+
+/// Text for a YAML comment: on one line, every character [`needs_escape`]
+/// written as `\u{…}`.
 fn comment(s: &str) -> String {
-    printable::escape(s).into_owned()
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if needs_escape(c) {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -206,6 +232,11 @@ mod tests {
         assert_eq!(yaml_quoted("x\ny\u{85}z\u{2028}\u{1b}[2J"), "\"x\\u000ay\\u0085z\\u2028\\u001b[2J\"");
         assert_eq!(yaml_quoted("経費: {a}, [b] #c &d *e !f"), "\"経費: {a}, [b] #c &d *e !f\"");
         assert_eq!(yaml_quoted("\u{feff}\u{fffe}"), "\"\\ufeff\\ufffe\"");
+    }
+
+    #[test]
+    fn comments_stay_on_one_line_without_a_byte_order_mark() {
+        assert_eq!(comment("a\nb\u{feff}c\u{1b}"), "a\\u{a}b\\u{feff}c\\u{1b}");
     }
 
     #[test]
