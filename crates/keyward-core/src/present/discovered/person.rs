@@ -41,6 +41,9 @@ pub struct DiscoveredGrant {
     pub last_seen: Option<Date>,
 }
 
+/// (app name, directory, app id, evidence): one grant line per key.
+type GrantKey = (String, String, String, Evidence);
+
 /// The grants every scan reports for the person with this employee number
 /// or work e-mail (found as [`People::find`] does), by app, directory and
 /// evidence; none when nobody has that key. Users are matched to the
@@ -50,7 +53,7 @@ pub struct DiscoveredGrant {
 pub fn discovered_grants(set: &PolicySet, people: &People, scans: &[DirectoryScan], key: &str) -> Vec<DiscoveredGrant> {
     let Some(index) = people.find(key.trim()) else { return Vec::new() };
     let covering = Covering::new(set);
-    let mut found: BTreeMap<(String, String, String, Evidence), (Option<Date>, BTreeSet<String>)> = BTreeMap::new();
+    let mut found: BTreeMap<GrantKey, (Option<Date>, BTreeSet<String>)> = BTreeMap::new();
     for scan in scans {
         for u in &scan.uses {
             if u.evidence == Evidence::TenantConsent || person_of(people, &u.user) != Some(index) {
