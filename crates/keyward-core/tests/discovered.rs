@@ -354,6 +354,22 @@ fn hostile_names_are_bounded_and_escaped_in_every_rendering() {
     assert!(rows.iter().all(|r| r.matches(" | ").count() == 6), "{rows:#?}");
 }
 
+#[test]
+fn an_app_under_many_ids_is_one_app_whose_ids_are_shown_bounded() {
+    let ids: Vec<String> = (0..200).map(|i| format!("{i}-zz.apps.googleusercontent.com")).collect();
+    let scan = google(
+        ids.iter().map(|id| (id.as_str(), facts("Many Ids"))).collect(),
+        ids.iter().map(|id| token(id, "ai.matsuda@example.com")).collect(),
+    );
+    let d = summarize(&org(), &staff(), &[scan], today(), None, &[]);
+    assert_eq!((d.apps.len(), d.apps[0].ids.len(), d.apps[0].people), (1, 200, 1));
+    let t = text(&d);
+    assert!(t.contains(", … and 194 more\n"), "{t}");
+    let s = stub(&d, 0, &[]).unwrap();
+    assert!(s.len() < 4000, "{s}");
+    loads(&s);
+}
+
 /// Loads a stub next to a minimal PeopleSource: every stub must load
 /// without errors or warnings.
 fn loads(stub: &str) {
@@ -420,14 +436,15 @@ fn a_skeleton_stub() {
     insta::assert_snapshot!(stub(&d, i, &catalogue()).unwrap());
 }
 
+/// An empty listing for every app of `set`.
+fn empty_listings(set: &PolicySet) -> BTreeMap<String, AccountListing> {
+    set.applications.iter().map(|a| (a.name.clone(), AccountListing::new(format!("{}.csv", a.name), vec![]))).collect()
+}
+
 fn report(discovered: Option<Discovered>) -> String {
     let set = org();
     let people = staff();
-    let listings: BTreeMap<String, AccountListing> = set
-        .applications
-        .iter()
-        .map(|a| (a.name.clone(), AccountListing::new(format!("{}.csv", a.name), vec![])))
-        .collect();
+    let listings = empty_listings(&set);
     let plan = keyward_core::plan(&set, &people, &listings, today()).unwrap();
     let mut r = Report::build(&set, &people, &listings, &plan).unwrap();
     r.discovered = discovered;
@@ -498,11 +515,7 @@ proptest::proptest! {
 fn a_leavers_explanation_lists_every_account_and_grant_still_open() {
     let set = org();
     let people = staff();
-    let mut listings: BTreeMap<String, AccountListing> = set
-        .applications
-        .iter()
-        .map(|a| (a.name.clone(), AccountListing::new(format!("{}.csv", a.name), vec![])))
-        .collect();
+    let mut listings = empty_listings(&set);
     listings.insert("slack".into(), AccountListing::new("slack.csv", vec![account("tsubasa.aoki@example.com")]));
     listings.insert("zoom".into(), AccountListing::new("zoom.csv", vec![suspended("tsubasa.aoki@example.com")]));
     let e = explain(&set, &people, &listings, "E0031", today()).unwrap();
@@ -529,11 +542,7 @@ fn a_leavers_explanation_lists_every_account_and_grant_still_open() {
 fn a_leaver_with_nothing_open_is_fully_offboarded() {
     let set = org();
     let people = staff();
-    let mut listings: BTreeMap<String, AccountListing> = set
-        .applications
-        .iter()
-        .map(|a| (a.name.clone(), AccountListing::new(format!("{}.csv", a.name), vec![])))
-        .collect();
+    let mut listings = empty_listings(&set);
     listings.insert("slack".into(), AccountListing::new("slack.csv", vec![suspended("tsubasa.aoki@example.com")]));
     let e = explain(&set, &people, &listings, "tsubasa.aoki@example.com", today()).unwrap();
     let e = e.with_discovery(&set, &people, &[google(vec![], vec![token("other", "ai.matsuda@example.com")])]);

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Discovered, DiscoveredApp, Tally};
+use super::{Discovered, DiscoveredApp, Tally, tally_items};
 use crate::present::escape::{md_code, md_text};
 
 /// Departments or employment types shown per cell before `… and N more`.
@@ -54,10 +54,7 @@ pub fn markdown(d: &Discovered) -> String {
                     Some(n) => format!("{} ({})", md_text(n), md_text(&h.person_id)),
                     None => md_text(&h.person_id),
                 };
-                let situation = match h.last_day {
-                    Some(day) => format!("{}, last day {day}", h.phase.as_str()),
-                    None => h.phase.as_str().to_owned(),
-                };
+                let situation = h.situation();
                 let mut scopes: Vec<String> = h.scopes.iter().map(|x| md_code(x)).collect();
                 if h.more_scopes > 0 {
                     scopes.push(format!("… and {} more", h.more_scopes));
@@ -94,11 +91,7 @@ fn app_row(s: &mut String, a: &DiscoveredApp) {
     if a.tenant_consent {
         name.push_str(" · tenant-wide consent");
     }
-    let seen = match (a.first_seen, a.last_seen) {
-        (Some(f), Some(l)) if f != l => format!("{f} – {l}"),
-        (Some(d), _) | (None, Some(d)) => d.to_string(),
-        (None, None) => String::new(),
-    };
+    let seen = a.seen();
     let covered = match (&a.covered_by, &a.catalogue) {
         (Some(c), _) => md_code(c),
         (None, Some(c)) => format!("**undeclared** (catalogue: {})", md_code(c)),
@@ -115,9 +108,5 @@ fn app_row(s: &mut String, a: &DiscoveredApp) {
 }
 
 fn tallies(t: &[Tally]) -> String {
-    let mut out: Vec<String> = t.iter().take(TALLIES).map(|x| format!("{} ({})", md_text(&x.name), x.count)).collect();
-    if t.len() > TALLIES {
-        out.push(format!("… and {} more", t.len() - TALLIES));
-    }
-    out.join(", ")
+    tally_items(t, TALLIES, md_text).join(", ")
 }

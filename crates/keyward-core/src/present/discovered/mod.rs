@@ -45,6 +45,9 @@ pub const UNKNOWN_EXAMPLES: usize = 5;
 pub const SCOPES: usize = 8;
 /// Longest scope kept, in characters.
 pub const SCOPE_CHARS: usize = 160;
+/// Ids of one app shown in text and stubs (the JSON keeps every id): an
+/// app merged by name is covered by its name, so the rest add nothing.
+pub const IDS_SHOWN: usize = 6;
 
 /// What `keyward discover` found, for one day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -211,6 +214,38 @@ impl DiscoveredApp {
     pub fn undeclared(&self) -> bool {
         self.covered_by.is_none()
     }
+
+    /// `2026-09-14 – 2026-11-02`, one day, or empty when undated.
+    pub fn seen(&self) -> String {
+        match (self.first_seen, self.last_seen) {
+            (Some(f), Some(l)) if f != l => format!("{f} – {l}"),
+            (Some(d), _) | (None, Some(d)) => d.to_string(),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+impl Holder {
+    /// `left, last day 2026-11-20` or `on leave`.
+    pub fn situation(&self) -> String {
+        match self.last_day {
+            Some(day) => format!("{}, last day {day}", self.phase.as_str()),
+            None => self.phase.as_str().to_owned(),
+        }
+    }
+}
+
+/// What is left after the first `max` of `total`, as `… and N more`.
+pub(crate) fn more(total: usize, max: usize) -> Option<String> {
+    (total > max).then(|| format!("… and {} more", total - max))
+}
+
+/// The first `max` tallies as `name (count)`, each name shown through
+/// `show` (the medium's escaping), then `… and N more`.
+pub(crate) fn tally_items(t: &[Tally], max: usize, show: impl Fn(&str) -> String) -> Vec<String> {
+    let mut out: Vec<String> = t.iter().take(max).map(|x| format!("{} ({})", show(&x.name), x.count)).collect();
+    out.extend(more(t.len(), max));
+    out
 }
 
 impl Discovered {

@@ -10,7 +10,7 @@
 
 use std::fmt::Write as _;
 
-use super::{CatalogueEntry, Discovered, DiscoveredApp};
+use super::{CatalogueEntry, Discovered, DiscoveredApp, IDS_SHOWN, more};
 use crate::printable;
 
 /// The longest resource name the stub makes (a DNS label).
@@ -61,7 +61,9 @@ fn header(d: &Discovered, app: &DiscoveredApp) -> String {
     if let Some(p) = &app.publisher {
         let _ = writeln!(s, "# Publisher: {}", comment(p));
     }
-    let dirs: Vec<String> = app.ids.iter().map(|i| format!("{} ({})", comment(&i.directory), comment(&i.id))).collect();
+    let mut dirs: Vec<String> =
+        app.ids.iter().take(IDS_SHOWN).map(|i| format!("{} ({})", comment(&i.directory), comment(&i.id))).collect();
+    dirs.extend(more(app.ids.len(), IDS_SHOWN));
     let _ = writeln!(s, "# Reported by: {}", dirs.join(", "));
     if !app.holders.is_empty() {
         let _ = writeln!(
@@ -108,11 +110,11 @@ fn skeleton(s: &mut String, app: &DiscoveredApp) {
     }
 }
 
-/// `discoveredAs:` with the app's name and every id, so the directories'
+/// `discoveredAs:` with the app's name and its first ids, so the directories'
 /// reports are counted as covered once the stub is in the policies.
 fn discovered_as(s: &mut String, app: &DiscoveredApp, indent: &str) {
     let mut values: Vec<&str> = vec![app.name.as_str()];
-    for i in &app.ids {
+    for i in app.ids.iter().take(IDS_SHOWN) {
         if !values.contains(&i.id.as_str()) {
             values.push(&i.id);
         }

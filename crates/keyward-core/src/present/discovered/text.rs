@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Discovered, DiscoveredApp, Holder, Tally};
+use super::{Discovered, DiscoveredApp, Holder, IDS_SHOWN, Tally, more, tally_items};
 use crate::printable::escape as p;
 
 /// Departments or employment types shown per app before `… and N more`.
@@ -74,13 +74,14 @@ fn app(s: &mut String, a: &DiscoveredApp) {
     if a.tenant_consent {
         facts.push("admin consent for the whole tenant".to_owned());
     }
-    match (a.first_seen, a.last_seen) {
-        (Some(f), Some(l)) if f != l => facts.push(format!("seen {f} – {l}")),
-        (Some(d), _) | (None, Some(d)) => facts.push(format!("seen {d}")),
-        (None, None) => {}
+    let seen = a.seen();
+    if !seen.is_empty() {
+        facts.push(format!("seen {seen}"));
     }
     let _ = writeln!(s, "    {}", facts.join(" · "));
-    let ids: Vec<String> = a.ids.iter().map(|i| format!("{} {}", p(&i.directory), p(&i.id))).collect();
+    let mut ids: Vec<String> =
+        a.ids.iter().take(IDS_SHOWN).map(|i| format!("{} {}", p(&i.directory), p(&i.id))).collect();
+    ids.extend(more(a.ids.len(), IDS_SHOWN));
     let _ = writeln!(s, "    ids: {}", ids.join(", "));
     if !a.departments.is_empty() {
         let _ = writeln!(s, "    departments: {}", tallies(&a.departments));
@@ -89,13 +90,9 @@ fn app(s: &mut String, a: &DiscoveredApp) {
         let _ = writeln!(s, "    employment types: {}", tallies(&a.employment_types));
     }
     if !a.unknown_examples.is_empty() {
-        let more = a.unknown_users - a.unknown_examples.len();
-        let list: Vec<String> = a.unknown_examples.iter().map(|u| p(u).into_owned()).collect();
-        let _ = write!(s, "    not in the HR data: {}", list.join(", "));
-        if more > 0 {
-            let _ = write!(s, " … and {more} more");
-        }
-        s.push('\n');
+        let mut list: Vec<String> = a.unknown_examples.iter().map(|u| p(u).into_owned()).collect();
+        list.extend(more(a.unknown_users, a.unknown_examples.len()));
+        let _ = writeln!(s, "    not in the HR data: {}", list.join(", "));
     }
     for h in &a.holders {
         let _ = writeln!(s, "    {}", holder(h));
@@ -103,12 +100,8 @@ fn app(s: &mut String, a: &DiscoveredApp) {
 }
 
 /// `Sales (8), Engineering (4), … and 2 more`.
-pub(super) fn tallies(t: &[Tally]) -> String {
-    let mut out: Vec<String> = t.iter().take(TALLIES).map(|x| format!("{} ({})", p(&x.name), x.count)).collect();
-    if t.len() > TALLIES {
-        out.push(format!("… and {} more", t.len() - TALLIES));
-    }
-    out.join(", ")
+fn tallies(t: &[Tally]) -> String {
+    tally_items(t, TALLIES, |n| p(n).into_owned()).join(", ")
 }
 
 /// `left E0031 青木 翼 <a@x>, last day 2026-11-20: PeopleSource/hr oauthToken · scopes a, b`.

@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 
-use crate::present::discovered::{Discovered, Tally};
+use crate::present::discovered::{Discovered, Tally, tally_items};
 use crate::present::escape::html_text as esc;
 
 /// Departments or employment types shown per cell.
@@ -38,11 +38,7 @@ pub(super) fn discovered(s: &mut String, d: &Discovered) {
                 ),
                 (None, None) => "<span class=\"badge p-orphan\">undeclared</span>".to_owned(),
             };
-            let seen = match (a.first_seen, a.last_seen) {
-                (Some(f), Some(l)) if f != l => format!("{f} – {l}"),
-                (Some(x), _) | (None, Some(x)) => x.to_string(),
-                (None, None) => String::new(),
-            };
+            let seen = a.seen();
             let mut sub: Vec<String> = a.publisher.iter().map(|p| esc(p)).collect();
             if a.tenant_consent {
                 sub.push("tenant-wide consent".to_owned());
@@ -69,10 +65,7 @@ pub(super) fn discovered(s: &mut String, d: &Discovered) {
         for a in &d.apps {
             for h in &a.holders {
                 let shown = h.name.as_deref().unwrap_or(&h.person_id);
-                let situation = match h.last_day {
-                    Some(day) => format!("{}, last day {day}", h.phase.as_str()),
-                    None => h.phase.as_str().to_owned(),
-                };
+                let situation = h.situation();
                 let mut scopes: Vec<String> = h.scopes.iter().map(|x| esc(x)).collect();
                 if h.more_scopes > 0 {
                     scopes.push(format!("… and {} more", h.more_scopes));
@@ -105,9 +98,5 @@ pub(super) fn discovered(s: &mut String, d: &Discovered) {
 }
 
 fn tallies(t: &[Tally]) -> String {
-    let mut out: Vec<String> = t.iter().take(TALLIES).map(|x| format!("{} ({})", esc(&x.name), x.count)).collect();
-    if t.len() > TALLIES {
-        out.push(format!("… and {} more", t.len() - TALLIES));
-    }
-    out.join("<br>")
+    tally_items(t, TALLIES, esc).join("<br>")
 }
