@@ -14,14 +14,17 @@ use std::fmt::Write as _;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::account::AccountListing;
+use crate::account::{AccountListing, AccountStatus};
 use crate::compile::PolicySet;
+use crate::discovery::DirectoryScan;
 use crate::grants::{Because, PersonGrants, grants_of};
 use crate::people::{People, Person, Phase};
 use crate::plan::Violation;
 use crate::plan::{Change, Held, PlanError};
 use crate::planner::plan_scoped;
+use crate::present::discovered::{DiscoveredGrant, discovered_grants};
 use crate::present::inventory::{InventoryRow, inventory};
+use crate::printable::escape as printable;
 
 /// The explanation of one person on one day.
 #[derive(Debug, Clone, Serialize)]
@@ -51,6 +54,14 @@ pub struct Explanation {
     /// SeparationOfDuties rules the person would break.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub violations: Vec<Violation>,
+    /// Third-party apps the directories report the person using (OAuth
+    /// tokens, delegated grants, sign-ins), set by [`Self::with_discovery`].
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub discovered: Vec<DiscoveredGrant>,
+    /// The directories read for `discovered`; empty when none was, and
+    /// then nothing is known about third-party grants.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub directories: Vec<String>,
 }
 
 /// Why a person cannot be explained.
@@ -131,6 +142,8 @@ pub fn explain(
         changes,
         held,
         violations,
+        discovered: Vec::new(),
+        directories: Vec::new(),
     })
 }
 
@@ -162,6 +175,77 @@ fn suggestions(people: &People, key: &str) -> Vec<String> {
 }
 
 impl Explanation {
+    /// The explanation with the person's grants from the directories'
+    /// scans (what `keyward discover` reads), matched as `discover`
+    /// matches them. `set` and `people` are those [`explain`] was given.
+    pub fn with_discovery(mut self, set: &PolicySet, people: &People, scans: &[DirectoryScan]) -> Self {
+        self.discovered = discovered_grants(set, people, scans, &self.person.id);
+        self.directories = scans.iter().map(|s| s.directory.clone()).collect();
+        self
+    }
+
+    /// `true` when the person has left on the day explained.
+    pub fn is_leaver(&self) -> bool {
+        matches!(self.person.phase(self.date), Phase::Left { .. })
+    }
+
+    /// Declared accounts that are neither suspended nor deleted: a
+    /// leaver's doors still open, with the discovered grants.
+    pub fn open_accounts(&self) -> impl Iterator<Item = &InventoryRow> {
+        self.accounts.iter().filter(|r| r.status != AccountStatus::Suspended.as_str())
+    }
+
+    /// For a leaver, the "Still open" section: every declared account not
+    /// suspended or deleted and every discovered grant, or "nothing left
+    /// open" when there are none. Empty for anyone else.
+    pub fn still_open_lines(&self) -> Vec<String> {
+        if !self.is_leaver() {
+            return Vec::new();
+        }
+        let mut lines = Vec::new();
+        for r in self.open_accounts() {
+            let mut line = format!("{}: {} [{}]", r.app, r.account, r.status);
+            let planned: Vec<&str> = self
+                .changes
+                .iter()
+                .filter(|c| c.app == r.app && c.account.id.as_deref() == Some(r.account_id.as_str()))
+                .map(|c| c.action.as_str())
+                .collect();
+            if !planned.is_empty() {
+                let _ = write!(line, " — the plan: {}", planned.join(", "));
+            }
+            lines.push(line);
+        }
+        for g in &self.discovered {
+            let covered =
+                g.covered_by.as_deref().map_or_else(|| "undeclared".to_owned(), |c| format!("covered by {c}"));
+            let mut line = format!("{} ({}): {} in {}", g.app, covered, g.evidence.as_str(), g.directory);
+            if !g.scopes.is_empty() {
+                let _ = write!(line, ", scopes {}", g.scopes.join(", "));
+                if g.more_scopes > 0 {
+                    let _ = write!(line, " … and {} more", g.more_scopes);
+                }
+            }
+            if let Some(d) = g.last_seen {
+                let _ = write!(line, ", last seen {d}");
+            }
+            lines.push(line);
+        }
+        let read = !self.directories.is_empty();
+        match (lines.is_empty(), read) {
+            (true, true) => lines.push("nothing left open".to_owned()),
+            (true, false) => lines.push(
+                "nothing left open among the declared accounts; third-party grants were not read (no directory was scanned)"
+                    .to_owned(),
+            ),
+            (false, false) => {
+                lines.push("third-party grants were not read (no directory was scanned)".to_owned());
+            }
+            (false, true) => {}
+        }
+        lines.into_iter().map(|l| printable(&l).into_owned()).collect()
+    }
+
     /// The explanation as text for a terminal.
     pub fn to_text(&self) -> String {
         let p = &self.person;
@@ -264,6 +348,13 @@ impl Explanation {
                 h.until,
                 c.reason
             );
+        }
+        let open = self.still_open_lines();
+        if !open.is_empty() {
+            let _ = writeln!(out, "\nStill open on {}", self.date);
+            for l in open {
+                let _ = writeln!(out, "  {l}");
+            }
         }
         if !self.violations.is_empty() {
             let _ = writeln!(out, "\nSeparation of duties");

@@ -1,8 +1,9 @@
 //! Presentation: everything a person reads — the plan rendered as text,
 //! JSON and Markdown (`render`), the admin report and its HTML page
 //! (`report`), access review sheets (`review`), the account inventory
-//! (`inventory`), one person explained (`explain`) and the notification
-//! digest (`digest`).
+//! (`inventory`), one person explained (`explain`), the notification
+//! digest (`digest`) and the third-party apps the directories report
+//! (`discovered`).
 //!
 //! Presentation may use every layer below it, and nothing below uses it.
 //! It decides nothing the planner does not: every figure and word is read
@@ -11,6 +12,7 @@
 //! are escaped for their medium (`escape`).
 
 pub mod digest;
+pub mod discovered;
 mod escape;
 pub mod explain;
 pub mod inventory;

@@ -306,6 +306,7 @@ impl Report {
             warnings: plan.warnings.clone(),
             violations: plan.violations.clone(),
             duty_rules: plan.duty_rules,
+            discovered: None,
         })
     }
 

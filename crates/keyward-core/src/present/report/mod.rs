@@ -87,6 +87,11 @@ pub struct Report {
     pub violations: Vec<crate::plan::Violation>,
     /// SeparationOfDuties rules checked.
     pub duty_rules: usize,
+    /// What `keyward discover` found, when the caller read the
+    /// directories (`keyward report --discovery`): the page gets a
+    /// "Discovered apps" section. [`Report::build`] leaves it `None`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discovered: Option<crate::present::discovered::Discovered>,
 }
 
 /// A list of accounts of one app.

@@ -11,7 +11,7 @@
 //! report, so the same inputs give a byte-identical file.
 //!
 //! The page is written section by section: `summary`, `charts`, `matrix`,
-//! the lists (`lists`), with the fragments they share in `parts` and the
+//! the lists (`lists`), the discovered apps when the caller read the directories (`discovered`), with the fragments they share in `parts` and the
 //! inline style and script in `assets`.
 
 use std::fmt::Write as _;
@@ -20,6 +20,7 @@ use super::Report;
 
 mod assets;
 mod charts;
+mod discovered;
 mod lists;
 mod matrix;
 mod parts;
@@ -40,6 +41,9 @@ pub fn page(r: &Report) -> String {
     lists::externals(&mut s, r);
     lists::seats(&mut s, r);
     lists::duties(&mut s, r);
+    if let Some(d) = &r.discovered {
+        discovered::discovered(&mut s, d);
+    }
     footer(&mut s, r);
     s
 }
@@ -62,8 +66,12 @@ fn head(s: &mut String, r: &Report) {
         r.apps.len()
     );
     s.push_str(
-        "<nav><a href=\"#summary\">Summary</a><a href=\"#charts\">Charts</a><a href=\"#matrix\">Access matrix</a><a href=\"#leavers\">Leavers</a><a href=\"#orphans\">Unmatched accounts</a><a href=\"#externals\">Contractors &amp; guests</a><a href=\"#seats\">Seats &amp; money</a><a href=\"#duties\">Separation of duties</a></nav>\n<main>\n",
+        "<nav><a href=\"#summary\">Summary</a><a href=\"#charts\">Charts</a><a href=\"#matrix\">Access matrix</a><a href=\"#leavers\">Leavers</a><a href=\"#orphans\">Unmatched accounts</a><a href=\"#externals\">Contractors &amp; guests</a><a href=\"#seats\">Seats &amp; money</a><a href=\"#duties\">Separation of duties</a>",
     );
+    if r.discovered.is_some() {
+        s.push_str("<a href=\"#discovered\">Discovered apps</a>");
+    }
+    s.push_str("</nav>\n<main>\n");
 }
 
 fn footer(s: &mut String, r: &Report) {
