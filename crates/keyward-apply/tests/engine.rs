@@ -388,6 +388,37 @@ async fn a_failed_suspend_skips_that_accounts_later_steps_only() {
     assert_eq!((counts.applied, counts.failed, counts.skipped), (4, 1, 2));
 }
 
+#[tokio::test]
+async fn a_revocation_runs_before_the_suspension_and_its_failure_does_not_keep_the_account_open() {
+    let env = Env::new();
+    let set = policy(&[app_doc("crm", "{guard: {maxDeprovision: 100, maxDeprovisionPercent: 100}}")]);
+    let mut changes = Vec::new();
+    for who in ["alice", "bob"] {
+        // The plan lists the suspension first only to show the applier
+        // orders by phase, not by the list.
+        changes.push(change("crm", Action::Suspend, who));
+        changes.push(change("crm", Action::Revoke, who));
+    }
+    let plan = plan(10, &[app("crm", 100)], changes);
+    let (crm, seen) = Fake::new("crm");
+    let crm = crm.failing(Action::Revoke, "alice@example.com");
+    let report = env.apply(&plan, &connectors(vec![crm]), &set, &env.opts("r1")).await;
+
+    assert!(matches!(result_of(&report, Action::Revoke, "alice@example.com"), ItemResult::Failed(_)));
+    // Closing access comes first: the suspension goes ahead.
+    assert!(matches!(result_of(&report, Action::Suspend, "alice@example.com"), ItemResult::Applied(_)));
+    for a in [Action::Revoke, Action::Suspend] {
+        assert!(matches!(result_of(&report, a, "bob@example.com"), ItemResult::Applied(_)), "bob's {a:?}");
+    }
+    let calls = seen.calls();
+    for who in ["alice@example.com", "bob@example.com"] {
+        let at = |action| calls.iter().find(|c| c.account == who && c.action == action).unwrap();
+        assert!(at(Action::Revoke).end <= at(Action::Suspend).start, "{who}: revoke before suspend");
+    }
+    assert!(report.is_partial());
+    assert_eq!((report.applied(), report.failed(), report.skipped()), (3, 1, 0));
+}
+
 // ------------------------------------------------------------------ read-only
 
 #[tokio::test]

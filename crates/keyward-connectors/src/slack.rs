@@ -267,11 +267,7 @@ impl Connector for Slack {
             return Capabilities::READ_ONLY;
         }
         Capabilities {
-            revoke: if self.admin.is_some() {
-                RevokeKinds::of(&[RevokeKind::Sessions])
-            } else {
-                RevokeKinds::NONE
-            },
+            revoke: if self.admin.is_some() { RevokeKinds::of(&[RevokeKind::Sessions]) } else { RevokeKinds::NONE },
             create: true,
             update: false,
             suspend: true,

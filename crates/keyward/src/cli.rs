@@ -9,7 +9,8 @@ use anyhow::Result;
 use clap::CommandFactory as _;
 
 use crate::commands::{
-    apply, audit, completions, controller, crd, explain, inventory, plan, report, review, schema, test, validate,
+    apply, audit, completions, controller, crd, discover, explain, inventory, plan, report, review, schema, test,
+    validate,
 };
 use crate::logging::LogSettings;
 
@@ -73,6 +74,13 @@ pub enum Command {
     Report(report::ReportArgs),
     /// List who has which account in which app, matched to people.
     Inventory(inventory::InventoryArgs),
+    /// Find the third-party apps people use with their Google or Microsoft
+    /// account (OAuth grants and sign-in records of the directories the
+    /// policies connect to): per app, how many people and which
+    /// departments, whether a declared Application covers it, and which
+    /// leavers still hold a grant; a ready-to-edit Application for those
+    /// nobody declared. Changes nothing.
+    Discover(discover::DiscoverArgs),
 }
 
 impl Command {
@@ -101,6 +109,7 @@ impl Command {
             Self::Review(args) => review::run(args).await,
             Self::Report(args) => report::run(args).await,
             Self::Inventory(args) => inventory::run(args).await,
+            Self::Discover(args) => discover::run(args).await,
         }
     }
 }

@@ -28,6 +28,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod args;
+pub mod catalogue;
 pub mod cli;
 pub mod commands;
 pub mod logging;

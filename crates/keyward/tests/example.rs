@@ -73,13 +73,17 @@ fn applying_the_example_writes_checklists_for_its_read_only_apps_and_an_audit_lo
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("0 applied, 0 already done, 0 failed, 0 skipped; 30 on checklists"), "{stdout}");
+    assert!(stdout.contains("0 applied, 0 already done, 0 failed, 0 skipped; 33 on checklists"), "{stdout}");
     let slack = std::fs::read_to_string(lists.join("slack.md")).unwrap();
     assert!(slack.contains("- [ ] **suspend** `tsubasa.aoki@example.com`"), "{slack}");
     // The order a human must follow: the hand-over before the deletion.
     let google = std::fs::read_to_string(lists.join("google-workspace.md")).unwrap();
     let (t, d) = (google.find("**transfer**"), google.find("**delete**"));
     assert!(t.is_some() && d.is_some() && t < d, "{google}");
+    // Revocations come before the suspensions, with what to close.
+    let (r, s) = (google.find("**revoke** `tsubasa.aoki@example.com`"), google.find("**suspend** `tsubasa.aoki"));
+    assert!(r.is_some() && s.is_some() && r < s, "{google}");
+    assert!(google.contains("sign the person out and revoke every session, OAuth token and app password"), "{google}");
     let verified = Command::cargo_bin("keyward").unwrap().arg("audit").arg("verify").arg(&audit).output().unwrap();
     assert!(verified.status.success(), "{}", String::from_utf8_lossy(&verified.stderr));
 }

@@ -26,9 +26,11 @@ impl Okta {
             let q: &[(&str, &str)] = &[("oauthTokens", if tokens { "true" } else { "false" })];
             let reply = self.http.send(&Request::new(Method::DELETE, self.url(&["users", id, "sessions"], q))).await?;
             match reply.status {
-                s if s.is_success() => {
-                    done.push(if tokens { "Okta sessions and the tokens Okta issued revoked" } else { "Okta sessions revoked" })
-                }
+                s if s.is_success() => done.push(if tokens {
+                    "Okta sessions and the tokens Okta issued revoked"
+                } else {
+                    "Okta sessions revoked"
+                }),
                 StatusCode::NOT_FOUND => return Ok(Outcome::AlreadyDone(format!("{id} is no longer in Okta"))),
                 _ => return Err(okta_error(&reply, Some(&format!("cannot revoke the sessions of {id}"))).into()),
             }

@@ -122,6 +122,17 @@ impl PersonPlanner<'_, '_> {
             self.leaver(Some(end), accounts);
             return;
         }
+        // `revoke: {when: onLastDay}` with a later suspension: the doors
+        // close during the last working day, the account stays until then.
+        if let Some(revoke) = &app.lifecycle.offboarding.revoke
+            && revoke.when == Some(SuspendTiming::OnLastDay)
+            && let Some(end) = self.person.effective_end_date()
+            && today == end
+            && matches!(self.s.phases[self.pi], Phase::Employed | Phase::OnLeave)
+            && !ent.is_some_and(EntView::has_exception)
+        {
+            self.revoke(Some(end), accounts);
+        }
         match self.s.phases[self.pi] {
             Phase::NotStarted { start } => {
                 let Some(ent) = ent else { return };

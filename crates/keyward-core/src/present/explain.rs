@@ -235,11 +235,11 @@ impl Explanation {
         match (lines.is_empty(), read) {
             (true, true) => lines.push("nothing left open".to_owned()),
             (true, false) => lines.push(
-                "nothing left open among the declared accounts; third-party grants were not read (no directory was scanned)"
+                "nothing left open among the declared accounts; third-party grants were not read (`keyward explain --discover` reads them from the directories)"
                     .to_owned(),
             ),
             (false, false) => {
-                lines.push("third-party grants were not read (no directory was scanned)".to_owned());
+                lines.push("third-party grants were not read (`keyward explain --discover` reads them from the directories)".to_owned());
             }
             (false, true) => {}
         }

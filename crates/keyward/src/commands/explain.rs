@@ -26,6 +26,12 @@ pub struct ExplainArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
     pub format: ExplainFormat,
+    /// Also read the person's OAuth grants to third-party apps from the
+    /// Google Workspace or Microsoft Graph directories the policies connect
+    /// to (as `keyward discover` does), so a leaver's "still open" covers
+    /// apps nobody declared.
+    #[arg(long)]
+    pub discover: bool,
 }
 
 /// How the explanation is printed (`--format`).
@@ -39,13 +45,17 @@ pub enum ExplainFormat {
 pub async fn run(args: ExplainArgs) -> Result<ExitCode> {
     let today = args.at.unwrap_or_else(super::today);
     let snapshot = Snapshot::read(&args.input).await?;
-    let explained = keyward_core::present::explain::explain(
+    let mut explained = keyward_core::present::explain::explain(
         snapshot.set(),
         &snapshot.people,
         &snapshot.listings,
         &args.person,
         today,
     )?;
+    if args.discover {
+        let scans = super::discover::scan(snapshot.set(), None).await?;
+        explained = explained.with_discovery(snapshot.set(), &snapshot.people, &scans);
+    }
     match args.format {
         ExplainFormat::Text => write_text(&explained.to_text())?,
         ExplainFormat::Json => write_stdout(&pretty_json(&explained, "the explanation")?)?,

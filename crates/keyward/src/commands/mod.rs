@@ -12,6 +12,7 @@ pub mod audit;
 pub mod completions;
 pub mod controller;
 pub mod crd;
+pub mod discover;
 pub mod explain;
 pub mod inventory;
 pub mod plan;

@@ -7,6 +7,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
 use jiff::civil::Date;
+use keyward_core::discovery::DISCOVERY_FORMAT_VERSION;
+use keyward_core::present::discovered::Discovered;
 use keyward_core::present::report::{Report, html};
 
 use crate::args::Input;
@@ -28,15 +30,45 @@ pub struct ReportArgs {
     /// Also write the report's data as JSON to this file.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+    /// Add a "Discovered apps" section from this summary, as `keyward
+    /// discover -o FILE` wrote it.
+    #[arg(long, value_name = "FILE")]
+    pub discovery: Option<PathBuf>,
+}
+
+/// Reads a discovery summary `keyward discover -o` wrote; a file of
+/// another version or shape is refused with what to do.
+fn read_discovery(path: &std::path::Path) -> Result<Discovered> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let found: Discovered = serde_json::from_str(&text).map_err(|e| {
+        anyhow::anyhow!(
+            "{}:{}:{}: not a discovery summary: {e}; write one with `keyward discover -f DIR -o {}`",
+            path.display(),
+            e.line(),
+            e.column(),
+            path.display()
+        )
+    })?;
+    if found.version != DISCOVERY_FORMAT_VERSION {
+        anyhow::bail!(
+            "{}: a discovery summary of version {}, but this keyward reads version {DISCOVERY_FORMAT_VERSION}; run `keyward discover` again",
+            path.display(),
+            found.version
+        );
+    }
+    Ok(found)
 }
 
 /// Plans, builds the report, writes the files and says what they hold.
 pub async fn run(args: ReportArgs) -> Result<ExitCode> {
-    let ReportArgs { input, at, html, json } = args;
+    let ReportArgs { input, at, html, json, discovery } = args;
     let today = at.unwrap_or_else(super::today);
+    // Read first: a wrong file should not wait for every app to be listed.
+    let discovered = discovery.as_deref().map(read_discovery).transpose()?;
     let snapshot = Snapshot::read(&input).await?;
     let plan = keyward_core::plan(snapshot.set(), &snapshot.people, &snapshot.listings, today)?;
-    let report = Report::build(snapshot.set(), &snapshot.people, &snapshot.listings, &plan)?;
+    let mut report = Report::build(snapshot.set(), &snapshot.people, &snapshot.listings, &plan)?;
+    report.discovered = discovered;
     std::fs::write(&html, html::page(&report))
         .with_context(|| format!("cannot write the report to {}", html.display()))?;
     if let Some(path) = &json {

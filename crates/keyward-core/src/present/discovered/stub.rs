@@ -149,14 +149,21 @@ fn with_discovered_as(text: &str, app: &DiscoveredApp) -> String {
     out
 }
 
-/// A resource name: the app's name (else its first id) in lowercase ASCII
-/// letters and digits joined by `-`, at most a DNS label.
+impl DiscoveredApp {
+    /// A resource name for the app's stub: its name (else its first id) in
+    /// lowercase ASCII letters and digits joined by `-`, at most a DNS
+    /// label.
+    pub fn slug(&self) -> String {
+        std::iter::once(self.name.as_str())
+            .chain(self.ids.iter().map(|i| i.id.as_str()))
+            .map(slug_of)
+            .find(|s| !s.is_empty())
+            .unwrap_or_else(|| "discovered-app".to_owned())
+    }
+}
+
 fn slug(app: &DiscoveredApp) -> String {
-    std::iter::once(app.name.as_str())
-        .chain(app.ids.iter().map(|i| i.id.as_str()))
-        .map(slug_of)
-        .find(|s| !s.is_empty())
-        .unwrap_or_else(|| "discovered-app".to_owned())
+    app.slug()
 }
 
 fn slug_of(s: &str) -> String {

@@ -155,7 +155,11 @@ pub(crate) fn money(v: f64) -> String {
 /// `closes: sessions and OAuth tokens`, or `closes: everything the app can
 /// revoke` for a revocation that names no kinds.
 pub(crate) fn revoke_detail(r: crate::account::RevokeKinds) -> String {
-    if r.is_empty() { "closes: every session, OAuth token, app password and backup code the app has".to_owned() } else { format!("closes: {}", r.describe()) }
+    if r.is_empty() {
+        "closes: every session, OAuth token, app password and backup code the app has".to_owned()
+    } else {
+        format!("closes: {}", r.describe())
+    }
 }
 
 fn person_label(c: &Change) -> String {
