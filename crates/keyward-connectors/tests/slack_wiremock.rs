@@ -22,6 +22,7 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 /// Distinctive, so their absence from every error string means something.
 const TOKEN: &str = "xoxb-kw-TEST-web-5b2e91d4";
 const SCIM_TOKEN: &str = "xoxp-kw-TEST-scim-a8c3f07e";
+const ADMIN_TOKEN: &str = "xoxp-kw-TEST-admin-0c4d2e19";
 
 const PEOPLE: &str = "apiVersion: keyward.io/v1alpha1\nkind: PeopleSource\nmetadata: {name: hr}\nspec: {csv: {path: hr.csv, columns: {id: id, attributes: {slack: slack}}}}\n---\n";
 
@@ -49,6 +50,7 @@ async fn setup_spec(scim: bool, extra: &str, spec_lines: &str) -> Setup {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("web.txt"), format!("{TOKEN}\n")).unwrap();
     std::fs::write(dir.path().join("scim.txt"), SCIM_TOKEN).unwrap();
+    std::fs::write(dir.path().join("admin.txt"), ADMIN_TOKEN).unwrap();
     let scim_token = if scim { ", scimToken: {file: scim.txt}" } else { "" };
     let uri = server.uri();
     let text = format!(
@@ -126,7 +128,10 @@ fn scim_user(id: &str, active: bool) -> Value {
 
 fn assert_no_token(e: &ConnectorError) {
     let shown = format!("{e} {e:?}");
-    assert!(!shown.contains(TOKEN) && !shown.contains(SCIM_TOKEN), "token leaked: {shown}");
+    assert!(
+        !shown.contains(TOKEN) && !shown.contains(SCIM_TOKEN) && !shown.contains(ADMIN_TOKEN),
+        "token leaked: {shown}"
+    );
 }
 
 // ---------------------------------------------------------------- listing
@@ -667,4 +672,62 @@ async fn find_reads_the_listing_when_accounts_are_matched_by_more_than_their_ema
     let l = s.slack.find(&keys(&["ann@example.com"], &[])).await.unwrap();
     assert_eq!(l.accounts[0].email.as_deref(), Some("ann@old.example.com"));
     assert!(s.requests().await.iter().all(|r| r.url.path() == "/api/users.list"));
+}
+
+// ---------------------------------------------------------------- revoke
+
+fn reset_answers(s: &Setup, body: Value) -> Mock {
+    let _ = s;
+    Mock::given(method("POST"))
+        .and(path("/api/admin.users.session.reset"))
+        .and(header("authorization", format!("Bearer {ADMIN_TOKEN}").as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+}
+
+fn revoke_sessions(id: &str) -> Change {
+    let mut c = change(Action::Revoke, Some(id));
+    c.revoke = Some(keyward_core::account::RevokeKinds::of(&[keyward_core::resources::RevokeKind::Sessions]));
+    c
+}
+
+#[tokio::test]
+async fn an_enterprise_admin_token_resets_sessions_with_one_call_a_rerun_repeats() {
+    let s = setup(true, ", adminToken: {file: admin.txt}").await;
+    assert!(s.slack.capabilities().revoke.contains(keyward_core::resources::RevokeKind::Sessions));
+    reset_answers(&s, json!({"ok": true})).mount(&s.server).await;
+    for _ in 0..2 {
+        let out = s.slack.apply(&revoke_sessions("U1")).await.unwrap();
+        assert_eq!(out, Outcome::Applied("signed U1 out of every Slack session".into()));
+    }
+    let reqs = s.requests().await;
+    assert_eq!(reqs.len(), 2);
+    assert_eq!(String::from_utf8_lossy(&reqs[0].body), "user_id=U1");
+}
+
+#[tokio::test]
+async fn a_user_slack_no_longer_has_is_already_done() {
+    let s = setup(true, ", adminToken: {file: admin.txt}").await;
+    reset_answers(&s, json!({"ok": false, "error": "user_not_found"})).mount(&s.server).await;
+    let out = s.slack.apply(&revoke_sessions("U9")).await.unwrap();
+    assert!(matches!(&out, Outcome::AlreadyDone(t) if t.contains("no longer in Slack")), "{out:?}");
+}
+
+#[tokio::test]
+async fn outside_enterprise_grid_the_reset_is_refused_saying_what_it_needs() {
+    let s = setup(true, ", adminToken: {file: admin.txt}").await;
+    reset_answers(&s, json!({"ok": false, "error": "not_an_enterprise"})).mount(&s.server).await;
+    let e = s.slack.apply(&revoke_sessions("U1")).await.unwrap_err();
+    let text = e.to_string();
+    assert!(text.contains("not_an_enterprise") && text.contains("Enterprise Grid"), "{text}");
+    assert!(text.contains("spec.connector.slack.adminToken"), "{text}");
+    assert_no_token(&e);
+}
+
+#[tokio::test]
+async fn without_an_admin_token_slack_cannot_revoke_and_sends_nothing() {
+    let s = setup(true, "").await;
+    assert!(s.slack.capabilities().revoke.is_empty());
+    let e = s.slack.apply(&revoke_sessions("U1")).await.unwrap_err();
+    assert!(matches!(e, ConnectorError::Unsupported { kind: "slack", .. }), "{e:?}");
+    assert!(s.requests().await.is_empty());
 }

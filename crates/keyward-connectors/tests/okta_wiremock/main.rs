@@ -13,4 +13,5 @@ mod changes;
 mod counts;
 mod find;
 mod listing;
+mod revoke;
 mod support;
