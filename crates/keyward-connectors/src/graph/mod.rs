@@ -12,7 +12,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use async_trait::async_trait;
-use http::{Method, StatusCode};
+use http::StatusCode;
 use keyward_core::account::{AccountListing, Text};
 use keyward_core::action::Action;
 use keyward_core::load::{Locator, Named};
@@ -23,12 +23,13 @@ use url::Url;
 
 use crate::ClusterSecrets;
 use crate::http::{
-    HttpClient, HttpError, HttpSettings, MICROSOFT_AUTHORITY, MicrosoftClientCredentials, Reply, Request, RetryPolicy,
+    HttpClient, HttpError, HttpSettings, MICROSOFT_AUTHORITY, MicrosoftClientCredentials, Reply, RetryPolicy,
 };
 use crate::{Capabilities, Connector, ConnectorError, Outcome, PersonKeys};
 
 mod changes;
 mod listing;
+pub(crate) mod paging;
 
 pub(crate) use changes::initial_password;
 pub(crate) use listing::user_account;
@@ -126,59 +127,29 @@ impl MicrosoftGraph {
         self.page_size.to_string()
     }
 
-    /// Every object of a paged collection, following `@odata.nextLink` to
-    /// the end. A page that fails, lacks `value`, or links off Graph fails
-    /// the whole reading.
+    /// Every object of a paged collection, each once (Graph may repeat an
+    /// object across pages), following `@odata.nextLink` to the end; see
+    /// [`paging`].
     async fn pages(&self, first: Url, permission: &str) -> Result<Vec<Value>, ConnectorError> {
+        let pager = self.pager();
         let mut out = Vec::new();
         let mut seen_ids: HashSet<String> = HashSet::new();
-        let mut seen_links: HashSet<String> = HashSet::new();
-        let mut next = Some(first);
-        while let Some(url) = next.take() {
-            let reply = self.http.send(&Request::new(Method::GET, url)).await?;
-            if !reply.is_success() {
-                return Err(graph_error(&reply, None, permission).into());
-            }
-            let body = reply.json()?;
-            let Some(items) = body.get("value").and_then(Value::as_array) else {
-                return Err(self.partial(format!("{} answered without a `value` list", reply.call())));
-            };
-            for item in items {
-                let Some(id) = text(item, "id") else {
-                    return Err(self.partial(format!("{} returned an object without an id", reply.call())));
+        pager
+            .each(first, permission, |call, item| {
+                let Some(id) = text(&item, "id") else {
+                    return Err(pager.partial(format!("{call} returned an object without an id")));
                 };
                 if seen_ids.insert(id.to_owned()) {
-                    out.push(item.clone());
+                    out.push(item);
                 }
-            }
-            if let Some(link) = body.get("@odata.nextLink").and_then(Value::as_str) {
-                next = Some(self.next_link(&reply, link, &mut seen_links)?);
-            }
-        }
+                Ok(())
+            })
+            .await?;
         Ok(out)
     }
 
-    /// The next page's URL, only on Graph's own origin: the bearer token
-    /// goes with it.
-    fn next_link(&self, reply: &Reply, link: &str, seen: &mut HashSet<String>) -> Result<Url, ConnectorError> {
-        let url = Url::parse(link)
-            .map_err(|_| self.partial(format!("{} gave a nextLink that is not a URL", reply.call())))?;
-        if url.origin() != self.base.origin() {
-            return Err(self.partial(format!(
-                "{} gave a nextLink to {}, outside {}; keyward does not send its token there",
-                reply.call(),
-                url.origin().ascii_serialization(),
-                self.base.origin().ascii_serialization()
-            )));
-        }
-        if !seen.insert(link.to_owned()) {
-            return Err(self.partial(format!("{} linked back to a page already read", reply.call())));
-        }
-        Ok(url)
-    }
-
-    fn partial(&self, why: String) -> ConnectorError {
-        ConnectorError::Partial { app: self.app.clone(), why }
+    fn pager(&self) -> paging::Pager<'_> {
+        paging::Pager::new(&self.http, &self.base, &self.app)
     }
 }
 
