@@ -6,14 +6,15 @@ use std::collections::{BTreeMap, HashMap};
 use keyward_core::account::{Account, AccountListing, AccountStatus, Text};
 use serde_json::Value;
 
-use super::{MicrosoftGraph, READ_MEMBERS, READ_USERS, USER_FIELDS, quote, text};
+use super::{MicrosoftGraph, READ_GRANTS, READ_MEMBERS, READ_USERS, USER_FIELDS, quote, text};
 use crate::{Connector, ConnectorError, PersonKeys};
 
 impl MicrosoftGraph {
     /// Every user with the groups they are in.
     pub(super) async fn read_all(&self) -> Result<AccountListing, ConnectorError> {
         let top = self.top();
-        let users = self.pages(self.url(&["users"], &[("$select", USER_FIELDS), ("$top", &top)]), READ_USERS).await?;
+        let fields = self.user_fields();
+        let users = self.pages(self.url(&["users"], &[("$select", &fields), ("$top", &top)]), READ_USERS).await?;
         let groups =
             self.pages(self.url(&["groups"], &[("$select", "id,displayName"), ("$top", &top)]), READ_MEMBERS).await?;
         let mut member_of: HashMap<String, Vec<Text>> = HashMap::new();
@@ -31,11 +32,15 @@ impl MicrosoftGraph {
         if let Ok(mut cache) = self.group_ids.lock() {
             *cache = Some(ids);
         }
+        let grants = match self.revoke_configured {
+            true => Some(self.open_grants(None).await?),
+            false => None,
+        };
         let accounts = users
             .iter()
             .filter_map(|u| {
                 let groups = text(u, "id").and_then(|id| member_of.get(id).cloned()).unwrap_or_default();
-                self.account(u, groups)
+                self.account(u, groups, grants.as_ref())
             })
             .collect();
         if let Ok(mut cache) = self.member_of.lock() {
@@ -67,11 +72,17 @@ impl MicrosoftGraph {
         }
         let found = self.users_where(&clauses.join(" or ")).await?;
         let member_of = self.member_of.lock().map(|m| m.clone()).unwrap_or_default();
+        let mut grants = self.revoke_configured.then(HashMap::new);
+        if let Some(grants) = grants.as_mut() {
+            for id in found.iter().filter_map(|u| text(u, "id")) {
+                grants.extend(self.open_grants(Some(id)).await?);
+            }
+        }
         let accounts = found
             .iter()
             .filter_map(|u| {
                 let groups = text(u, "id").and_then(|id| member_of.get(id).cloned()).unwrap_or_default();
-                self.account(u, groups)
+                self.account(u, groups, grants.as_ref())
             })
             .collect();
         Ok(self.listing(accounts))
@@ -79,12 +90,58 @@ impl MicrosoftGraph {
 
     pub(super) async fn users_where(&self, filter: &str) -> Result<Vec<Value>, ConnectorError> {
         let top = self.top();
-        let url = self.url(&["users"], &[("$filter", filter), ("$select", USER_FIELDS), ("$top", &top)]);
+        let fields = self.user_fields();
+        let url = self.url(&["users"], &[("$filter", filter), ("$select", &fields), ("$top", &top)]);
         self.pages(url, READ_USERS).await
     }
 
-    fn account(&self, user: &Value, groups: Vec<Text>) -> Option<Account> {
-        user_account(&self.licences, user, groups)
+    /// The user as an account; with `grants` (revocations are asked for),
+    /// also what a revocation would close: the number of the user's own
+    /// delegated grants and the day their sessions are valid from.
+    fn account(&self, user: &Value, groups: Vec<Text>, grants: Option<&HashMap<String, u32>>) -> Option<Account> {
+        let mut a = user_account(&self.licences, user, groups)?;
+        if let Some(grants) = grants {
+            a.open_grants = Some(grants.get(a.id.as_str()).copied().unwrap_or(0));
+            a.sessions_valid_from = text(user, "signInSessionsValidFromDateTime").and_then(utc_day);
+        }
+        Some(a)
+    }
+
+    /// The users' `$select`: what revocations need only when asked for, so
+    /// existing deployments send the requests they always sent.
+    fn user_fields(&self) -> String {
+        match self.revoke_configured {
+            true => format!("{USER_FIELDS},signInSessionsValidFromDateTime"),
+            false => USER_FIELDS.to_owned(),
+        }
+    }
+
+    /// Principal id → how many `consentType: Principal` grants name it:
+    /// the tenant's grants read once (every page, or the listing fails),
+    /// or one user's (`principalId eq`). Tenant-wide consents name nobody.
+    async fn open_grants(&self, user: Option<&str>) -> Result<HashMap<String, u32>, ConnectorError> {
+        let top = self.top();
+        let filter = user.map(|u| format!("principalId eq {}", quote(u)));
+        let mut query = vec![("$top", top.as_str())];
+        if let Some(f) = &filter {
+            query.push(("$filter", f));
+        }
+        let mut out: HashMap<String, u32> = HashMap::new();
+        if let Some(u) = user {
+            out.insert(u.to_owned(), 0);
+        }
+        self.pager()
+            .each(self.url(&["oauth2PermissionGrants"], &query), READ_GRANTS, |_, g| {
+                if text(&g, "consentType") == Some("Principal")
+                    && let Some(p) = text(&g, "principalId")
+                {
+                    let n = out.entry(p.to_owned()).or_default();
+                    *n = n.saturating_add(1);
+                }
+                Ok(())
+            })
+            .await?;
+        Ok(out)
     }
 
     fn listing(&self, accounts: Vec<Account>) -> AccountListing {
@@ -132,4 +189,10 @@ pub(super) fn held_skus(user: &Value) -> Vec<&str> {
         .flatten()
         .filter_map(|l| text(l, "skuId"))
         .collect()
+}
+
+/// The UTC day of an ISO 8601 timestamp; `None` when it is not one.
+fn utc_day(timestamp: &str) -> Option<jiff::civil::Date> {
+    let t: jiff::Timestamp = timestamp.parse().ok()?;
+    Some(t.to_zoned(jiff::tz::TimeZone::UTC).date())
 }

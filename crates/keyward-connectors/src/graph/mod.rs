@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use async_trait::async_trait;
 use http::StatusCode;
-use keyward_core::account::{AccountListing, Text};
+use keyward_core::account::{AccountListing, RevokeKinds, Text};
 use keyward_core::action::Action;
 use keyward_core::load::{Locator, Named};
 use keyward_core::plan::Change;
@@ -30,6 +30,7 @@ use crate::{Capabilities, Connector, ConnectorError, Outcome, PersonKeys};
 mod changes;
 mod listing;
 pub(crate) mod paging;
+mod revoke;
 
 pub(crate) use changes::initial_password;
 pub(crate) use listing::user_account;
@@ -49,6 +50,9 @@ const WRITE_USERS: &str = "User.ReadWrite.All";
 const READ_MEMBERS: &str = "GroupMember.Read.All";
 const WRITE_MEMBERS: &str = "GroupMember.ReadWrite.All";
 const WRITE_LICENCES: &str = "LicenseAssignment.ReadWrite.All";
+/// Reading delegated permission grants (the least privileged application
+/// permission Microsoft documents for `GET /oauth2PermissionGrants`).
+const READ_GRANTS: &str = "Directory.Read.All";
 
 /// One Entra tenant, as one Application.
 #[derive(Debug)]
@@ -68,6 +72,10 @@ pub struct MicrosoftGraph {
     /// The Application's correlators, which say what a one-person lookup
     /// must search for.
     correlate: Vec<CorrelatorSpec>,
+    /// `lifecycle.offboarding.revoke` is set: the connector offers
+    /// revocations and its listing reads what they close. Without it,
+    /// nothing new is asked of Graph (nor of the admin's consent).
+    revoke_configured: bool,
 }
 
 impl MicrosoftGraph {
@@ -108,6 +116,7 @@ impl MicrosoftGraph {
             group_ids: std::sync::Mutex::new(None),
             member_of: std::sync::Mutex::new(HashMap::new()),
             correlate: app.spec.correlate.clone(),
+            revoke_configured: app.spec.lifecycle.offboarding.revoke.is_some(),
         })
     }
 
@@ -168,9 +177,11 @@ impl Connector for MicrosoftGraph {
     /// Entra's deleted items, restorable for 30 days. Roles are licences,
     /// so they change only where the policy maps roles to SKUs. No
     /// transfer: handing OneDrive or mailbox data over is not done here.
+    /// Revokes sign-in sessions and delegated grants when the Application
+    /// asks for revocations.
     fn capabilities(&self) -> Capabilities {
         Capabilities {
-            revoke: keyward_core::account::RevokeKinds::NONE,
+            revoke: if self.revoke_configured { revoke::CAN_REVOKE } else { RevokeKinds::NONE },
             create: true,
             update: !self.licences.is_empty(),
             suspend: true,
@@ -201,7 +212,8 @@ impl Connector for MicrosoftGraph {
             Action::Suspend => self.enable(change, false).await,
             Action::Restore => self.enable(change, true).await,
             Action::Delete => self.delete(change).await,
-            Action::Transfer | Action::Revoke | Action::Review => Err(ConnectorError::Unsupported {
+            Action::Revoke => self.revoke(change).await,
+            Action::Transfer | Action::Review => Err(ConnectorError::Unsupported {
                 app: self.app.clone(),
                 kind: self.kind(),
                 action: change.action.verb(),
