@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use keyward_core::account::{Account, AccountListing, AccountStatus, Text};
 use serde_json::Value;
 
-use super::{MicrosoftGraph, READ_GRANTS, READ_MEMBERS, READ_USERS, USER_FIELDS, quote, text};
+use super::{MicrosoftGraph, READ_GRANTS, READ_MEMBERS, READ_USERS, USER_FIELDS, quote, text, utc_day};
 use crate::{Connector, ConnectorError, PersonKeys};
 
 impl MicrosoftGraph {
@@ -189,10 +189,4 @@ pub(super) fn held_skus(user: &Value) -> Vec<&str> {
         .flatten()
         .filter_map(|l| text(l, "skuId"))
         .collect()
-}
-
-/// The UTC day of an ISO 8601 timestamp; `None` when it is not one.
-fn utc_day(timestamp: &str) -> Option<jiff::civil::Date> {
-    let t: jiff::Timestamp = timestamp.parse().ok()?;
-    Some(t.to_zoned(jiff::tz::TimeZone::UTC).date())
 }

@@ -50,9 +50,8 @@ const WRITE_USERS: &str = "User.ReadWrite.All";
 const READ_MEMBERS: &str = "GroupMember.Read.All";
 const WRITE_MEMBERS: &str = "GroupMember.ReadWrite.All";
 const WRITE_LICENCES: &str = "LicenseAssignment.ReadWrite.All";
-/// Reading delegated permission grants (the least privileged application
-/// permission Microsoft documents for `GET /oauth2PermissionGrants`).
-const READ_GRANTS: &str = "Directory.Read.All";
+/// Reading delegated permission grants.
+const READ_GRANTS: &str = "DelegatedPermissionGrant.Read.All";
 
 /// One Entra tenant, as one Application.
 #[derive(Debug)]
@@ -223,7 +222,7 @@ impl Connector for MicrosoftGraph {
 }
 
 /// A string field, `None` when absent or blank.
-fn text<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+pub(crate) fn text<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
     v.get(key).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty())
 }
 
@@ -236,7 +235,7 @@ fn graph_message(reply: &Reply) -> String {
 /// The answer as an error that leads with Graph's own `code`, `message`
 /// and the `request-id` Microsoft support asks for; a refused permission
 /// names the one to grant.
-fn graph_error(reply: &Reply, context: Option<&str>, permission: &str) -> HttpError {
+pub(crate) fn graph_error(reply: &Reply, context: Option<&str>, permission: &str) -> HttpError {
     let v: Value = serde_json::from_slice(&reply.body).unwrap_or_default();
     let field = |p: &str| v.pointer(p).and_then(Value::as_str).filter(|s| !s.is_empty());
     let mut parts: Vec<String> = context.map(str::to_owned).into_iter().collect();
@@ -261,6 +260,12 @@ fn graph_error(reply: &Reply, context: Option<&str>, permission: &str) -> HttpEr
         }
     }
     if parts.is_empty() { reply.error() } else { reply.error_with(Some(&parts.join("; "))) }
+}
+
+/// The UTC day of an ISO 8601 timestamp; `None` when it is not one.
+pub(crate) fn utc_day(timestamp: &str) -> Option<jiff::civil::Date> {
+    let t: jiff::Timestamp = timestamp.parse().ok()?;
+    Some(t.to_zoned(jiff::tz::TimeZone::UTC).date())
 }
 
 /// An OData string literal: single quotes doubled.

@@ -33,7 +33,6 @@ impl<'a> Pager<'a> {
     }
 
     /// Calls sent so far (retries of one call count once).
-    #[allow(dead_code)] // read by the discovery scan (discover::graph)
     pub(crate) fn sent(&self) -> u64 {
         self.sent.load(Ordering::Relaxed)
     }

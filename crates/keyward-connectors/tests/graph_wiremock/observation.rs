@@ -84,5 +84,5 @@ async fn a_failing_grants_page_fails_the_listing() {
         .mount(&s.server)
         .await;
     let e = s.graph.list().await.expect_err("a listing without the grants was returned as complete");
-    assert!(e.to_string().contains("Directory.Read.All"), "{e}");
+    assert!(e.to_string().contains("DelegatedPermissionGrant.Read.All"), "{e}");
 }
