@@ -287,35 +287,29 @@ impl Tenant {
                 let Some(tp) = text(&g, "clientId").and_then(|c| third_party.get(c)) else { return Ok(()) };
                 let scopes: Vec<Text> =
                     text(&g, "scope").unwrap_or_default().split_whitespace().take(MAX_SCOPES).map(bounded).collect();
-                match text(&g, "consentType") {
+                // (user, user id, evidence): a tenant-wide consent names nobody.
+                let who = match text(&g, "consentType") {
                     Some("AllPrincipals") if consented.insert(tp.app_id.clone()) => {
-                        out.push(AppUse {
-                            app: tp.app_id.clone(),
-                            user: Text::default(),
-                            user_id: None,
-                            evidence: Evidence::TenantConsent,
-                            scopes,
-                            first_seen: None,
-                            last_seen: None,
-                            grant_id: text(&g, "id").map(bounded),
-                        });
+                        (Text::default(), None, Evidence::TenantConsent)
                     }
                     Some("Principal") => {
                         let Some(principal) = text(&g, "principalId") else { return Ok(()) };
                         let user = users.get(principal).cloned().unwrap_or_else(|| bounded(principal));
-                        out.push(AppUse {
-                            app: tp.app_id.clone(),
-                            user,
-                            user_id: Some(bounded(principal)),
-                            evidence: Evidence::DelegatedGrant,
-                            scopes,
-                            first_seen: None,
-                            last_seen: None,
-                            grant_id: text(&g, "id").map(bounded),
-                        });
+                        (user, Some(bounded(principal)), Evidence::DelegatedGrant)
                     }
-                    _ => {}
-                }
+                    _ => return Ok(()),
+                };
+                let (user, user_id, evidence) = who;
+                out.push(AppUse {
+                    app: tp.app_id.clone(),
+                    user,
+                    user_id,
+                    evidence,
+                    scopes,
+                    first_seen: None,
+                    last_seen: None,
+                    grant_id: text(&g, "id").map(bounded),
+                });
                 Ok(())
             })
             .await?;
