@@ -4,7 +4,11 @@
 //! endpoint: client credentials, `@odata.nextLink` paging, `$ref` group
 //! members, licences, throttling and Graph's error body.
 
+#[path = "../common/mod.rs"]
 mod common;
+
+mod observation;
+mod revoke;
 
 use common::fast;
 use keyward_connectors::graph::MicrosoftGraph;

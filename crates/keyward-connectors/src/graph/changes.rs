@@ -1,187 +1,19 @@
-//! The Microsoft Graph connector: the users of one Microsoft Entra tenant
-//! (Microsoft 365), their group memberships and, where the policy maps
-//! roles to licences, their licences.
-//!
-//! Graph pages by `@odata.nextLink`; every link is followed to the end and
-//! a page that fails fails the listing. Every change is idempotent, because
-//! the apply engine reruns a change whose outcome it never learnt: a create
-//! that meets an existing `userPrincipalName` adopts that user, adding a
-//! member twice or removing a non-member is [`Outcome::AlreadyDone`], and a
-//! deleted user is already deleted.
+//! Changing the tenant: creating (or adopting) users, licences, group
+//! memberships, suspending, restoring and deleting.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-
-use async_trait::async_trait;
 use http::{Method, StatusCode};
-use keyward_core::account::{Account, AccountListing, AccountStatus, Text};
-use keyward_core::action::Action;
-use keyward_core::load::{Locator, Named};
 use keyward_core::plan::Change;
-use keyward_core::resources::{ApplicationSpec, CorrelatorSpec, MicrosoftGraphConnector};
 use serde_json::{Value, json};
-use url::Url;
 
-use crate::ClusterSecrets;
-use crate::http::{
-    HttpClient, HttpError, HttpSettings, MICROSOFT_AUTHORITY, MicrosoftClientCredentials, Reply, Request, RetryPolicy,
-    Secret,
+use super::listing::held_skus;
+use super::{
+    MicrosoftGraph, READ_MEMBERS, READ_USERS, WRITE_LICENCES, WRITE_MEMBERS, WRITE_USERS, graph_error, graph_message,
+    quote, text,
 };
-use crate::{Capabilities, Connector, ConnectorError, Outcome, PersonKeys};
-
-/// Microsoft Graph v1.0 in Microsoft's global cloud.
-pub const GRAPH_URL: &str = "https://graph.microsoft.com/v1.0";
-
-/// Graph's largest page for users, groups and members: the fewest calls.
-const DEFAULT_PAGE_SIZE: u32 = 999;
-
-const USER_FIELDS: &str =
-    "id,userPrincipalName,mail,displayName,accountEnabled,employeeId,department,jobTitle,employeeType,assignedLicenses";
-
-/// Application permissions, named in errors so an admin knows what to grant.
-const READ_USERS: &str = "User.Read.All";
-const WRITE_USERS: &str = "User.ReadWrite.All";
-const READ_MEMBERS: &str = "GroupMember.Read.All";
-const WRITE_MEMBERS: &str = "GroupMember.ReadWrite.All";
-const WRITE_LICENCES: &str = "LicenseAssignment.ReadWrite.All";
-
-/// One Entra tenant, as one Application.
-#[derive(Debug)]
-pub struct MicrosoftGraph {
-    app: String,
-    base: Url,
-    /// Role → SKU id, as the policy writes it.
-    licences: BTreeMap<String, String>,
-    usage_location: Option<String>,
-    page_size: u32,
-    http: HttpClient,
-    /// Group displayName → ids, from the last listing, so a change does
-    /// not look each group up again.
-    group_ids: std::sync::Mutex<Option<HashMap<String, Vec<String>>>>,
-    /// User id → group names, from the last listing, for targeted lookups.
-    member_of: std::sync::Mutex<HashMap<String, Vec<Text>>>,
-    /// The Application's correlators, which say what a one-person lookup
-    /// must search for.
-    correlate: Vec<CorrelatorSpec>,
-}
+use crate::http::{Reply, Request, Secret};
+use crate::{Connector, ConnectorError, Outcome};
 
 impl MicrosoftGraph {
-    /// Builds the connector of an Application with a `microsoftGraph`
-    /// connector, reading its client secret now: a missing secret is an
-    /// error before anything is listed.
-    pub fn new(
-        locator: &Locator,
-        app: &Named<ApplicationSpec>,
-        spec: &MicrosoftGraphConnector,
-        secrets: &ClusterSecrets,
-    ) -> Result<Self, ConnectorError> {
-        let secret = crate::secrets::read(
-            locator,
-            app,
-            &spec.client_secret,
-            secrets,
-            "Microsoft Graph client secret",
-            "clientSecret",
-        )?;
-        let written = spec.graph_url.as_deref().unwrap_or(GRAPH_URL).trim().trim_end_matches('/');
-        let base = crate::http::api_base(written).map_err(|e| ConnectorError::NotConfigured {
-            app: app.name.clone(),
-            why: format!("spec.connector.microsoftGraph.graphUrl: {e}"),
-        })?;
-        let authority = spec.authority_url.as_deref().unwrap_or(MICROSOFT_AUTHORITY).trim().trim_end_matches('/');
-        let cc =
-            MicrosoftClientCredentials::new(spec.tenant.trim(), spec.client_id.trim(), secret).authority(authority);
-        let settings = HttpSettings::new(spec.timeout_seconds, app.spec.apply.requests_per_second);
-        let http = HttpClient::microsoft_graph(&app.name, &base, cc, settings)?;
-        Ok(Self {
-            app: app.name.clone(),
-            base,
-            licences: spec.licences.clone(),
-            usage_location: spec.usage_location.clone(),
-            page_size: spec.page_size.unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, DEFAULT_PAGE_SIZE),
-            http,
-            group_ids: std::sync::Mutex::new(None),
-            member_of: std::sync::Mutex::new(HashMap::new()),
-            correlate: app.spec.correlate.clone(),
-        })
-    }
-
-    /// The same connector with another retry policy (tests use short delays).
-    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
-        self.http.set_retry(retry);
-        self
-    }
-
-    /// `{base}/{segments…}?{query}`; OData's `$` and `$select`'s commas
-    /// stay as they are (Graph takes them either way; logs read better).
-    fn url(&self, segments: &[&str], query: &[(&str, &str)]) -> Url {
-        crate::urls::join(&self.base, segments, query, b"$,")
-    }
-
-    fn top(&self) -> String {
-        self.page_size.to_string()
-    }
-
-    /// Every object of a paged collection, following `@odata.nextLink` to
-    /// the end. A page that fails, lacks `value`, or links off Graph fails
-    /// the whole reading.
-    async fn pages(&self, first: Url, permission: &str) -> Result<Vec<Value>, ConnectorError> {
-        let mut out = Vec::new();
-        let mut seen_ids: HashSet<String> = HashSet::new();
-        let mut seen_links: HashSet<String> = HashSet::new();
-        let mut next = Some(first);
-        while let Some(url) = next.take() {
-            let reply = self.http.send(&Request::new(Method::GET, url)).await?;
-            if !reply.is_success() {
-                return Err(graph_error(&reply, None, permission).into());
-            }
-            let body = reply.json()?;
-            let Some(items) = body.get("value").and_then(Value::as_array) else {
-                return Err(self.partial(format!("{} answered without a `value` list", reply.call())));
-            };
-            for item in items {
-                let Some(id) = text(item, "id") else {
-                    return Err(self.partial(format!("{} returned an object without an id", reply.call())));
-                };
-                if seen_ids.insert(id.to_owned()) {
-                    out.push(item.clone());
-                }
-            }
-            if let Some(link) = body.get("@odata.nextLink").and_then(Value::as_str) {
-                next = Some(self.next_link(&reply, link, &mut seen_links)?);
-            }
-        }
-        Ok(out)
-    }
-
-    /// The next page's URL, only on Graph's own origin: the bearer token
-    /// goes with it.
-    fn next_link(&self, reply: &Reply, link: &str, seen: &mut HashSet<String>) -> Result<Url, ConnectorError> {
-        let url = Url::parse(link)
-            .map_err(|_| self.partial(format!("{} gave a nextLink that is not a URL", reply.call())))?;
-        if url.origin() != self.base.origin() {
-            return Err(self.partial(format!(
-                "{} gave a nextLink to {}, outside {}; keyward does not send its token there",
-                reply.call(),
-                url.origin().ascii_serialization(),
-                self.base.origin().ascii_serialization()
-            )));
-        }
-        if !seen.insert(link.to_owned()) {
-            return Err(self.partial(format!("{} linked back to a page already read", reply.call())));
-        }
-        Ok(url)
-    }
-
-    fn partial(&self, why: String) -> ConnectorError {
-        ConnectorError::Partial { app: self.app.clone(), why }
-    }
-
-    async fn users_where(&self, filter: &str) -> Result<Vec<Value>, ConnectorError> {
-        let top = self.top();
-        let url = self.url(&["users"], &[("$filter", filter), ("$select", USER_FIELDS), ("$top", &top)]);
-        self.pages(url, READ_USERS).await
-    }
-
     async fn group_id(&self, name: &str) -> Result<Option<String>, ConnectorError> {
         // A group missing from the cache may be new since the listing, so
         // only a cached single hit skips the lookup.
@@ -287,14 +119,6 @@ impl MicrosoftGraph {
         role.and_then(|r| self.licences.iter().find(|(k, _)| k.eq_ignore_ascii_case(r))).map(|(_, v)| v.as_str())
     }
 
-    fn account(&self, user: &Value, groups: Vec<Text>) -> Option<Account> {
-        user_account(&self.licences, user, groups)
-    }
-
-    fn listing(&self, accounts: Vec<Account>) -> AccountListing {
-        AccountListing::new(self.base.to_string(), accounts).with_capabilities(self.capabilities())
-    }
-
     async fn set_enabled(&self, id: &str, enabled: bool) -> Result<Option<Reply>, ConnectorError> {
         let req =
             Request::new(Method::PATCH, self.url(&["users", id], &[])).json(&json!({ "accountEnabled": enabled }));
@@ -306,7 +130,7 @@ impl MicrosoftGraph {
         }
     }
 
-    async fn create(&self, change: &Change) -> Result<Outcome, ConnectorError> {
+    pub(super) async fn create(&self, change: &Change) -> Result<Outcome, ConnectorError> {
         let person = change.person.as_ref();
         let upn =
             change.account.email.as_deref().or_else(|| person.and_then(|p| p.email.as_deref())).ok_or_else(|| {
@@ -413,7 +237,7 @@ impl MicrosoftGraph {
         Ok(id.to_owned())
     }
 
-    async fn update(&self, change: &Change) -> Result<Outcome, ConnectorError> {
+    pub(super) async fn update(&self, change: &Change) -> Result<Outcome, ConnectorError> {
         let id = crate::account_id(change, &self.app)?;
         let mut did: Vec<String> = Vec::new();
         let mut already: Vec<String> = Vec::new();
@@ -459,7 +283,7 @@ impl MicrosoftGraph {
         })
     }
 
-    async fn enable(&self, change: &Change, enabled: bool) -> Result<Outcome, ConnectorError> {
+    pub(super) async fn enable(&self, change: &Change, enabled: bool) -> Result<Outcome, ConnectorError> {
         let id = crate::account_id(change, &self.app)?;
         match self.set_enabled(id, enabled).await? {
             None if enabled => Ok(Outcome::Applied(format!("restored {id} (accountEnabled true)"))),
@@ -476,7 +300,7 @@ impl MicrosoftGraph {
         }
     }
 
-    async fn delete(&self, change: &Change) -> Result<Outcome, ConnectorError> {
+    pub(super) async fn delete(&self, change: &Change) -> Result<Outcome, ConnectorError> {
         let id = crate::account_id(change, &self.app)?;
         if !self.licences.is_empty() {
             // A deleted user's licences come back with it on a restore;
@@ -508,204 +332,6 @@ impl MicrosoftGraph {
             _ => Err(graph_error(&reply, None, WRITE_USERS).into()),
         }
     }
-}
-
-#[async_trait]
-impl Connector for MicrosoftGraph {
-    fn kind(&self) -> &'static str {
-        "microsoftGraph"
-    }
-
-    fn app(&self) -> &str {
-        &self.app
-    }
-
-    /// Creates, suspends (`accountEnabled: false`), restores and deletes
-    /// users, and changes group memberships. A delete moves the user to
-    /// Entra's deleted items, restorable for 30 days. Roles are licences,
-    /// so they change only where the policy maps roles to SKUs. No
-    /// transfer: handing OneDrive or mailbox data over is not done here.
-    fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            revoke: keyward_core::account::RevokeKinds::NONE,
-            create: true,
-            update: !self.licences.is_empty(),
-            suspend: true,
-            restore: true,
-            delete: true,
-            transfer: false,
-            groups: true,
-        }
-    }
-
-    async fn list(&self) -> Result<AccountListing, ConnectorError> {
-        let top = self.top();
-        let users = self.pages(self.url(&["users"], &[("$select", USER_FIELDS), ("$top", &top)]), READ_USERS).await?;
-        let groups =
-            self.pages(self.url(&["groups"], &[("$select", "id,displayName"), ("$top", &top)]), READ_MEMBERS).await?;
-        let mut member_of: HashMap<String, Vec<Text>> = HashMap::new();
-        let mut ids: HashMap<String, Vec<String>> = HashMap::new();
-        for g in &groups {
-            let (Some(gid), Some(name)) = (text(g, "id"), text(g, "displayName")) else { continue };
-            ids.entry(name.to_owned()).or_default().push(gid.to_owned());
-            let url = self.url(&["groups", gid, "members"], &[("$select", "id"), ("$top", &top)]);
-            for m in self.pages(url, READ_MEMBERS).await? {
-                if let Some(mid) = text(&m, "id") {
-                    member_of.entry(mid.to_owned()).or_default().push(Text::from(name));
-                }
-            }
-        }
-        if let Ok(mut cache) = self.group_ids.lock() {
-            *cache = Some(ids);
-        }
-        let accounts = users
-            .iter()
-            .filter_map(|u| {
-                let groups = text(u, "id").and_then(|id| member_of.get(id).cloned()).unwrap_or_default();
-                self.account(u, groups)
-            })
-            .collect();
-        if let Ok(mut cache) = self.member_of.lock() {
-            *cache = member_of;
-        }
-        Ok(self.listing(accounts))
-    }
-
-    /// The users whose UPN or mail is one of the person's addresses (in
-    /// every alias domain of the app's correlators) or whose employeeId is
-    /// one of their employee numbers, with the HR attribute values the
-    /// correlators compare with either; the whole listing when a
-    /// correlator compares a field no filter reaches.
-    async fn find(&self, person: &PersonKeys) -> Result<AccountListing, ConnectorError> {
-        let Some(keys) = crate::lookup::by_address_and_id(&self.correlate, person, crate::lookup::UserNames::Addresses)
-        else {
-            return self.list().await;
-        };
-        let mut clauses: Vec<String> = Vec::new();
-        for e in &keys.emails {
-            clauses.push(format!("userPrincipalName eq {}", quote(e)));
-            clauses.push(format!("mail eq {}", quote(e)));
-        }
-        for id in &keys.ids {
-            clauses.push(format!("employeeId eq {}", quote(id)));
-        }
-        if clauses.is_empty() {
-            return self.list().await;
-        }
-        let found = self.users_where(&clauses.join(" or ")).await?;
-        let member_of = self.member_of.lock().map(|m| m.clone()).unwrap_or_default();
-        let accounts = found
-            .iter()
-            .filter_map(|u| {
-                let groups = text(u, "id").and_then(|id| member_of.get(id).cloned()).unwrap_or_default();
-                self.account(u, groups)
-            })
-            .collect();
-        Ok(self.listing(accounts))
-    }
-
-    async fn apply(&self, change: &Change) -> Result<Outcome, ConnectorError> {
-        match change.action {
-            Action::Create => self.create(change).await,
-            Action::Update => self.update(change).await,
-            Action::Suspend => self.enable(change, false).await,
-            Action::Restore => self.enable(change, true).await,
-            Action::Delete => self.delete(change).await,
-            Action::Transfer | Action::Revoke | Action::Review => Err(ConnectorError::Unsupported {
-                app: self.app.clone(),
-                kind: self.kind(),
-                action: change.action.verb(),
-            }),
-        }
-    }
-}
-
-/// The account an Entra user becomes, given the SKU id of each role
-/// (`spec.connector.microsoftGraph.licences`) and the names of the groups
-/// the user is in. `None` without an `id`.
-pub(crate) fn user_account(licences: &BTreeMap<String, String>, user: &Value, groups: Vec<Text>) -> Option<Account> {
-    let mut a = Account::new(text(user, "id")?);
-    let upn = text(user, "userPrincipalName");
-    a.username = upn.map(Text::from);
-    a.email = text(user, "mail").or(upn).map(Text::from);
-    a.display_name = text(user, "displayName").map(Text::from);
-    a.external_id = text(user, "employeeId").map(Text::from);
-    a.status = if user.get("accountEnabled") == Some(&Value::Bool(false)) {
-        AccountStatus::Suspended
-    } else {
-        AccountStatus::Active
-    };
-    // The role whose licence the user holds (the first in the policy's
-    // map when several are).
-    let held = held_skus(user);
-    a.role = licences
-        .iter()
-        .find(|(_, sku)| held.iter().any(|h| h.eq_ignore_ascii_case(sku)))
-        .map(|(r, _)| Text::from(r.as_str()));
-    a.groups = groups;
-    a.groups.sort();
-    a.groups.dedup();
-    a.attributes = ["department", "jobTitle", "employeeType"]
-        .iter()
-        .filter_map(|k| text(user, k).map(|v| ((*k).to_owned(), v.to_owned())))
-        .collect();
-    Some(a)
-}
-
-/// The SKU ids of a user's `assignedLicenses`.
-fn held_skus(user: &Value) -> Vec<&str> {
-    user.get("assignedLicenses")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|l| text(l, "skuId"))
-        .collect()
-}
-
-/// A string field, `None` when absent or blank.
-fn text<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
-    v.get(key).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty())
-}
-
-/// Graph's `error.message`, empty when the body is not a Graph error.
-fn graph_message(reply: &Reply) -> String {
-    let v: Value = serde_json::from_slice(&reply.body).unwrap_or_default();
-    v.pointer("/error/message").and_then(Value::as_str).unwrap_or_default().to_owned()
-}
-
-/// The answer as an error that leads with Graph's own `code`, `message`
-/// and the `request-id` Microsoft support asks for; a refused permission
-/// names the one to grant.
-fn graph_error(reply: &Reply, context: Option<&str>, permission: &str) -> HttpError {
-    let v: Value = serde_json::from_slice(&reply.body).unwrap_or_default();
-    let field = |p: &str| v.pointer(p).and_then(Value::as_str).filter(|s| !s.is_empty());
-    let mut parts: Vec<String> = context.map(str::to_owned).into_iter().collect();
-    if let Some(code) = field("/error/code") {
-        let mut s = format!("Graph error {code}");
-        if let Some(m) = field("/error/message") {
-            s.push_str(&format!(": {m}"));
-        }
-        let inner = field("/error/innerError/request-id").or_else(|| field("/error/innererror/request-id"));
-        if let Some(rid) = inner {
-            s.push_str(&format!(" (request-id {rid}"));
-            if let Some(d) = field("/error/innerError/date") {
-                s.push_str(&format!(", date {d}"));
-            }
-            s.push(')');
-        }
-        parts.push(s);
-        if code == "Authorization_RequestDenied" || reply.status == StatusCode::FORBIDDEN {
-            parts.push(format!(
-                "grant the app registration the application permission {permission} (Microsoft Graph) and an admin's consent"
-            ));
-        }
-    }
-    if parts.is_empty() { reply.error() } else { reply.error_with(Some(&parts.join("; "))) }
-}
-
-/// An OData string literal: single quotes doubled.
-fn quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
 }
 
 /// The local part of the UPN in the characters `mailNickname` accepts.
@@ -743,12 +369,6 @@ pub(crate) fn initial_password() -> Result<Secret, ConnectorError> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-
-    #[test]
-    fn odata_literals_double_single_quotes() {
-        assert_eq!(quote("o'brien@example.com"), "'o''brien@example.com'");
-        assert_eq!(crate::urls::encode("mail eq 'a+b'", b"$,"), "mail%20eq%20%27a%2Bb%27");
-    }
 
     #[test]
     fn passwords_differ_and_meet_the_complexity_rule() {
