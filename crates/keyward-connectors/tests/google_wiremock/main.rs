@@ -12,6 +12,7 @@ mod common;
 mod batch_stub;
 mod changes;
 mod credentials;
+mod discover;
 mod grants;
 mod handover;
 mod listing;
