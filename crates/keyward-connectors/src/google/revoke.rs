@@ -80,51 +80,63 @@ impl GoogleWorkspace {
 
     /// Every third-party app's tokens, one `DELETE` per app.
     async fn delete_tokens(&self, id: &str, closed: &mut Closed) -> Result<bool, ConnectorError> {
-        let Some(tokens) = self.list_of(id, "tokens").await? else {
+        let client = |t: &Value| map::text(t, "clientId").map(str::to_owned);
+        let Some(deleted) = self.delete_each(id, "tokens", "clientId", client).await? else {
             return Ok(false);
         };
-        if tokens.is_empty() {
+        if deleted.is_empty() {
             closed.nothing_left.push("OAuth token");
         }
-        for t in &tokens {
-            let Some(client) = map::text(t, "clientId") else {
-                return Err(
-                    self.partial(format!("GET {} listed a token without a clientId", self.user_url(id, &["tokens"])))
-                );
-            };
-            // 404: that app's tokens are gone already.
-            self.call(Method::DELETE, self.user_url(id, &["tokens", client])).await?;
-            closed.wrote = true;
+        for (t, client) in &deleted {
             closed.apps.push(map::text(t, "displayText").unwrap_or(client).to_owned());
         }
+        closed.wrote |= !deleted.is_empty();
         Ok(true)
     }
 
     /// Every app-specific password, one `DELETE` each.
     async fn delete_passwords(&self, id: &str, closed: &mut Closed) -> Result<bool, ConnectorError> {
-        let Some(asps) = self.list_of(id, "asps").await? else {
+        // Google documents `codeId` as an integer; a string is taken too.
+        let code = |a: &Value| match a.get("codeId") {
+            Some(Value::Number(n)) => Some(n.to_string()),
+            Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+            _ => None,
+        };
+        let Some(deleted) = self.delete_each(id, "asps", "codeId", code).await? else {
             return Ok(false);
         };
-        if asps.is_empty() {
+        if deleted.is_empty() {
             closed.nothing_left.push("app password");
         }
-        for a in &asps {
-            // Google documents `codeId` as an integer; a string is taken too.
-            let code = match a.get("codeId") {
-                Some(Value::Number(n)) => n.to_string(),
-                Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_owned(),
-                _ => {
-                    return Err(self.partial(format!(
-                        "GET {} listed an app password without a codeId",
-                        self.user_url(id, &["asps"])
-                    )));
-                }
-            };
-            self.call(Method::DELETE, self.user_url(id, &["asps", &code])).await?;
-            closed.wrote = true;
-            closed.passwords += 1;
-        }
+        closed.passwords += deleted.len();
+        closed.wrote |= !deleted.is_empty();
         Ok(true)
+    }
+
+    /// `GET /users/{id}/{what}`, then `DELETE /users/{id}/{what}/{key}`
+    /// for each item (a 404 there: gone already). The items deleted with
+    /// their key; `None` when the user is gone.
+    async fn delete_each(
+        &self,
+        id: &str,
+        what: &str,
+        field: &str,
+        key: impl Fn(&Value) -> Option<String>,
+    ) -> Result<Option<Vec<(Value, String)>>, ConnectorError> {
+        let Some(listed) = self.list_of(id, what).await? else {
+            return Ok(None);
+        };
+        let mut out = Vec::with_capacity(listed.len());
+        for item in listed {
+            let Some(k) = key(&item) else {
+                return Err(
+                    self.partial(format!("GET {} listed an item without a {field}", self.user_url(id, &[what])))
+                );
+            };
+            self.call(Method::DELETE, self.user_url(id, &[what, &k])).await?;
+            out.push((item, k));
+        }
+        Ok(Some(out))
     }
 
     /// `POST /users/{id}/verificationCodes/invalidate`.
