@@ -33,6 +33,9 @@ use crate::{ClusterSecrets, ConnectorError};
 const USER_FIELDS: &str = "nextPageToken,users(id,primaryEmail,suspended)";
 /// Scopes of one token kept per use: enough to tell what an app can do.
 const MAX_SCOPES: usize = 50;
+/// Longest app name or scope kept: Google's are short, a longer one is cut
+/// (outputs escape what they print; this bounds what they hold).
+const MAX_TEXT: usize = 200;
 
 /// One Google Workspace directory to scan.
 #[derive(Debug)]
@@ -143,7 +146,7 @@ impl GoogleDirectory {
                     };
                     let client = Text::from(client);
                     scan.apps.entry(client.clone()).or_insert_with(|| AppFacts {
-                        name: map::text(t, "displayText").map(Text::from),
+                        name: map::text(t, "displayText").map(cut),
                         ..AppFacts::default()
                     });
                     scan.uses.push(AppUse {
@@ -196,6 +199,25 @@ fn scopes(token: &Value) -> Vec<Text> {
     token
         .get("scopes")
         .and_then(Value::as_array)
-        .map(|l| l.iter().filter_map(Value::as_str).take(MAX_SCOPES).map(Text::from).collect())
+        .map(|l| l.iter().filter_map(Value::as_str).take(MAX_SCOPES).map(cut).collect())
         .unwrap_or_default()
+}
+
+/// `s` cut to [`MAX_TEXT`] characters.
+fn cut(s: &str) -> Text {
+    match s.char_indices().nth(MAX_TEXT) {
+        Some((end, _)) => Text::from(&s[..end]),
+        None => Text::from(s),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vendor_text_is_cut() {
+        assert_eq!(cut("Slack"), "Slack");
+        assert_eq!(cut(&"é".repeat(5000)).chars().count(), MAX_TEXT);
+    }
 }
