@@ -34,6 +34,9 @@ pub(crate) enum Body {
     Json(Vec<u8>),
     /// `application/x-www-form-urlencoded`.
     Form(Vec<u8>),
+    /// Bytes sent with a `Content-Type` of their own (a Google batch's
+    /// `multipart/mixed; boundary=…`).
+    Raw(http::HeaderValue, Vec<u8>),
 }
 
 /// Leaves bodies out: a token request's form carries a client secret or a
@@ -44,6 +47,7 @@ impl std::fmt::Debug for Request {
             None => "none".to_owned(),
             Some(Body::Json(b)) => format!("JSON, {} bytes", b.len()),
             Some(Body::Form(b)) => format!("form, {} bytes", b.len()),
+            Some(Body::Raw(_, b)) => format!("raw, {} bytes", b.len()),
         };
         f.debug_struct("Request").field("call", &self.call()).field("body", &body).finish_non_exhaustive()
     }
@@ -67,6 +71,16 @@ impl Request {
         let encoded = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
         self.body = Some(Body::Form(encoded.into_bytes()));
         self
+    }
+
+    /// With a body of another type than the client's (a Google batch's
+    /// `multipart/mixed`), sent as it is with this `Content-Type`. A type
+    /// a header cannot carry is an error before anything is sent.
+    pub fn raw(mut self, content_type: &str, body: Vec<u8>) -> Result<Self, HttpError> {
+        let ct = http::HeaderValue::from_str(content_type)
+            .map_err(|_| HttpError::Internal(format!("invalid Content-Type `{content_type}`")))?;
+        self.body = Some(Body::Raw(ct, body));
+        Ok(self)
     }
 
     /// Marks a secret the body carries (a token request's credential, a

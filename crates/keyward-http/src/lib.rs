@@ -446,6 +446,7 @@ impl HttpClient {
                     .header(ACCEPT, HeaderValue::from_static("application/json"))
                     .body(body.clone());
             }
+            Some(Body::Raw(ct, body)) => rb = rb.header(CONTENT_TYPE, ct.clone()).body(body.clone()),
             None => {}
         }
         if let Some(tag) = &req.if_match {

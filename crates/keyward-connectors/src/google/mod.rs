@@ -11,6 +11,13 @@
 //! or `quotaExceeded`; the shared retry policy backs off on those and on
 //! 429 and 5xx, and any other 403 is final.
 //!
+//! With `lifecycle.offboarding.revoke` it also closes what a suspension
+//! leaves open (`revoke`: sessions, OAuth tokens, app passwords, backup
+//! codes) and, listing, counts the grants suspended users still hold
+//! (`grants`, through the batch endpoint of `batch`). Only then does it
+//! ask for the scope `admin.directory.user.security`: a service account
+//! whose delegation lacks a scope it asks for gets no token at all.
+//!
 //! Every listing is read to its last page; a page that fails fails the
 //! listing. Every change is idempotent: a create that meets an existing
 //! user adopts it, adding a member twice or removing a non-member is done
@@ -20,7 +27,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use async_trait::async_trait;
-use keyward_core::account::{AccountListing, Text};
+use keyward_core::account::{AccountListing, RevokeKinds, Text};
 use keyward_core::action::Action;
 use keyward_core::load::{Locator, Named};
 use keyward_core::plan::Change;
@@ -32,10 +39,13 @@ use crate::ClusterSecrets;
 use crate::http::{HttpClient, HttpSettings, RetryPolicy};
 use crate::{Capabilities, Connector, ConnectorError, Outcome, PersonKeys};
 
+pub(crate) mod batch;
 mod changes;
 mod find;
+pub(crate) mod grants;
 pub(crate) mod map;
 mod pages;
+mod revoke;
 pub(crate) mod transfer;
 
 /// The Admin SDK Directory API.
@@ -53,9 +63,24 @@ const MEMBERS_PAGE_SIZE: &str = "200";
 const LICENCES_PAGE_SIZE: &str = "1000";
 
 const SCOPE_USERS: &str = "https://www.googleapis.com/auth/admin.directory.user";
+const SCOPE_USERS_READONLY: &str = "https://www.googleapis.com/auth/admin.directory.user.readonly";
 const SCOPE_MEMBERS: &str = "https://www.googleapis.com/auth/admin.directory.group.member";
 const SCOPE_LICENSING: &str = "https://www.googleapis.com/auth/apps.licensing";
 const SCOPE_TRANSFER: &str = "https://www.googleapis.com/auth/admin.datatransfer";
+/// Tokens, app passwords, backup codes and signing out.
+pub(crate) const SCOPE_SECURITY: &str = "https://www.googleapis.com/auth/admin.directory.user.security";
+
+/// What a discovery reader is built from (a PeopleSource's or an
+/// Application's Google settings).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Reader<'a> {
+    pub(crate) subject: &'a str,
+    pub(crate) customer: Option<&'a str>,
+    pub(crate) domain: Option<&'a str>,
+    pub(crate) directory_url: Option<&'a str>,
+    pub(crate) timeout_seconds: Option<u32>,
+    pub(crate) requests_per_second: Option<u32>,
+}
 
 /// One Google Workspace customer, as one Application.
 #[derive(Debug)]
@@ -68,6 +93,8 @@ pub struct GoogleWorkspace {
     customer: String,
     domain: Option<String>,
     subject: String,
+    /// Calls sent: listing pages, and batch parts each counted once.
+    sent: std::sync::atomic::AtomicU64,
     /// Role → licence, least privileged first where the app ranks its
     /// roles, so the last match is the most privileged.
     licences: Vec<(String, GoogleLicence)>,
@@ -80,7 +107,13 @@ pub struct GoogleWorkspace {
     /// waits for a completed Data Transfer.
     hands_over: bool,
     scopes: Vec<&'static str>,
+    /// What a revocation can close: every kind when the Application
+    /// revokes, none otherwise (the scope is not even asked for).
+    revoke: RevokeKinds,
     http: HttpClient,
+    /// The client's retry policy, which batch parts Google throttled
+    /// follow too.
+    retry: RetryPolicy,
     /// The customer's id, learnt from the users listed (the licensing API
     /// does not take `my_customer`).
     customer_id: std::sync::Mutex<Option<String>>,
@@ -126,6 +159,12 @@ impl GoogleWorkspace {
         if !licences.is_empty() {
             scopes.push(SCOPE_LICENSING);
         }
+        let revoke = if app.spec.lifecycle.offboarding.revoke.is_some() {
+            scopes.push(SCOPE_SECURITY);
+            RevokeKinds::of(&keyward_core::resources::RevokeKind::ALL)
+        } else {
+            RevokeKinds::NONE
+        };
         let subject = spec.subject.trim().to_owned();
         let settings = HttpSettings::new(spec.timeout_seconds, app.spec.apply.requests_per_second);
         let http = HttpClient::google_service_account(&app.name, key, &scopes, &subject, settings)?;
@@ -150,15 +189,75 @@ impl GoogleWorkspace {
             page_size: spec.page_size.unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, DEFAULT_PAGE_SIZE),
             hands_over: app.spec.lifecycle.offboarding.transfer_to.is_some(),
             scopes,
+            revoke,
             http,
+            retry: RetryPolicy::default(),
             customer_id: std::sync::Mutex::new(None),
             correlate: app.spec.correlate.clone(),
+            sent: std::sync::atomic::AtomicU64::new(0),
         })
+    }
+
+    /// A reader of one customer's users and the tokens they granted, for
+    /// discovery: the scopes to read users and their tokens, nothing that
+    /// changes anything. `resource` (`PeopleSource/hr`) names it in messages.
+    pub(crate) fn reader(resource: &str, key: crate::http::Secret, r: Reader<'_>) -> Result<Self, ConnectorError> {
+        let written = r.directory_url.unwrap_or(DIRECTORY_URL).trim().trim_end_matches('/');
+        let directory = crate::http::api_base(written).map_err(|e| ConnectorError::NotConfigured {
+            app: resource.to_owned(),
+            why: format!("directoryUrl: {e}"),
+        })?;
+        let scopes = vec![SCOPE_USERS_READONLY, SCOPE_SECURITY];
+        let subject = r.subject.trim().to_owned();
+        let settings = HttpSettings::new(r.timeout_seconds, r.requests_per_second);
+        let http = HttpClient::google_service_account(resource, key, &scopes, &subject, settings)?;
+        let none = |v: Option<&str>| v.map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned);
+        Ok(Self {
+            app: resource.to_owned(),
+            licensing: directory.clone(),
+            data_transfer: directory.clone(),
+            directory,
+            customer: none(r.customer).unwrap_or_else(|| "my_customer".to_owned()),
+            domain: none(r.domain),
+            subject,
+            licences: Vec::new(),
+            groups: Vec::new(),
+            org_unit: "/".to_owned(),
+            name_order: NameOrder::default(),
+            page_size: DEFAULT_PAGE_SIZE,
+            hands_over: false,
+            scopes,
+            revoke: RevokeKinds::NONE,
+            http,
+            retry: RetryPolicy::default(),
+            customer_id: std::sync::Mutex::new(None),
+            correlate: Vec::new(),
+            sent: std::sync::atomic::AtomicU64::new(0),
+        })
+    }
+
+    /// Calls sent so far (see [`Self::sent`]).
+    pub(crate) fn calls_sent(&self) -> u64 {
+        self.sent.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// The Directory API base.
+    pub(crate) fn directory(&self) -> &Url {
+        &self.directory
+    }
+
+    /// `domain=…` when set, else `customer=…`: the users to read.
+    pub(crate) fn scope_query(&self) -> (&'static str, &str) {
+        match &self.domain {
+            Some(d) => ("domain", d.as_str()),
+            None => ("customer", self.customer.as_str()),
+        }
     }
 
     /// The same connector with another retry policy (tests use short delays).
     pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
         self.http.set_retry(retry);
+        self.retry = retry;
         self
     }
 
@@ -172,10 +271,7 @@ impl GoogleWorkspace {
     /// primary e-mail.
     async fn users(&self) -> Result<Vec<Value>, ConnectorError> {
         let size = self.page_size.to_string();
-        let mut query: Vec<(&str, &str)> = match &self.domain {
-            Some(d) => vec![("domain", d.as_str())],
-            None => vec![("customer", self.customer.as_str())],
-        };
+        let mut query: Vec<(&str, &str)> = vec![self.scope_query()];
         query.extend([("maxResults", size.as_str()), ("projection", "full")]);
         let users = self.all_pages(&self.directory, &["users"], &query, "users").await?;
         let call = format!("GET {}", Self::url(&self.directory, &["users"], &query));
@@ -280,11 +376,13 @@ impl Connector for GoogleWorkspace {
 
     /// Everything: users are created, suspended, restored and deleted,
     /// group memberships change, roles are licences (so they change only
-    /// where the policy maps roles to SKUs), and Drive and Calendar data
-    /// is handed over with the Data Transfer API.
+    /// where the policy maps roles to SKUs), Drive and Calendar data
+    /// is handed over with the Data Transfer API, and, where the
+    /// Application revokes, sessions, OAuth tokens, app passwords and
+    /// backup codes are closed.
     fn capabilities(&self) -> Capabilities {
         Capabilities {
-            revoke: keyward_core::account::RevokeKinds::NONE,
+            revoke: self.revoke,
             create: true,
             update: !self.licences.is_empty(),
             suspend: true,
@@ -300,6 +398,7 @@ impl Connector for GoogleWorkspace {
         let roles = self.licence_roles().await?;
         let mut member_of = self.memberships().await?;
         let transfers = self.all_transfers().await?;
+        let grants = self.open_grants(&users).await?;
         let rank = |role: &String| self.licences.iter().position(|(r, _)| r == role);
         let accounts = users
             .iter()
@@ -310,6 +409,7 @@ impl Connector for GoogleWorkspace {
                 // does among grants.
                 let role = roles.get(&email).and_then(|rs| rs.iter().max_by_key(|r| rank(r)).cloned());
                 let mut a = map::account(u, role, member_of.remove(id).unwrap_or_default())?;
+                a.open_grants = grants.get(id).copied();
                 if let Some(all) = &transfers {
                     a.handed_over = transfer::handed_over(u, all.get(id).map(Vec::as_slice).unwrap_or_default());
                 }
@@ -334,7 +434,8 @@ impl Connector for GoogleWorkspace {
             Action::Restore => self.set_suspended(change, false).await,
             Action::Transfer => self.transfer(change).await,
             Action::Delete => self.delete(change).await,
-            Action::Revoke | Action::Review => Err(ConnectorError::Unsupported {
+            Action::Revoke => self.revoke(change).await,
+            Action::Review => Err(ConnectorError::Unsupported {
                 app: self.app.clone(),
                 kind: self.kind(),
                 action: change.action.verb(),

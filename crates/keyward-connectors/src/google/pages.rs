@@ -26,7 +26,7 @@ impl GoogleWorkspace {
     /// answer that is not a listing. `Ok(None)` when the first page is a
     /// 404 and `missing_ok` says that means "nothing there" (a group that
     /// does not exist has no members).
-    pub(super) async fn pages(
+    pub(crate) async fn pages(
         &self,
         base: &Url,
         segments: &[&str],
@@ -50,6 +50,7 @@ impl GoogleWorkspace {
                     out.len()
                 )
             });
+            self.sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let sent = self.http.send(&Request::new(Method::GET, Self::url(base, segments, &q))).await;
             let reply = match (sent, &context) {
                 (Ok(reply), _) => reply,
@@ -112,13 +113,18 @@ impl GoogleWorkspace {
             parts.push(summary);
         }
         if reply.status == StatusCode::FORBIDDEN || reply.status == StatusCode::UNAUTHORIZED {
-            parts.push(format!(
-                "check that domain-wide delegation allows the service account the scopes {} and that {} is an administrator allowed to do this",
-                self.scopes.join(", "),
-                self.subject
-            ));
+            parts.push(self.refusal_hint());
         }
         if parts.is_empty() { reply.error() } else { reply.error_with(Some(&parts.join("; "))) }
+    }
+
+    /// What a refusal (401, 403) asks of the admin.
+    pub(super) fn refusal_hint(&self) -> String {
+        format!(
+            "check that domain-wide delegation allows the service account the scopes {} and that {} is an administrator allowed to do this",
+            self.scopes.join(", "),
+            self.subject
+        )
     }
 }
 
@@ -133,7 +139,12 @@ pub(super) struct GoogleErrorBody {
 
 impl GoogleErrorBody {
     pub(super) fn of(reply: &Reply) -> Self {
-        let v: Value = serde_json::from_slice(&reply.body).unwrap_or_default();
+        Self::of_body(&reply.body)
+    }
+
+    /// The same from a body alone (a part of a batch answer).
+    pub(super) fn of_body(body: &[u8]) -> Self {
+        let v: Value = serde_json::from_slice(body).unwrap_or_default();
         let text = |p: &str| v.pointer(p).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty());
         Self {
             message: text("/error/message").map(str::to_owned),
@@ -143,7 +154,7 @@ impl GoogleErrorBody {
     }
 
     /// `Google says duplicate: Entity already exists. (ALREADY_EXISTS)`.
-    fn summary(&self) -> Option<String> {
+    pub(super) fn summary(&self) -> Option<String> {
         let message = self.message.as_deref()?;
         let mut s = match &self.reason {
             Some(r) => format!("Google says {r}: {message}"),

@@ -28,6 +28,7 @@ pub(crate) const PEOPLE: &str = "apiVersion: keyward.io/v1alpha1\nkind: PeopleSo
 pub(crate) struct Setup {
     pub(crate) server: MockServer,
     pub(crate) google: GoogleWorkspace,
+    pub(crate) set: PolicySet,
     _dir: tempfile::TempDir,
 }
 
@@ -58,12 +59,14 @@ pub(crate) async fn setup(extra: &str, more: &str) -> Setup {
     setup_with(PEOPLE, extra, more).await
 }
 
-/// [`setup`] with another PeopleSource document (ending with `---`).
+/// [`setup`] with another PeopleSource document (ending with `---`), in
+/// which `{URI}` stands for the stub's address.
 pub(crate) async fn setup_with(people: &str, extra: &str, more: &str) -> Setup {
     let server = MockServer::start().await;
     let dir = tempfile::tempdir().unwrap();
     let uri = server.uri();
     std::fs::write(dir.path().join("key.json"), key_json(&format!("{uri}/token"))).unwrap();
+    let people = people.replace("{URI}", &uri);
     let text = format!(
         "{people}apiVersion: keyward.io/v1alpha1\nkind: Application\nmetadata: {{name: workspace}}\nspec:\n  connector:\n    googleWorkspace: {{serviceAccountKey: {{file: key.json}}, subject: {ADMIN}, directoryUrl: \"{uri}{DIR}\", licensingUrl: \"{uri}{LIC}\", dataTransferUrl: \"{uri}{DT}\"{extra}}}\n  apply: {{requestsPerSecond: 1000}}\n{more}"
     );
@@ -92,8 +95,28 @@ pub(crate) async fn setup_with(people: &str, extra: &str, more: &str) -> Setup {
         .expect(1)
         .mount(&server)
         .await;
-    Setup { server, google, _dir: dir }
+    Setup { server, google, set, _dir: dir }
 }
+
+/// The scopes the connector's token request asked for (the JWT grant's
+/// `scope` claim), checked against the key's signature.
+pub(crate) async fn granted_scopes(s: &Setup) -> String {
+    let token_req = &s.requests("POST", "/token").await[0];
+    let form: Vec<(String, String)> =
+        url::form_urlencoded::parse(&token_req.body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    let assertion = &form.iter().find(|(k, _)| k == "assertion").unwrap().1;
+    let mut v = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
+    let token_uri = format!("{}/token", s.server.uri());
+    v.set_audience(&[token_uri.as_str()]);
+    let key = jsonwebtoken::DecodingKey::from_rsa_pem(PUBLIC_KEY.as_bytes()).unwrap();
+    let claims = jsonwebtoken::decode::<Value>(assertion, &key, &v).unwrap().claims;
+    assert_eq!(claims["iss"], CLIENT_EMAIL);
+    assert_eq!(claims["sub"], ADMIN);
+    claims["scope"].as_str().unwrap().to_owned()
+}
+
+/// `lifecycle.offboarding.revoke` with its defaults, as `setup`'s `more`.
+pub(crate) const REVOKES: &str = "  lifecycle: {offboarding: {revoke: {}}}\n";
 
 pub(crate) const LICENCES: &str = ", licences: {basic: {productId: Google-Apps, skuId: '1010020027'}, standard: {productId: Google-Apps, skuId: '1010020028'}}";
 pub(crate) const ROLES: &str = "  roles: [basic, standard]\n";
