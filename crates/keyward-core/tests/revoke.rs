@@ -195,3 +195,29 @@ fn a_suspension_on_the_last_day_brings_its_revocation_once() {
         assert_eq!(mine(&p), vec![(Action::Revoke, None), (Action::Suspend, None)], "{offboarding}");
     }
 }
+
+#[test]
+fn a_revocation_due_after_the_suspension_and_a_kind_listed_twice_are_warned_about() {
+    let text = format!(
+        "{}{}",
+        app(
+            "m365",
+            "  lifecycle: {offboarding: {suspend: afterLastDay, revoke: {when: 7d, what: [sessions, sessions]}}}"
+        ),
+        access("everyone", "{}", "[{app: m365}]")
+    );
+    let loaded = keyward_core::PolicySet::load(
+        "policies",
+        vec![keyward_core::SourceFile {
+            path: "policies/p.yaml".into(),
+            text: format!("{}---\n{text}", common::PEOPLE_SOURCE),
+        }],
+    )
+    .unwrap();
+    let shown = format!("{:?}", loaded.warnings);
+    assert!(shown.contains("`when: 7d` is after the suspension") && shown.contains("line: 21"), "{shown}");
+    assert!(shown.contains("`sessions` is listed twice"), "{shown}");
+    // With the suspension (the default), nothing to say.
+    let quiet = set("{revoke: {when: afterLastDay}}");
+    assert_eq!(quiet.applications.len(), 1);
+}

@@ -218,6 +218,9 @@ pub(super) fn compile_app(
             "add `columns.manager` (上長) to the PeopleSource, or name an account to receive the data",
         );
     }
+    if let Some(revoke) = &lc.offboarding.revoke {
+        check_revoke(c, o, revoke, lc.offboarding.suspend);
+    }
     if lc.mover_grace.0 > 0 && !has_moved_on_column {
         c.warn(o, "spec.lifecycle.moverGrace", "`moverGrace` needs the date of transfers, but no people source maps a `movedOn` column; access ends at once", "add `columns.movedOn` (異動日) to the PeopleSource");
     }
@@ -247,5 +250,37 @@ pub(super) fn compile_app(
         connector_roles,
         group_names,
         in_duties: false,
+    }
+}
+
+/// A revocation due after the suspension finds the account suspended, and
+/// is then made only where the app shows something still open: say so.
+/// A kind listed twice is a slip worth pointing at.
+fn check_revoke(
+    c: &mut Checker<'_>,
+    o: &crate::load::Origin,
+    revoke: &crate::resources::RevokeSpec,
+    suspend: crate::duration::SuspendTiming,
+) {
+    let day = jiff::civil::date(2026, 1, 1);
+    if let Some(when) = revoke.when
+        && when.first_day(day) > suspend.first_day(day)
+    {
+        c.warn(
+            o,
+            "spec.lifecycle.offboarding.revoke.when",
+            format!("`when: {when}` is after the suspension (`suspend: {suspend}`): by then the account is suspended, and apps that cannot show what is still open are never revoked"),
+            "leave `when` out (with the suspension) or make it no later than `suspend`",
+        );
+    }
+    for (i, k) in revoke.what.iter().enumerate() {
+        if revoke.what[..i].contains(k) {
+            c.warn(
+                o,
+                "spec.lifecycle.offboarding.revoke.what",
+                format!("`{}` is listed twice", k.as_str()),
+                "list each kind once",
+            );
+        }
     }
 }
