@@ -521,7 +521,7 @@ fn a_leavers_explanation_lists_every_account_and_grant_still_open() {
     let e = explain(&set, &people, &listings, "E0031", today()).unwrap();
     let without = e.to_text();
     assert!(
-        without.contains("Still open on 2026-11-23\n  slack: tsubasa.aoki@example.com [active] — the plan: suspend\n  third-party grants were not read (no directory was scanned)\n"),
+        without.contains("Still open on 2026-11-23\n  slack: tsubasa.aoki@example.com [active] — the plan: suspend\n  third-party grants were not read (`keyward explain --discover` reads them from the directories)\n"),
         "{without}"
     );
     let e = e.with_discovery(&set, &people, &scans());
