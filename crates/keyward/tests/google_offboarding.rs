@@ -12,6 +12,9 @@
 //! rehire who leaves a second time.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
 
+#[path = "common/binary.rs"]
+mod binary;
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -240,16 +243,7 @@ spec:
     }
 
     async fn keyward(&self, args: &[&str]) -> Output {
-        let bin = assert_cmd::cargo::cargo_bin!("keyward");
-        tokio::process::Command::new(bin)
-            .args(args)
-            .current_dir(self.path())
-            .env("NO_COLOR", "1")
-            .env_remove("KEYWARD_LOG")
-            .kill_on_drop(true)
-            .output()
-            .await
-            .unwrap()
+        binary::keyward_in(self.path(), args).await
     }
 
     async fn apply(&self, at: &str) -> Output {

@@ -7,6 +7,9 @@
 //! this app as for every other.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
 
+#[path = "common/binary.rs"]
+mod binary;
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -109,16 +112,7 @@ impl Org {
     }
 
     async fn keyward(&self, args: &[&str]) -> Output {
-        let bin = assert_cmd::cargo::cargo_bin!("keyward");
-        tokio::process::Command::new(bin)
-            .args(args)
-            .current_dir(self.path())
-            .env("NO_COLOR", "1")
-            .env_remove("KEYWARD_LOG")
-            .kill_on_drop(true)
-            .output()
-            .await
-            .unwrap()
+        binary::keyward_in(self.path(), args).await
     }
 
     fn audit_log(&self) -> PathBuf {

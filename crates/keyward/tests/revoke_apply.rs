@@ -7,6 +7,9 @@
 //! while the suspension still goes ahead.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
 
+#[path = "common/binary.rs"]
+mod binary;
+
 use std::path::Path;
 use std::process::Output;
 
@@ -109,16 +112,7 @@ impl Org {
     }
 
     async fn keyward(&self, args: &[&str]) -> Output {
-        let bin = assert_cmd::cargo::cargo_bin!("keyward");
-        tokio::process::Command::new(bin)
-            .args(args)
-            .current_dir(self.path())
-            .env("NO_COLOR", "1")
-            .env_remove("KEYWARD_LOG")
-            .kill_on_drop(true)
-            .output()
-            .await
-            .unwrap()
+        binary::keyward_in(self.path(), args).await
     }
 
     async fn plan_json(&self) -> Value {
