@@ -17,6 +17,8 @@
 //!   directory and database of its own, on a free `127.0.0.1` port, run in the foreground and killed
 //!   when dropped; seeded and read back with the `ldap-utils` command-line tools ([`ldap`] has the
 //!   directory's layout and accounts).
+//! - [`google_batch`]: a stub of Google's Directory API batch endpoint (`multipart/mixed` in and out) on a
+//!   wiremock server, shared by the Google connector's tests and the discovery benchmark.
 //! - [`org`]: the policy files, HR export header and SCIM user resources of the small test organisation
 //!   that both the CLI's and the standalone controller's end-to-end tests run against, so that the two
 //!   suites cannot drift apart on what that organisation is.
@@ -48,6 +50,7 @@
 //! ```
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod google_batch;
 mod kube;
 pub mod ldap;
 pub mod org;

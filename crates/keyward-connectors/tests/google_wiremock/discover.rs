@@ -3,7 +3,7 @@
 //! 1000 calls; a PeopleSource and an Application on the same Workspace are
 //! scanned once.
 
-use crate::batch_stub::{BatchStub, Hostile, error_body, tokens};
+use crate::batch_stub::{BatchStub, Hostile, MountBatch as _, error_body, tokens};
 use crate::common::fast;
 use crate::support::{DIR, page, setup_with};
 use keyward_connectors::ClusterSecrets;

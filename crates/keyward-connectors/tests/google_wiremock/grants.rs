@@ -4,7 +4,7 @@
 //! a part for a vanished user is skipped, anything else that fails fails
 //! the listing, and a hostile answer is refused.
 
-use crate::batch_stub::{BATCH, BatchStub, Hostile, asps, error_body, tokens};
+use crate::batch_stub::{BATCH, BatchStub, Hostile, MountBatch as _, asps, error_body, tokens};
 use crate::support::{DIR, REVOKES, Setup, google_error, granted_scopes, page, setup, user};
 use keyward_connectors::{Connector, ConnectorError};
 use serde_json::json;
