@@ -11,7 +11,8 @@
 //! against a real server ([`scim_requests`]); and the controller's leaver
 //! latency, HR event to suspended in twenty apps ([`leaver_latency`]); and
 //! the mapping of Google and Graph directory users to people
-//! ([`directory_sources`]).
+//! ([`directory_sources`]); and discovery over a generated directory of
+//! thousands of users against Google and Graph stubs ([`discovery`]).
 //!
 //! It only calls the public APIs of the other crates, the way the CLI
 //! does; it must not change what it measures.
@@ -19,6 +20,7 @@
 pub mod all;
 mod days;
 pub mod directory_sources;
+pub mod discovery;
 pub mod generate;
 pub mod leaver_latency;
 mod org;

@@ -115,6 +115,40 @@ enum Command {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+    /// Discovery over a generated directory served by Google and Graph
+    /// stubs on loopback: requests sent against the minimum, scan and
+    /// summary time, peak memory (each run in a fresh process).
+    Discovery {
+        /// Users in the directory.
+        #[arg(long, default_value_t = 10_000)]
+        users: usize,
+        /// Apps each user granted access to, a range (fewer more often).
+        #[arg(long, default_value = "0-12")]
+        grants_per_user: String,
+        /// Measured runs per vendor.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// PRNG seed; the same seed generates the same directory.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// The day the summary is for.
+        #[arg(long, value_name = "DATE", default_value = REFERENCE_DATE)]
+        at: Date,
+    },
+    /// One measured discovery (started by `discovery`): scan one vendor's
+    /// directory named by the policies, summarise, print one line.
+    #[command(hide = true)]
+    DiscoveryRun {
+        /// The policy directory `discovery` wrote.
+        #[arg(long, value_name = "DIR")]
+        policies: PathBuf,
+        /// Which directory to scan.
+        #[arg(long, value_enum)]
+        vendor: keyward_bench::discovery::measure::Vendor,
+        /// The day the summary is for.
+        #[arg(long, value_name = "DATE", default_value = REFERENCE_DATE)]
+        at: Date,
+    },
     /// Count the HTTP requests of a full SCIM reconcile against a real
     /// scim2-server (installed by `scripts/test`) and compare them with the
     /// minimum: the pages needed to list, plus one call per change.
@@ -188,6 +222,23 @@ fn main() -> Result<()> {
             let figures = keyward_bench::directory_sources::run(&opts)?;
             let command = std::env::args().collect::<Vec<_>>().join(" ");
             print!("{}", figures.markdown(&opts, &command));
+        }
+        Command::Discovery { users, grants_per_user, runs, seed, at } => {
+            use keyward_bench::discovery::{self, directory};
+            let grants = directory::parse_grants(&grants_per_user)?;
+            let opts = discovery::Options { shape: directory::Shape { users, grants, seed }, runs, at };
+            let exe = std::env::current_exe().context("cannot find this program's path")?;
+            let work = discovery::work_dir()?;
+            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            let (figures, d) = runtime.block_on(discovery::run(&exe, &work, &opts))?;
+            let command = std::env::args().collect::<Vec<_>>().join(" ");
+            print!("{}", discovery::markdown(&figures, &d, &opts, &command, &all::machine()));
+            let _ = std::fs::remove_dir_all(&work);
+        }
+        Command::DiscoveryRun { policies, vendor, at } => {
+            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            let m = runtime.block_on(keyward_bench::discovery::measure::measure(&policies, vendor, at))?;
+            println!("{}", m.line());
         }
         Command::All { dir, runs, at } => {
             let exe = std::env::current_exe().context("cannot find this program's path")?;
