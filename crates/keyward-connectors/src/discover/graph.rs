@@ -110,6 +110,7 @@ impl GraphDirectory {
             authority_url: spec.authority_url.as_deref(),
             timeout_seconds: spec.timeout_seconds,
             page_size: spec.page_size,
+            requests_per_second: app.spec.apply.requests_per_second,
             field: "spec.connector.microsoftGraph",
         };
         Self::new(resource, secret, &settings)
@@ -131,6 +132,7 @@ impl GraphDirectory {
             authority_url: spec.authority_url.as_deref(),
             timeout_seconds: spec.timeout_seconds,
             page_size: spec.page_size,
+            requests_per_second: None,
             field: "spec.microsoftGraph",
         };
         Self::new(resource, secret, &settings)
@@ -147,7 +149,12 @@ impl GraphDirectory {
         crate::http::api_base(&authority).map_err(|e| refused("authorityUrl", e))?;
         let tenant = s.tenant.trim().to_owned();
         let cc = MicrosoftClientCredentials::new(&tenant, s.client_id.trim(), secret).authority(&authority);
-        let http = HttpClient::microsoft_graph(&resource, &base, cc, HttpSettings::new(s.timeout_seconds, None))?;
+        let http = HttpClient::microsoft_graph(
+            &resource,
+            &base,
+            cc,
+            HttpSettings::new(s.timeout_seconds, s.requests_per_second),
+        )?;
         let page_size = s.page_size.unwrap_or(MAX_PAGE).clamp(1, MAX_PAGE);
         Ok(Self(Box::new(Tenant { resource, tenant, authority, base, page_size, http })))
     }
@@ -389,6 +396,9 @@ struct Settings<'a> {
     authority_url: Option<&'a str>,
     timeout_seconds: Option<u32>,
     page_size: Option<u32>,
+    /// The Application's `spec.apply.requestsPerSecond`, which bounds
+    /// every request to the tenant (a PeopleSource has none: the default).
+    requests_per_second: Option<u32>,
     /// Where they are written, for messages.
     field: &'static str,
 }
