@@ -51,8 +51,11 @@ pub(crate) struct Fold {
     tenant_id: String,
     /// Service principal object id → the third-party app it stands for.
     third_party: HashMap<Text, ThirdParty>,
-    /// The app ids of [`Self::third_party`], which sign-ins name.
-    app_ids: HashSet<Text>,
+    /// The app ids of [`Self::third_party`], which sign-ins name: built at
+    /// the first sign-in from the principals kept then, and forgotten when
+    /// a principal comes in after, so a principal that replaced another
+    /// under its object id takes the other's app with it.
+    app_ids: Option<HashSet<Text>>,
     /// User object id → mail, or the UPN where there is no mail.
     users: HashMap<Text, Text>,
     /// Uses from grants, in the order read.
@@ -68,7 +71,7 @@ impl Fold {
         Self {
             tenant_id: tenant_id.to_ascii_lowercase(),
             third_party: HashMap::new(),
-            app_ids: HashSet::new(),
+            app_ids: None,
             users: HashMap::new(),
             uses: Vec::new(),
             consented: HashSet::new(),
@@ -98,7 +101,7 @@ impl Fold {
             homepage: text(sp, "homepage").map(|h| bounded(h).to_string()),
             object_id: Some(bounded(id)),
         };
-        self.app_ids.insert(bounded(app_id));
+        self.app_ids = None;
         self.third_party.insert(bounded(id), ThirdParty { app_id: bounded(app_id), facts });
     }
 
@@ -143,7 +146,9 @@ impl Fold {
     /// One sign-in record: folded into its (user, app) when the app is a
     /// third-party one.
     pub(crate) fn sign_in(&mut self, s: &Value) {
-        let Some(app) = text(s, "appId").and_then(|a| self.app_ids.get(a)) else { return };
+        let third_party = &self.third_party;
+        let app_ids = self.app_ids.get_or_insert_with(|| third_party.values().map(|t| t.app_id.clone()).collect());
+        let Some(app) = text(s, "appId").and_then(|a| app_ids.get(a)) else { return };
         let Some(user_id) = text(s, "userId") else { return };
         let day = text(s, "createdDateTime").and_then(utc_day);
         let users = &self.users;
