@@ -34,3 +34,19 @@ fn a_replaced_service_principal_takes_its_sign_ins_with_it() {
     }
     assert!(scan.uses.is_empty(), "{:?}", scan.uses);
 }
+
+/// `json_discover`: a Google token whose `clientId` is hundreds of
+/// characters long. App names and scopes were cut to a bound, the id
+/// was kept whole, in the scan's apps and in every use, so a hostile
+/// answer could make the scan hold megabytes per token.
+#[test]
+fn a_google_client_id_is_cut_like_the_other_vendor_text() {
+    let tokens = input("google-token-long-client-id.json");
+    let mut scan = keyward_core::discovery::DirectoryScan::default();
+    mapping::google_discovered_tokens(&mut scan, "u1", "ai.matsuda@example.com", &tokens).unwrap();
+    assert_eq!(scan.uses.len(), 1);
+    for id in scan.apps.keys() {
+        assert!(id.chars().count() <= 256, "an app id of {} characters", id.chars().count());
+    }
+    assert!(scan.apps.contains_key(&scan.uses[0].app));
+}

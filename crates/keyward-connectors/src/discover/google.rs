@@ -33,8 +33,9 @@ use crate::{ClusterSecrets, ConnectorError};
 const USER_FIELDS: &str = "nextPageToken,users(id,primaryEmail,suspended)";
 /// Scopes of one token kept per use: enough to tell what an app can do.
 const MAX_SCOPES: usize = 50;
-/// Longest app name or scope kept: Google's are short, a longer one is cut
-/// (outputs escape what they print; this bounds what they hold).
+/// Longest app id, app name or scope kept: Google's are short, a longer
+/// one is cut (outputs escape what they print; this bounds what they
+/// hold).
 const MAX_TEXT: usize = 200;
 
 /// One Google Workspace directory to scan.
@@ -197,7 +198,7 @@ pub(crate) fn token_uses(
                 why: format!("GET {call} listed a token without a clientId"),
             });
         };
-        let client = Text::from(client);
+        let client = cut(client);
         scan.apps
             .entry(client.clone())
             .or_insert_with(|| AppFacts { name: map::text(t, "displayText").map(cut), ..AppFacts::default() });
