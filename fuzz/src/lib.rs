@@ -253,3 +253,33 @@ pub fn catalogue() -> &'static PolicySet {
         load("catalogue/all.yaml", &text)
     })
 }
+
+/// A report of one Application and nobody in the HR data, built once: the
+/// `discovered_json` target renders it with each discovery summary it
+/// reads, as `keyward report --discovery` does.
+pub fn empty_report() -> &'static keyward_core::present::report::Report {
+    use keyward_core::account::AccountListing;
+    use keyward_core::people::{FieldLabels, People, SourceInfo};
+    static REPORT: OnceLock<keyward_core::present::report::Report> = OnceLock::new();
+    REPORT.get_or_init(|| {
+        let set = load(
+            "fuzz/report.yaml",
+            "apiVersion: keyward.io/v1alpha1\nkind: PeopleSource\nmetadata: {name: hr}\nspec: {csv: {path: hr.csv, columns: {id: id, email: email}}}\n---\napiVersion: keyward.io/v1alpha1\nkind: Application\nmetadata: {name: slack}\nspec:\n  connector:\n    csvExport: {path: slack.csv, columns: {email: email}}\n",
+        );
+        let source = SourceInfo { name: "hr".into(), location: "hr.csv".into(), labels: FieldLabels::default() };
+        let people = People::new(vec![source], vec![]).expect("no people");
+        let listings: std::collections::BTreeMap<String, AccountListing> =
+            [("slack".to_owned(), AccountListing::new("slack.csv".to_owned(), vec![]))].into();
+        let today = jiff::civil::date(2026, 12, 1);
+        let plan = keyward_core::plan(&set, &people, &listings, today).expect("the harness's plan");
+        keyward_core::present::report::Report::build(&set, &people, &listings, &plan).expect("the harness's report")
+    })
+}
+
+/// Asserts that `text` (a rendering) holds no character that would act on
+/// a terminal or a log line other than the line feeds it is made of.
+pub fn check_printable(what: &str, text: &str) {
+    if let Some(c) = text.chars().find(|c| *c != '\n' && keyward_core::printable::is_unsafe(*c)) {
+        panic!("the {what} holds a raw {c:?}");
+    }
+}

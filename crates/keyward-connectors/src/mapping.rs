@@ -156,3 +156,78 @@ pub fn okta_error_text(body: &[u8]) -> Option<String> {
 pub fn okta_page(base: &Url, first: &Url, body: Value, links: &[&str]) -> Result<Option<Url>, String> {
     crate::okta::pages::Walk::new(base, first).page("page 1", body, links)
 }
+
+/// One part of a Google batch answer as the connector reads it.
+#[derive(Debug)]
+pub struct GoogleBatchPart {
+    /// The index of the call it answers (Content-ID `response-kw{call}`).
+    pub call: usize,
+    /// Its HTTP status.
+    pub status: u16,
+    /// Whether the connector sends the call again later (429, a 403 rate
+    /// or quota reason, 500, 502, 504).
+    pub throttled: bool,
+    /// Its body.
+    pub body: Vec<u8>,
+}
+
+/// A Google batch answer (its Content-Type and body) to `calls` calls,
+/// sent with Content-IDs `kw0`… `kw{calls-1}`, read as the connector
+/// reads it: every part with the call it answers, or why the answer is
+/// refused.
+pub fn google_batch(content_type: &str, body: Vec<u8>, calls: usize) -> Result<Vec<GoogleBatchPart>, String> {
+    let asked = (0..calls).map(|n| (format!("kw{n}"), n)).collect();
+    let parts = crate::google::batch::read_answer(content_type, body, asked).map_err(|r| match r.call {
+        Some(i) => format!("the answer to call {i}: {}", r.why),
+        None => r.why,
+    })?;
+    Ok(parts
+        .into_iter()
+        .map(|(call, part)| GoogleBatchPart {
+            call,
+            status: part.status.as_u16(),
+            throttled: crate::google::batch::throttled(&part),
+            body: part.body,
+        })
+        .collect())
+}
+
+/// A Google users page entry as discovery reads it: (id, lower-case
+/// primary e-mail), `None` when it lacks either (the scan is refused).
+pub fn google_discovery_user(user: &Value) -> Option<(Text, Text)> {
+    crate::discover::google::user_of(user)
+}
+
+/// Folds one user's `tokens.list` answer into `scan` as Google discovery
+/// does; an error refuses the scan.
+pub fn google_discovered_tokens(
+    scan: &mut keyward_core::discovery::DirectoryScan,
+    user_id: &str,
+    email: &str,
+    tokens: &Value,
+) -> Result<(), String> {
+    let call = Url::parse("https://admin.googleapis.com/admin/directory/v1/users/u/tokens")
+        .map_err(|e| format!("the harness's URL: {e}"))?;
+    crate::discover::google::token_uses(scan, "fuzz", tokens, &call, &Text::from(user_id), &Text::from(email))
+        .map_err(|e| e.to_string())
+}
+
+/// What Graph discovery makes of a tenant's listings (the tenant's id,
+/// then each listing's items in the order read): the apps some use names
+/// and the uses; `sign_ins` `None` is a tenant whose licence keeps none.
+pub fn graph_discovery(
+    tenant_id: &str,
+    service_principals: &[Value],
+    users: &[Value],
+    grants: &[Value],
+    sign_ins: Option<&[Value]>,
+) -> keyward_core::discovery::DirectoryScan {
+    let mut fold = crate::discover::graph::fold::Fold::new(tenant_id);
+    service_principals.iter().for_each(|sp| fold.service_principal(sp));
+    users.iter().for_each(|u| fold.user(u));
+    grants.iter().for_each(|g| fold.grant(g));
+    sign_ins.into_iter().flatten().for_each(|s| fold.sign_in(s));
+    let users = fold.users();
+    let (apps, uses) = fold.finish();
+    keyward_core::discovery::DirectoryScan { apps, uses, users, ..Default::default() }
+}

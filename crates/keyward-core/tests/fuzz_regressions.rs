@@ -53,3 +53,40 @@ fn a_policy_with_a_huge_retention_plans_without_a_crash() {
         [(Action::Create, "joiner@example.com".to_owned()), (Action::Suspend, "leaver@example.com".to_owned())]
     );
 }
+
+/// Asserts that a rendering holds no character that would act on a
+/// terminal or reorder what a reader sees, line feeds aside.
+fn printable(what: &str, text: &str) {
+    let bad: Vec<char> = text.chars().filter(|c| *c != '\n' && keyward_core::printable::is_unsafe(*c)).collect();
+    assert!(bad.is_empty(), "the {what} holds raw {bad:?}:\n{text}");
+}
+
+/// `discovered_json`: a discovery summary (`keyward report --discovery`
+/// reads it back, and anyone may have edited it) whose directory, app,
+/// department, person and scope names hold bidi overrides and isolates.
+/// The Markdown (and the report's HTML, which escapes the same way) wrote
+/// them raw, so a comment could show a name reordered; the text rendering
+/// already escaped them.
+#[test]
+fn bidi_overrides_in_a_discovery_summary_are_shown_escaped() {
+    use keyward_core::present::discovered::{Discovered, markdown, text};
+    let found: Discovered = serde_json::from_str(&input("discovered-bidi-overrides.json")).unwrap();
+    printable("text", &text(&found));
+    let md = markdown(&found);
+    printable("Markdown", &md);
+    assert!(md.contains("Mi\\u{202e}ro"), "the override is shown as an escape:\n{md}");
+    let set = common::policy(&common::app("slack", ""));
+    let people = common::people(vec![]);
+    let listings: std::collections::BTreeMap<_, _> = set
+        .applications
+        .iter()
+        .map(|a| (a.name.clone(), keyward_core::account::AccountListing::new(format!("{}.csv", a.name), vec![])))
+        .collect();
+    let plan = keyward_core::plan(&set, &people, &listings, found.date).unwrap();
+    let mut report = keyward_core::present::report::Report::build(&set, &people, &listings, &plan).unwrap();
+    report.discovered = Some(found);
+    let page = keyward_core::present::report::html::page(&report);
+    let start = page.find("<section id=\"discovered\"").unwrap();
+    let end = start + page[start..].find("</section>").unwrap();
+    printable("report section", &page[start..end]);
+}

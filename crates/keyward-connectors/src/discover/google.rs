@@ -33,8 +33,9 @@ use crate::{ClusterSecrets, ConnectorError};
 const USER_FIELDS: &str = "nextPageToken,users(id,primaryEmail,suspended)";
 /// Scopes of one token kept per use: enough to tell what an app can do.
 const MAX_SCOPES: usize = 50;
-/// Longest app name or scope kept: Google's are short, a longer one is cut
-/// (outputs escape what they print; this bounds what they hold).
+/// Longest app id, app name or scope kept: Google's are short, a longer
+/// one is cut (outputs escape what they print; this bounds what they
+/// hold).
 const MAX_TEXT: usize = 200;
 
 /// One Google Workspace directory to scan.
@@ -137,30 +138,7 @@ impl GoogleDirectory {
                 let Answer::Found(body) = answer else { return Ok(()) };
                 read += 1;
                 let (id, email) = &users[i];
-                for t in crate::google::grants::items(app, &body, &calls[i])? {
-                    let Some(client) = map::text(t, "clientId") else {
-                        return Err(ConnectorError::Partial {
-                            app: app.to_owned(),
-                            why: format!("GET {} listed a token without a clientId", calls[i]),
-                        });
-                    };
-                    let client = Text::from(client);
-                    scan.apps.entry(client.clone()).or_insert_with(|| AppFacts {
-                        name: map::text(t, "displayText").map(cut),
-                        ..AppFacts::default()
-                    });
-                    scan.uses.push(AppUse {
-                        app: client,
-                        user: email.clone(),
-                        user_id: Some(id.clone()),
-                        evidence: Evidence::OauthToken,
-                        scopes: scopes(t),
-                        first_seen: None,
-                        last_seen: None,
-                        grant_id: None,
-                    });
-                }
-                Ok(())
+                token_uses(&mut scan, app, &body, &calls[i], id, email)
             })
             .await?;
         scan.users = read;
@@ -176,13 +154,13 @@ impl GoogleDirectory {
         let pages = self.google.pages(&base, &["users"], &query, "users", false).await?.unwrap_or_default();
         let mut out = Vec::with_capacity(pages.len());
         for u in &pages {
-            let (Some(id), Some(email)) = (map::text(u, "id"), map::text(u, "primaryEmail")) else {
+            let Some(user) = user_of(u) else {
                 return Err(ConnectorError::Partial {
                     app: self.resource.clone(),
                     why: format!("GET {base}/users returned a user without an id or primaryEmail"),
                 });
             };
-            out.push((Text::from(id), Text::from(email.to_lowercase())));
+            out.push(user);
         }
         if out.is_empty() {
             return Err(ConnectorError::Partial {
@@ -192,6 +170,50 @@ impl GoogleDirectory {
         }
         Ok(out)
     }
+}
+
+/// A user of the users page as (id, lower-case primary e-mail); `None`
+/// when it lacks either, which refuses the listing.
+pub(crate) fn user_of(user: &Value) -> Option<(Text, Text)> {
+    let (id, email) = (map::text(user, "id")?, map::text(user, "primaryEmail")?);
+    Some((Text::from(id), Text::from(email.to_lowercase())))
+}
+
+/// Folds one user's `tokens.list` answer (`body`, read from `call`) into
+/// `scan`: one use per token, and the app's name the first time an app
+/// is seen. A token without a `clientId` refuses the scan (an app
+/// nobody can name would hide a grant).
+pub(crate) fn token_uses(
+    scan: &mut DirectoryScan,
+    app: &str,
+    body: &Value,
+    call: &Url,
+    id: &Text,
+    email: &Text,
+) -> Result<(), ConnectorError> {
+    for t in crate::google::grants::items(app, body, call)? {
+        let Some(client) = map::text(t, "clientId") else {
+            return Err(ConnectorError::Partial {
+                app: app.to_owned(),
+                why: format!("GET {call} listed a token without a clientId"),
+            });
+        };
+        let client = cut(client);
+        scan.apps
+            .entry(client.clone())
+            .or_insert_with(|| AppFacts { name: map::text(t, "displayText").map(cut), ..AppFacts::default() });
+        scan.uses.push(AppUse {
+            app: client,
+            user: email.clone(),
+            user_id: Some(id.clone()),
+            evidence: Evidence::OauthToken,
+            scopes: scopes(t),
+            first_seen: None,
+            last_seen: None,
+            grant_id: None,
+        });
+    }
+    Ok(())
 }
 
 /// A token's scopes, at most [`MAX_SCOPES`].

@@ -14,12 +14,8 @@
 //! at a time, sign-ins folded into one use per (user, app) as they arrive,
 //! and only third-party service principals kept.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-
 use http::{Method, StatusCode};
-use jiff::civil::Date;
-use keyward_core::account::Text;
-use keyward_core::discovery::{AppFacts, AppUse, DirectoryScan, Evidence};
+use keyward_core::discovery::DirectoryScan;
 use keyward_core::load::{Locator, Named};
 use keyward_core::resources::{
     ApplicationSpec, MicrosoftGraphConnector, MicrosoftGraphPeopleSource, PeopleSourceSpec, SecretRef,
@@ -27,28 +23,20 @@ use keyward_core::resources::{
 use serde_json::Value;
 use url::Url;
 
+pub(crate) mod fold;
+
 use super::ScanOptions;
 use crate::graph::paging::Pager;
-use crate::graph::{GRAPH_URL, graph_error, text, utc_day};
+use crate::graph::{GRAPH_URL, graph_error, text};
 use crate::http::{
     HttpClient, HttpSettings, MICROSOFT_AUTHORITY, MicrosoftClientCredentials, Request, RetryPolicy, Secret,
 };
 use crate::{ClusterSecrets, ConnectorError};
-
-/// Tenants Microsoft publishes its own apps from (Microsoft Services and
-/// Microsoft's corporate tenant): their service principals are not
-/// third-party apps.
-const MICROSOFT_TENANTS: [&str; 2] = ["f8cdef31-a31e-4b4a-93e4-5f571e91255a", "72f988bf-86f1-41af-91ab-2d7cd011db47"];
+use fold::Fold;
 
 /// Graph's largest page for directory objects, and for sign-ins.
 const MAX_PAGE: u32 = 999;
 const SIGN_IN_PAGE: &str = "1000";
-
-/// Longest name, publisher or home page kept from a service principal,
-/// and the most scopes kept of one grant: a hostile tenant object cannot
-/// make the scan's output grow without bound.
-const MAX_TEXT: usize = 256;
-const MAX_SCOPES: usize = 64;
 
 /// The code Graph answers sign-ins with when the tenant has no Entra ID
 /// P1 or P2 licence.
@@ -78,19 +66,6 @@ struct Tenant {
     base: Url,
     page_size: u32,
     http: HttpClient,
-}
-
-/// What a scan keeps of a third-party service principal.
-struct ThirdParty {
-    app_id: Text,
-    facts: AppFacts,
-}
-
-/// One (user, app)'s sign-ins, folded.
-struct SignIns {
-    user: Text,
-    first: Option<Date>,
-    last: Option<Date>,
 }
 
 impl GraphDirectory {
@@ -183,24 +158,44 @@ impl Tenant {
     async fn scan(&self, opts: &ScanOptions) -> Result<DirectoryScan, ConnectorError> {
         let pager = Pager::new(&self.http, &self.base, &self.resource);
         let tenant_id = self.tenant_id(&pager).await?;
-        let third_party = self.service_principals(&pager, &tenant_id).await?;
-        let users = self.users(&pager).await?;
-        let mut uses = self.grants(&pager, &third_party, &users).await?;
+        let mut fold = Fold::new(&tenant_id);
+        let top = self.page_size.to_string();
+        let select = "id,appId,displayName,appOwnerOrganizationId,publisherName,verifiedPublisher,homepage";
+        let url = self.url(&["servicePrincipals"], &[("$select", select), ("$top", &top)]);
+        pager
+            .each(url, READ_APPS, |_, sp| {
+                fold.service_principal(&sp);
+                Ok(())
+            })
+            .await?;
+        let url = self.url(&["users"], &[("$select", "id,userPrincipalName,mail"), ("$top", &top)]);
+        pager
+            .each(url, READ_USERS, |_, u| {
+                fold.user(&u);
+                Ok(())
+            })
+            .await?;
+        let url = self.url(&["oauth2PermissionGrants"], &[("$top", &top)]);
+        pager
+            .each(url, READ_GRANTS, |_, g| {
+                fold.grant(&g);
+                Ok(())
+            })
+            .await?;
         let mut notes = Vec::new();
-        match self.sign_ins(&pager, opts, &third_party, &users).await? {
-            Some(signed_in) => uses.extend(signed_in),
-            None => notes.push(NON_PREMIUM_NOTE.to_owned()),
+        if !self.sign_ins(&pager, opts, &mut fold).await? {
+            fold.drop_sign_ins();
+            notes.push(NON_PREMIUM_NOTE.to_owned());
         }
-        let used: HashSet<&Text> = uses.iter().map(|u| &u.app).collect();
-        let apps: BTreeMap<Text, AppFacts> =
-            third_party.into_values().filter(|tp| used.contains(&tp.app_id)).map(|tp| (tp.app_id, tp.facts)).collect();
+        let users = fold.users();
+        let (apps, uses) = fold.finish();
         Ok(DirectoryScan {
             directory: self.resource.clone(),
             kind: "microsoftGraph".to_owned(),
             source: format!("Microsoft Entra tenant {}", self.tenant),
             apps,
             uses,
-            users: users.len(),
+            users,
             notes,
             requests: pager.sent(),
         })
@@ -222,142 +217,17 @@ impl Tenant {
             .ok_or_else(|| pager.partial(format!("{} did not say the tenant's id", reply.call())))
     }
 
-    /// Service principal object id → the third-party app it stands for.
-    async fn service_principals(
-        &self,
-        pager: &Pager<'_>,
-        tenant_id: &str,
-    ) -> Result<HashMap<Text, ThirdParty>, ConnectorError> {
-        let top = self.page_size.to_string();
-        let select = "id,appId,displayName,appOwnerOrganizationId,publisherName,verifiedPublisher,homepage";
-        let url = self.url(&["servicePrincipals"], &[("$select", select), ("$top", &top)]);
-        let mut out = HashMap::new();
-        pager
-            .each(url, READ_APPS, |_, sp| {
-                // No owner (a managed identity, a legacy principal): not
-                // an app someone signed in to with a consent.
-                let Some(owner) = text(&sp, "appOwnerOrganizationId").map(str::to_ascii_lowercase) else {
-                    return Ok(());
-                };
-                if owner == tenant_id || MICROSOFT_TENANTS.contains(&owner.as_str()) {
-                    return Ok(());
-                }
-                let (Some(id), Some(app_id)) = (text(&sp, "id"), text(&sp, "appId")) else { return Ok(()) };
-                let publisher = sp
-                    .get("verifiedPublisher")
-                    .and_then(|v| text(v, "displayName"))
-                    .or_else(|| text(&sp, "publisherName"));
-                let facts = AppFacts {
-                    name: text(&sp, "displayName").map(bounded),
-                    publisher: publisher.map(bounded),
-                    homepage: text(&sp, "homepage").map(|h| bounded(h).to_string()),
-                    object_id: Some(bounded(id)),
-                };
-                out.insert(bounded(id), ThirdParty { app_id: bounded(app_id), facts });
-                Ok(())
-            })
-            .await?;
-        Ok(out)
-    }
-
-    /// User object id → mail, or the UPN where there is no mail.
-    async fn users(&self, pager: &Pager<'_>) -> Result<HashMap<Text, Text>, ConnectorError> {
-        let top = self.page_size.to_string();
-        let url = self.url(&["users"], &[("$select", "id,userPrincipalName,mail"), ("$top", &top)]);
-        let mut out = HashMap::new();
-        pager
-            .each(url, READ_USERS, |_, u| {
-                let name = text(&u, "mail").or_else(|| text(&u, "userPrincipalName"));
-                if let (Some(id), Some(name)) = (text(&u, "id"), name) {
-                    out.insert(bounded(id), bounded(name));
-                }
-                Ok(())
-            })
-            .await?;
-        Ok(out)
-    }
-
-    /// Every delegated grant to a third-party app: one use per user grant,
-    /// one tenant consent per app however many resources it covers.
-    async fn grants(
-        &self,
-        pager: &Pager<'_>,
-        third_party: &HashMap<Text, ThirdParty>,
-        users: &HashMap<Text, Text>,
-    ) -> Result<Vec<AppUse>, ConnectorError> {
-        let top = self.page_size.to_string();
-        let url = self.url(&["oauth2PermissionGrants"], &[("$top", &top)]);
-        let mut out: Vec<AppUse> = Vec::new();
-        let mut consented: HashSet<Text> = HashSet::new();
-        pager
-            .each(url, READ_GRANTS, |_, g| {
-                let Some(tp) = text(&g, "clientId").and_then(|c| third_party.get(c)) else { return Ok(()) };
-                let scopes: Vec<Text> =
-                    text(&g, "scope").unwrap_or_default().split_whitespace().take(MAX_SCOPES).map(bounded).collect();
-                // (user, user id, evidence): a tenant-wide consent names nobody.
-                let who = match text(&g, "consentType") {
-                    Some("AllPrincipals") if consented.insert(tp.app_id.clone()) => {
-                        (Text::default(), None, Evidence::TenantConsent)
-                    }
-                    Some("Principal") => {
-                        let Some(principal) = text(&g, "principalId") else { return Ok(()) };
-                        let user = users.get(principal).cloned().unwrap_or_else(|| bounded(principal));
-                        (user, Some(bounded(principal)), Evidence::DelegatedGrant)
-                    }
-                    _ => return Ok(()),
-                };
-                let (user, user_id, evidence) = who;
-                out.push(AppUse {
-                    app: tp.app_id.clone(),
-                    user,
-                    user_id,
-                    evidence,
-                    scopes,
-                    first_seen: None,
-                    last_seen: None,
-                    grant_id: text(&g, "id").map(bounded),
-                });
-                Ok(())
-            })
-            .await?;
-        Ok(out)
-    }
-
-    /// Sign-ins to third-party apps, one use per (user, app) with the first
-    /// and last day seen; `None` when the tenant's licence keeps none.
-    async fn sign_ins(
-        &self,
-        pager: &Pager<'_>,
-        opts: &ScanOptions,
-        third_party: &HashMap<Text, ThirdParty>,
-        users: &HashMap<Text, Text>,
-    ) -> Result<Option<Vec<AppUse>>, ConnectorError> {
+    /// Folds the sign-ins to third-party apps into `fold`; `false` when
+    /// the tenant's licence keeps none.
+    async fn sign_ins(&self, pager: &Pager<'_>, opts: &ScanOptions, fold: &mut Fold) -> Result<bool, ConnectorError> {
         let filter = opts.since.map(|d| format!("createdDateTime ge {d}T00:00:00Z"));
         let mut query = vec![("$top", SIGN_IN_PAGE)];
         if let Some(f) = &filter {
             query.push(("$filter", f.as_str()));
         }
-        let third_party_ids: HashMap<&str, &Text> =
-            third_party.values().map(|t| (t.app_id.as_str(), &t.app_id)).collect();
-        let mut folded: HashMap<(Text, Text), SignIns> = HashMap::new();
         let answer = pager
             .each_or_refusal(self.url(&["auditLogs", "signIns"], &query), |_, s| {
-                let Some(app) = text(&s, "appId").and_then(|a| third_party_ids.get(a)) else { return Ok(()) };
-                let Some(user_id) = text(&s, "userId") else { return Ok(()) };
-                let day = text(&s, "createdDateTime").and_then(utc_day);
-                let entry = folded.entry((bounded(user_id), (*app).clone())).or_insert_with(|| SignIns {
-                    user: users
-                        .get(user_id)
-                        .cloned()
-                        .or_else(|| text(&s, "userPrincipalName").map(bounded))
-                        .unwrap_or_else(|| bounded(user_id)),
-                    first: None,
-                    last: None,
-                });
-                if let Some(day) = day {
-                    entry.first = Some(entry.first.map_or(day, |f| f.min(day)));
-                    entry.last = Some(entry.last.map_or(day, |l| l.max(day)));
-                }
+                fold.sign_in(&s);
                 Ok(())
             })
             .await?;
@@ -366,25 +236,11 @@ impl Tenant {
                 .ok()
                 .and_then(|v| v.pointer("/error/code").and_then(Value::as_str).map(str::to_owned));
             if reply.status == StatusCode::FORBIDDEN && code.as_deref() == Some(NON_PREMIUM) {
-                return Ok(None);
+                return Ok(false);
             }
             return Err(graph_error(&reply, None, READ_SIGN_INS).into());
         }
-        let mut out: Vec<AppUse> = folded
-            .into_iter()
-            .map(|((user_id, app), s)| AppUse {
-                app,
-                user: s.user,
-                user_id: Some(user_id),
-                evidence: Evidence::SignIn,
-                scopes: Vec::new(),
-                first_seen: s.first,
-                last_seen: s.last,
-                grant_id: None,
-            })
-            .collect();
-        out.sort_by(|a, b| (&a.app, &a.user, &a.user_id).cmp(&(&b.app, &b.user, &b.user_id)));
-        Ok(Some(out))
+        Ok(true)
     }
 }
 
@@ -414,12 +270,4 @@ fn read_secret(
         what: "Microsoft Graph client secret".to_owned(),
         why,
     })
-}
-
-/// `s` cut to [`MAX_TEXT`] characters.
-fn bounded(s: &str) -> Text {
-    match s.char_indices().nth(MAX_TEXT) {
-        Some((end, _)) => Text::from(&s[..end]),
-        None => Text::from(s),
-    }
 }

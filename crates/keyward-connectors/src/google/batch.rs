@@ -19,6 +19,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use backon::{BackoffBuilder, ExponentialBuilder};
+use futures::FutureExt as _;
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use serde_json::Value;
 use url::Url;
@@ -47,10 +48,10 @@ pub(crate) enum Answer {
 
 /// One part of a batch answer, as HTTP.
 #[derive(Debug)]
-struct Part {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Vec<u8>,
+pub(crate) struct Part {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Vec<u8>,
 }
 
 impl GoogleWorkspace {
@@ -163,45 +164,15 @@ impl GoogleWorkspace {
             return Err(self.google_error(&reply, Some("the batch request failed")).into());
         }
         let call = reply.call().to_owned();
-        let refuse = |why: String| self.batch_error(&call, None, why);
         let content_type =
             reply.headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
-        let Some(their_boundary) = multipart_boundary(&content_type) else {
-            return Err(refuse(format!(
-                "the answer is not multipart/mixed with a boundary (Content-Type `{}`)",
-                keyward_core::excerpt::value(&content_type, 60)
-            )));
-        };
-        let answer = reply.body;
-        let stream = futures::stream::once(async move { Ok::<Vec<u8>, std::convert::Infallible>(answer) });
-        let limits = multer::Constraints::new().size_limit(multer::SizeLimit::new().per_field(MAX_PART_BYTES));
-        let mut parts = multer::Multipart::with_constraints(stream, their_boundary, limits);
-        let mut out = Vec::with_capacity(chunk.len());
-        loop {
-            let field = parts.next_field().await.map_err(|e| refuse(format!("the answer cannot be read: {e}")))?;
-            let Some(field) = field else { break };
-            if out.len() == chunk.len() {
-                return Err(refuse(format!("the answer has more parts than the {} calls sent", chunk.len())));
-            }
-            let id = field.headers().get("content-id").and_then(|v| v.to_str().ok()).map(answered_id);
-            let Some(i) = id.as_deref().and_then(|id| asked.remove(id)) else {
-                return Err(refuse(format!(
-                    "the answer has a part for a call that was not sent, or answered twice (Content-ID `{}`)",
-                    keyward_core::excerpt::value(id.as_deref().unwrap_or(""), 40)
-                )));
+        read_answer(&content_type, reply.body, asked).map_err(|r| {
+            let why = match r.call {
+                Some(i) => format!("the answer to GET {}: {}", calls[i], r.why),
+                None => r.why,
             };
-            let bytes = field.bytes().await.map_err(|e| refuse(format!("a part cannot be read: {e}")))?;
-            let part = parse_part(&bytes).map_err(|why| refuse(format!("the answer to GET {}: {why}", calls[i])))?;
-            out.push((i, part));
-        }
-        if !asked.is_empty() {
-            return Err(refuse(format!(
-                "the answer left out {} of the {} calls sent; keyward reads no part of a listing",
-                asked.len(),
-                chunk.len()
-            )));
-        }
-        Ok(out)
+            self.batch_error(&call, None, why)
+        })
     }
 
     /// An error about a batch call (`GET …/tokens (in a batch)`) or the
@@ -233,9 +204,87 @@ impl GoogleWorkspace {
 
 /// A part answered as Google throttles: 429, 403 with a rate-limit or
 /// quota reason, or a 5xx that a later call may not get.
-fn throttled(part: &Part) -> bool {
+pub(crate) fn throttled(part: &Part) -> bool {
     Throttle::Google.wait(part.status, &part.headers, &part.body, jiff::Timestamp::now()).is_some()
         || matches!(part.status.as_u16(), 500 | 502 | 504)
+}
+
+/// Why a batch answer is refused: what is wrong with it, and the call
+/// whose part it is when it is one part.
+#[derive(Debug)]
+pub(crate) struct Refusal {
+    pub(crate) call: Option<usize>,
+    pub(crate) why: String,
+}
+
+impl Refusal {
+    fn whole(why: String) -> Self {
+        Self { call: None, why }
+    }
+}
+
+/// Reads one whole batch answer (its Content-Type and body) into its
+/// parts, each paired with the index of the call it answers; `asked` maps
+/// each Content-ID sent (`kw3`) to that index. Refused: an answer that is
+/// not `multipart/mixed`, has more parts than calls, a part for a call not
+/// sent or answered twice, a part over the size bound or not an HTTP
+/// response, or leaves a call out.
+///
+/// Synchronous although multer is async: the body is already in memory
+/// and goes to multer as one ready chunk, so every future here is ready at
+/// its first poll (one that is not would be a multer change, refused as
+/// such rather than waited for). Public to the fuzz target through
+/// `mapping::google_batch`.
+pub(crate) fn read_answer(
+    content_type: &str,
+    body: Vec<u8>,
+    asked: HashMap<String, usize>,
+) -> Result<Vec<(usize, Part)>, Refusal> {
+    let Some(boundary) = multipart_boundary(content_type) else {
+        return Err(Refusal::whole(format!(
+            "the answer is not multipart/mixed with a boundary (Content-Type `{}`)",
+            keyward_core::excerpt::value(content_type, 60)
+        )));
+    };
+    read_parts(body, boundary, asked).now_or_never().unwrap_or_else(|| {
+        Err(Refusal::whole("the answer cannot be read: the multipart reader waited on a body already read".to_owned()))
+    })
+}
+
+async fn read_parts(
+    body: Vec<u8>,
+    boundary: String,
+    mut asked: HashMap<String, usize>,
+) -> Result<Vec<(usize, Part)>, Refusal> {
+    let calls = asked.len();
+    let stream = futures::stream::once(async move { Ok::<Vec<u8>, std::convert::Infallible>(body) });
+    let limits = multer::Constraints::new().size_limit(multer::SizeLimit::new().per_field(MAX_PART_BYTES));
+    let mut parts = multer::Multipart::with_constraints(stream, boundary, limits);
+    let mut out = Vec::with_capacity(calls);
+    loop {
+        let field = parts.next_field().await.map_err(|e| Refusal::whole(format!("the answer cannot be read: {e}")))?;
+        let Some(field) = field else { break };
+        if out.len() == calls {
+            return Err(Refusal::whole(format!("the answer has more parts than the {calls} calls sent")));
+        }
+        let id = field.headers().get("content-id").and_then(|v| v.to_str().ok()).map(answered_id);
+        let Some(i) = id.as_deref().and_then(|id| asked.remove(id)) else {
+            return Err(Refusal::whole(format!(
+                "the answer has a part for a call that was not sent, or answered twice (Content-ID `{}`)",
+                keyward_core::excerpt::value(id.as_deref().unwrap_or(""), 40)
+            )));
+        };
+        let bytes = field.bytes().await.map_err(|e| Refusal::whole(format!("a part cannot be read: {e}")))?;
+        let part = parse_part(&bytes).map_err(|why| Refusal { call: Some(i), why })?;
+        out.push((i, part));
+    }
+    if !asked.is_empty() {
+        return Err(Refusal::whole(format!(
+            "the answer left out {} of the {calls} calls sent; keyward reads no part of a listing",
+            asked.len()
+        )));
+    }
+    Ok(out)
 }
 
 /// The boundary of a `multipart/mixed` Content-Type (quoted or not).

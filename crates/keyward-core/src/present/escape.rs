@@ -28,6 +28,7 @@ pub(crate) fn md_text(s: &str) -> String {
                 out.push(c);
             }
             c if breaks_line(c) => out.push(' '),
+            c if reorders(c) => shown(&mut out, c),
             c => out.push(c),
         }
     }
@@ -38,7 +39,14 @@ pub(crate) fn md_text(s: &str) -> String {
 /// Code spans take their content literally, so nothing can be escaped in
 /// them: a value a code span cannot hold as it is falls back to text.
 pub(crate) fn md_code(s: &str) -> String {
-    let flat: String = s.chars().map(|c| if breaks_line(c) { ' ' } else { c }).collect();
+    let mut flat = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            c if breaks_line(c) => flat.push(' '),
+            c if reorders(c) => shown(&mut flat, c),
+            c => flat.push(c),
+        }
+    }
     // A backtick would close the span, a pipe split the table cell, and
     // spaces at both ends would be stripped.
     let fits = !flat.is_empty() && !flat.contains(['`', '|']) && !flat.starts_with(' ') && !flat.ends_with(' ');
@@ -56,6 +64,7 @@ pub(crate) fn html_text(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             c if breaks_line(c) => out.push(' '),
+            c if reorders(c) => shown(&mut out, c),
             c => out.push(c),
         }
     }
@@ -93,6 +102,21 @@ pub(crate) fn from_spreadsheet_cell(s: &str) -> &str {
 /// Unicode line and paragraph separators: all would end or garble a row.
 fn breaks_line(c: char) -> bool {
     c.is_control() || c == '\u{2028}' || c == '\u{2029}'
+}
+
+/// A bidi override, embedding or isolate, or the Arabic letter mark:
+/// invisible, it reorders the text around it as a reader sees it (a name
+/// that reads as another), so it is shown as an escape instead.
+fn reorders(c: char) -> bool {
+    crate::printable::is_unsafe(c) && !breaks_line(c)
+}
+
+/// `c` written as the terminal renderings write it (`\u{202e}`): a
+/// backslash before a letter is literal in Markdown, and nothing in it is
+/// markup in HTML.
+fn shown(out: &mut String, c: char) {
+    use std::fmt::Write as _;
+    let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
 }
 
 #[cfg(test)]
