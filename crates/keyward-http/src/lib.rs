@@ -187,7 +187,16 @@ pub struct HttpSettings {
     /// Further headers sent with every request, by name: a vendor's API
     /// version pin (GitHub's `X-GitHub-Api-Version`), say.
     pub headers: Vec<(String, String)>,
+    /// Most bytes one answer may have. Larger is a final error: the
+    /// timeout bounds time, not size, and a fast peer can send gigabytes
+    /// within it. Default [`DEFAULT_MAX_ANSWER_BYTES`].
+    pub max_answer_bytes: u64,
 }
+
+/// Most bytes of one answer by default: the largest vendor pages keyward
+/// asks for (a Google batch of 1000 users' tokens, a Graph page of 999
+/// users) are a few megabytes.
+pub const DEFAULT_MAX_ANSWER_BYTES: u64 = 64 * 1024 * 1024;
 
 impl HttpSettings {
     /// Settings from the policy's optional values, defaults elsewhere.
@@ -201,6 +210,7 @@ impl HttpSettings {
             user_agent: concat!("keyward/", env!("CARGO_PKG_VERSION")).to_owned(),
             throttle: Throttle::Standard,
             headers: Vec::new(),
+            max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
         }
     }
 }
@@ -218,6 +228,8 @@ pub struct HttpClient {
     auth: Credential,
     /// Set by a throttle answer; every request waits it out.
     pause: Pause,
+    /// [`HttpSettings::max_answer_bytes`].
+    max_answer: u64,
 }
 
 impl std::fmt::Debug for HttpClient {
@@ -290,6 +302,7 @@ impl HttpClient {
             clock: Arc::new(Timestamp::now),
             auth,
             pause: Pause::default(),
+            max_answer: settings.max_answer_bytes,
         })
     }
 
@@ -461,10 +474,29 @@ impl HttpClient {
         };
         let status = response.status();
         let headers = response.headers().clone();
-        let body = match response.bytes().await {
-            Ok(b) => b.to_vec(),
-            Err(e) => return Err(self.transport(e, bearer, req)),
+        let too_large = || {
+            Failure::final_problem(format!(
+                "the answer is larger than {} bytes, the most keyward reads of one answer; a page this size is not an answer to the call (ask for smaller pages, or check what answers at this address)",
+                self.max_answer
+            ))
         };
+        if response.content_length().is_some_and(|n| n > self.max_answer) {
+            return Err(too_large());
+        }
+        let mut response = response;
+        let mut body: Vec<u8> = Vec::new();
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    if body.len() as u64 + chunk.len() as u64 > self.max_answer {
+                        return Err(too_large());
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(e) => return Err(self.transport(e, bearer, req)),
+            }
+        }
         let secrets = self.secrets(bearer, req);
         // An error body is scrubbed as it arrives, so neither `describe`
         // (which cuts it, and could leave half a secret that no longer
