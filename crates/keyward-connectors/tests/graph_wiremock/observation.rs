@@ -86,3 +86,28 @@ async fn a_failing_grants_page_fails_the_listing() {
     let e = s.graph.list().await.expect_err("a listing without the grants was returned as complete");
     assert!(e.to_string().contains("DelegatedPermissionGrant.Read.All"), "{e}");
 }
+
+#[tokio::test]
+async fn a_one_person_lookup_observes_the_same_as_the_listing_with_that_persons_grants_only() {
+    let s = setup_with(PEOPLE, "", REVOKE).await;
+    let mut u1 = user("u1", "taro@example.com", false);
+    u1["signInSessionsValidFromDateTime"] = json!("2026-05-01T08:00:00Z");
+    Mock::given(method("GET"))
+        .and(path(g("/users")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": [u1]})))
+        .mount(&s.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(g("/oauth2PermissionGrants")))
+        .and(query_param("$filter", "principalId eq 'u1'"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": [grant("a", "Principal", Some("u1"))]})))
+        .mount(&s.server)
+        .await;
+    let found = s.graph.find(&taro()).await.unwrap();
+    assert_eq!(found.accounts.len(), 1);
+    assert_eq!(found.accounts[0].open_grants, Some(1));
+    assert_eq!(found.accounts[0].sessions_valid_from, Some(date(2026, 5, 1)));
+    let grant_calls: Vec<_> =
+        s.graph_requests().await.into_iter().filter(|r| r.url.path() == g("/oauth2PermissionGrants")).collect();
+    assert_eq!(grant_calls.len(), 1, "one person's grants, never the tenant's");
+}
