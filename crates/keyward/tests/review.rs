@@ -193,6 +193,91 @@ fn an_unreadable_decision_names_the_row_and_writes_nothing() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("row 1: decision `maybe` is not `keep` or `remove`"), "{err}");
+    assert!(err.contains("row 1: decision `maybe` is not `keep` (継続), `remove` (削除) or `check` (要確認)"), "{err}");
     assert!(!out_file.exists());
+}
+
+/// Rewrites a sheet as Excel on Japanese Windows saves "CSV (comma
+/// delimited)": Shift_JIS (CP932), no BOM.
+fn rewrite_shift_jis(path: &Path, rows: Vec<csv::StringRecord>, mut edit: impl FnMut(&mut Vec<String>)) {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(HEADER).unwrap();
+    for row in rows {
+        let mut row: Vec<String> = row.iter().map(str::to_owned).collect();
+        edit(&mut row);
+        w.write_record(&row).unwrap();
+    }
+    let text = String::from_utf8(w.into_inner().unwrap()).unwrap();
+    let (sjis, _, unmappable) = encoding_rs::SHIFT_JIS.encode(&text);
+    assert!(!unmappable, "the example's names are all in CP932");
+    std::fs::write(path, sjis).unwrap();
+}
+
+#[test]
+fn a_sheet_excel_saved_as_shift_jis_with_japanese_decisions_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    export(dir.path(), "app");
+    let (mut kept, mut removed, mut to_check) = (None, None, None);
+    let all = sheets(dir.path());
+    let (path, rows) = all
+        .into_iter()
+        .find(|(_, rows)| {
+            let ungranted = || rows.iter().filter(|r| &r[13] == "not granted by any policy");
+            ungranted().count() >= 3 && ungranted().any(|r| &r[12] == "employed")
+        })
+        .expect("a sheet with three ungranted accounts, one of an employee");
+    rewrite_shift_jis(&path, rows, |row| {
+        if row[13] != "not granted by any policy" {
+            return;
+        }
+        if row[12] == "employed" && kept.is_none() {
+            row[15] = "継続".into();
+            row[16] = "四半期決算のため".into();
+            kept = Some(row[3].clone());
+        } else if removed.is_none() {
+            row[15] = "削除".into();
+            removed = Some(row[3].clone());
+        } else if to_check.is_none() {
+            row[15] = "要確認".into();
+            to_check = Some(row[3].clone());
+        }
+    });
+    let out_file = dir.path().join("x.yaml");
+    let report =
+        ok(&["review", "import", path.to_str().unwrap(), "--until", "2099-01-31", "--out", out_file.to_str().unwrap()]);
+    assert!(kept.is_some());
+    let yaml = std::fs::read_to_string(&out_file).unwrap();
+    assert!(yaml.contains("四半期決算のため"), "the comment came through CP932 intact: {yaml}");
+    assert!(report.contains(&removed.expect("a removal")), "{report}");
+    let to_check = to_check.expect("a row to check");
+    assert!(
+        report.lines().any(|l| l.contains(&to_check)) && report.contains("要確認"),
+        "rows marked to check are listed: {report}"
+    );
+}
+
+#[test]
+fn an_unreadable_decision_names_the_file_and_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    export(dir.path(), "app");
+    let (path, rows) = sheets(dir.path()).into_iter().next().unwrap();
+    let mut first = true;
+    rewrite(&path, rows, |row| {
+        if std::mem::take(&mut first) {
+            row[15] = "たぶん".into();
+        }
+    });
+    let out = run(&[
+        "review",
+        "import",
+        path.to_str().unwrap(),
+        "--until",
+        "2099-01-31",
+        "--out",
+        dir.path().join("x.yaml").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("{}:2:", path.display())), "file and line: {err}");
+    assert!(err.contains("継続") && err.contains("削除"), "says what to write: {err}");
 }

@@ -34,10 +34,32 @@ pub enum ReviewBy {
     App,
 }
 
+/// Where a row was read from: the sheet and its line, for messages. Not
+/// part of what the row says: two rows are equal by their cells wherever
+/// they were read.
+#[derive(Debug, Clone, Default)]
+pub struct RowAt {
+    /// The file, as the reader named it.
+    pub file: String,
+    /// 1-based line of the row's first cell.
+    pub line: usize,
+}
+
+impl PartialEq for RowAt {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for RowAt {}
+
 /// One account to certify. The field names are the CSV's columns.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub struct ReviewRow {
+    /// Where the row was read (empty for rows keyward made).
+    #[serde(skip)]
+    pub at: RowAt,
     /// Who certifies this row (an e-mail or employee number).
     pub reviewer: String,
     /// Application.
@@ -68,7 +90,7 @@ pub struct ReviewRow {
     pub granted_by: String,
     /// How the account was matched to the person, or why not.
     pub matched_by: String,
-    /// `keep` or `remove`, filled in by the reviewer.
+    /// `keep` (継続), `remove` (削除) or `check` (要確認), filled in by the reviewer.
     #[serde(default)]
     pub decision: String,
     /// Why, filled in by the reviewer (becomes an Exception's reason).
@@ -176,6 +198,7 @@ pub fn sheets(
             _ => (owner_of(&r.app), format!("owner of {}", r.app)),
         };
         let row = ReviewRow {
+            at: RowAt::default(),
             reviewer: reviewer.clone(),
             app: r.app,
             account_id: r.account_id,
@@ -302,7 +325,9 @@ pub fn read_csv(file: &str, text: &str) -> Result<Vec<ReviewRow>, Diagnostic> {
         let record = record.map_err(|e| located(e.position().map_or(0, |p| lines.line(p)), &e))?;
         let line = record.position().map_or(0, |p| lines.line(p));
         let cells: csv::StringRecord = record.iter().map(from_spreadsheet_cell).collect();
-        rows.push(cells.deserialize::<ReviewRow>(Some(&headers)).map_err(|e| located(line, &e))?);
+        let mut row = cells.deserialize::<ReviewRow>(Some(&headers)).map_err(|e| located(line, &e))?;
+        row.at = RowAt { file: file.to_owned(), line };
+        rows.push(row);
     }
     Ok(rows)
 }
@@ -326,16 +351,26 @@ pub struct Decisions {
     pub conflicts: Vec<(ReviewRow, String)>,
     /// Rows without a decision.
     pub undecided: usize,
+    /// Rows the reviewer marked to be checked (`要確認`, `check`): no
+    /// decision yet, but someone has a question about the account.
+    pub to_check: Vec<ReviewRow>,
 }
 
-/// A row's decision that is neither `keep`, `remove` nor empty.
+/// A row's decision that is none of the words a sheet takes.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("row {row}: decision `{value}` is not `keep` or `remove`")]
+#[error("{}row {row}: decision `{value}` is not `keep` (継続), `remove` (削除) or `check` (要確認)", at_prefix(.at))]
 pub struct DecisionError {
     /// 1-based data row (after the header).
     pub row: usize,
     /// What was written.
     pub value: String,
+    /// Where the row was read.
+    pub at: RowAt,
+}
+
+/// `sheet.csv:5: ` for a row read from a file; nothing for one keyward made.
+fn at_prefix(at: &RowAt) -> String {
+    if at.file.is_empty() { String::new() } else { format!("{}:{}: ", at.file, at.line) }
 }
 
 /// Turns reviewed rows into Exceptions, removals and conflicts. Kept
@@ -348,7 +383,7 @@ pub fn decide(rows: &[ReviewRow], until: Date) -> Result<Decisions, Vec<Decision
         let decision = r.decision.trim().to_lowercase();
         match decision.as_str() {
             "" => d.undecided += 1,
-            "keep" | "k" | "✓" | "残す" => {
+            "keep" | "k" | "✓" | "残す" | "継続" => {
                 if r.granted_by == NOT_GRANTED && r.person_status.starts_with("left") {
                     // A tick must never give a leaver access: that takes an
                     // Exception someone writes and justifies on purpose.
@@ -392,7 +427,8 @@ pub fn decide(rows: &[ReviewRow], until: Date) -> Result<Decisions, Vec<Decision
                     d.removals.push(r.clone());
                 }
             }
-            _ => errors.push(DecisionError { row: i + 1, value: r.decision.clone() }),
+            "check" | "?" | "要確認" | "確認" => d.to_check.push(r.clone()),
+            _ => errors.push(DecisionError { row: i + 1, value: r.decision.clone(), at: r.at.clone() }),
         }
     }
     if errors.is_empty() { Ok(d) } else { Err(errors) }
@@ -420,6 +456,7 @@ mod tests {
 
     fn row() -> ReviewRow {
         ReviewRow {
+            at: RowAt::default(),
             reviewer: "m@example.com".into(),
             app: "Google Workspace".into(),
             account_id: String::new(),

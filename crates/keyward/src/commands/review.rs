@@ -11,7 +11,8 @@ use std::process::ExitCode;
 use anyhow::{Context as _, Result, bail};
 use jiff::civil::Date;
 use keyward_core::present::review::{self, ReviewBy, ReviewRow, ReviewSheet};
-use keyward_core::resources::Exception;
+use keyward_core::resources::{Exception, TextEncoding};
+use keyward_core::tabular;
 
 use crate::args::Input;
 use crate::output::write_text;
@@ -113,7 +114,7 @@ pub fn export(sheets: &[ReviewSheet], dir: &Path, today: Date, by: ReviewBy) -> 
     }
     let mut written = Vec::new();
     let mut summary = format!(
-        "# Access review {today}\n\nOne sheet per {}. Fill in `decision` (`keep` or `remove`) and `comment` in each CSV, then run\n`keyward review import {}/*.csv --until YYYY-MM-DD --out policies/exceptions/review-{today}.yaml`.\n\n| reviewer | as | accounts | leavers' accounts | not granted | unmatched |\n|---|---|---|---|---|---|\n",
+        "# Access review {today}\n\nOne sheet per {}. Fill in `decision` (`keep`/継続, `remove`/削除 or `check`/要確認) and `comment` in each CSV (Excel may save it as CSV or CSV UTF-8), then run\n`keyward review import {}/*.csv --until YYYY-MM-DD --out policies/exceptions/review-{today}.yaml`.\n\n| reviewer | as | accounts | leavers' accounts | not granted | unmatched |\n|---|---|---|---|---|---|\n",
         match by {
             ReviewBy::Manager => "manager (accounts without a manager go to the app owner)",
             ReviewBy::App => "app owner",
@@ -160,8 +161,12 @@ fn file_stem(reviewer: &str) -> String {
 pub fn read_sheets(paths: &[PathBuf]) -> Result<Vec<ReviewRow>> {
     let mut rows = Vec::new();
     for path in paths {
-        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-        rows.extend(review::read_csv(&path.display().to_string(), &text).map_err(|d| anyhow::anyhow!("{d}"))?);
+        let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let file = path.display().to_string();
+        // Excel on Japanese Windows saves "CSV" as Shift_JIS (CP932);
+        // "CSV UTF-8" with a BOM; other tools UTF-8 without one.
+        let text = tabular::decode(&file, bytes, TextEncoding::Auto).map_err(|d| anyhow::anyhow!("{d}"))?.text;
+        rows.extend(review::read_csv(&file, &text).map_err(|d| anyhow::anyhow!("{d}"))?);
     }
     Ok(rows)
 }
@@ -175,7 +180,7 @@ pub fn import(paths: &[PathBuf], until: Date, out: &Path, today: Date) -> Result
     let rows = read_sheets(paths)?;
     let decided = review::decide(&rows, until).map_err(|errors| {
         let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        anyhow::anyhow!("{}; write `keep` or `remove` (or leave it empty)", lines.join("; "))
+        anyhow::anyhow!("{}; write one of those, or leave the cell empty", lines.join("; "))
     })?;
     let mut report = String::new();
     if !decided.exceptions.is_empty() {
@@ -212,6 +217,18 @@ pub fn import(paths: &[PathBuf], until: Date, out: &Path, today: Date) -> Result
         report.push_str(&format!("\n{} decision(s) a review cannot carry out:\n", decided.conflicts.len()));
         for (r, why) in &decided.conflicts {
             report.push_str(&format!("- {}: {} — {why}\n", r.app, r.account));
+        }
+    }
+    if !decided.to_check.is_empty() {
+        report.push_str(&format!("\n{} account(s) marked to check (要確認):\n", decided.to_check.len()));
+        for r in &decided.to_check {
+            report.push_str(&format!(
+                "- [ ] {}: {} — reviewer {}{}\n",
+                r.app,
+                r.account,
+                r.reviewer,
+                if r.comment.trim().is_empty() { String::new() } else { format!(": {}", r.comment.trim()) }
+            ));
         }
     }
     if decided.undecided > 0 {
