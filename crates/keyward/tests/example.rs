@@ -46,6 +46,14 @@ fn example_inventory_table() {
 }
 
 #[test]
+fn the_inventory_csv_for_excel_starts_with_a_bom_and_for_tools_does_not() {
+    let csv = keyward(&["inventory", "-f", "policies", "--at", "2026-11-23", "--format", "csv"]);
+    let excel = keyward(&["inventory", "-f", "policies", "--at", "2026-11-23", "--format", "csv", "--bom"]);
+    assert!(!csv.starts_with('\u{feff}'));
+    assert_eq!(excel.strip_prefix('\u{feff}'), Some(csv.as_str()), "the same rows, after the BOM Excel needs");
+}
+
+#[test]
 fn the_same_inputs_give_a_byte_identical_plan() {
     assert_eq!(plan("json"), plan("json"));
 }

@@ -24,6 +24,11 @@ pub struct InventoryArgs {
     /// Only this application (repeatable).
     #[arg(long = "app", value_name = "NAME")]
     pub apps: Vec<String>,
+    /// With `--format csv`: start with a UTF-8 byte order mark, so Excel
+    /// opens the file as UTF-8 (without it, Excel on Japanese Windows reads
+    /// it as Shift_JIS and garbles every name). Leave it out for tools.
+    #[arg(long)]
+    pub bom: bool,
 }
 
 /// How the inventory is printed (`--format`).
@@ -36,7 +41,7 @@ pub enum InventoryFormat {
 /// Lists the accounts. `--app` names are checked against the policies
 /// before any HR master or app is read.
 pub async fn run(args: InventoryArgs) -> Result<ExitCode> {
-    let InventoryArgs { input, at, format, apps } = args;
+    let InventoryArgs { input, at, format, apps, bom } = args;
     let today = at.unwrap_or_else(super::today);
     let loaded = pipeline::load_policies(&input.paths)?;
     for a in &apps {
@@ -54,6 +59,7 @@ pub async fn run(args: InventoryArgs) -> Result<ExitCode> {
     match format {
         InventoryFormat::Table => write_text(&inv.to_table())?,
         // CSV is data: a cell holds what the app holds, quoted.
+        InventoryFormat::Csv if bom => write_stdout(&format!("\u{feff}{}", inv.to_csv()))?,
         InventoryFormat::Csv => write_stdout(&inv.to_csv())?,
     }
     Ok(ExitCode::SUCCESS)
