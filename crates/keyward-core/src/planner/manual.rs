@@ -1,6 +1,6 @@
 //! What an app's connector cannot do, handed to a human as a review.
 
-use crate::account::{Capabilities, RevokeKinds, Text};
+use crate::account::{Capabilities, Text};
 use crate::action::Action;
 use crate::compile::model::CompiledApp;
 use crate::plan::Change;
@@ -83,12 +83,9 @@ fn split_revocations(app: &CompiledApp, caps: &Capabilities, changes: &mut Vec<C
             r.proposed = Some(Action::Revoke);
             by_hand.push(r);
         }
-        if can.is_empty() {
-            // Nothing left for the connector: the review above is all.
-            c.revoke = Some(RevokeKinds::NONE);
-        }
     }
-    // A revocation with nothing the connector can close is not a change.
+    // A revocation with nothing the connector can close is not a change:
+    // the review above is all.
     changes.retain(|c| !(c.action == Action::Revoke && c.revoke.is_some_and(|r| r.is_empty())));
     changes.extend(by_hand);
 }
