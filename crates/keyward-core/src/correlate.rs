@@ -98,6 +98,13 @@ pub struct LinkDetail {
     pub protected_because: Option<String>,
 }
 
+/// The e-mail as the email correlator compares it without domain aliases
+/// (ASCII lowercase, `+tag` removed); `None` when it is not an address.
+pub(crate) fn email_key(raw: &str) -> Option<String> {
+    let mut out = String::new();
+    normalize_email_into(raw, &[], true, &mut out).then_some(out)
+}
+
 /// Writes the normalised e-mail (ASCII lowercase, `+tag` removed, domain
 /// aliases applied) into `out`; `false` when it is not an e-mail.
 fn normalize_email_into(raw: &str, aliases: &[(String, String)], strip_plus: bool, out: &mut String) -> bool {

@@ -2,6 +2,7 @@
 //! entries and each other, and how a directory's user is found in the HR
 //! data.
 
+use crate::correlate::email_key;
 use crate::people::People;
 
 /// A name or id without regard to case, spaces or punctuation
@@ -24,27 +25,14 @@ pub(super) fn bounded(s: &str, max: usize) -> String {
 /// matches: ASCII case-insensitive, a `+tag` ignored. Only addresses match:
 /// a bare value could be someone's employee number.
 pub(super) fn person_of(people: &People, user: &str) -> Option<usize> {
-    let user = user.trim_ascii();
-    let (local, domain) = user.rsplit_once('@')?;
-    if local.is_empty() || domain.is_empty() {
-        return None;
-    }
-    people.find(user).or_else(|| {
-        let base = local.split('+').next().unwrap_or(local);
-        (base.len() < local.len() && !base.is_empty()).then(|| people.find(&format!("{base}@{domain}"))).flatten()
-    })
+    let key = email_key(user)?;
+    people.find(user.trim_ascii()).or_else(|| people.find(&key))
 }
 
-/// The key under which one user is counted once: the address lowercased
-/// (ASCII), without its `+tag`.
+/// The key under which one user is counted once: the address as the email
+/// correlator compares it; anything else lowercased (ASCII).
 pub(super) fn user_key(user: &str) -> String {
-    let user = user.trim_ascii();
-    let mut key = match user.rsplit_once('@') {
-        Some((local, domain)) => format!("{}@{domain}", local.split('+').next().unwrap_or(local)),
-        None => user.to_owned(),
-    };
-    key.make_ascii_lowercase();
-    key
+    email_key(user).unwrap_or_else(|| user.trim_ascii().to_ascii_lowercase())
 }
 
 /// Second-level labels under which a country's registrable names sit
