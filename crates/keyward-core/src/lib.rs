@@ -25,7 +25,8 @@
 //!    [`printable`] (data made safe for a terminal or a log line),
 //!    [`endpoint`] (the one check of a URL a credential is sent to),
 //!    [`excerpt`] (bounded quotes of outside text for messages),
-//!    [`template`] (the `http` connector's request templates).
+//!    [`template`] (the `http` connector's request templates), [`i18n`]
+//!    (every sentence in English and Japanese: the message catalogues).
 //! 1. [`resources`]: the resource types, one file per kind. Pure type
 //!    definitions: no checks between fields, no knowledge of planning.
 //! 2. The data model: [`people`] (the HR snapshot and a person's phase on a
@@ -53,6 +54,7 @@ pub mod diag;
 pub mod duration;
 pub mod endpoint;
 pub mod excerpt;
+pub mod i18n;
 pub mod json_path;
 pub mod printable;
 pub mod template;

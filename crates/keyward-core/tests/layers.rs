@@ -32,6 +32,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("endpoint", 0),
     ("excerpt", 0),
     ("template", 0),
+    ("i18n", 0),
     // 1. resource types
     ("resources", 1),
     // 2. the data model and vocabularies

@@ -20,6 +20,12 @@ use crate::logging::LogSettings;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Language of everything printed: `en` or `ja`. Without it, the
+    /// locale decides (`LC_ALL`, `LC_MESSAGES`, `LANG`; `ja_JP.UTF-8` gives
+    /// Japanese), else English. JSON output and the audit log stay in
+    /// English field names either way.
+    #[arg(long, global = true, value_name = "LANG", env = "KEYWARD_LANG")]
+    pub lang: Option<keyward_core::i18n::Lang>,
 }
 
 /// The commands, in the order `keyward --help` lists them.

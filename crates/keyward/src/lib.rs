@@ -31,6 +31,7 @@ pub mod args;
 pub mod catalogue;
 pub mod cli;
 pub mod commands;
+pub mod language;
 pub mod logging;
 pub mod notify;
 pub mod output;

@@ -27,6 +27,7 @@ fn main() -> ExitCode {
         Err(e) => return clap_exit(&e),
     };
     logging::init(cli.command.log_settings());
+    keyward::language::init(cli.lang);
     // Long messages stay on one line so CI logs can be searched for
     // `file:line:column`.
     let _ = miette::set_hook(Box::new(|_| Box::new(miette::MietteHandlerOpts::new().wrap_lines(false).build())));
