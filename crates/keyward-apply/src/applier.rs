@@ -316,6 +316,7 @@ mod tests {
             duty_rules: 0,
             diagnostics: vec![],
             held: vec![],
+            vanished: vec![],
         };
         let mut doc = serde_json::to_value(&plan).unwrap();
         doc["changes"] = serde_json::to_value(vec![change(Action::Suspend, "a"), change(Action::Delete, "a")]).unwrap();

@@ -103,6 +103,9 @@ pub fn check(plan: &Plan, set: &PolicySet, opts: &GuardOptions, previous_people_
     if let Some(r) = hr_shrink(plan.people.total, previous_people_total, opts) {
         out.push(r);
     }
+    if let Some(r) = mass_vanish(plan, opts) {
+        out.push(r);
+    }
     let mut total = 0usize;
     for app in &plan.apps {
         if let Some(r) = stale_export(opts, app) {
@@ -220,6 +223,25 @@ fn hr_shrink(now: usize, previous: Option<usize>, opts: &GuardOptions) -> Option
         message: format!(
             "the HR snapshot has {now} people, {} fewer than the {prev} at the last apply (the limit is a {limit}% drop); a truncated or filtered HR export looks exactly like this and would offboard people who still work here. Check the export, then rerun with --allow-hr-shrink if the head count really fell.",
             share(drop, prev, limit)
+        ),
+    })
+}
+
+/// Many people the roster remembers missing from the HR read at once (see
+/// `keyward_core::roster`): the same story as a shrinking head count, told
+/// by names rather than by the number at the last apply.
+fn mass_vanish(plan: &Plan, opts: &GuardOptions) -> Option<Refusal> {
+    let p = &plan.people;
+    if opts.allow_hr_shrink || !p.mass_vanish() {
+        return None;
+    }
+    Some(Refusal {
+        app: None,
+        message: format!(
+            "{} of the {} people keyward saw before are missing from the HR snapshot at once ({}); a truncated or filtered HR read looks exactly like this. Check the source, then rerun with --allow-hr-shrink if they really are gone.",
+            p.vanished,
+            p.known,
+            share(p.vanished, p.known, keyward_core::roster::MASS_VANISH_PERCENT as u32)
         ),
     })
 }
@@ -370,6 +392,19 @@ mod tests {
         assert_eq!(share(101, 1000, 10), "10.1%");
         assert_eq!(share(25, 100, 10), "25%");
         assert_eq!(share(1, 3, 50), "33.3%");
+    }
+
+    #[test]
+    fn many_people_vanished_at_once_is_refused_until_allowed() {
+        let (set, mut plan) = (crm("{}"), opening(100, 0, 0));
+        (plan.people.vanished, plan.people.known) = (5, 20);
+        assert!(check(&plan, &set, &GuardOptions::default(), None).is_empty(), "five is within the bound");
+        plan.people.vanished = 6;
+        let refusals = check(&plan, &set, &GuardOptions::default(), None);
+        assert_eq!(refusals.len(), 1, "{refusals:#?}");
+        assert!(refusals[0].message.starts_with("6 of the 20 people keyward saw before are missing"), "{refusals:#?}");
+        let allowed = GuardOptions { allow_hr_shrink: true, ..GuardOptions::default() };
+        assert!(check(&plan, &set, &allowed, None).is_empty());
     }
 
     #[test]

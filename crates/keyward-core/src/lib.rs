@@ -32,7 +32,8 @@
 //! 2. The data model: [`people`] (the HR snapshot and a person's phase on a
 //!    day), [`action`], [`account`] (listings and what a connector can do),
 //!    [`plan`] (the plan's data model, the JSON contract), [`discovery`]
-//!    (third-party apps the directories report people using), and the built-in
+//!    (third-party apps the directories report people using), [`roster`]
+//!    (everyone keyward has seen, to tell who vanished), and the built-in
 //!    label vocabularies ([`vocab`]) and CSV helpers ([`tabular`]).
 //! 3. [`load`]: policy files or Kubernetes objects → typed resources with
 //!    their origin, and a [`Locator`](load::Locator) that says where each
@@ -67,6 +68,7 @@ pub mod action;
 pub mod discovery;
 pub mod people;
 pub mod plan;
+pub mod roster;
 pub mod tabular;
 pub mod vocab;
 // 3. loading policy files and objects
@@ -92,4 +94,4 @@ pub use evaluate::selector_warnings;
 pub use load::{Named, Origin, SourceFile};
 pub use people::{People, Person, Phase, Post};
 pub use plan::{Change, Plan, PlanError};
-pub use planner::{plan, plan_scoped};
+pub use planner::{plan, plan_scoped, plan_with_roster};

@@ -14,7 +14,7 @@ use crate::resources::HrStatus;
 
 /// One post (所属) a person holds: a department path and a title.
 /// Concurrent posts (兼務) are several posts.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize, Default)]
 pub struct Post {
     /// Department path with `/` between levels (`営業本部/第一営業部`).
     #[serde(skip_serializing_if = "Option::is_none")]

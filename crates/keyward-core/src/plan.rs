@@ -310,6 +310,50 @@ pub struct PeopleSummary {
     pub not_started: usize,
     /// Gone.
     pub left: usize,
+    /// People the roster remembers whom this HR read no longer has (and no
+    /// human has acknowledged). Absent when none.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub vanished: usize,
+    /// Everyone the roster remembers, for the share of the vanished.
+    /// Absent without a roster.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub known: usize,
+}
+
+impl PeopleSummary {
+    /// `true` when so many people vanished at once that the HR read looks
+    /// truncated: the plan lists no reviews for them and apply refuses
+    /// until `--allow-hr-shrink` (see [`crate::roster::Roster::is_mass_vanish`]).
+    pub fn mass_vanish(&self) -> bool {
+        crate::roster::Roster::is_mass_vanish(self.vanished, self.known)
+    }
+}
+
+/// A person keyward saw in the HR master before whom this read no longer
+/// has: shown with their accounts, for a human to decide (they left, or
+/// the record moved). Nothing is planned for them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Vanished {
+    /// The person as last seen.
+    pub person: PersonRef,
+    /// The last day keyward saw them.
+    pub last_seen: Date,
+    /// The PeopleSource they were read from.
+    pub source: String,
+    /// Their accounts, matched with each app's correlators on what the
+    /// roster remembers (employee number, e-mail).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub accounts: Vec<VanishedAccount>,
+}
+
+/// One account of a vanished person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VanishedAccount {
+    /// Application name.
+    pub app: Text,
+    /// The account.
+    pub account: AccountRef,
 }
 
 /// The plan: every change keyward proposes, per app, with reasons.
@@ -353,6 +397,11 @@ pub struct Plan {
     /// Absent when there are none, so older readers are unaffected.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub held: Vec<Held>,
+    /// People missing since the last HR read, with their accounts, by
+    /// employee number. Empty when so many vanished at once that the read
+    /// looks truncated ([`PeopleSummary::mass_vanish`]). Absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vanished: Vec<Vanished>,
 }
 
 /// A change the plan holds back: planned on `until`, unless something else

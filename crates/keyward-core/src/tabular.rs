@@ -212,6 +212,19 @@ pub fn split_list<'a>(cell: &'a str, sep: &'a str) -> impl Iterator<Item = &'a s
     cell.split(['\n', '\r']).flat_map(move |line| line.split(sep)).map(str::trim).filter(|s| !s.is_empty())
 }
 
+/// The byte order mark keyward puts before a CSV meant for Excel: without
+/// it, Excel reads UTF-8 as the machine's code page (Shift_JIS on a
+/// Japanese Windows) and garbles every Japanese cell. Review sheets always
+/// carry it (they are made for Excel); `inventory --format csv` adds it with
+/// `--bom` (its CSV is also read by scripts, which a BOM would trip up).
+/// Readers skip it ([`decode`]).
+pub const EXCEL_BOM: char = '\u{feff}';
+
+/// `text` (a CSV) with [`EXCEL_BOM`] in front, unless it has one already.
+pub fn for_excel(text: &str) -> String {
+    if text.starts_with(EXCEL_BOM) { text.to_owned() } else { format!("{EXCEL_BOM}{text}") }
+}
+
 /// An error for a data file with no header row: nothing but white space
 /// (or nothing at all). Said as such, rather than as every mapped column
 /// missing from it; `again` says what to export.

@@ -180,3 +180,21 @@ spec:
     .unwrap_err();
     assert!(ps.iter().any(|(m, _)| m.contains("github")), "{ps:#?}");
 }
+
+#[test]
+fn one_column_and_a_column_per_post_are_not_both_set() {
+    let ps = problems(
+        "  csv:
+    path: hr.csv
+    columns:
+      id: 社員番号
+      department: 部署
+      departments: [部署1, 部署2]
+      title: 役職
+      titles: [役職1, '']
+",
+    );
+    has(&ps, "policies/hr.yaml:10:20: both `department` and `departments` are set", "for a column per post");
+    has(&ps, "policies/hr.yaml:12:15: both `title` and `titles` are set", "not both");
+    has(&ps, "policies/hr.yaml:12:21: the column name is empty", "remove the entry from `titles`");
+}

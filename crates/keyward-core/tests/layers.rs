@@ -41,6 +41,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("account", 2),
     ("discovery", 2),
     ("plan", 2),
+    ("roster", 2),
     ("vocab", 2),
     ("tabular", 2),
     // 3. loading

@@ -21,8 +21,8 @@ struct Cols {
     name: Option<usize>,
     family_name: Option<usize>,
     given_name: Option<usize>,
-    department: Option<usize>,
-    title: Option<usize>,
+    departments: Slots,
+    titles: Slots,
     employment_type: Option<usize>,
     status: Option<usize>,
     start_date: Option<usize>,
@@ -30,6 +30,33 @@ struct Cols {
     manager: Option<usize>,
     moved_on: Option<usize>,
     attributes: Vec<(String, usize)>,
+}
+
+/// Where a row's departments (or titles) are: one column whose cell lists
+/// them (`department: 部署`, split at the list separator), or one column
+/// per post (`departments: [部署1, 部署2]`).
+enum Slots {
+    /// No column is mapped (or its header is missing, already reported).
+    None,
+    /// One column, several values in a cell.
+    List(usize),
+    /// One column per post, in order.
+    Columns(Vec<usize>),
+}
+
+impl Slots {
+    /// The row's values, one slot per post position: a listed cell gives
+    /// only its filled values; one column per post keeps an empty cell as
+    /// an empty slot, so the n-th title stays with the n-th department.
+    fn read(&self, cell: impl Fn(Option<usize>) -> Option<String>, list_sep: &str) -> Vec<Option<String>> {
+        match self {
+            Self::None => Vec::new(),
+            Self::List(i) => cell(Some(*i))
+                .map(|c| tabular::split_list(&c, list_sep).map(|v| Some(v.to_owned())).collect())
+                .unwrap_or_default(),
+            Self::Columns(cols) => cols.iter().map(|i| cell(Some(*i))).collect(),
+        }
+    }
 }
 
 /// Parses the text of an HR CSV export.
@@ -110,12 +137,10 @@ pub fn parse(
             let parts: Vec<&str> = [cell(cols.family_name), cell(cols.given_name)].into_iter().flatten().collect();
             (!parts.is_empty()).then(|| parts.join(" "))
         });
-        let depts: Vec<String> = cell(cols.department)
-            .map(|c| tabular::split_list(c, list_sep).map(|d| normalize_department(d, dept_sep)).collect())
-            .unwrap_or_default();
-        let titles: Vec<String> =
-            cell(cols.title).map(|c| tabular::split_list(c, list_sep).map(str::to_owned).collect()).unwrap_or_default();
-        let posts = zip_posts(depts, titles);
+        let owned = |i: Option<usize>| cell(i).map(str::to_owned);
+        let depts = cols.departments.read(owned, list_sep);
+        let depts = depts.into_iter().map(|d| d.map(|d| normalize_department(&d, dept_sep)).filter(|d| !d.is_empty()));
+        let posts = pair_posts(depts.collect(), cols.titles.read(owned, list_sep));
 
         let employment_type = match (cell(cols.employment_type), cols.employment_type) {
             (Some(raw), Some(i)) => match employment_types.get(raw) {
@@ -211,8 +236,8 @@ pub fn parse(
         status: spec.columns.status.clone(),
         start_date: spec.columns.start_date.clone(),
         end_date: spec.columns.end_date.clone(),
-        department: spec.columns.department.clone(),
-        title: spec.columns.title.clone(),
+        department: column_label(&spec.columns.department, &spec.columns.departments),
+        title: column_label(&spec.columns.title, &spec.columns.titles),
         employment_type: spec.columns.employment_type.clone(),
         moved_on: spec.columns.moved_on.clone(),
     };
@@ -243,14 +268,25 @@ fn resolve_columns(
     let c = &spec.columns;
     let mut opt = |field: &str, name: &Option<String>| name.as_deref().and_then(|n| find(field, n));
     let id = opt("id", &Some(c.id.clone()));
+    // `department: 部署` lists posts in one cell; `departments: [部署1, 部署2]` has a column per post.
+    let mut slots = |field: &str, one: &Option<String>, several: &[String]| match one {
+        Some(_) => opt(field, one).map_or(Slots::None, Slots::List),
+        None => Slots::Columns(
+            (several.iter().enumerate())
+                .filter_map(|(i, n)| opt(&format!("{field}s[{i}]"), &Some(n.clone())))
+                .collect(),
+        ),
+    };
+    let departments = slots("department", &c.department, &c.departments);
+    let titles = slots("title", &c.title, &c.titles);
     let cols = Cols {
         id: id.unwrap_or(0),
         email: opt("email", &c.email),
         name: opt("name", &c.name),
         family_name: opt("familyName", &c.family_name),
         given_name: opt("givenName", &c.given_name),
-        department: opt("department", &c.department),
-        title: opt("title", &c.title),
+        departments,
+        titles,
         employment_type: opt("employmentType", &c.employment_type),
         status: opt("status", &c.status),
         start_date: opt("startDate", &c.start_date),
@@ -274,10 +310,26 @@ pub(crate) fn normalize_department(raw: &str, sep: &str) -> String {
 /// Departments and titles of concurrent posts are listed in the same order.
 /// Extra titles or departments make posts with only one of the two.
 pub(crate) fn zip_posts(depts: Vec<String>, titles: Vec<String>) -> Vec<Post> {
+    pair_posts(depts.into_iter().map(Some).collect(), titles.into_iter().map(Some).collect())
+}
+
+/// The n-th department slot with the n-th title slot makes the n-th post;
+/// a position where both are empty (an empty `部署2` with no `役職2`) is no
+/// post.
+fn pair_posts(depts: Vec<Option<String>>, titles: Vec<Option<String>>) -> Vec<Post> {
     let n = depts.len().max(titles.len());
     let mut d = depts.into_iter();
     let mut t = titles.into_iter();
-    (0..n).map(|_| Post { department: d.next(), title: t.next() }).collect()
+    (0..n)
+        .map(|_| Post { department: d.next().flatten(), title: t.next().flatten() })
+        .filter(|p| p.department.is_some() || p.title.is_some())
+        .collect()
+}
+
+/// The header(s) a field is read from, as reasons name them: `部署`, or
+/// `部署1, 部署2` when one column per post is mapped.
+fn column_label(one: &Option<String>, several: &[String]) -> Option<String> {
+    one.clone().or_else(|| (!several.is_empty()).then(|| several.join(", ")))
 }
 
 #[cfg(test)]
@@ -295,6 +347,18 @@ mod tests {
         let posts = zip_posts(vec!["A".into(), "B".into()], vec!["部長".into()]);
         assert_eq!(posts[0], Post { department: Some("A".into()), title: Some("部長".into()) });
         assert_eq!(posts[1], Post { department: Some("B".into()), title: None });
+    }
+
+    #[test]
+    fn an_empty_position_is_no_post_and_titles_keep_their_position() {
+        let posts = pair_posts(vec![Some("A".into()), None, Some("C".into())], vec![None, None, Some("課長".into())]);
+        assert_eq!(
+            posts,
+            vec![
+                Post { department: Some("A".into()), title: None },
+                Post { department: Some("C".into()), title: Some("課長".into()) }
+            ]
+        );
     }
 
     #[test]

@@ -113,3 +113,48 @@ impl GuardArgs {
         }
     }
 }
+
+/// The roster of everyone keyward has seen in the HR master (see
+/// `keyward_core::roster`): `plan` reads it to show who vanished, `apply`
+/// also writes it.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RosterArgs {
+    /// The roster file, kept beside the audit log. A missing file is an
+    /// empty roster (the first run); one keyward cannot read is an error.
+    #[arg(long, value_name = "FILE", env = "KEYWARD_ROSTER", default_value = ".keyward/roster.json")]
+    pub roster: PathBuf,
+}
+
+impl RosterArgs {
+    /// The roster, empty when the file does not exist yet.
+    pub fn read(&self) -> Result<keyward_core::roster::Roster> {
+        use anyhow::Context as _;
+        let path = &self.roster;
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(keyward_core::roster::Roster::default()),
+            Err(e) => return Err(e).with_context(|| format!("cannot read the roster {}", path.display())),
+        };
+        keyward_core::roster::Roster::from_json(&text).with_context(|| {
+            format!(
+                "{} is not a roster this keyward can read; restore it from a backup, or move it away to start a new one (whom keyward saw before is then forgotten)",
+                path.display()
+            )
+        })
+    }
+
+    /// Replaces the roster file: written beside it and renamed over it, so
+    /// a crash leaves the old roster or the new one, never half of one.
+    pub fn write(&self, roster: &keyward_core::roster::Roster) -> Result<()> {
+        use anyhow::Context as _;
+        let path = &self.roster;
+        let fail = || format!("cannot write the roster {}", path.display());
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).with_context(fail)?;
+        }
+        let mut tmp = path.clone().into_os_string();
+        tmp.push(".tmp");
+        std::fs::write(&tmp, roster.to_json()).with_context(fail)?;
+        std::fs::rename(&tmp, path).with_context(fail)
+    }
+}

@@ -96,6 +96,7 @@ fn plan(people: usize, apps: &[AppDef], changes: Vec<Change>) -> Plan {
         duty_rules: 0,
         diagnostics: vec![],
         held: vec![],
+        vanished: vec![],
     };
     let mut doc = serde_json::to_value(&plan).unwrap();
     doc["changes"] = serde_json::to_value(&changes).unwrap();

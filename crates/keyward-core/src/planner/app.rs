@@ -6,7 +6,7 @@ use crate::action::Action;
 use crate::compile::model::CompiledApp;
 use crate::correlate::Link;
 use crate::evaluate::EntView;
-use crate::plan::{AppSummary, Change, Counts, ExportAge, Held, SeatChange};
+use crate::plan::{AppSummary, Change, Counts, ExportAge, Held, SeatChange, VanishedAccount};
 use crate::resources::{CsvExportConnector, DEFAULT_EXPORT_MAX_AGE};
 
 use super::context::{AppCtx, Scratch, Shared};
@@ -14,6 +14,7 @@ use super::duties::Holding;
 use super::manual::hand_to_humans;
 use super::person::PersonPlanner;
 use super::reviews::{plan_foreign_domains, plan_unmatched};
+use super::vanished::Vanish;
 
 /// One app's part of the plan.
 pub(super) struct AppPart {
@@ -26,6 +27,9 @@ pub(super) struct AppPart {
     pub(super) holdings: Vec<Holding>,
     /// The changes held back until a later day.
     pub(super) held: Vec<Held>,
+    /// Accounts of vanished people, with the person's index in the
+    /// roster's vanished.
+    pub(super) vanished: Vec<(usize, VanishedAccount)>,
 }
 
 /// Plans one app: see [`AppPart`].
@@ -34,6 +38,7 @@ pub(super) fn plan_app(
     app_idx: usize,
     app: &CompiledApp,
     listing: &AccountListing,
+    vanish: Option<&Vanish<'_>>,
     scratch: &mut Scratch,
 ) -> AppPart {
     let (compiled, people, selections) = (shared.compiled, shared.people, shared.selections);
@@ -62,8 +67,12 @@ pub(super) fn plan_app(
         let mut p = PersonPlanner { ctx: &ctx, s: shared, person, pi, out: &mut app_changes, held: &mut app_held };
         p.plan(granted.then_some(&ent), accounts);
     }
+    let mut vanished = Vec::new();
     if shared.scope.is_none() {
         plan_unmatched(&ctx, people, &mut app_changes);
+        if let Some(v) = vanish {
+            vanished = v.mark(&ctx, &mut app_changes);
+        }
     }
     let mut holdings = Vec::new();
     if app.in_duties {
@@ -105,7 +114,7 @@ pub(super) fn plan_app(
             ExportAge::on(e, limit.unwrap_or(DEFAULT_EXPORT_MAX_AGE), shared.today)
         }),
     };
-    AppPart { summary, changes: app_changes, holdings, held: app_held }
+    AppPart { summary, changes: app_changes, holdings, held: app_held, vanished }
 }
 
 /// The order of an app's changes: by action, then person, then account.

@@ -14,7 +14,9 @@
 //! apps (`duties`). What a person's planning holds back until a later day
 //! (`moverGrace`, a hand-over Exception) is listed as held (`held`); an
 //! export older than its limit, or dated after the plan, is a warning
-//! (`exports`). The plan's data model is [`crate::plan`], below this.
+//! (`exports`). People the roster remembers whom the HR read no longer has
+//! are matched to their accounts and reviewed (`vanished`). The plan's data
+//! model is [`crate::plan`], below this.
 
 use std::collections::BTreeMap;
 
@@ -26,6 +28,7 @@ use crate::correlate::Indexes;
 use crate::evaluate::{select_all, selector_warnings_from};
 use crate::people::{People, Phase};
 use crate::plan::{Changes, Counts, PLAN_FORMAT_VERSION, PeopleSummary, Plan, PlanError, SeatChange};
+use crate::roster::Roster;
 
 mod app;
 mod context;
@@ -35,6 +38,7 @@ mod held;
 mod manual;
 mod person;
 mod reviews;
+mod vanished;
 
 use app::{AppPart, plan_app, sort_key};
 use context::{Scratch, Shared};
@@ -46,7 +50,20 @@ pub fn plan(
     listings: &BTreeMap<String, AccountListing>,
     today: Date,
 ) -> Result<Plan, PlanError> {
-    plan_inner(set, people, listings, today, None)
+    plan_inner(set, people, listings, today, None, None)
+}
+
+/// [`plan`] with the roster of everyone seen before: people it remembers
+/// whom `people` no longer has are listed as vanished, with their accounts
+/// reviewed (see [`crate::roster`]).
+pub fn plan_with_roster(
+    set: &PolicySet,
+    people: &People,
+    listings: &BTreeMap<String, AccountListing>,
+    today: Date,
+    roster: &Roster,
+) -> Result<Plan, PlanError> {
+    plan_inner(set, people, listings, today, None, Some(roster))
 }
 
 /// Plans for some people only: the people at indexes `only` of
@@ -65,7 +82,7 @@ pub fn plan_scoped(
     let mut only: Vec<usize> = only.iter().copied().filter(|&i| i < people.len()).collect();
     only.sort_unstable();
     only.dedup();
-    plan_inner(set, people, listings, today, Some(&only))
+    plan_inner(set, people, listings, today, Some(&only), None)
 }
 
 fn plan_inner(
@@ -74,6 +91,7 @@ fn plan_inner(
     listings: &BTreeMap<String, AccountListing>,
     today: Date,
     scope: Option<&[usize]>,
+    roster: Option<&Roster>,
 ) -> Result<Plan, PlanError> {
     let compiled = &set.compiled;
     let phases: Vec<Phase> = people.persons().iter().map(|p| p.phase(today)).collect();
@@ -96,6 +114,12 @@ fn plan_inner(
     // Who gets what, and who owns which key, are independent.
     let (selections, indexes) =
         rayon::join(|| select_all(compiled, people, &phases, today), || Indexes::build(&compiled.apps, people));
+    // A person's reconcile does not look for the vanished: the full plan does.
+    let roster = roster.filter(|_| scope.is_none()).map(|r| vanished::RosterView::new(compiled, r, people));
+    if let Some(r) = &roster {
+        (summary_people.vanished, summary_people.known) = (r.vanished, r.known);
+    }
+    let vanish = roster.as_ref().and_then(|r| r.vanish.as_ref());
     let shared =
         Shared { set, compiled, people, phases: &phases, selections: &selections, indexes: &indexes, today, scope };
     // Apps are independent: plan them in parallel, collected in app order so
@@ -107,7 +131,7 @@ fn plan_inner(
             .par_iter()
             .enumerate()
             .map_init(Scratch::default, |scratch, (app_idx, app)| {
-                plan_app(&shared, app_idx, app, &listings[&app.name], scratch)
+                plan_app(&shared, app_idx, app, &listings[&app.name], vanish, scratch)
             })
             .collect()
     };
@@ -115,11 +139,13 @@ fn plan_inner(
     let mut apps = Vec::with_capacity(per_app.len());
     let mut holdings = Vec::with_capacity(per_app.len());
     let mut held = Vec::new();
+    let mut vanished_accounts = Vec::new();
     for part in per_app {
         apps.push(part.summary);
         by_app.push(part.changes);
         holdings.push(part.holdings);
         held.extend(part.held);
+        vanished_accounts.extend(part.vanished);
     }
     // Separation of duties spans apps, so it looks at the finished per-app
     // plans; what it holds back changes those apps' order and counts.
@@ -141,6 +167,7 @@ fn plan_inner(
     }
     let mut warnings = selections.warnings.clone();
     warnings.extend(exports::export_warnings(&apps));
+    warnings.extend(roster.as_ref().and_then(vanished::RosterView::warning));
     Ok(Plan {
         api_version: crate::resources::API_VERSION.to_owned(),
         kind: "Plan".to_owned(),
@@ -157,5 +184,6 @@ fn plan_inner(
         // over everyone is the full plan's to say.
         diagnostics: if scope.is_none() { selector_warnings_from(set, people, &selections, today) } else { Vec::new() },
         held,
+        vanished: vanish.map(|v| v.list(vanished_accounts)).unwrap_or_default(),
     })
 }

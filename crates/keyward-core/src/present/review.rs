@@ -146,7 +146,7 @@ impl ReviewRow {
 }
 
 /// The byte-order mark a sheet starts with, so Excel reads it as UTF-8.
-const BOM: &str = "\u{feff}";
+const BOM: char = crate::tabular::EXCEL_BOM;
 
 /// The sheet of one reviewer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -302,12 +302,12 @@ pub fn to_markdown(sheet: &ReviewSheet, today: Date) -> String {
 /// that would start a spreadsheet formula (a name typed as `=HYPERLINK(…)`
 /// in the HR master) gets a leading `'`, which [`read_csv`] removes.
 pub fn to_csv(sheet: &ReviewSheet) -> String {
-    let mut w = csv::Writer::from_writer(BOM.as_bytes().to_vec());
+    let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(COLUMNS);
     for r in &sheet.rows {
         let _ = w.write_record(r.cells().map(spreadsheet_cell).iter().map(|c| c.as_bytes()));
     }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    crate::tabular::for_excel(&String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default())
 }
 
 /// Reads a filled-in sheet (`file` names it in errors): each cell as
@@ -320,6 +320,13 @@ pub fn read_csv(file: &str, text: &str) -> Result<Vec<ReviewRow>, Diagnostic> {
     let help = "keep the columns `keyward review export` wrote and fill in only `decision` and `comment`";
     let located = |line: usize, e: &dyn std::fmt::Display| row_error(file, line, None, e.to_string()).with_help(help);
     let headers = reader.headers().map_err(|e| located(1, &e))?.clone();
+    // Only the comment may be left out; a sheet without the account's
+    // columns or the decision cannot be carried out.
+    let missing: Vec<&str> =
+        COLUMNS.iter().copied().filter(|c| *c != "comment" && !headers.iter().any(|h| h.trim() == *c)).collect();
+    if !missing.is_empty() {
+        return Err(row_error(file, 1, None, missing_columns_message(&missing)).with_help(help));
+    }
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| located(e.position().map_or(0, |p| lines.line(p)), &e))?;
@@ -330,6 +337,36 @@ pub fn read_csv(file: &str, text: &str) -> Result<Vec<ReviewRow>, Diagnostic> {
         rows.push(row);
     }
     Ok(rows)
+}
+
+/// The error for a sheet whose header row lacks columns keyward wrote.
+fn missing_columns_message(missing: &[&str]) -> String {
+    format!("the sheet has no column `{}`", missing.join("`, `"))
+}
+
+/// Every account reviewed twice (in one sheet or two): which decision
+/// counts would be a guess, so each is an error naming both rows.
+pub fn duplicate_rows(rows: &[ReviewRow]) -> Vec<Diagnostic> {
+    let mut first: std::collections::HashMap<(&str, &str), &RowAt> = std::collections::HashMap::new();
+    let mut out = Vec::new();
+    for r in rows {
+        let key = (r.app.as_str(), if r.account_id.is_empty() { r.account.as_str() } else { r.account_id.as_str() });
+        match first.get(&key) {
+            Some(at) => out.push(
+                row_error(&r.at.file, r.at.line, None, duplicate_row_message(&r.app, &r.account, at))
+                    .with_help("keep one row per account, with one decision"),
+            ),
+            None => {
+                first.insert(key, &r.at);
+            }
+        }
+    }
+    out
+}
+
+/// The error for an account reviewed in two rows.
+fn duplicate_row_message(app: &str, account: &str, first: &RowAt) -> String {
+    format!("{app} account `{account}` is already reviewed in {} line {}", first.file, first.line)
 }
 
 /// Escapes what would break a Markdown table cell or become HTML.
@@ -506,6 +543,29 @@ mod tests {
             .replacen(",keep2,", ",keep2,,extra", 1);
         let err = read_csv("s.csv", &text).unwrap_err();
         assert_eq!(err.position(), "s.csv:3:1", "{err}");
+    }
+
+    #[test]
+    fn a_sheet_without_a_column_keyward_wrote_names_the_file_and_the_column() {
+        let text = to_csv(&ReviewSheet { reviewer: "m".into(), role: "r".into(), rows: vec![row()] }).replacen(
+            ",decision,",
+            ",決定,",
+            1,
+        );
+        let err = read_csv("s.csv", &text).unwrap_err();
+        assert_eq!(err.position(), "s.csv:1:1", "{err}");
+        assert_eq!(err.message, "the sheet has no column `decision`");
+    }
+
+    #[test]
+    fn an_account_reviewed_twice_names_both_rows() {
+        let text = to_csv(&ReviewSheet { reviewer: "m".into(), role: "r".into(), rows: vec![row()] });
+        let mut rows = read_csv("a.csv", &text).unwrap();
+        rows.extend(read_csv("b.csv", &text).unwrap());
+        let errors = duplicate_rows(&rows);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].position(), "b.csv:2:1");
+        assert!(errors[0].message.ends_with("is already reviewed in a.csv line 2"), "{}", errors[0].message);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use jiff::civil::Date;
 
-use crate::args::Input;
+use crate::args::{Input, RosterArgs};
 use crate::output::{pretty_json, write_stdout, write_text};
 use crate::pipeline::Snapshot;
 
@@ -32,6 +32,10 @@ pub struct ExplainArgs {
     /// apps nobody declared.
     #[arg(long)]
     pub discover: bool,
+    /// A person the HR master no longer has but the roster remembers is
+    /// explained as vanished, with their accounts.
+    #[command(flatten)]
+    pub roster: RosterArgs,
 }
 
 /// How the explanation is printed (`--format`).
@@ -45,13 +49,28 @@ pub enum ExplainFormat {
 pub async fn run(args: ExplainArgs) -> Result<ExitCode> {
     let today = args.at.unwrap_or_else(super::today);
     let snapshot = Snapshot::read(&args.input).await?;
-    let mut explained = keyward_core::present::explain::explain(
+    let found = keyward_core::present::explain::explain(
         snapshot.set(),
         &snapshot.people,
         &snapshot.listings,
         &args.person,
         today,
-    )?;
+    );
+    let mut explained = match found {
+        Ok(e) => e,
+        Err(e) => {
+            let roster = args.roster.read()?;
+            let Some(seen) = roster.get(args.person.trim()) else { return Err(e.into()) };
+            let plan =
+                keyward_core::plan_with_roster(snapshot.set(), &snapshot.people, &snapshot.listings, today, &roster)?;
+            let Some(v) = plan.vanished.iter().find(|v| v.person.id == seen.id.as_str()) else { return Err(e.into()) };
+            match args.format {
+                ExplainFormat::Text => write_text(&keyward_core::present::render::vanished::explain_text(v))?,
+                ExplainFormat::Json => write_stdout(&pretty_json(v, "the explanation")?)?,
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
     if args.discover {
         let scans = super::discover::scan(snapshot.set(), None).await?;
         explained = explained.with_discovery(snapshot.set(), &snapshot.people, &scans);

@@ -59,7 +59,7 @@ pub async fn run(args: InventoryArgs) -> Result<ExitCode> {
     match format {
         InventoryFormat::Table => write_text(&inv.to_table())?,
         // CSV is data: a cell holds what the app holds, quoted.
-        InventoryFormat::Csv if bom => write_stdout(&format!("\u{feff}{}", inv.to_csv()))?,
+        InventoryFormat::Csv if bom => write_stdout(&keyward_core::tabular::for_excel(&inv.to_csv()))?,
         InventoryFormat::Csv => write_stdout(&inv.to_csv())?,
     }
     Ok(ExitCode::SUCCESS)

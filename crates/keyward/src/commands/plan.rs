@@ -13,7 +13,7 @@ use keyward_core::present::digest::Digest;
 use keyward_core::present::render::{self, TextOptions};
 
 use super::EXIT_CHANGES;
-use crate::args::{Input, NotifyArgs};
+use crate::args::{Input, NotifyArgs, RosterArgs};
 use crate::output::{ColorChoice, stderr_line, stream_stdout, write_stdout};
 use crate::pipeline::{self, Snapshot};
 use crate::problems;
@@ -51,6 +51,10 @@ pub struct PlanArgs {
     pub max_bytes: usize,
     #[command(flatten)]
     pub notify: NotifyArgs,
+    /// Read (never written by `plan`): people it remembers whom the HR
+    /// master no longer has are shown as vanished.
+    #[command(flatten)]
+    pub roster: RosterArgs,
 }
 
 /// How the plan is printed (`--format`).
@@ -64,11 +68,12 @@ pub enum PlanFormat {
 /// Plans and prints; the notification targets are resolved before
 /// anything is read, so a typo fails at once.
 pub async fn run(args: PlanArgs) -> Result<ExitCode> {
-    let PlanArgs { input, at, format, out, detailed_exitcode, offline, color, max_bytes, notify } = args;
+    let PlanArgs { input, at, format, out, detailed_exitcode, offline, color, max_bytes, notify, roster } = args;
     let today = at.unwrap_or_else(super::today);
     let notifiers = notify.notifiers()?;
+    let roster = roster.read()?;
     let snapshot = if offline { read_offline(&input).await? } else { Snapshot::read(&input).await? };
-    let plan = keyward_core::plan(snapshot.set(), &snapshot.people, &snapshot.listings, today)?;
+    let plan = keyward_core::plan_with_roster(snapshot.set(), &snapshot.people, &snapshot.listings, today, &roster)?;
     for w in &plan.diagnostics {
         problems::diagnostic(snapshot.set(), w);
     }

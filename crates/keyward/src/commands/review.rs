@@ -168,6 +168,11 @@ pub fn read_sheets(paths: &[PathBuf]) -> Result<Vec<ReviewRow>> {
         let text = tabular::decode(&file, bytes, TextEncoding::Auto).map_err(|d| anyhow::anyhow!("{d}"))?.text;
         rows.extend(review::read_csv(&file, &text).map_err(|d| anyhow::anyhow!("{d}"))?);
     }
+    let duplicates = review::duplicate_rows(&rows);
+    if !duplicates.is_empty() {
+        let shown: Vec<String> = duplicates.iter().map(ToString::to_string).collect();
+        bail!("{}", shown.join("\n"));
+    }
     Ok(rows)
 }
 

@@ -47,6 +47,41 @@ pub(super) fn check(c: &mut Checker<'_>, o: &Origin, csv: &CsvPeopleSource, type
             );
         }
     }
+    let cols = &csv.columns;
+    post_columns(c, o, ("department", "departments"), cols.department.as_ref(), &cols.departments);
+    post_columns(c, o, ("title", "titles"), cols.title.as_ref(), &cols.titles);
     check_value_maps(c, o, "spec.csv.values", &csv.values, types);
     check_attribute_names(c, o, "spec.csv.columns.attributes", &csv.columns.attributes);
+}
+
+/// A post field is read from one column (`department`) or one column per
+/// post (`departments`), never both: a structural schema cannot say
+/// "a string or a list", so the two forms are two fields.
+fn post_columns(
+    c: &mut Checker<'_>,
+    o: &Origin,
+    (one, several): (&str, &str),
+    single: Option<&String>,
+    list: &[String],
+) {
+    if single.is_some() && !list.is_empty() {
+        c.error(
+            o,
+            &format!("spec.csv.columns.{several}"),
+            format!("both `{one}` and `{several}` are set"),
+            format!(
+                "keep `{one}: COLUMN` for one column (several posts in a cell, split at `listSeparator`) or `{several}: [COLUMN1, COLUMN2]` for a column per post, not both"
+            ),
+        );
+    }
+    for (i, name) in list.iter().enumerate() {
+        if name.trim().is_empty() {
+            c.error(
+                o,
+                &format!("spec.csv.columns.{several}[{i}]"),
+                "the column name is empty",
+                format!("name the header of the column, or remove the entry from `{several}`"),
+            );
+        }
+    }
 }

@@ -13,6 +13,7 @@ use crate::printable::escape as printable;
 
 pub mod diff;
 mod markdown;
+pub mod vanished;
 
 pub use diff::{AttrDiff, attribute_diffs};
 pub use markdown::{DEFAULT_MAX_BYTES, markdown, markdown_within};
@@ -200,6 +201,9 @@ pub fn text(plan: &Plan, opts: TextOptions) -> String {
         "HR: {} people ({} employed, {} on leave, {} not started, {} left)",
         p.total, p.employed, p.on_leave, p.not_started, p.left
     );
+    if let Some(line) = vanished::vanished_line(plan) {
+        let _ = writeln!(s, "! {line}");
+    }
     for app in &plan.apps {
         let _ = writeln!(s);
         let ro = if app.read_only { "; read-only: apply writes a checklist" } else { "" };
@@ -258,6 +262,7 @@ pub fn text(plan: &Plan, opts: TextOptions) -> String {
             let _ = writeln!(s, "              {dim}{}{reset}", c.reason);
         }
     }
+    s.push_str(&vanished::text_section(plan, bold, reset));
     if !plan.warnings.is_empty() {
         let _ = writeln!(s);
         let _ = writeln!(s, "{bold}Warnings{reset}");

@@ -276,6 +276,16 @@ pub struct PeopleColumns {
     /// the departments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// Several department columns, one post each (SmartHR's `部署1`,
+    /// `部署2`, …: concurrent posts, 兼務); instead of `department`. Paired
+    /// with the titles by position; a row's post is made when its
+    /// department or its title cell is filled.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub departments: Vec<String>,
+    /// Several title columns (`役職1`, `役職2`, …), the n-th the title of
+    /// the n-th department column; instead of `title`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub titles: Vec<String>,
     /// Employment type (雇用形態).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub employment_type: Option<String>,

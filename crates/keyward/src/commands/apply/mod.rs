@@ -12,7 +12,7 @@ use jiff::civil::Date;
 
 use self::sequence::ApplyOutcome;
 use super::EXIT_PARTIAL;
-use crate::args::{GuardArgs, Input, NotifyArgs};
+use crate::args::{GuardArgs, Input, NotifyArgs, RosterArgs};
 use crate::output::ColorChoice;
 
 mod sequence;
@@ -49,12 +49,16 @@ pub struct ApplyArgs {
     pub color: ColorChoice,
     #[command(flatten)]
     pub notify: NotifyArgs,
+    /// Read to show who vanished; after an apply that was not refused or
+    /// cancelled, updated with everyone the HR master had.
+    #[command(flatten)]
+    pub roster: RosterArgs,
 }
 
 /// Applies; the notification targets are resolved first, so a typo fails
 /// before anything is read.
 pub async fn run(args: ApplyArgs) -> Result<ExitCode> {
-    let ApplyArgs { input, plan_file, at, auto_approve, audit_log, checklist_dir, guard, color, notify } = args;
+    let ApplyArgs { input, plan_file, at, auto_approve, audit_log, checklist_dir, guard, color, notify, roster } = args;
     let request = sequence::Request {
         notify: notify.notifiers()?,
         hr_limits: input.hr_limits(),
@@ -66,6 +70,7 @@ pub async fn run(args: ApplyArgs) -> Result<ExitCode> {
         checklist_dir,
         guard: guard.options(),
         color: color.enabled(),
+        roster,
     };
     Ok(match sequence::run(&request).await? {
         ApplyOutcome::NothingToDo | ApplyOutcome::Done => ExitCode::SUCCESS,

@@ -46,6 +46,8 @@ pub struct Request {
     pub color: bool,
     /// Where the digest of the run is sent.
     pub notify: crate::notify::Notifiers,
+    /// The roster of everyone seen (read, and written after the run).
+    pub roster: crate::args::RosterArgs,
 }
 
 /// How an apply ended.
@@ -72,6 +74,7 @@ pub async fn run(args: &Request) -> Result<ApplyOutcome> {
     let audit = AuditKey::from_env()
         .and_then(|key| AuditLog::open_keyed(&args.audit_log, key))
         .with_context(|| format!("cannot use the audit log {}", args.audit_log.display()))?;
+    let roster = args.roster.read()?;
     let approved = match &args.plan_file {
         Some(path) => Some(read_plan(path)?),
         None => None,
@@ -80,7 +83,7 @@ pub async fn run(args: &Request) -> Result<ApplyOutcome> {
     let connectors = pipeline::connect(set)?;
     let listings = pipeline::list_with(set, &connectors).await?;
     let date = approved.as_ref().map_or(args.at, |p| p.date);
-    let mut plan = keyward_core::plan(set, &people, &listings, date)?;
+    let mut plan = keyward_core::plan_with_roster(set, &people, &listings, date, &roster)?;
     drop(listings);
 
     if let Some(approved) = &approved {
@@ -129,6 +132,7 @@ pub async fn run(args: &Request) -> Result<ApplyOutcome> {
     write_stdout(&render::text(&plan, TextOptions { color: args.color }))?;
     if executable == 0 {
         write_text("Nothing to apply.\n")?;
+        args.roster.write(&roster.updated(&people, date))?;
         notify(args, Digest::new("apply", &plan, &people)).await;
         return Ok(ApplyOutcome::NothingToDo);
     }
@@ -156,6 +160,11 @@ pub async fn run(args: &Request) -> Result<ApplyOutcome> {
         write_stderr(&text);
         notify(args, digest).await;
         return Ok(ApplyOutcome::Refused);
+    }
+    // The roster records whom this run saw only once a run went ahead: a
+    // refused or cancelled one leaves it for the next to compare with.
+    if let Err(e) = args.roster.write(&roster.updated(&people, date)) {
+        stderr_line(&format!("warning: {e:#}"));
     }
     // After the changes were made, failing to show the report must not
     // make the run look failed: the audit log has every change.
