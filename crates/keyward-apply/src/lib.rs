@@ -28,6 +28,8 @@
 //! - `phases` — one app's changes in [`PHASES`] order, a few at once,
 //!   each attempt audited; checklists for read-only apps.
 //! - [`report`] — what a run did, and its plain-text summary.
+//! - [`roster_file::RosterFile`] — the roster of people seen (beside the
+//!   audit log): read before planning, replaced after a run that went ahead.
 //! - [`audit::AuditLog`] — JSON Lines, one fsynced line per record, each
 //!   line hash-chained to the one before; [`audit::verify`] checks a log.
 
@@ -37,6 +39,7 @@ mod checklist;
 pub mod guard;
 mod phases;
 pub mod report;
+pub mod roster_file;
 pub mod strategy;
 
 pub use applier::{Applier, DEFAULT_CONCURRENCY, Prepared, new_run_id};
@@ -44,4 +47,5 @@ pub use audit::{AuditError, AuditLog, VerifySummary, verify};
 pub use guard::{GuardOptions, Refusal};
 pub use phases::PHASES;
 pub use report::{Item, ItemResult, Report};
+pub use roster_file::{RosterFile, RosterFileError};
 pub use strategy::{Scope, Strategy};

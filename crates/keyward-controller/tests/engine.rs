@@ -340,3 +340,46 @@ async fn a_graph_people_source_reads_its_secret_from_kubernetes_and_its_changes_
     );
     assert!(!src.message.contains(TOKEN));
 }
+
+/// A person deleted from the HR data between two reconciles is remembered
+/// in the roster beside the audit log (not forgotten, not "last seen"
+/// moved on) and their account is left as it is for a human to decide.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_who_vanished_from_the_hr_data_stays_in_the_roster_and_keeps_their_account() {
+    let (chat, _) = seeded().await;
+    let dir = tempfile::tempdir().unwrap();
+    hr(dir.path());
+    std::fs::write(dir.path().join("token"), TOKEN).unwrap();
+    let people = "apiVersion: keyward.io/v1alpha1\nkind: PeopleSource\nmetadata: {name: hr}\nspec:\n  csv:\n    path: hr.csv\n    columns: {id: id, email: email, status: status, endDate: endDate}\n";
+    std::fs::write(dir.path().join("policies.yaml"), format!("{people}{}", app("chat", &chat.url(), 10))).unwrap();
+    let set = load(dir.path());
+    let engine = Engine::new(EngineConfig {
+        audit_log: dir.path().join("state/audit.jsonl"),
+        checklist_dir: dir.path().join("checklists"),
+        guard: keyward_apply::GuardOptions::default(),
+        metrics: Metrics::new(),
+    })
+    .unwrap();
+    let today = jiff::Zoned::now().date();
+    assert!(engine.reconcile_all(&set, today).await.error.is_none());
+    let roster_path = dir.path().join("state/roster.json");
+    let first = keyward_apply::RosterFile::new(&roster_path).read().unwrap();
+    assert!(first.get("E3").is_some(), "the first reconcile records whom it saw: {first:?}");
+
+    // E3 is deleted from the HR master.
+    let csv = std::fs::read_to_string(dir.path().join("hr.csv")).unwrap();
+    std::fs::write(
+        dir.path().join("hr.csv"),
+        csv.lines().filter(|l| !l.starts_with("E3,")).collect::<Vec<_>>().join("\n"),
+    )
+    .unwrap();
+    let tomorrow = today.tomorrow().unwrap();
+    let report = engine.reconcile_all(&set, tomorrow).await;
+    assert!(report.error.is_none(), "{report:#?}");
+    let second = keyward_apply::RosterFile::new(&roster_path).read().unwrap();
+    let e3 = second.get("E3").expect("never forgotten");
+    assert_eq!(e3.last_seen, today, "last seen on the day the HR data still had them");
+    assert!(e3.acknowledged.is_none());
+    let cy = chat.user_by_user_name("cy@example.com").await.expect("cy's account is still there");
+    assert!(cy["active"].as_bool().unwrap(), "not suspended on absence alone: {cy}");
+}

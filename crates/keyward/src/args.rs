@@ -128,33 +128,11 @@ pub struct RosterArgs {
 impl RosterArgs {
     /// The roster, empty when the file does not exist yet.
     pub fn read(&self) -> Result<keyward_core::roster::Roster> {
-        use anyhow::Context as _;
-        let path = &self.roster;
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(keyward_core::roster::Roster::default()),
-            Err(e) => return Err(e).with_context(|| format!("cannot read the roster {}", path.display())),
-        };
-        keyward_core::roster::Roster::from_json(&text).with_context(|| {
-            format!(
-                "{} is not a roster this keyward can read; restore it from a backup, or move it away to start a new one (whom keyward saw before is then forgotten)",
-                path.display()
-            )
-        })
+        Ok(keyward_apply::RosterFile::new(&self.roster).read()?)
     }
 
-    /// Replaces the roster file: written beside it and renamed over it, so
-    /// a crash leaves the old roster or the new one, never half of one.
+    /// Replaces the roster file (atomically: see `keyward_apply::RosterFile`).
     pub fn write(&self, roster: &keyward_core::roster::Roster) -> Result<()> {
-        use anyhow::Context as _;
-        let path = &self.roster;
-        let fail = || format!("cannot write the roster {}", path.display());
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).with_context(fail)?;
-        }
-        let mut tmp = path.clone().into_os_string();
-        tmp.push(".tmp");
-        std::fs::write(&tmp, roster.to_json()).with_context(fail)?;
-        std::fs::rename(&tmp, path).with_context(fail)
+        Ok(keyward_apply::RosterFile::new(&self.roster).write(roster)?)
     }
 }

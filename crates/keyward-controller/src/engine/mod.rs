@@ -42,7 +42,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
 use keyward_apply::audit::AuditKey;
-use keyward_apply::{Applier, AuditLog, GuardOptions};
+use keyward_apply::{Applier, AuditLog, GuardOptions, RosterFile};
 use tokio::sync::watch;
 
 pub use report::{ReconcileKind, ReconcileReport, Statuses};
@@ -60,7 +60,8 @@ pub(crate) use keyward_sources::off_the_async_threads as blocking;
 #[derive(Debug, Clone)]
 pub struct EngineConfig {
     /// The append-only audit log; opened (and locked) once for the life of
-    /// the engine.
+    /// the engine. The roster of people seen is kept beside it
+    /// (`roster.json`).
     pub audit_log: PathBuf,
     /// Where checklists for read-only apps in enforce mode are written.
     pub checklist_dir: PathBuf,
@@ -87,6 +88,9 @@ pub struct Engine {
     /// Delta links and users of Microsoft Graph PeopleSources with
     /// `delta: true`, kept across reconciles.
     delta: Arc<keyward_sources::DeltaCache>,
+    /// Whom full reconciles saw (`roster.json` beside the audit log), so a
+    /// person deleted from a directory is shown, not forgotten.
+    roster: RosterFile,
 }
 
 impl std::fmt::Debug for Engine {
@@ -104,6 +108,7 @@ impl Engine {
         let audit = AuditLog::open_keyed(&config.audit_log, AuditKey::from_env()?)?;
         config.metrics.set_audit_end(audit.records(), &audit.last_hash());
         Ok(Self {
+            roster: RosterFile::beside(&config.audit_log),
             applier: Applier::new(audit, config.checklist_dir, config.guard),
             metrics: config.metrics,
             connections: tokio::sync::Mutex::new(AppConnections::default()),

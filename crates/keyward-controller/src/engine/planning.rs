@@ -8,6 +8,7 @@ use keyward_core::People;
 use keyward_core::PolicySet;
 use keyward_core::account::AccountListing;
 use keyward_core::plan::Plan;
+use keyward_core::roster::Roster;
 
 use super::blocking;
 use crate::status::Problem;
@@ -16,7 +17,9 @@ use crate::status::Problem;
 /// at that position in `people`. An app that could not be read (no listing,
 /// or a problem) is planned from an empty stand-in listing — apps are
 /// planned independently, so that does not touch the others — and every
-/// one of its changes is dropped.
+/// one of its changes is dropped. The roster (whom earlier reconciles saw)
+/// shows the people who vanished from the HR data since; a one-person plan
+/// does not look at it.
 pub(super) fn plan_readable(
     set: &PolicySet,
     people: &People,
@@ -24,6 +27,7 @@ pub(super) fn plan_readable(
     problems: &BTreeMap<String, Problem>,
     today: Date,
     only: Option<usize>,
+    roster: &Roster,
 ) -> Result<Plan, Problem> {
     let usable: BTreeSet<String> = set
         .applications
@@ -35,7 +39,7 @@ pub(super) fn plan_readable(
         listings.entry(app.name.clone()).or_insert_with(|| AccountListing::new(app.name.clone(), Vec::new()));
     }
     let planned = blocking(|| match only {
-        None => keyward_core::plan(set, people, &listings, today),
+        None => keyward_core::plan_with_roster(set, people, &listings, today, roster),
         Some(i) => keyward_core::plan_scoped(set, people, &listings, today, &[i]),
     });
     let mut plan = planned.map_err(|e| Problem::new("PlanFailed", format!("the plan could not be made: {e}")))?;

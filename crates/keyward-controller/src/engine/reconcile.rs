@@ -12,6 +12,7 @@ use keyward_connectors::PersonKeys;
 use keyward_core::PolicySet;
 use keyward_core::load::Named;
 use keyward_core::resources::{ApplicationSpec, ReconcileMode};
+use keyward_core::roster::Roster;
 
 use super::planning::plan_readable;
 use super::problems::people_problems;
@@ -59,7 +60,16 @@ impl Engine {
             report.interrupted = true;
             return self.finish(report, clock);
         };
-        let plan = match plan_readable(set, &people, listings, &problems, today, None) {
+        let roster = self.read_roster();
+        let plan = match plan_readable(
+            set,
+            &people,
+            listings,
+            &problems,
+            today,
+            None,
+            roster.as_ref().unwrap_or(&Roster::default()),
+        ) {
             Ok(x) => x,
             Err(problem) => {
                 for app in &set.applications {
@@ -72,12 +82,36 @@ impl Engine {
         };
         let applied = self.apply(&connections, set, &plan, ReconcileKind::Full).await;
         self.record_outcomes(set, &plan, &problems, &applied, &mut report);
+        if let Some(roster) = roster {
+            self.write_roster(&roster.updated(&people, today));
+        }
         drop(connections);
         let sources: Vec<(String, SourceRead)> =
             source_counts.into_iter().map(|(name, count)| (name, SourceRead::Read(count))).collect();
         self.publish_sources(&sources, now);
         self.publish_full(set, &mut report, now);
         self.finish(report, clock)
+    }
+
+    /// The roster kept beside the audit log, or `None` when it cannot be
+    /// read: the plan then shows nobody as vanished and the file is left
+    /// as it is for a human to restore, never overwritten.
+    fn read_roster(&self) -> Option<Roster> {
+        match self.roster.read() {
+            Ok(r) => Some(r),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read the roster; people who left the HR data are not shown this time");
+                None
+            }
+        }
+    }
+
+    /// Records whom this reconcile saw. A failure is logged: the next
+    /// reconcile compares with the older roster, which only delays news.
+    fn write_roster(&self, roster: &Roster) {
+        if let Err(e) = self.roster.write(roster) {
+            tracing::warn!(error = %e, "cannot write the roster");
+        }
     }
 
     /// Reconciles one person after an HR event: finds them in the HR data
@@ -149,7 +183,7 @@ impl Engine {
             .filter(|a| !enforced.iter().any(|e| e.name == a.name))
             .map(|a| a.name.clone())
             .collect();
-        let plan = match plan_readable(set, &people, listings, &problems, today, Some(index)) {
+        let plan = match plan_readable(set, &people, listings, &problems, today, Some(index), &Roster::default()) {
             Ok(x) => x,
             Err(problem) => {
                 report.error = Some(problem);
