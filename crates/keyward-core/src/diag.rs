@@ -18,7 +18,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::i18n::{Lang, Msg};
 use crate::printable::escape;
-use crate::t;
 
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -87,10 +86,10 @@ pub struct Diagnostic {
     /// `message` as a catalogue message, when it is one. Not serialised:
     /// JSON readers get the English text, as before.
     #[serde(skip)]
-    pub msg: Option<Msg>,
+    pub msg: Option<Box<Msg>>,
     /// `help` as a catalogue message, when it is one.
     #[serde(skip)]
-    pub help_msg: Option<Msg>,
+    pub help_msg: Option<Box<Msg>>,
 }
 
 /// What a diagnostic says: a catalogue message, or English text that is
@@ -105,9 +104,9 @@ pub enum Text {
 
 impl Text {
     /// The English text and the message, if any.
-    fn split(self) -> (String, Option<Msg>) {
+    fn split(self) -> (String, Option<Box<Msg>>) {
         match self {
-            Text::Msg(m) => (m.render(Lang::En), Some(m)),
+            Text::Msg(m) => (m.render(Lang::En), Some(Box::new(m))),
             Text::Plain(s) => (s, None),
         }
     }
@@ -192,7 +191,7 @@ impl Diagnostic {
     /// edited apart from the text tests expect) would read differently in
     /// the two languages' output.
     pub fn is_consistent(&self) -> bool {
-        let same = |m: &Option<Msg>, s: Option<&String>| m.as_ref().is_none_or(|m| Some(&m.render(Lang::En)) == s);
+        let same = |m: &Option<Box<Msg>>, s: Option<&String>| m.as_ref().is_none_or(|m| Some(&m.render(Lang::En)) == s);
         same(&self.msg, Some(&self.message)) && same(&self.help_msg, self.help.as_ref())
     }
 
@@ -222,10 +221,14 @@ impl Diagnostic {
     /// [`Diagnostic::position`] in `lang` (only the column label differs).
     pub fn position_in(&self, lang: Lang) -> String {
         match (&self.location, &self.column_name) {
-            (Some(loc), Some(col)) => {
-                t!(lang, "diag-position-line-column-name", file = &self.file, line = loc.line.to_string(), column = col)
+            (Some(loc), Some(col)) => Msg::new("diag-position-line-column-name")
+                .arg("file", &self.file)
+                .arg("line", loc.line.to_string())
+                .arg("column", col)
+                .render(lang),
+            (None, Some(col)) => {
+                Msg::new("diag-position-column-name").arg("file", &self.file).arg("column", col).render(lang)
             }
-            (None, Some(col)) => t!(lang, "diag-position-column-name", file = &self.file, column = col),
             _ => self.position(),
         }
     }
@@ -233,8 +236,8 @@ impl Diagnostic {
     /// The label of the severity in `lang` (`error`, `warning`).
     pub fn severity_label(&self, lang: Lang) -> String {
         match self.severity {
-            Severity::Error => t!(lang, "diag-error"),
-            Severity::Warning => t!(lang, "diag-warning"),
+            Severity::Error => Msg::new("diag-error").render(lang),
+            Severity::Warning => Msg::new("diag-warning").render(lang),
         }
     }
 
@@ -250,7 +253,7 @@ impl Diagnostic {
             escape(&self.message_in(lang))
         );
         if let Some(help) = self.help_in(lang) {
-            out.push_str(&format!("\n  {}: {}", t!(lang, "diag-help"), escape(&help)));
+            out.push_str(&format!("\n  {}: {}", Msg::new("diag-help").render(lang), escape(&help)));
         }
         out
     }
