@@ -4,11 +4,19 @@
 //! [`Diagnostic`]. The CLI renders them with source snippets; tests compare
 //! their `file:line:column` prefix. Displayed, a diagnostic escapes the
 //! control characters of the data it quotes ([`crate::printable`]).
+//!
+//! A diagnostic keeps its English `message` and `help` (what tests, JSON
+//! and the controller's conditions read) and, beside them, the same
+//! sentences as catalogue messages ([`Msg`]), so a person sees them in
+//! their language ([`Diagnostic::render`]). Constructors given a [`Msg`] set
+//! both from it, so the English text is always the catalogue's; text not in
+//! the catalogue yet (a library's own error) shows in English everywhere.
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::{Lang, Msg};
 use crate::printable::escape;
 
 /// How bad a diagnostic is.
@@ -75,31 +83,116 @@ pub struct Diagnostic {
     /// How to fix it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// `message` as a catalogue message, when it is one. Not serialised:
+    /// JSON readers get the English text, as before.
+    #[serde(skip)]
+    pub msg: Option<Box<Msg>>,
+    /// `help` as a catalogue message, when it is one.
+    #[serde(skip)]
+    pub help_msg: Option<Box<Msg>>,
+}
+
+/// What a diagnostic says: a catalogue message, or English text that is
+/// not one (yet). Constructors take either.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Text {
+    /// A catalogue message; its English rendering is the stored text.
+    Msg(Msg),
+    /// Text shown as it is in every language.
+    Plain(String),
+}
+
+impl Text {
+    /// The English text and the message, if any.
+    fn split(self) -> (String, Option<Box<Msg>>) {
+        match self {
+            Text::Msg(m) => (m.render(Lang::En), Some(Box::new(m))),
+            Text::Plain(s) => (s, None),
+        }
+    }
+}
+
+impl From<Msg> for Text {
+    fn from(m: Msg) -> Self {
+        Text::Msg(m)
+    }
+}
+impl From<String> for Text {
+    fn from(s: String) -> Self {
+        Text::Plain(s)
+    }
+}
+impl From<&String> for Text {
+    fn from(s: &String) -> Self {
+        Text::Plain(s.clone())
+    }
+}
+impl From<&str> for Text {
+    fn from(s: &str) -> Self {
+        Text::Plain(s.to_owned())
+    }
 }
 
 impl Diagnostic {
     /// An error at a known place.
-    pub fn error(file: impl Into<String>, location: Option<Location>, message: impl Into<String>) -> Self {
+    pub fn error(file: impl Into<String>, location: Option<Location>, message: impl Into<Text>) -> Self {
+        let (message, msg) = message.into().split();
         Self {
             severity: Severity::Error,
             file: file.into(),
             location,
             column_name: None,
-            message: message.into(),
+            message,
             help: None,
+            msg,
+            help_msg: None,
         }
     }
 
     /// A warning at a known place.
-    pub fn warning(file: impl Into<String>, location: Option<Location>, message: impl Into<String>) -> Self {
+    pub fn warning(file: impl Into<String>, location: Option<Location>, message: impl Into<Text>) -> Self {
         Self { severity: Severity::Warning, ..Self::error(file, location, message) }
     }
 
     /// Adds the sentence that tells the user how to fix the problem.
     #[must_use]
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+    pub fn with_help(mut self, help: impl Into<Text>) -> Self {
+        let (help, msg) = help.into().split();
+        self.help = Some(help);
+        self.help_msg = msg;
         self
+    }
+
+    /// Replaces the message, keeping everything else.
+    #[must_use]
+    pub fn with_message(mut self, message: impl Into<Text>) -> Self {
+        (self.message, self.msg) = message.into().split();
+        self
+    }
+
+    /// What is wrong, in `lang` (the English text when it is no catalogue message).
+    pub fn message_in(&self, lang: Lang) -> String {
+        match &self.msg {
+            Some(m) if lang != Lang::En => m.render(lang),
+            _ => self.message.clone(),
+        }
+    }
+
+    /// How to fix it, in `lang`.
+    pub fn help_in(&self, lang: Lang) -> Option<String> {
+        match (&self.help_msg, &self.help) {
+            (Some(m), Some(_)) if lang != Lang::En => Some(m.render(lang)),
+            (_, help) => help.clone(),
+        }
+    }
+
+    /// Whether the stored English texts are what their messages render in
+    /// English: a message changed after it was made (or a catalogue entry
+    /// edited apart from the text tests expect) would read differently in
+    /// the two languages' output.
+    pub fn is_consistent(&self) -> bool {
+        let same = |m: &Option<Box<Msg>>, s: Option<&String>| m.as_ref().is_none_or(|m| Some(&m.render(Lang::En)) == s);
+        same(&self.msg, Some(&self.message)) && same(&self.help_msg, self.help.as_ref())
     }
 
     /// Names the CSV column at fault.
@@ -124,27 +217,64 @@ impl Diagnostic {
             (None, None) => self.file.clone(),
         }
     }
+
+    /// [`Diagnostic::position`] in `lang` (only the column label differs).
+    pub fn position_in(&self, lang: Lang) -> String {
+        match (&self.location, &self.column_name) {
+            (Some(loc), Some(col)) => Msg::new("diag-position-line-column-name")
+                .arg("file", &self.file)
+                .arg("line", loc.line.to_string())
+                .arg("column", col)
+                .render(lang),
+            (None, Some(col)) => {
+                Msg::new("diag-position-column-name").arg("file", &self.file).arg("column", col).render(lang)
+            }
+            _ => self.position(),
+        }
+    }
+
+    /// The label of the severity in `lang` (`error`, `warning`).
+    pub fn severity_label(&self, lang: Lang) -> String {
+        match self.severity {
+            Severity::Error => Msg::new("diag-error").render(lang),
+            Severity::Warning => Msg::new("diag-warning").render(lang),
+        }
+    }
+
+    /// `file:line:column: error: message` and an indented help line, in
+    /// `lang`, data escaped. In English it is the [`Display`](fmt::Display) text.
+    pub fn render(&self, lang: Lang) -> String {
+        // Messages quote data (a cell, a file name): printed, its control
+        // characters are escaped, never sent to the terminal.
+        let mut out = format!(
+            "{}: {}: {}",
+            escape(&self.position_in(lang)),
+            self.severity_label(lang),
+            escape(&self.message_in(lang))
+        );
+        if let Some(help) = self.help_in(lang) {
+            out.push_str(&format!("\n  {}: {}", Msg::new("diag-help").render(lang), escape(&help)));
+        }
+        out
+    }
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sev = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        // Messages quote data (a cell, a file name): printed, its control
-        // characters are escaped, never sent to the terminal.
-        write!(f, "{}: {sev}: {}", escape(&self.position()), escape(&self.message))?;
-        if let Some(help) = &self.help {
-            write!(f, "\n  help: {}", escape(help))?;
-        }
-        Ok(())
+        f.write_str(&self.render(Lang::En))
     }
 }
 
 /// A list of diagnostics that contains at least one error.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    /// Every diagnostic rendered in `lang`, one after another.
+    pub fn render(&self, lang: Lang) -> String {
+        self.0.iter().map(|d| d.render(lang)).collect::<Vec<_>>().join("\n")
+    }
+}
 
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -188,12 +318,17 @@ impl LineIndex {
 
 /// "did you mean `x`?" when `bad` is close to one of `candidates`.
 pub(crate) fn suggest(bad: &str, candidates: &[&str]) -> Option<String> {
+    suggestion(bad, candidates).map(|m| m.render(Lang::En))
+}
+
+/// [`suggest`] as a catalogue message.
+pub(crate) fn suggestion(bad: &str, candidates: &[&str]) -> Option<Msg> {
     candidates
         .iter()
         .map(|c| (strsim::jaro_winkler(&bad.to_lowercase(), &c.to_lowercase()), *c))
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| format!("did you mean `{c}`?"))
+        .map(|(_, c)| Msg::new("diag-did-you-mean").arg("name", c))
 }
 
 #[cfg(test)]
@@ -221,5 +356,32 @@ mod tests {
             d.to_string(),
             "policies/apps.yaml:3:7: error: unknown field `selct`\n  help: did you mean `select`?"
         );
+    }
+
+    #[test]
+    fn a_catalogue_message_renders_in_japanese_and_its_english_text_is_the_stored_one() {
+        let d = Diagnostic::error(
+            "policies/apps.yaml",
+            Some(Location { line: 3, column: 7, offset: 0, len: 1 }),
+            Msg::new("load-unknown-kind").arg("kind", "Aplication"),
+        )
+        .with_help(suggestion("Aplication", &["Application"]).unwrap());
+        assert!(d.is_consistent());
+        assert_eq!(d.render(Lang::En), d.to_string());
+        assert_eq!(d.message, "unknown kind `Aplication`");
+        assert_eq!(
+            d.render(Lang::Ja),
+            "policies/apps.yaml:3:7: エラー: 不明な kind `Aplication` です\n  ヒント: もしかして `Application` ですか？"
+        );
+        let drifted = Diagnostic { message: "something else".into(), ..d };
+        assert!(!drifted.is_consistent());
+    }
+
+    #[test]
+    fn plain_text_shows_in_english_in_every_language_with_the_frame_translated() {
+        let d = Diagnostic::warning("hr.csv", Some(Location { line: 2, column: 1, offset: 0, len: 0 }), "odd")
+            .with_column_name("部署");
+        assert_eq!(d.render(Lang::Ja), "hr.csv:2（列 部署）: 警告: odd");
+        assert_eq!(d.render(Lang::En), "hr.csv:2 (column 部署): warning: odd");
     }
 }

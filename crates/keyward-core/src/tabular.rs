@@ -7,6 +7,7 @@ use jiff::civil::Date;
 
 use crate::diag::{Diagnostic, LineIndex, Location};
 use crate::excerpt;
+use crate::i18n::Msg;
 use crate::resources::TextEncoding;
 
 /// Decoded text and the encoding that was used.
@@ -238,7 +239,7 @@ pub fn empty_file(file: &str, text: &str, again: &str) -> Result<(), Diagnostic>
 
 /// An error about one row (and optionally one column) of a data file;
 /// the column's header is quoted as an excerpt.
-pub fn row_error(file: &str, line: usize, column: Option<&str>, message: impl Into<String>) -> Diagnostic {
+pub fn row_error(file: &str, line: usize, column: Option<&str>, message: impl Into<crate::diag::Text>) -> Diagnostic {
     let d = Diagnostic::error(file, Some(Location { line, column: 1, offset: 0, len: 0 }), message);
     match column {
         Some(c) => d.with_column_name(excerpt::value(c, excerpt::VALUE_CHARS)),
@@ -254,8 +255,8 @@ pub fn quote(raw: &str) -> String {
 /// A row whose field count differs from the header's: the file is cut off
 /// or a value lost its quotes. Either way the file cannot be trusted.
 pub fn field_count_error(file: &str, line: usize, got: usize, want: usize) -> Diagnostic {
-    row_error(file, line, None, format!("the row has {got} fields but the header has {want}"))
-        .with_help("the file may be cut off, or a value contains the delimiter without quotes; export it again")
+    let message = Msg::new("data-field-count").arg("got", got.to_string()).arg("want", want.to_string());
+    row_error(file, line, None, message).with_help(Msg::new("data-field-count-help"))
 }
 
 /// The lines records start on, as an editor counts them, for records
@@ -300,8 +301,8 @@ impl<'a> RecordLines<'a> {
 /// A CSV syntax error, located.
 pub fn csv_error(file: &str, text: &str, e: &csv::Error) -> Diagnostic {
     let location = e.position().map(|p| LineIndex::new(text).location(text, RecordLines::new(text).line(p), 0, 1));
-    Diagnostic::error(file, location, format!("cannot read the CSV: {e}"))
-        .with_help("check the quoting on this line; a value containing a quote must double it (\"\")")
+    Diagnostic::error(file, location, Msg::new("data-csv-unreadable").arg("detail", e.to_string()))
+        .with_help(Msg::new("data-csv-unreadable-help"))
 }
 
 #[cfg(test)]

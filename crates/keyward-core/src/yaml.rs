@@ -23,6 +23,7 @@ use serde_json::{Map, Number, Value};
 use self::budget::{AliasBudget, MAX_DEPTH, Size};
 pub use self::budget::{MAX_ALIAS_BYTES, MAX_ALIAS_NODES};
 use crate::diag::{Diagnostic, LineIndex, Location};
+use crate::i18n::Msg;
 
 /// The largest policy or test file keyward reads, in bytes.
 pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
@@ -237,9 +238,9 @@ pub fn too_large(file: &str, len: usize) -> Diagnostic {
     Diagnostic::error(
         file,
         None,
-        format!("the file is larger than {MAX_FILE_BYTES} bytes ({len} bytes), the most keyward reads as YAML"),
+        Msg::new("yaml-too-large").arg("max", MAX_FILE_BYTES.to_string()).arg("len", len.to_string()),
     )
-    .with_help("split the resources over several files (one per application or team, for example); policy files are usually a few kilobytes")
+    .with_help(Msg::new("yaml-too-large-help"))
 }
 
 fn scan_error(file: &str, text: &str, lines: &LineIndex, e: &ScanError) -> Diagnostic {
@@ -247,9 +248,9 @@ fn scan_error(file: &str, text: &str, lines: &LineIndex, e: &ScanError) -> Diagn
     Diagnostic::error(
         file,
         Some(lines.location(text, m.line(), m.col(), 1)),
-        format!("invalid YAML: {}", e.info()),
+        Msg::new("yaml-invalid").arg("detail", e.info()),
     )
-    .with_help("check the indentation and quoting around this place; values containing `: ` or starting with `*`, `&`, `!` or `%` must be quoted")
+    .with_help(Msg::new("yaml-invalid-help"))
 }
 
 enum Frame {
@@ -289,15 +290,13 @@ impl Builder<'_> {
             Event::Alias(id) => {
                 let location = self.loc(&span, 1);
                 let Some((anchored, size)) = self.anchors.get(&id) else {
-                    return Err(Diagnostic::error(self.file, Some(location), "alias refers to an unknown anchor")
-                        .with_help("define the anchor (`&name`) before using it (`*name`)"));
+                    return Err(Diagnostic::error(self.file, Some(location), Msg::new("yaml-unknown-anchor"))
+                        .with_help(Msg::new("yaml-unknown-anchor-help")));
                 };
                 let size = *size;
                 // Charged before the copy is made: the copy is what costs.
                 self.budget.charge(size).map_err(|message| {
-                    Diagnostic::error(self.file, Some(location), message).with_help(
-                        "an alias (`*name`) copies its anchor (`&name`) with every alias inside it; write the shared values out, or anchor smaller pieces",
-                    )
+                    Diagnostic::error(self.file, Some(location), message).with_help(Msg::new("yaml-alias-budget-help"))
                 })?;
                 let node = anchored.clone();
                 self.push_value(node, size)?;
@@ -315,9 +314,9 @@ impl Builder<'_> {
                         return Err(Diagnostic::error(
                             self.file,
                             Some(location),
-                            format!("`{value}` does not fit its tag"),
+                            Msg::new("yaml-tag-mismatch").arg("value", value.as_ref()),
                         )
-                        .with_help("remove the tag or quote the value"));
+                        .with_help(Msg::new("yaml-tag-mismatch-help")));
                     }
                 };
                 let size = Size::scalar(match &kind {
@@ -370,9 +369,9 @@ impl Builder<'_> {
             return Err(Diagnostic::error(
                 self.file,
                 Some(start),
-                format!("collections are nested more than {MAX_DEPTH} levels deep here"),
+                Msg::new("yaml-too-deep").arg("max", MAX_DEPTH.to_string()),
             )
-            .with_help("policy resources nest a few levels; check for a runaway `- - -` or `[[[` in this line"));
+            .with_help(Msg::new("yaml-too-deep-help")));
         }
         Ok(start)
     }
@@ -392,9 +391,11 @@ impl Builder<'_> {
                         return Err(Diagnostic::error(
                             self.file,
                             Some(node.location),
-                            format!("duplicate key `{name}` (first set on line {})", first.location.line),
+                            Msg::new("yaml-duplicate-key")
+                                .arg("key", &name)
+                                .arg("line", first.location.line.to_string()),
                         )
-                        .with_help("YAML keeps only one of the two values; remove or merge one of them"));
+                        .with_help(Msg::new("yaml-duplicate-key-help")));
                     }
                     size.add(node_size);
                     *pending_key = Some(node);

@@ -10,8 +10,11 @@ use keyward_core::PolicySet;
 use keyward_core::diag::{Diagnostic, Diagnostics, Severity};
 use miette::{LabeledSpan, MietteDiagnostic, NamedSource};
 
+use keyward_core::i18n::Lang;
 use keyward_core::printable::{escape, mask_keeping_offsets};
+use keyward_core::t;
 
+use crate::language;
 use crate::output::{stderr_line, write_stderr_as_is};
 
 /// Problems already described in detail; the error chain only summarises.
@@ -19,23 +22,31 @@ use crate::output::{stderr_line, write_stderr_as_is};
 pub struct Reported {
     diagnostics: Vec<Diagnostic>,
     texts: HashMap<String, String>,
-    what: &'static str,
+    what: Where,
     extra: Vec<String>,
+}
+
+/// Where the problems were found, for the summary line.
+#[derive(Debug, Clone, Copy)]
+enum Where {
+    Policy,
+    HrData,
+    Accounts,
 }
 
 impl Reported {
     pub fn from_policy(d: Diagnostics, texts: HashMap<String, String>) -> Self {
-        Self { diagnostics: d.0, texts, what: "in the policy files", extra: Vec::new() }
+        Self { diagnostics: d.0, texts, what: Where::Policy, extra: Vec::new() }
     }
 
     /// Problems with policies that loaded, found by a check of the CLI's
     /// own (a credential only the Kubernetes controller can read).
     pub fn from_loaded(set: &PolicySet, d: Diagnostics) -> Self {
-        Self { diagnostics: d.0, texts: policy_texts(set), what: "in the policy files", extra: Vec::new() }
+        Self { diagnostics: d.0, texts: policy_texts(set), what: Where::Policy, extra: Vec::new() }
     }
 
     pub fn from_data(set: &PolicySet, d: Diagnostics) -> Self {
-        Self { diagnostics: d.0, texts: policy_texts(set), what: "in the HR data", extra: Vec::new() }
+        Self { diagnostics: d.0, texts: policy_texts(set), what: Where::HrData, extra: Vec::new() }
     }
 
     pub fn from_connectors(set: &PolicySet, errors: Vec<ConnectorError>) -> Self {
@@ -47,7 +58,7 @@ impl Reported {
                 other => extra.push(other.to_string()),
             }
         }
-        Self { diagnostics, texts: policy_texts(set), what: "reading the apps' accounts", extra }
+        Self { diagnostics, texts: policy_texts(set), what: Where::Accounts, extra }
     }
 }
 
@@ -63,15 +74,21 @@ fn policy_texts(set: &PolicySet) -> HashMap<String, String> {
     texts
 }
 
+impl Reported {
+    /// "N problems in the policy files; nothing was planned or changed", in `lang`.
+    fn summary(&self, lang: Lang) -> String {
+        let count = self.diagnostics.iter().filter(|d| d.is_error()).count() + self.extra.len();
+        match self.what {
+            Where::Policy => t!(lang, "cli-problems-in-policy", count = count),
+            Where::HrData => t!(lang, "cli-problems-in-hr-data", count = count),
+            Where::Accounts => t!(lang, "cli-problems-reading-accounts", count = count),
+        }
+    }
+}
+
 impl fmt::Display for Reported {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let errors = self.diagnostics.iter().filter(|d| d.is_error()).count() + self.extra.len();
-        write!(
-            f,
-            "{errors} problem{} {}; nothing was planned or changed",
-            if errors == 1 { "" } else { "s" },
-            self.what
-        )
+        f.write_str(&self.summary(Lang::En))
     }
 }
 
@@ -88,6 +105,7 @@ pub fn diagnostic(set: &PolicySet, d: &Diagnostic) {
 }
 
 fn render(d: &Diagnostic, text: Option<&str>) -> String {
+    let lang = language::current();
     match (d.location, text) {
         (Some(loc), Some(text)) if d.column_name.is_none() && loc.offset <= text.len() => {
             let severity = match d.severity {
@@ -99,18 +117,28 @@ fn render(d: &Diagnostic, text: Option<&str>) -> String {
             // own, so the data in it is escaped here: the message and help,
             // and the snippet masked character for character, which keeps
             // the underlined span where it was.
-            let mut md = MietteDiagnostic::new(format!("{}: {}", escape(&d.position()), escape(&d.message)))
-                .with_severity(severity)
-                .with_label(LabeledSpan::at(loc.offset..loc.offset + len, "here"));
-            if let Some(h) = &d.help {
+            let mut md =
+                MietteDiagnostic::new(format!("{}: {}", escape(&d.position_in(lang)), escape(&d.message_in(lang))))
+                    .with_severity(severity)
+                    .with_label(LabeledSpan::at(loc.offset..loc.offset + len, t!(lang, "diag-here")));
+            let help = d.help_in(lang);
+            // miette's own `help:` label is English: in another language
+            // the help line is written after the snippet, labelled in it.
+            if let Some(h) = help.as_ref().filter(|_| lang == Lang::En) {
                 md = md.with_help(escape(h));
             }
             let source = NamedSource::new(escape(&d.file), mask_keeping_offsets(text).into_owned());
             let report = miette::Report::new(md).with_source_code(source);
-            format!("{report:?}")
+            match help.filter(|_| lang != Lang::En) {
+                // Laid out as miette lays out its own help line.
+                Some(h) => {
+                    format!("{}\n  {}: {}\n", format!("{report:?}").trim_end(), t!(lang, "diag-help"), escape(&h))
+                }
+                None => format!("{report:?}"),
+            }
         }
-        // Display escapes the data.
-        _ => d.to_string(),
+        // The rendering escapes the data.
+        _ => d.render(lang),
     }
 }
 
@@ -120,11 +148,12 @@ pub fn error(e: &anyhow::Error) {
         for d in &r.diagnostics {
             print(d, r.texts.get(&d.file).map(String::as_str));
         }
+        let label = t!(language::current(), "diag-error");
         for x in &r.extra {
-            stderr_line(&format!("error: {x}"));
+            stderr_line(&format!("{label}: {x}"));
         }
-        stderr_line(&format!("error: {r}"));
+        stderr_line(&format!("{label}: {}", r.summary(language::current())));
     } else {
-        stderr_line(&format!("error: {e:#}"));
+        stderr_line(&format!("{}: {e:#}", t!(language::current(), "diag-error")));
     }
 }

@@ -15,6 +15,7 @@ use super::people_sources::check_people_source;
 use super::reach::check_reach;
 use super::selectors::compile_selector;
 use crate::diag::Diagnostic;
+use crate::i18n::Msg;
 use crate::load::Origin;
 use crate::vocab;
 
@@ -25,8 +26,8 @@ pub(crate) fn check(set: &PolicySet, root: &str) -> (Compiled, Vec<Diagnostic>) 
     let mut c = Checker { set, diags: Vec::new() };
     if set.people_sources.is_empty() {
         c.diags.push(
-            Diagnostic::error(root, None, "no PeopleSource found: keyward needs the HR master to know who works here")
-                .with_help("add a PeopleSource resource, e.g. `kind: PeopleSource` with `spec.csv.path` and `spec.csv.columns.id`"),
+            Diagnostic::error(root, None, Msg::new("compile-no-people-source"))
+                .with_help(Msg::new("compile-no-people-source-help")),
         );
     }
     c.duplicates("PeopleSource", &set.people_sources);
@@ -63,8 +64,8 @@ pub(crate) fn check(set: &PolicySet, root: &str) -> (Compiled, Vec<Diagnostic>) 
             c.error(
                 &pol.origin,
                 "spec.grant",
-                "the policy grants nothing",
-                "list at least one `- app: <name>` under `grant:`",
+                Msg::new("compile-policy-grants-nothing"),
+                Msg::new("compile-grants-nothing-help"),
             );
         }
         let grants = compile_grants(&mut c, &pol.origin, &pol.spec.grant, &compiled, &mut granted_roles);
@@ -76,15 +77,25 @@ pub(crate) fn check(set: &PolicySet, root: &str) -> (Compiled, Vec<Diagnostic>) 
             c.error(
                 &ex.origin,
                 "spec.person",
-                "`person` is empty",
-                "write the person's employee number or work e-mail",
+                Msg::new("compile-empty-field").arg("field", "person"),
+                Msg::new("compile-exception-person-help"),
             );
         }
         if s.reason.trim().is_empty() {
-            c.error(&ex.origin, "spec.reason", "`reason` is empty", "say why the exception is needed, for reviewers");
+            c.error(
+                &ex.origin,
+                "spec.reason",
+                Msg::new("compile-empty-field").arg("field", "reason"),
+                Msg::new("compile-exception-reason-help"),
+            );
         }
         if s.approver.trim().is_empty() {
-            c.error(&ex.origin, "spec.approver", "`approver` is empty", "name who approved the exception (an e-mail)");
+            c.error(
+                &ex.origin,
+                "spec.approver",
+                Msg::new("compile-empty-field").arg("field", "approver"),
+                Msg::new("compile-exception-approver-help"),
+            );
         }
         if let Some(from) = s.from
             && from > s.until
@@ -92,16 +103,16 @@ pub(crate) fn check(set: &PolicySet, root: &str) -> (Compiled, Vec<Diagnostic>) 
             c.error(
                 &ex.origin,
                 "spec.until",
-                format!("`until` ({}) is before `from` ({from})", s.until),
-                "swap the dates or fix the typo",
+                Msg::new("compile-until-before-from").arg("until", s.until).arg("from", from),
+                Msg::new("compile-until-before-from-help"),
             );
         }
         if s.grant.is_empty() {
             c.error(
                 &ex.origin,
                 "spec.grant",
-                "the exception grants nothing",
-                "list at least one `- app: <name>` under `grant:`",
+                Msg::new("compile-exception-grants-nothing"),
+                Msg::new("compile-grants-nothing-help"),
             );
         }
         let grants = compile_grants(&mut c, &ex.origin, &s.grant, &compiled, &mut granted_roles);
@@ -127,16 +138,8 @@ pub(crate) fn check(set: &PolicySet, root: &str) -> (Compiled, Vec<Diagnostic>) 
             c.error(
                 &origin,
                 &path,
-                format!(
-                    "application `{}` is granted several roles ({}) but does not rank them",
-                    app.name,
-                    names.join(", ")
-                ),
-                format!(
-                    "add `roles: [{}]` to Application `{}`, least privileged first, so keyward knows which role wins",
-                    names.join(", "),
-                    app.name
-                ),
+                Msg::new("compile-roles-unranked").arg("app", &app.name).arg("roles", names.clone()),
+                Msg::new("compile-roles-unranked-help").arg("app", &app.name).arg("roles", names.join(", ")),
             );
         }
     }

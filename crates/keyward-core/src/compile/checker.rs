@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use regex::Regex;
 
 use super::PolicySet;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Text};
+use crate::i18n::{Arg, Msg};
 use crate::load::{Named, Origin};
 
 /// The policy set being checked, and the diagnostics found so far, in
@@ -17,12 +18,12 @@ pub(super) struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    pub(super) fn error(&mut self, origin: &Origin, path: &str, message: impl Into<String>, help: impl Into<String>) {
+    pub(super) fn error(&mut self, origin: &Origin, path: &str, message: impl Into<Text>, help: impl Into<Text>) {
         let d = self.set.error_at(origin, path, message).with_help(help);
         self.diags.push(d);
     }
 
-    pub(super) fn warn(&mut self, origin: &Origin, path: &str, message: impl Into<String>, help: impl Into<String>) {
+    pub(super) fn warn(&mut self, origin: &Origin, path: &str, message: impl Into<Text>, help: impl Into<Text>) {
         let d = self.set.warning_at(origin, path, message).with_help(help);
         self.diags.push(d);
     }
@@ -34,8 +35,11 @@ impl Checker<'_> {
             self.error(
                 origin,
                 path,
-                format!("a timeout of 0 seconds fails every {per}"),
-                "leave it out or use 1 or more",
+                match per {
+                    "operation" => Msg::new("compile-timeout-zero-operation"),
+                    _ => Msg::new("compile-timeout-zero-call"),
+                },
+                Msg::new("compile-timeout-zero-help"),
             );
         }
     }
@@ -45,7 +49,7 @@ impl Checker<'_> {
             Ok(r) => Some(r),
             Err(e) => {
                 let (why, help) = regex_error(&e);
-                self.error(origin, path, format!("`{pattern}` is not a valid regular expression: {why}"), help);
+                self.error(origin, path, Msg::new("compile-bad-regex").arg("pattern", pattern).arg("why", why), help);
                 None
             }
         }
@@ -58,8 +62,8 @@ impl Checker<'_> {
             self.error(
                 origin,
                 path,
-                format!("delimiter `{d}` must be one ASCII character"),
-                "use `,`, `;`, `|` or a tab",
+                Msg::new("compile-bad-delimiter").arg("delimiter", d),
+                Msg::new("compile-bad-delimiter-help"),
             );
         }
     }
@@ -73,8 +77,11 @@ impl Checker<'_> {
                 self.error(
                     &item.origin,
                     "metadata.name",
-                    format!("{kind} `{}` is defined twice (first in {first_at}:{first_line})", item.name),
-                    "rename one of them or merge the two",
+                    Msg::new("compile-defined-twice")
+                        .arg("kind", kind)
+                        .arg("name", &item.name)
+                        .arg("first", format!("{first_at}:{first_line}")),
+                    Msg::new("compile-defined-twice-help"),
                 );
             } else {
                 seen.insert(&item.name, &item.origin);
@@ -84,23 +91,21 @@ impl Checker<'_> {
 }
 
 /// Why a pattern was refused, and how to fix it.
-fn regex_error(e: &regex::Error) -> (String, &'static str) {
+fn regex_error(e: &regex::Error) -> (Arg, Msg) {
     match e {
         // The size limit bounds what matching may cost; counted
         // repetitions multiply a pattern's size, nested ones exponentially.
         regex::Error::CompiledTooBig(limit) => (
-            format!("it compiles to more than {limit} bytes, the most keyward accepts"),
-            "make it smaller: a counted repetition such as `{1000}` copies what it repeats that many times, and nested ones multiply; use `+` or `*`, or a smaller count",
+            Msg::new("compile-regex-too-big").arg("limit", limit.to_string()).into(),
+            Msg::new("compile-regex-too-big-help"),
         ),
         // A syntax error's text draws the pattern with a caret under the
         // fault and ends with the reason on its `error:` line.
         other => {
             let detail = other.to_string();
             let reason = detail.lines().rfind(|l| l.starts_with("error:")).map(|l| l.trim_start_matches("error: "));
-            (
-                reason.unwrap_or(detail.trim()).to_owned(),
-                "fix the pattern (Rust regex syntax); escape literal `.`, `+`, `(` with `\\`",
-            )
+            // The parser's own reason stays as it wrote it.
+            (reason.unwrap_or(detail.trim()).into(), Msg::new("compile-regex-syntax-help"))
         }
     }
 }
@@ -115,7 +120,8 @@ mod tests {
             .into_iter()
             .map(|pattern| {
                 let (why, help) = regex_error(&Regex::new(pattern).unwrap_err());
-                assert!(!why.is_empty() && !help.is_empty(), "{pattern}");
+                let why = why.render(crate::i18n::Lang::En);
+                assert!(!why.is_empty() && !help.render(crate::i18n::Lang::En).is_empty(), "{pattern}");
                 why
             })
             .collect();

@@ -8,7 +8,8 @@ use super::connectors::connector_role_problem;
 use super::connectors::github::is_team_slug;
 use super::connectors::okta;
 use super::model::{Compiled, CompiledApp, CompiledGrant, GroupNames};
-use crate::diag::suggest;
+use crate::diag::suggestion;
+use crate::i18n::Msg;
 use crate::load::Origin;
 use crate::resources::Grant;
 
@@ -124,12 +125,12 @@ pub(super) fn app_ref(
     c.error(
         origin,
         path,
-        format!("unknown application `{name}`"),
-        suggest(name, &names).unwrap_or_else(|| {
+        Msg::new("compile-unknown-application").arg("name", name),
+        suggestion(name, &names).unwrap_or_else(|| {
             if names.is_empty() {
-                "define an Application resource with this name".to_owned()
+                Msg::new("compile-unknown-application-help-none")
             } else {
-                format!("define an Application named `{name}` or use one of: {}", names.join(", "))
+                Msg::new("compile-unknown-application-help").arg("name", name).arg("apps", names.clone())
             }
         }),
     );
@@ -168,8 +169,7 @@ pub(super) fn check_role(c: &mut Checker<'_>, origin: &Origin, path: &str, app: 
     c.error(
         origin,
         path,
-        format!("`{role}` is not a role of application `{}`", app.name),
-        suggest(role, &names)
-            .unwrap_or_else(|| format!("use one of {} or add it to the Application's `roles`", names.join(", "))),
+        Msg::new("compile-unknown-role").arg("role", role).arg("app", &app.name),
+        suggestion(role, &names).unwrap_or_else(|| Msg::new("compile-unknown-role-help").arg("roles", names.clone())),
     );
 }

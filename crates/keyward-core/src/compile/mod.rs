@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::diag::{Diagnostic, Diagnostics, Location, Text};
 use crate::load::{AllowedDirs, AnyResource, Locator, Named, Origin, PolicyFiles, Reach, Resources, SourceFile};
 use crate::resources::{AccessPolicySpec, ApplicationSpec, ExceptionSpec, PeopleSourceSpec, SeparationOfDutiesSpec};
 
@@ -96,11 +96,21 @@ impl PolicySet {
         set.policies.sort_by(|a, b| a.name.cmp(&b.name));
         set.exceptions.sort_by(|a, b| a.name.cmp(&b.name));
         set.duties.sort_by(|a, b| a.name.cmp(&b.name));
+        debug_assert!(
+            diags.iter().all(Diagnostic::is_consistent),
+            "a diagnostic's text differs from its message: {diags:?}"
+        );
         if diags.iter().any(Diagnostic::is_error) {
             return Err(Diagnostics(diags));
         }
         let (compiled, checks) = check::check(&set, root);
         diags.extend(checks);
+        // Every test that loads policies checks that the English text of
+        // each diagnostic is what its message renders in English.
+        debug_assert!(
+            diags.iter().all(Diagnostic::is_consistent),
+            "a diagnostic's text differs from its message: {diags:?}"
+        );
         if diags.iter().any(Diagnostic::is_error) {
             diags.sort_by(|a, b| (a.severity, &a.file, a.location).cmp(&(b.severity, &b.file, b.location)));
             return Err(Diagnostics(diags));
@@ -150,12 +160,12 @@ impl PolicySet {
     }
 
     /// An error about a field of a resource, located in its file.
-    pub fn error_at(&self, origin: &Origin, dotted: &str, message: impl Into<String>) -> Diagnostic {
+    pub fn error_at(&self, origin: &Origin, dotted: &str, message: impl Into<Text>) -> Diagnostic {
         self.locator(origin).error_at(dotted, message)
     }
 
     /// A warning about a field of a resource.
-    pub fn warning_at(&self, origin: &Origin, dotted: &str, message: impl Into<String>) -> Diagnostic {
+    pub fn warning_at(&self, origin: &Origin, dotted: &str, message: impl Into<Text>) -> Diagnostic {
         self.locator(origin).warning_at(dotted, message)
     }
 

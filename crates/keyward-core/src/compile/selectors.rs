@@ -7,7 +7,8 @@ use globset::{GlobBuilder, GlobSetBuilder};
 
 use super::checker::Checker;
 use super::model::{CompiledSelector, DeptMatcher};
-use crate::diag::suggest;
+use crate::diag::suggestion;
+use crate::i18n::Msg;
 use crate::load::Named;
 use crate::resources::SelectStatus;
 
@@ -39,8 +40,10 @@ pub(super) fn compile_selector(
                         c.error(
                             o,
                             &format!("spec.select.department[{i}]"),
-                            format!("`{pat}` is not a valid department glob: {}", e.kind()),
-                            "use `*` for one level and `**` for any number of levels, e.g. `営業本部/**`",
+                            Msg::new("compile-bad-department-glob")
+                                .arg("pattern", pat)
+                                .arg("why", e.kind().to_string()),
+                            Msg::new("compile-bad-department-glob-help"),
                         );
                         break;
                     }
@@ -53,8 +56,8 @@ pub(super) fn compile_selector(
                 Err(e) => c.error(
                     o,
                     "spec.select.department",
-                    format!("department globs do not compile: {e}"),
-                    "simplify the patterns",
+                    Msg::new("compile-department-globs-fail").arg("why", e.to_string()),
+                    Msg::new("compile-department-globs-fail-help"),
                 ),
             }
         }
@@ -68,13 +71,9 @@ pub(super) fn compile_selector(
             c.error(
                 o,
                 &format!("spec.select.employmentType[{i}]"),
-                format!("unknown employment type `{t}`"),
-                suggest(t, &cands).unwrap_or_else(|| {
-                    format!(
-                        "use one of {}, or map an HR label to it in the PeopleSource's `values.employmentType`",
-                        cands.join(", ")
-                    )
-                }),
+                Msg::new("compile-unknown-employment-type").arg("value", t),
+                suggestion(t, &cands)
+                    .unwrap_or_else(|| Msg::new("compile-unknown-employment-type-help").arg("types", cands.clone())),
             );
         }
     }
@@ -92,9 +91,8 @@ pub(super) fn compile_selector(
             c.error(
                 o,
                 &format!("spec.select.attributes.{k}"),
-                format!("no people source declares the attribute `{k}`"),
-                suggest(k, &cands)
-                    .unwrap_or_else(|| "declare it under the PeopleSource's `columns.attributes`".to_owned()),
+                Msg::new("compile-unknown-attribute").arg("name", k),
+                suggestion(k, &cands).unwrap_or_else(|| Msg::new("compile-unknown-attribute-help")),
             );
         }
         if let Some(r) = c.regex(o, &format!("spec.select.attributes.{k}"), v) {

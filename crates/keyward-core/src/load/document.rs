@@ -6,7 +6,8 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::{KINDS, Named, Origin, Resources, misspelling};
-use crate::diag::{Diagnostic, suggest};
+use crate::diag::{Diagnostic, Text, suggestion};
+use crate::i18n::Msg;
 use crate::resources::{API_VERSION, AccessPolicy, Application, Exception, GROUP, PeopleSource, SeparationOfDuties};
 use crate::yaml::{self, Node, PathSegment, dotted};
 
@@ -23,12 +24,12 @@ pub(super) fn read(
 ) -> Result<Option<Diagnostic>, Diagnostic> {
     let at = |node: &Node| Some(node.location);
     let yaml::NodeKind::Map(entries) = &root.kind else {
-        return Err(Diagnostic::error(path, at(root), "a policy document must be a mapping")
-            .with_help("start the document with `apiVersion: keyward.io/v1alpha1` and `kind:`"));
+        return Err(Diagnostic::error(path, at(root), Msg::new("load-not-a-mapping"))
+            .with_help(Msg::new("load-not-a-mapping-help")));
     };
     let Some(api_version) = root.get("apiVersion") else {
-        return Err(Diagnostic::error(path, at(root), "document has no `apiVersion`")
-            .with_help(format!("add `apiVersion: {API_VERSION}` at the top of the document")));
+        return Err(Diagnostic::error(path, at(root), Msg::new("load-no-api-version"))
+            .with_help(Msg::new("load-no-api-version-help").arg("version", API_VERSION)));
     };
     let api_version_str = api_version.as_str().unwrap_or_default();
     let group = api_version_str.split('/').next().unwrap_or_default();
@@ -38,22 +39,25 @@ pub(super) fn read(
         return Ok(misspelling::warning(path, root, api_version));
     }
     if api_version_str != API_VERSION {
-        return Err(Diagnostic::error(path, at(api_version), format!("unsupported apiVersion `{api_version_str}`"))
-            .with_help(format!("this keyward reads `{API_VERSION}`")));
+        return Err(Diagnostic::error(
+            path,
+            at(api_version),
+            Msg::new("load-unsupported-api-version").arg("version", api_version_str),
+        )
+        .with_help(Msg::new("load-unsupported-api-version-help").arg("version", API_VERSION)));
     }
     for (k, _) in entries {
         let key = k.key_string().unwrap_or_default();
         if !TOP_LEVEL.contains(&key.as_str()) {
-            return Err(Diagnostic::error(path, at(k), format!("unknown top-level field `{key}`")).with_help(
-                suggest(&key, &TOP_LEVEL).unwrap_or_else(|| {
-                    "a document has only apiVersion, kind, metadata and spec; move this under `spec:`".to_owned()
-                }),
-            ));
+            return Err(Diagnostic::error(path, at(k), Msg::new("load-unknown-top-level-field").arg("field", &key))
+                .with_help(
+                    suggestion(&key, &TOP_LEVEL).unwrap_or_else(|| Msg::new("load-unknown-top-level-field-help")),
+                ));
         }
     }
     let kind_node = root.get("kind").ok_or_else(|| {
-        Diagnostic::error(path, at(root), "document has no `kind`")
-            .with_help(format!("add `kind:` with one of {}", KINDS.join(", ")))
+        Diagnostic::error(path, at(root), Msg::new("load-no-kind"))
+            .with_help(Msg::new("load-no-kind-help").arg("kinds", KINDS.to_vec()))
     })?;
     let kind = kind_node.as_str().unwrap_or_default().to_owned();
     let name = check_metadata(path, root)?;
@@ -80,9 +84,11 @@ pub(super) fn read(
             into.duties.push(Named { name, spec, origin });
         }
         other => {
-            return Err(Diagnostic::error(path, at(kind_node), format!("unknown kind `{other}`")).with_help(
-                suggest(other, &KINDS).unwrap_or_else(|| format!("keyward kinds are {}", KINDS.join(", "))),
-            ));
+            return Err(Diagnostic::error(path, at(kind_node), Msg::new("load-unknown-kind").arg("kind", other))
+                .with_help(
+                    suggestion(other, &KINDS)
+                        .unwrap_or_else(|| Msg::new("load-unknown-kind-help").arg("kinds", KINDS.to_vec())),
+                ));
         }
     }
     Ok(None)
@@ -90,17 +96,17 @@ pub(super) fn read(
 
 fn check_metadata(path: &str, root: &Node) -> Result<String, Diagnostic> {
     let Some(meta) = root.get("metadata") else {
-        return Err(Diagnostic::error(path, Some(root.location), "document has no `metadata`")
-            .with_help("add `metadata: { name: <lowercase-name> }`"));
+        return Err(Diagnostic::error(path, Some(root.location), Msg::new("load-no-metadata"))
+            .with_help(Msg::new("load-no-metadata-help")));
     };
     let Some(name_node) = meta.get("name") else {
-        return Err(Diagnostic::error(path, Some(meta.location), "`metadata.name` is missing")
-            .with_help("every resource needs a name: lowercase letters, digits and `-`"));
+        return Err(Diagnostic::error(path, Some(meta.location), Msg::new("load-no-name"))
+            .with_help(Msg::new("load-no-name-help")));
     };
     let name = name_node.as_str().unwrap_or_default();
     if !is_dns_subdomain(name) {
-        return Err(Diagnostic::error(path, Some(name_node.location), format!("`{name}` is not a valid resource name"))
-            .with_help("use lowercase letters, digits, `-` and `.`, starting and ending with a letter or digit (Kubernetes rules), at most 253 characters"));
+        return Err(Diagnostic::error(path, Some(name_node.location), Msg::new("load-bad-name").arg("name", name))
+            .with_help(Msg::new("load-bad-name-help")));
     }
     Ok(name.to_owned())
 }
@@ -136,7 +142,65 @@ fn typed<T: DeserializeOwned>(path: &str, root: &Node, json: Value) -> Result<T,
         let field = dotted(&segments);
         let help = help_for(&message, &segments);
         let where_ = if field.is_empty() { String::new() } else { format!(" at `{field}`") };
-        Diagnostic::error(path, Some(node.location), format!("{message}{where_}")).with_help(help)
+        let english = format!("{message}{where_}");
+        let said = serde_message(&message)
+            .map(
+                |m| if field.is_empty() { m } else { Msg::new("load-at-field").arg("message", m).arg("field", &field) },
+            )
+            .filter(|m| m.render(crate::i18n::Lang::En) == english)
+            .map_or(Text::Plain(english), Text::Msg);
+        Diagnostic::error(path, Some(node.location), said).with_help(help)
+    })
+}
+
+/// serde's message as a catalogue message, for the forms a policy file
+/// meets most; `None` for the others (they show in English). The caller
+/// keeps it only when it renders in English exactly as serde wrote it.
+fn serde_message(message: &str) -> Option<Msg> {
+    let names = |rest: &str| backticked(rest).into_iter().map(|n| format!("`{n}`")).collect::<Vec<_>>();
+    for (prefix, id) in [("unknown field `", "load-unknown-field"), ("unknown variant `", "load-unknown-variant")] {
+        if let Some(rest) = message.strip_prefix(prefix) {
+            let (bad, rest) = rest.split_once('`')?;
+            let m = Msg::new(id).arg("name", bad);
+            let expected = if rest == ", there are no fields" {
+                return Some(Msg::new("load-unknown-field-none").arg("name", bad));
+            } else if let Some(one_of) = rest.strip_prefix(", expected one of ") {
+                Msg::new("load-expected-one-of").arg("names", names(one_of))
+            } else if let Some((a, b)) = rest.strip_prefix(", expected ")?.split_once(" or ") {
+                Msg::new("load-expected-either").arg("first", a).arg("second", b)
+            } else {
+                Msg::new("load-expected-name").arg("name", rest.strip_prefix(", expected ")?)
+            };
+            return Some(m.arg("expected", expected));
+        }
+    }
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        return Some(Msg::new("load-missing-field").arg("name", rest.strip_suffix('`')?));
+    }
+    let rest = message.strip_prefix("invalid type: ")?;
+    let (got, expected) = rest.rsplit_once(", expected ")?;
+    let (got_kind, value) = got.split_once(' ').unwrap_or((got, ""));
+    let kind = Msg::new(type_id(got_kind)?);
+    let got = if value.is_empty() { kind } else { Msg::new("load-type-got").arg("kind", kind).arg("value", value) };
+    let expected = match expected {
+        "a string" => "load-expected-string",
+        "a sequence" => "load-expected-sequence",
+        "a map" => "load-expected-map",
+        "a boolean" => "load-expected-boolean",
+        _ => return None,
+    };
+    Some(Msg::new("load-invalid-type").arg("got", got).arg("expected", Msg::new(expected)))
+}
+
+/// The catalogue id of the name of a YAML type, as serde names it.
+fn type_id(kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        "integer" => "load-type-integer",
+        "string" => "load-type-string",
+        "boolean" => "load-type-boolean",
+        "sequence" => "load-type-sequence",
+        "map" => "load-type-map",
+        _ => return None,
     })
 }
 
@@ -145,43 +209,47 @@ fn backticked(message: &str) -> Vec<&str> {
     message.split('`').skip(1).step_by(2).collect()
 }
 
-fn help_for(message: &str, segments: &[PathSegment]) -> String {
+fn help_for(message: &str, segments: &[PathSegment]) -> Msg {
     if message.starts_with("unknown field") || message.starts_with("unknown variant") {
         let names = backticked(message);
         if let Some((bad, expected)) = names.split_first() {
-            if let Some(s) = suggest(bad, expected) {
+            if let Some(s) = suggestion(bad, expected) {
                 return s;
             }
             // serde says "there are no fields" for a mapping that takes
             // none; a mapping that shares fields with another (`flatten`)
             // names none at all, though it has some.
             if expected.is_empty() && message.contains("there are no fields") {
-                return "remove it; nothing may be set here".to_owned();
+                return Msg::new("load-help-remove-nothing-allowed");
             }
             if expected.is_empty() {
-                return "remove it or correct its name; `keyward schema` lists the fields allowed here".to_owned();
+                return Msg::new("load-help-remove-or-rename");
             }
-            return format!("remove it; allowed here: {}", expected.join(", "));
+            return Msg::new("load-help-remove-allowed").arg("allowed", expected.to_vec());
         }
     }
     if let Some(rest) = message.strip_prefix("missing field `") {
         let field = rest.split('`').next().unwrap_or_default();
         let parent = dotted(segments);
-        return if parent.is_empty() { format!("add `{field}:`") } else { format!("add `{field}:` under `{parent}`") };
+        return if parent.is_empty() {
+            Msg::new("load-help-add-field").arg("field", field)
+        } else {
+            Msg::new("load-help-add-field-under").arg("field", field).arg("parent", parent)
+        };
     }
     if message.starts_with("invalid type") {
         if message.contains("expected a string") {
-            return "write the value as a string; quote it (`\"0001\"`) when YAML would read it as a number, date or boolean".to_owned();
+            return Msg::new("load-help-write-string");
         }
         if message.contains("a sequence") {
-            return "write a list, one `- item` per line or `[a, b]`".to_owned();
+            return Msg::new("load-help-write-list");
         }
         if message.contains("struct") || message.contains("a map") {
-            return "write a mapping of `key: value` lines (or `{}` for an empty one)".to_owned();
+            return Msg::new("load-help-write-mapping");
         }
     }
     if message.contains("civil date") || message.contains("Date") {
-        return "write dates as YYYY-MM-DD".to_owned();
+        return Msg::new("load-help-write-date");
     }
-    "see `keyward schema` for what this field accepts".to_owned()
+    Msg::new("load-help-see-schema")
 }

@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::reach::{AllowedDirs, Refusal, lexical};
-use crate::diag::{Diagnostic, Location, Severity};
+use crate::diag::{Diagnostic, Location, Severity, Text};
+use crate::i18n::Msg;
 use crate::resources::SecretRef;
 use crate::yaml::{self, Node};
 
@@ -185,16 +186,23 @@ impl Locator {
 
     /// An error about a field of the resource, located in its file (or,
     /// for an object from the Kubernetes API, naming the field).
-    pub fn error_at(&self, dotted: &str, message: impl Into<String>) -> Diagnostic {
+    pub fn error_at(&self, dotted: &str, message: impl Into<Text>) -> Diagnostic {
         let message = message.into();
-        match &self.site {
-            Site::File { .. } => Diagnostic::error(self.label.clone(), self.locate(dotted, false), message),
-            Site::Object { .. } => Diagnostic::error(self.label.clone(), None, format!("{dotted}: {message}")),
+        match (&self.site, message) {
+            (Site::File { .. }, message) => Diagnostic::error(self.label.clone(), self.locate(dotted, false), message),
+            (Site::Object { .. }, Text::Msg(m)) => Diagnostic::error(
+                self.label.clone(),
+                None,
+                Msg::new("diag-field-message").arg("field", dotted).arg("message", m),
+            ),
+            (Site::Object { .. }, Text::Plain(message)) => {
+                Diagnostic::error(self.label.clone(), None, format!("{dotted}: {message}"))
+            }
         }
     }
 
     /// A warning about a field of the resource.
-    pub fn warning_at(&self, dotted: &str, message: impl Into<String>) -> Diagnostic {
+    pub fn warning_at(&self, dotted: &str, message: impl Into<Text>) -> Diagnostic {
         let mut d = self.error_at(dotted, message);
         d.severity = Severity::Warning;
         d

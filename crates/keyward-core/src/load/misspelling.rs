@@ -10,6 +10,7 @@
 
 use super::KINDS;
 use crate::diag::Diagnostic;
+use crate::i18n::Msg;
 use crate::resources::{API_VERSION, GROUP};
 use crate::yaml::Node;
 
@@ -31,8 +32,8 @@ pub(super) fn warning(path: &str, root: &Node, api_version: &Node) -> Option<Dia
         return None;
     }
     let help = match meant_kind {
-        Some(k) if k != kind => format!("did you mean `apiVersion: {API_VERSION}` and `kind: {k}`?"),
-        _ => format!("did you mean `{API_VERSION}`?"),
+        Some(k) if k != kind => Msg::new("load-misspelt-help-kind").arg("version", API_VERSION).arg("kind", k),
+        _ => Msg::new("diag-did-you-mean").arg("name", API_VERSION),
     };
     // Point at what is wrong: the kind when only the kind is off
     // (`v1 Aplication`), else the apiVersion.
@@ -44,7 +45,7 @@ pub(super) fn warning(path: &str, root: &Node, api_version: &Node) -> Option<Dia
         Diagnostic::warning(
             path,
             Some(at.location),
-            format!("`{written} {kind}` is not a keyward resource, so this document was skipped"),
+            Msg::new("load-misspelt-skipped").arg("api_version", written).arg("kind", kind),
         )
         .with_help(help),
     )

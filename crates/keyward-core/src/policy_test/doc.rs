@@ -77,8 +77,8 @@ impl Doc<'_> {
         &mut self,
         path: &[PathSegment],
         key: bool,
-        message: impl Into<String>,
-        help: impl Into<String>,
+        message: impl Into<crate::diag::Text>,
+        help: impl Into<crate::diag::Text>,
     ) {
         let location = self.at(path, key);
         self.diags.push(Diagnostic::error(self.file, Some(location), message).with_help(help));

@@ -12,6 +12,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use jiff::civil::Date;
+use keyward_core::t;
 
 use crate::args::Input;
 use crate::output::write_stdout;
@@ -53,20 +54,22 @@ pub async fn run(args: ValidateArgs) -> Result<ExitCode> {
             problems::diagnostic(set, &w);
         }
     }
-    let mut out = format!(
-        "OK: {} people source(s), {} application(s), {} access polic(y/ies), {} exception(s); {} people, {} accounts read.\n",
-        set.people_sources.len(),
-        set.applications.len(),
-        set.policies.len(),
-        set.exceptions.len(),
-        snapshot.people.len(),
-        snapshot.accounts()
+    let lang = crate::language::current();
+    // Counts are text: the English line has always printed them ungrouped.
+    let mut out = t!(
+        lang,
+        "cli-validate-ok",
+        sources = set.people_sources.len().to_string(),
+        apps = set.applications.len().to_string(),
+        policies = set.policies.len().to_string(),
+        exceptions = set.exceptions.len().to_string(),
+        people = snapshot.people.len().to_string(),
+        accounts = snapshot.accounts().to_string(),
     );
+    out.push('\n');
     if !not_contacted.is_empty() {
-        out.push_str(&format!(
-            "Offline: not contacted: {}. `keyward validate --online` reads them too, with their credentials.\n",
-            not_contacted.join(", ")
-        ));
+        out.push_str(&t!(lang, "cli-validate-offline", names = not_contacted.clone()));
+        out.push('\n');
     }
     write_stdout(&out)?;
     Ok(ExitCode::SUCCESS)

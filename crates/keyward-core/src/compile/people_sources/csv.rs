@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use super::{check_attribute_names, check_value_maps};
 use crate::compile::checker::Checker;
+use crate::i18n::Msg;
 use crate::load::Origin;
 use crate::resources::CsvPeopleSource;
 
@@ -12,15 +13,15 @@ use crate::resources::CsvPeopleSource;
 pub(super) fn check(c: &mut Checker<'_>, o: &Origin, csv: &CsvPeopleSource, types: &mut BTreeSet<String>) {
     c.delimiter(o, "spec.csv.delimiter", csv.delimiter.as_ref());
     if csv.path.trim().is_empty() {
-        c.error(o, "spec.csv.path", "`path` is empty", "write the path of the CSV file, relative to this policy file");
-    }
-    if csv.columns.id.trim().is_empty() {
         c.error(
             o,
-            "spec.csv.columns.id",
-            "the id column is empty",
-            "name the header of the employee number column (社員番号)",
+            "spec.csv.path",
+            Msg::new("compile-empty-field").arg("field", "path"),
+            Msg::new("compile-csv-path-help"),
         );
+    }
+    if csv.columns.id.trim().is_empty() {
+        c.error(o, "spec.csv.columns.id", Msg::new("compile-csv-id-empty"), Msg::new("compile-csv-id-empty-help"));
     }
     for (i, f) in csv.date_formats.iter().enumerate() {
         let probe = jiff::civil::date(2026, 11, 23);
@@ -32,8 +33,8 @@ pub(super) fn check(c: &mut Checker<'_>, o: &Origin, csv: &CsvPeopleSource, type
             c.error(
                 o,
                 &format!("spec.csv.dateFormats[{i}]"),
-                format!("`{f}` is not a usable date format"),
-                "use strftime fields for a full date, e.g. `%Y/%m/%d` or `%Y年%m月%d日`",
+                Msg::new("compile-csv-bad-date-format").arg("format", f),
+                Msg::new("compile-csv-bad-date-format-help"),
             );
         }
     }
@@ -42,8 +43,8 @@ pub(super) fn check(c: &mut Checker<'_>, o: &Origin, csv: &CsvPeopleSource, type
             c.error(
                 o,
                 &format!("spec.csv.{}", sep.0),
-                format!("`{}` is empty", sep.0),
-                "write the separator character, e.g. `;` or `/`",
+                Msg::new("compile-empty-field").arg("field", sep.0),
+                Msg::new("compile-csv-separator-help"),
             );
         }
     }
