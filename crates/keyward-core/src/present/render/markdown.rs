@@ -14,7 +14,7 @@ use super::diff::attribute_diffs;
 use super::summary_line_in;
 use super::words::{count, digits};
 use crate::action::Action;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Msg};
 use crate::plan::{AppSummary, Change, Counts, Plan};
 use crate::present::escape::{html_text, md_code, md_text};
 
@@ -257,19 +257,7 @@ fn head(plan: &Plan, order: &[usize], lang: Lang) -> (String, String) {
     let mut head = top;
     let p = &plan.people;
     let _ = writeln!(head);
-    let _ = writeln!(
-        head,
-        "{}",
-        t!(
-            lang,
-            "md-hr-line",
-            total = digits(p.total),
-            employed = digits(p.employed),
-            on_leave = digits(p.on_leave),
-            not_started = digits(p.not_started),
-            left = digits(p.left),
-        )
-    );
+    let _ = writeln!(head, "{}", super::hr_line(p, Msg::new("md-hr-line"), lang));
     let _ = writeln!(head);
     if deprovisioning(&plan.summary) == 0 {
         let _ = writeln!(head, "> {}", t!(lang, "md-deprovisioning-none"));

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use unicode_width::UnicodeWidthStr;
 
 use crate::action::Action;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Msg};
 use crate::plan::Violation;
 use crate::plan::{Change, Counts, ExportAge, Held, Plan};
 use crate::printable::escape as printable;
@@ -269,19 +269,7 @@ pub fn text(plan: &Plan, opts: TextOptions) -> String {
     let mut s = String::new();
     let p = &plan.people;
     let _ = writeln!(s, "{bold}{}{reset}", t!(lang, "plan-title", date = plan.date));
-    let _ = writeln!(
-        s,
-        "{}",
-        t!(
-            lang,
-            "plan-hr-line",
-            total = digits(p.total),
-            employed = digits(p.employed),
-            on_leave = digits(p.on_leave),
-            not_started = digits(p.not_started),
-            left = digits(p.left),
-        )
-    );
+    let _ = writeln!(s, "{}", hr_line(p, Msg::new("plan-hr-line"), lang));
     for app in &plan.apps {
         let _ = writeln!(s);
         let ro = if app.read_only { t!(lang, "plan-read-only-checklist") } else { String::new() };
@@ -379,6 +367,17 @@ pub fn text(plan: &Plan, opts: TextOptions) -> String {
         let _ = writeln!(s, "{seats}");
     }
     s
+}
+
+/// The HR head counts, in the text's or the Markdown's wording (`message`).
+pub(crate) fn hr_line(p: &crate::plan::PeopleSummary, message: Msg, lang: Lang) -> String {
+    message
+        .arg("total", digits(p.total))
+        .arg("employed", digits(p.employed))
+        .arg("on_leave", digits(p.on_leave))
+        .arg("not_started", digits(p.not_started))
+        .arg("left", digits(p.left))
+        .render(lang)
 }
 
 /// The versioned JSON document (see DESIGN.md's contract).
