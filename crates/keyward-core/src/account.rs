@@ -222,6 +222,30 @@ impl RevokeKinds {
         RevokeKind::ALL.into_iter().filter(|k| self.contains(*k)).collect()
     }
 
+    /// [`Self::describe`] as a message argument, for the reader's language.
+    pub fn message(self) -> crate::i18n::Arg {
+        use crate::i18n::{Arg, Msg};
+        let mut nouns: Vec<Msg> = self
+            .kinds()
+            .into_iter()
+            .map(|k| match k {
+                RevokeKind::Sessions => Msg::new("revoke-kind-sessions"),
+                RevokeKind::OauthTokens => Msg::new("revoke-kind-oauth-tokens"),
+                RevokeKind::AppPasswords => Msg::new("revoke-kind-app-passwords"),
+                RevokeKind::VerificationCodes => Msg::new("revoke-kind-verification-codes"),
+            })
+            .collect();
+        match nouns.pop() {
+            None => Arg::Text(String::new()),
+            Some(last) if nouns.is_empty() => Arg::from(last),
+            Some(last) => Arg::from(
+                Msg::new("list-and")
+                    .arg("rest", Arg::List(nouns.into_iter().map(Arg::from).collect()))
+                    .arg("last", last),
+            ),
+        }
+    }
+
     /// `sessions, OAuth tokens and app passwords`.
     pub fn describe(self) -> String {
         let nouns: Vec<&str> = self.kinds().into_iter().map(RevokeKind::noun).collect();

@@ -44,6 +44,37 @@ impl Action {
         }
     }
 
+    /// The action's name as a message (`suspend` / `停止`), for reasons
+    /// that name one.
+    pub fn message(self) -> crate::i18n::Msg {
+        use crate::i18n::Msg;
+        match self {
+            Self::Create => Msg::new("action-create"),
+            Self::Restore => Msg::new("action-restore"),
+            Self::Update => Msg::new("action-update"),
+            Self::Suspend => Msg::new("action-suspend"),
+            Self::Transfer => Msg::new("action-transfer"),
+            Self::Revoke => Msg::new("action-revoke"),
+            Self::Delete => Msg::new("action-delete"),
+            Self::Review => Msg::new("action-review"),
+        }
+    }
+
+    /// [`Self::verb`] as a message (`hand data over` / `データを引き継ぐ`).
+    pub fn verb_message(self) -> crate::i18n::Msg {
+        use crate::i18n::Msg;
+        match self {
+            Self::Create => Msg::new("verb-create"),
+            Self::Restore => Msg::new("verb-restore"),
+            Self::Update => Msg::new("verb-update"),
+            Self::Suspend => Msg::new("verb-suspend"),
+            Self::Transfer => Msg::new("verb-transfer"),
+            Self::Revoke => Msg::new("verb-revoke"),
+            Self::Delete => Msg::new("verb-delete"),
+            Self::Review => Msg::new("verb-review"),
+        }
+    }
+
     /// What the action does, for messages (`hand data over`).
     pub fn verb(self) -> &'static str {
         match self {

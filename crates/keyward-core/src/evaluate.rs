@@ -21,6 +21,7 @@ pub(crate) use coverage::from_selections as selector_warnings_from;
 pub use coverage::selector_warnings;
 
 use crate::compile::model::{Compiled, CompiledGrant, CompiledSelector};
+use crate::i18n::{Arg, Msg};
 use crate::people::{People, Person, Phase, Post};
 
 /// A policy that selected a person.
@@ -72,19 +73,14 @@ impl EntView<'_> {
 
     /// "granted by AccessPolicy a (dept), Exception b until … (why),
     /// approved by …".
-    pub(crate) fn describe(&self, compiled: &Compiled, person: &Person) -> String {
-        use std::fmt::Write as _;
-        let mut out = String::from("granted by ");
-        for (i, src) in self.sources.iter().enumerate() {
-            if i > 0 {
-                out.push_str(", ");
+    pub(crate) fn describe(&self, compiled: &Compiled, person: &Person) -> Msg {
+        let sources: Vec<Arg> = self.sources.iter().map(|src| Arg::from(src_message(compiled, person, *src))).collect();
+        match (self.capped_from, self.role) {
+            (Some(from), Some(to)) => {
+                Msg::new("reason-granted-by-capped").arg("sources", Arg::List(sources)).arg("from", from).arg("to", to)
             }
-            describe_src(&mut out, compiled, person, *src);
+            _ => Msg::new("reason-granted-by").arg("sources", Arg::List(sources)),
         }
-        if let (Some(from), Some(to)) = (self.capped_from, self.role) {
-            let _ = write!(out, "; {from} lowered to {to} for a partner's address (spec.identities.partnerMaxRole)");
-        }
-        out
     }
 }
 
@@ -106,23 +102,26 @@ impl<'c> EntView<'c> {
 /// One source of a grant in words: "AccessPolicy a (dept)" or "Exception b
 /// until … (why), approved by …".
 pub(crate) fn describe_src(out: &mut String, compiled: &Compiled, person: &Person, src: Src) {
-    use std::fmt::Write as _;
+    out.push_str(&src_message(compiled, person, src).render(crate::i18n::Lang::En));
+}
+
+/// [`describe_src`] as a message.
+pub(crate) fn src_message(compiled: &Compiled, person: &Person, src: Src) -> Msg {
     match src {
         Src::Policy(hit) => {
-            let name = &compiled.policies[hit.policy as usize].name;
+            let name = compiled.policies[hit.policy as usize].name.as_str();
             match hit.post.and_then(|p| person.posts.get(p as usize)).and_then(|p| p.department.as_deref()) {
-                Some(dept) => {
-                    let _ = write!(out, "AccessPolicy {name} ({dept})");
-                }
-                None => {
-                    let _ = write!(out, "AccessPolicy {name}");
-                }
+                Some(dept) => Msg::new("grant-src-policy-dept").arg("name", name).arg("dept", dept),
+                None => Msg::new("grant-src-policy").arg("name", name),
             }
         }
         Src::Exception(i) => {
             let ex = &compiled.exceptions[i as usize];
-            let _ =
-                write!(out, "Exception {} until {} ({}), approved by {}", ex.name, ex.until, ex.reason, ex.approver);
+            Msg::new("grant-src-exception")
+                .arg("name", ex.name.as_str())
+                .arg("until", ex.until)
+                .arg("why", ex.reason.as_str())
+                .arg("approver", ex.approver.as_str())
         }
     }
 }

@@ -55,6 +55,9 @@ pub mod diag;
 pub mod duration;
 pub mod endpoint;
 pub mod excerpt;
+// `#[macro_use]`: the modules below write `t!` without naming the crate
+// root (the layering test allows no `crate::t`).
+#[macro_use]
 pub mod i18n;
 pub mod json_path;
 pub mod printable;

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::account::{Account, AccountStatus, ExportDate, RevokeKinds, Text};
 use crate::action::Action;
 use crate::duration::Days;
+use crate::i18n::{Lang, Msg};
 use crate::people::Person;
 
 /// Version of the JSON plan document. Bumped on any incompatible change.
@@ -113,8 +114,14 @@ pub struct Change {
     /// The person, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub person: Option<PersonRef>,
-    /// Why, in words: the rule or HR fact behind the change.
+    /// Why, in words: the rule or HR fact behind the change. Always
+    /// English, byte-stable: tools and the audit log read it.
     pub reason: String,
+    /// The same reason as a message, to show it in the reader's language
+    /// (see [`Change::reason_in`]). Absent in plans written before reasons
+    /// were messages, and in changes made from bare text.
+    #[serde(rename = "reasonMessage", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<Box<Msg>>,
     /// Role to set (create, update).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<Box<RoleChange>>,
@@ -139,13 +146,15 @@ pub struct Change {
 impl Change {
     /// A change with only what every change has; the rest is set by the
     /// caller where it applies.
-    pub fn new(app: impl Into<Text>, action: Action, account: AccountRef, reason: impl Into<String>) -> Self {
+    pub fn new(app: impl Into<Text>, action: Action, account: AccountRef, reason: impl Into<Reason>) -> Self {
+        let Reason { text, message } = reason.into();
         Self {
             app: app.into(),
             action,
             account,
             person: None,
-            reason: reason.into(),
+            reason: text,
+            message: message.map(Box::new),
             role: None,
             groups: None,
             transfer_to: None,
@@ -153,6 +162,56 @@ impl Change {
             proposed: None,
             profile: None,
         }
+    }
+
+    /// The reason in `lang`: the message when the change has one, else the
+    /// stored text (a plan from an older version, read back).
+    pub fn reason_in(&self, lang: Lang) -> std::borrow::Cow<'_, str> {
+        match &self.message {
+            Some(m) => std::borrow::Cow::Owned(m.render(lang)),
+            None => std::borrow::Cow::Borrowed(&self.reason),
+        }
+    }
+
+    /// Appends a clause to the reason (`…; deletion waits …`), in the text
+    /// and in the message alike. A change without a message (bare text)
+    /// keeps none: half a message would read as the whole reason.
+    pub fn append_reason(&mut self, clause: Msg) {
+        self.reason = format!("{}; {}", self.reason, clause.render(Lang::En));
+        self.message = self
+            .message
+            .take()
+            .map(|first| Box::new(Msg::new("reason-clauses").arg("first", *first).arg("then", clause)));
+    }
+}
+
+/// A change's reason as the planner decides it: the English text the plan
+/// stores in `reason`, and the message it was rendered from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reason {
+    /// The English text.
+    pub text: String,
+    /// The message, when the reason was made from one.
+    pub message: Option<Msg>,
+}
+
+impl From<Msg> for Reason {
+    fn from(m: Msg) -> Self {
+        Self { text: m.render(Lang::En), message: Some(m) }
+    }
+}
+
+/// Bare text (tests, hand-made changes): no message, shown as it is in
+/// every language.
+impl From<String> for Reason {
+    fn from(text: String) -> Self {
+        Self { text, message: None }
+    }
+}
+
+impl From<&str> for Reason {
+    fn from(text: &str) -> Self {
+        Self { text: text.to_owned(), message: None }
     }
 }
 
@@ -706,5 +765,56 @@ impl Violation {
             Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
             None => String::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn suspend(reason: impl Into<Reason>) -> Change {
+        Change::new("slack", Action::Suspend, AccountRef::default(), reason)
+    }
+
+    #[test]
+    fn a_reason_made_from_a_message_keeps_the_english_text_and_reads_in_either_language() {
+        let c = suspend(Msg::new("reason-left"));
+        assert_eq!(c.reason, "left");
+        assert_eq!(c.reason_in(Lang::En), "left");
+        assert_eq!(c.reason_in(Lang::Ja), "退職しました。");
+    }
+
+    #[test]
+    fn an_appended_clause_goes_into_the_text_and_the_message_alike() {
+        let mut c = suspend(Msg::new("reason-left"));
+        c.append_reason(Msg::new("reason-handover-before-delete"));
+        assert_eq!(c.reason, "left; hand the data over before deletion");
+        assert_eq!(c.message.as_ref().unwrap().render(Lang::En), c.reason);
+        assert_eq!(c.reason_in(Lang::Ja), "退職しました。削除の前にデータを引き継ぎます");
+    }
+
+    #[test]
+    fn bare_text_and_a_plan_from_before_messages_show_the_stored_text_in_every_language() {
+        let mut c = suspend("left");
+        c.append_reason(Msg::new("reason-left"));
+        assert_eq!(c.reason, "left; left");
+        assert!(c.message.is_none(), "half a message would read as the whole reason");
+        assert_eq!(c.reason_in(Lang::Ja), "left; left");
+        let json = serde_json::to_string(&c).unwrap();
+        assert!(!json.contains("reasonMessage"), "{json}");
+        let back: Change = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, c);
+    }
+
+    #[test]
+    fn the_message_is_written_as_reason_message_and_read_back() {
+        let c = suspend(Msg::new("reason-last-day").arg("last", "2026-11-30").arg("col", ""));
+        let json = serde_json::to_value(&c).unwrap();
+        assert_eq!(json["reason"], "last working day 2026-11-30");
+        assert_eq!(json["reasonMessage"]["id"], "reason-last-day");
+        let back: Change = serde_json::from_value(json).unwrap();
+        assert_eq!(back, c);
     }
 }

@@ -27,6 +27,8 @@ pub const CATALOGUE_FILES: &[(&str, &str, &str)] = &[
     catalogue_file!("load"),
     catalogue_file!("compile"),
     catalogue_file!("cli"),
+    catalogue_file!("plan"),
+    catalogue_file!("reasons"),
 ];
 
 type Bundle = FluentBundle<FluentResource>;

@@ -23,6 +23,7 @@ use crate::account::{Account, AccountListing, AccountStatus};
 use crate::action::Action;
 use crate::compile::model::{Compiled, CompiledDutyEnt};
 use crate::evaluate::{Selections, describe_src};
+use crate::i18n::Msg;
 use crate::people::People;
 use crate::plan::{Change, DutyHeld, PersonRef, Violation};
 
@@ -91,7 +92,9 @@ pub(crate) fn check(
         if c.action == Action::Review {
             continue;
         }
-        c.reason = format!("{}; {}", c.reason, words.join("; "));
+        for w in words {
+            c.append_reason(w);
+        }
         c.proposed = Some(c.action);
         c.action = Action::Review;
         touched[a] = true;
@@ -100,7 +103,7 @@ pub(crate) fn check(
 }
 
 /// The violations, and for each change to hold back the words saying why.
-type Found = (Vec<Violation>, BTreeMap<(usize, usize), Vec<String>>);
+type Found = (Vec<Violation>, BTreeMap<(usize, usize), Vec<Msg>>);
 
 fn find(
     compiled: &Compiled,
@@ -133,7 +136,7 @@ fn find(
     };
 
     let mut violations = Vec::new();
-    let mut hold_back: BTreeMap<(usize, usize), Vec<String>> = BTreeMap::new();
+    let mut hold_back: BTreeMap<(usize, usize), Vec<Msg>> = BTreeMap::new();
     let mut after: Vec<(usize, Vec<After<'_>>)> = Vec::new();
     for pi in persons {
         // Only people with an account or a grant in a rule app can hold a duty.
@@ -240,12 +243,10 @@ fn find(
                 person: PersonRef::of(person),
                 duties: held,
             };
-            let words = format!(
-                "held back: {} would hold {} together, which SeparationOfDuties {} keeps apart; change the policies or end one of the duties, then plan again",
-                person.label(),
-                v.duty_names(),
-                rule.name
-            );
+            let words = Msg::new("reason-duties-held-back")
+                .arg("person", person.label())
+                .arg("duties", v.duty_names())
+                .arg("rule", rule.name.as_str());
             for key in causes {
                 hold_back.entry(key).or_default().push(words.clone());
             }

@@ -12,6 +12,7 @@ use super::person::{PersonPlanner, Why, quote};
 use crate::action::Action;
 use crate::duration::Days;
 use crate::evaluate::{EntView, Src};
+use crate::i18n::{Arg, Msg};
 use crate::plan::{AccountRef, Change, GroupChange, Held, PersonRef, RoleChange};
 
 impl PersonPlanner<'_, '_> {
@@ -24,16 +25,18 @@ impl PersonPlanner<'_, '_> {
     }
 
     /// "held by moverGrace 14d after the transfer on … (異動日)".
-    fn grace_reason(&self) -> String {
-        let moved = self
-            .person
-            .moved_on
-            .map(|m| format!(" after the transfer on {m}{}", quote(self.labels().moved_on.as_ref())))
-            .unwrap_or_default();
-        format!("held by moverGrace {}{moved}", self.ctx.app.lifecycle.mover_grace)
+    fn grace_reason(&self) -> Msg {
+        let moved: Arg = match self.person.moved_on {
+            Some(m) => Msg::new("reason-after-transfer")
+                .arg("moved", m)
+                .arg("col", quote(self.labels().moved_on.as_ref()))
+                .into(),
+            None => Arg::Text(String::new()),
+        };
+        Msg::new("reason-mover-grace").arg("grace", self.ctx.app.lifecycle.mover_grace.to_string()).arg("moved", moved)
     }
 
-    fn hold(&mut self, until: Date, action: Action, ai: u32, reason: String) -> &mut Change {
+    fn hold(&mut self, until: Date, action: Action, ai: u32, reason: Msg) -> &mut Change {
         let mut change = Change::new(self.ctx.app.name.as_str(), action, AccountRef::of(self.ctx.account(ai)), reason);
         change.person = Some(PersonRef::of(self.person));
         self.held.push(Held { until, change });
@@ -51,14 +54,21 @@ impl PersonPlanner<'_, '_> {
         remove: Vec<String>,
     ) {
         let Some(until) = self.grace_until() else { return };
-        let mut what = Vec::new();
+        let mut what: Vec<Msg> = Vec::new();
         if let Some(r) = &role {
-            what.push(format!("role {} lowered to {}", r.from.as_deref().unwrap_or("none"), r.to));
+            let from: Arg = match r.from.as_deref() {
+                Some(f) => f.into(),
+                None => Msg::new("reason-no-role").into(),
+            };
+            what.push(Msg::new("reason-role-lowered").arg("from", from).arg("to", r.to.as_str()));
         }
         if !remove.is_empty() {
-            what.push(format!("{} no longer granted", remove.join(", ")));
+            what.push(Msg::new("reason-groups-no-longer-granted").arg("groups", remove.clone()));
         }
-        let reason = format!("{}; {}; {}", what.join(", "), self.why(why, ent), self.grace_reason());
+        let reason = Msg::new("reason-mover-held")
+            .arg("what", what)
+            .arg("granted", self.why(why, ent))
+            .arg("grace", self.grace_reason());
         let c = self.hold(until, Action::Update, ai, reason);
         c.role = role;
         c.groups = (!remove.is_empty()).then(|| Box::new(GroupChange { add: Vec::new(), remove }));
@@ -66,8 +76,8 @@ impl PersonPlanner<'_, '_> {
 
     /// The suspension or review of an account no policy grants any more,
     /// kept by the grace.
-    pub(super) fn hold_ungranted(&mut self, until: Date, action: Action, ai: u32, reason: String) {
-        let reason = format!("{reason}; {}", self.grace_reason());
+    pub(super) fn hold_ungranted(&mut self, until: Date, action: Action, ai: u32, reason: Msg) {
+        let reason = Msg::new("reason-clauses").arg("first", reason).arg("then", self.grace_reason());
         let c = self.hold(until, action, ai, reason);
         if action == Action::Review {
             c.proposed = Some(Action::Suspend);
@@ -93,14 +103,15 @@ impl PersonPlanner<'_, '_> {
         let left = match last_day {
             Some(last) => {
                 until = until.max(self.ctx.app.lifecycle.offboarding.suspend.first_day(last));
-                format!("left {last}{}", quote(self.labels().end_date.as_ref()))
+                Msg::new("reason-left-on").arg("last", last).arg("col", quote(self.labels().end_date.as_ref()))
             }
-            None => "left".to_owned(),
+            None => Msg::new("reason-left"),
         };
-        let reason = format!(
-            "{left}; held by Exception {} until {} ({}), then the app's offboarding suspends the account",
-            ex.name, ex.until, ex.reason
-        );
+        let reason = Msg::new("reason-exception-hold")
+            .arg("left", left)
+            .arg("name", ex.name.as_str())
+            .arg("until", ex.until)
+            .arg("why", ex.reason.as_str());
         self.hold(until, Action::Suspend, primary, reason);
     }
 }

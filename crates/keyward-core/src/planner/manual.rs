@@ -3,7 +3,8 @@
 use crate::account::{Capabilities, Text};
 use crate::action::Action;
 use crate::compile::model::CompiledApp;
-use crate::plan::Change;
+use crate::i18n::Msg;
+use crate::plan::{Change, Reason};
 
 /// Turns what the app's connector cannot do into reviews, so `apply`
 /// never attempts it and a human sees it. (For a read-only app every change
@@ -20,18 +21,23 @@ pub(super) fn hand_to_humans(app: &CompiledApp, caps: &Capabilities, changes: &m
             continue;
         }
         let what = if role_blocked {
-            "change roles"
+            Msg::new("verb-change-roles")
         } else if groups_blocked {
-            "change group memberships"
+            Msg::new("verb-change-groups")
         } else {
-            c.action.verb()
+            c.action.verb_message()
         };
         if c.action == Action::Transfer
             && let Some(id) = &c.account.id
         {
             manual_transfer.push(id.clone());
         }
-        c.reason = format!("{}; {}'s {} connector cannot {what}: do it by hand", c.reason, app.name, app.connector);
+        c.append_reason(
+            Msg::new("reason-connector-cannot")
+                .arg("app", app.name.as_str())
+                .arg("connector", app.connector)
+                .arg("what", what),
+        );
         c.proposed = Some(c.action);
         c.action = Action::Review;
     }
@@ -40,10 +46,7 @@ pub(super) fn hand_to_humans(app: &CompiledApp, caps: &Capabilities, changes: &m
     }
     for c in changes.iter_mut() {
         if c.action == Action::Delete && c.account.id.as_ref().is_some_and(|id| manual_transfer.contains(id)) {
-            c.reason = format!(
-                "{}; deletion waits because the hand-over is done by hand: delete by hand once the data is handed over",
-                c.reason
-            );
+            c.append_reason(Msg::new("reason-delete-waits-manual-handover"));
             c.proposed = Some(Action::Delete);
             c.action = Action::Review;
         }
@@ -66,17 +69,13 @@ fn split_revocations(app: &CompiledApp, caps: &Capabilities, changes: &mut Vec<C
         let cannot = asked.without(caps.revoke);
         c.revoke = Some(can);
         if !cannot.is_empty() {
-            let mut r = Change::new(
-                c.app.clone(),
-                Action::Review,
-                c.account.clone(),
-                format!(
-                    "{}; {}'s {} connector cannot revoke {}: do it by hand",
-                    c.reason,
-                    app.name,
-                    app.connector,
-                    cannot.describe()
-                ),
+            let reason = Reason { text: c.reason.clone(), message: c.message.as_deref().cloned() };
+            let mut r = Change::new(c.app.clone(), Action::Review, c.account.clone(), reason);
+            r.append_reason(
+                Msg::new("reason-connector-cannot-revoke")
+                    .arg("app", app.name.as_str())
+                    .arg("connector", app.connector)
+                    .arg("kinds", cannot.message()),
             );
             r.person = c.person.clone();
             r.revoke = Some(cannot);

@@ -10,6 +10,7 @@ use crate::compile::model::CompiledCorrelator;
 use crate::correlate::explain;
 use crate::duration::{Retention, SuspendTiming, TransferTo};
 use crate::evaluate::EntView;
+use crate::i18n::{Arg, Msg};
 use crate::people::{FieldLabels, Person, Phase};
 use crate::plan::{AccountRef, Change, GroupChange, Held, PersonRef, Profile, RoleChange};
 use crate::resources::{OnLeave, RevokeKind, Ungranted};
@@ -17,8 +18,11 @@ use crate::resources::{OnLeave, RevokeKind, Ungranted};
 use super::context::{AppCtx, Shared};
 
 /// ` (header)` after an HR fact, naming the HR column it was read from.
-pub(super) fn quote(label: Option<&String>) -> String {
-    label.map(|l| format!(" ({l})")).unwrap_or_default()
+pub(super) fn quote(label: Option<&String>) -> Arg {
+    match label {
+        Some(l) => Msg::new("reason-col").arg("column", l).into(),
+        None => Arg::Text(String::new()),
+    }
 }
 
 /// Why a person should have an account; turned into words only when a
@@ -62,19 +66,23 @@ impl PersonPlanner<'_, '_> {
         }
     }
 
-    pub(super) fn why(&self, why: Why, ent: &EntView<'_>) -> String {
+    pub(super) fn why(&self, why: Why, ent: &EntView<'_>) -> Msg {
         let granted = ent.describe(self.s.compiled, self.person);
         match why {
             Why::Granted => granted,
-            Why::Joins(start) => format!("joins {start}{}; {granted}", quote(self.labels().start_date.as_ref())),
-            Why::LeftButGranted(Some(last)) => {
-                format!("left {last}{}, but {granted}", quote(self.labels().end_date.as_ref()))
-            }
-            Why::LeftButGranted(None) => format!("left, but {granted}"),
+            Why::Joins(start) => Msg::new("reason-joins")
+                .arg("start", start)
+                .arg("col", quote(self.labels().start_date.as_ref()))
+                .arg("granted", granted),
+            Why::LeftButGranted(Some(last)) => Msg::new("reason-left-but-granted")
+                .arg("last", last)
+                .arg("col", quote(self.labels().end_date.as_ref()))
+                .arg("granted", granted),
+            Why::LeftButGranted(None) => Msg::new("reason-left-undated-but-granted").arg("granted", granted),
         }
     }
 
-    pub(super) fn change(&mut self, action: Action, account: AccountRef, reason: String) -> &mut Change {
+    pub(super) fn change(&mut self, action: Action, account: AccountRef, reason: Msg) -> &mut Change {
         let mut c = Change::new(self.ctx.app.name.as_str(), action, account, reason);
         c.person = Some(PersonRef::of(self.person));
         self.out.push(c);
@@ -84,7 +92,7 @@ impl PersonPlanner<'_, '_> {
 
     /// A change to an existing account, turned into a review when the
     /// account is only weakly matched.
-    fn account_change(&mut self, action: Action, ai: u32, reason: String) -> Option<&mut Change> {
+    fn account_change(&mut self, action: Action, ai: u32, reason: Msg) -> Option<&mut Change> {
         let acct = self.ctx.account(ai);
         let r = AccountRef::of(acct);
         if self.ctx.is_weak(ai) {
@@ -94,10 +102,11 @@ impl PersonPlanner<'_, '_> {
             let c = self.change(
                 Action::Review,
                 r,
-                format!(
-                    "would {} ({reason}), but the account is matched to {label} only by a fallback: {weak}; confirm the match or fix the account's data",
-                    action.as_str()
-                ),
+                Msg::new("reason-weak-match")
+                    .arg("action", action.message())
+                    .arg("reason", reason)
+                    .arg("person", label)
+                    .arg("weak", weak),
             );
             c.proposed = Some(action);
             return None;
@@ -147,11 +156,12 @@ impl PersonPlanner<'_, '_> {
             Phase::OnLeave => match ent {
                 Some(ent) if app.lifecycle.on_leave == OnLeave::Suspend && !ent.has_exception() => {
                     let status = self.person.status_label.clone().unwrap_or_else(|| "on-leave".to_owned());
-                    let why = format!(
-                        "on leave ({status}{}); {} suspends accounts during leave (lifecycle.onLeave: suspend)",
-                        self.labels().status.as_ref().map(|l| format!(" in {l}")).unwrap_or_default(),
-                        app.name
-                    );
+                    let col: Arg = match self.labels().status.as_ref() {
+                        Some(l) => Msg::new("reason-in-col").arg("column", l).into(),
+                        None => Arg::Text(String::new()),
+                    };
+                    let why =
+                        Msg::new("reason-on-leave").arg("status", status).arg("col", col).arg("app", app.name.as_str());
                     self.suspend_all(accounts, &why, false);
                 }
                 Some(ent) => self.ensure_active(ent, accounts, Why::Granted, false),
@@ -176,7 +186,7 @@ impl PersonPlanner<'_, '_> {
                 let c = self.change(
                     Action::Review,
                     AccountRef::default(),
-                    format!("should have an account ({reason}), but the HR data has no e-mail to create it with; add the e-mail to the HR master"),
+                    Msg::new("reason-no-email").arg("reason", reason),
                 );
                 c.proposed = Some(Action::Create);
                 return;
@@ -203,10 +213,12 @@ impl PersonPlanner<'_, '_> {
             let rehire =
                 may_be_rehire && (self.person.is_rehire_on_same_record() || !self.person.previous_ids.is_empty());
             let what = if rehire {
-                let start = self.person.start_date.map(|d| format!(" {d}")).unwrap_or_default();
-                format!("rehired{start}: restore the earlier account rather than create a second; {reason}")
+                match self.person.start_date {
+                    Some(start) => Msg::new("reason-rehired-on").arg("start", start).arg("reason", reason),
+                    None => Msg::new("reason-rehired").arg("reason", reason),
+                }
             } else {
-                format!("suspended, but {reason}")
+                Msg::new("reason-suspended-but").arg("reason", reason)
             };
             self.account_change(Action::Restore, primary, what);
         }
@@ -219,7 +231,7 @@ impl PersonPlanner<'_, '_> {
                 let c = self.change(
                     Action::Review,
                     AccountRef::of(a),
-                    format!("a second account of {label} (keyward manages {main}); suspend it by hand or protect it if it is shared"),
+                    Msg::new("reason-second-account").arg("person", label).arg("main", main),
                 );
                 c.proposed = Some(Action::Suspend);
             }
@@ -289,8 +301,11 @@ impl PersonPlanner<'_, '_> {
         }
         // The change itself is in `role`/`groups`; the reason says why.
         let granted = self.why(why, ent);
-        let reason =
-            if remove.is_empty() { granted } else { format!("{} no longer granted; {granted}", remove.join(", ")) };
+        let reason = if remove.is_empty() {
+            granted
+        } else {
+            Msg::new("reason-no-longer-granted").arg("groups", remove.clone()).arg("granted", granted)
+        };
         let groups = (!add.is_empty() || !remove.is_empty()).then(|| Box::new(GroupChange { add, remove }));
         if let Some(c) = self.account_change(Action::Update, ai, reason) {
             c.role = role;
@@ -306,18 +321,17 @@ impl PersonPlanner<'_, '_> {
             if !a.status.is_live() {
                 continue;
             }
-            let moved = self
-                .person
-                .moved_on
-                .map(|m| format!(" since the transfer on {m}{}", quote(self.labels().moved_on.as_ref())))
-                .unwrap_or_default();
-            let why = format!("no policy grants {} to this current employee{moved}", app.name);
+            let moved: Arg = match self.person.moved_on {
+                Some(m) => Msg::new("reason-since-transfer")
+                    .arg("moved", m)
+                    .arg("col", quote(self.labels().moved_on.as_ref()))
+                    .into(),
+                None => Arg::Text(String::new()),
+            };
+            let why = Msg::new("reason-ungranted").arg("app", app.name.as_str()).arg("moved", moved);
             let (action, reason) = match app.lifecycle.ungranted {
-                Ungranted::Suspend => (Action::Suspend, format!("{why} (lifecycle.ungranted: suspend)")),
-                Ungranted::Review => (
-                    Action::Review,
-                    format!("{why}; grant it in a policy or an Exception, or set lifecycle.ungranted: suspend"),
-                ),
+                Ungranted::Suspend => (Action::Suspend, Msg::new("reason-ungranted-suspend").arg("why", why)),
+                Ungranted::Review => (Action::Review, Msg::new("reason-ungranted-review").arg("why", why)),
             };
             if let Some(until) = until {
                 self.hold_ungranted(until, action, ai, reason);
@@ -335,13 +349,13 @@ impl PersonPlanner<'_, '_> {
         }
     }
 
-    fn suspend_all(&mut self, accounts: &[u32], why: &str, leaver: bool) {
+    fn suspend_all(&mut self, accounts: &[u32], why: &Msg, leaver: bool) {
         for &ai in accounts {
             let a = self.ctx.account(ai);
             if a.status.is_live() {
-                self.account_change(Action::Suspend, ai, why.to_owned());
+                self.account_change(Action::Suspend, ai, why.clone());
                 if leaver && !self.ctx.is_weak(ai) {
-                    self.transfer(ai, "hand the leaver's data over before it is lost");
+                    self.transfer(ai, Msg::new("reason-handover-before-lost"));
                 }
             } else if leaver && a.handed_over == Some(false) && !self.ctx.is_weak(ai) {
                 // Suspended already, but the app shows no hand-over: the
@@ -358,7 +372,7 @@ impl PersonPlanner<'_, '_> {
                     .as_ref()
                     .is_some_and(|to| self.transfer_target(to).is_ok());
                 if usable {
-                    self.transfer(ai, "hand the leaver's data over: the app shows no hand-over since the suspension");
+                    self.transfer(ai, Msg::new("reason-handover-missing"));
                 }
             }
         }
@@ -366,11 +380,11 @@ impl PersonPlanner<'_, '_> {
 
     /// Plans a hand-over if the app has a target. Returns `false` when a
     /// target is configured but cannot be used (deletion must then wait).
-    fn transfer(&mut self, ai: u32, why: &str) -> bool {
+    fn transfer(&mut self, ai: u32, why: Msg) -> bool {
         let Some(to) = self.ctx.app.lifecycle.offboarding.transfer_to.clone() else { return true };
         match self.transfer_target(&to) {
             Ok((target, label)) => {
-                let reason = format!("{why}: to {label} (lifecycle.offboarding.transferTo: {to})");
+                let reason = Msg::new("reason-transfer").arg("why", why).arg("target", label).arg("to", to.to_string());
                 if let Some(c) = self.account_change(Action::Transfer, ai, reason) {
                     c.transfer_to = Some(Box::new(target));
                 }
@@ -378,26 +392,23 @@ impl PersonPlanner<'_, '_> {
             }
             Err(problem) => {
                 let acct = AccountRef::of(self.ctx.account(ai));
-                let c = self.change(
-                    Action::Review,
-                    acct,
-                    format!("cannot hand the data over: {problem}; deletion is held until this is fixed (set transferTo to an account, or add the manager's account)"),
-                );
+                let c = self.change(Action::Review, acct, Msg::new("reason-cannot-transfer").arg("problem", problem));
                 c.proposed = Some(Action::Transfer);
                 false
             }
         }
     }
 
-    fn transfer_target(&self, to: &TransferTo) -> Result<(AccountRef, String), String> {
+    fn transfer_target(&self, to: &TransferTo) -> Result<(AccountRef, Msg), Msg> {
         let app = self.ctx.app;
         match to {
             TransferTo::Manager => {
-                let m = self.person.manager.as_deref().ok_or_else(|| "the HR data names no manager".to_owned())?;
-                let mi = self.s.people.find(m).ok_or_else(|| format!("manager `{m}` is not in the HR data"))?;
+                let m = self.person.manager.as_deref().ok_or_else(|| Msg::new("transfer-no-manager"))?;
+                let mi =
+                    self.s.people.find(m).ok_or_else(|| Msg::new("transfer-manager-not-in-hr").arg("manager", m))?;
                 let manager = &self.s.people.persons()[mi];
                 if !matches!(self.s.phases[mi], Phase::Employed | Phase::OnLeave) {
-                    return Err(format!("manager {} is not working here", manager.label()));
+                    return Err(Msg::new("transfer-manager-gone").arg("manager", manager.label()));
                 }
                 let ai = self
                     .ctx
@@ -405,19 +416,24 @@ impl PersonPlanner<'_, '_> {
                     .iter()
                     .copied()
                     .find(|&ai| self.ctx.account(ai).status.is_live() && !self.ctx.is_weak(ai))
-                    .ok_or_else(|| format!("manager {} has no active account in {}", manager.label(), app.name))?;
-                Ok((AccountRef::of(self.ctx.account(ai)), format!("manager {}", manager.label())))
+                    .ok_or_else(|| {
+                        Msg::new("transfer-manager-no-account")
+                            .arg("manager", manager.label())
+                            .arg("app", app.name.as_str())
+                    })?;
+                let label = Msg::new("transfer-target-manager").arg("manager", manager.label());
+                Ok((AccountRef::of(self.ctx.account(ai)), label))
             }
             TransferTo::Account(key) => {
-                let a = self
-                    .ctx
-                    .fixed_target
-                    .map(|i| self.ctx.account(i))
-                    .ok_or_else(|| format!("the hand-over account `{key}` does not exist in {}", app.name))?;
+                let a = self.ctx.fixed_target.map(|i| self.ctx.account(i)).ok_or_else(|| {
+                    Msg::new("transfer-account-missing").arg("key", key.to_string()).arg("app", app.name.as_str())
+                })?;
                 if !a.status.is_live() {
-                    return Err(format!("the hand-over account `{key}` is suspended in {}", app.name));
+                    return Err(Msg::new("transfer-account-suspended")
+                        .arg("key", key.to_string())
+                        .arg("app", app.name.as_str()));
                 }
-                Ok((AccountRef::of(a), format!("`{key}`")))
+                Ok((AccountRef::of(a), Msg::new("transfer-target-account").arg("key", key.to_string())))
             }
         }
     }
@@ -428,10 +444,9 @@ impl PersonPlanner<'_, '_> {
         let today = self.s.today;
         let Some(last) = last_day else {
             let status = self.person.status_label.clone().unwrap_or_else(|| "terminated".to_owned());
-            let why = format!(
-                "marked {status}{} without a last working day; deletion waits for a date",
-                quote(self.labels().status.as_ref())
-            );
+            let why = Msg::new("reason-marked-undated")
+                .arg("status", status)
+                .arg("col", quote(self.labels().status.as_ref()));
             self.suspend_all(accounts, &why, true);
             return;
         };
@@ -439,7 +454,7 @@ impl PersonPlanner<'_, '_> {
         if today < first {
             return;
         }
-        let left = format!("last working day {last}{}", quote(self.labels().end_date.as_ref()));
+        let left = Msg::new("reason-last-day").arg("last", last).arg("col", quote(self.labels().end_date.as_ref()));
         let delete_on = match off.delete_after {
             Retention::Never => None,
             Retention::After(d) => Some(d.after(last).max(first)),
@@ -458,19 +473,29 @@ impl PersonPlanner<'_, '_> {
                         }
                         continue;
                     }
-                    if self.transfer(ai, "hand the data over before deletion") {
-                        let why = format!("{left}; retention ({retention}) ended {on}");
+                    if self.transfer(ai, Msg::new("reason-handover-before-delete")) {
+                        let why = Msg::new("reason-retention-ended")
+                            .arg("left", left.clone())
+                            .arg("retention", retention.to_string())
+                            .arg("on", on);
                         self.account_change(Action::Delete, ai, why);
                     }
                 }
             }
             _ => {
                 let timing = match off.suspend {
-                    SuspendTiming::OnLastDay => " (suspend: onLastDay)".to_owned(),
-                    SuspendTiming::AfterLastDay => String::new(),
-                    SuspendTiming::DaysAfter(d) => format!(" (suspend: {d} after)"),
+                    SuspendTiming::OnLastDay => Some("onLastDay".to_owned()),
+                    SuspendTiming::AfterLastDay => None,
+                    SuspendTiming::DaysAfter(d) => Some(format!("{d} after")),
                 };
-                self.suspend_all(accounts, &format!("{left}{timing}"), true);
+                let why = match timing {
+                    Some(timing) => Msg::new("reason-last-day-timed")
+                        .arg("last", last)
+                        .arg("col", quote(self.labels().end_date.as_ref()))
+                        .arg("timing", timing),
+                    None => left,
+                };
+                self.suspend_all(accounts, &why, true);
             }
         }
     }
@@ -492,14 +517,17 @@ impl PersonPlanner<'_, '_> {
         let kinds = RevokeKinds::of(&spec.what);
         let sessions_asked = kinds.is_empty() || kinds.contains(RevokeKind::Sessions);
         let left = match last_day {
-            Some(last) => format!("last working day {last}{}", quote(self.labels().end_date.as_ref())),
-            None => format!(
-                "marked {}{} without a last working day",
-                self.person.status_label.as_deref().unwrap_or("terminated"),
-                quote(self.labels().status.as_ref())
-            ),
+            Some(last) => {
+                Msg::new("reason-last-day").arg("last", last).arg("col", quote(self.labels().end_date.as_ref()))
+            }
+            None => Msg::new("reason-marked-no-last-day")
+                .arg("status", self.person.status_label.as_deref().unwrap_or("terminated"))
+                .arg("col", quote(self.labels().status.as_ref())),
         };
-        let when = spec.when.map(|w| format!(", when: {w}")).unwrap_or_default();
+        let when: Arg = match spec.when {
+            Some(w) => Msg::new("reason-revoke-when").arg("when", w.to_string()).into(),
+            None => Arg::Text(String::new()),
+        };
         for &ai in accounts {
             let a = self.ctx.account(ai);
             let sessions_open = sessions_asked && a.sessions_valid_from.is_some_and(|d| d < due);
@@ -508,16 +536,16 @@ impl PersonPlanner<'_, '_> {
                 if done {
                     continue;
                 }
-                format!("{left}: close what outlives a suspension (lifecycle.offboarding.revoke{when})")
+                Msg::new("reason-revoke-live").arg("left", left.clone()).arg("when", when.clone())
             } else if let Some(n) = a.open_grants.filter(|n| *n > 0) {
-                format!(
-                    "{left}; suspended, but {} still {} {n} OAuth grant(s) or app password(s)",
-                    self.ctx.app.name,
-                    if n == 1 { "shows" } else { "show" }
-                )
+                Msg::new("reason-revoke-grants")
+                    .arg("left", left.clone())
+                    .arg("app", self.ctx.app.name.as_str())
+                    .arg("count", n)
+                    .arg("n", n.to_string())
             } else if sessions_open {
                 let since = a.sessions_valid_from.map(|d| d.to_string()).unwrap_or_default();
-                format!("{left}; suspended, but sessions signed in since {since} are still valid")
+                Msg::new("reason-revoke-sessions").arg("left", left.clone()).arg("since", since)
             } else {
                 continue;
             };

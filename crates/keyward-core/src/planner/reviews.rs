@@ -5,6 +5,7 @@
 
 use crate::action::Action;
 use crate::correlate::{Link, explain};
+use crate::i18n::{Arg, Msg};
 use crate::people::People;
 use crate::plan::{AccountRef, Change, PersonRef};
 
@@ -42,9 +43,7 @@ pub(super) fn plan_foreign_domains(ctx: &AppCtx<'_>, people: &People, scope: Opt
             ctx.app.name.as_str(),
             Action::Review,
             acct,
-            format!(
-                "its e-mail domain `{domain}` is neither the company's nor a partner's (spec.identities): an address the company does not control stays usable after the person leaves; move the account to their work address, or list the domain"
-            ),
+            Msg::new("reason-foreign-domain").arg("domain", domain.to_string()),
         );
         c.person = people.get(*person as usize).map(PersonRef::of);
         out.push(c);
@@ -68,33 +67,33 @@ pub(super) fn plan_unmatched(ctx: &AppCtx<'_>, people: &People, out: &mut Vec<Ch
         let reason = match link {
             Link::LookAlike { .. } => {
                 let resembles = if names.is_empty() {
-                    "it resembles no address in the HR data".to_owned()
+                    Msg::new("reason-resembles-nobody")
                 } else {
-                    format!("it looks like the address of {} but is not theirs", names.join("; "))
+                    Msg::new("reason-resembles").arg("names", names.join("; "))
                 };
-                format!(
-                    "its e-mail `{}` has non-ASCII characters before the `@` ({}): {resembles}; keyward never matches such an address — find out who owns this account",
-                    a.email.as_deref().unwrap_or_default(),
-                    d.look_alike.join(", ")
-                )
+                Msg::new("reason-look-alike")
+                    .arg("email", a.email.as_deref().unwrap_or_default())
+                    .arg("chars", d.look_alike.join(", "))
+                    .arg("resembles", resembles)
             }
             Link::Ambiguous { .. } => {
                 let (what, key) = d.matched_by.unwrap_or_default();
-                format!(
-                    "its {what} `{key}` matches several people ({}); fix the HR data so the value is unique",
-                    names.join("; ")
-                )
+                Msg::new("reason-ambiguous").arg("what", what).arg("key", key).arg("names", names.join("; "))
             }
             _ => {
                 let what = if d.tried.is_empty() {
-                    "it has no value any correlator can use".to_owned()
+                    Msg::new("reason-tried-nothing")
                 } else {
-                    let t: Vec<String> = d.tried.iter().map(|(w, v)| format!("{w} `{v}`")).collect();
-                    format!("tried {}", t.join(", "))
+                    let t: Vec<Arg> = d
+                        .tried
+                        .iter()
+                        .map(|(w, v)| {
+                            Msg::new("reason-tried-one").arg("what", w.as_str()).arg("value", v.as_str()).into()
+                        })
+                        .collect();
+                    Msg::new("reason-tried").arg("tried", Arg::List(t))
                 };
-                format!(
-                    "matches nobody in the HR data ({what}); a leaver missing from the export, a renamed person, a shared mailbox or a bot? Protect it or fix the data — keyward never deletes it on its own"
-                )
+                Msg::new("reason-orphan").arg("what", what)
             }
         };
         out.push(Change::new(ctx.app.name.as_str(), Action::Review, AccountRef::of(a), reason));

@@ -134,7 +134,22 @@ pub fn plan_on(set: &PolicySet, people: &People, accounts: Vec<(&str, Vec<Accoun
     for (app, accts) in accounts {
         listings.insert(app.to_owned(), AccountListing::new(format!("{app}.csv"), accts));
     }
-    keyward_core::plan(set, people, &listings, on).expect("plan")
+    let plan = keyward_core::plan(set, people, &listings, on).expect("plan");
+    reasons_are_messages(&plan);
+    plan
+}
+
+/// Every reason the planner gives is a message whose English rendering is
+/// the stored `reason` byte for byte (the JSON contract), and which exists
+/// in Japanese (no id left unrendered). Run on every plan the tests make.
+pub fn reasons_are_messages(plan: &Plan) {
+    use keyward_core::i18n::Lang;
+    for c in plan.changes.iter().chain(plan.held.iter().map(|h| &h.change)) {
+        let m = c.message.as_ref().unwrap_or_else(|| panic!("a reason without a message: {:?}", c.reason));
+        assert_eq!(m.render(Lang::En), c.reason, "the message {m:?} renders otherwise in English");
+        let ja = m.render(Lang::Ja);
+        assert!(!ja.contains("reason-") && !ja.is_empty(), "{ja:?}: a message missing in Japanese");
+    }
 }
 
 /// `(action, account label)` pairs of a plan, for compact assertions.

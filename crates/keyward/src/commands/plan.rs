@@ -86,9 +86,14 @@ pub async fn run(args: PlanArgs) -> Result<ExitCode> {
             .with_context(|| format!("cannot write the plan to {}", path.display()))?;
     }
     match format {
-        PlanFormat::Text => write_stdout(&render::text(&plan, TextOptions { color: color.enabled() }))?,
+        PlanFormat::Text => {
+            let opts = TextOptions { color: color.enabled(), lang: crate::language::current() };
+            write_stdout(&render::text(&plan, opts))?;
+        }
         PlanFormat::Json => stream_stdout(|out| render::json_to(&plan, out))?,
-        PlanFormat::Markdown => write_stdout(&render::markdown_within(&plan, max_bytes))?,
+        PlanFormat::Markdown => {
+            write_stdout(&render::markdown_within_in(&plan, max_bytes, crate::language::current()))?;
+        }
     }
     if !notifiers.is_empty() {
         let digest = Digest::new("plan", &plan, &snapshot.people);

@@ -52,10 +52,16 @@ impl AttrDiff {
     /// The value part, each data value passed through `value` (identity
     /// for a terminal, escaping for Markdown).
     pub(crate) fn value_with(&self, value: impl Fn(&str) -> String) -> String {
+        self.value_in(&value, NO_ROLE)
+    }
+
+    /// [`Self::value_with`], printing `none` for a missing current role
+    /// (the words of the reader's language).
+    pub(crate) fn value_in(&self, value: &dyn Fn(&str) -> String, none: &str) -> String {
         match self {
             Self::RoleSet { to } => value(to),
             Self::Role { from, to } => {
-                format!("{} → {}", from.as_deref().map_or_else(|| NO_ROLE.to_owned(), &value), value(to))
+                format!("{} → {}", from.as_deref().map_or_else(|| none.to_owned(), value), value(to))
             }
             Self::Groups { added, removed } => {
                 let plus = added.iter().map(|g| format!("+{}", value(g)));

@@ -11,8 +11,10 @@
 use std::fmt::Write as _;
 
 use super::diff::attribute_diffs;
-use super::summary_line;
+use super::summary_line_in;
+use super::words::{count, digits};
 use crate::action::Action;
+use crate::i18n::{Lang, Msg};
 use crate::plan::{AppSummary, Change, Counts, Plan};
 use crate::present::escape::{html_text, md_code, md_text};
 
@@ -22,12 +24,18 @@ use crate::present::escape::{html_text, md_code, md_text};
 pub const DEFAULT_MAX_BYTES: usize = 65_000;
 
 /// Where the full plan is when the comment shows only part of it.
-const FULL_PLAN: &str =
-    "the full plan is in the JSON artifact (`keyward plan -o plan.json`) and in the output of `keyward plan`";
+fn full_plan(lang: Lang) -> String {
+    t!(lang, "md-full-plan")
+}
 
 /// The whole plan as Markdown, however long.
 pub fn markdown(plan: &Plan) -> String {
-    Doc::new(plan).full()
+    markdown_in(plan, Lang::En)
+}
+
+/// [`markdown`] in `lang`.
+pub fn markdown_in(plan: &Plan, lang: Lang) -> String {
+    Doc::new(plan, lang).full()
 }
 
 /// The plan as Markdown in at most `max_bytes` bytes (UTF-8). When the
@@ -38,7 +46,12 @@ pub fn markdown(plan: &Plan) -> String {
 /// notice replaces them. The result is deterministic and never longer than
 /// `max_bytes`.
 pub fn markdown_within(plan: &Plan, max_bytes: usize) -> String {
-    Doc::new(plan).within(max_bytes)
+    markdown_within_in(plan, max_bytes, Lang::En)
+}
+
+/// [`markdown_within`] in `lang`.
+pub fn markdown_within_in(plan: &Plan, max_bytes: usize, lang: Lang) -> String {
+    Doc::new(plan, lang).within(max_bytes)
 }
 
 /// The parts of the comment, rendered once and then assembled to fit.
@@ -54,14 +67,16 @@ struct Doc {
     sections: Vec<String>,
     /// The warnings block, empty when there are none.
     warnings: String,
+    /// The language of the words.
+    lang: Lang,
 }
 
 impl Doc {
-    fn new(plan: &Plan) -> Self {
+    fn new(plan: &Plan, lang: Lang) -> Self {
         let order = section_order(plan);
-        let (mut head, mut brief) = head(plan, &order);
-        if let Some(line) = super::duties_line(plan) {
-            let block = duties(plan, &line);
+        let (mut head, mut brief) = head(plan, &order, lang);
+        if let Some(line) = super::duties_line(plan, lang) {
+            let block = duties(plan, &line, lang);
             head.push_str(&block);
             // The shortest form names violations, not a clean result.
             if !plan.violations.is_empty() {
@@ -72,9 +87,10 @@ impl Doc {
         Self {
             head,
             brief,
-            table: counts_table(plan),
-            sections: order.iter().map(|&i| section(plan, &plan.apps[i])).collect(),
-            warnings: warnings(&plan.warnings),
+            table: counts_table(plan, lang),
+            sections: order.iter().map(|&i| section(plan, &plan.apps[i], lang)).collect(),
+            warnings: warnings(&plan.warnings, lang),
+            lang,
         }
     }
 
@@ -108,7 +124,7 @@ impl Doc {
         let reserve = [0, 1, n]
             .into_iter()
             .flat_map(|left| [(left, false), (left, has_warnings)])
-            .map(|(left, w)| closing(max, left, n, w).len())
+            .map(|(left, w)| closing(max, left, n, w, self.lang).len())
             .max()
             .unwrap_or(0);
         let mut budget = max.checked_sub(self.head.len() + self.table.len() + reserve)?;
@@ -150,36 +166,29 @@ impl Doc {
             s.push_str(&self.warnings);
         }
         let left = keep.iter().filter(|k| !**k).count();
-        s.push_str(&closing(max, left, keep.len(), !self.warnings.is_empty() && !with_warnings));
+        s.push_str(&closing(max, left, keep.len(), !self.warnings.is_empty() && !with_warnings, self.lang));
         s
     }
 
     /// Ever shorter forms of the notice; the empty string always fits.
     fn too_large(&self, max: usize) -> String {
-        let notice = format!("_Too large for a {max}-byte comment, even as counts per app: {FULL_PLAN}._\n");
-        [format!("{}\n{notice}", self.brief), notice, "_Plan too large for this comment._\n".to_owned()]
-            .into_iter()
-            .find(|s| s.len() <= max)
-            .unwrap_or_default()
+        let lang = self.lang;
+        let notice = format!("_{}_\n", t!(lang, "md-too-large", max = digits(max), full = full_plan(lang)));
+        let tiny = format!("_{}_\n", t!(lang, "md-too-large-short"));
+        [format!("{}\n{notice}", self.brief), notice, tiny].into_iter().find(|s| s.len() <= max).unwrap_or_default()
     }
 }
 
 /// The line ending a shortened comment.
-fn closing(max: usize, left: usize, total: usize, warnings_left: bool) -> String {
-    let sections = format!("{left} of {total} app section{} left out", plural(total));
+fn closing(max: usize, left: usize, total: usize, warnings_left: bool, lang: Lang) -> String {
+    let sections = t!(lang, "md-sections-left-out", left = digits(left), total = digits(total), count = count(total));
     let what = match (left > 0, warnings_left) {
-        (true, true) => format!("{sections}, and the warnings"),
+        (true, true) => t!(lang, "md-left-out-and-warnings", sections = sections),
         (true, false) => sections,
-        (false, true) => "the warnings left out".to_owned(),
-        (false, false) => "nothing left out".to_owned(),
+        (false, true) => t!(lang, "md-warnings-left-out"),
+        (false, false) => t!(lang, "md-nothing-left-out"),
     };
-    format!(
-        "\n_Shortened to fit a comment of at most {max} bytes: {what}. The counts above cover every change; {FULL_PLAN}._\n"
-    )
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
+    format!("\n_{}_\n", t!(lang, "md-shortened", max = digits(max), what = what, full = full_plan(lang)))
 }
 
 /// Changes that take access or data away.
@@ -213,26 +222,34 @@ fn marker(a: Action) -> Option<&'static str> {
 }
 
 /// `⏸️ 3 to suspend · 📤 4 to hand over · ⛔ 1 to delete`.
-fn deprovisioning_phrase(c: &Counts) -> String {
+fn deprovisioning_phrase(c: &Counts, lang: Lang) -> String {
     [
-        (Action::Revoke, c.revoke, "to revoke"),
-        (Action::Suspend, c.suspend, "to suspend"),
-        (Action::Transfer, c.transfer, "to hand over"),
-        (Action::Delete, c.delete, "to delete"),
+        (Action::Revoke, c.revoke),
+        (Action::Suspend, c.suspend),
+        (Action::Transfer, c.transfer),
+        (Action::Delete, c.delete),
     ]
     .into_iter()
-    .filter(|(_, n, _)| *n > 0)
-    .map(|(a, n, what)| format!("{} {n} {what}", marker(a).unwrap_or_default()))
+    .filter(|(_, n)| *n > 0)
+    .map(|(a, n)| {
+        let what = match a {
+            Action::Revoke => t!(lang, "md-n-to-revoke", n = digits(n)),
+            Action::Suspend => t!(lang, "md-n-to-suspend", n = digits(n)),
+            Action::Transfer => t!(lang, "md-n-to-hand-over", n = digits(n)),
+            _ => t!(lang, "md-n-to-delete", n = digits(n)),
+        };
+        format!("{} {what}", marker(a).unwrap_or_default())
+    })
     .collect::<Vec<_>>()
     .join(" · ")
 }
 
-fn head(plan: &Plan, order: &[usize]) -> (String, String) {
+fn head(plan: &Plan, order: &[usize], lang: Lang) -> (String, String) {
     let mut top = String::new();
-    let _ = writeln!(top, "### keyward plan for {}", plan.date);
+    let _ = writeln!(top, "### {}", t!(lang, "plan-title", date = plan.date));
     let _ = writeln!(top);
-    let _ = writeln!(top, "**{}**", summary_line(&plan.summary));
-    if let Some(seats) = super::seats_line(plan) {
+    let _ = writeln!(top, "**{}**", summary_line_in(&plan.summary, lang));
+    if let Some(seats) = super::seats_line_in(plan, lang) {
         let _ = writeln!(top);
         let _ = writeln!(top, "{seats}");
     }
@@ -240,27 +257,24 @@ fn head(plan: &Plan, order: &[usize]) -> (String, String) {
     let mut head = top;
     let p = &plan.people;
     let _ = writeln!(head);
-    let _ = writeln!(
-        head,
-        "HR: {} people — {} employed, {} on leave, {} not started, {} left.",
-        p.total, p.employed, p.on_leave, p.not_started, p.left
-    );
+    let _ = writeln!(head, "{}", super::hr_line(p, Msg::new("md-hr-line"), lang));
     let _ = writeln!(head);
     if deprovisioning(&plan.summary) == 0 {
-        let _ = writeln!(head, "> **Deprovisioning:** none — no account is suspended, handed over or deleted.");
+        let _ = writeln!(head, "> {}", t!(lang, "md-deprovisioning-none"));
         return (head, brief);
     }
-    let totals = deprovisioning_phrase(&plan.summary);
-    let _ = writeln!(head, "> **Deprovisioning** (access or data taken away): {totals}");
+    let totals = deprovisioning_phrase(&plan.summary, lang);
+    let deprov = t!(lang, "md-deprovisioning", totals = totals.as_str());
+    let _ = writeln!(head, "> {deprov}");
     let _ = writeln!(head, ">");
     for &i in order {
         let app = &plan.apps[i];
         if deprovisioning(&app.changes) > 0 {
-            let _ = writeln!(head, "> - **{}**: {}", md_text(&app.name), deprovisioning_phrase(&app.changes));
+            let _ = writeln!(head, "> - **{}**: {}", md_text(&app.name), deprovisioning_phrase(&app.changes, lang));
         }
     }
     let _ = writeln!(brief);
-    let _ = writeln!(brief, "> **Deprovisioning** (access or data taken away): {totals}");
+    let _ = writeln!(brief, "> {deprov}");
     (head, brief)
 }
 
@@ -270,7 +284,7 @@ const MAX_VIOLATIONS_SHOWN: usize = 20;
 
 /// The separation-of-duties call-out: every violation with what gives each
 /// duty, up to [`MAX_VIOLATIONS_SHOWN`].
-fn duties(plan: &Plan, line: &str) -> String {
+fn duties(plan: &Plan, line: &str, lang: Lang) -> String {
     let mut s = String::new();
     let _ = writeln!(s);
     let _ = writeln!(s, "> **{}**", md_text(line));
@@ -280,28 +294,32 @@ fn duties(plan: &Plan, line: &str) -> String {
             None => md_text(&v.person.id),
         };
         let _ = writeln!(s, "> - ❗ **{}** — {who}: {}", md_text(&v.rule), md_text(&v.duty_names()));
-        for (duty, what) in super::duty_evidence(v) {
+        for (duty, what) in super::duty_evidence_in(v, lang) {
             let _ = writeln!(s, ">   - {}: {}", md_text(duty), md_text(&what));
         }
     }
     if plan.violations.len() > MAX_VIOLATIONS_SHOWN {
-        let _ = writeln!(s, "> - … and {} more: {FULL_PLAN}", plan.violations.len() - MAX_VIOLATIONS_SHOWN);
+        let more = plan.violations.len() - MAX_VIOLATIONS_SHOWN;
+        let _ = writeln!(s, "> - {}", t!(lang, "md-violations-more", n = digits(more), full = full_plan(lang)));
     }
     s
 }
 
-fn counts_table(plan: &Plan) -> String {
+fn counts_table(plan: &Plan, lang: Lang) -> String {
     let mut s = String::new();
     let _ = writeln!(s);
-    let _ =
-        writeln!(s, "| app | accounts | create | restore | update | revoke | suspend | transfer | delete | review |");
+    let actions: Vec<String> = Action::ALL.iter().map(|a| super::action_name(*a, lang)).collect();
+    let _ = writeln!(s, "| {} | {} | {} |", t!(lang, "md-col-app"), t!(lang, "md-col-accounts"), actions.join(" | "));
     let _ = writeln!(s, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
     for app in &plan.apps {
         // An export's age shows beside the app even when within its limit:
         // a reviewer weighs a checklist by how fresh its source is.
         let export = match &app.export {
-            Some(e) if e.is_stale() || e.is_future() => format!(" · ⚠️ export {}, limit {}", e.age(), e.max_age),
-            Some(e) => format!(" · export {}", e.age()),
+            Some(e) if e.is_stale() || e.is_future() => format!(
+                " · ⚠️ {}",
+                t!(lang, "md-export-over", age = super::export_age(e, lang), limit = e.max_age.to_string())
+            ),
+            Some(e) => format!(" · {}", t!(lang, "md-export-age", age = super::export_age(e, lang))),
             None => String::new(),
         };
         let _ = write!(s, "| {}{export} | {} |", md_text(&app.name), app.accounts);
@@ -319,59 +337,79 @@ fn counts_table(plan: &Plan) -> String {
     s
 }
 
-fn section(plan: &Plan, app: &AppSummary) -> String {
+fn section(plan: &Plan, app: &AppSummary, lang: Lang) -> String {
     let c = &app.changes;
     let n = c.total();
-    let per_action: Vec<String> =
-        Action::ALL.iter().filter(|a| c.get(**a) > 0).map(|a| format!("{} {}", c.get(*a), a.as_str())).collect();
+    let per_action: Vec<String> = Action::ALL
+        .iter()
+        .filter(|a| c.get(**a) > 0)
+        .map(|a| t!(lang, "md-n-action", n = digits(c.get(*a)), action = super::action_name(*a, lang)))
+        .collect();
     let open = if deprovisioning(c) > 0 { " open" } else { "" };
-    let ro = if app.read_only { " · read-only: a checklist for a human" } else { "" };
+    let ro = if app.read_only { format!(" · {}", t!(lang, "md-read-only-checklist")) } else { String::new() };
+    let changes_word = t!(lang, "md-n-changes", count = count(n), n = digits(n));
     let mut s = String::new();
     let _ = writeln!(s);
     let _ = writeln!(
         s,
-        "<details{open}><summary><b>{}</b> — {n} change{} ({}){ro}</summary>",
+        "<details{open}><summary><b>{}</b> — {changes_word} ({}){ro}</summary>",
         html_text(&app.name),
-        plural(n),
-        per_action.join(", ")
+        per_action.join(t!(lang, "md-list-separator").as_str())
     );
     let changes = plan.changes_for(&app.name);
     let (reviews, acts): (Vec<&Change>, Vec<&Change>) = changes.iter().partition(|c| c.action == Action::Review);
     if !acts.is_empty() {
         let _ = writeln!(s);
-        let _ = writeln!(s, "| action | account | person | change | reason |");
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} |",
+            t!(lang, "md-col-action"),
+            t!(lang, "md-col-account"),
+            t!(lang, "md-col-person"),
+            t!(lang, "md-col-change"),
+            t!(lang, "md-col-reason")
+        );
         let _ = writeln!(s, "|---|---|---|---|---|");
         for c in acts {
+            let name = super::action_name(c.action, lang);
             let action = match marker(c.action) {
-                Some(m) => format!("{m} **{}**", c.action.as_str()),
-                None => c.action.as_str().to_owned(),
+                Some(m) => format!("{m} **{name}**"),
+                None => name,
             };
             let _ = writeln!(
                 s,
                 "| {action} | {} | {} | {} | {} |",
                 md_code(c.account.label()),
                 person(c),
-                change_cell(c),
-                md_text(&c.reason)
+                change_cell(c, lang),
+                md_text(&c.reason_in(lang))
             );
         }
     }
     if !reviews.is_empty() {
         let _ = writeln!(s);
-        let _ = writeln!(s, "**To review ({})** — keyward changes nothing here until a human acts:", reviews.len());
+        let _ = writeln!(s, "{}", t!(lang, "md-to-review", n = digits(reviews.len())));
         let _ = writeln!(s);
-        let _ = writeln!(s, "| account | person | proposed | reason |");
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} |",
+            t!(lang, "md-col-account"),
+            t!(lang, "md-col-person"),
+            t!(lang, "md-col-proposed"),
+            t!(lang, "md-col-reason")
+        );
         let _ = writeln!(s, "|---|---|---|---|");
         for c in reviews {
             let proposed = match c.proposed {
                 Some(p) => {
-                    let change = change_cell(c);
-                    if change.is_empty() { p.as_str().to_owned() } else { format!("{}: {change}", p.as_str()) }
+                    let change = change_cell(c, lang);
+                    let name = super::action_name(p, lang);
+                    if change.is_empty() { name } else { format!("{name}: {change}") }
                 }
                 None => String::new(),
             };
-            let _ =
-                writeln!(s, "| {} | {} | {proposed} | {} |", md_code(c.account.label()), person(c), md_text(&c.reason));
+            let reason = md_text(&c.reason_in(lang));
+            let _ = writeln!(s, "| {} | {} | {proposed} | {reason} |", md_code(c.account.label()), person(c));
         }
     }
     let _ = writeln!(s);
@@ -390,25 +428,24 @@ fn person(c: &Change) -> String {
 }
 
 /// The attribute diffs and the hand-over target.
-fn change_cell(c: &Change) -> String {
-    let mut parts: Vec<String> =
-        attribute_diffs(c).iter().map(|d| format!("{}: {}", d.attribute(), d.value_with(md_text))).collect();
-    if let Some(t) = &c.transfer_to {
-        parts.push(format!("to {}", md_code(t.label())));
+fn change_cell(c: &Change, lang: Lang) -> String {
+    let mut parts: Vec<String> = attribute_diffs(c).iter().map(|d| super::attr_diff(d, lang, &md_text)).collect();
+    if let Some(to) = &c.transfer_to {
+        parts.push(t!(lang, "plan-transfer-to", to = md_code(to.label())));
     }
     if let Some(r) = c.revoke {
-        parts.push(super::revoke_detail(r));
+        parts.push(super::revoke_detail(r, lang));
     }
     parts.join("; ")
 }
 
-fn warnings(ws: &[String]) -> String {
+fn warnings(ws: &[String], lang: Lang) -> String {
     let mut s = String::new();
     if ws.is_empty() {
         return s;
     }
     let _ = writeln!(s);
-    let _ = writeln!(s, "**Warnings ({})**", ws.len());
+    let _ = writeln!(s, "{}", t!(lang, "md-warnings", n = digits(ws.len())));
     let _ = writeln!(s);
     for w in ws {
         // The marker first: data at the start of a list item could be read
@@ -427,10 +464,12 @@ mod tests {
         // The reserve in `shortened` takes 0, 1 and n; every count between
         // has no more digits than n and the same plural.
         for n in [1usize, 2, 9, 10, 11, 99, 100, 1000] {
-            let longest = [0, 1, n].iter().map(|&l| closing(100, l, n, true).len()).max().unwrap_or(0);
-            for left in 0..=n {
-                for w in [false, true] {
-                    assert!(closing(100, left, n, w).len() <= longest, "n {n} left {left}");
+            for lang in Lang::ALL {
+                let longest = [0, 1, n].iter().map(|&l| closing(100, l, n, true, lang).len()).max().unwrap_or(0);
+                for left in 0..=n {
+                    for w in [false, true] {
+                        assert!(closing(100, left, n, w, lang).len() <= longest, "n {n} left {left}");
+                    }
                 }
             }
         }
@@ -440,8 +479,11 @@ mod tests {
     fn deprovisioning_is_summed_over_suspend_transfer_revoke_and_delete_only() {
         let c = Counts { create: 5, restore: 1, update: 2, suspend: 3, transfer: 4, revoke: 2, delete: 1, review: 9 };
         assert_eq!(deprovisioning(&c), 10);
-        assert_eq!(deprovisioning_phrase(&c), "🔒 2 to revoke · ⏸️ 3 to suspend · 📤 4 to hand over · ⛔ 1 to delete");
+        assert_eq!(
+            deprovisioning_phrase(&c, Lang::En),
+            "🔒 2 to revoke · ⏸️ 3 to suspend · 📤 4 to hand over · ⛔ 1 to delete"
+        );
         let only = Counts { delete: 2, ..Counts::default() };
-        assert_eq!(deprovisioning_phrase(&only), "⛔ 2 to delete");
+        assert_eq!(deprovisioning_phrase(&only, Lang::En), "⛔ 2 to delete");
     }
 }

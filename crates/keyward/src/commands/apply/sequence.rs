@@ -129,7 +129,7 @@ pub async fn run(args: &Request) -> Result<ApplyOutcome> {
     let executable = plan.changes.iter().filter(|c| c.action != Action::Review).count();
     // Before any change: a plan that cannot be shown is not applied.
     // The text rendering escapes its data itself, around its colours.
-    write_stdout(&render::text(&plan, TextOptions { color: args.color }))?;
+    write_stdout(&render::text(&plan, TextOptions { color: args.color, lang: crate::language::current() }))?;
     if executable == 0 {
         write_text("Nothing to apply.\n")?;
         args.roster.write(&roster.updated(&people, date))?;

@@ -1,0 +1,97 @@
+# 変更計画の各変更の理由。英語版は JSON の `reason` と同じ文字列（ツールと監査ログが読む）。
+# 日本語版は画面・Markdown・レポートに表示する。文はです・ます調で「。」で終える。
+
+reason-clauses = { $first }{ $then }
+reason-col = （{ $column }）
+reason-in-col = 、{ $column }
+list-and = { $rest }、{ $last }
+
+## 付与
+reason-granted-by = { $sources } で付与されています。
+reason-granted-by-capped = { $sources } で付与されています。パートナーのアドレスのため、ロールを { $from } から { $to } に下げます（spec.identities.partnerMaxRole）。
+grant-src-policy = AccessPolicy { $name }
+grant-src-policy-dept = AccessPolicy { $name }（{ $dept }）
+grant-src-exception = Exception { $name }（{ $until }まで、{ $why }、承認者 { $approver }）
+
+## 従業員ごとのアカウント
+reason-joins = { $start }{ $col }に入社予定です。{ $granted }
+reason-left-but-granted = { $last }{ $col }に退職していますが、{ $granted }
+reason-left-undated-but-granted = 退職していますが、{ $granted }
+reason-weak-match = このアカウントはフォールバックの照合でしか { $person } に紐付いていません（{ $weak }）。照合を確認するか、アカウントのデータを修正してください。確認後の操作：{ $action }。理由：{ $reason }
+reason-on-leave = 休職中です（{ $status }{ $col }）。{ $app } では休職中のアカウントを停止します（lifecycle.onLeave: suspend）。
+reason-no-email = アカウントが必要ですが、人事マスタに作成用のメールアドレスがありません。人事マスタにメールアドレスを追加してください。理由：{ $reason }
+reason-rehired-on = { $start }に再入社しました。2つ目のアカウントは作らず、以前のアカウントを復元します。{ $reason }
+reason-rehired = 再入社しました。2つ目のアカウントは作らず、以前のアカウントを復元します。{ $reason }
+reason-suspended-but = 停止中ですが、{ $reason }
+reason-second-account = { $person } の2つ目のアカウントです（keyward が管理するのは { $main }）。手作業で停止するか、共用であれば保護してください。
+reason-no-longer-granted = { $groups } は付与対象ではなくなりました。{ $granted }
+reason-since-transfer = { $moved }{ $col }の異動以降、
+reason-ungranted = 在籍中の従業員ですが、{ $moved }{ $app } を付与するポリシーがありません
+reason-ungranted-suspend = { $why }（lifecycle.ungranted: suspend）。
+reason-ungranted-review = { $why }。ポリシーか Exception で付与するか、lifecycle.ungranted: suspend を設定してください。
+
+## 退職者：引き継ぎ、停止、削除、失効
+reason-handover-before-lost = データが失われる前に、退職者のデータを引き継ぎます
+reason-handover-missing = 退職者のデータを引き継ぎます（停止後、アプリ上で引き継ぎが確認できません）
+reason-handover-before-delete = 削除の前にデータを引き継ぎます
+reason-transfer = { $why }。引き継ぎ先：{ $target }（lifecycle.offboarding.transferTo: { $to }）。
+reason-cannot-transfer = データを引き継げません：{ $problem }。解決するまで削除は保留します（transferTo にアカウントを指定するか、上長のアカウントを追加してください）。
+transfer-no-manager = 人事マスタに上長の記載がありません
+transfer-manager-not-in-hr = 上長 `{ $manager }` が人事マスタにいません
+transfer-manager-gone = 上長 { $manager } は在籍していません
+transfer-manager-no-account = 上長 { $manager } には { $app } の有効なアカウントがありません
+transfer-target-manager = 上長 { $manager }
+transfer-account-missing = 引き継ぎ先のアカウント `{ $key }` が { $app } にありません
+transfer-account-suspended = 引き継ぎ先のアカウント `{ $key }` は { $app } で停止されています
+transfer-target-account = `{ $key }`
+reason-marked-undated = { $status }{ $col }と記録されていますが、最終出社日がありません。削除は日付が入るまで待ちます。
+reason-last-day = 最終出社日は { $last }{ $col }です。
+reason-retention-ended = { $left }保持期間（{ $retention }）は { $on } に終了しました。
+reason-last-day-timed = 最終出社日は { $last }{ $col }です（suspend: { $timing }）。
+reason-marked-no-last-day = { $status }{ $col }と記録されていますが、最終出社日がありません。
+reason-revoke-when = 、when: { $when }
+reason-revoke-live = { $left }停止後も残るセッションやトークンを失効させます（lifecycle.offboarding.revoke{ $when }）。
+reason-revoke-grants = { $left }停止済みですが、{ $app } にはまだ OAuth の許可またはアプリパスワードが{ $count ->
+       *[other] { $n }件
+    }残っています。
+reason-revoke-sessions = { $left }停止済みですが、{ $since } 以降にサインインしたセッションがまだ有効です。
+
+## 後日まで保留する変更
+reason-after-transfer = （{ $moved }{ $col }の異動から）
+reason-mover-grace = moverGrace { $grace }{ $moved }の間は保留します。
+reason-no-role = なし
+reason-role-lowered = ロールを { $from } から { $to } に下げる変更
+reason-groups-no-longer-granted = { $groups } の付与終了
+reason-mover-held = { $what }は保留中です。{ $granted }{ $grace }
+reason-left-on = { $last }{ $col }に退職しました。
+reason-left = 退職しました。
+reason-exception-hold = { $left }Exception { $name }（{ $until }まで、{ $why }）により保留し、その後アプリの offboarding 設定でアカウントを停止します。
+
+## コネクタにできないこと
+verb-create = アカウントを作成する
+verb-restore = アカウントを復元する
+verb-update = ロールやグループを変更する
+verb-suspend = アカウントを停止する
+verb-transfer = データを引き継ぐ
+verb-revoke = セッションや許可を失効させる
+verb-delete = アカウントを削除する
+verb-review = 要確認を処理する
+verb-change-roles = ロールを変更する
+verb-change-groups = グループのメンバーを変更する
+reason-connector-cannot = { $app } の { $connector } コネクタでは{ $what }ことができません。手作業で行ってください。
+reason-delete-waits-manual-handover = 引き継ぎを手作業で行うため、削除は保留します。データの引き継ぎが済んだら手作業で削除してください。
+reason-connector-cannot-revoke = { $app } の { $connector } コネクタでは { $kinds } を失効できません。手作業で行ってください。
+
+## 職務分掌
+reason-duties-held-back = 保留：{ $person } が { $duties } を同時に持つことになり、SeparationOfDuties { $rule } に反します。ポリシーを変更するか、いずれかの職務を外してから、変更計画を作り直してください。
+
+## 従業員の計画に含まれないアカウント
+reason-foreign-domain = メールのドメイン `{ $domain }` は自社のものでもパートナーのものでもありません（spec.identities）。会社が管理しないアドレスは退職後も使えてしまいます。アカウントを業務用アドレスに移すか、ドメインを登録してください。
+reason-resembles-nobody = 人事マスタのどのアドレスにも似ていません
+reason-resembles = { $names } のアドレスに似ていますが、本人のものではありません
+reason-look-alike = メール `{ $email }` の `@` より前に ASCII 以外の文字（{ $chars }）があります。{ $resembles }。keyward はこのようなアドレスを照合しません。アカウントの持ち主を確認してください。
+reason-ambiguous = { $what } `{ $key }` が複数の従業員に一致します（{ $names }）。値が一意になるよう人事マスタを修正してください。
+reason-tried-nothing = 照合に使える値がありません
+reason-tried-one = { $what } `{ $value }`
+reason-tried = 照合した値：{ $tried }
+reason-orphan = どの従業員にも紐付かないアカウントです（{ $what }）。エクスポート漏れの退職者、改名した人、共用メールボックス、ボットのいずれかかもしれません。保護するかデータを修正してください。keyward が自動で削除することはありません。

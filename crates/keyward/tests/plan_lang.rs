@@ -1,0 +1,75 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
+//! The example plan in the reader's language: Japanese under a Japanese
+//! locale or `--lang ja`, English with `--lang en` whatever the locale, and
+//! every reason in the JSON carried as a message whose English is the
+//! `reason` tools read.
+
+use assert_cmd::Command;
+use keyward_core::i18n::Lang;
+use keyward_core::plan::Plan;
+
+#[path = "common/example_exports.rs"]
+mod example_exports;
+
+/// Runs keyward in the repository with exactly the locale variables given.
+fn keyward(env: &[(&str, &str)], args: &[&str]) -> String {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap();
+    example_exports::pin_export_times(&repo);
+    let mut cmd = Command::cargo_bin("keyward").unwrap();
+    cmd.current_dir(&repo).env("NO_COLOR", "1");
+    for var in ["LANG", "LC_ALL", "LC_MESSAGES", "KEYWARD_LANG"] {
+        cmd.env_remove(var);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.args(args).output().unwrap();
+    assert!(out.status.success(), "keyward {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn plan(env: &[(&str, &str)], format: &str, extra: &[&str]) -> String {
+    let mut args = vec!["plan", "-f", "policies", "--at", "2026-11-23", "--format", format, "--color", "never"];
+    args.extend_from_slice(extra);
+    keyward(env, &args)
+}
+
+const JA: &[(&str, &str)] = &[("LANG", "ja_JP.UTF-8")];
+
+#[test]
+fn example_plan_text_ja() {
+    let text = plan(JA, "text", &[]);
+    assert!(text.starts_with("keyward 変更計画（2026-11-23）"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn example_plan_markdown_ja() {
+    insta::assert_snapshot!(plan(&[], "markdown", &["--lang", "ja"]));
+}
+
+#[test]
+fn the_flag_and_the_locale_give_the_same_japanese() {
+    assert_eq!(plan(&[], "text", &["--lang", "ja"]), plan(JA, "text", &[]));
+}
+
+#[test]
+fn lang_en_under_a_japanese_locale_stays_english() {
+    let english = plan(&[("LANG", "C")], "text", &[]);
+    assert!(english.starts_with("keyward plan for 2026-11-23"), "{english}");
+    assert_eq!(plan(JA, "text", &["--lang", "en"]), english);
+    assert_eq!(plan(JA, "markdown", &["--lang", "en"]), plan(&[], "markdown", &[]));
+}
+
+#[test]
+fn the_json_stays_english_and_every_reason_is_a_message_rendering_to_it() {
+    let json = plan(JA, "json", &[]);
+    assert_eq!(json, plan(&[], "json", &[]), "JSON is for tools: the locale changes nothing in it");
+    let plan = Plan::from_json(&json).unwrap();
+    assert!(!plan.changes.is_empty());
+    for c in plan.changes.iter().chain(plan.held.iter().map(|h| &h.change)) {
+        let m = c.message.as_ref().unwrap_or_else(|| panic!("no reasonMessage for {:?}", c.reason));
+        assert_eq!(m.render(Lang::En), c.reason);
+        assert_ne!(m.render(Lang::Ja), c.reason, "{:?} is not translated", c.reason);
+    }
+}
