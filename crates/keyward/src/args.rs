@@ -119,20 +119,37 @@ impl GuardArgs {
 /// also writes it.
 #[derive(Debug, Clone, clap::Args)]
 pub struct RosterArgs {
-    /// The roster file, kept beside the audit log. A missing file is an
-    /// empty roster (the first run); one keyward cannot read is an error.
-    #[arg(long, value_name = "FILE", env = "KEYWARD_ROSTER", default_value = ".keyward/roster.json")]
-    pub roster: PathBuf,
+    /// The roster file. Default: `roster.json` beside the audit log
+    /// (`--audit-log`, else `KEYWARD_AUDIT_LOG`, else
+    /// `.keyward/audit.jsonl`). A missing file is an empty roster (the
+    /// first run); one keyward cannot read is an error.
+    #[arg(long, value_name = "FILE", env = "KEYWARD_ROSTER")]
+    pub roster: Option<PathBuf>,
+}
+
+/// Where the audit log is when a command has no `--audit-log` of its own
+/// (`plan`, `explain`): `KEYWARD_AUDIT_LOG`, else apply's default.
+pub fn default_audit_log() -> PathBuf {
+    std::env::var_os("KEYWARD_AUDIT_LOG").map_or_else(|| PathBuf::from(".keyward/audit.jsonl"), PathBuf::from)
 }
 
 impl RosterArgs {
-    /// The roster, empty when the file does not exist yet.
-    pub fn read(&self) -> Result<keyward_core::roster::Roster> {
-        Ok(keyward_apply::RosterFile::new(&self.roster).read()?)
+    /// The roster file: `--roster`, else beside `audit_log`.
+    pub fn file(&self, audit_log: &std::path::Path) -> keyward_apply::RosterFile {
+        match &self.roster {
+            Some(path) => keyward_apply::RosterFile::new(path),
+            None => keyward_apply::RosterFile::beside(audit_log),
+        }
+    }
+
+    /// The roster beside `audit_log` (or `--roster`), empty when the file
+    /// does not exist yet.
+    pub fn read(&self, audit_log: &std::path::Path) -> Result<keyward_core::roster::Roster> {
+        Ok(self.file(audit_log).read()?)
     }
 
     /// Replaces the roster file (atomically: see `keyward_apply::RosterFile`).
-    pub fn write(&self, roster: &keyward_core::roster::Roster) -> Result<()> {
-        Ok(keyward_apply::RosterFile::new(&self.roster).write(roster)?)
+    pub fn write(&self, audit_log: &std::path::Path, roster: &keyward_core::roster::Roster) -> Result<()> {
+        Ok(self.file(audit_log).write(roster)?)
     }
 }

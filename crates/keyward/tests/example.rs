@@ -94,6 +94,10 @@ fn applying_the_example_writes_checklists_for_its_read_only_apps_and_an_audit_lo
     assert!(google.contains("sign the person out and revoke every session, OAuth token and app password"), "{google}");
     let verified = Command::cargo_bin("keyward").unwrap().arg("audit").arg("verify").arg(&audit).output().unwrap();
     assert!(verified.status.success(), "{}", String::from_utf8_lossy(&verified.stderr));
+    // The roster of people seen goes beside the audit log it was given, not
+    // into the working directory (where the next plan would pick it up).
+    assert!(work.path().join("roster.json").is_file(), "the roster is kept beside the audit log");
+    assert!(!repo().join(".keyward/roster.json").exists(), "nothing is written into the checkout");
 }
 
 #[test]

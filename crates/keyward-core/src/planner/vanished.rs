@@ -84,6 +84,9 @@ impl Vanish<'_> {
             let account = AccountRef::of(a);
             if let Some(c) = out.iter_mut().find(|c| c.person.is_none() && c.account == account) {
                 c.reason = vanished_reason(self.seen[si]);
+                // The orphan's message would otherwise be shown instead of
+                // this reason (renderings prefer the message).
+                c.message = None;
                 c.person = Some(PersonRef::of(ghost));
             }
             found.push((si, VanishedAccount { app: ctx.app.name.as_str().into(), account }));

@@ -59,7 +59,7 @@ pub async fn run(args: ExplainArgs) -> Result<ExitCode> {
     let mut explained = match found {
         Ok(e) => e,
         Err(e) => {
-            let roster = args.roster.read()?;
+            let roster = args.roster.read(&crate::args::default_audit_log())?;
             let Some(seen) = roster.get(args.person.trim()) else { return Err(e.into()) };
             let plan =
                 keyward_core::plan_with_roster(snapshot.set(), &snapshot.people, &snapshot.listings, today, &roster)?;

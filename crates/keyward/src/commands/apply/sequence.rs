@@ -74,7 +74,7 @@ pub async fn run(args: &Request) -> Result<ApplyOutcome> {
     let audit = AuditKey::from_env()
         .and_then(|key| AuditLog::open_keyed(&args.audit_log, key))
         .with_context(|| format!("cannot use the audit log {}", args.audit_log.display()))?;
-    let roster = args.roster.read()?;
+    let roster = args.roster.read(&args.audit_log)?;
     let approved = match &args.plan_file {
         Some(path) => Some(read_plan(path)?),
         None => None,
@@ -132,7 +132,7 @@ pub async fn run(args: &Request) -> Result<ApplyOutcome> {
     write_stdout(&render::text(&plan, TextOptions { color: args.color, lang: crate::language::current() }))?;
     if executable == 0 {
         write_text("Nothing to apply.\n")?;
-        args.roster.write(&roster.updated(&people, date))?;
+        args.roster.write(&args.audit_log, &roster.updated(&people, date))?;
         notify(args, Digest::new("apply", &plan, &people)).await;
         return Ok(ApplyOutcome::NothingToDo);
     }
@@ -163,7 +163,7 @@ pub async fn run(args: &Request) -> Result<ApplyOutcome> {
     }
     // The roster records whom this run saw only once a run went ahead: a
     // refused or cancelled one leaves it for the next to compare with.
-    if let Err(e) = args.roster.write(&roster.updated(&people, date)) {
+    if let Err(e) = args.roster.write(&args.audit_log, &roster.updated(&people, date)) {
         stderr_line(&format!("warning: {e:#}"));
     }
     // After the changes were made, failing to show the report must not
