@@ -21,7 +21,13 @@ macro_rules! catalogue_file {
 /// Every catalogue file: its name and its text in English and Japanese.
 /// The same names exist under `i18n/en/` and `i18n/ja/`; `tests/i18n.rs`
 /// checks that both hold the same message ids and variables.
-pub const CATALOGUE_FILES: &[(&str, &str, &str)] = &[catalogue_file!("common")];
+pub const CATALOGUE_FILES: &[(&str, &str, &str)] = &[
+    catalogue_file!("common"),
+    catalogue_file!("report"),
+    catalogue_file!("review"),
+    catalogue_file!("inventory"),
+    catalogue_file!("discover"),
+];
 
 type Bundle = FluentBundle<FluentResource>;
 
