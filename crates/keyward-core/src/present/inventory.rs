@@ -9,10 +9,10 @@ use crate::account::AccountListing;
 use crate::compile::PolicySet;
 use crate::correlate::{Indexes, Link, correlate, explain};
 use crate::i18n::Lang;
+use crate::i18n::t;
 use crate::people::{People, Phase};
 use crate::plan::PlanError;
 use crate::present::escape::spreadsheet_cell;
-use crate::t;
 
 /// One account and whom it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

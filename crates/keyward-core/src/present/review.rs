@@ -19,12 +19,12 @@ use crate::compile::model::Compiled;
 use crate::diag::Diagnostic;
 use crate::evaluate::{EntView, Src, select_all};
 use crate::i18n::Lang;
+use crate::i18n::t;
 use crate::people::{People, Phase};
 use crate::plan::PlanError;
 use crate::present::escape::{from_spreadsheet_cell, spreadsheet_cell};
 use crate::present::inventory::{inventory, situation_from, situation_in};
 use crate::resources::{ExceptionSpec, Grant};
-use crate::t;
 use crate::tabular::{RecordLines, row_error};
 
 /// Who reviews.

@@ -3,9 +3,9 @@
 use std::fmt::Write as _;
 
 use crate::i18n::Lang;
+use crate::i18n::t;
 use crate::present::escape::html_text as esc;
 use crate::present::report::{Bar, Report};
-use crate::t;
 
 pub(super) struct Segment {
     class: &'static str,

@@ -7,9 +7,9 @@
 use std::fmt::Write as _;
 
 use crate::i18n::Lang;
+use crate::i18n::t;
 use crate::present::discovered::{Discovered, Holder, HolderPhase, Tally, tally_items};
 use crate::present::escape::html_text as esc;
-use crate::t;
 
 /// Departments or employment types shown per cell.
 const TALLIES: usize = 3;

@@ -7,12 +7,12 @@ use super::parts::{
     app_display, group_heading, lines, nothing, plain_money, plan_actions, planned, situation_word, status_badge, who,
 };
 use crate::i18n::Lang;
+use crate::i18n::t;
 use crate::plan::SeatChange;
 use crate::present::escape::html_text as esc;
 use crate::present::render::{duty_evidence, money};
 use crate::present::report::Report;
 use crate::resources::SeatFreedBy;
-use crate::t;
 
 /// `<th>…</th>` for each header, `num` ones right-aligned.
 fn headers(cols: &[(&str, bool)]) -> String {

@@ -6,9 +6,9 @@ use std::fmt::Write as _;
 
 use super::parts::{action_word, lines, role_suffix, situation_word, status_word, who};
 use crate::i18n::Lang;
+use crate::i18n::t;
 use crate::present::escape::html_text as esc;
 use crate::present::report::{Cell, CellState, MatrixRow, Problem, Report, RowKind};
-use crate::t;
 
 /// A department path and the paths above it (`営業本部` and
 /// `営業本部/第一営業部`), so a filter on a division finds its departments.

@@ -18,7 +18,7 @@ use std::fmt::Write as _;
 
 use super::Report;
 use crate::i18n::Lang;
-use crate::t;
+use crate::i18n::t;
 
 mod assets;
 mod charts;

@@ -6,10 +6,10 @@ use std::fmt::Write as _;
 
 use crate::action::Action;
 use crate::i18n::Lang;
+use crate::i18n::t;
 use crate::present::escape::html_text as esc;
 use crate::present::render::money;
 use crate::present::report::{AccountCell, AppAccounts, Planned, Report};
-use crate::t;
 
 /// An amount without a sign (`1,450`, `12.50`).
 pub(super) fn plain_money(v: f64) -> String {

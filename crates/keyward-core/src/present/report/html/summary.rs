@@ -7,11 +7,11 @@ use std::fmt::Write as _;
 use super::parts::{action_word, plain_money};
 use crate::action::Action;
 use crate::i18n::Lang;
+use crate::i18n::t;
 use crate::plan::Counts;
 use crate::present::escape::html_text as esc;
 use crate::present::render::money;
 use crate::present::report::Report;
-use crate::t;
 
 pub(super) fn kpi(s: &mut String, class: &str, label: &str, stat: &str, value: impl std::fmt::Display, detail: &str) {
     let _ = write!(
