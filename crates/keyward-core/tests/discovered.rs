@@ -442,13 +442,17 @@ fn empty_listings(set: &PolicySet) -> BTreeMap<String, AccountListing> {
 }
 
 fn report(discovered: Option<Discovered>) -> String {
+    report_in(discovered, keyward_core::i18n::Lang::En)
+}
+
+fn report_in(discovered: Option<Discovered>, lang: keyward_core::i18n::Lang) -> String {
     let set = org();
     let people = staff();
     let listings = empty_listings(&set);
     let plan = keyward_core::plan(&set, &people, &listings, today()).unwrap();
     let mut r = Report::build(&set, &people, &listings, &plan).unwrap();
     r.discovered = discovered;
-    html::page(&r)
+    html::page_in(&r, lang)
 }
 
 #[test]
@@ -457,6 +461,15 @@ fn the_report_section_of_discovered_apps() {
     let start = page.find("<section id=\"discovered\"").unwrap();
     let end = start + page[start..].find("</section>").unwrap() + "</section>".len();
     assert!(page.contains("<a href=\"#discovered\">Discovered apps</a>"));
+    insta::assert_snapshot!(&page[start..end]);
+}
+
+#[test]
+fn the_report_section_of_discovered_apps_ja() {
+    let page = report_in(Some(summary()), keyward_core::i18n::Lang::Ja);
+    let start = page.find("<section id=\"discovered\"").unwrap();
+    let end = start + page[start..].find("</section>").unwrap() + "</section>".len();
+    assert!(page.contains("<a href=\"#discovered\">検出したアプリ</a>"));
     insta::assert_snapshot!(&page[start..end]);
 }
 

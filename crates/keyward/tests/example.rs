@@ -136,3 +136,60 @@ fn an_apply_that_opens_more_accounts_than_an_apps_limit_is_refused_until_allowed
     let out = apply(&["--max-create", "1", "--allow-mass-create"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// The value of `data-stat="NAME"` on the report's page.
+fn report_stat<'a>(html: &'a str, name: &str) -> &'a str {
+    let at = html.find(&format!("data-stat=\"{name}\"")).unwrap_or_else(|| panic!("no data-stat={name}"));
+    let text = &html[at..];
+    let text = &text[text.find('>').unwrap() + 1..];
+    &text[..text.find('<').unwrap()]
+}
+
+/// Issue 17: the report said "Could be saved / month 51,800 JPY" beside the
+/// plan's "−1,450 JPY/month". The report's money figure is now the plan's
+/// own seat change, in both languages, and what the plan leaves open is
+/// told apart and adds up to the seats of leavers and unmatched accounts.
+#[test]
+fn the_reports_money_figure_is_the_plans_seat_line_in_both_languages() {
+    let text = plan("text");
+    let seats = text.lines().find(|l| l.starts_with("Seats: ")).unwrap();
+    assert!(seats.contains("+6 added, 8 freed: −1,450 JPY/month"), "{seats}");
+    let dir = tempfile::tempdir().unwrap();
+    for lang in ["en", "ja"] {
+        let html = dir.path().join(format!("report-{lang}.html"));
+        let json = dir.path().join(format!("report-{lang}.json"));
+        keyward(&[
+            "report",
+            "-f",
+            "policies",
+            "--at",
+            "2026-11-23",
+            "--lang",
+            lang,
+            "--html",
+            html.to_str().unwrap(),
+            "--json",
+            json.to_str().unwrap(),
+        ]);
+        let page = std::fs::read_to_string(&html).unwrap();
+        assert!(page.contains(&format!("<html lang=\"{lang}\">")), "{lang}");
+        assert_eq!(report_stat(&page, "plan-change-JPY"), "−1,450 JPY", "{lang}: the plan's figure");
+        assert_eq!((report_stat(&page, "plan-added"), report_stat(&page, "plan-freed")), ("8", "10"), "{lang}");
+        let data: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+        let (mut freeable, mut later) = (0, 0);
+        for s in data["savings"].as_array().unwrap() {
+            let (f, now, l) =
+                (s["freeable"].as_u64().unwrap(), s["freedNow"].as_u64().unwrap(), s["later"].as_u64().unwrap());
+            assert_eq!(now + l, f, "{lang}: every seat of a leaver or unmatched account is one or the other");
+            (freeable, later) = (freeable + f, later + l);
+        }
+        assert_eq!(report_stat(&page, "later-seats"), later.to_string(), "{lang}");
+        assert_eq!(report_stat(&page, "freeable-seats"), freeable.to_string(), "{lang}");
+        let explained = if lang == "en" {
+            "the figure of the plan's “Seats” line"
+        } else {
+            "変更計画の「ライセンス」行と同じ数字"
+        };
+        assert!(page.contains(explained), "{lang}: each figure says what it counts");
+    }
+}

@@ -428,3 +428,22 @@ fn a_report_that_cannot_be_written_names_the_file() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("cannot write the report to") && err.contains("no-such-dir/report.html"), "{err}");
 }
+
+/// The Japanese page (`--lang ja`) in the browser: its script runs, a URL
+/// fragment filters it, and its numbers are the English page's.
+#[test]
+fn the_japanese_page_in_a_browser_filters_and_shows_the_same_numbers() {
+    let html = example().dir.join("report-ja.html");
+    keyward(&["report", "-f", "policies/", "--at", DATE, "--lang", "ja", "--html", html.to_str().unwrap()]);
+    let dom = chromium(&["--dump-dom".to_owned(), file_url(&html, "#problem=leaver")]);
+    assert!(dom.contains("<html lang=\"ja\""), "{dom:.300}");
+    assert!(dom.contains("アクセスマトリクス"), "the page is in Japanese");
+    let english = dump_dom("#problem=leaver");
+    for name in ["people-total", "apps", "leaver-accounts", "orphan-accounts", "changes"] {
+        assert_eq!(stat(&dom, name), stat(&english, name), "{name}");
+    }
+    let rows = matrix_rows(&dom);
+    let shown_rows = visible(&rows);
+    assert!(!shown_rows.is_empty() && shown_rows.len() < rows.len(), "the fragment filtered the matrix");
+    assert_eq!(shown(&dom), shown_rows.len());
+}

@@ -281,3 +281,67 @@ fn an_unreadable_decision_names_the_file_and_its_line() {
     assert!(err.contains(&format!("{}:2:", path.display())), "file and line: {err}");
     assert!(err.contains("継続") && err.contains("削除"), "says what to write: {err}");
 }
+
+/// Issue 17: under `--lang ja` the sheets are Japanese — headers, the
+/// words in the cells, the decision words they offer — and a Japanese
+/// sheet filled in with 継続/削除 imports as an English one does.
+#[test]
+fn a_japanese_sheet_round_trips_through_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("sheets");
+    ok(&[
+        "review",
+        "export",
+        "-f",
+        "policies",
+        "--at",
+        "2026-11-23",
+        "--by",
+        "app",
+        "--lang",
+        "ja",
+        "--out-dir",
+        out_dir.to_str().unwrap(),
+    ]);
+    let not_granted = "どのポリシーでも付与されていない";
+    let (path, header, rows) = sheets(&out_dir)
+        .into_iter()
+        .map(|(p, rows)| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            let mut r = csv::Reader::from_reader(text.strip_prefix('\u{feff}').unwrap().as_bytes());
+            (p, r.headers().unwrap().clone(), rows)
+        })
+        .find(|(_, _, rows)| {
+            let ungranted = || rows.iter().filter(|r| &r[13] == not_granted);
+            ungranted().count() >= 2 && ungranted().any(|r| &r[12] == "在籍")
+        })
+        .expect("a sheet with two ungranted accounts, one of an employee");
+    assert_eq!(&header[15], "判断（継続・削除・要確認）");
+    assert_eq!(&header[8], "社員番号");
+    let md = std::fs::read_to_string(path.with_extension("md")).unwrap();
+    assert!(md.contains("| 継続 | 削除 | アカウント |"), "{md}");
+    let (mut kept, mut removed) = (None, None);
+    let mut w = csv::Writer::from_writer(b"\xef\xbb\xbf".to_vec());
+    w.write_record(&header).unwrap();
+    for row in rows {
+        let mut row: Vec<String> = row.iter().map(str::to_owned).collect();
+        if row[13] == not_granted {
+            if kept.is_none() && row[12] == "在籍" {
+                row[15] = "継続".into();
+                row[16] = "引き継ぎ中のため".into();
+                kept = Some(row[8].clone());
+            } else if removed.is_none() {
+                row[15] = "削除".into();
+                removed = Some(row[3].clone());
+            }
+        }
+        w.write_record(&row).unwrap();
+    }
+    std::fs::write(&path, w.into_inner().unwrap()).unwrap();
+    let out_file = dir.path().join("x.yaml");
+    let report =
+        ok(&["review", "import", path.to_str().unwrap(), "--until", "2099-01-31", "--out", out_file.to_str().unwrap()]);
+    let yaml = std::fs::read_to_string(&out_file).unwrap();
+    assert!(yaml.contains("引き継ぎ中のため") && yaml.contains(&kept.unwrap()), "{yaml}");
+    assert!(report.contains(&removed.unwrap()), "{report}");
+}

@@ -29,6 +29,10 @@ pub const CATALOGUE_FILES: &[(&str, &str, &str)] = &[
     catalogue_file!("cli"),
     catalogue_file!("plan"),
     catalogue_file!("reasons"),
+    catalogue_file!("report"),
+    catalogue_file!("review"),
+    catalogue_file!("inventory"),
+    catalogue_file!("discover"),
 ];
 
 type Bundle = FluentBundle<FluentResource>;

@@ -36,3 +36,7 @@ macro_rules! t {
         $crate::i18n::render($lang, $id, &[$((stringify!($name), $crate::i18n::Arg::from($value))),+])
     };
 }
+
+/// The macro by a path of its own module, so core modules name
+/// `crate::i18n::t` (the layering test refuses uses of the crate root).
+pub use t;

@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::account::AccountListing;
 use crate::compile::PolicySet;
 use crate::correlate::{Indexes, Link, correlate, explain};
+use crate::i18n::Lang;
 use crate::people::{People, Phase};
 use crate::plan::PlanError;
 use crate::present::escape::spreadsheet_cell;
@@ -62,6 +63,44 @@ pub(crate) fn phase_word(p: Phase) -> String {
         Phase::Left { last_day: Some(d) } => format!("left {d}"),
         Phase::Left { last_day: None } => "left".to_owned(),
     }
+}
+
+/// A situation as [`phase_word`] words it (`left 2026-11-13`, `employed`,
+/// and `matches nobody` for the report's unmatched rows), in `lang`. The
+/// inventory's data and JSON keep the English words; this is for pages and
+/// sheets people read. Anything else is shown as it is.
+pub fn situation_in(situation: &str, lang: Lang) -> String {
+    let (word, date) = situation.split_once(' ').map_or((situation, ""), |(w, d)| (w, d));
+    match (word, date) {
+        ("employed", "") => t!(lang, "situation-employed"),
+        ("on", "leave") => t!(lang, "situation-on-leave"),
+        ("left", "") => t!(lang, "situation-left"),
+        ("left", d) => t!(lang, "situation-left-on", date = d),
+        ("joins", d) if !d.is_empty() => t!(lang, "situation-joins-on", date = d),
+        ("matches", "nobody") => t!(lang, "situation-matches-nobody"),
+        _ => situation.to_owned(),
+    }
+}
+
+/// The situation [`situation_in`] wrote in `lang`, back in the English
+/// words the rest of keyward reads (a review sheet filled in and imported).
+pub fn situation_from(shown: &str, lang: Lang) -> String {
+    let shown = shown.trim();
+    for english in ["employed", "on leave", "left", "matches nobody"] {
+        if shown == situation_in(english, lang) {
+            return english.to_owned();
+        }
+    }
+    // The date is the only part that varies: find it and compare the rest.
+    if let Some(date) = shown.split([' ', '\u{3000}', '（', '）', '(', ')']).find(|p| p.parse::<Date>().is_ok()) {
+        for word in ["left", "joins"] {
+            let english = format!("{word} {date}");
+            if shown == situation_in(&english, lang) {
+                return english;
+            }
+        }
+    }
+    shown.to_owned()
 }
 
 /// Builds the inventory.

@@ -18,10 +18,11 @@ use crate::compile::PolicySet;
 use crate::compile::model::Compiled;
 use crate::diag::Diagnostic;
 use crate::evaluate::{EntView, Src, select_all};
+use crate::i18n::Lang;
 use crate::people::{People, Phase};
 use crate::plan::PlanError;
 use crate::present::escape::{from_spreadsheet_cell, spreadsheet_cell};
-use crate::present::inventory::inventory;
+use crate::present::inventory::{inventory, situation_from, situation_in};
 use crate::resources::{ExceptionSpec, Grant};
 use crate::tabular::{RecordLines, row_error};
 
@@ -250,46 +251,53 @@ pub(crate) fn granted_by(compiled: &Compiled, view: &EntView<'_>) -> String {
         .join("; ")
 }
 
-/// A sheet as Markdown: one checklist table per app, leavers' and
-/// ungranted accounts marked so a reviewer sees them first.
+/// A sheet as Markdown, in English.
 pub fn to_markdown(sheet: &ReviewSheet, today: Date) -> String {
+    to_markdown_in(sheet, today, Lang::En)
+}
+
+/// A sheet as Markdown in `lang`: one checklist table per app, leavers'
+/// and ungranted accounts marked so a reviewer sees them first.
+pub fn to_markdown_in(sheet: &ReviewSheet, today: Date, lang: Lang) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
-    let _ = writeln!(out, "# Access review {today}: {}\n", md(&sheet.reviewer));
-    let _ = writeln!(
-        out,
-        "As {}, confirm each account below: tick **keep** or **remove** (and say why in the CSV's `comment` column, which keyward reads back).\n",
-        sheet.role
-    );
+    let _ = writeln!(out, "# {}\n", t!(lang, "review-md-title", date = today, reviewer = md(&sheet.reviewer)));
+    let _ = writeln!(out, "{}\n", t!(lang, "review-md-intro", role = sheet_role(&sheet.role, lang)));
     let mut apps: Vec<&str> = sheet.rows.iter().map(|r| r.app.as_str()).collect();
     apps.dedup();
     for app in apps {
         let _ = writeln!(out, "## {}\n", md(app));
-        let _ = writeln!(out, "| keep | remove | account | person | status | role | granted by | note |");
+        let _ = writeln!(out, "{}", t!(lang, "review-md-header"));
         let _ = writeln!(out, "|---|---|---|---|---|---|---|---|");
         for r in sheet.rows.iter().filter(|r| r.app == app) {
             let person = if r.person_id.is_empty() {
                 format!("— ({})", r.matched_by)
             } else {
-                format!("{} ({}, {})", r.person_name, r.person_id, r.person_status)
+                t!(
+                    lang,
+                    "review-md-person",
+                    name = &r.person_name,
+                    id = &r.person_id,
+                    status = situation_in(&r.person_status, lang)
+                )
             };
             let note = if r.person_status.starts_with("left") {
-                "**leaver**"
+                t!(lang, "review-md-note-leaver")
             } else if r.granted_by == NOT_GRANTED {
-                "**not granted**"
+                t!(lang, "review-md-note-not-granted")
             } else if r.person_id.is_empty() {
-                "**unmatched**"
+                t!(lang, "review-md-note-unmatched")
             } else {
-                ""
+                String::new()
             };
             let _ = writeln!(
                 out,
                 "| [ ] | [ ] | {} | {} | {} | {} | {} | {note} |",
                 md(&r.account),
                 md(&person),
-                md(&r.status),
+                md(&status_in(&r.status, lang)),
                 md(&r.role),
-                md(&r.granted_by)
+                md(&granted_by_in(&r.granted_by, lang))
             );
         }
         out.push('\n');
@@ -297,17 +305,116 @@ pub fn to_markdown(sheet: &ReviewSheet, today: Date) -> String {
     out
 }
 
-/// A sheet as CSV to fill in: UTF-8 with a byte-order mark (so Excel opens
-/// Japanese text correctly), a header row, one row per account. A cell
-/// that would start a spreadsheet formula (a name typed as `=HYPERLINK(…)`
-/// in the HR master) gets a leading `'`, which [`read_csv`] removes.
+/// What a reviewer is (`manager, owner of slack`), in `lang`.
+fn sheet_role(role: &str, lang: Lang) -> String {
+    let parts: Vec<String> = role
+        .split(", ")
+        .map(|r| match r.strip_prefix("owner of ") {
+            _ if r == "manager" => t!(lang, "review-role-manager"),
+            Some(app) => t!(lang, "review-role-owner", app = app),
+            None => r.to_owned(),
+        })
+        .collect();
+    parts.join(match lang {
+        Lang::En => ", ",
+        Lang::Ja => "、",
+    })
+}
+
+/// An account's status in `lang` (the sheet's cells read back either way).
+fn status_in(status: &str, lang: Lang) -> String {
+    match status {
+        "active" => t!(lang, "review-status-active"),
+        "invited" => t!(lang, "review-status-invited"),
+        "suspended" => t!(lang, "review-status-suspended"),
+        other => other.to_owned(),
+    }
+}
+
+/// `granted_by` in `lang`: only the "not granted" sentence is words; the
+/// rest names resources (`AccessPolicy sales`), which stay as they are.
+fn granted_by_in(granted_by: &str, lang: Lang) -> String {
+    if granted_by == NOT_GRANTED { t!(lang, "review-not-granted") } else { granted_by.to_owned() }
+}
+
+/// A column's header in `lang`; in English the column's key, which
+/// [`read_csv`] reads in either language.
+pub fn column_title(column: &str, lang: Lang) -> String {
+    match column {
+        "reviewer" => t!(lang, "review-col-reviewer"),
+        "app" => t!(lang, "review-col-app"),
+        "account_id" => t!(lang, "review-col-account-id"),
+        "account" => t!(lang, "review-col-account"),
+        "status" => t!(lang, "review-col-status"),
+        "role" => t!(lang, "review-col-role"),
+        "groups" => t!(lang, "review-col-groups"),
+        "last_active" => t!(lang, "review-col-last-active"),
+        "person_id" => t!(lang, "review-col-person-id"),
+        "person_name" => t!(lang, "review-col-person-name"),
+        "department" => t!(lang, "review-col-department"),
+        "employment_type" => t!(lang, "review-col-employment-type"),
+        "person_status" => t!(lang, "review-col-person-status"),
+        "granted_by" => t!(lang, "review-col-granted-by"),
+        "matched_by" => t!(lang, "review-col-matched-by"),
+        "decision" => t!(lang, "review-col-decision"),
+        "comment" => t!(lang, "review-col-comment"),
+        other => other.to_owned(),
+    }
+}
+
+/// The column key a header names, in any language (`判断（継続・削除・要確認）`
+/// → `decision`); a header of no column is kept, so serde names it.
+fn column_key(header: &str) -> String {
+    let header = header.trim();
+    COLUMNS
+        .iter()
+        .find(|c| Lang::ALL.iter().any(|&l| column_title(c, l) == header))
+        .map_or_else(|| header.to_owned(), |c| (*c).to_owned())
+}
+
+/// A sheet as CSV, in English.
 pub fn to_csv(sheet: &ReviewSheet) -> String {
+    to_csv_in(sheet, Lang::En)
+}
+
+/// A sheet as CSV to fill in, its headers and words in `lang`: UTF-8 with
+/// a byte-order mark (so Excel opens Japanese text correctly), a header
+/// row, one row per account. A cell that would start a spreadsheet formula
+/// (a name typed as `=HYPERLINK(…)` in the HR master) gets a leading `'`,
+/// which [`read_csv`] removes. [`read_csv`] reads it back in either
+/// language to the same rows.
+pub fn to_csv_in(sheet: &ReviewSheet, lang: Lang) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record(COLUMNS);
+    let _ = w.write_record(COLUMNS.map(|c| column_title(c, lang)));
     for r in &sheet.rows {
-        let _ = w.write_record(r.cells().map(spreadsheet_cell).iter().map(|c| c.as_bytes()));
+        let mut cells = r.cells().map(str::to_owned);
+        cells[4] = status_in(&r.status, lang);
+        cells[12] = situation_in(&r.person_status, lang);
+        cells[13] = granted_by_in(&r.granted_by, lang);
+        let _ =
+            w.write_record(cells.iter().map(|c| spreadsheet_cell(c)).collect::<Vec<_>>().iter().map(|c| c.as_bytes()));
     }
     crate::tabular::for_excel(&String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default())
+}
+
+/// A row read from a sheet written in any language, in the English words
+/// the decisions are made on.
+fn to_english(mut row: ReviewRow) -> ReviewRow {
+    for lang in Lang::ALL {
+        if row.granted_by.trim() == t!(lang, "review-not-granted") {
+            row.granted_by = NOT_GRANTED.to_owned();
+        }
+        for english in ["active", "invited", "suspended"] {
+            if row.status.trim() == status_in(english, lang) {
+                row.status = english.to_owned();
+            }
+        }
+        let status = situation_from(&row.person_status, lang);
+        if status != row.person_status.trim() {
+            row.person_status = status;
+        }
+    }
+    row
 }
 
 /// Reads a filled-in sheet (`file` names it in errors): each cell as
@@ -319,7 +426,7 @@ pub fn read_csv(file: &str, text: &str) -> Result<Vec<ReviewRow>, Diagnostic> {
     let mut lines = RecordLines::new(text);
     let help = "keep the columns `keyward review export` wrote and fill in only `decision` and `comment`";
     let located = |line: usize, e: &dyn std::fmt::Display| row_error(file, line, None, e.to_string()).with_help(help);
-    let headers = reader.headers().map_err(|e| located(1, &e))?.clone();
+    let headers: csv::StringRecord = reader.headers().map_err(|e| located(1, &e))?.iter().map(column_key).collect();
     // Only the comment may be left out; a sheet without the account's
     // columns or the decision cannot be carried out.
     let missing: Vec<&str> =
@@ -332,7 +439,7 @@ pub fn read_csv(file: &str, text: &str) -> Result<Vec<ReviewRow>, Diagnostic> {
         let record = record.map_err(|e| located(e.position().map_or(0, |p| lines.line(p)), &e))?;
         let line = record.position().map_or(0, |p| lines.line(p));
         let cells: csv::StringRecord = record.iter().map(from_spreadsheet_cell).collect();
-        let mut row = cells.deserialize::<ReviewRow>(Some(&headers)).map_err(|e| located(line, &e))?;
+        let mut row = to_english(cells.deserialize::<ReviewRow>(Some(&headers)).map_err(|e| located(line, &e))?);
         row.at = RowAt { file: file.to_owned(), line };
         rows.push(row);
     }
@@ -532,6 +639,21 @@ mod tests {
         let mut columns = COLUMNS.to_vec();
         columns.sort_unstable();
         assert_eq!(names, columns);
+    }
+
+    #[test]
+    fn a_japanese_sheet_reads_back_as_the_same_rows() {
+        let mut leaver = row();
+        leaver.person_status = "left 2026-11-13".into();
+        leaver.status = "suspended".into();
+        let mut granted = row();
+        granted.granted_by = "AccessPolicy sales".into();
+        let sheet = ReviewSheet { reviewer: "m".into(), role: "manager".into(), rows: vec![row(), leaver, granted] };
+        let text = to_csv_in(&sheet, Lang::Ja);
+        assert!(text.contains("判断（継続・削除・要確認）") && text.contains("退職（2026-11-13）"), "{text}");
+        assert!(text.contains("どのポリシーでも付与されていない"), "{text}");
+        assert_eq!(read_csv("s.csv", &text).unwrap(), sheet.rows);
+        assert_eq!(to_csv_in(&sheet, Lang::En), to_csv(&sheet));
     }
 
     #[test]

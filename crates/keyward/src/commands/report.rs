@@ -69,7 +69,7 @@ pub async fn run(args: ReportArgs) -> Result<ExitCode> {
     let plan = keyward_core::plan(snapshot.set(), &snapshot.people, &snapshot.listings, today)?;
     let mut report = Report::build(snapshot.set(), &snapshot.people, &snapshot.listings, &plan)?;
     report.discovered = discovered;
-    std::fs::write(&html, html::page(&report))
+    std::fs::write(&html, html::page_in(&report, crate::language::current()))
         .with_context(|| format!("cannot write the report to {}", html.display()))?;
     if let Some(path) = &json {
         std::fs::write(path, pretty_json(&report, "the report as JSON")?)

@@ -125,9 +125,9 @@ pub fn export(sheets: &[ReviewSheet], dir: &Path, today: Date, by: ReviewBy) -> 
         let stem = file_stem(&sheet.reviewer);
         let csv_path = dir.join(format!("{stem}.csv"));
         let md_path = dir.join(format!("{stem}.md"));
-        std::fs::write(&csv_path, review::to_csv(sheet))
+        std::fs::write(&csv_path, review::to_csv_in(sheet, crate::language::current()))
             .with_context(|| format!("cannot write {}", csv_path.display()))?;
-        std::fs::write(&md_path, review::to_markdown(sheet, today))
+        std::fs::write(&md_path, review::to_markdown_in(sheet, today, crate::language::current()))
             .with_context(|| format!("cannot write {}", md_path.display()))?;
         let count = |f: &dyn Fn(&ReviewRow) -> bool| sheet.rows.iter().filter(|r| f(r)).count();
         summary.push_str(&format!(

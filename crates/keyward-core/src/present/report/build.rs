@@ -287,7 +287,7 @@ impl Report {
             })
             .collect();
 
-        let (seats, savings) = seats(plan, &inv.rows, &phases);
+        let (seats, savings) = seats(plan, &index, &inv.rows, &phases);
         let charts = charts(people, plan, &inv.rows, &leavers);
         Ok(Self {
             date: today,
@@ -368,7 +368,13 @@ fn push_to<T>(groups: &mut Vec<AppAccounts<T>>, app: &str, item: T) {
     }
 }
 
-fn seats(plan: &Plan, rows: &[InventoryRow], phases: &[Phase]) -> (Vec<AppSeats>, Vec<Savings>) {
+/// Paid seats per app and per currency. Of the seats of leavers and
+/// unmatched accounts (`freeable`), those this plan frees — the account is
+/// suspended, or deleted where only a deletion stops the billing, exactly
+/// what the plan's seat line counts as freed — are told apart from those
+/// it leaves for later (reviews, hand-over exceptions, deletions not yet
+/// due), so the page can say which figure is the plan's.
+fn seats(plan: &Plan, index: &PlanIndex<'_>, rows: &[InventoryRow], phases: &[Phase]) -> (Vec<AppSeats>, Vec<Savings>) {
     let mut per_app = Vec::with_capacity(plan.apps.len());
     let mut by_currency: BTreeMap<String, Savings> = BTreeMap::new();
     for app in &plan.apps {
@@ -378,16 +384,28 @@ fn seats(plan: &Plan, rows: &[InventoryRow], phases: &[Phase]) -> (Vec<AppSeats>
             .iter()
             .filter(|r| r.app == app.name && r.link != Link::Bot)
             .filter(|r| freed_by == SeatFreedBy::Delete || is_live(r));
-        let (mut in_use, mut leavers, mut orphans) = (0, 0, 0);
+        let frees = match freed_by {
+            SeatFreedBy::Suspend => Action::Suspend,
+            SeatFreedBy::Delete => Action::Delete,
+        };
+        let (mut in_use, mut leavers, mut orphans, mut freed_now) = (0, 0, 0, 0);
         for r in billed {
             in_use += 1;
-            if person_of(r).is_some_and(|pi| matches!(phases[pi], Phase::Left { .. })) {
+            let freeable = if person_of(r).is_some_and(|pi| matches!(phases[pi], Phase::Left { .. })) {
                 leavers += 1;
+                true
             } else if is_orphan(r) {
                 orphans += 1;
+                true
+            } else {
+                false
+            };
+            if freeable && index.account_actions(&app.name, &r.account_id).contains(&frees) {
+                freed_now += 1;
             }
         }
         let freeable = leavers + orphans;
+        let later = freeable - freed_now;
         if let Some(c) = &cost {
             let s = by_currency.entry(c.currency.clone()).or_insert_with(|| Savings {
                 currency: c.currency.clone(),
@@ -395,21 +413,30 @@ fn seats(plan: &Plan, rows: &[InventoryRow], phases: &[Phase]) -> (Vec<AppSeats>
                 freeable: 0,
                 monthly_cost: 0.0,
                 monthly_saving: 0.0,
+                freed_now: 0,
+                later: 0,
+                monthly_later: 0.0,
             });
             s.in_use += in_use;
             s.freeable += freeable;
+            s.freed_now += freed_now;
+            s.later += later;
             s.monthly_cost += in_use as f64 * c.monthly;
             s.monthly_saving += freeable as f64 * c.monthly;
+            s.monthly_later += later as f64 * c.monthly;
         }
         per_app.push(AppSeats {
             app: app.name.clone(),
             monthly_cost: cost.as_ref().map(|c| in_use as f64 * c.monthly),
             monthly_saving: cost.as_ref().map(|c| freeable as f64 * c.monthly),
+            monthly_later: cost.as_ref().map(|c| later as f64 * c.monthly),
             seat_cost: cost,
             in_use,
             leavers,
             orphans,
             freeable,
+            freed_now,
+            later,
             plan: app.seats.clone(),
         });
     }

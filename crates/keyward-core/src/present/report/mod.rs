@@ -360,12 +360,22 @@ pub struct AppSeats {
     pub orphans: usize,
     /// Seats that could be freed: `leavers + orphans`.
     pub freeable: usize,
+    /// Of those, the seats this plan frees (counted in the plan's seat
+    /// change, [`AppSeats::plan`]).
+    pub freed_now: usize,
+    /// Of those, the seats this plan does not free: reviews, hand-over
+    /// exceptions, deletions not yet due (`freeable - freed_now`).
+    pub later: usize,
     /// `in_use` × price, when the price is known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub monthly_cost: Option<f64>,
     /// `freeable` × price, when the price is known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub monthly_saving: Option<f64>,
+    /// `later` × price, when the price is known: what the seats this plan
+    /// leaves open would save once they are freed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monthly_later: Option<f64>,
     /// The plan's seat change for the app, as the plan states it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub plan: Option<SeatChange>,
@@ -385,6 +395,12 @@ pub struct Savings {
     pub monthly_cost: f64,
     /// What freeing them would save a month.
     pub monthly_saving: f64,
+    /// Of the freeable seats, those this plan frees.
+    pub freed_now: usize,
+    /// Of the freeable seats, those this plan does not free.
+    pub later: usize,
+    /// What freeing the seats this plan leaves open would save a month.
+    pub monthly_later: f64,
 }
 
 /// One bar of a chart.

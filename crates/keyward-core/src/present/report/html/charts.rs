@@ -2,17 +2,27 @@
 
 use std::fmt::Write as _;
 
+use crate::i18n::Lang;
 use crate::present::escape::html_text as esc;
 use crate::present::report::{Bar, Report};
 
 pub(super) struct Segment {
     class: &'static str,
+    /// The key tools read (`data-segment`).
     name: &'static str,
+    /// What the legend says.
+    label: String,
 }
 
 /// A horizontal bar chart; each row a label and one value per segment
 /// (stacked). Labels are cut to fit and shown whole in a tooltip.
-pub(super) fn bar_chart(id: &str, title: &str, rows: &[(String, Vec<usize>)], segments: &[Segment]) -> String {
+pub(super) fn bar_chart(
+    id: &str,
+    title: &str,
+    rows: &[(String, Vec<usize>)],
+    segments: &[Segment],
+    lang: Lang,
+) -> String {
     const WIDTH: f64 = 640.0;
     const LABEL: f64 = 220.0;
     const VALUE: f64 = 44.0;
@@ -31,7 +41,7 @@ pub(super) fn bar_chart(id: &str, title: &str, rows: &[(String, Vec<usize>)], se
         let _ = write!(s, "<line class=\"grid-line\" x1=\"{x:.1}\" y1=\"0\" x2=\"{x:.1}\" y2=\"{height}\"/>");
     }
     if rows.is_empty() {
-        let _ = write!(s, "<text x=\"{LABEL}\" y=\"18\" class=\"lbl\">none</text>");
+        let _ = write!(s, "<text x=\"{LABEL}\" y=\"18\" class=\"lbl\">{}</text>", t!(lang, "report-none"));
     }
     for (i, (label, values)) in rows.iter().enumerate() {
         let y = ROW * i as f64 + 4.0;
@@ -64,7 +74,7 @@ pub(super) fn bar_chart(id: &str, title: &str, rows: &[(String, Vec<usize>)], se
     if segments.len() > 1 {
         s.push_str("<div class=\"legend\">");
         for seg in segments {
-            let _ = write!(s, "<span><span class=\"sw {}\"></span>{}</span>", seg.class, seg.name);
+            let _ = write!(s, "<span><span class=\"sw {}\"></span>{}</span>", seg.class, seg.label);
         }
         s.push_str("</div>");
     }
@@ -81,8 +91,13 @@ pub(super) fn single(bars: &[Bar]) -> Vec<(String, Vec<usize>)> {
     bars.iter().map(|b| (b.label.clone(), vec![b.value])).collect()
 }
 
-pub(super) fn charts(s: &mut String, r: &Report) {
-    s.push_str("<section id=\"charts\"><h2>Charts</h2><p class=\"lead\">Accounts per app by kind, leavers' accounts that can still sign in, and open accounts per department (of the person's first post).</p><div class=\"grid\"><div>");
+pub(super) fn charts(s: &mut String, r: &Report, lang: Lang) {
+    let _ = write!(
+        s,
+        "<section id=\"charts\"><h2>{}</h2><p class=\"lead\">{}</p><div class=\"grid\"><div>",
+        t!(lang, "report-nav-charts"),
+        t!(lang, "report-charts-lead")
+    );
     let by_app: Vec<(String, Vec<usize>)> = r
         .charts
         .accounts_by_app
@@ -91,28 +106,31 @@ pub(super) fn charts(s: &mut String, r: &Report) {
         .collect();
     s.push_str(&bar_chart(
         "chart-apps",
-        "Accounts per app",
+        &t!(lang, "report-chart-apps"),
         &by_app,
         &[
-            Segment { class: "f-open", name: "people, open" },
-            Segment { class: "f-suspended", name: "people, suspended" },
-            Segment { class: "f-unmatched", name: "matching nobody" },
-            Segment { class: "f-other", name: "protected and bots" },
+            Segment { class: "f-open", name: "people, open", label: t!(lang, "report-segment-open") },
+            Segment { class: "f-suspended", name: "people, suspended", label: t!(lang, "report-segment-suspended") },
+            Segment { class: "f-unmatched", name: "matching nobody", label: t!(lang, "report-segment-unmatched") },
+            Segment { class: "f-other", name: "protected and bots", label: t!(lang, "report-segment-other") },
         ],
+        lang,
     ));
     s.push_str("<div style=\"height:20px\"></div>");
     s.push_str(&bar_chart(
         "chart-leavers",
-        "Leavers' accounts still open, per app",
+        &t!(lang, "report-chart-leavers"),
         &single(&r.charts.leaver_accounts_by_app),
-        &[Segment { class: "f-leaver", name: "leavers' open accounts" }],
+        &[Segment { class: "f-leaver", name: "leavers' open accounts", label: t!(lang, "report-segment-leavers") }],
+        lang,
     ));
     s.push_str("</div><div>");
     s.push_str(&bar_chart(
         "chart-departments",
-        "Open accounts per department",
+        &t!(lang, "report-chart-departments"),
         &single(&r.charts.accounts_by_department),
-        &[Segment { class: "f-dept", name: "open accounts" }],
+        &[Segment { class: "f-dept", name: "open accounts", label: t!(lang, "report-segment-departments") }],
+        lang,
     ));
     s.push_str("</div></div></section>\n");
 }

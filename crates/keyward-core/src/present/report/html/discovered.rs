@@ -6,42 +6,63 @@
 
 use std::fmt::Write as _;
 
-use crate::present::discovered::{Discovered, Tally, tally_items};
+use crate::i18n::Lang;
+use crate::present::discovered::{Discovered, Holder, HolderPhase, Tally, tally_items};
 use crate::present::escape::html_text as esc;
 
 /// Departments or employment types shown per cell.
 const TALLIES: usize = 3;
 
-pub(super) fn discovered(s: &mut String, d: &Discovered) {
+/// `left, last day 2026-11-20` or `on leave`, in `lang`.
+fn situation(h: &Holder, lang: Lang) -> String {
+    match (h.phase, h.last_day) {
+        (HolderPhase::Left, Some(day)) => t!(lang, "discover-holder-left-on", date = day),
+        (HolderPhase::Left, None) => t!(lang, "situation-left"),
+        (HolderPhase::OnLeave, Some(day)) => t!(lang, "discover-holder-on-leave-until", date = day),
+        (HolderPhase::OnLeave, None) => t!(lang, "situation-on-leave"),
+    }
+}
+
+pub(super) fn discovered(s: &mut String, d: &Discovered, lang: Lang) {
     let holders: usize = d.apps.iter().map(|a| a.holders.len()).sum();
-    let _ = write!(
+    let since = d.since.map(|since| t!(lang, "report-discovered-since", since = since)).unwrap_or_default();
+    let _ = writeln!(
         s,
-        "<section id=\"discovered\" data-apps=\"{}\" data-undeclared=\"{}\" data-holders=\"{holders}\"><h2>Discovered apps</h2><p class=\"lead\">Third-party apps people sign into with their directory account, as the directories report them on {}",
+        "<section id=\"discovered\" data-apps=\"{}\" data-undeclared=\"{}\" data-holders=\"{holders}\"><h2>{}</h2><p class=\"lead\">{}</p>",
         d.apps.len(),
         d.undeclared(),
-        d.date
+        t!(lang, "report-nav-discovered"),
+        t!(lang, "report-discovered-lead", date = d.date, since = since)
     );
-    if let Some(since) = d.since {
-        let _ = write!(s, " (activity since {since}; undated grants included)");
-    }
-    s.push_str(". An app no Application covers is <b>undeclared</b>: keyward does not manage its accounts, and a leaver's access to it is closed by nobody.</p>\n");
+    let undeclared = t!(lang, "report-discovered-undeclared");
     if d.apps.is_empty() {
-        s.push_str("<p class=\"none\">None: the directories report no third-party app.</p>");
+        let _ = write!(s, "<p class=\"none\">{}</p>", t!(lang, "report-discovered-none"));
     } else {
-        s.push_str("<div class=\"scroll\"><table><thead><tr><th>App</th><th class=\"num\">People</th><th class=\"num\">Not in HR</th><th>Departments</th><th>Employment types</th><th>Seen</th><th>Covered by</th><th class=\"num\">Leavers holding</th></tr></thead><tbody>\n");
+        let _ = writeln!(
+            s,
+            "<div class=\"scroll\"><table><thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
+            t!(lang, "report-col-app"),
+            t!(lang, "report-discovered-col-people"),
+            t!(lang, "report-discovered-col-not-in-hr"),
+            t!(lang, "report-discovered-col-departments"),
+            t!(lang, "report-discovered-col-types"),
+            t!(lang, "report-discovered-col-seen"),
+            t!(lang, "report-discovered-col-covered-by"),
+            t!(lang, "report-discovered-col-holders"),
+        );
         for a in &d.apps {
             let covered = match (&a.covered_by, &a.catalogue) {
                 (Some(c), _) => esc(c),
                 (None, Some(c)) => format!(
-                    "<span class=\"badge p-orphan\">undeclared</span><div class=\"sub\">catalogue: {}</div>",
-                    esc(c)
+                    "<span class=\"badge p-orphan\">{undeclared}</span><div class=\"sub\">{}</div>",
+                    t!(lang, "report-discovered-catalogue", catalogue = esc(c))
                 ),
-                (None, None) => "<span class=\"badge p-orphan\">undeclared</span>".to_owned(),
+                (None, None) => format!("<span class=\"badge p-orphan\">{undeclared}</span>"),
             };
             let seen = a.seen();
             let mut sub: Vec<String> = a.publisher.iter().map(|p| esc(p)).collect();
             if a.tenant_consent {
-                sub.push("tenant-wide consent".to_owned());
+                sub.push(t!(lang, "report-discovered-tenant-consent"));
             }
             let sub =
                 if sub.is_empty() { String::new() } else { format!("<div class=\"sub\">{}</div>", sub.join(" · ")) };
@@ -61,14 +82,24 @@ pub(super) fn discovered(s: &mut String, d: &Discovered) {
         s.push_str("</tbody></table></div>\n");
     }
     if holders > 0 {
-        s.push_str("<h3>Leavers and people on leave still holding grants</h3><div class=\"scroll\"><table><thead><tr><th>App</th><th>Person</th><th>Situation</th><th>Directory</th><th>Evidence</th><th>Scopes</th></tr></thead><tbody>\n");
+        let _ = writeln!(
+            s,
+            "<h3>{}</h3><div class=\"scroll\"><table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+            t!(lang, "report-discovered-holders"),
+            t!(lang, "report-col-app"),
+            t!(lang, "report-col-person"),
+            t!(lang, "report-col-situation"),
+            t!(lang, "report-discovered-col-directory"),
+            t!(lang, "report-discovered-col-evidence"),
+            t!(lang, "report-discovered-col-scopes"),
+        );
         for a in &d.apps {
             for h in &a.holders {
                 let shown = h.name.as_deref().unwrap_or(&h.person_id);
-                let situation = h.situation();
+                let situation = situation(h, lang);
                 let mut scopes: Vec<String> = h.scopes.iter().map(|x| esc(x)).collect();
                 if h.more_scopes > 0 {
-                    scopes.push(format!("… and {} more", h.more_scopes));
+                    scopes.push(t!(lang, "report-discovered-more", count = h.more_scopes));
                 }
                 let _ = writeln!(
                     s,
@@ -88,7 +119,7 @@ pub(super) fn discovered(s: &mut String, d: &Discovered) {
     }
     let notes: Vec<(&str, &str)> = d.notes().collect();
     if !notes.is_empty() {
-        s.push_str("<h3>What the directories could not tell</h3><ul>");
+        let _ = write!(s, "<h3>{}</h3><ul>", t!(lang, "report-discovered-notes"));
         for (dir, note) in notes {
             let _ = write!(s, "<li><b>{}</b>: {}</li>", esc(dir), esc(note));
         }

@@ -3,28 +3,55 @@
 
 use std::fmt::Write as _;
 
-use super::parts::{app_display, group_heading, lines, plain_money, plan_actions, planned, status_badge, who};
+use super::parts::{
+    app_display, group_heading, lines, nothing, plain_money, plan_actions, planned, situation_word, status_badge, who,
+};
+use crate::i18n::Lang;
 use crate::plan::SeatChange;
 use crate::present::escape::html_text as esc;
 use crate::present::render::{duty_evidence, money};
 use crate::present::report::Report;
 use crate::resources::SeatFreedBy;
 
-pub(super) fn leavers(s: &mut String, r: &Report) {
+/// `<th>…</th>` for each header, `num` ones right-aligned.
+fn headers(cols: &[(&str, bool)]) -> String {
+    cols.iter()
+        .map(|(h, num)| if *num { format!("<th class=\"num\">{h}</th>") } else { format!("<th>{h}</th>") })
+        .collect()
+}
+
+fn none_line(s: &mut String, text: &str) {
+    let _ = write!(s, "<p class=\"none\">{text}</p>");
+}
+
+pub(super) fn leavers(s: &mut String, r: &Report, lang: Lang) {
     let _ = writeln!(
         s,
-        "<section id=\"leavers\"><h2>Leavers' accounts still open</h2><p class=\"lead\">Accounts that can still sign in, of people whose last working day has passed (or whom HR marks as gone), per app, longest gone first. Days are counted to the plan date, {}.</p>",
-        r.date
+        "<section id=\"leavers\"><h2>{}</h2><p class=\"lead\">{}</p>",
+        t!(lang, "report-leavers-heading"),
+        t!(lang, "report-leavers-lead", date = r.date)
     );
     if r.leavers.is_empty() {
-        s.push_str("<p class=\"none\">None: every leaver's accounts are suspended or gone.</p>");
+        none_line(s, &t!(lang, "report-leavers-none"));
     }
     for g in &r.leavers {
         let _ = write!(s, "<div class=\"group\" data-app=\"{}\" data-count=\"{}\">", esc(&g.app), g.accounts.len());
-        group_heading(s, r, g, "account");
-        s.push_str("<div class=\"scroll\"><table><thead><tr><th>Person</th><th>Account</th><th>Status</th><th>Last working day</th><th class=\"num\">Days since</th><th>Still granted by</th><th>The plan</th></tr></thead><tbody>\n");
+        group_heading(s, r, g, lang);
+        let _ = writeln!(
+            s,
+            "<div class=\"scroll\"><table><thead><tr>{}</tr></thead><tbody>",
+            headers(&[
+                (&t!(lang, "report-col-person"), false),
+                (&t!(lang, "report-col-account"), false),
+                (&t!(lang, "report-col-status"), false),
+                (&t!(lang, "report-col-last-day"), false),
+                (&t!(lang, "report-col-days-since"), true),
+                (&t!(lang, "report-col-kept-by"), false),
+                (&t!(lang, "report-col-plan"), false),
+            ])
+        );
         for a in &g.accounts {
-            let last = a.last_day.map_or_else(|| "not recorded".to_owned(), |d| d.to_string());
+            let last = a.last_day.map_or_else(|| t!(lang, "report-not-recorded"), |d| d.to_string());
             let days = a.days_since.map_or_else(String::new, |d| d.to_string());
             let _ = writeln!(
                 s,
@@ -34,10 +61,10 @@ pub(super) fn leavers(s: &mut String, r: &Report) {
                 plan_actions(&a.plan),
                 who(&a.name, &a.person_id, &a.email),
                 esc(&a.account.account),
-                status_badge(&a.account.status),
+                status_badge(&a.account.status, lang),
                 esc(&last),
-                a.kept_by.as_deref().map_or_else(|| "<span class=\"sub\">nothing</span>".to_owned(), esc),
-                planned(&a.plan)
+                a.kept_by.as_deref().map_or_else(|| nothing(lang), esc),
+                planned(&a.plan, lang)
             );
         }
         s.push_str("</tbody></table></div></div>\n");
@@ -45,15 +72,31 @@ pub(super) fn leavers(s: &mut String, r: &Report) {
     s.push_str("</section>\n");
 }
 
-pub(super) fn orphans(s: &mut String, r: &Report) {
-    s.push_str("<section id=\"orphans\"><h2>Accounts matching nobody</h2><p class=\"lead\">Accounts that no person in the HR master matches (or that match several). keyward never removes them by itself: each may be a leaver missing from the export, a renamed person, a shared mailbox or a bot. Protect it, fix the data, or remove it by hand.</p>\n");
+pub(super) fn orphans(s: &mut String, r: &Report, lang: Lang) {
+    let _ = writeln!(
+        s,
+        "<section id=\"orphans\"><h2>{}</h2><p class=\"lead\">{}</p>",
+        t!(lang, "report-kpi-orphans"),
+        t!(lang, "report-orphans-lead")
+    );
     if r.orphans.is_empty() {
-        s.push_str("<p class=\"none\">None: every account matches a person, a protect rule or a bot.</p>");
+        none_line(s, &t!(lang, "report-orphans-none"));
     }
     for g in &r.orphans {
         let _ = write!(s, "<div class=\"group\" data-app=\"{}\" data-count=\"{}\">", esc(&g.app), g.accounts.len());
-        group_heading(s, r, g, "account");
-        s.push_str("<div class=\"scroll\"><table><thead><tr><th>Account</th><th>Status</th><th>Role</th><th>Last active</th><th>Why</th><th>The plan</th></tr></thead><tbody>\n");
+        group_heading(s, r, g, lang);
+        let _ = writeln!(
+            s,
+            "<div class=\"scroll\"><table><thead><tr>{}</tr></thead><tbody>",
+            headers(&[
+                (&t!(lang, "report-col-account"), false),
+                (&t!(lang, "report-col-status"), false),
+                (&t!(lang, "report-col-role"), false),
+                (&t!(lang, "report-col-last-active"), false),
+                (&t!(lang, "report-col-why"), false),
+                (&t!(lang, "report-col-plan"), false),
+            ])
+        );
         for a in &g.accounts {
             let _ = writeln!(
                 s,
@@ -61,11 +104,11 @@ pub(super) fn orphans(s: &mut String, r: &Report) {
                 esc(&a.account.id),
                 plan_actions(&a.plan),
                 esc(&a.account.account),
-                status_badge(&a.account.status),
+                status_badge(&a.account.status, lang),
                 esc(&a.account.role),
                 esc(&a.last_active),
                 esc(&a.matched_by),
-                planned(&a.plan)
+                planned(&a.plan, lang)
             );
         }
         s.push_str("</tbody></table></div></div>\n");
@@ -73,27 +116,37 @@ pub(super) fn orphans(s: &mut String, r: &Report) {
     s.push_str("</section>\n");
 }
 
-pub(super) fn duties(s: &mut String, r: &Report) {
+pub(super) fn duties(s: &mut String, r: &Report, lang: Lang) {
     let _ = writeln!(
         s,
-        "<section id=\"duties\" data-rules=\"{}\" data-violations=\"{}\"><h2>Separation of duties</h2><p class=\"lead\">People who hold, or whom the policies would give, duties that a SeparationOfDuties rule keeps apart. keyward holds back every change that would give the second duty, and never takes an entitlement away by itself: the rule's owner decides which duty ends.</p>",
+        "<section id=\"duties\" data-rules=\"{}\" data-violations=\"{}\"><h2>{}</h2><p class=\"lead\">{}</p>",
         r.duty_rules,
-        r.violations.len()
+        r.violations.len(),
+        t!(lang, "report-nav-duties"),
+        t!(lang, "report-duties-lead")
     );
     if r.duty_rules == 0 {
-        s.push_str("<p class=\"none\">No SeparationOfDuties rules are declared.</p></section>\n");
+        let _ = writeln!(s, "<p class=\"none\">{}</p></section>", t!(lang, "report-duties-no-rules"));
         return;
     }
     if r.violations.is_empty() {
         let _ = writeln!(
             s,
-            "<p class=\"none\">No violations of the {} rule{} checked.</p></section>",
-            r.duty_rules,
-            if r.duty_rules == 1 { "" } else { "s" }
+            "<p class=\"none\">{}</p></section>",
+            t!(lang, "report-duties-none", count = r.duty_rules, rules = r.duty_rules.to_string())
         );
         return;
     }
-    s.push_str("<div class=\"scroll\"><table><thead><tr><th>Rule</th><th>Person</th><th>Duty</th><th>What gives it</th></tr></thead><tbody>\n");
+    let _ = writeln!(
+        s,
+        "<div class=\"scroll\"><table><thead><tr>{}</tr></thead><tbody>",
+        headers(&[
+            (&t!(lang, "report-col-rule"), false),
+            (&t!(lang, "report-col-person"), false),
+            (&t!(lang, "report-col-duty"), false),
+            (&t!(lang, "report-col-what-gives-it"), false),
+        ])
+    );
     for v in &r.violations {
         let evidence = duty_evidence(v);
         for (i, (duty, what)) in evidence.iter().enumerate() {
@@ -102,7 +155,7 @@ pub(super) fn duties(s: &mut String, r: &Report) {
             s.push_str("\">");
             if i == 0 {
                 let span = evidence.len();
-                let owner = v.owner.as_deref().map(|o| format!("owner {o}")).unwrap_or_default();
+                let owner = v.owner.as_deref().map(|o| t!(lang, "report-duty-owner", owner = o)).unwrap_or_default();
                 let name = v.person.name.as_deref().unwrap_or("");
                 let _ = write!(
                     s,
@@ -118,16 +171,29 @@ pub(super) fn duties(s: &mut String, r: &Report) {
     s.push_str("</tbody></table></div></section>\n");
 }
 
-pub(super) fn externals(s: &mut String, r: &Report) {
+pub(super) fn externals(s: &mut String, r: &Report, lang: Lang) {
+    let n = r.externals.len();
     let _ = write!(
         s,
-        "<section id=\"externals\"><h2>Contractors and guests</h2><p class=\"lead\">People whose employment type is not full-time (contract, part-time, temp, contractor…) with their accounts, and every account holding a guest-like role: one named guest, or the least privileged of the app's roles when that is not the role everyone gets.</p>\n<h3>People not employed full-time <span class=\"count\"><span data-count=\"{0}\" id=\"externals-count\">{0}</span></span></h3>",
-        r.externals.len()
+        "<section id=\"externals\"><h2>{}</h2><p class=\"lead\">{}</p>\n<h3>{} <span class=\"count\"><span data-count=\"{n}\" id=\"externals-count\">{n}</span></span></h3>",
+        t!(lang, "report-externals-heading"),
+        t!(lang, "report-externals-lead"),
+        t!(lang, "report-externals-people")
     );
     if r.externals.is_empty() {
-        s.push_str("<p class=\"none\">None.</p>");
+        none_line(s, &t!(lang, "report-none-sentence"));
     } else {
-        s.push_str("<div class=\"scroll\"><table id=\"externals-table\"><thead><tr><th>Person</th><th>Type</th><th>Department</th><th>Situation</th><th>Accounts</th></tr></thead><tbody>\n");
+        let _ = writeln!(
+            s,
+            "<div class=\"scroll\"><table id=\"externals-table\"><thead><tr>{}</tr></thead><tbody>",
+            headers(&[
+                (&t!(lang, "report-col-person"), false),
+                (&t!(lang, "report-col-type"), false),
+                (&t!(lang, "report-col-department"), false),
+                (&t!(lang, "report-col-situation"), false),
+                (&t!(lang, "report-col-accounts"), false),
+            ])
+        );
         for p in &r.externals {
             let accounts: Vec<String> = p
                 .accounts
@@ -151,26 +217,42 @@ pub(super) fn externals(s: &mut String, r: &Report) {
                 who(&p.name, &p.id, &p.email),
                 esc(&p.employment_type),
                 lines(&p.departments),
-                esc(&p.situation),
-                if accounts.is_empty() { "<span class=\"sub\">none</span>".to_owned() } else { accounts.join(" ") }
+                esc(&situation_word(&p.situation, lang)),
+                if accounts.is_empty() {
+                    format!("<span class=\"sub\">{}</span>", t!(lang, "report-none"))
+                } else {
+                    accounts.join(" ")
+                }
             );
         }
         s.push_str("</tbody></table></div>\n");
     }
+    let n = r.guests.len();
     let _ = write!(
         s,
-        "<h3>Accounts with a guest-like role <span class=\"count\"><span data-count=\"{0}\" id=\"guests-count\">{0}</span></span></h3>",
-        r.guests.len()
+        "<h3>{} <span class=\"count\"><span data-count=\"{n}\" id=\"guests-count\">{n}</span></span></h3>",
+        t!(lang, "report-guests-heading")
     );
     if r.guests.is_empty() {
-        s.push_str("<p class=\"none\">None.</p>");
+        none_line(s, &t!(lang, "report-none-sentence"));
     } else {
-        s.push_str("<div class=\"scroll\"><table id=\"guests-table\"><thead><tr><th>App</th><th>Account</th><th>Role</th><th>Status</th><th>Person</th><th>Type</th></tr></thead><tbody>\n");
+        let _ = writeln!(
+            s,
+            "<div class=\"scroll\"><table id=\"guests-table\"><thead><tr>{}</tr></thead><tbody>",
+            headers(&[
+                (&t!(lang, "report-col-app"), false),
+                (&t!(lang, "report-col-account"), false),
+                (&t!(lang, "report-col-role"), false),
+                (&t!(lang, "report-col-status"), false),
+                (&t!(lang, "report-col-person"), false),
+                (&t!(lang, "report-col-type"), false),
+            ])
+        );
         for g in &r.guests {
             let person = if g.person_id.is_empty() {
-                "<span class=\"badge p-orphan\">matches nobody</span>".to_owned()
+                format!("<span class=\"badge p-orphan\">{}</span>", t!(lang, "report-matches-nobody"))
             } else {
-                who(&g.person_name, &g.person_id, &g.person_status)
+                who(&g.person_name, &g.person_id, &situation_word(&g.person_status, lang))
             };
             let _ = writeln!(
                 s,
@@ -180,7 +262,7 @@ pub(super) fn externals(s: &mut String, r: &Report) {
                 esc(app_display(r, &g.app)),
                 esc(&g.account.account),
                 esc(&g.account.role),
-                status_badge(&g.account.status),
+                status_badge(&g.account.status, lang),
                 esc(&g.employment_type)
             );
         }
@@ -189,27 +271,53 @@ pub(super) fn externals(s: &mut String, r: &Report) {
     s.push_str("</section>\n");
 }
 
-pub(super) fn seats(s: &mut String, r: &Report) {
-    s.push_str("<section id=\"seats\"><h2>Seats and money</h2><p class=\"lead\">Seats billed per app — accounts that can sign in, or every account where only a deletion stops the billing (<code>seatCost.freedBy: delete</code>); bots are not counted — the seats of leavers and of accounts matching nobody that could be freed, and what that would save a month at the Application's <code>seatCost</code>. The last column is the plan's own seat change.</p>\n");
-    s.push_str("<div class=\"scroll\"><table id=\"seats-table\"><thead><tr><th>App</th><th class=\"num\">Seat / month</th><th class=\"num\">In use</th><th class=\"num\">Cost / month</th><th class=\"num\">Leavers</th><th class=\"num\">Matching nobody</th><th class=\"num\">Could be freed</th><th class=\"num\">Could be saved / month</th><th class=\"num\">The plan: seats, bill / month</th></tr></thead><tbody>\n");
+pub(super) fn seats(s: &mut String, r: &Report, lang: Lang) {
+    let _ = writeln!(
+        s,
+        "<section id=\"seats\"><h2>{}</h2><p class=\"lead\">{}</p>",
+        t!(lang, "report-seats-heading"),
+        t!(lang, "report-seats-lead")
+    );
+    let _ = writeln!(
+        s,
+        "<div class=\"scroll\"><table id=\"seats-table\"><thead><tr>{}</tr></thead><tbody>",
+        headers(&[
+            (&t!(lang, "report-col-app"), false),
+            (&t!(lang, "report-col-seat-price"), true),
+            (&t!(lang, "report-col-in-use"), true),
+            (&t!(lang, "report-col-cost"), true),
+            (&t!(lang, "report-col-leavers"), true),
+            (&t!(lang, "report-col-matching-nobody"), true),
+            (&t!(lang, "report-col-freeable"), true),
+            (&t!(lang, "report-col-saving"), true),
+            (&t!(lang, "report-col-freed-now"), true),
+            (&t!(lang, "report-col-later"), true),
+            (&t!(lang, "report-col-plan-seats"), true),
+        ])
+    );
     for a in &r.seats {
         let cur = a.seat_cost.as_ref().map(|c| esc(&c.currency)).unwrap_or_default();
         let price = a.seat_cost.as_ref().map_or_else(
-            || "<span class=\"sub\">no seatCost</span>".to_owned(),
+            || format!("<span class=\"sub\">{}</span>", t!(lang, "report-no-seat-cost")),
             |c| {
-                let by =
-                    if c.freed_by == SeatFreedBy::Delete { "<div class=\"sub\">freed by delete</div>" } else { "" };
+                let by = if c.freed_by == SeatFreedBy::Delete {
+                    format!("<div class=\"sub\">{}</div>", t!(lang, "report-freed-by-delete"))
+                } else {
+                    String::new()
+                };
                 format!("{} {cur}{by}", plain_money(c.monthly))
             },
         );
         let amount = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |v| format!("{} {cur}", plain_money(v)));
-        let (plan, data) = plan_seats(a.plan.as_ref());
+        let (plan, data) = plan_seats(a.plan.as_ref(), lang);
         let _ = writeln!(
             s,
-            "<tr data-app=\"{}\" data-in-use=\"{}\" data-freeable=\"{}\"{data}><td class=\"nowrap\">{}</td><td class=\"num\">{price}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\"><b>{}</b></td><td class=\"num\"><b>{}</b></td><td class=\"num\">{plan}</td></tr>",
+            "<tr data-app=\"{}\" data-in-use=\"{}\" data-freeable=\"{}\" data-freed-now=\"{}\" data-later=\"{}\"{data}><td class=\"nowrap\">{}</td><td class=\"num\">{price}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\"><b>{}</b></td><td class=\"num\"><b>{}</b></td><td class=\"num\">{}</td><td class=\"num\">{} · {}</td><td class=\"num\">{plan}</td></tr>",
             esc(&a.app),
             a.in_use,
             a.freeable,
+            a.freed_now,
+            a.later,
             esc(app_display(r, &a.app)),
             a.in_use,
             amount(a.monthly_cost),
@@ -217,32 +325,69 @@ pub(super) fn seats(s: &mut String, r: &Report) {
             a.orphans,
             a.freeable,
             amount(a.monthly_saving),
+            a.freed_now,
+            a.later,
+            amount(a.monthly_later),
         );
     }
     for v in &r.savings {
-        let (plan, data) = plan_seats(r.seat_totals.iter().find(|t| t.currency == v.currency));
+        let (plan, data) = plan_seats(r.seat_totals.iter().find(|t| t.currency == v.currency), lang);
         let cur = esc(&v.currency);
         let _ = writeln!(
             s,
-            "<tr class=\"total\" data-currency=\"{cur}\" data-in-use=\"{}\" data-freeable=\"{}\" data-saving=\"{}\"{data}><td>Total {cur}</td><td></td><td class=\"num\">{}</td><td class=\"num\">{} {cur}</td><td></td><td></td><td class=\"num\">{}</td><td class=\"num\">{} {cur}</td><td class=\"num\">{plan}</td></tr>",
+            "<tr class=\"total\" data-currency=\"{cur}\" data-in-use=\"{}\" data-freeable=\"{}\" data-saving=\"{}\" data-freed-now=\"{}\" data-later=\"{}\" data-later-saving=\"{}\"{data}><td>{}</td><td></td><td class=\"num\">{}</td><td class=\"num\">{} {cur}</td><td></td><td></td><td class=\"num\">{}</td><td class=\"num\">{} {cur}</td><td class=\"num\">{}</td><td class=\"num\">{} · {} {cur}</td><td class=\"num\">{plan}</td></tr>",
             v.in_use,
             v.freeable,
             v.monthly_saving,
+            v.freed_now,
+            v.later,
+            v.monthly_later,
+            t!(lang, "report-seats-total", currency = cur.as_str()),
             v.in_use,
             plain_money(v.monthly_cost),
             v.freeable,
             plain_money(v.monthly_saving),
+            v.freed_now,
+            v.later,
+            plain_money(v.monthly_later),
         );
     }
-    s.push_str("</tbody></table></div>\n</section>\n");
+    s.push_str("</tbody></table></div>\n");
+    for v in &r.savings {
+        let Some(p) = r.seat_totals.iter().find(|t| t.currency == v.currency) else { continue };
+        let _ = writeln!(
+            s,
+            "<p class=\"lead\" data-explains=\"{}\">{}</p>",
+            esc(&v.currency),
+            t!(
+                lang,
+                "report-seats-explained",
+                currency = esc(&v.currency),
+                added = p.added,
+                freed = p.freed,
+                change = money(p.monthly_change),
+                freed_now = v.freed_now,
+                later = v.later,
+                later_money = plain_money(v.monthly_later)
+            )
+        );
+    }
+    s.push_str("</section>\n");
 }
 
 /// The plan's seat change in words (`+2 / −3 seats, −1,450 JPY`) and as
 /// `data-*` attributes.
-pub(super) fn plan_seats(p: Option<&SeatChange>) -> (String, String) {
+pub(super) fn plan_seats(p: Option<&SeatChange>, lang: Lang) -> (String, String) {
     match p {
         Some(p) => (
-            format!("+{} / −{} seats, {} {}", p.added, p.freed, money(p.monthly_change), esc(&p.currency)),
+            t!(
+                lang,
+                "report-plan-seats",
+                added = p.added.to_string(),
+                freed = p.freed.to_string(),
+                change = money(p.monthly_change),
+                currency = esc(&p.currency)
+            ),
             format!(
                 " data-plan-added=\"{}\" data-plan-freed=\"{}\" data-plan-change=\"{}\"",
                 p.added, p.freed, p.monthly_change

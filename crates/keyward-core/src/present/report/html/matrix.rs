@@ -4,7 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use super::parts::{lines, role_suffix, who};
+use super::parts::{action_word, lines, role_suffix, situation_word, status_word, who};
+use crate::i18n::Lang;
 use crate::present::escape::html_text as esc;
 use crate::present::report::{Cell, CellState, MatrixRow, Problem, Report, RowKind};
 
@@ -36,20 +37,39 @@ pub(super) fn situation_class(row: &MatrixRow) -> &'static str {
 }
 
 /// A flag's word, and its meaning for the tooltip.
-pub(super) fn problem_label(p: Problem) -> (&'static str, &'static str) {
+pub(super) fn problem_label(p: Problem, lang: Lang) -> (String, String) {
     match p {
-        Problem::Leaver => ("leaver", "a leaver's account can still sign in"),
-        Problem::Orphan => ("no person", "matches nobody in the HR master"),
-        Problem::Mismatch => ("differs", "differs from what the policies grant: the plan changes it"),
+        Problem::Leaver => (t!(lang, "report-flag-leaver"), t!(lang, "report-flag-leaver-meaning")),
+        Problem::Orphan => (t!(lang, "report-flag-orphan"), t!(lang, "report-flag-orphan-meaning")),
+        Problem::Mismatch => (t!(lang, "report-flag-mismatch"), t!(lang, "report-flag-mismatch-meaning")),
     }
 }
 
-pub(super) fn matrix(s: &mut String, r: &Report) {
+pub(super) fn matrix(s: &mut String, r: &Report, lang: Lang) {
     let depts = department_keys(&r.matrix);
     let types: BTreeSet<&str> = r.matrix.iter().map(|m| m.employment_type.as_str()).filter(|t| !t.is_empty()).collect();
-    s.push_str("<section id=\"matrix\"><h2>Access matrix</h2><p class=\"lead\">Every person in the HR master and every account matching nobody, against every app: the account's role and status, or <span class=\"badge st-missing\">missing</span> where a policy grants the app and no account exists. Filter here, or link to a filtered view with the URL fragment, e.g. <code>report.html#q=営業&amp;type=contractor</code> (keys <code>q</code>, <code>dept</code>, <code>type</code>, <code>app</code>, <code>problem</code>).</p>\n");
-    s.push_str("<form id=\"filters\" class=\"filters\" autocomplete=\"off\"><label>Search<input type=\"search\" name=\"q\" placeholder=\"name, e-mail, employee number, department\"></label>");
-    s.push_str("<label>Department<select name=\"dept\"><option value=\"\">all departments</option>");
+    let _ = writeln!(
+        s,
+        "<section id=\"matrix\"><h2>{}</h2><p class=\"lead\">{}</p>",
+        t!(lang, "report-nav-matrix"),
+        t!(
+            lang,
+            "report-matrix-lead",
+            missing = format!("<span class=\"badge st-missing\">{}</span>", t!(lang, "report-missing"))
+        )
+    );
+    let _ = write!(
+        s,
+        "<form id=\"filters\" class=\"filters\" autocomplete=\"off\"><label>{}<input type=\"search\" name=\"q\" placeholder=\"{}\"></label>",
+        t!(lang, "report-filter-search"),
+        t!(lang, "report-filter-search-placeholder")
+    );
+    let _ = write!(
+        s,
+        "<label>{}<select name=\"dept\"><option value=\"\">{}</option>",
+        t!(lang, "report-filter-department"),
+        t!(lang, "report-filter-all-departments")
+    );
     for (d, i) in &depts {
         let depth = d.matches('/').count();
         let indent = "\u{a0}\u{a0}\u{a0}".repeat(depth);
@@ -60,35 +80,84 @@ pub(super) fn matrix(s: &mut String, r: &Report) {
             esc(d.rsplit('/').next().unwrap_or(d))
         );
     }
-    s.push_str("</select></label><label>Employment type<select name=\"type\"><option value=\"\">all types</option><option value=\"*external\">all but full-time</option>");
+    let _ = write!(
+        s,
+        "</select></label><label>{}<select name=\"type\"><option value=\"\">{}</option><option value=\"*external\">{}</option>",
+        t!(lang, "report-filter-type"),
+        t!(lang, "report-filter-all-types"),
+        t!(lang, "report-filter-external")
+    );
     for t in &types {
         let _ = write!(s, "<option value=\"{0}\">{0}</option>", esc(t));
     }
-    s.push_str("</select></label><label>App<select name=\"app\"><option value=\"\">all apps</option>");
+    let _ = write!(
+        s,
+        "</select></label><label>{}<select name=\"app\"><option value=\"\">{}</option>",
+        t!(lang, "report-filter-app"),
+        t!(lang, "report-filter-all-apps")
+    );
     for a in &r.apps {
         let _ = write!(s, "<option value=\"{}\">{}</option>", esc(&a.name), esc(&a.display_name));
     }
-    s.push_str("</select></label><label>Problems<select name=\"problem\"><option value=\"\">all rows</option><option value=\"any\">only problems</option><option value=\"leaver\">leavers with open accounts</option><option value=\"orphan\">accounts matching nobody</option><option value=\"mismatch\">differs from policy</option></select></label><button type=\"reset\">Clear</button>");
+    let _ = write!(
+        s,
+        "</select></label><label>{}<select name=\"problem\"><option value=\"\">{}</option><option value=\"any\">{}</option><option value=\"leaver\">{}</option><option value=\"orphan\">{}</option><option value=\"mismatch\">{}</option></select></label><button type=\"reset\">{}</button>",
+        t!(lang, "report-filter-problems"),
+        t!(lang, "report-filter-all-rows"),
+        t!(lang, "report-filter-any-problem"),
+        t!(lang, "report-filter-leaver"),
+        t!(lang, "report-filter-orphan"),
+        t!(lang, "report-filter-mismatch"),
+        t!(lang, "report-filter-clear")
+    );
+    // The script rewrites only the numbers inside the two <b>s.
+    let n = r.matrix.len();
     let _ = writeln!(
         s,
-        "<div class=\"shown\">Showing <b id=\"matrix-shown\" data-count=\"{0}\">{0}</b> of <b id=\"matrix-total\" data-count=\"{0}\">{0}</b> rows</div></form>",
-        r.matrix.len()
+        "<div class=\"shown\">{}</div></form>",
+        t!(
+            lang,
+            "report-matrix-shown",
+            shown = format!("<b id=\"matrix-shown\" data-count=\"{n}\">{n}</b>"),
+            total = format!("<b id=\"matrix-total\" data-count=\"{n}\">{n}</b>")
+        )
     );
-    s.push_str("<div class=\"scroll matrix-scroll\"><table id=\"matrix-table\"><thead><tr><th>Person or account</th><th>Department</th><th>Type</th><th>Situation</th>");
+    let _ = write!(
+        s,
+        "<div class=\"scroll matrix-scroll\"><table id=\"matrix-table\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th>",
+        t!(lang, "report-col-person-or-account"),
+        t!(lang, "report-col-department"),
+        t!(lang, "report-col-type"),
+        t!(lang, "report-col-situation")
+    );
     for a in &r.apps {
         let _ = write!(s, "<th class=\"app\" data-col=\"{}\">{}</th>", esc(&a.name), esc(&a.display_name));
     }
-    s.push_str("<th>Flags</th></tr></thead><tbody>\n");
+    let _ = writeln!(s, "<th>{}</th></tr></thead><tbody>", t!(lang, "report-col-flags"));
     for row in &r.matrix {
-        matrix_row(s, r, row, &depts);
+        matrix_row(s, r, row, &depts, lang);
     }
-    s.push_str(
-        "</tbody></table><div id=\"matrix-empty\" class=\"empty\" hidden>No row matches the filter.</div></div>\n",
+    let _ = writeln!(
+        s,
+        "</tbody></table><div id=\"matrix-empty\" class=\"empty\" hidden>{}</div></div>",
+        t!(lang, "report-matrix-empty")
     );
-    s.push_str("<div class=\"legend\"><span class=\"badge st-active\">role</span> active <span class=\"badge st-invited\">role</span> invited <span class=\"badge st-suspended\">role</span> suspended <span class=\"badge st-missing\">missing</span> granted, no account <span class=\"badge st-none\">·</span> not granted <span class=\"act\" style=\"color:#5b3a9b\">→ action</span> what the plan does</div>\n</section>\n");
+    let role = t!(lang, "report-legend-role");
+    let _ = writeln!(
+        s,
+        "<div class=\"legend\"><span class=\"badge st-active\">{role}</span> {} <span class=\"badge st-invited\">{role}</span> {} <span class=\"badge st-suspended\">{role}</span> {} <span class=\"badge st-missing\">{}</span> {} <span class=\"badge st-none\">·</span> {} <span class=\"act\" style=\"color:#5b3a9b\">→ {}</span> {}</div>\n</section>",
+        t!(lang, "report-status-active"),
+        t!(lang, "report-status-invited"),
+        t!(lang, "report-status-suspended"),
+        t!(lang, "report-missing"),
+        t!(lang, "report-legend-missing"),
+        t!(lang, "report-legend-none"),
+        t!(lang, "report-legend-action"),
+        t!(lang, "report-legend-action-meaning"),
+    );
 }
 
-pub(super) fn matrix_row(s: &mut String, r: &Report, row: &MatrixRow, depts: &BTreeMap<&str, usize>) {
+pub(super) fn matrix_row(s: &mut String, r: &Report, row: &MatrixRow, depts: &BTreeMap<&str, usize>, lang: Lang) {
     let keys: BTreeSet<usize> =
         row.departments.iter().flat_map(|d| with_parents(d)).filter_map(|d| depts.get(d).copied()).collect();
     let keys: String = keys.iter().map(|k| format!(" {k}")).collect();
@@ -127,8 +196,12 @@ pub(super) fn matrix_row(s: &mut String, r: &Report, row: &MatrixRow, depts: &BT
             let _ = write!(s, "<td>{}</td>", who(&row.name, &row.id, &row.email));
         }
         RowKind::Unmatched => {
-            let _ =
-                write!(s, "<td><span class=\"name\">{}</span><div class=\"sub\">no person</div></td>", esc(&row.name));
+            let _ = write!(
+                s,
+                "<td><span class=\"name\">{}</span><div class=\"sub\">{}</div></td>",
+                esc(&row.name),
+                t!(lang, "report-flag-orphan")
+            );
         }
     }
     let _ = write!(
@@ -137,31 +210,31 @@ pub(super) fn matrix_row(s: &mut String, r: &Report, row: &MatrixRow, depts: &BT
         lines(&row.departments),
         esc(&row.employment_type),
         situation_class(row),
-        esc(&row.situation)
+        esc(&situation_word(&row.situation, lang))
     );
     for (a, c) in r.apps.iter().zip(&row.cells) {
-        matrix_cell(s, &a.name, c);
+        matrix_cell(s, &a.name, c, lang);
     }
     let flags: Vec<String> = row
         .problems
         .iter()
         .map(|p| {
-            let (word, meaning) = problem_label(*p);
+            let (word, meaning) = problem_label(*p, lang);
             format!("<span class=\"badge p-{}\" title=\"{meaning}\">{word}</span>", p.as_str())
         })
         .collect();
     let _ = writeln!(s, "<td>{}</td></tr>", flags.join(" "));
 }
 
-pub(super) fn matrix_cell(s: &mut String, app: &str, c: &Cell) {
+pub(super) fn matrix_cell(s: &mut String, app: &str, c: &Cell, lang: Lang) {
     let state = c.state.as_str();
     let leaver = if c.problem == Some(Problem::Leaver) { " leaver" } else { "" };
     let mut title: Vec<String> =
-        c.accounts.iter().map(|a| format!("{} ({}{})", a.account, a.status, role_suffix(a))).collect();
+        c.accounts.iter().map(|a| format!("{} ({})", a.account, role_suffix(a, lang))).collect();
     if let Some(g) = &c.granted {
         title.push(match &g.role {
-            Some(role) => format!("granted {role} by {}", g.by),
-            None => format!("granted by {}", g.by),
+            Some(role) => t!(lang, "report-cell-granted-role", role = role, by = &g.by),
+            None => t!(lang, "report-cell-granted", by = &g.by),
         });
     }
     let _ = write!(
@@ -172,17 +245,19 @@ pub(super) fn matrix_cell(s: &mut String, app: &str, c: &Cell) {
     );
     let text = match c.state {
         CellState::None => "·".to_owned(),
-        CellState::Missing => "missing".to_owned(),
+        CellState::Missing => t!(lang, "report-missing"),
         _ => {
             let main = c.accounts.iter().find(|a| a.status != "suspended").or(c.accounts.first());
-            main.map(|a| if a.role.is_empty() { a.status.clone() } else { a.role.clone() }).unwrap_or_default()
+            main.map(|a| if a.role.is_empty() { status_word(&a.status, lang) } else { a.role.clone() })
+                .unwrap_or_default()
         }
     };
     let more = if c.accounts.len() > 1 { format!(" +{}", c.accounts.len() - 1) } else { String::new() };
     let _ = write!(s, "<span class=\"badge st-{state}\">{}{more}</span>", esc(&text));
     if !c.actions.is_empty() {
         let acts: Vec<&str> = c.actions.iter().map(|a| a.as_str()).collect();
-        let _ = write!(s, "<span class=\"act\" data-actions=\"{0}\">→ {0}</span>", acts.join(" "));
+        let words: Vec<String> = c.actions.iter().map(|a| action_word(*a, lang)).collect();
+        let _ = write!(s, "<span class=\"act\" data-actions=\"{}\">→ {}</span>", acts.join(" "), words.join(" "));
     }
     s.push_str("</td>");
 }

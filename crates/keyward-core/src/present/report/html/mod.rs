@@ -17,6 +17,7 @@
 use std::fmt::Write as _;
 
 use super::Report;
+use crate::i18n::Lang;
 
 mod assets;
 mod charts;
@@ -29,55 +30,80 @@ mod summary;
 use crate::present::escape::html_text as esc;
 use assets::{CSS, SCRIPT};
 
-/// The report as one HTML page.
+/// The report as one HTML page, in English.
 pub fn page(r: &Report) -> String {
+    page_in(r, Lang::En)
+}
+
+/// The report as one HTML page in `lang`: every heading, label and
+/// sentence of the page, and its `<html lang>`. Values from the data
+/// (names, departments, the plan's reasons) are shown as they are.
+pub fn page_in(r: &Report, lang: Lang) -> String {
     let mut s = String::with_capacity(64 * 1024 + r.matrix.len() * 1024);
-    head(&mut s, r);
-    summary::summary(&mut s, r);
-    charts::charts(&mut s, r);
-    matrix::matrix(&mut s, r);
-    lists::leavers(&mut s, r);
-    lists::orphans(&mut s, r);
-    lists::externals(&mut s, r);
-    lists::seats(&mut s, r);
-    lists::duties(&mut s, r);
+    head(&mut s, r, lang);
+    summary::summary(&mut s, r, lang);
+    charts::charts(&mut s, r, lang);
+    matrix::matrix(&mut s, r, lang);
+    lists::leavers(&mut s, r, lang);
+    lists::orphans(&mut s, r, lang);
+    lists::externals(&mut s, r, lang);
+    lists::seats(&mut s, r, lang);
+    lists::duties(&mut s, r, lang);
     if let Some(d) = &r.discovered {
-        discovered::discovered(&mut s, d);
+        discovered::discovered(&mut s, d, lang);
     }
-    footer(&mut s, r);
+    footer(&mut s, r, lang);
     s
 }
 
-fn head(s: &mut String, r: &Report) {
+fn head(s: &mut String, r: &Report, lang: Lang) {
     let date = r.date;
     let _ = write!(
         s,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
 <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n\
 <meta name=\"generator\" content=\"keyward report\">\n\
-<title>Access report {date} · keyward</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
+        lang.tag(),
+        t!(lang, "report-title", date = date)
     );
     let accounts: usize = r.apps.iter().map(|a| a.accounts).sum();
     let _ = writeln!(
         s,
-        "<header class=\"top\"><h1>Access report</h1><div class=\"meta\">As of <b><time id=\"report-date\" datetime=\"{date}\">{date}</time></b> (the plan date) · <b>{}</b> people in the HR master · <b>{}</b> apps read, <b>{accounts}</b> accounts · the same inputs as <code>keyward plan</code></div></header>",
-        r.people.total,
-        r.apps.len()
+        "<header class=\"top\"><h1>{}</h1><div class=\"meta\">{}</div></header>",
+        t!(lang, "report-heading"),
+        t!(
+            lang,
+            "report-meta",
+            date = format!("<b><time id=\"report-date\" datetime=\"{date}\">{date}</time></b>"),
+            people = format!("<b>{}</b>", r.people.total),
+            apps = format!("<b>{}</b>", r.apps.len()),
+            accounts = format!("<b>{accounts}</b>")
+        )
     );
-    s.push_str(
-        "<nav><a href=\"#summary\">Summary</a><a href=\"#charts\">Charts</a><a href=\"#matrix\">Access matrix</a><a href=\"#leavers\">Leavers</a><a href=\"#orphans\">Unmatched accounts</a><a href=\"#externals\">Contractors &amp; guests</a><a href=\"#seats\">Seats &amp; money</a><a href=\"#duties\">Separation of duties</a>",
+    let _ = write!(
+        s,
+        "<nav><a href=\"#summary\">{}</a><a href=\"#charts\">{}</a><a href=\"#matrix\">{}</a><a href=\"#leavers\">{}</a><a href=\"#orphans\">{}</a><a href=\"#externals\">{}</a><a href=\"#seats\">{}</a><a href=\"#duties\">{}</a>",
+        t!(lang, "report-nav-summary"),
+        t!(lang, "report-nav-charts"),
+        t!(lang, "report-nav-matrix"),
+        t!(lang, "report-nav-leavers"),
+        t!(lang, "report-nav-orphans"),
+        t!(lang, "report-nav-externals"),
+        t!(lang, "report-nav-seats"),
+        t!(lang, "report-nav-duties"),
     );
     if r.discovered.is_some() {
-        s.push_str("<a href=\"#discovered\">Discovered apps</a>");
+        let _ = write!(s, "<a href=\"#discovered\">{}</a>", t!(lang, "report-nav-discovered"));
     }
     s.push_str("</nav>\n<main>\n");
 }
 
-fn footer(s: &mut String, r: &Report) {
+fn footer(s: &mut String, r: &Report, lang: Lang) {
     s.push_str("</main>\n<footer>");
     if !r.warnings.is_empty() {
-        s.push_str("<b>Warnings from the plan</b><ul id=\"warnings\">");
+        let _ = write!(s, "<b>{}</b><ul id=\"warnings\">", t!(lang, "report-warnings"));
         for w in &r.warnings {
             let _ = write!(s, "<li>{}</li>", esc(w));
         }
@@ -85,7 +111,7 @@ fn footer(s: &mut String, r: &Report) {
     }
     let _ = write!(
         s,
-        "Made by keyward for {}. The same policy files, HR export and app lists always give this same file.</footer>\n<script>{SCRIPT}</script>\n</body>\n</html>\n",
-        r.date
+        "{}</footer>\n<script>{SCRIPT}</script>\n</body>\n</html>\n",
+        t!(lang, "report-footer", date = r.date)
     );
 }

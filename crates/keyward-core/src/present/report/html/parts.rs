@@ -1,8 +1,11 @@
 //! Fragments several sections share: a person, a status badge, planned
-//! changes, an app's heading, an amount.
+//! changes, an app's heading, an amount, and the words for actions,
+//! account states and situations.
 
 use std::fmt::Write as _;
 
+use crate::action::Action;
+use crate::i18n::Lang;
 use crate::present::escape::html_text as esc;
 use crate::present::render::money;
 use crate::present::report::{AccountCell, AppAccounts, Planned, Report};
@@ -10,6 +13,38 @@ use crate::present::report::{AccountCell, AppAccounts, Planned, Report};
 /// An amount without a sign (`1,450`, `12.50`).
 pub(super) fn plain_money(v: f64) -> String {
     money(v.abs()).trim_start_matches('+').to_owned()
+}
+
+/// A plan action in words (`suspend`, `停止`); attributes keep
+/// [`Action::as_str`].
+pub(super) fn action_word(a: Action, lang: Lang) -> String {
+    match a {
+        Action::Create => t!(lang, "report-action-create"),
+        Action::Restore => t!(lang, "report-action-restore"),
+        Action::Update => t!(lang, "report-action-update"),
+        Action::Suspend => t!(lang, "report-action-suspend"),
+        Action::Transfer => t!(lang, "report-action-transfer"),
+        Action::Revoke => t!(lang, "report-action-revoke"),
+        Action::Delete => t!(lang, "report-action-delete"),
+        Action::Review => t!(lang, "report-action-review"),
+    }
+}
+
+/// An account's status in words (`active`, `有効`); an unknown word from
+/// the data is shown as it is.
+pub(super) fn status_word(status: &str, lang: Lang) -> String {
+    match status {
+        "active" => t!(lang, "report-status-active"),
+        "invited" => t!(lang, "report-status-invited"),
+        "suspended" => t!(lang, "report-status-suspended"),
+        other => other.to_owned(),
+    }
+}
+
+/// A person's situation as the inventory words it (`left 2026-11-13`,
+/// `employed`…, see `inventory::phase_word`), in `lang`.
+pub(super) fn situation_word(situation: &str, lang: Lang) -> String {
+    crate::present::inventory::situation_in(situation, lang)
 }
 
 /// A person's name (their employee number when HR has none) over a detail
@@ -24,22 +59,32 @@ pub(super) fn lines(departments: &[String]) -> String {
     departments.iter().map(|d| esc(d)).collect::<Vec<_>>().join("<br>")
 }
 
-pub(super) fn role_suffix(a: &AccountCell) -> String {
-    if a.role.is_empty() { String::new() } else { format!(", {}", a.role) }
+pub(super) fn role_suffix(a: &AccountCell, lang: Lang) -> String {
+    let status = status_word(&a.status, lang);
+    let sep = match lang {
+        Lang::En => ", ",
+        Lang::Ja => "、",
+    };
+    if a.role.is_empty() { status } else { format!("{status}{sep}{}", a.role) }
 }
 
-pub(super) fn status_badge(status: &str) -> String {
-    format!("<span class=\"badge st-{0}\">{0}</span>", esc(status))
+pub(super) fn status_badge(status: &str, lang: Lang) -> String {
+    format!("<span class=\"badge st-{}\">{}</span>", esc(status), esc(&status_word(status, lang)))
 }
 
-pub(super) fn planned(p: &[Planned]) -> String {
+/// "nothing", in a cell where the plan does nothing.
+pub(super) fn nothing(lang: Lang) -> String {
+    format!("<span class=\"sub\">{}</span>", t!(lang, "report-nothing"))
+}
+
+pub(super) fn planned(p: &[Planned], lang: Lang) -> String {
     if p.is_empty() {
-        return "<span class=\"sub\">nothing</span>".to_owned();
+        return nothing(lang);
     }
     p.iter()
         .map(|c| {
-            let proposed = c.proposed.map(|a| format!(" ({}?)", a.as_str())).unwrap_or_default();
-            format!("<b>{}</b>{proposed}<div class=\"reason\">{}</div>", c.action.as_str(), esc(&c.reason))
+            let proposed = c.proposed.map(|a| format!(" ({}?)", action_word(a, lang))).unwrap_or_default();
+            format!("<b>{}</b>{proposed}<div class=\"reason\">{}</div>", action_word(c.action, lang), esc(&c.reason))
         })
         .collect::<Vec<_>>()
         .join("")
@@ -53,12 +98,12 @@ pub(super) fn app_display<'r>(r: &'r Report, app: &'r str) -> &'r str {
     r.apps.iter().find(|a| a.name == app).map_or(app, |a| a.display_name.as_str())
 }
 
-pub(super) fn group_heading<T>(s: &mut String, r: &Report, g: &AppAccounts<T>, what: &str) {
+pub(super) fn group_heading<T>(s: &mut String, r: &Report, g: &AppAccounts<T>, lang: Lang) {
     let n = g.accounts.len();
     let _ = write!(
         s,
-        "<h3>{} <span class=\"count\"><span data-count=\"{n}\">{n}</span> {what}{}</span></h3>",
+        "<h3>{} <span class=\"count\">{}</span></h3>",
         esc(app_display(r, &g.app)),
-        if n == 1 { "" } else { "s" }
+        t!(lang, "report-group-accounts", count = n, n = format!("<span data-count=\"{n}\">{n}</span>"))
     );
 }

@@ -4,10 +4,12 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use super::parts::plain_money;
+use super::parts::{action_word, plain_money};
 use crate::action::Action;
+use crate::i18n::Lang;
 use crate::plan::Counts;
 use crate::present::escape::html_text as esc;
+use crate::present::render::money;
 use crate::present::report::Report;
 
 pub(super) fn kpi(s: &mut String, class: &str, label: &str, stat: &str, value: impl std::fmt::Display, detail: &str) {
@@ -17,63 +19,86 @@ pub(super) fn kpi(s: &mut String, class: &str, label: &str, stat: &str, value: i
     );
 }
 
-pub(super) fn summary(s: &mut String, r: &Report) {
-    s.push_str("<section id=\"summary\"><h2>Summary</h2><p class=\"lead\">Head counts are the HR master's on the plan date; accounts are what each app listed. Every figure on this page comes from the same plan as <code>keyward plan</code>.</p>\n<div class=\"kpis\">");
-    let p = &r.people;
-    let people_detail = format!(
-        "<span data-stat=\"people-employed\">{}</span> employed · <span data-stat=\"people-on-leave\">{}</span> on leave · <span data-stat=\"people-not-started\">{}</span> not started · <span data-stat=\"people-left\">{}</span> left",
-        p.employed, p.on_leave, p.not_started, p.left
+/// `<span data-stat="people-employed">3</span>`: a count tools read back.
+fn stat(name: &str, n: usize) -> String {
+    format!("<span data-stat=\"{name}\">{n}</span>")
+}
+
+pub(super) fn summary(s: &mut String, r: &Report, lang: Lang) {
+    let _ = write!(
+        s,
+        "<section id=\"summary\"><h2>{}</h2><p class=\"lead\">{}</p>\n<div class=\"kpis\">",
+        t!(lang, "report-nav-summary"),
+        t!(lang, "report-summary-lead")
     );
-    kpi(s, "", "People in HR", "people-total", p.total, &people_detail);
+    let p = &r.people;
+    let people_detail = t!(
+        lang,
+        "report-kpi-people-detail",
+        employed = stat("people-employed", p.employed),
+        on_leave = stat("people-on-leave", p.on_leave),
+        not_started = stat("people-not-started", p.not_started),
+        left = stat("people-left", p.left)
+    );
+    kpi(s, "", &t!(lang, "report-kpi-people"), "people-total", p.total, &people_detail);
     let accounts: usize = r.apps.iter().map(|a| a.accounts).sum();
-    kpi(s, "", "Apps read", "apps", r.apps.len(), &format!("<span data-stat=\"accounts\">{accounts}</span> accounts"));
+    kpi(
+        s,
+        "",
+        &t!(lang, "report-kpi-apps"),
+        "apps",
+        r.apps.len(),
+        &t!(lang, "report-kpi-apps-detail", accounts = stat("accounts", accounts)),
+    );
     let leavers = r.leaver_accounts();
     let leaver_people: BTreeSet<&str> =
         r.leavers.iter().flat_map(|g| &g.accounts).map(|a| a.person_id.as_str()).collect();
     kpi(
         s,
         if leavers > 0 { "bad" } else { "good" },
-        "Leavers' accounts open",
+        &t!(lang, "report-kpi-leavers"),
         "leaver-accounts",
         leavers,
-        &format!("held by <span data-stat=\"leaver-people\">{}</span> people who have left", leaver_people.len()),
+        &t!(lang, "report-kpi-leavers-detail", people = stat("leaver-people", leaver_people.len())),
     );
     let orphans = r.orphan_accounts();
     kpi(
         s,
         if orphans > 0 { "warn" } else { "good" },
-        "Accounts matching nobody",
+        &t!(lang, "report-kpi-orphans"),
         "orphan-accounts",
         orphans,
-        &format!("in {} app(s)", r.orphans.len()),
+        &t!(lang, "report-kpi-orphans-detail", apps = r.orphans.len().to_string()),
     );
-    kpi(s, "", "Changes planned", "changes", r.summary.total(), &format!("{} of them reviews", r.summary.review));
-    let saving: Vec<String> = r
-        .savings
-        .iter()
-        .map(|v| {
-            format!(
-                "<span data-stat=\"saving-{}\" data-value=\"{}\">{} {}</span>",
-                esc(&v.currency),
-                v.monthly_saving,
-                plain_money(v.monthly_saving),
-                esc(&v.currency)
-            )
-        })
-        .collect();
-    let freeable: usize = r.seats.iter().map(|a| a.freeable).sum();
+    kpi(
+        s,
+        "",
+        &t!(lang, "report-kpi-changes"),
+        "changes",
+        r.summary.total(),
+        &t!(lang, "report-kpi-changes-detail", reviews = r.summary.review.to_string()),
+    );
+    money_kpis(s, r, lang);
+    let _ = write!(s, "</div>\n<h3>{}</h3>\n<ul class=\"counts\">", t!(lang, "report-planned-changes"));
+    for a in Action::ALL {
+        let _ =
+            write!(s, "<li data-summary=\"{}\"><b>{}</b> {}</li>", a.as_str(), r.summary.get(a), action_word(a, lang));
+    }
     let _ = write!(
         s,
-        "<div class=\"kpi warn\"><div class=\"l\">Could be saved / month</div><div class=\"n\" style=\"font-size:20px;padding:4px 0\">{}</div><div class=\"d\"><span data-stat=\"freeable-seats\">{freeable}</span> seats of leavers and unmatched accounts</div></div>",
-        if saving.is_empty() { "—".to_owned() } else { saving.join("<br>") }
+        "</ul>\n<h3>{}</h3>\n<div class=\"scroll\"><table id=\"apps\"><thead><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th>{}</th></tr></thead><tbody>\n",
+        t!(lang, "report-kpi-apps"),
+        t!(lang, "report-col-application"),
+        t!(lang, "report-col-read-from"),
+        t!(lang, "report-col-accounts"),
+        t!(lang, "report-col-matched"),
+        t!(lang, "report-col-unmatched"),
+        t!(lang, "report-col-protected"),
+        t!(lang, "report-col-bots"),
+        t!(lang, "report-planned-changes"),
     );
-    s.push_str("</div>\n<h3>Planned changes</h3>\n<ul class=\"counts\">");
-    for a in Action::ALL {
-        let _ = write!(s, "<li data-summary=\"{}\"><b>{}</b> {}</li>", a.as_str(), r.summary.get(a), a.as_str());
-    }
-    s.push_str("</ul>\n<h3>Apps read</h3>\n<div class=\"scroll\"><table id=\"apps\"><thead><tr><th>Application</th><th>Read from</th><th class=\"num\">Accounts</th><th class=\"num\">Matched</th><th class=\"num\">Unmatched</th><th class=\"num\">Protected</th><th class=\"num\">Bots</th><th>Planned changes</th></tr></thead><tbody>\n");
     for a in &r.apps {
-        let ro = if a.read_only { " · read-only" } else { "" };
+        let ro = if a.read_only { t!(lang, "report-read-only") } else { String::new() };
         let _ = writeln!(
             s,
             "<tr data-app=\"{name}\"><td><span class=\"name\">{display}</span><div class=\"sub\">{name}</div></td><td><span class=\"sub\">{}: {}{ro}</span></td><td class=\"num\" data-field=\"accounts\">{}</td><td class=\"num\" data-field=\"matched\">{}</td><td class=\"num\" data-field=\"orphans\">{}</td><td class=\"num\" data-field=\"protected\">{}</td><td class=\"num\" data-field=\"bots\">{}</td><td>{}</td></tr>",
@@ -84,7 +109,7 @@ pub(super) fn summary(s: &mut String, r: &Report) {
             a.orphans,
             a.protected,
             a.bots,
-            counts(&a.changes),
+            counts(&a.changes, lang),
             name = esc(&a.name),
             display = esc(&a.display_name),
         );
@@ -92,12 +117,77 @@ pub(super) fn summary(s: &mut String, r: &Report) {
     s.push_str("</tbody></table></div>\n</section>\n");
 }
 
+/// The two money figures, each saying what it counts: the plan's own seat
+/// change (the same figure as the plan's `Seats:` line), and what the
+/// seats of leavers and unmatched accounts this plan does not free would
+/// save once they are freed.
+fn money_kpis(s: &mut String, r: &Report, lang: Lang) {
+    let plan: Vec<String> = r
+        .seat_totals
+        .iter()
+        .map(|t| {
+            format!(
+                "<span data-stat=\"plan-change-{0}\" data-value=\"{1}\">{2} {0}</span>",
+                esc(&t.currency),
+                t.monthly_change,
+                money(t.monthly_change)
+            )
+        })
+        .collect();
+    let (added, freed) = r.seat_totals.iter().fold((0, 0), |(a, f), t| (a + t.added, f + t.freed));
+    let _ = write!(
+        s,
+        "<div class=\"kpi\"><div class=\"l\">{}</div><div class=\"n\" style=\"font-size:20px;padding:4px 0\">{}</div><div class=\"d\">{}</div></div>",
+        t!(lang, "report-kpi-plan-money"),
+        if plan.is_empty() { "—".to_owned() } else { plan.join("<br>") },
+        t!(lang, "report-kpi-plan-money-detail", added = stat("plan-added", added), freed = stat("plan-freed", freed))
+    );
+    let later: Vec<String> = r
+        .savings
+        .iter()
+        .map(|v| {
+            format!(
+                "<span data-stat=\"later-saving-{0}\" data-value=\"{1}\">{2} {0}</span>",
+                esc(&v.currency),
+                v.monthly_later,
+                plain_money(v.monthly_later)
+            )
+        })
+        .collect();
+    // Seats of the apps that state a price: the ones the amounts count.
+    let seats: usize = r.savings.iter().map(|v| v.later).sum();
+    let freeable: usize = r.savings.iter().map(|v| v.freeable).sum();
+    let _ = write!(
+        s,
+        "<div class=\"kpi warn\"><div class=\"l\">{}</div><div class=\"n\" style=\"font-size:20px;padding:4px 0\">{}</div><div class=\"d\">{}</div></div>",
+        t!(lang, "report-kpi-later-money"),
+        if later.is_empty() { "—".to_owned() } else { later.join("<br>") },
+        t!(
+            lang,
+            "report-kpi-later-money-detail",
+            later = stat("later-seats", seats),
+            freeable = stat("freeable-seats", freeable)
+        )
+    );
+}
+
 /// `1 create · 2 suspend`, each count tagged for tools reading the page.
-pub(super) fn counts(c: &Counts) -> String {
+pub(super) fn counts(c: &Counts, lang: Lang) -> String {
     let parts: Vec<String> = Action::ALL
         .iter()
         .filter(|a| c.get(**a) > 0)
-        .map(|a| format!("<span data-action=\"{0}\" data-count=\"{1}\">{1} {0}</span>", a.as_str(), c.get(*a)))
+        .map(|a| {
+            format!(
+                "<span data-action=\"{}\" data-count=\"{1}\">{1} {2}</span>",
+                a.as_str(),
+                c.get(*a),
+                action_word(*a, lang)
+            )
+        })
         .collect();
-    if parts.is_empty() { "<span class=\"sub\">none</span>".to_owned() } else { parts.join(" · ") }
+    if parts.is_empty() {
+        format!("<span class=\"sub\">{}</span>", t!(lang, "report-none"))
+    } else {
+        parts.join(" · ")
+    }
 }

@@ -1,0 +1,32 @@
+# 棚卸しシート（`keyward review export`）。列名は `keyward review import` が日本語でも英語でも読み取る。
+
+review-md-title = 棚卸し { $date }: { $reviewer }
+review-md-intro = { $role }として、以下の各アカウントを確認し、**継続** か **削除** にチェックを入れてください（理由は CSV の「コメント」列に書いてください。keyward が読み取ります）。
+review-md-header = | 継続 | 削除 | アカウント | 従業員 | 状態 | ロール | 付与の根拠 | 備考 |
+review-md-person = { $name }（{ $id }、{ $status }）
+review-md-note-leaver = **退職者**
+review-md-note-not-granted = **付与なし**
+review-md-note-unmatched = **紐付く従業員なし**
+review-role-manager = 上長
+review-role-owner = { $app } のアプリ管理者
+review-status-active = 有効
+review-status-invited = 招待中
+review-status-suspended = 停止中
+review-not-granted = どのポリシーでも付与されていない
+review-col-reviewer = 確認者
+review-col-app = アプリ
+review-col-account-id = アカウントID
+review-col-account = アカウント
+review-col-status = 状態
+review-col-role = ロール
+review-col-groups = グループ
+review-col-last-active = 最終利用日
+review-col-person-id = 社員番号
+review-col-person-name = 氏名
+review-col-department = 部署
+review-col-employment-type = 雇用形態
+review-col-person-status = 在籍状況
+review-col-granted-by = 付与の根拠
+review-col-matched-by = 紐付けの根拠
+review-col-decision = 判断（継続・削除・要確認）
+review-col-comment = コメント
