@@ -75,6 +75,7 @@ pub mod compile;
 pub mod correlate;
 pub mod evaluate;
 pub mod grants;
+pub mod identity;
 // 6. the planner
 pub mod approval;
 pub mod planner;

@@ -228,6 +228,11 @@ pub struct People {
     /// The sources read, in order.
     pub sources: Vec<SourceInfo>,
     persons: Vec<Person>,
+    /// The earlier records folded into a person (by index into
+    /// `persons`), oldest first: a rehire's, or a leaver's whose address
+    /// HR gave to a new hire. Accounts are tied to one of them only by their
+    /// own evidence (`identity`).
+    earlier: HashMap<usize, Vec<Person>>,
     by_id: HashMap<String, usize>,
     by_email: HashMap<String, usize>,
 }
@@ -236,10 +241,13 @@ impl People {
     /// Builds the snapshot. Records are sorted by employee number so that
     /// everything downstream is deterministic whatever the file order.
     ///
-    /// A terminated record and a current record with the same e-mail are a
-    /// rehire with a new employee number: they become one person whose
-    /// `previous_ids` keep the old number. Two current records with one
-    /// e-mail are an error, as are duplicate employee numbers.
+    /// A terminated record and a current record with the same e-mail
+    /// become one person whose `previous_ids` keep the old number, and the
+    /// old record is kept ([`Self::earlier_records`]): a rehire with a new
+    /// number, or a leaver's address given to a new hire — which of the two,
+    /// each account's own evidence says (`identity`), never the address.
+    /// Two current records with one e-mail are an error, as are duplicate
+    /// employee numbers.
     pub fn new(sources: Vec<SourceInfo>, mut persons: Vec<Person>) -> Result<Self, Vec<PeopleError>> {
         let mut errors = Vec::new();
         persons.sort_by(|a, b| a.id.cmp(&b.id));
@@ -300,14 +308,38 @@ impl People {
         if !errors.is_empty() {
             return Err(errors);
         }
+        let mut folded_into = vec![usize::MAX; persons.len()];
         for (keep, mut ids) in moves {
             ids.sort();
+            for id in &ids {
+                if let Ok(i) = persons.binary_search_by(|p| p.id.as_str().cmp(id)) {
+                    folded_into[i] = keep;
+                }
+            }
             persons[keep].previous_ids.extend(ids);
         }
-        let persons: Vec<Person> =
-            persons.into_iter().zip(absorbed).filter_map(|(p, gone)| (!gone).then_some(p)).collect();
+        let mut kept = Vec::with_capacity(persons.len());
+        let mut new_index = vec![0usize; persons.len()];
+        let mut folded = Vec::new();
+        for (i, (p, gone)) in persons.into_iter().zip(absorbed).enumerate() {
+            if gone {
+                folded.push((folded_into[i], p));
+            } else {
+                new_index[i] = kept.len();
+                kept.push(p);
+            }
+        }
+        let mut earlier: HashMap<usize, Vec<Person>> = HashMap::new();
+        for (into, p) in folded {
+            if let Some(&at) = new_index.get(into) {
+                earlier.entry(at).or_default().push(p);
+            }
+        }
+        for records in earlier.values_mut() {
+            records.sort_by(|a, b| (a.start_date, &a.id).cmp(&(b.start_date, &b.id)));
+        }
 
-        let mut people = Self { sources, persons, by_id: HashMap::new(), by_email: HashMap::new() };
+        let mut people = Self { sources, persons: kept, earlier, by_id: HashMap::new(), by_email: HashMap::new() };
         people.reindex();
         Ok(people)
     }
@@ -352,6 +384,12 @@ impl People {
     /// The person at an index.
     pub fn get(&self, idx: usize) -> Option<&Person> {
         self.persons.get(idx)
+    }
+
+    /// The earlier HR records folded into the person at `idx` because
+    /// they share the address (oldest first); empty for most people.
+    pub fn earlier_records(&self, idx: usize) -> &[Person] {
+        self.earlier.get(&idx).map_or(&[], Vec::as_slice)
     }
 
     /// The column headers of the source a person came from.
@@ -460,6 +498,8 @@ pub(crate) mod tests {
         assert_eq!(people.persons()[0].previous_ids, vec!["E0100".to_string()]);
         assert_eq!(people.find("E0100"), Some(0));
         assert_eq!(people.find("SATO@EXAMPLE.COM"), Some(0));
+        let earlier: Vec<&str> = people.earlier_records(0).iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(earlier, ["E0100"], "the leaver's record is kept to tell accounts apart");
     }
 
     #[test]

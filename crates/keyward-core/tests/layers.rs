@@ -50,6 +50,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("evaluate", 5),
     ("correlate", 5),
     ("grants", 5),
+    ("identity", 5),
     // 6. the planner
     ("planner", 6),
     ("approval", 6),

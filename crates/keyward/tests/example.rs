@@ -81,7 +81,7 @@ fn applying_the_example_writes_checklists_for_its_read_only_apps_and_an_audit_lo
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("0 applied, 0 already done, 0 failed, 0 skipped; 33 on checklists"), "{stdout}");
+    assert!(stdout.contains("0 applied, 0 already done, 0 failed, 0 skipped; 30 on checklists"), "{stdout}");
     let slack = std::fs::read_to_string(lists.join("slack.md")).unwrap();
     assert!(slack.contains("- [ ] **suspend** `tsubasa.aoki@example.com`"), "{slack}");
     // The order a human must follow: the hand-over before the deletion.
@@ -121,12 +121,13 @@ fn an_apply_that_opens_more_accounts_than_an_apps_limit_is_refused_until_allowed
             .output()
             .unwrap()
     };
-    // The example opens two accounts in github, google-workspace,
-    // salesforce (restores) and slack.
+    // The example opens two accounts in github and google-workspace.
+    // (Salesforce's second, 佐藤 美咲's, is reviewed since issue 17: her
+    // address was an earlier record's.)
     let out = apply(&["--max-create", "1"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("salesforce: the plan creates or restores 2 accounts"), "{err}");
+    assert!(err.contains("github: the plan creates or restores 2 accounts"), "{err}");
     assert!(err.contains("--allow-mass-create"), "{err}");
     assert!(!work.path().join("checklists").exists(), "nothing was written for a refused plan");
     let out = apply(&["--max-create", "1", "--allow-mass-create"]);

@@ -10,6 +10,7 @@ use crate::compile::model::CompiledCorrelator;
 use crate::correlate::explain;
 use crate::duration::{Retention, SuspendTiming, TransferTo};
 use crate::evaluate::EntView;
+use crate::identity::{decided_note, doubt_reason};
 use crate::people::{FieldLabels, Person, Phase};
 use crate::plan::{AccountRef, Change, GroupChange, Held, PersonRef, Profile, RoleChange};
 use crate::resources::{OnLeave, RevokeKind, Ungranted};
@@ -87,8 +88,27 @@ impl PersonPlanner<'_, '_> {
     fn account_change(&mut self, action: Action, ai: u32, reason: String) -> Option<&mut Change> {
         let acct = self.ctx.account(ai);
         let r = AccountRef::of(acct);
-        if self.ctx.is_weak(ai) {
+        let has_earlier = !self.s.people.earlier_records(self.pi).is_empty();
+        if self.ctx.is_weak(ai) || has_earlier {
             let d = explain(self.ctx.app, self.s.people, acct, self.ctx.links[ai as usize]);
+            if let Some(v) = d.verdict.as_ref().filter(|v| v.doubt.is_some()) {
+                // One review per doubted account says it all: a restore
+                // and an update of it would say the same twice.
+                if self.out.iter().any(|c| c.action == Action::Review && c.account == r) {
+                    return None;
+                }
+                let c = self.change(Action::Review, r, doubt_reason(v, Some((action.as_str(), &reason))));
+                c.proposed = Some(action);
+                return None;
+            }
+            if !self.ctx.is_weak(ai) {
+                // The evidence tied it to the current record: say which.
+                let reason = match d.verdict.as_ref().and_then(decided_note) {
+                    Some(note) => format!("{reason} ({note})"),
+                    None => reason,
+                };
+                return Some(self.change(action, r, reason));
+            }
             let weak = d.weak_because.unwrap_or_default();
             let label = self.person.label();
             let c = self.change(

@@ -5,6 +5,7 @@
 
 use crate::action::Action;
 use crate::correlate::{Link, explain};
+use crate::identity::doubt_reason;
 use crate::people::People;
 use crate::plan::{AccountRef, Change, PersonRef};
 
@@ -46,6 +47,29 @@ pub(super) fn plan_foreign_domains(ctx: &AppCtx<'_>, people: &People, scope: Opt
                 "its e-mail domain `{domain}` is neither the company's nor a partner's (spec.identities): an address the company does not control stays usable after the person leaves; move the account to their work address, or list the domain"
             ),
         );
+        c.person = people.get(*person as usize).map(PersonRef::of);
+        out.push(c);
+    }
+}
+
+/// Accounts in doubt (see `identity`: older than their person, or on an
+/// address with earlier holders) that can still sign in and that no
+/// change of their person's already reviews: each is reviewed once, with
+/// the evidence and the records it could belong to.
+pub(super) fn plan_doubted(ctx: &AppCtx<'_>, people: &People, scope: Option<&[usize]>, out: &mut Vec<Change>) {
+    for (ai, link) in ctx.links.iter().enumerate() {
+        let Link::Person { person, doubt: Some(_), .. } = link else { continue };
+        if scope.is_some_and(|s| s.binary_search(&(*person as usize)).is_err()) {
+            continue;
+        }
+        let a = &ctx.listing.accounts[ai];
+        let acct = AccountRef::of(a);
+        if !a.status.is_live() || out.iter().any(|c| c.account == acct) {
+            continue;
+        }
+        let d = explain(ctx.app, people, a, *link);
+        let Some(v) = d.verdict else { continue };
+        let mut c = Change::new(ctx.app.name.as_str(), Action::Review, acct, doubt_reason(&v, None));
         c.person = people.get(*person as usize).map(PersonRef::of);
         out.push(c);
     }

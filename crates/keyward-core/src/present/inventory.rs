@@ -84,10 +84,16 @@ pub fn inventory(
                 Link::Person { person, weak, .. } => {
                     let p = &people.persons()[person as usize];
                     let (what, key) = d.matched_by.unwrap_or_default();
-                    let how = match (weak, d.weak_because) {
+                    let mut how = match (weak, d.weak_because) {
                         (true, Some(w)) => format!("{what} {key} (fallback: {w})"),
                         _ => format!("{what} {key}"),
                     };
+                    if let Some(v) = &d.verdict
+                        && (v.doubt.is_some() || !v.earlier.is_empty())
+                    {
+                        let state = if v.doubt.is_some() { "in doubt" } else { "decided" };
+                        how = format!("{how} ({state}: {})", crate::identity::clue_words(v));
+                    }
                     ((p.id.clone(), p.name.clone().unwrap_or_default(), phase_word(p.phase(today))), how)
                 }
                 Link::Ambiguous { .. } => {
