@@ -31,6 +31,7 @@ use rustc_hash::FxBuildHasher;
 
 use crate::account::Account;
 use crate::compile::model::{CompiledApp, CompiledCorrelator, CompiledProtect};
+use crate::hints::NameIndex;
 use crate::identity::{Doubt, Timeline, Verdict, verdict};
 use crate::people::People;
 
@@ -322,6 +323,8 @@ impl Index {
 pub(crate) struct Indexes {
     by_signature: HashMap<String, Index>,
     timeline: Timeline,
+    /// People by name, for hints about orphans: built on first use.
+    names: std::sync::OnceLock<NameIndex>,
 }
 
 impl Indexes {
@@ -339,7 +342,13 @@ impl Indexes {
             || distinct.into_par_iter().map(|(sig, c)| (sig, Index::build(c, people))).collect(),
             || Timeline::build(people),
         );
-        Self { by_signature, timeline }
+        Self { by_signature, timeline, names: std::sync::OnceLock::new() }
+    }
+
+    /// People by name (see [`crate::hints`]), built the first time an
+    /// orphan needs it. `people` must be those the indexes were built of.
+    pub(crate) fn names(&self, people: &People) -> &NameIndex {
+        self.names.get_or_init(|| NameIndex::build(people))
     }
 
     fn index(&self, c: &CompiledCorrelator) -> Option<&Index> {

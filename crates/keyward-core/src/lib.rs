@@ -63,6 +63,7 @@ pub mod resources;
 pub mod account;
 pub mod action;
 pub mod discovery;
+pub mod names;
 pub mod people;
 pub mod plan;
 pub mod tabular;
@@ -75,6 +76,7 @@ pub mod compile;
 pub mod correlate;
 pub mod evaluate;
 pub mod grants;
+pub mod hints;
 pub mod identity;
 // 6. the planner
 pub mod approval;

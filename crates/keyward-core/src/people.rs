@@ -49,6 +49,11 @@ pub struct Person {
     /// Display name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The reading of the name (furigana, in kana), when HR has it: how an
+    /// account named `Taro Yamada` is recognised as 山田 太郎's (only ever
+    /// a hint, see `hints`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reading: Option<NameReading>,
     /// Current posts; several for concurrent posts.
     pub posts: Vec<Post>,
     /// Employment type in keyward's vocabulary (`full-time`, `contractor`…).
@@ -76,6 +81,15 @@ pub struct Person {
     pub attributes: BTreeMap<String, String>,
     /// Where the record came from.
     pub origin: PersonOrigin,
+}
+
+/// The reading of a name (フリガナ), as HR writes it in kana.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct NameReading {
+    /// The family name's reading (`ヤマダ`); may be empty.
+    pub family: String,
+    /// The given name's reading (`タロウ`); may be empty.
+    pub given: String,
 }
 
 /// A person's situation on one day, derived from the HR status and dates.
@@ -429,6 +443,7 @@ pub(crate) mod tests {
         Person {
             id: id.into(),
             previous_ids: vec![],
+            reading: None,
             email: Some(email.into()),
             name: None,
             posts: vec![],

@@ -63,7 +63,7 @@ pub(super) fn plan_app(
         p.plan(granted.then_some(&ent), accounts);
     }
     if shared.scope.is_none() {
-        plan_unmatched(&ctx, people, &mut app_changes);
+        plan_unmatched(&ctx, people, shared.indexes, shared.today, &mut app_changes);
     }
     let mut holdings = Vec::new();
     if app.in_duties {

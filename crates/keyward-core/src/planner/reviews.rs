@@ -4,7 +4,10 @@
 //! does not control.
 
 use crate::action::Action;
-use crate::correlate::{Link, explain};
+use jiff::civil::Date;
+
+use crate::correlate::{Indexes, Link, explain};
+use crate::hints::probable_clause;
 use crate::identity::doubt_reason;
 use crate::people::People;
 use crate::plan::{AccountRef, Change, PersonRef};
@@ -77,7 +80,8 @@ pub(super) fn plan_doubted(ctx: &AppCtx<'_>, people: &People, scope: Option<&[us
 
 /// Orphans, ambiguous matches and look-alike addresses that can still
 /// sign in.
-pub(super) fn plan_unmatched(ctx: &AppCtx<'_>, people: &People, out: &mut Vec<Change>) {
+/// An orphan's review names the people its name suggests (never a match).
+pub(super) fn plan_unmatched(ctx: &AppCtx<'_>, people: &People, indexes: &Indexes, today: Date, out: &mut Vec<Change>) {
     for (ai, link) in ctx.links.iter().enumerate() {
         if !link.is_unmatched() {
             continue;
@@ -116,8 +120,10 @@ pub(super) fn plan_unmatched(ctx: &AppCtx<'_>, people: &People, out: &mut Vec<Ch
                     let t: Vec<String> = d.tried.iter().map(|(w, v)| format!("{w} `{v}`")).collect();
                     format!("tried {}", t.join(", "))
                 };
+                let hints = indexes.names(people).probable(a);
                 format!(
-                    "matches nobody in the HR data ({what}); a leaver missing from the export, a renamed person, a shared mailbox or a bot? Protect it or fix the data — keyward never deletes it on its own"
+                    "matches nobody in the HR data ({what}){}; a leaver missing from the export, a renamed person, a shared mailbox or a bot? Protect it or fix the data — keyward never deletes it on its own",
+                    probable_clause(people, &hints, today)
                 )
             }
         };

@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::account::AccountListing;
 use crate::compile::PolicySet;
 use crate::correlate::{Indexes, Link, correlate, explain};
+use crate::hints::hint_words;
 use crate::people::{People, Phase};
 use crate::plan::PlanError;
 use crate::present::escape::spreadsheet_cell;
@@ -38,6 +39,11 @@ pub struct InventoryRow {
     pub person_status: String,
     /// How the account was matched, or why not.
     pub matched_by: String,
+    /// For an account matching nobody: the people its name suggests
+    /// (`E0100 山田 太郎 (left 2025-03-31)`, `; `-separated) — a hint for
+    /// the reviewer, never a match.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub probably: String,
     /// The correlation itself, for callers that group rows by person or
     /// pick out orphans without parsing `matched_by`'s words.
     #[serde(skip)]
@@ -79,6 +85,7 @@ pub fn inventory(
         let mut app_rows = Vec::with_capacity(listing.accounts.len());
         for (a, link) in listing.accounts.iter().zip(links) {
             let d = explain(app, people, a, link);
+            let mut probably = String::new();
             let empty = || (String::new(), String::new(), String::new());
             let ((person_id, person_name, person_status), matched_by) = match link {
                 Link::Person { person, weak, .. } => {
@@ -107,7 +114,11 @@ pub fn inventory(
                     let like = if ids.is_empty() { String::new() } else { format!(", resembles {}", ids.join(", ")) };
                     (empty(), format!("look-alike address: non-ASCII {}{like}", d.look_alike.join(" ")))
                 }
-                Link::Orphan => (empty(), "unmatched".to_owned()),
+                Link::Orphan => {
+                    let hints = indexes.names(people).probable(a);
+                    probably = hints.iter().map(|&i| hint_words(people, i, today)).collect::<Vec<_>>().join("; ");
+                    (empty(), "unmatched".to_owned())
+                }
                 Link::Protected { .. } => (empty(), format!("protected: {}", d.protected_because.unwrap_or_default())),
                 Link::Bot => (empty(), "bot".to_owned()),
             };
@@ -123,6 +134,7 @@ pub fn inventory(
                 person_name,
                 person_status,
                 matched_by,
+                probably,
                 link,
             });
         }

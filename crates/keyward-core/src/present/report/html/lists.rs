@@ -7,7 +7,7 @@ use super::parts::{app_display, group_heading, lines, plain_money, plan_actions,
 use crate::plan::SeatChange;
 use crate::present::escape::html_text as esc;
 use crate::present::render::{duty_evidence, money};
-use crate::present::report::Report;
+use crate::present::report::{OrphanAccount, Report};
 use crate::resources::SeatFreedBy;
 
 pub(super) fn leavers(s: &mut String, r: &Report) {
@@ -45,6 +45,19 @@ pub(super) fn leavers(s: &mut String, r: &Report) {
     s.push_str("</section>\n");
 }
 
+/// Why an account matches nobody, and whom its name suggests.
+fn why_orphan(a: &OrphanAccount) -> String {
+    if a.probably.is_empty() {
+        esc(&a.matched_by)
+    } else {
+        format!(
+            "{}<br><span class=\"hint\">probably {} (by name only — confirm)</span>",
+            esc(&a.matched_by),
+            esc(&a.probably)
+        )
+    }
+}
+
 pub(super) fn orphans(s: &mut String, r: &Report) {
     s.push_str("<section id=\"orphans\"><h2>Accounts matching nobody</h2><p class=\"lead\">Accounts that no person in the HR master matches (or that match several). keyward never removes them by itself: each may be a leaver missing from the export, a renamed person, a shared mailbox or a bot. Protect it, fix the data, or remove it by hand.</p>\n");
     if r.orphans.is_empty() {
@@ -64,7 +77,7 @@ pub(super) fn orphans(s: &mut String, r: &Report) {
                 status_badge(&a.account.status),
                 esc(&a.account.role),
                 esc(&a.last_active),
-                esc(&a.matched_by),
+                why_orphan(a),
                 planned(&a.plan)
             );
         }
