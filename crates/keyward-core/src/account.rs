@@ -74,6 +74,11 @@ pub struct Account {
     /// Last sign-in day.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_active: Option<Date>,
+    /// The day the app created the account, when its listing says: with
+    /// `last_active`, the evidence of whose account it is when an address
+    /// passed from one HR record to another (see `identity`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<Date>,
     /// Further fields by name.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub attributes: BTreeMap<String, String>,
@@ -113,6 +118,7 @@ impl Account {
             role: None,
             groups: Vec::new(),
             last_active: None,
+            created: None,
             attributes: BTreeMap::new(),
             handed_over: None,
             open_grants: None,

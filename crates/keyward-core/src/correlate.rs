@@ -31,6 +31,8 @@ use rustc_hash::FxBuildHasher;
 
 use crate::account::Account;
 use crate::compile::model::{CompiledApp, CompiledCorrelator, CompiledProtect};
+use crate::hints::NameIndex;
+use crate::identity::{Doubt, Timeline, Verdict, verdict};
 use crate::people::People;
 
 /// How one account relates to the HR data.
@@ -48,6 +50,10 @@ pub enum Link {
         /// The account's value needed no normalisation beyond case (no
         /// `+tag`, no old domain): preferred when a person has several.
         exact: bool,
+        /// The account's own evidence does not make it this person's (it
+        /// predates them, or the address had an earlier holder): linked,
+        /// but every change to it is a review (see [`crate::identity`]).
+        doubt: Option<Doubt>,
     },
     /// Matched to several people by the deciding correlator.
     Ambiguous {
@@ -96,6 +102,9 @@ pub struct LinkDetail {
     pub tried: Vec<(String, String)>,
     /// For protected accounts: the rule's reason.
     pub protected_because: Option<String>,
+    /// For a matched account with dates, or whose person's address had
+    /// earlier holders: what its own evidence says about whose it is.
+    pub verdict: Option<Verdict>,
 }
 
 /// The e-mail as the email correlator compares it without domain aliases
@@ -313,6 +322,9 @@ impl Index {
 #[derive(Debug, Default)]
 pub(crate) struct Indexes {
     by_signature: HashMap<String, Index>,
+    timeline: Timeline,
+    /// People by name, for hints about orphans: built on first use.
+    names: std::sync::OnceLock<NameIndex>,
 }
 
 impl Indexes {
@@ -326,8 +338,17 @@ impl Indexes {
                 distinct.entry(c.signature()).or_insert(c);
             }
         }
-        let by_signature = distinct.into_par_iter().map(|(sig, c)| (sig, Index::build(c, people))).collect();
-        Self { by_signature }
+        let (by_signature, timeline) = rayon::join(
+            || distinct.into_par_iter().map(|(sig, c)| (sig, Index::build(c, people))).collect(),
+            || Timeline::build(people),
+        );
+        Self { by_signature, timeline, names: std::sync::OnceLock::new() }
+    }
+
+    /// People by name (see [`crate::hints`]), built the first time an
+    /// orphan needs it. `people` must be those the indexes were built of.
+    pub(crate) fn names(&self, people: &People) -> &NameIndex {
+        self.names.get_or_init(|| NameIndex::build(people))
     }
 
     fn index(&self, c: &CompiledCorrelator) -> Option<&Index> {
@@ -401,6 +422,7 @@ pub(crate) fn correlate_into(app: &CompiledApp, accounts: &[Account], indexes: &
 pub(crate) struct Correlator<'a> {
     app: &'a CompiledApp,
     idx: Vec<Option<&'a Index>>,
+    timeline: &'a Timeline,
     protector: Protector<'a>,
     buf: String,
 }
@@ -409,12 +431,19 @@ impl<'a> Correlator<'a> {
     /// `indexes` must have been built with this app among its apps.
     pub(crate) fn new(app: &'a CompiledApp, indexes: &'a Indexes) -> Self {
         let idx = app.correlators.iter().map(|c| indexes.index(c)).collect();
-        Self { app, idx, protector: Protector::new(app), buf: String::new() }
+        Self { app, idx, timeline: &indexes.timeline, protector: Protector::new(app), buf: String::new() }
     }
 
     /// The account's link.
     pub(crate) fn link(&mut self, a: &Account) -> Link {
-        link(self.app, &self.idx, &self.protector, a, &mut self.buf)
+        let link = link(self.app, &self.idx, &self.protector, a, &mut self.buf);
+        match link {
+            Link::Person { person, via, weak, exact, .. } => {
+                let doubt = self.timeline.doubt(person, a, self.app.lifecycle.provision_before);
+                Link::Person { person, via, weak, exact, doubt }
+            }
+            other => other,
+        }
     }
 }
 
@@ -446,7 +475,7 @@ fn link(
             [] => missed = true,
             [one] => {
                 let exact = raw.trim().eq_ignore_ascii_case(buf);
-                return Link::Person { person: *one, via: i as u8, weak: missed, exact };
+                return Link::Person { person: *one, via: i as u8, weak: missed, exact, doubt: None };
             }
             _ if !missed => return Link::Ambiguous { via: i as u8 },
             // A fallback that is ambiguous as well: nobody for sure.
@@ -521,6 +550,9 @@ pub(crate) fn explain(app: &CompiledApp, people: &People, a: &Account, link: Lin
         && let Some((what, value)) = d.tried.first()
     {
         d.weak_because = Some(format!("its {what} `{value}` matches nobody"));
+    }
+    if let Link::Person { person, .. } = link {
+        d.verdict = verdict(people, person as usize, a, app.lifecycle.provision_before);
     }
     d
 }

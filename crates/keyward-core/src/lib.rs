@@ -69,6 +69,7 @@ pub mod resources;
 pub mod account;
 pub mod action;
 pub mod discovery;
+pub mod names;
 pub mod people;
 pub mod plan;
 pub mod roster;
@@ -82,6 +83,8 @@ pub mod compile;
 pub mod correlate;
 pub mod evaluate;
 pub mod grants;
+pub mod hints;
+pub mod identity;
 // 6. the planner
 pub mod approval;
 pub mod planner;

@@ -49,6 +49,11 @@ pub struct Person {
     /// Display name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The reading of the name (furigana, in kana), when HR has it: how an
+    /// account named `Taro Yamada` is recognised as 山田 太郎's (only ever
+    /// a hint, see `hints`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reading: Option<NameReading>,
     /// Current posts; several for concurrent posts.
     pub posts: Vec<Post>,
     /// Employment type in keyward's vocabulary (`full-time`, `contractor`…).
@@ -76,6 +81,15 @@ pub struct Person {
     pub attributes: BTreeMap<String, String>,
     /// Where the record came from.
     pub origin: PersonOrigin,
+}
+
+/// The reading of a name (フリガナ), as HR writes it in kana.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct NameReading {
+    /// The family name's reading (`ヤマダ`); may be empty.
+    pub family: String,
+    /// The given name's reading (`タロウ`); may be empty.
+    pub given: String,
 }
 
 /// A person's situation on one day, derived from the HR status and dates.
@@ -228,6 +242,11 @@ pub struct People {
     /// The sources read, in order.
     pub sources: Vec<SourceInfo>,
     persons: Vec<Person>,
+    /// The earlier records folded into a person (by index into
+    /// `persons`), oldest first: a rehire's, or a leaver's whose address
+    /// HR gave to a new hire. Accounts are tied to one of them only by their
+    /// own evidence (`identity`).
+    earlier: HashMap<usize, Vec<Person>>,
     by_id: HashMap<String, usize>,
     by_email: HashMap<String, usize>,
 }
@@ -236,10 +255,13 @@ impl People {
     /// Builds the snapshot. Records are sorted by employee number so that
     /// everything downstream is deterministic whatever the file order.
     ///
-    /// A terminated record and a current record with the same e-mail are a
-    /// rehire with a new employee number: they become one person whose
-    /// `previous_ids` keep the old number. Two current records with one
-    /// e-mail are an error, as are duplicate employee numbers.
+    /// A terminated record and a current record with the same e-mail
+    /// become one person whose `previous_ids` keep the old number, and the
+    /// old record is kept ([`Self::earlier_records`]): a rehire with a new
+    /// number, or a leaver's address given to a new hire — which of the two,
+    /// each account's own evidence says (`identity`), never the address.
+    /// Two current records with one e-mail are an error, as are duplicate
+    /// employee numbers.
     pub fn new(sources: Vec<SourceInfo>, mut persons: Vec<Person>) -> Result<Self, Vec<PeopleError>> {
         let mut errors = Vec::new();
         persons.sort_by(|a, b| a.id.cmp(&b.id));
@@ -300,14 +322,38 @@ impl People {
         if !errors.is_empty() {
             return Err(errors);
         }
+        let mut folded_into = vec![usize::MAX; persons.len()];
         for (keep, mut ids) in moves {
             ids.sort();
+            for id in &ids {
+                if let Ok(i) = persons.binary_search_by(|p| p.id.as_str().cmp(id)) {
+                    folded_into[i] = keep;
+                }
+            }
             persons[keep].previous_ids.extend(ids);
         }
-        let persons: Vec<Person> =
-            persons.into_iter().zip(absorbed).filter_map(|(p, gone)| (!gone).then_some(p)).collect();
+        let mut kept = Vec::with_capacity(persons.len());
+        let mut new_index = vec![0usize; persons.len()];
+        let mut folded = Vec::new();
+        for (i, (p, gone)) in persons.into_iter().zip(absorbed).enumerate() {
+            if gone {
+                folded.push((folded_into[i], p));
+            } else {
+                new_index[i] = kept.len();
+                kept.push(p);
+            }
+        }
+        let mut earlier: HashMap<usize, Vec<Person>> = HashMap::new();
+        for (into, p) in folded {
+            if let Some(&at) = new_index.get(into) {
+                earlier.entry(at).or_default().push(p);
+            }
+        }
+        for records in earlier.values_mut() {
+            records.sort_by(|a, b| (a.start_date, &a.id).cmp(&(b.start_date, &b.id)));
+        }
 
-        let mut people = Self { sources, persons, by_id: HashMap::new(), by_email: HashMap::new() };
+        let mut people = Self { sources, persons: kept, earlier, by_id: HashMap::new(), by_email: HashMap::new() };
         people.reindex();
         Ok(people)
     }
@@ -354,6 +400,12 @@ impl People {
         self.persons.get(idx)
     }
 
+    /// The earlier HR records folded into the person at `idx` because
+    /// they share the address (oldest first); empty for most people.
+    pub fn earlier_records(&self, idx: usize) -> &[Person] {
+        self.earlier.get(&idx).map_or(&[], Vec::as_slice)
+    }
+
     /// The column headers of the source a person came from.
     pub fn labels(&self, person: &Person) -> &FieldLabels {
         static NONE: FieldLabels = FieldLabels {
@@ -391,6 +443,7 @@ pub(crate) mod tests {
         Person {
             id: id.into(),
             previous_ids: vec![],
+            reading: None,
             email: Some(email.into()),
             name: None,
             posts: vec![],
@@ -460,6 +513,8 @@ pub(crate) mod tests {
         assert_eq!(people.persons()[0].previous_ids, vec!["E0100".to_string()]);
         assert_eq!(people.find("E0100"), Some(0));
         assert_eq!(people.find("SATO@EXAMPLE.COM"), Some(0));
+        let earlier: Vec<&str> = people.earlier_records(0).iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(earlier, ["E0100"], "the leaver's record is kept to tell accounts apart");
     }
 
     #[test]

@@ -199,6 +199,7 @@ impl Seen {
     /// is planned for them.
     pub fn as_person(&self) -> Person {
         Person {
+            reading: None,
             id: self.id.clone(),
             previous_ids: self.previous_ids.clone(),
             email: self.email.clone(),

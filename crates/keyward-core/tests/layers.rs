@@ -36,6 +36,7 @@ const LAYERS: &[(&str, u8)] = &[
     // 1. resource types
     ("resources", 1),
     // 2. the data model and vocabularies
+    ("names", 2),
     ("people", 2),
     ("action", 2),
     ("account", 2),
@@ -52,6 +53,8 @@ const LAYERS: &[(&str, u8)] = &[
     ("evaluate", 5),
     ("correlate", 5),
     ("grants", 5),
+    ("identity", 5),
+    ("hints", 5),
     // 6. the planner
     ("planner", 6),
     ("approval", 6),

@@ -267,9 +267,26 @@ fn rehire_with_a_new_number_gets_the_old_account_restored_not_a_second_one() {
     old.end_date = Some(date(2024, 3, 31));
     let mut new = person("E0900", "sato@example.com", "営業本部");
     new.start_date = Some(date(2026, 11, 1));
-    let plan = plan_on(&set, &people(vec![old, new]), vec![("slack", vec![suspended("sato@example.com")])], today());
+    let ppl = people(vec![old, new]);
+    // The account says it is the new record's (its employee number): the
+    // rehire gets it back.
+    let mut theirs = suspended("sato@example.com");
+    theirs.external_id = Some("E0900".into());
+    let plan = plan_on(&set, &ppl, vec![("slack", vec![theirs])], today());
     assert_eq!(actions(&plan), vec![(Action::Restore, "sato@example.com".into())]);
     assert!(plan.changes[0].reason.starts_with("rehired 2026-11-01"), "{}", plan.changes[0].reason);
+    assert!(
+        plan.changes[0].reason.contains("its employee id is E0900, the current record's"),
+        "{}",
+        plan.changes[0].reason
+    );
+    // Issue 17: nothing on the account tells a rehire from a new hire given
+    // a leaver's address, so restoring it is a human's decision (before,
+    // it was restored as a rehire).
+    let plan = plan_on(&set, &ppl, vec![("slack", vec![suspended("sato@example.com")])], today());
+    assert_eq!(actions(&plan), vec![(Action::Review, "sato@example.com".into())]);
+    assert_eq!(plan.changes[0].proposed, Some(Action::Restore));
+    assert!(plan.changes[0].reason.starts_with("would restore (rehired 2026-11-01"), "{}", plan.changes[0].reason);
 }
 
 // ------------------------------------------------------------------ movers

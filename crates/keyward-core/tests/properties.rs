@@ -1,7 +1,11 @@
 //! Properties that must hold for any HR data and any accounts:
 //! - planning is deterministic, whatever the order of the inputs;
 //! - removing people from the HR data (a truncated or filtered export)
-//!   never adds a suspension, hand-over or deletion.
+//!   never adds a suspension, hand-over or deletion;
+//! - the evidence of whose an account is (issue 17: creation and sign-in
+//!   dates, a leaver's record sharing the address) only ever turns changes
+//!   into reviews: no match moves to another person, no deprovisioning is
+//!   added.
 //!
 //! Generated people have distinct e-mails and GitHub logins: a rehire kept
 //! as two records sharing an e-mail is a different story (losing the new
@@ -121,6 +125,61 @@ fn run(g: &Gen, persons: Vec<Person>) -> Plan {
     plan_on(&set(), &people(persons), vec![("strict", g.strict.clone()), ("github", g.github.clone())], g.today)
 }
 
+/// The same accounts with creation and sign-in dates drawn from `dates`
+/// (offsets from 2026-06-01; `None` for none).
+fn dated(accounts: &[Account], dates: &[(Option<i64>, Option<i64>)]) -> Vec<Account> {
+    accounts
+        .iter()
+        .zip(dates.iter().cycle())
+        .map(|(a, (c, l))| {
+            let mut a = a.clone();
+            a.created = c.map(day);
+            a.last_active = l.map(day);
+            a.display_name = Some(format!("Taro Yamada {}", a.id).into());
+            a
+        })
+        .collect()
+}
+
+/// Each chosen person gets a leaver twin: an earlier record with the same
+/// address that ended before their start (the recycled-address trap).
+fn with_twins(persons: &[Person], twins: &[bool]) -> Vec<Person> {
+    let mut out = persons.to_vec();
+    for (i, p) in persons.iter().enumerate() {
+        if !twins.get(i).copied().unwrap_or(false) {
+            continue;
+        }
+        let Some(start) = p.start_date else { continue };
+        let mut old = p.clone();
+        old.id = format!("X{i:03}");
+        old.status = HrStatus::Terminated;
+        old.start_date = Some(day(-2000));
+        old.end_date = start.checked_sub(jiff::Span::new().days(30)).ok();
+        old.attributes.clear();
+        out.push(old);
+    }
+    out
+}
+
+/// Account (app, id) → the employee number it is matched to.
+fn owners(
+    set: &PolicySet,
+    persons: Vec<Person>,
+    g: &Gen,
+    strict: Vec<Account>,
+    github: Vec<Account>,
+) -> Vec<(String, String, String, bool)> {
+    let mut listings = std::collections::BTreeMap::new();
+    listings.insert("strict".to_owned(), keyward_core::account::AccountListing::new("strict.csv", strict));
+    listings.insert("github".to_owned(), keyward_core::account::AccountListing::new("github.csv", github));
+    let inv = keyward_core::present::inventory::inventory(set, &people(persons), &listings, g.today).unwrap();
+    inv.rows.into_iter().map(|r| (r.app, r.account_id, r.person_id, r.matched_by.contains("(in doubt:"))).collect()
+}
+
+fn run_with(g: &Gen, persons: Vec<Person>, strict: Vec<Account>, github: Vec<Account>) -> Plan {
+    plan_on(&set(), &people(persons), vec![("strict", strict), ("github", github)], g.today)
+}
+
 fn deprovisioning(plan: &Plan) -> BTreeSet<(String, String, Action)> {
     plan.changes
         .iter()
@@ -151,5 +210,31 @@ proptest! {
         let partial = deprovisioning(&run(&g, kept));
         let added: Vec<_> = partial.difference(&full).collect();
         prop_assert!(added.is_empty(), "removing people added {:?}", added);
+    }
+
+    /// Issue 17, item 8: dates on accounts and leaver twins sharing
+    /// addresses never move a match to someone else nor add a suspension,
+    /// hand-over, revocation or deletion; what they change is a review.
+    #[test]
+    fn identity_evidence_adds_no_deprovisioning_and_moves_no_match(
+        g in org(),
+        dates in prop::collection::vec((prop::option::of(-2500i64..400), prop::option::of(-2500i64..400)), 1..8),
+        twins in prop::collection::vec(any::<bool>(), 12),
+    ) {
+        let before = run(&g, g.persons.clone());
+        let (strict, github) = (dated(&g.strict, &dates), dated(&g.github, &dates));
+        let after = run_with(&g, with_twins(&g.persons, &twins), strict.clone(), github.clone());
+        let added: Vec<_> = deprovisioning(&after).difference(&deprovisioning(&before)).cloned().collect();
+        prop_assert!(added.is_empty(), "evidence added {:?}", added);
+        let was = owners(&set(), g.persons.clone(), &g, g.strict.clone(), g.github.clone());
+        let now = owners(&set(), with_twins(&g.persons, &twins), &g, strict, github);
+        for (w, n) in was.iter().zip(&now) {
+            prop_assert!(w.2.is_empty() || (&w.0, &w.1, &w.2) == (&n.0, &n.1, &n.2), "{:?} became {:?}", w, n);
+        }
+        // Every change to an account in doubt is a review.
+        for c in &after.changes {
+            let doubted = now.iter().any(|r| r.0 == c.app.as_str() && Some(r.1.as_str()) == c.account.id.as_deref() && r.3);
+            prop_assert!(!doubted || c.action == Action::Review, "{:?} of a doubted {:?}: {}", c.action, c.account, c.reason);
+        }
     }
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use keyward_core::diag::Diagnostic;
 use keyward_core::load::{Locator, Named};
-use keyward_core::people::{FieldLabels, Person, PersonOrigin, Post, SourceInfo};
+use keyward_core::people::{FieldLabels, NameReading, Person, PersonOrigin, Post, SourceInfo};
 use keyward_core::resources::{CsvPeopleSource, HrStatus, PeopleSourceSpec};
 use keyward_core::tabular::{self, Headers, csv_error, field_count_error, row_error};
 use keyward_core::vocab;
@@ -21,6 +21,8 @@ struct Cols {
     name: Option<usize>,
     family_name: Option<usize>,
     given_name: Option<usize>,
+    family_name_reading: Option<usize>,
+    given_name_reading: Option<usize>,
     departments: Slots,
     titles: Slots,
     employment_type: Option<usize>,
@@ -137,6 +139,12 @@ pub fn parse(
             let parts: Vec<&str> = [cell(cols.family_name), cell(cols.given_name)].into_iter().flatten().collect();
             (!parts.is_empty()).then(|| parts.join(" "))
         });
+        let reading = match (cell(cols.family_name_reading), cell(cols.given_name_reading)) {
+            (None, None) => None,
+            (f, g) => {
+                Some(NameReading { family: f.unwrap_or_default().to_owned(), given: g.unwrap_or_default().to_owned() })
+            }
+        };
         let owned = |i: Option<usize>| cell(i).map(str::to_owned);
         let depts = cols.departments.read(owned, list_sep);
         let depts = depts.into_iter().map(|d| d.map(|d| normalize_department(&d, dept_sep)).filter(|d| !d.is_empty()));
@@ -209,6 +217,7 @@ pub fn parse(
         persons.push(Person {
             id: id.to_owned(),
             previous_ids: Vec::new(),
+            reading,
             email,
             name,
             posts,
@@ -285,6 +294,8 @@ fn resolve_columns(
         name: opt("name", &c.name),
         family_name: opt("familyName", &c.family_name),
         given_name: opt("givenName", &c.given_name),
+        family_name_reading: opt("familyNameReading", &c.family_name_reading),
+        given_name_reading: opt("givenNameReading", &c.given_name_reading),
         departments,
         titles,
         employment_type: opt("employmentType", &c.employment_type),

@@ -451,6 +451,7 @@ impl UserMapping {
         Ok(Some(Person {
             id,
             previous_ids: Vec::new(),
+            reading: None,
             email,
             name: self.paths.name.as_ref().and_then(|p| p.first(user)),
             posts,

@@ -17,7 +17,7 @@ use http::Method;
 use jiff::civil::Date;
 use keyward_core::diag::Diagnostic;
 use keyward_core::load::{Locator, Named};
-use keyward_core::people::{FieldLabels, Person, PersonOrigin, Post, SourceInfo};
+use keyward_core::people::{FieldLabels, NameReading, Person, PersonOrigin, Post, SourceInfo};
 use keyward_core::resources::{HrStatus, PeopleSourceSpec, SmartHrPeopleSource};
 use keyward_core::tabular::Headers;
 use keyward_core::vocab::{self, LabelMap};
@@ -478,6 +478,7 @@ impl Mapping<'_> {
         Ok(Person {
             id,
             previous_ids: Vec::new(),
+            reading: reading(crew),
             email,
             name,
             posts: posts(crew),
@@ -501,6 +502,22 @@ fn name(crew: &Value) -> Option<String> {
         (!parts.is_empty()).then(|| parts.join(" "))
     };
     join("business_last_name", "business_first_name").or_else(|| join("last_name", "first_name"))
+}
+
+/// The reading (フリガナ) of the name [`name`] chose: the business name's
+/// when it is set, else the legal one's.
+fn reading(crew: &Value) -> Option<NameReading> {
+    let pair = |family: &str, given: &str| {
+        let get = |k: &str| crew.get(k).and_then(text).unwrap_or_default();
+        let r = NameReading { family: get(family), given: get(given) };
+        (!r.family.is_empty() || !r.given.is_empty()).then_some(r)
+    };
+    let business = crew.get("business_last_name").and_then(text).is_some();
+    if business {
+        pair("business_last_name_yomi", "business_first_name_yomi")
+    } else {
+        pair("last_name_yomi", "first_name_yomi")
+    }
 }
 
 /// A contract's end is the last working day unless it renews by itself

@@ -81,7 +81,7 @@ fn applying_the_example_writes_checklists_for_its_read_only_apps_and_an_audit_lo
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("0 applied, 0 already done, 0 failed, 0 skipped; 33 on checklists"), "{stdout}");
+    assert!(stdout.contains("0 applied, 0 already done, 0 failed, 0 skipped; 30 on checklists"), "{stdout}");
     let slack = std::fs::read_to_string(lists.join("slack.md")).unwrap();
     assert!(slack.contains("- [ ] **suspend** `tsubasa.aoki@example.com`"), "{slack}");
     // The order a human must follow: the hand-over before the deletion.
@@ -125,12 +125,13 @@ fn an_apply_that_opens_more_accounts_than_an_apps_limit_is_refused_until_allowed
             .output()
             .unwrap()
     };
-    // The example opens two accounts in github, google-workspace,
-    // salesforce (restores) and slack.
+    // The example opens two accounts in github and google-workspace.
+    // (Salesforce's second, 佐藤 美咲's, is reviewed since issue 17: her
+    // address was an earlier record's.)
     let out = apply(&["--max-create", "1"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("salesforce: the plan creates or restores 2 accounts"), "{err}");
+    assert!(err.contains("github: the plan creates or restores 2 accounts"), "{err}");
     assert!(err.contains("--allow-mass-create"), "{err}");
     assert!(!work.path().join("checklists").exists(), "nothing was written for a refused plan");
     let out = apply(&["--max-create", "1", "--allow-mass-create"]);
@@ -153,7 +154,9 @@ fn report_stat<'a>(html: &'a str, name: &str) -> &'a str {
 fn the_reports_money_figure_is_the_plans_seat_line_in_both_languages() {
     let text = plan("text");
     let seats = text.lines().find(|l| l.starts_with("Seats: ")).unwrap();
-    assert!(seats.contains("+6 added, 8 freed: −1,450 JPY/month"), "{seats}");
+    // 佐藤 美咲's address passed from E0012 (left) to E0061: her old
+    // Salesforce account is a review, not a restore, since issue 17 item 1.
+    assert!(seats.contains("+4 added, 8 freed: −22,300 JPY/month"), "{seats}");
     let dir = tempfile::tempdir().unwrap();
     for lang in ["en", "ja"] {
         let html = dir.path().join(format!("report-{lang}.html"));
@@ -173,8 +176,8 @@ fn the_reports_money_figure_is_the_plans_seat_line_in_both_languages() {
         ]);
         let page = std::fs::read_to_string(&html).unwrap();
         assert!(page.contains(&format!("<html lang=\"{lang}\">")), "{lang}");
-        assert_eq!(report_stat(&page, "plan-change-JPY"), "−1,450 JPY", "{lang}: the plan's figure");
-        assert_eq!((report_stat(&page, "plan-added"), report_stat(&page, "plan-freed")), ("8", "10"), "{lang}");
+        assert_eq!(report_stat(&page, "plan-change-JPY"), "−22,300 JPY", "{lang}: the plan's figure");
+        assert_eq!((report_stat(&page, "plan-added"), report_stat(&page, "plan-freed")), ("6", "10"), "{lang}");
         let data: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
         let (mut freeable, mut later) = (0, 0);
         for s in data["savings"].as_array().unwrap() {

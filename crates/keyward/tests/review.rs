@@ -45,7 +45,7 @@ fn sheets(dir: &Path) -> Vec<(std::path::PathBuf, Vec<csv::StringRecord>)> {
     out
 }
 
-const HEADER: [&str; 17] = [
+const HEADER: [&str; 18] = [
     "reviewer",
     "app",
     "account_id",
@@ -63,6 +63,7 @@ const HEADER: [&str; 17] = [
     "matched_by",
     "decision",
     "comment",
+    "probably",
 ];
 
 /// Rewrites a sheet as a spreadsheet would save it (UTF-8 with a BOM),

@@ -7,6 +7,7 @@ fn person(id: &str, email: &str) -> Person {
     Person {
         id: id.into(),
         previous_ids: vec![],
+        reading: None,
         email: Some(email.into()),
         name: None,
         posts: vec![Post { department: Some("Sales".into()), title: None }],

@@ -197,6 +197,7 @@ impl CsvExport {
                 handed_over: None,
                 open_grants: None,
                 sessions_valid_from: None,
+                created: None,
             });
             lines.push(line as u32);
         }

@@ -64,6 +64,9 @@ pub(crate) fn account(user: &Value, role: Option<String>, groups: Vec<Text>) -> 
     a.groups.sort();
     a.groups.dedup();
     a.last_active = last_login(user);
+    a.created = text(user, "creationTime")
+        .and_then(|t| t.parse::<jiff::Timestamp>().ok())
+        .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date());
     if let Some(org) = organization(user) {
         for key in ["department", "title"] {
             if let Some(v) = text(org, key) {
@@ -130,7 +133,7 @@ mod tests {
             "id": "1", "primaryEmail": "a@example.com", "archived": true, "isAdmin": true,
             "externalIds": [{"type": "custom", "customType": "x", "value": "no"}, {"type": "organization", "value": "E1"}],
             "organizations": [{"department": "Old"}, {"department": "Sales", "title": "Lead", "primary": true}],
-            "lastLoginTime": "1970-01-01T00:00:00.000Z"
+            "lastLoginTime": "1970-01-01T00:00:00.000Z", "creationTime": "2021-04-01T00:30:00.000Z"
         });
         let a = account(&u, None, vec![]).unwrap();
         assert_eq!(a.status, AccountStatus::Suspended);
@@ -138,6 +141,7 @@ mod tests {
         assert_eq!(a.attributes.get("department").map(String::as_str), Some("Sales"));
         assert_eq!(a.attributes.get("isAdmin").map(String::as_str), Some("true"));
         assert_eq!(a.last_active, None, "the epoch means never signed in");
+        assert_eq!(a.created.map(|d| d.to_string()).as_deref(), Some("2021-04-01"), "creationTime");
     }
 
     #[test]

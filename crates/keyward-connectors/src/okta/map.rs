@@ -22,13 +22,17 @@ pub(crate) fn user_account(user: &Value, groups: Vec<Text>) -> Option<Account> {
     if !status.is_empty() {
         a.attributes.insert("oktaStatus".to_owned(), status.to_owned());
     }
-    a.last_active = text(user, "lastLogin")
-        .and_then(|t| t.parse::<jiff::Timestamp>().ok())
-        .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date());
+    a.last_active = text(user, "lastLogin").and_then(utc_day);
+    a.created = text(user, "created").and_then(utc_day);
     a.groups = groups;
     a.groups.sort();
     a.groups.dedup();
     Some(a)
+}
+
+/// The UTC day of an RFC 3339 time (`2026-04-01T09:00:00Z`).
+fn utc_day(t: &str) -> Option<jiff::civil::Date> {
+    t.parse::<jiff::Timestamp>().ok().map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date())
 }
 
 /// Okta's user status as keyward's. An unknown status counts as active:
@@ -124,6 +128,7 @@ mod tests {
     fn a_user_becomes_an_account_with_okta_status_kept() {
         let u = json!({
             "id": "00u1", "status": "DEPROVISIONED", "lastLogin": "2026-02-27T23:30:00.000Z",
+            "created": "2019-04-01T00:12:00.000Z",
             "profile": {"login": "hanako@example.com", "email": "hanako@example.com", "firstName": "花子",
                         "lastName": "山田", "employeeNumber": "E042"}
         });
@@ -133,6 +138,7 @@ mod tests {
         assert_eq!(a.display_name.as_deref(), Some("花子 山田"));
         assert_eq!(a.external_id.as_deref(), Some("E042"));
         assert_eq!(a.last_active.unwrap().to_string(), "2026-02-27");
+        assert_eq!(a.created.unwrap().to_string(), "2019-04-01", "Okta's `created`");
         assert_eq!(a.groups, vec!["a", "b"]);
         assert!(user_account(&json!({"profile": {}}), vec![]).is_none());
         for (s, want) in [

@@ -70,6 +70,12 @@ pub(crate) fn account(user: &Value, groups: Vec<Text>) -> Option<Account> {
     a.external_id = text(user, "externalId").map(Text::from);
     a.status = if is_active(user) { AccountStatus::Active } else { AccountStatus::Suspended };
     a.role = role(user).map(Text::from);
+    // RFC 7643 §3.1 `meta.created`, as its UTC day.
+    a.created = user
+        .get("meta")
+        .and_then(|m| text(m, "created"))
+        .and_then(|t| t.parse::<jiff::Timestamp>().ok())
+        .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date());
     a.groups = groups;
     a.groups.sort();
     a.groups.dedup();
@@ -163,7 +169,7 @@ mod tests {
             "active": false,
             "roles": [{"value": "member"}, {"value": "admin", "primary": true}],
             ENTERPRISE_SCHEMA: {"employeeNumber": "701984", "department": "Tour Operations", "costCenter": "4130"},
-            "meta": {"version": "W/\"3694e05e9dff591\""}
+            "meta": {"version": "W/\"3694e05e9dff591\"", "created": "2010-01-23T04:56:22Z"}
         });
         let a = account(&u, vec!["b".into(), "a".into(), "b".into()]).unwrap();
         assert_eq!(a.id, "2819c223-7f76-453a-919d-413861904646");
@@ -174,6 +180,7 @@ mod tests {
         assert_eq!(a.status, AccountStatus::Suspended);
         assert_eq!(a.role.as_deref(), Some("admin"));
         assert_eq!(a.groups, vec!["a", "b"]);
+        assert_eq!(a.created.map(|d| d.to_string()).as_deref(), Some("2010-01-23"), "meta.created");
         assert_eq!(a.attributes.get("employeeNumber").map(String::as_str), Some("701984"));
         assert_eq!(a.attributes.get("department").map(String::as_str), Some("Tour Operations"));
         assert!(!a.attributes.contains_key("costCenter"));

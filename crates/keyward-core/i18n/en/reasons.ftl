@@ -3,6 +3,7 @@
 # reword one without a reason to change the contract.
 
 reason-clauses = { $first }; { $then }
+reason-with-evidence = { $reason } ({ $note })
 reason-col = { " (" }{ $column })
 reason-in-col = { " in " }{ $column }
 list-and = { $rest } and { $last }
@@ -97,3 +98,42 @@ reason-tried-nothing = it has no value any correlator can use
 reason-tried-one = { $what } `{ $value }`
 reason-tried = tried { $tried }
 reason-orphan = matches nobody in the HR data ({ $what }); a leaver missing from the export, a renamed person, a shared mailbox or a bot? Protect it or fix the data — keyward never deletes it on its own
+
+## Probable people for accounts matching nobody (hints.rs)
+hint-person-named = { $id } { $name } ({ $status })
+hint-person = { $id } ({ $status })
+hint-left-on = left { $date }
+hint-left = left
+hint-joins = joins { $date }
+hint-on-leave = on leave
+hint-current = current
+hint-or = { $first } or { $rest }
+hint-probable-clause = ; by its name probably { $candidates } — a name is only a hint: keyward never matches by it, confirm who it is
+reason-orphan-probably = matches nobody in the HR data ({ $what }); by its name probably { $candidates } — a name is only a hint: keyward never matches by it, confirm who it is; a leaver missing from the export, a renamed person, a shared mailbox or a bot? Protect it or fix the data — keyward never deletes it on its own
+
+## Whose account is it: several HR records, or an account older than its person (identity/words.rs)
+id-record-named = { $id } { $name } ({ $status }{ $dates })
+id-record = { $id } ({ $status }{ $dates })
+id-dates-from = , from { $start }
+id-dates-range = , { $start } – { $end }
+id-an-earlier-record = an earlier record
+id-and = { $first } and { $rest }
+id-lead = { " " }(less provisionBefore { $days })
+id-until = { " " }until { $date }
+id-on-or-after = { " " }on or after { $date }
+id-clue-id-current = its employee id is { $current }, the current record's
+id-clue-id-earlier = its employee id is { $earlier }, an earlier record's
+id-clue-active-since = last active { $date }, after { $current } started on { $start }
+id-clue-created-after = created { $date }, after { $current } started on { $start }
+id-clue-created-within = created { $date }, within provisionBefore of { $current }'s start on { $start }
+id-clue-created-during = created { $date }, while { $earlier } worked here{ $until }, before { $current } started on { $start }
+id-clue-created-before = created { $date }, before { $current } started on { $start }{ $lead }
+id-clue-active-before = last active { $date }, before { $current } started on { $start }{ $lead }
+id-clue-nothing = it carries no employee id, creation date or last sign-in that tells the records apart
+id-conclusion-earlier = probably not { $current }'s but an earlier holder's
+id-conclusion-any = it could be any of theirs
+id-doubt-prestart = the account is older than { $record }: { $clue }; keyward does not attribute it to them — find out whose it was (an earlier holder of the address?) and confirm it or hand its data over
+id-doubt-prestart-would = would { $action } ({ $why }), but the account is older than { $record }: { $clue }; keyward does not attribute it to them — find out whose it was (an earlier holder of the address?) and confirm it or hand its data over
+id-doubt-shared = its address belongs to several HR records: { $records }; { $clue }, so { $conclusion }; keyward does not attribute it — a rehire keeps the account (confirm it for { $current }), a recycled address does not (keep it from { $current } and hand its data over); an employee id, a creation date or a sign-in{ $start } on the account would decide
+id-doubt-shared-would = would { $action } ({ $why }), but its address belongs to several HR records: { $records }; { $clue }, so { $conclusion }; keyward does not attribute it — a rehire keeps the account (confirm it for { $current }), a recycled address does not (keep it from { $current } and hand its data over); an employee id, a creation date or a sign-in{ $start } on the account would decide
+id-decided = the address was also { $ids }'s; { $clue }

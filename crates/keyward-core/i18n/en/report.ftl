@@ -133,6 +133,7 @@ report-col-kept-by = Still granted by
 report-col-plan = The plan
 report-not-recorded = not recorded
 report-orphans-lead = Accounts that no person in the HR master matches (or that match several). keyward never removes them by itself: each may be a leaver missing from the export, a renamed person, a shared mailbox or a bot. Protect it, fix the data, or remove it by hand.
+report-orphan-probably = probably { $candidates } (by name only — confirm)
 report-orphans-none = None: every account matches a person, a protect rule or a bot.
 report-col-role = Role
 report-col-last-active = Last active

@@ -2,6 +2,7 @@
 # 日本語版は画面・Markdown・レポートに表示する。文はです・ます調で「。」で終える。
 
 reason-clauses = { $first }{ $then }
+reason-with-evidence = { $reason }（{ $note }）
 reason-col = （{ $column }）
 reason-in-col = 、{ $column }
 list-and = { $rest }、{ $last }
@@ -95,3 +96,42 @@ reason-tried-nothing = 照合に使える値がありません
 reason-tried-one = { $what } `{ $value }`
 reason-tried = 照合した値：{ $tried }
 reason-orphan = どの従業員にも紐付かないアカウントです（{ $what }）。エクスポート漏れの退職者、改名した人、共用メールボックス、ボットのいずれかかもしれません。保護するかデータを修正してください。keyward が自動で削除することはありません。
+
+## どの従業員にも紐付かないアカウントの「おそらくこの人」(hints.rs)
+hint-person-named = { $id } { $name }（{ $status }）
+hint-person = { $id }（{ $status }）
+hint-left-on = { $date } 退職
+hint-left = 退職
+hint-joins = { $date } 入社予定
+hint-on-leave = 休職中
+hint-current = 在籍
+hint-or = { $first } または { $rest }
+hint-probable-clause = 。名前からすると { $candidates } の可能性があります（名前はヒントにすぎず、keyward が名前で紐付けることはありません。本人か確認してください）
+reason-orphan-probably = どの従業員にも紐付かないアカウントです（{ $what }）。名前からすると { $candidates } の可能性があります（名前はヒントにすぎず、keyward が名前で紐付けることはありません。本人か確認してください）。エクスポート漏れの退職者、改名した人、共用メールボックス、ボットのいずれかかもしれません。保護するかデータを修正してください。keyward が自動で削除することはありません。
+
+## 誰のアカウントか：同じアドレスの人事レコードが複数ある、または本人より古いアカウント (identity/words.rs)
+id-record-named = { $id } { $name }（{ $status }{ $dates }）
+id-record = { $id }（{ $status }{ $dates }）
+id-dates-from = 、{ $start } から
+id-dates-range = 、{ $start }～{ $end }
+id-an-earlier-record = 以前のレコード
+id-and = { $first } と { $rest }
+id-lead = （provisionBefore { $days } を差し引いた日）
+id-until = （{ $date } まで）
+id-on-or-after = { $date } 以降の
+id-clue-id-current = アカウントの社員番号は { $current }（現在のレコード）です
+id-clue-id-earlier = アカウントの社員番号は { $earlier }（以前のレコード）です
+id-clue-active-since = 最終利用は { $date } で、{ $current } の入社日 { $start } 以降です
+id-clue-created-after = 作成日は { $date } で、{ $current } の入社日 { $start } 以降です
+id-clue-created-within = 作成日は { $date } で、{ $current } の入社日 { $start } から provisionBefore の範囲内です
+id-clue-created-during = 作成日は { $date } で、{ $earlier } の在籍中{ $until }、{ $current } の入社日 { $start } より前です
+id-clue-created-before = 作成日は { $date } で、{ $current } の入社日 { $start }{ $lead } より前です
+id-clue-active-before = 最終利用は { $date } で、{ $current } の入社日 { $start }{ $lead } より前です
+id-clue-nothing = レコードを区別できる社員番号・作成日・最終サインインがアカウントにありません
+id-conclusion-earlier = おそらく { $current } ではなく、以前の持ち主のものです
+id-conclusion-any = どのレコードのものでもあり得ます
+id-doubt-prestart = このアカウントは { $record } より古いものです（{ $clue }）。keyward はこの人のものとは見なしません。誰のものだったか（アドレスの以前の持ち主か）を確かめ、本人のものと確認するか、データを引き継いでください。
+id-doubt-prestart-would = { $action }（{ $why }）の対象ですが、このアカウントは { $record } より古いものです（{ $clue }）。keyward はこの人のものとは見なしません。誰のものだったか（アドレスの以前の持ち主か）を確かめ、本人のものと確認するか、データを引き継いでください。
+id-doubt-shared = このアドレスは複数の人事レコードに属しています：{ $records }。{ $clue }。したがって{ $conclusion }。keyward は帰属を決めません。再雇用ならアカウントはそのまま使います（{ $current } のものと確認してください）。アドレスの再利用なら使いません（{ $current } には渡さず、データを引き継いでください）。アカウントに社員番号、作成日、または{ $start }サインインがあれば判断できます。
+id-doubt-shared-would = { $action }（{ $why }）の対象ですが、このアドレスは複数の人事レコードに属しています：{ $records }。{ $clue }。したがって{ $conclusion }。keyward は帰属を決めません。再雇用ならアカウントはそのまま使います（{ $current } のものと確認してください）。アドレスの再利用なら使いません（{ $current } には渡さず、データを引き継いでください）。アカウントに社員番号、作成日、または{ $start }サインインがあれば判断できます。
+id-decided = このアドレスは { $ids } のものでもありました。{ $clue }

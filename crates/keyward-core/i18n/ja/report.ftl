@@ -131,6 +131,7 @@ report-col-kept-by = 継続の根拠
 report-col-plan = 変更計画
 report-not-recorded = 記録なし
 report-orphans-lead = 人事マスタのどの従業員にも紐付かない（または複数の従業員に紐付く）アカウントです。keyward が自動で削除することはありません。エクスポートに漏れた退職者、改名した従業員、共有メールボックス、ボットのいずれかの可能性があります。保護ルールに加えるか、データを直すか、手作業で削除してください。
+report-orphan-probably = おそらく { $candidates }（名前からの推測のみ。確認してください）
 report-orphans-none = ありません。すべてのアカウントが従業員、保護ルール、ボットのいずれかに紐付いています。
 report-col-role = ロール
 report-col-last-active = 最終利用日

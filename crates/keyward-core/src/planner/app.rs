@@ -13,7 +13,7 @@ use super::context::{AppCtx, Scratch, Shared};
 use super::duties::Holding;
 use super::manual::hand_to_humans;
 use super::person::PersonPlanner;
-use super::reviews::{plan_foreign_domains, plan_unmatched};
+use super::reviews::{plan_doubted, plan_foreign_domains, plan_unmatched};
 use super::vanished::Vanish;
 
 /// One app's part of the plan.
@@ -69,7 +69,7 @@ pub(super) fn plan_app(
     }
     let mut vanished = Vec::new();
     if shared.scope.is_none() {
-        plan_unmatched(&ctx, people, &mut app_changes);
+        plan_unmatched(&ctx, people, shared.indexes, shared.today, &mut app_changes);
         if let Some(v) = vanish {
             vanished = v.mark(&ctx, &mut app_changes);
         }
@@ -84,6 +84,7 @@ pub(super) fn plan_app(
             }
         }
     }
+    plan_doubted(&ctx, people, shared.scope, &mut app_changes);
     plan_foreign_domains(&ctx, people, shared.scope, &mut app_changes);
     if !listing.capabilities.is_read_only() {
         hand_to_humans(app, &listing.capabilities, &mut app_changes);

@@ -125,7 +125,7 @@ impl<'a> AppCtx<'a> {
         let pref = |ai: u32| {
             let a = &listing.accounts[ai as usize];
             let (weak, exact) = match links[ai as usize] {
-                Link::Person { weak, exact, .. } => (weak, exact),
+                Link::Person { weak, exact, doubt, .. } => (weak || doubt.is_some(), exact),
                 _ => (true, false),
             };
             (weak, !a.status.is_live(), !exact, a.status, a.id.as_str())
@@ -164,8 +164,10 @@ impl<'a> AppCtx<'a> {
         &self.accts[self.offsets[person] as usize..self.offsets[person + 1] as usize]
     }
 
+    /// Weakly matched (by a fallback) or in doubt (see `identity`): every
+    /// change to it needs a human, and it never receives a hand-over.
     pub(super) fn is_weak(&self, i: u32) -> bool {
-        matches!(self.links[i as usize], Link::Person { weak: true, .. })
+        matches!(self.links[i as usize], Link::Person { weak: true, .. } | Link::Person { doubt: Some(_), .. })
     }
 
     pub(super) fn count(&self, f: impl Fn(&Link) -> bool) -> usize {

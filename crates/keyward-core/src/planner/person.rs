@@ -11,6 +11,7 @@ use crate::correlate::explain;
 use crate::duration::{Retention, SuspendTiming, TransferTo};
 use crate::evaluate::EntView;
 use crate::i18n::{Arg, Msg};
+use crate::identity::{decided_note, doubt_reason};
 use crate::people::{FieldLabels, Person, Phase};
 use crate::plan::{AccountRef, Change, GroupChange, Held, PersonRef, Profile, RoleChange};
 use crate::resources::{OnLeave, RevokeKind, Ungranted};
@@ -82,7 +83,12 @@ impl PersonPlanner<'_, '_> {
         }
     }
 
-    pub(super) fn change(&mut self, action: Action, account: AccountRef, reason: Msg) -> &mut Change {
+    pub(super) fn change(
+        &mut self,
+        action: Action,
+        account: AccountRef,
+        reason: impl Into<crate::plan::Reason>,
+    ) -> &mut Change {
         let mut c = Change::new(self.ctx.app.name.as_str(), action, account, reason);
         c.person = Some(PersonRef::of(self.person));
         self.out.push(c);
@@ -95,8 +101,27 @@ impl PersonPlanner<'_, '_> {
     fn account_change(&mut self, action: Action, ai: u32, reason: Msg) -> Option<&mut Change> {
         let acct = self.ctx.account(ai);
         let r = AccountRef::of(acct);
-        if self.ctx.is_weak(ai) {
+        let has_earlier = !self.s.people.earlier_records(self.pi).is_empty();
+        if self.ctx.is_weak(ai) || has_earlier {
             let d = explain(self.ctx.app, self.s.people, acct, self.ctx.links[ai as usize]);
+            if let Some(v) = d.verdict.as_ref().filter(|v| v.doubt.is_some()) {
+                // One review per doubted account says it all: a restore
+                // and an update of it would say the same twice.
+                if self.out.iter().any(|c| c.action == Action::Review && c.account == r) {
+                    return None;
+                }
+                let c = self.change(Action::Review, r, doubt_reason(v, Some((action, reason.clone()))));
+                c.proposed = Some(action);
+                return None;
+            }
+            if !self.ctx.is_weak(ai) {
+                // The evidence tied it to the current record: say which.
+                let reason = match d.verdict.as_ref().and_then(decided_note) {
+                    Some(note) => Msg::new("reason-with-evidence").arg("reason", reason).arg("note", note),
+                    None => reason,
+                };
+                return Some(self.change(action, r, reason));
+            }
             let weak = d.weak_because.unwrap_or_default();
             let label = self.person.label();
             let c = self.change(

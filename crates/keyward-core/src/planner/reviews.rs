@@ -3,9 +3,13 @@
 //! of someone's address), and accounts on an e-mail domain the company
 //! does not control.
 
+use jiff::civil::Date;
+
 use crate::action::Action;
-use crate::correlate::{Link, explain};
+use crate::correlate::{Indexes, Link, explain};
+use crate::hints::candidates_message;
 use crate::i18n::{Arg, Msg};
+use crate::identity::doubt_reason;
 use crate::people::People;
 use crate::plan::{AccountRef, Change, PersonRef};
 
@@ -50,9 +54,33 @@ pub(super) fn plan_foreign_domains(ctx: &AppCtx<'_>, people: &People, scope: Opt
     }
 }
 
+/// Accounts in doubt (see `identity`: older than their person, or on an
+/// address with earlier holders) that can still sign in and that no
+/// change of their person's already reviews: each is reviewed once, with
+/// the evidence and the records it could belong to.
+pub(super) fn plan_doubted(ctx: &AppCtx<'_>, people: &People, scope: Option<&[usize]>, out: &mut Vec<Change>) {
+    for (ai, link) in ctx.links.iter().enumerate() {
+        let Link::Person { person, doubt: Some(_), .. } = link else { continue };
+        if scope.is_some_and(|s| s.binary_search(&(*person as usize)).is_err()) {
+            continue;
+        }
+        let a = &ctx.listing.accounts[ai];
+        let acct = AccountRef::of(a);
+        if !a.status.is_live() || out.iter().any(|c| c.account == acct) {
+            continue;
+        }
+        let d = explain(ctx.app, people, a, *link);
+        let Some(v) = d.verdict else { continue };
+        let mut c = Change::new(ctx.app.name.as_str(), Action::Review, acct, doubt_reason(&v, None));
+        c.person = people.get(*person as usize).map(PersonRef::of);
+        out.push(c);
+    }
+}
+
 /// Orphans, ambiguous matches and look-alike addresses that can still
 /// sign in.
-pub(super) fn plan_unmatched(ctx: &AppCtx<'_>, people: &People, out: &mut Vec<Change>) {
+/// An orphan's review names the people its name suggests (never a match).
+pub(super) fn plan_unmatched(ctx: &AppCtx<'_>, people: &People, indexes: &Indexes, today: Date, out: &mut Vec<Change>) {
     for (ai, link) in ctx.links.iter().enumerate() {
         if !link.is_unmatched() {
             continue;
@@ -93,7 +121,11 @@ pub(super) fn plan_unmatched(ctx: &AppCtx<'_>, people: &People, out: &mut Vec<Ch
                         .collect();
                     Msg::new("reason-tried").arg("tried", Arg::List(t))
                 };
-                Msg::new("reason-orphan").arg("what", what)
+                let hints = indexes.names(people).probable(a);
+                match candidates_message(people, &hints, today) {
+                    Some(c) => Msg::new("reason-orphan-probably").arg("what", what).arg("candidates", c),
+                    None => Msg::new("reason-orphan").arg("what", what),
+                }
             }
         };
         out.push(Change::new(ctx.app.name.as_str(), Action::Review, AccountRef::of(a), reason));

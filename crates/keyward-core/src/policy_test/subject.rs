@@ -167,6 +167,7 @@ pub(super) fn synthetic(
     Some(Person {
         id,
         previous_ids: Vec::new(),
+        reading: None,
         email: Some(raw.email.unwrap_or_else(|| DEFAULT_EMAIL.to_owned())),
         name: raw.name,
         posts,

@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::account::AccountListing;
 use crate::compile::PolicySet;
 use crate::correlate::{Indexes, Link, correlate, explain};
+use crate::hints::hint_words;
 use crate::i18n::Lang;
 use crate::people::{People, Phase};
 use crate::plan::PlanError;
@@ -39,6 +40,11 @@ pub struct InventoryRow {
     pub person_status: String,
     /// How the account was matched, or why not.
     pub matched_by: String,
+    /// For an account matching nobody: the people its name suggests
+    /// (`E0100 山田 太郎 (left 2025-03-31)`, `; `-separated) — a hint for
+    /// the reviewer, never a match.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub probably: String,
     /// The correlation itself, for callers that group rows by person or
     /// pick out orphans without parsing `matched_by`'s words.
     #[serde(skip)]
@@ -118,15 +124,22 @@ pub fn inventory(
         let mut app_rows = Vec::with_capacity(listing.accounts.len());
         for (a, link) in listing.accounts.iter().zip(links) {
             let d = explain(app, people, a, link);
+            let mut probably = String::new();
             let empty = || (String::new(), String::new(), String::new());
             let ((person_id, person_name, person_status), matched_by) = match link {
                 Link::Person { person, weak, .. } => {
                     let p = &people.persons()[person as usize];
                     let (what, key) = d.matched_by.unwrap_or_default();
-                    let how = match (weak, d.weak_because) {
+                    let mut how = match (weak, d.weak_because) {
                         (true, Some(w)) => format!("{what} {key} (fallback: {w})"),
                         _ => format!("{what} {key}"),
                     };
+                    if let Some(v) = &d.verdict
+                        && (v.doubt.is_some() || !v.earlier.is_empty())
+                    {
+                        let state = if v.doubt.is_some() { "in doubt" } else { "decided" };
+                        how = format!("{how} ({state}: {})", crate::identity::clue_words(v));
+                    }
                     ((p.id.clone(), p.name.clone().unwrap_or_default(), phase_word(p.phase(today))), how)
                 }
                 Link::Ambiguous { .. } => {
@@ -140,7 +153,11 @@ pub fn inventory(
                     let like = if ids.is_empty() { String::new() } else { format!(", resembles {}", ids.join(", ")) };
                     (empty(), format!("look-alike address: non-ASCII {}{like}", d.look_alike.join(" ")))
                 }
-                Link::Orphan => (empty(), "unmatched".to_owned()),
+                Link::Orphan => {
+                    let hints = indexes.names(people).probable(a);
+                    probably = hints.iter().map(|&i| hint_words(people, i, today)).collect::<Vec<_>>().join("; ");
+                    (empty(), "unmatched".to_owned())
+                }
                 Link::Protected { .. } => (empty(), format!("protected: {}", d.protected_because.unwrap_or_default())),
                 Link::Bot => (empty(), "bot".to_owned()),
             };
@@ -156,6 +173,7 @@ pub fn inventory(
                 person_name,
                 person_status,
                 matched_by,
+                probably,
                 link,
             });
         }

@@ -97,11 +97,16 @@ pub struct ReviewRow {
     /// Why, filled in by the reviewer (becomes an Exception's reason).
     #[serde(default)]
     pub comment: String,
+    /// For an account matching nobody: the people its name suggests (a
+    /// hint, never a match); last, after the reviewer's columns. Absent
+    /// from sheets written before it existed.
+    #[serde(default)]
+    pub probably: String,
 }
 
 /// The columns of a sheet, in the order they are written: the field names
 /// of [`ReviewRow`].
-pub const COLUMNS: [&str; 17] = [
+pub const COLUMNS: [&str; 18] = [
     "reviewer",
     "app",
     "account_id",
@@ -119,11 +124,12 @@ pub const COLUMNS: [&str; 17] = [
     "matched_by",
     "decision",
     "comment",
+    "probably",
 ];
 
 impl ReviewRow {
     /// The row's cells, in the order of [`COLUMNS`].
-    fn cells(&self) -> [&str; 17] {
+    fn cells(&self) -> [&str; 18] {
         [
             &self.reviewer,
             &self.app,
@@ -142,6 +148,7 @@ impl ReviewRow {
             &self.matched_by,
             &self.decision,
             &self.comment,
+            &self.probably,
         ]
     }
 }
@@ -217,6 +224,7 @@ pub fn sheets(
             person_status: r.person_status,
             granted_by,
             matched_by: r.matched_by,
+            probably: r.probably,
             decision: String::new(),
             comment: String::new(),
         };
@@ -618,6 +626,7 @@ mod tests {
             matched_by: String::new(),
             decision: "Keep".into(),
             comment: String::new(),
+            probably: String::new(),
         }
     }
 

@@ -92,6 +92,7 @@ pub fn person(id: &str, email: &str, dept: &str) -> Person {
     Person {
         id: id.into(),
         previous_ids: vec![],
+        reading: None,
         email: Some(email.into()),
         name: None,
         posts: vec![Post { department: Some(dept.into()), title: None }],

@@ -242,6 +242,7 @@ impl Report {
                         account: account_cell(r),
                         last_active: r.last_active.clone(),
                         matched_by: r.matched_by.clone(),
+                        probably: r.probably.clone(),
                         plan: index.planned(&r.app, &r.account_id),
                     },
                 );

@@ -289,6 +289,10 @@ pub struct OrphanAccount {
     pub last_active: String,
     /// Why it matches nobody (or several people).
     pub matched_by: String,
+    /// The people its name suggests (a hint, never a match); empty
+    /// without any.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub probably: String,
     /// What the plan does (a review, for accounts that can sign in).
     pub plan: Vec<Planned>,
 }

@@ -269,6 +269,14 @@ pub struct PeopleColumns {
     /// Given name (名).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub given_name: Option<String>,
+    /// Reading of the family name in kana (姓（フリガナ）): compared, with
+    /// romaji made from it, with the names of accounts that match nobody,
+    /// to suggest who they probably are (never to match them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family_name_reading: Option<String>,
+    /// Reading of the given name in kana (名（フリガナ）).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub given_name_reading: Option<String>,
     /// Department path (部署); several for concurrent posts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department: Option<String>,

@@ -10,7 +10,7 @@ use crate::i18n::Lang;
 use crate::plan::SeatChange;
 use crate::present::escape::html_text as esc;
 use crate::present::render::{duty_evidence, money};
-use crate::present::report::Report;
+use crate::present::report::{OrphanAccount, Report};
 use crate::resources::SeatFreedBy;
 
 /// `<th>…</th>` for each header, `num` ones right-aligned.
@@ -72,6 +72,19 @@ pub(super) fn leavers(s: &mut String, r: &Report, lang: Lang) {
     s.push_str("</section>\n");
 }
 
+/// Why an account matches nobody, and whom its name suggests.
+fn why_orphan(a: &OrphanAccount, lang: Lang) -> String {
+    if a.probably.is_empty() {
+        esc(&a.matched_by)
+    } else {
+        format!(
+            "{}<br><span class=\"hint\">{}</span>",
+            esc(&a.matched_by),
+            t!(lang, "report-orphan-probably", candidates = esc(&a.probably))
+        )
+    }
+}
+
 pub(super) fn orphans(s: &mut String, r: &Report, lang: Lang) {
     let _ = writeln!(
         s,
@@ -107,7 +120,7 @@ pub(super) fn orphans(s: &mut String, r: &Report, lang: Lang) {
                 status_badge(&a.account.status, lang),
                 esc(&a.account.role),
                 esc(&a.last_active),
-                esc(&a.matched_by),
+                why_orphan(a, lang),
                 planned(&a.plan, lang)
             );
         }

@@ -1,0 +1,170 @@
+//! Probable people for an account that matches nobody: its display name
+//! and e-mail local part compared with every person's name, in kanji as HR
+//! writes it, in kana (the reading) and in Hepburn romaji from the reading
+//! (see [`crate::names`]), family and given name in either order.
+//!
+//! A hint is for the human reviewing the account: it is named in the
+//! review, in `explain`, in the review sheets and in the report, and it
+//! NEVER links an account — a name is not an identity (two 山田 太郎 work
+//! in many companies).
+//!
+//! People are indexed once per plan by their name keys, so an account
+//! costs a few hash probes whatever the size of the organisation.
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+
+use crate::account::Account;
+use crate::i18n::{Lang, Msg};
+use crate::names::{key, parts};
+use crate::people::{People, Person, Phase};
+
+/// At most this many parts of an account are compared (pairs grow with
+/// the square): a name has two or three.
+const MAX_PARTS: usize = 8;
+/// At most this many people are suggested for one account.
+pub const MAX_HINTS: usize = 5;
+
+const SEP: char = '\u{1f}';
+
+/// People by name keys.
+#[derive(Debug, Default)]
+pub struct NameIndex {
+    /// `family SEP given` and `given SEP family` → people.
+    pairs: HashMap<String, Vec<u32>>,
+    /// The two written together (`taroyamada`, `山田太郎`) → people.
+    whole: HashMap<String, Vec<u32>>,
+}
+
+/// A person's names as (family, given) keys: from the name HR writes with
+/// a space between the two, and from the reading.
+fn name_pairs(p: &Person) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if let Some(name) = &p.name {
+        let ps: Vec<&str> = parts(name).collect();
+        if let [f, g] = ps.as_slice()
+            && let (Some(f), Some(g)) = (key(f), key(g))
+        {
+            out.push((f, g));
+        }
+    }
+    if let Some(r) = &p.reading
+        && let (Some(f), Some(g)) = (key(&r.family), key(&r.given))
+    {
+        out.push((f, g));
+    }
+    out
+}
+
+impl NameIndex {
+    /// Indexes everybody.
+    pub fn build(people: &People) -> Self {
+        let mut index = Self::default();
+        for (i, p) in people.persons().iter().enumerate() {
+            let i = i as u32;
+            let add = |map: &mut HashMap<String, Vec<u32>>, k: String| {
+                let list = map.entry(k).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            };
+            for (f, g) in name_pairs(p) {
+                add(&mut index.pairs, format!("{f}{SEP}{g}"));
+                add(&mut index.pairs, format!("{g}{SEP}{f}"));
+                add(&mut index.whole, format!("{f}{g}"));
+                add(&mut index.whole, format!("{g}{f}"));
+            }
+            if let Some(whole) = p.name.as_deref().and_then(key) {
+                add(&mut index.whole, whole);
+            }
+        }
+        index
+    }
+
+    /// The people whose names the account's display name or e-mail local
+    /// part (or username) spells, by employee number; at most
+    /// [`MAX_HINTS`].
+    pub fn probable(&self, a: &Account) -> Vec<usize> {
+        let mut keys: Vec<String> = Vec::new();
+        let local = |e: &str| e.rsplit_once('@').map_or(e, |(l, _)| l).to_owned();
+        let texts = [
+            a.display_name.as_deref().map(str::to_owned),
+            a.email.as_deref().map(local),
+            a.username.as_deref().map(local),
+        ];
+        let mut wholes: Vec<String> = Vec::new();
+        for t in texts.iter().flatten() {
+            if let Some(w) = key(t) {
+                wholes.push(w);
+            }
+            for p in parts(t) {
+                if keys.len() >= MAX_PARTS {
+                    break;
+                }
+                if let Some(k) = key(p)
+                    && !keys.contains(&k)
+                {
+                    keys.push(k);
+                }
+            }
+        }
+        let mut found: Vec<u32> = Vec::new();
+        let mut probe = String::new();
+        for (i, x) in keys.iter().enumerate() {
+            for (j, y) in keys.iter().enumerate() {
+                if i == j {
+                    continue;
+                }
+                probe.clear();
+                probe.push_str(x);
+                probe.push(SEP);
+                probe.push_str(y);
+                found.extend(self.pairs.get(&probe).into_iter().flatten());
+            }
+        }
+        for w in keys.iter().chain(&wholes) {
+            found.extend(self.whole.get(w).into_iter().flatten());
+        }
+        found.sort_unstable();
+        found.dedup();
+        found.into_iter().take(MAX_HINTS).map(|i| i as usize).collect()
+    }
+}
+
+/// `E0100 山田 太郎 (left 2025-03-31)`: a candidate with their status, as a
+/// message (the status words are translated).
+pub fn hint_message(people: &People, idx: usize, today: Date) -> Option<Msg> {
+    let p = people.get(idx)?;
+    let status = match p.phase(today) {
+        Phase::Left { last_day: Some(d) } => Msg::new("hint-left-on").arg("date", d),
+        Phase::Left { last_day: None } => Msg::new("hint-left"),
+        Phase::NotStarted { start } => Msg::new("hint-joins").arg("date", start),
+        Phase::OnLeave => Msg::new("hint-on-leave"),
+        Phase::Employed => Msg::new("hint-current"),
+    };
+    Some(match p.name.as_deref() {
+        Some(name) => Msg::new("hint-person-named").arg("id", &p.id).arg("name", name).arg("status", status),
+        None => Msg::new("hint-person").arg("id", &p.id).arg("status", status),
+    })
+}
+
+/// A candidate in English (inventory, report cells).
+pub fn hint_words(people: &People, idx: usize, today: Date) -> String {
+    hint_message(people, idx, today).map(|m| m.render(Lang::En)).unwrap_or_default()
+}
+
+/// The candidates as one message: `A or B or C`.
+pub fn candidates_message(people: &People, hints: &[usize], today: Date) -> Option<Msg> {
+    let mut names = hints.iter().filter_map(|&i| hint_message(people, i, today)).rev();
+    let last = names.next()?;
+    Some(names.fold(last, |rest, first| Msg::new("hint-or").arg("first", first).arg("rest", rest)))
+}
+
+/// `; by name probably E0100 山田 太郎 (left 2025-03-31) or …` for an
+/// orphan's review, or nothing without hints (English).
+pub fn probable_clause(people: &People, hints: &[usize], today: Date) -> String {
+    candidates_message(people, hints, today)
+        .map(|c| Msg::new("hint-probable-clause").arg("candidates", c).render(Lang::En))
+        .unwrap_or_default()
+}
