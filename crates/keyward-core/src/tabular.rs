@@ -30,18 +30,16 @@ pub fn decode(file: &str, bytes: Vec<u8>, encoding: TextEncoding) -> Result<Deco
         (TextEncoding::Utf8 | TextEncoding::Auto, Ok(text)) => Decoded { text, encoding: "UTF-8" },
         (TextEncoding::Utf8, Err(e)) => {
             let at = Location::of_utf8_byte(e.as_bytes(), e.utf8_error().valid_up_to());
-            return Err(Diagnostic::error(file, Some(at), format!("the file is not valid UTF-8 {}", where_(&at)))
-                .with_help(
-                    "set `encoding: shift_jis` (or `auto`) if the file was saved by Excel on Windows, or save it as UTF-8",
-                ));
+            return Err(Diagnostic::error(file, Some(at), Msg::new("data-not-utf8").arg("where", where_(&at)))
+                .with_help(Msg::new("data-not-utf8-help")));
         }
         (TextEncoding::ShiftJis, Ok(text)) => sjis(text.as_bytes()).map_err(|at| {
-            Diagnostic::error(file, Some(at), format!("the file is not valid Shift_JIS (CP932) {}", where_(&at)))
-                .with_help("set `encoding: utf8` (or `auto`) if the file is UTF-8, or save it as UTF-8")
+            Diagnostic::error(file, Some(at), Msg::new("data-not-sjis").arg("where", where_(&at)))
+                .with_help(Msg::new("data-not-sjis-help"))
         })?,
         (TextEncoding::ShiftJis, Err(e)) => sjis(e.as_bytes()).map_err(|at| {
-            Diagnostic::error(file, Some(at), format!("the file is not valid Shift_JIS (CP932) {}", where_(&at)))
-                .with_help(SAVE_AS_UTF8)
+            Diagnostic::error(file, Some(at), Msg::new("data-not-sjis").arg("where", where_(&at)))
+                .with_help(Msg::new("data-save-as-utf8-help"))
         })?,
         (TextEncoding::Auto, Err(e)) => {
             let utf8 = Location::of_utf8_byte(e.as_bytes(), e.utf8_error().valid_up_to());
@@ -50,19 +48,22 @@ pub fn decode(file: &str, bytes: Vec<u8>, encoding: TextEncoding) -> Result<Deco
             sjis(e.as_bytes()).map_err(|sjis| {
                 let (first, second) = if sjis.offset >= utf8.offset {
                     (
-                        format!("as Shift_JIS (CP932) {}", where_(&sjis)),
-                        format!("as UTF-8 at byte offset {}", utf8.offset),
+                        Msg::new("data-as-sjis-at").arg("where", where_(&sjis)),
+                        Msg::new("data-as-utf8-offset").arg("offset", utf8.offset.to_string()),
                     )
                 } else {
-                    (format!("as UTF-8 {}", where_(&utf8)), format!("as Shift_JIS at byte offset {}", sjis.offset))
+                    (
+                        Msg::new("data-as-utf8-at").arg("where", where_(&utf8)),
+                        Msg::new("data-as-sjis-offset").arg("offset", sjis.offset.to_string()),
+                    )
                 };
                 let at = if sjis.offset >= utf8.offset { sjis } else { utf8 };
                 Diagnostic::error(
                     file,
                     Some(at),
-                    format!("the file is neither valid UTF-8 nor valid Shift_JIS (CP932): {first}, {second}"),
+                    Msg::new("data-neither-encoding").arg("first", first).arg("second", second),
                 )
-                .with_help(SAVE_AS_UTF8)
+                .with_help(Msg::new("data-save-as-utf8-help"))
             })?
         }
     };
@@ -73,11 +74,13 @@ pub fn decode(file: &str, bytes: Vec<u8>, encoding: TextEncoding) -> Result<Deco
     Ok(Decoded { text, encoding })
 }
 
-const SAVE_AS_UTF8: &str = "the file may be damaged or in another encoding; save the export as UTF-8 (\"CSV UTF-8\" in Excel) and read it again";
-
-/// `at byte offset 13 (line 2, column 5)`.
-fn where_(at: &Location) -> String {
-    format!("at byte offset {} (line {}, column {})", at.offset, at.line, at.column)
+/// `at byte offset 13 (line 2, column 5)`. The numbers are positions,
+/// written without thousands separators.
+fn where_(at: &Location) -> Msg {
+    Msg::new("data-at-byte")
+        .arg("offset", at.offset.to_string())
+        .arg("line", at.line.to_string())
+        .arg("column", at.column.to_string())
 }
 
 /// Decodes Shift_JIS (CP932), or says where the first byte it cannot read is.
@@ -231,7 +234,7 @@ pub fn for_excel(text: &str) -> String {
 /// missing from it; `again` says what to export.
 pub fn empty_file(file: &str, text: &str, again: &str) -> Result<(), Diagnostic> {
     if text.trim_start_matches('\u{feff}').trim().is_empty() {
-        return Err(Diagnostic::error(file, None, format!("the file is empty ({} bytes, no header row)", text.len()))
+        return Err(Diagnostic::error(file, None, Msg::new("data-empty-file").arg("bytes", text.len().to_string()))
             .with_help(format!("{again}; an export that was cut off or failed leaves an empty file behind")));
     }
     Ok(())

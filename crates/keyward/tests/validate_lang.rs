@@ -40,6 +40,10 @@ const BROKEN: &[(&str, &str)] = &[
         "missing_and_wrong_type",
         "apiVersion: keyward.io/v1alpha1\nkind: Exception\nmetadata: {name: handover}\nspec:\n  person: taro@example.com\n  grant: {app: slack}\n  until: 2026-12-15\n",
     ),
+    (
+        "application_settings",
+        "apiVersion: keyward.io/v1alpha1\nkind: Application\nmetadata: {name: okta}\nspec:\n  connector:\n    okta: {orgUrl: \"https://example.okta.com\", token: {env: OKTA-TOKEN}}\n  lifecycle: {offboarding: {suspend: afterLastDay, revoke: {when: 7d, what: [sessions, sessions]}}}\n---\napiVersion: keyward.io/v1alpha1\nkind: AccessPolicy\nmetadata: {name: everyone}\nspec:\n  select: {}\n  grant: [{app: okta, role: admin, groups: [Everyone, '']}]\n",
+    ),
 ];
 
 fn validate(lang: &str, policy: &str) -> (i32, String) {

@@ -67,3 +67,13 @@ yaml-too-deep = collections are nested more than { $max } levels deep here
 yaml-too-deep-help = policy resources nest a few levels; check for a runaway `- - -` or `[[[` in this line
 yaml-duplicate-key = duplicate key `{ $key }` (first set on line { $line })
 yaml-duplicate-key-help = YAML keeps only one of the two values; remove or merge one of them
+
+## What a resource from the Kubernetes API may reach (reach.rs, locator.rs)
+load-reach-no-files-help = the controller allows no files: put the data in a directory the operator mounts and allows with `keyward controller --allow-files DIR`, then write its absolute path here
+load-reach-allowed-help = write an absolute path under a directory the controller allows ({ $dirs }); the operator allows more with `keyward controller --allow-files DIR`
+load-reach-relative = `{ $path }` is a relative path, and a resource from the Kubernetes API has no policy file to be relative to: it would be read from the controller's working directory
+load-reach-outside = `{ $path }` is outside the directories the controller lets resources read
+load-reach-symlink-outside = `{ $path }` leads, through a symbolic link, outside the directories the controller lets resources read
+load-reach-secret-help = keep the value in a Secret of this resource's namespace and write `{ $name }: {"{"}secret: {"{"}name: SECRET, key: KEY{"}"}{"}"}`
+load-reach-env = a resource from the Kubernetes API cannot take a credential from an environment variable: `{ $var }` would be one of the controller's own
+load-reach-file = a resource from the Kubernetes API cannot take a credential from a file: it would be read from the controller's own file system

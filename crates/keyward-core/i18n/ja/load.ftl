@@ -67,3 +67,13 @@ yaml-too-deep = ここでは入れ子が { $max } 段を超えています
 yaml-too-deep-help = ポリシーのリソースの入れ子は数段です。この行で `- - -` や `[[[` が続いていないか確認してください
 yaml-duplicate-key = キー `{ $key }` が重複しています（最初は { $line } 行目）
 yaml-duplicate-key-help = YAML は 2 つの値のうち片方しか残しません。どちらかを削除するか、1 つにまとめてください
+
+## Kubernetes API のリソースが参照できる範囲（reach.rs、locator.rs）
+load-reach-no-files-help = コントローラはどのファイルも許可していません。データを運用者がマウントするディレクトリに置き、`keyward controller --allow-files DIR` で許可したうえで、その絶対パスをここに書いてください
+load-reach-allowed-help = コントローラが許可しているディレクトリ（{ $dirs }）の下の絶対パスを書いてください。運用者は `keyward controller --allow-files DIR` で許可するディレクトリを追加できます
+load-reach-relative = `{ $path }` は相対パスですが、Kubernetes API のリソースには基準となるポリシーファイルがありません。コントローラの作業ディレクトリから読み込まれてしまいます
+load-reach-outside = `{ $path }` は、コントローラがリソースに読み込みを許可しているディレクトリの外にあります
+load-reach-symlink-outside = `{ $path }` はシンボリックリンクを通じて、コントローラがリソースに読み込みを許可しているディレクトリの外を指しています
+load-reach-secret-help = 値はこのリソースと同じ名前空間の Secret に入れ、`{ $name }: {"{"}secret: {"{"}name: SECRET, key: KEY{"}"}{"}"}` と書いてください
+load-reach-env = Kubernetes API のリソースは認証情報を環境変数から取得できません。`{ $var }` はコントローラ自身の環境変数になってしまいます
+load-reach-file = Kubernetes API のリソースは認証情報をファイルから取得できません。コントローラ自身のファイルシステムから読み込まれてしまいます

@@ -6,9 +6,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use rustc_hash::FxHashMap;
 
 use super::checker::Checker;
-use super::connectors::{self, ConnectorFacts, connector_role_problem};
+use super::connectors::{self, ConnectorFacts, connector_role_problem, use_either};
 use super::model::{CompiledApp, CompiledCorrelator, CompiledIdentities, CompiledProtect};
-use crate::diag::suggest;
+use crate::diag::suggestion;
+use crate::i18n::Msg;
 use crate::load::Named;
 use crate::resources::ApplicationSpec;
 
@@ -36,10 +37,8 @@ pub(super) fn compile_app(
             c.error(
                 o,
                 &path,
-                format!(
-                    "a correlator must set exactly one of email, employeeId, attribute (this one sets {set_count})"
-                ),
-                "split it into one list entry per correlator",
+                Msg::new("compile-correlator-count").arg("count", set_count),
+                Msg::new("compile-correlator-count-help"),
             );
             continue;
         }
@@ -49,13 +48,9 @@ pub(super) fn compile_app(
                 c.error(
                     o,
                     &format!("{path}.{sub}.accountField"),
-                    format!("unknown account field `{field}`"),
-                    suggest(field, &cands).unwrap_or_else(|| {
-                        format!(
-                            "use one of {}, or declare it under the connector's `columns.attributes`",
-                            cands.join(", ")
-                        )
-                    }),
+                    Msg::new("compile-unknown-account-field").arg("field", field),
+                    suggestion(field, &cands)
+                        .unwrap_or_else(|| Msg::new("compile-unknown-account-field-help").arg("fields", cands.clone())),
                 );
             }
         };
@@ -68,8 +63,8 @@ pub(super) fn compile_app(
                     c.error(
                         o,
                         &format!("{path}.email.domainAliases.{from}"),
-                        format!("`{from}: {to}` is not a domain alias"),
-                        "write `old-domain.example: current-domain.example`, without `@`",
+                        Msg::new("compile-bad-domain-alias").arg("from", from).arg("to", to),
+                        Msg::new("compile-bad-domain-alias-help"),
                     );
                 }
                 aliases.push((from.to_ascii_lowercase(), to.to_ascii_lowercase()));
@@ -88,11 +83,9 @@ pub(super) fn compile_app(
                 c.error(
                     o,
                     &format!("{path}.attribute.attribute"),
-                    format!("no people source declares the attribute `{}`", a.attribute),
-                    suggest(&a.attribute, &cands).unwrap_or_else(|| {
-                        "declare it under the PeopleSource's `columns.attributes` (e.g. `github: GitHubアカウント`)"
-                            .to_owned()
-                    }),
+                    Msg::new("compile-unknown-attribute").arg("name", &a.attribute),
+                    suggestion(&a.attribute, &cands)
+                        .unwrap_or_else(|| Msg::new("compile-unknown-attribute-correlator-help")),
                 );
             }
             correlators.push(CompiledCorrelator::Attribute {
@@ -117,8 +110,8 @@ pub(super) fn compile_app(
             c.error(
                 o,
                 &path,
-                format!("a protect rule must set exactly one of username, email, id (this one sets {n})"),
-                "write one rule per list entry",
+                Msg::new("compile-protect-count").arg("count", n),
+                Msg::new("compile-protect-count-help"),
             );
             continue;
         }
@@ -141,8 +134,8 @@ pub(super) fn compile_app(
             c.error(
                 o,
                 &format!("spec.roles[{i}]"),
-                format!("role `{r}` is listed twice"),
-                "list each role once, least privileged first",
+                Msg::new("compile-role-twice").arg("role", r),
+                Msg::new("compile-role-twice-help"),
             );
         }
     }
@@ -150,7 +143,7 @@ pub(super) fn compile_app(
         let named = s.roles.iter().enumerate().map(|(i, r)| (format!("spec.roles[{i}]"), r));
         for (path, r) in named.chain(s.default_role.iter().map(|d| ("spec.defaultRole".to_owned(), d))) {
             if !known.iter().any(|k| k.eq_ignore_ascii_case(r)) {
-                c.error(o, &path, connector_role_problem(connector, r), format!("use {}", known.join(" or ")));
+                c.error(o, &path, connector_role_problem(connector, r), use_either(known));
             }
         }
     }
@@ -161,8 +154,8 @@ pub(super) fn compile_app(
         c.error(
             o,
             "spec.defaultRole",
-            format!("default role `{d}` is not one of the app's roles"),
-            format!("use one of {}", s.roles.join(", ")),
+            Msg::new("compile-default-role-unknown").arg("role", d),
+            Msg::new("compile-use-one-of").arg("items", s.roles.clone()),
         );
     }
     let identities = s.identities.as_ref().map(|ids| {
@@ -177,8 +170,8 @@ pub(super) fn compile_app(
                     c.error(
                         o,
                         &format!("spec.identities.{field}[{i}]"),
-                        format!("`{}` is not an e-mail domain", list[i]),
-                        "write the part after the @, for example `example.com`",
+                        Msg::new("compile-not-email-domain").arg("domain", &list[i]),
+                        Msg::new("compile-not-email-domain-help"),
                     );
                 }
                 into.push(d);
@@ -188,8 +181,8 @@ pub(super) fn compile_app(
             c.error(
                 o,
                 "spec.identities.partnerDomains",
-                format!("`{d}` is listed as both an internal and a partner domain"),
-                "keep it in one list",
+                Msg::new("compile-domain-internal-and-partner").arg("domain", d),
+                Msg::new("compile-domain-internal-and-partner-help"),
             );
         }
         if let Some(r) = &ids.partner_max_role {
@@ -198,11 +191,11 @@ pub(super) fn compile_app(
                 None => c.error(
                     o,
                     "spec.identities.partnerMaxRole",
-                    format!("`{r}` is not one of the app's roles"),
+                    Msg::new("compile-not-app-role").arg("role", r),
                     if s.roles.is_empty() {
-                        "list the app's roles in `spec.roles`, least privileged first".to_owned()
+                        Msg::new("compile-list-roles-help")
                     } else {
-                        format!("use one of {}", s.roles.join(", "))
+                        Msg::new("compile-use-one-of").arg("items", s.roles.clone())
                     },
                 ),
             }
@@ -214,15 +207,20 @@ pub(super) fn compile_app(
         c.error(
             o,
             "spec.lifecycle.offboarding.transferTo",
-            "`transferTo: manager` needs to know managers, but no people source maps a manager column",
-            "add `columns.manager` (上長) to the PeopleSource, or name an account to receive the data",
+            Msg::new("compile-transfer-to-manager-unknown"),
+            Msg::new("compile-transfer-to-manager-unknown-help"),
         );
     }
     if let Some(revoke) = &lc.offboarding.revoke {
         check_revoke(c, o, revoke, lc.offboarding.suspend);
     }
     if lc.mover_grace.0 > 0 && !has_moved_on_column {
-        c.warn(o, "spec.lifecycle.moverGrace", "`moverGrace` needs the date of transfers, but no people source maps a `movedOn` column; access ends at once", "add `columns.movedOn` (異動日) to the PeopleSource");
+        c.warn(
+            o,
+            "spec.lifecycle.moverGrace",
+            Msg::new("compile-mover-grace-no-date"),
+            Msg::new("compile-mover-grace-no-date-help"),
+        );
     }
     let role_ids: FxHashMap<String, u32> = role_rank
         .keys()
@@ -269,8 +267,8 @@ fn check_revoke(
         c.warn(
             o,
             "spec.lifecycle.offboarding.revoke.when",
-            format!("`when: {when}` is after the suspension (`suspend: {suspend}`): by then the account is suspended, and apps that cannot show what is still open are never revoked"),
-            "leave `when` out (with the suspension) or make it no later than `suspend`",
+            Msg::new("compile-revoke-after-suspend").arg("when", when.to_string()).arg("suspend", suspend.to_string()),
+            Msg::new("compile-revoke-after-suspend-help"),
         );
     }
     for (i, k) in revoke.what.iter().enumerate() {
@@ -278,8 +276,8 @@ fn check_revoke(
             c.warn(
                 o,
                 "spec.lifecycle.offboarding.revoke.what",
-                format!("`{}` is listed twice", k.as_str()),
-                "list each kind once",
+                Msg::new("compile-listed-twice").arg("item", k.as_str()),
+                Msg::new("compile-revoke-kind-twice-help"),
             );
         }
     }

@@ -90,6 +90,24 @@ impl Checker<'_> {
     }
 }
 
+/// `a or b or c` (`a、b、c` in Japanese), built two at a time.
+pub(super) fn or_list<S: AsRef<str>>(items: &[S]) -> Arg {
+    chain(items, &|first, rest| Msg::new("compile-or").arg("first", first).arg("rest", rest))
+}
+
+/// `a and b and c` (`a と b と c` in Japanese), built two at a time.
+pub(super) fn and_list<S: AsRef<str>>(items: &[S]) -> Arg {
+    chain(items, &|first, rest| Msg::new("compile-and").arg("first", first).arg("rest", rest))
+}
+
+fn chain<S: AsRef<str>>(items: &[S], pair: &dyn Fn(&str, Arg) -> Msg) -> Arg {
+    match items {
+        [] => Arg::Text(String::new()),
+        [one] => one.as_ref().into(),
+        [first, rest @ ..] => pair(first.as_ref(), chain(rest, pair)).into(),
+    }
+}
+
 /// Why a pattern was refused, and how to fix it.
 fn regex_error(e: &regex::Error) -> (Arg, Msg) {
     match e {

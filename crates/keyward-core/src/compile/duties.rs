@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use super::checker::Checker;
 use super::grants::{app_ref, check_role};
 use super::model::{Compiled, CompiledDuty, CompiledDutyEnt, CompiledSod};
+use crate::i18n::Msg;
 
 /// Checks and compiles the SeparationOfDuties rules.
 pub(super) fn compile_duties(c: &mut Checker<'_>, compiled: &mut Compiled) {
@@ -16,8 +17,8 @@ pub(super) fn compile_duties(c: &mut Checker<'_>, compiled: &mut Compiled) {
             c.error(
                 origin,
                 "spec.duties",
-                format!("SeparationOfDuties `{}` lists {} duty; it needs at least two to keep apart", rule.name, rule.spec.duties.len()),
-                "list each duty as `- name: ...` with its `entitlements:`, for example `submit payments` and `approve payments`",
+                Msg::new("compile-duties-too-few").arg("name", &rule.name).arg("count", rule.spec.duties.len()),
+                Msg::new("compile-duties-too-few-help"),
             );
         }
         let mut duties = Vec::new();
@@ -31,23 +32,23 @@ pub(super) fn compile_duties(c: &mut Checker<'_>, compiled: &mut Compiled) {
                 c.error(
                     origin,
                     &format!("{path}.name"),
-                    "the duty has no name",
-                    "name it in words, e.g. `approve payments`",
+                    Msg::new("compile-duty-no-name"),
+                    Msg::new("compile-duty-no-name-help"),
                 );
             } else if let Some(first) = names.insert(duty.name.trim().to_lowercase(), di) {
                 c.error(
                     origin,
                     &format!("{path}.name"),
-                    format!("duty `{}` is listed twice (also spec.duties[{first}])", duty.name),
-                    "merge the two duties' entitlements into one",
+                    Msg::new("compile-duty-twice").arg("name", &duty.name).arg("first", first.to_string()),
+                    Msg::new("compile-duty-twice-help"),
                 );
             }
             if duty.entitlements.is_empty() {
                 c.error(
                     origin,
                     &format!("{path}.entitlements"),
-                    format!("duty `{}` has no entitlements", duty.name),
-                    "list what carries the duty, e.g. `- {app: payments, role: approver}`",
+                    Msg::new("compile-duty-no-entitlements").arg("name", &duty.name),
+                    Msg::new("compile-duty-no-entitlements-help"),
                 );
             }
             let mut ents = Vec::new();
@@ -63,8 +64,8 @@ pub(super) fn compile_duties(c: &mut Checker<'_>, compiled: &mut Compiled) {
                     c.error(
                         origin,
                         &format!("{epath}.group"),
-                        "empty group name",
-                        "remove `group:` or write the group's name",
+                        Msg::new("compile-group-empty"),
+                        Msg::new("compile-duty-group-empty-help"),
                     );
                 }
                 let ent = CompiledDutyEnt {
@@ -77,11 +78,8 @@ pub(super) fn compile_duties(c: &mut Checker<'_>, compiled: &mut Compiled) {
                     Some(&other) if other != di => c.error(
                         origin,
                         &epath,
-                        format!(
-                            "this entitlement is also in duty `{}`: everyone who holds it would violate the rule",
-                            rule.spec.duties[other].name
-                        ),
-                        "keep it in one duty only",
+                        Msg::new("compile-entitlement-in-two-duties").arg("duty", &rule.spec.duties[other].name),
+                        Msg::new("compile-entitlement-in-two-duties-help"),
                     ),
                     _ => {
                         seen.insert(key, di);

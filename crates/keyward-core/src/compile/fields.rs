@@ -3,7 +3,9 @@
 //! identifiers they are made of.
 
 use super::checker::Checker;
+use crate::diag::Text;
 use crate::endpoint::{self, UrlError};
+use crate::i18n::Msg;
 use crate::load::Origin;
 
 /// A credential's [`SecretRef`](crate::resources::SecretRef) at `path`
@@ -14,7 +16,7 @@ pub(super) fn check_secret_ref(
     o: &Origin,
     path: &str,
     r: &crate::resources::SecretRef,
-    examples: &str,
+    examples: impl Into<Text>,
 ) {
     // The field in words: `clientSecret` reads "client secret".
     let field = path.rsplit('.').next().unwrap_or(path);
@@ -26,7 +28,7 @@ pub(super) fn check_secret_ref(
         what.push(ch.to_ascii_lowercase());
     }
     if r.sources_set() != 1 {
-        c.error(o, path, format!("the {what} must come from exactly one of `env`, `file` and `secret`"), examples);
+        c.error(o, path, Msg::new("compile-secret-sources").arg("what", what.as_str()).arg("field", field), examples);
     }
     if let Some(s) = &r.secret {
         for (field, value) in [("name", &s.name), ("key", &s.key)] {
@@ -34,11 +36,15 @@ pub(super) fn check_secret_ref(
                 c.error(
                     o,
                     &format!("{path}.secret.{field}"),
-                    format!("`{value}` is not a valid Secret {field}"),
                     if field == "name" {
-                        "use the Secret's metadata.name: lower-case letters, digits, `-` and `.`"
+                        Msg::new("compile-bad-secret-name").arg("value", value)
                     } else {
-                        "use a key of the Secret's data: letters, digits, `-`, `_` and `.`"
+                        Msg::new("compile-bad-secret-key").arg("value", value)
+                    },
+                    if field == "name" {
+                        Msg::new("compile-bad-secret-name-help")
+                    } else {
+                        Msg::new("compile-bad-secret-key-help")
                     },
                 );
             }
@@ -50,10 +56,8 @@ pub(super) fn check_secret_ref(
         c.error(
             o,
             &format!("{path}.env"),
-            format!("`{env}` is not an environment variable name"),
-            format!(
-                "name the variable that holds the {what} (letters, digits and `_`); never write the {what} itself here"
-            ),
+            Msg::new("compile-bad-env-name").arg("env", env),
+            Msg::new("compile-bad-env-name-help").arg("what", what.as_str()).arg("field", field),
         );
     }
 }
@@ -62,7 +66,7 @@ pub(super) fn check_secret_ref(
 /// clear text to another host can be read on the way (see
 /// [`crate::endpoint`] for the rules). `example` is the help when the text
 /// is not an http(s) URL at all.
-pub(super) fn check_api_url(c: &mut Checker<'_>, o: &Origin, path: &str, url: &str, example: &str) {
+pub(super) fn check_api_url(c: &mut Checker<'_>, o: &Origin, path: &str, url: &str, example: impl Into<Text>) {
     match endpoint::http_url(url) {
         Ok(_) => {}
         Err(e @ UrlError::NotAUrl { .. }) => c.error(o, path, e.to_string(), example),

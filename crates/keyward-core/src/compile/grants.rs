@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 
 use super::checker::Checker;
-use super::connectors::connector_role_problem;
 use super::connectors::github::is_team_slug;
 use super::connectors::okta;
+use super::connectors::{connector_role_problem, use_either};
 use super::model::{Compiled, CompiledApp, CompiledGrant, GroupNames};
 use crate::diag::suggestion;
 use crate::i18n::Msg;
@@ -44,8 +44,8 @@ pub(super) fn compile_grants(
             c.error(
                 origin,
                 &format!("{path}.groups"),
-                format!("application `{}` manages no groups ({setting} is false)", app.name),
-                format!("remove the groups, or turn {setting} on"),
+                Msg::new("compile-groups-unmanaged").arg("app", &app.name).arg("setting", setting),
+                Msg::new("compile-groups-unmanaged-help").arg("setting", setting),
             );
         }
         let set = c.set;
@@ -57,11 +57,11 @@ pub(super) fn compile_grants(
                     c.error(
                         origin,
                         &format!("{path}.groups[{j}]"),
-                        format!(
-                            "group `{grp}` grants the product access of role `{role}` in application `{}`",
-                            app.name
-                        ),
-                        format!("grant `role: {role}` instead; keyward manages that group through the role"),
+                        Msg::new("compile-group-is-product-access")
+                            .arg("group", grp)
+                            .arg("role", role)
+                            .arg("app", &app.name),
+                        Msg::new("compile-group-is-product-access-help").arg("role", role),
                     );
                 }
             }
@@ -72,8 +72,8 @@ pub(super) fn compile_grants(
             c.error(
                 origin,
                 &format!("{path}.groups"),
-                format!("application `{}` cannot have its groups managed: {why}", app.name),
-                "remove the groups from this grant, or give the connector what it needs",
+                Msg::new("compile-groups-not-supported").arg("app", &app.name).arg("why", why.msg()),
+                Msg::new("compile-groups-not-supported-help"),
             );
         }
         for (j, grp) in g.groups.iter().enumerate() {
@@ -81,22 +81,22 @@ pub(super) fn compile_grants(
                 c.error(
                     origin,
                     &format!("{path}.groups[{j}]"),
-                    "empty group name",
-                    "remove it or write the group's name",
+                    Msg::new("compile-group-empty"),
+                    Msg::new("compile-group-empty-help"),
                 );
             } else if app.group_names == GroupNames::Okta && grp.trim().eq_ignore_ascii_case(okta::EVERYONE) {
                 c.error(
                     origin,
                     &format!("{path}.groups[{j}]"),
-                    format!("`{grp}` is Okta's built-in group of every user, whose members Okta alone decides"),
-                    "remove it: every Okta user is in it; grant an Okta group (type OKTA_GROUP) instead",
+                    Msg::new("compile-okta-everyone").arg("group", grp),
+                    Msg::new("compile-okta-everyone-help"),
                 );
             } else if app.group_names == GroupNames::TeamSlugs && !is_team_slug(grp) {
                 c.error(
                     origin,
                     &format!("{path}.groups[{j}]"),
-                    format!("`{grp}` is not a GitHub team slug"),
-                    "name the team by its slug, the last part of its URL (github.com/orgs/ORG/teams/SLUG): lower-case, with `-` for spaces",
+                    Msg::new("compile-not-team-slug").arg("group", grp),
+                    Msg::new("compile-not-team-slug-help"),
                 );
             }
         }
@@ -141,23 +141,18 @@ pub(super) fn app_ref(
 pub(super) fn check_role(c: &mut Checker<'_>, origin: &Origin, path: &str, app: &CompiledApp, role: &str) {
     // Apps whose accounts have no role at all: what they are, and what to grant.
     let roleless = match app.connector {
-        "okta" => Some(("an Okta organisation, whose users have", "Okta groups instead: `groups: [engineering]`")),
-        "ldap" => Some(("an LDAP directory, which has", "groups instead: `groups: [engineers]`")),
+        "okta" => Some((Msg::new("compile-roleless-okta"), Msg::new("compile-roleless-okta-help"))),
+        "ldap" => Some((Msg::new("compile-roleless-ldap"), Msg::new("compile-roleless-ldap-help"))),
         _ => None,
     };
     if let Some((what, grant)) = roleless {
-        c.error(
-            origin,
-            path,
-            format!("application `{}` is {what} no roles to give `{role}`", app.name),
-            format!("leave the role out and grant {grant}"),
-        );
+        c.error(origin, path, what.arg("app", &app.name).arg("role", role), grant);
         return;
     }
     if let Some(known) = app.connector_roles
         && !known.iter().any(|k| k.eq_ignore_ascii_case(role))
     {
-        c.error(origin, path, connector_role_problem(app.connector, role), format!("use {}", known.join(" or ")));
+        c.error(origin, path, connector_role_problem(app.connector, role), use_either(known));
         return;
     }
     if app.role_rank.is_empty() || app.role_rank.contains_key(&role.to_lowercase()) {

@@ -4,6 +4,8 @@
 
 use super::checker::Checker;
 use super::fields::{check_api_url, check_secret_ref, is_guid};
+use crate::diag::Text;
+use crate::i18n::Msg;
 use crate::load::Origin;
 use crate::vocab;
 
@@ -24,23 +26,23 @@ pub(super) fn check_entra_app(c: &mut Checker<'_>, o: &Origin, prefix: &str, g: 
         c.error(
             o,
             &format!("{prefix}.tenant"),
-            format!("`{}` is not a tenant", g.tenant),
-            "write the tenant id (a GUID) or a verified domain, for example `example.onmicrosoft.com`",
+            Msg::new("compile-not-tenant").arg("tenant", g.tenant),
+            Msg::new("compile-not-tenant-help"),
         );
     }
     if g.client_id.trim().is_empty() {
         c.error(
             o,
             &format!("{prefix}.clientId"),
-            "the client id is empty",
-            "copy the Application (client) ID from the app registration's overview in the Entra admin center",
+            Msg::new("compile-client-id-empty"),
+            Msg::new("compile-client-id-empty-help"),
         );
     } else if warn_unless_guid && !is_guid(g.client_id.trim()) {
         c.warn(
             o,
             &format!("{prefix}.clientId"),
-            format!("`{}` does not look like an Application (client) ID", g.client_id),
-            "client ids are GUIDs such as `00000000-0000-0000-0000-000000000000`",
+            Msg::new("compile-client-id-not-guid").arg("id", g.client_id),
+            Msg::new("compile-client-id-not-guid-help"),
         );
     }
     check_secret_ref(
@@ -48,17 +50,11 @@ pub(super) fn check_entra_app(c: &mut Checker<'_>, o: &Origin, prefix: &str, g: 
         o,
         &format!("{prefix}.clientSecret"),
         g.client_secret,
-        "write `clientSecret: {env: GRAPH_CLIENT_SECRET}`, `clientSecret: {file: /var/run/secrets/graph-secret}` or, for the controller in Kubernetes, `clientSecret: {secret: {name: keyward-credentials, key: graph-client-secret}}`",
+        Msg::new("compile-graph-client-secret-help"),
     );
     for (field, url) in [("graphUrl", g.graph_url), ("authorityUrl", g.authority_url)] {
         if let Some(url) = url {
-            check_api_url(
-                c,
-                o,
-                &format!("{prefix}.{field}"),
-                url,
-                "leave it out for Microsoft's global cloud, or write the national cloud's https URL",
-            );
+            check_api_url(c, o, &format!("{prefix}.{field}"), url, Msg::new("compile-cloud-url-help"));
         }
     }
 }
@@ -69,11 +65,11 @@ pub(super) fn check_google_service_account(
     c: &mut Checker<'_>,
     o: &Origin,
     prefix: &str,
-    (key, key_help): (&crate::resources::SecretRef, &str),
-    (subject, subject_help): (&str, &str),
+    (key, key_help): (&crate::resources::SecretRef, Text),
+    (subject, subject_help): (&str, Text),
 ) {
     check_secret_ref(c, o, &format!("{prefix}.serviceAccountKey"), key, key_help);
     if !vocab::looks_like_email(subject.trim()) {
-        c.error(o, &format!("{prefix}.subject"), format!("`{subject}` is not an e-mail address"), subject_help);
+        c.error(o, &format!("{prefix}.subject"), Msg::new("compile-not-email").arg("value", subject), subject_help);
     }
 }

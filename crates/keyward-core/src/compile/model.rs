@@ -183,9 +183,25 @@ pub(crate) enum GroupNames {
     TeamSlugs,
     /// Okta groups by name; the built-in `Everyone` cannot be changed.
     Okta,
-    /// None: the connector cannot change groups as configured (the text
+    /// None: the connector cannot change groups as configured (the reason
     /// says why and what would).
-    NotSupported(&'static str),
+    NotSupported(GroupsUnsupported),
+}
+
+/// Why a connector cannot change groups as configured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum GroupsUnsupported {
+    /// Slack changes user groups through SCIM only, and no SCIM token is set.
+    SlackWithoutScim,
+}
+
+impl GroupsUnsupported {
+    /// The reason, and what would make groups manageable.
+    pub(crate) fn msg(self) -> crate::i18n::Msg {
+        match self {
+            GroupsUnsupported::SlackWithoutScim => crate::i18n::Msg::new("compile-slack-groups-need-scim"),
+        }
+    }
 }
 
 /// Internal and partner domains of an app, lower-case.

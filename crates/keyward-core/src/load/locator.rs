@@ -90,16 +90,14 @@ impl Locator {
             Site::File { .. } => return Ok(PathBuf::from(self.resolve_path(written))),
             Site::Object { dirs } => dirs,
         };
-        let refuse = |message: String| Refusal { field: field.to_owned(), message, help: dirs.help() };
+        let refuse = |message: Msg| Refusal { field: field.to_owned(), message, help: dirs.help() };
         let path = Path::new(written);
         if !path.is_absolute() {
-            return Err(refuse(format!(
-                "`{written}` is a relative path, and a resource from the Kubernetes API has no policy file to be relative to: it would be read from the controller's working directory"
-            )));
+            return Err(refuse(Msg::new("load-reach-relative").arg("path", written)));
         }
         let folded = lexical(path);
         if !dirs.admits(&folded) {
-            return Err(refuse(format!("`{written}` is outside the directories the controller lets resources read")));
+            return Err(refuse(Msg::new("load-reach-outside").arg("path", written)));
         }
         Ok(folded)
     }
@@ -121,9 +119,7 @@ impl Locator {
             Site::Object { dirs } if dirs.admits(canonical) => Ok(()),
             Site::Object { dirs } => Err(Refusal {
                 field: field.to_owned(),
-                message: format!(
-                    "`{written}` leads, through a symbolic link, outside the directories the controller lets resources read"
-                ),
+                message: Msg::new("load-reach-symlink-outside").arg("path", written),
                 help: dirs.help(),
             }),
         }
@@ -139,24 +135,14 @@ impl Locator {
             return Ok(());
         }
         let name = field.rsplit('.').next().unwrap_or(field);
-        let help = format!(
-            "keep the value in a Secret of this resource's namespace and write `{name}: {{secret: {{name: SECRET, key: KEY}}}}`"
-        );
+        let help = Msg::new("load-reach-secret-help").arg("name", name);
         let refuse =
-            |source: &str, message: String| Refusal { field: format!("{field}.{source}"), message, help: help.clone() };
+            |source: &str, message: Msg| Refusal { field: format!("{field}.{source}"), message, help: help.clone() };
         if let Some(var) = &r.env {
-            return Err(refuse(
-                "env",
-                format!(
-                    "a resource from the Kubernetes API cannot take a credential from an environment variable: `{var}` would be one of the controller's own"
-                ),
-            ));
+            return Err(refuse("env", Msg::new("load-reach-env").arg("var", var)));
         }
         if r.file.is_some() {
-            return Err(refuse(
-                "file",
-                "a resource from the Kubernetes API cannot take a credential from a file: it would be read from the controller's own file system".to_owned(),
-            ));
+            return Err(refuse("file", Msg::new("load-reach-file")));
         }
         Ok(())
     }

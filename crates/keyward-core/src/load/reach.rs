@@ -19,6 +19,8 @@ use std::fmt;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
+use crate::i18n::{Lang, Msg};
+
 /// Where a policy set came from, and so what its resources may reach.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum Reach {
@@ -57,20 +59,14 @@ impl AllowedDirs {
         self.0.iter().any(|d| path.starts_with(d))
     }
 
-    /// The directories in words, for messages: `/data/hr, /data/exports`.
-    fn listed(&self) -> String {
-        self.0.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")
-    }
-
     /// How to name a file these directories admit, for a refusal's help.
-    pub(super) fn help(&self) -> String {
+    pub(super) fn help(&self) -> Msg {
         if self.0.is_empty() {
-            "the controller allows no files: put the data in a directory the operator mounts and allows with `keyward controller --allow-files DIR`, then write its absolute path here".to_owned()
+            Msg::new("load-reach-no-files-help")
         } else {
-            format!(
-                "write an absolute path under a directory the controller allows ({}); the operator allows more with `keyward controller --allow-files DIR`",
-                self.listed()
-            )
+            // The directories as a list: `/data/hr, /data/exports`.
+            let dirs: Vec<String> = self.0.iter().map(|d| d.display().to_string()).collect();
+            Msg::new("load-reach-allowed-help").arg("dirs", dirs)
         }
     }
 }
@@ -83,14 +79,14 @@ pub struct Refusal {
     /// The field, as a dotted path.
     pub field: String,
     /// What is refused, and why.
-    pub message: String,
+    pub message: Msg,
     /// What to write instead.
-    pub help: String,
+    pub help: Msg,
 }
 
 impl fmt::Display for Refusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}; {}", self.field, self.message, self.help)
+        write!(f, "{}: {}; {}", self.field, self.message.render(Lang::En), self.help.render(Lang::En))
     }
 }
 

@@ -23,11 +23,11 @@ pub(super) fn check(
         P,
         (
             &g.service_account_key,
-            "write `serviceAccountKey: {file: /var/run/secrets/google/key.json}`, `serviceAccountKey: {env: GOOGLE_SA_KEY}` (the key file's JSON) or, for the controller in Kubernetes, `serviceAccountKey: {secret: {name: keyward-credentials, key: google-sa-key.json}}`",
+            "write `serviceAccountKey: {file: /var/run/secrets/google/key.json}`, `serviceAccountKey: {env: GOOGLE_SA_KEY}` (the key file's JSON) or, for the controller in Kubernetes, `serviceAccountKey: {secret: {name: keyward-credentials, key: google-sa-key.json}}`".into(),
         ),
         (
             &g.subject,
-            "write the e-mail of the Workspace administrator the service account acts as (domain-wide delegation), for example `it-admin@example.com`",
+            "write the e-mail of the Workspace administrator the service account acts as (domain-wide delegation), for example `it-admin@example.com`".into(),
         ),
     );
     if let Some(customer) = &g.customer

@@ -181,10 +181,10 @@ fn check_auth(c: &mut Checker<'_>, o: &Origin, h: &HttpConnector) {
         )
     };
     if let Some(b) = &a.bearer {
-        check_secret_ref(c, o, &format!("{P}.auth.bearer.token"), &b.token, &examples("token"));
+        check_secret_ref(c, o, &format!("{P}.auth.bearer.token"), &b.token, examples("token"));
     }
     if let Some(k) = &a.api_key {
-        check_secret_ref(c, o, &format!("{P}.auth.apiKey.key"), &k.key, &examples("key"));
+        check_secret_ref(c, o, &format!("{P}.auth.apiKey.key"), &k.key, examples("key"));
         if !is_header_name(&k.header) {
             c.error(
                 o,
@@ -195,7 +195,7 @@ fn check_auth(c: &mut Checker<'_>, o: &Origin, h: &HttpConnector) {
         }
     }
     if let Some(b) = &a.basic {
-        check_secret_ref(c, o, &format!("{P}.auth.basic.password"), &b.password, &examples("password"));
+        check_secret_ref(c, o, &format!("{P}.auth.basic.password"), &b.password, examples("password"));
         if b.username.contains(':') || b.username.trim().is_empty() {
             c.error(
                 o,
@@ -209,7 +209,7 @@ fn check_auth(c: &mut Checker<'_>, o: &Origin, h: &HttpConnector) {
         check_jwt(c, o, j, &examples);
     }
     if let Some(t) = &a.oauth2 {
-        check_secret_ref(c, o, &format!("{P}.auth.oauth2.clientSecret"), &t.client_secret, &examples("clientSecret"));
+        check_secret_ref(c, o, &format!("{P}.auth.oauth2.clientSecret"), &t.client_secret, examples("clientSecret"));
         check_api_url(
             c,
             o,
@@ -226,7 +226,7 @@ fn check_auth(c: &mut Checker<'_>, o: &Origin, h: &HttpConnector) {
             );
         }
         if let Some(r) = &t.refresh_token {
-            check_secret_ref(c, o, &format!("{P}.auth.oauth2.refreshToken"), r, &examples("refreshToken"));
+            check_secret_ref(c, o, &format!("{P}.auth.oauth2.refreshToken"), r, examples("refreshToken"));
         }
         for key in t.params.keys() {
             if ["client_secret", "client_id", "grant_type", "scope", "refresh_token"].contains(&key.as_str()) {
@@ -248,7 +248,7 @@ fn check_jwt(
     examples: &dyn Fn(&str) -> String,
 ) {
     let at = format!("{P}.auth.jwtBearer");
-    check_secret_ref(c, o, &format!("{at}.privateKey"), &j.private_key, &examples("privateKey"));
+    check_secret_ref(c, o, &format!("{at}.privateKey"), &j.private_key, examples("privateKey"));
     check_api_url(
         c,
         o,
@@ -266,7 +266,7 @@ fn check_jwt(
     }
     match (&j.client_id, &j.client_secret) {
         (Some(_), Some(secret)) => {
-            check_secret_ref(c, o, &format!("{at}.clientSecret"), secret, &examples("clientSecret"))
+            check_secret_ref(c, o, &format!("{at}.clientSecret"), secret, examples("clientSecret"))
         }
         (None, None) => {}
         _ => c.error(

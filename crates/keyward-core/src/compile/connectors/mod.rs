@@ -4,8 +4,10 @@
 //! returned as [`ConnectorFacts`].
 
 use super::checker::Checker;
-use super::model::GroupNames;
+use super::checker::or_list;
+use super::model::{GroupNames, GroupsUnsupported};
 use crate::account::BUILTIN_FIELDS;
+use crate::i18n::Msg;
 use crate::load::Origin;
 use crate::resources::ApplicationSpec;
 
@@ -27,14 +29,17 @@ const SLACK_ROLES: &[&str] = &["member", "admin", "owner", "multi-channel-guest"
 const GITHUB_ROLES: &[&str] = &["member", "admin"];
 
 /// Why `role` cannot be set by the app's connector.
-pub(super) fn connector_role_problem(connector: &str, role: &str) -> String {
+pub(super) fn connector_role_problem(connector: &str, role: &str) -> Msg {
     match connector {
-        "github" => format!(
-            "`{role}` is not a GitHub organisation role: members are `member` or `admin` (an organisation owner)"
-        ),
-        "slack" => format!("`{role}` is not a Slack role"),
-        other => format!("the {other} connector cannot set the role `{role}`"),
+        "github" => Msg::new("compile-github-role").arg("role", role),
+        "slack" => Msg::new("compile-slack-role").arg("role", role),
+        other => Msg::new("compile-connector-cannot-set-role").arg("connector", other).arg("role", role),
     }
+}
+
+/// `use a or b or c`: the help naming the only roles a connector can set.
+pub(super) fn use_either(known: &[&str]) -> Msg {
+    Msg::new("compile-use").arg("what", or_list(known))
 }
 
 /// What compilation keeps of an app's connector.
@@ -115,9 +120,7 @@ pub(super) fn check(c: &mut Checker<'_>, o: &Origin, s: &ApplicationSpec) -> Con
         slack::check(c, o, slack);
         connector_roles = Some(SLACK_ROLES);
         if slack.scim_token.is_none() {
-            group_names = GroupNames::NotSupported(
-                "Slack's user groups are changed through SCIM, and `spec.connector.slack.scimToken` is not set",
-            );
+            group_names = GroupNames::NotSupported(GroupsUnsupported::SlackWithoutScim);
         }
     }
     if let Some(atlassian) = &s.connector.atlassian {

@@ -27,7 +27,7 @@ pub(super) fn check(c: &mut Checker<'_>, o: &Origin, s: &crate::resources::Slack
         [("apiUrl", &s.api_url, "https://slack.com/api"), ("scimUrl", &s.scim_url, "https://api.slack.com/scim/v2")];
     for (field, url, default) in urls {
         if let Some(url) = url {
-            check_api_url(c, o, &format!("{P}.{field}"), url, &format!("leave it out for Slack's own `{default}`"));
+            check_api_url(c, o, &format!("{P}.{field}"), url, format!("leave it out for Slack's own `{default}`"));
         }
     }
     if let Some(t) = &s.team_id

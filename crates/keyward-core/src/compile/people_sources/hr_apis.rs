@@ -8,11 +8,10 @@ use super::{check_attribute_names, check_value_maps};
 use crate::compile::checker::Checker;
 use crate::compile::fields::check_api_url;
 use crate::compile::idp::{EntraApp, check_entra_app, check_google_service_account};
+use crate::i18n::Msg;
 use crate::json_path::JsonPath;
 use crate::load::Origin;
 use crate::resources::{GoogleWorkspacePeopleSource, MicrosoftGraphPeopleSource, UserFieldPaths};
-
-const PATH_HELP: &str = "write a path into the user's JSON: `primaryEmail`, `name.fullName`, `organizations[primary].department`, `externalIds[type=organization].value`, `organizations[*].title` or `customSchemas.HR.EmploymentType`";
 
 pub(super) fn check_google(
     c: &mut Checker<'_>,
@@ -25,21 +24,15 @@ pub(super) fn check_google(
         c,
         o,
         P,
-        (
-            &g.service_account_key,
-            "write `serviceAccountKey: {file: /var/run/secrets/google/key.json}`, `{env: GOOGLE_SA_KEY}` (the key file's JSON) or, for the controller in Kubernetes, `{secret: {name: keyward-credentials, key: google-key.json}}`",
-        ),
-        (
-            &g.subject,
-            "write the e-mail of a Workspace administrator the service account may act as (domain-wide delegation)",
-        ),
+        (&g.service_account_key, Msg::new("compile-google-source-key-help").into()),
+        (&g.subject, Msg::new("compile-google-source-subject-help").into()),
     );
     if g.customer.is_some() && g.domain.is_some() {
         c.error(
             o,
             &format!("{P}.domain"),
-            "both `customer` and `domain` are set",
-            "keep one: `customer` reads every domain of the account, `domain` only one",
+            Msg::new("compile-customer-and-domain"),
+            Msg::new("compile-customer-and-domain-help"),
         );
     }
     for (field, value) in [("customer", &g.customer), ("domain", &g.domain)] {
@@ -47,8 +40,9 @@ pub(super) fn check_google(
             c.error(
                 o,
                 &format!("{P}.{field}"),
-                format!("`{}` is not a {field}", value.as_deref().unwrap_or_default()),
-                "leave it out for the administrator's own customer (`my_customer`), or write the customer id (`C01abc23`) or domain",
+                if field == "customer" { Msg::new("compile-not-customer") } else { Msg::new("compile-not-domain") }
+                    .arg("value", value.as_deref().unwrap_or_default()),
+                Msg::new("compile-customer-help"),
             );
         }
     }
@@ -58,21 +52,15 @@ pub(super) fn check_google(
         c.error(
             o,
             &format!("{P}.orgUnitPath"),
-            format!("`{ou}` is not an organisational unit path"),
-            "write the unit's full path from the top, starting with `/`, for example `/Employees/Sales`",
+            Msg::new("compile-not-org-unit").arg("value", ou),
+            Msg::new("compile-not-org-unit-help"),
         );
     }
     if g.query.as_deref().is_some_and(|q| q.trim().is_empty()) {
-        c.error(o, &format!("{P}.query"), "the query is empty", "leave it out to read every user");
+        c.error(o, &format!("{P}.query"), Msg::new("compile-query-empty"), Msg::new("compile-read-every-user-help"));
     }
     if let Some(url) = &g.directory_url {
-        check_api_url(
-            c,
-            o,
-            &format!("{P}.directoryUrl"),
-            url,
-            "leave it out, or write `https://admin.googleapis.com/admin/directory/v1`",
-        );
+        check_api_url(c, o, &format!("{P}.directoryUrl"), url, Msg::new("compile-directory-url-help"));
     }
     check_common(c, o, P, &g.fields, &g.attributes, g.time_zone.as_deref(), g.timeout_seconds);
     check_value_maps(c, o, &format!("{P}.values"), &g.values, types);
@@ -94,14 +82,14 @@ pub(super) fn check_graph_source(
     };
     check_entra_app(c, o, P, &app, true);
     if g.filter.as_deref().is_some_and(|f| f.trim().is_empty()) {
-        c.error(o, &format!("{P}.filter"), "the filter is empty", "leave it out to read every user");
+        c.error(o, &format!("{P}.filter"), Msg::new("compile-filter-empty"), Msg::new("compile-read-every-user-help"));
     }
     if g.delta && g.filter.is_some() {
         c.error(
             o,
             &format!("{P}.filter"),
-            "Graph's delta query on users cannot filter by property",
-            "remove `filter`, or set `delta: false` to read every page of the filtered users each time",
+            Msg::new("compile-graph-delta-filter"),
+            Msg::new("compile-graph-delta-filter-help"),
         );
     }
     if g.delta
@@ -110,12 +98,17 @@ pub(super) fn check_graph_source(
         c.error(
             o,
             &format!("{P}.fields.manager"),
-            "a delta query does not return the expanded manager",
-            "set `delta: false`, or read the manager from a property of the user (an extension attribute holding the manager's employee number)",
+            Msg::new("compile-graph-delta-manager"),
+            Msg::new("compile-graph-delta-manager-help"),
         );
     }
     if matches!(g.page_size, Some(n) if n == 0 || n > 999) {
-        c.error(o, &format!("{P}.pageSize"), "Graph pages hold 1 to 999 users", "leave it out (999) or use 1 to 999");
+        c.error(
+            o,
+            &format!("{P}.pageSize"),
+            Msg::new("compile-graph-page-size"),
+            Msg::new("compile-graph-page-size-help"),
+        );
     }
     check_common(c, o, P, &g.fields, &g.attributes, g.time_zone.as_deref(), g.timeout_seconds);
     check_value_maps(c, o, &format!("{P}.values"), &g.values, types);
@@ -140,7 +133,12 @@ fn check_common(
             continue;
         }
         if let Err(e) = JsonPath::parse(written) {
-            c.error(o, &at, format!("`{written}` is not a path: {}, at character {}", e.why, e.at), PATH_HELP);
+            // The parser's reason stays as it wrote it.
+            let problem = Msg::new("compile-not-a-path")
+                .arg("path", written)
+                .arg("why", e.why.to_string())
+                .arg("at", e.at.to_string());
+            c.error(o, &at, problem, Msg::new("compile-google-path-help"));
         }
     }
     check_attribute_names(c, o, &format!("{prefix}.attributes"), attributes);
@@ -150,8 +148,8 @@ fn check_common(
         c.error(
             o,
             &format!("{prefix}.timeZone"),
-            format!("`{tz}` is not a time zone this machine knows"),
-            "write an IANA time zone name such as `Asia/Tokyo`, `Europe/Berlin` or `UTC`",
+            Msg::new("compile-unknown-time-zone").arg("zone", tz),
+            Msg::new("compile-unknown-time-zone-help"),
         );
     }
     c.timeout(o, &format!("{prefix}.timeoutSeconds"), timeout_seconds, "call");

@@ -4,7 +4,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::checker::Checker;
+use super::checker::{Checker, and_list};
+use crate::i18n::Msg;
 use crate::load::{Named, Origin};
 use crate::vocab;
 
@@ -25,11 +26,9 @@ pub(super) fn check_people_source(
         c.error(
             &src.origin,
             "spec",
-            format!("the PeopleSource sets {}", listed.join(" and ")),
-            format!(
-                "keep exactly one of {}; declare a second PeopleSource for the other",
-                crate::resources::PeopleSourceSpec::KINDS.map(|k| format!("`{k}`")).join(", ")
-            ),
+            Msg::new("compile-people-source-kinds").arg("kinds", and_list(&listed)),
+            Msg::new("compile-people-source-kinds-help")
+                .arg("all", crate::resources::PeopleSourceSpec::KINDS.map(|k| format!("`{k}`")).to_vec()),
         );
         return;
     }
@@ -42,8 +41,8 @@ pub(super) fn check_people_source(
         (None, None, None, None) => c.error(
             &src.origin,
             "spec",
-            "the PeopleSource has no source",
-            "set `csv:` with the path and columns of the HR export, `smarthr:` with the tenant's URL and token, `googleWorkspace:` or `microsoftGraph:`",
+            Msg::new("compile-people-source-none"),
+            Msg::new("compile-people-source-none-help"),
         ),
     }
 }
@@ -60,8 +59,8 @@ fn check_value_maps(
             c.error(
                 o,
                 &format!("{path}.employmentType.{label}"),
-                format!("`{ty}` is not an employment type name"),
-                "use lowercase words joined by `-`, such as `full-time`, `contractor` or `intern`",
+                Msg::new("compile-not-employment-type-name").arg("value", ty),
+                Msg::new("compile-not-employment-type-name-help"),
             );
         } else {
             types.insert(ty.clone());
@@ -75,8 +74,8 @@ fn check_attribute_names(c: &mut Checker<'_>, o: &Origin, path: &str, attributes
             c.error(
                 o,
                 &format!("{path}.{name}"),
-                format!("`{name}` is not a usable attribute name"),
-                "use letters, digits, `-` or `_`",
+                Msg::new("compile-bad-attribute-name").arg("name", name),
+                Msg::new("compile-bad-attribute-name-help"),
             );
         }
     }

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use super::{check_attribute_names, check_value_maps};
 use crate::compile::checker::Checker;
 use crate::compile::fields::{check_api_url, check_secret_ref};
+use crate::i18n::Msg;
 use crate::load::Origin;
 
 /// Checks the settings of SmartHR's API as the HR master.
@@ -14,29 +15,22 @@ pub(super) fn check(
     s: &crate::resources::SmartHrPeopleSource,
     types: &mut BTreeSet<String>,
 ) {
-    check_api_url(
-        c,
-        o,
-        "spec.smarthr.url",
-        &s.url,
-        "write the tenant's address, for example `https://example.smarthr.jp`",
-    );
-    check_secret_ref(
-        c,
-        o,
-        "spec.smarthr.token",
-        &s.token,
-        "write `token: {env: SMARTHR_TOKEN}`, `token: {file: /var/run/secrets/smarthr-token}` or, for the controller in Kubernetes, `token: {secret: {name: keyward-credentials, key: smarthr-token}}`",
-    );
+    check_api_url(c, o, "spec.smarthr.url", &s.url, Msg::new("compile-smarthr-url-help"));
+    check_secret_ref(c, o, "spec.smarthr.token", &s.token, Msg::new("compile-smarthr-token-help"));
     match s.per_page {
         Some(0) => {
-            c.error(o, "spec.smarthr.perPage", "a page size of 0 reads nothing", "leave it out or use 1 to 100");
+            c.error(
+                o,
+                "spec.smarthr.perPage",
+                Msg::new("compile-page-size-zero"),
+                Msg::new("compile-page-size-1-100-help"),
+            );
         }
         Some(n) if n > 100 => c.error(
             o,
             "spec.smarthr.perPage",
-            format!("SmartHR returns at most 100 crews per page, not {n}"),
-            "leave it out (100) or use 1 to 100",
+            Msg::new("compile-smarthr-page-too-big").arg("size", n.to_string()),
+            Msg::new("compile-smarthr-page-too-big-help"),
         ),
         _ => {}
     }
@@ -46,8 +40,8 @@ pub(super) fn check(
             c.error(
                 o,
                 &format!("spec.smarthr.fields.{field}"),
-                format!("`{field}` names no custom field"),
-                "write the custom field's name as SmartHR shows it, or leave the line out",
+                Msg::new("compile-smarthr-field-empty").arg("field", field),
+                Msg::new("compile-smarthr-field-empty-help"),
             );
         }
     }
