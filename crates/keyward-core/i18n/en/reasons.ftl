@@ -97,3 +97,5 @@ reason-tried-nothing = it has no value any correlator can use
 reason-tried-one = { $what } `{ $value }`
 reason-tried = tried { $tried }
 reason-orphan = matches nobody in the HR data ({ $what }); a leaver missing from the export, a renamed person, a shared mailbox or a bot? Protect it or fix the data — keyward never deletes it on its own
+
+reason-vanished = { $who } is no longer in the HR source (last seen { $date }): decide — they left, or the record moved; keyward changes nothing on absence alone

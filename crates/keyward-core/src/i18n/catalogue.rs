@@ -29,6 +29,8 @@ pub const CATALOGUE_FILES: &[(&str, &str, &str)] = &[
     catalogue_file!("cli"),
     catalogue_file!("plan"),
     catalogue_file!("reasons"),
+    catalogue_file!("apply"),
+    catalogue_file!("notify"),
 ];
 
 type Bundle = FluentBundle<FluentResource>;
