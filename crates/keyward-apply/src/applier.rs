@@ -16,6 +16,7 @@ use std::sync::Arc;
 use keyward_connectors::Connector;
 use keyward_core::PolicySet;
 use keyward_core::action::Action;
+use keyward_core::i18n::Lang;
 use keyward_core::plan::Plan;
 
 use crate::audit::{AuditLog, Entry};
@@ -41,6 +42,7 @@ pub struct Applier {
     audit: AuditLog,
     checklist_dir: Arc<Path>,
     guard: GuardOptions,
+    lang: Lang,
 }
 
 /// How one app of a prepared run is carried out.
@@ -142,7 +144,15 @@ impl Applier {
     /// An applier writing to `audit`, checklists for read-only apps to
     /// `checklist_dir` (`<app>.md`), within the `guard` limits.
     pub fn new(audit: AuditLog, checklist_dir: impl Into<PathBuf>, guard: GuardOptions) -> Self {
-        Self { audit, checklist_dir: Arc::from(checklist_dir.into()), guard }
+        Self { audit, checklist_dir: Arc::from(checklist_dir.into()), guard, lang: Lang::En }
+    }
+
+    /// The same applier writing its checklists in `lang` (English unless
+    /// told). The audit log stays English whatever the language.
+    #[must_use]
+    pub fn in_lang(mut self, lang: Lang) -> Self {
+        self.lang = lang;
+        self
     }
 
     /// The audit log.
@@ -224,7 +234,7 @@ impl Applier {
             let mut tasks = Vec::with_capacity(apps.len());
             for (position, (app, how)) in plan.apps.iter().zip(apps).enumerate() {
                 let dir = self.checklist_dir.clone();
-                tasks.push(phases::run_app(log.clone(), plan.clone(), position, base, how, dir));
+                tasks.push(phases::run_app(log.clone(), plan.clone(), position, base, how, dir, self.lang));
                 base += plan.changes_for(&app.name).len();
             }
             for (items, checklist) in futures::future::join_all(tasks).await {
@@ -312,6 +322,7 @@ mod tests {
             summary: Counts::default(),
             changes: Changes::default(),
             warnings: vec![],
+            warning_messages: vec![],
             violations: vec![],
             duty_rules: 0,
             diagnostics: vec![],

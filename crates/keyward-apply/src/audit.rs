@@ -769,7 +769,7 @@ mod tests {
         e.people_total = Some(total);
         log.record(id, e).unwrap();
         if refused {
-            log.record(id, Entry::refused(&Refusal { app: None, message: "no".into() })).unwrap();
+            log.record(id, Entry::refused(&Refusal { app: None, message: "no".into(), msg: None })).unwrap();
         }
         if finish {
             let counts = RunCounts { refusals: usize::from(refused), ..RunCounts::default() };

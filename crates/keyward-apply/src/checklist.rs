@@ -1,10 +1,14 @@
-//! Markdown checklists for apps keyward can only read.
+//! Markdown checklists for apps keyward can only read, in the language of
+//! the person who will tick them off.
 
 use std::fmt::Write as _;
 
 use jiff::civil::Date;
 use keyward_core::action::Action;
+use keyward_core::i18n::{Arg, Lang};
 use keyward_core::plan::{AccountRef, AppSummary, Change};
+use keyward_core::present::render;
+use keyward_core::t;
 
 /// `<app>.md`, with anything that could leave the directory replaced.
 pub(crate) fn file_name(app: &str) -> String {
@@ -15,75 +19,78 @@ pub(crate) fn file_name(app: &str) -> String {
     if safe.is_empty() { "_.md".to_owned() } else { format!("{safe}.md") }
 }
 
-/// The checklist for one app's changes, in the order a human should make
-/// them (the apply phase order: a hand-over before the deletion).
-pub(crate) fn render(app: &AppSummary, date: Date, run: &str, changes: &[&Change]) -> String {
+/// The checklist for one app's changes in `lang`, in the order a human
+/// should make them (the apply phase order: a hand-over before the deletion).
+pub(crate) fn render(app: &AppSummary, date: Date, run: &str, changes: &[&Change], lang: Lang) -> String {
     let mut sorted: Vec<&Change> = changes.to_vec();
     sorted.sort_by_key(|c| c.action);
     let mut out = String::new();
-    let _ = writeln!(out, "# {}: changes to make by hand", app.display_name);
+    let _ = writeln!(out, "# {}", t!(lang, "checklist-title", app = app.display_name.as_str()));
     let _ = writeln!(out);
-    let _ = writeln!(
-        out,
-        "Plan for {date}, keyward apply run `{run}`. keyward cannot change {} itself (its {} connector only reads), so make these {} change(s) in the app, top to bottom, and tick each one off. The next plan shows what is still left.",
-        app.display_name,
-        app.connector,
-        sorted.len()
+    let intro = t!(
+        lang,
+        "checklist-intro",
+        date = date,
+        run = run,
+        app = app.display_name.as_str(),
+        connector = app.connector.as_str(),
+        count = Arg::Text(sorted.len().to_string()),
     );
+    let _ = writeln!(out, "{intro}");
     let _ = writeln!(out);
     for c in sorted {
-        let _ = writeln!(out, "- [ ] {}", line(c));
+        let _ = writeln!(out, "- [ ] {}", line(c, lang));
     }
     out
 }
 
-fn account(a: &AccountRef) -> String {
+fn account(a: &AccountRef, lang: Lang) -> String {
     let label = a.label();
     match a.id.as_deref() {
-        Some(id) if id != label => format!("`{label}` (id `{id}`)"),
+        Some(id) if id != label => t!(lang, "checklist-account-with-id", label = label, id = id),
         _ => format!("`{label}`"),
     }
 }
 
-fn line(c: &Change) -> String {
-    let mut s = format!("**{}** {}", c.action.as_str(), account(&c.account));
+fn line(c: &Change, lang: Lang) -> String {
+    let mut s = format!("**{}** {}", render::action_name(c.action, lang), account(&c.account, lang));
     if let Some(p) = &c.person {
-        let name = p.name.as_deref().map(|n| format!(" {n}")).unwrap_or_default();
-        let _ = write!(s, " — person {}{name}", p.id);
+        let part = match p.name.as_deref() {
+            Some(name) => t!(lang, "checklist-person-named", id = p.id.as_str(), name = name),
+            None => t!(lang, "checklist-person", id = p.id.as_str()),
+        };
+        let _ = write!(s, " — {part}");
     }
     if let Some(r) = &c.role {
-        match &r.from {
-            Some(from) => {
-                let _ = write!(s, " — role {from} → {}", r.to);
-            }
-            None => {
-                let _ = write!(s, " — role {}", r.to);
-            }
-        }
+        let part = match &r.from {
+            Some(from) => t!(lang, "checklist-role-change", from = from.as_str(), to = r.to.as_str()),
+            None => t!(lang, "checklist-role", to = r.to.as_str()),
+        };
+        let _ = write!(s, " — {part}");
     }
     if let Some(g) = &c.groups {
         let mut parts: Vec<String> = g.add.iter().map(|x| format!("+{x}")).collect();
         parts.extend(g.remove.iter().map(|x| format!("−{x}")));
         if !parts.is_empty() {
-            let _ = write!(s, " — groups {}", parts.join(" "));
+            let _ = write!(s, " — {}", t!(lang, "checklist-groups", groups = parts.join(" ")));
         }
     }
     if c.action == Action::Transfer
         && let Some(to) = &c.transfer_to
     {
-        let _ = write!(s, " — hand the data over to {}", account(to));
+        let _ = write!(s, " — {}", t!(lang, "checklist-hand-over", to = account(to, lang)));
     }
     if c.action == Action::Revoke {
         // A read-only app cannot say what it can revoke: name everything a
         // human should look for in its admin console.
-        let what = c
-            .revoke
-            .filter(|r| !r.is_empty())
-            .map_or_else(|| "every session, OAuth token and app password".to_owned(), |r| r.describe());
-        let _ = write!(s, " — sign the person out and revoke {what}");
+        let part = match c.revoke.filter(|r| !r.is_empty()) {
+            Some(r) => t!(lang, "checklist-revoke", what = render::revoke_kinds(r, lang)),
+            None => t!(lang, "checklist-revoke-all"),
+        };
+        let _ = write!(s, " — {part}");
     }
     // One item per line: a line break in a reason would split the item.
-    let reason = c.reason.replace(['\n', '\r'], " ");
+    let reason = c.reason_in(lang).replace(['\n', '\r'], " ");
     let _ = write!(s, " — {reason}");
     s
 }

@@ -15,6 +15,7 @@ use std::fmt;
 
 use keyward_core::action::Action;
 use keyward_core::compile::PolicySet;
+use keyward_core::i18n::{Arg, Lang, Msg};
 use keyward_core::plan::{AccountRef, AppSummary, Plan};
 use serde::Serialize;
 
@@ -80,8 +81,25 @@ pub struct Refusal {
     /// The application, when the refusal is about one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app: Option<String>,
-    /// The whole explanation: numbers, limits and the override.
+    /// The whole explanation: numbers, limits and the override, in English
+    /// (the audit log and the controller's status keep this one).
     pub message: String,
+    /// The same explanation as a message, to show it in the reader's
+    /// language; `None` for a refusal made from bare text.
+    #[serde(skip)]
+    pub msg: Option<Msg>,
+}
+
+impl Refusal {
+    /// A refusal worded by the message `msg` (its English kept in `message`).
+    pub fn new(app: Option<String>, msg: Msg) -> Self {
+        Self { app, message: msg.render(Lang::En), msg: Some(msg) }
+    }
+
+    /// The explanation in `lang`.
+    pub fn message_in(&self, lang: Lang) -> String {
+        self.msg.as_ref().map_or_else(|| self.message.clone(), |m| m.render(lang))
+    }
 }
 
 impl fmt::Display for Refusal {
@@ -129,35 +147,30 @@ pub fn check(plan: &Plan, set: &PolicySet, opts: &GuardOptions, previous_people_
         }
         let configured = spec.is_some_and(|g| g.max_deprovision.is_some() || g.max_deprovision_percent.is_some());
         let source = if configured {
-            format!("Application {} spec.apply.guard", app.name)
+            Msg::new("guard-source-app").arg("app", &app.name)
         } else {
-            format!(
-                "the default of --max-deprovision and --max-deprovision-percent; set Application {} spec.apply.guard to change it for this app",
-                app.name
-            )
+            Msg::new("guard-source-default").arg("app", &app.name)
         };
         let share = match app.accounts {
-            0 => String::new(),
-            n => format!(" ({})", share(count, n, percent)),
+            0 => Arg::Text(String::new()),
+            n => Msg::new("guard-share").arg("share", share(count, n, percent)).into(),
         };
-        out.push(Refusal {
-            app: Some(app.name.clone()),
-            message: format!(
-                "{}: the plan suspends or deletes {count} of {} accounts{share}; the limit is {max} accounts or {percent}% ({source}). Check the HR export, then rerun with --allow-mass-deprovision if this is intended.",
-                app.name, app.accounts
-            ),
-        });
+        let msg = Msg::new("guard-mass-deprovision")
+            .arg("app", &app.name)
+            .arg("count", digits(count))
+            .arg("accounts", digits(app.accounts))
+            .arg("share", share)
+            .arg("max", digits(max))
+            .arg("percent", digits(percent))
+            .arg("source", source);
+        out.push(Refusal::new(Some(app.name.clone()), msg));
     }
     if let Some(max) = opts.max_deprovision_total
         && !opts.allow_mass_deprovision
         && total > max as usize
     {
-        out.push(Refusal {
-            app: None,
-            message: format!(
-                "the plan suspends or deletes {total} accounts over all applications; the limit for one apply is {max} (--max-deprovision-total). Check the HR export, then rerun with --allow-mass-deprovision if this is intended."
-            ),
-        });
+        let msg = Msg::new("guard-mass-deprovision-total").arg("total", digits(total)).arg("max", digits(max));
+        out.push(Refusal::new(None, msg));
     }
     out
 }
@@ -166,14 +179,9 @@ pub fn check(plan: &Plan, set: &PolicySet, opts: &GuardOptions, previous_people_
 /// app was worked out from accounts as they were then.
 fn stale_export(opts: &GuardOptions, app: &AppSummary) -> Option<Refusal> {
     let e = app.export.as_ref().filter(|e| e.is_stale() && !opts.allow_stale_exports)?;
-    let finding = e.finding(&app.source)?;
-    Some(Refusal {
-        app: Some(app.name.clone()),
-        message: format!(
-            "{}: {finding}, and plan anew. A checklist from it asks again for changes made since and misses accounts made since; rerun with --allow-stale-exports if the export is still right.",
-            app.name
-        ),
-    })
+    let finding = e.finding_message(&app.source)?;
+    let msg = Msg::new("guard-stale-export").arg("app", &app.name).arg("finding", finding);
+    Some(Refusal::new(Some(app.name.clone()), msg))
 }
 
 /// More accounts created or restored in one app than its limit.
@@ -188,19 +196,16 @@ fn mass_create(plan: &Plan, set: &PolicySet, opts: &GuardOptions, app: &AppSumma
         return None;
     }
     let source = match own {
-        Some(_) => format!("Application {} spec.apply.guard.maxCreate", app.name),
-        None => format!(
-            "the default of --max-create; set Application {} spec.apply.guard.maxCreate to change it for this app",
-            app.name
-        ),
+        Some(_) => Msg::new("guard-create-source-app").arg("app", &app.name),
+        None => Msg::new("guard-create-source-default").arg("app", &app.name),
     };
-    Some(Refusal {
-        app: Some(app.name.clone()),
-        message: format!(
-            "{}: the plan creates or restores {count} accounts (the app has {}); the limit is {max} ({source}). A duplicated HR export, a selector that matches too much or a wrong HR status looks exactly like this. Check them, then rerun with --allow-mass-create if this is intended.",
-            app.name, app.accounts
-        ),
-    })
+    let msg = Msg::new("guard-mass-create")
+        .arg("app", &app.name)
+        .arg("count", digits(count))
+        .arg("accounts", digits(app.accounts))
+        .arg("max", digits(max))
+        .arg("source", source);
+    Some(Refusal::new(Some(app.name.clone()), msg))
 }
 
 /// Accounts of `app` that the plan creates or restores, each counted once.
@@ -218,13 +223,12 @@ fn hr_shrink(now: usize, previous: Option<usize>, opts: &GuardOptions) -> Option
     if drop * 100 <= limit as usize * prev {
         return None;
     }
-    Some(Refusal {
-        app: None,
-        message: format!(
-            "the HR snapshot has {now} people, {} fewer than the {prev} at the last apply (the limit is a {limit}% drop); a truncated or filtered HR export looks exactly like this and would offboard people who still work here. Check the export, then rerun with --allow-hr-shrink if the head count really fell.",
-            share(drop, prev, limit)
-        ),
-    })
+    let msg = Msg::new("guard-hr-shrink")
+        .arg("now", digits(now))
+        .arg("share", share(drop, prev, limit))
+        .arg("prev", digits(prev))
+        .arg("limit", digits(limit));
+    Some(Refusal::new(None, msg))
 }
 
 /// Many people the roster remembers missing from the HR read at once (see
@@ -235,15 +239,18 @@ fn mass_vanish(plan: &Plan, opts: &GuardOptions) -> Option<Refusal> {
     if opts.allow_hr_shrink || !p.mass_vanish() {
         return None;
     }
-    Some(Refusal {
-        app: None,
-        message: format!(
-            "{} of the {} people keyward saw before are missing from the HR snapshot at once ({}); a truncated or filtered HR read looks exactly like this. Check the source, then rerun with --allow-hr-shrink if they really are gone.",
-            p.vanished,
-            p.known,
-            share(p.vanished, p.known, keyward_core::roster::MASS_VANISH_PERCENT as u32)
-        ),
-    })
+    let share = share(p.vanished, p.known, keyward_core::roster::MASS_VANISH_PERCENT as u32);
+    let msg = Msg::new("guard-mass-vanish")
+        .arg("vanished", digits(p.vanished))
+        .arg("known", digits(p.known))
+        .arg("share", share);
+    Some(Refusal::new(None, msg))
+}
+
+/// A count as bare digits, as the refusals always printed them (a limit in
+/// a flag's value must read as the flag takes it, not `1,000`).
+fn digits(n: impl ToString) -> Arg {
+    Arg::Text(n.to_string())
 }
 
 /// Accounts of `app` that the plan suspends or deletes, each counted once
@@ -405,6 +412,20 @@ mod tests {
         assert!(refusals[0].message.starts_with("6 of the 20 people keyward saw before are missing"), "{refusals:#?}");
         let allowed = GuardOptions { allow_hr_shrink: true, ..GuardOptions::default() };
         assert!(check(&plan, &set, &allowed, None).is_empty());
+    }
+
+    #[test]
+    fn a_refusal_reads_in_japanese_and_keeps_its_english_for_the_audit_log() {
+        let (set, mut plan) = (crm("{}"), opening(100, 0, 0));
+        (plan.people.vanished, plan.people.known) = (6, 20);
+        let refusals = check(&plan, &set, &GuardOptions::default(), None);
+        assert_eq!(refusals[0].message_in(Lang::En), refusals[0].message);
+        assert_eq!(
+            refusals[0].message_in(Lang::Ja),
+            "以前に確認した従業員 20名のうち 6名が、人事マスタのスナップショットから一度に消えています（30%）。途中で切れた、または絞り込まれた読み込みはちょうどこのように見えます。読み込み元を確認し、本当にいなくなったのなら --allow-hr-shrink を付けて再実行してください。"
+        );
+        let bare = Refusal { app: None, message: "no".into(), msg: None };
+        assert_eq!(bare.message_in(Lang::Ja), "no", "bare text shows as it is");
     }
 
     #[test]

@@ -17,6 +17,7 @@ use futures::StreamExt as _;
 use keyward_connectors::http::redact_known;
 use keyward_connectors::{Connector, Outcome};
 use keyward_core::action::Action;
+use keyward_core::i18n::Lang;
 use keyward_core::plan::{AppSummary, Change, Plan};
 
 use crate::applier::AppRun;
@@ -147,6 +148,7 @@ pub(crate) async fn run_app(
     base: usize,
     how: AppRun,
     checklist_dir: Arc<Path>,
+    lang: Lang,
 ) -> (Vec<Item>, Option<PathBuf>) {
     let Some(summary) = plan.apps.get(app) else { return (Vec::new(), None) };
     let changes = app_changes(&plan, app);
@@ -159,7 +161,7 @@ pub(crate) async fn run_app(
         // Preparing left no change of an observed app in the plan.
         Strategy::Observe => return (Vec::new(), None),
         Strategy::Checklist => {
-            let (results, path) = write_checklist(&log, &plan, summary, changes, &work, &checklist_dir).await;
+            let (results, path) = write_checklist(&log, &plan, summary, changes, &work, (&checklist_dir, lang)).await;
             return (results.into_iter().map(|(i, r)| item(i, r)).collect(), path);
         }
         Strategy::Enforce => {}
@@ -311,11 +313,11 @@ async fn write_checklist(
     app: &AppSummary,
     changes: &[Change],
     work: &[usize],
-    dir: &Path,
+    (dir, lang): (&Path, Lang),
 ) -> (Vec<(usize, ItemResult)>, Option<PathBuf>) {
     let path = dir.join(checklist::file_name(&app.name));
     let listed: Vec<&Change> = work.iter().map(|&i| &changes[i]).collect();
-    let text = checklist::render(app, plan.date, &log.id, &listed);
+    let text = checklist::render(app, plan.date, &log.id, &listed, lang);
     let mut tmp = path.clone().into_os_string();
     tmp.push(".tmp");
     // Written aside and renamed, so a crash never leaves half a checklist

@@ -6,7 +6,10 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
+use keyward_core::i18n::{Arg, Lang};
 use keyward_core::plan::Change;
+use keyward_core::present::render;
+use keyward_core::t;
 
 use crate::audit::RunCounts;
 use crate::guard::Refusal;
@@ -133,48 +136,58 @@ impl Report {
         }
     }
 
-    /// Plain text for the CLI: refusals, one line per failed or skipped
-    /// change (app, action, account, error), the checklists, and a summary.
-    pub fn render_text(&self) -> String {
+    /// Plain text for the CLI in `lang`: refusals, one line per failed or
+    /// skipped change (app, action, account, error), the checklists, and a
+    /// summary. The connectors' own errors stay as the app gave them.
+    pub fn render_text(&self, lang: Lang) -> String {
         let mut out = String::new();
         for r in &self.refusals {
-            let _ = writeln!(out, "refused: {r}");
+            let _ = writeln!(out, "{}", t!(lang, "apply-refused", why = r.message_in(lang)));
         }
         if self.is_refused() {
-            let _ = writeln!(out, "Nothing was changed (run {}).", self.run_id);
+            let _ = writeln!(out, "{}", t!(lang, "apply-nothing-changed", run = self.run_id.as_str()));
             return out;
         }
         for i in self.problems() {
             let c = &i.change;
+            let label = c.account.label();
             let account = match c.account.id.as_deref() {
-                Some(id) if id != c.account.label() => format!("{} (id {id})", c.account.label()),
-                _ => c.account.label().to_owned(),
+                Some(id) if id != label => t!(lang, "apply-account-with-id", label = label, id = id),
+                _ => label.to_owned(),
             };
-            let why = match &i.result {
-                ItemResult::Failed(e) | ItemResult::Skipped(e) => e.as_str(),
-                _ => "",
+            let (result, why) = match &i.result {
+                ItemResult::Failed(e) => (t!(lang, "apply-result-failed"), e.as_str()),
+                ItemResult::Skipped(e) => (t!(lang, "apply-result-skipped"), e.as_str()),
+                _ => (i.result.as_str().to_owned(), ""),
             };
-            let _ = writeln!(out, "{}: {} {} {account}: {why}", i.result.as_str(), c.app, c.action.as_str(),);
+            let action = render::action_name(c.action, lang);
+            let app = c.app.as_str();
+            let line =
+                t!(lang, "apply-problem", result = result, app = app, action = action, account = account, why = why);
+            let _ = writeln!(out, "{line}");
         }
         for path in &self.checklists {
-            let _ = writeln!(out, "checklist for a human: {}", path.display());
+            let _ = writeln!(out, "{}", t!(lang, "apply-checklist-written", path = path.display().to_string()));
         }
         if let Some(e) = &self.audit_error {
-            let _ = writeln!(out, "audit log: {e}");
+            let _ = writeln!(out, "{}", t!(lang, "apply-audit-error", error = e.as_str()));
         }
         let c = self.counts();
-        let _ = writeln!(
-            out,
-            "Apply {}: {} applied, {} already done, {} failed, {} skipped; {} on checklists; {} left for review.{}",
-            self.run_id,
-            c.applied,
-            c.already_done,
-            c.failed,
-            c.skipped,
-            c.checklist,
-            c.reviews,
-            if self.is_partial() { " Partly applied: fix the failures and apply again." } else { "" }
+        // Bare digits, as the English line always printed them.
+        let n = |n: usize| Arg::Text(n.to_string());
+        let summary = t!(
+            lang,
+            "apply-summary",
+            run = self.run_id.as_str(),
+            applied = n(c.applied),
+            done = n(c.already_done),
+            failed = n(c.failed),
+            skipped = n(c.skipped),
+            checklist = n(c.checklist),
+            reviews = n(c.reviews),
+            partial = if self.is_partial() { "yes" } else { "no" },
         );
+        let _ = writeln!(out, "{summary}");
         out
     }
 }

@@ -183,6 +183,7 @@ spec:
         checklist_dir: work.join("checklists"),
         guard: keyward_apply::GuardOptions::default(),
         metrics: keyward_controller::metrics::Metrics::new(),
+        lang: keyward_core::i18n::Lang::En,
     })?;
     // Warm up as a running controller is: connectors built, discovery and
     // group ids cached.

@@ -249,7 +249,11 @@ async fn reconcile(
             connectors.into_iter().map(|(app, c)| (app, c.into())).collect();
         let prepared = applier.prepare(plan, &loaded.set, &connectors, keyward_apply::Scope::EveryApp);
         let report = applier.apply(prepared, &keyward_apply::new_run_id()).await;
-        anyhow::ensure!(!report.is_partial() && !report.is_refused(), "the apply failed:\n{}", report.render_text());
+        anyhow::ensure!(
+            !report.is_partial() && !report.is_refused(),
+            "the apply failed:\n{}",
+            report.render_text(keyward_core::i18n::Lang::En)
+        );
     }
     Ok((changes, actions))
 }

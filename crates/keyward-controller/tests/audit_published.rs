@@ -47,6 +47,7 @@ async fn the_engine_publishes_the_audit_logs_count_and_last_hash_in_its_metrics(
         checklist_dir: dir.path().join("checklists"),
         guard: keyward_apply::GuardOptions::default(),
         metrics: Metrics::new(),
+        lang: keyward_core::i18n::Lang::En,
     };
     let engine = Engine::new(config()).unwrap();
     assert_eq!(anchor_in(&engine.metrics().encode()), (Some("0"), Some(keyward_apply::audit::GENESIS)));

@@ -89,6 +89,7 @@ async fn a_guard_refusal_holds_back_only_its_own_app() {
         checklist_dir: dir.path().join("checklists"),
         guard: keyward_apply::GuardOptions::default(),
         metrics: Metrics::new(),
+        lang: keyward_core::i18n::Lang::En,
     })
     .unwrap();
     let today = jiff::Zoned::now().date();
@@ -142,6 +143,7 @@ async fn an_unreadable_hr_master_plans_and_applies_nothing() {
         checklist_dir: dir.path().join("checklists"),
         guard: keyward_apply::GuardOptions::default(),
         metrics: Metrics::new(),
+        lang: keyward_core::i18n::Lang::En,
     })
     .unwrap();
     let today = jiff::Zoned::now().date();
@@ -226,6 +228,7 @@ async fn a_smarthr_people_source_reads_its_token_from_a_kubernetes_secret() {
             checklist_dir: dir.path().join("checklists"),
             guard: keyward_apply::GuardOptions::default(),
             metrics: Metrics::new(),
+            lang: keyward_core::i18n::Lang::En,
         })
         .unwrap()
         .with_secrets(std::sync::Arc::new(Secrets { with_key }))
@@ -308,6 +311,7 @@ async fn a_graph_people_source_reads_its_secret_from_kubernetes_and_its_changes_
             checklist_dir: dir.path().join("checklists"),
             guard: keyward_apply::GuardOptions::default(),
             metrics: Metrics::new(),
+            lang: keyward_core::i18n::Lang::En,
         })
         .unwrap()
         .with_secrets(std::sync::Arc::new(GraphSecrets { key }))
@@ -358,6 +362,7 @@ async fn a_person_who_vanished_from_the_hr_data_stays_in_the_roster_and_keeps_th
         checklist_dir: dir.path().join("checklists"),
         guard: keyward_apply::GuardOptions::default(),
         metrics: Metrics::new(),
+        lang: keyward_core::i18n::Lang::En,
     })
     .unwrap();
     let today = jiff::Zoned::now().date();

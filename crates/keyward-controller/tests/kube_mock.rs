@@ -144,6 +144,7 @@ fn engine_config(dir: &std::path::Path) -> EngineConfig {
         checklist_dir: dir.join("checklists"),
         guard: keyward_apply::GuardOptions::default(),
         metrics: Metrics::new(),
+        lang: keyward_core::i18n::Lang::En,
     }
 }
 

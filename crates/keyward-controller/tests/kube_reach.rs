@@ -128,6 +128,7 @@ async fn reconcile(k8s: &KubeEmulator, ns: &str, state: &Path, allowed: &Path) {
         checklist_dir: state.join("checklists"),
         guard: keyward_apply::GuardOptions::default(),
         metrics: Metrics::new(),
+        lang: keyward_core::i18n::Lang::En,
     })
     .unwrap()
     .with_secrets(Arc::new(KubeSecrets::new(client.clone(), ns)));

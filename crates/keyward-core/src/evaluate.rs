@@ -21,7 +21,7 @@ pub(crate) use coverage::from_selections as selector_warnings_from;
 pub use coverage::selector_warnings;
 
 use crate::compile::model::{Compiled, CompiledGrant, CompiledSelector};
-use crate::i18n::{Arg, Msg};
+use crate::i18n::{Arg, Lang, Msg};
 use crate::people::{People, Person, Phase, Post};
 
 /// A policy that selected a person.
@@ -139,7 +139,7 @@ pub(crate) struct Selections {
     app_bits: Vec<u64>,
     words: usize,
     /// Exceptions whose person is not in the HR data, or that expired.
-    pub(crate) warnings: Vec<String>,
+    pub(crate) warnings: Vec<Msg>,
 }
 
 /// Post-level verdicts: the policies (that look at posts) this post meets.
@@ -207,19 +207,14 @@ pub(crate) fn select_all(compiled: &Compiled, people: &People, phases: &[Phase],
                     exceptions.entry(p).or_default().push(i as u32);
                 }
             }
-            None => warnings.push(format!(
-                "Exception {} names `{}`, who is not in the HR data; it grants nothing",
-                ex.name, ex.person
-            )),
+            None => warnings.push(Msg::new("warning-exception-nobody").arg("name", &ex.name).arg("person", &ex.person)),
         }
         if ex.until < today {
-            warnings.push(format!(
-                "Exception {} expired on {}; it grants nothing any more and can be removed",
-                ex.name, ex.until
-            ));
+            warnings.push(Msg::new("warning-exception-expired").arg("name", &ex.name).arg("until", ex.until));
         }
     }
-    warnings.sort();
+    // In the order of their English text, as the plan always listed them.
+    warnings.sort_by_cached_key(|m| m.render(Lang::En));
 
     let postless: Vec<u32> = compiled
         .policies

@@ -435,8 +435,15 @@ pub struct Plan {
     pub summary: Counts,
     /// Every change, grouped by app (in app order), then by action.
     pub changes: Changes,
-    /// Things worth knowing that change nothing (expired exceptions…).
+    /// Things worth knowing that change nothing (expired exceptions…),
+    /// in English.
     pub warnings: Vec<String>,
+    /// The same warnings as messages, one per entry of `warnings` in the
+    /// same order, to show them in the reader's language (see
+    /// [`Plan::warnings_in`]). Not written: the JSON keeps `warnings` as
+    /// strings, and a plan read back shows them as stored.
+    #[serde(skip)]
+    pub warning_messages: Vec<Msg>,
     /// People who hold, or would hold, duties a SeparationOfDuties rule
     /// keeps apart; by rule, then person.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -518,6 +525,16 @@ impl Plan {
         self.summary = summary;
     }
 
+    /// The warnings in `lang`: the messages when every warning has one,
+    /// else the stored text.
+    pub fn warnings_in(&self, lang: Lang) -> Vec<String> {
+        if self.warning_messages.len() == self.warnings.len() {
+            self.warning_messages.iter().map(|m| m.render(lang)).collect()
+        } else {
+            self.warnings.clone()
+        }
+    }
+
     /// Changes of one app.
     pub fn changes_for(&self, app: &str) -> &[Change] {
         self.apps.iter().position(|a| a.name == app).and_then(|i| self.changes.by_app.get(i)).map_or(&[], Vec::as_slice)
@@ -578,20 +595,33 @@ impl ExportAge {
     /// What is wrong with the export read from `source`, and what to do
     /// (`None` when nothing is): too old, or dated after the plan.
     pub fn finding(&self, source: &str) -> Option<String> {
-        if self.is_stale() {
-            Some(format!(
-                "the export {source} is {}; the limit is {} (spec.connector.csvExport.maxAge): export the accounts again, or raise maxAge",
-                self.describe(),
-                self.max_age
-            ))
+        self.finding_message(source).map(|m| m.render(Lang::En))
+    }
+
+    /// [`Self::finding`] as a message, to show it in the reader's language.
+    pub fn finding_message(&self, source: &str) -> Option<Msg> {
+        let m = if self.is_stale() {
+            Msg::new("export-finding-stale").arg("limit", self.max_age.to_string())
         } else if self.is_future() {
-            Some(format!(
-                "the export {source} is {}: check the clock of the machine that wrote it, or which column is mapped as columns.exportedAt",
-                self.describe()
-            ))
+            Msg::new("export-finding-future")
         } else {
-            None
-        }
+            return None;
+        };
+        Some(m.arg("source", source).arg("described", self.describe_message()))
+    }
+
+    /// [`Self::describe`] as a message.
+    fn describe_message(&self) -> Msg {
+        let from = match &self.exported.from {
+            crate::account::ExportDateFrom::Column { column } => Msg::new("export-from-column").arg("column", column),
+            crate::account::ExportDateFrom::FileModified => Msg::new("export-from-file"),
+        };
+        let age = match self.age_days {
+            n if n < 0 && !self.is_future() => Msg::new("export-age-modified-after"),
+            n if n < 0 => Msg::new("export-age-future").arg("days", n.unsigned_abs().to_string()),
+            n => Msg::new("export-age").arg("count", n).arg("days", n.to_string()),
+        };
+        Msg::new("export-described").arg("age", age).arg("date", self.exported.date).arg("from", from)
     }
 }
 

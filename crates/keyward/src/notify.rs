@@ -84,7 +84,9 @@ impl Notifiers {
         let mut warnings = Vec::new();
         for t in &self.targets {
             let body = match t.kind {
-                Kind::Slack => digest.to_slack(),
+                // The chat message is for people: in their language. The
+                // JSON document is for tools and stays English.
+                Kind::Slack => digest.to_slack(crate::language::current()),
                 Kind::Json => match serde_json::to_value(digest) {
                     Ok(v) => v,
                     Err(e) => {

@@ -16,6 +16,10 @@ fn repo() -> std::path::PathBuf {
 
 fn keyward(args: &[&str], key: Option<&str>) -> (i32, String, String) {
     let mut cmd = Command::cargo_bin("keyward").unwrap();
+    // An apply writes the roster: not into the repo, where the example
+    // plan snapshots would read it.
+    let roster = tempfile::tempdir().unwrap();
+    cmd.env("KEYWARD_ROSTER", roster.path().join("roster.json"));
     cmd.current_dir(repo()).env("NO_COLOR", "1").env_remove("KEYWARD_AUDIT_HMAC_KEY").args(args);
     if let Some(k) = key {
         cmd.env("KEYWARD_AUDIT_HMAC_KEY", k);

@@ -73,6 +73,8 @@ fn applying_the_example_writes_checklists_for_its_read_only_apps_and_an_audit_lo
         .unwrap()
         .current_dir(repo())
         .env("NO_COLOR", "1")
+        // Not the repo's .keyward/roster.json: the plan snapshots read it.
+        .env("KEYWARD_ROSTER", work.path().join("roster.json"))
         .args(["apply", "-f", "policies", "--at", "2026-11-23", "--auto-approve", "--audit-log"])
         .arg(&audit)
         .arg("--checklist-dir")
@@ -117,6 +119,7 @@ fn an_apply_that_opens_more_accounts_than_an_apps_limit_is_refused_until_allowed
             .unwrap()
             .current_dir(repo())
             .env("NO_COLOR", "1")
+            .env("KEYWARD_ROSTER", work.path().join("roster.json"))
             .args(["apply", "-f", "policies", "--at", "2026-11-23", "--auto-approve", "--audit-log"])
             .arg(work.path().join("audit.jsonl"))
             .arg("--checklist-dir")

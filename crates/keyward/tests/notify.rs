@@ -17,6 +17,10 @@ fn repo() -> std::path::PathBuf {
 
 async fn keyward(args: &[&str], env: &[(&str, String)]) -> std::process::Output {
     let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_keyward"));
+    // An apply writes the roster: not into the repo, where the example
+    // plan snapshots would read it.
+    let roster = tempfile::tempdir().unwrap();
+    cmd.env("KEYWARD_ROSTER", roster.path().join("roster.json"));
     cmd.current_dir(repo()).env("NO_COLOR", "1").args(args);
     for (k, v) in env {
         cmd.env(k, v);

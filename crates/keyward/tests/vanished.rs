@@ -101,3 +101,61 @@ fn a_person_dropped_from_the_export_is_shown_as_vanished_with_their_accounts_and
     assert_eq!(saved["people"][0]["lastSeen"], "2026-11-30");
     assert_eq!(saved["people"][1]["lastSeen"], "2026-12-03");
 }
+
+#[test]
+fn vanished_people_and_the_apply_summary_read_in_japanese_and_the_markdown_lists_them() {
+    let dir = directory(&[
+        ("data/hr.csv", &format!("{HR_CSV_HEADER}{TARO}{HANAKO}")),
+        ("data/crm.csv", "email\ntaro@example.com\nhanako@example.com\n"),
+        ("policies/people.yaml", &people_source_yaml("../data/hr.csv")),
+        ("policies/apps.yaml", APPS),
+    ]);
+    let applied = stdout(&keyward(
+        dir.path(),
+        &["--lang", "ja", "apply", "-f", "policies", "--at", "2026-11-30", "--auto-approve"],
+    ));
+    assert!(applied.contains("\n適用する変更はありません。\n") || applied.contains("監査ログ "), "{applied}");
+    std::fs::write(dir.path().join("data/hr.csv"), format!("{HR_CSV_HEADER}{HANAKO}")).unwrap();
+
+    let text = stdout(&keyward(dir.path(), &["--lang", "ja", "plan", "-f", "policies", "--at", "2026-12-03"]));
+    assert!(text.contains("! 人事マスタにいなくなった従業員 1名（以前に確認した 2名中）\n"), "{text}");
+    assert!(text.contains("人事マスタにいなくなった従業員：退職したのか、レコードが移ったのかを判断\n"), "{text}");
+    assert!(
+        text.contains(
+            "  ? 1042 山田 太郎 <taro@example.com> — 最終確認 2026-11-30（smarthr）\n      crm: taro@example.com"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("1042 山田 太郎 は人事マスタにいなくなりました（最後に確認したのは 2026-11-30）。"),
+        "{text}"
+    );
+
+    let md = stdout(&keyward(dir.path(), &["plan", "-f", "policies", "--at", "2026-12-03", "--format", "markdown"]));
+    assert!(md.contains("⚠️ 1 person is no longer in the HR source (of 2 seen before)\n"), "{md}");
+    assert!(md.contains("**No longer in the HR source — decide: they left, or the record moved**\n"), "{md}");
+    assert!(
+        md.contains(
+            "- 1042 山田 太郎 &lt;taro@example.com&gt; — last seen 2026-11-30 (smarthr)\n  - crm: taro@example.com\n"
+        ),
+        "{md}"
+    );
+    let md_ja = stdout(&keyward(
+        dir.path(),
+        &["--lang", "ja", "plan", "-f", "policies", "--at", "2026-12-03", "--format", "markdown"],
+    ));
+    assert!(
+        md_ja.contains("**人事マスタにいなくなった従業員：退職したのか、レコードが移ったのかを判断**\n"),
+        "{md_ja}"
+    );
+
+    let explained =
+        stdout(&keyward(dir.path(), &["--lang", "ja", "explain", "1042", "-f", "policies", "--at", "2026-12-03"]));
+    assert!(
+        explained.starts_with(
+            "1042 山田 太郎 <taro@example.com> — 最終確認 2026-11-30（smarthr）\n  人事マスタにいません。"
+        ),
+        "{explained}"
+    );
+    assert!(explained.contains("  crm: taro@example.com"), "{explained}");
+}

@@ -52,6 +52,6 @@ async fn a_real_plan_creates_then_suspends_then_deletes() {
             (Action::Delete, "gone@example.com".to_owned()),
         ]
     );
-    assert!(!report.is_partial(), "{}", report.render_text());
+    assert!(!report.is_partial(), "{}", report.render_text(keyward_core::i18n::Lang::En));
     assert_eq!(AuditLog::open(env.log_path()).unwrap().last_people_total(), Some(2));
 }

@@ -99,7 +99,7 @@ async fn a_refused_plan_changes_nothing_and_is_audited() {
     assert!(report.items.is_empty());
     assert!(seen.calls().is_empty());
     assert!(report.refusals[0].message.contains("40 of 120 accounts (33%)"), "{}", report.refusals[0].message);
-    let text = report.render_text();
+    let text = report.render_text(keyward_core::i18n::Lang::En);
     assert!(text.starts_with("refused: slack: the plan suspends") && text.contains("Nothing was changed"), "{text}");
     let events: Vec<Event> = audit::read(env.log_path()).unwrap().iter().map(|r| r.event).collect();
     assert_eq!(events, vec![Event::RunStarted, Event::Refused, Event::RunFinished]);

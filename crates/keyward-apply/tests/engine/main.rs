@@ -92,6 +92,7 @@ fn plan(people: usize, apps: &[AppDef], changes: Vec<Change>) -> Plan {
         summary: Counts::default(),
         changes: Changes::default(),
         warnings: vec![],
+        warning_messages: vec![],
         violations: vec![],
         duty_rules: 0,
         diagnostics: vec![],
@@ -358,7 +359,7 @@ async fn a_failed_suspend_skips_that_accounts_later_steps_only() {
     assert!(report.is_partial());
     assert_eq!((report.applied(), report.failed(), report.skipped()), (4, 1, 2));
 
-    let text = report.render_text();
+    let text = report.render_text(keyward_core::i18n::Lang::En);
     assert!(text.contains("failed: crm suspend alice@example.com (id id-alice): Application crm: PATCH"), "{text}");
     assert!(text.contains("skipped: crm delete alice@example.com (id id-alice): the suspend failed"), "{text}");
     assert!(text.contains("4 applied, 0 already done, 1 failed, 2 skipped"), "{text}");
@@ -421,6 +422,42 @@ async fn a_revocation_runs_before_the_suspension_and_its_failure_does_not_keep_t
 }
 
 // ------------------------------------------------------------------ read-only
+
+#[tokio::test]
+async fn a_checklist_is_written_in_the_appliers_language() {
+    let env = Env::new();
+    let set = policy(&[app_doc("legacy", "{}")]);
+    let mut update = change("legacy", Action::Update, "carol");
+    update.role = Some(Box::new(RoleChange { from: Some("member".into()), to: "admin".into() }));
+    let mut revoke = change("legacy", Action::Revoke, "dave");
+    revoke.reason = "left".into();
+    let plan = plan(10, &[AppDef { name: "legacy", accounts: 100, read_only: true }], vec![update, revoke]);
+    let (mut fake, _) = Fake::new("legacy");
+    fake.caps = Capabilities::READ_ONLY;
+    let opts = env.opts("r1");
+    let log = AuditLog::open(env.log_path()).unwrap();
+    let applier = Applier::new(log, &opts.checklist_dir, opts.guard.clone()).in_lang(keyward_core::i18n::Lang::Ja);
+    let prepared = applier.prepare(plan.clone(), &set, &connectors(vec![fake]), Scope::EveryApp);
+    let report = applier.apply(prepared, "r1").await;
+    let md = std::fs::read_to_string(opts.checklist_dir.join("legacy.md")).unwrap();
+    assert!(md.starts_with("# LEGACY：手作業で行う変更\n\n2026-11-23 の変更計画、keyward apply の実行 `r1`。"), "{md}");
+    assert!(md.contains("以下の 2件の変更を上から順に"), "{md}");
+    assert!(md.contains("- [ ] **変更** `carol@example.com`（ID `id-carol`） — 従業員 E-carol"), "{md}");
+    assert!(md.contains(" — ロール member → admin — "), "{md}");
+    assert!(
+        md.contains("— サインアウトさせ、すべてのセッション、OAuth トークン、アプリパスワードを失効させる — left\n"),
+        "{md}"
+    );
+    let text = report.render_text(keyward_core::i18n::Lang::Ja);
+    assert!(text.starts_with("手作業のチェックリスト："), "{text}");
+    assert!(
+        text.ends_with("適用 r1：適用 0件、適用済み 0件、失敗 0件、未実施 0件、チェックリスト 2件、要確認 0件。\n"),
+        "{text}"
+    );
+    // The audit log stays English whatever the language.
+    let records = audit::read(env.log_path()).unwrap();
+    assert!(records.iter().all(|r| r.detail.as_deref().is_none_or(|d| !d.contains('件'))));
+}
 
 #[tokio::test]
 async fn read_only_app_gets_a_checklist_and_no_calls() {

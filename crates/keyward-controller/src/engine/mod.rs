@@ -43,6 +43,7 @@ use std::sync::atomic::AtomicU64;
 
 use keyward_apply::audit::AuditKey;
 use keyward_apply::{Applier, AuditLog, GuardOptions, RosterFile};
+use keyward_core::i18n::Lang;
 use tokio::sync::watch;
 
 pub use report::{ReconcileKind, ReconcileReport, Statuses};
@@ -69,6 +70,9 @@ pub struct EngineConfig {
     pub guard: GuardOptions,
     /// Where counters go.
     pub metrics: Metrics,
+    /// The language of the checklists it writes (`--lang`); the audit log,
+    /// statuses and metrics stay English.
+    pub lang: Lang,
 }
 
 /// The reconcile engine. See the module docs.
@@ -109,7 +113,7 @@ impl Engine {
         config.metrics.set_audit_end(audit.records(), &audit.last_hash());
         Ok(Self {
             roster: RosterFile::beside(&config.audit_log),
-            applier: Applier::new(audit, config.checklist_dir, config.guard),
+            applier: Applier::new(audit, config.checklist_dir, config.guard).in_lang(config.lang),
             metrics: config.metrics,
             connections: tokio::sync::Mutex::new(AppConnections::default()),
             statuses: std::sync::Mutex::new(Statuses::default()),

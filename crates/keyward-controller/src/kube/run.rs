@@ -52,6 +52,8 @@ pub struct KubernetesOptions {
     pub webhook_secret_env: String,
     /// Guard limits and overrides.
     pub guard: GuardOptions,
+    /// The language of the checklists (the global `--lang`); English unless set.
+    pub lang: keyward_core::i18n::Lang,
     /// The Lease's name.
     pub lease_name: String,
     /// This replica's name in the Lease.
@@ -78,6 +80,7 @@ impl KubernetesOptions {
             webhook_secret: None,
             webhook_secret_env: crate::standalone::DEFAULT_SECRET_ENV.to_owned(),
             guard: GuardOptions::default(),
+            lang: keyward_core::i18n::Lang::En,
             lease_name: lease::DEFAULT_NAME.to_owned(),
             identity: super::default_identity(),
             lease_duration: lease::DEFAULT_DURATION,
@@ -129,6 +132,7 @@ impl Kubernetes {
                 checklist_dir: opts.checklist_dir.clone(),
                 guard: opts.guard.clone(),
                 metrics: metrics.clone(),
+                lang: opts.lang,
             })?
             .with_secrets(Arc::new(super::KubeSecrets::new(client.clone(), &opts.namespace))),
         );

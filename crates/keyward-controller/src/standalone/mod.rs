@@ -61,6 +61,8 @@ pub struct StandaloneOptions {
     pub webhook_secret_env: String,
     /// Guard limits and overrides.
     pub guard: GuardOptions,
+    /// The language of the checklists (the global `--lang`); English unless set.
+    pub lang: keyward_core::i18n::Lang,
 }
 
 impl StandaloneOptions {
@@ -77,6 +79,7 @@ impl StandaloneOptions {
             webhook_secret: None,
             webhook_secret_env: DEFAULT_SECRET_ENV.to_owned(),
             guard: GuardOptions::default(),
+            lang: keyward_core::i18n::Lang::En,
         }
     }
 }
@@ -115,6 +118,7 @@ impl Standalone {
             checklist_dir: opts.checklist_dir.clone(),
             guard: opts.guard.clone(),
             metrics: metrics.clone(),
+            lang: opts.lang,
         })?);
         let (listener, addr) = crate::host::listen(opts.listen).await?;
         let (changes_tx, changes_rx) = mpsc::unbounded_channel();

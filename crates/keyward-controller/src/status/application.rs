@@ -313,7 +313,11 @@ mod tests {
     #[test]
     fn a_guard_refusal_blocks_and_keeps_all_drift() {
         let (changes, counts) = two_changes();
-        let r = Refusal { app: Some("chat".into()), message: "chat: the plan suspends 30 of 40 accounts".into() };
+        let r = Refusal {
+            app: Some("chat".into()),
+            message: "chat: the plan suspends 30 of 40 accounts".into(),
+            msg: None,
+        };
         let o = outcome(ReconcileMode::Enforce, &summary(40, counts), &changes, &[], &[&r], None);
         let s = application_status(None, &o, t(0));
         assert_eq!(s.drift, 2);

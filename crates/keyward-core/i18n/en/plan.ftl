@@ -98,3 +98,29 @@ md-n-changes = { $count ->
     }
 md-to-review = **To review ({ $n })** — keyward changes nothing here until a human acts:
 md-warnings = **Warnings ({ $n })**
+
+## Plan-level warnings
+
+export-age = { $count ->
+        [one] 1 day old
+       *[other] { $days } days old
+    }
+export-described = { $age } (exported { $date }, { $from })
+export-finding-stale = the export { $source } is { $described }; the limit is { $limit } (spec.connector.csvExport.maxAge): export the accounts again, or raise maxAge
+export-finding-future = the export { $source } is { $described }: check the clock of the machine that wrote it, or which column is mapped as columns.exportedAt
+warning-export-stale = { $app }: { $finding }. Accounts removed since are still in it and accounts made since are missing; keyward apply refuses this app until then (or with --allow-stale-exports).
+warning-export-future = { $app }: { $finding }.
+warning-exception-nobody = Exception { $name } names `{ $person }`, who is not in the HR data; it grants nothing
+warning-exception-expired = Exception { $name } expired on { $until }; it grants nothing any more and can be removed
+warning-mass-vanish = { $vanished } of the { $known } people keyward saw before are missing from the HR source at once (more than { $percent } % and more than { $above }): the HR read looks truncated or filtered, so none of them is reviewed one by one — check the source; `keyward apply` refuses this plan until `--allow-hr-shrink`
+
+## People who vanished from the HR source
+
+vanished-line = { $n } { $count ->
+        [one] person is
+       *[other] people are
+    } no longer in the HR source (of { $known } seen before)
+vanished-last-seen = last seen { $date } ({ $source })
+vanished-heading = No longer in the HR source — decide: they left, or the record moved
+vanished-no-accounts = no accounts found
+vanished-explain = no longer in the HR source: keyward saw them last on { $date }, and has not since. Decide — they left (record the last working day in the HR master), or the record moved (fix its employee number or e-mail). Nothing is changed on absence alone.

@@ -137,3 +137,5 @@ id-doubt-prestart-would = would { $action } ({ $why }), but the account is older
 id-doubt-shared = its address belongs to several HR records: { $records }; { $clue }, so { $conclusion }; keyward does not attribute it — a rehire keeps the account (confirm it for { $current }), a recycled address does not (keep it from { $current } and hand its data over); an employee id, a creation date or a sign-in{ $start } on the account would decide
 id-doubt-shared-would = would { $action } ({ $why }), but its address belongs to several HR records: { $records }; { $clue }, so { $conclusion }; keyward does not attribute it — a rehire keeps the account (confirm it for { $current }), a recycled address does not (keep it from { $current } and hand its data over); an employee id, a creation date or a sign-in{ $start } on the account would decide
 id-decided = the address was also { $ids }'s; { $clue }
+
+reason-vanished = { $who } is no longer in the HR source (last seen { $date }): decide — they left, or the record moved; keyward changes nothing on absence alone

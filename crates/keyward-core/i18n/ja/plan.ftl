@@ -93,3 +93,27 @@ md-n-changes = { $count ->
     }
 md-to-review = **要確認（{ $n }件）** — 担当者が対応するまで、keyward はここでは何も変更しません：
 md-warnings = **警告（{ $n }件）**
+
+## 変更計画全体への警告
+
+export-age = { $count ->
+       *[other] { $days }日前
+    }
+export-described = { $age }（{ $date } にエクスポート、{ $from }）
+export-finding-stale = エクスポート { $source } は{ $described }のもので、上限は { $limit } です（spec.connector.csvExport.maxAge）。アカウントをエクスポートし直すか、maxAge を引き上げてください
+export-finding-future = エクスポート { $source } は{ $described }です。書き出したマシンの時計か、columns.exportedAt に割り当てた列を確認してください
+warning-export-stale = { $app }：{ $finding }。その後に削除されたアカウントが残り、その後に作られたアカウントが含まれていません。それまで keyward apply はこのアプリの適用を拒否します（--allow-stale-exports を付けた場合を除く）。
+warning-export-future = { $app }：{ $finding }。
+warning-exception-nobody = Exception { $name } は人事マスタにいない `{ $person }` を指定しています。何も付与しません
+warning-exception-expired = Exception { $name } は { $until } に期限が切れました。もう何も付与しないため、削除できます
+warning-mass-vanish = 以前に確認した従業員 { $known }名のうち { $vanished }名が、人事マスタから一度に消えています（{ $percent }% 超かつ { $above }名超）。人事マスタの読み込みが途中で切れたか絞り込まれたように見えるため、一人ずつの要確認にはしていません。読み込み元を確認してください。`--allow-hr-shrink` を付けるまで `keyward apply` はこの変更計画を拒否します
+
+## 人事マスタからいなくなった従業員
+
+vanished-line = 人事マスタにいなくなった従業員 { $count ->
+       *[other] { $n }名
+    }（以前に確認した { $known }名中）
+vanished-last-seen = 最終確認 { $date }（{ $source }）
+vanished-heading = 人事マスタにいなくなった従業員：退職したのか、レコードが移ったのかを判断
+vanished-no-accounts = アカウントなし
+vanished-explain = 人事マスタにいません。keyward が最後に確認したのは { $date } で、それ以降は見ていません。退職したのか（人事マスタに最終出社日を記録してください）、レコードが移ったのか（社員番号かメールアドレスを直してください）を判断してください。いなくなったことだけを理由に変更することはありません。

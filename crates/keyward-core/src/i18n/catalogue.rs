@@ -33,6 +33,8 @@ pub const CATALOGUE_FILES: &[(&str, &str, &str)] = &[
     catalogue_file!("review"),
     catalogue_file!("inventory"),
     catalogue_file!("discover"),
+    catalogue_file!("apply"),
+    catalogue_file!("notify"),
 ];
 
 type Bundle = FluentBundle<FluentResource>;

@@ -3,22 +3,19 @@
 //! after the plan's date (a wrong clock, or the wrong column mapped).
 //! The age itself is in each app's summary; this only words the warnings.
 
+use crate::i18n::Msg;
 use crate::plan::AppSummary;
 
 /// One warning per app whose export is too old or dated in the future,
 /// in app order.
-pub(super) fn export_warnings(apps: &[AppSummary]) -> Vec<String> {
+pub(super) fn export_warnings(apps: &[AppSummary]) -> Vec<Msg> {
     let mut out = Vec::new();
     for app in apps {
         let Some(e) = &app.export else { continue };
-        let Some(finding) = e.finding(&app.source) else { continue };
+        let Some(finding) = e.finding_message(&app.source) else { continue };
         // Why it matters, and what apply will do about it.
-        let stale = if e.is_stale() {
-            " Accounts removed since are still in it and accounts made since are missing; keyward apply refuses this app until then (or with --allow-stale-exports)."
-        } else {
-            ""
-        };
-        out.push(format!("{}: {finding}.{stale}", app.name));
+        let m = if e.is_stale() { Msg::new("warning-export-stale") } else { Msg::new("warning-export-future") };
+        out.push(m.arg("app", &app.name).arg("finding", finding));
     }
     out
 }
@@ -32,7 +29,12 @@ mod tests {
     use super::*;
     use crate::account::{ExportDate, ExportDateFrom};
     use crate::duration::Days;
+    use crate::i18n::Lang;
     use crate::plan::{Counts, ExportAge};
+
+    fn english(apps: &[AppSummary]) -> Vec<String> {
+        export_warnings(apps).iter().map(|m| m.render(Lang::En)).collect()
+    }
 
     fn app(exported: jiff::civil::Date, from: ExportDateFrom) -> AppSummary {
         AppSummary {
@@ -55,16 +57,13 @@ mod tests {
 
     #[test]
     fn an_export_within_its_limit_says_nothing_here() {
-        assert!(
-            export_warnings(&[app(date(2026, 10, 31), ExportDateFrom::FileModified)]).is_empty(),
-            "30 days is the limit"
-        );
-        assert!(export_warnings(&[app(date(2026, 11, 30), ExportDateFrom::FileModified)]).is_empty());
+        assert!(english(&[app(date(2026, 10, 31), ExportDateFrom::FileModified)]).is_empty(), "30 days is the limit");
+        assert!(english(&[app(date(2026, 11, 30), ExportDateFrom::FileModified)]).is_empty());
     }
 
     #[test]
     fn a_stale_export_names_the_date_its_source_the_age_the_limit_and_the_fix() {
-        let w = export_warnings(&[app(date(2026, 10, 30), ExportDateFrom::Column { column: "出力日時".into() })]);
+        let w = english(&[app(date(2026, 10, 30), ExportDateFrom::Column { column: "出力日時".into() })]);
         assert_eq!(
             w,
             [
@@ -80,7 +79,7 @@ mod tests {
         // wrong clock (the README's first command warned for every export).
         let a = app(date(2026, 12, 6), ExportDateFrom::FileModified);
         assert!(!a.export.as_ref().unwrap().is_stale());
-        assert!(export_warnings(&[a]).is_empty());
+        assert!(english(&[a]).is_empty());
     }
 
     #[test]
@@ -88,7 +87,7 @@ mod tests {
         let a = app(date(2026, 12, 2), ExportDateFrom::Column { column: "出力日時".into() });
         assert!(!a.export.as_ref().unwrap().is_stale());
         assert_eq!(
-            export_warnings(&[a]),
+            english(&[a]),
             [
                 "crm: the export crm.csv (utf-8) is dated 2 days after the plan's date (exported 2026-12-02, from the column `出力日時`): check the clock of the machine that wrote it, or which column is mapped as columns.exportedAt."
             ]

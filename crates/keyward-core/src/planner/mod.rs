@@ -26,6 +26,7 @@ use crate::account::AccountListing;
 use crate::compile::PolicySet;
 use crate::correlate::Indexes;
 use crate::evaluate::{select_all, selector_warnings_from};
+use crate::i18n::Lang;
 use crate::people::{People, Phase};
 use crate::plan::{Changes, Counts, PLAN_FORMAT_VERSION, PeopleSummary, Plan, PlanError, SeatChange};
 use crate::roster::Roster;
@@ -165,9 +166,10 @@ fn plan_inner(
     for c in by_app.iter().flatten() {
         summary.add(c.action);
     }
-    let mut warnings = selections.warnings.clone();
-    warnings.extend(exports::export_warnings(&apps));
-    warnings.extend(roster.as_ref().and_then(vanished::RosterView::warning));
+    let mut warning_messages = selections.warnings.clone();
+    warning_messages.extend(exports::export_warnings(&apps));
+    warning_messages.extend(roster.as_ref().and_then(vanished::RosterView::warning));
+    let warnings = warning_messages.iter().map(|m| m.render(Lang::En)).collect();
     Ok(Plan {
         api_version: crate::resources::API_VERSION.to_owned(),
         kind: "Plan".to_owned(),
@@ -178,6 +180,7 @@ fn plan_inner(
         summary,
         changes: Changes::per_app(by_app),
         warnings,
+        warning_messages,
         violations,
         duty_rules: compiled.duties.len(),
         // A person's reconcile looks at one person: what policies select

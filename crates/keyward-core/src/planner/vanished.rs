@@ -13,6 +13,7 @@ use std::collections::HashSet;
 
 use crate::compile::model::Compiled;
 use crate::correlate::{Correlator, Indexes, Link};
+use crate::i18n::{Arg, Lang, Msg};
 use crate::people::People;
 use crate::plan::{AccountRef, Change, PersonRef, Vanished, VanishedAccount};
 use crate::roster::{MASS_VANISH_ABOVE, MASS_VANISH_PERCENT, Roster, Seen};
@@ -60,7 +61,7 @@ impl<'a> RosterView<'a> {
     }
 
     /// The plan's warning when too many vanished at once.
-    pub(super) fn warning(&self) -> Option<String> {
+    pub(super) fn warning(&self) -> Option<Msg> {
         Roster::is_mass_vanish(self.vanished, self.known).then(|| mass_vanish_warning(self.vanished, self.known))
     }
 }
@@ -83,10 +84,9 @@ impl Vanish<'_> {
             let Some(si) = self.seen.iter().position(|s| s.id == ghost.id) else { continue };
             let account = AccountRef::of(a);
             if let Some(c) = out.iter_mut().find(|c| c.person.is_none() && c.account == account) {
-                c.reason = vanished_reason(self.seen[si]);
-                // The orphan's message would otherwise be shown instead of
-                // this reason (renderings prefer the message).
-                c.message = None;
+                let m = vanished_reason(self.seen[si]);
+                c.reason = m.render(Lang::En);
+                c.message = Some(Box::new(m));
                 c.person = Some(PersonRef::of(ghost));
             }
             found.push((si, VanishedAccount { app: ctx.app.name.as_str().into(), account }));
@@ -115,17 +115,20 @@ impl Vanish<'_> {
 }
 
 /// The review reason of a vanished person's account.
-pub(crate) fn vanished_reason(seen: &Seen) -> String {
-    format!(
-        "{} is no longer in the HR source (last seen {}): decide — they left, or the record moved; keyward changes nothing on absence alone",
-        seen.label(),
-        seen.last_seen
-    )
+pub(crate) fn vanished_reason(seen: &Seen) -> Msg {
+    Msg::new("reason-vanished").arg("who", seen.label()).arg("date", seen.last_seen)
 }
 
 /// The plan's warning when a large share of the roster vanished at once.
-fn mass_vanish_warning(vanished: usize, known: usize) -> String {
-    format!(
-        "{vanished} of the {known} people keyward saw before are missing from the HR source at once (more than {MASS_VANISH_PERCENT} % and more than {MASS_VANISH_ABOVE}): the HR read looks truncated or filtered, so none of them is reviewed one by one — check the source; `keyward apply` refuses this plan until `--allow-hr-shrink`"
-    )
+fn mass_vanish_warning(vanished: usize, known: usize) -> Msg {
+    Msg::new("warning-mass-vanish")
+        .arg("vanished", digits(vanished))
+        .arg("known", digits(known))
+        .arg("percent", digits(MASS_VANISH_PERCENT))
+        .arg("above", digits(MASS_VANISH_ABOVE))
+}
+
+/// A count as bare digits, as the plan always printed them.
+fn digits(n: impl ToString) -> Arg {
+    Arg::Text(n.to_string())
 }

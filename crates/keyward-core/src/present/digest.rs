@@ -7,8 +7,10 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::action::Action;
+use crate::i18n::{Arg, Lang};
 use crate::people::{People, Phase};
 use crate::plan::Plan;
+use crate::present::render::action_name;
 
 /// Leavers listed by name in a Slack message; the rest are counted (the
 /// JSON document lists everyone).
@@ -33,6 +35,10 @@ pub struct Digest {
     pub unmatched: Vec<AppCount>,
     /// Why a guard refused the apply (empty for a plan or an apply that ran).
     pub guard_refusals: Vec<String>,
+    /// The same refusals in the reader's language, for the chat message;
+    /// when empty, the chat shows `guard_refusals`.
+    #[serde(skip)]
+    pub guard_refusals_shown: Vec<String>,
     /// For an apply that ran: changes made, failed and skipped.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub applied: Option<AppliedCounts>,
@@ -54,6 +60,28 @@ pub struct LeaverAccounts {
     pub days_since: Option<i32>,
     /// `app: action account` for each change.
     pub changes: Vec<String>,
+    /// The same changes as parts, to word them in the reader's language.
+    #[serde(skip)]
+    pub change_parts: Vec<ChangePart>,
+}
+
+/// One change of a leaver's account: app, action, account label.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangePart {
+    /// The Application.
+    pub app: String,
+    /// What happens.
+    pub action: Action,
+    /// The account's label.
+    pub account: String,
+}
+
+impl ChangePart {
+    /// `slack: suspend taro@example.com` / `slack：停止 taro@example.com`.
+    fn render(&self, lang: Lang) -> String {
+        let action = action_name(self.action, lang);
+        t!(lang, "notify-change", app = self.app.as_str(), action = action, account = self.account.as_str())
+    }
 }
 
 /// A count for one app.
@@ -88,15 +116,20 @@ impl Digest {
             let Some(pref) = &c.person else { continue };
             let Some(person) = people.find(&pref.id).and_then(|i| people.get(i)) else { continue };
             let Phase::Left { last_day } = person.phase(plan.date) else { continue };
-            let line = format!("{}: {} {}", c.app, c.action.as_str(), c.account.label());
+            let part = ChangePart { app: c.app.to_string(), action: c.action, account: c.account.label().to_owned() };
+            let line = part.render(Lang::En);
             match leavers.iter_mut().find(|l| l.id == person.id) {
-                Some(l) => l.changes.push(line),
+                Some(l) => {
+                    l.changes.push(line);
+                    l.change_parts.push(part);
+                }
                 None => leavers.push(LeaverAccounts {
                     id: person.id.clone(),
                     label: person.label(),
                     last_day,
                     days_since: last_day.map(|d| (plan.date - d).get_days()),
                     changes: vec![line],
+                    change_parts: vec![part],
                 }),
             }
         }
@@ -116,6 +149,7 @@ impl Digest {
             leavers,
             unmatched,
             guard_refusals: Vec::new(),
+            guard_refusals_shown: Vec::new(),
             applied: None,
         }
     }
@@ -128,65 +162,74 @@ impl Digest {
             && self.applied.is_none_or(|a| a.failed + a.skipped == 0)
     }
 
-    /// One line for chat previews and e-mail subjects.
-    pub fn headline(&self) -> String {
+    /// One line for chat previews and e-mail subjects, in `lang`.
+    pub fn headline(&self, lang: Lang) -> String {
         let accounts: usize = self.leavers.iter().map(|l| l.changes.len()).sum();
         let unmatched: usize = self.unmatched.iter().map(|u| u.count).sum();
-        let mut parts = vec![format!("keyward {} {}", self.event, self.date)];
+        let mut parts = vec![t!(lang, "notify-headline-event", event = self.event.as_str(), date = self.date)];
         if let Some(a) = self.applied {
-            parts.push(format!("{} applied, {} failed, {} skipped", a.applied, a.failed, a.skipped));
+            let (applied, failed, skipped) = (digits(a.applied), digits(a.failed), digits(a.skipped));
+            parts.push(t!(lang, "notify-headline-applied", applied = applied, failed = failed, skipped = skipped));
         }
         if !self.guard_refusals.is_empty() {
-            parts.push(format!("refused by {} guard(s), nothing changed", self.guard_refusals.len()));
+            parts.push(t!(lang, "notify-headline-refused", count = digits(self.guard_refusals.len())));
         }
-        parts.push(format!("{accounts} account change(s) for {} leaver(s)", self.leavers.len()));
-        parts.push(format!("{unmatched} account(s) match nobody"));
-        parts.join(" · ")
+        let leavers = digits(self.leavers.len());
+        parts.push(t!(lang, "notify-headline-leavers", accounts = digits(accounts), leavers = leavers));
+        parts.push(t!(lang, "notify-headline-unmatched", count = digits(unmatched)));
+        parts.join(&t!(lang, "notify-headline-separator"))
     }
 
-    /// The body of a Slack incoming-webhook POST: `text` (the headline,
-    /// used by notifications) and Block Kit sections. Values from the data
-    /// are escaped as Slack's mrkdwn requires.
-    pub fn to_slack(&self) -> serde_json::Value {
-        let mut blocks = vec![serde_json::json!({
-            "type": "section",
-            "text": {"type": "mrkdwn", "text": format!("*{}*", slack_escape(&self.headline()))}
-        })];
+    /// The body of a Slack incoming-webhook POST in `lang`: `text` (the
+    /// headline, used by notifications) and Block Kit sections. Values from
+    /// the data are escaped as Slack's mrkdwn requires.
+    pub fn to_slack(&self, lang: Lang) -> serde_json::Value {
+        let section = |text: String| serde_json::json!({"type": "section", "text": {"type": "mrkdwn", "text": text}});
+        let headline = self.headline(lang);
+        let mut blocks = vec![section(format!("*{}*", slack_escape(&headline)))];
         if !self.guard_refusals.is_empty() {
-            let lines: Vec<String> = self.guard_refusals.iter().map(|r| format!("• {}", slack_escape(r))).collect();
-            blocks.push(serde_json::json!({
-                "type": "section",
-                "text": {"type": "mrkdwn", "text": format!(":warning: *Guard refused the apply*\n{}", lines.join("\n"))}
-            }));
+            let shown =
+                if self.guard_refusals_shown.is_empty() { &self.guard_refusals } else { &self.guard_refusals_shown };
+            let lines: Vec<String> = shown.iter().map(|r| format!("• {}", slack_escape(r))).collect();
+            blocks.push(section(format!("{}\n{}", t!(lang, "notify-refused-heading"), lines.join("\n"))));
         }
         if !self.leavers.is_empty() {
-            let mut lines: Vec<String> = self
-                .leavers
-                .iter()
-                .take(SLACK_LEAVERS_SHOWN)
-                .map(|l| {
-                    let since = l.days_since.map(|d| format!(" (left {d} day(s) ago)")).unwrap_or_default();
-                    format!("• {}{since}: {}", slack_escape(&l.label), slack_escape(&l.changes.join(", ")))
-                })
-                .collect();
+            let mut lines: Vec<String> =
+                self.leavers.iter().take(SLACK_LEAVERS_SHOWN).map(|l| leaver_line(l, lang)).collect();
             if self.leavers.len() > SLACK_LEAVERS_SHOWN {
-                lines.push(format!("…and {} more leaver(s)", self.leavers.len() - SLACK_LEAVERS_SHOWN));
+                let more = digits(self.leavers.len() - SLACK_LEAVERS_SHOWN);
+                lines.push(t!(lang, "notify-leavers-more", count = more));
             }
-            blocks.push(serde_json::json!({
-                "type": "section",
-                "text": {"type": "mrkdwn", "text": format!("*Leavers' accounts*\n{}", lines.join("\n"))}
-            }));
+            blocks.push(section(format!("{}\n{}", t!(lang, "notify-leavers-heading"), lines.join("\n"))));
         }
         if !self.unmatched.is_empty() {
             let lines: Vec<String> =
                 self.unmatched.iter().map(|u| format!("• {}: {}", slack_escape(&u.app), u.count)).collect();
-            blocks.push(serde_json::json!({
-                "type": "section",
-                "text": {"type": "mrkdwn", "text": format!("*Accounts matching nobody in HR*\n{}", lines.join("\n"))}
-            }));
+            blocks.push(section(format!("{}\n{}", t!(lang, "notify-unmatched-heading"), lines.join("\n"))));
         }
-        serde_json::json!({"text": self.headline(), "blocks": blocks})
+        serde_json::json!({"text": headline, "blocks": blocks})
     }
+}
+
+/// `• Name <email> (left 3 day(s) ago): slack: suspend …`, escaped.
+fn leaver_line(l: &LeaverAccounts, lang: Lang) -> String {
+    let since = l.days_since.map(|d| t!(lang, "notify-leaver-since", days = digits(d))).unwrap_or_default();
+    let changes: Vec<String> = if l.change_parts.len() == l.changes.len() {
+        l.change_parts.iter().map(|p| p.render(lang)).collect()
+    } else {
+        l.changes.clone()
+    };
+    let sep = match lang {
+        Lang::En => ", ",
+        Lang::Ja => "、",
+    };
+    let label = slack_escape(&l.label);
+    t!(lang, "notify-leaver", label = label, since = since, changes = slack_escape(&changes.join(sep)))
+}
+
+/// A count as bare digits, as the notifications always printed them.
+fn digits(n: impl ToString) -> Arg {
+    Arg::Text(n.to_string())
 }
 
 /// Slack's mrkdwn reserves `&`, `<` and `>` (links and mentions): a name
@@ -197,7 +240,62 @@ fn slack_escape(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+
     use super::*;
+
+    fn digest() -> Digest {
+        let part = ChangePart { app: "slack".into(), action: Action::Suspend, account: "taro@example.com".into() };
+        Digest {
+            api_version: "keyward.io/v1alpha1".into(),
+            kind: "Notification".into(),
+            event: "apply".into(),
+            date: jiff::civil::date(2026, 12, 3),
+            leavers: vec![LeaverAccounts {
+                id: "1042".into(),
+                label: "山田 太郎 <taro@example.com>".into(),
+                last_day: Some(jiff::civil::date(2026, 11, 30)),
+                days_since: Some(3),
+                changes: vec![part.render(Lang::En)],
+                change_parts: vec![part],
+            }],
+            unmatched: vec![AppCount { app: "crm".into(), count: 2 }],
+            guard_refusals: vec!["too many".into()],
+            guard_refusals_shown: vec!["多すぎます".into()],
+            applied: Some(AppliedCounts { applied: 1, failed: 0, skipped: 0 }),
+        }
+    }
+
+    #[test]
+    fn the_chat_message_reads_in_either_language_and_the_json_stays_english() {
+        let d = digest();
+        assert_eq!(
+            d.headline(Lang::En),
+            "keyward apply 2026-12-03 · 1 applied, 0 failed, 0 skipped · refused by 1 guard(s), nothing changed · 1 account change(s) for 1 leaver(s) · 2 account(s) match nobody"
+        );
+        assert_eq!(
+            d.headline(Lang::Ja),
+            "keyward apply 2026-12-03 · 適用 1件、失敗 0件、未実施 0件 · ガード 1件により拒否、変更なし · 退職者 1名のアカウント変更 1件 · どの従業員にも紐付かないアカウント 2件"
+        );
+        // Without the refusals in the reader's words, the English ones show.
+        let en = Digest { guard_refusals_shown: Vec::new(), ..d.clone() }.to_slack(Lang::En);
+        assert_eq!(en["blocks"][1]["text"]["text"], ":warning: *Guard refused the apply*\n• too many");
+        assert_eq!(
+            en["blocks"][2]["text"]["text"],
+            "*Leavers' accounts*\n• 山田 太郎 &lt;taro@example.com&gt; (left 3 day(s) ago): slack: suspend taro@example.com"
+        );
+        let ja = d.to_slack(Lang::Ja);
+        assert_eq!(ja["blocks"][1]["text"]["text"], ":warning: *ガードが適用を拒否しました*\n• 多すぎます");
+        assert_eq!(
+            ja["blocks"][2]["text"]["text"],
+            "*退職者のアカウント*\n• 山田 太郎 &lt;taro@example.com&gt;（退職から 3日）：slack：停止 taro@example.com"
+        );
+        assert_eq!(ja["blocks"][3]["text"]["text"], "*人事マスタのどの従業員にも紐付かないアカウント*\n• crm: 2");
+        let json = serde_json::to_value(&d).unwrap();
+        assert_eq!(json["leavers"][0]["changes"][0], "slack: suspend taro@example.com");
+        assert_eq!(json["guardRefusals"][0], "too many");
+        assert!(json.get("guardRefusalsShown").is_none() && json["leavers"][0].get("changeParts").is_none());
+    }
 
     #[test]
     fn a_name_cannot_mention_a_channel() {

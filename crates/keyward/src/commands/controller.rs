@@ -106,6 +106,7 @@ pub async fn run(args: ControllerArgs) -> Result<ExitCode> {
         opts.webhook_secret = std::env::var(&webhook_secret_env).ok().and_then(keyward_controller::WebhookSecret::new);
         opts.webhook_secret_env = webhook_secret_env;
         opts.guard = guard.options();
+        opts.lang = crate::language::current();
         opts.lease_name = lease_name;
         opts.allow_files = allow_files;
         if let Some(id) = identity {
@@ -124,6 +125,7 @@ pub async fn run(args: ControllerArgs) -> Result<ExitCode> {
     opts.webhook_secret = std::env::var(&webhook_secret_env).ok().and_then(keyward_controller::WebhookSecret::new);
     opts.webhook_secret_env = webhook_secret_env;
     opts.guard = guard.options();
+    opts.lang = crate::language::current();
     keyward_controller::run_standalone(opts).await?;
     Ok(ExitCode::SUCCESS)
 }

@@ -65,7 +65,9 @@ pub async fn run(args: ExplainArgs) -> Result<ExitCode> {
                 keyward_core::plan_with_roster(snapshot.set(), &snapshot.people, &snapshot.listings, today, &roster)?;
             let Some(v) = plan.vanished.iter().find(|v| v.person.id == seen.id.as_str()) else { return Err(e.into()) };
             match args.format {
-                ExplainFormat::Text => write_text(&keyward_core::present::render::vanished::explain_text(v))?,
+                ExplainFormat::Text => {
+                    write_text(&keyward_core::present::render::vanished::explain_text(v, crate::language::current()))?
+                }
                 ExplainFormat::Json => write_stdout(&pretty_json(v, "the explanation")?)?,
             }
             return Ok(ExitCode::SUCCESS);

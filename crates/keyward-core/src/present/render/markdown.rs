@@ -65,7 +65,8 @@ struct Doc {
     table: String,
     /// One collapsible section per app with changes, in display order.
     sections: Vec<String>,
-    /// The warnings block, empty when there are none.
+    /// The people who vanished from the HR source and the warnings block,
+    /// empty when there are none.
     warnings: String,
     /// The language of the words.
     lang: Lang,
@@ -89,7 +90,9 @@ impl Doc {
             brief,
             table: counts_table(plan, lang),
             sections: order.iter().map(|&i| section(plan, &plan.apps[i], lang)).collect(),
-            warnings: warnings(&plan.warnings, lang),
+            // Who vanished goes with the warnings: kept when they fit, and
+            // said to be left out when not (the list can be long).
+            warnings: super::vanished::markdown_section(plan, lang) + &warnings(&plan.warnings_in(lang), lang),
             lang,
         }
     }
@@ -258,6 +261,10 @@ fn head(plan: &Plan, order: &[usize], lang: Lang) -> (String, String) {
     let p = &plan.people;
     let _ = writeln!(head);
     let _ = writeln!(head, "{}", super::hr_line(p, Msg::new("md-hr-line"), lang));
+    if let Some(line) = super::vanished::vanished_line(plan, lang) {
+        let _ = writeln!(head);
+        let _ = writeln!(head, "⚠️ {}", md_text(&line));
+    }
     let _ = writeln!(head);
     if deprovisioning(&plan.summary) == 0 {
         let _ = writeln!(head, "> {}", t!(lang, "md-deprovisioning-none"));

@@ -271,7 +271,7 @@ pub fn text(plan: &Plan, opts: TextOptions) -> String {
     let p = &plan.people;
     let _ = writeln!(s, "{bold}{}{reset}", t!(lang, "plan-title", date = plan.date));
     let _ = writeln!(s, "{}", hr_line(p, Msg::new("plan-hr-line"), lang));
-    if let Some(line) = vanished::vanished_line(plan) {
+    if let Some(line) = vanished::vanished_line(plan, lang) {
         let _ = writeln!(s, "! {line}");
     }
     for app in &plan.apps {
@@ -341,12 +341,12 @@ pub fn text(plan: &Plan, opts: TextOptions) -> String {
             let _ = writeln!(s, "              {dim}{}{reset}", c.reason_in(lang));
         }
     }
-    s.push_str(&vanished::text_section(plan, bold, reset));
+    s.push_str(&vanished::text_section(plan, bold, reset, lang));
     if !plan.warnings.is_empty() {
         let _ = writeln!(s);
         let _ = writeln!(s, "{bold}{}{reset}", t!(lang, "plan-warnings"));
-        for w in &plan.warnings {
-            let _ = writeln!(s, "  ! {}", printable(w));
+        for w in plan.warnings_in(lang) {
+            let _ = writeln!(s, "  ! {}", printable(&w));
         }
     }
     if let Some(line) = duties_line(plan, lang) {

@@ -4,21 +4,22 @@
 
 use std::fmt::Write as _;
 
+use super::words::{count, digits};
+use crate::i18n::Lang;
 use crate::plan::{Plan, Vanished};
+use crate::present::escape::md_text;
 use crate::printable::escape as printable;
 
 /// `2 people are no longer in the HR source (of 120 seen before)`, or
 /// nothing when nobody vanished.
-pub fn vanished_line(plan: &Plan) -> Option<String> {
+pub fn vanished_line(plan: &Plan, lang: Lang) -> Option<String> {
     let p = &plan.people;
-    (p.vanished > 0).then(|| {
-        let who = if p.vanished == 1 { "person is" } else { "people are" };
-        format!("{} {who} no longer in the HR source (of {} seen before)", p.vanished, p.known)
-    })
+    (p.vanished > 0)
+        .then(|| t!(lang, "vanished-line", count = count(p.vanished), n = digits(p.vanished), known = digits(p.known)))
 }
 
 /// `1042 山田 太郎 <taro@example.com> — last seen 2026-11-30 (smarthr)`.
-pub fn vanished_person(v: &Vanished) -> String {
+pub fn vanished_person(v: &Vanished, lang: Lang) -> String {
     let mut s = v.person.id.to_string();
     if let Some(n) = &v.person.name {
         let _ = write!(s, " {n}");
@@ -26,45 +27,64 @@ pub fn vanished_person(v: &Vanished) -> String {
     if let Some(e) = &v.person.email {
         let _ = write!(s, " <{e}>");
     }
-    let _ = write!(s, " — last seen {} ({})", v.last_seen, v.source);
+    let seen = t!(lang, "vanished-last-seen", date = v.last_seen, source = v.source.as_str());
+    let _ = write!(s, " — {seen}");
     s
 }
 
 /// The text plan's section: each vanished person and their accounts, for a
 /// decision. Empty when nobody vanished (or too many did to list).
-pub fn text_section(plan: &Plan, bold: &str, reset: &str) -> String {
+pub fn text_section(plan: &Plan, bold: &str, reset: &str, lang: Lang) -> String {
     let mut s = String::new();
     if plan.vanished.is_empty() {
         return s;
     }
     let _ = writeln!(s);
-    let _ = writeln!(s, "{bold}No longer in the HR source — decide: they left, or the record moved{reset}");
+    let _ = writeln!(s, "{bold}{}{reset}", t!(lang, "vanished-heading"));
     for v in &plan.vanished {
-        let _ = writeln!(s, "  ? {}", printable(&vanished_person(v)));
+        let _ = writeln!(s, "  ? {}", printable(&vanished_person(v, lang)));
+        accounts(&mut s, v, "      ", lang);
+    }
+    s
+}
+
+/// The Markdown plan's section: the same list as [`text_section`], as a
+/// list under a heading. Empty when nobody vanished.
+pub fn markdown_section(plan: &Plan, lang: Lang) -> String {
+    let mut s = String::new();
+    if plan.vanished.is_empty() {
+        return s;
+    }
+    let _ = writeln!(s);
+    let _ = writeln!(s, "**{}**", t!(lang, "vanished-heading"));
+    let _ = writeln!(s);
+    for v in &plan.vanished {
+        let _ = writeln!(s, "- {}", md_text(&vanished_person(v, lang)));
         if v.accounts.is_empty() {
-            let _ = writeln!(s, "      no accounts found");
+            let _ = writeln!(s, "  - {}", t!(lang, "vanished-no-accounts"));
         }
         for a in &v.accounts {
-            let _ = writeln!(s, "      {}: {}", printable(&a.app), printable(a.account.label()));
+            let _ = writeln!(s, "  - {}: {}", md_text(&a.app), md_text(a.account.label()));
         }
     }
     s
 }
 
 /// `keyward explain` of a person the HR master no longer has.
-pub fn explain_text(v: &Vanished) -> String {
+pub fn explain_text(v: &Vanished, lang: Lang) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "{}", printable(&vanished_person(v)));
-    let _ = writeln!(
-        s,
-        "  no longer in the HR source: keyward saw them last on {}, and has not since. Decide — they left (record the last working day in the HR master), or the record moved (fix its employee number or e-mail). Nothing is changed on absence alone.",
-        v.last_seen
-    );
+    let _ = writeln!(s, "{}", printable(&vanished_person(v, lang)));
+    let _ = writeln!(s, "  {}", t!(lang, "vanished-explain", date = v.last_seen));
+    accounts(&mut s, v, "  ", lang);
+    s
+}
+
+/// The person's accounts, one per line under `indent`, or that none was found.
+fn accounts(s: &mut String, v: &Vanished, indent: &str, lang: Lang) {
     if v.accounts.is_empty() {
-        let _ = writeln!(s, "  no accounts found");
+        let _ = writeln!(s, "{indent}{}", t!(lang, "vanished-no-accounts"));
     }
     for a in &v.accounts {
-        let _ = writeln!(s, "  {}: {}", printable(&a.app), printable(a.account.label()));
+        let _ = writeln!(s, "{indent}{}: {}", printable(&a.app), printable(a.account.label()));
     }
-    s
 }

@@ -15,9 +15,11 @@ use keyward_apply::audit::AuditKey;
 use keyward_apply::{Applier, AuditLog, GuardOptions, Scope};
 use keyward_connectors::Connector;
 use keyward_core::action::Action;
+use keyward_core::i18n::{Arg, Lang};
 use keyward_core::plan::Plan;
 use keyward_core::present::digest::{AppliedCounts, Digest};
 use keyward_core::present::render::{self, TextOptions};
+use keyward_core::t;
 
 use crate::output::{stderr_line, write_stderr, write_stdout, write_text};
 use crate::pipeline;
@@ -67,6 +69,7 @@ pub enum ApplyOutcome {
 
 /// Runs `keyward apply`.
 pub async fn run(args: &Request) -> Result<ApplyOutcome> {
+    let lang = crate::language::current();
     let loaded = pipeline::load_policies(&args.paths)?;
     let set = &loaded.set;
     // Open (and verify) the audit log before touching any app: a log that
@@ -89,24 +92,27 @@ pub async fn run(args: &Request) -> Result<ApplyOutcome> {
     if let Some(approved) = &approved {
         let cmp = keyward_core::approval::compare(approved, &plan);
         if !cmp.is_approved() {
-            let mut msg = format!(
-                "the live state changed since the plan was made: {} change(s) are not in the approved plan:\n",
-                cmp.unapproved.len()
-            );
+            let mut msg = t!(lang, "apply-not-approved", count = digits(cmp.unapproved.len()));
+            msg.push('\n');
             for c in &cmp.unapproved {
-                msg.push_str(&format!("  {} {} {}: {}\n", c.app, c.action.as_str(), c.account.label(), c.reason));
+                let line = t!(
+                    lang,
+                    "apply-not-approved-line",
+                    app = c.app.as_str(),
+                    action = render::action_name(c.action, lang),
+                    account = c.account.label(),
+                    reason = c.reason_in(lang).into_owned(),
+                );
+                msg.push_str(&format!("  {line}\n"));
             }
-            msg.push_str("Nothing was changed. Make and review a new plan (`keyward plan -o plan.json`).");
+            msg.push_str(&t!(lang, "apply-not-approved-end"));
             bail!(msg);
         }
         if cmp.no_longer_needed > 0 {
-            write_text(&format!("{} approved change(s) are no longer needed (already done).\n", cmp.no_longer_needed))?;
+            write_text(&format!("{}\n", t!(lang, "apply-no-longer-needed", count = digits(cmp.no_longer_needed))))?;
         }
         if cmp.new_reviews > 0 {
-            write_text(&format!(
-                "{} new item(s) for review appeared since the plan was made; they change nothing.\n",
-                cmp.new_reviews
-            ))?;
+            write_text(&format!("{}\n", t!(lang, "apply-new-reviews", count = digits(cmp.new_reviews))))?;
         }
         let keep = cmp.approved_positions.clone();
         let mut pos = 0usize;
@@ -122,16 +128,16 @@ pub async fn run(args: &Request) -> Result<ApplyOutcome> {
             }
         });
         if date != args.at {
-            stderr_line(&format!("note: the approved plan is for {date}; it is applied as of that day."));
+            stderr_line(&t!(lang, "apply-approved-for-day", date = date));
         }
     }
 
     let executable = plan.changes.iter().filter(|c| c.action != Action::Review).count();
     // Before any change: a plan that cannot be shown is not applied.
     // The text rendering escapes its data itself, around its colours.
-    write_stdout(&render::text(&plan, TextOptions { color: args.color, lang: crate::language::current() }))?;
+    write_stdout(&render::text(&plan, TextOptions { color: args.color, lang }))?;
     if executable == 0 {
-        write_text("Nothing to apply.\n")?;
+        write_text(&format!("{}\n", t!(lang, "apply-nothing-to-apply")))?;
         args.roster.write(&args.audit_log, &roster.updated(&people, date))?;
         notify(args, Digest::new("apply", &plan, &people)).await;
         return Ok(ApplyOutcome::NothingToDo);
@@ -141,21 +147,22 @@ pub async fn run(args: &Request) -> Result<ApplyOutcome> {
     // plan as it was shown.
     let connectors: BTreeMap<String, Arc<dyn Connector>> =
         connectors.into_iter().map(|(app, c)| (app, Arc::from(c))).collect();
-    let applier = Applier::new(audit, &args.checklist_dir, args.guard.clone());
+    let applier = Applier::new(audit, &args.checklist_dir, args.guard.clone()).in_lang(lang);
     let plan = Arc::new(plan);
     let prepared = applier.prepare(plan.clone(), set, &connectors, Scope::EveryApp);
     let refused = prepared.is_refused();
-    let confirmed = !refused && (args.auto_approve || approved.is_some() || confirm(&plan, executable)?);
+    let confirmed = !refused && (args.auto_approve || approved.is_some() || confirm(&plan, executable, lang)?);
     if !refused && !confirmed {
-        write_text("Apply cancelled; nothing was changed.\n")?;
+        write_text(&format!("{}\n", t!(lang, "apply-cancelled")))?;
         return Ok(ApplyOutcome::Declined);
     }
     // With refusals the applier records them in the audit log and changes
     // nothing.
     let report = applier.apply(prepared, &keyward_apply::new_run_id()).await;
-    let text = report.render_text();
+    let text = report.render_text(lang);
     let mut digest = Digest::new("apply", &plan, &people);
     digest.guard_refusals = report.refusals.iter().map(ToString::to_string).collect();
+    digest.guard_refusals_shown = report.refusals.iter().map(|r| r.message_in(lang)).collect();
     if report.is_refused() {
         write_stderr(&text);
         notify(args, digest).await;
@@ -168,14 +175,14 @@ pub async fn run(args: &Request) -> Result<ApplyOutcome> {
     }
     // After the changes were made, failing to show the report must not
     // make the run look failed: the audit log has every change.
-    let shown = format!(
-        "{text}Audit log {} ends at record {} with hash {}; keep both elsewhere and check later with `keyward audit verify --expect-records {} --expect-hash {}`.\n",
-        args.audit_log.display(),
-        report.audit_records,
-        report.audit_last_hash,
-        report.audit_records,
-        report.audit_last_hash
+    let end = t!(
+        lang,
+        "apply-audit-end",
+        log = args.audit_log.display().to_string(),
+        records = digits(report.audit_records),
+        hash = report.audit_last_hash.as_str(),
     );
+    let shown = format!("{text}{end}\n");
     if let Err(e) = write_text(&shown) {
         stderr_line(&format!("warning: {e:#}"));
     }
@@ -186,6 +193,12 @@ pub async fn run(args: &Request) -> Result<ApplyOutcome> {
     });
     notify(args, digest).await;
     Ok(if report.is_partial() { ApplyOutcome::Partial } else { ApplyOutcome::Done })
+}
+
+/// A count as bare digits, as apply always printed them (`--expect-records`
+/// takes it back as it is).
+fn digits(n: impl ToString) -> Arg {
+    Arg::Text(n.to_string())
 }
 
 /// Sends the digest; a delivery problem is a warning, never the outcome.
@@ -202,14 +215,12 @@ fn read_plan(path: &PathBuf) -> Result<Plan> {
 
 /// Asks on the terminal. Without one (CI), refuses: an unattended apply
 /// must say so with `--auto-approve`.
-fn confirm(plan: &Plan, executable: usize) -> Result<bool> {
+fn confirm(plan: &Plan, executable: usize, lang: Lang) -> Result<bool> {
     if !std::io::stdin().is_terminal() {
-        bail!(
-            "refusing to apply without confirmation: standard input is not a terminal. Pass --auto-approve (in CI), or apply a reviewed plan file (`keyward apply plan.json`). Nothing was changed."
-        );
+        bail!(t!(lang, "apply-no-terminal"));
     }
     let apps = plan.apps.iter().filter(|a| a.changes.total() > a.changes.review).count();
-    write_text(&format!("\nApply {executable} change(s) to {apps} application(s)? Only 'yes' is accepted: "))?;
+    write_text(&format!("\n{}", t!(lang, "apply-confirm", changes = digits(executable), apps = digits(apps))))?;
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer).context("cannot read the answer")?;
     Ok(answer.trim() == "yes")

@@ -1,0 +1,54 @@
+# keyward apply: the prompt, its notes and the run's summary; checklists for
+# apps keyward can only read; the guards' refusals.
+
+apply-refused = refused: { $why }
+apply-nothing-changed = Nothing was changed (run { $run }).
+apply-account-with-id = { $label } (id { $id })
+apply-result-failed = failed
+apply-result-skipped = skipped
+apply-problem = { $result }: { $app } { $action } { $account }: { $why }
+apply-checklist-written = checklist for a human: { $path }
+apply-audit-error = audit log: { $error }
+apply-summary = Apply { $run }: { $applied } applied, { $done } already done, { $failed } failed, { $skipped } skipped; { $checklist } on checklists; { $reviews } left for review.{ $partial ->
+        [yes] { " " }Partly applied: fix the failures and apply again.
+       *[no] { "" }
+    }
+apply-audit-end = Audit log { $log } ends at record { $records } with hash { $hash }; keep both elsewhere and check later with `keyward audit verify --expect-records { $records } --expect-hash { $hash }`.
+apply-nothing-to-apply = Nothing to apply.
+apply-cancelled = Apply cancelled; nothing was changed.
+apply-confirm = Apply { $changes } change(s) to { $apps } application(s)? Only 'yes' is accepted:{ " " }
+apply-no-terminal = refusing to apply without confirmation: standard input is not a terminal. Pass --auto-approve (in CI), or apply a reviewed plan file (`keyward apply plan.json`). Nothing was changed.
+apply-not-approved = the live state changed since the plan was made: { $count } change(s) are not in the approved plan:
+apply-not-approved-line = { $app } { $action } { $account }: { $reason }
+apply-not-approved-end = Nothing was changed. Make and review a new plan (`keyward plan -o plan.json`).
+apply-no-longer-needed = { $count } approved change(s) are no longer needed (already done).
+apply-new-reviews = { $count } new item(s) for review appeared since the plan was made; they change nothing.
+apply-approved-for-day = note: the approved plan is for { $date }; it is applied as of that day.
+
+## The guards' refusals
+
+guard-share = { " " }({ $share })
+guard-source-app = Application { $app } spec.apply.guard
+guard-source-default = the default of --max-deprovision and --max-deprovision-percent; set Application { $app } spec.apply.guard to change it for this app
+guard-mass-deprovision = { $app }: the plan suspends or deletes { $count } of { $accounts } accounts{ $share }; the limit is { $max } accounts or { $percent }% ({ $source }). Check the HR export, then rerun with --allow-mass-deprovision if this is intended.
+guard-mass-deprovision-total = the plan suspends or deletes { $total } accounts over all applications; the limit for one apply is { $max } (--max-deprovision-total). Check the HR export, then rerun with --allow-mass-deprovision if this is intended.
+guard-stale-export = { $app }: { $finding }, and plan anew. A checklist from it asks again for changes made since and misses accounts made since; rerun with --allow-stale-exports if the export is still right.
+guard-create-source-app = Application { $app } spec.apply.guard.maxCreate
+guard-create-source-default = the default of --max-create; set Application { $app } spec.apply.guard.maxCreate to change it for this app
+guard-mass-create = { $app }: the plan creates or restores { $count } accounts (the app has { $accounts }); the limit is { $max } ({ $source }). A duplicated HR export, a selector that matches too much or a wrong HR status looks exactly like this. Check them, then rerun with --allow-mass-create if this is intended.
+guard-hr-shrink = the HR snapshot has { $now } people, { $share } fewer than the { $prev } at the last apply (the limit is a { $limit }% drop); a truncated or filtered HR export looks exactly like this and would offboard people who still work here. Check the export, then rerun with --allow-hr-shrink if the head count really fell.
+guard-mass-vanish = { $vanished } of the { $known } people keyward saw before are missing from the HR snapshot at once ({ $share }); a truncated or filtered HR read looks exactly like this. Check the source, then rerun with --allow-hr-shrink if they really are gone.
+
+## Checklists for apps keyward can only read (Markdown)
+
+checklist-title = { $app }: changes to make by hand
+checklist-intro = Plan for { $date }, keyward apply run `{ $run }`. keyward cannot change { $app } itself (its { $connector } connector only reads), so make these { $count } change(s) in the app, top to bottom, and tick each one off. The next plan shows what is still left.
+checklist-account-with-id = `{ $label }` (id `{ $id }`)
+checklist-person = person { $id }
+checklist-person-named = person { $id } { $name }
+checklist-role-change = role { $from } → { $to }
+checklist-role = role { $to }
+checklist-groups = groups { $groups }
+checklist-hand-over = hand the data over to { $to }
+checklist-revoke = sign the person out and revoke { $what }
+checklist-revoke-all = sign the person out and revoke every session, OAuth token and app password

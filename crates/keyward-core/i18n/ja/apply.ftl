@@ -1,0 +1,54 @@
+# keyward apply：確認のプロンプト、その注記と実行の要約。読み取り専用アプリの
+# チェックリスト。ガードによる拒否。
+
+apply-refused = 拒否：{ $why }
+apply-nothing-changed = 何も変更していません（実行 { $run }）。
+apply-account-with-id = { $label }（ID { $id }）
+apply-result-failed = 失敗
+apply-result-skipped = 未実施
+apply-problem = { $result }：{ $app } { $action } { $account }：{ $why }
+apply-checklist-written = 手作業のチェックリスト：{ $path }
+apply-audit-error = 監査ログ：{ $error }
+apply-summary = 適用 { $run }：適用 { $applied }件、適用済み { $done }件、失敗 { $failed }件、未実施 { $skipped }件、チェックリスト { $checklist }件、要確認 { $reviews }件。{ $partial ->
+        [yes] 一部だけ適用しました。失敗の原因を直してから、もう一度適用してください。
+       *[no] { "" }
+    }
+apply-audit-end = 監査ログ { $log } はレコード { $records } で終わり、そのハッシュは { $hash } です。両方を別の場所に控え、後で `keyward audit verify --expect-records { $records } --expect-hash { $hash }` で確認してください。
+apply-nothing-to-apply = 適用する変更はありません。
+apply-cancelled = 適用を取り消しました。何も変更していません。
+apply-confirm = { $apps }個のアプリに { $changes }件の変更を適用しますか？「yes」と入力した場合のみ適用します：{ " " }
+apply-no-terminal = 確認なしでは適用しません。標準入力が端末ではありません。CI では --auto-approve を付けるか、レビュー済みの変更計画ファイルを適用してください（`keyward apply plan.json`）。何も変更していません。
+apply-not-approved = 変更計画の作成後に実際の状態が変わりました。承認済みの変更計画にない変更が { $count }件あります：
+apply-not-approved-line = { $app } { $action } { $account }：{ $reason }
+apply-not-approved-end = 何も変更していません。変更計画を作り直してレビューしてください（`keyward plan -o plan.json`）。
+apply-no-longer-needed = 承認済みの変更のうち { $count }件は不要になりました（適用済み）。
+apply-new-reviews = 変更計画の作成後に要確認の項目が { $count }件増えました。これらは何も変更しません。
+apply-approved-for-day = 注記：承認済みの変更計画は { $date } のものです。その日付の計画として適用します。
+
+## ガードによる拒否
+
+guard-share = （{ $share }）
+guard-source-app = Application { $app } の spec.apply.guard
+guard-source-default = --max-deprovision と --max-deprovision-percent の既定値。このアプリだけ変えるには Application { $app } の spec.apply.guard を設定してください
+guard-mass-deprovision = { $app }：変更計画はアカウント { $accounts }件のうち { $count }件{ $share }を停止または削除しますが、上限は { $max }件または { $percent }% です（{ $source }）。人事マスタのエクスポートを確認し、意図どおりなら --allow-mass-deprovision を付けて再実行してください。
+guard-mass-deprovision-total = 変更計画は全アプリで { $total }件のアカウントを停止または削除しますが、1回の適用の上限は { $max }件です（--max-deprovision-total）。人事マスタのエクスポートを確認し、意図どおりなら --allow-mass-deprovision を付けて再実行してください。
+guard-stale-export = { $app }：{ $finding }。そのうえで変更計画を作り直してください。古いエクスポートから作ったチェックリストは、その後に済んだ変更をもう一度求め、その後に作られたアカウントを見落とします。エクスポートがまだ正しければ --allow-stale-exports を付けて再実行してください。
+guard-create-source-app = Application { $app } の spec.apply.guard.maxCreate
+guard-create-source-default = --max-create の既定値。このアプリだけ変えるには Application { $app } の spec.apply.guard.maxCreate を設定してください
+guard-mass-create = { $app }：変更計画はアカウントを { $count }件作成または復元します（アプリのアカウントは { $accounts }件）が、上限は { $max }件です（{ $source }）。人事マスタのエクスポートの重複、対象を広く取りすぎるセレクタ、誤った在籍区分はちょうどこのように見えます。それらを確認し、意図どおりなら --allow-mass-create を付けて再実行してください。
+guard-hr-shrink = 人事マスタのスナップショットは { $now }名で、前回の適用時の { $prev }名より { $share } 減っています（上限は { $limit }% の減少）。途中で切れた、または絞り込まれたエクスポートはちょうどこのように見え、在籍中の従業員まで退職処理してしまいます。エクスポートを確認し、本当に人数が減ったのなら --allow-hr-shrink を付けて再実行してください。
+guard-mass-vanish = 以前に確認した従業員 { $known }名のうち { $vanished }名が、人事マスタのスナップショットから一度に消えています（{ $share }）。途中で切れた、または絞り込まれた読み込みはちょうどこのように見えます。読み込み元を確認し、本当にいなくなったのなら --allow-hr-shrink を付けて再実行してください。
+
+## 読み取り専用アプリのチェックリスト（Markdown）
+
+checklist-title = { $app }：手作業で行う変更
+checklist-intro = { $date } の変更計画、keyward apply の実行 `{ $run }`。keyward は { $app } を直接変更できません（{ $connector } コネクタは読み取り専用です）。以下の { $count }件の変更を上から順にアプリで行い、済んだものにチェックを付けてください。残っている変更は次の変更計画に表示されます。
+checklist-account-with-id = `{ $label }`（ID `{ $id }`）
+checklist-person = 従業員 { $id }
+checklist-person-named = 従業員 { $id } { $name }
+checklist-role-change = ロール { $from } → { $to }
+checklist-role = ロール { $to }
+checklist-groups = グループ { $groups }
+checklist-hand-over = データを { $to } に引き継ぐ
+checklist-revoke = サインアウトさせ、{ $what }を失効させる
+checklist-revoke-all = サインアウトさせ、すべてのセッション、OAuth トークン、アプリパスワードを失効させる
