@@ -197,5 +197,9 @@ fn the_reports_money_figure_is_the_plans_seat_line_in_both_languages() {
             "変更計画の「ライセンス」行と同じ数字"
         };
         assert!(page.contains(explained), "{lang}: each figure says what it counts");
+        // The plan's warnings (the example has an expired Exception) read
+        // in the page's language too.
+        let expired = if lang == "en" { "expired on" } else { "に期限が切れました" };
+        assert!(page.contains(expired), "{lang}: the plan's warnings in the page's language");
     }
 }

@@ -305,6 +305,7 @@ impl Report {
             savings,
             charts,
             warnings: plan.warnings.clone(),
+            warning_messages: plan.warning_messages.clone(),
             violations: plan.violations.clone(),
             duty_rules: plan.duty_rules,
             discovered: None,

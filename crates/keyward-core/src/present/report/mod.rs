@@ -81,8 +81,12 @@ pub struct Report {
     pub savings: Vec<Savings>,
     /// The figures behind the charts.
     pub charts: Charts,
-    /// The plan's warnings (expired exceptions…).
+    /// The plan's warnings (expired exceptions…), in English.
     pub warnings: Vec<String>,
+    /// The same warnings as messages, for the page in the reader's
+    /// language (not in the JSON, which stays English).
+    #[serde(skip)]
+    pub warning_messages: Vec<crate::i18n::Msg>,
     /// People holding duties a SeparationOfDuties keeps apart, from the plan.
     pub violations: Vec<crate::plan::Violation>,
     /// SeparationOfDuties rules checked.

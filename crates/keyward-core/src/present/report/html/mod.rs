@@ -104,7 +104,14 @@ fn footer(s: &mut String, r: &Report, lang: Lang) {
     s.push_str("</main>\n<footer>");
     if !r.warnings.is_empty() {
         let _ = write!(s, "<b>{}</b><ul id=\"warnings\">", t!(lang, "report-warnings"));
-        for w in &r.warnings {
+        // Messages when each warning has one (plans from this version),
+        // else the English text as stored.
+        let words: Vec<String> = if r.warning_messages.len() == r.warnings.len() {
+            r.warning_messages.iter().map(|m| m.render(lang)).collect()
+        } else {
+            r.warnings.clone()
+        };
+        for w in &words {
             let _ = write!(s, "<li>{}</li>", esc(w));
         }
         s.push_str("</ul>");
