@@ -395,6 +395,22 @@ impl People {
         self.by_id.get(key).or_else(|| self.by_email.get(&key.to_ascii_lowercase())).copied()
     }
 
+    /// As [`Self::find`], but an employee number also matches whatever its
+    /// ASCII case (`e0018` → `E0018`) when exactly one person's current or
+    /// earlier number does — for people typing a number (`keyward
+    /// explain`), never for matching accounts, where a case-only
+    /// difference is a different value.
+    pub fn find_typed(&self, key: &str) -> Option<usize> {
+        self.find(key).or_else(|| {
+            let mut hits =
+                self.persons.iter().enumerate().filter(|(_, p)| {
+                    std::iter::once(&p.id).chain(&p.previous_ids).any(|id| id.eq_ignore_ascii_case(key))
+                });
+            let (first, _) = hits.next()?;
+            hits.next().is_none().then_some(first)
+        })
+    }
+
     /// The person at an index.
     pub fn get(&self, idx: usize) -> Option<&Person> {
         self.persons.get(idx)
@@ -461,6 +477,20 @@ pub(crate) mod tests {
 
     fn source() -> Vec<SourceInfo> {
         vec![SourceInfo { name: "hr".into(), location: "hr.csv".into(), labels: FieldLabels::default() }]
+    }
+
+    #[test]
+    fn a_typed_employee_number_matches_in_any_case_unless_two_differ_only_in_case() {
+        let id = |people: &People, key: &str| people.find_typed(key).and_then(|i| people.get(i)).map(|p| p.id.clone());
+        let people = People::new(
+            source(),
+            vec![person("E7", "a@example.com"), person("ab", "b@example.com"), person("AB", "c@example.com")],
+        )
+        .unwrap();
+        assert_eq!(people.find("e7"), None, "matching accounts stays exact");
+        assert_eq!(id(&people, "e7").as_deref(), Some("E7"));
+        assert_eq!(id(&people, "AB").as_deref(), Some("AB"), "an exact number first");
+        assert_eq!(id(&people, "Ab"), None, "two numbers differ only in case: neither is guessed");
     }
 
     #[test]

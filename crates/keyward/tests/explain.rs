@@ -39,6 +39,13 @@ fn a_leaver_kept_on_by_an_exception_names_it() {
     assert!(!text.contains("none:"), "{text}");
 }
 
+/// Issue 17 item 3: an employee number typed in lowercase (`e0018`) is the
+/// same person as `E0018`, as it is for an e-mail address.
+#[test]
+fn an_employee_number_is_found_whatever_its_case() {
+    assert_eq!(explain("e0018", "text"), explain("E0018", "text"));
+}
+
 #[test]
 fn the_explained_changes_are_the_full_plans_changes_for_that_person() {
     let plan: Value =

@@ -88,7 +88,7 @@ fn hint(s: &[String]) -> String {
     }
 }
 
-/// Explains the person with employee number or work e-mail `key`.
+/// Explains the person with employee number (any case) or work e-mail `key`.
 pub fn explain(
     set: &PolicySet,
     people: &People,
@@ -98,7 +98,7 @@ pub fn explain(
 ) -> Result<Explanation, ExplainError> {
     let key = key.trim();
     let not_found = || ExplainError::NotFound { key: key.to_owned(), suggestions: suggestions(people, key) };
-    let index = people.find(key).ok_or_else(not_found)?;
+    let index = people.find_typed(key).ok_or_else(not_found)?;
     let person = people.get(index).ok_or_else(not_found)?;
     let grants = grants_of(set, people, index, today).ok_or_else(not_found)?;
 
