@@ -157,11 +157,11 @@ pub fn check(plan: &Plan, set: &PolicySet, opts: &GuardOptions, previous_people_
         };
         let msg = Msg::new("guard-mass-deprovision")
             .arg("app", &app.name)
-            .arg("count", digits(count))
-            .arg("accounts", digits(app.accounts))
+            .arg("count", Arg::digits(count))
+            .arg("accounts", Arg::digits(app.accounts))
             .arg("share", share)
-            .arg("max", digits(max))
-            .arg("percent", digits(percent))
+            .arg("max", Arg::digits(max))
+            .arg("percent", Arg::digits(percent))
             .arg("source", source);
         out.push(Refusal::new(Some(app.name.clone()), msg));
     }
@@ -169,7 +169,8 @@ pub fn check(plan: &Plan, set: &PolicySet, opts: &GuardOptions, previous_people_
         && !opts.allow_mass_deprovision
         && total > max as usize
     {
-        let msg = Msg::new("guard-mass-deprovision-total").arg("total", digits(total)).arg("max", digits(max));
+        let msg =
+            Msg::new("guard-mass-deprovision-total").arg("total", Arg::digits(total)).arg("max", Arg::digits(max));
         out.push(Refusal::new(None, msg));
     }
     out
@@ -201,9 +202,9 @@ fn mass_create(plan: &Plan, set: &PolicySet, opts: &GuardOptions, app: &AppSumma
     };
     let msg = Msg::new("guard-mass-create")
         .arg("app", &app.name)
-        .arg("count", digits(count))
-        .arg("accounts", digits(app.accounts))
-        .arg("max", digits(max))
+        .arg("count", Arg::digits(count))
+        .arg("accounts", Arg::digits(app.accounts))
+        .arg("max", Arg::digits(max))
         .arg("source", source);
     Some(Refusal::new(Some(app.name.clone()), msg))
 }
@@ -224,10 +225,10 @@ fn hr_shrink(now: usize, previous: Option<usize>, opts: &GuardOptions) -> Option
         return None;
     }
     let msg = Msg::new("guard-hr-shrink")
-        .arg("now", digits(now))
+        .arg("now", Arg::digits(now))
         .arg("share", share(drop, prev, limit))
-        .arg("prev", digits(prev))
-        .arg("limit", digits(limit));
+        .arg("prev", Arg::digits(prev))
+        .arg("limit", Arg::digits(limit));
     Some(Refusal::new(None, msg))
 }
 
@@ -241,16 +242,10 @@ fn mass_vanish(plan: &Plan, opts: &GuardOptions) -> Option<Refusal> {
     }
     let share = share(p.vanished, p.known, keyward_core::roster::MASS_VANISH_PERCENT as u32);
     let msg = Msg::new("guard-mass-vanish")
-        .arg("vanished", digits(p.vanished))
-        .arg("known", digits(p.known))
+        .arg("vanished", Arg::digits(p.vanished))
+        .arg("known", Arg::digits(p.known))
         .arg("share", share);
     Some(Refusal::new(None, msg))
-}
-
-/// A count as bare digits, as the refusals always printed them (a limit in
-/// a flag's value must read as the flag takes it, not `1,000`).
-fn digits(n: impl ToString) -> Arg {
-    Arg::Text(n.to_string())
 }
 
 /// Accounts of `app` that the plan suspends or deletes, each counted once

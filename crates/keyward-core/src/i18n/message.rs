@@ -57,6 +57,14 @@ impl Msg {
 }
 
 impl Arg {
+    /// A count printed as bare digits (`65000`, `12345`), never grouped:
+    /// for numbers a reader pastes back into a flag (`--expect-records`,
+    /// a guard's limit) and for the English renderings, which always
+    /// printed them so. Plural selection is not needed for these.
+    pub fn digits(n: impl ToString) -> Arg {
+        Arg::Text(n.to_string())
+    }
+
     /// The argument as text in `lang` (numbers with separators, lists joined,
     /// messages rendered).
     pub fn render(&self, lang: Lang) -> String {

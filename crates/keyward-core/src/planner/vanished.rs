@@ -122,13 +122,8 @@ pub(crate) fn vanished_reason(seen: &Seen) -> Msg {
 /// The plan's warning when a large share of the roster vanished at once.
 fn mass_vanish_warning(vanished: usize, known: usize) -> Msg {
     Msg::new("warning-mass-vanish")
-        .arg("vanished", digits(vanished))
-        .arg("known", digits(known))
-        .arg("percent", digits(MASS_VANISH_PERCENT))
-        .arg("above", digits(MASS_VANISH_ABOVE))
-}
-
-/// A count as bare digits, as the plan always printed them.
-fn digits(n: impl ToString) -> Arg {
-    Arg::Text(n.to_string())
+        .arg("vanished", Arg::digits(vanished))
+        .arg("known", Arg::digits(known))
+        .arg("percent", Arg::digits(MASS_VANISH_PERCENT))
+        .arg("above", Arg::digits(MASS_VANISH_ABOVE))
 }

@@ -168,15 +168,15 @@ impl Digest {
         let unmatched: usize = self.unmatched.iter().map(|u| u.count).sum();
         let mut parts = vec![t!(lang, "notify-headline-event", event = self.event.as_str(), date = self.date)];
         if let Some(a) = self.applied {
-            let (applied, failed, skipped) = (digits(a.applied), digits(a.failed), digits(a.skipped));
+            let (applied, failed, skipped) = (Arg::digits(a.applied), Arg::digits(a.failed), Arg::digits(a.skipped));
             parts.push(t!(lang, "notify-headline-applied", applied = applied, failed = failed, skipped = skipped));
         }
         if !self.guard_refusals.is_empty() {
-            parts.push(t!(lang, "notify-headline-refused", count = digits(self.guard_refusals.len())));
+            parts.push(t!(lang, "notify-headline-refused", count = Arg::digits(self.guard_refusals.len())));
         }
-        let leavers = digits(self.leavers.len());
-        parts.push(t!(lang, "notify-headline-leavers", accounts = digits(accounts), leavers = leavers));
-        parts.push(t!(lang, "notify-headline-unmatched", count = digits(unmatched)));
+        let leavers = Arg::digits(self.leavers.len());
+        parts.push(t!(lang, "notify-headline-leavers", accounts = Arg::digits(accounts), leavers = leavers));
+        parts.push(t!(lang, "notify-headline-unmatched", count = Arg::digits(unmatched)));
         parts.join(&t!(lang, "notify-headline-separator"))
     }
 
@@ -197,7 +197,7 @@ impl Digest {
             let mut lines: Vec<String> =
                 self.leavers.iter().take(SLACK_LEAVERS_SHOWN).map(|l| leaver_line(l, lang)).collect();
             if self.leavers.len() > SLACK_LEAVERS_SHOWN {
-                let more = digits(self.leavers.len() - SLACK_LEAVERS_SHOWN);
+                let more = Arg::digits(self.leavers.len() - SLACK_LEAVERS_SHOWN);
                 lines.push(t!(lang, "notify-leavers-more", count = more));
             }
             blocks.push(section(format!("{}\n{}", t!(lang, "notify-leavers-heading"), lines.join("\n"))));
@@ -213,7 +213,7 @@ impl Digest {
 
 /// `• Name <email> (left 3 day(s) ago): slack: suspend …`, escaped.
 fn leaver_line(l: &LeaverAccounts, lang: Lang) -> String {
-    let since = l.days_since.map(|d| t!(lang, "notify-leaver-since", days = digits(d))).unwrap_or_default();
+    let since = l.days_since.map(|d| t!(lang, "notify-leaver-since", days = Arg::digits(d))).unwrap_or_default();
     let changes: Vec<String> = if l.change_parts.len() == l.changes.len() {
         l.change_parts.iter().map(|p| p.render(lang)).collect()
     } else {
@@ -225,11 +225,6 @@ fn leaver_line(l: &LeaverAccounts, lang: Lang) -> String {
     };
     let label = slack_escape(&l.label);
     t!(lang, "notify-leaver", label = label, since = since, changes = slack_escape(&changes.join(sep)))
-}
-
-/// A count as bare digits, as the notifications always printed them.
-fn digits(n: impl ToString) -> Arg {
-    Arg::Text(n.to_string())
 }
 
 /// Slack's mrkdwn reserves `&`, `<` and `>` (links and mentions): a name

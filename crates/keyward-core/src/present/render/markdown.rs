@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 
 use super::diff::attribute_diffs;
 use super::summary_line_in;
-use super::words::{count, digits};
+use super::words::count;
 use crate::action::Action;
 use crate::i18n::{Lang, Msg};
 use crate::plan::{AppSummary, Change, Counts, Plan};
@@ -176,7 +176,8 @@ impl Doc {
     /// Ever shorter forms of the notice; the empty string always fits.
     fn too_large(&self, max: usize) -> String {
         let lang = self.lang;
-        let notice = format!("_{}_\n", t!(lang, "md-too-large", max = digits(max), full = full_plan(lang)));
+        let notice =
+            format!("_{}_\n", t!(lang, "md-too-large", max = crate::i18n::Arg::digits(max), full = full_plan(lang)));
         let tiny = format!("_{}_\n", t!(lang, "md-too-large-short"));
         [format!("{}\n{notice}", self.brief), notice, tiny].into_iter().find(|s| s.len() <= max).unwrap_or_default()
     }
@@ -184,14 +185,23 @@ impl Doc {
 
 /// The line ending a shortened comment.
 fn closing(max: usize, left: usize, total: usize, warnings_left: bool, lang: Lang) -> String {
-    let sections = t!(lang, "md-sections-left-out", left = digits(left), total = digits(total), count = count(total));
+    let sections = t!(
+        lang,
+        "md-sections-left-out",
+        left = crate::i18n::Arg::digits(left),
+        total = crate::i18n::Arg::digits(total),
+        count = count(total)
+    );
     let what = match (left > 0, warnings_left) {
         (true, true) => t!(lang, "md-left-out-and-warnings", sections = sections),
         (true, false) => sections,
         (false, true) => t!(lang, "md-warnings-left-out"),
         (false, false) => t!(lang, "md-nothing-left-out"),
     };
-    format!("\n_{}_\n", t!(lang, "md-shortened", max = digits(max), what = what, full = full_plan(lang)))
+    format!(
+        "\n_{}_\n",
+        t!(lang, "md-shortened", max = crate::i18n::Arg::digits(max), what = what, full = full_plan(lang))
+    )
 }
 
 /// Changes that take access or data away.
@@ -236,10 +246,10 @@ fn deprovisioning_phrase(c: &Counts, lang: Lang) -> String {
     .filter(|(_, n)| *n > 0)
     .map(|(a, n)| {
         let what = match a {
-            Action::Revoke => t!(lang, "md-n-to-revoke", n = digits(n)),
-            Action::Suspend => t!(lang, "md-n-to-suspend", n = digits(n)),
-            Action::Transfer => t!(lang, "md-n-to-hand-over", n = digits(n)),
-            _ => t!(lang, "md-n-to-delete", n = digits(n)),
+            Action::Revoke => t!(lang, "md-n-to-revoke", n = crate::i18n::Arg::digits(n)),
+            Action::Suspend => t!(lang, "md-n-to-suspend", n = crate::i18n::Arg::digits(n)),
+            Action::Transfer => t!(lang, "md-n-to-hand-over", n = crate::i18n::Arg::digits(n)),
+            _ => t!(lang, "md-n-to-delete", n = crate::i18n::Arg::digits(n)),
         };
         format!("{} {what}", marker(a).unwrap_or_default())
     })
@@ -307,7 +317,11 @@ fn duties(plan: &Plan, line: &str, lang: Lang) -> String {
     }
     if plan.violations.len() > MAX_VIOLATIONS_SHOWN {
         let more = plan.violations.len() - MAX_VIOLATIONS_SHOWN;
-        let _ = writeln!(s, "> - {}", t!(lang, "md-violations-more", n = digits(more), full = full_plan(lang)));
+        let _ = writeln!(
+            s,
+            "> - {}",
+            t!(lang, "md-violations-more", n = crate::i18n::Arg::digits(more), full = full_plan(lang))
+        );
     }
     s
 }
@@ -350,11 +364,13 @@ fn section(plan: &Plan, app: &AppSummary, lang: Lang) -> String {
     let per_action: Vec<String> = Action::ALL
         .iter()
         .filter(|a| c.get(**a) > 0)
-        .map(|a| t!(lang, "md-n-action", n = digits(c.get(*a)), action = super::action_name(*a, lang)))
+        .map(|a| {
+            t!(lang, "md-n-action", n = crate::i18n::Arg::digits(c.get(*a)), action = super::action_name(*a, lang))
+        })
         .collect();
     let open = if deprovisioning(c) > 0 { " open" } else { "" };
     let ro = if app.read_only { format!(" · {}", t!(lang, "md-read-only-checklist")) } else { String::new() };
-    let changes_word = t!(lang, "md-n-changes", count = count(n), n = digits(n));
+    let changes_word = t!(lang, "md-n-changes", count = count(n), n = crate::i18n::Arg::digits(n));
     let mut s = String::new();
     let _ = writeln!(s);
     let _ = writeln!(
@@ -395,7 +411,7 @@ fn section(plan: &Plan, app: &AppSummary, lang: Lang) -> String {
     }
     if !reviews.is_empty() {
         let _ = writeln!(s);
-        let _ = writeln!(s, "{}", t!(lang, "md-to-review", n = digits(reviews.len())));
+        let _ = writeln!(s, "{}", t!(lang, "md-to-review", n = crate::i18n::Arg::digits(reviews.len())));
         let _ = writeln!(s);
         let _ = writeln!(
             s,
@@ -452,7 +468,7 @@ fn warnings(ws: &[String], lang: Lang) -> String {
         return s;
     }
     let _ = writeln!(s);
-    let _ = writeln!(s, "{}", t!(lang, "md-warnings", n = digits(ws.len())));
+    let _ = writeln!(s, "{}", t!(lang, "md-warnings", n = crate::i18n::Arg::digits(ws.len())));
     let _ = writeln!(s);
     for w in ws {
         // The marker first: data at the start of a list item could be read

@@ -20,7 +20,7 @@ mod words;
 pub use diff::{AttrDiff, attribute_diffs};
 pub use markdown::{DEFAULT_MAX_BYTES, markdown, markdown_in, markdown_within, markdown_within_in};
 pub use words::{action_name, revoke_kinds};
-use words::{count, digits, pad};
+use words::{count, pad};
 
 /// Options for the text rendering.
 #[derive(Debug, Clone, Copy, Default)]
@@ -66,14 +66,14 @@ pub fn summary_line_in(c: &Counts, lang: Lang) -> String {
     t!(
         lang,
         "plan-summary",
-        create = digits(c.create),
-        restore = digits(c.restore),
-        update = digits(c.update),
-        revoke = digits(c.revoke),
-        suspend = digits(c.suspend),
-        transfer = digits(c.transfer),
-        delete = digits(c.delete),
-        review = digits(c.review),
+        create = crate::i18n::Arg::digits(c.create),
+        restore = crate::i18n::Arg::digits(c.restore),
+        update = crate::i18n::Arg::digits(c.update),
+        revoke = crate::i18n::Arg::digits(c.revoke),
+        suspend = crate::i18n::Arg::digits(c.suspend),
+        transfer = crate::i18n::Arg::digits(c.transfer),
+        delete = crate::i18n::Arg::digits(c.delete),
+        review = crate::i18n::Arg::digits(c.review),
     )
 }
 
@@ -82,7 +82,7 @@ pub fn summary_line_in(c: &Counts, lang: Lang) -> String {
 pub fn held_line(plan: &Plan, lang: Lang) -> Option<String> {
     match plan.held.len() {
         0 => None,
-        n => Some(t!(lang, "plan-held-line", count = count(n), n = digits(n))),
+        n => Some(t!(lang, "plan-held-line", count = count(n), n = crate::i18n::Arg::digits(n))),
     }
 }
 
@@ -104,8 +104,8 @@ pub fn seats_line_in(plan: &Plan, lang: Lang) -> Option<String> {
             t!(
                 lang,
                 "plan-seats-part",
-                added = digits(s.added),
-                freed = digits(s.freed),
+                added = crate::i18n::Arg::digits(s.added),
+                freed = crate::i18n::Arg::digits(s.freed),
                 money = money(s.monthly_change),
                 currency = s.currency.as_str(),
             )
@@ -295,11 +295,11 @@ pub fn text(plan: &Plan, opts: TextOptions) -> String {
             t!(
                 lang,
                 "plan-app-accounts",
-                accounts = digits(app.accounts),
-                matched = digits(app.matched),
-                orphans = digits(app.orphans),
-                protected = digits(app.protected),
-                bots = digits(app.bots),
+                accounts = crate::i18n::Arg::digits(app.accounts),
+                matched = crate::i18n::Arg::digits(app.matched),
+                orphans = crate::i18n::Arg::digits(app.orphans),
+                protected = crate::i18n::Arg::digits(app.protected),
+                bots = crate::i18n::Arg::digits(app.bots),
             )
         );
         if let Some(e) = &app.export {
@@ -377,11 +377,11 @@ pub fn text(plan: &Plan, opts: TextOptions) -> String {
 /// The HR head counts, in the text's or the Markdown's wording (`message`).
 pub(crate) fn hr_line(p: &crate::plan::PeopleSummary, message: Msg, lang: Lang) -> String {
     message
-        .arg("total", digits(p.total))
-        .arg("employed", digits(p.employed))
-        .arg("on_leave", digits(p.on_leave))
-        .arg("not_started", digits(p.not_started))
-        .arg("left", digits(p.left))
+        .arg("total", crate::i18n::Arg::digits(p.total))
+        .arg("employed", crate::i18n::Arg::digits(p.employed))
+        .arg("on_leave", crate::i18n::Arg::digits(p.on_leave))
+        .arg("not_started", crate::i18n::Arg::digits(p.not_started))
+        .arg("left", crate::i18n::Arg::digits(p.left))
         .render(lang)
 }
 

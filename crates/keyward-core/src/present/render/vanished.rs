@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::words::{count, digits};
+use super::words::count;
 use crate::i18n::Lang;
 use crate::plan::{Plan, Vanished};
 use crate::present::escape::md_text;
@@ -14,8 +14,15 @@ use crate::printable::escape as printable;
 /// nothing when nobody vanished.
 pub fn vanished_line(plan: &Plan, lang: Lang) -> Option<String> {
     let p = &plan.people;
-    (p.vanished > 0)
-        .then(|| t!(lang, "vanished-line", count = count(p.vanished), n = digits(p.vanished), known = digits(p.known)))
+    (p.vanished > 0).then(|| {
+        t!(
+            lang,
+            "vanished-line",
+            count = count(p.vanished),
+            n = crate::i18n::Arg::digits(p.vanished),
+            known = crate::i18n::Arg::digits(p.known)
+        )
+    })
 }
 
 /// `1042 山田 太郎 <taro@example.com> — last seen 2026-11-30 (smarthr)`.

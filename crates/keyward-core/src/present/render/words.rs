@@ -32,12 +32,6 @@ pub fn revoke_kinds(r: RevokeKinds, lang: Lang) -> String {
     r.message().render(lang)
 }
 
-/// A count printed as bare digits, the way the English renderings always
-/// have (`65000 bytes`, `1234 people`): Fluent would group them.
-pub(crate) fn digits(n: usize) -> Arg {
-    Arg::Text(n.to_string())
-}
-
 /// A count for plural selection.
 pub(crate) fn count(n: usize) -> Arg {
     Arg::from(n)

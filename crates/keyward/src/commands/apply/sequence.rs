@@ -92,7 +92,7 @@ pub async fn run(args: &Request) -> Result<ApplyOutcome> {
     if let Some(approved) = &approved {
         let cmp = keyward_core::approval::compare(approved, &plan);
         if !cmp.is_approved() {
-            let mut msg = t!(lang, "apply-not-approved", count = digits(cmp.unapproved.len()));
+            let mut msg = t!(lang, "apply-not-approved", count = Arg::digits(cmp.unapproved.len()));
             msg.push('\n');
             for c in &cmp.unapproved {
                 let line = t!(
@@ -109,10 +109,13 @@ pub async fn run(args: &Request) -> Result<ApplyOutcome> {
             bail!(msg);
         }
         if cmp.no_longer_needed > 0 {
-            write_text(&format!("{}\n", t!(lang, "apply-no-longer-needed", count = digits(cmp.no_longer_needed))))?;
+            write_text(&format!(
+                "{}\n",
+                t!(lang, "apply-no-longer-needed", count = Arg::digits(cmp.no_longer_needed))
+            ))?;
         }
         if cmp.new_reviews > 0 {
-            write_text(&format!("{}\n", t!(lang, "apply-new-reviews", count = digits(cmp.new_reviews))))?;
+            write_text(&format!("{}\n", t!(lang, "apply-new-reviews", count = Arg::digits(cmp.new_reviews))))?;
         }
         let keep = cmp.approved_positions.clone();
         let mut pos = 0usize;
@@ -179,7 +182,7 @@ pub async fn run(args: &Request) -> Result<ApplyOutcome> {
         lang,
         "apply-audit-end",
         log = args.audit_log.display().to_string(),
-        records = digits(report.audit_records),
+        records = Arg::digits(report.audit_records),
         hash = report.audit_last_hash.as_str(),
     );
     let shown = format!("{text}{end}\n");
@@ -193,12 +196,6 @@ pub async fn run(args: &Request) -> Result<ApplyOutcome> {
     });
     notify(args, digest).await;
     Ok(if report.is_partial() { ApplyOutcome::Partial } else { ApplyOutcome::Done })
-}
-
-/// A count as bare digits, as apply always printed them (`--expect-records`
-/// takes it back as it is).
-fn digits(n: impl ToString) -> Arg {
-    Arg::Text(n.to_string())
 }
 
 /// Sends the digest; a delivery problem is a warning, never the outcome.
@@ -220,7 +217,10 @@ fn confirm(plan: &Plan, executable: usize, lang: Lang) -> Result<bool> {
         bail!(t!(lang, "apply-no-terminal"));
     }
     let apps = plan.apps.iter().filter(|a| a.changes.total() > a.changes.review).count();
-    write_text(&format!("\n{}", t!(lang, "apply-confirm", changes = digits(executable), apps = digits(apps))))?;
+    write_text(&format!(
+        "\n{}",
+        t!(lang, "apply-confirm", changes = Arg::digits(executable), apps = Arg::digits(apps))
+    ))?;
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer).context("cannot read the answer")?;
     Ok(answer.trim() == "yes")
