@@ -75,10 +75,23 @@ pub fn clue_words(v: &Verdict) -> String {
 /// Why a doubted account is reviewed rather than attributed; `would`
 /// names the change the person's planning proposed and its reason.
 pub(crate) fn doubt_reason(v: &Verdict, would: Option<(Action, Msg)>) -> Msg {
-    let clue = clue_message(v);
     let cur = v.current.id.as_str();
-    let (id, rest) = match v.doubt {
-        Some(Doubt::PreStart) | None => ("id-doubt-prestart", Msg::new("").arg("record", record(&v.current))),
+    let shared = match v.doubt {
+        Some(Doubt::PreStart) | None => None,
+        Some(doubt) => Some(doubt),
+    };
+    let m = match (shared.is_some(), would) {
+        (false, None) => Msg::new("id-doubt-prestart"),
+        (true, None) => Msg::new("id-doubt-shared"),
+        (false, Some((action, why))) => {
+            Msg::new("id-doubt-prestart-would").arg("action", action.message()).arg("why", why)
+        }
+        (true, Some((action, why))) => {
+            Msg::new("id-doubt-shared-would").arg("action", action.message()).arg("why", why)
+        }
+    };
+    let m = match shared {
+        None => m.arg("record", record(&v.current)),
         Some(doubt) => {
             let mut all = vec![record(&v.current)];
             all.extend(v.earlier.iter().rev().map(record));
@@ -88,20 +101,10 @@ pub(crate) fn doubt_reason(v: &Verdict, would: Option<(Action, Msg)>) -> Msg {
             };
             let start: Arg =
                 v.current.start.map_or(Arg::Text(String::new()), |d| Msg::new("id-on-or-after").arg("date", d).into());
-            let rest = Msg::new("")
-                .arg("records", and(all))
-                .arg("conclusion", conclusion)
-                .arg("current", cur)
-                .arg("start", start);
-            ("id-doubt-shared", rest)
+            m.arg("records", and(all)).arg("conclusion", conclusion).arg("current", cur).arg("start", start)
         }
     };
-    let mut m = match would {
-        Some((action, why)) => Msg::new(format!("{id}-would")).arg("action", action.message()).arg("why", why),
-        None => Msg::new(id),
-    };
-    m.args.extend(rest.args);
-    m.arg("clue", clue)
+    m.arg("clue", clue_message(v))
 }
 
 /// For an account the evidence tied to the current record although the
