@@ -26,6 +26,17 @@ pub enum AccountStatus {
     Suspended,
 }
 
+/// An account's status word (`active`, as [`AccountStatus::as_str`] and
+/// the data say it) in `lang` (`有効`); an unknown word is shown as it is.
+pub fn status_in(status: &str, lang: crate::i18n::Lang) -> String {
+    match status {
+        "active" => t!(lang, "account-status-active"),
+        "invited" => t!(lang, "account-status-invited"),
+        "suspended" => t!(lang, "account-status-suspended"),
+        other => other.to_owned(),
+    }
+}
+
 impl AccountStatus {
     /// The word used in plans.
     pub fn as_str(self) -> &'static str {

@@ -13,6 +13,7 @@ use serde::Serialize;
 use crate::compile::PolicySet;
 use crate::compile::model::CompiledSelector;
 use crate::evaluate::{EntView, Src, select_all};
+use crate::i18n::{Lang, Msg};
 use crate::people::{People, Person, Phase};
 use crate::resources::{SelectStatus, Selector};
 
@@ -74,8 +75,11 @@ pub struct NotSelected {
     pub policy: String,
     /// The apps it grants.
     pub apps: Vec<String>,
-    /// The first condition the person fails, in words.
+    /// The first condition the person fails, in words (English).
     pub why: String,
+    /// [`Self::why`] as a message, for other languages.
+    #[serde(skip)]
+    pub why_message: Msg,
 }
 
 /// A person's grants on one day.
@@ -88,8 +92,12 @@ pub struct PersonGrants {
     pub grants: Vec<Grant>,
     /// Policies that did not select the person.
     pub not_selected: Vec<NotSelected>,
-    /// Exceptions naming the person that are not in force on the day.
+    /// Exceptions naming the person that are not in force on the day
+    /// (English).
     pub exceptions_not_in_force: Vec<String>,
+    /// [`Self::exceptions_not_in_force`] as messages, for other languages.
+    #[serde(skip)]
+    pub exceptions_not_in_force_messages: Vec<Msg>,
 }
 
 impl PersonGrants {
@@ -106,6 +114,16 @@ pub fn phase_word(phase: Phase) -> &'static str {
         Phase::Employed => "employed",
         Phase::OnLeave => "on leave",
         Phase::Left { .. } => "left",
+    }
+}
+
+/// [`phase_word`] as a message.
+fn situation_message(phase: Phase) -> Msg {
+    match phase {
+        Phase::NotStarted { .. } => Msg::new("grants-phase-not-started"),
+        Phase::Employed => Msg::new("grants-phase-employed"),
+        Phase::OnLeave => Msg::new("grants-phase-on-leave"),
+        Phase::Left { .. } => Msg::new("grants-phase-left"),
     }
 }
 
@@ -175,33 +193,41 @@ pub fn grants_of(set: &PolicySet, people: &People, index: usize, today: Date) ->
         .filter(|p| !selected.contains(&p.name.as_str()))
         .filter_map(|p| {
             let spec = set.policies.iter().find(|s| s.name == p.name)?;
+            let why_message = why_not(&p.selector, &spec.spec.select, person, phase);
             Some(NotSelected {
                 policy: p.name.clone(),
                 apps: spec.spec.grant.iter().map(|g| g.app.clone()).collect(),
-                why: why_not(&p.selector, &spec.spec.select, person, phase),
+                why: why_message.render(Lang::En),
+                why_message,
             })
         })
         .collect();
 
-    let exceptions_not_in_force = compiled
+    let exceptions_not_in_force_messages: Vec<Msg> = compiled
         .exceptions
         .iter()
         .filter(|ex| people.find(&ex.person) == Some(index))
         .filter(|ex| !(ex.from.is_none_or(|f| f <= today) && today <= ex.until))
         .map(|ex| match ex.from {
-            Some(from) if today < from => format!("Exception {} starts on {from}", ex.name),
-            _ => format!("Exception {} expired on {}", ex.name, ex.until),
+            Some(from) if today < from => Msg::new("grants-exception-starts").arg("name", &ex.name).arg("date", from),
+            _ => Msg::new("grants-exception-expired").arg("name", &ex.name).arg("date", ex.until),
         })
         .collect();
 
-    Some(PersonGrants { phase: phase_word(phase).to_owned(), grants, not_selected, exceptions_not_in_force })
+    Some(PersonGrants {
+        phase: phase_word(phase).to_owned(),
+        grants,
+        not_selected,
+        exceptions_not_in_force: exceptions_not_in_force_messages.iter().map(|m| m.render(Lang::En)).collect(),
+        exceptions_not_in_force_messages,
+    })
 }
 
 /// The first selector condition `person` fails, in words. Checked in the
 /// order an admin reads a selector: status, employment type, department,
 /// title (on the same post as the department), attributes. `compiled` is
 /// the selector as the plan evaluates it; `spec` supplies the words.
-fn why_not(compiled: &CompiledSelector, spec: &Selector, person: &Person, phase: Phase) -> String {
+fn why_not(compiled: &CompiledSelector, spec: &Selector, person: &Person, phase: Phase) -> Msg {
     let statuses: Vec<SelectStatus> =
         if spec.status.is_empty() { vec![SelectStatus::Active, SelectStatus::OnLeave] } else { spec.status.clone() };
     let status_ok = match phase {
@@ -211,18 +237,20 @@ fn why_not(compiled: &CompiledSelector, spec: &Selector, person: &Person, phase:
     };
     if !status_ok {
         return match phase {
-            Phase::Left { .. } => "the person has left; no policy selects leavers".to_owned(),
-            _ => format!("it selects status {}; the person is {}", join_statuses(&statuses), phase_word(phase)),
+            Phase::Left { .. } => Msg::new("grants-why-left"),
+            _ => Msg::new("grants-why-status")
+                .arg("statuses", join_statuses(&statuses))
+                .arg("situation", situation_message(phase)),
         };
     }
     if !compiled.employment_types.is_empty() {
         let ty = person.employment_type.as_deref();
         if !ty.is_some_and(|t| compiled.employment_types.iter().any(|x| x == t)) {
-            return format!(
-                "it selects employment type {}; the person's is {}",
-                compiled.employment_types.join(", "),
-                ty.unwrap_or("not recorded")
-            );
+            let selected = Msg::new("grants-why-employment-type").arg("types", compiled.employment_types.clone());
+            return match ty {
+                Some(t) => selected.arg("actual", t),
+                None => selected.arg("actual", Msg::new("grants-not-recorded")),
+            };
         }
     }
     let posts: Vec<(Option<&str>, Option<&str>)> = if person.posts.is_empty() {
@@ -236,33 +264,38 @@ fn why_not(compiled: &CompiledSelector, spec: &Selector, person: &Person, phase:
     };
     if compiled.department.is_some() && !posts.iter().any(|(d, _)| dept_ok(*d)) {
         let depts: Vec<&str> = posts.iter().filter_map(|(d, _)| *d).collect();
-        return format!(
-            "it selects department {}; the person is in {}",
-            spec.department.join(", "),
-            if depts.is_empty() { "no department".to_owned() } else { depts.join(", ") }
-        );
+        let why = Msg::new("grants-why-department").arg("selected", spec.department.clone());
+        return if depts.is_empty() {
+            why.arg("actual", Msg::new("grants-no-department"))
+        } else {
+            why.arg("actual", depts.iter().map(|d| (*d).to_owned()).collect::<Vec<_>>())
+        };
     }
     if let Some(re) = &compiled.title
         && !posts.iter().any(|(d, t)| dept_ok(*d) && re.is_match(t.unwrap_or("")))
     {
         let titles: Vec<&str> = posts.iter().filter(|(d, _)| dept_ok(*d)).filter_map(|(_, t)| *t).collect();
-        return format!(
-            "it selects titles matching `{}`; the person's {}",
-            spec.title.as_deref().unwrap_or(re.as_str()),
-            if titles.is_empty() { "title is not recorded".to_owned() } else { format!("is {}", titles.join(", ")) }
-        );
+        let pattern = spec.title.as_deref().unwrap_or(re.as_str());
+        return if titles.is_empty() {
+            Msg::new("grants-why-title-unrecorded").arg("pattern", pattern)
+        } else {
+            Msg::new("grants-why-title")
+                .arg("pattern", pattern)
+                .arg("actual", titles.iter().map(|t| (*t).to_owned()).collect::<Vec<_>>())
+        };
     }
     for (attr, re) in &compiled.attributes {
         let value = person.attributes.get(attr).map_or("", String::as_str);
         if !re.is_match(value) {
-            return format!(
-                "it selects attribute {attr} matching `{}`; the person's is {}",
-                spec.attributes.get(attr).map_or(re.as_str(), String::as_str),
-                if value.is_empty() { "empty".to_owned() } else { format!("`{value}`") }
-            );
+            let pattern = spec.attributes.get(attr).map_or(re.as_str(), String::as_str);
+            return if value.is_empty() {
+                Msg::new("grants-why-attribute-empty").arg("attribute", attr).arg("pattern", pattern)
+            } else {
+                Msg::new("grants-why-attribute").arg("attribute", attr).arg("pattern", pattern).arg("actual", value)
+            };
         }
     }
-    "every condition holds, yet it did not select the person (a bug: please report it)".to_owned()
+    Msg::new("grants-why-bug")
 }
 
 fn join_statuses(s: &[SelectStatus]) -> String {

@@ -132,6 +132,36 @@ impl NameIndex {
     }
 }
 
+/// The people a name typed by a person names (`keyward explain 山田`,
+/// `taro yamada`, `ヤマダ タロウ`): every part of the query is one of the
+/// person's name parts, family or given, in kanji, kana or romaji — or the
+/// query written together is their whole name (`山田太郎`). By index, in
+/// the HR data's order. One query, so a scan: nothing is indexed.
+pub fn people_named(people: &People, query: &str) -> Vec<usize> {
+    let wanted: Vec<String> = parts(query).filter_map(key).take(MAX_PARTS).collect();
+    let whole = key(query);
+    if wanted.is_empty() && whole.is_none() {
+        return Vec::new();
+    }
+    people
+        .persons()
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| {
+            let pairs = name_pairs(p);
+            let has_part = |k: &String| pairs.iter().any(|(f, g)| f == k || g == k);
+            let is_whole = |w: &String| {
+                p.name.as_deref().and_then(key).as_ref() == Some(w)
+                    || pairs
+                        .iter()
+                        .any(|(f, g)| w.strip_prefix(f.as_str()) == Some(g) || w.strip_prefix(g.as_str()) == Some(f))
+            };
+            (!wanted.is_empty() && wanted.iter().all(has_part)) || whole.as_ref().is_some_and(is_whole)
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
 /// `E0100 山田 太郎 (left 2025-03-31)`: a candidate with their status, as a
 /// message (the status words are translated).
 pub fn hint_message(people: &People, idx: usize, today: Date) -> Option<Msg> {
@@ -167,4 +197,58 @@ pub fn probable_clause(people: &People, hints: &[usize], today: Date) -> String 
     candidates_message(people, hints, today)
         .map(|c| Msg::new("hint-probable-clause").arg("candidates", c).render(Lang::En))
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
+
+    use super::*;
+    use crate::people::NameReading;
+
+    fn named(id: &str, name: &str, reading: Option<(&str, &str)>) -> Person {
+        let mut p = crate::people::tests::person(id, &format!("{}@example.com", id.to_lowercase()));
+        p.name = Some(name.to_owned());
+        p.reading = reading.map(|(f, g)| NameReading { family: f.to_owned(), given: g.to_owned() });
+        p
+    }
+
+    fn org() -> People {
+        People::new(
+            Vec::new(),
+            vec![
+                named("E1", "山田 太郎", Some(("ヤマダ", "タロウ"))),
+                named("E2", "山田 花子", Some(("ヤマダ", "ハナコ"))),
+                named("E3", "大野 優希", Some(("オオノ", "ユウキ"))),
+                named("E4", "Smith John", None),
+            ],
+        )
+        .unwrap()
+    }
+
+    fn ids(people: &People, query: &str) -> Vec<String> {
+        people_named(people, query).into_iter().map(|i| people.get(i).unwrap().id.clone()).collect()
+    }
+
+    #[test]
+    fn a_typed_name_finds_people_by_any_part_in_any_script_and_order() {
+        let people = org();
+        assert_eq!(ids(&people, "山田"), ["E1", "E2"]);
+        assert_eq!(ids(&people, "やまだ"), ["E1", "E2"], "hiragana for the katakana reading");
+        assert_eq!(ids(&people, "Yamada Hanako"), ["E2"]);
+        assert_eq!(ids(&people, "hanako yamada"), ["E2"]);
+        assert_eq!(ids(&people, "山田花子"), ["E2"], "written together");
+        assert_eq!(ids(&people, "Ohno"), ["E3"], "a long vowel written as oh");
+        assert_eq!(ids(&people, "Ōno Yūki"), ["E3"], "macrons");
+        assert_eq!(ids(&people, "JOHN"), ["E4"]);
+    }
+
+    #[test]
+    fn a_name_part_that_nobody_has_finds_nobody() {
+        let people = org();
+        assert!(ids(&people, "山田 次郎").is_empty(), "every part must be theirs");
+        assert!(ids(&people, "").is_empty());
+        assert!(ids(&people, "   ").is_empty());
+        assert!(ids(&people, &"山".repeat(100)).is_empty(), "longer than any name part");
+    }
 }

@@ -88,3 +88,19 @@ fn an_unknown_person_is_an_error_with_suggestions() {
     );
     assert!(err.contains("did you mean tsubasa.aoki@example.com"), "{err}");
 }
+
+/// Issue 17 item 6: the explanation in Japanese — keyward's words
+/// translated, the data (names, policies, accounts) as written.
+#[test]
+fn a_leaver_is_explained_in_japanese() {
+    let out = run(&["--lang", "ja", "explain", "E0031", "-f", "policies", "--at", "2026-11-23"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    insta::assert_snapshot!(String::from_utf8(out.stdout).unwrap());
+}
+
+#[test]
+fn a_person_with_unselecting_policies_is_explained_in_japanese() {
+    let out = run(&["--lang", "ja", "explain", "E0025", "-f", "policies", "--at", "2026-11-23"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    insta::assert_snapshot!(String::from_utf8(out.stdout).unwrap());
+}

@@ -57,9 +57,6 @@ report-action-transfer = transfer
 report-action-revoke = revoke
 report-action-delete = delete
 report-action-review = review
-report-status-active = active
-report-status-invited = invited
-report-status-suspended = suspended
 report-group-accounts = { $count ->
     [one] { $n } account
    *[other] { $n } accounts

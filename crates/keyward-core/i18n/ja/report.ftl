@@ -56,9 +56,6 @@ report-action-transfer = 引き継ぎ
 report-action-revoke = 失効
 report-action-delete = 削除
 report-action-review = 要確認
-report-status-active = 有効
-report-status-invited = 招待中
-report-status-suspended = 停止中
 report-group-accounts = { $count ->
    *[other] { $n } 件
 }

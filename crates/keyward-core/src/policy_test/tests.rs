@@ -39,8 +39,18 @@ fn wrong_role_missing_app_denied_and_extra_apps_are_mismatches() {
         exactly: true,
     };
     let actual = [grant("slack", Some("guest"), &[]), grant("zoom", None, &[]), grant("drive", None, &[])];
-    let why = NotSelected { policy: "eng".into(), apps: vec!["github".into()], why: "it selects department X".into() };
-    let other = NotSelected { policy: "sales".into(), apps: vec!["crm".into()], why: "no".into() };
+    let why = NotSelected {
+        policy: "eng".into(),
+        apps: vec!["github".into()],
+        why: "it selects department X".into(),
+        why_message: crate::i18n::Msg::new("grants-why-bug"),
+    };
+    let other = NotSelected {
+        policy: "sales".into(),
+        apps: vec!["crm".into()],
+        why: "no".into(),
+        why_message: crate::i18n::Msg::new("grants-why-bug"),
+    };
     let m = compare(&e, &actual, &[why.clone(), other]);
     let apps: Vec<&str> = m.iter().map(|m| m.app.as_str()).collect();
     assert_eq!(apps, ["slack", "github", "zoom", "drive"]);
@@ -70,6 +80,7 @@ fn policies_failing_for_the_same_reason_share_one_line() {
         policy: policy.into(),
         apps: vec!["crm".into()],
         why: "the person has left".into(),
+        why_message: crate::i18n::Msg::new("grants-why-left"),
     };
     let e = Expectation { grants: vec![expect("crm", None, None)], ..Expectation::default() };
     let mismatches = compare(&e, &[], &[why("sales"), why("support")]);

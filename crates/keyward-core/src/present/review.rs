@@ -14,6 +14,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::account::AccountListing;
+use crate::account::status_in;
 use crate::compile::PolicySet;
 use crate::compile::model::Compiled;
 use crate::diag::Diagnostic;
@@ -327,16 +328,6 @@ fn sheet_role(role: &str, lang: Lang) -> String {
         Lang::En => ", ",
         Lang::Ja => "、",
     })
-}
-
-/// An account's status in `lang` (the sheet's cells read back either way).
-fn status_in(status: &str, lang: Lang) -> String {
-    match status {
-        "active" => t!(lang, "review-status-active"),
-        "invited" => t!(lang, "review-status-invited"),
-        "suspended" => t!(lang, "review-status-suspended"),
-        other => other.to_owned(),
-    }
 }
 
 /// `granted_by` in `lang`: only the "not granted" sentence is words; the

@@ -1,6 +1,11 @@
-//! `keyward explain PERSON`: one person's HR record, grants and the
+//! `keyward explain QUERY`: one person's HR record, grants and the
 //! policies behind them, accounts and how they were matched, and what the
-//! plan will do — as keyward-core's explanation, printed as text or JSON.
+//! plan will do — or one account nobody owns, with the people its name
+//! suggests — as keyward-core's explanation, printed as text or JSON.
+//!
+//! The query is an employee number (any case), a work e-mail or an
+//! old-domain address of it, an account's id, username or e-mail (in one
+//! app with `--app`), or a name in kanji, kana or romaji.
 
 use std::process::ExitCode;
 
@@ -14,10 +19,15 @@ use crate::pipeline::Snapshot;
 /// `keyward explain`.
 #[derive(Debug, clap::Args)]
 pub struct ExplainArgs {
-    /// Employee number or work e-mail (an earlier employee number of a
-    /// rehire works too).
-    #[arg(value_name = "PERSON")]
+    /// What to explain: an employee number (any case; a rehire's earlier
+    /// number too), a work e-mail or an old-domain address of it, an
+    /// account's id, username or e-mail, or a person's name (山田 太郎,
+    /// ヤマダ タロウ, Taro Yamada). Several matches are listed, not guessed.
+    #[arg(value_name = "QUERY")]
     pub person: String,
+    /// Look for the account in this Application only.
+    #[arg(long, value_name = "APP")]
+    pub app: Option<String>,
     #[command(flatten)]
     pub input: Input,
     /// Explain as of this day (YYYY-MM-DD).
@@ -45,40 +55,42 @@ pub enum ExplainFormat {
     Json,
 }
 
-/// Explains the person; an unknown person is an error.
+/// Explains what the query names; an unknown or ambiguous query is an
+/// error that names the candidates.
 pub async fn run(args: ExplainArgs) -> Result<ExitCode> {
+    use keyward_core::present::explain::{ExplainError, Explained, Query, explain_query};
+
+    let lang = crate::language::current();
     let today = args.at.unwrap_or_else(super::today);
     let snapshot = Snapshot::read(&args.input).await?;
-    let found = keyward_core::present::explain::explain(
-        snapshot.set(),
-        &snapshot.people,
-        &snapshot.listings,
-        &args.person,
-        today,
-    );
+    let roster = args.roster.read(&crate::args::default_audit_log())?;
+    let query = Query { text: &args.person, app: args.app.as_deref() };
+    let found = explain_query(snapshot.set(), &snapshot.people, &snapshot.listings, query, today, &roster);
     let mut explained = match found {
         Ok(e) => e,
-        Err(e) => {
-            let roster = args.roster.read(&crate::args::default_audit_log())?;
-            let Some(seen) = roster.get(args.person.trim()) else { return Err(e.into()) };
+        Err(e @ ExplainError::NotFound { .. }) if args.app.is_none() => {
+            // Someone the HR master no longer has, whom the roster remembers.
+            let said = || anyhow::anyhow!(e.message().render(lang));
+            let Some(seen) = roster.get(args.person.trim()) else { return Err(said()) };
             let plan =
                 keyward_core::plan_with_roster(snapshot.set(), &snapshot.people, &snapshot.listings, today, &roster)?;
-            let Some(v) = plan.vanished.iter().find(|v| v.person.id == seen.id.as_str()) else { return Err(e.into()) };
+            let Some(v) = plan.vanished.iter().find(|v| v.person.id == seen.id.as_str()) else { return Err(said()) };
             match args.format {
-                ExplainFormat::Text => {
-                    write_text(&keyward_core::present::render::vanished::explain_text(v, crate::language::current()))?
-                }
+                ExplainFormat::Text => write_text(&keyward_core::present::render::vanished::explain_text(v, lang))?,
                 ExplainFormat::Json => write_stdout(&pretty_json(v, "the explanation")?)?,
             }
             return Ok(ExitCode::SUCCESS);
         }
+        Err(e) => return Err(anyhow::anyhow!(e.message().render(lang))),
     };
-    if args.discover {
+    if args.discover
+        && let Explained::Person(person) = explained
+    {
         let scans = super::discover::scan(snapshot.set(), None).await?;
-        explained = explained.with_discovery(snapshot.set(), &snapshot.people, &scans);
+        explained = Explained::Person(Box::new(person.with_discovery(snapshot.set(), &snapshot.people, &scans)));
     }
     match args.format {
-        ExplainFormat::Text => write_text(&explained.to_text())?,
+        ExplainFormat::Text => write_text(&explained.to_text_in(lang))?,
         ExplainFormat::Json => write_stdout(&pretty_json(&explained, "the explanation")?)?,
     }
     Ok(ExitCode::SUCCESS)

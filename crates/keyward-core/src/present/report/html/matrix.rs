@@ -146,9 +146,9 @@ pub(super) fn matrix(s: &mut String, r: &Report, lang: Lang) {
     let _ = writeln!(
         s,
         "<div class=\"legend\"><span class=\"badge st-active\">{role}</span> {} <span class=\"badge st-invited\">{role}</span> {} <span class=\"badge st-suspended\">{role}</span> {} <span class=\"badge st-missing\">{}</span> {} <span class=\"badge st-none\">·</span> {} <span class=\"act\" style=\"color:#5b3a9b\">→ {}</span> {}</div>\n</section>",
-        t!(lang, "report-status-active"),
-        t!(lang, "report-status-invited"),
-        t!(lang, "report-status-suspended"),
+        t!(lang, "account-status-active"),
+        t!(lang, "account-status-invited"),
+        t!(lang, "account-status-suspended"),
         t!(lang, "report-missing"),
         t!(lang, "report-legend-missing"),
         t!(lang, "report-legend-none"),

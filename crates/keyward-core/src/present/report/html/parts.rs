@@ -2,6 +2,7 @@
 //! changes, an app's heading, an amount, and the words for actions,
 //! account states and situations.
 
+pub(super) use crate::account::status_in as status_word;
 use std::fmt::Write as _;
 
 use crate::action::Action;
@@ -27,17 +28,6 @@ pub(super) fn action_word(a: Action, lang: Lang) -> String {
         Action::Revoke => t!(lang, "report-action-revoke"),
         Action::Delete => t!(lang, "report-action-delete"),
         Action::Review => t!(lang, "report-action-review"),
-    }
-}
-
-/// An account's status in words (`active`, `有効`); an unknown word from
-/// the data is shown as it is.
-pub(super) fn status_word(status: &str, lang: Lang) -> String {
-    match status {
-        "active" => t!(lang, "report-status-active"),
-        "invited" => t!(lang, "report-status-invited"),
-        "suspended" => t!(lang, "report-status-suspended"),
-        other => other.to_owned(),
     }
 }
 
