@@ -4,30 +4,20 @@
 //! `domainAliases` — and candidates, never a guess, when several match.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
 
-use std::path::Path;
-use std::process::Output;
+#[path = "common/readings_org.rs"]
+mod readings_org;
 
-use assert_cmd::Command;
+use std::path::Path;
+
+use readings_org::keyward;
 use serde_json::Value;
 
-const DATE: &str = "2026-11-23";
-
-const HR: &str = "社員番号,姓,名,セイ,メイ,メールアドレス,部署,在籍状況,入社年月日,退職年月日\n\
+const HR: &str = "\
 E0100,山田,太郎,ヤマダ,タロウ,taro.yamada@example.com,営業本部,退職,2015/04/01,2025/03/31\n\
 E0300,山田,太郎,ヤマダ,タロウ,taro.yamada2@example.com,開発本部,在籍,2022/04/01,\n\
 E0200,大野,優希,オオノ,ユウキ,yuki.ohno@example.com,営業本部,在籍,2020/04/01,\n";
 
 const POLICY: &str = "apiVersion: keyward.io/v1alpha1
-kind: PeopleSource
-metadata: {name: hr}
-spec:
-  csv:
-    path: hr.csv
-    columns: {id: 社員番号, familyName: 姓, givenName: 名, familyNameReading: セイ, givenNameReading: メイ,
-              email: メールアドレス, department: 部署, status: 在籍状況, startDate: 入社年月日, endDate: 退職年月日}
-    values: {status: {在籍: active, 退職: terminated}}
----
-apiVersion: keyward.io/v1alpha1
 kind: Application
 metadata: {name: chat}
 spec:
@@ -68,26 +58,7 @@ U7,yuki.ohno@example.com,yohno,on\n\
 W9,taro.yamada2@example.com,tyamada,on\n";
 
 fn org() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, text) in [("hr.csv", HR), ("policy.yaml", POLICY), ("chat.csv", CHAT), ("wiki.csv", WIKI)] {
-        std::fs::write(dir.path().join(name), text).unwrap();
-    }
-    dir
-}
-
-fn keyward(dir: &Path, args: &[&str]) -> Output {
-    Command::cargo_bin("keyward")
-        .unwrap()
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("LANG")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env_remove("KEYWARD_LANG")
-        .args(args)
-        .args(["-f", ".", "--at", DATE])
-        .output()
-        .unwrap()
+    readings_org::org(&[("hr.csv", HR), ("policy.yaml", POLICY), ("chat.csv", CHAT), ("wiki.csv", WIKI)])
 }
 
 /// The text `explain` printed; it must have succeeded.

@@ -3,29 +3,19 @@
 //! personal address under a romaji display name, a recycled address.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
 
-use std::path::Path;
+#[path = "common/readings_org.rs"]
+mod readings_org;
+
 use std::process::Output;
 
-use assert_cmd::Command;
+use readings_org::keyward;
 
-const DATE: &str = "2026-11-23";
-
-const HR: &str = "社員番号,姓,名,セイ,メイ,メールアドレス,部署,在籍状況,入社年月日,退職年月日\n\
+const HR: &str = "\
 E0100,山田,太郎,ヤマダ,タロウ,taro.yamada@example.com,営業本部,退職,2015/04/01,2025/03/31\n\
 E0500,山田,太郎,ヤマダ,タロウ,taro.yamada@example.com,営業本部,在籍,2026/04/01,\n\
 E0200,大野,優希,オオノ,ユウキ,yuki.ohno@example.com,営業本部,在籍,2020/04/01,\n";
 
 const POLICY: &str = "apiVersion: keyward.io/v1alpha1
-kind: PeopleSource
-metadata: {name: hr}
-spec:
-  csv:
-    path: hr.csv
-    columns: {id: 社員番号, familyName: 姓, givenName: 名, familyNameReading: セイ, givenNameReading: メイ,
-              email: メールアドレス, department: 部署, status: 在籍状況, startDate: 入社年月日, endDate: 退職年月日}
-    values: {status: {在籍: active, 退職: terminated}}
----
-apiVersion: keyward.io/v1alpha1
 kind: Application
 metadata: {name: chat}
 spec:
@@ -50,22 +40,7 @@ U2,ohno.yuuki@gmail.com,Yuki Ohno,Member,2026-11-01\n\
 U3,yuki.ohno@example.com,大野 優希,Member,2026-11-20\n";
 
 fn org() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("hr.csv"), HR).unwrap();
-    std::fs::write(dir.path().join("policy.yaml"), POLICY).unwrap();
-    std::fs::write(dir.path().join("chat.csv"), CHAT).unwrap();
-    dir
-}
-
-fn keyward(dir: &Path, args: &[&str]) -> Output {
-    Command::cargo_bin("keyward")
-        .unwrap()
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .args(["-f", ".", "--at", DATE])
-        .output()
-        .unwrap()
+    readings_org::org(&[("hr.csv", HR), ("policy.yaml", POLICY), ("chat.csv", CHAT)])
 }
 
 fn stdout(o: &Output) -> String {
