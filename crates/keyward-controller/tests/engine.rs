@@ -16,6 +16,22 @@ use serde_json::json;
 
 const TOKEN: &str = "kw-engine-SECRET-41d";
 
+/// The PeopleSource over the CSV [`hr`] writes.
+const PEOPLE: &str = "apiVersion: keyward.io/v1alpha1\nkind: PeopleSource\nmetadata: {name: hr}\nspec:\n  csv:\n    path: hr.csv\n    columns: {id: id, email: email, status: status, endDate: endDate}\n";
+
+/// An engine with default guards, English checklists and its audit log
+/// (and so its roster) at `audit_log`, its checklists in `dir/checklists`.
+fn engine(dir: &Path, audit_log: std::path::PathBuf) -> Engine {
+    Engine::new(EngineConfig {
+        audit_log,
+        checklist_dir: dir.join("checklists"),
+        guard: keyward_apply::GuardOptions::default(),
+        metrics: Metrics::new(),
+        lang: keyward_core::i18n::Lang::En,
+    })
+    .unwrap()
+}
+
 fn hr(dir: &Path) {
     let gone = jiff::Zoned::now().date().checked_sub(3.days()).unwrap().strftime("%Y-%m-%d").to_string();
     let csv = format!(
@@ -79,19 +95,11 @@ async fn a_guard_refusal_holds_back_only_its_own_app() {
     let dir = tempfile::tempdir().unwrap();
     hr(dir.path());
     std::fs::write(dir.path().join("token"), TOKEN).unwrap();
-    let people = "apiVersion: keyward.io/v1alpha1\nkind: PeopleSource\nmetadata: {name: hr}\nspec:\n  csv:\n    path: hr.csv\n    columns: {id: id, email: email, status: status, endDate: endDate}\n";
     // chat may not suspend anyone at all; wiki may.
-    let policies = format!("{people}{}{}", app("chat", &chat.url(), 0), app("wiki", &wiki.url(), 10));
+    let policies = format!("{PEOPLE}{}{}", app("chat", &chat.url(), 0), app("wiki", &wiki.url(), 10));
     std::fs::write(dir.path().join("policies.yaml"), policies).unwrap();
     let set = load(dir.path());
-    let engine = Engine::new(EngineConfig {
-        audit_log: dir.path().join("audit.jsonl"),
-        checklist_dir: dir.path().join("checklists"),
-        guard: keyward_apply::GuardOptions::default(),
-        metrics: Metrics::new(),
-        lang: keyward_core::i18n::Lang::En,
-    })
-    .unwrap();
+    let engine = engine(dir.path(), dir.path().join("audit.jsonl"));
     let today = jiff::Zoned::now().date();
     let report = engine.reconcile_all(&set, today).await;
     assert!(report.error.is_none(), "{report:#?}");
@@ -135,17 +143,9 @@ async fn an_unreadable_hr_master_plans_and_applies_nothing() {
     let dir = tempfile::tempdir().unwrap();
     hr(dir.path());
     std::fs::write(dir.path().join("token"), TOKEN).unwrap();
-    let people = "apiVersion: keyward.io/v1alpha1\nkind: PeopleSource\nmetadata: {name: hr}\nspec:\n  csv:\n    path: hr.csv\n    columns: {id: id, email: email, status: status, endDate: endDate}\n";
-    std::fs::write(dir.path().join("policies.yaml"), format!("{people}{}", app("chat", &chat.url(), 10))).unwrap();
+    std::fs::write(dir.path().join("policies.yaml"), format!("{PEOPLE}{}", app("chat", &chat.url(), 10))).unwrap();
     let set = load(dir.path());
-    let engine = Engine::new(EngineConfig {
-        audit_log: dir.path().join("audit.jsonl"),
-        checklist_dir: dir.path().join("checklists"),
-        guard: keyward_apply::GuardOptions::default(),
-        metrics: Metrics::new(),
-        lang: keyward_core::i18n::Lang::En,
-    })
-    .unwrap();
+    let engine = engine(dir.path(), dir.path().join("audit.jsonl"));
     let today = jiff::Zoned::now().date();
     std::fs::rename(dir.path().join("hr.csv"), dir.path().join("hr.csv.bak")).unwrap();
     let report = engine.reconcile_all(&set, today).await;
@@ -223,15 +223,7 @@ async fn a_smarthr_people_source_reads_its_token_from_a_kubernetes_secret() {
     std::fs::write(dir.path().join("policies.yaml"), people).unwrap();
     let set = load(dir.path());
     let engine = |with_key| {
-        Engine::new(EngineConfig {
-            audit_log: dir.path().join("audit.jsonl"),
-            checklist_dir: dir.path().join("checklists"),
-            guard: keyward_apply::GuardOptions::default(),
-            metrics: Metrics::new(),
-            lang: keyward_core::i18n::Lang::En,
-        })
-        .unwrap()
-        .with_secrets(std::sync::Arc::new(Secrets { with_key }))
+        engine(dir.path(), dir.path().join("audit.jsonl")).with_secrets(std::sync::Arc::new(Secrets { with_key }))
     };
     let today = jiff::Zoned::now().date();
 
@@ -306,15 +298,8 @@ async fn a_graph_people_source_reads_its_secret_from_kubernetes_and_its_changes_
     std::fs::write(dir.path().join("policies.yaml"), people).unwrap();
     let set = load(dir.path());
     let engine = |key| {
-        Engine::new(EngineConfig {
-            audit_log: dir.path().join(format!("audit-{key}.jsonl")),
-            checklist_dir: dir.path().join("checklists"),
-            guard: keyward_apply::GuardOptions::default(),
-            metrics: Metrics::new(),
-            lang: keyward_core::i18n::Lang::En,
-        })
-        .unwrap()
-        .with_secrets(std::sync::Arc::new(GraphSecrets { key }))
+        engine(dir.path(), dir.path().join(format!("audit-{key}.jsonl")))
+            .with_secrets(std::sync::Arc::new(GraphSecrets { key }))
     };
     let today = jiff::Zoned::now().date();
 
@@ -354,17 +339,9 @@ async fn a_person_who_vanished_from_the_hr_data_stays_in_the_roster_and_keeps_th
     let dir = tempfile::tempdir().unwrap();
     hr(dir.path());
     std::fs::write(dir.path().join("token"), TOKEN).unwrap();
-    let people = "apiVersion: keyward.io/v1alpha1\nkind: PeopleSource\nmetadata: {name: hr}\nspec:\n  csv:\n    path: hr.csv\n    columns: {id: id, email: email, status: status, endDate: endDate}\n";
-    std::fs::write(dir.path().join("policies.yaml"), format!("{people}{}", app("chat", &chat.url(), 10))).unwrap();
+    std::fs::write(dir.path().join("policies.yaml"), format!("{PEOPLE}{}", app("chat", &chat.url(), 10))).unwrap();
     let set = load(dir.path());
-    let engine = Engine::new(EngineConfig {
-        audit_log: dir.path().join("state/audit.jsonl"),
-        checklist_dir: dir.path().join("checklists"),
-        guard: keyward_apply::GuardOptions::default(),
-        metrics: Metrics::new(),
-        lang: keyward_core::i18n::Lang::En,
-    })
-    .unwrap();
+    let engine = engine(dir.path(), dir.path().join("state/audit.jsonl"));
     let today = jiff::Zoned::now().date();
     assert!(engine.reconcile_all(&set, today).await.error.is_none());
     let roster_path = dir.path().join("state/roster.json");
