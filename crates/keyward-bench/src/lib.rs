@@ -23,6 +23,7 @@ pub mod directory_sources;
 pub mod discovery;
 pub mod generate;
 pub mod leaver_latency;
+pub mod name_hints;
 mod org;
 mod rng;
 pub mod run;

@@ -135,6 +135,22 @@ enum Command {
         #[arg(long, value_name = "DATE", default_value = REFERENCE_DATE)]
         at: Date,
     },
+    /// Probable-person hints: index the people's names, look up accounts
+    /// that match nobody; prints the figures as Markdown.
+    Hints {
+        /// People in the HR data.
+        #[arg(long, default_value_t = 100_000)]
+        people: usize,
+        /// Accounts that match nobody.
+        #[arg(long, default_value_t = 10_000)]
+        orphans: usize,
+        /// Repetitions; times are medians.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// PRNG seed.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
     /// One measured discovery (started by `discovery`): scan one vendor's
     /// directory named by the policies, summarise, print one line.
     #[command(hide = true)]
@@ -234,6 +250,27 @@ fn main() -> Result<()> {
             let command = std::env::args().collect::<Vec<_>>().join(" ");
             print!("{}", discovery::markdown(&figures, &d, &opts, &command, &all::machine()));
             let _ = std::fs::remove_dir_all(&work);
+        }
+        Command::Hints { people, orphans, runs, seed } => {
+            let o = keyward_bench::name_hints::HintOptions { people, orphans, runs, seed };
+            let f = keyward_bench::name_hints::measure(o)?;
+            let per = f.lookups.as_secs_f64() * 1e6 / orphans.max(1) as f64;
+            println!(
+                "| people | orphans (romaji / personal / service / hostile) | index build | index memory | all lookups | per orphan | orphans hinted | hints |"
+            );
+            println!("|--:|--:|--:|--:|--:|--:|--:|--:|");
+            println!(
+                "| {people} | {orphans} ({} / {} / {} / {}) | {:.1} ms | {:.1} MiB | {:.1} ms | {per:.2} µs | {} | {} |",
+                f.kinds[0],
+                f.kinds[1],
+                f.kinds[2],
+                f.kinds[3],
+                f.build.as_secs_f64() * 1e3,
+                f.index_kib as f64 / 1024.0,
+                f.lookups.as_secs_f64() * 1e3,
+                f.hinted,
+                f.hints
+            );
         }
         Command::DiscoveryRun { policies, vendor, at } => {
             let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;

@@ -19,7 +19,7 @@
 
 mod apps;
 mod departments;
-mod names;
+pub(crate) mod names;
 mod people;
 mod policies;
 mod selection;

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-pub(super) const FAMILY: [(&str, &str); 50] = [
+pub(crate) const FAMILY: [(&str, &str); 50] = [
     ("佐藤", "sato"),
     ("鈴木", "suzuki"),
     ("高橋", "takahashi"),
@@ -57,7 +57,7 @@ pub(super) const FAMILY: [(&str, &str); 50] = [
     ("三浦", "miura"),
 ];
 
-pub(super) const GIVEN: [(&str, &str); 50] = [
+pub(crate) const GIVEN: [(&str, &str); 50] = [
     ("翔太", "shota"),
     ("蓮", "ren"),
     ("大翔", "hiroto"),
