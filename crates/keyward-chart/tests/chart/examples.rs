@@ -15,7 +15,7 @@ use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Service, ServiceAccount}
 use k8s_openapi::api::rbac::v1::{ClusterRole, PolicyRule, Role, RoleBinding};
 use serde::de::DeserializeOwned;
 
-use crate::render::{Object, Rendering};
+use crate::render::Rendering;
 
 /// The objects of kind `K` in `examples/kubernetes/<file>`.
 fn from_examples<K: DeserializeOwned + k8s_openapi::Resource>(file: &str) -> K {
@@ -44,91 +44,66 @@ fn rendering() -> Rendering {
 #[test]
 fn the_chart_runs_the_deployment_of_examples_kubernetes() {
     let r = rendering();
-    let what = WHAT;
-
-    let (_, chart) = r.one("Deployment", |o| match o {
-        Object::Deployment(d) => Some(d.as_ref()),
-        _ => None,
-    });
+    let (_, chart) = r.one::<Deployment>();
     let example = from_examples::<Deployment>("deployment.yaml");
-    assert_eq!(chart.metadata.name, example.metadata.name, "{what}: Deployment name");
-    assert_eq!(chart.metadata.namespace, example.metadata.namespace, "{what}: namespace");
+    assert_eq!(chart.metadata.name, example.metadata.name, "{WHAT}: Deployment name");
+    assert_eq!(chart.metadata.namespace, example.metadata.namespace, "{WHAT}: namespace");
     let (chart, example) = (chart.spec.clone().unwrap(), example.spec.unwrap());
-    assert_eq!(chart.replicas, example.replicas, "{what}: replicas");
-    assert_eq!(chart.strategy, example.strategy, "{what}: strategy");
+    assert_eq!(chart.replicas, example.replicas, "{WHAT}: replicas");
+    assert_eq!(chart.strategy, example.strategy, "{WHAT}: strategy");
     let (chart, example) = (chart.template.spec.unwrap(), example.template.spec.unwrap());
-    assert_eq!(chart.service_account_name, example.service_account_name, "{what}: serviceAccountName");
-    assert_eq!(chart.security_context, example.security_context, "{what}: pod securityContext");
-    assert_eq!(chart.volumes, example.volumes, "{what}: volumes");
-    assert_eq!(chart.termination_grace_period_seconds, example.termination_grace_period_seconds, "{what}");
-    assert_eq!(chart.containers.len(), example.containers.len(), "{what}: containers");
+    assert_eq!(chart.service_account_name, example.service_account_name, "{WHAT}: serviceAccountName");
+    assert_eq!(chart.security_context, example.security_context, "{WHAT}: pod securityContext");
+    assert_eq!(chart.volumes, example.volumes, "{WHAT}: volumes");
+    assert_eq!(chart.termination_grace_period_seconds, example.termination_grace_period_seconds, "{WHAT}");
+    assert_eq!(chart.containers.len(), example.containers.len(), "{WHAT}: containers");
     let (chart, example) = (&chart.containers[0], &example.containers[0]);
-    assert_eq!(chart.image, example.image, "{what}: image");
-    assert_eq!(chart.args, example.args, "{what}: args");
-    assert_eq!(chart.env, example.env, "{what}: env");
-    assert_eq!(chart.ports, example.ports, "{what}: ports");
-    assert_eq!(chart.liveness_probe, example.liveness_probe, "{what}: livenessProbe");
-    assert_eq!(chart.readiness_probe, example.readiness_probe, "{what}: readinessProbe");
-    assert_eq!(chart.resources, example.resources, "{what}: resources");
-    assert_eq!(chart.security_context, example.security_context, "{what}: container securityContext");
-    assert_eq!(chart.volume_mounts, example.volume_mounts, "{what}: volumeMounts");
+    assert_eq!(chart.image, example.image, "{WHAT}: image");
+    assert_eq!(chart.args, example.args, "{WHAT}: args");
+    assert_eq!(chart.env, example.env, "{WHAT}: env");
+    assert_eq!(chart.ports, example.ports, "{WHAT}: ports");
+    assert_eq!(chart.liveness_probe, example.liveness_probe, "{WHAT}: livenessProbe");
+    assert_eq!(chart.readiness_probe, example.readiness_probe, "{WHAT}: readinessProbe");
+    assert_eq!(chart.resources, example.resources, "{WHAT}: resources");
+    assert_eq!(chart.security_context, example.security_context, "{WHAT}: container securityContext");
+    assert_eq!(chart.volume_mounts, example.volume_mounts, "{WHAT}: volumeMounts");
 }
 
 #[test]
 fn the_chart_grants_the_rbac_rules_of_examples_kubernetes() {
     let r = rendering();
-    let what = WHAT;
-    let (_, role) = r.one("Role", |o| match o {
-        Object::Role(x) => Some(x),
-        _ => None,
-    });
+    let (_, role) = r.one::<Role>();
     let example_role = from_examples::<Role>("rbac.yaml");
-    assert_eq!(role.metadata.name, example_role.metadata.name, "{what}: Role name");
-    assert_eq!(rules_of(role.rules.as_ref()), rules_of(example_role.rules.as_ref()), "{what}: Role rules");
-    let (_, binding) = r.one("RoleBinding", |o| match o {
-        Object::RoleBinding(x) => Some(x),
-        _ => None,
-    });
+    assert_eq!(role.metadata.name, example_role.metadata.name, "{WHAT}: Role name");
+    assert_eq!(rules_of(role.rules.as_ref()), rules_of(example_role.rules.as_ref()), "{WHAT}: Role rules");
+    let (_, binding) = r.one::<RoleBinding>();
     let example_binding = from_examples::<RoleBinding>("rbac.yaml");
-    assert_eq!(binding.subjects, example_binding.subjects, "{what}: RoleBinding subjects");
-    let (_, cluster_role) = r.one("ClusterRole", |o| match o {
-        Object::ClusterRole(x) => Some(x),
-        _ => None,
-    });
+    assert_eq!(binding.subjects, example_binding.subjects, "{WHAT}: RoleBinding subjects");
+    let (_, cluster_role) = r.one::<ClusterRole>();
     let example_cluster_role = from_examples::<ClusterRole>("rbac.yaml");
     assert_eq!(
         rules_of(cluster_role.rules.as_ref()),
         rules_of(example_cluster_role.rules.as_ref()),
-        "{what}: ClusterRole rules"
+        "{WHAT}: ClusterRole rules"
     );
 }
 
 #[test]
 fn the_chart_renders_the_service_claim_and_account_of_examples_kubernetes() {
     let r = rendering();
-    let what = WHAT;
-    let (_, service) = r.one("Service", |o| match o {
-        Object::Service(x) => Some(x),
-        _ => None,
-    });
+    let (_, service) = r.one::<Service>();
     let example_service = from_examples::<Service>("service.yaml");
-    assert_eq!(service.metadata.name, example_service.metadata.name, "{what}: Service name");
+    assert_eq!(service.metadata.name, example_service.metadata.name, "{WHAT}: Service name");
     let (chart, example) = (service.spec.clone().unwrap(), example_service.spec.unwrap());
-    assert_eq!((chart.type_, chart.ports), (example.type_, example.ports), "{what}: Service type and ports");
+    assert_eq!((chart.type_, chart.ports), (example.type_, example.ports), "{WHAT}: Service type and ports");
 
-    let (_, claim) = r.one("PersistentVolumeClaim", |o| match o {
-        Object::PersistentVolumeClaim(x) => Some(x),
-        _ => None,
-    });
+    let (_, claim) = r.one::<PersistentVolumeClaim>();
     let example_claim = from_examples::<PersistentVolumeClaim>("pvc.yaml");
-    assert_eq!(claim.metadata.name, example_claim.metadata.name, "{what}: claim name");
-    assert_eq!(claim.spec, example_claim.spec, "{what}: claim spec");
+    assert_eq!(claim.metadata.name, example_claim.metadata.name, "{WHAT}: claim name");
+    assert_eq!(claim.spec, example_claim.spec, "{WHAT}: claim spec");
 
-    let (_, account) = r.one("ServiceAccount", |o| match o {
-        Object::ServiceAccount(x) => Some(x),
-        _ => None,
-    });
+    let (_, account) = r.one::<ServiceAccount>();
     let example_account = from_examples::<ServiceAccount>("serviceaccount.yaml");
-    assert_eq!(account.metadata.name, example_account.metadata.name, "{what}: ServiceAccount name");
-    assert_eq!(account.automount_service_account_token, example_account.automount_service_account_token, "{what}");
+    assert_eq!(account.metadata.name, example_account.metadata.name, "{WHAT}: ServiceAccount name");
+    assert_eq!(account.automount_service_account_token, example_account.automount_service_account_token, "{WHAT}");
 }

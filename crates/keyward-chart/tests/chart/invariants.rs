@@ -6,21 +6,21 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::Deployment;
-use k8s_openapi::api::core::v1::{Container, PodSpec, Probe};
-use k8s_openapi::api::rbac::v1::{PolicyRule, Subject};
+use k8s_openapi::api::core::v1::{Container, PersistentVolumeClaim, PodSpec, Probe, Service, ServiceAccount};
+use k8s_openapi::api::networking::v1::NetworkPolicy;
+use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding, Subject};
+use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use crate::render::{NAMESPACE, Object, Rendering};
+use crate::render::{NAMESPACE, Rendering};
 
 type Labels = BTreeMap<String, String>;
 
 /// The one controller Deployment's pod template: its labels and spec.
 fn pod(r: &Rendering) -> (&str, &Deployment, Labels, &PodSpec) {
-    let (at, deployment) = r.one("Deployment", |o| match o {
-        Object::Deployment(d) => Some(d.as_ref()),
-        _ => None,
-    });
+    let (at, deployment) = r.one::<Deployment>();
     let spec = deployment.spec.as_ref().unwrap();
     let labels = spec.template.metadata.as_ref().and_then(|m| m.labels.clone()).unwrap_or_default();
     (at, deployment, labels, spec.template.spec.as_ref().unwrap())
@@ -140,14 +140,7 @@ fn check_pods(r: &Rendering) {
     } else {
         let claim = &volume.persistent_volume_claim.as_ref().expect("the state volume is a claim").claim_name;
         let existing = persistence("existingClaim").and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-        let claims: Vec<_> = r
-            .each(|o| match o {
-                Object::PersistentVolumeClaim(c) => Some(c),
-                _ => None,
-            })
-            .into_iter()
-            .filter_map(|(_, c)| c.metadata.name.clone())
-            .collect();
+        let claims = r.names::<PersistentVolumeClaim>();
         if existing.is_empty() {
             assert_eq!(claims, std::slice::from_ref(claim), "{at}: the state claim is rendered");
         } else {
@@ -205,14 +198,8 @@ fn is_crd_check(rules: &[PolicyRule]) -> bool {
 fn check_rbac(r: &Rendering) {
     let values = values_of(r);
     let cluster_wide = value("rbac.clusterWide", &values) == Some(&true.into());
-    let roles = r.each(|o| match o {
-        Object::Role(x) => Some(x),
-        _ => None,
-    });
-    let cluster_roles = r.each(|o| match o {
-        Object::ClusterRole(x) => Some(x),
-        _ => None,
-    });
+    let roles = r.each::<Role>();
+    let cluster_roles = r.each::<ClusterRole>();
     for (at, rules) in roles
         .iter()
         .map(|(at, x)| (*at, x.rules.clone()))
@@ -238,14 +225,7 @@ fn check_rbac(r: &Rendering) {
     // Each binding refers to a rendered role and binds rendered accounts.
     let (_, _, _, pod) = pod(r);
     let account = pod.service_account_name.clone().expect("serviceAccountName");
-    let accounts: Vec<String> = r
-        .each(|o| match o {
-            Object::ServiceAccount(x) => Some(x),
-            _ => None,
-        })
-        .into_iter()
-        .filter_map(|(_, a)| a.metadata.name.clone())
-        .collect();
+    let accounts = r.names::<ServiceAccount>();
     if value("serviceAccount.create", &values) == Some(&false.into()) {
         assert!(accounts.is_empty(), "{}: serviceAccount.create is false, yet one is rendered", r.values);
         assert_eq!(value("serviceAccount.name", &values).and_then(|v| v.as_str()), Some(account.as_str()));
@@ -265,20 +245,14 @@ fn check_rbac(r: &Rendering) {
             assert_eq!(s.namespace.as_deref(), Some(NAMESPACE), "{at}: subject namespace");
         }
     };
-    for (at, b) in r.each(|o| match o {
-        Object::RoleBinding(x) => Some(x),
-        _ => None,
-    }) {
+    for (at, b) in r.each::<RoleBinding>() {
         let role = roles.iter().find(|(_, x)| x.metadata.name.as_ref() == Some(&b.role_ref.name));
         let (_, role) = role.unwrap_or_else(|| panic!("{at}: binds Role {}, not rendered", b.role_ref.name));
         assert_eq!(b.role_ref.kind, "Role", "{at}");
         assert_eq!(b.metadata.namespace, role.metadata.namespace, "{at}: in the Role's namespace");
         binds(at, b.subjects.as_ref());
     }
-    for (at, b) in r.each(|o| match o {
-        Object::ClusterRoleBinding(x) => Some(x),
-        _ => None,
-    }) {
+    for (at, b) in r.each::<ClusterRoleBinding>() {
         assert_eq!(b.role_ref.kind, "ClusterRole", "{at}");
         let named = cluster_roles.iter().any(|(_, x)| x.metadata.name.as_ref() == Some(&b.role_ref.name));
         assert!(named, "{at}: binds ClusterRole {}, not rendered", b.role_ref.name);
@@ -306,10 +280,7 @@ fn check_rbac(r: &Rendering) {
 fn check_selectors(r: &Rendering) {
     let (_, _, labels, pod) = pod(r);
     let port_names: Vec<String> = pod.containers[0].ports.iter().flatten().filter_map(|p| p.name.clone()).collect();
-    let (at, service) = r.one("Service", |o| match o {
-        Object::Service(x) => Some(x),
-        _ => None,
-    });
+    let (at, service) = r.one::<Service>();
     let spec = service.spec.as_ref().unwrap();
     assert!(selects(&spec.selector.clone().unwrap_or_default(), &labels), "{at}: selects no controller pod");
     let service_ports: Vec<String> = spec.ports.iter().flatten().filter_map(|p| p.name.clone()).collect();
@@ -317,22 +288,16 @@ fn check_selectors(r: &Rendering) {
         let Some(IntOrString::String(target)) = &p.target_port else { panic!("{at}: target the port by name") };
         assert!(port_names.contains(target), "{at}: targetPort {target} is no container port");
     }
-    for (at, pdb) in r.each(|o| match o {
-        Object::PodDisruptionBudget(x) => Some(x),
-        _ => None,
-    }) {
+    for (at, pdb) in r.each::<PodDisruptionBudget>() {
         let spec = pdb.spec.as_ref().unwrap();
         assert!(selects(&match_labels(spec.selector.as_ref()), &labels), "{at}: selects no controller pod");
         // One replica: minAvailable 1 would block every node drain.
         assert!(spec.min_available.is_none(), "{at}: minAvailable blocks drains of a single replica");
     }
     if r.values == "default values" {
-        assert_eq!(r.each(|o| matches!(o, Object::PodDisruptionBudget(_)).then_some(&())).len(), 1, "a PDB");
+        assert_eq!(r.each::<PodDisruptionBudget>().len(), 1, "a PDB");
     }
-    for (at, policy) in r.each(|o| match o {
-        Object::NetworkPolicy(x) => Some(x),
-        _ => None,
-    }) {
+    for (at, policy) in r.each::<NetworkPolicy>() {
         let spec = policy.spec.as_ref().unwrap();
         assert!(selects(&match_labels(spec.pod_selector.as_ref()), &labels), "{at}: selects no controller pod");
         for rule in spec.ingress.iter().flatten() {
@@ -344,10 +309,7 @@ fn check_selectors(r: &Rendering) {
         }
     }
     let service_labels = service.metadata.labels.clone().unwrap_or_default();
-    for (at, monitor) in r.each(|o| match o {
-        Object::ServiceMonitor(x) => Some(x),
-        _ => None,
-    }) {
+    for (at, monitor) in r.each::<serde_yaml::Value>() {
         let selector: Labels = serde_yaml::from_value(monitor["spec"]["selector"]["matchLabels"].clone()).unwrap();
         assert!(selects(&selector, &service_labels), "{at}: selects no Service of the controller");
         let endpoints = monitor["spec"]["endpoints"].as_sequence().expect("endpoints");
@@ -362,18 +324,14 @@ fn check_selectors(r: &Rendering) {
 /// The CRDs rendered are those of `crds/`, field for field.
 fn check_crds(r: &Rendering) {
     let rendered: BTreeMap<String, serde_json::Value> = r
-        .each(|o| match o {
-            Object::CustomResourceDefinition(x) => Some(x.as_ref()),
-            _ => None,
-        })
+        .each::<CustomResourceDefinition>()
         .into_iter()
         .map(|(_, crd)| (crd.metadata.name.clone().unwrap(), serde_json::to_value(crd).unwrap()))
         .collect();
     let mut expected = BTreeMap::new();
     for entry in std::fs::read_dir(crate::repo().join("crds")).unwrap() {
         let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-        let crd: k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition =
-            serde_yaml::from_str(&text).unwrap();
+        let crd: CustomResourceDefinition = serde_yaml::from_str(&text).unwrap();
         expected.insert(crd.metadata.name.clone().unwrap(), serde_json::to_value(&crd).unwrap());
     }
     assert_eq!(rendered, expected, "{}: the CRDs rendered differ from crds/", r.values);
@@ -389,14 +347,12 @@ fn every_rendering_keeps_the_invariants() {
         check_crds(r);
     }
     // Not vacuous: the optional kinds were rendered by some scenario.
-    for (kind, pick) in [
-        ("ServiceMonitor", (|o: &Object| matches!(o, Object::ServiceMonitor(_))) as fn(&Object) -> bool),
-        ("NetworkPolicy", |o| matches!(o, Object::NetworkPolicy(_))),
-        (
-            "ClusterRole beyond the CRD check",
-            |o| matches!(o, Object::ClusterRole(c) if !is_crd_check(c.rules.as_deref().unwrap_or_default())),
-        ),
-    ] {
-        assert!(renderings.iter().any(|r| r.docs.iter().any(|d| pick(&d.object))), "no scenario renders a {kind}");
-    }
+    let rendered = |what: &str, count: fn(&Rendering) -> usize| {
+        assert!(renderings.iter().any(|r| count(r) > 0), "no scenario renders a {what}");
+    };
+    rendered("ServiceMonitor", |r| r.each::<serde_yaml::Value>().len());
+    rendered("NetworkPolicy", |r| r.each::<NetworkPolicy>().len());
+    rendered("ClusterRole beyond the CRD check", |r| {
+        r.each::<ClusterRole>().iter().filter(|(_, c)| !is_crd_check(c.rules.as_deref().unwrap_or_default())).count()
+    });
 }

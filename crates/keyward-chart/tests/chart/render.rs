@@ -2,13 +2,14 @@
 
 use std::process::{Command, Output};
 
-use k8s_openapi::Resource;
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Service, ServiceAccount};
 use k8s_openapi::api::networking::v1::NetworkPolicy;
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, Role, RoleBinding};
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use k8s_openapi::{Metadata, Resource};
 use serde::Deserialize as _;
 use serde::de::DeserializeOwned;
 
@@ -49,19 +50,54 @@ pub fn template(values: Option<&str>, extra: &[&str]) -> Output {
 /// One rendered document, typed.
 #[derive(Debug, Clone)]
 pub enum Object {
-    ServiceAccount(ServiceAccount),
-    Role(Role),
-    RoleBinding(RoleBinding),
-    ClusterRole(ClusterRole),
-    ClusterRoleBinding(ClusterRoleBinding),
+    ServiceAccount(Box<ServiceAccount>),
+    Role(Box<Role>),
+    RoleBinding(Box<RoleBinding>),
+    ClusterRole(Box<ClusterRole>),
+    ClusterRoleBinding(Box<ClusterRoleBinding>),
     Deployment(Box<Deployment>),
-    Service(Service),
-    PersistentVolumeClaim(PersistentVolumeClaim),
-    PodDisruptionBudget(PodDisruptionBudget),
-    NetworkPolicy(NetworkPolicy),
+    Service(Box<Service>),
+    PersistentVolumeClaim(Box<PersistentVolumeClaim>),
+    PodDisruptionBudget(Box<PodDisruptionBudget>),
+    NetworkPolicy(Box<NetworkPolicy>),
     CustomResourceDefinition(Box<CustomResourceDefinition>),
     /// monitoring.coreos.com/v1: no k8s-openapi type; checked as YAML.
-    ServiceMonitor(serde_yaml::Value),
+    ServiceMonitor(Box<serde_yaml::Value>),
+}
+
+/// A type one variant of [`Object`] holds.
+pub trait Kind {
+    const NAME: &'static str;
+    fn pick(object: &Object) -> Option<&Self>;
+}
+
+macro_rules! kinds {
+    ($($variant:ident: $type:ty),* $(,)?) => {$(
+        impl Kind for $type {
+            const NAME: &'static str = stringify!($variant);
+            fn pick(object: &Object) -> Option<&Self> {
+                match object {
+                    Object::$variant(x) => Some(x),
+                    _ => None,
+                }
+            }
+        }
+    )*};
+}
+
+kinds! {
+    ServiceAccount: ServiceAccount,
+    Role: Role,
+    RoleBinding: RoleBinding,
+    ClusterRole: ClusterRole,
+    ClusterRoleBinding: ClusterRoleBinding,
+    Deployment: Deployment,
+    Service: Service,
+    PersistentVolumeClaim: PersistentVolumeClaim,
+    PodDisruptionBudget: PodDisruptionBudget,
+    NetworkPolicy: NetworkPolicy,
+    CustomResourceDefinition: CustomResourceDefinition,
+    ServiceMonitor: serde_yaml::Value,
 }
 
 /// One document of a rendering and where it came from.
@@ -114,16 +150,21 @@ impl Rendering {
         std::iter::once(None).chain(super::scenarios().iter().map(|s| Some(s.as_str()))).map(Self::of).collect()
     }
 
-    /// Every object of one variant, with where it came from.
-    pub fn each<'a, T>(&'a self, pick: impl Fn(&'a Object) -> Option<&'a T>) -> Vec<(&'a str, &'a T)> {
-        self.docs.iter().filter_map(|d| pick(&d.object).map(|o| (d.at.as_str(), o))).collect()
+    /// Every object of kind `K`, with where it came from.
+    pub fn each<K: Kind>(&self) -> Vec<(&str, &K)> {
+        self.docs.iter().filter_map(|d| K::pick(&d.object).map(|o| (d.at.as_str(), o))).collect()
     }
 
-    /// The one object of a variant; panics unless there is exactly one.
-    pub fn one<'a, T>(&'a self, what: &str, pick: impl Fn(&'a Object) -> Option<&'a T>) -> (&'a str, &'a T) {
-        let mut all = self.each(pick);
-        assert_eq!(all.len(), 1, "{}: expected one {what}, found {}", self.values, all.len());
+    /// The one object of kind `K`; panics unless there is exactly one.
+    pub fn one<K: Kind>(&self) -> (&str, &K) {
+        let mut all = self.each::<K>();
+        assert_eq!(all.len(), 1, "{}: expected one {}, found {}", self.values, K::NAME, all.len());
         all.remove(0)
+    }
+
+    /// The names of the objects of kind `K`.
+    pub fn names<K: Kind + Metadata<Ty = ObjectMeta>>(&self) -> Vec<String> {
+        self.each::<K>().into_iter().filter_map(|(_, o)| o.metadata().name.clone()).collect()
     }
 }
 
@@ -151,25 +192,25 @@ fn typed(yaml: &serde_yaml::Value) -> Result<Object, String> {
         "RoleBinding" => Object::RoleBinding(strict(yaml)?),
         "ClusterRole" => Object::ClusterRole(strict(yaml)?),
         "ClusterRoleBinding" => Object::ClusterRoleBinding(strict(yaml)?),
-        "Deployment" => Object::Deployment(Box::new(strict(yaml)?)),
+        "Deployment" => Object::Deployment(strict(yaml)?),
         "Service" => Object::Service(strict(yaml)?),
         "PersistentVolumeClaim" => Object::PersistentVolumeClaim(strict(yaml)?),
         "PodDisruptionBudget" => Object::PodDisruptionBudget(strict(yaml)?),
         "NetworkPolicy" => Object::NetworkPolicy(strict(yaml)?),
-        "CustomResourceDefinition" => Object::CustomResourceDefinition(Box::new(strict(yaml)?)),
+        "CustomResourceDefinition" => Object::CustomResourceDefinition(strict(yaml)?),
         "ServiceMonitor" => {
             let api_version = yaml.get("apiVersion").and_then(serde_yaml::Value::as_str);
             if api_version != Some("monitoring.coreos.com/v1") {
                 return Err(format!("ServiceMonitor of apiVersion {api_version:?}, not monitoring.coreos.com/v1"));
             }
-            Object::ServiceMonitor(yaml.clone())
+            Object::ServiceMonitor(Box::new(yaml.clone()))
         }
         other => return Err(format!("kind {other} is not one this test knows; add it to `typed` in {}", file!())),
     })
 }
 
 /// `yaml` as a `K`: its apiVersion, and no field `K` does not have.
-fn strict<K: Resource + DeserializeOwned>(yaml: &serde_yaml::Value) -> Result<K, String> {
+fn strict<K: Resource + DeserializeOwned>(yaml: &serde_yaml::Value) -> Result<Box<K>, String> {
     let api_version = yaml.get("apiVersion").and_then(serde_yaml::Value::as_str);
     if api_version != Some(K::API_VERSION) {
         return Err(format!("apiVersion {api_version:?}, but {} is {}", K::KIND, K::API_VERSION));
@@ -183,7 +224,7 @@ fn strict<K: Resource + DeserializeOwned>(yaml: &serde_yaml::Value) -> Result<K,
     if !unknown.is_empty() {
         return Err(format!("fields a {} does not have: {}", K::KIND, unknown.join(", ")));
     }
-    Ok(object)
+    Ok(Box::new(object))
 }
 
 #[test]
