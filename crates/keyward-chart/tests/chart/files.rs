@@ -125,3 +125,22 @@ fn no_rendering_holds_a_secret_value() {
         assert!(!text.contains("stringData") && !text.contains("\ndata:"), "ci/{scenario}: renders data");
     }
 }
+
+#[test]
+fn the_notes_render_for_every_scenario_and_warn_of_a_lost_audit_log() {
+    for scenario in std::iter::once(None).chain(crate::scenarios().into_iter().map(Some)) {
+        let mut args = vec!["install", "keyward", "charts/keyward", "--namespace", "keyward", "--dry-run=client"];
+        let file = scenario.as_ref().map(|s| format!("charts/keyward/ci/{s}"));
+        if let Some(file) = &file {
+            args.extend(["--values", file]);
+        }
+        let out = run_helm(&args);
+        let text = String::from_utf8_lossy(&out.stdout);
+        let what = file.as_deref().unwrap_or("default values");
+        assert!(out.status.success(), "{what}: {}", String::from_utf8_lossy(&out.stderr));
+        let notes = text.split_once("\nNOTES:\n").unwrap_or_else(|| panic!("{what}: no NOTES")).1;
+        let persistent = !notes.contains("WARNING: persistence.enabled is false");
+        assert_eq!(persistent, notes.contains("audit verify"), "{what}: NOTES on the audit log:\n{notes}");
+        assert_eq!(persistent, scenario.as_deref() != Some("trial-values.yaml"), "{what}: {notes}");
+    }
+}
