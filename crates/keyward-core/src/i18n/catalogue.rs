@@ -35,6 +35,7 @@ pub const CATALOGUE_FILES: &[(&str, &str, &str)] = &[
     catalogue_file!("discover"),
     catalogue_file!("apply"),
     catalogue_file!("notify"),
+    catalogue_file!("connectors"),
 ];
 
 type Bundle = FluentBundle<FluentResource>;
