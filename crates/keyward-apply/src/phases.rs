@@ -17,14 +17,14 @@ use futures::StreamExt as _;
 use keyward_connectors::http::redact_known;
 use keyward_connectors::{Connector, Outcome};
 use keyward_core::action::Action;
-use keyward_core::i18n::Lang;
+use keyward_core::i18n::{Lang, Msg};
 use keyward_core::plan::{AppSummary, Change, Plan};
 
 use crate::applier::AppRun;
 use crate::audit::{AuditLog, Entry, Event};
 use crate::checklist;
 use crate::guard;
-use crate::report::{Item, ItemResult};
+use crate::report::{Item, ItemResult, Reason};
 use crate::strategy::Strategy;
 
 /// The order of phases within an app. Accounts exist before their groups
@@ -49,26 +49,15 @@ enum Cause {
 }
 
 impl Cause {
-    fn skip_reason(self, next: Action) -> String {
-        match self {
-            Self::Failed(a) => format!("the {} failed, so the {} was not attempted", a.as_str(), noun(next)),
-            Self::NotAttempted(a) => {
-                format!("the {} was not attempted, so the {} was not attempted either", a.as_str(), noun(next))
-            }
-        }
-    }
-}
-
-fn noun(a: Action) -> &'static str {
-    match a {
-        Action::Create => "creation",
-        Action::Restore => "restore",
-        Action::Update => "update",
-        Action::Suspend => "suspension",
-        Action::Transfer => "hand-over",
-        Action::Revoke => "revocation",
-        Action::Delete => "deletion",
-        Action::Review => "review",
+    /// Why the change `next` of the account is skipped. The catalogue
+    /// names the actions (`the suspend failed, so the deletion …`) by
+    /// their keywords.
+    fn skip_reason(self, next: Action) -> Reason {
+        let msg = match self {
+            Self::Failed(a) => Msg::new("apply-skip-failed").arg("action", a.as_str()),
+            Self::NotAttempted(a) => Msg::new("apply-skip-not-attempted").arg("action", a.as_str()),
+        };
+        Reason::new(msg.arg("next", next.as_str()))
     }
 }
 
@@ -167,13 +156,10 @@ pub(crate) async fn run_app(
         Strategy::Enforce => {}
     }
     let Some(connector) = how.connector else {
-        let why = format!(
-            "no connector was set up for Application {}, so nothing was sent to it (the plan and the policy disagree: make the plan again)",
-            summary.name
-        );
+        let why = Reason::new(Msg::new("apply-no-connector").arg("app", &summary.name));
         let mut out = Vec::with_capacity(work.len());
         for i in work {
-            let _ = log.record(Entry::change(Event::Failed, &changes[i]).error(why.clone())).await;
+            let _ = log.record(Entry::change(Event::Failed, &changes[i]).error(why.to_string())).await;
             out.push(item(i, ItemResult::Failed(why.clone())));
         }
         return (out, None);
@@ -254,7 +240,7 @@ async fn run_group(
         let result = match cause {
             Some(why) => {
                 let reason = why.skip_reason(c.action);
-                let _ = log.record(Entry::change(Event::Skipped, c).detail(reason.clone())).await;
+                let _ = log.record(Entry::change(Event::Skipped, c).detail(reason.to_string())).await;
                 ItemResult::Skipped(reason)
             }
             None => run_one(&log, connector.as_ref(), c).await,
@@ -274,7 +260,7 @@ async fn run_one(log: &RunLog, connector: &dyn Connector, c: &Change) -> ItemRes
     // Without a record of the attempt the change must not be made: the log
     // has to show everything keyward may have done.
     if let Err(e) = log.record(Entry::change(Event::Attempted, c)).await {
-        return ItemResult::Skipped(format!("the audit log cannot be written, so the change was not attempted: {e}"));
+        return ItemResult::Skipped(Reason::new(Msg::new("apply-audit-unwritable").arg("error", e)));
     }
     let outcome = AssertUnwindSafe(connector.apply(c)).catch_unwind().await;
     // The app's words go into the report and from there to the terminal,
@@ -291,12 +277,12 @@ async fn run_one(log: &RunLog, connector: &dyn Connector, c: &Change) -> ItemRes
         }
         Ok(Err(e)) => {
             let e = scrub(&e.to_string());
-            (ItemResult::Failed(e.clone()), Entry::change(Event::Failed, c).error(e))
+            (ItemResult::Failed(e.clone().into()), Entry::change(Event::Failed, c).error(e))
         }
         Err(_) => {
             // A bug in one connector must not take down the other apps.
-            let e = format!("internal error: the {} connector panicked while applying this change", connector.kind());
-            (ItemResult::Failed(e.clone()), Entry::change(Event::Failed, c).error(e))
+            let e = Reason::new(Msg::new("apply-connector-panicked").arg("kind", connector.kind()));
+            (ItemResult::Failed(e.clone()), Entry::change(Event::Failed, c).error(e.to_string()))
         }
     };
     // The change is made either way; a failure here is kept in the report
@@ -339,9 +325,13 @@ async fn write_checklist(
             (out, Some(path))
         }
         Err(e) => {
-            let why = format!("cannot write the checklist {}: {e}", path.display());
+            let why = Reason::new(
+                Msg::new("apply-checklist-unwritable")
+                    .arg("path", path.display().to_string())
+                    .arg("error", e.to_string()),
+            );
             for &i in work {
-                let _ = log.record(Entry::change(Event::Failed, &changes[i]).error(why.clone())).await;
+                let _ = log.record(Entry::change(Event::Failed, &changes[i]).error(why.to_string())).await;
                 out.push((i, ItemResult::Failed(why.clone())));
             }
             (out, None)
@@ -356,12 +346,37 @@ mod tests {
     #[test]
     fn skip_reasons_name_the_cause() {
         assert_eq!(
-            Cause::Failed(Action::Suspend).skip_reason(Action::Delete),
+            Cause::Failed(Action::Suspend).skip_reason(Action::Delete).as_str(),
             "the suspend failed, so the deletion was not attempted"
         );
         assert_eq!(
-            Cause::NotAttempted(Action::Create).skip_reason(Action::Update),
+            Cause::NotAttempted(Action::Create).skip_reason(Action::Update).as_str(),
             "the create was not attempted, so the update was not attempted either"
+        );
+    }
+
+    #[test]
+    fn skip_reasons_name_every_action_in_both_languages() {
+        let english = [
+            (Action::Create, "creation"),
+            (Action::Restore, "restore"),
+            (Action::Update, "update"),
+            (Action::Revoke, "revocation"),
+            (Action::Suspend, "suspension"),
+            (Action::Transfer, "hand-over"),
+            (Action::Delete, "deletion"),
+        ];
+        for (next, noun) in english {
+            let why = Cause::Failed(Action::Create).skip_reason(next);
+            assert_eq!(why.as_str(), format!("the create failed, so the {noun} was not attempted"));
+        }
+        assert_eq!(
+            Cause::Failed(Action::Suspend).skip_reason(Action::Transfer).render(Lang::Ja),
+            "停止に失敗したため、引き継ぎは試行していません"
+        );
+        assert_eq!(
+            Cause::NotAttempted(Action::Create).skip_reason(Action::Update).render(Lang::Ja),
+            "作成を試行しなかったため、変更も試行していません"
         );
     }
 

@@ -3,16 +3,87 @@
 //! the plain-text summary the CLI prints. Data and rendering only: the
 //! applier fills it, callers read it.
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
+use std::ops::Deref;
 use std::path::PathBuf;
 
-use keyward_core::i18n::{Arg, Lang};
+use keyward_core::i18n::{Arg, Lang, Msg};
 use keyward_core::plan::Change;
 use keyward_core::present::render;
 use keyward_core::t;
 
 use crate::audit::RunCounts;
 use crate::guard::Refusal;
+
+/// Why a change failed or was not attempted: the English text, which the
+/// audit log, the controller's status and notifications keep, and — when
+/// the words are keyward's own — the same as a catalogue message, so the
+/// CLI's summary can say it in the reader's language. A connector's error
+/// (what the app answered) has no message: it is shown as the app said it.
+#[derive(Debug, Clone)]
+pub struct Reason {
+    text: String,
+    msg: Option<Box<Msg>>,
+}
+
+impl Reason {
+    /// A reason in keyward's words.
+    pub fn new(msg: Msg) -> Self {
+        Self { text: msg.render(Lang::En), msg: Some(Box::new(msg)) }
+    }
+
+    /// The English text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The reason in `lang` (the English text when it is no catalogue message).
+    pub fn render(&self, lang: Lang) -> String {
+        match &self.msg {
+            Some(m) if lang != Lang::En => m.render(lang),
+            _ => self.text.clone(),
+        }
+    }
+}
+
+/// Two reasons are the same when they say the same thing in English.
+impl PartialEq for Reason {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+impl Eq for Reason {}
+
+impl Deref for Reason {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl From<String> for Reason {
+    fn from(text: String) -> Self {
+        Self { text, msg: None }
+    }
+}
+
+impl From<&str> for Reason {
+    fn from(text: &str) -> Self {
+        text.to_owned().into()
+    }
+}
+
+impl From<Msg> for Reason {
+    fn from(msg: Msg) -> Self {
+        Self::new(msg)
+    }
+}
 
 /// What became of one change.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,10 +93,10 @@ pub enum ItemResult {
     /// The app already was as wanted.
     AlreadyDone(String),
     /// The change failed: the connector's error (the HTTP call and what the
-    /// app answered, never a secret).
-    Failed(String),
+    /// app answered, never a secret), or keyward's reason.
+    Failed(Reason),
     /// Not attempted, and why.
-    Skipped(String),
+    Skipped(Reason),
     /// Written to this checklist for a human.
     Checklist(PathBuf),
 }
@@ -156,9 +227,9 @@ impl Report {
                 _ => label.to_owned(),
             };
             let (result, why) = match &i.result {
-                ItemResult::Failed(e) => (t!(lang, "apply-result-failed"), e.as_str()),
-                ItemResult::Skipped(e) => (t!(lang, "apply-result-skipped"), e.as_str()),
-                _ => (i.result.as_str().to_owned(), ""),
+                ItemResult::Failed(e) => (t!(lang, "apply-result-failed"), e.render(lang)),
+                ItemResult::Skipped(e) => (t!(lang, "apply-result-skipped"), e.render(lang)),
+                _ => (i.result.as_str().to_owned(), String::new()),
             };
             let action = render::action_name(c.action, lang);
             let app = c.app.as_str();

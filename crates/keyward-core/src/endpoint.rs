@@ -17,6 +17,8 @@ use std::net::Ipv4Addr;
 
 use url::{Host, Url};
 
+use crate::i18n::{Lang, Msg};
+
 /// A protocol with a TLS scheme and a plain one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Protocol {
@@ -53,7 +55,7 @@ pub enum UrlError {
         /// the parser could strip; it is shown so the typo can be found).
         written: String,
         /// The parser's reason, or what is missing.
-        why: String,
+        why: NotAUrl,
     },
     /// A user name or password before `@`.
     UserInfo {
@@ -69,45 +71,80 @@ pub enum UrlError {
     },
 }
 
-impl UrlError {
-    /// How to fix it, for a diagnostic's help.
-    pub fn help(&self) -> String {
+/// What makes a text no URL of the protocol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotAUrl {
+    /// A space or a control character inside it.
+    Whitespace,
+    /// The URL parser's reason.
+    Parser(url::ParseError),
+    /// Another scheme.
+    Scheme,
+    /// No host.
+    NoHost,
+}
+
+impl NotAUrl {
+    /// The reason as a catalogue message. The parser's reasons keyward
+    /// knows are the parser's own English words (a test checks it), in
+    /// Japanese too; a reason added by a later `url` shows as the parser
+    /// says it.
+    pub fn message(self, protocol: Protocol) -> Msg {
+        use url::ParseError as P;
         match self {
-            Self::NotAUrl { protocol: Protocol::Http, .. } => {
-                "write an https URL such as `https://api.example.com/scim/v2`".to_owned()
+            Self::Whitespace => Msg::new("endpoint-why-whitespace"),
+            Self::Scheme => {
+                Msg::new("endpoint-why-scheme").arg("secure", protocol.secure()).arg("plain", protocol.plain())
             }
-            Self::NotAUrl { protocol: Protocol::Ldap, .. } => {
-                "write `ldaps://ldap.example.com:636`, or `ldap://ldap.example.com:389` with `startTls: true`".to_owned()
-            }
-            Self::UserInfo { .. } => "remove the `user:password@` part: credentials come from the resource's `token`, `password` or `secret` fields, never from the URL".to_owned(),
-            Self::Plaintext { protocol: Protocol::Http, .. } => "use https://; plain http:// is only for a server on this machine (localhost, 127.x.x.x or [::1])".to_owned(),
-            Self::Plaintext { protocol: Protocol::Ldap, .. } => "use ldaps:// or set `startTls: true`; plain ldap:// is only for a directory on this machine (localhost, 127.x.x.x or [::1])".to_owned(),
+            Self::NoHost => Msg::new("endpoint-why-no-host"),
+            Self::Parser(P::EmptyHost) => Msg::new("endpoint-why-empty-host"),
+            Self::Parser(P::IdnaError) => Msg::new("endpoint-why-idna"),
+            Self::Parser(P::InvalidPort) => Msg::new("endpoint-why-port"),
+            Self::Parser(P::InvalidIpv4Address) => Msg::new("endpoint-why-ipv4"),
+            Self::Parser(P::InvalidIpv6Address) => Msg::new("endpoint-why-ipv6"),
+            Self::Parser(P::InvalidDomainCharacter) => Msg::new("endpoint-why-domain-character"),
+            Self::Parser(P::RelativeUrlWithoutBase) => Msg::new("endpoint-why-relative"),
+            Self::Parser(other) => Msg::new("endpoint-why-parser").arg("why", other.to_string()),
         }
+    }
+}
+
+impl UrlError {
+    /// What is wrong, as a catalogue message.
+    pub fn message(&self) -> Msg {
+        match self {
+            Self::NotAUrl { protocol, written, why } => match protocol {
+                Protocol::Http => Msg::new("endpoint-not-http-url"),
+                Protocol::Ldap => Msg::new("endpoint-not-ldap-url"),
+            }
+            .arg("written", written)
+            .arg("why", why.message(*protocol)),
+            Self::UserInfo { host } => Msg::new("endpoint-user-info").arg("host", host),
+            Self::Plaintext { protocol: Protocol::Http, host } => Msg::new("endpoint-plain-http").arg("host", host),
+            Self::Plaintext { protocol: Protocol::Ldap, host } => Msg::new("endpoint-plain-ldap").arg("host", host),
+        }
+    }
+
+    /// How to fix it, as a catalogue message.
+    pub fn help_message(&self) -> Msg {
+        match self {
+            Self::NotAUrl { protocol: Protocol::Http, .. } => Msg::new("endpoint-not-http-url-help"),
+            Self::NotAUrl { protocol: Protocol::Ldap, .. } => Msg::new("endpoint-not-ldap-url-help"),
+            Self::UserInfo { .. } => Msg::new("endpoint-user-info-help"),
+            Self::Plaintext { protocol: Protocol::Http, .. } => Msg::new("endpoint-plain-http-help"),
+            Self::Plaintext { protocol: Protocol::Ldap, .. } => Msg::new("endpoint-plain-ldap-help"),
+        }
+    }
+
+    /// How to fix it, for a diagnostic's help, in English.
+    pub fn help(&self) -> String {
+        self.help_message().render(Lang::En)
     }
 }
 
 impl fmt::Display for UrlError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::NotAUrl { protocol: Protocol::Http, written, why } => {
-                write!(f, "`{written}` is not an http(s) URL: {why}")
-            }
-            Self::NotAUrl { protocol: Protocol::Ldap, written, why } => {
-                write!(f, "`{written}` is not an LDAP URL: {why}")
-            }
-            Self::UserInfo { host } => write!(
-                f,
-                "the URL has a user name or password before `@`, so it goes to `{host}` and would carry them there"
-            ),
-            Self::Plaintext { protocol: Protocol::Http, host } => write!(
-                f,
-                "the URL is plain http to `{host}`, not to localhost, 127.x.x.x or [::1]: the token could cross the network unencrypted"
-            ),
-            Self::Plaintext { protocol: Protocol::Ldap, host } => write!(
-                f,
-                "the URL is plain ldap without StartTLS to `{host}`, not to localhost, 127.x.x.x or [::1]: the bind password could cross the network unencrypted"
-            ),
-        }
+        f.write_str(&self.message().render(Lang::En))
     }
 }
 
@@ -131,27 +168,27 @@ pub fn check(written: &str, protocol: Protocol, upgraded: bool) -> Result<Url, U
     let trimmed = written.trim();
     // Quoted without what may be credentials, and as an excerpt: the text
     // may come from a key file.
-    let not_a_url = |why: &str| UrlError::NotAUrl {
+    let not_a_url = |why: NotAUrl| UrlError::NotAUrl {
         protocol,
         written: crate::excerpt::value(&without_userinfo(trimmed), 5 * crate::excerpt::VALUE_CHARS),
-        why: why.to_owned(),
+        why,
     };
     // The parser silently drops tabs and line breaks inside a URL: refuse
     // them, so what is checked is what was written.
     if trimmed.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(not_a_url("it contains a space or a control character"));
+        return Err(not_a_url(NotAUrl::Whitespace));
     }
-    let url = Url::parse(trimmed).map_err(|e| not_a_url(&e.to_string()))?;
+    let url = Url::parse(trimmed).map_err(|e| not_a_url(NotAUrl::Parser(e)))?;
     if !url.username().is_empty() || url.password().is_some() {
         return Err(UrlError::UserInfo { host: url.host().map(|h| host_text(&h)).unwrap_or_default() });
     }
     let scheme = url.scheme();
     if scheme != protocol.secure() && scheme != protocol.plain() {
-        return Err(not_a_url(&format!("it must start with {}:// or {}://", protocol.secure(), protocol.plain())));
+        return Err(not_a_url(NotAUrl::Scheme));
     }
-    let Some(host) = url.host() else { return Err(not_a_url("it names no host")) };
+    let Some(host) = url.host() else { return Err(not_a_url(NotAUrl::NoHost)) };
     if host_text(&host).is_empty() {
-        return Err(not_a_url("it names no host"));
+        return Err(not_a_url(NotAUrl::NoHost));
     }
     if scheme == protocol.plain() && !upgraded && !is_loopback(&host) {
         return Err(UrlError::Plaintext { protocol, host: host_text(&host) });
@@ -211,5 +248,40 @@ mod tests {
             let e = http_url(bad).unwrap_err().to_string();
             assert!(!e.contains("hunter2"), "{e}");
         }
+    }
+
+    #[test]
+    fn the_parsers_reasons_read_in_english_as_the_parser_says_them() {
+        use url::ParseError as P;
+        let all = [
+            P::EmptyHost,
+            P::IdnaError,
+            P::InvalidPort,
+            P::InvalidIpv4Address,
+            P::InvalidIpv6Address,
+            P::InvalidDomainCharacter,
+            P::RelativeUrlWithoutBase,
+            P::RelativeUrlWithCannotBeABaseBase,
+            P::SetHostOnCannotBeABaseUrl,
+            P::Overflow,
+        ];
+        for e in all {
+            assert_eq!(NotAUrl::Parser(e).message(Protocol::Http).render(Lang::En), e.to_string());
+        }
+    }
+
+    #[test]
+    fn refusals_read_in_japanese() {
+        let e = http_url("http://api.example.com/").unwrap_err();
+        assert_eq!(
+            e.message().render(Lang::Ja),
+            "URL は `api.example.com` への平文の http です。localhost、127.x.x.x、[::1] 以外へはトークンが暗号化されずにネットワークを流れるおそれがあります"
+        );
+        let e = http_url("api.example.com").unwrap_err();
+        assert_eq!(e.to_string(), "`api.example.com` is not an http(s) URL: relative URL without a base");
+        assert_eq!(
+            e.message().render(Lang::Ja),
+            "`api.example.com` は http(s) の URL ではありません（ベースのない相対 URL です）"
+        );
     }
 }

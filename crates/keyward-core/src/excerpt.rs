@@ -5,6 +5,8 @@
 //! into logs, statuses and Events; an excerpt is bounded whatever the
 //! input.
 
+use crate::i18n::{Arg, Lang, Msg};
+
 /// Longest excerpt of one value, in characters.
 pub const VALUE_CHARS: usize = 40;
 
@@ -27,20 +29,25 @@ pub fn value(text: &str, max: usize) -> String {
 /// The first [`LIST_ITEMS`] of `items`, each cut to [`VALUE_CHARS`],
 /// joined by `, `, with `… and N more` when there were more.
 pub fn list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+    list_arg(items).render(Lang::En)
+}
+
+/// [`list`] as a message argument: joined in the reader's language, with
+/// the `… and N more` in it too.
+pub fn list_arg<'a>(items: impl IntoIterator<Item = &'a str>) -> Arg {
     let mut shown = Vec::new();
     let mut more = 0usize;
     for item in items {
         if shown.len() < LIST_ITEMS {
-            shown.push(value(item, VALUE_CHARS));
+            shown.push(Arg::Text(value(item, VALUE_CHARS)));
         } else {
             more += 1;
         }
     }
-    let mut out = shown.join(", ");
     if more > 0 {
-        out.push_str(&format!(", … and {more} more"));
+        shown.push(Msg::new("excerpt-and-more").arg("count", Arg::digits(more)).into());
     }
-    out
+    Arg::List(shown)
 }
 
 #[cfg(test)]

@@ -151,19 +151,38 @@ impl Headers {
     }
 }
 
+/// What a data file with a missing column is, for the help that lists
+/// its columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnsOf {
+    /// A data file (an HR master): "the file's columns".
+    File,
+    /// An app's user export: "the export's columns".
+    Export,
+}
+
+/// The error of a mapped column `name` that is not in `file`.
+pub fn missing_column(name: &str, file: &str) -> Msg {
+    Msg::new("data-column-missing").arg("name", name).arg("file", file)
+}
+
 /// The help of a "column `name` is not in FILE" error: the closest
 /// header, if one is close, and — on a file's first such error only
-/// (`list`) — a short excerpt of its columns (`noun`: "file's",
-/// "export's"). The file is whatever the resource names, so its header is
-/// quoted capped and once, never whole and per missing column.
-pub fn missing_column_help(headers: &Headers, name: &str, list: bool, noun: &str) -> String {
+/// (`list`) — a short excerpt of its columns. The file is whatever the
+/// resource names, so its header is quoted capped and once, never whole
+/// and per missing column.
+pub fn missing_column_help(headers: &Headers, name: &str, list: bool, of: ColumnsOf) -> Msg {
     let closest = headers.closest(name).map(|c| excerpt::value(c, excerpt::VALUE_CHARS));
-    let columns = || excerpt::list(headers.names().iter().map(String::as_str));
+    let columns = || excerpt::list_arg(headers.names().iter().map(String::as_str));
+    let of = match of {
+        ColumnsOf::File => "file",
+        ColumnsOf::Export => "export",
+    };
     match (closest, list) {
-        (Some(c), true) => format!("did you mean `{c}`? The {noun} columns are: {}", columns()),
-        (Some(c), false) => format!("did you mean `{c}`?"),
-        (None, true) => format!("the {noun} columns are: {}", columns()),
-        (None, false) => format!("the {noun} columns are listed with the first missing one"),
+        (Some(c), true) => Msg::new("data-column-close-list").arg("closest", c).arg("of", of).arg("columns", columns()),
+        (Some(c), false) => Msg::new("diag-did-you-mean").arg("name", c),
+        (None, true) => Msg::new("data-column-list").arg("of", of).arg("columns", columns()),
+        (None, false) => Msg::new("data-column-listed-before").arg("of", of),
     }
 }
 
@@ -232,10 +251,10 @@ pub fn for_excel(text: &str) -> String {
 /// An error for a data file with no header row: nothing but white space
 /// (or nothing at all). Said as such, rather than as every mapped column
 /// missing from it; `again` says what to export.
-pub fn empty_file(file: &str, text: &str, again: &str) -> Result<(), Diagnostic> {
+pub fn empty_file(file: &str, text: &str, again: Msg) -> Result<(), Diagnostic> {
     if text.trim_start_matches('\u{feff}').trim().is_empty() {
         return Err(Diagnostic::error(file, None, Msg::new("data-empty-file").arg("bytes", text.len().to_string()))
-            .with_help(format!("{again}; an export that was cut off or failed leaves an empty file behind")));
+            .with_help(Msg::new("data-empty-file-help").arg("again", again)));
     }
     Ok(())
 }

@@ -13,7 +13,11 @@
 //! quotes, backslashes and control characters are escaped and Japanese
 //! goes out as UTF-8, byte for byte; no value can break out of its string.
 
+use std::fmt;
+
 use serde_json::Value;
+
+use crate::i18n::{Arg, Lang, Msg};
 
 /// Most placeholders one template may hold; a template is written by an
 /// admin, but a resource from the API is hostile input.
@@ -28,7 +32,7 @@ pub enum TemplateError {
         /// Character offset in the template, from 1.
         at: usize,
         /// What is wrong.
-        why: String,
+        why: SyntaxWhy,
     },
     /// The body is not JSON.
     #[error("the body is not valid JSON: {why} (line {line}, column {column} of the body)")]
@@ -46,6 +50,52 @@ pub enum TemplateError {
     /// A number that would not go out as written.
     #[error("the number {0} would not be sent as written (only whole numbers within 64 bits and exact decimals are)")]
     Number(String),
+}
+
+impl TemplateError {
+    /// What is wrong, as a catalogue message; in English it is the
+    /// `Display` text (a test checks it).
+    pub fn message(&self) -> Msg {
+        match self {
+            Self::Syntax { at, why } => {
+                Msg::new("template-syntax").arg("why", why.message()).arg("at", Arg::digits(at))
+            }
+            Self::Json { line, column, why } => Msg::new("template-json")
+                .arg("why", why)
+                .arg("line", Arg::digits(line))
+                .arg("column", Arg::digits(column)),
+            Self::TooMany => Msg::new("template-too-many").arg("max", Arg::digits(MAX_PLACEHOLDERS)),
+            Self::Number(n) => Msg::new("template-number").arg("number", n),
+        }
+    }
+}
+
+/// What is wrong with a placeholder's braces or name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyntaxWhy {
+    /// `{{` without `}}`.
+    NotClosed,
+    /// A name that is not one (quoted as an excerpt).
+    BadName(String),
+    /// `}}` without `{{`.
+    NotOpened,
+}
+
+impl SyntaxWhy {
+    /// The reason as a catalogue message.
+    pub fn message(&self) -> Msg {
+        match self {
+            Self::NotClosed => Msg::new("template-not-closed"),
+            Self::BadName(name) => Msg::new("template-bad-name").arg("name", name),
+            Self::NotOpened => Msg::new("template-not-opened"),
+        }
+    }
+}
+
+impl fmt::Display for SyntaxWhy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message().render(Lang::En))
+    }
 }
 
 /// Beyond 2^53 a decimal number is no longer exact in a double.
@@ -85,16 +135,13 @@ impl Template {
             let after = &rest[open + 2..];
             let at = offset + rest[..open].chars().count() + 1;
             let Some(close) = after.find("}}") else {
-                return Err(TemplateError::Syntax { at, why: "`{{` is not closed by `}}`".to_owned() });
+                return Err(TemplateError::Syntax { at, why: SyntaxWhy::NotClosed });
             };
             let name = after[..close].trim();
             if !is_name(name) {
                 return Err(TemplateError::Syntax {
                     at,
-                    why: format!(
-                        "`{{{{{}}}}}` is not a placeholder name (letters, digits and dots, like `person.email`)",
-                        crate::excerpt::value(&after[..close], 40)
-                    ),
+                    why: SyntaxWhy::BadName(crate::excerpt::value(&after[..close], 40)),
                 });
             }
             slots += 1;
@@ -109,7 +156,7 @@ impl Template {
         if let Some(at) = rest.find("}}") {
             return Err(TemplateError::Syntax {
                 at: offset + rest[..at].chars().count() + 1,
-                why: "`}}` without `{{`".to_owned(),
+                why: SyntaxWhy::NotOpened,
             });
         }
         if !rest.is_empty() {
@@ -330,10 +377,8 @@ mod tests {
 
     #[test]
     fn syntax_errors_say_where() {
-        assert_eq!(
-            Template::parse("/a/{{x").unwrap_err(),
-            TemplateError::Syntax { at: 4, why: "`{{` is not closed by `}}`".into() }
-        );
+        assert_eq!(Template::parse("/a/{{x").unwrap_err(), TemplateError::Syntax { at: 4, why: SyntaxWhy::NotClosed });
+        assert_eq!(Template::parse("/a/{{x").unwrap_err().to_string(), "`{{` is not closed by `}}` (at character 4)");
         assert!(matches!(Template::parse("/{{ }}").unwrap_err(), TemplateError::Syntax { at: 2, .. }));
         assert!(matches!(Template::parse("/a}}").unwrap_err(), TemplateError::Syntax { at: 3, .. }));
     }
@@ -380,5 +425,22 @@ mod tests {
     fn placeholders_are_bounded() {
         let many = "{{a}}".repeat(MAX_PLACEHOLDERS + 1);
         assert_eq!(Template::parse(&many).unwrap_err(), TemplateError::TooMany);
+    }
+
+    #[test]
+    fn every_error_reads_in_english_as_displayed_and_in_japanese() {
+        let errors = [
+            Template::parse("/a/{{x").unwrap_err(),
+            Template::parse("/{{ a b }}").unwrap_err(),
+            Template::parse("/a}}").unwrap_err(),
+            JsonTemplate::parse("{\"a\": }").unwrap_err(),
+            Template::parse(&"{{a}}".repeat(65)).unwrap_err(),
+            TemplateError::Number("1e400".into()),
+        ];
+        for e in &errors {
+            assert_eq!(e.message().render(Lang::En), e.to_string());
+            assert!(e.message().render(Lang::Ja).chars().any(|c| c > '\u{3000}'), "{e}");
+        }
+        assert_eq!(errors[0].message().render(Lang::Ja), "`{{` が `}}` で閉じられていません（4 文字目）");
     }
 }

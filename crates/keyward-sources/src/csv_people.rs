@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use keyward_core::diag::Diagnostic;
+use keyward_core::i18n::Msg;
 use keyward_core::load::{Locator, Named};
 use keyward_core::people::{FieldLabels, NameReading, Person, PersonOrigin, Post, SourceInfo};
 use keyward_core::resources::{CsvPeopleSource, HrStatus, PeopleSourceSpec};
@@ -74,7 +75,7 @@ pub fn parse(
     file: &str,
     text: &str,
 ) -> Result<(SourceInfo, Vec<Person>), Vec<Diagnostic>> {
-    tabular::empty_file(file, text, "export the HR master again").map_err(|d| vec![d])?;
+    tabular::empty_file(file, text, Msg::new("data-export-hr-again")).map_err(|d| vec![d])?;
     let delimiter = spec.delimiter.as_deref().and_then(|d| d.bytes().next()).unwrap_or(b',');
     let mut reader =
         csv::ReaderBuilder::new().delimiter(delimiter).has_headers(true).flexible(true).from_reader(text.as_bytes());
@@ -264,10 +265,10 @@ fn resolve_columns(
         match headers.find(name) {
             Some(i) => Some(i),
             None => {
-                let help = tabular::missing_column_help(headers, name, errors.is_empty(), "file's");
+                let help = tabular::missing_column_help(headers, name, errors.is_empty(), tabular::ColumnsOf::File);
                 errors.push(
                     locator
-                        .error_at(&format!("spec.csv.columns.{field}"), format!("column `{name}` is not in {file}"))
+                        .error_at(&format!("spec.csv.columns.{field}"), tabular::missing_column(name, file))
                         .with_help(help),
                 );
                 None

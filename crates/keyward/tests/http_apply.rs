@@ -53,11 +53,15 @@ fn zendesk_user(id: u64, email: &str, role: &str, suspended: bool) -> Value {
 
 impl Org {
     async fn new() -> Self {
+        Self::with_definition(|d| d).await
+    }
+
+    /// The organisation with the catalogue's definition edited by `edit`.
+    async fn with_definition(edit: impl Fn(String) -> String) -> Self {
         let server = MockServer::start().await;
         let dir = tempfile::tempdir().unwrap();
         let catalogue = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../catalogue/zendesk.yaml");
-        let definition = std::fs::read_to_string(catalogue)
-            .unwrap()
+        let definition = edit(std::fs::read_to_string(catalogue).unwrap())
             .replace("https://example.zendesk.com/api/v2", &format!("{}/api/v2", server.uri()))
             .replace("{env: ZENDESK_API_TOKEN}", "{file: zendesk-token.txt}")
             .replace("  roles: [agent, admin]", "  roles: [agent, admin]\n  apply: {requestsPerSecond: 1000}");
@@ -237,4 +241,47 @@ async fn the_mass_deprovisioning_guard_holds_for_a_declared_app() {
     assert!(text(&out).contains("--allow-mass-deprovision"), "{}", text(&out));
     let suspends = org.writes().await.iter().filter(|w| body(w) == json!({"user": {"suspended": true}})).count();
     assert_eq!(suspends, 0, "{}", text(&out));
+}
+
+/// Under `--lang ja` the summary of an apply that partly failed is
+/// Japanese: keyward's own words (the failure, why a later change of the
+/// same account was not attempted, the counts), while the app's answer is
+/// shown as the app gave it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partly_failed_apply_is_reported_in_japanese_under_lang_ja() {
+    // Leavers are deleted the day after their last day, so Hanako's
+    // suspension and deletion are in the same run.
+    let org = Org::with_definition(|d| d.replace("deleteAfter: 180d", "deleteAfter: 0d")).await;
+    org.stage(&[
+        zendesk_user(1, "taro@example.com", "agent", false),
+        zendesk_user(2, "hanako@example.com", "agent", false),
+        zendesk_user(9, "it-admin@example.com", "admin", false),
+    ])
+    .await;
+    Mock::given(method("PUT"))
+        .and(path("/api/v2/users/2"))
+        // A refusal, not an outage: no retries to wait for.
+        .respond_with(ResponseTemplate::new(422).set_body_json(json!({"error": "backend down (test)"})))
+        .with_priority(1)
+        .mount(&org.server)
+        .await;
+
+    let out = org.apply("2026-12-01", &["--lang", "ja", "--allow-mass-deprovision"]).await;
+    assert_eq!(out.status.code(), Some(3), "a partly applied run: {}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let failed = stdout
+        .lines()
+        .find(|l| l.starts_with("失敗：zendesk 停止 hanako@example.com（ID 2）："))
+        .unwrap_or_else(|| panic!("{}", text(&out)));
+    assert!(failed.contains("backend down (test)"), "the app's answer as it gave it: {failed}");
+    assert!(
+        stdout
+            .contains("未実施：zendesk 削除 hanako@example.com（ID 2）：停止に失敗したため、削除は試行していません\n"),
+        "{}",
+        text(&out)
+    );
+    assert!(stdout.contains("適用 2件、適用済み 0件、失敗 1件、未実施 1件"), "{}", text(&out));
+    assert!(stdout.contains("一部だけ適用しました。"), "{}", text(&out));
+    let writes: Vec<String> = org.writes().await.iter().map(line).collect();
+    assert!(!writes.contains(&"DELETE /api/v2/users/2".to_owned()), "{writes:?}");
 }

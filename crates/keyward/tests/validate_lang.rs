@@ -44,6 +44,50 @@ const BROKEN: &[(&str, &str)] = &[
         "application_settings",
         "apiVersion: keyward.io/v1alpha1\nkind: Application\nmetadata: {name: okta}\nspec:\n  connector:\n    okta: {orgUrl: \"https://example.okta.com\", token: {env: OKTA-TOKEN}}\n  lifecycle: {offboarding: {suspend: afterLastDay, revoke: {when: 7d, what: [sessions, sessions]}}}\n---\napiVersion: keyward.io/v1alpha1\nkind: AccessPolicy\nmetadata: {name: everyone}\nspec:\n  select: {}\n  grant: [{app: okta, role: admin, groups: [Everyone, '']}]\n",
     ),
+    (
+        "http_connector",
+        "apiVersion: keyward.io/v1alpha1
+kind: Application
+metadata: {name: tool}
+spec:
+  connector:
+    http:
+      baseUrl: http://api.example.com/v1
+      headers: {X-Api-Token: abc}
+      auth: {bearer: {token: {env: TOOL-TOKEN}}}
+      accounts:
+        request: {path: 'users?limit=100'}
+        records: users[
+        fields: {id: $.id, displayName: $.name}
+        maxPages: 0
+      changes:
+        create:
+          path: /users
+          body: '{\"email\": \"{{person.emial}}\",}'
+          id: $.id
+        suspend: {method: patch, path: '/users/{{acount.id}}', body: '{\"active\": false}', accept: [200, 700]}
+        addGroup: {path: /groups/x/members, body: '{\"id\": \"{{account.id}}\"}'}
+",
+    ),
+    (
+        "ldap_connector",
+        "apiVersion: keyward.io/v1alpha1
+kind: Application
+metadata: {name: directory}
+spec:
+  connector:
+    ldap:
+      url: ldap://ldap.example.com:389
+      bindDn: keyward
+      password: {env: LDAP_PASSWORD}
+      baseDn: ou=people,dc=example,dc=com
+      userFilter: (uid=*
+      attributes: {id: 'u id'}
+      suspension: group
+      pageSize: 0
+  roles: [member]
+",
+    ),
 ];
 
 fn validate(lang: &str, policy: &str) -> (i32, String) {

@@ -12,6 +12,7 @@ use async_trait::async_trait;
 use jiff::civil::Date;
 use keyward_core::account::{Account, AccountListing, AccountStatus, ExportDate, ExportDateFrom, Text};
 use keyward_core::diag::{Diagnostic, Diagnostics, Location};
+use keyward_core::i18n::Msg;
 use keyward_core::load::{Locator, Named};
 use keyward_core::resources::{AccountStatusValues, ApplicationSpec, CsvExportConnector};
 use keyward_core::tabular::{self, Headers, csv_error, field_count_error, row_error};
@@ -89,7 +90,7 @@ impl CsvExport {
     pub fn parse(&self, bytes: Vec<u8>, modified: Option<Date>) -> Result<AccountListing, ConnectorError> {
         let decoded = tabular::decode(&self.path, bytes, self.spec.encoding).map_err(|d| data(vec![d]))?;
         let text = decoded.text;
-        tabular::empty_file(&self.path, &text, "export the accounts again").map_err(|d| data(vec![d]))?;
+        tabular::empty_file(&self.path, &text, Msg::new("data-export-accounts-again")).map_err(|d| data(vec![d]))?;
         let delimiter = self.spec.delimiter.as_deref().and_then(|d| d.bytes().next()).unwrap_or(b',');
         let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(text.as_bytes());
         let headers = Headers::new(reader.headers().map_err(|e| data(vec![csv_error(&self.path, &text, &e)]))?.iter());
@@ -244,10 +245,8 @@ impl CsvExport {
                 let key = format!("spec.connector.csvExport.columns.{field}");
                 let (file, loc) =
                     self.column_locations.get(&key).cloned().unwrap_or_else(|| (self.policy_file.clone(), None));
-                let help = tabular::missing_column_help(headers, name, errors.is_empty(), "export's");
-                errors.push(
-                    Diagnostic::error(file, loc, format!("column `{name}` is not in {}", self.path)).with_help(help),
-                );
+                let help = tabular::missing_column_help(headers, name, errors.is_empty(), tabular::ColumnsOf::Export);
+                errors.push(Diagnostic::error(file, loc, tabular::missing_column(name, &self.path)).with_help(help));
             }
             found
         };

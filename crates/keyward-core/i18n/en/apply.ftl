@@ -9,6 +9,29 @@ apply-result-skipped = skipped
 apply-problem = { $result }: { $app } { $action } { $account }: { $why }
 apply-checklist-written = checklist for a human: { $path }
 apply-audit-error = audit log: { $error }
+# Why a change failed or was not attempted, in keyward's words ($action and
+# $next are action keywords: create, restore, update, revoke, suspend,
+# transfer, delete). A connector's own error is shown as the app said it.
+apply-skip-failed = the { $action } failed, so the { $next ->
+        [create] creation
+        [suspend] suspension
+        [transfer] hand-over
+        [revoke] revocation
+        [delete] deletion
+       *[other] { $next }
+    } was not attempted
+apply-skip-not-attempted = the { $action } was not attempted, so the { $next ->
+        [create] creation
+        [suspend] suspension
+        [transfer] hand-over
+        [revoke] revocation
+        [delete] deletion
+       *[other] { $next }
+    } was not attempted either
+apply-no-connector = no connector was set up for Application { $app }, so nothing was sent to it (the plan and the policy disagree: make the plan again)
+apply-audit-unwritable = the audit log cannot be written, so the change was not attempted: { $error }
+apply-connector-panicked = internal error: the { $kind } connector panicked while applying this change
+apply-checklist-unwritable = cannot write the checklist { $path }: { $error }
 apply-summary = Apply { $run }: { $applied } applied, { $done } already done, { $failed } failed, { $skipped } skipped; { $checklist } on checklists; { $reviews } left for review.{ $partial ->
         [yes] { " " }Partly applied: fix the failures and apply again.
        *[no] { "" }

@@ -8,6 +8,48 @@ apply-result-failed = 失敗
 apply-result-skipped = 未実施
 apply-problem = { $result }：{ $app } { $action } { $account }：{ $why }
 apply-checklist-written = 手作業のチェックリスト：{ $path }
+apply-skip-failed = { $action ->
+        [create] 作成
+        [restore] 復元
+        [update] 変更
+        [revoke] 失効
+        [suspend] 停止
+        [transfer] 引き継ぎ
+        [delete] 削除
+       *[other] { $action }
+    }に失敗したため、{ $next ->
+        [create] 作成
+        [restore] 復元
+        [update] 変更
+        [revoke] 失効
+        [suspend] 停止
+        [transfer] 引き継ぎ
+        [delete] 削除
+       *[other] { $next }
+    }は試行していません
+apply-skip-not-attempted = { $action ->
+        [create] 作成
+        [restore] 復元
+        [update] 変更
+        [revoke] 失効
+        [suspend] 停止
+        [transfer] 引き継ぎ
+        [delete] 削除
+       *[other] { $action }
+    }を試行しなかったため、{ $next ->
+        [create] 作成
+        [restore] 復元
+        [update] 変更
+        [revoke] 失効
+        [suspend] 停止
+        [transfer] 引き継ぎ
+        [delete] 削除
+       *[other] { $next }
+    }も試行していません
+apply-no-connector = アプリ { $app } にはコネクタが設定されていないため、何も送っていません（変更計画とポリシーが食い違っています。変更計画を作り直してください）
+apply-audit-unwritable = 監査ログに書き込めないため、この変更は試行していません：{ $error }
+apply-connector-panicked = 内部エラー：この変更の適用中に { $kind } コネクタが異常終了しました
+apply-checklist-unwritable = チェックリスト { $path } を書き込めません：{ $error }
 apply-audit-error = 監査ログ：{ $error }
 apply-summary = 適用 { $run }：適用 { $applied }件、適用済み { $done }件、失敗 { $failed }件、未実施 { $skipped }件、チェックリスト { $checklist }件、要確認 { $reviews }件。{ $partial ->
         [yes] 一部だけ適用しました。失敗の原因を直してから、もう一度適用してください。

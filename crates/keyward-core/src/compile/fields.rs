@@ -69,8 +69,8 @@ pub(super) fn check_secret_ref(
 pub(super) fn check_api_url(c: &mut Checker<'_>, o: &Origin, path: &str, url: &str, example: impl Into<Text>) {
     match endpoint::http_url(url) {
         Ok(_) => {}
-        Err(e @ UrlError::NotAUrl { .. }) => c.error(o, path, e.to_string(), example),
-        Err(e) => c.error(o, path, e.to_string(), e.help()),
+        Err(e @ UrlError::NotAUrl { .. }) => c.error(o, path, e.message(), example),
+        Err(e) => c.error(o, path, e.message(), e.help_message()),
     }
 }
 

@@ -36,6 +36,7 @@ pub const CATALOGUE_FILES: &[(&str, &str, &str)] = &[
     catalogue_file!("apply"),
     catalogue_file!("notify"),
     catalogue_file!("explain"),
+    catalogue_file!("connectors"),
 ];
 
 type Bundle = FluentBundle<FluentResource>;

@@ -3,6 +3,7 @@
 
 use crate::compile::checker::Checker;
 use crate::compile::fields::{check_api_url, check_secret_ref};
+use crate::i18n::Msg;
 use crate::load::Origin;
 use crate::resources::ApplicationSpec;
 
@@ -14,8 +15,8 @@ pub(super) fn check(c: &mut Checker<'_>, o: &Origin, app: &ApplicationSpec, a: &
         c.error(
             o,
             &format!("{P}.orgId"),
-            format!("`{}` is not an Atlassian organisation id", a.org_id),
-            "copy the id from admin.atlassian.com/o/ORG_ID, or from the page where the API key was created",
+            Msg::new("atlassian-not-org-id").arg("id", &a.org_id),
+            Msg::new("atlassian-not-org-id-help"),
         );
     }
     if let Some(d) = &a.directory_id
@@ -24,8 +25,8 @@ pub(super) fn check(c: &mut Checker<'_>, o: &Origin, app: &ApplicationSpec, a: &
         c.error(
             o,
             &format!("{P}.directoryId"),
-            format!("`{d}` is not a directory id"),
-            "leave it out for every directory (`-`), or write the directory's id",
+            Msg::new("atlassian-not-directory-id").arg("id", d),
+            Msg::new("atlassian-not-directory-id-help"),
         );
     }
     check_secret_ref(
@@ -33,18 +34,18 @@ pub(super) fn check(c: &mut Checker<'_>, o: &Origin, app: &ApplicationSpec, a: &
         o,
         &format!("{P}.apiKey"),
         &a.api_key,
-        "write `apiKey: {env: ATLASSIAN_API_KEY}`, `apiKey: {file: /var/run/secrets/atlassian-key}` or, for the controller in Kubernetes, `apiKey: {secret: {name: keyward-credentials, key: atlassian-api-key}}`",
+        super::secret_help("apiKey", "ATLASSIAN_API_KEY", "/var/run/secrets/atlassian-key", "atlassian-api-key"),
     );
     if let Some(url) = &a.api_url {
-        check_api_url(c, o, &format!("{P}.apiUrl"), url, "leave it out for `https://api.atlassian.com`");
+        check_api_url(c, o, &format!("{P}.apiUrl"), url, Msg::new("atlassian-api-url-help"));
     }
     for (role, groups) in &a.product_access {
         if groups.is_empty() || groups.iter().any(|g| g.trim().is_empty()) {
             c.error(
                 o,
                 &format!("{P}.productAccess.{role}"),
-                format!("role `{role}` names no group"),
-                "list the groups that grant the role's product access, for example `[jira-software-users-example]`",
+                Msg::new("atlassian-role-no-group").arg("role", role),
+                Msg::new("atlassian-role-no-group-help"),
             );
         }
     }
@@ -54,8 +55,8 @@ pub(super) fn check(c: &mut Checker<'_>, o: &Origin, app: &ApplicationSpec, a: &
             c.error(
                 o,
                 &path,
-                format!("role `{r}` has no product-access groups, so the Atlassian connector cannot give it"),
-                format!("map it under `{P}.productAccess`, for example `{r}: [jira-software-users-example]`"),
+                Msg::new("atlassian-role-unmapped").arg("role", r),
+                Msg::new("atlassian-role-unmapped-help").arg("field", format!("{P}.productAccess")).arg("role", r),
             );
         }
     }

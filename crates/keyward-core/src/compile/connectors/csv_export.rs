@@ -2,6 +2,7 @@
 //! words of its status column.
 
 use crate::compile::checker::Checker;
+use crate::i18n::Msg;
 use crate::load::Origin;
 use crate::resources::CsvExportConnector;
 
@@ -11,12 +12,7 @@ pub(super) fn check(c: &mut Checker<'_>, o: &Origin, csv: &CsvExportConnector, a
     c.delimiter(o, "spec.connector.csvExport.delimiter", csv.delimiter.as_ref());
     let cols = &csv.columns;
     if cols.id.is_none() && cols.email.is_none() && cols.username.is_none() {
-        c.error(
-            o,
-            "spec.connector.csvExport.columns",
-            "the export has no id, email or username column",
-            "map at least one of `id`, `email` or `username` to a header of the export",
-        );
+        c.error(o, "spec.connector.csvExport.columns", Msg::new("csv-export-no-id"), Msg::new("csv-export-no-id-help"));
     }
     if let Some(sv) = &csv.status_values {
         super::status_values(c, o, "spec.connector.csvExport.statusValues", sv);
@@ -24,8 +20,8 @@ pub(super) fn check(c: &mut Checker<'_>, o: &Origin, csv: &CsvExportConnector, a
             c.warn(
                 o,
                 "spec.connector.csvExport.statusValues",
-                "statusValues are set but no status column is mapped",
-                "map `columns.status` or remove `statusValues`",
+                Msg::new("csv-export-status-values-unused"),
+                Msg::new("csv-export-status-values-unused-help"),
             );
         }
     }

@@ -2,6 +2,7 @@
 
 use crate::compile::checker::Checker;
 use crate::compile::fields::{check_api_url, check_secret_ref};
+use crate::i18n::Msg;
 use crate::load::Origin;
 
 /// Checks the connector's settings.
@@ -10,8 +11,8 @@ pub(super) fn check(c: &mut Checker<'_>, o: &Origin, gh: &crate::resources::Gith
         c.error(
             o,
             "spec.connector.github.org",
-            format!("`{}` is not a GitHub organisation login", gh.org),
-            "write the organisation's name as in its URL, https://github.com/ORG: letters, digits and `-`, at most 39 characters",
+            Msg::new("github-not-org").arg("org", &gh.org),
+            Msg::new("github-not-org-help"),
         );
     }
     check_secret_ref(
@@ -19,16 +20,10 @@ pub(super) fn check(c: &mut Checker<'_>, o: &Origin, gh: &crate::resources::Gith
         o,
         "spec.connector.github.token",
         &gh.token,
-        "write `token: {env: GITHUB_TOKEN}`, `token: {file: /var/run/secrets/github-token}` or, for the controller in Kubernetes, `token: {secret: {name: keyward-credentials, key: github-token}}`",
+        super::secret_help("token", "GITHUB_TOKEN", "/var/run/secrets/github-token", "github-token"),
     );
     if let Some(url) = &gh.api_url {
-        check_api_url(
-            c,
-            o,
-            "spec.connector.github.apiUrl",
-            url,
-            "leave it out for github.com, or write GitHub Enterprise Server's API URL, `https://HOST/api/v3`",
-        );
+        check_api_url(c, o, "spec.connector.github.apiUrl", url, Msg::new("github-api-url-help"));
     }
     c.timeout(o, "spec.connector.github.timeoutSeconds", gh.timeout_seconds, "call");
 }

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use crate::compile::checker::Checker;
 use crate::compile::fields::check_api_url;
 use crate::compile::idp::check_google_service_account;
+use crate::i18n::Msg;
 use crate::load::Origin;
 use crate::resources::ApplicationSpec;
 
@@ -21,14 +22,8 @@ pub(super) fn check(
         c,
         o,
         P,
-        (
-            &g.service_account_key,
-            "write `serviceAccountKey: {file: /var/run/secrets/google/key.json}`, `serviceAccountKey: {env: GOOGLE_SA_KEY}` (the key file's JSON) or, for the controller in Kubernetes, `serviceAccountKey: {secret: {name: keyward-credentials, key: google-sa-key.json}}`".into(),
-        ),
-        (
-            &g.subject,
-            "write the e-mail of the Workspace administrator the service account acts as (domain-wide delegation), for example `it-admin@example.com`".into(),
-        ),
+        (&g.service_account_key, Msg::new("google-key-help").into()),
+        (&g.subject, Msg::new("google-subject-help").into()),
     );
     if let Some(customer) = &g.customer
         && (customer.trim().is_empty() || !customer.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_'))
@@ -36,8 +31,8 @@ pub(super) fn check(
         c.error(
             o,
             &format!("{P}.customer"),
-            format!("`{customer}` is not a customer id"),
-            "leave it out (`my_customer`, the subject's own account) or write the customer id from Account settings, for example `C01abc23d`",
+            Msg::new("google-not-customer").arg("customer", customer),
+            Msg::new("google-not-customer-help"),
         );
     }
     if let Some(domain) = &g.domain
@@ -46,8 +41,8 @@ pub(super) fn check(
         c.error(
             o,
             &format!("{P}.domain"),
-            format!("`{domain}` is not a domain"),
-            "write the domain alone, without `@`, for example `example.com`",
+            Msg::new("google-not-domain").arg("domain", domain),
+            Msg::new("google-not-domain-help"),
         );
     }
     for (field, url) in [
@@ -56,7 +51,7 @@ pub(super) fn check(
         ("dataTransferUrl", &g.data_transfer_url),
     ] {
         if let Some(url) = url {
-            check_api_url(c, o, &format!("{P}.{field}"), url, "leave it out for Google's own https URL");
+            check_api_url(c, o, &format!("{P}.{field}"), url, Msg::new("google-url-help"));
         }
     }
     let mut skus: HashMap<(&str, &str), &str> = HashMap::new();
@@ -66,8 +61,8 @@ pub(super) fn check(
             c.error(
                 o,
                 &path,
-                format!("`{role}` is not one of the app's roles"),
-                format!("name the licence after one of {}, or add `{role}` to `spec.roles`", app.roles.join(", ")),
+                Msg::new("google-licence-not-role").arg("role", role),
+                Msg::new("google-licence-not-role-help").arg("roles", app.roles.clone()).arg("role", role),
             );
         }
         for (field, value) in [("productId", &l.product_id), ("skuId", &l.sku_id)] {
@@ -75,8 +70,8 @@ pub(super) fn check(
                 c.error(
                     o,
                     &format!("{path}.{field}"),
-                    format!("`{value}` is not a licence {field}"),
-                    "use the ids from Google's Products and SKUs list, for example `productId: Google-Apps, skuId: 1010020028`",
+                    Msg::new("google-not-licence-id").arg("value", value).arg("field", field),
+                    Msg::new("google-not-licence-id-help"),
                 );
             }
         }
@@ -84,8 +79,8 @@ pub(super) fn check(
             c.error(
                 o,
                 &path,
-                format!("roles `{other}` and `{role}` name the same licence"),
-                "give each role its own SKU: keyward reads a user's role from the licence they hold",
+                Msg::new("google-same-licence").arg("other", other).arg("role", role),
+                Msg::new("google-same-licence-help"),
             );
         }
     }
@@ -95,17 +90,12 @@ pub(super) fn check(
         c.error(
             o,
             &format!("{P}.orgUnitPath"),
-            format!("`{ou}` is not an organisational unit path"),
-            "write the full path from the top, starting with `/`, for example `/Sales/Japan`",
+            Msg::new("google-not-org-unit").arg("path", ou),
+            Msg::new("google-not-org-unit-help"),
         );
     }
     if matches!(g.page_size, Some(n) if n == 0 || n > 500) {
-        c.error(
-            o,
-            &format!("{P}.pageSize"),
-            "the Directory API returns 1 to 500 users per page",
-            "leave it out (500) or use 1 to 500",
-        );
+        c.error(o, &format!("{P}.pageSize"), Msg::new("google-page-size"), Msg::new("google-page-size-help"));
     }
     c.timeout(o, &format!("{P}.timeoutSeconds"), g.timeout_seconds, "call");
 }

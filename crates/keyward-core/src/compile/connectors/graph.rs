@@ -3,6 +3,7 @@
 use crate::compile::checker::Checker;
 use crate::compile::fields::is_guid;
 use crate::compile::idp::{EntraApp, check_entra_app};
+use crate::i18n::Msg;
 use crate::load::Origin;
 
 /// Checks the connector's settings.
@@ -23,8 +24,8 @@ pub(super) fn check(c: &mut Checker<'_>, o: &Origin, g: &crate::resources::Micro
             c.error(
                 o,
                 &format!("{P}.licences.{role}"),
-                format!("`{sku}` is not a SKU id"),
-                "use the skuId GUID of the licence from `GET /subscribedSkus` (not its skuPartNumber such as ENTERPRISEPACK)",
+                Msg::new("graph-not-sku").arg("sku", sku),
+                Msg::new("graph-not-sku-help"),
             );
         }
     }
@@ -34,20 +35,20 @@ pub(super) fn check(c: &mut Checker<'_>, o: &Origin, g: &crate::resources::Micro
         c.error(
             o,
             &format!("{P}.usageLocation"),
-            format!("`{loc}` is not a two-letter country code"),
-            "write an ISO 3166-1 alpha-2 code in capitals, for example `JP`",
+            Msg::new("graph-not-country").arg("code", loc),
+            Msg::new("graph-not-country-help"),
         );
     }
     if !g.licences.is_empty() && g.usage_location.is_none() {
         c.warn(
             o,
             &format!("{P}.licences"),
-            "licences are assigned but no usageLocation is set: Microsoft refuses to license a user without one",
-            "set `usageLocation` (for example `JP`), or make sure every new user gets one another way",
+            Msg::new("graph-no-usage-location"),
+            Msg::new("graph-no-usage-location-help"),
         );
     }
     if matches!(g.page_size, Some(n) if n == 0 || n > 999) {
-        c.error(o, &format!("{P}.pageSize"), "Graph pages hold 1 to 999 objects", "leave it out (999) or use 1 to 999");
+        c.error(o, &format!("{P}.pageSize"), Msg::new("graph-page-size"), Msg::new("graph-page-size-help"));
     }
     c.timeout(o, &format!("{P}.timeoutSeconds"), g.timeout_seconds, "call");
 }

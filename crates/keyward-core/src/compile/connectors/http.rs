@@ -11,6 +11,7 @@ use serde_json_path::JsonPath;
 use crate::compile::checker::Checker;
 use crate::compile::fields::{check_api_url, check_secret_ref};
 use crate::duration::Retention;
+use crate::i18n::{Arg, Msg};
 use crate::load::Origin;
 use crate::resources::{
     ApplicationSpec, HttpChanges, HttpConnector, HttpListing, HttpPaging, HttpRequest, ManualChange, OnLeave,
@@ -96,13 +97,7 @@ pub(super) fn check(
     h: &HttpConnector,
     fields: &mut Vec<String>,
 ) {
-    check_api_url(
-        c,
-        o,
-        &format!("{P}.baseUrl"),
-        &h.base_url,
-        "write the API's base URL, like `https://api.example.com/v2`",
-    );
+    check_api_url(c, o, &format!("{P}.baseUrl"), &h.base_url, Msg::new("http-base-url-help"));
     check_auth(c, o, h);
     for (name, value) in &h.headers {
         let lower = name.to_ascii_lowercase();
@@ -112,16 +107,16 @@ pub(super) fn check(
             c.error(
                 o,
                 &format!("{P}.headers.{name}"),
-                format!("the value of header `{name}` cannot be sent: it holds a line break or control character"),
-                "write the value on one line, as the API documents it",
+                Msg::new("http-header-control").arg("name", name),
+                Msg::new("http-header-control-help"),
             );
         }
         if !is_header_name(name) {
             c.error(
                 o,
                 &format!("{P}.headers.{name}"),
-                format!("`{name}` is not an HTTP header name"),
-                "use letters, digits and `-`",
+                Msg::new("http-not-header-name").arg("name", name),
+                Msg::new("http-header-name-help"),
             );
         } else if ["authorization", "cookie", "proxy-authorization"].contains(&lower.as_str())
             || lower.contains("token")
@@ -130,8 +125,8 @@ pub(super) fn check(
             c.error(
                 o,
                 &format!("{P}.headers.{name}"),
-                format!("`{name}` looks like a credential, and `headers` are written in the policy in clear"),
-                "send credentials with `auth` (`bearer`, `apiKey` with the header's name, `basic`, `oauth2` or `jwtBearer`), read from a secret",
+                Msg::new("http-header-credential").arg("name", name),
+                Msg::new("http-header-credential-help"),
             );
         }
     }
@@ -142,8 +137,8 @@ pub(super) fn check(
                 c.error(
                     o,
                     &format!("{P}.throttle.statuses[{i}]"),
-                    format!("{s} is not an error status"),
-                    "list 4xx or 5xx statuses the API throttles with, like 403",
+                    Msg::new("http-not-error-status").arg("status", Arg::digits(s)),
+                    Msg::new("http-not-error-status-help"),
                 );
             }
         }
@@ -153,8 +148,8 @@ pub(super) fn check(
             c.error(
                 o,
                 &format!("{P}.throttle.resetHeader"),
-                format!("`{name}` is not an HTTP header name"),
-                "write the header's name, like `X-RateLimit-Reset`",
+                Msg::new("http-not-header-name").arg("name", name),
+                Msg::new("http-reset-header-help"),
             );
         }
     }
@@ -168,18 +163,9 @@ fn check_auth(c: &mut Checker<'_>, o: &Origin, h: &HttpConnector) {
     let Some(a) = &h.auth else { return };
     let set = [a.bearer.is_some(), a.api_key.is_some(), a.basic.is_some(), a.oauth2.is_some(), a.jwt_bearer.is_some()];
     if set.iter().filter(|s| **s).count() != 1 {
-        c.error(
-            o,
-            &format!("{P}.auth"),
-            "set exactly one way to authenticate",
-            "keep one of `bearer`, `apiKey`, `basic`, `oauth2` and `jwtBearer`, or leave `auth` out for an API without authentication",
-        );
+        c.error(o, &format!("{P}.auth"), Msg::new("http-auth-one"), Msg::new("http-auth-one-help"));
     }
-    let examples = |field: &str| {
-        format!(
-            "write `{field}: {{env: APP_TOKEN}}`, `{field}: {{file: /var/run/secrets/app-token}}` or, for the controller in Kubernetes, `{field}: {{secret: {{name: keyward-credentials, key: app-token}}}}`"
-        )
-    };
+    let examples = |field: &str| super::secret_help(field, "APP_TOKEN", "/var/run/secrets/app-token", "app-token");
     if let Some(b) = &a.bearer {
         check_secret_ref(c, o, &format!("{P}.auth.bearer.token"), &b.token, examples("token"));
     }
@@ -189,8 +175,8 @@ fn check_auth(c: &mut Checker<'_>, o: &Origin, h: &HttpConnector) {
             c.error(
                 o,
                 &format!("{P}.auth.apiKey.header"),
-                format!("`{}` is not an HTTP header name", k.header),
-                "write the header the API reads the key from, like `X-Cybozu-API-Token`",
+                Msg::new("http-not-header-name").arg("name", &k.header),
+                Msg::new("http-api-key-header-help"),
             );
         }
     }
@@ -200,8 +186,8 @@ fn check_auth(c: &mut Checker<'_>, o: &Origin, h: &HttpConnector) {
             c.error(
                 o,
                 &format!("{P}.auth.basic.username"),
-                "a basic-authentication user name must be non-empty and without `:`",
-                "write the API user's name",
+                Msg::new("http-basic-username"),
+                Msg::new("http-basic-username-help"),
             );
         }
     }
@@ -215,14 +201,14 @@ fn check_auth(c: &mut Checker<'_>, o: &Origin, h: &HttpConnector) {
             o,
             &format!("{P}.auth.oauth2.tokenUrl"),
             &t.token_url,
-            "write the API's token endpoint, like `https://api.example.com/oauth/token`",
+            Msg::new("http-token-url-help").arg("example", "https://api.example.com/oauth/token"),
         );
         if t.client_id.trim().is_empty() {
             c.error(
                 o,
                 &format!("{P}.auth.oauth2.clientId"),
-                "the client id is empty",
-                "write the app registration's client id",
+                Msg::new("http-client-id-empty"),
+                Msg::new("http-client-id-empty-help"),
             );
         }
         if let Some(r) = &t.refresh_token {
@@ -233,20 +219,15 @@ fn check_auth(c: &mut Checker<'_>, o: &Origin, h: &HttpConnector) {
                 c.error(
                     o,
                     &format!("{P}.auth.oauth2.params.{key}"),
-                    format!("`{key}` is set by keyward from the other fields"),
-                    "remove it from `params`",
+                    Msg::new("http-param-reserved").arg("key", key),
+                    Msg::new("http-param-reserved-help"),
                 );
             }
         }
     }
 }
 
-fn check_jwt(
-    c: &mut Checker<'_>,
-    o: &Origin,
-    j: &crate::resources::HttpJwtBearerAuth,
-    examples: &dyn Fn(&str) -> String,
-) {
+fn check_jwt(c: &mut Checker<'_>, o: &Origin, j: &crate::resources::HttpJwtBearerAuth, examples: &dyn Fn(&str) -> Msg) {
     let at = format!("{P}.auth.jwtBearer");
     check_secret_ref(c, o, &format!("{at}.privateKey"), &j.private_key, examples("privateKey"));
     check_api_url(
@@ -254,27 +235,17 @@ fn check_jwt(
         o,
         &format!("{at}.tokenUrl"),
         &j.token_url,
-        "write the API's token endpoint, like `https://auth.worksmobile.com/oauth2/v2.0/token`",
+        Msg::new("http-token-url-help").arg("example", "https://auth.worksmobile.com/oauth2/v2.0/token"),
     );
     if j.issuer.trim().is_empty() {
-        c.error(
-            o,
-            &format!("{at}.issuer"),
-            "the assertion's issuer is empty",
-            "write what the API expects as `iss` (often the client id)",
-        );
+        c.error(o, &format!("{at}.issuer"), Msg::new("http-jwt-issuer-empty"), Msg::new("http-jwt-issuer-empty-help"));
     }
     match (&j.client_id, &j.client_secret) {
         (Some(_), Some(secret)) => {
             check_secret_ref(c, o, &format!("{at}.clientSecret"), secret, examples("clientSecret"))
         }
         (None, None) => {}
-        _ => c.error(
-            o,
-            &at,
-            "`clientId` and `clientSecret` go together",
-            "set both, or neither when the API takes the assertion alone",
-        ),
+        _ => c.error(o, &at, Msg::new("http-jwt-client-pair"), Msg::new("http-jwt-client-pair-help")),
     }
 }
 
@@ -294,8 +265,8 @@ fn check_listing(c: &mut Checker<'_>, o: &Origin, l: &HttpListing) {
             c.error(
                 o,
                 &format!("{at}.lookup"),
-                "the lookup does not send the e-mail",
-                "put `{{email}}` in its path or query, where the API takes the address",
+                Msg::new("http-lookup-no-email"),
+                Msg::new("http-lookup-no-email-help"),
             );
         }
     }
@@ -333,8 +304,8 @@ fn check_listing(c: &mut Checker<'_>, o: &Origin, l: &HttpListing) {
         c.error(
             o,
             &format!("{at}.fields"),
-            "no field identifies a person: accounts could only ever match nobody",
-            "map `email`, `username` or `externalId` (or an attribute a correlator names)",
+            Msg::new("http-no-identifying-field"),
+            Msg::new("http-no-identifying-field-help"),
         );
     }
     if let Some(sv) = &l.status_values {
@@ -343,8 +314,8 @@ fn check_listing(c: &mut Checker<'_>, o: &Origin, l: &HttpListing) {
             c.warn(
                 o,
                 &format!("{at}.statusValues"),
-                "statusValues are set but no status field is mapped",
-                "map `fields.status` or remove `statusValues`",
+                Msg::new("http-status-values-unused"),
+                Msg::new("http-status-values-unused-help"),
             );
         }
     }
@@ -354,18 +325,13 @@ fn check_listing(c: &mut Checker<'_>, o: &Origin, l: &HttpListing) {
             c.error(
                 o,
                 &format!("{at}.roleValues.{value}"),
-                format!("the app's values `{prev}` and `{value}` both mean role `{role}`, so keyward cannot tell which to send"),
-                "map one value per role; a value the app has but keyward never sets can stay unmapped",
+                Msg::new("http-role-values-twice").arg("prev", prev).arg("value", value).arg("role", role),
+                Msg::new("http-role-values-twice-help"),
             );
         }
     }
     if l.max_pages == Some(0) {
-        c.error(
-            o,
-            &format!("{at}.maxPages"),
-            "a listing of 0 pages reads nothing",
-            "leave it out (10000) or use 1 or more",
-        );
+        c.error(o, &format!("{at}.maxPages"), Msg::new("http-max-pages-zero"), Msg::new("http-max-pages-zero-help"));
     }
     if let Some(p) = &l.paging {
         check_paging(c, o, &format!("{at}.paging"), p);
@@ -381,12 +347,7 @@ fn check_paging(c: &mut Checker<'_>, o: &Origin, at: &str, p: &HttpPaging) {
         p.link_header.is_some(),
     ];
     if set.iter().filter(|s| **s).count() != 1 {
-        c.error(
-            o,
-            at,
-            "set exactly one paging style",
-            "keep one of `pageNumber`, `offset`, `cursor`, `nextUrl` and `linkHeader`",
-        );
+        c.error(o, at, Msg::new("http-paging-one"), Msg::new("http-paging-one-help"));
     }
     if let Some(n) = &p.page_number
         && n.size == 0
@@ -394,14 +355,14 @@ fn check_paging(c: &mut Checker<'_>, o: &Origin, at: &str, p: &HttpPaging) {
         c.error(
             o,
             &format!("{at}.pageNumber.size"),
-            "a page size of 0 reads nothing",
-            "ask for the API's largest page size",
+            Msg::new("connectors-page-size-zero"),
+            Msg::new("http-largest-page-help"),
         );
     }
     if let Some(n) = &p.offset
         && n.limit == 0
     {
-        c.error(o, &format!("{at}.offset.limit"), "a limit of 0 reads nothing", "ask for the API's largest page size");
+        c.error(o, &format!("{at}.offset.limit"), Msg::new("http-limit-zero"), Msg::new("http-largest-page-help"));
     }
     if let Some(cur) = &p.cursor {
         query(c, o, &format!("{at}.cursor.from"), &cur.from);
@@ -416,17 +377,12 @@ fn check_paging(c: &mut Checker<'_>, o: &Origin, at: &str, p: &HttpPaging) {
                     c.error(
                         o,
                         &format!("{at}.cursor.request"),
-                        "the next-page request does not send `{{cursor}}`",
-                        "put `{{cursor}}` in its query or body, where the API expects the cursor",
+                        Msg::new("http-cursor-not-sent"),
+                        Msg::new("http-cursor-not-sent-help"),
                     );
                 }
             }
-            _ => c.error(
-                o,
-                &format!("{at}.cursor"),
-                "say how the cursor is sent back",
-                "set `param` (a query parameter) or `request` (a request of its own with `{{cursor}}`), not both",
-            ),
+            _ => c.error(o, &format!("{at}.cursor"), Msg::new("http-cursor-how"), Msg::new("http-cursor-how-help")),
         }
     }
     if let Some(n) = &p.next_url {
@@ -455,17 +411,12 @@ fn check_changes(c: &mut Checker<'_>, o: &Origin, h: &HttpConnector) {
             None => c.error(
                 o,
                 &format!("{at}.create"),
-                "the create has no `conflict`: when an earlier attempt reached the app but its answer was lost, a retry would make a second account",
-                "add `conflict: {find: {path: …, query: {email: \"{{person.email}}\"}}}`, the request that finds an existing account, and the statuses that mean it exists (default 409)",
+                Msg::new("http-create-no-conflict"),
+                Msg::new("http-create-no-conflict-help"),
             ),
         }
         if create.id.is_none() && create.conflict.is_none() {
-            c.error(
-                o,
-                &format!("{at}.create.id"),
-                "keyward cannot learn the new account's id",
-                "set `id` to where the answer holds it (`$.id`)",
-            );
+            c.error(o, &format!("{at}.create.id"), Msg::new("http-create-no-id"), Msg::new("http-create-no-id-help"));
         }
     }
     let others = [
@@ -485,12 +436,7 @@ fn check_changes(c: &mut Checker<'_>, o: &Origin, h: &HttpConnector) {
     if let Some(r) = &ch.update_role
         && !mentions(r, "role")
     {
-        c.error(
-            o,
-            &format!("{at}.updateRole"),
-            "the role change does not send the role",
-            "put `{{role}}` (the app's value) or `{{roleName}}` in its path, query or body",
-        );
+        c.error(o, &format!("{at}.updateRole"), Msg::new("http-role-not-sent"), Msg::new("http-role-not-sent-help"));
     }
     for (name, r) in [("addGroup", &ch.add_group), ("removeGroup", &ch.remove_group)] {
         if let Some(r) = r
@@ -499,18 +445,13 @@ fn check_changes(c: &mut Checker<'_>, o: &Origin, h: &HttpConnector) {
             c.error(
                 o,
                 &format!("{at}.{name}"),
-                "the membership change does not name the group",
-                "put `{{group}}` in its path, query or body",
+                Msg::new("http-group-not-named"),
+                Msg::new("http-group-not-named-help"),
             );
         }
     }
     if ch.add_group.is_some() != ch.remove_group.is_some() {
-        c.error(
-            o,
-            &at,
-            "`addGroup` and `removeGroup` come together",
-            "describe both, or neither and list `groups` under `manual`",
-        );
+        c.error(o, &at, Msg::new("http-groups-together"), Msg::new("http-groups-together-help"));
     }
 }
 
@@ -533,16 +474,16 @@ fn check_request(c: &mut Checker<'_>, o: &Origin, at: &str, r: &HttpRequest, ctx
         c.error(
             o,
             &format!("{at}.method"),
-            format!("`{method}` is not a method keyward sends"),
-            "use GET, POST, PUT, PATCH or DELETE, in capitals",
+            Msg::new("http-bad-method").arg("method", method),
+            Msg::new("http-bad-method-help"),
         );
     }
     if !r.path.starts_with('/') || r.path.contains("://") || r.path.contains('?') || r.path.contains('#') {
         c.error(
             o,
             &format!("{at}.path"),
-            format!("`{}` is not a path under `baseUrl`", crate::excerpt::value(&r.path, 80)),
-            "write the path from `/`, like `/users/{{account.id}}`, and query parameters under `query`",
+            Msg::new("http-bad-path").arg("path", crate::excerpt::value(&r.path, 80)),
+            Msg::new("http-bad-path-help"),
         );
     }
     text_template(c, o, &format!("{at}.path"), &r.path, ctx);
@@ -556,12 +497,7 @@ fn check_request(c: &mut Checker<'_>, o: &Origin, at: &str, r: &HttpRequest, ctx
     }
     if let Some(body) = &r.body {
         if method == "GET" {
-            c.error(
-                o,
-                &format!("{at}.body"),
-                "a GET request carries no body",
-                "remove `body`, or use the method the API documents for this request",
-            );
+            c.error(o, &format!("{at}.body"), Msg::new("http-get-body"), Msg::new("http-get-body-help"));
         }
         match JsonTemplate::parse(body) {
             Ok(t) => {
@@ -578,8 +514,8 @@ fn check_request(c: &mut Checker<'_>, o: &Origin, at: &str, r: &HttpRequest, ctx
                 c.error(
                     o,
                     &format!("{at}.{field}[{i}]"),
-                    format!("{s} is not an HTTP status"),
-                    "list statuses between 100 and 599",
+                    Msg::new("http-not-status").arg("status", Arg::digits(s)),
+                    Msg::new("http-not-status-help"),
                 );
             }
         }
@@ -590,8 +526,8 @@ fn check_request(c: &mut Checker<'_>, o: &Origin, at: &str, r: &HttpRequest, ctx
             c.error(
                 o,
                 &format!("{at}.alreadyDoneWhen"),
-                "`alreadyDoneWhen` without `alreadyDone` statuses is never used",
-                "list the statuses under `alreadyDone`",
+                Msg::new("http-already-done-when-unused"),
+                Msg::new("http-already-done-when-unused-help"),
             );
         }
     }
@@ -599,8 +535,8 @@ fn check_request(c: &mut Checker<'_>, o: &Origin, at: &str, r: &HttpRequest, ctx
         c.error(
             o,
             &format!("{at}.alreadyDone"),
-            format!("{s} is listed both as success and as already done"),
-            "list it under one of `accept` and `alreadyDone`",
+            Msg::new("http-status-twice").arg("status", Arg::digits(s)),
+            Msg::new("http-status-twice-help"),
         );
     }
 }
@@ -622,33 +558,25 @@ fn placeholder(c: &mut Checker<'_>, o: &Origin, at: &str, name: &str, ctx: Conte
     }
     let allowed = ctx.allowed();
     let help = if allowed.is_empty() {
-        "the first page's request fills no placeholder: write the values themselves".to_owned()
+        Msg::new("http-placeholder-first-page-help")
     } else {
         let names: Vec<String> = allowed.iter().map(|n| format!("`{{{{{n}}}}}`")).collect();
-        let close = crate::diag::suggest(name, &allowed);
-        match close {
-            Some(s) => format!("{s} This request can fill {}", names.join(", ")),
-            None => format!("this request can fill {}", names.join(", ")),
+        match crate::diag::suggestion(name, &allowed) {
+            Some(s) => Msg::new("http-placeholder-close-help").arg("suggestion", s).arg("names", names),
+            None => Msg::new("http-placeholder-help").arg("names", names),
         }
     };
-    c.error(
-        o,
-        at,
-        format!("`{{{{{}}}}}` is not a placeholder this request can fill", crate::excerpt::value(name, 64)),
-        help,
-    );
+    c.error(o, at, Msg::new("http-bad-placeholder").arg("name", crate::excerpt::value(name, 64)), help);
 }
 
 fn template_error(c: &mut Checker<'_>, o: &Origin, at: &str, e: &TemplateError) {
     let help = match e {
-        TemplateError::Json { .. } => {
-            "write the body as JSON text with placeholders inside strings: `{\"email\": \"{{person.email}}\"}`"
-        }
-        TemplateError::Syntax { .. } => "write placeholders as `{{name}}`, like `{{account.id}}`",
-        TemplateError::TooMany => "a request template holds at most 64 placeholders",
-        TemplateError::Number(_) => "write the number as a string (`\"…\"`), as most APIs accept ids",
+        TemplateError::Json { .. } => Msg::new("http-template-json-help"),
+        TemplateError::Syntax { .. } => Msg::new("http-template-syntax-help"),
+        TemplateError::TooMany => Msg::new("http-template-too-many-help"),
+        TemplateError::Number(_) => Msg::new("http-template-number-help"),
     };
-    c.error(o, at, e.to_string(), help);
+    c.error(o, at, e.message(), help);
 }
 
 /// A JSONPath query at `at`.
@@ -657,13 +585,11 @@ fn query(c: &mut Checker<'_>, o: &Origin, at: &str, q: &str) {
         c.error(
             o,
             at,
-            format!(
-                "`{}` is not a JSONPath query (RFC 9535): {} at character {}",
-                crate::excerpt::value(q, 80),
-                e.message(),
-                e.position() + 1
-            ),
-            "write a query from the root `$`, like `$.email`, `$.profile.email` or `$.groups[*].name`",
+            Msg::new("http-bad-json-path")
+                .arg("query", crate::excerpt::value(q, 80))
+                .arg("why", e.message())
+                .arg("position", Arg::digits(e.position() + 1)),
+            Msg::new("http-bad-json-path-help"),
         );
     }
 }
@@ -675,24 +601,19 @@ fn check_needs(c: &mut Checker<'_>, o: &Origin, app: &ApplicationSpec, ch: &Http
         return;
     }
     let manual = |m: ManualChange| ch.manual.contains(&m);
-    let mut needs: Vec<(&str, bool, ManualChange, String)> = vec![
-        ("create", ch.create.is_some(), ManualChange::Create, "joiners get accounts".to_owned()),
-        ("suspend", ch.suspend.is_some(), ManualChange::Suspend, "leavers' accounts are closed".to_owned()),
+    let mut needs: Vec<(&str, bool, ManualChange, Msg)> = vec![
+        ("create", ch.create.is_some(), ManualChange::Create, Msg::new("http-need-create")),
+        ("suspend", ch.suspend.is_some(), ManualChange::Suspend, Msg::new("http-need-suspend")),
     ];
     if ch.suspend.is_some() || app.lifecycle.on_leave == OnLeave::Suspend {
-        needs.push((
-            "restore",
-            ch.restore.is_some(),
-            ManualChange::Restore,
-            "suspended accounts come back for rehires and returns from leave".to_owned(),
-        ));
+        needs.push(("restore", ch.restore.is_some(), ManualChange::Restore, Msg::new("http-need-restore")));
     }
     if let Retention::After(d) = app.lifecycle.offboarding.delete_after {
         needs.push((
             "delete",
             ch.delete.is_some(),
             ManualChange::Delete,
-            format!("`lifecycle.offboarding.deleteAfter: {d}` deletes leavers' accounts"),
+            Msg::new("http-need-delete").arg("after", d.to_string()),
         ));
     }
     if app.roles.len() > 1 || app.default_role.is_some() {
@@ -700,7 +621,7 @@ fn check_needs(c: &mut Checker<'_>, o: &Origin, app: &ApplicationSpec, ch: &Http
             "updateRole",
             ch.update_role.is_some(),
             ManualChange::UpdateRole,
-            "the app's roles follow the grants".to_owned(),
+            Msg::new("http-need-update-role"),
         ));
     }
     for (name, described, m, why) in needs {
@@ -708,8 +629,8 @@ fn check_needs(c: &mut Checker<'_>, o: &Origin, app: &ApplicationSpec, ch: &Http
             c.error(
                 o,
                 &format!("{P}.changes"),
-                format!("the connector describes changes but no `{name}`, and {why}"),
-                format!("add `changes.{name}` with the API's request, or list `{}` under `changes.manual` to leave it to a human as a checklist item", manual_name(m)),
+                Msg::new("http-need-missing").arg("change", name).arg("why", why),
+                Msg::new("http-need-missing-help").arg("change", name).arg("manual", manual_name(m)),
             );
         }
     }

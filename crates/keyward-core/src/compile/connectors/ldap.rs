@@ -4,6 +4,7 @@
 use crate::compile::checker::Checker;
 use crate::compile::fields::check_secret_ref;
 use crate::endpoint;
+use crate::i18n::Msg;
 use crate::load::Origin;
 use crate::resources::ApplicationSpec;
 
@@ -18,14 +19,14 @@ pub(super) fn check(c: &mut Checker<'_>, o: &Origin, app: &ApplicationSpec, ldap
                 c.error(
                     o,
                     "spec.connector.ldap.startTls",
-                    "an `ldaps://` connection is TLS from the start, so StartTLS cannot upgrade it",
-                    "remove `startTls`, or use an `ldap://` URL with `startTls: true`",
+                    Msg::new("ldap-ldaps-start-tls"),
+                    Msg::new("ldap-ldaps-start-tls-help"),
                 );
             }
             plain
         }
         Err(e) => {
-            c.error(o, "spec.connector.ldap.url", e.to_string(), e.help());
+            c.error(o, "spec.connector.ldap.url", e.message(), e.help_message());
             matches!(e, endpoint::UrlError::Plaintext { .. })
         }
     };
@@ -34,19 +35,14 @@ pub(super) fn check(c: &mut Checker<'_>, o: &Origin, app: &ApplicationSpec, ldap
             c.error(
                 o,
                 "spec.connector.ldap.tls.caFile",
-                "`caFile` is empty",
-                "name the PEM file with the CA certificate that signed the directory's certificate, relative to this policy file, or remove `tls` to trust the system's CAs",
+                Msg::new("ldap-ca-file-empty"),
+                Msg::new("ldap-ca-file-empty-help"),
             );
         }
         // A CA file on a plain connection looks like protection but checks
         // nothing: the password would still cross the network in clear.
         if plain && !ldap.start_tls {
-            c.error(
-                o,
-                "spec.connector.ldap.tls",
-                "`tls` is set but the connection is plain `ldap://` without StartTLS, so no certificate is ever checked",
-                "set `startTls: true`, or use an `ldaps://` URL",
-            );
+            c.error(o, "spec.connector.ldap.tls", Msg::new("ldap-tls-unused"), Msg::new("ldap-tls-unused-help"));
         }
     }
     let dns = [("bindDn", Some(&ldap.bind_dn)), ("baseDn", Some(&ldap.base_dn)), ("groupsDn", ldap.groups_dn.as_ref())];
@@ -57,8 +53,8 @@ pub(super) fn check(c: &mut Checker<'_>, o: &Origin, app: &ApplicationSpec, ldap
             c.error(
                 o,
                 &format!("spec.connector.ldap.{field}"),
-                format!("`{dn}` is not a DN"),
-                "write it as attribute=value pairs from the entry up, for example `ou=people,dc=example,dc=com`",
+                Msg::new("ldap-not-dn").arg("dn", dn),
+                Msg::new("ldap-not-dn-help"),
             );
         }
     }
@@ -67,7 +63,7 @@ pub(super) fn check(c: &mut Checker<'_>, o: &Origin, app: &ApplicationSpec, ldap
         o,
         "spec.connector.ldap.password",
         &ldap.password,
-        "write `password: {env: LDAP_PASSWORD}`, `password: {file: /var/run/secrets/ldap-password}` or, for the controller in Kubernetes, `password: {secret: {name: keyward-credentials, key: ldap-password}}`",
+        super::secret_help("password", "LDAP_PASSWORD", "/var/run/secrets/ldap-password", "ldap-password"),
     );
     if let Some(f) = &ldap.user_filter
         && !is_ldap_filter(f)
@@ -75,8 +71,8 @@ pub(super) fn check(c: &mut Checker<'_>, o: &Origin, app: &ApplicationSpec, ldap
         c.error(
             o,
             "spec.connector.ldap.userFilter",
-            format!("`{f}` is not an LDAP filter"),
-            "write it in balanced parentheses, for example `(&(objectClass=inetOrgPerson)(!(employeeType=service)))`",
+            Msg::new("ldap-not-filter").arg("filter", f),
+            Msg::new("ldap-not-filter-help"),
         );
     }
     let a = &ldap.attributes;
@@ -89,8 +85,8 @@ pub(super) fn check(c: &mut Checker<'_>, o: &Origin, app: &ApplicationSpec, ldap
             c.error(
                 o,
                 &format!("spec.connector.ldap.attributes.{field}"),
-                format!("`{name}` is not an LDAP attribute name"),
-                "write the attribute's name as the schema has it, for example `uid` or `mail`",
+                Msg::new("ldap-not-attribute").arg("name", name),
+                Msg::new("ldap-not-attribute-help"),
             );
         }
     }
@@ -98,36 +94,41 @@ pub(super) fn check(c: &mut Checker<'_>, o: &Origin, app: &ApplicationSpec, ldap
         (LdapSuspension::Group, None) => c.error(
             o,
             "spec.connector.ldap.suspension",
-            "`suspension: group` needs the group whose members are suspended",
-            "add `suspendedGroup:` with the group's cn, for example `suspendedGroup: suspended`",
+            Msg::new("ldap-suspension-group-needs-group"),
+            Msg::new("ldap-suspension-group-needs-group-help"),
         ),
         (LdapSuspension::Group, Some(_)) if ldap.groups_dn.is_none() => c.error(
             o,
             "spec.connector.ldap.suspendedGroup",
-            "the suspended group is looked up under `groupsDn`, which is not set",
-            "add `groupsDn:` with the subtree that holds the groups",
+            Msg::new("ldap-suspended-group-no-groups-dn"),
+            Msg::new("ldap-suspended-group-no-groups-dn-help"),
         ),
         (LdapSuspension::PasswordLock, Some(_)) => c.error(
             o,
             "spec.connector.ldap.suspendedGroup",
-            "`suspendedGroup` is only used with `suspension: group`",
-            "add `suspension: group`, or remove `suspendedGroup` to suspend by locking the password",
+            Msg::new("ldap-suspended-group-unused"),
+            Msg::new("ldap-suspended-group-unused-help"),
         ),
         _ => {}
     }
     if ldap.page_size == Some(0) {
-        c.error(o, "spec.connector.ldap.pageSize", "a page size of 0 reads nothing", "leave it out or use 1 or more");
+        c.error(
+            o,
+            "spec.connector.ldap.pageSize",
+            Msg::new("connectors-page-size-zero"),
+            Msg::new("compile-timeout-zero-help"),
+        );
     }
     c.timeout(o, "spec.connector.ldap.timeoutSeconds", ldap.timeout_seconds, "operation");
     if !app.roles.is_empty() {
-        c.error(o, "spec.roles", "an LDAP directory has no roles", "remove `roles` and grant groups instead");
+        c.error(o, "spec.roles", Msg::new("ldap-no-roles"), Msg::new("ldap-no-roles-help").arg("field", "roles"));
     }
     if app.default_role.is_some() {
         c.error(
             o,
             "spec.defaultRole",
-            "an LDAP directory has no roles",
-            "remove `defaultRole` and grant groups instead",
+            Msg::new("ldap-no-roles"),
+            Msg::new("ldap-no-roles-help").arg("field", "defaultRole"),
         );
     }
 }

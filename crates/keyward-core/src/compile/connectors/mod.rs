@@ -42,6 +42,12 @@ pub(super) fn use_either(known: &[&str]) -> Msg {
     Msg::new("compile-use").arg("what", or_list(known))
 }
 
+/// The help of a credential field: its three forms, from the environment
+/// variable `env`, the file `file` and the Kubernetes Secret's key `key`.
+fn secret_help(field: &str, env: &str, file: &str, key: &str) -> Msg {
+    Msg::new("connectors-secret-help").arg("field", field).arg("env", env).arg("file", file).arg("key", key)
+}
+
 /// What compilation keeps of an app's connector.
 pub(super) struct ConnectorFacts {
     /// The connector's kind as written (`csvExport`); `none` when there is none.
@@ -63,8 +69,8 @@ pub(super) fn check(c: &mut Checker<'_>, o: &Origin, s: &ApplicationSpec) -> Con
         c.error(
             o,
             "spec.connector",
-            "the application sets more than one connector",
-            format!("keep exactly one of {}", kinds.join(", ")),
+            Msg::new("connectors-more-than-one"),
+            Msg::new("connectors-more-than-one-help").arg("kinds", kinds),
         );
     }
     let mut connector_roles = None;
@@ -99,12 +105,7 @@ pub(super) fn check(c: &mut Checker<'_>, o: &Origin, s: &ApplicationSpec) -> Con
         (None, None, None, None) if s.connector.http.is_some() => "http",
         (None, None, None, None) if s.connector.okta.is_some() => "okta",
         (None, None, None, None) => {
-            c.error(
-                o,
-                "spec.connector",
-                "the application has no connector",
-                "set `scim:` with the app's SCIM URL and token, `github:` with the organisation and token, `ldap:` with the directory's URL, bind DN and base DN, `microsoftGraph:` with the Entra tenant and app registration, `googleWorkspace:` with the service account key and the admin it acts as, `slack:` with the Slack tokens, `atlassian:` with the organisation id and API key, `okta:` with the organisation URL and API token, `http:` with a description of the app's REST API, or `csvExport:` with the path and columns of the app's user export",
-            );
+            c.error(o, "spec.connector", Msg::new("connectors-none"), Msg::new("connectors-none-help"));
             "none"
         }
     };
@@ -163,8 +164,8 @@ fn status_values(c: &mut Checker<'_>, o: &Origin, path: &str, sv: &crate::resour
                 c.error(
                     o,
                     &format!("{path}.{meaning}"),
-                    format!("status value `{v}` is listed as both {prev} and {meaning}"),
-                    "list each value under one meaning only",
+                    Msg::new("connectors-status-both").arg("value", v).arg("first", prev).arg("second", meaning),
+                    Msg::new("connectors-status-both-help"),
                 );
             }
         }

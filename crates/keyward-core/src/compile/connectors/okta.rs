@@ -4,6 +4,7 @@
 use crate::compile::checker::Checker;
 use crate::compile::fields::{check_api_url, check_secret_ref};
 use crate::endpoint;
+use crate::i18n::Msg;
 use crate::load::Origin;
 use crate::resources::{ApplicationSpec, OktaConnector};
 
@@ -13,15 +14,15 @@ pub(crate) const EVERYONE: &str = "Everyone";
 /// Checks the connector's settings.
 pub(super) fn check(c: &mut Checker<'_>, o: &Origin, app: &ApplicationSpec, k: &OktaConnector) {
     const P: &str = "spec.connector.okta";
-    let example = "write the organisation's URL, for example `https://acme.okta.com`";
+    let example = Msg::new("okta-org-url-help");
     check_api_url(c, o, &format!("{P}.orgUrl"), &k.org_url, example);
     if let Ok(url) = endpoint::http_url(k.org_url.trim()) {
         if !url.path().trim_end_matches('/').is_empty() || url.query().is_some() {
             c.error(
                 o,
                 &format!("{P}.orgUrl"),
-                format!("`{}` has a path; keyward adds `/api/v1/…` itself", url.path()),
-                format!("write only the organisation's URL, `{}`", url.origin().ascii_serialization()),
+                Msg::new("okta-url-has-path").arg("path", url.path()),
+                Msg::new("okta-url-has-path-help").arg("origin", url.origin().ascii_serialization()),
             );
         }
         if let Some(host) = url.host_str()
@@ -31,8 +32,8 @@ pub(super) fn check(c: &mut Checker<'_>, o: &Origin, app: &ApplicationSpec, k: &
             c.error(
                 o,
                 &format!("{P}.orgUrl"),
-                format!("`{host}` is the Admin Console's address, not the organisation's"),
-                format!("write `https://{org}.{rest}`: Okta's API answers at the organisation's URL"),
+                Msg::new("okta-admin-url").arg("host", host),
+                Msg::new("okta-admin-url-help").arg("org", org).arg("rest", rest),
             );
         }
     }
@@ -41,16 +42,11 @@ pub(super) fn check(c: &mut Checker<'_>, o: &Origin, app: &ApplicationSpec, k: &
         o,
         &format!("{P}.token"),
         &k.token,
-        "write `token: {env: OKTA_API_TOKEN}`, `token: {file: /var/run/secrets/okta-token}` or, for the controller in Kubernetes, `token: {secret: {name: keyward-credentials, key: okta-token}}`",
+        super::secret_help("token", "OKTA_API_TOKEN", "/var/run/secrets/okta-token", "okta-token"),
     );
     let named = app.roles.iter().enumerate().map(|(i, r)| (format!("spec.roles[{i}]"), r));
     for (path, r) in named.chain(app.default_role.iter().map(|d| ("spec.defaultRole".to_owned(), d))) {
-        c.error(
-            o,
-            &path,
-            format!("role `{r}`: Okta users have no role the Okta connector can set"),
-            "remove it and grant Okta groups instead: `grant: [{app: okta, groups: [engineering]}]`",
-        );
+        c.error(o, &path, Msg::new("okta-no-roles").arg("role", r), Msg::new("okta-no-roles-help"));
     }
     c.timeout(o, &format!("{P}.timeoutSeconds"), k.timeout_seconds, "call");
 }

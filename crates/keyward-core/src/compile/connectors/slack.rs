@@ -2,6 +2,7 @@
 
 use crate::compile::checker::Checker;
 use crate::compile::fields::{check_api_url, check_secret_ref};
+use crate::i18n::Msg;
 use crate::load::Origin;
 
 /// Checks the connector's settings.
@@ -12,7 +13,7 @@ pub(super) fn check(c: &mut Checker<'_>, o: &Origin, s: &crate::resources::Slack
         o,
         &format!("{P}.token"),
         &s.token,
-        "write `token: {env: SLACK_TOKEN}`, `token: {file: /var/run/secrets/slack-token}` or, for the controller in Kubernetes, `token: {secret: {name: keyward-credentials, key: slack-token}}`",
+        super::secret_help("token", "SLACK_TOKEN", "/var/run/secrets/slack-token", "slack-token"),
     );
     if let Some(t) = &s.scim_token {
         check_secret_ref(
@@ -20,14 +21,19 @@ pub(super) fn check(c: &mut Checker<'_>, o: &Origin, s: &crate::resources::Slack
             o,
             &format!("{P}.scimToken"),
             t,
-            "write `scimToken: {env: SLACK_SCIM_TOKEN}`, `scimToken: {file: /var/run/secrets/slack-scim-token}` or, for the controller in Kubernetes, `scimToken: {secret: {name: keyward-credentials, key: slack-scim-token}}`",
+            super::secret_help(
+                "scimToken",
+                "SLACK_SCIM_TOKEN",
+                "/var/run/secrets/slack-scim-token",
+                "slack-scim-token",
+            ),
         );
     }
     let urls =
         [("apiUrl", &s.api_url, "https://slack.com/api"), ("scimUrl", &s.scim_url, "https://api.slack.com/scim/v2")];
     for (field, url, default) in urls {
         if let Some(url) = url {
-            check_api_url(c, o, &format!("{P}.{field}"), url, format!("leave it out for Slack's own `{default}`"));
+            check_api_url(c, o, &format!("{P}.{field}"), url, Msg::new("slack-url-help").arg("default", default));
         }
     }
     if let Some(t) = &s.team_id
@@ -38,12 +44,12 @@ pub(super) fn check(c: &mut Checker<'_>, o: &Origin, s: &crate::resources::Slack
         c.error(
             o,
             &format!("{P}.teamId"),
-            format!("`{t}` is not a Slack workspace id"),
-            "write the workspace id, `T` and upper-case letters and digits (`T0123ABCD`), as in the workspace's URL in the admin dashboard",
+            Msg::new("slack-not-team-id").arg("team", t),
+            Msg::new("slack-not-team-id-help"),
         );
     }
     if s.limit.is_some_and(|l| l == 0 || l > 1000) {
-        c.error(o, &format!("{P}.limit"), "Slack pages hold 1 to 1000 users", "leave it out (200) or use 1 to 1000");
+        c.error(o, &format!("{P}.limit"), Msg::new("slack-limit"), Msg::new("slack-limit-help"));
     }
     c.timeout(o, &format!("{P}.timeoutSeconds"), s.timeout_seconds, "call");
 }
