@@ -32,6 +32,7 @@ use rustc_hash::FxBuildHasher;
 use crate::account::Account;
 use crate::compile::model::{CompiledApp, CompiledCorrelator, CompiledProtect};
 use crate::hints::NameIndex;
+use crate::i18n::{Lang, Msg};
 use crate::identity::{Doubt, Timeline, Verdict, verdict};
 use crate::people::People;
 
@@ -91,8 +92,13 @@ impl Link {
 pub struct LinkDetail {
     /// The deciding correlator's description and the account's value.
     pub matched_by: Option<(String, String)>,
+    /// The deciding correlator's description (`matched_by`'s first part)
+    /// as a message.
+    pub deciding: Option<Msg>,
     /// For fallback matches: why the earlier correlator did not decide.
     pub weak_because: Option<String>,
+    /// [`Self::weak_because`] as a message.
+    pub weak_message: Option<Msg>,
     /// Candidate people of an ambiguous match; for a look-alike address,
     /// the people whose address it resembles.
     pub candidates: Vec<usize>,
@@ -102,6 +108,9 @@ pub struct LinkDetail {
     pub tried: Vec<(String, String)>,
     /// For protected accounts: the rule's reason.
     pub protected_because: Option<String>,
+    /// [`Self::protected_because`] as a message (a reason the policy
+    /// writes is kept in its own words).
+    pub protected_message: Option<Msg>,
     /// For a matched account with dates, or whose person's address had
     /// earlier holders: what its own evidence says about whose it is.
     pub verdict: Option<Verdict>,
@@ -511,18 +520,23 @@ fn resembled(people: &People, raw: &str, aliases: &[(String, String)], strip_plu
 pub(crate) fn explain(app: &CompiledApp, people: &People, a: &Account, link: Link) -> LinkDetail {
     let mut d = LinkDetail::default();
     if let Link::Protected { rule } = link {
-        d.protected_because = app.protect.get(rule as usize).map(|r| match r {
-            CompiledProtect::Username(re, reason) => {
-                reason.clone().unwrap_or_else(|| format!("username matches `{}`", re.as_str()))
-            }
-            CompiledProtect::Email(re, reason) => {
-                reason.clone().unwrap_or_else(|| format!("e-mail matches `{}`", re.as_str()))
-            }
-            CompiledProtect::Id(id, reason) => reason.clone().unwrap_or_else(|| format!("account id `{id}`")),
+        d.protected_message = app.protect.get(rule as usize).map(|r| {
+            let (reason, default) = match r {
+                CompiledProtect::Username(re, reason) => {
+                    (reason, Msg::new("protect-username-matches").arg("pattern", re.as_str()))
+                }
+                CompiledProtect::Email(re, reason) => {
+                    (reason, Msg::new("protect-email-matches").arg("pattern", re.as_str()))
+                }
+                CompiledProtect::Id(id, reason) => (reason, Msg::new("protect-account-id").arg("id", id)),
+            };
+            reason.as_ref().map_or(default, |r| Msg::new("protect-reason").arg("reason", r))
         });
+        d.protected_because = d.protected_message.as_ref().map(|m| m.render(Lang::En));
         return d;
     }
     let mut buf = String::new();
+    let mut first_tried = None;
     for (i, c) in app.correlators.iter().enumerate() {
         let Some(raw) = a.field(c.field()) else { continue };
         let deciding = match link {
@@ -532,6 +546,7 @@ pub(crate) fn explain(app: &CompiledApp, people: &People, a: &Account, link: Lin
         if deciding {
             normalize_into(c, raw, &mut buf);
             d.matched_by = Some((c.describe(), buf.clone()));
+            d.deciding = Some(c.describe_message());
             if let (Link::LookAlike { .. }, CompiledCorrelator::Email { aliases, strip_plus, .. }) = (link, c) {
                 d.look_alike = non_ascii_local_part(raw);
                 d.candidates = resembled(people, raw, aliases, *strip_plus);
@@ -544,12 +559,15 @@ pub(crate) fn explain(app: &CompiledApp, people: &People, a: &Account, link: Lin
             }
             break;
         }
+        first_tried = first_tried.or(Some((c, raw)));
         d.tried.push((c.describe(), raw.to_owned()));
     }
     if let Link::Person { weak: true, .. } = link
-        && let Some((what, value)) = d.tried.first()
+        && let Some((c, value)) = first_tried
     {
-        d.weak_because = Some(format!("its {what} `{value}` matches nobody"));
+        let m = Msg::new("correlator-weak").arg("what", c.describe_message()).arg("value", value);
+        d.weak_because = Some(m.render(Lang::En));
+        d.weak_message = Some(m);
     }
     if let Link::Person { person, .. } = link {
         d.verdict = verdict(people, person as usize, a, app.lifecycle.provision_before);

@@ -15,7 +15,7 @@ use keyward_core::discovery::{AppFacts, AppUse, DirectoryScan, Evidence};
 use keyward_core::people::{People, Person};
 use keyward_core::present::discovered::{
     CatalogueEntry, Discovered, DiscoveredApp, HolderPhase, NAME_CHARS, SCOPES, Tally, UNKNOWN_EXAMPLES, markdown,
-    stub, summarize, text,
+    markdown_in, stub, summarize, text, text_in,
 };
 use keyward_core::present::explain::explain;
 use keyward_core::present::report::{Report, html};
@@ -420,6 +420,20 @@ fn the_summary_as_text() {
 #[test]
 fn the_summary_as_markdown() {
     insta::assert_snapshot!(markdown(&summary()));
+}
+
+#[test]
+fn the_summary_as_text_ja() {
+    let d = summary();
+    assert_eq!(text_in(&d, keyward_core::i18n::Lang::En), text(&d), "English is the English rendering");
+    insta::assert_snapshot!(text_in(&d, keyward_core::i18n::Lang::Ja));
+}
+
+#[test]
+fn the_summary_as_markdown_ja() {
+    let d = summary();
+    assert_eq!(markdown_in(&d, keyward_core::i18n::Lang::En), markdown(&d), "English is the English rendering");
+    insta::assert_snapshot!(markdown_in(&d, keyward_core::i18n::Lang::Ja));
 }
 
 #[test]

@@ -12,7 +12,10 @@ use std::time::Duration;
 
 use anyhow::{Result, bail};
 use backon::{ExponentialBuilder, Retryable as _};
+use keyward_core::i18n::{Arg, Msg};
 use keyward_core::present::digest::Digest;
+
+use crate::problems::said;
 
 /// Where to send, resolved from the environment before any work starts.
 #[derive(Clone, Default)]
@@ -53,13 +56,13 @@ impl Notifiers {
             let Some(var) = var else { continue };
             let value = std::env::var(var).unwrap_or_default();
             if value.trim().is_empty() {
-                bail!("environment variable {var} (the webhook URL to notify) is not set; set it, or drop the flag");
+                bail!(said(Msg::new("cli-notify-var-unset").arg("var", var)));
             }
             let url = reqwest::Url::parse(value.trim())
                 .ok()
                 .filter(|u| matches!(u.scheme(), "https" | "http") && u.host_str().is_some());
             let Some(url) = url else {
-                bail!("environment variable {var} does not hold an http(s) URL; put the webhook URL there");
+                bail!(said(Msg::new("cli-notify-var-not-url").arg("var", var)));
             };
             targets.push(Target { kind, var: var.to_owned(), url });
         }
@@ -79,7 +82,7 @@ impl Notifiers {
         }
         let client = match reqwest::Client::builder().timeout(Duration::from_secs(10)).build() {
             Ok(c) => c,
-            Err(e) => return vec![format!("cannot send notifications: {e}")],
+            Err(e) => return vec![said(Msg::new("cli-notify-cannot-send").arg("error", e.to_string())).to_string()],
         };
         let mut warnings = Vec::new();
         for t in &self.targets {
@@ -90,7 +93,8 @@ impl Notifiers {
                 Kind::Json => match serde_json::to_value(digest) {
                     Ok(v) => v,
                     Err(e) => {
-                        warnings.push(format!("cannot render the notification: {e}"));
+                        warnings
+                            .push(said(Msg::new("cli-notify-cannot-render").arg("error", e.to_string())).to_string());
                         continue;
                     }
                 },
@@ -98,7 +102,11 @@ impl Notifiers {
             let attempt = || async {
                 let r = client.post(t.url.clone()).json(&body).send().await.map_err(|e| Failure {
                     retry: e.is_timeout() || e.is_connect() || e.is_request(),
-                    why: if e.is_timeout() { "timed out".to_owned() } else { "could not connect".to_owned() },
+                    why: if e.is_timeout() {
+                        Msg::new("cli-notify-timed-out")
+                    } else {
+                        Msg::new("cli-notify-no-connection")
+                    },
                 })?;
                 let status = r.status();
                 if status.is_success() {
@@ -106,7 +114,7 @@ impl Notifiers {
                 } else {
                     Err(Failure {
                         retry: status.is_server_error() || status.as_u16() == 429,
-                        why: format!("answered HTTP {}", status.as_u16()),
+                        why: Msg::new("cli-notify-http-status").arg("status", Arg::digits(status.as_u16())),
                     })
                 }
             };
@@ -117,15 +125,15 @@ impl Notifiers {
                 .with_jitter();
             if let Err(f) = attempt.retry(backoff).when(|f: &Failure| f.retry).await {
                 let what = match t.kind {
-                    Kind::Slack => "Slack webhook",
-                    Kind::Json => "webhook",
+                    Kind::Slack => Msg::new("cli-notify-slack-webhook"),
+                    Kind::Json => Msg::new("cli-notify-webhook"),
                 };
-                warnings.push(format!(
-                    "the {what} at {} (from {}) {}; the notification was not delivered",
-                    t.url.host_str().unwrap_or("?"),
-                    t.var,
-                    f.why
-                ));
+                let m = Msg::new("cli-notify-not-delivered")
+                    .arg("what", what)
+                    .arg("host", t.url.host_str().unwrap_or("?"))
+                    .arg("var", t.var.as_str())
+                    .arg("why", f.why);
+                warnings.push(said(m).to_string());
             }
         }
         warnings
@@ -135,5 +143,5 @@ impl Notifiers {
 struct Failure {
     retry: bool,
     /// Why, without the URL (it is a credential).
-    why: String,
+    why: Msg,
 }

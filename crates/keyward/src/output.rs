@@ -12,8 +12,11 @@ use std::io::Write as _;
 
 use anyhow::{Context as _, Result};
 use is_terminal::IsTerminal as _;
+use keyward_core::i18n::Msg;
 use keyward_core::printable::escape_lines;
 use serde::Serialize;
+
+use crate::problems::said;
 
 /// When to use colours (`--color`).
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -84,7 +87,8 @@ pub fn stderr_line(s: &str) {
 /// `value` as pretty JSON ending with a newline; `what` names it in the
 /// error ("the explanation").
 pub fn pretty_json(value: &impl Serialize, what: &str) -> Result<String> {
-    let mut s = serde_json::to_string_pretty(value).with_context(|| format!("cannot render {what}"))?;
+    let mut s =
+        serde_json::to_string_pretty(value).with_context(|| said(Msg::new("cli-cannot-render").arg("what", what)))?;
     s.push('\n');
     Ok(s)
 }
@@ -95,6 +99,6 @@ pub fn ignore_broken_pipe(r: std::io::Result<()>) -> Result<()> {
     match r {
         // A closed pipe (`keyward plan | head`) is not an error worth a message.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other.context("cannot write to standard output"),
+        other => other.context(said(Msg::new("cli-cannot-write-stdout"))),
     }
 }

@@ -1,6 +1,6 @@
 //! Printing problems: policy errors with a source snippet (miette), data
 //! errors with file, line and column, and a last line that says nothing
-//! was changed.
+//! was changed; and [`Said`], the CLI's own errors in the reader's language.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -10,7 +10,7 @@ use keyward_core::PolicySet;
 use keyward_core::diag::{Diagnostic, Diagnostics, Severity};
 use miette::{LabeledSpan, MietteDiagnostic, NamedSource};
 
-use keyward_core::i18n::Lang;
+use keyward_core::i18n::{Lang, Msg};
 use keyward_core::printable::{escape, mask_keeping_offsets};
 use keyward_core::t;
 
@@ -141,6 +141,26 @@ fn render(d: &Diagnostic, text: Option<&str>) -> String {
         _ => d.render(lang),
     }
 }
+
+/// One of the CLI's own messages (`cli.ftl`) as an error, or as the
+/// context of one (`.with_context(|| said(Msg::new("cli-cannot-write")…))`):
+/// shown in the language chosen at start, so one message says "cannot
+/// write X" everywhere, in English or Japanese.
+#[derive(Debug, Clone)]
+pub struct Said(pub Msg);
+
+/// [`Said`], shorter to write at the call.
+pub fn said(m: Msg) -> Said {
+    Said(m)
+}
+
+impl fmt::Display for Said {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.render(language::current()))
+    }
+}
+
+impl std::error::Error for Said {}
 
 /// Prints an error that ends the command.
 pub fn error(e: &anyhow::Error) {

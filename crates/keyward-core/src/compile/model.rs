@@ -10,6 +10,7 @@ use globset::GlobSet;
 use regex::Regex;
 use rustc_hash::FxHashMap;
 
+use crate::i18n::{Lang, Msg};
 use crate::resources::LifecycleSpec;
 
 /// A compiled department selector.
@@ -126,12 +127,18 @@ impl CompiledCorrelator {
         }
     }
 
-    /// Short description for reasons (`email`, `employee number`, `github`).
+    /// Short description for reasons (`e-mail`, `employee number`,
+    /// ``HR attribute `github` ``), in English.
     pub(crate) fn describe(&self) -> String {
+        self.describe_message().render(Lang::En)
+    }
+
+    /// [`Self::describe`] as a message, for readers of any language.
+    pub(crate) fn describe_message(&self) -> Msg {
         match self {
-            Self::Email { .. } => "e-mail".to_owned(),
-            Self::EmployeeId { .. } => "employee number".to_owned(),
-            Self::Attribute { attribute, .. } => format!("HR attribute `{attribute}`"),
+            Self::Email { .. } => Msg::new("correlator-email"),
+            Self::EmployeeId { .. } => Msg::new("correlator-employee-id"),
+            Self::Attribute { attribute, .. } => Msg::new("correlator-attribute").arg("attribute", attribute),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Who has which account in which app, matched to people.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
@@ -7,9 +8,10 @@ use serde::Serialize;
 
 use crate::account::AccountListing;
 use crate::compile::PolicySet;
-use crate::correlate::{Indexes, Link, correlate, explain};
-use crate::hints::hint_words;
-use crate::i18n::Lang;
+use crate::correlate::{Indexes, Link, LinkDetail, correlate, explain};
+use crate::hints::hint_message;
+use crate::i18n::{Arg, Lang, Msg};
+use crate::identity::clue_message;
 use crate::people::{People, Phase};
 use crate::plan::PlanError;
 use crate::present::escape::spreadsheet_cell;
@@ -38,13 +40,20 @@ pub struct InventoryRow {
     pub person_name: String,
     /// The person's situation on the inventory date.
     pub person_status: String,
-    /// How the account was matched, or why not.
+    /// How the account was matched, or why not, in English (the CSV for
+    /// tools, JSON).
     pub matched_by: String,
+    /// [`Self::matched_by`] as a message, for readers of any language.
+    #[serde(skip)]
+    pub matched_by_message: Msg,
     /// For an account matching nobody: the people its name suggests
     /// (`E0100 山田 太郎 (left 2025-03-31)`, `; `-separated) — a hint for
     /// the reviewer, never a match.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub probably: String,
+    /// [`Self::probably`] as a message (`None` without hints).
+    #[serde(skip)]
+    pub probably_message: Option<Msg>,
     /// The correlation itself, for callers that group rows by person or
     /// pick out orphans without parsing `matched_by`'s words.
     #[serde(skip)]
@@ -124,43 +133,27 @@ pub fn inventory(
         let mut app_rows = Vec::with_capacity(listing.accounts.len());
         for (a, link) in listing.accounts.iter().zip(links) {
             let d = explain(app, people, a, link);
-            let mut probably = String::new();
+            let mut probably = None;
             let empty = || (String::new(), String::new(), String::new());
-            let ((person_id, person_name, person_status), matched_by) = match link {
-                Link::Person { person, weak, .. } => {
+            let ((person_id, person_name, person_status), how) = match link {
+                Link::Person { person, .. } => {
                     let p = &people.persons()[person as usize];
-                    let (what, key) = d.matched_by.unwrap_or_default();
-                    let mut how = match (weak, d.weak_because) {
-                        (true, Some(w)) => format!("{what} {key} (fallback: {w})"),
-                        _ => format!("{what} {key}"),
-                    };
-                    if let Some(v) = &d.verdict
-                        && (v.doubt.is_some() || !v.earlier.is_empty())
-                    {
-                        let state = if v.doubt.is_some() { "in doubt" } else { "decided" };
-                        how = format!("{how} ({state}: {})", crate::identity::clue_words(v));
-                    }
-                    ((p.id.clone(), p.name.clone().unwrap_or_default(), phase_word(p.phase(today))), how)
-                }
-                Link::Ambiguous { .. } => {
-                    let ids: Vec<&str> =
-                        d.candidates.iter().filter_map(|&i| people.get(i)).map(|p| p.id.as_str()).collect();
-                    (empty(), format!("ambiguous: {}", ids.join(", ")))
-                }
-                Link::LookAlike { .. } => {
-                    let ids: Vec<&str> =
-                        d.candidates.iter().filter_map(|&i| people.get(i)).map(|p| p.id.as_str()).collect();
-                    let like = if ids.is_empty() { String::new() } else { format!(", resembles {}", ids.join(", ")) };
-                    (empty(), format!("look-alike address: non-ASCII {}{like}", d.look_alike.join(" ")))
+                    ((p.id.clone(), p.name.clone().unwrap_or_default(), phase_word(p.phase(today))), matched(&d))
                 }
                 Link::Orphan => {
                     let hints = indexes.names(people).probable(a);
-                    probably = hints.iter().map(|&i| hint_words(people, i, today)).collect::<Vec<_>>().join("; ");
-                    (empty(), "unmatched".to_owned())
+                    let mut named = hints.iter().rev().filter_map(|&i| hint_message(people, i, today));
+                    probably = named.next().map(|last| {
+                        named.fold(last, |rest, first| {
+                            Msg::new("inv-probably-and").arg("first", first).arg("rest", rest)
+                        })
+                    });
+                    (empty(), Msg::new("inv-unmatched"))
                 }
-                Link::Protected { .. } => (empty(), format!("protected: {}", d.protected_because.unwrap_or_default())),
-                Link::Bot => (empty(), "bot".to_owned()),
+                _ => (empty(), unmatched(people, link, d)),
             };
+            let matched_by = how.render(Lang::En);
+            let probably_en = probably.as_ref().map(|m| m.render(Lang::En)).unwrap_or_default();
             app_rows.push(InventoryRow {
                 app: app.name.clone(),
                 account_id: a.id.to_string(),
@@ -173,7 +166,9 @@ pub fn inventory(
                 person_name,
                 person_status,
                 matched_by,
-                probably,
+                matched_by_message: how,
+                probably: probably_en,
+                probably_message: probably,
                 link,
             });
         }
@@ -183,6 +178,83 @@ pub fn inventory(
         rows.extend(app_rows);
     }
     Ok(Inventory { date: today, rows })
+}
+
+/// How a matched account was matched (`e-mail x@y`), with the fallback's
+/// reason and the evidence when the address had several holders.
+fn matched(d: &LinkDetail) -> Msg {
+    let key = d.matched_by.as_ref().map(|(_, key)| key.as_str()).unwrap_or_default();
+    let what: Arg = d.deciding.clone().map_or(Arg::Text(String::new()), Arg::from);
+    let how = match &d.weak_message {
+        Some(w) => Msg::new("inv-matched-fallback").arg("weak", w.clone()),
+        None => Msg::new("inv-matched"),
+    }
+    .arg("what", what)
+    .arg("key", key);
+    match &d.verdict {
+        Some(v) if v.doubt.is_some() => Msg::new("inv-in-doubt").arg("how", how).arg("clue", clue_message(v)),
+        Some(v) if !v.earlier.is_empty() => Msg::new("inv-decided").arg("how", how).arg("clue", clue_message(v)),
+        _ => how,
+    }
+}
+
+/// Why an account is linked to nobody for sure (orphans aside).
+fn unmatched(people: &People, link: Link, d: LinkDetail) -> Msg {
+    let ids = || -> Vec<String> { d.candidates.iter().filter_map(|&i| people.get(i)).map(|p| p.id.clone()).collect() };
+    match link {
+        Link::Ambiguous { .. } => Msg::new("inv-ambiguous").arg("ids", ids()),
+        Link::LookAlike { .. } => {
+            let ids = ids();
+            let like = if ids.is_empty() {
+                Arg::Text(String::new())
+            } else {
+                Msg::new("inv-resembles").arg("ids", ids).into()
+            };
+            Msg::new("inv-look-alike").arg("chars", d.look_alike.join(" ")).arg("resembles", like)
+        }
+        Link::Protected { .. } => {
+            let why: Arg = d.protected_message.map_or(Arg::Text(String::new()), Arg::from);
+            Msg::new("inv-protected").arg("why", why)
+        }
+        Link::Bot => Msg::new("inv-bot"),
+        Link::Person { .. } | Link::Orphan => Msg::new("inv-unmatched"),
+    }
+}
+
+/// An account's status in `lang` (the sheet's cells read back either way).
+pub(crate) fn status_in(status: &str, lang: Lang) -> String {
+    match status {
+        "active" => t!(lang, "review-status-active"),
+        "invited" => t!(lang, "review-status-invited"),
+        "suspended" => t!(lang, "review-status-suspended"),
+        other => other.to_owned(),
+    }
+}
+
+/// A column's header in `lang` (the inventory's and the review sheets'
+/// columns); in English the column's key, which
+/// the review import reads in either language.
+pub fn column_title(column: &str, lang: Lang) -> String {
+    match column {
+        "reviewer" => t!(lang, "review-col-reviewer"),
+        "app" => t!(lang, "review-col-app"),
+        "account_id" => t!(lang, "review-col-account-id"),
+        "account" => t!(lang, "review-col-account"),
+        "status" => t!(lang, "review-col-status"),
+        "role" => t!(lang, "review-col-role"),
+        "groups" => t!(lang, "review-col-groups"),
+        "last_active" => t!(lang, "review-col-last-active"),
+        "person_id" => t!(lang, "review-col-person-id"),
+        "person_name" => t!(lang, "review-col-person-name"),
+        "department" => t!(lang, "review-col-department"),
+        "employment_type" => t!(lang, "review-col-employment-type"),
+        "person_status" => t!(lang, "review-col-person-status"),
+        "granted_by" => t!(lang, "review-col-granted-by"),
+        "matched_by" => t!(lang, "review-col-matched-by"),
+        "decision" => t!(lang, "review-col-decision"),
+        "comment" => t!(lang, "review-col-comment"),
+        other => other.to_owned(),
+    }
 }
 
 const HEADERS: [&str; 11] = [
@@ -215,28 +287,57 @@ fn fields(r: &InventoryRow) -> [&str; 11] {
     ]
 }
 
+/// A row's cells for people reading `lang`: the account's status, the
+/// person's situation and how the account was matched in their words;
+/// the rest is data and stays as the app and HR hold it.
+fn cells_in(r: &InventoryRow, lang: Lang) -> [Cow<'_, str>; 11] {
+    let mut cells = fields(r).map(Cow::Borrowed);
+    cells[3] = Cow::Owned(status_in(&r.status, lang));
+    cells[9] = Cow::Owned(situation_in(&r.person_status, lang));
+    cells[10] = Cow::Owned(r.matched_by_message.render(lang));
+    cells
+}
+
 impl Inventory {
-    /// CSV with a header row (UTF-8, RFC 4180 quoting). A cell that would
-    /// start a spreadsheet formula is written with a leading `'`.
+    /// CSV for tools: a header row of column keys and English words in
+    /// every cell, whatever the reader's language (UTF-8, RFC 4180
+    /// quoting). A cell that would start a spreadsheet formula is written
+    /// with a leading `'`.
     pub fn to_csv(&self) -> String {
+        self.csv(|r| fields(r).map(Cow::Borrowed), HEADERS.map(str::to_owned))
+    }
+
+    /// CSV for people (opened in Excel): headers and the words in cells
+    /// in `lang`. In English it is [`Self::to_csv`], byte for byte.
+    pub fn to_csv_in(&self, lang: Lang) -> String {
+        self.csv(|r| cells_in(r, lang), HEADERS.map(|h| column_title(h, lang)))
+    }
+
+    fn csv<'a>(&'a self, cells: impl Fn(&'a InventoryRow) -> [Cow<'a, str>; 11], headers: [String; 11]) -> String {
         let mut w = csv::Writer::from_writer(Vec::new());
-        let _ = w.write_record(HEADERS);
+        let _ = w.write_record(&headers);
         for r in &self.rows {
-            let _ = w.write_record(fields(r).map(spreadsheet_cell).iter().map(|c| c.as_bytes()));
+            let _ = w.write_record(cells(r).iter().map(|c| spreadsheet_cell(c).into_owned()));
         }
         let bytes = w.into_inner().unwrap_or_default();
         String::from_utf8(bytes).unwrap_or_default()
     }
 
-    /// An aligned text table. Column widths count East Asian wide
-    /// characters as two cells so Japanese names line up.
+    /// An aligned text table in English.
     pub fn to_table(&self) -> String {
+        self.to_table_in(Lang::En)
+    }
+
+    /// An aligned text table in `lang`. Column widths count East Asian
+    /// wide characters as two cells so Japanese names line up.
+    pub fn to_table_in(&self, lang: Lang) -> String {
         let cols = [0usize, 2, 3, 4, 7, 8, 9, 10];
-        let mut widths: Vec<usize> = cols.iter().map(|&c| display_width(HEADERS[c])).collect();
-        for r in &self.rows {
-            let f = fields(r);
+        let headers = HEADERS.map(|h| column_title(h, lang));
+        let rows: Vec<[Cow<'_, str>; 11]> = self.rows.iter().map(|r| cells_in(r, lang)).collect();
+        let mut widths: Vec<usize> = cols.iter().map(|&c| display_width(&headers[c])).collect();
+        for f in &rows {
             for (w, &c) in widths.iter_mut().zip(&cols) {
-                *w = (*w).max(display_width(f[c]));
+                *w = (*w).max(display_width(&f[c]));
             }
         }
         let mut out = String::new();
@@ -251,10 +352,9 @@ impl Inventory {
             out.push_str(s.trim_end());
             out.push('\n');
         };
-        line(&mut out, cols.iter().map(|&c| HEADERS[c]).collect());
-        for r in &self.rows {
-            let f = fields(r);
-            line(&mut out, cols.iter().map(|&c| f[c]).collect());
+        line(&mut out, cols.iter().map(|&c| headers[c].as_str()).collect());
+        for f in &rows {
+            line(&mut out, cols.iter().map(|&c| f[c].as_ref()).collect());
         }
         out
     }

@@ -23,7 +23,8 @@ use crate::i18n::Lang;
 use crate::people::{People, Phase};
 use crate::plan::PlanError;
 use crate::present::escape::{from_spreadsheet_cell, spreadsheet_cell};
-use crate::present::inventory::{inventory, situation_from, situation_in};
+pub use crate::present::inventory::column_title;
+use crate::present::inventory::{inventory, situation_from, situation_in, status_in};
 use crate::resources::{ExceptionSpec, Grant};
 use crate::tabular::{RecordLines, row_error};
 
@@ -334,31 +335,6 @@ fn sheet_role(role: &str, lang: Lang) -> String {
 /// rest names resources (`AccessPolicy sales`), which stay as they are.
 fn granted_by_in(granted_by: &str, lang: Lang) -> String {
     if granted_by == NOT_GRANTED { t!(lang, "review-not-granted") } else { granted_by.to_owned() }
-}
-
-/// A column's header in `lang`; in English the column's key, which
-/// [`read_csv`] reads in either language.
-pub fn column_title(column: &str, lang: Lang) -> String {
-    match column {
-        "reviewer" => t!(lang, "review-col-reviewer"),
-        "app" => t!(lang, "review-col-app"),
-        "account_id" => t!(lang, "review-col-account-id"),
-        "account" => t!(lang, "review-col-account"),
-        "status" => t!(lang, "review-col-status"),
-        "role" => t!(lang, "review-col-role"),
-        "groups" => t!(lang, "review-col-groups"),
-        "last_active" => t!(lang, "review-col-last-active"),
-        "person_id" => t!(lang, "review-col-person-id"),
-        "person_name" => t!(lang, "review-col-person-name"),
-        "department" => t!(lang, "review-col-department"),
-        "employment_type" => t!(lang, "review-col-employment-type"),
-        "person_status" => t!(lang, "review-col-person-status"),
-        "granted_by" => t!(lang, "review-col-granted-by"),
-        "matched_by" => t!(lang, "review-col-matched-by"),
-        "decision" => t!(lang, "review-col-decision"),
-        "comment" => t!(lang, "review-col-comment"),
-        other => other.to_owned(),
-    }
 }
 
 /// The column key a header names, in any language (`判断（継続・削除・要確認）`

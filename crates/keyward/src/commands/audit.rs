@@ -9,8 +9,10 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
 use keyward_apply::audit::{AuditKey, Expect, VerifySummary};
+use keyward_core::i18n::Msg;
 
 use crate::output::write_stdout;
+use crate::problems::said;
 
 /// `keyward audit`.
 #[derive(Debug, clap::Args)]
@@ -61,7 +63,7 @@ pub fn run(args: AuditArgs) -> Result<ExitCode> {
     let key = AuditKey::from_env()?;
     let expect = Expect { hash: expect_hash, records: expect_records };
     let summary = keyward_apply::audit::verify_with(&path, key.as_ref(), &expect)
-        .with_context(|| format!("{} does not verify", path.display()))?;
+        .with_context(|| said(Msg::new("cli-audit-does-not-verify").arg("path", path.display().to_string())))?;
     write_stdout(&describe(&path, &summary, key.is_some(), &expect))?;
     Ok(ExitCode::SUCCESS)
 }

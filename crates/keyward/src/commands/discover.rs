@@ -12,11 +12,14 @@ use keyward_connectors::ClusterSecrets;
 use keyward_connectors::discover::{self, ScanOptions};
 use keyward_core::discovery::DirectoryScan;
 use keyward_core::duration::Days;
+use keyward_core::i18n::{Arg, Msg};
 use keyward_core::present::discovered::{self, Discovered};
+use keyward_core::t;
 
 use crate::args::Input;
 use crate::output::{pretty_json, write_stdout, write_text};
 use crate::pipeline::{load_policies, read_people_within, refuse_cluster_secrets};
+use crate::problems::said;
 
 /// `keyward discover`.
 #[derive(Debug, clap::Args)]
@@ -95,9 +98,7 @@ pub async fn scan(set: &keyward_core::PolicySet, since: Option<Date>) -> Result<
     refuse_cluster_secrets(set)?;
     let dirs = discover::directories(set, &ClusterSecrets::unavailable())?;
     if dirs.is_empty() {
-        bail!(
-            "no directory to discover apps in: discovery reads the Google Workspace or Microsoft Graph a PeopleSource or an Application of the policies connects to; add one (see the README's \"Discovering apps nobody declared\")"
-        );
+        bail!(said(Msg::new("cli-discover-no-directory")));
     }
     Ok(discover::scan_all(&dirs, &ScanOptions { since }).await?)
 }
@@ -110,15 +111,15 @@ pub async fn run(args: DiscoverArgs) -> Result<ExitCode> {
     let set = &loaded.set;
     let people = read_people_within(set, &args.input.hr_limits()).await?;
     let scans = scan(set, since).await?;
-    let catalogue = crate::catalogue::entries().context("the catalogue built into keyward does not parse")?;
+    let catalogue = crate::catalogue::entries().context(said(Msg::new("cli-catalogue-broken")))?;
     let found = discovered::summarize(set, &people, &scans, today, since, &catalogue);
     if let Some(path) = &args.output {
         std::fs::write(path, pretty_json(&found, "the discovery summary")?)
-            .with_context(|| format!("cannot write the discovery summary to {}", path.display()))?;
+            .with_context(|| said(Msg::new("cli-cannot-write-discovery").arg("path", path.display().to_string())))?;
     }
     if let Some(name) = &args.stub {
         let i = find_app(&found, name)?;
-        let text = discovered::stub(&found, i, &catalogue).context("the app has no stub")?;
+        let text = discovered::stub(&found, i, &catalogue).context(said(Msg::new("cli-no-stub")))?;
         write_stdout(&text)?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -126,8 +127,8 @@ pub async fn run(args: DiscoverArgs) -> Result<ExitCode> {
         write_stubs(&found, dir, &catalogue)?;
     }
     match args.format {
-        DiscoverFormat::Text => write_text(&discovered::text(&found))?,
-        DiscoverFormat::Markdown => write_stdout(&discovered::markdown(&found))?,
+        DiscoverFormat::Text => write_text(&discovered::text_in(&found, crate::language::current()))?,
+        DiscoverFormat::Markdown => write_stdout(&discovered::markdown_in(&found, crate::language::current()))?,
         DiscoverFormat::Json => write_stdout(&pretty_json(&found, "the discovery summary")?)?,
     }
     Ok(ExitCode::SUCCESS)
@@ -146,10 +147,8 @@ fn find_app(found: &Discovered, name: &str) -> Result<usize> {
         None => {
             let known: Vec<&str> =
                 found.apps.iter().filter(|a| a.undeclared()).map(|a| a.name.as_str()).take(10).collect();
-            bail!(
-                "no discovered app is named `{name}`; undeclared apps: {}",
-                if known.is_empty() { "none".to_owned() } else { known.join(", ") }
-            )
+            let known = if known.is_empty() { Msg::new("cli-none").into() } else { Arg::from(known) };
+            bail!(said(Msg::new("cli-no-such-discovered-app").arg("name", name).arg("known", known)))
         }
     }
 }
@@ -157,7 +156,8 @@ fn find_app(found: &Discovered, name: &str) -> Result<usize> {
 /// One stub per undeclared app, named by the stub's own resource name;
 /// a file already there is kept (it may have been edited already).
 fn write_stubs(found: &Discovered, dir: &std::path::Path, catalogue: &[discovered::CatalogueEntry]) -> Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    std::fs::create_dir_all(dir)
+        .with_context(|| said(Msg::new("cli-cannot-create").arg("path", dir.display().to_string())))?;
     let (mut written, mut kept) = (0usize, 0usize);
     for (i, app) in found.apps.iter().enumerate().filter(|(_, a)| a.undeclared()) {
         let Some(text) = discovered::stub(found, i, catalogue) else { continue };
@@ -166,13 +166,13 @@ fn write_stubs(found: &Discovered, dir: &std::path::Path, catalogue: &[discovere
             kept += 1;
             continue;
         }
-        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+        std::fs::write(&path, text)
+            .with_context(|| said(Msg::new("cli-cannot-write").arg("path", path.display().to_string())))?;
         written += 1;
     }
-    crate::output::stderr_line(&format!(
-        "Wrote {written} Application stub(s) to {}{}.",
-        dir.display(),
-        if kept > 0 { format!(" ({kept} already there, left as they are)") } else { String::new() }
-    ));
+    let lang = crate::language::current();
+    let kept = if kept > 0 { t!(lang, "discover-stubs-kept", count = Arg::digits(kept)) } else { String::new() };
+    let dir = dir.display().to_string();
+    crate::output::stderr_line(&t!(lang, "discover-wrote-stubs", count = Arg::digits(written), dir = dir, kept = kept));
     Ok(())
 }

@@ -5,10 +5,12 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use jiff::civil::Date;
+use keyward_core::i18n::Msg;
 
 use crate::args::Input;
 use crate::output::{write_stdout, write_text};
 use crate::pipeline::{self, Snapshot};
+use crate::problems::said;
 
 /// `keyward inventory`.
 #[derive(Debug, clap::Args)]
@@ -26,7 +28,9 @@ pub struct InventoryArgs {
     pub apps: Vec<String>,
     /// With `--format csv`: start with a UTF-8 byte order mark, so Excel
     /// opens the file as UTF-8 (without it, Excel on Japanese Windows reads
-    /// it as Shift_JIS and garbles every name). Leave it out for tools.
+    /// it as Shift_JIS and garbles every name), with headers and words in
+    /// the `--lang` language. Leave it out for tools: their CSV keeps the
+    /// column keys and English words.
     #[arg(long)]
     pub bom: bool,
 }
@@ -47,7 +51,7 @@ pub async fn run(args: InventoryArgs) -> Result<ExitCode> {
     for a in &apps {
         if loaded.set.application(a).is_none() {
             let names: Vec<&str> = loaded.set.applications.iter().map(|x| x.name.as_str()).collect();
-            anyhow::bail!("no Application named `{a}`; the policies define: {}", names.join(", "));
+            anyhow::bail!(said(Msg::new("cli-no-such-app").arg("app", a).arg("names", names)));
         }
     }
     let snapshot = Snapshot::read_for(loaded, &input.hr_limits()).await?;
@@ -56,10 +60,13 @@ pub async fn run(args: InventoryArgs) -> Result<ExitCode> {
     if !apps.is_empty() {
         inv.rows.retain(|r| apps.contains(&r.app));
     }
+    let lang = crate::language::current();
     match format {
-        InventoryFormat::Table => write_text(&inv.to_table())?,
-        // CSV is data: a cell holds what the app holds, quoted.
-        InventoryFormat::Csv if bom => write_stdout(&keyward_core::tabular::for_excel(&inv.to_csv()))?,
+        InventoryFormat::Table => write_text(&inv.to_table_in(lang))?,
+        // A CSV for Excel is read by people: headers and words in their
+        // language. Without `--bom` it is for tools: column keys and
+        // English words whatever `--lang` says, so scripts keep working.
+        InventoryFormat::Csv if bom => write_stdout(&keyward_core::tabular::for_excel(&inv.to_csv_in(lang)))?,
         InventoryFormat::Csv => write_stdout(&inv.to_csv())?,
     }
     Ok(ExitCode::SUCCESS)

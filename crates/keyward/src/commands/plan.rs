@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
 use jiff::civil::Date;
+use keyward_core::i18n::Msg;
 use keyward_core::present::digest::Digest;
 use keyward_core::present::render::{self, TextOptions};
 
@@ -17,6 +18,7 @@ use crate::args::{Input, NotifyArgs, RosterArgs};
 use crate::output::{ColorChoice, stderr_line, stream_stdout, write_stdout};
 use crate::pipeline::{self, Snapshot};
 use crate::problems;
+use crate::problems::said;
 
 /// `keyward plan`.
 #[derive(Debug, clap::Args)]
@@ -78,12 +80,12 @@ pub async fn run(args: PlanArgs) -> Result<ExitCode> {
         problems::diagnostic(snapshot.set(), w);
     }
     if let Some(path) = &out {
-        let file =
-            std::fs::File::create(path).with_context(|| format!("cannot write the plan to {}", path.display()))?;
+        let file = std::fs::File::create(path)
+            .with_context(|| said(Msg::new("cli-cannot-write-plan").arg("path", path.display().to_string())))?;
         let mut w = std::io::BufWriter::new(file);
         render::json_to(&plan, &mut w)
             .and_then(|()| w.flush())
-            .with_context(|| format!("cannot write the plan to {}", path.display()))?;
+            .with_context(|| said(Msg::new("cli-cannot-write-plan").arg("path", path.display().to_string())))?;
     }
     match format {
         PlanFormat::Text => {
@@ -114,10 +116,7 @@ async fn read_offline(input: &Input) -> Result<Snapshot> {
     let loaded = pipeline::load_policies(&input.paths)?;
     let remote = pipeline::network_inputs(&loaded.set);
     if !remote.is_empty() {
-        anyhow::bail!(
-            "--offline: the policies read {} over the network, so no plan is made from files alone; plan without --offline where the network and credentials may be used",
-            remote.join(", ")
-        );
+        anyhow::bail!(said(Msg::new("cli-offline-needs-network").arg("inputs", remote)));
     }
     Snapshot::read_local(loaded, &input.hr_limits()).await
 }

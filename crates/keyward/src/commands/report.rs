@@ -8,12 +8,14 @@ use std::process::ExitCode;
 use anyhow::{Context as _, Result};
 use jiff::civil::Date;
 use keyward_core::discovery::DISCOVERY_FORMAT_VERSION;
+use keyward_core::i18n::{Arg, Msg};
 use keyward_core::present::discovered::Discovered;
 use keyward_core::present::report::{Report, html};
 
 use crate::args::Input;
 use crate::output::{pretty_json, write_stdout};
 use crate::pipeline::Snapshot;
+use crate::problems::said;
 
 /// `keyward report`.
 #[derive(Debug, clap::Args)]
@@ -39,22 +41,24 @@ pub struct ReportArgs {
 /// Reads a discovery summary `keyward discover -o` wrote; a file of
 /// another version or shape is refused with what to do.
 fn read_discovery(path: &std::path::Path) -> Result<Discovered> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| said(Msg::new("cli-cannot-read").arg("path", path.display().to_string())))?;
     let found: Discovered = serde_json::from_str(&text).map_err(|e| {
-        anyhow::anyhow!(
-            "{}:{}:{}: not a discovery summary: {e}; write one with `keyward discover -f DIR -o {}`",
-            path.display(),
-            e.line(),
-            e.column(),
-            path.display()
+        said(
+            Msg::new("cli-not-a-discovery")
+                .arg("path", path.display().to_string())
+                .arg("line", Arg::digits(e.line()))
+                .arg("column", Arg::digits(e.column()))
+                .arg("error", e.to_string()),
         )
     })?;
     if found.version != DISCOVERY_FORMAT_VERSION {
-        anyhow::bail!(
-            "{}: a discovery summary of version {}, but this keyward reads version {DISCOVERY_FORMAT_VERSION}; run `keyward discover` again",
-            path.display(),
-            found.version
-        );
+        anyhow::bail!(said(
+            Msg::new("cli-discovery-version")
+                .arg("path", path.display().to_string())
+                .arg("version", Arg::digits(found.version))
+                .arg("supported", Arg::digits(DISCOVERY_FORMAT_VERSION))
+        ));
     }
     Ok(found)
 }
@@ -70,10 +74,10 @@ pub async fn run(args: ReportArgs) -> Result<ExitCode> {
     let mut report = Report::build(snapshot.set(), &snapshot.people, &snapshot.listings, &plan)?;
     report.discovered = discovered;
     std::fs::write(&html, html::page_in(&report, crate::language::current()))
-        .with_context(|| format!("cannot write the report to {}", html.display()))?;
+        .with_context(|| said(Msg::new("cli-cannot-write-report").arg("path", html.display().to_string())))?;
     if let Some(path) = &json {
         std::fs::write(path, pretty_json(&report, "the report as JSON")?)
-            .with_context(|| format!("cannot write the report's data to {}", path.display()))?;
+            .with_context(|| said(Msg::new("cli-cannot-write-report-data").arg("path", path.display().to_string())))?;
     }
     write_stdout(&format!(
         "Wrote {}: {} people, {} apps; {} leavers' account(s) still open, {} account(s) matching nobody.\n",

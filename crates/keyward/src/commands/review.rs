@@ -10,6 +10,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, Result, bail};
 use jiff::civil::Date;
+use keyward_core::i18n::Msg;
 use keyward_core::present::review::{self, ReviewBy, ReviewRow, ReviewSheet};
 use keyward_core::resources::{Exception, TextEncoding};
 use keyward_core::tabular;
@@ -17,6 +18,7 @@ use keyward_core::tabular;
 use crate::args::Input;
 use crate::output::write_text;
 use crate::pipeline::Snapshot;
+use crate::problems::said;
 
 /// `keyward review`.
 #[derive(Debug, clap::Args)]
@@ -103,14 +105,15 @@ pub async fn run(args: ReviewArgs) -> Result<ExitCode> {
 /// `dir` (created). Refuses a directory that already holds review files,
 /// so a filled-in review is never overwritten.
 pub fn export(sheets: &[ReviewSheet], dir: &Path, today: Date, by: ReviewBy) -> Result<Vec<PathBuf>> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    std::fs::create_dir_all(dir)
+        .with_context(|| said(Msg::new("cli-cannot-create").arg("path", dir.display().to_string())))?;
     let index = dir.join("README.md");
     if index.exists() {
-        bail!(
-            "{} already holds an access review ({} exists); export into a new directory so no filled-in sheet is overwritten",
-            dir.display(),
-            index.display()
-        );
+        bail!(said(
+            Msg::new("cli-review-exists")
+                .arg("dir", dir.display().to_string())
+                .arg("index", index.display().to_string())
+        ));
     }
     let mut written = Vec::new();
     let mut summary = format!(
@@ -126,9 +129,9 @@ pub fn export(sheets: &[ReviewSheet], dir: &Path, today: Date, by: ReviewBy) -> 
         let csv_path = dir.join(format!("{stem}.csv"));
         let md_path = dir.join(format!("{stem}.md"));
         std::fs::write(&csv_path, review::to_csv_in(sheet, crate::language::current()))
-            .with_context(|| format!("cannot write {}", csv_path.display()))?;
+            .with_context(|| said(Msg::new("cli-cannot-write").arg("path", csv_path.display().to_string())))?;
         std::fs::write(&md_path, review::to_markdown_in(sheet, today, crate::language::current()))
-            .with_context(|| format!("cannot write {}", md_path.display()))?;
+            .with_context(|| said(Msg::new("cli-cannot-write").arg("path", md_path.display().to_string())))?;
         let count = |f: &dyn Fn(&ReviewRow) -> bool| sheet.rows.iter().filter(|r| f(r)).count();
         summary.push_str(&format!(
             "| {} | {} | {} | {} | {} | {} |\n",
@@ -142,7 +145,8 @@ pub fn export(sheets: &[ReviewSheet], dir: &Path, today: Date, by: ReviewBy) -> 
         written.push(csv_path);
         written.push(md_path);
     }
-    std::fs::write(&index, summary).with_context(|| format!("cannot write {}", index.display()))?;
+    std::fs::write(&index, summary)
+        .with_context(|| said(Msg::new("cli-cannot-write").arg("path", index.display().to_string())))?;
     written.push(index);
     Ok(written)
 }
@@ -161,16 +165,18 @@ fn file_stem(reviewer: &str) -> String {
 pub fn read_sheets(paths: &[PathBuf]) -> Result<Vec<ReviewRow>> {
     let mut rows = Vec::new();
     for path in paths {
-        let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let bytes = std::fs::read(path)
+            .with_context(|| said(Msg::new("cli-cannot-read").arg("path", path.display().to_string())))?;
         let file = path.display().to_string();
         // Excel on Japanese Windows saves "CSV" as Shift_JIS (CP932);
         // "CSV UTF-8" with a BOM; other tools UTF-8 without one.
-        let text = tabular::decode(&file, bytes, TextEncoding::Auto).map_err(|d| anyhow::anyhow!("{d}"))?.text;
-        rows.extend(review::read_csv(&file, &text).map_err(|d| anyhow::anyhow!("{d}"))?);
+        let shown = |d: keyward_core::Diagnostic| anyhow::anyhow!("{}", d.render(crate::language::current()));
+        let text = tabular::decode(&file, bytes, TextEncoding::Auto).map_err(shown)?.text;
+        rows.extend(review::read_csv(&file, &text).map_err(shown)?);
     }
     let duplicates = review::duplicate_rows(&rows);
     if !duplicates.is_empty() {
-        let shown: Vec<String> = duplicates.iter().map(ToString::to_string).collect();
+        let shown: Vec<String> = duplicates.iter().map(|d| d.render(crate::language::current())).collect();
         bail!("{}", shown.join("\n"));
     }
     Ok(rows)
@@ -180,28 +186,29 @@ pub fn read_sheets(paths: &[PathBuf]) -> Result<Vec<ReviewRow>> {
 /// overwrite) and returns a report for the terminal.
 pub fn import(paths: &[PathBuf], until: Date, out: &Path, today: Date) -> Result<String> {
     if until < today {
-        bail!("--until {until} is in the past; kept accounts need an end date after today ({today})");
+        bail!(said(Msg::new("cli-review-until-past").arg("until", until).arg("today", today)));
     }
     let rows = read_sheets(paths)?;
     let decided = review::decide(&rows, until).map_err(|errors| {
         let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        anyhow::anyhow!("{}; write one of those, or leave the cell empty", lines.join("; "))
+        said(Msg::new("cli-review-bad-decisions").arg("problems", lines.join("; ")))
     })?;
     let mut report = String::new();
     if !decided.exceptions.is_empty() {
         if out.exists() {
-            bail!("{} exists; choose a new file so nothing is overwritten", out.display());
+            bail!(said(Msg::new("cli-file-exists").arg("path", out.display().to_string())));
         }
         let mut yaml = format!(
             "# Accounts kept in the access review of {today} that no AccessPolicy grants.\n# Written by `keyward review import`; review it in the pull request like any policy.\n"
         );
         for (name, spec) in &decided.exceptions {
-            let doc =
-                serde_yaml::to_string(&Exception::new(name, spec.clone())).context("cannot render an Exception")?;
+            let doc = serde_yaml::to_string(&Exception::new(name, spec.clone()))
+                .context(said(Msg::new("cli-cannot-render-exception")))?;
             yaml.push_str("---\n");
             yaml.push_str(&doc);
         }
-        std::fs::write(out, yaml).with_context(|| format!("cannot write {}", out.display()))?;
+        std::fs::write(out, yaml)
+            .with_context(|| said(Msg::new("cli-cannot-write").arg("path", out.display().to_string())))?;
         report.push_str(&format!("Wrote {} Exception(s) to {}.\n", decided.exceptions.len(), out.display()));
     }
     if !decided.removals.is_empty() {

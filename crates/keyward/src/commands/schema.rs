@@ -5,8 +5,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
+use keyward_core::i18n::Msg;
 
 use crate::output::write_stdout;
+use crate::problems::said;
 
 /// `keyward schema`.
 #[derive(Debug, clap::Args)]
@@ -20,7 +22,8 @@ pub struct SchemaArgs {
 pub fn run(args: SchemaArgs) -> Result<ExitCode> {
     let text = crate::schema::policy_schema_text();
     match args.out {
-        Some(path) => std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?,
+        Some(path) => std::fs::write(&path, text)
+            .with_context(|| said(Msg::new("cli-cannot-write").arg("path", path.display().to_string())))?,
         None => write_stdout(&text)?,
     }
     Ok(ExitCode::SUCCESS)

@@ -12,10 +12,12 @@ use anyhow::{Context as _, Result};
 use jiff::civil::Date;
 use keyward_core::SourceFile;
 use keyward_core::diag::Diagnostics;
+use keyward_core::i18n::Msg;
 use keyward_core::policy_test::{self, Outcome};
 use keyward_sources::policy_files::{is_test_file, read_text, walk_files};
 
 use crate::args::Input;
+use crate::problems::said;
 use crate::{output, pipeline, problems};
 
 /// The directory next to a policy directory searched for tests by default.
@@ -58,14 +60,14 @@ pub async fn run(args: TestArgs) -> Result<ExitCode> {
     let paths = &args.input.paths;
     let loaded = pipeline::load_policies(paths)?;
     let files = read(&discover(paths, &args.tests)?)?;
-    let cases = policy_test::load(&loaded.set, &files).map_err(|d| reported(d, &files, "in the test files"))?;
+    let cases = policy_test::load(&loaded.set, &files).map_err(|d| reported(d, &files))?;
     let people = if policy_test::needs_people(&cases) {
         Some(pipeline::read_people_within(&loaded.set, &args.input.hr_limits()).await?)
     } else {
         None
     };
-    let outcome: Outcome = policy_test::run(&loaded.set, &cases, people.as_ref(), at)
-        .map_err(|d| reported(d, &files, "in the test files"))?;
+    let outcome: Outcome =
+        policy_test::run(&loaded.set, &cases, people.as_ref(), at).map_err(|d| reported(d, &files))?;
     match args.format {
         Format::Text => output::write_text(&policy_test::render_text(&outcome))?,
         Format::Json => output::write_stdout(&output::pretty_json(&outcome, "the results as JSON")?)?,
@@ -83,11 +85,13 @@ pub fn discover(policy_paths: &[PathBuf], tests: &[PathBuf]) -> Result<Vec<PathB
     if tests.is_empty() {
         for p in policy_paths {
             if p.is_dir() {
-                walk(p, &mut found).with_context(|| format!("cannot read the directory {}", p.display()))?;
+                walk(p, &mut found)
+                    .with_context(|| said(Msg::new("cli-cannot-read-dir").arg("path", p.display().to_string())))?;
                 let sibling = p.parent().unwrap_or(Path::new("")).join(SIBLING_DIR);
                 if sibling.is_dir() {
-                    walk(&sibling, &mut found)
-                        .with_context(|| format!("cannot read the directory {}", sibling.display()))?;
+                    walk(&sibling, &mut found).with_context(|| {
+                        said(Msg::new("cli-cannot-read-dir").arg("path", sibling.display().to_string()))
+                    })?;
                 }
             } else if is_test_file(p) {
                 found.push(p.clone());
@@ -96,14 +100,12 @@ pub fn discover(policy_paths: &[PathBuf], tests: &[PathBuf]) -> Result<Vec<PathB
     } else {
         for p in tests {
             if p.is_dir() {
-                walk(p, &mut found).with_context(|| format!("cannot read the directory {}", p.display()))?;
+                walk(p, &mut found)
+                    .with_context(|| said(Msg::new("cli-cannot-read-dir").arg("path", p.display().to_string())))?;
             } else if p.exists() {
                 found.push(p.clone());
             } else {
-                anyhow::bail!(
-                    "{}: no such file or directory; pass test files or directories with --tests",
-                    p.display()
-                );
+                anyhow::bail!(said(Msg::new("cli-test-no-such-path").arg("path", p.display().to_string())));
             }
         }
     }
@@ -122,11 +124,7 @@ pub fn discover(policy_paths: &[PathBuf], tests: &[PathBuf]) -> Result<Vec<PathB
         } else {
             tests.iter().map(|p| display(p)).collect()
         };
-        anyhow::bail!(
-            "no policy test files (*.test.yaml) found in {}; write PolicyTest documents in a file such as {}/example.test.yaml, or name the files with --tests",
-            searched.join(", "),
-            SIBLING_DIR
-        );
+        anyhow::bail!(said(Msg::new("cli-test-none-found").arg("searched", searched).arg("dir", SIBLING_DIR)));
     }
     Ok(found)
 }
@@ -140,7 +138,7 @@ fn read(paths: &[PathBuf]) -> Result<Vec<SourceFile>> {
         .iter()
         .map(|p| {
             // The same size cap as policy files: a test file is YAML from the same repository.
-            let text = read_text(p).context("test files are UTF-8 YAML text")?;
+            let text = read_text(p).context(said(Msg::new("cli-test-not-text")))?;
             Ok(SourceFile { path: display(p), text })
         })
         .collect()
@@ -153,11 +151,11 @@ fn display(p: &Path) -> String {
 
 /// Prints every diagnostic with its snippet and returns the one-line
 /// summary that ends the command.
-fn reported(d: Diagnostics, files: &[SourceFile], what: &str) -> anyhow::Error {
+fn reported(d: Diagnostics, files: &[SourceFile]) -> anyhow::Error {
     for diag in &d.0 {
         let text = files.iter().find(|f| f.path == diag.file).map(|f| f.text.as_str());
         problems::print(diag, text);
     }
     let n = d.0.len();
-    anyhow::anyhow!("{n} problem{} {what}; no test was run", if n == 1 { "" } else { "s" })
+    anyhow::Error::new(said(Msg::new("cli-test-problems").arg("count", n)))
 }

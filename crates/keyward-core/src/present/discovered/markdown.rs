@@ -4,29 +4,37 @@
 
 use std::fmt::Write as _;
 
-use super::{Discovered, DiscoveredApp, Tally, tally_items};
+use super::{Discovered, DiscoveredApp, Tally, join, more_in, tally_items_in};
+use crate::i18n::{Arg, Lang};
 use crate::present::escape::{md_code, md_text};
 
 /// Departments or employment types shown per cell before `… and N more`.
 const TALLIES: usize = 3;
 
-/// The summary as Markdown.
+/// The summary as Markdown, in English.
 pub fn markdown(d: &Discovered) -> String {
+    markdown_in(d, Lang::En)
+}
+
+/// The summary as Markdown, in `lang`.
+pub fn markdown_in(d: &Discovered, lang: Lang) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "## Discovered apps on {}\n", d.date);
+    let _ = writeln!(s, "## {}\n", t!(lang, "discover-title", date = d.date));
     if let Some(since) = d.since {
-        let _ = writeln!(s, "Activity since {since}; undated grants are included.\n");
+        let _ = writeln!(s, "{}\n", t!(lang, "discover-md-since", since = since));
     }
     let holders: usize = d.apps.iter().map(|a| a.holders.len()).sum();
-    let _ = writeln!(
-        s,
-        "**{}** apps: **{}** undeclared, {} covered by an Application. **{holders}** grants held by leavers or people on leave.\n",
-        d.apps.len(),
-        d.undeclared(),
-        d.apps.len() - d.undeclared()
+    let totals = t!(
+        lang,
+        "discover-md-totals",
+        apps = Arg::digits(d.apps.len()),
+        undeclared = Arg::digits(d.undeclared()),
+        covered = Arg::digits(d.apps.len() - d.undeclared()),
+        holders = Arg::digits(holders)
     );
+    let _ = writeln!(s, "{totals}\n");
     if !d.directories.is_empty() {
-        s.push_str("| Directory | Read | Users | Requests |\n|---|---|---:|---:|\n");
+        let _ = writeln!(s, "{}\n|---|---|---:|---:|", t!(lang, "discover-md-directories-header"));
         for dir in &d.directories {
             let _ = writeln!(
                 s,
@@ -40,25 +48,28 @@ pub fn markdown(d: &Discovered) -> String {
         s.push('\n');
     }
     if !d.apps.is_empty() {
-        s.push_str("| App | People | Not in HR | Departments | Employment types | Seen | Covered by |\n|---|---:|---:|---|---|---|---|\n");
+        let _ = writeln!(s, "{}\n|---|---:|---:|---|---|---|---|", t!(lang, "discover-md-apps-header"));
         for a in &d.apps {
-            app_row(&mut s, a);
+            app_row(&mut s, a, lang);
         }
         s.push('\n');
     }
     if holders > 0 {
-        s.push_str("### Leavers and people on leave still holding grants\n\n| App | Person | Situation | Directory | Evidence | Scopes |\n|---|---|---|---|---|---|\n");
+        let _ = writeln!(
+            s,
+            "### {}\n\n{}\n|---|---|---|---|---|---|",
+            t!(lang, "discover-md-holders-title"),
+            t!(lang, "discover-md-holders-header")
+        );
         for a in &d.apps {
             for h in &a.holders {
                 let who = match &h.name {
-                    Some(n) => format!("{} ({})", md_text(n), md_text(&h.person_id)),
+                    Some(n) => t!(lang, "discover-md-who", name = md_text(n), id = md_text(&h.person_id)),
                     None => md_text(&h.person_id),
                 };
-                let situation = h.situation();
+                let situation = h.situation_in(lang);
                 let mut scopes: Vec<String> = h.scopes.iter().map(|x| md_code(x)).collect();
-                if h.more_scopes > 0 {
-                    scopes.push(format!("… and {} more", h.more_scopes));
-                }
+                scopes.extend(more_in(h.scopes.len() + h.more_scopes, h.scopes.len(), lang));
                 let _ = writeln!(
                     s,
                     "| {} | {who} {} | {situation} | {} | {} | {} |",
@@ -66,7 +77,7 @@ pub fn markdown(d: &Discovered) -> String {
                     md_code(&h.user),
                     md_code(&h.directory),
                     h.evidence.as_str(),
-                    scopes.join(", ")
+                    join(scopes, lang)
                 );
             }
         }
@@ -74,7 +85,7 @@ pub fn markdown(d: &Discovered) -> String {
     }
     let notes: Vec<(&str, &str)> = d.notes().collect();
     if !notes.is_empty() {
-        s.push_str("### Notes\n\n");
+        let _ = writeln!(s, "### {}\n", t!(lang, "discover-notes"));
         for (dir, note) in notes {
             let _ = writeln!(s, "- {}: {}", md_code(dir), md_text(note));
         }
@@ -83,30 +94,30 @@ pub fn markdown(d: &Discovered) -> String {
     s
 }
 
-fn app_row(s: &mut String, a: &DiscoveredApp) {
+fn app_row(s: &mut String, a: &DiscoveredApp, lang: Lang) {
     let mut name = md_text(&a.name);
     if let Some(p) = &a.publisher {
         let _ = write!(name, " · {}", md_text(p));
     }
     if a.tenant_consent {
-        name.push_str(" · tenant-wide consent");
+        let _ = write!(name, " · {}", t!(lang, "discover-md-tenant-consent"));
     }
     let seen = a.seen();
     let covered = match (&a.covered_by, &a.catalogue) {
         (Some(c), _) => md_code(c),
-        (None, Some(c)) => format!("**undeclared** (catalogue: {})", md_code(c)),
-        (None, None) => "**undeclared**".to_owned(),
+        (None, Some(c)) => t!(lang, "discover-md-undeclared-catalogue", catalogue = md_code(c)),
+        (None, None) => t!(lang, "discover-md-undeclared"),
     };
     let _ = writeln!(
         s,
         "| {name} | {} | {} | {} | {} | {seen} | {covered} |",
         a.people,
         a.unknown_users,
-        tallies(&a.departments),
-        tallies(&a.employment_types)
+        tallies(&a.departments, lang),
+        tallies(&a.employment_types, lang)
     );
 }
 
-fn tallies(t: &[Tally]) -> String {
-    tally_items(t, TALLIES, md_text).join(", ")
+fn tallies(t: &[Tally], lang: Lang) -> String {
+    join(tally_items_in(t, TALLIES, md_text, lang), lang)
 }

@@ -20,6 +20,8 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::{Arg, Lang};
+
 pub use crate::discovery::{DISCOVERY_FORMAT_VERSION, DirectoryScan, Evidence};
 
 mod catalogue;
@@ -31,11 +33,11 @@ mod summary;
 mod text;
 
 pub use catalogue::{CatalogueEntry, CatalogueError};
-pub use markdown::markdown;
+pub use markdown::{markdown, markdown_in};
 pub use person::{DiscoveredGrant, discovered_grants};
 pub use stub::stub;
 pub use summary::summarize;
-pub use text::text;
+pub use text::{text, text_in};
 
 /// Longest app name, publisher or directory id kept, in characters.
 pub const NAME_CHARS: usize = 120;
@@ -228,16 +230,28 @@ impl DiscoveredApp {
 impl Holder {
     /// `left, last day 2026-11-20` or `on leave`.
     pub fn situation(&self) -> String {
-        match self.last_day {
-            Some(day) => format!("{}, last day {day}", self.phase.as_str()),
-            None => self.phase.as_str().to_owned(),
+        self.situation_in(Lang::En)
+    }
+
+    /// [`Self::situation`] in `lang`.
+    pub fn situation_in(&self, lang: Lang) -> String {
+        match (self.phase, self.last_day) {
+            (HolderPhase::Left, Some(day)) => t!(lang, "discover-holder-left-on", date = day),
+            (HolderPhase::Left, None) => t!(lang, "situation-left"),
+            (HolderPhase::OnLeave, Some(day)) => t!(lang, "discover-holder-on-leave-until", date = day),
+            (HolderPhase::OnLeave, None) => t!(lang, "situation-on-leave"),
         }
     }
 }
 
 /// What is left after the first `max` of `total`, as `… and N more`.
 pub(crate) fn more(total: usize, max: usize) -> Option<String> {
-    (total > max).then(|| format!("… and {} more", total - max))
+    more_in(total, max, Lang::En)
+}
+
+/// [`more`] in `lang`.
+pub(crate) fn more_in(total: usize, max: usize, lang: Lang) -> Option<String> {
+    (total > max).then(|| t!(lang, "discover-more", count = Arg::digits(total - max)))
 }
 
 /// The first `max` tallies as `name (count)`, each name shown through
@@ -246,6 +260,28 @@ pub(crate) fn tally_items(t: &[Tally], max: usize, show: impl Fn(&str) -> String
     let mut out: Vec<String> = t.iter().take(max).map(|x| format!("{} ({})", show(&x.name), x.count)).collect();
     out.extend(more(t.len(), max));
     out
+}
+
+/// [`tally_items`] in `lang`, the placeholders for people without a
+/// department or an employment type in its words too.
+pub(crate) fn tally_items_in(t: &[Tally], max: usize, show: impl Fn(&str) -> String, lang: Lang) -> Vec<String> {
+    let name = |n: &str| match n {
+        summary::NO_DEPARTMENT => t!(lang, "discover-no-department"),
+        summary::NO_TYPE => t!(lang, "discover-no-employment-type"),
+        other => show(other),
+    };
+    let mut out: Vec<String> = t
+        .iter()
+        .take(max)
+        .map(|x| t!(lang, "discover-tally", name = name(&x.name), count = Arg::digits(x.count)))
+        .collect();
+    out.extend(more_in(t.len(), max, lang));
+    out
+}
+
+/// Items joined the way `lang` writes a list (`a, b` / `a、b`).
+pub(crate) fn join(items: Vec<String>, lang: Lang) -> String {
+    Arg::from(items).render(lang)
 }
 
 impl Discovered {

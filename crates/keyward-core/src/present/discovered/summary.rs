@@ -224,9 +224,9 @@ impl Merged {
 }
 
 /// The department of a person without one, in tallies.
-const NO_DEPARTMENT: &str = "(no department)";
+pub(super) const NO_DEPARTMENT: &str = "(no department)";
 /// The employment type of a person without one, in tallies.
-const NO_TYPE: &str = "(not recorded)";
+pub(super) const NO_TYPE: &str = "(not recorded)";
 
 /// Sorts counts most first, then by name.
 fn tallies(counts: BTreeMap<String, usize>) -> Vec<Tally> {

@@ -15,7 +15,7 @@ use keyward_apply::audit::AuditKey;
 use keyward_apply::{Applier, AuditLog, GuardOptions, Scope};
 use keyward_connectors::Connector;
 use keyward_core::action::Action;
-use keyward_core::i18n::{Arg, Lang};
+use keyward_core::i18n::{Arg, Lang, Msg};
 use keyward_core::plan::Plan;
 use keyward_core::present::digest::{AppliedCounts, Digest};
 use keyward_core::present::render::{self, TextOptions};
@@ -23,6 +23,7 @@ use keyward_core::t;
 
 use crate::output::{stderr_line, write_stderr, write_stdout, write_text};
 use crate::pipeline;
+use crate::problems::said;
 
 /// What the operator asked for, with the flags resolved (the notification
 /// targets parsed, the day chosen).
@@ -74,9 +75,9 @@ pub async fn run(args: &Request) -> Result<ApplyOutcome> {
     let set = &loaded.set;
     // Open (and verify) the audit log before touching any app: a log that
     // cannot be written, or was tampered with, must stop the run up front.
-    let audit = AuditKey::from_env()
-        .and_then(|key| AuditLog::open_keyed(&args.audit_log, key))
-        .with_context(|| format!("cannot use the audit log {}", args.audit_log.display()))?;
+    let audit = AuditKey::from_env().and_then(|key| AuditLog::open_keyed(&args.audit_log, key)).with_context(|| {
+        said(Msg::new("cli-cannot-use-audit-log").arg("path", args.audit_log.display().to_string()))
+    })?;
     let roster = args.roster.read(&args.audit_log)?;
     let approved = match &args.plan_file {
         Some(path) => Some(read_plan(path)?),
@@ -206,8 +207,9 @@ async fn notify(args: &Request, digest: Digest) {
 }
 
 fn read_plan(path: &PathBuf) -> Result<Plan> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read the plan {}", path.display()))?;
-    Plan::from_json(&text).with_context(|| format!("{} is not a plan keyward can apply", path.display()))
+    let text = std::fs::read_to_string(path)
+        .with_context(|| said(Msg::new("cli-cannot-read-plan").arg("path", path.display().to_string())))?;
+    Plan::from_json(&text).with_context(|| said(Msg::new("cli-not-a-plan").arg("path", path.display().to_string())))
 }
 
 /// Asks on the terminal. Without one (CI), refuses: an unattended apply
@@ -222,6 +224,6 @@ fn confirm(plan: &Plan, executable: usize, lang: Lang) -> Result<bool> {
         t!(lang, "apply-confirm", changes = Arg::digits(executable), apps = Arg::digits(apps))
     ))?;
     let mut answer = String::new();
-    std::io::stdin().lock().read_line(&mut answer).context("cannot read the answer")?;
+    std::io::stdin().lock().read_line(&mut answer).context(said(Msg::new("cli-cannot-read-answer")))?;
     Ok(answer.trim() == "yes")
 }
