@@ -7,6 +7,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::account::AccountListing;
+use crate::account::status_in;
 use crate::compile::PolicySet;
 use crate::correlate::{Indexes, Link, LinkDetail, correlate, explain};
 use crate::hints::hint_message;
@@ -218,16 +219,6 @@ fn unmatched(people: &People, link: Link, d: LinkDetail) -> Msg {
         }
         Link::Bot => Msg::new("inv-bot"),
         Link::Person { .. } | Link::Orphan => Msg::new("inv-unmatched"),
-    }
-}
-
-/// An account's status in `lang` (the sheet's cells read back either way).
-pub(crate) fn status_in(status: &str, lang: Lang) -> String {
-    match status {
-        "active" => t!(lang, "review-status-active"),
-        "invited" => t!(lang, "review-status-invited"),
-        "suspended" => t!(lang, "review-status-suspended"),
-        other => other.to_owned(),
     }
 }
 

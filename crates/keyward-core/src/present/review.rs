@@ -24,7 +24,7 @@ use crate::people::{People, Phase};
 use crate::plan::PlanError;
 use crate::present::escape::{from_spreadsheet_cell, spreadsheet_cell};
 pub use crate::present::inventory::column_title;
-use crate::present::inventory::{inventory, situation_from, situation_in, status_in};
+use crate::present::inventory::{inventory, situation_from, situation_in};
 use crate::resources::{ExceptionSpec, Grant};
 use crate::tabular::{RecordLines, row_error};
 

@@ -213,7 +213,7 @@ impl Explanation {
         heading(out, t!(lang, "explain-accounts-heading"));
         for r in &self.accounts {
             line(out, 2, &account_line(r, lang));
-            line(out, 4, &t!(lang, "explain-matched-by", how = &r.matched_by));
+            line(out, 4, &t!(lang, "explain-matched-by", how = r.matched_by_message.clone()));
         }
         if !self.no_account_in.is_empty() {
             line(out, 2, &t!(lang, "explain-no-account-in", apps = self.no_account_in.clone()));
@@ -299,7 +299,7 @@ impl AccountExplanation {
         }
         let how = match self.matches_nobody() {
             true => t!(lang, "explain-matches-nobody"),
-            false => t!(lang, "explain-matched-by", how = &r.matched_by),
+            false => t!(lang, "explain-matched-by", how = r.matched_by_message.clone()),
         };
         line(&mut out, 2, &how);
         if let Some(m) = &self.probably_message {
