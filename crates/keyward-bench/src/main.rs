@@ -256,17 +256,18 @@ fn main() -> Result<()> {
             let f = keyward_bench::name_hints::measure(o)?;
             let per = f.lookups.as_secs_f64() * 1e6 / orphans.max(1) as f64;
             println!(
-                "| people | orphans (romaji / personal / service / hostile) | index build | index memory | all lookups | per orphan | orphans hinted | hints |"
+                "| people | orphans (romaji / personal / service / hostile) | index build | keys (entries) | all lookups | per orphan | orphans hinted | hints |"
             );
             println!("|--:|--:|--:|--:|--:|--:|--:|--:|");
             println!(
-                "| {people} | {orphans} ({} / {} / {} / {}) | {:.1} ms | {:.1} MiB | {:.1} ms | {per:.2} µs | {} | {} |",
+                "| {people} | {orphans} ({} / {} / {} / {}) | {:.1} ms | {} ({}) | {:.1} ms | {per:.2} µs | {} | {} |",
                 f.kinds[0],
                 f.kinds[1],
                 f.kinds[2],
                 f.kinds[3],
                 f.build.as_secs_f64() * 1e3,
-                f.index_kib as f64 / 1024.0,
+                f.size.0,
+                f.size.1,
                 f.lookups.as_secs_f64() * 1e3,
                 f.hinted,
                 f.hints

@@ -18,7 +18,6 @@ use wana_kana::ConvertJapanese as _;
 
 use crate::org::names::{FAMILY, GIVEN};
 use crate::rng::Rng;
-use crate::run::proc_status_kib;
 
 /// What `hints` was asked to measure.
 #[derive(Debug, Clone, Copy)]
@@ -40,8 +39,8 @@ pub struct HintFigures {
     pub build: Duration,
     /// Time to look up every orphan (median).
     pub lookups: Duration,
-    /// Resident memory the index added, in KiB (first run).
-    pub index_kib: u64,
+    /// Distinct name keys and the person entries under them.
+    pub size: (usize, usize),
     /// Orphans given at least one probable person.
     pub hinted: usize,
     /// Hints given in all.
@@ -121,22 +120,20 @@ pub fn measure(o: HintOptions) -> Result<HintFigures> {
         .collect();
 
     let (mut builds, mut lookups) = (Vec::new(), Vec::new());
-    let (mut index_kib, mut hinted, mut hints) = (0, 0, 0);
+    let (mut size, mut hinted, mut hints) = ((0, 0), 0, 0);
     for run in 0..o.runs.max(1) {
-        let before = proc_status_kib("VmRSS:")?;
         let t = Instant::now();
         let index = NameIndex::build(&people);
         builds.push(t.elapsed());
-        let after = proc_status_kib("VmRSS:")?;
         let t = Instant::now();
         let found: Vec<usize> = accounts.iter().map(|a| index.probable(a).len()).collect();
         lookups.push(t.elapsed());
         if run == 0 {
-            index_kib = after.saturating_sub(before);
+            size = index.size();
             hinted = found.iter().filter(|n| **n > 0).count();
             hints = found.iter().sum();
         }
         drop(index);
     }
-    Ok(HintFigures { build: median(builds), lookups: median(lookups), index_kib, hinted, hints, kinds })
+    Ok(HintFigures { build: median(builds), lookups: median(lookups), size, hinted, hints, kinds })
 }

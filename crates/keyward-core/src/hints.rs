@@ -82,6 +82,13 @@ impl NameIndex {
         index
     }
 
+    /// How big the index is: distinct keys, and person entries under them
+    /// (for the benchmark).
+    pub fn size(&self) -> (usize, usize) {
+        let entries = self.pairs.values().chain(self.whole.values()).map(Vec::len).sum();
+        (self.pairs.len() + self.whole.len(), entries)
+    }
+
     /// The people whose names the account's display name or e-mail local
     /// part (or username) spells, by employee number; at most
     /// [`MAX_HINTS`].
