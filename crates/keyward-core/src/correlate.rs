@@ -104,8 +104,9 @@ pub struct LinkDetail {
     pub candidates: Vec<usize>,
     /// For a look-alike address: its non-ASCII characters (`U+212A`).
     pub look_alike: Vec<String>,
-    /// For orphans: each correlator tried and the account's value.
-    pub tried: Vec<(String, String)>,
+    /// For orphans: each correlator tried (its description) and the
+    /// account's value.
+    pub tried: Vec<(Msg, String)>,
     /// For protected accounts: the rule's reason.
     pub protected_because: Option<String>,
     /// [`Self::protected_because`] as a message (a reason the policy
@@ -560,7 +561,7 @@ pub(crate) fn explain(app: &CompiledApp, people: &People, a: &Account, link: Lin
             break;
         }
         first_tried = first_tried.or(Some((c, raw)));
-        d.tried.push((c.describe(), raw.to_owned()));
+        d.tried.push((c.describe_message(), raw.to_owned()));
     }
     if let Link::Person { weak: true, .. } = link
         && let Some((c, value)) = first_tried
@@ -662,7 +663,7 @@ mod tests {
         assert_eq!(links[0], Link::Orphan);
         assert_eq!(links[1], Link::Protected { rule: 0 });
         let d = explain(&app, &people(), &accounts[0], links[0]);
-        assert_eq!(d.tried, vec![("e-mail".to_owned(), "shared@example.com".to_owned())]);
+        assert_eq!(d.tried, vec![(Msg::new("correlator-email"), "shared@example.com".to_owned())]);
         let d = explain(&app, &people(), &accounts[1], links[1]);
         assert_eq!(d.protected_because.as_deref(), Some("username matches `^slackbot$`"));
     }

@@ -122,7 +122,7 @@ impl PersonPlanner<'_, '_> {
                 };
                 return Some(self.change(action, r, reason));
             }
-            let weak = d.weak_because.unwrap_or_default();
+            let weak = d.weak_message.map_or_else(|| d.weak_because.unwrap_or_default().into(), Arg::from);
             let label = self.person.label();
             let c = self.change(
                 Action::Review,

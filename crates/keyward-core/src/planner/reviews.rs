@@ -106,6 +106,9 @@ pub(super) fn plan_unmatched(ctx: &AppCtx<'_>, people: &People, indexes: &Indexe
             }
             Link::Ambiguous { .. } => {
                 let (what, key) = d.matched_by.unwrap_or_default();
+                // The correlator's words in the reader's language; the
+                // English text stays what it was.
+                let what = d.deciding.map_or_else(|| what.into(), Arg::from);
                 Msg::new("reason-ambiguous").arg("what", what).arg("key", key).arg("names", names.join("; "))
             }
             _ => {
@@ -116,7 +119,7 @@ pub(super) fn plan_unmatched(ctx: &AppCtx<'_>, people: &People, indexes: &Indexe
                         .tried
                         .iter()
                         .map(|(w, v)| {
-                            Msg::new("reason-tried-one").arg("what", w.as_str()).arg("value", v.as_str()).into()
+                            Msg::new("reason-tried-one").arg("what", w.clone()).arg("value", v.as_str()).into()
                         })
                         .collect();
                     Msg::new("reason-tried").arg("tried", Arg::List(t))

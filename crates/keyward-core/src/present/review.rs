@@ -19,7 +19,7 @@ use crate::compile::PolicySet;
 use crate::compile::model::Compiled;
 use crate::diag::Diagnostic;
 use crate::evaluate::{EntView, Src, select_all};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Msg};
 use crate::people::{People, Phase};
 use crate::plan::PlanError;
 use crate::present::escape::{from_spreadsheet_cell, spreadsheet_cell};
@@ -93,6 +93,10 @@ pub struct ReviewRow {
     pub granted_by: String,
     /// How the account was matched to the person, or why not.
     pub matched_by: String,
+    /// [`Self::matched_by`] as a message, for a sheet in another language
+    /// (not read back: the cell is for the reviewer's eyes).
+    #[serde(skip)]
+    pub matched_by_message: Option<Msg>,
     /// `keep` (継続), `remove` (削除) or `check` (要確認), filled in by the reviewer.
     #[serde(default)]
     pub decision: String,
@@ -104,6 +108,9 @@ pub struct ReviewRow {
     /// from sheets written before it existed.
     #[serde(default)]
     pub probably: String,
+    /// [`Self::probably`] as a message, for a sheet in another language.
+    #[serde(skip)]
+    pub probably_message: Option<Msg>,
 }
 
 /// The columns of a sheet, in the order they are written: the field names
@@ -226,7 +233,9 @@ pub fn sheets(
             person_status: r.person_status,
             granted_by,
             matched_by: r.matched_by,
+            matched_by_message: Some(r.matched_by_message),
             probably: r.probably,
+            probably_message: r.probably_message,
             decision: String::new(),
             comment: String::new(),
         };
@@ -281,7 +290,8 @@ pub fn to_markdown_in(sheet: &ReviewSheet, today: Date, lang: Lang) -> String {
         let _ = writeln!(out, "|---|---|---|---|---|---|---|---|");
         for r in sheet.rows.iter().filter(|r| r.app == app) {
             let person = if r.person_id.is_empty() {
-                format!("— ({})", r.matched_by)
+                let why = r.matched_by_message.as_ref().map_or_else(|| r.matched_by.clone(), |m| m.render(lang));
+                format!("— ({why})")
             } else {
                 t!(
                     lang,
@@ -366,6 +376,15 @@ pub fn to_csv_in(sheet: &ReviewSheet, lang: Lang) -> String {
         cells[4] = status_in(&r.status, lang);
         cells[12] = situation_in(&r.person_status, lang);
         cells[13] = granted_by_in(&r.granted_by, lang);
+        if lang != Lang::En {
+            // English keeps the data's words (`a; b`), byte for byte.
+            if let Some(m) = &r.matched_by_message {
+                cells[14] = m.render(lang);
+            }
+            if let Some(m) = &r.probably_message {
+                cells[17] = m.render(lang);
+            }
+        }
         let _ =
             w.write_record(cells.iter().map(|c| spreadsheet_cell(c)).collect::<Vec<_>>().iter().map(|c| c.as_bytes()));
     }
@@ -591,9 +610,11 @@ mod tests {
             person_status: "employed".into(),
             granted_by: NOT_GRANTED.into(),
             matched_by: String::new(),
+            matched_by_message: None,
             decision: "Keep".into(),
             comment: String::new(),
             probably: String::new(),
+            probably_message: None,
         }
     }
 

@@ -242,7 +242,9 @@ impl Report {
                         account: account_cell(r),
                         last_active: r.last_active.clone(),
                         matched_by: r.matched_by.clone(),
+                        matched_by_message: r.matched_by_message.clone(),
                         probably: r.probably.clone(),
+                        probably_message: r.probably_message.clone(),
                         plan: index.planned(&r.app, &r.account_id),
                     },
                 );

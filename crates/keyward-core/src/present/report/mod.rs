@@ -20,6 +20,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::action::Action;
+use crate::i18n::Msg;
 use crate::plan::{AppSummary, Change, Counts, PeopleSummary, PlanError, SeatChange};
 use crate::resources::SeatCost;
 
@@ -293,10 +294,16 @@ pub struct OrphanAccount {
     pub last_active: String,
     /// Why it matches nobody (or several people).
     pub matched_by: String,
+    /// [`Self::matched_by`] as a message, for the page's language.
+    #[serde(skip)]
+    pub matched_by_message: Msg,
     /// The people its name suggests (a hint, never a match); empty
     /// without any.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub probably: String,
+    /// [`Self::probably`] as a message, for the page's language.
+    #[serde(skip)]
+    pub probably_message: Option<Msg>,
     /// What the plan does (a review, for accounts that can sign in).
     pub plan: Vec<Planned>,
 }

@@ -74,15 +74,17 @@ pub(super) fn leavers(s: &mut String, r: &Report, lang: Lang) {
 
 /// Why an account matches nobody, and whom its name suggests.
 fn why_orphan(a: &OrphanAccount, lang: Lang) -> String {
-    if a.probably.is_empty() {
-        esc(&a.matched_by)
-    } else {
-        format!(
-            "{}<br><span class=\"hint\">{}</span>",
-            esc(&a.matched_by),
-            t!(lang, "report-orphan-probably", candidates = esc(&a.probably))
-        )
+    let why = esc(&a.matched_by_message.render(lang));
+    // English keeps the data's list (`a; b`); other languages render the
+    // candidates' message (`a または b`).
+    let probably = match (&a.probably_message, lang) {
+        (_, Lang::En) | (None, _) => a.probably.clone(),
+        (Some(p), _) => p.render(lang),
+    };
+    if probably.is_empty() {
+        return why;
     }
+    format!("{why}<br><span class=\"hint\">{}</span>", t!(lang, "report-orphan-probably", candidates = esc(&probably)))
 }
 
 pub(super) fn orphans(s: &mut String, r: &Report, lang: Lang) {
