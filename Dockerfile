@@ -37,14 +37,14 @@ RUN set -eux; \
       rm -rf /var/lib/apt/lists/*; \
     fi; \
     rustup target add "$triple"; \
-    printf '%s\n%s\n' "$triple" "$gcc" > /target
+    printf '%s\n%s\n' "$triple" "$gcc" > /cross-target
 COPY . .
 # The binary, and the empty state directory the non-root user owns (the
 # runtime image has no shell to make it).
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
     --mount=type=cache,target=/src/target,sharing=locked \
     set -eux; \
-    triple=$(sed -n 1p /target); gcc=$(sed -n 2p /target); \
+    triple=$(sed -n 1p /cross-target); gcc=$(sed -n 2p /cross-target); \
     env_triple=$(echo "$triple" | tr 'a-z-' 'A-Z_'); \
     export "CARGO_TARGET_${env_triple}_LINKER=$gcc" "CC_$(echo "$triple" | tr - _)=$gcc"; \
     cargo build --locked --release -p keyward --target "$triple"; \
