@@ -93,8 +93,16 @@ fn jobs_running<'a>(jobs: &'a BTreeMap<String, Value>, needle: &str) -> Vec<&'a 
     jobs.iter().filter(|(_, job)| shell(job).contains(needle)).map(|(name, _)| name).collect()
 }
 
+/// Every CI example: the pull-request pipelines and the daily schedules.
+const CI_FILES: [&str; 4] =
+    ["github-actions.yml", "gitlab-ci.yml", "github-actions-schedule.yml", "gitlab-ci-schedule.yml"];
+
+fn jobs_of(workflow: &Value) -> BTreeMap<String, Value> {
+    serde_yaml::from_value(workflow["jobs"].clone()).unwrap()
+}
+
 fn github_jobs() -> BTreeMap<String, Value> {
-    serde_yaml::from_value(load("github-actions.yml")["jobs"].clone()).unwrap()
+    jobs_of(&load("github-actions.yml"))
 }
 
 fn gitlab_jobs() -> BTreeMap<String, Value> {
@@ -167,7 +175,7 @@ fn gitlab_pipeline_plans_on_merge_requests_and_applies_the_saved_plan_on_main() 
 fn every_keyward_command_in_the_examples_is_one_the_cli_accepts() {
     let has_test = help(&["test"]).is_some();
     let mut checked = 0;
-    for file in ["github-actions.yml", "gitlab-ci.yml"] {
+    for file in CI_FILES {
         let root = load(file);
         let jobs: BTreeMap<String, Value> = serde_yaml::from_value(root.get("jobs").cloned().unwrap_or(root)).unwrap();
         for cmd in jobs.values().flat_map(|job| invocations(&shell(job))) {
@@ -181,14 +189,14 @@ fn every_keyward_command_in_the_examples_is_one_the_cli_accepts() {
             checked += 1;
         }
     }
-    assert!(checked >= 8, "only {checked} keyward commands found: is the parsing broken?");
+    assert!(checked >= 14, "only {checked} keyward commands found: is the parsing broken?");
 }
 
 #[test]
 fn secrets_come_from_the_ci_secret_store() {
     // GitHub: every secret-looking variable of every job is taken from
     // `secrets.` (or the job's own token).
-    for (name, job) in github_jobs() {
+    for (name, job) in github_jobs().into_iter().chain(jobs_of(&load("github-actions-schedule.yml"))) {
         let mut envs: Vec<&Value> = vec![&job["env"]];
         envs.extend(job["steps"].as_sequence().into_iter().flatten().map(|s| &s["env"]));
         for (key, value) in envs.into_iter().filter_map(Value::as_mapping).flatten() {
@@ -202,8 +210,8 @@ fn secrets_come_from_the_ci_secret_store() {
             }
         }
     }
-    // Both: nothing shaped like a real credential.
-    for file in ["github-actions.yml", "gitlab-ci.yml"] {
+    // All: nothing shaped like a real credential.
+    for file in CI_FILES {
         let text = std::fs::read_to_string(repo().join("examples/ci").join(file)).unwrap();
         for shape in ["xoxp-", "xoxb-", "ghp_", "github_pat_", "glpat-", "hooks.slack.com/services/"] {
             assert!(!text.contains(shape), "{file}: contains what looks like a credential ({shape})");
@@ -224,4 +232,78 @@ fn plan_prints_no_progress_display_when_stderr_is_not_a_terminal() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains('\x1b'), "escape codes on a non-terminal stderr: {stderr:?}");
     assert!(!stderr.contains("listing accounts") && !stderr.contains("accounts ("), "progress lines: {stderr:?}");
+}
+
+/// A scheduled job: plans, then applies that plan once, behind the audit
+/// log's check, with the log on the runner's volume.
+fn assert_scheduled_apply(file: &str, name: &str, job: &Value) {
+    let sh = shell(job);
+    let cmds = invocations(&sh);
+    let names: Vec<&str> = cmds.iter().map(|c| c[0].as_str()).collect();
+    let at = |sub: &str| {
+        names.iter().position(|n| *n == sub).unwrap_or_else(|| panic!("{file}: {name}: no `keyward {sub}`: {cmds:?}"))
+    };
+    assert!(
+        at("audit") < at("plan") && at("plan") < at("apply"),
+        "{file}: {name}: verify, plan, apply in that order: {cmds:?}"
+    );
+    assert_eq!(names.iter().filter(|n| **n == "apply").count(), 1, "{file}: {name} should apply once");
+    let plan = &cmds[at("plan")];
+    assert!(plan.iter().any(|w| w == "plan.json"), "{file}: {name}: the plan is not saved for the apply: {plan:?}");
+    let apply = &cmds[at("apply")];
+    for word in ["-f", "policies/", "plan.json", "--auto-approve", "--audit-log"] {
+        assert!(apply.iter().any(|w| w == word), "{file}: `keyward {}` lacks `{word}`", apply.join(" "));
+    }
+    let text = serde_yaml::to_string(job).unwrap();
+    assert!(text.contains("/var/lib/keyward/audit.jsonl"), "{file}: {name} does not keep the audit log on the volume");
+    assert!(text.contains("keyward"), "{file}: {name} does not run on the runner with the volume");
+    // The binary comes from a release, checked against its published sums.
+    assert!(sh.contains("sha256sum") && sh.contains("SHA256SUMS"), "{file}: {name} installs keyward unchecked");
+    // The HR master comes from an API: no export is read from the repository.
+    let smarthr = std::fs::read_to_string(repo().join("examples/ci").join(file)).unwrap();
+    assert!(smarthr.contains("SMARTHR_TOKEN"), "{file}: no HR API token");
+}
+
+#[test]
+fn github_schedule_plans_and_applies_daily_one_run_at_a_time() {
+    let wf = load("github-actions-schedule.yml");
+    let cron = wf["on"]["schedule"][0]["cron"].as_str().expect("no schedule: cron");
+    let fields: Vec<&str> = cron.split_whitespace().collect();
+    assert_eq!(fields.len(), 5, "cron: {cron}");
+    // Daily, in the Japanese morning: 05:00–09:00 JST is 20:00–00:00 UTC.
+    assert!(fields[2..] == ["*", "*", "*"], "not daily: {cron}");
+    let hour: u32 = fields[1].parse().unwrap();
+    assert!((20..=23).contains(&hour) || hour == 0, "{cron} is not a Japanese morning in UTC");
+    assert!(wf["on"].get("workflow_dispatch").is_some(), "no workflow_dispatch: {:?}", wf["on"]);
+    // The same group as the merge's apply, so the two never overlap.
+    assert_eq!(wf["concurrency"]["group"].as_str(), Some("keyward-apply"));
+    assert_eq!(wf["concurrency"]["cancel-in-progress"].as_bool(), Some(false));
+    let jobs = jobs_of(&wf);
+    assert_eq!(jobs.len(), 1, "{:?}", jobs.keys());
+    let (name, job) = jobs.iter().next().unwrap();
+    assert_eq!(job["runs-on"][0].as_str(), Some("self-hosted"), "the audit log needs the runner's volume");
+    assert_scheduled_apply("github-actions-schedule.yml", name, job);
+}
+
+#[test]
+fn gitlab_schedule_plans_and_applies_only_in_scheduled_pipelines() {
+    let all: BTreeMap<String, Value> = serde_yaml::from_value(load("gitlab-ci-schedule.yml")).unwrap();
+    let jobs: Vec<(&String, &Value)> = all.iter().filter(|(_, v)| v.get("script").is_some()).collect();
+    assert_eq!(jobs.len(), 1, "one scheduled job");
+    let (name, job) = jobs[0];
+    let rules = serde_yaml::to_string(&job["rules"]).unwrap();
+    assert!(rules.contains("$CI_PIPELINE_SOURCE == \"schedule\""), "{name}: not for schedules: {rules}");
+    assert_eq!(job["resource_group"].as_str(), Some("keyward-apply"), "{name}: shares the apply's resource group");
+    assert_scheduled_apply("gitlab-ci-schedule.yml", name, job);
+    // The pipeline it joins lets schedules start, and has its stage.
+    let main = load("gitlab-ci.yml");
+    let workflow = serde_yaml::to_string(&main["workflow"]).unwrap();
+    assert!(workflow.contains("$CI_PIPELINE_SOURCE == \"schedule\""), "gitlab-ci.yml's workflow refuses schedules");
+    let stage = job["stage"].as_str().unwrap();
+    assert!(main["stages"].as_sequence().unwrap().iter().any(|s| s.as_str() == Some(stage)), "no stage {stage}");
+    // The pull-request jobs stay out of scheduled pipelines.
+    for (other, job) in gitlab_jobs() {
+        let rules = serde_yaml::to_string(&job["rules"]).unwrap();
+        assert!(!rules.contains("schedule"), "gitlab-ci.yml: {other} runs on schedules too");
+    }
 }
