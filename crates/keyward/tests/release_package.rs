@@ -132,3 +132,21 @@ fn the_release_workflow_pins_its_actions_and_calls_the_scripts() {
         "no multi-arch image"
     );
 }
+
+/// A bug fixed: `checksums` ran `find` in the same pipeline as the
+/// redirection that creates `SHA256SUMS.tmp`, so about one run in six listed
+/// the half-written sums file itself — and `sha256sum -c` then failed on the
+/// published `SHA256SUMS`. Twenty runs made that all but certain to show.
+#[test]
+fn checksums_never_list_their_own_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("a.tar.gz"), b"a").unwrap();
+    std::fs::write(tmp.path().join("b.zip"), b"b").unwrap();
+    for _ in 0..20 {
+        let run = script("checksums", &[tmp.path()], "0");
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        let sums = std::fs::read_to_string(tmp.path().join("SHA256SUMS")).unwrap();
+        let names: Vec<&str> = sums.lines().filter_map(|l| l.split_whitespace().nth(1)).collect();
+        assert_eq!(names, ["a.tar.gz", "b.zip"], "{sums}");
+    }
+}
