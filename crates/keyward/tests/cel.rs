@@ -8,42 +8,18 @@
 //! the edge cases the compiler accepts (`tests/data/cel-accepted/`) pass.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
 
+#[path = "common/yaml_docs.rs"]
+mod yaml_docs;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use kube_cel::{ErrorKind, ScopeContext, Validator, analyze_rule, compile_schema};
 use serde_json::Value;
+use yaml_docs::{documents, is_keyward, yaml_files};
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
-}
-
-/// The documents of a YAML file, as JSON.
-fn documents(path: &Path) -> Vec<Value> {
-    use serde::Deserialize as _;
-    let text = std::fs::read_to_string(path).unwrap();
-    serde_yaml::Deserializer::from_str(&text)
-        .map(|doc| serde_json::to_value(serde_yaml::Value::deserialize(doc).unwrap()).unwrap())
-        .filter(|v| !v.is_null())
-        .collect()
-}
-
-/// Every .yaml/.yml file under `dir`, sorted.
-fn yaml_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 /// Kind → the openAPIV3Schema of its committed CRD.
@@ -189,10 +165,6 @@ fn every_rule_compiles_has_a_message_and_is_bounded_in_cost() {
         }
     }
     assert!(count >= 15, "only {count} rules found in crds/");
-}
-
-fn is_keyward(doc: &Value) -> bool {
-    doc["apiVersion"].as_str().is_some_and(|v| v.starts_with("keyward.io/"))
 }
 
 /// Every failure the CRD of `doc`'s kind reports for it, as
