@@ -4,10 +4,14 @@
 //! passes it, and it rejects the mistakes editors should underline.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
 
+#[path = "common/yaml_docs.rs"]
+mod yaml_docs;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use serde_json::{Value, json};
+use yaml_docs::{documents, is_keyward, yaml_files};
 
 const MODELINE: &str = "# yaml-language-server: $schema=";
 
@@ -17,38 +21,6 @@ fn repo() -> PathBuf {
 
 fn validator() -> jsonschema::Validator {
     jsonschema::validator_for(&keyward::schema::policy_schema()).unwrap()
-}
-
-/// Every .yaml/.yml file under `dir`, sorted.
-fn yaml_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
-/// The documents of a YAML file, as JSON (what the schema sees).
-fn documents(path: &Path) -> Vec<Value> {
-    use serde::Deserialize as _;
-    let text = std::fs::read_to_string(path).unwrap();
-    serde_yaml::Deserializer::from_str(&text)
-        .map(|doc| serde_json::to_value(serde_yaml::Value::deserialize(doc).unwrap()).unwrap())
-        .filter(|v| !v.is_null())
-        .collect()
-}
-
-fn is_keyward(doc: &Value) -> bool {
-    doc["apiVersion"].as_str().is_some_and(|v| v.starts_with("keyward.io/"))
 }
 
 /// The policy and example files holding keyward documents, and those that

@@ -21,6 +21,7 @@ use super::shared::Grant;
     shortname = "kwpol",
     category = "keyward"
 )]
+#[schemars(transform = crate::resources::admission::access_policy)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct AccessPolicySpec {
     /// What this policy is for, shown in explanations.

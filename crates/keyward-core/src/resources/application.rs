@@ -31,6 +31,7 @@ use crate::duration::{Days, Retention, SuspendTiming, TransferTo};
     printcolumn = r#"{"name":"Last Sync","type":"date","jsonPath":".status.lastSync"}"#,
     printcolumn = r#"{"name":"Age","type":"date","jsonPath":".metadata.creationTimestamp"}"#
 )]
+#[schemars(transform = crate::resources::admission::application)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ApplicationSpec {
     /// Name shown in plans and reports. Default: the resource name.
@@ -52,18 +53,24 @@ pub struct ApplicationSpec {
     /// matched by the first correlator for which it has a value. Default:
     /// `[{email: {}}]`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    // Lists above a CEL rule are bounded: the API server multiplies a rule's
+    // cost by how many times it can run (see `admission`).
+    #[schemars(length(max = 16))]
     pub correlate: Vec<CorrelatorSpec>,
     /// Accounts keyward never touches (bots, break-glass admins, shared
     /// mailboxes). They never appear as changes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = 1000))]
     pub protect: Vec<ProtectRule>,
     /// The app's roles from least to most privileged. Required when grants
     /// give the app more than one role: the most privileged granted role wins.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = super::admission::MAX_ROLES), inner(length(max = super::admission::MAX_ROLE_LEN)))]
     pub roles: Vec<String>,
     /// Role given when a grant names none. Without it, a grant without role
     /// leaves the account's role alone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = super::admission::MAX_ROLE_LEN))]
     pub default_role: Option<String>,
     /// Joiner, mover, leave and leaver timing for this app.
     #[serde(default)]
@@ -204,6 +211,7 @@ pub struct GuardSpec {
 
 /// One way to match an account to a person. Set exactly one field.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[schemars(transform = crate::resources::admission::correlator)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CorrelatorSpec {
     /// Match the account's e-mail to the person's work e-mail, without
@@ -262,6 +270,7 @@ pub struct AttributeCorrelator {
 /// Accounts never touched. Set one of `username`, `email` (regular
 /// expressions, matched anywhere unless anchored) or `id` (exact).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[schemars(transform = crate::resources::admission::protect)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ProtectRule {
     /// Regular expression on the username.
@@ -423,6 +432,7 @@ pub struct IdentitiesSpec {
     /// partner domain may hold, whatever the policies grant (`guest`). One
     /// of the app's `roles`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = super::admission::MAX_ROLE_LEN))]
     pub partner_max_role: Option<String>,
 }
 

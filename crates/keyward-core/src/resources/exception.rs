@@ -19,6 +19,7 @@ use super::shared::Grant;
     shortname = "kwex",
     category = "keyward"
 )]
+#[schemars(transform = crate::resources::admission::exception)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ExceptionSpec {
     /// The person: employee number or work e-mail.

@@ -10,6 +10,7 @@
 //! file, checks a reference between resources or knows about planning.
 
 mod access_policy;
+mod admission;
 mod application;
 mod connectors;
 mod exception;

@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
     shortname = "kwsod",
     category = "keyward"
 )]
+#[schemars(transform = crate::resources::admission::separation_of_duties)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SeparationOfDutiesSpec {
     /// What the rule protects against, in a sentence auditors can read
@@ -32,12 +33,14 @@ pub struct SeparationOfDutiesSpec {
     pub owner: Option<String>,
     /// The duties that must stay apart; at least two. Nobody may hold
     /// entitlements of more than one of them.
+    #[schemars(length(max = 50))]
     pub duties: Vec<Duty>,
 }
 
 /// One duty: a name and the entitlements that make someone able to
 /// perform it (any one of them is enough).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[schemars(transform = crate::resources::admission::duty)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Duty {
     /// The duty in words (`submit payments`), used in the plan.

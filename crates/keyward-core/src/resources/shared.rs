@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 /// may only use `secret`: a variable or a file would be the controller's
 /// own.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[schemars(transform = crate::resources::admission::secret_ref)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SecretRef {
     /// Name of the environment variable holding the secret (policy files

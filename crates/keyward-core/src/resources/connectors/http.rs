@@ -75,6 +75,7 @@ pub struct HttpConnector {
 
 /// How requests authenticate. Set exactly one.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[schemars(transform = crate::resources::admission::http_auth)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct HttpAuth {
     /// `Authorization: Bearer <token>`.
@@ -323,6 +324,7 @@ pub struct HttpListing {
 
 /// How to ask for the next page. Set exactly one.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[schemars(transform = crate::resources::admission::http_paging)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct HttpPaging {
     /// Numbered pages (`?page=2&per_page=100`); the listing ends at a page

@@ -31,6 +31,7 @@ use super::shared::{SecretKeyRef, SecretRef};
 
 /// The connector that reads (and changes) an app's accounts. Set exactly one.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[schemars(transform = crate::resources::admission::connector)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ConnectorSpec {
     /// A user list exported by hand from an app without a usable API. Read

@@ -31,6 +31,7 @@ pub use hr_apis::*;
     printcolumn = r#"{"name":"People","type":"integer","jsonPath":".status.people"}"#,
     printcolumn = r#"{"name":"Last Sync","type":"date","jsonPath":".status.lastSync"}"#
 )]
+#[schemars(transform = crate::resources::admission::people_source)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct PeopleSourceSpec {
     /// Read people from a CSV export of the HR master (for example SmartHR's
@@ -253,6 +254,7 @@ impl SmartHrFields {
 /// CSV headers of the HR fields. Only `id` is required; a field without a
 /// column is simply unknown for everyone.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[schemars(transform = crate::resources::admission::people_columns)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct PeopleColumns {
     /// Employee number (社員番号). Unique per person.
