@@ -186,3 +186,9 @@ compile-graph-page-size-help = leave it out (999) or use 1 to 999
 compile-not-a-path = `{ $path }` is not a path: { $why }, at character { $at }
 compile-unknown-time-zone = `{ $zone }` is not a time zone this machine knows
 compile-unknown-time-zone-help = write an IANA time zone name such as `Asia/Tokyo`, `Europe/Berlin` or `UTC`
+
+## Bounds the CRDs' admission rules set (compile/bounds.rs).
+compile-too-many = `{ $field }` has { $count } entries; at most { $max } are allowed
+compile-too-many-help = the CRD's admission rules bound it, so the Kubernetes API server would refuse the resource: split it, or remove entries nobody uses
+compile-too-long = `{ $field }` is { $count } characters long; at most { $max } are allowed
+compile-too-long-help = the CRD's admission rules bound it, so the Kubernetes API server would refuse the resource: use a shorter name

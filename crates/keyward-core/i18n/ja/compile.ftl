@@ -185,3 +185,9 @@ compile-graph-page-size-help = 指定を外す（999）か、1 〜 999 にして
 compile-not-a-path = `{ $path }` はパスではありません（{ $why }、{ $at } 文字目）
 compile-unknown-time-zone = `{ $zone }` はこのマシンが知らないタイムゾーンです
 compile-unknown-time-zone-help = `Asia/Tokyo`、`Europe/Berlin`、`UTC` のような IANA のタイムゾーン名を書いてください
+
+## Bounds the CRDs' admission rules set (compile/bounds.rs).
+compile-too-many = `{ $field }` の要素が { $count } 個あります。上限は { $max } 個です
+compile-too-many-help = CRD の受け入れルールで上限が決まっているため、Kubernetes の API サーバーはこのリソースを受け付けません。分割するか、使っていない要素を削除してください
+compile-too-long = `{ $field }` が { $count } 文字あります。上限は { $max } 文字です
+compile-too-long-help = CRD の受け入れルールで上限が決まっているため、Kubernetes の API サーバーはこのリソースを受け付けません。短い名前にしてください

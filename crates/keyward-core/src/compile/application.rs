@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rustc_hash::FxHashMap;
 
+use super::bounds;
 use super::checker::Checker;
 use super::connectors::{self, ConnectorFacts, connector_role_problem, use_either};
 use super::model::{CompiledApp, CompiledCorrelator, CompiledIdentities, CompiledProtect};
@@ -25,6 +26,7 @@ pub(super) fn compile_app(
     let s = &app.spec;
     let ConnectorFacts { kind: connector, roles: connector_roles, group_names, account_fields } =
         connectors::check(c, o, s);
+    check_bounds(c, o, s);
 
     let mut correlators = Vec::new();
     let specs = if s.correlate.is_empty() { vec![Default::default()] } else { s.correlate.clone() };
@@ -280,5 +282,22 @@ fn check_revoke(
                 Msg::new("compile-revoke-kind-twice-help"),
             );
         }
+    }
+}
+
+/// The bounds of the CRD's CEL rules (see `bounds`).
+fn check_bounds(c: &mut Checker<'_>, o: &crate::load::Origin, s: &ApplicationSpec) {
+    use crate::resources::admission::{MAX_CORRELATORS, MAX_PROTECT, MAX_ROLE_LEN, MAX_ROLES};
+    bounds::list(c, o, "spec.correlate", s.correlate.len(), MAX_CORRELATORS);
+    bounds::list(c, o, "spec.protect", s.protect.len(), MAX_PROTECT);
+    bounds::list(c, o, "spec.roles", s.roles.len(), MAX_ROLES);
+    for (i, r) in s.roles.iter().enumerate() {
+        bounds::text(c, o, &format!("spec.roles[{i}]"), r, MAX_ROLE_LEN);
+    }
+    if let Some(r) = &s.default_role {
+        bounds::text(c, o, "spec.defaultRole", r, MAX_ROLE_LEN);
+    }
+    if let Some(r) = s.identities.as_ref().and_then(|i| i.partner_max_role.as_ref()) {
+        bounds::text(c, o, "spec.identities.partnerMaxRole", r, MAX_ROLE_LEN);
     }
 }

@@ -13,6 +13,7 @@ pub(super) fn compile_duties(c: &mut Checker<'_>, compiled: &mut Compiled) {
     let set = c.set;
     for rule in &set.duties {
         let origin = &rule.origin;
+        super::bounds::list(c, origin, "spec.duties", rule.spec.duties.len(), crate::resources::admission::MAX_DUTIES);
         if rule.spec.duties.len() < 2 {
             c.error(
                 origin,

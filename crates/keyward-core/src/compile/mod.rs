@@ -17,6 +17,7 @@ use crate::load::{AllowedDirs, AnyResource, Locator, Named, Origin, PolicyFiles,
 use crate::resources::{AccessPolicySpec, ApplicationSpec, ExceptionSpec, PeopleSourceSpec, SeparationOfDutiesSpec};
 
 mod application;
+mod bounds;
 mod check;
 mod checker;
 mod connectors;

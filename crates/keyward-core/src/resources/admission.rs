@@ -26,6 +26,12 @@
 use kube::core::{Message, Reason, Rule};
 use schemars::Schema;
 
+/// Most correlators an Application may list (a CEL rule runs on each).
+pub const MAX_CORRELATORS: u32 = 16;
+/// Most protect rules an Application may list (a CEL rule runs on each).
+pub const MAX_PROTECT: u32 = 1000;
+/// Most duties a SeparationOfDuties may list (a CEL rule runs on each).
+pub const MAX_DUTIES: u32 = 50;
 /// Most roles an Application may list; bounds the role-name rules' cost.
 pub const MAX_ROLES: u32 = 100;
 /// Longest role name, in characters; bounds the role-name rules' cost.

@@ -55,12 +55,12 @@ pub struct ApplicationSpec {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     // Lists above a CEL rule are bounded: the API server multiplies a rule's
     // cost by how many times it can run (see `admission`).
-    #[schemars(length(max = 16))]
+    #[schemars(length(max = super::admission::MAX_CORRELATORS))]
     pub correlate: Vec<CorrelatorSpec>,
     /// Accounts keyward never touches (bots, break-glass admins, shared
     /// mailboxes). They never appear as changes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schemars(length(max = 1000))]
+    #[schemars(length(max = super::admission::MAX_PROTECT))]
     pub protect: Vec<ProtectRule>,
     /// The app's roles from least to most privileged. Required when grants
     /// give the app more than one role: the most privileged granted role wins.

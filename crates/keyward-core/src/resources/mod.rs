@@ -10,7 +10,7 @@
 //! file, checks a reference between resources or knows about planning.
 
 mod access_policy;
-mod admission;
+pub(crate) mod admission;
 mod application;
 mod connectors;
 mod exception;

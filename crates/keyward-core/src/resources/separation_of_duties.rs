@@ -33,7 +33,7 @@ pub struct SeparationOfDutiesSpec {
     pub owner: Option<String>,
     /// The duties that must stay apart; at least two. Nobody may hold
     /// entitlements of more than one of them.
-    #[schemars(length(max = 50))]
+    #[schemars(length(max = super::admission::MAX_DUTIES))]
     pub duties: Vec<Duty>,
 }
 
