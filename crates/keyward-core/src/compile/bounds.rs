@@ -37,7 +37,7 @@ pub(super) fn text(c: &mut Checker<'_>, origin: &Origin, path: &str, text: &str,
 mod tests {
     #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
-    use crate::PolicySet;
+    use crate::compile::PolicySet;
     use crate::load::SourceFile;
 
     const PEOPLE: &str = "apiVersion: keyward.io/v1alpha1\nkind: PeopleSource\nmetadata: {name: hr}\nspec:\n  csv: {path: hr.csv, columns: {id: id, email: email}}\n---\n";
