@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 
 use crate::account::Account;
-use crate::i18n::{Lang, Msg};
+use crate::i18n::Msg;
 use crate::names::{key, parts};
 use crate::people::{People, Person, Phase};
 
@@ -186,24 +186,11 @@ pub fn hint_message(people: &People, idx: usize, today: Date) -> Option<Msg> {
     })
 }
 
-/// A candidate in English (inventory, report cells).
-pub fn hint_words(people: &People, idx: usize, today: Date) -> String {
-    hint_message(people, idx, today).map(|m| m.render(Lang::En)).unwrap_or_default()
-}
-
 /// The candidates as one message: `A or B or C`.
 pub fn candidates_message(people: &People, hints: &[usize], today: Date) -> Option<Msg> {
     let mut names = hints.iter().filter_map(|&i| hint_message(people, i, today)).rev();
     let last = names.next()?;
     Some(names.fold(last, |rest, first| Msg::new("hint-or").arg("first", first).arg("rest", rest)))
-}
-
-/// `; by name probably E0100 山田 太郎 (left 2025-03-31) or …` for an
-/// orphan's review, or nothing without hints (English).
-pub fn probable_clause(people: &People, hints: &[usize], today: Date) -> String {
-    candidates_message(people, hints, today)
-        .map(|c| Msg::new("hint-probable-clause").arg("candidates", c).render(Lang::En))
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

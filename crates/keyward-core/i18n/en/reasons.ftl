@@ -108,7 +108,6 @@ hint-joins = joins { $date }
 hint-on-leave = on leave
 hint-current = current
 hint-or = { $first } or { $rest }
-hint-probable-clause = ; by its name probably { $candidates } — a name is only a hint: keyward never matches by it, confirm who it is
 reason-orphan-probably = matches nobody in the HR data ({ $what }); by its name probably { $candidates } — a name is only a hint: keyward never matches by it, confirm who it is; a leaver missing from the export, a renamed person, a shared mailbox or a bot? Protect it or fix the data — keyward never deletes it on its own
 
 ## Whose account is it: several HR records, or an account older than its person (identity/words.rs)

@@ -106,7 +106,6 @@ hint-joins = { $date } 入社予定
 hint-on-leave = 休職中
 hint-current = 在籍
 hint-or = { $first } または { $rest }
-hint-probable-clause = 。名前からすると { $candidates } の可能性があります（名前はヒントにすぎず、keyward が名前で紐付けることはありません。本人か確認してください）
 reason-orphan-probably = どの従業員にも紐付かないアカウントです（{ $what }）。名前からすると { $candidates } の可能性があります（名前はヒントにすぎず、keyward が名前で紐付けることはありません。本人か確認してください）。エクスポート漏れの退職者、改名した人、共用メールボックス、ボットのいずれかかもしれません。保護するかデータを修正してください。keyward が自動で削除することはありません。
 
 ## 誰のアカウントか：同じアドレスの人事レコードが複数ある、または本人より古いアカウント (identity/words.rs)

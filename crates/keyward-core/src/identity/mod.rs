@@ -31,7 +31,7 @@ use crate::resources::HrStatus;
 
 mod words;
 
-pub use words::{clue_message, clue_words};
+pub use words::clue_message;
 pub(crate) use words::{decided_note, doubt_reason};
 
 /// Why a matched account is not attributed to its person without a human.

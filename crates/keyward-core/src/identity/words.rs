@@ -5,7 +5,7 @@ use jiff::civil::Date;
 
 use super::{Clue, Doubt, Record, Verdict, Which};
 use crate::action::Action;
-use crate::i18n::{Arg, Lang, Msg};
+use crate::i18n::{Arg, Msg};
 
 /// `E0100 山田 太郎 (terminated, 2015-04-01 – 2025-03-31)`.
 fn record(r: &Record) -> Msg {
@@ -65,11 +65,6 @@ pub fn clue_message(v: &Verdict) -> Msg {
         Clue::ActiveBefore(d) => with_start(Msg::new("id-clue-active-before").arg("date", d).arg("lead", lead)),
         Clue::Nothing => Msg::new("id-clue-nothing"),
     }
-}
-
-/// The evidence in English (the inventory's `matched_by`).
-pub fn clue_words(v: &Verdict) -> String {
-    clue_message(v).render(Lang::En)
 }
 
 /// Why a doubted account is reviewed rather than attributed; `would`
