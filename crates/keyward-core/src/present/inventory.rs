@@ -55,6 +55,10 @@ pub struct InventoryRow {
     /// [`Self::probably`] as a message (`None` without hints).
     #[serde(skip)]
     pub probably_message: Option<Msg>,
+    /// The people [`Self::probably`] names, as indexes into
+    /// [`People::persons`].
+    #[serde(skip)]
+    pub probable: Vec<usize>,
     /// The correlation itself, for callers that group rows by person or
     /// pick out orphans without parsing `matched_by`'s words.
     #[serde(skip)]
@@ -135,6 +139,7 @@ pub fn inventory(
         for (a, link) in listing.accounts.iter().zip(links) {
             let d = explain(app, people, a, link);
             let mut probably = None;
+            let mut probable = Vec::new();
             let empty = || (String::new(), String::new(), String::new());
             let ((person_id, person_name, person_status), how) = match link {
                 Link::Person { person, .. } => {
@@ -142,8 +147,8 @@ pub fn inventory(
                     ((p.id.clone(), p.name.clone().unwrap_or_default(), phase_word(p.phase(today))), matched(&d))
                 }
                 Link::Orphan => {
-                    let hints = indexes.names(people).probable(a);
-                    let mut named = hints.iter().rev().filter_map(|&i| hint_message(people, i, today));
+                    probable = indexes.names(people).probable(a);
+                    let mut named = probable.iter().rev().filter_map(|&i| hint_message(people, i, today));
                     probably = named.next().map(|last| {
                         named.fold(last, |rest, first| {
                             Msg::new("inv-probably-and").arg("first", first).arg("rest", rest)
@@ -170,6 +175,7 @@ pub fn inventory(
                 matched_by_message: how,
                 probably: probably_en,
                 probably_message: probably,
+                probable,
                 link,
             });
         }

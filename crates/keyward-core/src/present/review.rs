@@ -376,14 +376,12 @@ pub fn to_csv_in(sheet: &ReviewSheet, lang: Lang) -> String {
         cells[4] = status_in(&r.status, lang);
         cells[12] = situation_in(&r.person_status, lang);
         cells[13] = granted_by_in(&r.granted_by, lang);
-        if lang != Lang::En {
-            // English keeps the data's words (`a; b`), byte for byte.
-            if let Some(m) = &r.matched_by_message {
-                cells[14] = m.render(lang);
-            }
-            if let Some(m) = &r.probably_message {
-                cells[17] = m.render(lang);
-            }
+        // The messages render in English as the data's words read.
+        if let Some(m) = &r.matched_by_message {
+            cells[14] = m.render(lang);
+        }
+        if let Some(m) = &r.probably_message {
+            cells[17] = m.render(lang);
         }
         let _ =
             w.write_record(cells.iter().map(|c| spreadsheet_cell(c)).collect::<Vec<_>>().iter().map(|c| c.as_bytes()));

@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::account::AccountListing;
 use crate::compile::PolicySet;
 use crate::correlate::Link;
-use crate::hints::{NameIndex, candidates_message};
+use crate::hints::candidates_message;
 use crate::i18n::Msg;
 use crate::people::People;
 use crate::plan::{Change, Held};
@@ -78,7 +78,8 @@ impl AccountExplanation {
         let a = listings.get(app).and_then(|l| l.accounts.get(index)).ok_or_else(missing)?;
         let row =
             inv.rows.iter().find(|r| r.app == app && r.account_id == a.id.as_str()).cloned().ok_or_else(missing)?;
-        let hints = if matches!(row.link, Link::Orphan) { NameIndex::build(people).probable(a) } else { Vec::new() };
+        // The inventory found them already, with the plan's one name index.
+        let hints = row.probable.clone();
         let probably = hints
             .iter()
             .filter_map(|&i| {

@@ -75,12 +75,8 @@ pub(super) fn leavers(s: &mut String, r: &Report, lang: Lang) {
 /// Why an account matches nobody, and whom its name suggests.
 fn why_orphan(a: &OrphanAccount, lang: Lang) -> String {
     let why = esc(&a.matched_by_message.render(lang));
-    // English keeps the data's list (`a; b`); other languages render the
-    // candidates' message (`a または b`).
-    let probably = match (&a.probably_message, lang) {
-        (_, Lang::En) | (None, _) => a.probably.clone(),
-        (Some(p), _) => p.render(lang),
-    };
+    // The message renders in English as `probably` reads.
+    let probably = a.probably_message.as_ref().map(|p| p.render(lang)).unwrap_or_default();
     if probably.is_empty() {
         return why;
     }
