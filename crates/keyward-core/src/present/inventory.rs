@@ -55,10 +55,12 @@ pub struct InventoryRow {
     /// [`Self::probably`] as a message (`None` without hints).
     #[serde(skip)]
     pub probably_message: Option<Msg>,
-    /// The people [`Self::probably`] names, as indexes into
-    /// [`People::persons`].
+    /// The people the account may be, as indexes into
+    /// [`People::persons`]: the candidates of an ambiguous match, whom a
+    /// look-alike address resembles, or whom an unmatched account's name
+    /// suggests ([`Self::probably`]). Empty for matched accounts.
     #[serde(skip)]
-    pub probable: Vec<usize>,
+    pub candidates: Vec<usize>,
     /// The correlation itself, for callers that group rows by person or
     /// pick out orphans without parsing `matched_by`'s words.
     #[serde(skip)]
@@ -139,7 +141,7 @@ pub fn inventory(
         for (a, link) in listing.accounts.iter().zip(links) {
             let d = explain(app, people, a, link);
             let mut probably = None;
-            let mut probable = Vec::new();
+            let mut candidates = Vec::new();
             let empty = || (String::new(), String::new(), String::new());
             let ((person_id, person_name, person_status), how) = match link {
                 Link::Person { person, .. } => {
@@ -147,8 +149,8 @@ pub fn inventory(
                     ((p.id.clone(), p.name.clone().unwrap_or_default(), phase_word(p.phase(today))), matched(&d))
                 }
                 Link::Orphan => {
-                    probable = indexes.names(people).probable(a);
-                    let mut named = probable.iter().rev().filter_map(|&i| hint_message(people, i, today));
+                    candidates = indexes.names(people).probable(a);
+                    let mut named = candidates.iter().rev().filter_map(|&i| hint_message(people, i, today));
                     probably = named.next().map(|last| {
                         named.fold(last, |rest, first| {
                             Msg::new("inv-probably-and").arg("first", first).arg("rest", rest)
@@ -156,7 +158,10 @@ pub fn inventory(
                     });
                     (empty(), Msg::new("inv-unmatched"))
                 }
-                _ => (empty(), unmatched(people, link, d)),
+                _ => {
+                    candidates.clone_from(&d.candidates);
+                    (empty(), unmatched(people, link, d))
+                }
             };
             let matched_by = how.render(Lang::En);
             let probably_en = probably.as_ref().map(|m| m.render(Lang::En)).unwrap_or_default();
@@ -175,7 +180,7 @@ pub fn inventory(
                 matched_by_message: how,
                 probably: probably_en,
                 probably_message: probably,
-                probable,
+                candidates,
                 link,
             });
         }

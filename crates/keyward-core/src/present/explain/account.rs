@@ -79,7 +79,7 @@ impl AccountExplanation {
         let row =
             inv.rows.iter().find(|r| r.app == app && r.account_id == a.id.as_str()).cloned().ok_or_else(missing)?;
         // The inventory found them already, with the plan's one name index.
-        let hints = row.probable.clone();
+        let hints = if matches!(row.link, Link::Orphan) { row.candidates.clone() } else { Vec::new() };
         let probably = hints
             .iter()
             .filter_map(|&i| {

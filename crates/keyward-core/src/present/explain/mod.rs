@@ -273,14 +273,12 @@ fn explain_person(
     let person = people.get(index).ok_or_else(not_found)?;
     let grants = grants_of(set, people, index, today).ok_or_else(not_found)?;
 
-    let ids: Vec<&str> =
-        std::iter::once(person.id.as_str()).chain(person.previous_ids.iter().map(String::as_str)).collect();
     let mut accounts: Vec<InventoryRow> = inv
         .rows
         .into_iter()
         .filter(|r| {
             r.person_id == person.id
-                || r.matched_by.strip_prefix("ambiguous: ").is_some_and(|c| c.split(", ").any(|id| ids.contains(&id)))
+                || (matches!(r.link, crate::correlate::Link::Ambiguous { .. }) && r.candidates.contains(&index))
         })
         .collect();
     accounts.sort_by(|a, b| (&a.app, &a.account_id).cmp(&(&b.app, &b.account_id)));
