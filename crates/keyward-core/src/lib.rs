@@ -32,7 +32,8 @@
 //! 2. The data model: [`people`] (the HR snapshot and a person's phase on a
 //!    day), [`action`], [`account`] (listings and what a connector can do),
 //!    [`plan`] (the plan's data model, the JSON contract), [`discovery`]
-//!    (third-party apps the directories report people using), [`roster`]
+//!    (third-party apps the directories report people using), [`history`]
+//!    (the listings recorded at each apply, and who had what when), [`roster`]
 //!    (everyone keyward has seen, to tell who vanished), and the built-in
 //!    label vocabularies ([`vocab`]) and CSV helpers ([`tabular`]).
 //! 3. [`load`]: policy files or Kubernetes objects → typed resources with
@@ -41,7 +42,8 @@
 //! 4. [`compile`]: the checks that need several fields or resources, and
 //!    the compiled model planning reads; the [`PolicySet`].
 //! 5. [`evaluate`] (which person gets which app, role and groups),
-//!    [`correlate`] (which account is whose), [`grants`] (one person's
+//!    [`correlate`] (which account is whose; [`owners`] the owner of every
+//!    listed account, for the audit log), [`grants`] (one person's
 //!    grants and the reasons, in words).
 //! 6. [`planner`]: [`plan()`] and [`plan_scoped()`], the diff into a plan
 //!    with its safety rules and separation of duties; [`approval`] compares
@@ -69,6 +71,7 @@ pub mod resources;
 pub mod account;
 pub mod action;
 pub mod discovery;
+pub mod history;
 pub mod names;
 pub mod people;
 pub mod plan;
@@ -85,6 +88,7 @@ pub mod evaluate;
 pub mod grants;
 pub mod hints;
 pub mod identity;
+pub mod owners;
 // 6. the planner
 pub mod approval;
 pub mod planner;

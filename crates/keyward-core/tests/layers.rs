@@ -41,6 +41,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("action", 2),
     ("account", 2),
     ("discovery", 2),
+    ("history", 2),
     ("plan", 2),
     ("roster", 2),
     ("vocab", 2),
@@ -55,6 +56,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("grants", 5),
     ("identity", 5),
     ("hints", 5),
+    ("owners", 5),
     // 6. the planner
     ("planner", 6),
     ("approval", 6),
