@@ -19,7 +19,10 @@ use keyward_core::action::Action;
 use keyward_core::i18n::Lang;
 use keyward_core::plan::Plan;
 
-use crate::audit::{AuditLog, Entry};
+use keyward_core::history::{LastListings, ListedAccount};
+
+use crate::audit::{AuditError, AuditLog, Entry};
+use crate::history::{self, Unchanged};
 use crate::guard::{self, GuardOptions, Refusal};
 use crate::phases::{self, RunLog};
 use crate::report::Report;
@@ -40,6 +43,9 @@ pub fn new_run_id() -> String {
 #[derive(Debug, Clone)]
 pub struct Applier {
     audit: AuditLog,
+    /// The last listing recorded per app, which the next is recorded
+    /// against; one run records at a time.
+    listings: Arc<tokio::sync::Mutex<LastListings>>,
     checklist_dir: Arc<Path>,
     guard: GuardOptions,
     lang: Lang,
@@ -143,8 +149,32 @@ impl Prepared {
 impl Applier {
     /// An applier writing to `audit`, checklists for read-only apps to
     /// `checklist_dir` (`<app>.md`), within the `guard` limits.
+    ///
+    /// Reads the log once for the last listing recorded per app. The log
+    /// was verified when opened; should it not read now, the next listings
+    /// are recorded complete, which is always right.
     pub fn new(audit: AuditLog, checklist_dir: impl Into<PathBuf>, guard: GuardOptions) -> Self {
-        Self { audit, checklist_dir: Arc::from(checklist_dir.into()), guard, lang: Lang::En }
+        let last = crate::audit::read(audit.path())
+            .map(|records| history::last_listings(&history::seen(&records)))
+            .unwrap_or_default();
+        let listings = Arc::new(tokio::sync::Mutex::new(last));
+        Self { audit, listings, checklist_dir: Arc::from(checklist_dir.into()), guard, lang: Lang::En }
+    }
+
+    /// Records, as `run_id`, the accounts read from each app of `listed`
+    /// (with their owners, see [`keyward_core::owners::listed_accounts`]):
+    /// the complete listing the first time, the difference from the last
+    /// one afterwards (see [`keyward_core::history`]). Called before
+    /// [`Applier::apply`], with the listings the plan was made from, and
+    /// also when there is nothing to apply.
+    pub async fn record_listings(
+        &self,
+        run_id: &str,
+        listed: &BTreeMap<String, Vec<ListedAccount>>,
+        unchanged: Unchanged,
+    ) -> Result<(), AuditError> {
+        let mut last = self.listings.lock().await;
+        history::record(&self.audit, &mut last, run_id, listed, unchanged).await
     }
 
     /// The same applier writing its checklists in `lang` (English unless

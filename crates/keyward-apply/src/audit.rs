@@ -10,7 +10,7 @@
 //! `hash` field: one line, no whitespace, keys in the order the struct
 //! declares them (`seq, time, run, event, app, action, account, accountId,
 //! person, reason, peopleTotal, planDate, changes, reviews, counts, detail,
-//! error, prev, mac`), absent optional fields left out, strings escaped as
+//! error, listing, prev, mac`), absent optional fields left out, strings escaped as
 //! serde_json does (only `"`, `\` and control characters; everything else
 //! verbatim UTF-8).
 //!
@@ -57,6 +57,7 @@ use std::sync::{Arc, Mutex};
 use jiff::civil::Date;
 use keyward_connectors::http::redact_known;
 use keyward_core::action::Action;
+use keyward_core::history::ListingRecord;
 use keyward_core::plan::{Change, Plan};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -97,6 +98,10 @@ pub enum Event {
     Refused,
     /// The apply ended (`counts`).
     RunFinished,
+    /// The accounts keyward read from an app (`app`, `listing`: complete,
+    /// or the difference from the app's last listing record). Written at
+    /// each apply, so `keyward history` can say who had access when.
+    Listed,
 }
 
 impl Event {
@@ -112,6 +117,7 @@ impl Event {
             Self::Checklist => "checklist",
             Self::Refused => "refused",
             Self::RunFinished => "run-finished",
+            Self::Listed => "listed",
         }
     }
 }
@@ -187,6 +193,9 @@ pub struct Record {
     /// Why a change failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// `listed`: the app's accounts (see [`keyward_core::history`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listing: Option<ListingRecord>,
     /// `hash` of the previous line; [`GENESIS`] for the first.
     pub prev: String,
     /// HMAC of the record under the log's key, when it has one (see the
@@ -239,6 +248,7 @@ pub struct Entry {
     counts: Option<RunCounts>,
     detail: Option<String>,
     error: Option<String>,
+    listing: Option<ListingRecord>,
 }
 
 impl Entry {
@@ -259,6 +269,7 @@ impl Entry {
             counts: None,
             detail: None,
             error: None,
+            listing: None,
         }
     }
 
@@ -290,6 +301,11 @@ impl Entry {
     /// `refused` for one guard refusal.
     pub fn refused(r: &Refusal) -> Self {
         Self { app: r.app.clone(), detail: Some(r.message.clone()), ..Self::new(Event::Refused) }
+    }
+
+    /// `listed`: what was read from `app`.
+    pub fn listed(app: &str, listing: ListingRecord) -> Self {
+        Self { app: Some(app.to_owned()), listing: Some(listing), ..Self::new(Event::Listed) }
     }
 
     /// `run-finished` with its counts.
@@ -598,6 +614,7 @@ impl AuditLog {
             counts,
             detail,
             error,
+            listing,
         } = entry.redacted();
         let mut rec = Record {
             seq: inner.seq + 1,
@@ -617,6 +634,7 @@ impl AuditLog {
             counts,
             detail,
             error,
+            listing,
             prev: inner.last_hash.clone(),
             mac: None,
             hash: String::new(),

@@ -27,6 +27,9 @@
 //!   refused apps, and one run from `run-started` to `run-finished`.
 //! - `phases` — one app's changes in [`PHASES`] order, a few at once,
 //!   each attempt audited; checklists for read-only apps.
+//! - [`history`] — the listings recorded at each apply (complete, then
+//!   differences), and [`history::seen`], the one reader of records for
+//!   `keyward history` and the leaver report.
 //! - [`report`] — what a run did, and its plain-text summary.
 //! - [`roster_file::RosterFile`] — the roster of people seen (beside the
 //!   audit log): read before planning, replaced after a run that went ahead.
@@ -37,6 +40,7 @@ mod applier;
 pub mod audit;
 mod checklist;
 pub mod guard;
+pub mod history;
 mod phases;
 pub mod report;
 pub mod roster_file;

@@ -6,7 +6,9 @@
 use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
 
+use keyward_apply::history::Unchanged;
 use keyward_apply::{Item, ItemResult, Prepared, Refusal, Scope};
+use keyward_core::history::ListedAccount;
 use keyward_core::PolicySet;
 use keyward_core::action::Action;
 use keyward_core::plan::Plan;
@@ -83,6 +85,17 @@ impl Engine {
         tracing::info!(records = report.audit_records, last_hash = %report.audit_last_hash, "the audit log ends here; keep both elsewhere");
         out.run_ids.push(report.run_id.clone());
         out.items.extend(report.items);
+    }
+
+    /// Records the listings of a full reconcile, before its changes: only
+    /// those that changed since the last record, as a resync every few
+    /// minutes would otherwise add a record per app each time. A failure
+    /// is logged; the applier then refuses the changes itself.
+    pub(super) async fn record_listings(&self, listed: &BTreeMap<String, Vec<ListedAccount>>) {
+        let run = self.run_id(ReconcileKind::Full);
+        if let Err(e) = self.applier.record_listings(&run, listed, Unchanged::Skip).await {
+            tracing::warn!(error = %e, "cannot record the listings in the audit log");
+        }
     }
 
     fn run_id(&self, kind: ReconcileKind) -> String {

@@ -61,6 +61,10 @@ impl Engine {
             return self.finish(report, clock);
         };
         let roster = self.read_roster();
+        // What was read, with owners, for the audit log (`keyward
+        // history`); an app that could not be read is not on record.
+        let mut listed = keyward_core::owners::listed_accounts(set, &people, &listings);
+        listed.retain(|app, _| !problems.contains_key(app));
         let plan = match plan_readable(
             set,
             &people,
@@ -80,6 +84,7 @@ impl Engine {
                 return self.finish(report, clock);
             }
         };
+        self.record_listings(&listed).await;
         let applied = self.apply(&connections, set, &plan, ReconcileKind::Full).await;
         self.record_outcomes(set, &plan, &problems, &applied, &mut report);
         if let Some(roster) = roster {

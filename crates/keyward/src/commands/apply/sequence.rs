@@ -12,6 +12,7 @@ use anyhow::{Context as _, Result, bail};
 use is_terminal::IsTerminal as _;
 use jiff::civil::Date;
 use keyward_apply::audit::AuditKey;
+use keyward_apply::history::Unchanged;
 use keyward_apply::{Applier, AuditLog, GuardOptions, Scope};
 use keyward_connectors::Connector;
 use keyward_core::action::Action;
@@ -88,6 +89,9 @@ pub async fn run(args: &Request) -> Result<ApplyOutcome> {
     let listings = pipeline::list_with(set, &connectors).await?;
     let date = approved.as_ref().map_or(args.at, |p| p.date);
     let mut plan = keyward_core::plan_with_roster(set, &people, &listings, date, &roster)?;
+    // What was read, with each account's owner, for the audit log
+    // (`keyward history`): recorded whether or not anything is applied.
+    let listed = keyward_core::owners::listed_accounts(set, &people, &listings);
     drop(listings);
 
     if let Some(approved) = &approved {
@@ -140,7 +144,14 @@ pub async fn run(args: &Request) -> Result<ApplyOutcome> {
     // Before any change: a plan that cannot be shown is not applied.
     // The text rendering escapes its data itself, around its colours.
     write_stdout(&render::text(&plan, TextOptions { color: args.color, lang }))?;
+    let connectors: BTreeMap<String, Arc<dyn Connector>> =
+        connectors.into_iter().map(|(app, c)| (app, Arc::from(c))).collect();
+    let applier = Applier::new(audit, &args.checklist_dir, args.guard.clone()).in_lang(lang);
+    let run_id = keyward_apply::new_run_id();
     if executable == 0 {
+        applier.record_listings(&run_id, &listed, Unchanged::Record).await.with_context(|| {
+            said(Msg::new("cli-cannot-use-audit-log").arg("path", args.audit_log.display().to_string()))
+        })?;
         write_text(&format!("{}\n", t!(lang, "apply-nothing-to-apply")))?;
         args.roster.write(&args.audit_log, &roster.updated(&people, date))?;
         notify(args, Digest::new("apply", &plan, &people)).await;
@@ -149,9 +160,6 @@ pub async fn run(args: &Request) -> Result<ApplyOutcome> {
 
     // Every app is applied, whatever its mode: the operator approved the
     // plan as it was shown.
-    let connectors: BTreeMap<String, Arc<dyn Connector>> =
-        connectors.into_iter().map(|(app, c)| (app, Arc::from(c))).collect();
-    let applier = Applier::new(audit, &args.checklist_dir, args.guard.clone()).in_lang(lang);
     let plan = Arc::new(plan);
     let prepared = applier.prepare(plan.clone(), set, &connectors, Scope::EveryApp);
     let refused = prepared.is_refused();
@@ -160,9 +168,15 @@ pub async fn run(args: &Request) -> Result<ApplyOutcome> {
         write_text(&format!("{}\n", t!(lang, "apply-cancelled")))?;
         return Ok(ApplyOutcome::Declined);
     }
+    // The listings go on record before any change, so the changes of this
+    // run are read as coming after them. A log that cannot take them
+    // stops the run: the applier would refuse every change anyway.
+    applier.record_listings(&run_id, &listed, Unchanged::Record).await.with_context(|| {
+        said(Msg::new("cli-cannot-use-audit-log").arg("path", args.audit_log.display().to_string()))
+    })?;
     // With refusals the applier records them in the audit log and changes
     // nothing.
-    let report = applier.apply(prepared, &keyward_apply::new_run_id()).await;
+    let report = applier.apply(prepared, &run_id).await;
     let text = report.render_text(lang);
     let mut digest = Digest::new("apply", &plan, &people);
     digest.guard_refusals = report.refusals.iter().map(ToString::to_string).collect();
