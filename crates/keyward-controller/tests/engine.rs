@@ -130,11 +130,19 @@ async fn a_guard_refusal_holds_back_only_its_own_app() {
 
     // A second reconcile has nothing to apply for wiki and writes no empty
     // runs to the audit log.
-    let lines = audit.lines().count();
+    // Listings are recorded only when they changed: wiki's did (bob was
+    // suspended by the first reconcile), chat's did not.
+    let listed = |l: &&str| l.contains("\"event\":\"listed\"");
+    let lines = audit.lines().filter(|l| !listed(l)).count();
+    let listings = audit.lines().filter(listed).count();
     let again = engine.reconcile_all(&set, today).await;
     assert_eq!(again.applications["wiki"].drift, 0);
     let audit = std::fs::read_to_string(dir.path().join("audit.jsonl")).unwrap();
-    assert_eq!(audit.lines().count(), lines + 3, "only chat's refusal again (started, refused, finished)");
+    let runs = audit.lines().filter(|l| !listed(l)).count();
+    assert_eq!(runs, lines + 3, "only chat's refusal again (started, refused, finished)");
+    let new: Vec<&str> = audit.lines().filter(listed).skip(listings).collect();
+    assert_eq!(new.len(), 1, "{new:?}");
+    assert!(new[0].contains("\"app\":\"wiki\""), "{new:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

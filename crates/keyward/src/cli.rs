@@ -9,7 +9,7 @@ use anyhow::Result;
 use clap::CommandFactory as _;
 
 use crate::commands::{
-    apply, audit, completions, controller, crd, discover, explain, inventory, plan, report, review, schema, test,
+    apply, audit, completions, controller, crd, discover, explain, history, inventory, plan, report, review, schema, test,
     validate,
 };
 use crate::logging::LogSettings;
@@ -80,6 +80,11 @@ pub enum Command {
     Report(report::ReportArgs),
     /// List who has which account in which app, matched to people.
     Inventory(inventory::InventoryArgs),
+    /// Who had which account and role in which app at the end of a day
+    /// (or at an instant), from the listings and changes the applies
+    /// recorded in the audit log, and how that is known; "unknown" before
+    /// an app's first recorded listing.
+    History(history::HistoryArgs),
     /// Find the third-party apps people use with their Google or Microsoft
     /// account (OAuth grants and sign-in records of the directories the
     /// policies connect to): per app, how many people and which
@@ -115,6 +120,7 @@ impl Command {
             Self::Review(args) => review::run(args).await,
             Self::Report(args) => report::run(args).await,
             Self::Inventory(args) => inventory::run(args).await,
+            Self::History(args) => history::run(args),
             Self::Discover(args) => discover::run(args).await,
         }
     }

@@ -37,6 +37,7 @@ pub const CATALOGUE_FILES: &[(&str, &str, &str)] = &[
     catalogue_file!("notify"),
     catalogue_file!("explain"),
     catalogue_file!("connectors"),
+    catalogue_file!("history"),
 ];
 
 type Bundle = FluentBundle<FluentResource>;

@@ -2,8 +2,8 @@
 //! JSON and Markdown (`render`), the admin report and its HTML page
 //! (`report`), access review sheets (`review`), the account inventory
 //! (`inventory`), one person explained (`explain`), the notification
-//! digest (`digest`) and the third-party apps the directories report
-//! (`discovered`).
+//! digest (`digest`), the third-party apps the directories report
+//! (`discovered`), and who had which account when (`history`).
 //!
 //! Presentation may use every layer below it, and nothing below uses it.
 //! It decides nothing the planner does not: every figure and word is read
@@ -15,7 +15,9 @@ pub mod digest;
 pub mod discovered;
 mod escape;
 pub mod explain;
+pub mod history;
 pub mod inventory;
 pub mod render;
 pub mod report;
 pub mod review;
+mod table;

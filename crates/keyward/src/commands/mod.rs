@@ -14,6 +14,7 @@ pub mod controller;
 pub mod crd;
 pub mod discover;
 pub mod explain;
+pub mod history;
 pub mod inventory;
 pub mod plan;
 pub mod report;

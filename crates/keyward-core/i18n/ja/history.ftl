@@ -1,0 +1,24 @@
+# history
+# `keyward history`（present/history.rs）と `keyward report --leavers`
+# （present/leavers.rs）。ツール向けの CSV は英語のまま。
+
+history-title = { $at } 時点のアカウント（{ $zone }）
+history-col-app = アプリ
+history-col-account-id = アカウントID
+history-col-account = アカウント
+history-col-owner = 従業員（社員番号）
+history-col-role = ロール
+history-col-groups = グループ
+history-col-status = 状態
+history-col-certainty = 確度
+history-col-basis = 根拠
+history-status-unknown = 不明
+history-uncertain = 不確定
+history-unknown = { $time } より前に記録されたこのアプリの一覧はありません
+history-broken = このアプリの一覧の記録はレコード { $seq } 以降つじつまが合いません
+history-basis-listing = 実行 { $run } の一覧（{ $time }）
+history-basis-change = 、その後 { $time } に{ $action }（{ $outcome }）
+history-outcome-attempted = 試行のみ・結果の記録なし
+history-outcome-applied = 適用済み
+history-outcome-already-done = 適用不要
+history-outcome-failed = 失敗
