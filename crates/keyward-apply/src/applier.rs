@@ -22,8 +22,8 @@ use keyward_core::plan::Plan;
 use keyward_core::history::{LastListings, ListedAccount};
 
 use crate::audit::{AuditError, AuditLog, Entry};
-use crate::history::{self, Unchanged};
 use crate::guard::{self, GuardOptions, Refusal};
+use crate::history::{self, Unchanged};
 use crate::phases::{self, RunLog};
 use crate::report::Report;
 use crate::strategy::{Scope, Strategy};

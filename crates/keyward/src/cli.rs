@@ -9,8 +9,8 @@ use anyhow::Result;
 use clap::CommandFactory as _;
 
 use crate::commands::{
-    apply, audit, completions, controller, crd, discover, explain, history, inventory, plan, report, review, schema, test,
-    validate,
+    apply, audit, completions, controller, crd, discover, explain, history, inventory, plan, report, review, schema,
+    test, validate,
 };
 use crate::logging::LogSettings;
 

@@ -8,9 +8,9 @@ use std::sync::atomic::Ordering;
 
 use keyward_apply::history::Unchanged;
 use keyward_apply::{Item, ItemResult, Prepared, Refusal, Scope};
-use keyward_core::history::ListedAccount;
 use keyward_core::PolicySet;
 use keyward_core::action::Action;
+use keyward_core::history::ListedAccount;
 use keyward_core::plan::Plan;
 
 use super::connections::AppConnections;

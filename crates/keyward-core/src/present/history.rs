@@ -12,7 +12,8 @@ use crate::present::render::action_name;
 use crate::present::table;
 
 /// The columns, by key (the CSV for tools' header).
-pub const HEADERS: [&str; 9] = ["app", "accountId", "account", "owner", "role", "groups", "status", "certainty", "basis"];
+pub const HEADERS: [&str; 9] =
+    ["app", "accountId", "account", "owner", "role", "groups", "status", "certainty", "basis"];
 
 /// How the answer is printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,7 +133,17 @@ fn rows(h: &HistoryAt, tz: &TimeZone, lang: Lang) -> Vec<Vec<String>> {
 
 fn unknown_row(app: &str, why: String, lang: Lang) -> Vec<String> {
     let unknown = t!(lang, "history-status-unknown");
-    vec![app.to_owned(), String::new(), String::new(), String::new(), String::new(), String::new(), unknown, String::new(), why]
+    vec![
+        app.to_owned(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        unknown,
+        String::new(),
+        why,
+    ]
 }
 
 fn account_row(app: &str, a: &AccountAt, listing: &str, tz: &TimeZone, lang: Lang) -> Vec<String> {

@@ -63,12 +63,14 @@ pub enum At {
 }
 
 fn parse_at(s: &str) -> Result<At, String> {
-    if let Ok(d) = s.parse::<Date>() {
-        return Ok(At::Day(d));
+    // The instant first: jiff reads the day out of a full timestamp too.
+    if let Ok(t) = s.parse::<Timestamp>() {
+        return Ok(At::Instant(t));
     }
-    s.parse::<Timestamp>().map(At::Instant).map_err(|_| {
-        "expected a day (2026-12-07) or an instant with its offset (2026-12-07T18:30:00+09:00)".to_owned()
-    })
+    match s.parse::<Date>() {
+        Ok(d) if !s.contains('T') => Ok(At::Day(d)),
+        _ => Err("expected a day (2026-12-07) or an instant with its offset (2026-12-07T18:30:00+09:00)".to_owned()),
+    }
 }
 
 impl At {
@@ -93,9 +95,8 @@ pub fn run(args: HistoryArgs) -> Result<ExitCode> {
         Some(at) => at.resolve(&tz)?,
         None => (Timestamp::now(), history::local(Timestamp::now(), &tz)),
     };
-    let records = keyward_apply::audit::read(&audit_log).with_context(|| {
-        said(Msg::new("cli-cannot-use-audit-log").arg("path", audit_log.display().to_string()))
-    })?;
+    let records = keyward_apply::audit::read(&audit_log)
+        .with_context(|| said(Msg::new("cli-cannot-use-audit-log").arg("path", audit_log.display().to_string())))?;
     let seen = keyward_apply::history::seen(&records);
     let answer = history::only(keyward_core::history::at(&seen, end, &apps), &apps, person.as_deref());
     let lang = crate::language::current();
