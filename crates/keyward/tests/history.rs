@@ -173,4 +173,46 @@ async fn history_and_the_leaver_report_answer_the_auditors_questions() {
     let json: serde_json::Value =
         serde_json::from_str(&stdout(dir, &["history", "--app", "slack", "--format", "json"]).await).unwrap();
     assert_eq!(json["apps"][0]["knowledge"]["state"], "known", "{json}");
+
+    // Q2: her Slack access was removed today, the lag counted from her last
+    // working day (the applies ran today, whatever day they planned for).
+    let at = today.to_string();
+    let csv =
+        stdout(dir, &["report", "-f", "policies", "--at", &at, "--leavers", "--from", "2026-11-30", "--format", "csv"])
+            .await;
+    assert!(
+        csv.starts_with("person,name,lastDay,app,suspended,deleted,lagDays,openDays,heldBack,exceptions\n"),
+        "{csv}"
+    );
+    let lag = (today - jiff::civil::date(2026, 11, 30)).get_days().to_string();
+    let want = format!("E0016,山口 さくら,2026-11-30,slack,{today},,{lag},,");
+    assert!(csv.lines().any(|l| l.starts_with(&want)), "{want}\n{csv}");
+    assert!(
+        csv.lines().skip(1).all(|l| l.contains(",2026-11-30,") || l.contains(",2026-12-")),
+        "--from bounds the leavers: {csv}"
+    );
+    // Her accounts in the read-only apps are still open: the lag is the
+    // open days, and what is pending says why.
+    let gw = csv
+        .lines()
+        .find(|l| l.starts_with("E0016,") && l.contains(",google-workspace,"))
+        .unwrap_or_else(|| panic!("{csv}"));
+    assert!(gw.contains(&format!(",,,,{lag},")), "{gw}");
+    // For Excel, in Japanese, with a BOM; Markdown and HTML from the same rows.
+    let ja = stdout(
+        dir,
+        &["--lang", "ja", "report", "-f", "policies", "--at", &at, "--leavers", "--format", "csv", "--bom"],
+    )
+    .await;
+    assert!(ja.starts_with("\u{feff}社員番号,氏名,最終出社日"), "{ja}");
+    let md = stdout(dir, &["report", "-f", "policies", "--at", &at, "--leavers", "--format", "markdown"]).await;
+    assert!(md.contains("| E0016 | 山口 さくら | 2026-11-30 | slack |"), "{md}");
+    let page = dir.join("leavers.html");
+    keyward(
+        dir,
+        &["report", "-f", "policies", "--at", &at, "--leavers", "--format", "html", "-o", page.to_str().unwrap()],
+    )
+    .await;
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<td>山口 さくら</td>"), "{html}");
 }

@@ -22,3 +22,21 @@ history-outcome-attempted = attempted (no result recorded)
 history-outcome-applied = applied
 history-outcome-already-done = already done
 history-outcome-failed = failed
+
+## keyward report --leavers
+leavers-title = Leavers' access as of { $date }: { $count } row(s)
+leavers-col-person = person
+leavers-col-name = name
+leavers-col-last-day = lastDay
+leavers-col-app = app
+leavers-col-suspended = suspended
+leavers-col-deleted = deleted
+leavers-col-lag-days = lagDays
+leavers-col-open-days = openDays
+leavers-col-held-back = heldBack
+leavers-col-exceptions = exceptions
+leavers-held-review = to review: { $reason }
+leavers-held-handover = hand-over pending: { $reason }
+leavers-held-pending = { $action } not yet applied: { $reason }
+leavers-held-until = { $action } held until { $until }: { $reason }
+leavers-exception = { $name } (approved by { $approver }, until { $until }): { $reason }

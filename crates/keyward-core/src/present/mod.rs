@@ -17,6 +17,7 @@ mod escape;
 pub mod explain;
 pub mod history;
 pub mod inventory;
+pub mod leavers;
 pub mod render;
 pub mod report;
 pub mod review;

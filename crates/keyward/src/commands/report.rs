@@ -8,8 +8,9 @@ use std::process::ExitCode;
 use anyhow::{Context as _, Result};
 use jiff::civil::Date;
 use keyward_core::discovery::DISCOVERY_FORMAT_VERSION;
-use keyward_core::i18n::{Arg, Msg};
+use keyward_core::i18n::{Arg, Lang, Msg};
 use keyward_core::present::discovered::Discovered;
+use keyward_core::present::leavers;
 use keyward_core::present::report::{Report, html};
 
 use crate::args::Input;
@@ -26,9 +27,10 @@ pub struct ReportArgs {
     /// "days since" counts to.
     #[arg(long, value_name = "DATE")]
     pub at: Option<Date>,
-    /// The HTML file to write.
-    #[arg(short = 'o', long = "html", value_name = "FILE")]
-    pub html: PathBuf,
+    /// The HTML file to write. With --leavers: the file to write the
+    /// leaver report to (default: standard output).
+    #[arg(short = 'o', long = "html", value_name = "FILE", required_unless_present = "leavers")]
+    pub html: Option<PathBuf>,
     /// Also write the report's data as JSON to this file.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
@@ -36,6 +38,44 @@ pub struct ReportArgs {
     /// discover -o FILE` wrote it.
     #[arg(long, value_name = "FILE")]
     pub discovery: Option<PathBuf>,
+    #[command(flatten)]
+    pub leavers: LeaverArgs,
+}
+
+/// `keyward report --leavers`: per leaver and app, the last working day,
+/// when access was suspended and deleted, the lag, what is held back.
+#[derive(Debug, clap::Args)]
+pub struct LeaverArgs {
+    /// Write the leaver report instead of the admin report (from the HR
+    /// data, the audit log and today's plan).
+    #[arg(long)]
+    pub leavers: bool,
+    /// With --leavers: only leavers whose last working day is on or after
+    /// this day.
+    #[arg(long, value_name = "DATE", requires = "leavers")]
+    pub from: Option<Date>,
+    /// With --leavers: only leavers whose last working day is on or before
+    /// this day.
+    #[arg(long, value_name = "DATE", requires = "leavers")]
+    pub to: Option<Date>,
+    /// With --leavers: the format.
+    #[arg(long, value_enum, default_value_t = LeaverFormat::Csv, requires = "leavers")]
+    pub format: LeaverFormat,
+    /// With --leavers --format csv: start with a UTF-8 byte order mark for
+    /// Excel, headers and words in the --lang language.
+    #[arg(long, requires = "leavers")]
+    pub bom: bool,
+    /// The audit log the applies wrote.
+    #[arg(long, value_name = "FILE", env = "KEYWARD_AUDIT_LOG", default_value = ".keyward/audit.jsonl")]
+    pub audit_log: PathBuf,
+}
+
+/// How the leaver report is written (`--format`).
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum LeaverFormat {
+    Csv,
+    Markdown,
+    Html,
 }
 
 /// Reads a discovery summary `keyward discover -o` wrote; a file of
@@ -65,8 +105,12 @@ fn read_discovery(path: &std::path::Path) -> Result<Discovered> {
 
 /// Plans, builds the report, writes the files and says what they hold.
 pub async fn run(args: ReportArgs) -> Result<ExitCode> {
-    let ReportArgs { input, at, html, json, discovery } = args;
+    let ReportArgs { input, at, html, json, discovery, leavers } = args;
     let today = at.unwrap_or_else(super::today);
+    if leavers.leavers {
+        return leaver_report(&input, today, html, &leavers).await;
+    }
+    let Some(html) = html else { anyhow::bail!("--html FILE is needed (or --leavers)") };
     // Read first: a wrong file should not wait for every app to be listed.
     let discovered = discovery.as_deref().map(read_discovery).transpose()?;
     let snapshot = Snapshot::read(&input).await?;
@@ -87,5 +131,38 @@ pub async fn run(args: ReportArgs) -> Result<ExitCode> {
         report.leaver_accounts(),
         report.orphan_accounts()
     ))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--leavers`: plans for `today` (what is still held back), reads the
+/// audit log through keyward-apply's `history::seen`, writes the rows.
+async fn leaver_report(input: &Input, today: Date, out: Option<PathBuf>, args: &LeaverArgs) -> Result<ExitCode> {
+    let records = keyward_apply::audit::read(&args.audit_log).with_context(|| {
+        said(Msg::new("cli-cannot-use-audit-log").arg("path", args.audit_log.display().to_string()))
+    })?;
+    let seen = keyward_apply::history::seen(&records);
+    let snapshot = Snapshot::read(input).await?;
+    let plan = keyward_core::plan(snapshot.set(), &snapshot.people, &snapshot.listings, today)?;
+    let lang = crate::language::current();
+    let tz = jiff::tz::TimeZone::system();
+    let range = leavers::Range { from: args.from, to: args.to };
+    let format = match args.format {
+        LeaverFormat::Csv if args.bom => leavers::Format::CsvForPeople,
+        LeaverFormat::Csv => leavers::Format::Csv,
+        LeaverFormat::Markdown => leavers::Format::Markdown,
+        LeaverFormat::Html => leavers::Format::Html,
+    };
+    // The CSV for tools keeps English words whatever --lang says.
+    let words = if format == leavers::Format::Csv { Lang::En } else { lang };
+    let rows = leavers::rows(&snapshot.people, &seen, &plan, &snapshot.set().exceptions, &tz, range, words);
+    let mut text = leavers::render(&rows, today, format, lang);
+    if format == leavers::Format::CsvForPeople {
+        text = keyward_core::tabular::for_excel(&text);
+    }
+    match out {
+        Some(path) => std::fs::write(&path, text)
+            .with_context(|| said(Msg::new("cli-cannot-write-report").arg("path", path.display().to_string())))?,
+        None => write_stdout(&text)?,
+    }
     Ok(ExitCode::SUCCESS)
 }

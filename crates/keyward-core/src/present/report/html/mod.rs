@@ -30,6 +30,12 @@ mod summary;
 use crate::present::escape::html_text as esc;
 use assets::{CSS, SCRIPT};
 
+/// The report's style sheet, for other pages that look the same (the
+/// leaver report).
+pub(crate) fn style() -> &'static str {
+    CSS
+}
+
 /// The report as one HTML page, in English.
 pub fn page(r: &Report) -> String {
     page_in(r, Lang::En)
