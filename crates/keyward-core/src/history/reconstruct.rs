@@ -111,11 +111,15 @@ struct AppState {
     changes: Vec<(String, Action, Option<String>, String, Option<String>, Outcome, jiff::Timestamp)>,
 }
 
-/// What the records `seen` (in log order) say about every app they name and
-/// every app in `apps` at `end`: records written at or after `end` are not
-/// read.
+/// What the records `seen` (in log order) say about every app they name
+/// (even only later) and every app in `apps` at `end`: records written at
+/// or after `end` are not read.
 pub fn at(seen: &[Seen], end: jiff::Timestamp, apps: &[String]) -> HistoryAt {
-    let mut state: BTreeMap<String, AppState> = apps.iter().map(|a| (a.clone(), AppState::default())).collect();
+    let named = seen.iter().map(|s| match s {
+        Seen::Listing { app, .. } | Seen::Change { app, .. } => app,
+    });
+    let mut state: BTreeMap<String, AppState> =
+        apps.iter().chain(named).map(|a| (a.clone(), AppState::default())).collect();
     for s in seen.iter().filter(|s| s.time() < end) {
         match s {
             Seen::Listing { seq, time, run, app, record } => {
