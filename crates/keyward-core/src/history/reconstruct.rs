@@ -106,9 +106,21 @@ struct AppState {
     /// The listing as recorded and the record it was last set by.
     listing: Option<(Listing, u64, String, jiff::Timestamp)>,
     broken: Option<u64>,
-    /// Changes after the listing, by (run, action, account): the first
-    /// record's position and the latest record.
-    changes: Vec<(String, Action, Option<String>, String, Option<String>, Outcome, jiff::Timestamp)>,
+    /// Changes after the listing, one per (run, action, account), with
+    /// the latest record's outcome and time.
+    changes: Vec<Tracked>,
+}
+
+/// One change after the listing, as far as the records go.
+#[derive(Debug)]
+struct Tracked {
+    run: String,
+    action: Action,
+    account_id: Option<String>,
+    account: String,
+    person: Option<String>,
+    outcome: Outcome,
+    time: jiff::Timestamp,
 }
 
 /// What the records `seen` (in log order) say about every app they name
@@ -129,25 +141,28 @@ pub fn at(seen: &[Seen], end: jiff::Timestamp, apps: &[String]) -> HistoryAt {
             Seen::Change { time, run, app, action, outcome, account_id, account, person, .. } => {
                 let st = state.entry(app.clone()).or_default();
                 let same = st.changes.iter_mut().find(|c| {
-                    c.0 == *run && c.1 == *action && c.3 == *account && (c.2 == *account_id || c.2.is_none())
+                    c.run == *run
+                        && c.action == *action
+                        && c.account == *account
+                        && (c.account_id == *account_id || c.account_id.is_none())
                 });
                 match same {
                     Some(c) => {
                         if account_id.is_some() {
-                            c.2.clone_from(account_id);
+                            c.account_id.clone_from(account_id);
                         }
-                        c.5 = *outcome;
-                        c.6 = *time;
+                        c.outcome = *outcome;
+                        c.time = *time;
                     }
-                    None => st.changes.push((
-                        run.clone(),
-                        *action,
-                        account_id.clone(),
-                        account.clone(),
-                        person.clone(),
-                        *outcome,
-                        *time,
-                    )),
+                    None => st.changes.push(Tracked {
+                        run: run.clone(),
+                        action: *action,
+                        account_id: account_id.clone(),
+                        account: account.clone(),
+                        person: person.clone(),
+                        outcome: *outcome,
+                        time: *time,
+                    }),
                 }
             }
         }
@@ -180,7 +195,7 @@ fn knowledge(st: AppState) -> Knowledge {
     let Some((listing, seq, run, listed)) = st.listing else { return Knowledge::Unknown };
     let mut rows: Vec<AccountAt> = listing.accounts.into_values().map(row).collect();
     let mut gone = BTreeSet::new();
-    for (run, action, account_id, account, person, outcome, time) in st.changes {
+    for Tracked { run, action, account_id, account, person, outcome, time } in st.changes {
         let i = rows.iter().position(|r| account_id.is_some() && r.id == account_id).or_else(|| {
             rows.iter().position(|r| r.handle.eq_ignore_ascii_case(&account) || r.id.as_deref() == Some(&account))
         });
