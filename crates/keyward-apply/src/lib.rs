@@ -27,6 +27,8 @@
 //!   refused apps, and one run from `run-started` to `run-finished`.
 //! - `phases` — one app's changes in [`PHASES`] order, a few at once,
 //!   each attempt audited; checklists for read-only apps.
+//! - [`tally`] — what a prepared run will do, counted for the operator:
+//!   changes made, checklist items for a human, apps only planned.
 //! - [`report`] — what a run did, and its plain-text summary.
 //! - [`roster_file::RosterFile`] — the roster of people seen (beside the
 //!   audit log): read before planning, replaced after a run that went ahead.
@@ -41,6 +43,7 @@ mod phases;
 pub mod report;
 pub mod roster_file;
 pub mod strategy;
+pub mod tally;
 
 pub use applier::{Applier, DEFAULT_CONCURRENCY, Prepared, new_run_id};
 pub use audit::{AuditError, AuditLog, VerifySummary, verify};
@@ -49,3 +52,4 @@ pub use phases::PHASES;
 pub use report::{Item, ItemResult, Report};
 pub use roster_file::{RosterFile, RosterFileError};
 pub use strategy::{Scope, Strategy};
+pub use tally::Tally;
