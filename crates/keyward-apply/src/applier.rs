@@ -238,6 +238,7 @@ impl Applier {
             items: Vec::new(),
             reviews: plan.changes.iter().filter(|c| c.action == Action::Review).count(),
             checklists: Vec::new(),
+            checklists_set_aside: Vec::new(),
             audit_error: None,
             audit_last_hash: String::new(),
             audit_records: 0,
@@ -257,7 +258,10 @@ impl Applier {
                 base += plan.changes_for(&app.name).len();
             }
             for (items, checklist) in futures::future::join_all(tasks).await {
-                report.checklists.extend(checklist);
+                if let Some(written) = checklist {
+                    report.checklists.push(written.path);
+                    report.checklists_set_aside.extend(written.set_aside);
+                }
                 report.items.extend(items);
             }
             report.items.sort_by_key(|i| i.index);

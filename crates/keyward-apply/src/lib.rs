@@ -25,6 +25,8 @@
 //!   or is the HR snapshot suspiciously smaller than the last one?
 //! - `applier` — [`Applier`] and [`Prepared`]: preparing, holding back
 //!   refused apps, and one run from `run-started` to `run-finished`.
+//! - [`checklist`] — a read-only app's checklist: written keeping a
+//!   human's ticks, and read back for `keyward checklist done`/`import`.
 //! - `phases` — one app's changes in [`PHASES`] order, a few at once,
 //!   each attempt audited; checklists for read-only apps.
 //! - [`tally`] — what a prepared run will do, counted for the operator:
@@ -37,7 +39,7 @@
 
 mod applier;
 pub mod audit;
-mod checklist;
+pub mod checklist;
 pub mod guard;
 mod phases;
 pub mod report;

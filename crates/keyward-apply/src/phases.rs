@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use futures::FutureExt as _;
@@ -138,7 +138,7 @@ pub(crate) async fn run_app(
     how: AppRun,
     checklist_dir: Arc<Path>,
     lang: Lang,
-) -> (Vec<Item>, Option<PathBuf>) {
+) -> (Vec<Item>, Option<checklist::Written>) {
     let Some(summary) = plan.apps.get(app) else { return (Vec::new(), None) };
     let changes = app_changes(&plan, app);
     let work: Vec<usize> = (0..changes.len()).filter(|&i| changes[i].action != Action::Review).collect();
@@ -300,31 +300,21 @@ async fn write_checklist(
     changes: &[Change],
     work: &[usize],
     (dir, lang): (&Path, Lang),
-) -> (Vec<(usize, ItemResult)>, Option<PathBuf>) {
-    let path = dir.join(checklist::file_name(&app.name));
+) -> (Vec<(usize, ItemResult)>, Option<checklist::Written>) {
     let listed: Vec<&Change> = work.iter().map(|&i| &changes[i]).collect();
-    let text = checklist::render(app, plan.date, &log.id, &listed, lang);
-    let mut tmp = path.clone().into_os_string();
-    tmp.push(".tmp");
-    // Written aside and renamed, so a crash never leaves half a checklist
-    // where a complete one was.
-    let written = async {
-        tokio::fs::create_dir_all(dir).await?;
-        tokio::fs::write(&tmp, text).await?;
-        tokio::fs::rename(&tmp, &path).await
-    }
-    .await;
+    let written = checklist::write(dir, app, (plan.date, &log.id), &listed, lang).await;
     let mut out = Vec::with_capacity(work.len());
     match written {
-        Ok(()) => {
+        Ok(written) => {
             for &i in work {
-                let entry = Entry::change(Event::Checklist, &changes[i]).detail(path.display().to_string());
+                let entry = Entry::change(Event::Checklist, &changes[i]).detail(written.path.display().to_string());
                 let _ = log.record(entry).await;
-                out.push((i, ItemResult::Checklist(path.clone())));
+                out.push((i, ItemResult::Checklist(written.path.clone())));
             }
-            (out, Some(path))
+            (out, Some(written))
         }
         Err(e) => {
+            let path = dir.join(checklist::file_name(&app.name));
             let why = Reason::new(
                 Msg::new("apply-checklist-unwritable")
                     .arg("path", path.display().to_string())

@@ -32,6 +32,7 @@ apply-no-connector = no connector was set up for Application { $app }, so nothin
 apply-audit-unwritable = the audit log cannot be written, so the change was not attempted: { $error }
 apply-connector-panicked = internal error: the { $kind } connector panicked while applying this change
 apply-checklist-unwritable = cannot write the checklist { $path }: { $error }
+apply-checklist-set-aside = the previous checklist { $path } could not be read back ({ $problem }), so its ticks were not carried over; it was kept as { $kept }. Record what was done there with `keyward checklist done`.
 apply-summary = Apply { $run }: { $applied } applied, { $done } already done, { $failed } failed, { $skipped } skipped; { $checklist } on checklists; { $reviews } left for review.{ $partial ->
         [yes] { " " }Partly applied: fix the failures and apply again.
        *[no] { "" }

@@ -50,6 +50,7 @@ apply-no-connector = アプリ { $app } にはコネクタが設定されてい�
 apply-audit-unwritable = 監査ログに書き込めないため、この変更は試行していません：{ $error }
 apply-connector-panicked = 内部エラー：この変更の適用中に { $kind } コネクタが異常終了しました
 apply-checklist-unwritable = チェックリスト { $path } を書き込めません：{ $error }
+apply-checklist-set-aside = 以前のチェックリスト { $path } を読み取れなかったため（{ $problem }）、チェックを引き継いでいません。元のファイルは { $kept } として残しました。そこで済んだ作業は `keyward checklist done` で記録してください。
 apply-audit-error = 監査ログ：{ $error }
 apply-summary = 適用 { $run }：適用 { $applied }件、適用済み { $done }件、失敗 { $failed }件、未実施 { $skipped }件、チェックリスト { $checklist }件、要確認 { $reviews }件。{ $partial ->
         [yes] 一部だけ適用しました。失敗の原因を直してから、もう一度適用してください。
