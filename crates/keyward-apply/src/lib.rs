@@ -27,6 +27,8 @@
 //!   refused apps, and one run from `run-started` to `run-finished`.
 //! - [`checklist`] — a read-only app's checklist: written keeping a
 //!   human's ticks, and read back for `keyward checklist done`/`import`.
+//! - [`completions`] — a human's completions of checklist items in the
+//!   audit log: the entry written, and reading them back.
 //! - `phases` — one app's changes in [`PHASES`] order, a few at once,
 //!   each attempt audited; checklists for read-only apps.
 //! - [`tally`] — what a prepared run will do, counted for the operator:
@@ -40,6 +42,7 @@
 mod applier;
 pub mod audit;
 pub mod checklist;
+pub mod completions;
 pub mod guard;
 mod phases;
 pub mod report;

@@ -10,6 +10,7 @@
 use sha2::{Digest as _, Sha256};
 
 use super::Change;
+use crate::action::Action;
 
 /// `K-` and this many hex digits.
 const HEX_DIGITS: usize = 8;
@@ -29,15 +30,37 @@ impl Change {
             .or(self.account.username.as_deref())
             .unwrap_or("");
         let person = self.person.as_ref().map_or("", |p| p.id.as_str());
-        let mut h = Sha256::new();
-        // NUL separates the parts: none of them can contain it unseen.
-        for part in ["keyward-checklist-item/1", &self.app, self.action.as_str(), account, person] {
-            h.update(part.as_bytes());
-            h.update([0u8]);
-        }
-        let digest = hex::encode(h.finalize());
-        format!("K-{}", &digest[..HEX_DIGITS])
+        item_id(&self.app, self.action, account, person)
     }
+}
+
+/// The item id of `action` on `account` (the app's id for it, else its
+/// e-mail, else its username) of `person` (employee number, or empty) in
+/// `app`: [`Change::item_id`] from the parts, as an audit record keeps
+/// them.
+pub fn item_id(app: &str, action: Action, account: &str, person: &str) -> String {
+    let mut h = Sha256::new();
+    // NUL separates the parts: none of them can contain it unseen.
+    for part in ["keyward-checklist-item/1", app, action.as_str(), account, person] {
+        h.update(part.as_bytes());
+        h.update([0u8]);
+    }
+    let digest = hex::encode(h.finalize());
+    format!("K-{}", &digest[..HEX_DIGITS])
+}
+
+/// A human recorded that they made the change of checklist item `item`
+/// (`keyward checklist done`/`import`), read from the audit log and given
+/// to the planner: it shows the change as done instead of asking again,
+/// unless the app's listing was read after `on` and still shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Completion {
+    /// [`Change::item_id`].
+    pub item: String,
+    /// When it was recorded.
+    pub on: jiff::Timestamp,
+    /// Who did it, when known.
+    pub by: Option<String>,
 }
 
 /// `true` when `s` has the shape of an item id (`K-` and 8 lower-case hex
@@ -52,7 +75,6 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
-    use crate::action::Action;
     use crate::plan::{AccountRef, PersonRef};
 
     fn change(action: Action, id: &str) -> Change {

@@ -17,7 +17,7 @@ use crate::people::Person;
 mod export_age;
 mod item;
 pub use export_age::ExportAge;
-pub use item::is_item_id;
+pub use item::{Completion, is_item_id, item_id};
 
 /// Version of the JSON plan document. Bumped on any incompatible change.
 pub const PLAN_FORMAT_VERSION: u32 = 1;
