@@ -351,6 +351,7 @@ mod tests {
             diagnostics: vec![],
             held: vec![],
             vanished: vec![],
+            done: vec![],
         };
         let mut doc = serde_json::to_value(&plan).unwrap();
         doc["changes"] = serde_json::to_value(vec![change(Action::Suspend, "a"), change(Action::Delete, "a")]).unwrap();

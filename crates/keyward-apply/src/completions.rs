@@ -37,14 +37,18 @@ fn record_item(r: &Record) -> Option<String> {
     Some(item_id(app, action, account, r.person.as_deref().unwrap_or("")))
 }
 
-/// Every completion a human recorded, oldest first. A record whose time
-/// does not parse is left out (the chain verified, so it is keyward's own).
+/// Every completion a human recorded, oldest first, each `day` on the UTC
+/// calendar (a caller comparing with exports dated on another calendar
+/// sets it anew). A record whose time does not parse is left out (the
+/// chain verified, so it is keyward's own).
 pub fn completions(records: &[Record]) -> Vec<Completion> {
     records
         .iter()
         .filter(|r| r.event == Event::ChecklistDone)
         .filter_map(|r| {
-            Some(Completion { item: record_item(r)?, on: r.time.parse().ok()?, by: done_by(r).map(str::to_owned) })
+            let on: jiff::Timestamp = r.time.parse().ok()?;
+            let day = on.to_zoned(jiff::tz::TimeZone::UTC).date();
+            Some(Completion { item: record_item(r)?, on, day, by: done_by(r).map(str::to_owned) })
         })
         .collect()
 }

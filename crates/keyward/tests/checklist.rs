@@ -52,6 +52,20 @@ impl Work {
         assert!(out.status.success(), "keyward {args:?}: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stdout).unwrap()
     }
+    fn plan(&self, more: &[&str]) -> String {
+        let out = Command::cargo_bin("keyward")
+            .unwrap()
+            .current_dir(repo())
+            .env("NO_COLOR", "1")
+            .env("KEYWARD_ROSTER", self.dir.path().join("roster.json"))
+            .env("KEYWARD_AUDIT_LOG", self.audit())
+            .args(["plan", "-f", "policies", "--at", "2026-11-23", "--color", "never"])
+            .args(more)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    }
     fn apply(&self) -> String {
         self.ok(&["apply", "-f", "policies", "--at", "2026-11-23", "--auto-approve"])
     }
@@ -88,9 +102,21 @@ fn a_ticked_item_is_imported_recorded_and_keeps_its_tick_on_the_next_run() {
     assert_eq!(done[0].detail.as_deref(), Some("by Hanako Sato"));
     assert!(done[0].account.as_deref().unwrap().contains("tsubasa.aoki"), "{:?}", done[0]);
 
+    // The plan stops listing it: done by whom and when instead.
+    let plan = work.plan(&[]);
+    assert!(plan.contains("Recorded as done by a human (not counted, not on a checklist):"), "{plan}");
+    let done_line = plan.lines().find(|l| l.contains("done by Hanako Sato on")).unwrap_or_default();
+    assert!(done_line.contains("slack") && done_line.contains("tsubasa.aoki"), "{plan}");
+    let json = work.plan(&["--format", "json"]);
+    assert!(json.contains("\"done\": ["), "{json}");
+    assert_eq!(json, work.plan(&["--format", "json"]), "identical inputs, identical plans");
+    let ja = work.plan(&["--lang", "ja"]);
+    assert!(ja.contains("担当者が完了として記録した項目"), "{ja}");
+
     work.apply();
     let again = work.slack();
     assert!(!again.contains(&format!("- [ ] {id} ")), "the tick is not lost:\n{again}");
+    assert!(!again.contains(&id), "a recorded item is no longer on the checklist:\n{again}");
     let verified = Command::cargo_bin("keyward").unwrap().args(["audit", "verify"]).arg(work.audit()).output().unwrap();
     assert!(verified.status.success(), "{}", String::from_utf8_lossy(&verified.stderr));
 }

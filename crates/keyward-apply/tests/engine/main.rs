@@ -98,6 +98,7 @@ fn plan(people: usize, apps: &[AppDef], changes: Vec<Change>) -> Plan {
         diagnostics: vec![],
         held: vec![],
         vanished: vec![],
+        done: vec![],
     };
     let mut doc = serde_json::to_value(&plan).unwrap();
     doc["changes"] = serde_json::to_value(&changes).unwrap();

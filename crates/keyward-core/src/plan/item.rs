@@ -7,6 +7,8 @@
 //! person — and nothing that may change while the work stays the same
 //! (the reason's words, the day, the language).
 
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
 use super::Change;
@@ -59,8 +61,56 @@ pub struct Completion {
     pub item: String,
     /// When it was recorded.
     pub on: jiff::Timestamp,
+    /// The day of `on` on the calendar the exports' days are read on (the
+    /// caller's): compared with an export's day.
+    pub day: Date,
     /// Who did it, when known.
     pub by: Option<String>,
+}
+
+/// When an app's listing was read, to tell whether it can show the work of
+/// a completion recorded at some time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListingRead {
+    /// Read live from the app's API, starting at this instant: a
+    /// completion recorded before it is reflected in the listing.
+    Live(jiff::Timestamp),
+    /// A hand-made export, of this day (its date column, else the file's
+    /// modification day): only an export of a *later* day than a
+    /// completion's reflects it — one of the same day may predate the work.
+    Exported(Date),
+}
+
+impl ListingRead {
+    /// `true` when a listing read so was read after `c` was recorded.
+    pub fn is_after(self, c: &Completion) -> bool {
+        match self {
+            Self::Live(t) => t > c.on,
+            Self::Exported(d) => d > c.day,
+        }
+    }
+}
+
+/// Who recorded a change done and on which day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MarkedDone {
+    /// Who did it, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    /// The day it was recorded.
+    pub on: Date,
+}
+
+/// A change a human recorded as made: shown, neither counted nor applied
+/// nor put on a checklist.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DoneChange {
+    /// The checklist item's change.
+    pub change: Change,
+    /// Who recorded it and when.
+    pub done: MarkedDone,
 }
 
 /// `true` when `s` has the shape of an item id (`K-` and 8 lower-case hex

@@ -85,9 +85,12 @@ pub async fn run(args: &Request) -> Result<ApplyOutcome> {
     };
     let people = pipeline::read_people_within(set, &args.hr_limits).await?;
     let connectors = pipeline::connect(set)?;
+    let listed_at = jiff::Timestamp::now();
     let listings = pipeline::list_with(set, &connectors).await?;
     let date = approved.as_ref().map_or(args.at, |p| p.date);
     let mut plan = keyward_core::plan_with_roster(set, &people, &listings, date, &roster)?;
+    // Checklist items a human recorded done are neither applied nor listed again.
+    pipeline::settle_completions(&mut plan, &args.audit_log, &listings, listed_at)?;
     drop(listings);
 
     if let Some(approved) = &approved {
