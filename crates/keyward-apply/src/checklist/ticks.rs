@@ -76,7 +76,7 @@ pub fn parse(bytes: &[u8]) -> Result<Ticks, Malformed> {
             Some(("x]" | "X]", rest)) => (true, rest),
             _ => return Err(Malformed { line: n + 1, column, problem: "a checkbox is `- [ ]` or `- [x]`" }),
         };
-        let id = rest.trim_start().split_whitespace().next().unwrap_or("");
+        let id = rest.split_whitespace().next().unwrap_or("");
         if !is_item_id(id) {
             return Err(Malformed { line: n + 1, column, problem: "a checkbox without a keyward item id (K-…)" });
         }
