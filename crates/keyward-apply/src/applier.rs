@@ -18,6 +18,7 @@ use keyward_core::PolicySet;
 use keyward_core::action::Action;
 use keyward_core::i18n::Lang;
 use keyward_core::plan::Plan;
+use keyward_core::resources::Vendor;
 
 use crate::audit::{AuditLog, Entry};
 use crate::guard::{self, GuardOptions, Refusal};
@@ -54,6 +55,8 @@ pub(crate) struct AppRun {
     pub(crate) connector: Option<Arc<dyn Connector>>,
     /// Changes in flight at once (`spec.apply.concurrency`).
     pub(crate) concurrency: usize,
+    /// The app behind the connector, for a checklist's words.
+    pub(crate) vendor: Option<Vendor>,
 }
 
 /// A run ready to apply: the plan as it will be carried out, each app's
@@ -196,7 +199,8 @@ impl Applier {
                 let connector = connectors.get(&app.name).cloned();
                 let strategy = Strategy::decide(app, spec, connector.as_deref(), scope);
                 let concurrency = spec.and_then(|s| s.apply.concurrency).unwrap_or(DEFAULT_CONCURRENCY).max(1) as usize;
-                AppRun { strategy, connector, concurrency }
+                let vendor = spec.and_then(|s| s.connector.vendor());
+                AppRun { strategy, connector, concurrency, vendor }
             })
             .collect();
         let observed: BTreeSet<String> = plan

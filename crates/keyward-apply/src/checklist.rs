@@ -7,15 +7,14 @@
 //! keyward's, edited out of shape, or from before item ids) is never
 //! overwritten: it is renamed aside and the report says where.
 //!
-//! - `render` — the Markdown.
+//! - `render` — the Markdown: the changes in the app's own words, and its
+//!   reviews.
 //! - [`ticks`] — reading a checklist back.
 //! - [`items`] — the JSON of the items beside it.
 
 use std::path::{Path, PathBuf};
 
-use jiff::civil::Date;
 use keyward_core::i18n::{Lang, Msg};
-use keyward_core::plan::{AppSummary, Change};
 
 use crate::report::Reason;
 
@@ -24,7 +23,8 @@ mod render;
 pub mod ticks;
 
 pub use items::{Item, Items};
-pub use ticks::{Malformed, Ticks};
+pub(crate) use render::Sheet;
+pub use ticks::{Malformed, Problem, Ticks};
 
 /// `<app>.md`, with anything that could leave the directory replaced.
 pub fn file_name(app: &str) -> String {
@@ -45,19 +45,14 @@ pub(crate) struct Written {
     pub(crate) set_aside: Option<Reason>,
 }
 
-/// Writes the checklist of `app`'s `changes` into `dir` for the apply run
-/// `run` of the plan for `date`, keeping the ticks of the file there.
+/// Writes `sheet`, the checklist of an app for the apply run named in it,
+/// into `dir`, keeping the ticks of the file there.
 ///
 /// # Errors
 /// When the directory or a file cannot be written (or the old file read
 /// or renamed): the caller fails the items with the reason.
-pub(crate) async fn write(
-    dir: &Path,
-    app: &AppSummary,
-    (date, run): (Date, &str),
-    changes: &[&Change],
-    lang: Lang,
-) -> std::io::Result<Written> {
+pub(crate) async fn write(dir: &Path, sheet: &Sheet<'_>, lang: Lang) -> std::io::Result<Written> {
+    let Sheet { app, vendor, when: (date, run), changes, .. } = *sheet;
     tokio::fs::create_dir_all(dir).await?;
     let path = dir.join(file_name(&app.name));
     let (ticks, set_aside) = match tokio::fs::read(&path).await {
@@ -70,7 +65,7 @@ pub(crate) async fn write(
                 tokio::fs::rename(&path, &kept).await?;
                 let why = Msg::new("apply-checklist-set-aside")
                     .arg("path", path.display().to_string())
-                    .arg("problem", bad.to_string())
+                    .arg("problem", bad.message())
                     .arg("kept", kept.display().to_string());
                 tracing::warn!(path = %path.display(), kept = %kept.display(), problem = %bad, "previous checklist kept aside");
                 (Ticks::default(), Some(Reason::new(why)))
@@ -79,14 +74,18 @@ pub(crate) async fn write(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Ticks::default(), None),
         Err(e) => return Err(e),
     };
-    let text = render::render(app, (date, run), changes, &ticks, lang);
+    let text = render::render(sheet, &ticks, lang);
     let listed = Items {
         app: app.name.clone(),
         run: run.to_owned(),
         date,
         items: changes
             .iter()
-            .map(|c| Item { id: c.item_id(), shown_as: render::shown_as(&c.account).to_owned(), change: (*c).clone() })
+            .map(|c| Item {
+                id: c.item_id(),
+                shown_as: render::shown_as(&c.account, vendor).to_owned(),
+                change: (*c).clone(),
+            })
             .collect(),
     };
     let json = serde_json::to_string_pretty(&listed).map_err(std::io::Error::other)?;

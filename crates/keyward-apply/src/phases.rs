@@ -19,6 +19,7 @@ use keyward_connectors::{Connector, Outcome};
 use keyward_core::action::Action;
 use keyward_core::i18n::{Lang, Msg};
 use keyward_core::plan::{AppSummary, Change, Plan};
+use keyward_core::resources::Vendor;
 
 use crate::applier::AppRun;
 use crate::audit::{AuditLog, Entry, Event};
@@ -143,17 +144,21 @@ pub(crate) async fn run_app(
     let changes = app_changes(&plan, app);
     let work: Vec<usize> = (0..changes.len()).filter(|&i| changes[i].action != Action::Review).collect();
     let item = |i: usize, result: ItemResult| Item { index: base + i, change: changes[i].clone(), result };
-    if work.is_empty() {
-        return (Vec::new(), None);
-    }
     match how.strategy {
         // Preparing left no change of an observed app in the plan.
         Strategy::Observe => return (Vec::new(), None),
-        Strategy::Checklist => {
-            let (results, path) = write_checklist(&log, &plan, summary, changes, &work, (&checklist_dir, lang)).await;
+        // The reviews go on the checklist too, as decisions for the human:
+        // an app with only reviews gets one.
+        Strategy::Checklist if !changes.is_empty() => {
+            let (results, path) =
+                write_checklist(&log, &plan, (summary, how.vendor), changes, &work, (&checklist_dir, lang)).await;
             return (results.into_iter().map(|(i, r)| item(i, r)).collect(), path);
         }
+        Strategy::Checklist => return (Vec::new(), None),
         Strategy::Enforce => {}
+    }
+    if work.is_empty() {
+        return (Vec::new(), None);
     }
     let Some(connector) = how.connector else {
         let why = Reason::new(Msg::new("apply-no-connector").arg("app", &summary.name));
@@ -292,17 +297,20 @@ async fn run_one(log: &RunLog, connector: &dyn Connector, c: &Change) -> ItemRes
 }
 
 /// Writes the checklist of a read-only app: the changes at `work` in
-/// `changes`, each with its result.
+/// `changes`, each with its result, and the app's reviews for the human to
+/// decide (no result: nothing was done about them).
 async fn write_checklist(
     log: &RunLog,
     plan: &Plan,
-    app: &AppSummary,
+    (app, vendor): (&AppSummary, Option<Vendor>),
     changes: &[Change],
     work: &[usize],
     (dir, lang): (&Path, Lang),
 ) -> (Vec<(usize, ItemResult)>, Option<checklist::Written>) {
     let listed: Vec<&Change> = work.iter().map(|&i| &changes[i]).collect();
-    let written = checklist::write(dir, app, (plan.date, &log.id), &listed, lang).await;
+    let reviews: Vec<&Change> = changes.iter().filter(|c| c.action == Action::Review).collect();
+    let sheet = checklist::Sheet { app, vendor, when: (plan.date, &log.id), changes: &listed, reviews: &reviews };
+    let written = checklist::write(dir, &sheet, lang).await;
     let mut out = Vec::with_capacity(work.len());
     match written {
         Ok(written) => {

@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 
+use keyward_core::i18n::{Lang, Msg};
 use keyward_core::plan::is_item_id;
 
 /// The first line keyward writes, naming the app (resource names have no
@@ -39,14 +40,46 @@ impl Ticks {
 
 /// Why a file cannot be read as a checklist, at 1-based `line`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("line {line}, column {column}: {problem}")]
+#[error("{}", self.message().render(Lang::En))]
 pub struct Malformed {
     /// 1-based line.
     pub line: usize,
     /// 1-based column (in characters).
     pub column: usize,
     /// What is wrong there.
-    pub problem: &'static str,
+    pub problem: Problem,
+}
+
+impl Malformed {
+    /// Where and what, for the human's language.
+    pub fn message(&self) -> Msg {
+        Msg::new("checklist-problem-at")
+            .arg("line", self.line.to_string())
+            .arg("column", self.column.to_string())
+            .arg("problem", self.problem.message())
+    }
+}
+
+/// What is wrong with a checklist line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    /// The bytes are not UTF-8.
+    NotUtf8,
+    /// A checkbox other than `- [ ]` or `- [x]`.
+    Checkbox,
+    /// A checkbox without an item id.
+    NoItemId,
+}
+
+impl Problem {
+    /// The problem in words, for the human's language.
+    pub fn message(self) -> Msg {
+        Msg::new(match self {
+            Self::NotUtf8 => "checklist-problem-not-utf8",
+            Self::Checkbox => "checklist-problem-checkbox",
+            Self::NoItemId => "checklist-problem-no-id",
+        })
+    }
 }
 
 /// Reads the ticks of a checklist's bytes.
@@ -58,7 +91,7 @@ pub fn parse(bytes: &[u8]) -> Result<Ticks, Malformed> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let before = &bytes[..e.valid_up_to()];
         let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-        Malformed { line, column: 1, problem: "not UTF-8 text" }
+        Malformed { line, column: 1, problem: Problem::NotUtf8 }
     })?;
     let mut ticks = Ticks::default();
     for (n, raw) in text.lines().enumerate() {
@@ -74,11 +107,11 @@ pub fn parse(bytes: &[u8]) -> Result<Ticks, Malformed> {
         let (ticked, rest) = match rest.split_at_checked(2) {
             Some((" ]", rest)) => (false, rest),
             Some(("x]" | "X]", rest)) => (true, rest),
-            _ => return Err(Malformed { line: n + 1, column, problem: "a checkbox is `- [ ]` or `- [x]`" }),
+            _ => return Err(Malformed { line: n + 1, column, problem: Problem::Checkbox }),
         };
         let id = rest.split_whitespace().next().unwrap_or("");
         if !is_item_id(id) {
-            return Err(Malformed { line: n + 1, column, problem: "a checkbox without a keyward item id (K-…)" });
+            return Err(Malformed { line: n + 1, column, problem: Problem::NoItemId });
         }
         let seen = ticks.items.entry(id.to_owned()).or_insert(false);
         *seen |= ticked;
@@ -105,11 +138,8 @@ mod tests {
     #[test]
     fn a_checkbox_without_an_id_is_refused_with_its_place() {
         let old = "# Slack\n\n- [x] **suspend** `a` — left\n";
-        assert_eq!(
-            parse(old.as_bytes()).unwrap_err(),
-            Malformed { line: 3, column: 1, problem: "a checkbox without a keyward item id (K-…)" }
-        );
+        assert_eq!(parse(old.as_bytes()).unwrap_err(), Malformed { line: 3, column: 1, problem: Problem::NoItemId });
         assert_eq!(parse(b"ok\n- [v] K-0123abcd\n").unwrap_err().line, 2);
-        assert_eq!(parse(b"a\n\xff\n").unwrap_err(), Malformed { line: 2, column: 1, problem: "not UTF-8 text" });
+        assert_eq!(parse(b"a\n\xff\n").unwrap_err(), Malformed { line: 2, column: 1, problem: Problem::NotUtf8 });
     }
 }

@@ -506,7 +506,11 @@ async fn read_only_app_gets_a_checklist_and_no_calls() {
     assert!(items[2].contains("**transfer**") && items[2].contains("hand the data over to `boss@example.com`"));
     let dave_line = format!("- [ ] {dave_id} **delete** `dave@example.com`");
     assert!(items[3].starts_with(&dave_line), "hand-over before deletion: {md}");
-    assert!(!md.contains("orphan"), "reviews are not checklist items");
+    // The app's review is on the checklist too, but as a decision for the
+    // human after the changes, with no checkbox: not an item to tick off.
+    let (changes_part, decisions) = md.split_once("## Decisions for you (not changes)").expect("a reviews section");
+    assert!(!changes_part.contains("orphan"), "reviews are not checklist items: {md}");
+    assert!(decisions.contains("\n- **review** `orphan@example.com`"), "{md}");
 
     let records = audit::read(env.log_path()).unwrap();
     let checklist: Vec<_> = records.iter().filter(|r| r.event == Event::Checklist).collect();

@@ -71,6 +71,52 @@ guard-mass-vanish = { $vanished } of the { $known } people keyward saw before ar
 checklist-title = { $app }: changes to make by hand
 checklist-intro = Plan for { $date }, keyward apply run `{ $run }`. keyward cannot change { $app } itself (its { $connector } connector only reads), so make these { $count } change(s) in the app, top to bottom, and tick each one off. The next plan shows what is still left.
 checklist-account-with-id = `{ $label }` (id `{ $id }`)
+checklist-account-with-email = `{ $label }` ({ $email })
+# What a human does in the app, in its own words ($app: github, slack,
+# googleWorkspace, microsoft365, atlassian, okta; other: generic).
+checklist-do-create = { $app ->
+        [github] invite to the organisation
+        [slack] invite to the workspace
+        [googleWorkspace] add the user
+        [microsoft365] add the user
+        [atlassian] invite the user
+        [okta] add the person
+       *[other] create
+    }
+checklist-do-restore = { $app ->
+        [github] reinstate in the organisation (invite again)
+        [slack] reactivate
+        [googleWorkspace] reactivate
+        [microsoft365] unblock sign-in
+        [atlassian] restore access
+        [okta] unsuspend
+       *[other] restore
+    }
+checklist-do-suspend = { $app ->
+        [github] remove from the organisation (GitHub has no suspension)
+        [slack] deactivate
+        [googleWorkspace] suspend
+        [microsoft365] block sign-in
+        [atlassian] suspend access
+        [okta] suspend
+       *[other] suspend
+    }
+checklist-do-delete = { $app ->
+        [github] remove from the organisation
+        [slack] deactivate (Slack cannot delete accounts)
+        [googleWorkspace] delete the user
+        [microsoft365] delete the user
+        [atlassian] remove the user
+        [okta] deactivate and delete
+       *[other] delete
+    }
+checklist-review-proposed = if you agree: { $what }
+checklist-reviews-title = Decisions for you (not changes)
+checklist-reviews-intro = keyward does not decide these { $count } case(s) itself. Look at each one: what you decide to change comes back as a change in the next plan; nothing here is ticked off.
+checklist-problem-at = line { $line }, column { $column }: { $problem }
+checklist-problem-not-utf8 = not UTF-8 text
+checklist-problem-checkbox = a checkbox is `- [ ]` or `- [x]`
+checklist-problem-no-id = a checkbox without a keyward item id (K-…)
 checklist-person = person { $id }
 checklist-person-named = person { $id } { $name }
 checklist-role-change = role { $from } → { $to }

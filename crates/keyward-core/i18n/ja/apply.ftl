@@ -90,6 +90,50 @@ guard-mass-vanish = 以前に確認した従業員 { $known }名のうち { $van
 checklist-title = { $app }：手作業で行う変更
 checklist-intro = { $date } の変更計画、keyward apply の実行 `{ $run }`。keyward は { $app } を直接変更できません（{ $connector } コネクタは読み取り専用です）。以下の { $count }件の変更を上から順にアプリで行い、済んだものにチェックを付けてください。残っている変更は次の変更計画に表示されます。
 checklist-account-with-id = `{ $label }`（ID `{ $id }`）
+checklist-account-with-email = `{ $label }`（{ $email }）
+checklist-do-create = { $app ->
+        [github] Organization に招待
+        [slack] ワークスペースに招待
+        [googleWorkspace] ユーザーを追加
+        [microsoft365] ユーザーを追加
+        [atlassian] ユーザーを招待
+        [okta] ユーザーを追加
+       *[other] 作成
+    }
+checklist-do-restore = { $app ->
+        [github] Organization に復帰（再招待）
+        [slack] アカウントを再有効化
+        [googleWorkspace] ユーザーを再有効化
+        [microsoft365] サインインのブロックを解除
+        [atlassian] アクセスを復元
+        [okta] 一時停止を解除
+       *[other] 復元
+    }
+checklist-do-suspend = { $app ->
+        [github] Organization から削除（GitHub に停止はありません）
+        [slack] アカウントを解除（無効化）
+        [googleWorkspace] ユーザーを停止
+        [microsoft365] サインインをブロック
+        [atlassian] アクセスを停止
+        [okta] 一時停止
+       *[other] 停止
+    }
+checklist-do-delete = { $app ->
+        [github] Organization から削除
+        [slack] アカウントを解除（Slack ではアカウントを削除できません）
+        [googleWorkspace] ユーザーを削除
+        [microsoft365] ユーザーを削除
+        [atlassian] ユーザーを削除
+        [okta] 無効化して削除
+       *[other] 削除
+    }
+checklist-review-proposed = 同意する場合：{ $what }
+checklist-reviews-title = 判断していただくこと（変更ではありません）
+checklist-reviews-intro = 次の { $count }件は keyward が自分では判断しません。1 件ずつ確認してください。変更すると決めたものは次の変更計画に変更として表示されます。ここではチェックを付けません。
+checklist-problem-at = { $line } 行 { $column } 列：{ $problem }
+checklist-problem-not-utf8 = UTF-8 のテキストではありません
+checklist-problem-checkbox = チェックボックスは `- [ ]` か `- [x]` です
+checklist-problem-no-id = keyward の項目 ID（K-…）のないチェックボックスです
 checklist-person = 従業員 { $id }
 checklist-person-named = 従業員 { $id } { $name }
 checklist-role-change = ロール { $from } → { $to }

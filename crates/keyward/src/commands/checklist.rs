@@ -159,7 +159,7 @@ fn ticked(file: &Path, lang: Lang) -> Result<(String, Vec<String>)> {
             path = file.display().to_string(),
             line = Arg::Text(bad.line.to_string()),
             column = Arg::Text(bad.column.to_string()),
-            problem = bad.problem
+            problem = bad.problem.message()
         ))
     })?;
     let Some(app) = ticks.app.clone() else {
