@@ -155,3 +155,21 @@ fn checklist_done_takes_an_id_or_the_account_and_refuses_an_unknown_item_recordi
     let err = String::from_utf8_lossy(&ja.stderr);
     assert!(err.contains("slack のチェックリストにありません：K-00000000。"), "{err}");
 }
+
+#[test]
+fn checklist_done_takes_the_login_a_github_checklist_shows() {
+    let work = Work::new();
+    work.apply();
+    let md = std::fs::read_to_string(work.lists().join("github.md")).unwrap();
+    // GitHub names members by login, and has no suspension.
+    let line = md
+        .lines()
+        .find(|l| l.contains("**remove from the organisation (GitHub has no suspension)** `tsubasa-aoki` —"))
+        .unwrap_or_else(|| panic!("{md}"));
+    let id = id_of(line, "K-");
+    let said = work.ok(&["checklist", "done", "github", "tsubasa-aoki", "--by", "Ann"]);
+    assert!(said.contains(&id), "{said}");
+    let done = work.done_records();
+    assert_eq!(done.len(), 1, "only that member's item");
+    assert_eq!(done[0].app.as_deref(), Some("github"));
+}
