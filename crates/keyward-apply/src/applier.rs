@@ -18,6 +18,7 @@ use keyward_core::PolicySet;
 use keyward_core::action::Action;
 use keyward_core::i18n::Lang;
 use keyward_core::plan::Plan;
+use keyward_core::resources::Vendor;
 
 use keyward_core::history::{LastListings, ListedAccount};
 
@@ -27,6 +28,7 @@ use crate::history::{self, Unchanged};
 use crate::phases::{self, RunLog};
 use crate::report::Report;
 use crate::strategy::{Scope, Strategy};
+use crate::tally::Tally;
 
 /// Changes sent to one app at once when its Application does not say.
 pub const DEFAULT_CONCURRENCY: u32 = 4;
@@ -59,6 +61,8 @@ pub(crate) struct AppRun {
     pub(crate) connector: Option<Arc<dyn Connector>>,
     /// Changes in flight at once (`spec.apply.concurrency`).
     pub(crate) concurrency: usize,
+    /// The app behind the connector, for a checklist's words.
+    pub(crate) vendor: Option<Vendor>,
 }
 
 /// A run ready to apply: the plan as it will be carried out, each app's
@@ -70,6 +74,8 @@ pub struct Prepared {
     apps: Vec<AppRun>,
     /// Every refusal, in the order the guards gave them.
     refusals: Vec<Refusal>,
+    /// Apps only planned (observed) that had changes, left out of `plan`.
+    observed: BTreeSet<String>,
 }
 
 impl std::fmt::Debug for Prepared {
@@ -90,6 +96,12 @@ impl Prepared {
     /// Changes to carry out: every change of the run except reviews.
     pub fn executable(&self) -> usize {
         self.plan.changes.iter().filter(|c| c.action != Action::Review).count()
+    }
+
+    /// What the run will do, counted for the operator's confirmation:
+    /// changes made, checklist items for a human, apps only planned.
+    pub fn tally(&self) -> Tally {
+        Tally::count(&self.plan, |app| self.strategy(app), &self.observed)
     }
 
     /// How `app`'s changes are carried out; `None` for an app not in the plan.
@@ -140,8 +152,13 @@ impl Prepared {
         held_back.retain_changes(|c| refused.contains(c.app.as_str()));
         let mut rest = self.plan;
         Arc::make_mut(&mut rest).retain_changes(|c| !refused.contains(c.app.as_str()));
-        let held_back = Prepared { plan: Arc::new(held_back), apps: self.apps.clone(), refusals: self.refusals };
-        let rest = Prepared { plan: rest, apps: self.apps, refusals: Vec::new() };
+        let held_back = Prepared {
+            plan: Arc::new(held_back),
+            apps: self.apps.clone(),
+            refusals: self.refusals,
+            observed: self.observed.clone(),
+        };
+        let rest = Prepared { plan: rest, apps: self.apps, refusals: Vec::new(), observed: self.observed };
         [held_back, rest].into_iter().filter(|p| p.executable() > 0).collect()
     }
 }
@@ -212,7 +229,8 @@ impl Applier {
                 let connector = connectors.get(&app.name).cloned();
                 let strategy = Strategy::decide(app, spec, connector.as_deref(), scope);
                 let concurrency = spec.and_then(|s| s.apply.concurrency).unwrap_or(DEFAULT_CONCURRENCY).max(1) as usize;
-                AppRun { strategy, connector, concurrency }
+                let vendor = spec.and_then(|s| s.connector.vendor());
+                AppRun { strategy, connector, concurrency, vendor }
             })
             .collect();
         let observed: BTreeSet<String> = plan
@@ -222,13 +240,18 @@ impl Applier {
             .filter(|(_, run)| run.strategy == Strategy::Observe)
             .map(|(app, _)| app.name.clone())
             .collect();
+        let observed_with_changes = observed
+            .iter()
+            .filter(|app| plan.changes_for(app).iter().any(|c| c.action != Action::Review))
+            .cloned()
+            .collect();
         // Cloned only when something is left out (and the caller still
         // holds the plan).
         if plan.changes.iter().any(|c| observed.contains(c.app.as_str())) {
             Arc::make_mut(&mut plan).retain_changes(|c| !observed.contains(c.app.as_str()));
         }
         let refusals = guard::check(&plan, set, &self.guard, self.audit.last_people_total());
-        Prepared { plan, apps, refusals }
+        Prepared { plan, apps, refusals, observed: observed_with_changes }
     }
 
     /// Carries out a prepared run as `run_id` in the audit log.
@@ -241,7 +264,7 @@ impl Applier {
     /// a checklist instead of calls. Every attempt is audited before it is
     /// made.
     pub async fn apply(&self, prepared: Prepared, run_id: &str) -> Report {
-        let Prepared { plan, apps, refusals } = prepared;
+        let Prepared { plan, apps, refusals, .. } = prepared;
         let log = Arc::new(RunLog::new(self.audit.clone(), run_id));
         let mut report = Report {
             run_id: run_id.to_owned(),
@@ -249,6 +272,7 @@ impl Applier {
             items: Vec::new(),
             reviews: plan.changes.iter().filter(|c| c.action == Action::Review).count(),
             checklists: Vec::new(),
+            checklists_set_aside: Vec::new(),
             audit_error: None,
             audit_last_hash: String::new(),
             audit_records: 0,
@@ -268,7 +292,10 @@ impl Applier {
                 base += plan.changes_for(&app.name).len();
             }
             for (items, checklist) in futures::future::join_all(tasks).await {
-                report.checklists.extend(checklist);
+                if let Some(written) = checklist {
+                    report.checklists.push(written.path);
+                    report.checklists_set_aside.extend(written.set_aside);
+                }
                 report.items.extend(items);
             }
             report.items.sort_by_key(|i| i.index);
@@ -358,6 +385,7 @@ mod tests {
             diagnostics: vec![],
             held: vec![],
             vanished: vec![],
+            done: vec![],
         };
         let mut doc = serde_json::to_value(&plan).unwrap();
         doc["changes"] = serde_json::to_value(vec![change(Action::Suspend, "a"), change(Action::Delete, "a")]).unwrap();
@@ -388,6 +416,23 @@ mod tests {
             ItemResult::Skipped("the suspend was not attempted, so the deletion was not attempted either".into())
         );
         assert_eq!(calls.load(Ordering::SeqCst), 0, "no call without a record of the attempt");
+    }
+
+    #[test]
+    fn the_tally_counts_changes_checklist_items_and_planned_apps_apart() {
+        let (set, plan) = crm_plan();
+        let dir = tempfile::tempdir().unwrap();
+        let (applier, connectors) = applier_for_crm(dir.path());
+        let made = applier.prepare(plan.clone(), &set, &connectors, Scope::EveryApp).tally();
+        assert_eq!(made, Tally { changes: 2, change_apps: 1, ..Tally::default() });
+        // A read-only app's changes go to its checklist: nothing is made.
+        let mut read_only = plan.clone();
+        read_only.apps[0].read_only = true;
+        let listed = applier.prepare(read_only, &set, &connectors, Scope::EveryApp).tally();
+        assert_eq!(listed, Tally { checklist_items: 2, checklist_apps: 1, ..Tally::default() });
+        // The controller only plans an app that is not enforced.
+        let planned = applier.prepare(plan, &set, &connectors, Scope::EnforcedApps).tally();
+        assert_eq!(planned, Tally { planned_apps: 1, ..Tally::default() });
     }
 
     /// An applier writing to a log in `dir`, and a connector for crm.

@@ -94,6 +94,9 @@ pub enum Event {
     Skipped,
     /// The change was written to a checklist for a human (`detail`: file).
     Checklist,
+    /// A human recorded that they made a checklist item's change
+    /// (`keyward checklist done`/`import`; `detail`: `by <name>`).
+    ChecklistDone,
     /// A guard refused the plan (`detail`); nothing was changed.
     Refused,
     /// The apply ended (`counts`).
@@ -115,6 +118,7 @@ impl Event {
             Self::Failed => "failed",
             Self::Skipped => "skipped",
             Self::Checklist => "checklist",
+            Self::ChecklistDone => "checklist-done",
             Self::Refused => "refused",
             Self::RunFinished => "run-finished",
             Self::Listed => "listed",

@@ -1,17 +1,33 @@
-//! Markdown checklists for apps keyward can only read, in the language of
-//! the person who will tick them off.
+//! Checklists for apps keyward can only read: `<app>.md` for the human,
+//! in their language, with `<app>.items.json` beside it for `keyward
+//! checklist done`/`import`.
+//!
+//! Writing one keeps what a human did to the last one: the ticks of items
+//! still on it stay ticked. A previous file that cannot be read back (not
+//! keyward's, edited out of shape, or from before item ids) is never
+//! overwritten: it is renamed aside and the report says where.
+//!
+//! - `render` — the Markdown: the changes in the app's own words, and its
+//!   reviews.
+//! - [`ticks`] — reading a checklist back.
+//! - [`items`] — the JSON of the items beside it.
 
-use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
 
-use jiff::civil::Date;
-use keyward_core::action::Action;
-use keyward_core::i18n::{Arg, Lang};
-use keyward_core::plan::{AccountRef, AppSummary, Change};
-use keyward_core::present::render;
-use keyward_core::t;
+use keyward_core::i18n::{Lang, Msg};
+
+use crate::report::Reason;
+
+pub mod items;
+mod render;
+pub mod ticks;
+
+pub use items::{Item, Items};
+pub(crate) use render::Sheet;
+pub use ticks::{Malformed, Problem, Ticks};
 
 /// `<app>.md`, with anything that could leave the directory replaced.
-pub(crate) fn file_name(app: &str) -> String {
+pub fn file_name(app: &str) -> String {
     let safe: String =
         app.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' }).collect();
     // A leading dot would hide the file, and `..` would climb out.
@@ -19,80 +35,72 @@ pub(crate) fn file_name(app: &str) -> String {
     if safe.is_empty() { "_.md".to_owned() } else { format!("{safe}.md") }
 }
 
-/// The checklist for one app's changes in `lang`, in the order a human
-/// should make them (the apply phase order: a hand-over before the deletion).
-pub(crate) fn render(app: &AppSummary, date: Date, run: &str, changes: &[&Change], lang: Lang) -> String {
-    let mut sorted: Vec<&Change> = changes.to_vec();
-    sorted.sort_by_key(|c| c.action);
-    let mut out = String::new();
-    let _ = writeln!(out, "# {}", t!(lang, "checklist-title", app = app.display_name.as_str()));
-    let _ = writeln!(out);
-    let intro = t!(
-        lang,
-        "checklist-intro",
-        date = date,
-        run = run,
-        app = app.display_name.as_str(),
-        connector = app.connector.as_str(),
-        count = Arg::Text(sorted.len().to_string()),
-    );
-    let _ = writeln!(out, "{intro}");
-    let _ = writeln!(out);
-    for c in sorted {
-        let _ = writeln!(out, "- [ ] {}", line(c, lang));
-    }
-    out
+/// A checklist written.
+#[derive(Debug, Clone)]
+pub(crate) struct Written {
+    /// The Markdown file.
+    pub(crate) path: PathBuf,
+    /// The previous file could not be read back and was kept aside: why
+    /// and where.
+    pub(crate) set_aside: Option<Reason>,
 }
 
-fn account(a: &AccountRef, lang: Lang) -> String {
-    let label = a.label();
-    match a.id.as_deref() {
-        Some(id) if id != label => t!(lang, "checklist-account-with-id", label = label, id = id),
-        _ => format!("`{label}`"),
-    }
+/// Writes `sheet`, the checklist of an app for the apply run named in it,
+/// into `dir`, keeping the ticks of the file there.
+///
+/// # Errors
+/// When the directory or a file cannot be written (or the old file read
+/// or renamed): the caller fails the items with the reason.
+pub(crate) async fn write(dir: &Path, sheet: &Sheet<'_>, lang: Lang) -> std::io::Result<Written> {
+    let Sheet { app, vendor, when: (date, run), changes, .. } = *sheet;
+    tokio::fs::create_dir_all(dir).await?;
+    let path = dir.join(file_name(&app.name));
+    let (ticks, set_aside) = match tokio::fs::read(&path).await {
+        Ok(old) => match ticks::parse(&old) {
+            Ok(ticks) => (ticks, None),
+            Err(bad) => {
+                let mut kept = path.clone().into_os_string();
+                kept.push(format!(".unreadable-{}", file_name(run).trim_end_matches(".md")));
+                let kept = PathBuf::from(kept);
+                tokio::fs::rename(&path, &kept).await?;
+                let why = Msg::new("apply-checklist-set-aside")
+                    .arg("path", path.display().to_string())
+                    .arg("problem", bad.message())
+                    .arg("kept", kept.display().to_string());
+                tracing::warn!(path = %path.display(), kept = %kept.display(), problem = %bad, "previous checklist kept aside");
+                (Ticks::default(), Some(Reason::new(why)))
+            }
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Ticks::default(), None),
+        Err(e) => return Err(e),
+    };
+    let text = render::render(sheet, &ticks, lang);
+    let listed = Items {
+        app: app.name.clone(),
+        run: run.to_owned(),
+        date,
+        items: changes
+            .iter()
+            .map(|c| Item {
+                id: c.item_id(),
+                shown_as: render::shown_as(&c.account, vendor).to_owned(),
+                change: (*c).clone(),
+            })
+            .collect(),
+    };
+    let json = serde_json::to_string_pretty(&listed).map_err(std::io::Error::other)?;
+    replace(&dir.join(items::file_name(&app.name)), json).await?;
+    replace(&path, text).await?;
+    Ok(Written { path, set_aside })
 }
 
-fn line(c: &Change, lang: Lang) -> String {
-    let mut s = format!("**{}** {}", render::action_name(c.action, lang), account(&c.account, lang));
-    if let Some(p) = &c.person {
-        let part = match p.name.as_deref() {
-            Some(name) => t!(lang, "checklist-person-named", id = p.id.as_str(), name = name),
-            None => t!(lang, "checklist-person", id = p.id.as_str()),
-        };
-        let _ = write!(s, " — {part}");
-    }
-    if let Some(r) = &c.role {
-        let part = match &r.from {
-            Some(from) => t!(lang, "checklist-role-change", from = from.as_str(), to = r.to.as_str()),
-            None => t!(lang, "checklist-role", to = r.to.as_str()),
-        };
-        let _ = write!(s, " — {part}");
-    }
-    if let Some(g) = &c.groups {
-        let mut parts: Vec<String> = g.add.iter().map(|x| format!("+{x}")).collect();
-        parts.extend(g.remove.iter().map(|x| format!("−{x}")));
-        if !parts.is_empty() {
-            let _ = write!(s, " — {}", t!(lang, "checklist-groups", groups = parts.join(" ")));
-        }
-    }
-    if c.action == Action::Transfer
-        && let Some(to) = &c.transfer_to
-    {
-        let _ = write!(s, " — {}", t!(lang, "checklist-hand-over", to = account(to, lang)));
-    }
-    if c.action == Action::Revoke {
-        // A read-only app cannot say what it can revoke: name everything a
-        // human should look for in its admin console.
-        let part = match c.revoke.filter(|r| !r.is_empty()) {
-            Some(r) => t!(lang, "checklist-revoke", what = render::revoke_kinds(r, lang)),
-            None => t!(lang, "checklist-revoke-all"),
-        };
-        let _ = write!(s, " — {part}");
-    }
-    // One item per line: a line break in a reason would split the item.
-    let reason = c.reason_in(lang).replace(['\n', '\r'], " ");
-    let _ = write!(s, " — {reason}");
-    s
+/// Written aside and renamed, so a crash never leaves half a file where a
+/// complete one was.
+async fn replace(path: &Path, text: String) -> std::io::Result<()> {
+    let mut tmp = path.to_path_buf().into_os_string();
+    tmp.push(".tmp");
+    tokio::fs::write(&tmp, text).await?;
+    tokio::fs::rename(&tmp, path).await
 }
 
 #[cfg(test)]

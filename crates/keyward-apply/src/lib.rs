@@ -25,11 +25,17 @@
 //!   or is the HR snapshot suspiciously smaller than the last one?
 //! - `applier` — [`Applier`] and [`Prepared`]: preparing, holding back
 //!   refused apps, and one run from `run-started` to `run-finished`.
+//! - [`checklist`] — a read-only app's checklist: written keeping a
+//!   human's ticks, and read back for `keyward checklist done`/`import`.
+//! - [`completions`] — a human's completions of checklist items in the
+//!   audit log: the entry written, and reading them back.
 //! - `phases` — one app's changes in [`PHASES`] order, a few at once,
 //!   each attempt audited; checklists for read-only apps.
 //! - [`history`] — the listings recorded at each apply (complete, then
 //!   differences), and [`history::seen`], the one reader of records for
 //!   `keyward history` and the leaver report.
+//! - [`tally`] — what a prepared run will do, counted for the operator:
+//!   changes made, checklist items for a human, apps only planned.
 //! - [`report`] — what a run did, and its plain-text summary.
 //! - [`roster_file::RosterFile`] — the roster of people seen (beside the
 //!   audit log): read before planning, replaced after a run that went ahead.
@@ -38,13 +44,15 @@
 
 mod applier;
 pub mod audit;
-mod checklist;
+pub mod checklist;
+pub mod completions;
 pub mod guard;
 pub mod history;
 mod phases;
 pub mod report;
 pub mod roster_file;
 pub mod strategy;
+pub mod tally;
 
 pub use applier::{Applier, DEFAULT_CONCURRENCY, Prepared, new_run_id};
 pub use audit::{AuditError, AuditLog, VerifySummary, verify};
@@ -53,3 +61,4 @@ pub use phases::PHASES;
 pub use report::{Item, ItemResult, Report};
 pub use roster_file::{RosterFile, RosterFileError};
 pub use strategy::{Scope, Strategy};
+pub use tally::Tally;

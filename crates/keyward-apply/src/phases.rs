@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use futures::FutureExt as _;
@@ -19,6 +19,7 @@ use keyward_connectors::{Connector, Outcome};
 use keyward_core::action::Action;
 use keyward_core::i18n::{Lang, Msg};
 use keyward_core::plan::{AppSummary, Change, Plan};
+use keyward_core::resources::Vendor;
 
 use crate::applier::AppRun;
 use crate::audit::{AuditLog, Entry, Event};
@@ -138,22 +139,26 @@ pub(crate) async fn run_app(
     how: AppRun,
     checklist_dir: Arc<Path>,
     lang: Lang,
-) -> (Vec<Item>, Option<PathBuf>) {
+) -> (Vec<Item>, Option<checklist::Written>) {
     let Some(summary) = plan.apps.get(app) else { return (Vec::new(), None) };
     let changes = app_changes(&plan, app);
     let work: Vec<usize> = (0..changes.len()).filter(|&i| changes[i].action != Action::Review).collect();
     let item = |i: usize, result: ItemResult| Item { index: base + i, change: changes[i].clone(), result };
-    if work.is_empty() {
-        return (Vec::new(), None);
-    }
     match how.strategy {
         // Preparing left no change of an observed app in the plan.
         Strategy::Observe => return (Vec::new(), None),
-        Strategy::Checklist => {
-            let (results, path) = write_checklist(&log, &plan, summary, changes, &work, (&checklist_dir, lang)).await;
+        // The reviews go on the checklist too, as decisions for the human:
+        // an app with only reviews gets one.
+        Strategy::Checklist if !changes.is_empty() => {
+            let (results, path) =
+                write_checklist(&log, &plan, (summary, how.vendor), changes, &work, (&checklist_dir, lang)).await;
             return (results.into_iter().map(|(i, r)| item(i, r)).collect(), path);
         }
+        Strategy::Checklist => return (Vec::new(), None),
         Strategy::Enforce => {}
+    }
+    if work.is_empty() {
+        return (Vec::new(), None);
     }
     let Some(connector) = how.connector else {
         let why = Reason::new(Msg::new("apply-no-connector").arg("app", &summary.name));
@@ -292,39 +297,32 @@ async fn run_one(log: &RunLog, connector: &dyn Connector, c: &Change) -> ItemRes
 }
 
 /// Writes the checklist of a read-only app: the changes at `work` in
-/// `changes`, each with its result.
+/// `changes`, each with its result, and the app's reviews for the human to
+/// decide (no result: nothing was done about them).
 async fn write_checklist(
     log: &RunLog,
     plan: &Plan,
-    app: &AppSummary,
+    (app, vendor): (&AppSummary, Option<Vendor>),
     changes: &[Change],
     work: &[usize],
     (dir, lang): (&Path, Lang),
-) -> (Vec<(usize, ItemResult)>, Option<PathBuf>) {
-    let path = dir.join(checklist::file_name(&app.name));
+) -> (Vec<(usize, ItemResult)>, Option<checklist::Written>) {
     let listed: Vec<&Change> = work.iter().map(|&i| &changes[i]).collect();
-    let text = checklist::render(app, plan.date, &log.id, &listed, lang);
-    let mut tmp = path.clone().into_os_string();
-    tmp.push(".tmp");
-    // Written aside and renamed, so a crash never leaves half a checklist
-    // where a complete one was.
-    let written = async {
-        tokio::fs::create_dir_all(dir).await?;
-        tokio::fs::write(&tmp, text).await?;
-        tokio::fs::rename(&tmp, &path).await
-    }
-    .await;
+    let reviews: Vec<&Change> = changes.iter().filter(|c| c.action == Action::Review).collect();
+    let sheet = checklist::Sheet { app, vendor, when: (plan.date, &log.id), changes: &listed, reviews: &reviews };
+    let written = checklist::write(dir, &sheet, lang).await;
     let mut out = Vec::with_capacity(work.len());
     match written {
-        Ok(()) => {
+        Ok(written) => {
             for &i in work {
-                let entry = Entry::change(Event::Checklist, &changes[i]).detail(path.display().to_string());
+                let entry = Entry::change(Event::Checklist, &changes[i]).detail(written.path.display().to_string());
                 let _ = log.record(entry).await;
-                out.push((i, ItemResult::Checklist(path.clone())));
+                out.push((i, ItemResult::Checklist(written.path.clone())));
             }
-            (out, Some(path))
+            (out, Some(written))
         }
         Err(e) => {
+            let path = dir.join(checklist::file_name(&app.name));
             let why = Reason::new(
                 Msg::new("apply-checklist-unwritable")
                     .arg("path", path.display().to_string())

@@ -138,6 +138,9 @@ pub struct Report {
     pub reviews: usize,
     /// Checklists written, one per read-only app with changes.
     pub checklists: Vec<PathBuf>,
+    /// Previous checklists that could not be read back, kept aside: where
+    /// and why (their ticks are not carried over).
+    pub checklists_set_aside: Vec<Reason>,
     /// The first failure to write the audit log, if any. Changes not yet
     /// attempted at that point were skipped.
     pub audit_error: Option<String>,
@@ -236,6 +239,9 @@ impl Report {
             let line =
                 t!(lang, "apply-problem", result = result, app = app, action = action, account = account, why = why);
             let _ = writeln!(out, "{line}");
+        }
+        for why in &self.checklists_set_aside {
+            let _ = writeln!(out, "{}", why.render(lang));
         }
         for path in &self.checklists {
             let _ = writeln!(out, "{}", t!(lang, "apply-checklist-written", path = path.display().to_string()));

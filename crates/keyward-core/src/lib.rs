@@ -104,4 +104,4 @@ pub use evaluate::selector_warnings;
 pub use load::{Named, Origin, SourceFile};
 pub use people::{People, Person, Phase, Post};
 pub use plan::{Change, Plan, PlanError};
-pub use planner::{plan, plan_scoped, plan_with_roster};
+pub use planner::{plan, plan_scoped, plan_with_roster, settle_completions};

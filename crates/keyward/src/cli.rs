@@ -9,8 +9,8 @@ use anyhow::Result;
 use clap::CommandFactory as _;
 
 use crate::commands::{
-    apply, audit, completions, controller, crd, discover, explain, history, inventory, plan, report, review, schema,
-    test, validate,
+    apply, audit, checklist, completions, controller, crd, discover, explain, history, inventory, plan, report, review,
+    schema, test, validate,
 };
 use crate::logging::LogSettings;
 
@@ -48,6 +48,10 @@ pub enum Command {
     Apply(apply::ApplyArgs),
     /// Work with the audit log.
     Audit(audit::AuditArgs),
+    /// Record that a human made the changes of a read-only app's checklist
+    /// items (by id or account, or the items ticked in the Markdown), so
+    /// the next plan stops asking for them.
+    Checklist(checklist::ChecklistArgs),
     /// Print the CustomResourceDefinitions (for `kubectl apply`), or write
     /// one file per kind into a directory.
     Crd(crd::CrdArgs),
@@ -112,6 +116,7 @@ impl Command {
             Self::Plan(args) => plan::run(args).await,
             Self::Apply(args) => apply::run(args).await,
             Self::Audit(args) => audit::run(args),
+            Self::Checklist(args) => checklist::run(args).await,
             Self::Crd(args) => crd::run(args),
             Self::Schema(args) => schema::run(args),
             Self::Completions(args) => completions::run(args, Cli::command()),

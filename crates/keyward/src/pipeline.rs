@@ -9,11 +9,13 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 use keyward_connectors::{Connector, ConnectorError};
 use keyward_core::account::AccountListing;
 use keyward_core::diag::{Diagnostic, Diagnostics};
+use keyward_core::i18n::Msg;
 use keyward_core::people::People;
+use keyward_core::plan::ListingRead;
 use keyward_core::{Loaded, PolicySet};
 use keyward_sources::HrLimits;
 
@@ -210,6 +212,44 @@ pub async fn list_showing(
 /// Lists every app's accounts, concurrently.
 pub async fn list_accounts(set: &PolicySet) -> Result<Listings> {
     list_with(set, &connect(set)?).await
+}
+
+/// Settles into `plan` the checklist items a human recorded as done in
+/// `audit_log` (none when it does not exist yet). When each listing was
+/// read: a live one at `listed_at` (taken before listing began, so a
+/// completion recorded while listing counts as done), an export on its
+/// own day (its date column, else the file's modification day); a
+/// completion's day is on this machine's calendar, like those.
+pub fn settle_completions(
+    plan: &mut keyward_core::Plan,
+    audit_log: &std::path::Path,
+    listings: &Listings,
+    listed_at: jiff::Timestamp,
+) -> Result<()> {
+    if !audit_log.exists() {
+        return Ok(());
+    }
+    let records = keyward_apply::audit::read(audit_log).with_context(|| {
+        problems::said(Msg::new("cli-cannot-use-audit-log").arg("path", audit_log.display().to_string()))
+    })?;
+    let completions = keyward_apply::completions::completions(&records);
+    if completions.is_empty() {
+        return Ok(());
+    }
+    let tz = jiff::tz::TimeZone::system();
+    let completions: Vec<_> = completions
+        .into_iter()
+        .map(|c| keyward_core::plan::Completion { day: c.on.to_zoned(tz.clone()).date(), ..c })
+        .collect();
+    let read = listings
+        .iter()
+        .map(|(app, l)| {
+            let when = l.exported.as_ref().map_or(ListingRead::Live(listed_at), |e| ListingRead::Exported(e.date));
+            (app.clone(), when)
+        })
+        .collect();
+    keyward_core::settle_completions(plan, &completions, &read);
+    Ok(())
 }
 
 #[cfg(test)]

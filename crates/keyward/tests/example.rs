@@ -85,10 +85,22 @@ fn applying_the_example_writes_checklists_for_its_read_only_apps_and_an_audit_lo
     assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("0 applied, 0 already done, 0 failed, 0 skipped; 30 on checklists"), "{stdout}");
     let slack = std::fs::read_to_string(lists.join("slack.md")).unwrap();
-    assert!(slack.contains("- [ ] **suspend** `tsubasa.aoki@example.com`"), "{slack}");
+    // Each item carries its id, so a human can name it.
+    // In Slack's own words (its export says `exportedFrom: slack`).
+    let line = slack.lines().find(|l| l.contains("**deactivate** `tsubasa.aoki@example.com`")).unwrap_or_default();
+    assert!(line.starts_with("- [ ] K-"), "{slack}");
+    // GitHub has no suspension, and names members by login.
+    let github = std::fs::read_to_string(lists.join("github.md")).unwrap();
+    assert!(
+        github.contains("**remove from the organisation (GitHub has no suspension)** `tsubasa-aoki` —"),
+        "{github}"
+    );
+    // The app's reviews follow its changes, as decisions without a checkbox.
+    let (_, decisions) = github.split_once("## Decisions for you (not changes)").expect("the reviews");
+    assert!(decisions.contains("\n- **review** `tmp-contractor-2023` —") && !decisions.contains("- [ ]"), "{github}");
     // The order a human must follow: the hand-over before the deletion.
     let google = std::fs::read_to_string(lists.join("google-workspace.md")).unwrap();
-    let (t, d) = (google.find("**transfer**"), google.find("**delete**"));
+    let (t, d) = (google.find("**transfer**"), google.find("**delete the user**"));
     assert!(t.is_some() && d.is_some() && t < d, "{google}");
     // Revocations come before the suspensions, with what to close.
     let (r, s) = (google.find("**revoke** `tsubasa.aoki@example.com`"), google.find("**suspend** `tsubasa.aoki"));

@@ -98,6 +98,7 @@ fn plan(people: usize, apps: &[AppDef], changes: Vec<Change>) -> Plan {
         diagnostics: vec![],
         held: vec![],
         vanished: vec![],
+        done: vec![],
     };
     let mut doc = serde_json::to_value(&plan).unwrap();
     doc["changes"] = serde_json::to_value(&changes).unwrap();
@@ -431,6 +432,7 @@ async fn a_checklist_is_written_in_the_appliers_language() {
     update.role = Some(Box::new(RoleChange { from: Some("member".into()), to: "admin".into() }));
     let mut revoke = change("legacy", Action::Revoke, "dave");
     revoke.reason = "left".into();
+    let update_id = update.item_id();
     let plan = plan(10, &[AppDef { name: "legacy", accounts: 100, read_only: true }], vec![update, revoke]);
     let (mut fake, _) = Fake::new("legacy");
     fake.caps = Capabilities::READ_ONLY;
@@ -440,9 +442,12 @@ async fn a_checklist_is_written_in_the_appliers_language() {
     let prepared = applier.prepare(plan.clone(), &set, &connectors(vec![fake]), Scope::EveryApp);
     let report = applier.apply(prepared, "r1").await;
     let md = std::fs::read_to_string(opts.checklist_dir.join("legacy.md")).unwrap();
-    assert!(md.starts_with("# LEGACY：手作業で行う変更\n\n2026-11-23 の変更計画、keyward apply の実行 `r1`。"), "{md}");
+    assert!(md.starts_with("<!-- keyward-checklist app: legacy -->\n# LEGACY：手作業で行う変更\n\n2026-11-23 の変更計画、keyward apply の実行 `r1`。"), "{md}");
     assert!(md.contains("以下の 2件の変更を上から順に"), "{md}");
-    assert!(md.contains("- [ ] **変更** `carol@example.com`（ID `id-carol`） — 従業員 E-carol"), "{md}");
+    assert!(
+        md.contains(&format!("- [ ] {update_id} **変更** `carol@example.com`（ID `id-carol`） — 従業員 E-carol")),
+        "{md}"
+    );
     assert!(md.contains(" — ロール member → admin — "), "{md}");
     assert!(
         md.contains("— サインアウトさせ、すべてのセッション、OAuth トークン、アプリパスワードを失効させる — left\n"),
@@ -469,6 +474,8 @@ async fn read_only_app_gets_a_checklist_and_no_calls() {
     let mut transfer = change("legacy", Action::Transfer, "dave");
     transfer.transfer_to =
         Some(Box::new(AccountRef { email: Some("boss@example.com".into()), ..AccountRef::default() }));
+    let erin_id = change("legacy", Action::Create, "erin").item_id();
+    let dave_id = change("legacy", Action::Delete, "dave").item_id();
     let changes = vec![
         change("legacy", Action::Delete, "dave"),
         transfer,
@@ -488,16 +495,22 @@ async fn read_only_app_gets_a_checklist_and_no_calls() {
     assert_eq!(report.checklist_items(), 4);
     assert!(!report.is_partial());
     let md = std::fs::read_to_string(&path).unwrap();
-    assert!(md.starts_with("# LEGACY: changes to make by hand\n"), "{md}");
+    assert!(md.starts_with("<!-- keyward-checklist app: legacy -->\n# LEGACY: changes to make by hand\n"), "{md}");
     assert!(md.contains("2026-11-23") && md.contains("`r1`"), "{md}");
     let items: Vec<&str> = md.lines().filter(|l| l.starts_with("- [ ] ")).collect();
     assert_eq!(items.len(), 4, "{md}");
-    assert!(items[0].starts_with("- [ ] **create** `erin@example.com` — person E-erin — create erin"), "{}", items[0]);
+    let erin_line = format!("- [ ] {erin_id} **create** `erin@example.com` — person E-erin — create erin");
+    assert!(items[0].starts_with(&erin_line), "{}", items[0]);
     assert!(items[1].contains("**update** `carol@example.com` (id `id-carol`)"), "{}", items[1]);
     assert!(items[1].contains("role member → admin — groups +sales −eng"), "{}", items[1]);
     assert!(items[2].contains("**transfer**") && items[2].contains("hand the data over to `boss@example.com`"));
-    assert!(items[3].starts_with("- [ ] **delete** `dave@example.com`"), "hand-over before deletion: {md}");
-    assert!(!md.contains("orphan"), "reviews are not checklist items");
+    let dave_line = format!("- [ ] {dave_id} **delete** `dave@example.com`");
+    assert!(items[3].starts_with(&dave_line), "hand-over before deletion: {md}");
+    // The app's review is on the checklist too, but as a decision for the
+    // human after the changes, with no checkbox: not an item to tick off.
+    let (changes_part, decisions) = md.split_once("## Decisions for you (not changes)").expect("a reviews section");
+    assert!(!changes_part.contains("orphan"), "reviews are not checklist items: {md}");
+    assert!(decisions.contains("\n- **review** `orphan@example.com`"), "{md}");
 
     let records = audit::read(env.log_path()).unwrap();
     let checklist: Vec<_> = records.iter().filter(|r| r.event == Event::Checklist).collect();
@@ -507,5 +520,6 @@ async fn read_only_app_gets_a_checklist_and_no_calls() {
 }
 
 mod audit_chain;
+mod checklists;
 mod end_to_end;
 mod guards;

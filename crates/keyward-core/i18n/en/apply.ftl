@@ -32,6 +32,7 @@ apply-no-connector = no connector was set up for Application { $app }, so nothin
 apply-audit-unwritable = the audit log cannot be written, so the change was not attempted: { $error }
 apply-connector-panicked = internal error: the { $kind } connector panicked while applying this change
 apply-checklist-unwritable = cannot write the checklist { $path }: { $error }
+apply-checklist-set-aside = the previous checklist { $path } could not be read back ({ $problem }), so its ticks were not carried over; it was kept as { $kept }. Record what was done there with `keyward checklist done`.
 apply-summary = Apply { $run }: { $applied } applied, { $done } already done, { $failed } failed, { $skipped } skipped; { $checklist } on checklists; { $reviews } left for review.{ $partial ->
         [yes] { " " }Partly applied: fix the failures and apply again.
        *[no] { "" }
@@ -39,7 +40,10 @@ apply-summary = Apply { $run }: { $applied } applied, { $done } already done, { 
 apply-audit-end = Audit log { $log } ends at record { $records } with hash { $hash }; keep both elsewhere and check later with `keyward audit verify --expect-records { $records } --expect-hash { $hash }`.
 apply-nothing-to-apply = Nothing to apply.
 apply-cancelled = Apply cancelled; nothing was changed.
-apply-confirm = Apply { $changes } change(s) to { $apps } application(s)? Only 'yes' is accepted:{ " " }
+apply-confirm-changes = { $changes } change(s) will be made in { $apps } application(s).
+apply-confirm-checklists = { $items } item(s) go to checklists for a human in { $apps } application(s); nothing is sent to those apps.
+apply-confirm-planned = { $apps } application(s) are only planned; nothing is done there.
+apply-confirm = Apply? Only 'yes' is accepted:{ " " }
 apply-no-terminal = refusing to apply without confirmation: standard input is not a terminal. Pass --auto-approve (in CI), or apply a reviewed plan file (`keyward apply plan.json`). Nothing was changed.
 apply-not-approved = the live state changed since the plan was made: { $count } change(s) are not in the approved plan:
 apply-not-approved-line = { $app } { $action } { $account }: { $reason }
@@ -67,6 +71,52 @@ guard-mass-vanish = { $vanished } of the { $known } people keyward saw before ar
 checklist-title = { $app }: changes to make by hand
 checklist-intro = Plan for { $date }, keyward apply run `{ $run }`. keyward cannot change { $app } itself (its { $connector } connector only reads), so make these { $count } change(s) in the app, top to bottom, and tick each one off. The next plan shows what is still left.
 checklist-account-with-id = `{ $label }` (id `{ $id }`)
+checklist-account-with-email = `{ $label }` ({ $email })
+# What a human does in the app, in its own words ($app: github, slack,
+# googleWorkspace, microsoft365, atlassian, okta; other: generic).
+checklist-do-create = { $app ->
+        [github] invite to the organisation
+        [slack] invite to the workspace
+        [googleWorkspace] add the user
+        [microsoft365] add the user
+        [atlassian] invite the user
+        [okta] add the person
+       *[other] create
+    }
+checklist-do-restore = { $app ->
+        [github] reinstate in the organisation (invite again)
+        [slack] reactivate
+        [googleWorkspace] reactivate
+        [microsoft365] unblock sign-in
+        [atlassian] restore access
+        [okta] unsuspend
+       *[other] restore
+    }
+checklist-do-suspend = { $app ->
+        [github] remove from the organisation (GitHub has no suspension)
+        [slack] deactivate
+        [googleWorkspace] suspend
+        [microsoft365] block sign-in
+        [atlassian] suspend access
+        [okta] suspend
+       *[other] suspend
+    }
+checklist-do-delete = { $app ->
+        [github] remove from the organisation
+        [slack] deactivate (Slack cannot delete accounts)
+        [googleWorkspace] delete the user
+        [microsoft365] delete the user
+        [atlassian] remove the user
+        [okta] deactivate and delete
+       *[other] delete
+    }
+checklist-review-proposed = if you agree: { $what }
+checklist-reviews-title = Decisions for you (not changes)
+checklist-reviews-intro = keyward does not decide these { $count } case(s) itself. Look at each one: what you decide to change comes back as a change in the next plan; nothing here is ticked off.
+checklist-problem-at = line { $line }, column { $column }: { $problem }
+checklist-problem-not-utf8 = not UTF-8 text
+checklist-problem-checkbox = a checkbox is `- [ ]` or `- [x]`
+checklist-problem-no-id = a checkbox without a keyward item id (K-…)
 checklist-person = person { $id }
 checklist-person-named = person { $id } { $name }
 checklist-role-change = role { $from } → { $to }
@@ -75,3 +125,14 @@ checklist-groups = groups { $groups }
 checklist-hand-over = hand the data over to { $to }
 checklist-revoke = sign the person out and revoke { $what }
 checklist-revoke-all = sign the person out and revoke every session, OAuth token and app password
+checklist-who = say who did the work: pass --by NAME (or set KEYWARD_BY); USER and USERNAME are not set either. Nothing was recorded.
+checklist-unknown = not on the checklist of { $app }: { $items }. The open items are:
+checklist-none-open = (none: every item is recorded as done)
+checklist-nothing-recorded = Nothing was recorded. Name an item by its id (K-…) or by the account as the checklist shows it.
+checklist-already-done = { $id } is already recorded as done; not recorded again.
+checklist-recorded = Recorded { $count } item(s) of { $app } as done by { $by }:
+checklist-none-for-app = no checklist was written for { $app } ({ $path } does not exist): `keyward apply` writes one for an app keyward can only read. Nothing was recorded.
+checklist-items-unreadable = cannot read the checklist items { $path }; run `keyward apply` again to write them anew
+checklist-file-unreadable = cannot read the checklist { $path }
+checklist-file-malformed = { $path }:{ $line }:{ $column }: { $problem }. Tick items only by changing `- [ ]` to `- [x]`. Nothing was recorded.
+checklist-file-no-app = { $path } is not a checklist keyward wrote: its first line must be `<!-- keyward-checklist app: NAME -->`. Nothing was recorded.

@@ -124,3 +124,7 @@ vanished-last-seen = last seen { $date } ({ $source })
 vanished-heading = No longer in the HR source — decide: they left, or the record moved
 vanished-no-accounts = no accounts found
 vanished-explain = no longer in the HR source: keyward saw them last on { $date }, and has not since. Decide — they left (record the last working day in the HR master), or the record moved (fix its employee number or e-mail). Nothing is changed on absence alone.
+plan-done-heading = Recorded as done by a human (not counted, not on a checklist):
+plan-done-by = done by { $by } on { $date }
+plan-done-on = done on { $date }
+plan-marked-done-still-shown = marked { $done }, but the app still shows it

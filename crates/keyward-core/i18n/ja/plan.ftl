@@ -117,3 +117,7 @@ vanished-last-seen = 最終確認 { $date }（{ $source }）
 vanished-heading = 人事マスタにいなくなった従業員：退職したのか、レコードが移ったのかを判断
 vanished-no-accounts = アカウントなし
 vanished-explain = 人事マスタにいません。keyward が最後に確認したのは { $date } で、それ以降は見ていません。退職したのか（人事マスタに最終出社日を記録してください）、レコードが移ったのか（社員番号かメールアドレスを直してください）を判断してください。いなくなったことだけを理由に変更することはありません。
+plan-done-heading = 担当者が完了として記録した項目（件数に含めず、チェックリストにも載せません）：
+plan-done-by = { $date } に { $by } が完了
+plan-done-on = { $date } に完了
+plan-marked-done-still-shown = 完了として記録済み（{ $done }）ですが、アプリにはまだ残っています

@@ -15,7 +15,9 @@ use crate::i18n::{Lang, Msg};
 use crate::people::Person;
 
 mod export_age;
+mod item;
 pub use export_age::ExportAge;
+pub use item::{Completion, DoneChange, ListingRead, MarkedDone, is_item_id, item_id};
 
 /// Version of the JSON plan document. Bumped on any incompatible change.
 pub const PLAN_FORMAT_VERSION: u32 = 1;
@@ -143,6 +145,10 @@ pub struct Change {
     /// For creates: the HR facts a connector may store on the new account.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profile: Option<Box<Profile>>,
+    /// A human recorded this checklist item done, yet the app's listing,
+    /// read since, still shows the account needing it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub marked_done: Option<Box<MarkedDone>>,
 }
 
 impl Change {
@@ -163,6 +169,7 @@ impl Change {
             revoke: None,
             proposed: None,
             profile: None,
+            marked_done: None,
         }
     }
 
@@ -470,6 +477,11 @@ pub struct Plan {
     /// looks truncated ([`PeopleSummary::mass_vanish`]). Absent when none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub vanished: Vec<Vanished>,
+    /// Checklist items a human recorded as done (`keyward checklist
+    /// done`), by app in app order: not changes, not counted. Absent when
+    /// there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub done: Vec<DoneChange>,
 }
 
 /// A change the plan holds back: planned on `until`, unless something else
@@ -561,6 +573,12 @@ impl Changes {
     /// Every change, app by app.
     pub fn iter(&self) -> impl Iterator<Item = &Change> {
         self.by_app.iter().flatten()
+    }
+
+    /// Every change, app by app, to annotate (the counts stay right only
+    /// while no change's action changes).
+    pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = &mut Change> {
+        self.by_app.iter_mut().flatten()
     }
 
     /// Number of changes.

@@ -33,6 +33,7 @@ use crate::roster::Roster;
 
 mod app;
 mod context;
+mod done;
 mod duties;
 mod exports;
 mod held;
@@ -40,6 +41,8 @@ mod manual;
 mod person;
 mod reviews;
 mod vanished;
+
+pub use done::settle_completions;
 
 use app::{AppPart, plan_app, sort_key};
 use context::{Scratch, Shared};
@@ -188,5 +191,6 @@ fn plan_inner(
         diagnostics: if scope.is_none() { selector_warnings_from(set, people, &selections, today) } else { Vec::new() },
         held,
         vanished: vanish.map(|v| v.list(vanished_accounts)).unwrap_or_default(),
+        done: Vec::new(),
     })
 }

@@ -9,6 +9,7 @@ use jiff::civil::Date;
 
 pub mod apply;
 pub mod audit;
+pub mod checklist;
 pub mod completions;
 pub mod controller;
 pub mod crd;

@@ -73,9 +73,14 @@ pub async fn run(args: PlanArgs) -> Result<ExitCode> {
     let PlanArgs { input, at, format, out, detailed_exitcode, offline, color, max_bytes, notify, roster } = args;
     let today = at.unwrap_or_else(super::today);
     let notifiers = notify.notifiers()?;
-    let roster = roster.read(&crate::args::default_audit_log())?;
+    let audit_log = crate::args::default_audit_log();
+    let roster = roster.read(&audit_log)?;
+    let listed_at = jiff::Timestamp::now();
     let snapshot = if offline { read_offline(&input).await? } else { Snapshot::read(&input).await? };
-    let plan = keyward_core::plan_with_roster(snapshot.set(), &snapshot.people, &snapshot.listings, today, &roster)?;
+    let mut plan =
+        keyward_core::plan_with_roster(snapshot.set(), &snapshot.people, &snapshot.listings, today, &roster)?;
+    // What a human recorded done leaves the changes (see README, checklists).
+    crate::pipeline::settle_completions(&mut plan, &audit_log, &snapshot.listings, listed_at)?;
     for w in &plan.diagnostics {
         problems::diagnostic(snapshot.set(), w);
     }

@@ -92,7 +92,9 @@ impl Doc {
             sections: order.iter().map(|&i| section(plan, &plan.apps[i], lang)).collect(),
             // Who vanished goes with the warnings: kept when they fit, and
             // said to be left out when not (the list can be long).
-            warnings: super::vanished::markdown_section(plan, lang) + &warnings(&plan.warnings_in(lang), lang),
+            warnings: super::done::markdown_section(plan, lang)
+                + &super::vanished::markdown_section(plan, lang)
+                + &warnings(&plan.warnings_in(lang), lang),
             lang,
         }
     }
@@ -458,6 +460,9 @@ fn change_cell(c: &Change, lang: Lang) -> String {
     }
     if let Some(r) = c.revoke {
         parts.push(super::revoke_detail(r, lang));
+    }
+    if let Some(m) = &c.marked_done {
+        parts.push(md_text(&super::done::still_shown(m, lang)));
     }
     parts.join("; ")
 }

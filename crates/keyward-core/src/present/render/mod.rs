@@ -13,6 +13,7 @@ use crate::plan::{Change, Counts, ExportAge, Held, Plan};
 use crate::printable::escape as printable;
 
 pub mod diff;
+pub mod done;
 mod markdown;
 pub mod vanished;
 mod words;
@@ -246,6 +247,9 @@ fn details(c: &Change, lang: Lang) -> Vec<String> {
     if let Some(p) = c.proposed {
         out.push(t!(lang, "plan-proposed", action = action_name(p, lang)));
     }
+    if let Some(m) = &c.marked_done {
+        out.push(done::still_shown(m, lang));
+    }
     out
 }
 
@@ -341,6 +345,7 @@ pub fn text(plan: &Plan, opts: TextOptions) -> String {
             let _ = writeln!(s, "              {dim}{}{reset}", c.reason_in(lang));
         }
     }
+    s.push_str(&done::text_section(plan, bold, reset, lang));
     s.push_str(&vanished::text_section(plan, bold, reset, lang));
     if !plan.warnings.is_empty() {
         let _ = writeln!(s);

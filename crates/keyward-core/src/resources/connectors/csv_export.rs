@@ -50,6 +50,13 @@ pub struct CsvExportConnector {
     /// is the file's modification time. Default `30d`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_age: Option<Days>,
+    /// Which app's admin screen the export comes from (`github`, `slack`,
+    /// `googleWorkspace`, `microsoft365`, `atlassian`, `okta`), so that its
+    /// checklist says what to do in that app's own words (GitHub: remove
+    /// from the organisation) and names accounts as the app does (GitHub:
+    /// the login). Omitted: generic words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exported_from: Option<super::Vendor>,
 }
 
 impl CsvExportConnector {

@@ -15,6 +15,7 @@ mod ldap;
 mod okta;
 mod scim;
 mod slack;
+mod vendor;
 
 pub use atlassian::*;
 pub use csv_export::*;
@@ -26,6 +27,7 @@ pub use ldap::*;
 pub use okta::*;
 pub use scim::*;
 pub use slack::*;
+pub use vendor::*;
 
 use super::shared::{SecretKeyRef, SecretRef};
 

@@ -13,7 +13,7 @@ use is_terminal::IsTerminal as _;
 use jiff::civil::Date;
 use keyward_apply::audit::AuditKey;
 use keyward_apply::history::Unchanged;
-use keyward_apply::{Applier, AuditLog, GuardOptions, Scope};
+use keyward_apply::{Applier, AuditLog, GuardOptions, Scope, Tally};
 use keyward_connectors::Connector;
 use keyward_core::action::Action;
 use keyward_core::i18n::{Arg, Lang, Msg};
@@ -86,12 +86,15 @@ pub async fn run(args: &Request) -> Result<ApplyOutcome> {
     };
     let people = pipeline::read_people_within(set, &args.hr_limits).await?;
     let connectors = pipeline::connect(set)?;
+    let listed_at = jiff::Timestamp::now();
     let listings = pipeline::list_with(set, &connectors).await?;
     let date = approved.as_ref().map_or(args.at, |p| p.date);
     let mut plan = keyward_core::plan_with_roster(set, &people, &listings, date, &roster)?;
     // What was read, with each account's owner, for the audit log
     // (`keyward history`): recorded whether or not anything is applied.
     let listed = keyward_core::owners::listed_accounts(set, &people, &listings);
+    // Checklist items a human recorded done are neither applied nor listed again.
+    pipeline::settle_completions(&mut plan, &args.audit_log, &listings, listed_at)?;
     drop(listings);
 
     if let Some(approved) = &approved {
@@ -163,7 +166,7 @@ pub async fn run(args: &Request) -> Result<ApplyOutcome> {
     let plan = Arc::new(plan);
     let prepared = applier.prepare(plan.clone(), set, &connectors, Scope::EveryApp);
     let refused = prepared.is_refused();
-    let confirmed = !refused && (args.auto_approve || approved.is_some() || confirm(&plan, executable, lang)?);
+    let confirmed = !refused && (args.auto_approve || approved.is_some() || confirm(prepared.tally(), lang)?);
     if !refused && !confirmed {
         write_text(&format!("{}\n", t!(lang, "apply-cancelled")))?;
         return Ok(ApplyOutcome::Declined);
@@ -228,16 +231,63 @@ fn read_plan(path: &PathBuf) -> Result<Plan> {
 
 /// Asks on the terminal. Without one (CI), refuses: an unattended apply
 /// must say so with `--auto-approve`.
-fn confirm(plan: &Plan, executable: usize, lang: Lang) -> Result<bool> {
+fn confirm(tally: Tally, lang: Lang) -> Result<bool> {
     if !std::io::stdin().is_terminal() {
         bail!(t!(lang, "apply-no-terminal"));
     }
-    let apps = plan.apps.iter().filter(|a| a.changes.total() > a.changes.review).count();
-    write_text(&format!(
-        "\n{}",
-        t!(lang, "apply-confirm", changes = Arg::digits(executable), apps = Arg::digits(apps))
-    ))?;
+    write_text(&format!("\n{}", confirmation(tally, lang)))?;
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer).context(said(Msg::new("cli-cannot-read-answer")))?;
     Ok(answer.trim() == "yes")
+}
+
+/// The question: only what keyward will change counts as a change; items
+/// for a human and apps only planned are said apart, each line only when
+/// there is something to say.
+fn confirmation(tally: Tally, lang: Lang) -> String {
+    let mut out = String::new();
+    if tally.changes > 0 {
+        let line = t!(
+            lang,
+            "apply-confirm-changes",
+            changes = Arg::digits(tally.changes),
+            apps = Arg::digits(tally.change_apps)
+        );
+        out.push_str(&format!("{line}\n"));
+    }
+    if tally.checklist_items > 0 {
+        let line = t!(
+            lang,
+            "apply-confirm-checklists",
+            items = Arg::digits(tally.checklist_items),
+            apps = Arg::digits(tally.checklist_apps)
+        );
+        out.push_str(&format!("{line}\n"));
+    }
+    if tally.planned_apps > 0 {
+        out.push_str(&format!("{}\n", t!(lang, "apply-confirm-planned", apps = Arg::digits(tally.planned_apps))));
+    }
+    out.push_str(&t!(lang, "apply-confirm"));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_confirmation_counts_only_what_keyward_changes() {
+        let tally = Tally { changes: 3, change_apps: 1, checklist_items: 2, checklist_apps: 1, planned_apps: 1 };
+        assert_eq!(
+            confirmation(tally, Lang::En),
+            "3 change(s) will be made in 1 application(s).\n\
+             2 item(s) go to checklists for a human in 1 application(s); nothing is sent to those apps.\n\
+             1 application(s) are only planned; nothing is done there.\n\
+             Apply? Only 'yes' is accepted: "
+        );
+        let only_checklists = Tally { checklist_items: 2, checklist_apps: 1, ..Tally::default() };
+        let ja = confirmation(only_checklists, Lang::Ja);
+        assert!(!ja.contains("件の変更を行います"), "{ja}");
+        assert!(ja.starts_with("1個のアプリの 2件は、担当者向けのチェックリスト"), "{ja}");
+    }
 }
