@@ -165,8 +165,11 @@ impl Applier {
     /// (`spec.apply.concurrency`, else [`DEFAULT_CONCURRENCY`]), observed
     /// apps' changes left out, and the guards run on the rest, comparing
     /// the HR head count with the audit log's
-    /// [`AuditLog::last_people_total`]. Pure apart from reading that count.
-    pub fn prepare(
+    /// [`AuditLog::people_baseline`], read from the store now (another
+    /// writer may have appended since it was opened). Pure apart from
+    /// reading that count; when it cannot be read, the whole plan is
+    /// refused rather than compared with nothing.
+    pub async fn prepare(
         &self,
         plan: impl Into<Arc<Plan>>,
         set: &PolicySet,
@@ -197,7 +200,16 @@ impl Applier {
         if plan.changes.iter().any(|c| observed.contains(c.app.as_str())) {
             Arc::make_mut(&mut plan).retain_changes(|c| !observed.contains(c.app.as_str()));
         }
-        let refusals = guard::check(&plan, set, &self.guard, self.audit.last_people_total());
+        let refusals = match self.audit.people_baseline().await {
+            Ok(baseline) => guard::check(&plan, set, &self.guard, baseline),
+            Err(e) => vec![Refusal {
+                app: None,
+                message: format!(
+                    "cannot read the last HR head count from the audit log, so the HR-shrink guard cannot run: {e}"
+                ),
+                msg: None,
+            }],
+        };
         Prepared { plan, apps, refusals }
     }
 
@@ -345,7 +357,7 @@ mod tests {
         let connectors: BTreeMap<String, Arc<dyn Connector>> =
             BTreeMap::from([("crm".to_owned(), Arc::new(counting) as Arc<dyn Connector>)]);
         let applier = Applier::new(log, dir.path(), GuardOptions::default());
-        let prepared = applier.prepare(plan, &set, &connectors, Scope::EveryApp);
+        let prepared = applier.prepare(plan, &set, &connectors, Scope::EveryApp).await;
         let report = applier.apply(prepared, "r").await;
         assert_eq!(report.skipped(), 2);
         assert!(report.is_partial());
@@ -409,7 +421,7 @@ mod tests {
         let connectors: BTreeMap<String, Arc<dyn Connector>> =
             BTreeMap::from([("crm".to_owned(), Arc::new(Leaky(token.clone())) as Arc<dyn Connector>)]);
         let applier = Applier::new(log, dir.path(), GuardOptions::default());
-        let prepared = applier.prepare(plan, &set, &connectors, Scope::EveryApp);
+        let prepared = applier.prepare(plan, &set, &connectors, Scope::EveryApp).await;
         let report = applier.apply(prepared, "r").await;
         assert_eq!((report.applied(), report.failed()), (1, 1));
         let log = std::fs::read_to_string(dir.path().join("audit.jsonl")).unwrap();
@@ -420,33 +432,34 @@ mod tests {
         crate::audit::verify(dir.path().join("audit.jsonl")).unwrap();
     }
 
-    #[test]
-    fn the_apply_future_is_send() {
+    #[tokio::test]
+    async fn the_apply_future_is_send() {
         fn assert_send<T: Send>(_: &T) {}
         let (set, plan) = crm_plan();
         let dir = tempfile::tempdir().unwrap();
         let (applier, connectors) = applier_for_crm(dir.path());
-        let prepared = applier.prepare(plan, &set, &connectors, Scope::EveryApp);
+        assert_send(&applier.prepare(plan.clone(), &set, &connectors, Scope::EveryApp));
+        let prepared = applier.prepare(plan, &set, &connectors, Scope::EveryApp).await;
         // Never polled: this only has to compile.
         let future = applier.apply(prepared, "r");
         assert_send(&future);
     }
 
-    #[test]
-    fn observed_apps_are_left_out_and_read_only_apps_get_checklists() {
+    #[tokio::test]
+    async fn observed_apps_are_left_out_and_read_only_apps_get_checklists() {
         let (set, plan) = crm_plan();
         let dir = tempfile::tempdir().unwrap();
         let (applier, connectors) = applier_for_crm(dir.path());
         // crm is in observe mode (the default).
-        let observed = applier.prepare(plan.clone(), &set, &connectors, Scope::EnforcedApps);
+        let observed = applier.prepare(plan.clone(), &set, &connectors, Scope::EnforcedApps).await;
         assert_eq!(observed.strategy("crm"), Some(Strategy::Observe));
         assert_eq!(observed.executable(), 0);
-        let every = applier.prepare(plan.clone(), &set, &connectors, Scope::EveryApp);
+        let every = applier.prepare(plan.clone(), &set, &connectors, Scope::EveryApp).await;
         assert_eq!(every.strategy("crm"), Some(Strategy::Enforce));
         assert_eq!(every.executable(), 2);
         let mut read_only = plan;
         read_only.apps[0].read_only = true;
-        let checklist = applier.prepare(read_only, &set, &connectors, Scope::EveryApp);
+        let checklist = applier.prepare(read_only, &set, &connectors, Scope::EveryApp).await;
         assert_eq!(checklist.strategy("crm"), Some(Strategy::Checklist));
     }
 }

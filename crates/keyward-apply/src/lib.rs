@@ -40,6 +40,7 @@ pub mod guard;
 mod phases;
 pub mod report;
 pub mod roster_file;
+pub mod state;
 pub mod strategy;
 
 pub use applier::{Applier, DEFAULT_CONCURRENCY, Prepared, new_run_id};
@@ -48,4 +49,5 @@ pub use guard::{GuardOptions, Refusal};
 pub use phases::PHASES;
 pub use report::{Item, ItemResult, Report};
 pub use roster_file::{RosterFile, RosterFileError};
+pub use state::{State, StateError, Store};
 pub use strategy::{Scope, Strategy};

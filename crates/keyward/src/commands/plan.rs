@@ -73,7 +73,7 @@ pub async fn run(args: PlanArgs) -> Result<ExitCode> {
     let PlanArgs { input, at, format, out, detailed_exitcode, offline, color, max_bytes, notify, roster } = args;
     let today = at.unwrap_or_else(super::today);
     let notifiers = notify.notifiers()?;
-    let roster = roster.read(&crate::args::default_audit_log())?;
+    let roster = roster.read(&crate::args::default_audit_log()).await?;
     let snapshot = if offline { read_offline(&input).await? } else { Snapshot::read(&input).await? };
     let plan = keyward_core::plan_with_roster(snapshot.set(), &snapshot.people, &snapshot.listings, today, &roster)?;
     for w in &plan.diagnostics {

@@ -12,7 +12,7 @@ use anyhow::{Context as _, Result, bail};
 use is_terminal::IsTerminal as _;
 use jiff::civil::Date;
 use keyward_apply::audit::AuditKey;
-use keyward_apply::{Applier, AuditLog, GuardOptions, Scope};
+use keyward_apply::{Applier, GuardOptions, Scope};
 use keyward_connectors::Connector;
 use keyward_core::action::Action;
 use keyward_core::i18n::{Arg, Lang, Msg};
@@ -75,10 +75,13 @@ pub async fn run(args: &Request) -> Result<ApplyOutcome> {
     let set = &loaded.set;
     // Open (and verify) the audit log before touching any app: a log that
     // cannot be written, or was tampered with, must stop the run up front.
-    let audit = AuditKey::from_env().and_then(|key| AuditLog::open_keyed(&args.audit_log, key)).with_context(|| {
-        said(Msg::new("cli-cannot-use-audit-log").arg("path", args.audit_log.display().to_string()))
-    })?;
-    let roster = args.roster.read(&args.audit_log)?;
+    let state = args.roster.state(&args.audit_log)?;
+    let key = AuditKey::from_env()?;
+    let store = state
+        .open(&args.roster.state.chain, key)
+        .await
+        .with_context(|| said(Msg::new("cli-cannot-use-audit-log").arg("path", state.shown())))?;
+    let roster = store.roster.read().await?;
     let approved = match &args.plan_file {
         Some(path) => Some(read_plan(path)?),
         None => None,
@@ -142,7 +145,7 @@ pub async fn run(args: &Request) -> Result<ApplyOutcome> {
     write_stdout(&render::text(&plan, TextOptions { color: args.color, lang }))?;
     if executable == 0 {
         write_text(&format!("{}\n", t!(lang, "apply-nothing-to-apply")))?;
-        args.roster.write(&args.audit_log, &roster.updated(&people, date))?;
+        store.roster.update(|now| now.updated(&people, date)).await?;
         notify(args, Digest::new("apply", &plan, &people)).await;
         return Ok(ApplyOutcome::NothingToDo);
     }
@@ -151,9 +154,9 @@ pub async fn run(args: &Request) -> Result<ApplyOutcome> {
     // plan as it was shown.
     let connectors: BTreeMap<String, Arc<dyn Connector>> =
         connectors.into_iter().map(|(app, c)| (app, Arc::from(c))).collect();
-    let applier = Applier::new(audit, &args.checklist_dir, args.guard.clone()).in_lang(lang);
+    let applier = Applier::new(store.audit, &args.checklist_dir, args.guard.clone()).in_lang(lang);
     let plan = Arc::new(plan);
-    let prepared = applier.prepare(plan.clone(), set, &connectors, Scope::EveryApp);
+    let prepared = applier.prepare(plan.clone(), set, &connectors, Scope::EveryApp).await;
     let refused = prepared.is_refused();
     let confirmed = !refused && (args.auto_approve || approved.is_some() || confirm(&plan, executable, lang)?);
     if !refused && !confirmed {
@@ -174,7 +177,7 @@ pub async fn run(args: &Request) -> Result<ApplyOutcome> {
     }
     // The roster records whom this run saw only once a run went ahead: a
     // refused or cancelled one leaves it for the next to compare with.
-    if let Err(e) = args.roster.write(&args.audit_log, &roster.updated(&people, date)) {
+    if let Err(e) = store.roster.update(|now| now.updated(&people, date)).await {
         stderr_line(&format!("warning: {e:#}"));
     }
     // After the changes were made, failing to show the report must not
@@ -182,7 +185,7 @@ pub async fn run(args: &Request) -> Result<ApplyOutcome> {
     let end = t!(
         lang,
         "apply-audit-end",
-        log = args.audit_log.display().to_string(),
+        log = applier.audit().path().display().to_string(),
         records = Arg::digits(report.audit_records),
         hash = report.audit_last_hash.as_str(),
     );
