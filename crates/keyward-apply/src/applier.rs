@@ -43,6 +43,8 @@ pub struct Applier {
     checklist_dir: Arc<Path>,
     guard: GuardOptions,
     lang: Lang,
+    /// Who approved the plan, recorded on `run-started`.
+    approved_by: Option<String>,
 }
 
 /// How one app of a prepared run is carried out.
@@ -144,7 +146,7 @@ impl Applier {
     /// An applier writing to `audit`, checklists for read-only apps to
     /// `checklist_dir` (`<app>.md`), within the `guard` limits.
     pub fn new(audit: AuditLog, checklist_dir: impl Into<PathBuf>, guard: GuardOptions) -> Self {
-        Self { audit, checklist_dir: Arc::from(checklist_dir.into()), guard, lang: Lang::En }
+        Self { audit, checklist_dir: Arc::from(checklist_dir.into()), guard, lang: Lang::En, approved_by: None }
     }
 
     /// The same applier writing its checklists in `lang` (English unless
@@ -152,6 +154,15 @@ impl Applier {
     #[must_use]
     pub fn in_lang(mut self, lang: Lang) -> Self {
         self.lang = lang;
+        self
+    }
+
+    /// The same applier recording `name` as the plan's approver
+    /// (`approvedBy` on `run-started`): who approved the saved plan in
+    /// review, where known.
+    #[must_use]
+    pub fn approved_by(mut self, name: Option<String>) -> Self {
+        self.approved_by = name;
         self
     }
 
@@ -235,7 +246,11 @@ impl Applier {
             audit_last_hash: String::new(),
             audit_records: 0,
         };
-        let _ = log.record(Entry::run_started(&plan)).await;
+        let mut started = Entry::run_started(&plan);
+        if let Some(name) = &self.approved_by {
+            started = started.approved_by(name);
+        }
+        let _ = log.record(started).await;
         report.refusals = refusals;
         if report.is_refused() {
             for r in &report.refusals {

@@ -10,7 +10,7 @@
 //! `hash` field: one line, no whitespace, keys in the order the struct
 //! declares them (`seq, time, run, event, app, action, account, accountId,
 //! person, reason, peopleTotal, planDate, changes, reviews, counts, detail,
-//! error, prev, mac`), absent optional fields left out, strings escaped as
+//! error, actor, approvedBy, prev, mac`), absent optional fields left out, strings escaped as
 //! serde_json does (only `"`, `\` and control characters; everything else
 //! verbatim UTF-8).
 //!
@@ -61,6 +61,7 @@ use sha2::{Digest, Sha256};
 
 use crate::guard::Refusal;
 
+pub mod actor;
 mod error;
 mod expect;
 mod file;
@@ -191,6 +192,15 @@ pub struct Record {
     /// Why a change failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Who ran it: `github:LOGIN (run ID)`, `gitlab:LOGIN`,
+    /// `kubernetes:system:serviceaccount:NS:NAME`, `local:USER@HOST`… (see
+    /// [`actor`]). Absent in records written before keyward recorded it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
+    /// `run-started` of a saved plan: who approved it, where known
+    /// (`apply --approved-by`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<String>,
     /// `hash` of the previous line; [`GENESIS`] for the first.
     pub prev: String,
     /// HMAC of the record under the log's key, when it has one (see the
@@ -248,6 +258,8 @@ impl Record {
             counts,
             detail,
             error,
+            actor,
+            approved_by,
         } = entry.redacted();
         let mut rec = Record {
             seq,
@@ -267,6 +279,8 @@ impl Record {
             counts,
             detail,
             error,
+            actor,
+            approved_by,
             prev,
             mac: None,
             hash: String::new(),
@@ -306,6 +320,8 @@ pub struct Entry {
     counts: Option<RunCounts>,
     detail: Option<String>,
     error: Option<String>,
+    actor: Option<String>,
+    approved_by: Option<String>,
 }
 
 impl Entry {
@@ -326,6 +342,8 @@ impl Entry {
             counts: None,
             detail: None,
             error: None,
+            actor: None,
+            approved_by: None,
         }
     }
 
@@ -370,6 +388,22 @@ impl Entry {
         self
     }
 
+    /// Adds who approved the plan (`approvedBy`), bounded and without
+    /// control characters (see [`actor::clean`]).
+    pub fn approved_by(mut self, name: &str) -> Self {
+        self.approved_by = actor::clean(name);
+        self
+    }
+
+    /// Adds who ran it (`actor`) unless it already says, bounded and
+    /// without control characters.
+    pub(crate) fn by(mut self, actor: Option<&str>) -> Self {
+        if self.actor.is_none() {
+            self.actor = actor.and_then(actor::clean);
+        }
+        self
+    }
+
     /// Adds a `detail`.
     pub fn detail(mut self, detail: impl Into<String>) -> Self {
         self.detail = Some(detail.into());
@@ -395,6 +429,8 @@ impl Entry {
             reason: scrub(self.reason),
             detail: scrub(self.detail),
             error: scrub(self.error),
+            actor: scrub(self.actor),
+            approved_by: scrub(self.approved_by),
             ..self
         }
     }

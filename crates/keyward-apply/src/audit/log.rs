@@ -18,6 +18,9 @@ use super::{AuditError, AuditKey, Entry, Record};
 #[derive(Debug, Clone)]
 pub struct AuditLog {
     backend: Backend,
+    /// Stamped on every record that does not name its own (see
+    /// [`super::actor`]).
+    actor: Option<std::sync::Arc<str>>,
 }
 
 #[derive(Debug, Clone)]
@@ -41,11 +44,25 @@ impl AuditLog {
     /// whose records carry HMACs is refused: unkeyed records after them
     /// would break it.
     pub fn open_keyed(path: impl AsRef<Path>, key: Option<AuditKey>) -> Result<Self, AuditError> {
-        Ok(Self { backend: Backend::File(FileLog::open(path.as_ref(), key)?) })
+        Ok(Self { backend: Backend::File(FileLog::open(path.as_ref(), key)?), actor: None })
     }
 
     pub(crate) fn postgres(log: PgLog) -> Self {
-        Self { backend: Backend::Postgres(log) }
+        Self { backend: Backend::Postgres(log), actor: None }
+    }
+
+    /// The same log stamping `actor` (who runs this process, e.g.
+    /// [`actor::from_env`](super::actor::from_env)) on every record it
+    /// writes; bounded and stripped of control characters.
+    #[must_use]
+    pub fn with_actor(mut self, actor: Option<&str>) -> Self {
+        self.actor = actor.and_then(super::actor::clean).map(std::sync::Arc::from);
+        self
+    }
+
+    /// Who the records this log writes name as their actor.
+    pub fn actor(&self) -> Option<&str> {
+        self.actor.as_deref()
     }
 
     /// The file, or the chain in PostgreSQL as `postgres://user@host:port/db#chain`
@@ -110,6 +127,7 @@ impl AuditLog {
     /// for a file: from async code, and for PostgreSQL, use
     /// [`AuditLog::record_async`].
     pub fn record(&self, run: &str, entry: Entry) -> Result<Record, AuditError> {
+        let entry = entry.by(self.actor());
         match &self.backend {
             Backend::File(f) => f.record(run, entry),
             Backend::Postgres(_) => {
@@ -130,6 +148,7 @@ impl AuditLog {
     /// for the disk does not stall the calls in flight; to PostgreSQL in
     /// one transaction holding the chain's head. Needs a tokio runtime.
     pub async fn record_async(&self, run: &str, entry: Entry) -> Result<Record, AuditError> {
+        let entry = entry.by(self.actor());
         match &self.backend {
             Backend::File(f) => {
                 let log = f.clone();

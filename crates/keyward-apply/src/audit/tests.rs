@@ -114,3 +114,19 @@ fn baseline_skips_refused_and_unfinished_runs() {
     drop(log);
     assert_eq!(AuditLog::open(&path).unwrap().last_people_total(), Some(790), "the same after reopening");
 }
+
+#[test]
+fn every_record_names_its_actor_and_older_records_without_one_still_verify() {
+    let (_d, path) = log_with(2);
+    let log = AuditLog::open(&path).unwrap().with_actor(Some("github:octo (run 42)\n"));
+    log.record("r2", Entry::new(Event::RunStarted).approved_by("lead\u{7}")).unwrap();
+    drop(log);
+    let recs = read(&path).unwrap();
+    assert_eq!(recs[1].actor, None, "records written before keep no actor");
+    assert_eq!(recs[2].actor.as_deref(), Some("github:octo (run 42)"));
+    assert_eq!(recs[2].approved_by.as_deref(), Some("lead"));
+    let text = fs::read_to_string(&path).unwrap();
+    let last = text.lines().last().unwrap();
+    assert!(last.contains(r#""actor":"github:octo (run 42)","approvedBy":"lead","prev":""#), "{last}");
+    assert_eq!(verify(&path).unwrap().records, 3);
+}

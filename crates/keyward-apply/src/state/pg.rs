@@ -155,8 +155,11 @@ impl PgState {
     /// A pool of connections; none is made until one is needed.
     pub(crate) fn pool(&self) -> Result<Pool, StateError> {
         let tls = tokio_postgres_rustls::MakeRustlsConnect::new(self.tls_config()?);
-        let manager =
-            Manager::from_config(tokio_postgres::Config::clone(&self.config), tls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+        let manager = Manager::from_config(
+            tokio_postgres::Config::clone(&self.config),
+            tls,
+            ManagerConfig { recycling_method: RecyclingMethod::Fast },
+        );
         Pool::builder(manager)
             .max_size(POOL_SIZE)
             .runtime(deadpool_postgres::Runtime::Tokio1)

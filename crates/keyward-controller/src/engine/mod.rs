@@ -122,7 +122,12 @@ impl Engine {
         config.metrics.set_audit_end(store.audit.records(), &store.audit.last_hash());
         Self {
             roster: store.roster,
-            applier: Applier::new(store.audit, config.checklist_dir, config.guard).in_lang(config.lang),
+            applier: Applier::new(
+                store.audit.with_actor(keyward_apply::audit::actor::from_env().as_deref()),
+                config.checklist_dir,
+                config.guard,
+            )
+            .in_lang(config.lang),
             metrics: config.metrics,
             connections: tokio::sync::Mutex::new(AppConnections::default()),
             statuses: std::sync::Mutex::new(Statuses::default()),

@@ -37,6 +37,8 @@ pub struct Request {
     pub at: Date,
     /// Apply without asking.
     pub auto_approve: bool,
+    /// Who approved the saved plan.
+    pub approved_by: Option<String>,
     /// The audit log.
     pub audit_log: PathBuf,
     /// Where checklists for read-only apps go.
@@ -154,7 +156,10 @@ pub async fn run(args: &Request) -> Result<ApplyOutcome> {
     // plan as it was shown.
     let connectors: BTreeMap<String, Arc<dyn Connector>> =
         connectors.into_iter().map(|(app, c)| (app, Arc::from(c))).collect();
-    let applier = Applier::new(store.audit, &args.checklist_dir, args.guard.clone()).in_lang(lang);
+    let audit = store.audit.with_actor(keyward_apply::audit::actor::from_env().as_deref());
+    let applier = Applier::new(audit, &args.checklist_dir, args.guard.clone())
+        .in_lang(lang)
+        .approved_by(args.approved_by.clone());
     let plan = Arc::new(plan);
     let prepared = applier.prepare(plan.clone(), set, &connectors, Scope::EveryApp).await;
     let refused = prepared.is_refused();
