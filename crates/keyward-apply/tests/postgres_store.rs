@@ -253,3 +253,20 @@ async fn the_password_is_never_shown() {
     let store = open(&pg, "default").await;
     assert!(!store.audit.path().display().to_string().contains(secret));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_keyed_chain_is_signed_checked_and_continued_only_with_its_key() {
+    use keyward_apply::audit::AuditKey;
+    let key = || AuditKey::new(b"0123456789abcdef0123456789abcdef-pg-test".to_vec()).unwrap();
+    let server = PostgresServer::start();
+    let pg = state(&server, "postgres");
+    let store = State::Postgres(pg.clone()).open("default", Some(key())).await.unwrap();
+    append(&store, "r1", 2).await;
+    let (summary, _) = verify_export(&pg, "default", Some(&key()), &Expect::default()).await.unwrap();
+    assert_eq!(summary.keyed, 2);
+    let e = State::Postgres(pg.clone()).open("default", None).await.unwrap_err();
+    assert!(matches!(e, StateError::Audit(AuditError::KeyNeeded { line: 1, .. })), "{e}");
+    let other = AuditKey::new(b"another-key-of-at-least-32-bytes-0000".to_vec()).unwrap();
+    let e = verify_export(&pg, "default", Some(&other), &Expect::default()).await.unwrap_err();
+    assert!(matches!(e, StateError::Audit(AuditError::HmacMismatch { line: 1, .. })), "{e}");
+}
