@@ -47,10 +47,12 @@ pub struct Applier {
     audit: AuditLog,
     /// The last listing recorded per app, which the next is recorded
     /// against; one run records at a time.
-    listings: Arc<tokio::sync::Mutex<LastListings>>,
+    listings: Arc<tokio::sync::Mutex<Option<LastListings>>>,
     checklist_dir: Arc<Path>,
     guard: GuardOptions,
     lang: Lang,
+    /// Who approved the plan, recorded on `run-started`.
+    approved_by: Option<String>,
 }
 
 /// How one app of a prepared run is carried out.
@@ -166,16 +168,15 @@ impl Prepared {
 impl Applier {
     /// An applier writing to `audit`, checklists for read-only apps to
     /// `checklist_dir` (`<app>.md`), within the `guard` limits.
-    ///
-    /// Reads the log once for the last listing recorded per app. The log
-    /// was verified when opened; should it not read now, the next listings
-    /// are recorded complete, which is always right.
     pub fn new(audit: AuditLog, checklist_dir: impl Into<PathBuf>, guard: GuardOptions) -> Self {
-        let last = crate::audit::read(audit.path())
-            .map(|records| history::last_listings(&history::seen(&records)))
-            .unwrap_or_default();
-        let listings = Arc::new(tokio::sync::Mutex::new(last));
-        Self { audit, listings, checklist_dir: Arc::from(checklist_dir.into()), guard, lang: Lang::En }
+        Self {
+            audit,
+            listings: Arc::new(tokio::sync::Mutex::new(None)),
+            checklist_dir: Arc::from(checklist_dir.into()),
+            guard,
+            lang: Lang::En,
+            approved_by: None,
+        }
     }
 
     /// Records, as `run_id`, the accounts read from each app of `listed`
@@ -184,6 +185,12 @@ impl Applier {
     /// one afterwards (see [`keyward_core::history`]). Called before
     /// [`Applier::apply`], with the listings the plan was made from, and
     /// also when there is nothing to apply.
+    ///
+    /// The last listing per app is read from the log the first time, and
+    /// again each time for a log other processes also write (PostgreSQL):
+    /// a difference must be from the app's last listing in the chain,
+    /// whoever recorded it. Should the log not read, the listings are
+    /// recorded complete, which is always right.
     pub async fn record_listings(
         &self,
         run_id: &str,
@@ -191,7 +198,12 @@ impl Applier {
         unchanged: Unchanged,
     ) -> Result<(), AuditError> {
         let mut last = self.listings.lock().await;
-        history::record(&self.audit, &mut last, run_id, listed, unchanged).await
+        if last.is_none() || self.audit.is_shared() {
+            let read = self.audit.read_all().await;
+            *last = Some(read.map(|records| history::last_listings(&history::seen(&records))).unwrap_or_default());
+        }
+        let last = last.get_or_insert_with(Default::default);
+        history::record(&self.audit, last, run_id, listed, unchanged).await
     }
 
     /// The same applier writing its checklists in `lang` (English unless
@@ -199,6 +211,15 @@ impl Applier {
     #[must_use]
     pub fn in_lang(mut self, lang: Lang) -> Self {
         self.lang = lang;
+        self
+    }
+
+    /// The same applier recording `name` as the plan's approver
+    /// (`approvedBy` on `run-started`): who approved the saved plan in
+    /// review, where known.
+    #[must_use]
+    pub fn approved_by(mut self, name: Option<String>) -> Self {
+        self.approved_by = name;
         self
     }
 
@@ -212,8 +233,11 @@ impl Applier {
     /// (`spec.apply.concurrency`, else [`DEFAULT_CONCURRENCY`]), observed
     /// apps' changes left out, and the guards run on the rest, comparing
     /// the HR head count with the audit log's
-    /// [`AuditLog::last_people_total`]. Pure apart from reading that count.
-    pub fn prepare(
+    /// [`AuditLog::people_baseline`], read from the store now (another
+    /// writer may have appended since it was opened). Pure apart from
+    /// reading that count; when it cannot be read, the whole plan is
+    /// refused rather than compared with nothing.
+    pub async fn prepare(
         &self,
         plan: impl Into<Arc<Plan>>,
         set: &PolicySet,
@@ -250,7 +274,16 @@ impl Applier {
         if plan.changes.iter().any(|c| observed.contains(c.app.as_str())) {
             Arc::make_mut(&mut plan).retain_changes(|c| !observed.contains(c.app.as_str()));
         }
-        let refusals = guard::check(&plan, set, &self.guard, self.audit.last_people_total());
+        let refusals = match self.audit.people_baseline().await {
+            Ok(baseline) => guard::check(&plan, set, &self.guard, baseline),
+            Err(e) => vec![Refusal {
+                app: None,
+                message: format!(
+                    "cannot read the last HR head count from the audit log, so the HR-shrink guard cannot run: {e}"
+                ),
+                msg: None,
+            }],
+        };
         Prepared { plan, apps, refusals, observed: observed_with_changes }
     }
 
@@ -277,7 +310,11 @@ impl Applier {
             audit_last_hash: String::new(),
             audit_records: 0,
         };
-        let _ = log.record(Entry::run_started(&plan)).await;
+        let mut started = Entry::run_started(&plan);
+        if let Some(name) = &self.approved_by {
+            started = started.approved_by(name);
+        }
+        let _ = log.record(started).await;
         report.refusals = refusals;
         if report.is_refused() {
             for r in &report.refusals {
@@ -403,7 +440,7 @@ mod tests {
         let connectors: BTreeMap<String, Arc<dyn Connector>> =
             BTreeMap::from([("crm".to_owned(), Arc::new(counting) as Arc<dyn Connector>)]);
         let applier = Applier::new(log, dir.path(), GuardOptions::default());
-        let prepared = applier.prepare(plan, &set, &connectors, Scope::EveryApp);
+        let prepared = applier.prepare(plan, &set, &connectors, Scope::EveryApp).await;
         let report = applier.apply(prepared, "r").await;
         assert_eq!(report.skipped(), 2);
         assert!(report.is_partial());
@@ -418,20 +455,20 @@ mod tests {
         assert_eq!(calls.load(Ordering::SeqCst), 0, "no call without a record of the attempt");
     }
 
-    #[test]
-    fn the_tally_counts_changes_checklist_items_and_planned_apps_apart() {
+    #[tokio::test]
+    async fn the_tally_counts_changes_checklist_items_and_planned_apps_apart() {
         let (set, plan) = crm_plan();
         let dir = tempfile::tempdir().unwrap();
         let (applier, connectors) = applier_for_crm(dir.path());
-        let made = applier.prepare(plan.clone(), &set, &connectors, Scope::EveryApp).tally();
+        let made = applier.prepare(plan.clone(), &set, &connectors, Scope::EveryApp).await.tally();
         assert_eq!(made, Tally { changes: 2, change_apps: 1, ..Tally::default() });
         // A read-only app's changes go to its checklist: nothing is made.
         let mut read_only = plan.clone();
         read_only.apps[0].read_only = true;
-        let listed = applier.prepare(read_only, &set, &connectors, Scope::EveryApp).tally();
+        let listed = applier.prepare(read_only, &set, &connectors, Scope::EveryApp).await.tally();
         assert_eq!(listed, Tally { checklist_items: 2, checklist_apps: 1, ..Tally::default() });
         // The controller only plans an app that is not enforced.
-        let planned = applier.prepare(plan, &set, &connectors, Scope::EnforcedApps).tally();
+        let planned = applier.prepare(plan, &set, &connectors, Scope::EnforcedApps).await.tally();
         assert_eq!(planned, Tally { planned_apps: 1, ..Tally::default() });
     }
 
@@ -484,7 +521,7 @@ mod tests {
         let connectors: BTreeMap<String, Arc<dyn Connector>> =
             BTreeMap::from([("crm".to_owned(), Arc::new(Leaky(token.clone())) as Arc<dyn Connector>)]);
         let applier = Applier::new(log, dir.path(), GuardOptions::default());
-        let prepared = applier.prepare(plan, &set, &connectors, Scope::EveryApp);
+        let prepared = applier.prepare(plan, &set, &connectors, Scope::EveryApp).await;
         let report = applier.apply(prepared, "r").await;
         assert_eq!((report.applied(), report.failed()), (1, 1));
         let log = std::fs::read_to_string(dir.path().join("audit.jsonl")).unwrap();
@@ -495,33 +532,34 @@ mod tests {
         crate::audit::verify(dir.path().join("audit.jsonl")).unwrap();
     }
 
-    #[test]
-    fn the_apply_future_is_send() {
+    #[tokio::test]
+    async fn the_apply_future_is_send() {
         fn assert_send<T: Send>(_: &T) {}
         let (set, plan) = crm_plan();
         let dir = tempfile::tempdir().unwrap();
         let (applier, connectors) = applier_for_crm(dir.path());
-        let prepared = applier.prepare(plan, &set, &connectors, Scope::EveryApp);
+        assert_send(&applier.prepare(plan.clone(), &set, &connectors, Scope::EveryApp));
+        let prepared = applier.prepare(plan, &set, &connectors, Scope::EveryApp).await;
         // Never polled: this only has to compile.
         let future = applier.apply(prepared, "r");
         assert_send(&future);
     }
 
-    #[test]
-    fn observed_apps_are_left_out_and_read_only_apps_get_checklists() {
+    #[tokio::test]
+    async fn observed_apps_are_left_out_and_read_only_apps_get_checklists() {
         let (set, plan) = crm_plan();
         let dir = tempfile::tempdir().unwrap();
         let (applier, connectors) = applier_for_crm(dir.path());
         // crm is in observe mode (the default).
-        let observed = applier.prepare(plan.clone(), &set, &connectors, Scope::EnforcedApps);
+        let observed = applier.prepare(plan.clone(), &set, &connectors, Scope::EnforcedApps).await;
         assert_eq!(observed.strategy("crm"), Some(Strategy::Observe));
         assert_eq!(observed.executable(), 0);
-        let every = applier.prepare(plan.clone(), &set, &connectors, Scope::EveryApp);
+        let every = applier.prepare(plan.clone(), &set, &connectors, Scope::EveryApp).await;
         assert_eq!(every.strategy("crm"), Some(Strategy::Enforce));
         assert_eq!(every.executable(), 2);
         let mut read_only = plan;
         read_only.apps[0].read_only = true;
-        let checklist = applier.prepare(read_only, &set, &connectors, Scope::EveryApp);
+        let checklist = applier.prepare(read_only, &set, &connectors, Scope::EveryApp).await;
         assert_eq!(checklist.strategy("crm"), Some(Strategy::Checklist));
     }
 }

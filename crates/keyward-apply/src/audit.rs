@@ -10,7 +10,7 @@
 //! `hash` field: one line, no whitespace, keys in the order the struct
 //! declares them (`seq, time, run, event, app, action, account, accountId,
 //! person, reason, peopleTotal, planDate, changes, reviews, counts, detail,
-//! error, listing, prev, mac`), absent optional fields left out, strings escaped as
+//! error, actor, approvedBy, listing, prev, mac`), absent optional fields left out, strings escaped as
 //! serde_json does (only `"`, `\` and control characters; everything else
 //! verbatim UTF-8).
 //!
@@ -49,10 +49,8 @@
 //! glue the next record onto it. The file is locked while open, so two
 //! applies cannot fork the chain.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::fs;
+use std::path::Path;
 
 use jiff::civil::Date;
 use keyward_connectors::http::redact_known;
@@ -64,13 +62,20 @@ use sha2::{Digest, Sha256};
 
 use crate::guard::Refusal;
 
+pub mod actor;
 mod error;
 mod expect;
+mod file;
 mod key;
+mod log;
+pub mod postgres;
+#[cfg(test)]
+mod tests;
 
 pub use error::AuditError;
 pub use expect::{Expect, verify_with};
 pub use key::AuditKey;
+pub use log::AuditLog;
 
 /// `prev` of the first record.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -197,6 +202,15 @@ pub struct Record {
     /// Why a change failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Who ran it: `github:LOGIN (run ID)`, `gitlab:LOGIN`,
+    /// `kubernetes:system:serviceaccount:NS:NAME`, `local:USER@HOST`… (see
+    /// [`actor`]). Absent in records written before keyward recorded it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
+    /// `run-started` of a saved plan: who approved it, where known
+    /// (`apply --approved-by`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<String>,
     /// `listed`: the app's accounts (see [`keyward_core::history`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub listing: Option<ListingRecord>,
@@ -228,6 +242,75 @@ impl Record {
     }
 }
 
+impl Record {
+    /// The record `entry` makes at `seq` after `prev` in `run`, stamped
+    /// now, with every secret this process holds removed, signed under
+    /// `key`; and its line (without the line end). Both backends write
+    /// exactly this line.
+    fn next(
+        seq: u64,
+        prev: String,
+        run: &str,
+        entry: Entry,
+        key: Option<&AuditKey>,
+    ) -> Result<(Record, String), AuditError> {
+        let now = jiff::Timestamp::now();
+        let time = now.round(jiff::Unit::Millisecond).unwrap_or(now).to_string();
+        let Entry {
+            event,
+            app,
+            action,
+            account,
+            account_id,
+            person,
+            reason,
+            people_total,
+            plan_date,
+            changes,
+            reviews,
+            counts,
+            detail,
+            error,
+            actor,
+            approved_by,
+            listing,
+        } = entry.redacted();
+        let mut rec = Record {
+            seq,
+            time,
+            run: run.to_owned(),
+            event,
+            app,
+            action,
+            account,
+            account_id,
+            person,
+            reason,
+            people_total,
+            plan_date,
+            changes,
+            reviews,
+            counts,
+            detail,
+            error,
+            actor,
+            approved_by,
+            listing,
+            prev,
+            mac: None,
+            hash: String::new(),
+        };
+        if let Some(key) = key {
+            let unsigned = rec.unsigned_body().map_err(|e| AuditError::Internal(e.to_string()))?;
+            rec.mac = Some(key.sign(&rec.prev, &unsigned));
+        }
+        let body = rec.body().map_err(|e| AuditError::Internal(e.to_string()))?;
+        rec.hash = chain_hash(&rec.prev, &body);
+        let line = serde_json::to_string(&rec).map_err(|e| AuditError::Internal(e.to_string()))?;
+        Ok((rec, line))
+    }
+}
+
 fn chain_hash(prev: &str, body: &str) -> String {
     let mut h = Sha256::new();
     h.update(prev.as_bytes());
@@ -252,6 +335,8 @@ pub struct Entry {
     counts: Option<RunCounts>,
     detail: Option<String>,
     error: Option<String>,
+    actor: Option<String>,
+    approved_by: Option<String>,
     listing: Option<ListingRecord>,
 }
 
@@ -273,6 +358,8 @@ impl Entry {
             counts: None,
             detail: None,
             error: None,
+            actor: None,
+            approved_by: None,
             listing: None,
         }
     }
@@ -307,14 +394,36 @@ impl Entry {
         Self { app: r.app.clone(), detail: Some(r.message.clone()), ..Self::new(Event::Refused) }
     }
 
+    /// `run-finished` with its counts.
+    pub fn run_finished(counts: RunCounts) -> Self {
+        Self { counts: Some(counts), ..Self::new(Event::RunFinished) }
+    }
+
     /// `listed`: what was read from `app`.
     pub fn listed(app: &str, listing: ListingRecord) -> Self {
         Self { app: Some(app.to_owned()), listing: Some(listing), ..Self::new(Event::Listed) }
     }
 
-    /// `run-finished` with its counts.
-    pub fn run_finished(counts: RunCounts) -> Self {
-        Self { counts: Some(counts), ..Self::new(Event::RunFinished) }
+    /// Adds `peopleTotal` (the HR head count of a `run-started`).
+    pub fn people_total(mut self, total: usize) -> Self {
+        self.people_total = Some(total);
+        self
+    }
+
+    /// Adds who approved the plan (`approvedBy`), bounded and without
+    /// control characters (see [`actor::clean`]).
+    pub fn approved_by(mut self, name: &str) -> Self {
+        self.approved_by = actor::clean(name);
+        self
+    }
+
+    /// Adds who ran it (`actor`) unless it already says, bounded and
+    /// without control characters.
+    pub(crate) fn by(mut self, actor: Option<&str>) -> Self {
+        if self.actor.is_none() {
+            self.actor = actor.and_then(actor::clean);
+        }
+        self
     }
 
     /// Adds a `detail`.
@@ -342,6 +451,8 @@ impl Entry {
             reason: scrub(self.reason),
             detail: scrub(self.detail),
             error: scrub(self.error),
+            actor: scrub(self.actor),
+            approved_by: scrub(self.approved_by),
             ..self
         }
     }
@@ -496,323 +607,4 @@ pub fn read(path: impl AsRef<Path>) -> Result<Vec<Record>, AuditError> {
     let mut out = Vec::new();
     scan(path, &bytes, None, |r| out.push(r.clone()))?;
     Ok(out)
-}
-
-#[derive(Debug)]
-struct Inner {
-    file: File,
-    seq: u64,
-    last_hash: String,
-    baseline: Baseline,
-    broken: Option<String>,
-    /// Signs every record written, when the log is keyed.
-    key: Option<AuditKey>,
-}
-
-/// An open audit log, ready to append. Cheap to clone; clones share the
-/// file, and records from concurrent tasks are serialized.
-#[derive(Debug, Clone)]
-pub struct AuditLog {
-    path: Arc<PathBuf>,
-    inner: Arc<Mutex<Inner>>,
-}
-
-impl AuditLog {
-    /// Opens (creating it and its directory if missing) and verifies a log.
-    ///
-    /// Refuses a log whose chain does not verify or whose last line is
-    /// torn, a log another process has open, and a keyed log (see
-    /// [`AuditLog::open_keyed`]).
-    pub fn open(path: impl AsRef<Path>) -> Result<Self, AuditError> {
-        Self::open_keyed(path, None)
-    }
-
-    /// As [`AuditLog::open`]; with `key`, checks the HMACs of the records
-    /// that carry one and signs every record written. Without a key, a log
-    /// whose records carry HMACs is refused: unkeyed records after them
-    /// would break it.
-    pub fn open_keyed(path: impl AsRef<Path>, key: Option<AuditKey>) -> Result<Self, AuditError> {
-        let path = path.as_ref().to_owned();
-        let io = |what: &'static str| {
-            let path = path.clone();
-            move |source| AuditError::Io { path, what, source }
-        };
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            fs::create_dir_all(dir).map_err(io("create the directory of"))?;
-        }
-        let existed = path.exists();
-        let mut file = OpenOptions::new().read(true).append(true).create(true).open(&path).map_err(io("open"))?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(fs::TryLockError::WouldBlock) => return Err(AuditError::Locked { path }),
-            Err(fs::TryLockError::Error(e)) => return Err(io("lock")(e)),
-        }
-        if !existed {
-            sync_dir(&path);
-        }
-        let mut bytes = Vec::new();
-        file.read_to_end(&mut bytes).map_err(io("read"))?;
-        let chain = scan(&path, &bytes, key.as_ref(), |_| {})?;
-        if let (None, Some(line)) = (&key, chain.first_keyed) {
-            return Err(AuditError::KeyNeeded { path, line });
-        }
-        let inner =
-            Inner { file, seq: chain.seq, last_hash: chain.last_hash, baseline: chain.baseline, broken: None, key };
-        Ok(Self { path: Arc::new(path), inner: Arc::new(Mutex::new(inner)) })
-    }
-
-    /// The file.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// The HR head count of the last run that started, was not refused by
-    /// a guard and finished; `None` before the first such run. This is what
-    /// [`guard::check`](crate::guard::check) compares the next snapshot with.
-    ///
-    /// Refused runs are left out so that rerunning a refused apply cannot
-    /// lower the baseline and slip past the HR-shrink guard; unfinished
-    /// (crashed) runs are left out because an older figure can only make
-    /// the guard stricter. Runs that applied nothing still count: their
-    /// snapshot passed the guards, and an organisation whose apps are all
-    /// read-only never applies anything, yet needs the guard too.
-    pub fn last_people_total(&self) -> Option<usize> {
-        self.inner.lock().ok().and_then(|i| i.baseline.last)
-    }
-
-    /// `hash` of the last record written; [`GENESIS`] for an empty log.
-    pub fn last_hash(&self) -> String {
-        self.inner.lock().map(|i| i.last_hash.clone()).unwrap_or_default()
-    }
-
-    /// Records in the log (the `seq` of the last): with [`Self::last_hash`],
-    /// what to keep elsewhere for [`verify_with`].
-    pub fn records(&self) -> u64 {
-        self.inner.lock().map(|i| i.seq).unwrap_or_default()
-    }
-
-    /// Appends one record and waits until it is on disk. Blocking; from
-    /// async code use [`AuditLog::record_async`].
-    pub fn record(&self, run: &str, entry: Entry) -> Result<Record, AuditError> {
-        let mut inner = self.inner.lock().map_err(|_| AuditError::Broken {
-            path: self.path.to_path_buf(),
-            why: "an earlier write panicked".to_owned(),
-        })?;
-        if let Some(why) = &inner.broken {
-            return Err(AuditError::Broken { path: self.path.to_path_buf(), why: why.clone() });
-        }
-        let now = jiff::Timestamp::now();
-        let time = now.round(jiff::Unit::Millisecond).unwrap_or(now).to_string();
-        let Entry {
-            event,
-            app,
-            action,
-            account,
-            account_id,
-            person,
-            reason,
-            people_total,
-            plan_date,
-            changes,
-            reviews,
-            counts,
-            detail,
-            error,
-            listing,
-        } = entry.redacted();
-        let mut rec = Record {
-            seq: inner.seq + 1,
-            time,
-            run: run.to_owned(),
-            event,
-            app,
-            action,
-            account,
-            account_id,
-            person,
-            reason,
-            people_total,
-            plan_date,
-            changes,
-            reviews,
-            counts,
-            detail,
-            error,
-            listing,
-            prev: inner.last_hash.clone(),
-            mac: None,
-            hash: String::new(),
-        };
-        if let Some(key) = &inner.key {
-            let unsigned = rec.unsigned_body().map_err(|e| AuditError::Internal(e.to_string()))?;
-            rec.mac = Some(key.sign(&rec.prev, &unsigned));
-        }
-        let body = rec.body().map_err(|e| AuditError::Internal(e.to_string()))?;
-        rec.hash = chain_hash(&rec.prev, &body);
-        let mut line = serde_json::to_string(&rec).map_err(|e| AuditError::Internal(e.to_string()))?;
-        line.push('\n');
-        // One write of the whole line, then wait for the disk: a crash can
-        // lose the line or leave it torn (which `open` detects), but never
-        // interleave it with another.
-        let written = inner.file.write_all(line.as_bytes()).and_then(|()| inner.file.sync_data());
-        if let Err(source) = written {
-            // A partial write may be on disk; appending after it would hide
-            // the damage inside a line that looks complete.
-            inner.broken = Some(format!("writing record {} failed: {source}", rec.seq));
-            return Err(AuditError::Io { path: self.path.to_path_buf(), what: "append to", source });
-        }
-        inner.seq = rec.seq;
-        inner.last_hash.clone_from(&rec.hash);
-        inner.baseline.observe(&rec);
-        Ok(rec)
-    }
-
-    /// Puts the log in the state a failed write leaves it in.
-    #[cfg(test)]
-    pub(crate) fn break_for_test(&self, why: &str) {
-        if let Ok(mut i) = self.inner.lock() {
-            i.broken = Some(why.to_owned());
-        }
-    }
-
-    /// [`AuditLog::record`] on tokio's blocking pool, so waiting for the
-    /// disk does not stall the calls in flight. Needs a tokio runtime.
-    pub async fn record_async(&self, run: &str, entry: Entry) -> Result<Record, AuditError> {
-        let log = self.clone();
-        let run = run.to_owned();
-        tokio::task::spawn_blocking(move || log.record(&run, entry))
-            .await
-            .map_err(|e| AuditError::Internal(format!("the audit task failed: {e}")))?
-    }
-}
-
-/// Makes a new file's directory entry durable, so a crash right after the
-/// first record cannot lose the whole file. Best effort: not every
-/// platform or file system can sync a directory.
-fn sync_dir(path: &Path) {
-    #[cfg(unix)]
-    if let Some(dir) = path.parent() {
-        let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
-        if let Ok(d) = File::open(dir) {
-            let _ = d.sync_all();
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = path;
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used)]
-
-    use super::*;
-
-    fn log_with(n: usize) -> (tempfile::TempDir, PathBuf) {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("audit/log.jsonl");
-        let log = AuditLog::open(&path).unwrap();
-        for i in 0..n {
-            log.record("r1", Entry::new(Event::Skipped).detail(format!("record {i} \"quoted\" 日本語"))).unwrap();
-        }
-        (dir, path)
-    }
-
-    #[test]
-    fn a_secret_the_process_holds_never_reaches_a_line() {
-        let token = keyward_connectors::http::Secret::new("kw/audit-SECRET+5e4d3c2b");
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("log.jsonl");
-        let log = AuditLog::open(&path).unwrap();
-        let echoed = format!("HTTP 400: invalid token {}", token.expose().replace('/', "\\/"));
-        log.record("r1", Entry::new(Event::Failed).error(echoed).detail(token.expose())).unwrap();
-        let text = fs::read_to_string(&path).unwrap();
-        assert!(!text.contains("audit-SECRET"), "{text}");
-        assert!(text.contains(r#""detail":"***","error":"HTTP 400: invalid token ***""#), "{text}");
-        verify(&path).unwrap();
-    }
-
-    #[test]
-    fn hash_is_sha256_of_prev_then_body() {
-        let (_d, path) = log_with(2);
-        let recs = read(&path).unwrap();
-        assert_eq!(recs[0].prev, GENESIS);
-        assert_eq!(recs[1].prev, recs[0].hash);
-        let text = fs::read_to_string(&path).unwrap();
-        let first = text.lines().next().unwrap();
-        let body = first.replace(&format!(",\"hash\":\"{}\"", recs[0].hash), "");
-        let mut h = Sha256::new();
-        h.update(GENESIS.as_bytes());
-        h.update(body.as_bytes());
-        assert_eq!(hex::encode(h.finalize()), recs[0].hash);
-        assert!(first.starts_with("{\"seq\":1,\"time\":\""), "{first}");
-        assert!(first.ends_with(&format!("\"prev\":\"{GENESIS}\",\"hash\":\"{}\"}}", recs[0].hash)), "{first}");
-    }
-
-    #[test]
-    fn seq_continues_across_opens() {
-        let (_d, path) = log_with(3);
-        let log = AuditLog::open(&path).unwrap();
-        let r = log.record("r2", Entry::new(Event::RunStarted)).unwrap();
-        assert_eq!(r.seq, 4);
-        drop(log);
-        let s = verify(&path).unwrap();
-        assert_eq!((s.records, s.runs), (4, 1));
-        assert_eq!(s.last_hash, r.hash);
-    }
-
-    #[test]
-    fn a_second_writer_is_refused_while_the_first_is_open() {
-        let (_d, path) = log_with(1);
-        let first = AuditLog::open(&path).unwrap();
-        assert!(matches!(AuditLog::open(&path), Err(AuditError::Locked { .. })));
-        drop(first);
-        assert!(AuditLog::open(&path).is_ok());
-    }
-
-    #[test]
-    fn reformatting_a_line_counts_as_altering_it() {
-        let (_d, path) = log_with(3);
-        let text = fs::read_to_string(&path).unwrap();
-        fs::write(&path, text.replacen("{\"seq\":2,", "{\"seq\": 2,", 1)).unwrap();
-        let e = verify(&path).unwrap_err();
-        assert!(matches!(e, AuditError::HashMismatch { line: 2, .. }), "{e}");
-    }
-
-    #[test]
-    fn unknown_fields_are_not_ignored() {
-        let (_d, path) = log_with(2);
-        let text = fs::read_to_string(&path).unwrap();
-        fs::write(&path, text.replacen("{\"seq\":2,", "{\"seq\":2,\"extra\":1,", 1)).unwrap();
-        assert!(matches!(verify(&path), Err(AuditError::BadJson { line: 2, .. })));
-    }
-
-    fn run(log: &AuditLog, id: &str, total: usize, refused: bool, finish: bool) {
-        let mut e = Entry::new(Event::RunStarted);
-        e.people_total = Some(total);
-        log.record(id, e).unwrap();
-        if refused {
-            log.record(id, Entry::refused(&Refusal { app: None, message: "no".into(), msg: None })).unwrap();
-        }
-        if finish {
-            let counts = RunCounts { refusals: usize::from(refused), ..RunCounts::default() };
-            log.record(id, Entry::run_finished(counts)).unwrap();
-        }
-    }
-
-    #[test]
-    fn baseline_skips_refused_and_unfinished_runs() {
-        let (_d, path) = log_with(0);
-        let log = AuditLog::open(&path).unwrap();
-        assert_eq!(log.last_people_total(), None);
-        run(&log, "a", 800, false, true);
-        assert_eq!(log.last_people_total(), Some(800));
-        run(&log, "b", 600, true, true);
-        assert_eq!(log.last_people_total(), Some(800), "a refused run must not lower the baseline");
-        run(&log, "c", 700, false, false);
-        assert_eq!(log.last_people_total(), Some(800), "an unfinished run does not count");
-        run(&log, "d", 790, false, true);
-        assert_eq!(log.last_people_total(), Some(790));
-        drop(log);
-        assert_eq!(AuditLog::open(&path).unwrap().last_people_total(), Some(790), "the same after reopening");
-    }
 }

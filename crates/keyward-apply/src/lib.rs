@@ -51,6 +51,7 @@ pub mod history;
 mod phases;
 pub mod report;
 pub mod roster_file;
+pub mod state;
 pub mod strategy;
 pub mod tally;
 
@@ -60,5 +61,6 @@ pub use guard::{GuardOptions, Refusal};
 pub use phases::PHASES;
 pub use report::{Item, ItemResult, Report};
 pub use roster_file::{RosterFile, RosterFileError};
+pub use state::{State, StateError, Store};
 pub use strategy::{Scope, Strategy};
 pub use tally::Tally;

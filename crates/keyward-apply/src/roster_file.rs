@@ -20,6 +20,16 @@ pub enum RosterFileError {
         /// What the operating system said.
         source: io::Error,
     },
+    /// The roster's database could not be read or written.
+    #[error("cannot {what} the roster in {store}: {error}")]
+    Store {
+        /// The database and chain.
+        store: String,
+        /// What keyward was doing (`read`, `write`).
+        what: &'static str,
+        /// What the database said.
+        error: String,
+    },
     /// The file is not a roster this keyward can read.
     #[error("{} is not a roster this keyward can read ({source}); restore it from a backup, or move it away to start a new one (whom keyward saw before is then forgotten)", path.display())]
     Unreadable {

@@ -18,6 +18,7 @@
 //! does; it must not change what it measures.
 
 pub mod all;
+pub mod audit_writes;
 mod days;
 pub mod directory_sources;
 pub mod discovery;

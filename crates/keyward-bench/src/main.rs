@@ -165,6 +165,17 @@ enum Command {
         #[arg(long, value_name = "DATE", default_value = REFERENCE_DATE)]
         at: Date,
     },
+    /// Audit records per second written to a PostgreSQL audit store (a
+    /// server started for the purpose), by one writer and by several at
+    /// once on one chain, and to the JSON Lines file for comparison.
+    AuditWrites {
+        /// Records written in each measurement, shared among the writers.
+        #[arg(long, default_value_t = 2000)]
+        records: usize,
+        /// Writers at once, one measurement each (comma-separated).
+        #[arg(long, value_delimiter = ',', default_value = "1,2")]
+        writers: Vec<usize>,
+    },
     /// Count the HTTP requests of a full SCIM reconcile against a real
     /// scim2-server (installed by `scripts/test`) and compare them with the
     /// minimum: the pages needed to list, plus one call per change.
@@ -216,6 +227,15 @@ fn main() -> Result<()> {
             let figures = runtime.block_on(keyward_bench::leaver_latency::run(opts, &work))?;
             let command = std::env::args().collect::<Vec<_>>().join(" ");
             print!("{}", figures.markdown(&opts, &command));
+            let _ = std::fs::remove_dir_all(&work);
+        }
+        Command::AuditWrites { records, writers } => {
+            let work = tempfile_dir()?;
+            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            let opts = keyward_bench::audit_writes::Options { records, writers };
+            let figures = runtime.block_on(keyward_bench::audit_writes::run(&opts, &work))?;
+            let command = std::env::args().collect::<Vec<_>>().join(" ");
+            print!("{}", keyward_bench::audit_writes::markdown(&figures, &command));
             let _ = std::fs::remove_dir_all(&work);
         }
         Command::ScimRequests { people, page_size, at } => {

@@ -247,7 +247,7 @@ async fn reconcile(
         let applier = keyward_apply::Applier::new(audit, work.join("checklists"), guard);
         let connectors: BTreeMap<String, std::sync::Arc<dyn keyward_connectors::Connector>> =
             connectors.into_iter().map(|(app, c)| (app, c.into())).collect();
-        let prepared = applier.prepare(plan, &loaded.set, &connectors, keyward_apply::Scope::EveryApp);
+        let prepared = applier.prepare(plan, &loaded.set, &connectors, keyward_apply::Scope::EveryApp).await;
         let report = applier.apply(prepared, &keyward_apply::new_run_id()).await;
         anyhow::ensure!(
             !report.is_partial() && !report.is_refused(),

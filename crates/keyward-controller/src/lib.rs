@@ -61,6 +61,12 @@ pub enum ControllerError {
     /// keyward holds it, or it does not verify.
     #[error("cannot use the audit log: {0}")]
     Audit(#[from] keyward_apply::AuditError),
+    /// The state database cannot be reached, migrated or verified.
+    #[error("cannot use the state store: {0}")]
+    State(#[from] keyward_apply::StateError),
+    /// The state database's password cannot be read from its Secret.
+    #[error("cannot use the state store: {0}")]
+    StatePassword(String),
     /// The HTTP endpoints cannot listen on the address asked for.
     #[error("cannot listen on {addr}: {source}")]
     Listen {

@@ -54,11 +54,13 @@ pub mod google_batch;
 mod kube;
 pub mod ldap;
 pub mod org;
+mod postgres;
 mod proxy;
 mod scim;
 
 pub use kube::KubeEmulator;
 pub use ldap::{LdapOptions, LdapServer, ServerCertificate};
+pub use postgres::PostgresServer;
 pub use proxy::{Fault, FaultProxy, Logged, Rule, RuleBuilder};
 pub use scim::ScimServer;
 

@@ -114,6 +114,42 @@ impl GuardArgs {
     }
 }
 
+/// Where keyward keeps its state (the audit log and the roster): the
+/// files by default, or PostgreSQL.
+#[derive(Debug, Clone, clap::Args)]
+pub struct StateArgs {
+    /// Keep the audit log and the roster in PostgreSQL:
+    /// postgres://USER@HOST:PORT/DB?sslmode=verify-full (or disable,
+    /// require, verify-ca; sslrootcert=FILE for a private CA). Never put
+    /// the password in the URL: set KEYWARD_STATE_PASSWORD or
+    /// KEYWARD_STATE_PASSWORD_FILE. The schema is created and migrated by
+    /// keyward. Default: the files (--audit-log, roster.json beside it).
+    #[arg(long = "state", value_name = "URL", env = "KEYWARD_STATE", hide_env_values = true)]
+    pub url: Option<String>,
+    /// The chain in the database: one per organisation sharing it.
+    #[arg(long = "state-chain", value_name = "NAME", env = "KEYWARD_STATE_CHAIN", default_value = keyward_apply::state::DEFAULT_CHAIN)]
+    pub chain: String,
+}
+
+impl StateArgs {
+    /// The PostgreSQL state of `--state`, with the password from the
+    /// environment; `None` without `--state`.
+    pub fn postgres(&self) -> Result<Option<keyward_apply::state::PgState>> {
+        let Some(url) = &self.url else { return Ok(None) };
+        let password = keyward_apply::state::PgState::password_from_env()?;
+        Ok(Some(keyward_apply::state::PgState::parse(url, password)?))
+    }
+
+    /// The state: PostgreSQL with `--state`, else the files at
+    /// `audit_log` and `roster` (default: beside the log).
+    pub fn state(&self, audit_log: &std::path::Path, roster: Option<PathBuf>) -> Result<keyward_apply::State> {
+        Ok(match self.postgres()? {
+            Some(pg) => keyward_apply::State::Postgres(pg),
+            None => keyward_apply::State::files(audit_log, roster),
+        })
+    }
+}
+
 /// The roster of everyone keyward has seen in the HR master (see
 /// `keyward_core::roster`): `plan` reads it to show who vanished, `apply`
 /// also writes it.
@@ -122,9 +158,12 @@ pub struct RosterArgs {
     /// The roster file. Default: `roster.json` beside the audit log
     /// (`--audit-log`, else `KEYWARD_AUDIT_LOG`, else
     /// `.keyward/audit.jsonl`). A missing file is an empty roster (the
-    /// first run); one keyward cannot read is an error.
+    /// first run); one keyward cannot read is an error. With --state, the
+    /// roster is in the database.
     #[arg(long, value_name = "FILE", env = "KEYWARD_ROSTER")]
     pub roster: Option<PathBuf>,
+    #[command(flatten)]
+    pub state: StateArgs,
 }
 
 /// Where the audit log is when a command has no `--audit-log` of its own
@@ -134,22 +173,15 @@ pub fn default_audit_log() -> PathBuf {
 }
 
 impl RosterArgs {
-    /// The roster file: `--roster`, else beside `audit_log`.
-    pub fn file(&self, audit_log: &std::path::Path) -> keyward_apply::RosterFile {
-        match &self.roster {
-            Some(path) => keyward_apply::RosterFile::new(path),
-            None => keyward_apply::RosterFile::beside(audit_log),
-        }
+    /// The state the roster (and, for `apply`, the audit log) is kept in.
+    pub fn state(&self, audit_log: &std::path::Path) -> Result<keyward_apply::State> {
+        self.state.state(audit_log, self.roster.clone())
     }
 
-    /// The roster beside `audit_log` (or `--roster`), empty when the file
-    /// does not exist yet.
-    pub fn read(&self, audit_log: &std::path::Path) -> Result<keyward_core::roster::Roster> {
-        Ok(self.file(audit_log).read()?)
-    }
-
-    /// Replaces the roster file (atomically: see `keyward_apply::RosterFile`).
-    pub fn write(&self, audit_log: &std::path::Path, roster: &keyward_core::roster::Roster) -> Result<()> {
-        Ok(self.file(audit_log).write(roster)?)
+    /// The roster (in the database with `--state`, else the file beside
+    /// `audit_log` or `--roster`), empty before the first run.
+    pub async fn read(&self, audit_log: &std::path::Path) -> Result<keyward_core::roster::Roster> {
+        let store = self.state(audit_log)?.roster(&self.state.chain).await?;
+        Ok(store.read().await?)
     }
 }

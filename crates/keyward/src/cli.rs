@@ -115,7 +115,7 @@ impl Command {
             Self::Test(args) => test::run(args).await,
             Self::Plan(args) => plan::run(args).await,
             Self::Apply(args) => apply::run(args).await,
-            Self::Audit(args) => audit::run(args),
+            Self::Audit(args) => audit::run(args).await,
             Self::Checklist(args) => checklist::run(args).await,
             Self::Crd(args) => crd::run(args),
             Self::Schema(args) => schema::run(args),

@@ -9,11 +9,10 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use keyward_connectors::{Connector, ConnectorError};
 use keyward_core::account::AccountListing;
 use keyward_core::diag::{Diagnostic, Diagnostics};
-use keyward_core::i18n::Msg;
 use keyward_core::people::People;
 use keyward_core::plan::ListingRead;
 use keyward_core::{Loaded, PolicySet};
@@ -215,26 +214,20 @@ pub async fn list_accounts(set: &PolicySet) -> Result<Listings> {
 }
 
 /// Settles into `plan` the checklist items a human recorded as done in
-/// `audit_log` (none when it does not exist yet). When each listing was
+/// the audit log's `records`. When each listing was
 /// read: a live one at `listed_at` (taken before listing began, so a
 /// completion recorded while listing counts as done), an export on its
 /// own day (its date column, else the file's modification day); a
 /// completion's day is on this machine's calendar, like those.
 pub fn settle_completions(
     plan: &mut keyward_core::Plan,
-    audit_log: &std::path::Path,
+    records: &[keyward_apply::audit::Record],
     listings: &Listings,
     listed_at: jiff::Timestamp,
-) -> Result<()> {
-    if !audit_log.exists() {
-        return Ok(());
-    }
-    let records = keyward_apply::audit::read(audit_log).with_context(|| {
-        problems::said(Msg::new("cli-cannot-use-audit-log").arg("path", audit_log.display().to_string()))
-    })?;
-    let completions = keyward_apply::completions::completions(&records);
+) {
+    let completions = keyward_apply::completions::completions(records);
     if completions.is_empty() {
-        return Ok(());
+        return;
     }
     let tz = jiff::tz::TimeZone::system();
     let completions: Vec<_> = completions
@@ -249,7 +242,6 @@ pub fn settle_completions(
         })
         .collect();
     keyward_core::settle_completions(plan, &completions, &read);
-    Ok(())
 }
 
 #[cfg(test)]

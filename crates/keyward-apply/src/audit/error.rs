@@ -147,6 +147,30 @@ pub enum AuditError {
         /// The hash the record has.
         found: String,
     },
+    /// The database holding the log could not be read or written.
+    #[error("cannot {what} the audit log {store}: {error}")]
+    Store {
+        /// The database and chain (never with a password).
+        store: String,
+        /// What keyward was doing (`read`, `append to`).
+        what: &'static str,
+        /// What the database said.
+        error: String,
+    },
+    /// The head of a chain in the database (its record count and last
+    /// hash) does not match its last record: records were removed from its
+    /// end, or the head was edited.
+    #[error("the head of the audit log {} says {head} records with last hash {head_hash}, but its records end at {found}: records were removed from its end or the head was edited; {INVESTIGATE}", path.display())]
+    HeadMismatch {
+        /// The database and chain.
+        path: PathBuf,
+        /// The head's record count.
+        head: u64,
+        /// The head's last hash.
+        head_hash: String,
+        /// The last record's seq.
+        found: u64,
+    },
     /// A bug inside keyward (a record that does not serialize, a crashed task).
     #[error("internal error writing the audit log: {0}")]
     Internal(String),

@@ -28,12 +28,22 @@ pub fn verify_with(
     expect: &Expect,
 ) -> Result<VerifySummary, AuditError> {
     let path = path.as_ref();
-    let bytes = read_all(path)?;
+    verify_bytes_with(path, &read_all(path)?, key, expect)
+}
+
+/// [`verify_with`] on a log's bytes, read from `path` (a file, or the name
+/// of a store's chain).
+pub(super) fn verify_bytes_with(
+    path: &Path,
+    bytes: &[u8],
+    key: Option<&AuditKey>,
+    expect: &Expect,
+) -> Result<VerifySummary, AuditError> {
     let wanted = expect.hash.as_deref().map(|h| h.trim().to_ascii_lowercase());
     let mut records = 0;
     let mut hash_at_count = None;
     let mut seq_of_hash = None;
-    let chain = scan(path, &bytes, key, |r| {
+    let chain = scan(path, bytes, key, |r| {
         records += 1;
         if Some(r.seq) == expect.records {
             hash_at_count = Some(r.hash.clone());

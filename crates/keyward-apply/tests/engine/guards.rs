@@ -125,7 +125,7 @@ async fn a_refused_app_is_held_back_in_a_run_of_its_own_and_the_others_go_ahead(
         env.dir.path().join("checklists"),
         GuardOptions::default(),
     );
-    let prepared = applier.prepare(plan, &set, &c, Scope::EveryApp);
+    let prepared = applier.prepare(plan, &set, &c, Scope::EveryApp).await;
     assert_eq!(prepared.app_refusals().keys().copied().collect::<Vec<_>>(), ["slack"]);
     assert_eq!(prepared.plan_refusals().count(), 0);
     let mut runs = prepared.hold_back_refused_apps().into_iter();
@@ -166,7 +166,7 @@ async fn only_enforced_apps_are_changed_when_the_caller_asks_so() {
         env.dir.path().join("checklists"),
         GuardOptions::default(),
     );
-    let prepared = applier.prepare(plan, &set, &c, Scope::EnforcedApps);
+    let prepared = applier.prepare(plan, &set, &c, Scope::EnforcedApps).await;
     assert_eq!(prepared.strategy("wiki"), Some(keyward_apply::Strategy::Observe));
     assert_eq!(prepared.executable(), 1);
     let report = applier.apply(prepared, "r1").await;

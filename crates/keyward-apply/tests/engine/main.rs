@@ -236,7 +236,7 @@ impl Env {
     async fn apply(&self, plan: &Plan, c: &Connectors, set: &PolicySet, opts: &Opts) -> Report {
         let log = AuditLog::open(self.log_path()).unwrap();
         let applier = Applier::new(log, &opts.checklist_dir, opts.guard.clone());
-        let prepared = applier.prepare(plan.clone(), set, c, Scope::EveryApp);
+        let prepared = applier.prepare(plan.clone(), set, c, Scope::EveryApp).await;
         applier.apply(prepared, &opts.run_id).await
     }
 }
@@ -439,7 +439,7 @@ async fn a_checklist_is_written_in_the_appliers_language() {
     let opts = env.opts("r1");
     let log = AuditLog::open(env.log_path()).unwrap();
     let applier = Applier::new(log, &opts.checklist_dir, opts.guard.clone()).in_lang(keyward_core::i18n::Lang::Ja);
-    let prepared = applier.prepare(plan.clone(), &set, &connectors(vec![fake]), Scope::EveryApp);
+    let prepared = applier.prepare(plan.clone(), &set, &connectors(vec![fake]), Scope::EveryApp).await;
     let report = applier.apply(prepared, "r1").await;
     let md = std::fs::read_to_string(opts.checklist_dir.join("legacy.md")).unwrap();
     assert!(md.starts_with("<!-- keyward-checklist app: legacy -->\n# LEGACY：手作業で行う変更\n\n2026-11-23 の変更計画、keyward apply の実行 `r1`。"), "{md}");

@@ -45,7 +45,7 @@ impl Engine {
         // carry out.
         let mut todo = plan.clone();
         todo.retain_changes(|c| c.action != Action::Review);
-        let prepared = self.applier.prepare(todo, set, connections.all(), Scope::EnforcedApps);
+        let prepared = self.applier.prepare(todo, set, connections.all(), Scope::EnforcedApps).await;
         if prepared.executable() == 0 {
             // Nothing to do is not written to the audit log: a resync every
             // few minutes would otherwise fill it with empty runs.

@@ -42,7 +42,8 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
 use keyward_apply::audit::AuditKey;
-use keyward_apply::{Applier, AuditLog, GuardOptions, RosterFile};
+use keyward_apply::state::RosterStore;
+use keyward_apply::{Applier, GuardOptions, Store};
 use keyward_core::i18n::Lang;
 use tokio::sync::watch;
 
@@ -62,7 +63,8 @@ pub(crate) use keyward_sources::off_the_async_threads as blocking;
 pub struct EngineConfig {
     /// The append-only audit log; opened (and locked) once for the life of
     /// the engine. The roster of people seen is kept beside it
-    /// (`roster.json`).
+    /// (`roster.json`). Not used by [`Engine::with_store`], which is given
+    /// the store (PostgreSQL) already open.
     pub audit_log: PathBuf,
     /// Where checklists for read-only apps in enforce mode are written.
     pub checklist_dir: PathBuf,
@@ -94,7 +96,7 @@ pub struct Engine {
     delta: Arc<keyward_sources::DeltaCache>,
     /// Whom full reconciles saw (`roster.json` beside the audit log), so a
     /// person deleted from a directory is shown, not forgotten.
-    roster: RosterFile,
+    roster: RosterStore,
 }
 
 impl std::fmt::Debug for Engine {
@@ -109,11 +111,23 @@ impl Engine {
     /// set) and sets up an engine with no connectors yet. Where the log
     /// ends is published in the metrics from the start.
     pub fn new(config: EngineConfig) -> Result<Self, ControllerError> {
-        let audit = AuditLog::open_keyed(&config.audit_log, AuditKey::from_env()?)?;
-        config.metrics.set_audit_end(audit.records(), &audit.last_hash());
-        Ok(Self {
-            roster: RosterFile::beside(&config.audit_log),
-            applier: Applier::new(audit, config.checklist_dir, config.guard).in_lang(config.lang),
+        let store = Store::files(&config.audit_log, None, AuditKey::from_env()?)?;
+        Ok(Self::with_store(config, store))
+    }
+
+    /// As [`Engine::new`], with a store already opened (and verified):
+    /// the audit log and roster in PostgreSQL, see
+    /// [`State::open`](keyward_apply::state::State::open).
+    pub fn with_store(config: EngineConfig, store: Store) -> Self {
+        config.metrics.set_audit_end(store.audit.records(), &store.audit.last_hash());
+        Self {
+            roster: store.roster,
+            applier: Applier::new(
+                store.audit.with_actor(keyward_apply::audit::actor::from_env().as_deref()),
+                config.checklist_dir,
+                config.guard,
+            )
+            .in_lang(config.lang),
             metrics: config.metrics,
             connections: tokio::sync::Mutex::new(AppConnections::default()),
             statuses: std::sync::Mutex::new(Statuses::default()),
@@ -121,7 +135,25 @@ impl Engine {
             runs: AtomicU64::new(0),
             secrets: None,
             delta: Arc::default(),
-        })
+        }
+    }
+
+    /// The engine on `state`'s chain `chain` in PostgreSQL (migrated and
+    /// verified first), or with `None` on the files of `config.audit_log`
+    /// as [`Engine::new`].
+    pub async fn open(
+        config: EngineConfig,
+        state: Option<&keyward_apply::state::PgState>,
+        chain: &str,
+    ) -> Result<Self, ControllerError> {
+        match state {
+            None => Self::new(config),
+            Some(pg) => {
+                let state = keyward_apply::State::Postgres(pg.clone());
+                let store = state.open(chain, AuditKey::from_env()?).await?;
+                Ok(Self::with_store(config, store))
+            }
+        }
     }
 
     /// Lets credentials name Kubernetes Secrets, read through `reader`

@@ -60,7 +60,7 @@ impl Engine {
             report.interrupted = true;
             return self.finish(report, clock);
         };
-        let roster = self.read_roster();
+        let roster = self.read_roster().await;
         // What was read, with owners, for the audit log (`keyward
         // history`); an app that could not be read is not on record.
         let mut listed = keyward_core::owners::listed_accounts(set, &people, &listings);
@@ -87,8 +87,11 @@ impl Engine {
         self.record_listings(&listed).await;
         let applied = self.apply(&connections, set, &plan, ReconcileKind::Full).await;
         self.record_outcomes(set, &plan, &problems, &applied, &mut report);
-        if let Some(roster) = roster {
-            self.write_roster(&roster.updated(&people, today));
+        // Only after a read that worked (a roster keyward could not read is
+        // left for a human); the update applies to the roster as stored
+        // now, which another replica may have updated since.
+        if roster.is_some() {
+            self.update_roster(|now| now.updated(&people, today)).await;
         }
         drop(connections);
         let sources: Vec<(String, SourceRead)> =
@@ -101,8 +104,8 @@ impl Engine {
     /// The roster kept beside the audit log, or `None` when it cannot be
     /// read: the plan then shows nobody as vanished and the file is left
     /// as it is for a human to restore, never overwritten.
-    fn read_roster(&self) -> Option<Roster> {
-        match self.roster.read() {
+    async fn read_roster(&self) -> Option<Roster> {
+        match self.roster.read().await {
             Ok(r) => Some(r),
             Err(e) => {
                 tracing::warn!(error = %e, "cannot read the roster; people who left the HR data are not shown this time");
@@ -113,8 +116,8 @@ impl Engine {
 
     /// Records whom this reconcile saw. A failure is logged: the next
     /// reconcile compares with the older roster, which only delays news.
-    fn write_roster(&self, roster: &Roster) {
-        if let Err(e) = self.roster.write(roster) {
+    async fn update_roster(&self, update: impl FnOnce(&Roster) -> Roster) {
+        if let Err(e) = self.roster.update(update).await {
             tracing::warn!(error = %e, "cannot write the roster");
         }
     }

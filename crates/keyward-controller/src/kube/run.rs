@@ -44,6 +44,15 @@ pub struct KubernetesOptions {
     pub debounce: Duration,
     /// The audit log.
     pub audit_log: std::path::PathBuf,
+    /// Keep the audit log and the roster in PostgreSQL instead of
+    /// `audit_log`: the URL (`--state`, never with a password).
+    pub state: Option<String>,
+    /// The chain in `state`: the namespace unless set (`--state-chain`).
+    pub state_chain: Option<String>,
+    /// The Secret of the namespace holding the database password, and its
+    /// key (`--state-password-secret NAME/KEY`); else the password comes
+    /// from `KEYWARD_STATE_PASSWORD(_FILE)`.
+    pub state_password_secret: Option<(String, String)>,
     /// Where checklists for read-only apps in enforce mode go.
     pub checklist_dir: std::path::PathBuf,
     /// The HR webhook secret; `None` disables `POST /hr/events`.
@@ -76,6 +85,9 @@ impl KubernetesOptions {
             resync: crate::standalone::DEFAULT_RESYNC,
             debounce: crate::standalone::DEFAULT_DEBOUNCE,
             audit_log: "/var/lib/keyward/audit.jsonl".into(),
+            state: None,
+            state_chain: None,
+            state_password_secret: None,
             checklist_dir: "/var/lib/keyward/checklists".into(),
             webhook_secret: None,
             webhook_secret_env: crate::standalone::DEFAULT_SECRET_ENV.to_owned(),
@@ -126,16 +138,20 @@ impl Kubernetes {
     pub async fn start(client: Client, opts: KubernetesOptions) -> Result<Self, KubeError> {
         let files = super::allowed_dirs(&opts.allow_files)?;
         let metrics = Metrics::new();
-        let engine = Arc::new(
-            Engine::new(EngineConfig {
-                audit_log: opts.audit_log.clone(),
-                checklist_dir: opts.checklist_dir.clone(),
-                guard: opts.guard.clone(),
-                metrics: metrics.clone(),
-                lang: opts.lang,
-            })?
-            .with_secrets(Arc::new(super::KubeSecrets::new(client.clone(), &opts.namespace))),
-        );
+        let secrets = Arc::new(super::KubeSecrets::new(client.clone(), &opts.namespace));
+        let state = match &opts.state {
+            Some(url) => Some(state_of(url, opts.state_password_secret.as_ref(), secrets.as_ref()).await?),
+            None => None,
+        };
+        let config = EngineConfig {
+            audit_log: opts.audit_log.clone(),
+            checklist_dir: opts.checklist_dir.clone(),
+            guard: opts.guard.clone(),
+            metrics: metrics.clone(),
+            lang: opts.lang,
+        };
+        let chain = opts.state_chain.as_deref().unwrap_or(&opts.namespace);
+        let engine = Arc::new(Engine::open(config, state.as_ref(), chain).await?.with_secrets(secrets));
         let (listener, addr) = host::listen(opts.listen).await?;
         host::warn_if_events_disabled(opts.webhook_secret.as_ref(), &opts.webhook_secret_env);
         let readiness = Arc::new(Readiness::default());
@@ -315,4 +331,40 @@ where
             break;
         }
     }
+}
+
+/// The PostgreSQL state at `url`, its password from the Secret `secret`
+/// (name, key) of the namespace when one is named, else from the
+/// environment. Messages name the Secret and key, never the value.
+async fn state_of(
+    url: &str,
+    secret: Option<&(String, String)>,
+    reader: &dyn crate::engine::SecretReader,
+) -> Result<keyward_apply::state::PgState, KubeError> {
+    use keyward_apply::state::PgState;
+    let state_error = |e| KubeError::Controller(crate::ControllerError::State(e));
+    let password = match secret {
+        None => PgState::password_from_env().map_err(state_error)?,
+        Some((name, key)) => {
+            let data = reader.read(name).await.map_err(|why| {
+                KubeError::Controller(crate::ControllerError::StatePassword(format!(
+                    "cannot read the Secret {name} holding the state password: {why}"
+                )))
+            })?;
+            match data.get(key) {
+                Some(Ok(secret)) => Some(secret.expose().to_owned()),
+                Some(Err(why)) => {
+                    return Err(KubeError::Controller(crate::ControllerError::StatePassword(format!(
+                        "key {key} of the Secret {name} is not a usable password: {why}"
+                    ))));
+                }
+                None => {
+                    return Err(KubeError::Controller(crate::ControllerError::StatePassword(format!(
+                        "the Secret {name} has no key {key}; put the database password there or fix --state-password-secret"
+                    ))));
+                }
+            }
+        }
+    };
+    PgState::parse(url, password).map_err(state_error)
 }

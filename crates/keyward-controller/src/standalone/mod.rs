@@ -53,6 +53,11 @@ pub struct StandaloneOptions {
     pub status_file: Option<PathBuf>,
     /// The audit log.
     pub audit_log: PathBuf,
+    /// Keep the audit log and the roster in PostgreSQL instead of
+    /// `audit_log` (`--state`).
+    pub state: Option<keyward_apply::state::PgState>,
+    /// The chain in `state` (`--state-chain`, default `default`).
+    pub state_chain: String,
     /// Where checklists for read-only apps in enforce mode go.
     pub checklist_dir: PathBuf,
     /// The HR webhook secret; `None` disables `POST /hr/events`.
@@ -75,6 +80,8 @@ impl StandaloneOptions {
             debounce: DEFAULT_DEBOUNCE,
             status_file: Some(PathBuf::from(".keyward/status.json")),
             audit_log: PathBuf::from(".keyward/audit.jsonl"),
+            state: None,
+            state_chain: keyward_apply::state::DEFAULT_CHAIN.to_owned(),
             checklist_dir: PathBuf::from(".keyward/checklists"),
             webhook_secret: None,
             webhook_secret_env: DEFAULT_SECRET_ENV.to_owned(),
@@ -113,13 +120,14 @@ impl Standalone {
     /// at once). Errors here mean nothing was started.
     pub async fn start(opts: StandaloneOptions) -> Result<Self, ControllerError> {
         let metrics = Metrics::new();
-        let engine = Arc::new(Engine::new(EngineConfig {
+        let config = EngineConfig {
             audit_log: opts.audit_log.clone(),
             checklist_dir: opts.checklist_dir.clone(),
             guard: opts.guard.clone(),
             metrics: metrics.clone(),
             lang: opts.lang,
-        })?);
+        };
+        let engine = Arc::new(Engine::open(config, opts.state.as_ref(), &opts.state_chain).await?);
         let (listener, addr) = crate::host::listen(opts.listen).await?;
         let (changes_tx, changes_rx) = mpsc::unbounded_channel();
         let watcher = watch_paths(&opts.paths, changes_tx)?;

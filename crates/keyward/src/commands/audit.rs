@@ -1,8 +1,10 @@
 //! `keyward audit verify`: check the hash chain of the audit log — with
 //! `KEYWARD_AUDIT_HMAC_KEY`, each record's HMAC too; with what was kept
 //! elsewhere (`--expect-records`, `--expect-hash`), that its tail was not
-//! cut and it was not rewritten — and say what it holds. The chain itself
-//! is keyward-apply's.
+//! cut and it was not rewritten — and say what it holds. `keyward audit
+//! export`: the verified log in its JSON Lines form (from PostgreSQL, what
+//! the file verifier accepts byte for byte). The chain itself is
+//! keyward-apply's.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,6 +13,7 @@ use anyhow::{Context as _, Result};
 use keyward_apply::audit::{AuditKey, Expect, VerifySummary};
 use keyward_core::i18n::Msg;
 
+use crate::args::StateArgs;
 use crate::output::write_stdout;
 use crate::problems::said;
 
@@ -44,6 +47,21 @@ pub enum AuditCommand {
         /// must have that hash.
         #[arg(long, value_name = "N")]
         expect_records: Option<u64>,
+        #[command(flatten)]
+        state: StateArgs,
+    },
+    /// Write the audit log as JSON Lines, verified first: from PostgreSQL
+    /// (--state) byte for byte what a file log holds, so `keyward audit
+    /// verify FILE` accepts it.
+    Export {
+        /// The audit log (without --state).
+        #[arg(value_name = "FILE", env = "KEYWARD_AUDIT_LOG", default_value = ".keyward/audit.jsonl")]
+        path: PathBuf,
+        /// Where to write it (replaced); default: standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        state: StateArgs,
     },
 }
 
@@ -57,15 +75,58 @@ fn parse_hash(s: &str) -> Result<String, String> {
 }
 
 /// Verifies the log; fails when the chain is broken, an HMAC does not
-/// match, or the log lacks what was expected.
-pub fn run(args: AuditArgs) -> Result<ExitCode> {
-    let AuditCommand::Verify { path, expect_hash, expect_records } = args.command;
+/// match, or the log lacks what was expected. Exports it, verified.
+pub async fn run(args: AuditArgs) -> Result<ExitCode> {
     let key = AuditKey::from_env()?;
-    let expect = Expect { hash: expect_hash, records: expect_records };
-    let summary = keyward_apply::audit::verify_with(&path, key.as_ref(), &expect)
-        .with_context(|| said(Msg::new("cli-audit-does-not-verify").arg("path", path.display().to_string())))?;
-    write_stdout(&describe(&path, &summary, key.is_some(), &expect))?;
+    match args.command {
+        AuditCommand::Verify { path, expect_hash, expect_records, state } => {
+            let expect = Expect { hash: expect_hash, records: expect_records };
+            let (shown, summary, _) = verified(&path, &state, key.as_ref(), &expect, false).await?;
+            write_stdout(&describe(&shown, &summary, key.is_some(), &expect))?;
+        }
+        AuditCommand::Export { path, out, state } => {
+            let (_, _, bytes) = verified(&path, &state, key.as_ref(), &Expect::default(), true).await?;
+            match out {
+                Some(out) => std::fs::write(&out, &bytes).with_context(|| format!("cannot write {}", out.display()))?,
+                None => {
+                    use std::io::Write as _;
+                    let mut stdout = std::io::stdout().lock();
+                    stdout
+                        .write_all(&bytes)
+                        .and_then(|()| stdout.flush())
+                        .context("cannot write to standard output")?;
+                }
+            }
+        }
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The log of `--state`, else the file at `path`, verified: where it is,
+/// what it holds, and (with `bytes`) its JSON Lines.
+async fn verified(
+    path: &std::path::Path,
+    state: &StateArgs,
+    key: Option<&AuditKey>,
+    expect: &Expect,
+    bytes: bool,
+) -> Result<(PathBuf, VerifySummary, Vec<u8>)> {
+    let fails = |shown: String| said(Msg::new("cli-audit-does-not-verify").arg("path", shown));
+    if let Some(pg) = state.postgres()? {
+        let shown = PathBuf::from(format!("{}#{}", pg.shown(), state.chain));
+        let (summary, lines) = keyward_apply::audit::postgres::verify_export(&pg, &state.chain, key, expect)
+            .await
+            .with_context(|| fails(shown.display().to_string()))?;
+        return Ok((shown, summary, lines));
+    }
+    let summary =
+        keyward_apply::audit::verify_with(path, key, expect).with_context(|| fails(path.display().to_string()))?;
+    let lines = if bytes {
+        std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?
+    } else {
+        Vec::new()
+    };
+    Ok((path.to_owned(), summary, lines))
 }
 
 fn describe(path: &std::path::Path, s: &VerifySummary, keyed: bool, expect: &Expect) -> String {

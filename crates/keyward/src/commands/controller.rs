@@ -73,6 +73,30 @@ pub struct ControllerArgs {
     pub allow_files: Vec<PathBuf>,
     #[command(flatten)]
     pub guard: GuardArgs,
+    /// Keep the audit log and the roster in PostgreSQL (see `keyward apply
+    /// --help`); several replicas may then share it. The password comes
+    /// from KEYWARD_STATE_PASSWORD(_FILE) or, in Kubernetes,
+    /// --state-password-secret.
+    #[arg(long = "state", value_name = "URL", env = "KEYWARD_STATE", hide_env_values = true)]
+    pub state: Option<String>,
+    /// The chain in the database. Default: the namespace in Kubernetes,
+    /// `default` with --standalone.
+    #[arg(long, value_name = "NAME", env = "KEYWARD_STATE_CHAIN")]
+    pub state_chain: Option<String>,
+    /// Kubernetes mode: the Secret of the namespace holding the database
+    /// password, as NAME/KEY.
+    #[arg(long, value_name = "NAME/KEY", env = "KEYWARD_STATE_PASSWORD_SECRET", value_parser = parse_secret_ref, conflicts_with = "standalone")]
+    pub state_password_secret: Option<(String, String)>,
+}
+
+/// `NAME/KEY` of a Secret.
+fn parse_secret_ref(s: &str) -> Result<(String, String), String> {
+    match s.split_once('/') {
+        Some((name, key)) if !name.is_empty() && !key.is_empty() && !key.contains('/') => {
+            Ok((name.to_owned(), key.to_owned()))
+        }
+        _ => Err("expected the Secret's name and key as NAME/KEY".to_owned()),
+    }
 }
 
 /// Runs the controller until SIGTERM or Ctrl-C. (`--log-format` was used
@@ -93,6 +117,9 @@ pub async fn run(args: ControllerArgs) -> Result<ExitCode> {
         identity,
         allow_files,
         guard,
+        state,
+        state_chain,
+        state_password_secret,
     } = args;
     // clap has checked the flags: -f and --status-file only with
     // --standalone, and --standalone only with -f.
@@ -109,6 +136,9 @@ pub async fn run(args: ControllerArgs) -> Result<ExitCode> {
         opts.lang = crate::language::current();
         opts.lease_name = lease_name;
         opts.allow_files = allow_files;
+        opts.state = state;
+        opts.state_chain = state_chain;
+        opts.state_password_secret = state_password_secret;
         if let Some(id) = identity {
             opts.identity = id;
         }
@@ -121,6 +151,13 @@ pub async fn run(args: ControllerArgs) -> Result<ExitCode> {
     opts.status_file = Some(status_file.unwrap_or_else(|| ".keyward/status.json".into()));
     opts.audit_log = audit_log;
     opts.checklist_dir = checklist_dir;
+    if let Some(url) = state {
+        let password = keyward_apply::state::PgState::password_from_env()?;
+        opts.state = Some(keyward_apply::state::PgState::parse(&url, password)?);
+    }
+    if let Some(chain) = state_chain {
+        opts.state_chain = chain;
+    }
     // Read here, once; the value is never logged or shown.
     opts.webhook_secret = std::env::var(&webhook_secret_env).ok().and_then(keyward_controller::WebhookSecret::new);
     opts.webhook_secret_env = webhook_secret_env;

@@ -63,7 +63,7 @@ pub async fn run(args: ExplainArgs) -> Result<ExitCode> {
     let lang = crate::language::current();
     let today = args.at.unwrap_or_else(super::today);
     let snapshot = Snapshot::read(&args.input).await?;
-    let roster = args.roster.read(&crate::args::default_audit_log())?;
+    let roster = args.roster.read(&crate::args::default_audit_log()).await?;
     let query = Query { text: &args.person, app: args.app.as_deref() };
     let found = explain_query(snapshot.set(), &snapshot.people, &snapshot.listings, query, today, &roster);
     let mut explained = match found {

@@ -74,13 +74,20 @@ pub async fn run(args: PlanArgs) -> Result<ExitCode> {
     let today = at.unwrap_or_else(super::today);
     let notifiers = notify.notifiers()?;
     let audit_log = crate::args::default_audit_log();
-    let roster = roster.read(&audit_log)?;
+    let roster_read = roster.read(&audit_log).await?;
+    let records = roster
+        .state(&audit_log)?
+        .records(&roster.state.chain, keyward_apply::audit::AuditKey::from_env()?)
+        .await
+        .with_context(|| said(Msg::new("cli-cannot-use-audit-log").arg("path", audit_log.display().to_string())))?;
+    let roster = roster_read;
     let listed_at = jiff::Timestamp::now();
     let snapshot = if offline { read_offline(&input).await? } else { Snapshot::read(&input).await? };
     let mut plan =
         keyward_core::plan_with_roster(snapshot.set(), &snapshot.people, &snapshot.listings, today, &roster)?;
     // What a human recorded done leaves the changes (see README, checklists).
-    crate::pipeline::settle_completions(&mut plan, &audit_log, &snapshot.listings, listed_at)?;
+    crate::pipeline::settle_completions(&mut plan, &records, &snapshot.listings, listed_at);
+    drop(records);
     for w in &plan.diagnostics {
         problems::diagnostic(snapshot.set(), w);
     }

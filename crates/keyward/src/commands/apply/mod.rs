@@ -33,6 +33,12 @@ pub struct ApplyArgs {
     /// Do not ask for confirmation (for CI).
     #[arg(long)]
     pub auto_approve: bool,
+    /// Who approved the saved plan (the reviewer of the pull request),
+    /// recorded as `approvedBy` in the audit log. Who runs the apply is
+    /// recorded as `actor` (KEYWARD_ACTOR, else the CI's user, else
+    /// local:USER@HOST).
+    #[arg(long, value_name = "NAME", env = "KEYWARD_APPROVED_BY")]
+    pub approved_by: Option<String>,
     /// The append-only, hash-chained audit log. Keep it somewhere that
     /// outlives the run: it also holds the head count the HR-shrink
     /// guard compares with.
@@ -58,7 +64,19 @@ pub struct ApplyArgs {
 /// Applies; the notification targets are resolved first, so a typo fails
 /// before anything is read.
 pub async fn run(args: ApplyArgs) -> Result<ExitCode> {
-    let ApplyArgs { input, plan_file, at, auto_approve, audit_log, checklist_dir, guard, color, notify, roster } = args;
+    let ApplyArgs {
+        input,
+        plan_file,
+        at,
+        auto_approve,
+        approved_by,
+        audit_log,
+        checklist_dir,
+        guard,
+        color,
+        notify,
+        roster,
+    } = args;
     let request = sequence::Request {
         notify: notify.notifiers()?,
         hr_limits: input.hr_limits(),
@@ -66,6 +84,7 @@ pub async fn run(args: ApplyArgs) -> Result<ExitCode> {
         plan_file,
         at: at.unwrap_or_else(super::today),
         auto_approve,
+        approved_by,
         audit_log,
         checklist_dir,
         guard: guard.options(),

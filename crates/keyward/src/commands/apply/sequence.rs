@@ -13,7 +13,7 @@ use is_terminal::IsTerminal as _;
 use jiff::civil::Date;
 use keyward_apply::audit::AuditKey;
 use keyward_apply::history::Unchanged;
-use keyward_apply::{Applier, AuditLog, GuardOptions, Scope, Tally};
+use keyward_apply::{Applier, GuardOptions, Scope, Tally};
 use keyward_connectors::Connector;
 use keyward_core::action::Action;
 use keyward_core::i18n::{Arg, Lang, Msg};
@@ -38,6 +38,8 @@ pub struct Request {
     pub at: Date,
     /// Apply without asking.
     pub auto_approve: bool,
+    /// Who approved the saved plan.
+    pub approved_by: Option<String>,
     /// The audit log.
     pub audit_log: PathBuf,
     /// Where checklists for read-only apps go.
@@ -76,10 +78,13 @@ pub async fn run(args: &Request) -> Result<ApplyOutcome> {
     let set = &loaded.set;
     // Open (and verify) the audit log before touching any app: a log that
     // cannot be written, or was tampered with, must stop the run up front.
-    let audit = AuditKey::from_env().and_then(|key| AuditLog::open_keyed(&args.audit_log, key)).with_context(|| {
-        said(Msg::new("cli-cannot-use-audit-log").arg("path", args.audit_log.display().to_string()))
-    })?;
-    let roster = args.roster.read(&args.audit_log)?;
+    let state = args.roster.state(&args.audit_log)?;
+    let key = AuditKey::from_env()?;
+    let store = state
+        .open(&args.roster.state.chain, key)
+        .await
+        .with_context(|| said(Msg::new("cli-cannot-use-audit-log").arg("path", state.shown())))?;
+    let roster = store.roster.read().await?;
     let approved = match &args.plan_file {
         Some(path) => Some(read_plan(path)?),
         None => None,
@@ -94,7 +99,13 @@ pub async fn run(args: &Request) -> Result<ApplyOutcome> {
     // (`keyward history`): recorded whether or not anything is applied.
     let listed = keyward_core::owners::listed_accounts(set, &people, &listings);
     // Checklist items a human recorded done are neither applied nor listed again.
-    pipeline::settle_completions(&mut plan, &args.audit_log, &listings, listed_at)?;
+    let records = store
+        .audit
+        .read_all()
+        .await
+        .with_context(|| said(Msg::new("cli-cannot-use-audit-log").arg("path", state.shown())))?;
+    pipeline::settle_completions(&mut plan, &records, &listings, listed_at);
+    drop(records);
     drop(listings);
 
     if let Some(approved) = &approved {
@@ -149,14 +160,18 @@ pub async fn run(args: &Request) -> Result<ApplyOutcome> {
     write_stdout(&render::text(&plan, TextOptions { color: args.color, lang }))?;
     let connectors: BTreeMap<String, Arc<dyn Connector>> =
         connectors.into_iter().map(|(app, c)| (app, Arc::from(c))).collect();
-    let applier = Applier::new(audit, &args.checklist_dir, args.guard.clone()).in_lang(lang);
+    let audit = store.audit.with_actor(keyward_apply::audit::actor::from_env().as_deref());
+    let applier = Applier::new(audit, &args.checklist_dir, args.guard.clone())
+        .in_lang(lang)
+        .approved_by(args.approved_by.clone());
     let run_id = keyward_apply::new_run_id();
     if executable == 0 {
-        applier.record_listings(&run_id, &listed, Unchanged::Record).await.with_context(|| {
-            said(Msg::new("cli-cannot-use-audit-log").arg("path", args.audit_log.display().to_string()))
-        })?;
+        applier
+            .record_listings(&run_id, &listed, Unchanged::Record)
+            .await
+            .with_context(|| said(Msg::new("cli-cannot-use-audit-log").arg("path", state.shown())))?;
         write_text(&format!("{}\n", t!(lang, "apply-nothing-to-apply")))?;
-        args.roster.write(&args.audit_log, &roster.updated(&people, date))?;
+        store.roster.update(|now| now.updated(&people, date)).await?;
         notify(args, Digest::new("apply", &plan, &people)).await;
         return Ok(ApplyOutcome::NothingToDo);
     }
@@ -164,7 +179,7 @@ pub async fn run(args: &Request) -> Result<ApplyOutcome> {
     // Every app is applied, whatever its mode: the operator approved the
     // plan as it was shown.
     let plan = Arc::new(plan);
-    let prepared = applier.prepare(plan.clone(), set, &connectors, Scope::EveryApp);
+    let prepared = applier.prepare(plan.clone(), set, &connectors, Scope::EveryApp).await;
     let refused = prepared.is_refused();
     let confirmed = !refused && (args.auto_approve || approved.is_some() || confirm(prepared.tally(), lang)?);
     if !refused && !confirmed {
@@ -174,9 +189,10 @@ pub async fn run(args: &Request) -> Result<ApplyOutcome> {
     // The listings go on record before any change, so the changes of this
     // run are read as coming after them. A log that cannot take them
     // stops the run: the applier would refuse every change anyway.
-    applier.record_listings(&run_id, &listed, Unchanged::Record).await.with_context(|| {
-        said(Msg::new("cli-cannot-use-audit-log").arg("path", args.audit_log.display().to_string()))
-    })?;
+    applier
+        .record_listings(&run_id, &listed, Unchanged::Record)
+        .await
+        .with_context(|| said(Msg::new("cli-cannot-use-audit-log").arg("path", state.shown())))?;
     // With refusals the applier records them in the audit log and changes
     // nothing.
     let report = applier.apply(prepared, &run_id).await;
@@ -191,7 +207,7 @@ pub async fn run(args: &Request) -> Result<ApplyOutcome> {
     }
     // The roster records whom this run saw only once a run went ahead: a
     // refused or cancelled one leaves it for the next to compare with.
-    if let Err(e) = args.roster.write(&args.audit_log, &roster.updated(&people, date)) {
+    if let Err(e) = store.roster.update(|now| now.updated(&people, date)).await {
         stderr_line(&format!("warning: {e:#}"));
     }
     // After the changes were made, failing to show the report must not
@@ -199,7 +215,7 @@ pub async fn run(args: &Request) -> Result<ApplyOutcome> {
     let end = t!(
         lang,
         "apply-audit-end",
-        log = args.audit_log.display().to_string(),
+        log = applier.audit().path().display().to_string(),
         records = Arg::digits(report.audit_records),
         hash = report.audit_last_hash.as_str(),
     );
