@@ -203,7 +203,9 @@ async fn on_a_terminal_apply_shows_the_plan_asks_and_only_yes_applies() {
 
     let out = apply_on_a_terminal(&org, "y").await;
     let shown = String::from_utf8_lossy(&out.stdout);
-    assert!(shown.contains("Apply 5 change(s) to 1 application(s)? Only 'yes' is accepted"), "{}", text(&out));
+    // The confirmation counts only what keyward changes itself, then asks.
+    assert!(shown.contains("5 change(s) will be made in 1 application(s)."), "{}", text(&out));
+    assert!(shown.contains("Apply? Only 'yes' is accepted"), "{}", text(&out));
     assert!(shown.contains("Apply cancelled; nothing was changed."), "{}", text(&out));
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(server.user_by_user_name("jiro@example.com").await.is_none());
