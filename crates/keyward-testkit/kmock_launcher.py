@@ -11,7 +11,13 @@ or creationTimestamp is assigned), PATCH of any kind is a recursive dict merge (
 lists carry `resourceVersion: "..."`, watches replay every object as ADDED and then stream changes,
 404 answers say `Object Not Found` instead of `NotFound` (this launcher
 rewrites them to `NotFound`), and there is no optimistic concurrency. It does not serve PUT at all; this launcher adds PUT on a
-named object as a plain replace (no resourceVersion check), which is what a Lease renewal needs.
+named object as a replace, which is what a Lease renewal needs.
+
+Leases get what controllers rely on to elect and shard (several controller processes race for the
+same Lease): a `metadata.resourceVersion` that changes on every create and replace, and a PUT that
+carries another `resourceVersion` than the stored one answers 409 Conflict, as an API server does.
+A create of an existing object answers 409 with reason `AlreadyExists`. Other kinds are stored as
+sent.
 """
 
 import asyncio
@@ -32,7 +38,28 @@ CRD = 'apiextensions.k8s.io/v1/customresourcedefinitions'
 VERBS = {'get', 'list', 'watch', 'create', 'update', 'patch', 'delete'}
 
 
+LEASES = 'leases'
+
+
+def is_lease(resource) -> bool:
+    return getattr(resource, 'plural', None) == LEASES
+
+
+def conflict(reason: str, message: str):
+    return aiohttp.web.json_response({
+        'apiVersion': 'v1', 'kind': 'Status', 'metadata': {}, 'code': 409,
+        'status': 'Failure', 'reason': reason, 'message': message,
+    }, status=409)
+
+
 class Emulator(KubernetesEmulator):
+    # One counter for every Lease write, like an API server's resourceVersion.
+    _versions = 0
+
+    def _next_version(self) -> str:
+        Emulator._versions += 1
+        return str(Emulator._versions)
+
     async def _render_error(self, exc):
         # kmock answers 404 with reasons like "Object Not Found"; clients (kube-rs `get_opt`)
         # recognise the API server's `NotFound`.
@@ -44,6 +71,14 @@ class Emulator(KubernetesEmulator):
         return await super()._render_error(exc)
 
     async def _handle(self, request):
+        if is_lease(request.resource) and request.method == method.POST and isinstance(request.data, dict):
+            meta = request.data.setdefault('metadata', {})
+            key = (request.resource, request.namespace or meta.get('namespace'), meta.get('name'))
+            async with self._lock:
+                if key in self._objects and not self._objects[key].deleted:
+                    return conflict('AlreadyExists', f'leases "{meta.get("name")}" already exists')
+                meta['resourceVersion'] = self._next_version()
+            return await super()._handle(request)
         if request.method == method.PUT and request.resource is not None and request.name is not None:
             key = (request.resource, request.namespace, request.name)
             async with self._lock:
@@ -53,6 +88,14 @@ class Emulator(KubernetesEmulator):
                         'status': 'Failure', 'reason': 'NotFound', 'message': f'{request.name} not found',
                     }, status=404)
                 obj = self._objects[key]
+                if is_lease(request.resource):
+                    sent = (request.data.get('metadata') or {}).get('resourceVersion')
+                    stored = (obj.raw.get('metadata') or {}).get('resourceVersion')
+                    if sent and sent != stored:
+                        return conflict('Conflict', f'Operation cannot be fulfilled on leases "{request.name}": '
+                                        'the object has been modified; please apply your changes to the latest '
+                                        'version and try again')
+                    request.data.setdefault('metadata', {})['resourceVersion'] = self._next_version()
                 obj.delete()
                 obj.create(request.data)
                 raw = obj.raw

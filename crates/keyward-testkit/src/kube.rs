@@ -36,7 +36,8 @@ const INSTALL_HINT: &str = "The Kubernetes API emulator of the tests (PyPI kmock
 ///   PATCH of the main resource can change `.status` too;
 /// - lists answer `metadata.resourceVersion: "..."`; a watch replays every object as `ADDED`, then
 ///   streams changes, whatever `resourceVersion` it was given;
-/// - PUT is a plain replace added by the launcher: no optimistic concurrency anywhere;
+/// - PUT is a replace added by the launcher; only Leases get a `resourceVersion` and optimistic
+///   concurrency (a stale PUT answers 409 Conflict, a second create 409 AlreadyExists);
 /// - no validation against the CRD schemas, no admission, no RBAC.
 #[derive(Debug)]
 pub struct KubeEmulator {

@@ -28,6 +28,8 @@ impl Engine {
         let clock = Instant::now();
         let mut report = ReconcileReport::new(ReconcileKind::Full, None, today);
         let mut connections = self.connections.lock().await;
+        // Everything planned below is read after this instant.
+        let read_from = Instant::now();
         if self.is_stopping() {
             report.interrupted = true;
             return self.finish(report, clock);
@@ -80,7 +82,7 @@ impl Engine {
                 return self.finish(report, clock);
             }
         };
-        let applied = self.apply(&connections, set, &plan, ReconcileKind::Full).await;
+        let applied = self.apply(&connections, set, &plan, ReconcileKind::Full, read_from).await;
         self.record_outcomes(set, &plan, &problems, &applied, &mut report);
         if let Some(roster) = roster {
             self.write_roster(&roster.updated(&people, today));
@@ -125,6 +127,8 @@ impl Engine {
         let clock = Instant::now();
         let mut report = ReconcileReport::new(ReconcileKind::Person, Some(person_key), today);
         let mut connections = self.connections.lock().await;
+        // Everything planned below is read after this instant.
+        let read_from = Instant::now();
         if self.is_stopping() {
             report.interrupted = true;
             return self.finish(report, clock);
@@ -190,7 +194,7 @@ impl Engine {
                 return self.finish(report, clock);
             }
         };
-        let applied = self.apply(&connections, set, &plan, ReconcileKind::Person).await;
+        let applied = self.apply(&connections, set, &plan, ReconcileKind::Person, read_from).await;
         self.record_outcomes(set, &plan, &problems, &applied, &mut report);
         drop(connections);
         report.apps.retain(|name, _| !not_read.contains(name));

@@ -61,6 +61,7 @@ pub mod lease;
 pub mod report;
 pub mod run;
 pub mod secrets;
+pub mod shards;
 
 pub use crds::check_crds;
 pub use host::{Cluster, Reconciler};
