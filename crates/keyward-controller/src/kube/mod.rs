@@ -61,6 +61,7 @@ pub mod lease;
 pub mod report;
 pub mod run;
 pub mod secrets;
+pub mod sharding;
 pub mod shards;
 
 pub use crds::check_crds;
@@ -104,6 +105,18 @@ pub enum KubeError {
         what: String,
         /// What the client said.
         source: kube::Error,
+    },
+    /// A namespace has more objects of one kind than one organisation may.
+    #[error(
+        "namespace {namespace} has more than {max} {kind}; nothing of it is reconciled. Remove what is not needed, or raise --max-objects-per-namespace"
+    )]
+    TooMany {
+        /// The namespace.
+        namespace: String,
+        /// The kind, plural.
+        kind: String,
+        /// The limit.
+        max: usize,
     },
     /// The Lease could not be used.
     #[error(transparent)]
