@@ -192,14 +192,15 @@ impl Shards {
             (wanted, state.held.keys().cloned().collect())
         };
         for shard in held.difference(&wanted) {
-            self.release(shard).await;
+            // In a task of its own: waiting for a change in flight must not
+            // hold back the renewals below.
+            let (me, shard) = (self.clone(), shard.clone());
+            tokio::spawn(async move { me.release(&shard).await });
         }
-        let mut woken = BTreeSet::new();
-        for shard in &wanted {
-            if self.take_or_renew(shard).await {
-                woken.insert(shard.namespace.clone());
-            }
-        }
+        // Renewed at once, so one slow answer does not make the others late.
+        let taken = futures::future::join_all(wanted.iter().map(|s| self.take_or_renew(s))).await;
+        let woken: BTreeSet<String> =
+            wanted.iter().zip(taken).filter(|(_, t)| *t).map(|(s, _)| s.namespace.clone()).collect();
         for ns in woken {
             if let Some(tx) = self.inner.triggers.get(&ns) {
                 let _ = tx.send("shard Lease");
