@@ -10,10 +10,15 @@
 //! - [`host`] — the [`Cluster`] host: the five kinds listed into a policy
 //!   set, statuses and events written back ([`Reconciler`]).
 //! - [`lease`] — leader election with a `coordination.k8s.io/v1` Lease.
+//! - [`shards`] — which replica should apply to which (namespace,
+//!   application): rendezvous hashing.
+//! - [`sharding`] — `--shards`: heartbeat Leases, a Lease per shard, the
+//!   engine's gate.
 //! - [`report`] — status patches and the events worth sending.
 //! - [`secrets`] — connector credentials read from Secrets by name.
-//! - [`run`] — starting and stopping: watchers, leader election, the
-//!   standby `/readyz`, and the Lease released on shutdown.
+//! - [`run`] — starting and stopping: one organisation per watched
+//!   namespace (its own engine, audit log, loop and watchers), leader
+//!   election or shards, `/readyz`, and the Leases released on shutdown.
 //!
 //! # Leadership and the Service
 //!
