@@ -18,10 +18,12 @@
 //! does; it must not change what it measures.
 
 pub mod all;
+pub mod controller_memory;
 mod days;
 pub mod directory_sources;
 pub mod discovery;
 pub mod generate;
+pub mod handover;
 pub mod leaver_latency;
 pub mod name_hints;
 mod org;
