@@ -10,7 +10,6 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, bail};
@@ -142,23 +141,16 @@ pub async fn run(opts: &Options, work: &Path) -> Result<Figures> {
     let state = work.join("state");
     std::fs::create_dir_all(&state)?;
     let resync = Duration::from_secs(10);
-    let mut child = tokio::process::Command::new(&opts.keyward)
-        .args(["controller", "--namespace", &namespaces[0], "--namespaces", &namespaces.join(",")])
-        .args(["--listen", "127.0.0.1:0", "--resync", "10s", "--allow-files"])
-        .arg(work)
-        .arg("--audit-log")
-        .arg(state.join("audit.jsonl"))
-        .arg("--checklist-dir")
-        .arg(state.join("checklists"))
-        .env("KUBECONFIG", &kubeconfig)
-        .env_remove("POD_NAMESPACE")
-        .env_remove("KEYWARD_NAMESPACES")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(work.join("controller.log"))?)
-        .kill_on_drop(true)
-        .spawn()
-        .with_context(|| format!("cannot run {}", opts.keyward.display()))?;
+    let args = [
+        "--namespace".to_owned(),
+        namespaces[0].clone(),
+        "--namespaces".to_owned(),
+        namespaces.join(","),
+        "--resync".to_owned(),
+        "10s".to_owned(),
+    ];
+    let log = work.join("controller.log");
+    let mut child = crate::handover::spawn_controller(&opts.keyward, &args, work, &kubeconfig, &state, &log)?;
     let pid = child.id().context("the controller's pid")?;
     let started = Instant::now();
     loop {

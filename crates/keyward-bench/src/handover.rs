@@ -170,27 +170,20 @@ async fn one(opts: &Options, dir: &Path) -> Result<Kill> {
         let name = format!("r{r}");
         let state = dir.join(&name);
         std::fs::create_dir_all(&state)?;
-        let child = tokio::process::Command::new(&opts.keyward)
-            .args(["controller", "--namespace", NS, "--shards", "--identity", &name, "--listen", "127.0.0.1:0"])
-            .arg("--lease-duration")
-            .arg(format!("{}ms", opts.lease.as_millis()))
-            .arg("--lease-renew")
-            .arg(format!("{}ms", opts.renew.as_millis()))
-            .args(["--resync", "30s", "--allow-files"])
-            .arg(dir)
-            .arg("--audit-log")
-            .arg(state.join("audit.jsonl"))
-            .arg("--checklist-dir")
-            .arg(state.join("checklists"))
-            .env("KUBECONFIG", &kubeconfig)
-            .env_remove("POD_NAMESPACE")
-            .env_remove("KEYWARD_NAMESPACES")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(dir.join(format!("{name}.log")))?)
-            .kill_on_drop(true)
-            .spawn()
-            .with_context(|| format!("cannot run {}", opts.keyward.display()))?;
+        let args = [
+            "--namespace".to_owned(),
+            NS.to_owned(),
+            "--shards".to_owned(),
+            "--identity".to_owned(),
+            name.clone(),
+            "--lease-duration".to_owned(),
+            format!("{}ms", opts.lease.as_millis()),
+            "--lease-renew".to_owned(),
+            format!("{}ms", opts.renew.as_millis()),
+            "--resync".to_owned(),
+            "30s".to_owned(),
+        ];
+        let child = spawn_controller(&opts.keyward, &args, dir, &kubeconfig, &state, &dir.join(format!("{name}.log")))?;
         children.insert(name, child);
     }
 
@@ -240,4 +233,35 @@ async fn one(opts: &Options, dir: &Path) -> Result<Kill> {
     drop(children);
     drop(servers);
     Ok(Kill { shards: theirs.len(), first: first.unwrap_or_default(), all })
+}
+
+/// Starts `keyward controller ARGS` on the emulator of `kubeconfig`,
+/// allowed to read the files under `files`, with its audit log and
+/// checklists in `state` and its log in `log`; killed when dropped.
+pub(crate) fn spawn_controller(
+    keyward: &Path,
+    args: &[String],
+    files: &Path,
+    kubeconfig: &Path,
+    state: &Path,
+    log: &Path,
+) -> Result<tokio::process::Child> {
+    tokio::process::Command::new(keyward)
+        .arg("controller")
+        .args(args)
+        .args(["--listen", "127.0.0.1:0", "--allow-files"])
+        .arg(files)
+        .arg("--audit-log")
+        .arg(state.join("audit.jsonl"))
+        .arg("--checklist-dir")
+        .arg(state.join("checklists"))
+        .env("KUBECONFIG", kubeconfig)
+        .env_remove("POD_NAMESPACE")
+        .env_remove("KEYWARD_NAMESPACES")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(log).with_context(|| format!("cannot create {}", log.display()))?)
+        .kill_on_drop(true)
+        .spawn()
+        .with_context(|| format!("cannot run {}", keyward.display()))
 }
