@@ -37,6 +37,13 @@ they are those of examples/kubernetes: keyward-controller, keyward-state.
 {{- default .Release.Namespace .Values.watchNamespace }}
 {{- end }}
 
+{{/* Every namespace reconciled (one organisation each), as a JSON list: watchNamespaces, else the one above. */}}
+{{- define "keyward.watchNamespaces" -}}
+{{- $all := list (include "keyward.watchNamespace" .) }}
+{{- range .Values.watchNamespaces }}{{ $all = append $all . }}{{ end }}
+{{- toJson ($all | uniq) }}
+{{- end }}
+
 {{- define "keyward.selectorLabels" -}}
 app.kubernetes.io/name: {{ include "keyward.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
@@ -104,6 +111,14 @@ Each is explained in README.md ("What each RBAC rule is for").
   resources: [leases]
   resourceNames: [{{ include "keyward.controller" . }}]
   verbs: [get, update]
+{{- if gt (int .Values.replicaCount) 1 }}
+# Shards (several replicas): a heartbeat Lease per replica and a Lease per
+# (namespace, application), named after the apps, so not by resourceNames;
+# `list` finds the other replicas' heartbeats.
+- apiGroups: [coordination.k8s.io]
+  resources: [leases]
+  verbs: [get, list, update]
+{{- end }}
 {{- $secrets := include "keyward.secretNames" . | fromJsonArray }}
 {{- if $secrets }}
 # Credentials by Secret name, `get` only: list or watch would expose every

@@ -19,10 +19,12 @@
 
 pub mod all;
 pub mod audit_writes;
+pub mod controller_memory;
 mod days;
 pub mod directory_sources;
 pub mod discovery;
 pub mod generate;
+pub mod handover;
 pub mod leaver_latency;
 pub mod name_hints;
 mod org;

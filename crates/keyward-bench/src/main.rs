@@ -176,6 +176,46 @@ enum Command {
         #[arg(long, value_delimiter = ',', default_value = "1,2")]
         writers: Vec<usize>,
     },
+    /// Shard hand-over time: `keyward controller --shards` processes on
+    /// the Kubernetes emulator, the holder of the most shards SIGKILLed,
+    /// timed until its shards' Leases name live replicas.
+    Handover {
+        /// The `keyward` binary (default: beside this one).
+        #[arg(long, value_name = "FILE")]
+        keyward: Option<PathBuf>,
+        /// Controller processes.
+        #[arg(long, default_value_t = 3)]
+        replicas: usize,
+        /// Applications (shards) in the namespace.
+        #[arg(long, default_value_t = 6)]
+        apps: usize,
+        /// Timed kills, each on a fresh emulator.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Lease duration, seconds.
+        #[arg(long, default_value_t = 15)]
+        lease_secs: u64,
+        /// Time between renewals, seconds.
+        #[arg(long, default_value_t = 5)]
+        renew_secs: u64,
+    },
+    /// The controller's peak memory with many organisations: one
+    /// `keyward controller` on the Kubernetes emulator watching one
+    /// namespace per organisation.
+    ControllerMemory {
+        /// The `keyward` binary (default: beside this one).
+        #[arg(long, value_name = "FILE")]
+        keyward: Option<PathBuf>,
+        /// Organisations (namespaces).
+        #[arg(long, default_value_t = 20)]
+        orgs: usize,
+        /// People per organisation.
+        #[arg(long, default_value_t = 1000)]
+        people: usize,
+        /// Applications per organisation (CSV exports).
+        #[arg(long, default_value_t = 3)]
+        apps: usize,
+    },
     /// Count the HTTP requests of a full SCIM reconcile against a real
     /// scim2-server (installed by `scripts/test`) and compare them with the
     /// minimum: the pages needed to list, plus one call per change.
@@ -236,6 +276,33 @@ fn main() -> Result<()> {
             let figures = runtime.block_on(keyward_bench::audit_writes::run(&opts, &work))?;
             let command = std::env::args().collect::<Vec<_>>().join(" ");
             print!("{}", keyward_bench::audit_writes::markdown(&figures, &command));
+            let _ = std::fs::remove_dir_all(&work);
+        }
+        Command::Handover { keyward, replicas, apps, runs, lease_secs, renew_secs } => {
+            let keyward = keyward_binary(keyward)?;
+            let work = tempfile_dir()?;
+            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            let opts = keyward_bench::handover::Options {
+                keyward,
+                replicas,
+                apps,
+                runs,
+                lease: std::time::Duration::from_secs(lease_secs),
+                renew: std::time::Duration::from_secs(renew_secs),
+            };
+            let figures = runtime.block_on(keyward_bench::handover::run(&opts, &work))?;
+            let command = std::env::args().collect::<Vec<_>>().join(" ");
+            print!("{}", figures.markdown(&opts, &command));
+            let _ = std::fs::remove_dir_all(&work);
+        }
+        Command::ControllerMemory { keyward, orgs, people, apps } => {
+            let keyward = keyward_binary(keyward)?;
+            let work = tempfile_dir()?;
+            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            let opts = keyward_bench::controller_memory::Options { keyward, orgs, people, apps };
+            let figures = runtime.block_on(keyward_bench::controller_memory::run(&opts, &work))?;
+            let command = std::env::args().collect::<Vec<_>>().join(" ");
+            print!("{}", figures.markdown(&opts, &command));
             let _ = std::fs::remove_dir_all(&work);
         }
         Command::ScimRequests { people, page_size, at } => {
@@ -306,6 +373,14 @@ fn main() -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// `--keyward`, or the `keyward` binary beside this one.
+fn keyward_binary(given: Option<PathBuf>) -> Result<PathBuf> {
+    match given {
+        Some(k) => Ok(k),
+        None => Ok(std::env::current_exe()?.with_file_name("keyward")),
+    }
 }
 
 fn tempfile_dir() -> Result<PathBuf> {

@@ -12,6 +12,12 @@
 //! | `keyward_hr_people_coalesced_total` | | people named by an HR event while a reconcile of them was already waiting (no further one is queued) |
 //! | `keyward_audit_records` | | records in the audit log (keep with the hash, for `keyward audit verify --expect-records`) |
 //! | `keyward_audit_last_hash_info` | `hash` | always 1; `hash` is the audit log's last hash (`--expect-hash`) |
+//! | `keyward_shards_held` | | shards (namespace, application) whose Lease this replica holds (with `--shards`) |
+//! | `keyward_shard_handovers_total` | | shards this replica took over from another replica |
+//!
+//! With several namespaces every metric but the HR-event and shard ones
+//! also carries a `namespace` label (see [`Metrics::scoped`]): each
+//! organisation has its own apps, reconciles and audit log.
 
 use std::sync::Arc;
 
@@ -96,21 +102,31 @@ struct HashLabels {
     hash: String,
 }
 
+/// The `namespace` label of an organisation's metrics; empty with one
+/// namespace, so its series look as they always did.
+type Scope = Vec<(&'static str, String)>;
+
 /// Every metric the controller exports. Cheap to clone: clones share the
 /// counters.
 #[derive(Debug, Clone)]
 pub struct Metrics {
     registry: Arc<Registry>,
-    reconciles: Family<ReconcileLabels, Counter>,
-    duration: Family<DurationLabels, Histogram>,
-    changes: Family<ChangeLabels, Counter>,
-    refusals: Family<AppLabels, Counter>,
-    http_errors: Family<AppLabels, Counter>,
-    drift: Family<AppLabels, Gauge>,
+    reconciles: Family<(Scope, ReconcileLabels), Counter>,
+    duration: Family<(Scope, DurationLabels), Histogram>,
+    changes: Family<(Scope, ChangeLabels), Counter>,
+    refusals: Family<(Scope, AppLabels), Counter>,
+    http_errors: Family<(Scope, AppLabels), Counter>,
+    drift: Family<(Scope, AppLabels), Gauge>,
     hr_events: Family<HrEventLabels, Counter>,
     coalesced: Counter,
-    audit_records: Gauge,
-    audit_last_hash: Family<HashLabels, Gauge>,
+    audit_records: Family<Scope, Gauge>,
+    shards_held: Gauge,
+    shard_handovers: Counter,
+    /// This organisation's `namespace` label (empty: none).
+    scope: Scope,
+    /// The hash each organisation exported last, to remove when it moves.
+    last_hashes: Arc<std::sync::Mutex<std::collections::HashMap<Scope, String>>>,
+    audit_last_hash: Family<(Scope, HashLabels), Gauge>,
 }
 
 impl Default for Metrics {
@@ -123,18 +139,18 @@ impl Metrics {
     /// A fresh registry with every metric at zero.
     pub fn new() -> Self {
         let mut registry = Registry::default();
-        let reconciles = Family::<ReconcileLabels, Counter>::default();
+        let reconciles = Family::<(Scope, ReconcileLabels), Counter>::default();
         // 50 ms to about 27 minutes: a person's reconcile is a few requests,
         // a full one over thousands of accounts takes minutes.
-        let duration = Family::<DurationLabels, Histogram>::new_with_constructor(|| {
+        let duration = Family::<(Scope, DurationLabels), Histogram>::new_with_constructor(|| {
             Histogram::new(exponential_buckets(0.05, 2.0, 16))
         });
-        let changes = Family::<ChangeLabels, Counter>::default();
-        let refusals = Family::<AppLabels, Counter>::default();
-        let http_errors = Family::<AppLabels, Counter>::default();
-        let drift = Family::<AppLabels, Gauge>::default();
-        let audit_records = Gauge::default();
-        let audit_last_hash = Family::<HashLabels, Gauge>::default();
+        let changes = Family::<(Scope, ChangeLabels), Counter>::default();
+        let refusals = Family::<(Scope, AppLabels), Counter>::default();
+        let http_errors = Family::<(Scope, AppLabels), Counter>::default();
+        let drift = Family::<(Scope, AppLabels), Gauge>::default();
+        let audit_records = Family::<Scope, Gauge>::default();
+        let audit_last_hash = Family::<(Scope, HashLabels), Gauge>::default();
         // Counters get their `_total` suffix from the encoder.
         registry.register("keyward_reconciles", "Reconciles finished, by kind and result", reconciles.clone());
         registry.register("keyward_reconcile_duration_seconds", "How long reconciles took", duration.clone());
@@ -157,6 +173,10 @@ impl Metrics {
             "The audit log's last hash, to keep elsewhere",
             audit_last_hash.clone(),
         );
+        let shards_held = Gauge::default();
+        let shard_handovers = Counter::default();
+        registry.register("keyward_shards_held", "Shards whose Lease this replica holds", shards_held.clone());
+        registry.register("keyward_shard_handovers", "Shards taken over from another replica", shard_handovers.clone());
         Self {
             registry: Arc::new(registry),
             reconciles,
@@ -169,7 +189,35 @@ impl Metrics {
             coalesced,
             audit_records,
             audit_last_hash,
+            shards_held,
+            shard_handovers,
+            scope: Scope::new(),
+            last_hashes: Arc::default(),
         }
+    }
+
+    /// The same metrics, counted for the organisation of `namespace`: its
+    /// series carry a `namespace` label, so two organisations' apps of the
+    /// same name stay apart.
+    #[must_use]
+    pub fn scoped(&self, namespace: &str) -> Self {
+        let mut m = self.clone();
+        m.scope = vec![("namespace", namespace.to_owned())];
+        m
+    }
+
+    fn at<L>(&self, labels: L) -> (Scope, L) {
+        (self.scope.clone(), labels)
+    }
+
+    /// How many shards this replica holds now.
+    pub fn set_shards_held(&self, n: usize) {
+        self.shards_held.set(i64::try_from(n).unwrap_or(i64::MAX));
+    }
+
+    /// Counts a shard taken over from another replica.
+    pub fn shard_handover(&self) {
+        self.shard_handovers.inc();
     }
 
     /// Counts an HR event by how it was answered.
@@ -186,44 +234,52 @@ impl Metrics {
     /// Counts a finished reconcile and its duration.
     pub fn reconcile(&self, kind: KindLabel, ok: bool, seconds: f64) {
         let result = if ok { ResultLabel::ok } else { ResultLabel::error };
-        self.reconciles.get_or_create(&ReconcileLabels { kind, result }).inc();
-        self.duration.get_or_create(&DurationLabels { kind }).observe(seconds);
+        self.reconciles.get_or_create(&self.at(ReconcileLabels { kind, result })).inc();
+        self.duration.get_or_create(&self.at(DurationLabels { kind })).observe(seconds);
     }
 
     /// Counts one change's result (`applied`, `failed`…).
     pub fn change(&self, app: &str, action: &str, result: &str) {
         let labels = ChangeLabels { app: app.to_owned(), action: action.to_owned(), result: result.to_owned() };
-        self.changes.get_or_create(&labels).inc();
+        self.changes.get_or_create(&self.at(labels)).inc();
     }
 
     /// Counts a guard refusal for `app` (empty: the whole plan).
     pub fn guard_refusal(&self, app: &str) {
-        self.refusals.get_or_create(&AppLabels { app: app.to_owned() }).inc();
+        self.refusals.get_or_create(&self.at(AppLabels { app: app.to_owned() })).inc();
     }
 
     /// Counts a connector call that failed over HTTP.
     pub fn http_error(&self, app: &str) {
-        self.http_errors.get_or_create(&AppLabels { app: app.to_owned() }).inc();
+        self.http_errors.get_or_create(&self.at(AppLabels { app: app.to_owned() })).inc();
     }
 
     /// Publishes where the audit log ends: its record count and last hash
     /// (only the current hash is exported).
     pub fn set_audit_end(&self, records: u64, last_hash: &str) {
-        self.audit_records.set(i64::try_from(records).unwrap_or(i64::MAX));
-        self.audit_last_hash.clear();
-        self.audit_last_hash.get_or_create(&HashLabels { hash: last_hash.to_owned() }).set(1);
+        self.audit_records.get_or_create(&self.scope).set(i64::try_from(records).unwrap_or(i64::MAX));
+        // Only each organisation's current hash is exported.
+        let old = self
+            .last_hashes
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(self.scope.clone(), last_hash.to_owned());
+        if let Some(old) = old.filter(|o| o != last_hash) {
+            self.audit_last_hash.remove(&self.at(HashLabels { hash: old }));
+        }
+        self.audit_last_hash.get_or_create(&self.at(HashLabels { hash: last_hash.to_owned() })).set(1);
     }
 
     /// Sets the drift of `app`.
     pub fn set_drift(&self, app: &str, drift: u32) {
-        self.drift.get_or_create(&AppLabels { app: app.to_owned() }).set(i64::from(drift));
+        self.drift.get_or_create(&self.at(AppLabels { app: app.to_owned() })).set(i64::from(drift));
     }
 
     /// Makes the per-app counters of `app` exist (at zero), so a scrape
     /// shows the series before the first refusal or error rather than
     /// nothing, which alerts cannot tell from a broken exporter.
     pub fn know_app(&self, app: &str) {
-        let labels = AppLabels { app: app.to_owned() };
+        let labels = self.at(AppLabels { app: app.to_owned() });
         drop(self.refusals.get_or_create(&labels));
         drop(self.http_errors.get_or_create(&labels));
     }
@@ -231,7 +287,7 @@ impl Metrics {
     /// Drops the drift gauge of an app that is no longer in the policies,
     /// so a removed app does not report a stale number forever.
     pub fn forget_app(&self, app: &str) {
-        let labels = AppLabels { app: app.to_owned() };
+        let labels = self.at(AppLabels { app: app.to_owned() });
         self.drift.remove(&labels);
         self.refusals.remove(&labels);
         self.http_errors.remove(&labels);

@@ -12,21 +12,22 @@
 //!
 //! What the emulator (kmock 0.8) does not do like an API server, and where
 //! that is covered instead:
-//! - It assigns no `metadata.generation` (nor uid, resourceVersion,
-//!   creationTimestamp): the test sends `generation: 1` in the objects it
+//! - It assigns no `metadata.generation` (nor uid, creationTimestamp; the
+//!   launcher adds resourceVersion): the test sends `generation: 1` in the objects it
 //!   creates, standing in for the API server, so `observedGeneration` is
 //!   checked against a generation the test chose, not one the server
 //!   bumped. That the controller reconciles again on a new generation and
 //!   ignores its own status patches is covered by the watcher logic's
 //!   unit tests and `kube_mock.rs`, not here.
-//! - Watches replay every object as ADDED and ignore `resourceVersion`, so
-//!   watch resumption and bookmarks are not exercised; this test does not
+//! - Watches from a list's `resourceVersion` stream later changes (the
+//!   launcher's versions), but there are no bookmarks and no 410 Gone, so
+//!   watch resumption is not exercised; this test does not
 //!   depend on a watch-triggered reconcile (the election triggers the first
 //!   one, the HR event the second).
-//! - It does not serve PUT; the launcher adds PUT as a plain replace, so
-//!   the Lease is created, renewed and released, but the optimistic
-//!   concurrency on its `resourceVersion` (losing a race, taking over with
-//!   the observed version) is only covered by `kube_mock.rs`.
+//! - It does not serve PUT; the launcher adds PUT as a replace that
+//!   refuses a stale `resourceVersion` (409), so the Lease is created,
+//!   renewed and released here; losing a race is covered by `kube_mock.rs`
+//!   and, with three processes, `crates/keyward/tests/controller_shards.rs`.
 //! - Every PATCH is a JSON merge and `/status` is not a separate
 //!   subresource: a status patch cannot be told apart from a spec patch
 //!   here, so "the controller writes only `/status`" is covered by

@@ -30,13 +30,16 @@ const INSTALL_HINT: &str = "The Kubernetes API emulator of the tests (PyPI kmock
 /// Namespaces.
 ///
 /// What differs from a real API server (kmock 0.8, see the launcher's docstring):
-/// - objects are stored as sent: no `uid`, `resourceVersion`, `generation` or `creationTimestamp` is
-///   assigned (a test that needs a generation sends `metadata.generation` itself);
+/// - objects are stored as sent but for `metadata.resourceVersion`: no `uid`, `generation` or
+///   `creationTimestamp` is assigned (a test that needs a generation sends `metadata.generation`
+///   itself);
 /// - every PATCH, whatever its content type, is a recursive JSON merge, `/status` included, and a
 ///   PATCH of the main resource can change `.status` too;
-/// - lists answer `metadata.resourceVersion: "..."`; a watch replays every object as `ADDED`, then
-///   streams changes, whatever `resourceVersion` it was given;
-/// - PUT is a plain replace added by the launcher: no optimistic concurrency anywhere;
+/// - the launcher assigns `resourceVersion`s from one counter on every write (kube-rs's watcher
+///   starts over on a watch event without one); a list answers the version it is at, and a watch from
+///   a version streams only later changes (a watch without one replays every object as `ADDED`);
+/// - PUT is a replace added by the launcher, with optimistic concurrency (a PUT carrying a stale
+///   `resourceVersion` answers 409 Conflict); a second create of a Lease answers 409 AlreadyExists;
 /// - no validation against the CRD schemas, no admission, no RBAC.
 #[derive(Debug)]
 pub struct KubeEmulator {

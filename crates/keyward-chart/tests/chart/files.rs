@@ -102,8 +102,10 @@ fn refused(sets: &[&str], expected: &str) {
 
 #[test]
 fn values_that_would_break_the_controller_are_refused() {
-    // One controller until issue 19: the audit log is one file, one writer.
-    refused(&["replicaCount=2"], "issue 19");
+    // Several replicas only with the shared audit store: a file has one writer.
+    refused(&["replicaCount=2"], "state.postgres.url");
+    refused(&["replicaCount=2", "state.postgres.url=mysql://x"], "url");
+    refused(&["watchNamespaces={Org_A}"], "watchNamespaces");
     // The schema: a misspelt key, a wrong type, a digest that is none.
     refused(&["replicaCont=1"], "replicaCont");
     refused(&["rbac.clusterWide=yes"], "clusterWide");

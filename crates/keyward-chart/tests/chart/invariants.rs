@@ -107,7 +107,16 @@ fn check_container(at: &str, pod: &PodSpec, c: &Container) {
 fn check_pods(r: &Rendering) {
     let (at, deployment, labels, pod) = pod(r);
     let spec = deployment.spec.as_ref().unwrap();
-    assert!(spec.replicas.is_some_and(|n| n <= 1), "{at}: replicas {:?}: one controller at most", spec.replicas);
+    // More than one controller only sharding the work (a Lease per shard)
+    // and with a shared store instead of a ReadWriteOnce volume.
+    if spec.replicas.is_some_and(|n| n > 1) {
+        let args = pod.containers.first().and_then(|c| c.args.clone()).unwrap_or_default();
+        assert!(args.iter().any(|a| a == "--shards"), "{at}: several replicas without --shards: {args:?}");
+        let claims = pod.volumes.iter().flatten().any(|v| v.persistent_volume_claim.is_some());
+        assert!(!claims, "{at}: several replicas on one ReadWriteOnce claim");
+        let env = pod.containers.first().and_then(|c| c.env.clone()).unwrap_or_default();
+        assert!(env.iter().any(|e| e.name == "KEYWARD_STATE"), "{at}: several replicas without the shared store");
+    }
     assert!(selects(&match_labels(Some(&spec.selector)), &labels), "{at}: the selector misses its own pods");
     let pod_security = pod.security_context.clone().unwrap_or_default();
     assert_eq!(pod_security.run_as_non_root, Some(true), "{at}: pod runAsNonRoot");
@@ -135,8 +144,13 @@ fn check_pods(r: &Rendering) {
     let volume = pod.volumes.iter().flatten().find(|v| v.name == state.name).unwrap();
     let values = values_of(r);
     let persistence = |k: &str| value(&format!("persistence.{k}"), &values).cloned();
-    if persistence("enabled") == Some(false.into()) {
+    let replicas = value("replicaCount", &values).and_then(serde_yaml::Value::as_i64).unwrap_or(1);
+    if persistence("enabled") == Some(false.into()) || replicas > 1 {
+        // Several replicas keep their own scratch; the audit goes to the shared store.
         assert!(volume.empty_dir.is_some(), "{at}: persistence off, but the state volume is no emptyDir");
+        if replicas > 1 {
+            assert!(r.names::<PersistentVolumeClaim>().is_empty(), "{at}: a claim for several replicas");
+        }
     } else {
         let claim = &volume.persistent_volume_claim.as_ref().expect("the state volume is a claim").claim_name;
         let existing = persistence("existingClaim").and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
@@ -246,7 +260,10 @@ fn check_rbac(r: &Rendering) {
         }
     };
     for (at, b) in r.each::<RoleBinding>() {
-        let role = roles.iter().find(|(_, x)| x.metadata.name.as_ref() == Some(&b.role_ref.name));
+        // A Role per watched namespace, all of one name: the one beside the binding.
+        let role = roles.iter().find(|(_, x)| {
+            x.metadata.name.as_ref() == Some(&b.role_ref.name) && x.metadata.namespace == b.metadata.namespace
+        });
         let (_, role) = role.unwrap_or_else(|| panic!("{at}: binds Role {}, not rendered", b.role_ref.name));
         assert_eq!(b.role_ref.kind, "Role", "{at}");
         assert_eq!(b.metadata.namespace, role.metadata.namespace, "{at}: in the Role's namespace");
@@ -263,8 +280,11 @@ fn check_rbac(r: &Rendering) {
     // renew the Lease it is told to take.
     let args = pod.containers[0].args.clone().unwrap_or_default();
     let flag = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
+    let mut watched: Vec<String> = flag("--namespace").into_iter().collect();
+    watched.extend(flag("--namespaces").unwrap_or_default().split(',').filter(|n| !n.is_empty()).map(str::to_owned));
     for (at, role) in &roles {
-        assert_eq!(role.metadata.namespace, flag("--namespace"), "{at}: not in the watched namespace");
+        let ns = role.metadata.namespace.clone().unwrap_or_default();
+        assert!(watched.contains(&ns), "{at}: in {ns}, not a watched namespace {watched:?}");
         let lease = flag("--lease-name").unwrap_or_else(|| panic!("{at}: the Deployment names no --lease-name"));
         let renews = role.rules.iter().flatten().any(|rule| {
             rule.resources.as_ref().is_some_and(|x| x.contains(&"leases".to_owned()))

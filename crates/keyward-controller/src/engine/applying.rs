@@ -39,13 +39,24 @@ impl Engine {
         set: &PolicySet,
         plan: &Plan,
         kind: ReconcileKind,
+        read_from: std::time::Instant,
     ) -> Applied {
         let mut out = Applied::default();
         // Reviews change nothing; a reconcile's runs record only what they
         // carry out.
         let mut todo = plan.clone();
         todo.retain_changes(|c| c.action != Action::Review);
-        let prepared = self.applier.prepare(todo, set, connections.all(), Scope::EnforcedApps).await;
+        let gated;
+        let connectors = match &self.shards {
+            Some(gate) => {
+                // Another replica applies the rest; see `shards`.
+                todo.retain_changes(|c| gate.held_since(&c.app, read_from));
+                gated = super::shards::gate_all(connections.all(), gate);
+                &gated
+            }
+            None => connections.all(),
+        };
+        let prepared = self.applier.prepare(todo, set, connectors, Scope::EnforcedApps).await;
         if prepared.executable() == 0 {
             // Nothing to do is not written to the audit log: a resync every
             // few minutes would otherwise fill it with empty runs.

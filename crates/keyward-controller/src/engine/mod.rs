@@ -26,6 +26,8 @@
 //! - `applying` — handing enforced changes to the [`Applier`].
 //! - `publishing` — outcomes, statuses, metrics and the reconcile's log line.
 //! - `report` — what a reconcile returns ([`ReconcileReport`]).
+//! - `shards` — applying only to the apps whose shard this replica holds
+//!   ([`ShardGate`]), when the work is sharded across replicas.
 
 mod applying;
 mod connections;
@@ -36,6 +38,7 @@ mod reading;
 mod reconcile;
 mod report;
 mod secrets;
+mod shards;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -49,6 +52,7 @@ use tokio::sync::watch;
 
 pub use report::{ReconcileKind, ReconcileReport, Statuses};
 pub use secrets::{SecretData, SecretReader};
+pub use shards::{ShardGate, ShardPermit};
 
 use crate::ControllerError;
 use crate::metrics::Metrics;
@@ -94,6 +98,9 @@ pub struct Engine {
     /// Delta links and users of Microsoft Graph PeopleSources with
     /// `delta: true`, kept across reconciles.
     delta: Arc<keyward_sources::DeltaCache>,
+    /// The apps this replica may change when the work is sharded across
+    /// replicas; `None`: all of them.
+    shards: Option<Arc<dyn ShardGate>>,
     /// Whom full reconciles saw (`roster.json` beside the audit log), so a
     /// person deleted from a directory is shown, not forgotten.
     roster: RosterStore,
@@ -135,6 +142,7 @@ impl Engine {
             runs: AtomicU64::new(0),
             secrets: None,
             delta: Arc::default(),
+            shards: None,
         }
     }
 
@@ -162,6 +170,14 @@ impl Engine {
     #[must_use]
     pub fn with_secrets(mut self, reader: Arc<dyn SecretReader>) -> Self {
         self.secrets = Some(reader);
+        self
+    }
+
+    /// Applies only to the apps `gate` lets this replica change (the
+    /// Kubernetes mode with shards); the others are planned, never changed.
+    #[must_use]
+    pub fn with_shards(mut self, gate: Arc<dyn ShardGate>) -> Self {
+        self.shards = Some(gate);
         self
     }
 

@@ -28,6 +28,8 @@ impl Engine {
         let clock = Instant::now();
         let mut report = ReconcileReport::new(ReconcileKind::Full, None, today);
         let mut connections = self.connections.lock().await;
+        // Everything planned below is read after this instant.
+        let read_from = Instant::now();
         if self.is_stopping() {
             report.interrupted = true;
             return self.finish(report, clock);
@@ -85,7 +87,7 @@ impl Engine {
             }
         };
         self.record_listings(&listed).await;
-        let applied = self.apply(&connections, set, &plan, ReconcileKind::Full).await;
+        let applied = self.apply(&connections, set, &plan, ReconcileKind::Full, read_from).await;
         self.record_outcomes(set, &plan, &problems, &applied, &mut report);
         // Only after a read that worked (a roster keyward could not read is
         // left for a human); the update applies to the roster as stored
@@ -133,6 +135,8 @@ impl Engine {
         let clock = Instant::now();
         let mut report = ReconcileReport::new(ReconcileKind::Person, Some(person_key), today);
         let mut connections = self.connections.lock().await;
+        // Everything planned below is read after this instant.
+        let read_from = Instant::now();
         if self.is_stopping() {
             report.interrupted = true;
             return self.finish(report, clock);
@@ -198,7 +202,7 @@ impl Engine {
                 return self.finish(report, clock);
             }
         };
-        let applied = self.apply(&connections, set, &plan, ReconcileKind::Person).await;
+        let applied = self.apply(&connections, set, &plan, ReconcileKind::Person, read_from).await;
         self.record_outcomes(set, &plan, &problems, &applied, &mut report);
         drop(connections);
         report.apps.retain(|name, _| !not_read.contains(name));

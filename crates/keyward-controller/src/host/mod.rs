@@ -110,6 +110,11 @@ impl<H: Host> Controller<H> {
         Self { engine, host, readiness, tasks: Mutex::new(JoinSet::new()), queue: people::PersonQueue::default() }
     }
 
+    /// What `/readyz` serves for this controller.
+    pub fn readiness(&self) -> Arc<Readiness> {
+        self.readiness.clone()
+    }
+
     /// The engine.
     pub fn engine(&self) -> &Engine {
         &self.engine

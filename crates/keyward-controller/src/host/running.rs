@@ -70,6 +70,9 @@ pub(crate) struct Endpoints {
     pub(crate) webhook_secret: Option<WebhookSecret>,
     /// Where the secret is read from, for messages.
     pub(crate) webhook_secret_env: String,
+    /// Where accepted HR events go instead of the controller's own
+    /// reconciles (the Kubernetes mode with several namespaces: to each).
+    pub(crate) events: Option<Arc<dyn crate::http::PersonEvents>>,
 }
 
 /// The HTTP server and the main loop of one controller.
@@ -77,7 +80,8 @@ pub(crate) struct Running<H: Host> {
     pub(crate) controller: Arc<Controller<H>>,
     shutdown: watch::Sender<bool>,
     main: JoinHandle<()>,
-    server: JoinHandle<std::io::Result<()>>,
+    /// `None` for a controller whose endpoints another one serves.
+    server: Option<JoinHandle<std::io::Result<()>>>,
 }
 
 impl<H: Host> Running<H> {
@@ -91,10 +95,11 @@ impl<H: Host> Running<H> {
         timing: Timing,
     ) -> Self {
         let (shutdown, shutdown_rx) = watch::channel(false);
+        let events = endpoints.events.unwrap_or_else(|| Arc::new(HrEvents(controller.clone())));
         let state = HttpState::new(
             endpoints.metrics,
             controller.readiness.clone(),
-            Arc::new(HrEvents(controller.clone())),
+            events,
             endpoints.webhook_secret,
             endpoints.webhook_secret_env,
         );
@@ -109,7 +114,19 @@ impl<H: Host> Running<H> {
                 .await
         });
         let main = tokio::spawn(main_loop(controller.clone(), changes, shutdown_rx, timing));
-        Self { controller, shutdown, main, server }
+        Self { controller, shutdown, main, server: Some(server) }
+    }
+
+    /// Starts the main loop only: another controller serves the endpoints
+    /// (the Kubernetes mode's other namespaces).
+    pub(crate) fn start_loop(
+        controller: Arc<Controller<H>>,
+        changes: mpsc::UnboundedReceiver<&'static str>,
+        timing: Timing,
+    ) -> Self {
+        let (shutdown, shutdown_rx) = watch::channel(false);
+        let main = tokio::spawn(main_loop(controller.clone(), changes, shutdown_rx, timing));
+        Self { controller, shutdown, main, server: None }
     }
 
     /// Stops: no new HR events are taken (503) and no new reconcile
@@ -132,7 +149,10 @@ impl<H: Host> Running<H> {
         c.join_person_tasks().await;
         c.engine.idle().await;
         c.host.stopped();
-        let served = match self.server.await {
+        let Some(server) = self.server else {
+            return failed.map_or(Ok(()), Err);
+        };
+        let served = match server.await {
             Ok(Ok(())) => Ok(()),
             Ok(Err(e)) => Err(ControllerError::Serve(e)),
             Err(e) => Err(ControllerError::Internal(format!("the HTTP server task ended abnormally: {e}"))),

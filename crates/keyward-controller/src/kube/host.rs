@@ -33,6 +33,10 @@ use crate::host::{Controller, Host, Wake};
 use crate::http::Readiness;
 use crate::status;
 
+/// Most objects of one kind read from one namespace by default
+/// (`--max-objects-per-namespace`).
+pub const DEFAULT_MAX_OBJECTS: usize = 5_000;
+
 /// Name under which events are reported (`reportingController`).
 pub const REPORTER: &str = "keyward.io/controller";
 
@@ -69,6 +73,12 @@ pub struct Cluster {
     seeded: AtomicBool,
     /// The directories files named by resources may be under.
     files: AllowedDirs,
+    /// With `--shards`: which apps this replica writes statuses and
+    /// Events for (those whose shard it holds).
+    shards: Option<super::sharding::Shards>,
+    /// Most objects of one kind read from the namespace: what one
+    /// organisation may cost the controller.
+    max_objects: usize,
 }
 
 impl std::fmt::Debug for Cluster {
@@ -149,7 +159,35 @@ impl Cluster {
             written: tokio::sync::Mutex::new(Statuses::default()),
             seeded: AtomicBool::new(false),
             files: AllowedDirs::none(),
+            shards: None,
+            max_objects: DEFAULT_MAX_OBJECTS,
         }
+    }
+
+    /// Writes statuses and Events only for the apps whose shard this
+    /// replica holds, and the namespace's own ones when it is their
+    /// writer; tells `shards` the namespace's apps at every load.
+    #[must_use]
+    pub(super) fn sharded(mut self, shards: Option<super::sharding::Shards>) -> Self {
+        self.shards = shards;
+        self
+    }
+
+    /// Refuses a namespace with more than `max` objects of one kind.
+    #[must_use]
+    pub(super) fn at_most(mut self, max: usize) -> Self {
+        self.max_objects = max;
+        self
+    }
+
+    /// Whether this replica writes `app`'s status and Events.
+    fn writes_app(&self, app: &str) -> bool {
+        self.shards.as_ref().is_none_or(|s| s.holds(&self.namespace, app))
+    }
+
+    /// Whether this replica writes the namespace's own statuses.
+    fn writes_namespace(&self) -> bool {
+        self.shards.as_ref().is_none_or(|s| s.writes_namespace(&self.namespace))
     }
 
     /// Lets the namespace's resources read files under `files` (none by
@@ -173,7 +211,17 @@ impl Cluster {
     {
         let api: Api<K> = Api::namespaced(self.client.clone(), &self.namespace);
         let what = format!("list {} in namespace {}", K::plural(&()), self.namespace);
-        Ok(api.list(&ListParams::default()).await.map_err(api_err(what))?.items)
+        // One more than allowed is enough to tell "too many".
+        let limit = u32::try_from(self.max_objects.saturating_add(1)).unwrap_or(u32::MAX);
+        let items = api.list(&ListParams::default().limit(limit)).await.map_err(api_err(what))?.items;
+        if items.len() > self.max_objects {
+            return Err(KubeError::TooMany {
+                namespace: self.namespace.clone(),
+                kind: K::plural(&()).into_owned(),
+                max: self.max_objects,
+            });
+        }
+        Ok(items)
     }
 
     /// Writes changed statuses and new events. Failures are logged: the
@@ -188,6 +236,9 @@ impl Cluster {
         let mut written = self.written.lock().await;
         for (name, status) in &report.applications {
             let Some((generation, _)) = snap.apps.get(name) else { continue };
+            if !self.writes_app(name) {
+                continue;
+            }
             let mut next = status.clone();
             next.observed_generation = *generation;
             if written.applications.get(name) == Some(&next) {
@@ -200,8 +251,12 @@ impl Cluster {
                 Err(e) => tracing::warn!(application = %name, error = %e, "cannot write the status"),
             }
         }
+        let own = self.writes_namespace();
         for (name, status) in &report.people_sources {
             let Some(generation) = snap.sources.get(name) else { continue };
+            if !own {
+                continue;
+            }
             let mut next = status.clone();
             next.observed_generation = *generation;
             if written.people_sources.get(name) == Some(&next) {
@@ -221,6 +276,9 @@ impl Cluster {
         }
         for (name, outcome) in &report.apps {
             let Some((_, reference)) = snap.apps.get(name) else { continue };
+            if !self.writes_app(name) {
+                continue;
+            }
             for w in memory.filter(name, report::wanted_events(outcome, full), full) {
                 report::publish(&self.recorder, reference, &w).await;
             }
@@ -238,7 +296,7 @@ impl Cluster {
         apps: &BTreeMap<String, (Option<i64>, ObjectReference)>,
         sources: &BTreeMap<String, Option<i64>>,
     ) {
-        if !self.is_leader() {
+        if !self.is_leader() || !self.writes_namespace() {
             return;
         }
         let now = jiff::Timestamp::now();
@@ -305,6 +363,9 @@ impl Host for Cluster {
             };
             self.engine.seed_statuses(st.clone());
             *self.written.lock().await = st;
+        }
+        if let Some(shards) = &self.shards {
+            shards.set_apps(&self.namespace, apps.iter().map(|a| a.name_any()).collect());
         }
         let snapshot_apps = apps.iter().map(|a| (a.name_any(), (a.metadata.generation, a.object_ref(&())))).collect();
         let snapshot_sources = sources.iter().map(|s| (s.name_any(), s.metadata.generation)).collect();

@@ -105,6 +105,21 @@ fn held_spec(
     spec
 }
 
+/// What [`LeaseLock::acquire`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Acquired {
+    /// We held it and renewed it.
+    Renewed,
+    /// We took it: it was absent, released (`from: None`) or expired
+    /// (`from`: who held it last).
+    Taken {
+        /// The holder it was taken from, if it named one.
+        from: Option<String>,
+    },
+    /// Another replica holds it (fresh, or it won the race).
+    Busy,
+}
+
 /// One replica's handle on the Lease.
 #[derive(Clone)]
 pub struct LeaseLock {
@@ -150,6 +165,12 @@ impl LeaseLock {
     /// replica holds it (it is fresh, or it won the race: 409). Never
     /// writes to a Lease another replica holds and renewed in time.
     pub async fn try_acquire_or_renew(&self) -> Result<bool, LeaseError> {
+        Ok(self.acquire().await? != Acquired::Busy)
+    }
+
+    /// [`LeaseLock::try_acquire_or_renew`], saying whether the Lease was
+    /// renewed or taken, and from whom.
+    pub async fn acquire(&self) -> Result<Acquired, LeaseError> {
         let now = Timestamp::now();
         let current = match self.api.get_opt(&self.name).await.map_err(self.err("read"))? {
             Some(l) => l,
@@ -159,24 +180,26 @@ impl LeaseLock {
                     spec: Some(held_spec(None, &self.identity, now, self.duration, true)),
                 };
                 return match self.api.create(&PostParams::default(), &lease).await {
-                    Ok(_) => Ok(true),
-                    Err(e) if conflict(&e) => Ok(false),
+                    Ok(_) => Ok(Acquired::Taken { from: None }),
+                    Err(e) if conflict(&e) => Ok(Acquired::Busy),
                     Err(e) => Err(self.err("create")(e)),
                 };
             }
         };
         let (takeover, action) = match holder(current.spec.as_ref(), &self.identity, now, self.duration) {
-            Holder::Other(_) => return Ok(false),
+            Holder::Other(_) => return Ok(Acquired::Busy),
             Holder::Us => (false, "renew"),
             Holder::Free => (true, "take over"),
         };
+        let previous = current.spec.as_ref().and_then(|s| s.holder_identity.clone()).filter(|h| !h.is_empty());
         let mut next = current.clone();
         // `metadata.resourceVersion` is kept from the read: the replace
         // fails with 409 if anyone wrote in between.
         next.spec = Some(held_spec(current.spec.as_ref(), &self.identity, now, self.duration, takeover));
         match self.api.replace(&self.name, &PostParams::default(), &next).await {
-            Ok(_) => Ok(true),
-            Err(e) if conflict(&e) => Ok(false),
+            Ok(_) if takeover => Ok(Acquired::Taken { from: previous }),
+            Ok(_) => Ok(Acquired::Renewed),
+            Err(e) if conflict(&e) => Ok(Acquired::Busy),
             Err(e) => Err(self.err(action)(e)),
         }
     }

@@ -10,10 +10,15 @@
 //! - [`host`] — the [`Cluster`] host: the five kinds listed into a policy
 //!   set, statuses and events written back ([`Reconciler`]).
 //! - [`lease`] — leader election with a `coordination.k8s.io/v1` Lease.
+//! - [`shards`] — which replica should apply to which (namespace,
+//!   application): rendezvous hashing.
+//! - [`sharding`] — `--shards`: heartbeat Leases, a Lease per shard, the
+//!   engine's gate.
 //! - [`report`] — status patches and the events worth sending.
 //! - [`secrets`] — connector credentials read from Secrets by name.
-//! - [`run`] — starting and stopping: watchers, leader election, the
-//!   standby `/readyz`, and the Lease released on shutdown.
+//! - [`run`] — starting and stopping: one organisation per watched
+//!   namespace (its own engine, audit log, loop and watchers), leader
+//!   election or shards, `/readyz`, and the Leases released on shutdown.
 //!
 //! # Leadership and the Service
 //!
@@ -61,6 +66,8 @@ pub mod lease;
 pub mod report;
 pub mod run;
 pub mod secrets;
+pub mod sharding;
+pub mod shards;
 
 pub use crds::check_crds;
 pub use host::{Cluster, Reconciler};
@@ -103,6 +110,18 @@ pub enum KubeError {
         what: String,
         /// What the client said.
         source: kube::Error,
+    },
+    /// A namespace has more objects of one kind than one organisation may.
+    #[error(
+        "namespace {namespace} has more than {max} {kind}; nothing of it is reconciled. Remove what is not needed, or raise --max-objects-per-namespace"
+    )]
+    TooMany {
+        /// The namespace.
+        namespace: String,
+        /// The kind, plural.
+        kind: String,
+        /// The limit.
+        max: usize,
     },
     /// The Lease could not be used.
     #[error(transparent)]

@@ -4,7 +4,7 @@
 //! election with a Lease, `/readyz` answering `standby` on the replicas
 //! that do not lead, and the Lease released on shutdown.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,18 +23,24 @@ use tokio::time::Instant;
 
 use super::host::Cluster;
 use super::lease::{self, LeaseLock};
+use super::sharding::{ShardConfig, Shards};
 use super::{KubeError, check_crds};
 use crate::engine::{Engine, EngineConfig, Statuses};
-use crate::host::{self, Controller, Endpoints, Running, Timing};
-use crate::http::Readiness;
+use crate::host::{self, Controller, Endpoints, HrEvents, Running, Timing};
+use crate::http::{PersonEvents, Readiness};
 use crate::metrics::Metrics;
 use crate::webhook::WebhookSecret;
 
 /// How to run the Kubernetes mode.
 #[derive(Debug, Clone)]
 pub struct KubernetesOptions {
-    /// The namespace whose keyward.io resources are reconciled.
+    /// The controller's own namespace: where the leader-election Lease and
+    /// the replicas' heartbeat Leases live, and the one namespace watched
+    /// when `namespaces` is empty.
     pub namespace: String,
+    /// The namespaces whose keyward.io resources are reconciled, one
+    /// organisation each; empty: `namespace` alone.
+    pub namespaces: Vec<String>,
     /// Where the HTTP endpoints listen.
     pub listen: SocketAddr,
     /// Time between full reconciles.
@@ -42,18 +48,23 @@ pub struct KubernetesOptions {
     /// Quiet time after a resource changes before reconciling, so a
     /// `kubectl apply -f dir/` causes one reconcile, not one per object.
     pub debounce: Duration,
-    /// The audit log.
+    /// The audit log. With several namespaces each organisation has its
+    /// own, in a directory named after the namespace beside this path
+    /// ([`org_path`]).
     pub audit_log: std::path::PathBuf,
     /// Keep the audit log and the roster in PostgreSQL instead of
     /// `audit_log`: the URL (`--state`, never with a password).
     pub state: Option<String>,
-    /// The chain in `state`: the namespace unless set (`--state-chain`).
+    /// The chain in `state`: the namespace unless set (`--state-chain`,
+    /// with one namespace only: with several, each organisation's chain is
+    /// its namespace).
     pub state_chain: Option<String>,
     /// The Secret of the namespace holding the database password, and its
     /// key (`--state-password-secret NAME/KEY`); else the password comes
     /// from `KEYWARD_STATE_PASSWORD(_FILE)`.
     pub state_password_secret: Option<(String, String)>,
-    /// Where checklists for read-only apps in enforce mode go.
+    /// Where checklists for read-only apps in enforce mode go (per
+    /// namespace like the audit log).
     pub checklist_dir: std::path::PathBuf,
     /// The HR webhook secret; `None` disables `POST /hr/events`.
     pub webhook_secret: Option<WebhookSecret>,
@@ -63,7 +74,8 @@ pub struct KubernetesOptions {
     pub guard: GuardOptions,
     /// The language of the checklists (the global `--lang`); English unless set.
     pub lang: keyward_core::i18n::Lang,
-    /// The Lease's name.
+    /// The Lease's name; with `shards`, the prefix of the heartbeat and
+    /// shard Leases.
     pub lease_name: String,
     /// This replica's name in the Lease.
     pub identity: String,
@@ -74,6 +86,12 @@ pub struct KubernetesOptions {
     /// Directories whose files the namespace's resources may name
     /// (`--allow-files`, repeatable); none by default. Each must exist.
     pub allow_files: Vec<std::path::PathBuf>,
+    /// Shard the applying across replicas by (namespace, application),
+    /// with a Lease per shard ([`super::sharding`]), instead of electing
+    /// one replica that does everything.
+    pub shards: bool,
+    /// Most objects of one kind read from one namespace.
+    pub max_objects: usize,
 }
 
 impl KubernetesOptions {
@@ -81,6 +99,7 @@ impl KubernetesOptions {
     pub fn new(namespace: impl Into<String>) -> Self {
         Self {
             namespace: namespace.into(),
+            namespaces: Vec::new(),
             listen: SocketAddr::from(([0, 0, 0, 0], 8080)),
             resync: crate::standalone::DEFAULT_RESYNC,
             debounce: crate::standalone::DEFAULT_DEBOUNCE,
@@ -98,7 +117,39 @@ impl KubernetesOptions {
             lease_duration: lease::DEFAULT_DURATION,
             renew_every: lease::DEFAULT_RENEW,
             allow_files: Vec::new(),
+            shards: false,
+            max_objects: super::host::DEFAULT_MAX_OBJECTS,
         }
+    }
+
+    /// The namespaces reconciled, each once, in the order given.
+    pub fn watched(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let given = if self.namespaces.is_empty() { std::slice::from_ref(&self.namespace) } else { &self.namespaces };
+        for ns in given {
+            let ns = ns.trim();
+            if !ns.is_empty() && !out.iter().any(|o| o == ns) {
+                out.push(ns.to_owned());
+            }
+        }
+        out
+    }
+}
+
+/// Where an organisation's file goes: `path` itself with one namespace;
+/// with several, `path`'s file name in a directory named after the
+/// namespace beside it (`/var/lib/keyward/audit.jsonl` →
+/// `/var/lib/keyward/acme/audit.jsonl`), so each organisation has its own
+/// audit chain, roster and checklists. The shared audit store replaces
+/// the files when it is configured.
+pub fn org_path(path: &std::path::Path, namespace: &str, several: bool) -> std::path::PathBuf {
+    if !several {
+        return path.to_owned();
+    }
+    let parent = path.parent().unwrap_or_else(|| std::path::Path::new(""));
+    match path.file_name() {
+        Some(name) => parent.join(namespace).join(name),
+        None => path.join(namespace),
     }
 }
 
@@ -115,15 +166,25 @@ pub async fn run_kubernetes(opts: KubernetesOptions) -> Result<(), KubeError> {
     running.shutdown().await
 }
 
+/// One organisation: a namespace's controller and its main loop.
+struct Org {
+    namespace: String,
+    running: Running<Cluster>,
+}
+
 /// A running Kubernetes-mode controller.
 pub struct Kubernetes {
     addr: SocketAddr,
-    running: Running<Cluster>,
+    /// The first serves the HTTP endpoints for all.
+    orgs: Vec<Org>,
     watchers: JoinSet<()>,
-    leading: tokio::task::JoinHandle<()>,
-    /// Ends the leader election.
-    stop_leading: watch::Sender<bool>,
-    lock: LeaseLock,
+    /// Leader election or the shards' Leases.
+    leases: tokio::task::JoinHandle<()>,
+    /// Ends the leader election or the shards.
+    stop_leases: watch::Sender<bool>,
+    /// The leader-election Lease; `None` with shards.
+    lock: Option<LeaseLock>,
+    shards: Option<Shards>,
 }
 
 impl std::fmt::Debug for Kubernetes {
@@ -132,71 +193,150 @@ impl std::fmt::Debug for Kubernetes {
     }
 }
 
+/// Sends an HR event to every organisation's controller; each looks the
+/// person up in its own HR data only.
+struct FanOut(Vec<Arc<dyn PersonEvents>>);
+
+impl PersonEvents for FanOut {
+    fn reconcile_people(&self, event_id: &str, people: Vec<String>) -> Result<(), String> {
+        let mut first_err = None;
+        let mut taken = false;
+        for org in &self.0 {
+            match org.reconcile_people(event_id, people.clone()) {
+                Ok(()) => taken = true,
+                Err(e) => {
+                    first_err.get_or_insert(e);
+                }
+            }
+        }
+        match first_err {
+            Some(e) if !taken => Err(e),
+            _ => Ok(()),
+        }
+    }
+}
+
 impl Kubernetes {
-    /// Opens the audit log, binds the listener, starts leader election,
-    /// the watchers and the loop. Errors here mean nothing was started.
+    /// Opens the audit logs, binds the listener, starts leader election
+    /// (or the shards), the watchers and one loop per namespace. Errors
+    /// here mean nothing was started.
     pub async fn start(client: Client, opts: KubernetesOptions) -> Result<Self, KubeError> {
         let files = super::allowed_dirs(&opts.allow_files)?;
+        let namespaces = opts.watched();
+        let several = namespaces.len() > 1;
         let metrics = Metrics::new();
-        let secrets = Arc::new(super::KubeSecrets::new(client.clone(), &opts.namespace));
+        // The state database is the controller's own: its password comes
+        // from the controller's home namespace, never an organisation's.
         let state = match &opts.state {
-            Some(url) => Some(state_of(url, opts.state_password_secret.as_ref(), secrets.as_ref()).await?),
+            Some(url) => {
+                let home = super::KubeSecrets::new(client.clone(), &opts.namespace);
+                Some(state_of(url, opts.state_password_secret.as_ref(), &home).await?)
+            }
             None => None,
         };
-        let config = EngineConfig {
-            audit_log: opts.audit_log.clone(),
-            checklist_dir: opts.checklist_dir.clone(),
-            guard: opts.guard.clone(),
-            metrics: metrics.clone(),
-            lang: opts.lang,
-        };
-        let chain = opts.state_chain.as_deref().unwrap_or(&opts.namespace);
-        let engine = Arc::new(Engine::open(config, state.as_ref(), chain).await?.with_secrets(secrets));
         let (listener, addr) = host::listen(opts.listen).await?;
         host::warn_if_events_disabled(opts.webhook_secret.as_ref(), &opts.webhook_secret_env);
-        let readiness = Arc::new(Readiness::default());
-        let (leader_tx, leader_rx) = watch::channel(false);
-        let cluster = Cluster::new(
-            client.clone(),
-            opts.namespace.clone(),
-            engine.clone(),
-            readiness.clone(),
-            leader_rx.clone(),
-            &opts.identity,
-            &opts.lease_name,
-        )
-        .allowing_files(files);
-        let controller = Arc::new(Controller::with_host(engine, readiness, cluster));
+        // With shards every replica reconciles; the Leases decide what it applies.
+        let (leader_tx, leader_rx) = watch::channel(opts.shards);
+        let mut channels = Vec::new();
+        let mut triggers = BTreeMap::new();
+        for ns in &namespaces {
+            let (tx, rx) = mpsc::unbounded_channel();
+            triggers.insert(ns.clone(), tx.clone());
+            channels.push((ns.clone(), tx, rx));
+        }
+        let shards = opts.shards.then(|| {
+            let config = ShardConfig {
+                prefix: opts.lease_name.clone(),
+                home: opts.namespace.clone(),
+                identity: opts.identity.clone(),
+                duration: opts.lease_duration,
+                renew_every: opts.renew_every,
+            };
+            Shards::new(client.clone(), config, triggers, metrics.clone())
+        });
 
-        let lock = LeaseLock::new(
-            Api::<Lease>::namespaced(client.clone(), &opts.namespace),
-            opts.lease_name.clone(),
-            opts.identity.clone(),
-            opts.lease_duration,
-        );
-        let (stop_leading, stop_leading_rx) = watch::channel(false);
-        let leading = tokio::spawn(lead(lock.clone(), opts.renew_every, leader_tx, stop_leading_rx));
-
-        let (trigger_tx, trigger_rx) = mpsc::unbounded_channel();
+        let mut controllers = Vec::new();
         let mut watchers = JoinSet::new();
-        let ns = &opts.namespace;
-        watchers.spawn(watch_kind(Api::<PeopleSource>::namespaced(client.clone(), ns), true, trigger_tx.clone()));
-        watchers.spawn(watch_kind(Api::<Application>::namespaced(client.clone(), ns), true, trigger_tx.clone()));
-        watchers.spawn(watch_kind(Api::<AccessPolicy>::namespaced(client.clone(), ns), false, trigger_tx.clone()));
-        watchers.spawn(watch_kind(Api::<Exception>::namespaced(client.clone(), ns), false, trigger_tx.clone()));
-        watchers.spawn(watch_kind(Api::<SeparationOfDuties>::namespaced(client, ns), false, trigger_tx));
+        for (ns, tx, rx) in channels {
+            let org_metrics = if several { metrics.scoped(&ns) } else { metrics.clone() };
+            let config = EngineConfig {
+                audit_log: org_path(&opts.audit_log, &ns, several),
+                checklist_dir: org_path(&opts.checklist_dir, &ns, several),
+                guard: opts.guard.clone(),
+                metrics: org_metrics,
+                lang: opts.lang,
+            };
+            // One chain per organisation in a shared database.
+            let chain = if several { ns.as_str() } else { opts.state_chain.as_deref().unwrap_or(&ns) };
+            let mut engine = Engine::open(config, state.as_ref(), chain)
+                .await?
+                // Credentials only from Secrets of the organisation's own namespace.
+                .with_secrets(Arc::new(super::KubeSecrets::new(client.clone(), &ns)));
+            if let Some(s) = &shards {
+                engine = engine.with_shards(s.gate(&ns));
+            }
+            let engine = Arc::new(engine);
+            let readiness = Arc::new(Readiness::default());
+            let cluster = Cluster::new(
+                client.clone(),
+                ns.clone(),
+                engine.clone(),
+                readiness.clone(),
+                leader_rx.clone(),
+                &opts.identity,
+                &opts.lease_name,
+            )
+            .allowing_files(files.clone())
+            .sharded(shards.clone())
+            .at_most(opts.max_objects);
+            controllers.push((ns.clone(), Arc::new(Controller::with_host(engine, readiness, cluster)), rx));
+            spawn_watchers(&mut watchers, &client, &ns, &tx);
+        }
 
-        let endpoints = Endpoints {
+        let (stop_leases, stop_leases_rx) = watch::channel(false);
+        let (leases, lock) = match &shards {
+            Some(s) => {
+                s.announce().await?;
+                (tokio::spawn(s.clone().run(stop_leases_rx)), None)
+            }
+            None => {
+                let lock = LeaseLock::new(
+                    Api::<Lease>::namespaced(client.clone(), &opts.namespace),
+                    opts.lease_name.clone(),
+                    opts.identity.clone(),
+                    opts.lease_duration,
+                );
+                (tokio::spawn(lead(lock.clone(), opts.renew_every, leader_tx, stop_leases_rx)), Some(lock))
+            }
+        };
+
+        let events: Vec<Arc<dyn PersonEvents>> =
+            controllers.iter().map(|(_, c, _)| Arc::new(HrEvents(c.clone())) as Arc<dyn PersonEvents>).collect();
+        let readiness: Vec<(String, Arc<Readiness>)> =
+            controllers.iter().map(|(ns, c, _)| (ns.clone(), c.readiness())).collect();
+        let timing = Timing { resync: opts.resync, debounce: opts.debounce };
+        let mut orgs = Vec::new();
+        let mut endpoints = Some(Endpoints {
             listener,
             metrics,
             webhook_secret: opts.webhook_secret.clone(),
             webhook_secret_env: opts.webhook_secret_env.clone(),
-        };
-        let lease_name = opts.lease_name.clone();
-        let layer = move |router| standby_readiness(router, leader_rx, lease_name);
-        let timing = Timing { resync: opts.resync, debounce: opts.debounce };
-        let running = Running::start(controller, endpoints, layer, trigger_rx, timing);
-        Ok(Self { addr, running, watchers, leading, lock, stop_leading })
+            events: several.then(|| Arc::new(FanOut(events)) as Arc<dyn PersonEvents>),
+        });
+        for (namespace, controller, rx) in controllers {
+            let running = match endpoints.take() {
+                Some(e) => {
+                    let lease_name = opts.lease_name.clone();
+                    let (leader, ready, sharded) = (leader_rx.clone(), readiness.clone(), opts.shards);
+                    let layer = move |router| readiness_layer(router, leader, lease_name, ready, sharded);
+                    Running::start(controller, e, layer, rx, timing)
+                }
+                None => Running::start_loop(controller, rx, timing),
+            };
+            orgs.push(Org { namespace, running });
+        }
+        Ok(Self { addr, orgs, watchers, leases, stop_leases, lock, shards })
     }
 
     /// Where the HTTP endpoints listen.
@@ -204,50 +344,94 @@ impl Kubernetes {
         self.addr
     }
 
-    /// The statuses after the last reconcile.
+    /// The statuses after the last reconcile (of the first namespace).
     pub fn statuses(&self) -> Statuses {
-        self.running.controller.engine().statuses()
+        self.orgs.first().map(|o| o.running.controller.engine().statuses()).unwrap_or_default()
+    }
+
+    /// The statuses after the last reconcile of `namespace`'s organisation.
+    pub fn statuses_of(&self, namespace: &str) -> Option<Statuses> {
+        self.orgs.iter().find(|o| o.namespace == namespace).map(|o| o.running.controller.engine().statuses())
+    }
+
+    /// The shards this replica holds (none without `shards`).
+    pub fn shards_held(&self) -> Vec<super::shards::Shard> {
+        self.shards.as_ref().map(Shards::held).unwrap_or_default()
     }
 
     /// Stops: watchers end, no new HR events are taken, a reconcile that is
     /// reading stops before applying and one that is applying finishes;
-    /// then the HTTP server closes and the Lease is released so a standby
-    /// takes over at once (even when something before did not stop
+    /// then the HTTP server closes and the Leases are released so another
+    /// replica takes over at once (even when something before did not stop
     /// cleanly).
     pub async fn shutdown(mut self) -> Result<(), KubeError> {
-        let stop_watching = async {
-            // No renewal from now on; the Lease is released at the end.
-            self.stop_leading.send_replace(true);
-            self.watchers.shutdown().await;
-        };
-        if let Err(e) = self.running.stop(stop_watching).await {
-            tracing::warn!(error = %e, "the controller did not stop cleanly; releasing the Lease all the same");
+        self.watchers.shutdown().await;
+        // The first serves the endpoints: it stops last.
+        while let Some(org) = self.orgs.pop() {
+            if let Err(e) = org.running.stop(async {}).await {
+                tracing::warn!(namespace = %org.namespace, error = %e, "the controller did not stop cleanly; releasing the Lease all the same");
+            }
         }
-        if let Err(e) = (&mut self.leading).await {
-            tracing::warn!(error = %e, "the leader election task ended abnormally");
+        // No renewal from now on; the shards release their Leases after
+        // the changes in flight.
+        self.stop_leases.send_replace(true);
+        if let Err(e) = (&mut self.leases).await {
+            tracing::warn!(error = %e, "the Lease task ended abnormally");
         }
-        self.lock.release().await?;
-        tracing::info!("stopped; the Lease is released");
+        if let Some(lock) = &self.lock {
+            lock.release().await?;
+        }
+        tracing::info!("stopped; the Leases are released");
         Ok(())
     }
 }
 
-/// Answers `/readyz` with 503 `standby` while this replica does not hold
-/// the Lease, so the Service routes only to the leader.
-fn standby_readiness(router: axum::Router, leader: watch::Receiver<bool>, lease: String) -> axum::Router {
+/// Watches the five kinds of `ns`, waking its loop through `tx`.
+fn spawn_watchers(set: &mut JoinSet<()>, client: &Client, ns: &str, tx: &mpsc::UnboundedSender<&'static str>) {
+    set.spawn(watch_kind(Api::<PeopleSource>::namespaced(client.clone(), ns), true, tx.clone()));
+    set.spawn(watch_kind(Api::<Application>::namespaced(client.clone(), ns), true, tx.clone()));
+    set.spawn(watch_kind(Api::<AccessPolicy>::namespaced(client.clone(), ns), false, tx.clone()));
+    set.spawn(watch_kind(Api::<Exception>::namespaced(client.clone(), ns), false, tx.clone()));
+    set.spawn(watch_kind(Api::<SeparationOfDuties>::namespaced(client.clone(), ns), false, tx.clone()));
+}
+
+/// Answers `/readyz`: 503 `standby` while this replica does not hold
+/// the leader Lease (without shards), so the Service routes only to the
+/// leader; with several namespaces, ready only when every organisation is,
+/// each reason prefixed with its namespace.
+fn readiness_layer(
+    router: axum::Router,
+    leader: watch::Receiver<bool>,
+    lease: String,
+    orgs: Vec<(String, Arc<Readiness>)>,
+    sharded: bool,
+) -> axum::Router {
     router.layer(axum::middleware::from_fn(move |req: axum::extract::Request, next: axum::middleware::Next| {
-        let leading = *leader.borrow();
+        let leading = sharded || *leader.borrow();
         let lease = lease.clone();
+        let several = orgs.len() > 1;
+        let reasons: Vec<String> = if several {
+            orgs.iter()
+                .flat_map(|(ns, r)| r.reasons().into_iter().map(move |why| format!("namespace {ns}: {why}")))
+                .collect()
+        } else {
+            Vec::new()
+        };
         async move {
-            if req.uri().path() == "/readyz" && !leading {
-                let body = serde_json::json!({
-                    "ready": false,
-                    "reasons": [format!("standby: another replica holds the Lease {lease}")],
-                });
-                return axum::response::IntoResponse::into_response((
+            let unavailable = |reasons: Vec<String>| {
+                let body = serde_json::json!({ "ready": false, "reasons": reasons });
+                axum::response::IntoResponse::into_response((
                     axum::http::StatusCode::SERVICE_UNAVAILABLE,
                     axum::Json(body),
-                ));
+                ))
+            };
+            if req.uri().path() == "/readyz" {
+                if !leading {
+                    return unavailable(vec![format!("standby: another replica holds the Lease {lease}")]);
+                }
+                if !reasons.is_empty() {
+                    return unavailable(reasons);
+                }
             }
             next.run(req).await
         }

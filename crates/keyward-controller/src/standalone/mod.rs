@@ -140,6 +140,7 @@ impl Standalone {
             metrics,
             webhook_secret: opts.webhook_secret.clone(),
             webhook_secret_env: opts.webhook_secret_env.clone(),
+            events: None,
         };
         let timing = Timing { resync: opts.resync, debounce: opts.debounce };
         let running = Running::start(controller, endpoints, |router| router, changes_rx, timing);

@@ -57,10 +57,36 @@ pub struct ControllerArgs {
     /// reconciled (default: $POD_NAMESPACE, else `default`).
     #[arg(long, value_name = "NAME", env = "POD_NAMESPACE", default_value = "default")]
     pub namespace: String,
+    /// Kubernetes mode: the namespaces to reconcile, one organisation
+    /// each, comma-separated or repeated (default: --namespace alone).
+    /// Nothing read in one is used for another; with several, each has its
+    /// own audit log and checklists in a directory named after it beside
+    /// --audit-log and --checklist-dir.
+    #[arg(long = "namespaces", value_name = "NAME,…", env = "KEYWARD_NAMESPACES", value_delimiter = ',')]
+    pub namespaces: Vec<String>,
     /// Kubernetes mode: the Lease that elects the one replica that
-    /// reconciles.
+    /// reconciles; with --shards, the prefix of the replicas' heartbeat
+    /// Leases and of the Lease of each shard.
     #[arg(long, value_name = "NAME", default_value = "keyward-controller")]
     pub lease_name: String,
+    /// Kubernetes mode: share the work among all replicas, by namespace
+    /// and application, with a Lease per shard, instead of one leader
+    /// doing everything. Every replica plans; each applies only to the
+    /// applications whose shard Lease it holds.
+    #[arg(long)]
+    pub shards: bool,
+    /// Kubernetes mode: how long a Lease lasts without renewal; a dead
+    /// replica's work moves to another after about this long.
+    #[arg(long, value_name = "DURATION", default_value = "15s", value_parser = keyward_controller::parse_interval)]
+    pub lease_duration: Duration,
+    /// Kubernetes mode: time between Lease renewals (at most a third of
+    /// --lease-duration).
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = keyward_controller::parse_interval)]
+    pub lease_renew: Duration,
+    /// Kubernetes mode: most objects of one kind read from one namespace;
+    /// a namespace with more is not reconciled (the others are).
+    #[arg(long, value_name = "N", default_value_t = keyward_controller::kube::host::DEFAULT_MAX_OBJECTS)]
+    pub max_objects_per_namespace: usize,
     /// Kubernetes mode: this replica's name in the Lease (default:
     /// $POD_NAME, else the host name).
     #[arg(long, value_name = "NAME")]
@@ -113,7 +139,12 @@ pub async fn run(args: ControllerArgs) -> Result<ExitCode> {
         webhook_secret_env,
         log_format: _,
         namespace,
+        namespaces,
         lease_name,
+        shards,
+        lease_duration,
+        lease_renew,
+        max_objects_per_namespace,
         identity,
         allow_files,
         guard,
@@ -135,6 +166,16 @@ pub async fn run(args: ControllerArgs) -> Result<ExitCode> {
         opts.guard = guard.options();
         opts.lang = crate::language::current();
         opts.lease_name = lease_name;
+        opts.namespaces = namespaces;
+        opts.shards = shards;
+        if lease_renew.saturating_mul(3) > lease_duration {
+            anyhow::bail!(
+                "--lease-renew {lease_renew:?} is more than a third of --lease-duration {lease_duration:?}: a Lease would expire after one failed renewal; renew more often or lengthen the Lease"
+            );
+        }
+        opts.lease_duration = lease_duration;
+        opts.renew_every = lease_renew;
+        opts.max_objects = max_objects_per_namespace;
         opts.allow_files = allow_files;
         opts.state = state;
         opts.state_chain = state_chain;
