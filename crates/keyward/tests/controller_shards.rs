@@ -8,7 +8,9 @@
 //!   503 with `Retry-After` for a while, so the apply is caught halfway):
 //!   its shards move to the others within the Lease time and the joiners it
 //!   did not create are created by the new holder;
-//! - no change is applied twice over the union of the replicas' audit logs;
+//! - the replicas share one audit store in a real PostgreSQL 15 (one chain
+//!   per organisation, written by all three at once): no change is applied
+//!   twice, and `keyward audit export` (which verifies) accepts both chains;
 //! - the organisations stay apart: same app name and same Secret name in
 //!   both namespaces, different tokens; each organisation's people reach
 //!   only its own SCIM servers.
@@ -19,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use keyward_testkit::{Fault, FaultProxy, KubeEmulator, Rule, ScimServer, eventually};
+use keyward_testkit::{Fault, FaultProxy, KubeEmulator, PostgresServer, Rule, ScimServer, eventually};
 use serde_json::{Value, json};
 
 const API: &str = "keyward.io/v1alpha1";
@@ -116,12 +118,11 @@ async fn organisation(
 struct Replica {
     name: String,
     child: tokio::process::Child,
-    state: PathBuf,
     stderr: PathBuf,
 }
 
 impl Replica {
-    fn start(name: &str, dir: &Path, kubeconfig: &Path) -> Replica {
+    fn start(name: &str, dir: &Path, kubeconfig: &Path, store: &str) -> Replica {
         let state = dir.join(name);
         std::fs::create_dir_all(&state).unwrap();
         let stderr = dir.join(format!("{name}.log"));
@@ -129,8 +130,11 @@ impl Replica {
             .args(["controller", "--namespace", ORG_A, "--namespaces", &format!("{ORG_A},{ORG_B}")])
             .args(["--shards", "--identity", name, "--listen", "127.0.0.1:0"])
             .args(["--lease-duration", &format!("{LEASE_SECS}s"), "--lease-renew", "1s", "--resync", "3s"])
-            .arg("--audit-log")
-            .arg(state.join("audit.jsonl"))
+            // The shared store; each replica names itself as the actor of
+            // what it writes, so the chain says who applied what.
+            .args(["--state", store])
+            .env("KEYWARD_STATE_PASSWORD", PostgresServer::PASSWORD)
+            .env("KEYWARD_ACTOR", name)
             .arg("--checklist-dir")
             .arg(state.join("checklists"))
             .arg("--allow-files")
@@ -141,38 +145,53 @@ impl Replica {
             .env_remove("KEYWARD_NAMESPACES")
             .env_remove("KEYWARD_HR_WEBHOOK_SECRET")
             .env_remove("KEYWARD_AUDIT_LOG")
+            .env_remove("KEYWARD_STATE_CHAIN")
+            .env_remove("KEYWARD_STATE_PASSWORD_FILE")
+            .env_remove("KEYWARD_SERVICE_ACCOUNT")
+            .env_remove("KEYWARD_AUDIT_HMAC_KEY")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&stderr).unwrap())
             .kill_on_drop(true)
             .spawn()
             .unwrap();
-        Replica { name: name.to_owned(), child, state, stderr }
+        Replica { name: name.to_owned(), child, stderr }
     }
 
     fn log(&self) -> String {
         std::fs::read_to_string(&self.stderr).unwrap_or_default()
     }
-
-    /// Every audit record this replica wrote, in both organisations' logs.
-    fn audit(&self) -> Vec<(String, Value)> {
-        let mut out = Vec::new();
-        for ns in [ORG_A, ORG_B] {
-            let path = self.state.join(ns).join("audit.jsonl");
-            let text = std::fs::read_to_string(&path).unwrap_or_default();
-            for line in text.lines().filter(|l| !l.trim().is_empty()) {
-                out.push((ns.to_owned(), serde_json::from_str(line).unwrap()));
-            }
-        }
-        out
-    }
 }
 
-/// The changes `replica` recorded as attempted with no outcome after
+/// Every record of both organisations' chains in the shared store, read
+/// with `keyward audit export`, which verifies each chain first (no gap,
+/// fork or altered record, or it fails).
+fn audit(store: &str) -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    for ns in [ORG_A, ORG_B] {
+        let export = std::process::Command::new(env!("CARGO_BIN_EXE_keyward"))
+            .args(["audit", "export", "--state", store, "--state-chain", ns])
+            .env("KEYWARD_STATE_PASSWORD", PostgresServer::PASSWORD)
+            .env_remove("KEYWARD_STATE")
+            .env_remove("KEYWARD_STATE_CHAIN")
+            .env_remove("KEYWARD_STATE_PASSWORD_FILE")
+            .env_remove("KEYWARD_AUDIT_HMAC_KEY")
+            .output()
+            .unwrap();
+        assert!(export.status.success(), "{ns}'s chain does not verify: {}", String::from_utf8_lossy(&export.stderr));
+        for line in String::from_utf8(export.stdout).unwrap().lines().filter(|l| !l.trim().is_empty()) {
+            out.push((ns.to_owned(), serde_json::from_str(line).unwrap()));
+        }
+    }
+    out
+}
+
+/// The changes replica `name` recorded as attempted with no outcome after
 /// them: in flight when it stopped.
-fn in_doubt(replica: &Replica) -> BTreeSet<(String, String, String, String)> {
+fn in_doubt(records: &[(String, Value)], name: &str) -> BTreeSet<(String, String, String, String)> {
     let mut open = BTreeSet::new();
-    for (ns, rec) in replica.audit() {
+    for (ns, rec) in records.iter().filter(|(_, rec)| rec["actor"] == name) {
+        let ns = ns.clone();
         let key = (
             ns,
             rec["app"].as_str().unwrap_or("").to_owned(),
@@ -199,20 +218,18 @@ async fn holder(k8s: &KubeEmulator, ns: &str, app: &str) -> Option<String> {
 }
 
 /// `(namespace, app, action, account)` of every `applied` record, with the
-/// replica that wrote it.
-fn applied(replicas: &[Replica]) -> Vec<((String, String, String, String), String)> {
+/// replica that wrote it (the record's actor).
+fn applied(records: &[(String, Value)]) -> Vec<((String, String, String, String), String)> {
     let mut out = Vec::new();
-    for r in replicas {
-        for (ns, rec) in r.audit() {
-            if rec["event"] == "applied" {
-                let key = (
-                    ns,
-                    rec["app"].as_str().unwrap_or("").to_owned(),
-                    rec["action"].as_str().unwrap_or("").to_owned(),
-                    rec["account"].as_str().unwrap_or("").to_owned(),
-                );
-                out.push((key, r.name.clone()));
-            }
+    for (ns, rec) in records {
+        if rec["event"] == "applied" {
+            let key = (
+                ns.clone(),
+                rec["app"].as_str().unwrap_or("").to_owned(),
+                rec["action"].as_str().unwrap_or("").to_owned(),
+                rec["account"].as_str().unwrap_or("").to_owned(),
+            );
+            out.push((key, rec["actor"].as_str().unwrap_or("?").to_owned()));
         }
     }
     out
@@ -221,6 +238,8 @@ fn applied(replicas: &[Replica]) -> Vec<((String, String, String, String), Strin
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_replicas_share_the_shards_take_over_a_killed_ones_and_keep_organisations_apart() {
     let k8s = KubeEmulator::start().await;
+    let postgres = PostgresServer::start();
+    let store = postgres.create_database("keyward");
     let dir = tempfile::tempdir().unwrap();
     // No one yet: the people come once the replicas have shared the shards.
     std::fs::write(dir.path().join(format!("{ORG_A}.csv")), hr_csv("a", 0)).unwrap();
@@ -232,7 +251,7 @@ async fn three_replicas_share_the_shards_take_over_a_killed_ones_and_keep_organi
     k8s.write_kubeconfig(&kubeconfig, ORG_A);
 
     let mut replicas: Vec<Replica> =
-        ["r1", "r2", "r3"].iter().map(|n| Replica::start(n, dir.path(), &kubeconfig)).collect();
+        ["r1", "r2", "r3"].iter().map(|n| Replica::start(n, dir.path(), &kubeconfig, &store)).collect();
     let logs = |rs: &[Replica]| rs.iter().map(|r| format!("== {}\n{}", r.name, r.log())).collect::<String>();
 
     // A replica that starts before the others takes every shard, then
@@ -285,7 +304,7 @@ async fn three_replicas_share_the_shards_take_over_a_killed_ones_and_keep_organi
     }
     assert_eq!(holders, settled, "live replicas keep their shards while they apply; logs:\n{}", logs(&replicas));
     // An app's changes came from the replica that holds its shard.
-    for ((ns, app, _, _), writer) in applied(&replicas) {
+    for ((ns, app, _, _), writer) in applied(&audit(&store)) {
         assert_eq!(
             holders[&(ns.clone(), app.clone())],
             writer,
@@ -360,11 +379,14 @@ async fn three_replicas_share_the_shards_take_over_a_killed_ones_and_keep_organi
         assert!(replicas.iter().any(|r| r.name == now), "{ns:?} moved to {now}");
     }
 
-    // No change applied twice, over the union of every replica's logs.
+    // No change applied twice: the shared chains, verified, written by all.
     let mut everyone = replicas;
     everyone.push(killed);
+    let records = audit(&store);
+    let writers: BTreeSet<&str> = records.iter().filter_map(|(_, r)| r["actor"].as_str()).collect();
+    assert!(writers.len() >= 2, "the replicas share the store: {writers:?}");
     let mut seen: BTreeMap<(String, String, String, String), String> = BTreeMap::new();
-    for (key, writer) in applied(&everyone) {
+    for (key, writer) in applied(&records) {
         if let Some(first) = seen.insert(key.clone(), writer.clone()) {
             panic!("{key:?} applied twice: by {first} and by {writer}");
         }
@@ -373,7 +395,7 @@ async fn three_replicas_share_the_shards_take_over_a_killed_ones_and_keep_organi
     // replica, or attempted by the killed one with no outcome recorded (the
     // SIGKILL can land between the vendor's answer and the audit write: the
     // write-ahead `attempted` record is how the log shows such a change).
-    let in_doubt = in_doubt(everyone.last().unwrap());
+    let in_doubt = in_doubt(&records, &everyone.last().unwrap().name);
     for i in 1..=8 {
         let key = (ORG_A.to_owned(), "chat".to_owned(), "create".to_owned(), format!("a{i}@example.com"));
         assert!(
