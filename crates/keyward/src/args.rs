@@ -140,6 +140,28 @@ impl StateArgs {
         Ok(Some(keyward_apply::state::PgState::parse(url, password)?))
     }
 
+    /// Every record of the audit log, verified: the chain in PostgreSQL
+    /// with `--state`, else the file at `audit_log` (which must exist).
+    /// For the commands that only read it (`history`, `report --leavers`).
+    pub async fn records(&self, audit_log: &std::path::Path) -> Result<Vec<keyward_apply::audit::Record>> {
+        use anyhow::Context as _;
+        let cannot = || {
+            let shown = self
+                .postgres()
+                .ok()
+                .flatten()
+                .map_or_else(|| audit_log.display().to_string(), |pg| pg.shown().to_owned());
+            crate::problems::said(keyward_core::i18n::Msg::new("cli-cannot-use-audit-log").arg("path", shown))
+        };
+        match self.postgres()? {
+            Some(pg) => {
+                let key = keyward_apply::audit::AuditKey::from_env()?;
+                keyward_apply::State::Postgres(pg).records(&self.chain, key).await.with_context(cannot)
+            }
+            None => keyward_apply::audit::read(audit_log).with_context(cannot),
+        }
+    }
+
     /// The state: PostgreSQL with `--state`, else the files at
     /// `audit_log` and `roster` (default: beside the log).
     pub fn state(&self, audit_log: &std::path::Path, roster: Option<PathBuf>) -> Result<keyward_apply::State> {

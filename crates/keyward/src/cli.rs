@@ -125,7 +125,7 @@ impl Command {
             Self::Review(args) => review::run(args).await,
             Self::Report(args) => report::run(args).await,
             Self::Inventory(args) => inventory::run(args).await,
-            Self::History(args) => history::run(args),
+            Self::History(args) => history::run(args).await,
             Self::Discover(args) => discover::run(args).await,
         }
     }

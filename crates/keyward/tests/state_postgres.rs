@@ -82,6 +82,10 @@ fn apply_keeps_the_audit_log_in_postgres_and_verify_and_export_read_it() {
     assert!(code == 0 || code == 2, "{out}{err}");
     let (code, out, err) = keyward(&["audit", "verify", "--state", &url], pw);
     assert_eq!(code, 0, "{out}{err}");
+    // The auditors' history reads the listings the applies recorded there.
+    let (code, out, err) = keyward(&["history", "--state", &url, "--app", "slack", "--format", "csv"], pw);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.lines().count() > 5 && out.contains("@"), "slack's accounts, from the store: {out}{err}");
 
     // Tampered: verify names the record.
     server.psql("postgres", "UPDATE keyward_audit SET line = replace(line, '\"seq\":2,', '\"seq\":2 ,') WHERE seq = 2");

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use anyhow::{Context as _, Result, bail};
 use keyward_apply::audit::{AuditKey, Entry};
 use keyward_apply::checklist::{self, Item, Items};
-use keyward_apply::{AuditLog, completions};
+use keyward_apply::completions;
 use keyward_core::i18n::{Arg, Lang, Msg};
 use keyward_core::present::render;
 use keyward_core::t;
@@ -31,6 +31,9 @@ pub struct ChecklistArgs {
     /// The audit log the completions are recorded in.
     #[arg(long, global = true, value_name = "FILE", env = "KEYWARD_AUDIT_LOG", default_value = ".keyward/audit.jsonl")]
     pub audit_log: PathBuf,
+    /// The audit log in PostgreSQL instead of --audit-log.
+    #[command(flatten)]
+    pub state: crate::args::StateArgs,
     /// Where `keyward apply` wrote the checklists.
     #[arg(long, global = true, value_name = "DIR", default_value = ".keyward/checklists")]
     pub checklist_dir: PathBuf,
@@ -70,12 +73,12 @@ pub async fn run(args: ChecklistArgs) -> Result<ExitCode> {
         ChecklistCommand::Done { app, items } => vec![(app.clone(), items.clone())],
         ChecklistCommand::Import { files } => files.iter().map(|f| ticked(f, lang)).collect::<Result<_>>()?,
     };
-    let audit_log = &args.audit_log;
-    let audit = AuditKey::from_env()
-        .and_then(|key| AuditLog::open_keyed(audit_log, key))
-        .with_context(|| said(Msg::new("cli-cannot-use-audit-log").arg("path", audit_log.display().to_string())))?;
-    let records = keyward_apply::audit::read(audit_log)
-        .with_context(|| said(Msg::new("cli-cannot-use-audit-log").arg("path", audit_log.display().to_string())))?;
+    let state = args.state.state(&args.audit_log, None)?;
+    let shown = state.shown();
+    let cannot = || said(Msg::new("cli-cannot-use-audit-log").arg("path", shown.clone()));
+    let store = state.open(&args.state.chain, AuditKey::from_env()?).await.with_context(cannot)?;
+    let audit = store.audit.with_actor(keyward_apply::audit::actor::from_env().as_deref());
+    let records = audit.read_all().await.with_context(cannot)?;
     // Every item is looked up before anything is recorded.
     let mut todo: Vec<(String, Vec<Item>)> = Vec::new();
     for (app, keys) in &asked {
@@ -114,9 +117,7 @@ pub async fn run(args: ChecklistArgs) -> Result<ExitCode> {
     let run = keyward_apply::new_run_id();
     for (app, items) in todo {
         for item in &items {
-            audit.record_async(&run, Entry::checklist_done(&item.change, &by)).await.with_context(|| {
-                said(Msg::new("cli-cannot-use-audit-log").arg("path", audit_log.display().to_string()))
-            })?;
+            audit.record_async(&run, Entry::checklist_done(&item.change, &by)).await.with_context(cannot)?;
         }
         let line =
             t!(lang, "checklist-recorded", app = app.as_str(), count = Arg::digits(items.len()), by = by.as_str());

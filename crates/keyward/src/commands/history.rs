@@ -11,11 +11,9 @@ use anyhow::{Context as _, Result};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
-use keyward_core::i18n::Msg;
 use keyward_core::present::history::{self, Format};
 
 use crate::output::{write_stdout, write_text};
-use crate::problems::said;
 
 /// `keyward history`.
 #[derive(Debug, clap::Args)]
@@ -39,9 +37,12 @@ pub struct HistoryArgs {
     /// is for tools: column keys and English words).
     #[arg(long)]
     pub bom: bool,
-    /// The audit log the applies wrote.
+    /// The audit log the applies wrote (without --state).
     #[arg(long, value_name = "FILE", env = "KEYWARD_AUDIT_LOG", default_value = ".keyward/audit.jsonl")]
     pub audit_log: PathBuf,
+    /// The audit log in PostgreSQL instead.
+    #[command(flatten)]
+    pub state: crate::args::StateArgs,
 }
 
 /// How the answer is printed (`--format`).
@@ -88,15 +89,14 @@ impl At {
 }
 
 /// Reads and verifies the log, reconstructs, prints.
-pub fn run(args: HistoryArgs) -> Result<ExitCode> {
-    let HistoryArgs { at, apps, person, format, bom, audit_log } = args;
+pub async fn run(args: HistoryArgs) -> Result<ExitCode> {
+    let HistoryArgs { at, apps, person, format, bom, audit_log, state } = args;
     let tz = TimeZone::system();
     let (end, asked) = match at {
         Some(at) => at.resolve(&tz)?,
         None => (Timestamp::now(), history::local(Timestamp::now(), &tz)),
     };
-    let records = keyward_apply::audit::read(&audit_log)
-        .with_context(|| said(Msg::new("cli-cannot-use-audit-log").arg("path", audit_log.display().to_string())))?;
+    let records = state.records(&audit_log).await?;
     let seen = keyward_apply::history::seen(&records);
     let answer = history::only(keyward_core::history::at(&seen, end, &apps), &apps, person.as_deref());
     let lang = crate::language::current();

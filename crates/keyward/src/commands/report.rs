@@ -65,9 +65,12 @@ pub struct LeaverArgs {
     /// Excel, headers and words in the --lang language.
     #[arg(long, requires = "leavers")]
     pub bom: bool,
-    /// The audit log the applies wrote.
+    /// The audit log the applies wrote (without --state).
     #[arg(long, value_name = "FILE", env = "KEYWARD_AUDIT_LOG", default_value = ".keyward/audit.jsonl")]
     pub audit_log: PathBuf,
+    /// The audit log in PostgreSQL instead.
+    #[command(flatten)]
+    pub state: crate::args::StateArgs,
 }
 
 /// How the leaver report is written (`--format`).
@@ -137,9 +140,7 @@ pub async fn run(args: ReportArgs) -> Result<ExitCode> {
 /// `--leavers`: plans for `today` (what is still held back), reads the
 /// audit log through keyward-apply's `history::seen`, writes the rows.
 async fn leaver_report(input: &Input, today: Date, out: Option<PathBuf>, args: &LeaverArgs) -> Result<ExitCode> {
-    let records = keyward_apply::audit::read(&args.audit_log).with_context(|| {
-        said(Msg::new("cli-cannot-use-audit-log").arg("path", args.audit_log.display().to_string()))
-    })?;
+    let records = args.state.records(&args.audit_log).await?;
     let seen = keyward_apply::history::seen(&records);
     let snapshot = Snapshot::read(input).await?;
     let plan = keyward_core::plan(snapshot.set(), &snapshot.people, &snapshot.listings, today)?;
