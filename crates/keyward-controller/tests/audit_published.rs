@@ -29,7 +29,11 @@ fn org(dir: &Path) {
 }
 
 fn anchor_in(metrics: &str) -> (Option<&str>, Option<&str>) {
-    let records = metrics.lines().find_map(|l| l.strip_prefix("keyward_audit_records "));
+    // `{}`: the metric is a family (labelled by namespace when the controller
+    // watches several); to Prometheus `m{}` and `m` are the same series.
+    let records = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("keyward_audit_records ").or_else(|| l.strip_prefix("keyward_audit_records{} ")));
     let hash = metrics
         .lines()
         .find_map(|l| l.strip_prefix("keyward_audit_last_hash_info{hash=\""))

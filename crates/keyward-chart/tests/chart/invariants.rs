@@ -114,8 +114,7 @@ fn check_pods(r: &Rendering) {
         assert!(args.iter().any(|a| a == "--shards"), "{at}: several replicas without --shards: {args:?}");
         let claims = pod.volumes.iter().flatten().any(|v| v.persistent_volume_claim.is_some());
         assert!(!claims, "{at}: several replicas on one ReadWriteOnce claim");
-        let env = pod.containers.first().and_then(|c| c.env.clone()).unwrap_or_default();
-        assert!(env.iter().any(|e| e.name == "KEYWARD_STATE"), "{at}: several replicas without the shared store");
+        assert!(args.iter().any(|a| a == "--state"), "{at}: several replicas without the shared store: {args:?}");
     }
     assert!(selects(&match_labels(Some(&spec.selector)), &labels), "{at}: the selector misses its own pods");
     let pod_security = pod.security_context.clone().unwrap_or_default();
