@@ -15,7 +15,7 @@ use crate::i18n::{Arg, Lang, Msg};
 use crate::identity::clue_message;
 use crate::people::{People, Phase};
 use crate::plan::PlanError;
-use crate::present::escape::spreadsheet_cell;
+use crate::present::table;
 
 /// One account and whom it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -316,13 +316,9 @@ impl Inventory {
     }
 
     fn csv<'a>(&'a self, cells: impl Fn(&'a InventoryRow) -> [Cow<'a, str>; 11], headers: [String; 11]) -> String {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        let _ = w.write_record(&headers);
-        for r in &self.rows {
-            let _ = w.write_record(cells(r).iter().map(|c| spreadsheet_cell(c).into_owned()));
-        }
-        let bytes = w.into_inner().unwrap_or_default();
-        String::from_utf8(bytes).unwrap_or_default()
+        let rows: Vec<Vec<String>> =
+            self.rows.iter().map(|r| cells(r).iter().map(|c| c.clone().into_owned()).collect()).collect();
+        table::csv(&headers, &rows)
     }
 
     /// An aligned text table in English.
@@ -334,34 +330,16 @@ impl Inventory {
     /// wide characters as two cells so Japanese names line up.
     pub fn to_table_in(&self, lang: Lang) -> String {
         let cols = [0usize, 2, 3, 4, 7, 8, 9, 10];
-        let headers = HEADERS.map(|h| column_title(h, lang));
-        let rows: Vec<[Cow<'_, str>; 11]> = self.rows.iter().map(|r| cells_in(r, lang)).collect();
-        let mut widths: Vec<usize> = cols.iter().map(|&c| display_width(&headers[c])).collect();
-        for f in &rows {
-            for (w, &c) in widths.iter_mut().zip(&cols) {
-                *w = (*w).max(display_width(&f[c]));
-            }
-        }
-        let mut out = String::new();
-        let line = |out: &mut String, vals: Vec<&str>| {
-            let mut s = String::new();
-            for (i, (v, w)) in vals.iter().zip(&widths).enumerate() {
-                s.push_str(v);
-                if i + 1 < vals.len() {
-                    s.push_str(&" ".repeat(w - display_width(v) + 2));
-                }
-            }
-            out.push_str(s.trim_end());
-            out.push('\n');
-        };
-        line(&mut out, cols.iter().map(|&c| headers[c].as_str()).collect());
-        for f in &rows {
-            line(&mut out, cols.iter().map(|&c| f[c].as_ref()).collect());
-        }
-        out
+        let all = HEADERS.map(|h| column_title(h, lang));
+        let headers: Vec<String> = cols.iter().map(|&c| all[c].clone()).collect();
+        let rows: Vec<Vec<String>> = self
+            .rows
+            .iter()
+            .map(|r| {
+                let cells = cells_in(r, lang);
+                cols.iter().map(|&c| cells[c].clone().into_owned()).collect()
+            })
+            .collect();
+        table::aligned(&headers, &rows)
     }
-}
-
-fn display_width(s: &str) -> usize {
-    unicode_width::UnicodeWidthStr::width(s)
 }
