@@ -206,6 +206,16 @@ impl Applier {
         history::record(&self.audit, last, run_id, listed, unchanged).await
     }
 
+    /// The same applier knowing the log's `records` (read by the caller
+    /// for other reasons), so the first [`Applier::record_listings`] need
+    /// not read the log again for the last listing per app.
+    #[must_use]
+    pub fn knowing(mut self, records: &[crate::audit::Record]) -> Self {
+        let last = history::last_listings(&history::seen(records));
+        self.listings = Arc::new(tokio::sync::Mutex::new(Some(last)));
+        self
+    }
+
     /// The same applier writing its checklists in `lang` (English unless
     /// told). The audit log stays English whatever the language.
     #[must_use]

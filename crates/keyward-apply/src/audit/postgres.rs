@@ -133,6 +133,25 @@ pub async fn verify_export(
     Ok((summary, bytes))
 }
 
+/// Connects to `pg` (migrating its schema) and returns the records of
+/// chain `chain`, verified as on open, in one read: for commands that only
+/// read the log (`plan`'s completions, `history`, the leaver report).
+pub async fn read_records(pg: &PgState, chain: &str, key: Option<&AuditKey>) -> Result<Vec<Record>, StateError> {
+    check_chain(chain)?;
+    let pool = pg.connect().await?;
+    let mut client = pool.get().await.map_err(|e| pg.connect_error(&e))?;
+    let path = shown(pg, chain);
+    let bytes = chain_bytes(&mut client, chain, &path).await?;
+    Ok(records_of(&path, &bytes, key)?)
+}
+
+/// The records of a chain's lines, verified.
+fn records_of(path: &Path, bytes: &[u8], key: Option<&AuditKey>) -> Result<Vec<Record>, AuditError> {
+    let mut out = Vec::new();
+    scan(path, bytes, key, |r| out.push(r.clone()))?;
+    Ok(out)
+}
+
 impl PgLog {
     /// Opens chain `chain` of the migrated database behind `pool` and
     /// verifies it (with `key`, its HMACs too); refuses a keyed chain
@@ -171,9 +190,7 @@ impl PgLog {
         let mut client = self.pool.get().await.map_err(|e| store_error(&self.path, "connect to", &e))?;
         let bytes = chain_bytes(&mut client, &self.chain, &self.path).await?;
         drop(client);
-        let mut out = Vec::new();
-        scan(&self.path, &bytes, self.key.as_ref(), |r| out.push(r.clone()))?;
-        Ok(out)
+        records_of(&self.path, &bytes, self.key.as_ref())
     }
 
     /// The last record this process wrote or saw: its seq and hash.

@@ -96,7 +96,7 @@ impl State {
                     .map_err(|e| AuditError::Internal(format!("the audit task failed: {e}")))?;
                 Ok(read?)
             }
-            Self::Postgres(_) => Ok(self.open(chain, key).await?.audit.read_all().await?),
+            Self::Postgres(pg) => crate::audit::postgres::read_records(pg, chain, key.as_ref()).await,
         }
     }
 

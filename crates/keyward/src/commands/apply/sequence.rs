@@ -105,7 +105,6 @@ pub async fn run(args: &Request) -> Result<ApplyOutcome> {
         .await
         .with_context(|| said(Msg::new("cli-cannot-use-audit-log").arg("path", state.shown())))?;
     pipeline::settle_completions(&mut plan, &records, &listings, listed_at);
-    drop(records);
     drop(listings);
 
     if let Some(approved) = &approved {
@@ -163,7 +162,9 @@ pub async fn run(args: &Request) -> Result<ApplyOutcome> {
     let audit = store.audit.with_actor(keyward_apply::audit::actor::from_env().as_deref());
     let applier = Applier::new(audit, &args.checklist_dir, args.guard.clone())
         .in_lang(lang)
-        .approved_by(args.approved_by.clone());
+        .approved_by(args.approved_by.clone())
+        .knowing(&records);
+    drop(records);
     let run_id = keyward_apply::new_run_id();
     if executable == 0 {
         applier
